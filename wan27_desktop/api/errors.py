@@ -1,0 +1,183 @@
+"""One exception hierarchy for everything the API layer can report (§5).
+
+Every error carries what a person needs: a message, a one-line hint saying what to do, and the
+service's `code` and `request_id` when there is one. Branch on `code`, not on HTTP status (§9).
+"""
+
+from __future__ import annotations
+
+
+class WanError(Exception):
+    """Base of every error the API layer raises. `str(err)` is a complete, readable sentence."""
+
+    default_hint = "Try again; if it keeps happening, copy the details into a bug report."
+    retryable = False
+
+    def __init__(self, message: str, *, code: str | None = None, request_id: str | None = None,
+                 status: int | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.request_id = request_id
+        self.status = status
+        self.hint = hint or self.default_hint
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.code:
+            parts.append(f"[{self.code}]")
+        if self.request_id:
+            parts.append(f"(request id {self.request_id})")
+        return " ".join(parts)
+
+    def details(self) -> str:
+        """Multi-line text for a details pane or stderr: message, hint, code, request id, status."""
+        lines = [self.message, f"What to do: {self.hint}"]
+        if self.code:
+            lines.append(f"Code: {self.code}")
+        if self.status:
+            lines.append(f"HTTP status: {self.status}")
+        if self.request_id:
+            lines.append(f"Request id: {self.request_id}")
+        return "\n".join(lines)
+
+
+class ValidationError(WanError):
+    """The request breaks a rule of the reference; nothing was sent.
+
+    `issues` lists every problem found, each naming its field so a UI can mark the right control.
+    """
+
+    default_hint = "Change the highlighted setting and try again; nothing was sent or billed."
+
+    def __init__(self, issues: list[ValidationIssue]) -> None:
+        self.issues = list(issues)
+        message = "; ".join(f"{i.field}: {i.message}" for i in self.issues) or "Invalid request"
+        super().__init__(message)
+
+
+class ValidationIssue:
+    """One broken rule: which field (e.g. 'size', 'images[2]', 'color_palette'), and why."""
+
+    __slots__ = ("field", "message")
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"ValidationIssue({self.field!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ValidationIssue) and (self.field, self.message) == (other.field, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.message))
+
+
+class ReferenceImageError(WanError):
+    """A reference image cannot be used (unreadable, wrong format, out of bounds)."""
+
+    default_hint = "Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side."
+
+
+class ServiceError(WanError):
+    """The service answered with an error code (§4.4) or a FAILED task (§4.3)."""
+
+
+class AuthError(ServiceError):
+    default_hint = ("Check the API key and its region: a Singapore key does not work in Beijing and "
+                    "vice versa. Run 'wan27 key check' or open Settings › API key.")
+
+
+class AccessDeniedError(ServiceError):
+    default_hint = "Activate the Wan 2.7 model for this account or workspace in the Model Studio console."
+
+
+class QuotaError(ServiceError):
+    default_hint = "The account is out of funds or free quota; top up in the Alibaba Cloud console."
+
+
+class ModerationError(ServiceError):
+    default_hint = "The prompt or an image was blocked by content moderation; change it before retrying."
+
+
+class InvalidRequestError(ServiceError):
+    default_hint = "The service rejected the request; check the parameters and reference images."
+
+
+class PayloadTooLargeError(InvalidRequestError):
+    default_hint = "The request is too large; use smaller reference images or pass them as URLs."
+
+
+class InputDownloadError(InvalidRequestError):
+    default_hint = "The service could not fetch a reference image URL; check it is public, or use a local file."
+    retryable = True
+
+
+class RateLimitError(ServiceError):
+    default_hint = "Too many requests right now; wait a minute and retry (the account allows 5 at a time)."
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class ServerError(ServiceError):
+    default_hint = "The service had a temporary problem; retry in a moment."
+    retryable = True
+
+
+class NetworkError(WanError):
+    """No usable answer reached us: DNS, refused or reset connection, timeout, garbled response."""
+
+    default_hint = "Check the internet connection (or proxy) and retry."
+    retryable = True
+
+
+class InterruptedCreateError(NetworkError):
+    """A create call was sent but its answer was lost: it may have run and been billed (§5).
+
+    Never retried automatically; the user decides.
+    """
+
+    default_hint = ("The request may have been accepted and billed. Check the console before "
+                    "retrying; an async task can be looked up by its id if it was returned.")
+    retryable = False
+
+
+class ResultExpired(WanError):
+    """A result URL is past its `Expires` (§4.5: 24 h); the image can no longer be downloaded."""
+
+    default_hint = "Result links expire after 24 hours; generate the image again."
+
+
+class DownloadError(WanError):
+    """A result could not be fetched or is not a valid image."""
+
+    default_hint = "Retry the download; result links stay valid for 24 hours."
+    retryable = True
+
+
+class TaskUnknown(ServiceError):
+    """§4.3: the task does not exist, or is older than 24 h."""
+
+    default_hint = "Tasks are kept for 24 hours; this one has expired or was never created with this key."
+
+
+class TaskCanceled(ServiceError):
+    default_hint = "The task was canceled before it ran; nothing was billed."
+
+
+class TaskTimeout(WanError):
+    """Our local polling deadline passed; the task may still finish on the server."""
+
+    default_hint = "The task is still known to the service for 24 hours; resume it from the job queue."
+    retryable = True
+
+
+class Canceled(WanError):
+    """The user canceled a local wait or download."""
+
+    default_hint = "Canceled."

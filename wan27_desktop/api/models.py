@@ -1,0 +1,209 @@
+"""Immutable values that cross the API layer: what a user asks for and what the service answers.
+
+No Qt here (the API layer is importable without PySide6). Rules about which values are allowed
+live in `rules.py`; checking a request against them lives in `validation.py`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Model(str, enum.Enum):
+    PRO = "wan2.7-image-pro"
+    STANDARD = "wan2.7-image"
+
+    @property
+    def label(self) -> str:
+        return "Wan 2.7 Pro" if self is Model.PRO else "Wan 2.7"
+
+
+class Region(str, enum.Enum):
+    """§1.1: Wan 2.7 image is priced and rate-limited only in these two regions."""
+
+    SINGAPORE = "sg"
+    BEIJING = "cn"
+
+    @property
+    def base_url(self) -> str:
+        return REGION_BASE_URLS[self]
+
+    @property
+    def label(self) -> str:
+        return "Singapore (International)" if self is Region.SINGAPORE else "China (Beijing)"
+
+    @classmethod
+    def parse(cls, text: str) -> Region:
+        """Accept 'sg', 'cn', 'singapore', 'beijing', 'intl' (case-insensitive)."""
+        key = text.strip().lower()
+        aliases = {"sg": cls.SINGAPORE, "singapore": cls.SINGAPORE, "intl": cls.SINGAPORE,
+                   "international": cls.SINGAPORE, "cn": cls.BEIJING, "beijing": cls.BEIJING,
+                   "china": cls.BEIJING}
+        if key not in aliases:
+            raise ValueError(f"Unknown region {text!r}: use 'sg' (Singapore) or 'cn' (Beijing).")
+        return aliases[key]
+
+
+# §1.1 shared hosts; every path below is appended to ".../api/v1".
+REGION_BASE_URLS = {
+    Region.SINGAPORE: "https://dashscope-intl.aliyuncs.com/api/v1",
+    Region.BEIJING: "https://dashscope.aliyuncs.com/api/v1",
+}
+
+
+class Mode(str, enum.Enum):
+    """§3.4: the mode is derived from the inputs, never chosen separately."""
+
+    TEXT_TO_IMAGE = "text-to-image"
+    TEXT_TO_IMAGE_SET = "text-to-image-set"
+    EDIT = "edit"
+    IMAGE_SET = "image-to-image-set"
+
+    @property
+    def label(self) -> str:
+        return {
+            Mode.TEXT_TO_IMAGE: "Text to image",
+            Mode.TEXT_TO_IMAGE_SET: "Text to image set",
+            Mode.EDIT: "Edit / multi-reference",
+            Mode.IMAGE_SET: "Image to image set",
+        }[self]
+
+    @property
+    def is_set(self) -> bool:
+        return self in (Mode.TEXT_TO_IMAGE_SET, Mode.IMAGE_SET)
+
+    @property
+    def has_images(self) -> bool:
+        return self in (Mode.EDIT, Mode.IMAGE_SET)
+
+    @staticmethod
+    def of(image_count: int, sequential: bool) -> Mode:
+        if image_count == 0:
+            return Mode.TEXT_TO_IMAGE_SET if sequential else Mode.TEXT_TO_IMAGE
+        return Mode.IMAGE_SET if sequential else Mode.EDIT
+
+
+class RequestMode(str, enum.Enum):
+    """Which endpoint carries a job (§1.2)."""
+
+    SYNC = "sync"
+    ASYNC = "async"
+
+
+@dataclass(frozen=True)
+class Box:
+    """§3.2: absolute pixels of the input image, origin top-left, (x1, y1) top-left corner."""
+
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+
+    def as_list(self) -> list[int]:
+        return [self.x1, self.y1, self.x2, self.y2]
+
+    def scaled(self, factor: float) -> Box:
+        """The same region in an image resized by `factor` (boxes follow the pixels as sent)."""
+        return Box(round(self.x1 * factor), round(self.y1 * factor),
+                   round(self.x2 * factor), round(self.y2 * factor))
+
+
+@dataclass(frozen=True)
+class PaletteColor:
+    """§3.3: `hex` is '#RRGGBB'; `ratio` a percentage (e.g. 40.0 for "40.00%")."""
+
+    hex: str
+    ratio: float
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    """One reference image: a local file path or an http(s) URL, plus up to 2 boxes (§3.2)."""
+
+    source: str
+    boxes: tuple[Box, ...] = ()
+
+    @property
+    def is_url(self) -> bool:
+        return self.source.lower().startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Everything a user can ask of the service (§2-§3), before images are encoded."""
+
+    prompt: str
+    model: Model = Model.PRO
+    images: tuple[ImageInput, ...] = ()
+    n: int = 1
+    size: str = "2K"
+    seed: int | None = None
+    watermark: bool = False
+    thinking_mode: bool = True
+    enable_sequential: bool = False
+    color_palette: tuple[PaletteColor, ...] = ()
+
+    @property
+    def mode(self) -> Mode:
+        return Mode.of(len(self.images), self.enable_sequential)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """§4.1 `usage`; `image_count` is what is billed."""
+
+    image_count: int | None = None
+    size: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """A finished generation: result URLs (valid 24 h, §4.5) and usage."""
+
+    request_id: str | None
+    image_urls: tuple[str, ...]
+    usage: Usage = field(default_factory=Usage)
+    task_id: str | None = None
+
+
+class TaskStatus(str, enum.Enum):
+    """§4.3 task states."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self not in (TaskStatus.PENDING, TaskStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class TaskSubmission:
+    """§4.2: what an async create returns."""
+
+    task_id: str
+    request_id: str | None
+    status: TaskStatus = TaskStatus.PENDING
+
+
+@dataclass(frozen=True)
+class TaskSnapshot:
+    """One answer of `GET /tasks/{id}` (§4.3). `result` is set only when SUCCEEDED."""
+
+    task_id: str
+    status: TaskStatus
+    request_id: str | None = None
+    result: GenerationResult | None = None
+    code: str | None = None
+    message: str | None = None
+    submit_time: str | None = None
+    scheduled_time: str | None = None
+    end_time: str | None = None
