@@ -1,0 +1,51 @@
+"""Helpers shared by the CLI commands: output, exit codes, opening the library and the connection."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+EXIT_SERVICE = 3
+EXIT_NETWORK = 4
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """Bad command-line input; exit code 2, message printed as is."""
+
+
+def out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def open_library():  # -> Library (import deferred: keeps `wan27 --help` fast)
+    from .. import config
+    from ..library import Library
+
+    return Library.open(config.data_dir())
+
+
+def parse_ids(values: list[str]) -> list[int]:
+    ids = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise CliError(f"'{part}' is not an image or job id (a whole number).")
+            ids.append(int(part))
+    return ids
+
+
+def existing_dir(text: str) -> Path:
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise CliError(f"Folder not found: {path}")
+    return path

@@ -1,0 +1,145 @@
+"""`wan27 generate`: one journaled job, saved into the library (and --out), paths printed."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..api.errors import ValidationError, ValidationIssue, WanError
+from ..api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
+from .common import EXIT_OK, CliError, err, open_library, out
+
+MODEL_ALIASES = {"pro": Model.PRO, "standard": Model.STANDARD, "std": Model.STANDARD,
+                 Model.PRO.value: Model.PRO, Model.STANDARD.value: Model.STANDARD}
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("generate", help="generate or edit images (saved into the library)",
+                            description="Generate or edit images. Prints the path of each saved file.")
+    p.add_argument("prompt", help="the prompt or edit instruction (up to 5,000 characters; '-' reads stdin)")
+    p.add_argument("--model", default="pro", help="pro (wan2.7-image-pro, default) or standard (wan2.7-image)")
+    p.add_argument("--size", default="2K", help="1K, 2K (default), 4K (pro text-to-image only) or W*H")
+    p.add_argument("-n", type=int, default=1, help="number of images: 1-4, or 1-12 with --set (default 1)")
+    p.add_argument("--seed", type=int, help="seed 0..2147483647 (default: random)")
+    p.add_argument("--ref", action="append", default=[], metavar="FILE_OR_URL",
+                   help="reference image (repeat up to 9 times; order gives 'image 1', 'image 2', ...)")
+    p.add_argument("--box", action="append", default=[], metavar="I:x1,y1,x2,y2",
+                   help="region box on reference I (1-based), in that image's pixels; up to 2 per image")
+    p.add_argument("--palette", metavar="'#RRGGBB:PCT,...'", help="3-10 colours with percentages summing to 100")
+    p.add_argument("--set", action="store_true", help="image set: several coherent images from one prompt")
+    p.add_argument("--no-thinking", action="store_true", help="turn off thinking mode (text-to-image only)")
+    p.add_argument("--watermark", action="store_true", help="add the 'AI generated' mark")
+    p.add_argument("--mode", choices=["sync", "async"], default="sync",
+                   help="sync endpoint (default) or async submit + poll")
+    p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
+    p.add_argument("--api-base", help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)")
+    p.add_argument("--out", help="also copy the images into this folder")
+    p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..jobs.connection import resolve_connection
+    from ..jobs.runner import JobEvent, JobRunner
+    from ..library import JobState
+
+    request = request_from_args(args)
+    region = parse_region(args.region)
+    connection = resolve_connection(region, args.api_base)
+    errors: list[WanError] = []
+
+    def on_event(event: JobEvent) -> None:
+        if event.error is not None:
+            errors.append(event.error)
+        if event.server_status:
+            err(f"job {event.job_id}: {event.state.value} ({event.server_status})")
+        elif event.images_expected and event.images_done:
+            err(f"job {event.job_id}: downloaded {event.images_done}/{event.images_expected}")
+        else:
+            err(f"job {event.job_id}: {event.state.value}")
+
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else (5.0, 10.0)
+    with open_library() as library:
+        runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
+        try:
+            job_id = runner.create(request, RequestMode(args.mode))
+            job = runner.run(job_id)
+        finally:
+            runner.close()
+        images = library.images_of_job(job_id)
+        for image in images:
+            out(str(image.path))
+        if args.out and images:
+            target = Path(args.out).expanduser()
+            target.mkdir(parents=True, exist_ok=True)
+            for exported in library.export([i.id for i in images], target):
+                out(str(exported))
+        if job.state is JobState.DONE:
+            return EXIT_OK
+        if job.state is JobState.PARTIAL:
+            err(f"Only {len(images)} of the images could be saved; see 'wan27 jobs show {job_id}'.")
+        if errors:
+            raise errors[-1]
+        raise WanError(job.error_message or f"Job {job_id} ended as {job.state.value}.",
+                       code=job.error_code, request_id=job.request_id, hint=job.error_hint)
+
+
+def request_from_args(args: argparse.Namespace) -> GenerationRequest:
+    prompt = args.prompt
+    if prompt == "-":
+        import sys
+
+        prompt = sys.stdin.read()
+    model = MODEL_ALIASES.get(args.model.strip().lower())
+    if model is None:
+        raise CliError(f"Unknown model '{args.model}': use 'pro' or 'standard'.")
+    if len(args.ref) > 9:
+        raise ValidationError([ValidationIssue("images", f"{len(args.ref)} reference images; at most 9 are allowed.")])
+    boxes = parse_boxes(args.box, len(args.ref))
+    images = []
+    for index, ref in enumerate(args.ref, start=1):
+        is_url = ref.lower().startswith(("http://", "https://"))
+        source = ref if is_url else str(Path(ref).expanduser())
+        if not is_url and not Path(source).is_file():
+            raise ValidationError([ValidationIssue(f"images[{index}]", f"File not found: {ref}")])
+        images.append(ImageInput(source, tuple(boxes.get(index, ()))))
+    return GenerationRequest(
+        prompt=prompt, model=model, images=tuple(images), n=args.n, size=args.size, seed=args.seed,
+        watermark=args.watermark, thinking_mode=not args.no_thinking, enable_sequential=args.set,
+        color_palette=parse_palette(args.palette) if args.palette else ())
+
+
+def parse_region(text: str) -> Region:
+    try:
+        return Region.parse(text)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
+def parse_boxes(specs: list[str], image_count: int) -> dict[int, list[Box]]:
+    boxes: dict[int, list[Box]] = {}
+    for spec in specs:
+        index_text, _, coords = spec.partition(":")
+        try:
+            index = int(index_text)
+            values = [int(v) for v in coords.split(",")]
+        except ValueError:
+            raise CliError(f"Box '{spec}' is not I:x1,y1,x2,y2 (whole numbers).") from None
+        if len(values) != 4:
+            raise CliError(f"Box '{spec}' needs four numbers: I:x1,y1,x2,y2.")
+        if not 1 <= index <= image_count:
+            raise CliError(f"Box '{spec}' names image {index}, but there are {image_count} --ref images.")
+        boxes.setdefault(index, []).append(Box(*values))
+    return boxes
+
+
+def parse_palette(spec: str) -> tuple[PaletteColor, ...]:
+    colors = []
+    for part in spec.split(","):
+        hex_code, _, pct = part.strip().partition(":")
+        try:
+            ratio = float(pct.strip().rstrip("%"))
+        except ValueError:
+            raise CliError(f"Palette entry '{part.strip()}' is not #RRGGBB:PERCENT.") from None
+        colors.append(PaletteColor(hex_code.strip(), ratio))
+    return tuple(colors)

@@ -1,0 +1,23 @@
+"""Resolve where to send and with which key: one place for the CLI and the app."""
+
+from __future__ import annotations
+
+from ..api.errors import AuthError
+from ..api.models import Region
+from .runner import Connection
+
+
+class NoKeyError(AuthError):
+    default_hint = ("Store a key with 'wan27 key set' (or in the app's key dialog), or set the "
+                    "DASHSCOPE_API_KEY environment variable.")
+
+
+def resolve_connection(region: Region, api_base: str | None = None) -> Connection:
+    """The key (environment, session or OS keyring) plus the endpoint. May block on the keyring:
+    GUI code calls this from a worker thread."""
+    from .. import config, keys
+
+    source = keys.resolve_key(region)
+    if not source.key:
+        raise NoKeyError(f"No API key for {region.label}.")
+    return Connection(region, config.api_base(region, api_base), source.key)

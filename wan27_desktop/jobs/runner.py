@@ -1,0 +1,477 @@
+"""The job runner: journal first, then send; commit every fact the moment it is known (Qt-free).
+
+Order of durable facts for one job (each a committed transaction before the next step):
+  1. the job row (state submitting) with the request and its content-addressed inputs
+  2. sync: request id, usage, cost and the result URLs; async: the task id, then the same on success
+  3. each image, as it lands (file renamed into place, then its row)
+A crash between any two steps is recovered by `resume`, which never resubmits a create (§5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from ..api import pricing
+from ..api.errors import (
+    Canceled,
+    InterruptedCreateError,
+    ReferenceImageError,
+    ResultExpired,
+    TaskCanceled,
+    TaskTimeout,
+    TaskUnknown,
+    ValidationError,
+    ValidationIssue,
+    WanError,
+)
+from ..api.models import GenerationRequest, GenerationResult, Model, Region, RequestMode, TaskSnapshot, TaskStatus
+from ..api.request_body import EncodedImage, build_body
+from ..api.validation import validate
+from ..library import JobRecord, JobState, Library
+from .crashpoints import crashpoint
+from .serialize import request_from_json, request_mode_of, request_to_json
+
+log = logging.getLogger("wan27.jobs")
+
+TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
+UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where to send, with which key. The key never leaves this object except in the auth header."""
+
+    region: Region
+    base_url: str
+    api_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """A change in a job that a UI or CLI may show."""
+
+    job_id: int
+    state: JobState
+    server_status: str | None = None
+    images_done: int = 0
+    images_expected: int = 0
+    image_id: int | None = None
+    error: WanError | None = None
+
+
+ClientFactory = Callable[[Connection], Any]
+
+
+def _default_client_factory(connection: Connection) -> Any:
+    from ..api.client import DashScopeClient
+
+    return DashScopeClient(connection.api_key, connection.base_url)
+
+
+class JobRunner:
+    """Runs journaled jobs against one library and one connection. One runner per thread."""
+
+    def __init__(self, library: Library, connection: Connection | None, *,
+                 client_factory: ClientFactory = _default_client_factory,
+                 on_event: Callable[[JobEvent], None] | None = None,
+                 poll_interval: tuple[float, float] = (5.0, 10.0), poll_deadline_s: float = 600.0,
+                 should_cancel: Callable[[], bool] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> None:
+        self.library = library
+        self.connection = connection
+        self._client_factory = client_factory
+        self._on_event = on_event
+        self.poll_interval = poll_interval
+        self.poll_deadline_s = poll_deadline_s
+        # `should_cancel`: the user canceled this job. `should_stop`: the app is closing; the job
+        # must stay resumable, so stopping never changes its journaled state.
+        self._user_cancel = should_cancel or (lambda: False)
+        self._app_stop = should_stop or (lambda: False)
+        self._should_cancel = lambda: self._user_cancel() or self._app_stop()
+        self._client: Any = None
+        self._lock = threading.Lock()
+        self._in_create = threading.Event()
+
+    # -- public -------------------------------------------------------------------------------
+    def create(self, request: GenerationRequest, request_mode: RequestMode,
+               state: JobState = JobState.QUEUED) -> int:
+        """Journal a new job (validated, inputs copied into the library); nothing is sent yet."""
+        validate(request)
+        check_references(request)
+        connection = self._require_connection()
+        local_inputs = [Path(i.source) for i in request.images if not i.is_url]
+        shas = [None if i.is_url else _sha256_of(Path(i.source)) for i in request.images]
+        placeholder_body = build_body(request, [EncodedImage(i.source, i.boxes) for i in request.images])
+        job_id = self.library.create_job(
+            request_to_json(request, placeholder_body, shas, request_mode),
+            model=request.model.value, request_mode=request_mode.value, region=connection.region.value,
+            endpoint=connection.base_url, n=request.n,
+            estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
+            state=state, inputs=local_inputs)
+        self._emit(job_id, state)
+        return job_id
+
+    def run(self, job_id: int) -> JobRecord:
+        """Send a journaled job and see it through; returns the final record. Never raises WanError."""
+        job = self.library.get_job(job_id)
+        try:
+            body, request = self._prepare(job)
+            mode = request_mode_of(job.request_json)
+            if mode is RequestMode.SYNC:
+                self._run_sync(job, body, request)
+            else:
+                self._run_async(job, body, request)
+        except WanError as err:
+            self._fail(job_id, err)
+        return self.library.get_job(job_id)
+
+    def resume(self, job_id: int) -> JobRecord:
+        """Carry an unfinished job on after a crash or restart, without ever resubmitting it."""
+        job = self.library.get_job(job_id)
+        try:
+            self._resume(job)
+        except WanError as err:
+            self._fail(job_id, err)
+        return self.library.get_job(job_id)
+
+    def resume_all(self) -> list[int]:
+        """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
+        ids = []
+        for job in self.library.unfinished_jobs():
+            ids.append(job.id)
+            self.resume(job.id)
+        return ids
+
+    def retry(self, job_id: int) -> int:
+        """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
+        job = self.library.get_job(job_id)
+        request = self.request_of(job)
+        return self.create(request, request_mode_of(job.request_json))
+
+    def request_of(self, job: JobRecord) -> GenerationRequest:
+        paths = {Path(p).stem: Path(p) for p in job.inputs}
+        return request_from_json(job.request_json, paths)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None
+
+    def abort(self) -> None:
+        """Called from another thread when the app closes: a blocking sync create cannot be
+        interrupted any other way, so drop its connection (the job becomes "interrupted - may have
+        been billed"). Polling and downloads notice `should_stop` on their own."""
+        if self._in_create.is_set():
+            self.close()
+
+    # -- steps --------------------------------------------------------------------------------
+    def _prepare(self, job: JobRecord) -> tuple[dict[str, Any], GenerationRequest]:
+        """The wire body: local images encoded now (off the UI thread), boxes scaled to match."""
+        from .. import imaging  # QtGui; imported here so the CLI's cheap paths stay light
+
+        request = self.request_of(job)
+        encoded = []
+        for image in request.images:
+            if image.is_url:
+                encoded.append(EncodedImage(image.source, image.boxes))
+                continue
+            prepared = imaging.prepare_reference(Path(image.source))
+            # §3.2: boxes are in the pixels of the image as sent, so they follow any downscale.
+            encoded.append(EncodedImage(prepared.data_uri, imaging.scale_boxes(image.boxes, prepared.scale)))
+        return build_body(request, encoded), request
+
+    def _run_sync(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
+        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self._emit(job.id, JobState.SUBMITTING)
+        crashpoint("sync_before_send")
+        self._in_create.set()
+        try:
+            result = self._get_client().generate(body)
+        except InterruptedCreateError as err:
+            self._interrupted(job.id, err)
+            return
+        finally:
+            self._in_create.clear()
+        crashpoint("sync_after_response")
+        self._record_result(job, result)
+        self._download_all(job.id)
+
+    def _run_async(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
+        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self._emit(job.id, JobState.SUBMITTING)
+        crashpoint("async_before_submit")
+        try:
+            submission = self._get_client().submit_task(body)
+        except InterruptedCreateError as err:
+            self._interrupted(job.id, err)
+            return
+        # The task id is committed before the first poll, so a crash can always resume it (§5).
+        self.library.update_job(job.id, state=JobState.SUBMITTED, task_id=submission.task_id,
+                                request_id=submission.request_id, server_status=submission.status.value)
+        self._emit(job.id, JobState.SUBMITTED, submission.status.value)
+        crashpoint("async_after_submit")
+        self._poll(self.library.get_job(job.id))
+
+    def _poll(self, job: JobRecord) -> None:
+        assert job.task_id is not None
+        last_status: list[str] = []
+
+        def on_update(snapshot: TaskSnapshot) -> None:
+            status = snapshot.status.value
+            if last_status and last_status[-1] == status:
+                return
+            last_status.append(status)
+            state = JobState.RUNNING if snapshot.status is TaskStatus.RUNNING else JobState.SUBMITTED
+            self.library.update_job(job.id, state=state, server_status=status)
+            self._emit(job.id, state, status)
+            crashpoint("async_mid_poll")
+
+        try:
+            snapshot = self._get_client().wait_for_task(
+                job.task_id, interval=self.poll_interval, deadline_s=self.poll_deadline_s,
+                should_cancel=self._should_cancel, on_update=on_update)
+        except TaskTimeout as err:
+            # Still resumable: the state stays submitted/running and the task id is kept.
+            self.library.update_job(job.id, error_code="WaitTaskTimeout", error_message=err.message,
+                                    error_hint=err.hint)
+            self._emit(job.id, self.library.get_job(job.id).state, error=err)
+            return
+        except Canceled:
+            if not self._app_stop():
+                self._cancel_locally(job)
+            return
+        self._finish_task(job, snapshot)
+
+    def _finish_task(self, job: JobRecord, snapshot: TaskSnapshot) -> None:
+        status = snapshot.status
+        if status is TaskStatus.SUCCEEDED and snapshot.result is not None:
+            self.library.update_job(job.id, server_status=status.value)
+            self._record_result(job, snapshot.result)
+            self._download_all(job.id)
+            return
+        if status is TaskStatus.CANCELED:
+            err: WanError = TaskCanceled("The task was canceled before it ran.", code="Canceled",
+                                         request_id=snapshot.request_id)
+            self.library.update_job(job.id, state=JobState.CANCELED, server_status=status.value,
+                                    error_code=err.code, error_message=err.message, error_hint=err.hint)
+            self._emit(job.id, JobState.CANCELED, status.value, error=err)
+            return
+        if status is TaskStatus.UNKNOWN:
+            err = TaskUnknown("The service no longer knows this task (tasks are kept 24 hours).",
+                              code="UNKNOWN", request_id=snapshot.request_id)
+            self.library.update_job(job.id, state=JobState.EXPIRED, server_status=status.value,
+                                    error_code=err.code, error_message=err.message, error_hint=err.hint)
+            self._emit(job.id, JobState.EXPIRED, status.value, error=err)
+            return
+        from ..api.client import raise_for_task
+
+        try:
+            raise_for_task(snapshot)
+        except WanError as failure:
+            self.library.update_job(job.id, server_status=status.value)
+            self._fail(job.id, failure)
+            return
+        # SUCCEEDED without images: the service billed nothing we can fetch.
+        self._fail(job.id, WanError("The task succeeded but returned no images.",
+                                    request_id=snapshot.request_id))
+
+    def _record_result(self, job: JobRecord, result: GenerationResult) -> None:
+        from ..api.download import url_expires_at
+
+        usage = {k: v for k, v in vars(result.usage).items() if v is not None}
+        billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
+        region, model = Region(job.region), Model(job.model)
+        expires = [url_expires_at(url) for url in result.image_urls]
+        self.library.add_results(job.id, list(result.image_urls),
+                                 [e.isoformat() if e else None for e in expires])
+        self.library.update_job(job.id, state=JobState.DOWNLOADING, request_id=result.request_id or job.request_id,
+                                usage=usage, cost=str(pricing.cost(region, model, billed)))
+        self._emit(job.id, JobState.DOWNLOADING, images_expected=len(result.image_urls))
+        crashpoint("after_results_recorded")
+
+    def _download_all(self, job_id: int) -> None:
+        from ..api.download import download_result
+
+        job = self.library.get_job(job_id)
+        incoming = self.library.data_dir / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        expected = len(self.library.results_of_job(job_id))
+        last_error: WanError | None = None
+        for result in self.library.pending_results(job_id):
+            if self._should_cancel():
+                break
+            if _expired(result.expires_at):
+                self.library.mark_result(result.id, "expired", "The result link expired (24 h).")
+                continue
+            try:
+                crashpoint("before_download")
+                downloaded = download_result(result.url, incoming, should_cancel=self._should_cancel)
+                crashpoint("after_download")
+                image = self.library.add_image(job_id, result.id, result.index, downloaded.path,
+                                               metadata=self._metadata(job, downloaded))
+                crashpoint("after_image_committed")
+            except ResultExpired as err:
+                self.library.mark_result(result.id, "expired", err.message)
+                last_error = err
+                continue
+            except WanError as err:
+                self.library.mark_result(result.id, "failed", err.message)
+                last_error = err
+                continue
+            done = len(self.library.images_of_job(job_id))
+            self._emit(job_id, JobState.DOWNLOADING, images_done=done,
+                       images_expected=max(expected, done), image_id=image.id)
+        self._settle_downloads(job_id, last_error)
+
+    def _settle_downloads(self, job_id: int, last_error: WanError | None) -> None:
+        """Decide the final state from what landed; unexpired failures stay resumable."""
+        results = self.library.results_of_job(job_id)
+        downloaded = sum(1 for r in results if r.status == "downloaded")
+        expired = sum(1 for r in results if r.status == "expired")
+        retryable = [r for r in results if r.status in ("pending", "failed") and not _expired(r.expires_at)]
+        if retryable:
+            state = JobState.DOWNLOADING  # resumed on next start or by `wan27 jobs resume`
+        elif downloaded == len(results) and results:
+            state = JobState.DONE
+        elif downloaded:
+            state = JobState.PARTIAL
+        else:
+            state = JobState.EXPIRED if expired else JobState.FAILED
+        fields: dict[str, Any] = {"state": state}
+        if last_error is not None and state is not JobState.DONE:
+            fields.update(error_code=last_error.code, error_message=last_error.message, error_hint=last_error.hint)
+        self.library.update_job(job_id, **fields)
+        self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
+                   if state is not JobState.DONE else None)
+
+    def _resume(self, job: JobRecord) -> None:
+        age = datetime.now(timezone.utc) - _parse_time(job.created_at)
+        if job.state is JobState.SUBMITTING:
+            # We cannot know whether the create reached the service: never resend it (§5).
+            self._interrupted(job.id, InterruptedCreateError(
+                "Interrupted while sending; the request may have been accepted and billed "
+                f"(request id {job.request_id or 'unknown'}).", request_id=job.request_id))
+            return
+        if job.state in (JobState.SUBMITTED, JobState.RUNNING) and job.task_id:
+            if age > TASK_LIFETIME:
+                err = TaskUnknown("The task is older than 24 hours; the service has discarded it.",
+                                  code="UNKNOWN", request_id=job.request_id)
+                self.library.update_job(job.id, state=JobState.EXPIRED, error_code=err.code,
+                                        error_message=err.message, error_hint=err.hint)
+                self._emit(job.id, JobState.EXPIRED, error=err)
+                return
+            self._poll(job)
+            return
+        if job.state is JobState.DOWNLOADING or self.library.pending_results(job.id):
+            self._download_all(job.id)
+
+    # -- outcomes -----------------------------------------------------------------------------
+    def _interrupted(self, job_id: int, err: WanError) -> None:
+        self.library.update_job(job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted",
+                                error_message=err.message, error_hint=err.hint)
+        self._emit(job_id, JobState.INTERRUPTED, error=err)
+
+    def _cancel_locally(self, job: JobRecord) -> None:
+        current = self.library.get_job(job.id)
+        if current.task_id and current.server_status == TaskStatus.PENDING.value:
+            try:
+                self._get_client().cancel_task(current.task_id)
+            except WanError as err:  # already running: the service may still finish and bill it
+                log.info("cancel of task %s refused: %s", current.task_id, err)
+        message = "Canceled by you."
+        if current.task_id and current.server_status != TaskStatus.PENDING.value:
+            message = ("Stopped waiting. The service may still finish this task and bill it; "
+                       f"resume task {current.task_id} within 24 hours to fetch the images.")
+        self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
+                                error_hint="Retry to run it again.")
+        self._emit(job.id, JobState.CANCELED, error=Canceled(message))
+
+    def _fail(self, job_id: int, err: WanError) -> None:
+        self.library.update_job(job_id, state=JobState.FAILED, error_code=err.code or type(err).__name__,
+                                error_message=err.message, error_hint=err.hint,
+                                request_id=err.request_id)
+        self._emit(job_id, JobState.FAILED, error=err)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _metadata(self, job: JobRecord, downloaded: Any) -> dict[str, Any]:
+        request = job.request_json
+        params = request.get("parameters", {})
+        return {
+            "job_id": job.id,
+            "model": job.model,
+            "region": job.region,
+            "request_mode": job.request_mode,
+            "task_id": job.task_id,
+            "request_id": job.request_id,
+            "seed": params.get("seed"),
+            "size": params.get("size"),
+            "actual_size": f"{downloaded.width}*{downloaded.height}",
+            "request": request,
+        }
+
+    def _get_client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                self._client = self._client_factory(self._require_connection())
+            return self._client
+
+    def _require_connection(self) -> Connection:
+        if self.connection is None:
+            raise WanError("No API key is set up.", hint="Add a key in Settings or set DASHSCOPE_API_KEY.")
+        return self.connection
+
+    def _emit(self, job_id: int, state: JobState, server_status: str | None = None, *,
+              images_done: int = 0, images_expected: int = 0, image_id: int | None = None,
+              error: WanError | None = None) -> None:
+        if self._on_event is not None:
+            self._on_event(JobEvent(job_id, state, server_status, images_done, images_expected, image_id, error))
+
+
+def check_references(request: GenerationRequest) -> None:
+    """Refuse unusable local reference images and boxes outside them, before anything is journaled."""
+    from .. import imaging
+
+    issues: list[ValidationIssue] = []
+    for index, image in enumerate(request.images, start=1):
+        if image.is_url:
+            continue
+        info = imaging.inspect_reference(Path(image.source))
+        issues += [ValidationIssue(f"images[{index}]", problem) for problem in info.problems]
+        if info.problems:
+            continue
+        for box in image.boxes:
+            if box.x2 > info.width or box.y2 > info.height:
+                issues.append(ValidationIssue(
+                    f"images[{index}].boxes", f"Box {box.as_list()} lies outside image {index} "
+                                              f"({info.width}x{info.height} pixels)."))
+    if issues:
+        raise ValidationError(issues)
+
+
+def _sha256_of(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as err:
+        raise ReferenceImageError(f"Cannot read reference image {path.name}: {err.strerror}.") from err
+
+
+def _expired(expires_at: str | None) -> bool:
+    if not expires_at:
+        return False
+    return _parse_time(expires_at) <= datetime.now(timezone.utc)
+
+
+def _parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
