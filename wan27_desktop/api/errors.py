@@ -147,6 +147,14 @@ class InterruptedCreateError(NetworkError):
     retryable = False
 
 
+class MalformedResponseError(NetworkError):
+    """The service (or a proxy in front of it) answered with something we cannot read: invalid
+    JSON, an HTML page, or JSON of an unexpected shape (§4 is parsed leniently, but not blindly)."""
+
+    default_hint = ("The service's answer was garbled, often by a proxy or gateway; retry in a moment. "
+                    "If a generation was sent, it may already have run.")
+
+
 class ResultExpired(WanError):
     """A result URL is past its `Expires` (§4.5: 24 h); the image can no longer be downloaded."""
 

@@ -195,6 +195,15 @@ class TaskSubmission:
 
 
 @dataclass(frozen=True)
+class TaskMetrics:
+    """§4.3 `output.task_metrics` (older Wan APIs; tolerated, never relied on for billing)."""
+
+    total: int | None = None
+    succeeded: int | None = None
+    failed: int | None = None
+
+
+@dataclass(frozen=True)
 class TaskSnapshot:
     """One answer of `GET /tasks/{id}` (§4.3). `result` is set only when SUCCEEDED."""
 
@@ -207,3 +216,4 @@ class TaskSnapshot:
     submit_time: str | None = None
     scheduled_time: str | None = None
     end_time: str | None = None
+    task_metrics: TaskMetrics | None = None

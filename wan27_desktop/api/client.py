@@ -1,0 +1,406 @@
+"""The DashScope HTTP client for Wan 2.7 image (§1-§6). Blocking; run it off the UI thread.
+
+One `httpx.Client` per `DashScopeClient`; use it as a context manager or call `close()`.
+
+Retry rules (§5 idempotency):
+- Queries, cancels and key checks retry on 429, 5xx, garbled answers and any connection failure,
+  with exponential backoff + full jitter, honouring `Retry-After`.
+- A create (sync generate or async submit) has no idempotency key, so it is retried only when the
+  service demonstrably did not accept it: a 429, a 5xx carrying the service's own error body, or a
+  connection that failed before the request went out (ConnectError / ConnectTimeout / PoolTimeout /
+  ProxyError). After the request was sent - a read timeout, a dropped connection, a gateway 5xx page
+  without the service's error body, or a 2xx we cannot read - it raises `InterruptedCreateError`
+  ("interrupted, may have been billed") and never resubmits.
+
+The API key goes only into the Authorization header of requests to `base_url`: never into a
+message, a repr, a log line or a URL. Result downloads use `download.py`, which has no key at all.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from .. import __version__
+from .errors import (
+    AuthError,
+    InterruptedCreateError,
+    MalformedResponseError,
+    NetworkError,
+    RateLimitError,
+    ServerError,
+    TaskTimeout,
+    ValidationError,
+    ValidationIssue,
+    WanError,
+)
+from .models import GenerationResult, Region, TaskSnapshot, TaskSubmission
+from .responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
+from .responses import raise_for_task as raise_for_task
+from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+
+log = logging.getLogger("wan27.api")
+
+USER_AGENT = f"wan27-desktop/{__version__}"
+SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
+ASYNC_PATH = "/services/aigc/image-generation/generation"  # §1.2: a different path from sync
+# §4.1: sync calls can take minutes, so read >= 300 s; queries answer at once.
+CREATE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
+QUERY_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+DEFAULT_POLL_INTERVAL = (5.0, 10.0)  # §6: Alibaba recommends polling every 5-10 s
+
+# Failures where the request certainly never reached the service: safe to resend even a create.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+_TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_WORKSPACE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
+_T = TypeVar("_T")
+_E = TypeVar("_E", bound=WanError)
+
+
+@dataclass(frozen=True)
+class KeyCheck:
+    """The answer of a zero-cost key check (`GET /tasks/<random id>`)."""
+
+    valid: bool
+    message: str
+    code: str | None = None
+    request_id: str | None = None
+    status: int | None = None
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers fit for a log line: credentials replaced."""
+    secret = {"authorization", "proxy-authorization", "cookie"}
+    return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise WanError(f"The API endpoint {base_url!r} is not a valid URL.",
+                       hint="Use an https:// URL ending in /api/v1.") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise WanError(f"The API endpoint {base_url!r} is not an http(s) URL.",
+                       hint="Use an https:// URL ending in /api/v1.")
+    if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
+        # The key travels in a header: never in clear text to another machine.
+        raise WanError(f"Refusing to send the API key over plain http:// to {url.host}.",
+                       hint="Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.")
+    return base_url.rstrip("/")
+
+
+def _check_api_key(api_key: str) -> str:
+    key = api_key.strip() if isinstance(api_key, str) else ""
+    if not key:
+        raise AuthError("No API key is set.")
+    # A header cannot carry these; httpx would echo the bad value (and so the key) in its error.
+    if not key.isascii() or not key.isprintable() or any(ch.isspace() for ch in key):
+        raise AuthError("The API key contains spaces, line breaks or non-ASCII characters; it was not sent.",
+                        hint="Paste the key again exactly as shown in the Model Studio console.")
+    return key
+
+
+def _check_task_id(task_id: str) -> str:
+    if not isinstance(task_id, str) or not _TASK_ID.match(task_id):
+        raise ValidationError([ValidationIssue("task_id", f"{str(task_id)[:80]!r} is not a task id.")])
+    return task_id
+
+
+class DashScopeClient:
+    """Blocking client for one key, one endpoint (region or custom base URL) and optional workspace."""
+
+    def __init__(self, api_key: str, base_url: str, *, timeout: httpx.Timeout = CREATE_TIMEOUT,
+                 query_timeout: httpx.Timeout = QUERY_TIMEOUT, retry_policy: RetryPolicy | None = None,
+                 transport: httpx.BaseTransport | None = None, workspace: str | None = None,
+                 allow_insecure_http: bool = False) -> None:
+        self._key = _check_api_key(api_key)
+        self.base_url = _check_base_url(base_url, allow_insecure_http)
+        if workspace is not None and not _WORKSPACE.match(workspace):
+            raise ValidationError([ValidationIssue("workspace", "The workspace id may contain only letters, "
+                                                                "digits, '-' and '_'.")])
+        self.workspace = workspace
+        self.timeout = timeout
+        self.query_timeout = query_timeout
+        self.retry_policy = retry_policy or RetryPolicy()
+        headers = {"Authorization": f"Bearer {self._key}", "User-Agent": USER_AGENT,
+                   "Accept": "application/json"}
+        if workspace:
+            headers["X-DashScope-WorkSpace"] = workspace  # §1.3 [SDK]
+        # verify stays True (the default): TLS verification is never turned off. Redirects are not
+        # followed, so the Authorization header can only ever go to base_url.
+        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport,
+                                  follow_redirects=False)
+
+    def __repr__(self) -> str:
+        return f"DashScopeClient(base_url={self.base_url!r}, workspace={self.workspace!r}, key=<set>)"
+
+    def __enter__(self) -> DashScopeClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ------------------------------------------------------------------------------ operations
+    def generate(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> GenerationResult:
+        """Synchronous generate/edit (§1.2, §4.1). The result may hold fewer images than asked for."""
+        return self._create(SYNC_PATH, body, {}, parse_generation, should_cancel)
+
+    def submit_task(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> TaskSubmission:
+        """Async create (§1.2, §4.2). Persist the returned task_id before polling (§5)."""
+        return self._create(ASYNC_PATH, body, {"X-DashScope-Async": "enable"}, parse_submission,
+                            should_cancel)
+
+    def query_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> TaskSnapshot:
+        """One `GET /tasks/{id}` (§4.3). FAILED/CANCELED/UNKNOWN come back as snapshots; see
+        `raise_for_task`."""
+        task_id = _check_task_id(task_id)
+        return self._idempotent(
+            "GET", f"/tasks/{task_id}",
+            lambda response: parse_task(self._json(response), task_id=task_id, status=response.status_code),
+            should_cancel)
+
+    def cancel_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> None:
+        """§1.2: only PENDING tasks can be cancelled; otherwise the service's error is raised."""
+        task_id = _check_task_id(task_id)
+        self._idempotent("POST", f"/tasks/{task_id}/cancel", lambda response: None, should_cancel)
+
+    def wait_for_task(self, task_id: str, *, interval: tuple[float, float] = DEFAULT_POLL_INTERVAL,
+                      deadline_s: float = 600.0, should_cancel: CancelSignal = None,
+                      on_update: Callable[[TaskSnapshot], None] | None = None,
+                      sleep: Callable[[float], None] | None = None,
+                      clock: Callable[[], float] | None = None) -> TaskSnapshot:
+        """Poll until the task is terminal and return that snapshot (FAILED etc. included).
+
+        §6: every 5-10 s with jitter, until a local deadline (the task stays resumable for 24 h).
+        Transient query failures (429, 5xx, network) are retried on the same cadence, honouring
+        Retry-After. Raises `TaskTimeout` at the deadline and `Canceled` when cancelled.
+        """
+        clock = clock or time.monotonic
+        low, high = interval
+        deadline = clock() + deadline_s
+        what = f"Waiting for task {task_id}"
+        last_error: WanError | None = None
+        while True:
+            raise_if_cancelled(should_cancel, what)
+            retry_after: float | None = None
+            try:
+                snapshot = self.query_task(task_id, should_cancel=should_cancel)
+            except (NetworkError, ServerError, RateLimitError) as exc:
+                if not exc.retryable:
+                    raise
+                last_error = exc
+                retry_after = getattr(exc, "retry_after", None)
+                log.warning("task %s: query failed, will poll again: %s", task_id, exc)
+            else:
+                last_error = None
+                if on_update is not None:
+                    on_update(snapshot)
+                if snapshot.status.is_terminal:
+                    return snapshot
+            remaining = deadline - clock()
+            if remaining <= 0:
+                detail = f" (last error: {last_error})" if last_error else ""
+                raise TaskTimeout(f"Task {task_id} did not finish within {deadline_s:g} s{detail}; it may "
+                                  "still finish on the service.")
+            delay = low + (high - low) * self.retry_policy.rand()
+            if retry_after is not None:
+                delay = max(delay, min(retry_after, self.retry_policy.max_retry_after))
+            delay = min(delay, remaining)
+            if sleep is not None:
+                sleep(delay)
+            else:
+                self.retry_policy.wait(delay, should_cancel)
+
+    def check_key(self) -> KeyCheck:
+        """Zero-cost key check: `GET /tasks/<random uuid4>` is 200/UNKNOWN for a valid key, 401 if not."""
+        try:
+            snapshot = self.query_task(str(uuid.uuid4()))
+        except AuthError as exc:
+            return KeyCheck(valid=False, message=exc.message, code=exc.code, request_id=exc.request_id,
+                            status=exc.status)
+        return KeyCheck(valid=True, message="The API key is valid for this endpoint.",
+                        request_id=snapshot.request_id, status=200)
+
+    # ------------------------------------------------------------------------------ plumbing
+    def _create(self, path: str, body: dict[str, Any], extra: dict[str, str],
+                parse: Callable[[Any], _T], should_cancel: CancelSignal) -> _T:
+        try:
+            # allow_nan=False: NaN is not JSON; better a local error than a 400 after a round trip.
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        except (TypeError, ValueError) as exc:
+            raise ValidationError([ValidationIssue("body", f"The request cannot be encoded as JSON: {exc}")]
+                                  ) from exc
+        try:
+            return self._create_attempts(path, content, extra, parse, should_cancel)
+        except WanError as exc:
+            raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
+
+    def _create_attempts(self, path: str, content: bytes, extra: dict[str, str],
+                         parse: Callable[[Any], _T], should_cancel: CancelSignal) -> _T:
+        headers = {"Content-Type": "application/json", **extra}
+        attempt = 0
+        while True:
+            attempt += 1
+            raise_if_cancelled(should_cancel, "The request")
+            error: WanError
+            try:
+                response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
+            except _NOT_SENT as exc:
+                error = NetworkError(f"Could not connect to {self._host}: {self._describe(exc)}.")
+            except httpx.TransportError as exc:
+                raise self._interrupted(f"the connection failed after the request was sent "
+                                        f"({self._describe(exc)})") from exc
+            else:
+                if response.is_success:
+                    try:
+                        return parse(self._json(response))
+                    except MalformedResponseError as exc:
+                        raise self._interrupted("the service accepted the request but its answer could "
+                                                "not be read", exc.request_id) from exc
+                error = self._error(response)
+                demonstrably_refused = isinstance(error, RateLimitError) or (
+                    isinstance(error, ServerError) and error.code is not None and response.status_code >= 500)
+                if response.status_code >= 500 and error.code is None:
+                    # A gateway page, not the service's own error: the service may have run the job.
+                    raise self._interrupted(f"a gateway answered HTTP {response.status_code} without the "
+                                            "service's error body") from error
+                if not demonstrably_refused:
+                    raise error
+            if not self.retry_policy.can_retry(attempt):
+                raise error
+            self._pause(attempt, error, should_cancel)
+
+    def _idempotent(self, method: str, path: str, parse: Callable[[httpx.Response], _T],
+                    should_cancel: CancelSignal) -> _T:
+        try:
+            return self._idempotent_attempts(method, path, parse, should_cancel)
+        except WanError as exc:
+            raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
+
+    def _idempotent_attempts(self, method: str, path: str, parse: Callable[[httpx.Response], _T],
+                             should_cancel: CancelSignal) -> _T:
+        attempt = 0
+        while True:
+            attempt += 1
+            raise_if_cancelled(should_cancel, "The request")
+            error: WanError
+            try:
+                response = self._send(method, path, timeout=self.query_timeout)
+            except httpx.TransportError as exc:
+                error = NetworkError(f"The request to {self._host} failed: {self._describe(exc)}.")
+            else:
+                if response.is_success:
+                    try:
+                        return parse(response)
+                    except MalformedResponseError as exc:
+                        error = exc
+                else:
+                    error = self._error(response)
+            if not error.retryable or not self.retry_policy.can_retry(attempt):
+                raise error
+            self._pause(attempt, error, should_cancel)
+
+    def _send(self, method: str, path: str, *, timeout: httpx.Timeout, content: bytes | None = None,
+              headers: dict[str, str] | None = None) -> httpx.Response:
+        started = time.monotonic()
+        try:
+            response = self._http.request(method, self.base_url + path, content=content, headers=headers,
+                                          timeout=timeout)
+        except httpx.TransportError as exc:
+            log.warning("%s %s failed after %.1f s: %s", method, path, time.monotonic() - started,
+                        self._describe(exc))
+            raise
+        log.info("%s %s -> %s in %.1f s (request id %s)", method, path, response.status_code,
+                 time.monotonic() - started, _request_id_of(response) or "unknown")
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("request headers %s", redact_headers(response.request.headers))
+        return response
+
+    def _json(self, response: httpx.Response) -> Any:
+        return decode_json(response.content, status=response.status_code)
+
+    def _error(self, response: httpx.Response) -> WanError:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"), self.retry_policy.clock())
+        return error_from_response(response.status_code, response.content, retry_after=retry_after,
+                                   request_id=_request_id_of(response))
+
+    def _interrupted(self, why: str, request_id: str | None = None) -> InterruptedCreateError:
+        rid = f"request id {request_id}" if request_id else "no request id is known"
+        return InterruptedCreateError(f"The generation was interrupted and may have been billed: {why}; "
+                                      f"{rid}.", request_id=request_id)
+
+    def _pause(self, attempt: int, error: WanError, should_cancel: CancelSignal) -> None:
+        delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+        log.info("retrying in %.1f s after attempt %d: %s", delay, attempt, error)
+        self.retry_policy.wait(delay, should_cancel)
+
+    def _scrubbed(self, error: _E) -> _E:
+        """Remove the key from anything the server echoed back into a message or hint."""
+        if self._key in error.message:
+            error.message = error.message.replace(self._key, "<api key>")
+            error.args = (error.message,)
+        if self._key in error.hint:
+            error.hint = error.hint.replace(self._key, "<api key>")
+        return error
+
+    def _describe(self, exc: httpx.HTTPError) -> str:
+        """An httpx error as text for a message or log line, with the key redacted just in case."""
+        text = str(exc).strip().replace(self._key, "<api key>")
+        return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+    @property
+    def _host(self) -> str:
+        return httpx.URL(self.base_url).host
+
+
+def _request_id_of(response: httpx.Response) -> str | None:
+    # Not documented in §4; some gateways echo one. The body's request_id is preferred when present.
+    return response.headers.get("x-request-id") or response.headers.get("x-dashscope-request-id")
+
+
+def check_key_regions(api_key: str, bases: Mapping[Region, str], *,
+                      transport: httpx.BaseTransport | None = None,
+                      retry_policy: RetryPolicy | None = None,
+                      allow_insecure_http: bool = False) -> Region | None:
+    """Which region's endpoint accepts this key (keys are region-bound, §1.1); None if none does.
+
+    Tries the regions in the order given. Raises the first network or service error if no region
+    accepted the key and at least one could not be asked (so "no region" is never a guess).
+    """
+    failure: WanError | None = None
+    for region, base in bases.items():
+        try:
+            with DashScopeClient(api_key, base, transport=transport, retry_policy=retry_policy,
+                                 allow_insecure_http=allow_insecure_http) as client:
+                if client.check_key().valid:
+                    return region
+        except AuthError:
+            raise  # a malformed key: no region will take it
+        except WanError as exc:
+            log.warning("key check against %s failed: %s", region.value, exc)
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return None

@@ -1,0 +1,117 @@
+"""When and how long to wait before trying a request again (§5, §6).
+
+A `RetryPolicy` only answers questions ("how long before attempt k?", "may I try again?") and
+waits in a cancellable way; *whether* a failure may be retried at all is the caller's decision
+(a create is retried only when the service demonstrably did not accept it, see client.py).
+
+Backoff is exponential with full jitter (a uniformly random wait in [0, min(cap, base * 2**k)]),
+so many clients throttled at once do not come back in lockstep. A `Retry-After` header from the
+service wins over the computed backoff, clamped to `max_retry_after`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .errors import Canceled
+
+# Either an Event that is set to cancel, or a callable returning True to cancel.
+CancelSignal = threading.Event | Callable[[], bool] | None
+
+# Injected sleeps (tests) are called in slices this long so a cancel is noticed promptly.
+_CANCEL_SLICE_S = 0.25
+
+
+def is_cancelled(signal: CancelSignal) -> bool:
+    if signal is None:
+        return False
+    if isinstance(signal, threading.Event):
+        return signal.is_set()
+    return bool(signal())
+
+
+def raise_if_cancelled(signal: CancelSignal, what: str = "The operation") -> None:
+    if is_cancelled(signal):
+        raise Canceled(f"{what} was canceled.")
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date; None if absent/bad."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = None
+    if seconds is not None:
+        return seconds if seconds >= 0 and seconds == seconds else None  # rejects NaN
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, a maximum number of attempts and a cap.
+
+    `max_attempts` counts every try including the first. `sleep`, `clock` (wall time, for HTTP
+    dates in Retry-After) and `rand` (in [0, 1)) are injectable for tests.
+    """
+
+    max_attempts: int = 4
+    base_delay: float = 1.0
+    max_delay: float = 30.0
+    # §6: throttling normally clears within a minute, so a longer Retry-After is not worth waiting.
+    max_retry_after: float = 60.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
+    rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+
+    def can_retry(self, attempt: int) -> bool:
+        """`attempt` is the 1-based number of the try that just failed."""
+        return attempt < self.max_attempts
+
+    def backoff(self, attempt: int) -> float:
+        """Full-jitter delay after the `attempt`-th (1-based) failure."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        return ceiling * self.rand()
+
+    def delay(self, attempt: int, retry_after: float | str | None = None) -> float:
+        """The wait before the next try: Retry-After when the service gave one, else the backoff."""
+        if isinstance(retry_after, str):
+            retry_after = parse_retry_after(retry_after, self.clock())
+        if retry_after is not None:
+            return min(max(0.0, retry_after), self.max_retry_after)
+        return self.backoff(attempt)
+
+    def wait(self, seconds: float, should_cancel: CancelSignal = None) -> None:
+        """Sleep `seconds`, waking early and raising `Canceled` when cancellation is requested."""
+        raise_if_cancelled(should_cancel)
+        if seconds <= 0:
+            return
+        if isinstance(should_cancel, threading.Event) and self.sleep is time.sleep:
+            if should_cancel.wait(seconds):
+                raise Canceled("The operation was canceled.")
+            return
+        remaining = seconds
+        while remaining > 0:
+            step = min(remaining, _CANCEL_SLICE_S) if should_cancel is not None else remaining
+            self.sleep(step)
+            remaining -= step
+            raise_if_cancelled(should_cancel)
+
+
+NO_RETRY = RetryPolicy(max_attempts=1)
