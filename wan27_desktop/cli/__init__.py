@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def exit_code_for(error: BaseException) -> int:
-    if isinstance(error, (ValidationError, CliError)):
+    from ..library import NotFound
+
+    if isinstance(error, (ValidationError, CliError, NotFound)):
         return EXIT_INVALID
     if isinstance(error, (NetworkError, InterruptedCreateError)):
         return EXIT_NETWORK

@@ -29,6 +29,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.set_defaults(handler=export_images)
     sub.add_parser("rebuild", help="rebuild the index from the images' embedded metadata").set_defaults(
         handler=rebuild)
+    sub.add_parser("recover", help="set a damaged database aside and rebuild it from the image files").set_defaults(
+        handler=recover)
     sub.add_parser("stats", help="counts, sizes and spend").set_defaults(handler=stats)
     trash = sub.add_parser("trash", help="move images to the trash (restorable)")
     trash.add_argument("ids", nargs="+")
@@ -90,6 +92,16 @@ def export_images(args: argparse.Namespace) -> int:
 def rebuild(args: argparse.Namespace) -> int:
     with open_library() as library:
         out(str(library.rebuild()))
+    return EXIT_OK
+
+
+def recover(args: argparse.Namespace) -> int:
+    from .. import config
+    from ..library import Library
+
+    report = Library.recover(config.data_dir())
+    out(str(report))
+    out("The damaged database was kept aside, not deleted.")
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from ..api.errors import (
     InterruptedCreateError,
     ReferenceImageError,
     ResultExpired,
+    ServiceError,
     TaskCanceled,
     TaskTimeout,
     TaskUnknown,
@@ -34,13 +35,14 @@ from ..api.errors import (
 from ..api.models import GenerationRequest, GenerationResult, Model, Region, RequestMode, TaskSnapshot, TaskStatus
 from ..api.request_body import EncodedImage, build_body
 from ..api.validation import validate
+from ..crashpoints import crashpoint
 from ..library import JobRecord, JobState, Library
-from .crashpoints import crashpoint
 from .serialize import request_from_json, request_mode_of, request_to_json
 
 log = logging.getLogger("wan27.jobs")
 
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
+MAX_BODY_BASE64 = 24 * 1024 * 1024
 UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 
 
@@ -96,6 +98,7 @@ class JobRunner:
         self._app_stop = should_stop or (lambda: False)
         self._should_cancel = lambda: self._user_cancel() or self._app_stop()
         self._client: Any = None
+        self._download_client: Any = None
         self._lock = threading.Lock()
         self._in_create = threading.Event()
 
@@ -161,9 +164,10 @@ class JobRunner:
 
     def close(self) -> None:
         with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+            for client in (self._client, self._download_client):
+                if client is not None:
+                    client.close()
+            self._client = self._download_client = None
 
     def abort(self) -> None:
         """Called from another thread when the app closes: a blocking sync create cannot be
@@ -178,12 +182,16 @@ class JobRunner:
         from .. import imaging  # QtGui; imported here so the CLI's cheap paths stay light
 
         request = self.request_of(job)
+        local_count = sum(1 for image in request.images if not image.is_url)
+        # The reference gives no body limit but warns of 413 for big base64 bodies (§2.4, §5):
+        # keep the whole request near MAX_BODY_BASE64 by sharing it between the local images.
+        budget = imaging.per_image_budget(MAX_BODY_BASE64, max(local_count, 1))
         encoded = []
         for image in request.images:
             if image.is_url:
                 encoded.append(EncodedImage(image.source, image.boxes))
                 continue
-            prepared = imaging.prepare_reference(Path(image.source))
+            prepared = imaging.prepare_reference(Path(image.source), max_bytes=budget)
             # §3.2: boxes are in the pixels of the image as sent, so they follow any downscale.
             encoded.append(EncodedImage(prepared.data_uri, imaging.scale_boxes(image.boxes, prepared.scale)))
         return build_body(request, encoded), request
@@ -286,6 +294,11 @@ class JobRunner:
     def _record_result(self, job: JobRecord, result: GenerationResult) -> None:
         from ..api.download import url_expires_at
 
+        if not result.image_urls:
+            # §4.1: a 200 with no images; nothing to fetch and, per usage, usually nothing billed.
+            raise ServiceError("The service answered without any image (perhaps filtered).",
+                               code="NoImages", request_id=result.request_id,
+                               hint="Try again, or change the prompt if it may have been filtered.")
         usage = {k: v for k, v in vars(result.usage).items() if v is not None}
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
         region, model = Region(job.region), Model(job.model)
@@ -301,6 +314,7 @@ class JobRunner:
         from ..api.download import download_result
 
         job = self.library.get_job(job_id)
+        downloader = self._get_download_client()
         incoming = self.library.data_dir / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
         expected = len(self.library.results_of_job(job_id))
@@ -313,7 +327,8 @@ class JobRunner:
                 continue
             try:
                 crashpoint("before_download")
-                downloaded = download_result(result.url, incoming, should_cancel=self._should_cancel)
+                downloaded = download_result(result.url, incoming, client=downloader,
+                                             should_cancel=self._should_cancel)
                 crashpoint("after_download")
                 image = self.library.add_image(job_id, result.id, result.index, downloaded.path,
                                                metadata=self._metadata(job, downloaded))
@@ -417,6 +432,15 @@ class JobRunner:
             "request": request,
         }
 
+    def _get_download_client(self) -> Any:
+        """One credential-free client for every result host (result URLs never see the key)."""
+        from ..api.download import new_download_client
+
+        with self._lock:
+            if self._download_client is None:
+                self._download_client = new_download_client()
+            return self._download_client
+
     def _get_client(self) -> Any:
         with self._lock:
             if self._client is None:
@@ -457,9 +481,12 @@ def check_references(request: GenerationRequest) -> None:
 
 
 def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
     except OSError as err:
         raise ReferenceImageError(f"Cannot read reference image {path.name}: {err.strerror}.") from err
 

@@ -1,0 +1,113 @@
+"""The job runner against the fake server over real HTTP and a real SQLite library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fake_dashscope import Fault
+from wan27_desktop.api.errors import ValidationError
+from wan27_desktop.api.models import GenerationRequest, ImageInput, RequestMode
+from wan27_desktop.jobs.runner import JobEvent, JobRunner
+from wan27_desktop.library import JobState, Library
+
+
+def _billed_urls(fake) -> set[str]:
+    return {url for _, url in fake.billed_images}
+
+
+def _saved_urls(library: Library, job_id: int) -> set[str]:
+    return {r.url for r in library.results_of_job(job_id) if r.status == "downloaded"}
+
+
+def test_sync_job_lands_every_billed_image_in_the_library(runner: JobRunner, library: Library, fake_dashscope):
+    job_id = runner.create(GenerationRequest("a red fox", n=2, size="1K", seed=5), RequestMode.SYNC)
+    job = runner.run(job_id)
+    assert job.state is JobState.DONE
+    images = library.images_of_job(job_id)
+    assert len(images) == 2 and all(Path(i.path).is_file() for i in images)
+    assert _saved_urls(library, job_id) == _billed_urls(fake_dashscope)
+    assert fake_dashscope.created_count == 1
+    assert job.cost is not None and job.usage["image_count"] == 2
+
+
+def test_async_job_commits_the_task_id_and_walks_the_states(runner: JobRunner, library: Library,
+                                                            fake_dashscope, events: list[JobEvent]):
+    fake_dashscope.polls_pending, fake_dashscope.polls_running = 2, 2
+    job_id = runner.create(GenerationRequest("a comic", n=3, size="1K", enable_sequential=True),
+                           RequestMode.ASYNC)
+    job = runner.run(job_id)
+    assert job.state is JobState.DONE and job.task_id
+    states = [e.state for e in events if e.job_id == job_id]
+    assert states.index(JobState.SUBMITTED) < states.index(JobState.RUNNING) < states.index(JobState.DONE)
+    assert len(library.images_of_job(job_id)) == len(fake_dashscope.billed_images)
+
+
+def test_moderation_failure_fails_the_job_with_code_and_hint(runner: JobRunner, library: Library, fake_dashscope):
+    fake_dashscope.add_fault(Fault("create", "moderation"))
+    job = runner.run(runner.create(GenerationRequest("blocked"), RequestMode.ASYNC))
+    assert job.state is JobState.FAILED
+    assert job.error_code == "DataInspectionFailed" and job.error_hint
+    assert library.images_of_job(job.id) == []
+
+
+def test_invalid_reference_is_refused_before_anything_is_journaled(runner: JobRunner, library: Library,
+                                                                   tmp_path: Path, fake_dashscope):
+    bogus = tmp_path / "notes.png"
+    bogus.write_text("not an image")
+    with pytest.raises(ValidationError) as raised:
+        runner.create(GenerationRequest("edit", images=(ImageInput(str(bogus)),)), RequestMode.SYNC)
+    assert raised.value.issues[0].field == "images[1]"
+    assert library.list_jobs() == [] and fake_dashscope.requests == []
+
+
+def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(runner: JobRunner, library: Library,
+                                                                          fake_dashscope):
+    fake_dashscope.add_fault(Fault("download", "expired", times=None))
+    job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.SYNC))
+    assert job.state is JobState.EXPIRED
+    assert library.images_of_job(job.id) == []
+    incoming = library.data_dir / "incoming"
+    assert not incoming.exists() or list(incoming.iterdir()) == []
+
+
+def test_retry_creates_a_new_job_with_the_same_request(runner: JobRunner, library: Library, fake_dashscope):
+    request = GenerationRequest("a fox", n=1, size="1K", seed=11)
+    first = runner.run(runner.create(request, RequestMode.SYNC))
+    second_id = runner.retry(first.id)
+    assert second_id != first.id
+    assert runner.request_of(library.get_job(second_id)) == request
+    assert runner.run(second_id).state is JobState.DONE
+    assert fake_dashscope.created_count == 2
+
+
+def test_cancel_while_pending_cancels_on_the_server(library: Library, fake_dashscope):
+    from wan27_desktop.api.models import Region
+    from wan27_desktop.jobs.runner import Connection
+
+    fake_dashscope.polls_pending = 10_000
+    polls = []
+
+    def cancel_after_two_polls() -> bool:
+        polls.append(1)
+        return len(polls) > 2
+
+    connection = Connection(Region.SINGAPORE, fake_dashscope.base_url, fake_dashscope.api_key)
+    runner = JobRunner(library, connection, poll_interval=(0.01, 0.01), should_cancel=cancel_after_two_polls)
+    try:
+        job = runner.run(runner.create(GenerationRequest("slow"), RequestMode.ASYNC))
+    finally:
+        runner.close()
+    assert job.state is JobState.CANCELED
+    assert any(r.path.endswith("/cancel") for r in fake_dashscope.requests)
+    assert fake_dashscope.billed_images == []
+
+
+def test_resume_never_resubmits_an_interrupted_create(runner: JobRunner, library: Library, fake_dashscope):
+    job_id = runner.create(GenerationRequest("a fox"), RequestMode.SYNC)
+    library.update_job(job_id, state=JobState.SUBMITTING)  # as if the app died while sending
+    job = runner.resume(job_id)
+    assert job.state is JobState.INTERRUPTED
+    assert "may have been" in job.error_message
+    assert fake_dashscope.created_count == 0

@@ -1,0 +1,70 @@
+"""Several processes and threads writing at once never surface 'database is locked'."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from pathlib import Path
+
+from tests.library.conftest import make_png
+from wan27_desktop.library import ImageQuery, JobState, Library
+
+PROCESSES, PER_PROCESS = 4, 50
+
+
+def _writer(data_dir: str, worker: int, job_id: int) -> None:
+    root = Path(data_dir)
+    incoming = root / f"incoming-{worker}"
+    incoming.mkdir(parents=True, exist_ok=True)
+    with Library.open(root) as library:
+        for number in range(PER_PROCESS):
+            index = worker * PER_PROCESS + number
+            download = incoming / f"{index}.png"
+            download.write_bytes(make_png(rgb=(worker * 40, number, 99)))
+            library.add_image(job_id, None, index, download, metadata={"job_id": job_id})
+            library.set_rating([1], number % 6)  # interleave small writes with the inserts
+            library.update_job(job_id, server_status=f"w{worker}-{number}")
+
+
+def test_four_processes_add_fifty_images_each(data_dir: Path):
+    with Library.open(data_dir) as library:
+        job_id = library.create_job({"model": "wan2.7-image"}, model="wan2.7-image", request_mode="async",
+                                    region="sg", endpoint="e", n=PROCESSES * PER_PROCESS, estimated_cost="0",
+                                    state=JobState.DOWNLOADING)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(str(data_dir), w, job_id)) for w in range(PROCESSES)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=120)
+    assert [p.exitcode for p in workers] == [0] * PROCESSES
+    with Library.open(data_dir) as library:
+        images = library.images_of_job(job_id)
+        assert [i.index for i in images] == list(range(PROCESSES * PER_PROCESS))
+        assert library.count_images(ImageQuery()) == PROCESSES * PER_PROCESS
+        assert all(i.path.is_file() for i in images)
+        assert library.check_integrity() == []
+
+
+def test_threads_sharing_one_library_and_racing_on_the_same_result(library: Library, tmp_path: Path):
+    job_id = library.create_job({"model": "m"}, model="m", request_mode="sync", region="sg", endpoint="e", n=1,
+                                estimated_cost="0")
+    errors: list[BaseException] = []
+    results = []
+
+    def land(worker: int) -> None:
+        download = tmp_path / f"t{worker}.png"
+        download.write_bytes(make_png(rgb=(worker, 0, 0)))
+        try:
+            results.append(library.add_image(job_id, None, 0, download, metadata={}))
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=land, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({r.id for r in results}) == 1  # exactly one image for the slot
+    assert len(list(results[0].path.parent.iterdir())) == 1  # losing racers removed their own copies

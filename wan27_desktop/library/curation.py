@@ -1,0 +1,142 @@
+"""What people do to images: rate, favourite, tag, trash/restore/empty, follow lineage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .base import LibraryBase, utc_now
+from .images import _chunks
+from .records import ImageRecord
+
+
+def _ids(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in ids))
+
+
+class Curation(LibraryBase):
+    def _update_many(self, assignment: str, values: tuple[object, ...], ids: Iterable[int],
+                     extra_where: str = "") -> int:
+        changed = 0
+        with self._db.write() as conn:
+            for chunk in _chunks(_ids(ids)):
+                cursor = conn.execute(
+                    f"UPDATE images SET {assignment} WHERE id IN ({','.join('?' * len(chunk))}) {extra_where}",
+                    (*values, *chunk))
+                changed += cursor.rowcount
+        return changed
+
+    def set_rating(self, ids: Iterable[int], rating: int) -> None:
+        if not 0 <= int(rating) <= 5:
+            raise ValueError("rating must be between 0 and 5")
+        self._update_many("rating = ?", (int(rating),), ids)
+
+    def set_favourite(self, ids: Iterable[int], favourite: bool) -> None:
+        self._update_many("favourite = ?", (1 if favourite else 0,), ids)
+
+    # -- tags -------------------------------------------------------------------------------------
+    def add_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
+        names = [t.strip() for t in tags if t.strip()]
+        wanted = _ids(ids)
+        with self._db.write() as conn:
+            for name in names:
+                conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+                (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+                conn.executemany("INSERT OR IGNORE INTO image_tags(image_id, tag_id) "
+                                 "SELECT id, ? FROM images WHERE id = ?", [(tag_id, i) for i in wanted])
+
+    def remove_tag(self, ids: Iterable[int], tag: str) -> None:
+        with self._db.write() as conn:
+            row = conn.execute("SELECT id FROM tags WHERE name = ?", (tag.strip(),)).fetchone()
+            if row is None:
+                return
+            conn.executemany("DELETE FROM image_tags WHERE image_id = ? AND tag_id = ?",
+                             [(i, row[0]) for i in _ids(ids)])
+            conn.execute("DELETE FROM tags WHERE id = ? AND NOT EXISTS "
+                         "(SELECT 1 FROM image_tags WHERE tag_id = ?)", (row[0], row[0]))
+
+    def tags_of(self, image_id: int) -> list[str]:
+        with self._db.read() as conn:
+            return [r[0] for r in conn.execute(
+                "SELECT t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE it.image_id = ? "
+                "ORDER BY t.name COLLATE NOCASE", (image_id,))]
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        with self._db.read() as conn:
+            return [(r[0], r[1]) for r in conn.execute(
+                "SELECT t.name, count(it.image_id) FROM tags t LEFT JOIN image_tags it ON it.tag_id = t.id "
+                "GROUP BY t.id ORDER BY t.name COLLATE NOCASE")]
+
+    # -- trash ------------------------------------------------------------------------------------
+    def trash(self, ids: Iterable[int]) -> int:
+        """Move to the trash: the file stays where it is until the trash is emptied (restorable)."""
+        return self._update_many("trashed = 1, trashed_at = ?", (utc_now(),), ids, "AND trashed = 0")
+
+    def restore(self, ids: Iterable[int]) -> int:
+        return self._update_many("trashed = 0, trashed_at = NULL", (), ids, "AND trashed = 1")
+
+    def empty_trash(self) -> int:
+        """Delete trashed images for good: files (and thumbnails) first, then their rows. A crash
+        in between leaves rows whose file is gone; they stay in the trash, and the next empty
+        removes them. Returns how many images were deleted."""
+        with self._db.read() as conn:
+            rows = conn.execute("SELECT id, path, sha256 FROM images WHERE trashed = 1").fetchall()
+        deleted = []
+        for image_id, rel, sha in rows:
+            try:
+                self.abs_path(rel).unlink(missing_ok=True)
+            except OSError:
+                continue  # locked or read-only: keep the row so nothing points at a half-deleted state
+            self._drop_thumbnails(sha)
+            deleted.append(image_id)
+        with self._db.write() as conn:
+            for chunk in _chunks(deleted):
+                conn.execute(f"DELETE FROM images WHERE trashed = 1 AND id IN ({','.join('?' * len(chunk))})",
+                             chunk)
+        return len(deleted)
+
+    def _drop_thumbnails(self, sha: str) -> None:
+        with self._db.read() as conn:
+            shared = conn.execute("SELECT count(*) FROM images WHERE sha256 = ?", (sha,)).fetchone()[0]
+        if shared > 1:
+            return
+        folder = self.thumbs_dir / sha[:2]
+        if folder.is_dir():
+            for thumb in folder.glob(f"{sha}-*.jpg"):
+                thumb.unlink(missing_ok=True)
+
+    def mark_missing(self, ids: Iterable[int], missing: bool = True) -> None:
+        """Flag rows whose file is gone (e.g. found by the gallery's thumbnail worker)."""
+        self._update_many("missing = ?", (1 if missing else 0,), ids)
+
+    # -- lineage ----------------------------------------------------------------------------------
+    def lineage(self, image_id: int) -> tuple[list[Path], list[ImageRecord]]:
+        """(the reference images this image was made from, the images made from this one).
+
+        A library image used as a reference is stored as an input with the same sha256, which is
+        how descendants are found even after the reference file was exported and re-imported.
+        """
+        with self._db.read() as conn:
+            image = self._get_image(conn, image_id)
+            inputs = [self.abs_path(r[0]) for r in conn.execute(
+                "SELECT n.path FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                "ORDER BY j.position", (image.job_id,))] if image.job_id is not None else []
+            derived = self._images_where(
+                conn, "i.job_id IN (SELECT j.job_id FROM job_inputs j JOIN inputs n ON n.id = j.input_id "
+                      "WHERE n.sha256 = ?)", (image.sha256,), order="i.created_at, i.id")
+        return inputs, derived
+
+    def source_images(self, image_id: int) -> list[ImageRecord | None]:
+        """For each reference of the image's job, the library image it came from (None if external)."""
+        with self._db.read() as conn:
+            image = self._get_image(conn, image_id)
+            if image.job_id is None:
+                return []
+            shas = [r[0] for r in conn.execute(
+                "SELECT n.sha256 FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                "ORDER BY j.position", (image.job_id,))]
+            found = []
+            for sha in shas:
+                match = self._images_where(conn, "i.sha256 = ?", (sha,))
+                found.append(match[0] if match else None)
+        return found

@@ -1,0 +1,110 @@
+"""One SQLite connection per Library, shared by threads under a lock; writes never surface BUSY.
+
+Concurrency strategy (issue 3): WAL so readers never block the writer; `busy_timeout` 10 s; every
+write is a short `BEGIN IMMEDIATE` transaction (it takes the write lock up front, so it cannot fail
+half-way with a lock upgrade); and, as a last resort, `BEGIN IMMEDIATE` itself is retried with
+jittered back-off for up to a minute before a LibraryError is raised.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from .errors import LibraryCorrupt, LibraryError
+
+BUSY_TIMEOUT_MS = 10_000
+RETRY_FOR_S = 60.0
+SQLITE_HEADER = b"SQLite format 3\x00"
+T = TypeVar("T")
+
+
+def is_busy(err: sqlite3.OperationalError) -> bool:
+    text = str(err).lower()
+    return "locked" in text or "busy" in text
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt."""
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as handle:
+            if handle.read(16) != SQLITE_HEADER:
+                raise LibraryCorrupt(path, "not an SQLite database")
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # FULL: the journal is the record of money spent; a commit must survive power loss too.
+        conn.execute("PRAGMA synchronous = FULL")
+        _retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone())
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema pages
+    except sqlite3.DatabaseError as err:
+        conn.close()
+        if isinstance(err, sqlite3.OperationalError) and is_busy(err):
+            raise LibraryError(f"The library database {path} stayed locked: {err}.") from err
+        raise LibraryCorrupt(path, str(err)) from err
+    return conn
+
+
+def _retry_busy(action: Callable[[], T]) -> T:
+    deadline = time.monotonic() + RETRY_FOR_S
+    delay = 0.01
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as err:
+            if not is_busy(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+class Database:
+    """A connection plus the lock that makes it safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = connect(path)
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction; rolled back if the body raises."""
+        with self.lock:
+            try:
+                _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+            except sqlite3.OperationalError as err:
+                raise LibraryError(f"The library is busy in another program and stayed locked: {err}.",
+                                   hint="Close other Wan 2.7 windows or commands and try again.") from err
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            _retry_busy(lambda: self.conn.execute("COMMIT"))
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs (WAL: never blocks, never blocked)."""
+        with self.lock:
+            if self.conn.in_transaction:  # nested inside write(): already consistent
+                yield self.conn
+                return
+            self.conn.execute("BEGIN DEFERRED")
+            try:
+                yield self.conn
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()

@@ -1,0 +1,178 @@
+"""The job journal's storage: jobs, their content-addressed inputs, and result URLs.
+
+Every method is one committed transaction, so the jobs layer can "persist before it acts" (issue 3):
+the job row exists before the request leaves, the task id before the first poll, the result URLs
+before the first download.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from .base import JOB_COLUMNS, RESULT_COLUMNS, LibraryBase, normalise_time, safe_ext, utc_now
+from .errors import LibraryError, NotFound
+from .imagefiles import atomic_write, copy_into, sha256_of
+from .records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
+
+_UNSET: Any = object()
+
+
+def cost_from_usage(region: str, model: str, usage: dict[str, Any] | None) -> str | None:
+    """§4.1/§6: cost = usage.image_count x unit price, prices from api.pricing (their only home)."""
+    if not usage or usage.get("image_count") is None:
+        return None
+    from ..api import pricing
+    from ..api.models import Model, Region
+
+    try:
+        return str(pricing.cost(Region(region), Model(model), int(usage["image_count"])))
+    except (ValueError, KeyError):
+        return None  # a custom endpoint or an unknown model: no official price
+
+
+class JobStore(LibraryBase):
+    # -- inputs -----------------------------------------------------------------------------------
+    def store_input(self, source: Path) -> tuple[str, Path]:
+        """Copy a reference image into inputs/<sha[:2]>/<sha>.<ext> (content-addressed, once)."""
+        sha = sha256_of(source)
+        ext = safe_ext(source)
+        folder = self.inputs_dir / sha[:2]
+        existing = sorted(folder.glob(f"{sha}.*")) if folder.is_dir() else []
+        if existing:
+            return sha, existing[0]
+        path, written_sha, _size = atomic_write(folder, lambda out: copy_into(source, out), lambda s: f"{s}{ext}")
+        if written_sha != sha:
+            path.unlink(missing_ok=True)
+            raise LibraryError(f"Reference image {source.name} changed while it was being copied.",
+                               hint="Try again once the file is no longer being written.")
+        return sha, path
+
+    def _link_inputs(self, conn: Any, job_id: int, stored: Sequence[tuple[str, Path]]) -> None:
+        for position, (sha, path) in enumerate(stored):
+            conn.execute("INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
+                         (sha, self.rel_path(path), path.stat().st_size, utc_now()))
+            (input_id,) = conn.execute("SELECT id FROM inputs WHERE sha256 = ?", (sha,)).fetchone()
+            conn.execute("INSERT OR REPLACE INTO job_inputs(job_id, position, input_id) VALUES (?, ?, ?)",
+                         (job_id, position, input_id))
+
+    # -- jobs -------------------------------------------------------------------------------------
+    def create_job(self, request_json: dict[str, Any], *, model: str, request_mode: str, region: str,
+                   endpoint: str, n: int, estimated_cost: str, state: JobState = JobState.SUBMITTING,
+                   inputs: Iterable[Path] = ()) -> int:
+        """Journal a job. Input files are copied first (outside the transaction), then one commit."""
+        stored = [self.store_input(Path(p)) for p in inputs]
+        now = utc_now()
+        state = JobState(state)
+        with self._db.write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO jobs(state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
+                "created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (state.value, model, request_mode, region, endpoint, int(n), str(estimated_cost),
+                 json.dumps(request_json, ensure_ascii=False), now, now, now if state.is_terminal else None))
+            job_id = int(cursor.lastrowid or 0)
+            self._link_inputs(conn, job_id, stored)
+        return job_id
+
+    def update_job(self, job_id: int, *, state: JobState | None = None, task_id: str | None = None,
+                   request_id: str | None = None, server_status: str | None = None, error_code: str | None = None,
+                   error_message: str | None = None, error_hint: str | None = None,
+                   usage: dict[str, Any] | None = None, cost: str | None = None) -> None:
+        """Set the given fields (None = leave unchanged) in one committed transaction.
+
+        A usage with `image_count` and no explicit cost fills `cost` from the §6 price table.
+        """
+        fields: dict[str, Any] = {}
+        for name, value in (("task_id", task_id), ("request_id", request_id), ("server_status", server_status),
+                            ("error_code", error_code), ("error_message", error_message),
+                            ("error_hint", error_hint), ("cost", cost)):
+            if value is not None:
+                fields[name] = str(value)
+        if usage is not None:
+            fields["usage_json"] = json.dumps(usage, ensure_ascii=False)
+        now = utc_now()
+        fields["updated_at"] = now
+        if state is not None:
+            state = JobState(state)
+            fields["state"] = state.value
+            fields["finished_at"] = now if state.is_terminal else None
+        with self._db.write() as conn:
+            row = conn.execute("SELECT region, model, cost FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"Job {job_id} is not in the journal.")
+            if usage is not None and cost is None and row[2] is None:
+                computed = cost_from_usage(row[0], row[1], usage)
+                if computed is not None:
+                    fields["cost"] = computed
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*fields.values(), job_id))
+
+    def get_job(self, job_id: int) -> JobRecord:
+        with self._db.read() as conn:
+            row = conn.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"Job {job_id} is not in the journal.")
+            return self._job_from_row(conn, row)
+
+    def list_jobs(self, states: Iterable[JobState] | None = None, limit: int = 200,
+                  newest_first: bool = True) -> list[JobRecord]:
+        where, params = "1", []
+        if states is not None:
+            values = [JobState(s).value for s in states]
+            if not values:
+                return []
+            where = f"state IN ({','.join('?' * len(values))})"
+            params = values
+        order = "DESC" if newest_first else "ASC"
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE {where} ORDER BY created_at {order}, "
+                                f"id {order} LIMIT ?", (*params, int(limit))).fetchall()
+            return [self._job_from_row(conn, row) for row in rows]
+
+    def unfinished_jobs(self) -> list[JobRecord]:
+        """Jobs the service may still hold results for, oldest first (resumed on start)."""
+        return self.list_jobs(UNFINISHED_STATES, limit=1_000_000, newest_first=False)
+
+    # -- results ----------------------------------------------------------------------------------
+    def add_results(self, job_id: int, urls: list[str], expires_at: list[str | None]) -> list[ResultRecord]:
+        """Persist result URLs (§4.1 one per image) before downloading. Idempotent per (job, index);
+        a result not yet downloaded takes the newer URL (a re-query may return fresh signatures)."""
+        if len(urls) != len(expires_at):
+            raise ValueError("urls and expires_at must have the same length")
+        now = utc_now()
+        with self._db.write() as conn:
+            for index, (url, expires) in enumerate(zip(urls, expires_at, strict=True)):
+                conn.execute(
+                    "INSERT INTO results(job_id, idx, url, expires_at, status, created_at) "
+                    "VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT(job_id, idx) DO UPDATE SET "
+                    "url = excluded.url, expires_at = excluded.expires_at WHERE results.status != 'downloaded'",
+                    (job_id, index, url, normalise_time(expires) or expires, now))
+        return self.results_of_job(job_id)
+
+    def results_of_job(self, job_id: int) -> list[ResultRecord]:
+        with self._db.read() as conn:
+            rows = conn.execute(f"SELECT {RESULT_COLUMNS} FROM results r WHERE r.job_id = ? ORDER BY r.idx",
+                                (job_id,))
+            return [self._result_from_row(row) for row in rows]
+
+    def pending_results(self, job_id: int) -> list[ResultRecord]:
+        """Results still to download: status pending or failed (a failed download is retried until
+        its URL expires). The caller checks `expires_at` and marks lapsed ones with mark_result."""
+        return [r for r in self.results_of_job(job_id) if r.status in ("pending", "failed")]
+
+    def mark_result(self, result_id: int, status: str, error: str | None = None) -> None:
+        if status not in ("failed", "expired", "pending"):
+            raise ValueError(f"status must be 'failed' or 'expired', not {status!r}")
+        with self._db.write() as conn:
+            conn.execute("UPDATE results SET status = ?, error = ? WHERE id = ? AND status != 'downloaded'",
+                         (status, error, result_id))
+
+
+def decimal_or_zero(text: str | None) -> Decimal:
+    try:
+        return Decimal(text) if text else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)

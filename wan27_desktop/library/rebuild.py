@@ -1,0 +1,158 @@
+"""Rebuilding the index from the image files' embedded metadata alone, into a fresh DB, then a swap.
+
+The files are the truth for images, their prompts, parameters and jobs. When the old database is
+still readable (`rebuild()` on a healthy library) it also gives back what files cannot carry:
+ratings, favourites, tags, trash state, and journal rows of jobs without images (failed, unfinished).
+`Library.recover` (a corrupt database) moves the bad file aside and rebuilds from files only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import uuid
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .base import DB_NAME, JOB_COLUMNS
+from .db import Database
+from .errors import LibraryError
+from .maintenance import Maintenance
+from .pngmeta import PngError, read_metadata
+from .records import RebuildReport
+from .schema import migrate
+
+_JOB_FIELDS = [c.strip() for c in JOB_COLUMNS.split(",") if c.strip() != "id"]
+
+
+def stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+class Rebuild(Maintenance):
+    def _open_sibling(self, db_path: Path) -> Any:  # provided by Library: same folders, another DB file
+        raise NotImplementedError
+
+    def rebuild(self, *, keep_annotations: bool = True) -> RebuildReport:
+        """Re-index every image file; needs no other program using the library (it swaps the DB file)."""
+        new_path = self.library_dir / f"{DB_NAME}.rebuild-{uuid.uuid4().hex[:8]}"
+        files = self._rebuild_candidates()
+        library_id = self._library_id_from_files(files)
+        fresh = self._open_sibling(new_path)
+        quarantined: list[Path] = []
+        kept = 0
+        try:
+            with fresh._db.write() as conn:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'library_id'", (library_id,))
+            fresh.library_id = library_id
+            for path in files:
+                outcome, _record = fresh.adopt_file(path, require_ours=False)
+                if outcome not in ("adopted",):
+                    quarantined.append(fresh.quarantine(path, outcome))
+            if keep_annotations:
+                kept = _carry_over(fresh._db.conn, self.db_path)
+            with fresh._db.read() as conn:
+                images = conn.execute("SELECT count(*) FROM images").fetchone()[0]
+                jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
+        finally:
+            fresh.close()
+        backup = self._swap_in(new_path)
+        return RebuildReport(images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept,
+                             backup=backup)
+
+    def _rebuild_candidates(self) -> list[Path]:
+        files = []
+        for folder in self.image_folders():
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if not entry.is_file():
+                    continue
+                path = Path(entry.path)
+                if path.name.startswith(".tmp-"):
+                    if self.is_stale_temp(path):
+                        self.quarantine(path, "incomplete write (temp file)")
+                    continue
+                files.append(path)
+        return files
+
+    def _library_id_from_files(self, files: list[Path]) -> str:
+        """Keep the id the files were written with, so their job ids are trusted again."""
+        ids: Counter[str] = Counter()
+        for path in files:
+            try:
+                doc = read_metadata(path).get("wan27") or {}
+            except (PngError, OSError, ValueError):
+                continue
+            if isinstance(doc.get("library_id"), str):
+                ids[doc["library_id"]] += 1
+        if not ids or self.library_id in ids:
+            return self.library_id
+        return ids.most_common(1)[0][0]
+
+    def _swap_in(self, new_path: Path) -> Path:
+        """Atomically replace the DB file, keeping the old one as a backup; returns the backup path."""
+        with self._db.lock:
+            self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.close()
+            wal = Path(f"{self.db_path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                self._db = Database(self.db_path)
+                raise LibraryError("Another program is using the library, so it cannot be swapped now.",
+                                   hint="Close other Wan 2.7 windows and commands, then rebuild again.")
+            backup = self.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
+            try:
+                os.link(self.db_path, backup)
+            except OSError:
+                shutil.copy2(self.db_path, backup)
+            os.replace(new_path, self.db_path)  # atomic: a crash leaves the old or the new DB, never none
+            Path(f"{self.db_path}-shm").unlink(missing_ok=True)
+            self._db = Database(self.db_path)
+            migrate(self._db.conn)
+        return backup
+
+
+def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
+    """Copy what files cannot carry from the old DB. Returns how many images got annotations back."""
+    try:
+        conn.execute("ATTACH DATABASE ? AS old", (str(old_db),))
+    except sqlite3.DatabaseError:
+        return 0
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        kept = 0
+        for sha, rating, favourite, trashed, trashed_at in conn.execute(
+                "SELECT sha256, rating, favourite, trashed, trashed_at FROM old.images "
+                "WHERE rating != 0 OR favourite != 0 OR trashed != 0").fetchall():
+            kept += conn.execute("UPDATE images SET rating = ?, favourite = ?, trashed = ?, trashed_at = ? "
+                                 "WHERE sha256 = ?", (rating, favourite, trashed, trashed_at, sha)).rowcount
+        for sha, name in conn.execute(
+                "SELECT i.sha256, t.name FROM old.image_tags it JOIN old.images i ON i.id = it.image_id "
+                "JOIN old.tags t ON t.id = it.tag_id").fetchall():
+            conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
+            conn.execute("INSERT OR IGNORE INTO image_tags(image_id, tag_id) SELECT i.id, t.id FROM images i, "
+                         "tags t WHERE i.sha256 = ? AND t.name = ?", (sha, name))
+        fields = ", ".join(_JOB_FIELDS)
+        conn.execute(f"INSERT OR IGNORE INTO jobs(id, {fields}) SELECT id, {fields} FROM old.jobs")
+        conn.execute(f"UPDATE jobs SET ({fields}) = (SELECT {fields} FROM old.jobs o WHERE o.id = jobs.id) "
+                     "WHERE id IN (SELECT id FROM old.jobs)")
+        conn.execute(
+            "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at) "
+            "SELECT job_id, idx, url, expires_at, status, error, created_at FROM old.results WHERE true "
+            "ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at, "
+            "error = excluded.error, status = CASE WHEN results.status = 'downloaded' THEN 'downloaded' "
+            "ELSE excluded.status END")
+        conn.execute("INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) "
+                     "SELECT sha256, path, bytes, created_at FROM old.inputs")
+        conn.execute("INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
+                     "SELECT j.job_id, j.position, n2.id FROM old.job_inputs j JOIN old.inputs n ON n.id = j.input_id "
+                     "JOIN main.inputs n2 ON n2.sha256 = n.sha256")
+        conn.execute("COMMIT")
+        return kept
+    except sqlite3.DatabaseError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return 0
+    finally:
+        conn.execute("DETACH DATABASE old")

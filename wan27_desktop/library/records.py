@@ -1,0 +1,205 @@
+"""The small immutable values the library hands to the jobs layer, the CLI and the gallery."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+
+class JobState(str, enum.Enum):
+    """Every state a journaled job can be in (issue 3). Terminal states set `finished_at`."""
+
+    QUEUED = "queued"
+    SUBMITTING = "submitting"
+    SUBMITTED = "submitted"
+    RUNNING = "running"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+    PARTIAL = "partially_done"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    INTERRUPTED = "interrupted"
+    EXPIRED = "expired"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATES
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Work the app resumes on start: the service may hold results we have not stored yet."""
+        return self in UNFINISHED_STATES
+
+
+TERMINAL_STATES = frozenset({JobState.DONE, JobState.PARTIAL, JobState.FAILED, JobState.CANCELED,
+                             JobState.INTERRUPTED, JobState.EXPIRED})
+UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
+
+ResultStatus = Literal["pending", "downloaded", "failed", "expired"]
+SortOrder = Literal["newest", "oldest", "rating"]
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    id: int
+    state: JobState
+    model: str
+    request_mode: str
+    region: str
+    endpoint: str
+    n: int
+    estimated_cost: str
+    cost: str | None
+    task_id: str | None
+    request_id: str | None
+    server_status: str | None
+    error_code: str | None
+    error_message: str | None
+    error_hint: str | None
+    usage: dict[str, Any] | None
+    request_json: dict[str, Any]
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+    inputs: tuple[str, ...] = ()
+
+    @property
+    def prompt(self) -> str:
+        return prompt_of_request(self.request_json)
+
+
+@dataclass(frozen=True)
+class ResultRecord:
+    """One result URL of a job (§4.1: one entry per image), persisted before it is downloaded."""
+
+    id: int
+    job_id: int
+    index: int
+    url: str
+    expires_at: str | None
+    status: ResultStatus
+    error: str | None
+    image_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    id: int
+    job_id: int | None
+    index: int
+    path: Path
+    sha256: str
+    width: int
+    height: int
+    bytes: int
+    created_at: str
+    rating: int
+    favourite: bool
+    trashed_at: str | None
+    prompt: str | None
+    model: str | None
+    mode: str | None
+    seed: int | None
+    size_label: str | None
+    is_set: bool
+    has_refs: bool
+    result_id: int | None = None
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class ImageQuery:
+    """What the gallery (issue 5) asks for. Dates are local calendar days 'YYYY-MM-DD' (inclusive)
+    or full ISO timestamps; `trashed=True` shows the trash instead of the library."""
+
+    text: str = ""
+    favourites_only: bool = False
+    min_rating: int = 0
+    model: str | None = None
+    mode: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    with_references: bool | None = None
+    image_sets: bool | None = None
+    trashed: bool = False
+    sort: SortOrder = "newest"
+    tag: str | None = None
+    job_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    adopted: tuple[Path, ...] = ()
+    quarantined: tuple[Path, ...] = ()
+    missing_ids: tuple[int, ...] = ()
+    found_again: tuple[int, ...] = ()
+    scanned_dirs: int = 0
+    full_scan: bool = False
+
+    @property
+    def missing(self) -> int:
+        """How many rows were newly flagged because their file is gone."""
+        return len(self.missing_ids)
+
+    def __str__(self) -> str:
+        return (f"Reconciled {'all folders' if self.full_scan else f'{self.scanned_dirs} folder(s)'}: "
+                f"{len(self.adopted)} adopted, {len(self.quarantined)} quarantined, "
+                f"{self.missing} missing, {len(self.found_again)} found again.")
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    images: int = 0
+    jobs: int = 0
+    quarantined: tuple[Path, ...] = ()
+    moved_aside: Path | None = None
+    annotations_kept: int = 0
+    backup: Path | None = None
+
+    def __str__(self) -> str:
+        text = f"Rebuilt the index from files: {self.images} image(s), {self.jobs} job(s)"
+        if self.annotations_kept:
+            text += f", ratings/tags/trash kept for {self.annotations_kept}"
+        if self.quarantined:
+            text += f"; {len(self.quarantined)} unreadable file(s) moved to quarantine"
+        if self.moved_aside:
+            text += f"; the damaged database was kept as {self.moved_aside}"
+        return text + "."
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: tuple[int, ...] = ()
+    duplicates: tuple[Path, ...] = ()
+    failed: tuple[tuple[Path, str], ...] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        text = f"Imported {len(self.imported)} image(s)"
+        if self.duplicates:
+            text += f", skipped {len(self.duplicates)} already in the library"
+        if self.failed:
+            text += f", {len(self.failed)} could not be read"
+        return text + "."
+
+
+def prompt_of_request(request: dict[str, Any]) -> str:
+    """§2.1: the one text object of the single user message."""
+    try:
+        content = request["input"]["messages"][0]["content"]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    for item in content:
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            return item["text"]
+    return ""
+
+
+def image_count_of_request(request: dict[str, Any]) -> int:
+    try:
+        content = request["input"]["messages"][0]["content"]
+    except (KeyError, IndexError, TypeError):
+        return 0
+    return sum(1 for item in content if isinstance(item, dict) and "image" in item)
