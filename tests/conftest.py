@@ -10,6 +10,28 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+_stop_secret_service = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Give keyring tests a real, unlocked Secret Service where the machine has none running."""
+    global _stop_secret_service
+    from wan27_desktop import keys
+
+    if os.environ.get("CI"):
+        # On CI a keyring test must run, never skip.
+        os.environ.setdefault("WAN27_REQUIRE_KEYRING", "1")
+    if keys.keyring_available()[0]:
+        return
+    from tests.keyring_session import start_private_secret_service
+
+    _stop_secret_service = start_private_secret_service()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _stop_secret_service is not None:
+        _stop_secret_service()
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

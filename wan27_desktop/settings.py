@@ -1,0 +1,254 @@
+"""App settings: a small typed wrapper over an INI file in the data dir.
+
+Stored with QSettings (QtCore only: this module is imported by the UI and the app, never by
+`api/` or `library/`) in INI format at `config.data_dir()/settings.ini`, so `WAN27_DATA_DIR`
+isolates tests and portable installs. Every value read back is validated: a corrupt or
+hand-edited entry falls back to its default instead of crashing the app.
+
+The API key is NEVER stored here (see `keys.py`): only the region and endpoint it is used with.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from . import config
+from .api.errors import ValidationError, ValidationIssue
+from .api.models import Region, RequestMode
+from .api.rules import MAX_TASKS_IN_PROGRESS
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SETTINGS_FILE = "settings.ini"
+MIN_CONCURRENCY = 1
+MAX_CONCURRENCY = MAX_TASKS_IN_PROGRESS  # §6: 5 tasks in progress per account
+DEFAULT_CONCURRENCY = 2
+
+
+class Theme(str, enum.Enum):
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
+class Language(str, enum.Enum):
+    SYSTEM = "system"
+    ENGLISH = "en"
+    CHINESE_SIMPLIFIED = "zh_CN"
+
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_endpoint(text: str) -> str | None:
+    """Check a custom endpoint (a gateway, or the fake server); '' means none (use the region).
+
+    https anywhere; plain http only for this computer (localhost / loopback), since the key
+    travels in the Authorization header. No credentials, query or fragment. Returns the URL
+    without a trailing slash. Raises ValidationError (field 'endpoint').
+    """
+    url = text.strip()
+    if not url:
+        return None
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError([ValidationIssue("endpoint", message)])
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
+    except ValueError:
+        raise refuse("This is not a valid URL.") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise refuse("Use a full URL such as https://gateway.example.com/api/v1.")
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise refuse("Plain http is only allowed for localhost; use https so the key is encrypted.")
+    if parts.username or parts.password:
+        raise refuse("Do not put credentials in the URL; the key is sent in a header.")
+    if parts.query or parts.fragment:
+        raise refuse("The endpoint cannot have a query (?…) or fragment (#…).")
+    if any(ch.isspace() for ch in url):
+        raise refuse("The URL cannot contain spaces.")
+    return url.rstrip("/")
+
+
+def _parse_enum(kind: type[T]) -> Callable[[object], T]:
+    def parse(raw: object) -> T:
+        return kind(str(raw))  # type: ignore[call-arg]  # Enum lookup by value; ValueError if unknown
+    return parse
+
+
+def _parse_concurrency(raw: object) -> int:
+    value = int(str(raw).strip())
+    if not MIN_CONCURRENCY <= value <= MAX_CONCURRENCY:
+        raise ValueError(f"concurrency {value} out of range")
+    return value
+
+
+def _parse_endpoint(raw: object) -> str | None:
+    return normalise_endpoint(str(raw))
+
+
+def _parse_folder(raw: object) -> Path:
+    text = str(raw).strip()
+    if not text:
+        raise ValueError("empty folder")
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        raise ValueError("relative folder")
+    return path
+
+
+class AppSettings:
+    """Typed access to settings.ini. Use from the UI thread (or one thread at a time)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or (config.data_dir() / SETTINGS_FILE)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _get(self, key: str, parse: Callable[[object], T], default: T) -> T:
+        raw = self._qs.value(key)
+        if raw is None:
+            return default
+        try:
+            return parse(raw)
+        except (ValueError, TypeError, ValidationError):
+            # Hand-edited or written by a newer version: keep working with the default.
+            log.warning("Ignoring invalid setting %s=%r in %s", key, raw, self.path)
+            return default
+
+    def _set(self, key: str, value: object) -> None:
+        if value is None:
+            self._qs.remove(key)
+        else:
+            self._qs.setValue(key, value)
+
+    def sync(self) -> None:
+        """Write pending changes to disk now (QSettings also writes on its own, lazily)."""
+        self._qs.sync()
+
+    def status_ok(self) -> bool:
+        """False when the file could not be written or parsed (see QSettings.status)."""
+        return self._qs.status() == QSettings.Status.NoError
+
+    # -- service ---------------------------------------------------------------------------------
+
+    @property
+    def region(self) -> Region:
+        return self._get("service/region", _parse_enum(Region), Region.SINGAPORE)
+
+    @region.setter
+    def region(self, value: Region) -> None:
+        self._set("service/region", Region(value).value)
+
+    @property
+    def custom_endpoint(self) -> str | None:
+        """A base URL ending in /api/v1 used instead of the region's host, or None."""
+        return self._get("service/endpoint", _parse_endpoint, None)
+
+    @custom_endpoint.setter
+    def custom_endpoint(self, value: str | None) -> None:
+        self._set("service/endpoint", normalise_endpoint(value or ""))
+
+    # -- jobs ------------------------------------------------------------------------------------
+
+    @property
+    def concurrency(self) -> int:
+        return self._get("jobs/concurrency", _parse_concurrency, DEFAULT_CONCURRENCY)
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        self._set("jobs/concurrency", _parse_concurrency(value))
+
+    @property
+    def request_mode(self) -> RequestMode:
+        return self._get("jobs/request_mode", _parse_enum(RequestMode), RequestMode.SYNC)
+
+    @request_mode.setter
+    def request_mode(self, value: RequestMode) -> None:
+        self._set("jobs/request_mode", RequestMode(value).value)
+
+    # -- library ---------------------------------------------------------------------------------
+
+    @property
+    def library_dir(self) -> Path:
+        """Where the library lives; by default the data dir itself."""
+        return self._get("library/folder", _parse_folder, config.data_dir())
+
+    @library_dir.setter
+    def library_dir(self, value: Path) -> None:
+        self._set("library/folder", str(_parse_folder(value)))
+
+    # -- appearance ------------------------------------------------------------------------------
+
+    @property
+    def theme(self) -> Theme:
+        return self._get("appearance/theme", _parse_enum(Theme), Theme.SYSTEM)
+
+    @theme.setter
+    def theme(self, value: Theme) -> None:
+        self._set("appearance/theme", Theme(value).value)
+
+    @property
+    def language(self) -> Language:
+        return self._get("appearance/language", _parse_enum(Language), Language.SYSTEM)
+
+    @language.setter
+    def language(self, value: Language) -> None:
+        self._set("appearance/language", Language(value).value)
+
+    # -- window state (opaque Qt blobs) ---------------------------------------------------------
+
+    def state_blob(self, name: str) -> bytes | None:
+        """A saved QWidget/QMainWindow/QSplitter state, e.g. 'window/geometry'; None if absent."""
+        def parse(raw: object) -> bytes:
+            if isinstance(raw, QByteArray):
+                return bytes(raw.data())
+            if isinstance(raw, bytes):
+                return raw
+            raise TypeError("not a byte array")
+        return self._get(f"state/{name}", parse, None)
+
+    def set_state_blob(self, name: str, data: bytes | QByteArray | None) -> None:
+        if isinstance(data, QByteArray):
+            data = bytes(data.data())
+        self._set(f"state/{name}", None if data is None else QByteArray(data))
+
+    @property
+    def window_geometry(self) -> bytes | None:
+        return self.state_blob("window_geometry")
+
+    @window_geometry.setter
+    def window_geometry(self, data: bytes | QByteArray | None) -> None:
+        self.set_state_blob("window_geometry", data)
+
+    @property
+    def window_state(self) -> bytes | None:
+        return self.state_blob("window_state")
+
+    @window_state.setter
+    def window_state(self, data: bytes | QByteArray | None) -> None:
+        self.set_state_blob("window_state", data)
