@@ -19,5 +19,7 @@ def resolve_connection(region: Region, api_base: str | None = None) -> Connectio
 
     source = keys.resolve_key(region)
     if not source.key:
-        raise NoKeyError(f"No API key for {region.label}.")
+        # A locked or broken keyring is not the same as "no key": say which it is.
+        detail = f" The keyring could not be read: {source.problem}" if source.problem else ""
+        raise NoKeyError(f"No API key for {region.label}.{detail}")
     return Connection(region, config.api_base(region, api_base), source.key)
