@@ -1,0 +1,226 @@
+# ruff: noqa: F811 - pytest fixtures imported from test_gallery_fixtures are redefined as arguments
+"""Gallery model windowing, grid arithmetic, and sort/filter/search against a real library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
+    EDIT_JOBS,
+    SET_JOBS,
+    TOTAL,
+    gallery_data,
+    lib,
+    library_template,
+)
+from wan27_desktop.library import ImageQuery, Library
+from wan27_desktop.ui.gallery import GalleryPanel
+from wan27_desktop.ui.gallery_model import (
+    GalleryModel,
+    Role,
+    rows_to_ranges,
+    shift_after_insertion,
+    shift_after_removal,
+)
+from wan27_desktop.ui.gallery_view import GridGeometry
+from wan27_desktop.ui.gallery_worker import DbWorker, LibraryAccess
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, gallery_data: Path) -> Iterator[GalleryPanel]:  # noqa: F811
+    widget = GalleryPanel(gallery_data)
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    qtbot.waitUntil(widget.model.is_loaded)
+    yield widget
+    widget.shutdown()
+
+
+@pytest.fixture
+def small_pages(qtbot: QtBot, gallery_data: Path) -> Iterator[GalleryModel]:  # noqa: F811
+    worker = DbWorker(LibraryAccess(gallery_data))
+    model = GalleryModel(worker, page_size=10, max_pages=3)
+    yield model
+    worker.shutdown()
+
+
+# --- pure helpers ---------------------------------------------------------------------------------------
+def test_rows_to_ranges_merges_runs() -> None:
+    assert rows_to_ranges([7, 1, 2, 3, 9, 8]) == [(1, 3), (7, 9)]
+    assert rows_to_ranges([]) == []
+
+
+def test_shift_after_removal_and_insertion() -> None:
+    assert shift_after_removal(5, [1, 2]) == 3
+    assert shift_after_removal(2, [1, 2]) is None
+    assert shift_after_removal(0, [1, 2]) == 0
+    assert shift_after_insertion(0, [0]) == 1
+    assert shift_after_insertion(3, [0, 2]) == 5
+    assert shift_after_insertion(3, [10]) == 3
+
+
+def test_grid_geometry_round_trips_rows_and_points() -> None:
+    grid = GridGeometry(count=1000, width=1000, cell=150)
+    assert grid.columns == 6
+    for row in (0, 5, 6, 517, 999):
+        rect = grid.rect(row)
+        assert grid.row_at(rect.center().x(), rect.center().y()) == row
+    assert grid.row_at(int(grid.gap) // 2, grid.rect(0).center().y()) == -1  # the gap left of a cell
+    first, last = grid.rows_between(grid.rect(60).top(), grid.rect(60).top() + 10)
+    assert first == 60 and last == 65
+    assert grid.content_height == 167 * grid.row_height + grid.spacing
+
+
+# --- windowing ------------------------------------------------------------------------------------------
+def test_model_reads_count_and_only_the_first_page(qtbot: QtBot, small_pages: GalleryModel) -> None:
+    with qtbot.waitSignal(small_pages.queryApplied):
+        small_pages.set_query(ImageQuery())
+    assert small_pages.rowCount() == TOTAL
+    assert small_pages.loaded_pages() == [0]
+    assert small_pages.loaded_row_count() == 10
+
+
+def test_unloaded_rows_are_placeholders_until_their_page_arrives(qtbot: QtBot, small_pages: GalleryModel) -> None:
+    with qtbot.waitSignal(small_pages.queryApplied):
+        small_pages.set_query(ImageQuery())
+    small_pages.set_visible_range(100, 109)
+    index = small_pages.index(105)
+    assert small_pages.data(index, Role.RECORD) is None  # placeholder, and a page request
+    qtbot.waitUntil(lambda: small_pages.data(index, Role.RECORD) is not None)
+    assert 10 in small_pages.loaded_pages()
+
+
+def test_pages_in_memory_stay_bounded_while_scrolling(qtbot: QtBot, small_pages: GalleryModel,
+                                                      lib: Library) -> None:  # noqa: F811
+    with qtbot.waitSignal(small_pages.queryApplied):
+        small_pages.set_query(ImageQuery())
+    expected = lib.image_ids(ImageQuery())
+    for first in range(0, TOTAL, 10):
+        small_pages.set_visible_range(first, first + 9)
+        small_pages.record(first)
+        qtbot.waitUntil(lambda first=first: small_pages.loaded_record(first) is not None)
+        assert small_pages.loaded_record(first).id == expected[first]  # type: ignore[union-attr]
+        assert len(small_pages.loaded_pages()) <= 3
+    assert small_pages.loaded_row_count() <= 30
+
+
+def test_pages_scrolled_away_before_their_turn_are_not_fetched(qtbot: QtBot, small_pages: GalleryModel) -> None:
+    with qtbot.waitSignal(small_pages.queryApplied):
+        small_pages.set_query(ImageQuery())
+    fetched = small_pages.pages_fetched
+    for first in range(0, TOTAL, 10):  # a fast scroll: every page asked for in one event-loop turn
+        small_pages.set_visible_range(first, first + 9)
+        small_pages.record(first)
+    small_pages.set_visible_range(TOTAL - 10, TOTAL - 1)
+    qtbot.waitUntil(lambda: small_pages.loaded_record(TOTAL - 1) is not None)
+    small_pages.worker.wait()
+    assert small_pages.pages_fetched - fetched <= 4
+
+
+def test_view_reports_visible_range_and_grid_shows_loaded_rows(qtbot: QtBot, panel: GalleryPanel) -> None:
+    first, last = panel.view.visible_rows()
+    assert first == 0 and 0 < last < TOTAL
+    qtbot.waitUntil(lambda: panel.model.visible_range() == (first, last))
+    qtbot.waitUntil(lambda: panel.loader.cached_count() >= last - first)
+    assert panel.loader.cached_count() <= last + 1 + 10
+
+
+def test_thumbnail_cache_is_bounded_by_bytes(qtbot: QtBot, panel: GalleryPanel) -> None:
+    panel.loader.max_bytes = 200_000
+    panel.view.verticalScrollBar().setValue(panel.view.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: panel.loader.pending_count() == 0 and panel.loader.decoded_count > 0)
+    assert panel.loader.cached_bytes() <= 200_000
+
+
+def test_thumbnail_slider_changes_tile_size(qtbot: QtBot, panel: GalleryPanel) -> None:
+    before = panel.view.visible_rows()[1]
+    panel.filters.slider.setValue(64)
+    assert panel.view.cell_size() == 64
+    assert panel.view.visible_rows()[1] > before
+    index = panel.model.index(0)
+    assert panel.view.visualRect(index).width() == 64
+
+
+# --- sort, filters, search --------------------------------------------------------------------------------
+def ids_on_screen(panel: GalleryPanel, count: int) -> list[int]:
+    return [panel.model.data(panel.model.index(row), Role.IMAGE_ID) for row in range(count)]
+
+
+def apply(qtbot: QtBot, panel: GalleryPanel, change: object) -> None:
+    with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
+        change()  # type: ignore[operator]
+
+
+def test_sort_orders_match_the_library(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
+    lib.set_rating([lib.image_ids(ImageQuery(sort="oldest"))[3]], 5)
+    for sort in ("oldest", "rating", "newest"):
+        apply(qtbot, panel, lambda sort=sort: panel.filters.sort.setCurrentIndex(panel.filters.sort.findData(sort)))
+        assert ids_on_screen(panel, 20) == lib.image_ids(ImageQuery(sort=sort))[:20]
+
+
+def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
+    filters = panel.filters
+    apply(qtbot, panel, lambda: filters.select(filters.sets_actions, True))
+    assert panel.model.rowCount() == SET_JOBS * 3
+    apply(qtbot, panel, lambda: filters.select(filters.sets_actions, None))
+    apply(qtbot, panel, lambda: filters.select(filters.refs_actions, True))
+    assert panel.model.rowCount() == EDIT_JOBS
+    apply(qtbot, panel, lambda: filters.select(filters.refs_actions, None))
+    apply(qtbot, panel, lambda: filters.model_filter.setCurrentIndex(filters.model_filter.findData("wan2.7-image")))
+    assert panel.model.rowCount() == lib.count_images(ImageQuery(model="wan2.7-image")) > 0
+    apply(qtbot, panel, lambda: filters.model_filter.setCurrentIndex(0))
+    ids = lib.image_ids(ImageQuery())[:4]
+    lib.set_favourite(ids[:2], True)
+    lib.set_rating(ids[1:4], 4)
+    apply(qtbot, panel, lambda: filters.favourites.setChecked(True))
+    assert sorted(ids_on_screen(panel, panel.model.rowCount())) == sorted(ids[:2])
+    apply(qtbot, panel, lambda: filters.favourites.setChecked(False))
+    apply(qtbot, panel, lambda: filters.rating.setCurrentIndex(filters.rating.findData(4)))
+    assert sorted(ids_on_screen(panel, panel.model.rowCount())) == sorted(ids[1:4])
+    apply(qtbot, panel, lambda: filters.select(filters.date_actions, "today"))
+    assert panel.model.rowCount() == 3  # everything was made today
+
+
+def test_search_as_you_type_shows_matching_prompts(qtbot: QtBot, panel: GalleryPanel,
+                                                   lib: Library) -> None:  # noqa: F811
+    with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
+        qtbot.keyClicks(panel.filters.search, "astronaut")
+    expected = lib.count_images(ImageQuery(text="astronaut"))
+    assert 0 < expected < TOTAL
+    assert panel.model.rowCount() == expected
+    assert all("astronaut" in (panel.model.data(panel.model.index(r), Role.RECORD).prompt or "")
+               for r in range(expected))
+    assert panel.filters.count_label.text() == f"{expected} images"
+
+
+def test_search_debounce_runs_one_query_for_a_burst_of_keys(qtbot: QtBot, panel: GalleryPanel) -> None:
+    applied: list[ImageQuery] = []
+    panel.filters.queryChanged.connect(applied.append)
+    qtbot.keyClicks(panel.filters.search, "blue dog")
+    qtbot.waitUntil(lambda: len(applied) >= 1)
+    qtbot.waitUntil(lambda: panel.model.query().text == "blue dog")
+    assert [q.text for q in applied] == ["blue dog"]
+
+
+def test_no_match_and_empty_library_show_what_to_do(qtbot: QtBot, panel: GalleryPanel, tmp_path: Path) -> None:
+    apply(qtbot, panel, lambda: panel.filters.search.setText("zzzz-no-such-prompt") or
+          panel.filters.search.returnPressed.emit())
+    assert panel.model.rowCount() == 0
+    assert "No images match" in panel.view.empty_text()
+    empty = GalleryPanel(tmp_path / "empty-data")
+    qtbot.addWidget(empty)
+    qtbot.waitUntil(empty.model.is_loaded)
+    assert "Ctrl+Enter" in empty.view.empty_text()
+    empty.shutdown()
+
+
+def test_model_drag_mime_and_flags(panel: GalleryPanel) -> None:
+    index = panel.model.index(0)
+    assert panel.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+    assert not panel.model.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDragEnabled

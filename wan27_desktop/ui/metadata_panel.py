@@ -1,0 +1,210 @@
+"""Everything known about one image: prompt (copy), every parameter, seed, model, actual size,
+request and task ids, cost, dates, and lineage (the references it came from, the images made from it).
+
+The job, tags and lineage are read on the gallery's worker; lineage thumbnails are clickable.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wan27_desktop.library import ImageRecord, JobRecord, Library
+
+from .gallery_actions import copy_text_to_clipboard
+from .gallery_worker import DbWorker
+from .thumbnail_loader import read_scaled
+
+LINEAGE_PX = 64
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -> list[tuple[str, str]]:
+    """(label, value) pairs shown in the form; pure so it is tested without widgets."""
+    rows: list[tuple[str, str]] = [
+        ("Model", record.model or (job.model if job else "") or "—"),
+        ("Mode", record.mode or "—"),
+        ("Actual size", f"{record.width} × {record.height} px"),
+        ("Requested size", record.size_label or "—"),
+        ("Seed", str(record.seed) if record.seed is not None else "—"),
+    ]
+    if job is not None:
+        params = (job.request_json or {}).get("parameters") or {}
+        for key in sorted(params):
+            if key in ("seed",):
+                continue
+            rows.append((key.replace("_", " ").capitalize(), describe_value(params[key])))
+        rows += [
+            ("Request mode", job.request_mode),
+            ("Region", job.region),
+            ("Request id", job.request_id or "—"),
+            ("Task id", job.task_id or "—"),
+            ("Cost", job.cost if job.cost is not None else f"≈ {job.estimated_cost} (estimate)"),
+            ("Job state", job.state.value if hasattr(job.state, "value") else str(job.state)),
+            ("Submitted", job.created_at.replace("T", " ")[:19]),
+            ("Finished", (job.finished_at or "—").replace("T", " ")[:19]),
+        ]
+        if job.usage:
+            rows.append(("Usage", describe_value(job.usage)))
+    rows += [
+        ("Created", record.created_at.replace("T", " ")[:19]),
+        ("Rating", "★" * record.rating if record.rating else "—"),
+        ("Favourite", "yes" if record.favourite else "no"),
+        ("Tags", ", ".join(tags) if tags else "—"),
+        ("File", str(record.path)),
+        ("File size", f"{record.bytes / 1024:,.0f} KiB"),
+        ("SHA-256", record.sha256),
+    ]
+    return rows
+
+
+class MetadataPanel(QScrollArea):
+    referenceClicked = Signal(str)  # path of a reference image
+    derivedClicked = Signal(int)  # image id of an image made from this one
+    copyPromptRequested = Signal(str)
+
+    def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("metadataPanel")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.worker = worker
+        self.record: ImageRecord | None = None
+        self.job: JobRecord | None = None
+        self.inputs: list[str] = []
+        self.derived: list[ImageRecord] = []
+        self._token: int | None = None
+
+        body = QWidget(self)
+        self.setWidget(body)
+        outer = QVBoxLayout(body)
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>Prompt</b>", body), 1)
+        self.copy_button = QPushButton("Copy", body)
+        self.copy_button.setObjectName("copyPromptButton")
+        self.copy_button.setAccessibleName("Copy prompt")
+        self.copy_button.clicked.connect(self._copy_prompt)
+        header.addWidget(self.copy_button)
+        outer.addLayout(header)
+        self.prompt = QPlainTextEdit(body)
+        self.prompt.setObjectName("metadataPrompt")
+        self.prompt.setReadOnly(True)
+        self.prompt.setMaximumHeight(110)
+        outer.addWidget(self.prompt)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(self.form)
+        outer.addWidget(QLabel("<b>Made from</b>", body))
+        self.inputs_row = QHBoxLayout()
+        self.inputs_row.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        outer.addLayout(self.inputs_row)
+        outer.addWidget(QLabel("<b>Images made from this one</b>", body))
+        self.derived_row = QHBoxLayout()
+        self.derived_row.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        outer.addLayout(self.derived_row)
+        outer.addStretch(1)
+        self.setMinimumWidth(280)
+
+    def show_image(self, record: ImageRecord) -> None:
+        self.record = record
+        self.prompt.setPlainText(record.prompt or "")
+        self._fill(metadata_rows(record, None, []))
+        if self._token is not None:
+            self.worker.cancel(self._token)
+        job_id = record.job_id
+
+        def read(lib: Library) -> tuple[JobRecord | None, list[str], list[str], list[ImageRecord],
+                                         dict[str, Any]]:
+            job = lib.get_job(job_id) if job_id is not None else None
+            inputs, derived = lib.lineage(record.id)
+            tags = list(lib.tags_of(record.id))
+            images = {str(p): read_scaled(Path(p), LINEAGE_PX) for p in inputs}
+            for image in derived[:12]:
+                images[f"id:{image.id}"] = read_scaled(Path(lib.ensure_thumbnail(image)), LINEAGE_PX)
+            return job, [str(p) for p in inputs], tags, list(derived), images
+
+        self._token = self.worker.submit(read, self._loaded)
+
+    def _loaded(self, result: tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]
+                ) -> None:
+        self._token = None
+        job, inputs, tags, derived, images = result
+        if self.record is None:
+            return
+        self.job, self.inputs, self.derived = job, inputs, derived
+        self._fill(metadata_rows(self.record, job, tags))
+        self._fill_row(self.inputs_row, [(p, images.get(p), Path(p).name) for p in inputs],
+                       lambda key: self.referenceClicked.emit(key), "No reference images")
+        self._fill_row(self.derived_row,
+                       [(f"id:{d.id}", images.get(f"id:{d.id}"), (d.prompt or "")[:60]) for d in derived[:12]],
+                       lambda key: self.derivedClicked.emit(int(key[3:])), "None yet")
+
+    def _fill(self, rows: list[tuple[str, str]]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        for label, value in rows:
+            shown = value
+            if len(value) > 34 and " " not in value:
+                # A path or hash cannot word-wrap: elide the middle, keep the whole in the tooltip.
+                shown = value[:14] + "…" + value[-18:]
+            field = QLabel(shown)
+            field.setToolTip(value if shown != value else "")
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field.setWordWrap(True)
+            field.setObjectName("metadata_" + label.lower().replace(" ", "_").replace("-", ""))
+            self.form.addRow(label, field)
+
+    def _fill_row(self, row: QHBoxLayout, items: list[tuple[str, Any, str]], on_click: Any, empty: str) -> None:
+        while row.count():
+            item = row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if not items:
+            label = QLabel(empty)
+            label.setEnabled(False)
+            row.addWidget(label)
+            return
+        for key, image, tip in items:
+            button = QToolButton()
+            button.setObjectName("lineageButton")
+            button.setProperty("lineageKey", key)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip or key)
+            button.setIconSize(QSize(LINEAGE_PX, LINEAGE_PX))
+            if image is not None and not image.isNull():
+                button.setIcon(QIcon(QPixmap.fromImage(image)))  # UI thread: QPixmap is fine here
+            else:
+                button.setText("?")
+            button.clicked.connect(lambda _c=False, k=key: on_click(k))
+            row.addWidget(button)
+
+    def lineage_buttons(self) -> list[QToolButton]:
+        return self.findChildren(QToolButton, "lineageButton")
+
+    def _copy_prompt(self) -> None:
+        text = self.prompt.toPlainText()
+        copy_text_to_clipboard(text)
+        self.copyPromptRequested.emit(text)
