@@ -44,6 +44,46 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 @pytest.fixture
+def real_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's real keyring, under a throw-away service name (also exported as
+    WAN27_KEYRING_SERVICE for subprocesses), so a developer's own key is never touched. Skips when
+    no backend can run here, and fails instead when WAN27_REQUIRE_KEYRING is set (CI)."""
+    import contextlib
+    import uuid
+
+    import keyring
+    import keyring.errors
+
+    from wan27_desktop import keys
+    from wan27_desktop.api.models import Region
+
+    available, why = keys.keyring_available()
+    if not available:
+        if os.environ.get("WAN27_REQUIRE_KEYRING"):
+            pytest.fail(f"WAN27_REQUIRE_KEYRING is set but the keyring does not work: {why}")
+        pytest.skip(f"no keyring backend can run here ({why}); use .ci/keyring-session.sh")
+    prefix = f"wan27-desktop-test-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(keys, "SERVICE_PREFIX", prefix)
+    monkeypatch.setenv("WAN27_KEYRING_SERVICE", prefix)
+    yield
+    for region in Region:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(keys.service_name(region), keys.USERNAME)
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """The 'no backend at all' situation (keyring's fail backend), restored afterwards."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def fake_dashscope() -> Iterator[object]:
     """A running fake DashScope server on 127.0.0.1 (see tests/fake_dashscope)."""
     from tests.fake_dashscope import FakeDashScope

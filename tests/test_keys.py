@@ -8,17 +8,13 @@ They skip only where no keyring backend can run (e.g. no D-Bus session); under t
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import uuid
 from collections.abc import Iterator
 
 import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from keyring.backends import fail
 
 from wan27_desktop import keys
 from wan27_desktop.api.errors import ValidationError, WanError
@@ -38,29 +34,7 @@ def no_session_keys() -> Iterator[None]:
         keys.set_session_key(region, None)
 
 
-@pytest.fixture
-def real_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The machine's real keyring, under a throw-away service name so a developer's own key is
-    never touched. Skips when no backend can run here."""
-    available, why = keys.keyring_available()
-    if not available:
-        if os.environ.get("WAN27_REQUIRE_KEYRING"):
-            pytest.fail(f"WAN27_REQUIRE_KEYRING is set but the keyring does not work: {why}")
-        pytest.skip(f"no keyring backend can run here ({why}); use .ci/keyring-session.sh")
-    monkeypatch.setattr(keys, "SERVICE_PREFIX", f"wan27-desktop-test-{uuid.uuid4().hex[:8]}")
-    yield
-    for region in Region:
-        with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            keyring.delete_password(keys.service_name(region), keys.USERNAME)
-
-
-@pytest.fixture
-def no_keyring() -> Iterator[None]:
-    """The 'no backend at all' situation (keyring's fail backend), restored afterwards."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(previous)
+# real_keyring and no_keyring live in tests/conftest.py: other test files need them too.
 
 
 class LockedKeyring(keyring.backend.KeyringBackend):

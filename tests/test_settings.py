@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QByteArray
 
-from tests.test_keys import real_keyring  # noqa: F401  (shared fixture: real keyring, throw-away service)
 from wan27_desktop import keys
 from wan27_desktop.api.errors import ValidationError
 from wan27_desktop.api.models import Region, RequestMode

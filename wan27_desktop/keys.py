@@ -16,6 +16,7 @@ call them on a worker thread, never on the UI thread. This module imports no Qt.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from typing import Literal
@@ -29,7 +30,9 @@ from .api.models import Region
 
 log = logging.getLogger(__name__)
 
-SERVICE_PREFIX = "wan27-desktop"
+# WAN27_KEYRING_SERVICE lets tests (and portable installs) use their own keyring entries, so a
+# test run never touches the user's real key.
+SERVICE_PREFIX = os.environ.get("WAN27_KEYRING_SERVICE") or "wan27-desktop"
 USERNAME = "api-key"
 
 Origin = Literal["environment", "keyring", "session", "none"]

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from tests.fake_dashscope import FakeDashScope, Fault
-from tests.test_keys import LockedKeyring, no_keyring, real_keyring  # noqa: F401  (shared fixtures)
+from tests.test_keys import LockedKeyring
 from wan27_desktop import keys
 from wan27_desktop.api.models import Region
 from wan27_desktop.ui.key_dialog import KeyDialog

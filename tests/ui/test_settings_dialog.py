@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from tests.fake_dashscope import FakeDashScope
-from tests.test_keys import no_keyring, real_keyring  # noqa: F401  (shared fixtures)
 from wan27_desktop import keys
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.settings import AppSettings, Language, Theme
