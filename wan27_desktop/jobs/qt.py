@@ -1,7 +1,9 @@
 """The bridge from the Qt-free runner to the UI: QRunnables on a QThreadPool, results as signals.
 
-Workers never touch widgets. Each worker opens its own `Library` (one SQLite connection per
-thread) and its own HTTP client; progress crosses to the UI thread as queued signals.
+Two pools: a one-thread journal pool writes every new job (state queued) the moment the user asks,
+so a request waiting for a free slot is never only in memory; the run pool (concurrency 1-5, §6)
+then sends it. Workers never touch widgets. Each worker opens its own `Library` (one SQLite
+connection per thread) and its own HTTP client; progress crosses to the UI thread as queued signals.
 """
 
 from __future__ import annotations
@@ -31,65 +33,105 @@ class _WorkerSignals(QObject):
     finished = Signal(int)  # job id
 
 
-class _JobTask(QRunnable):
-    """Create (when given a request) and run one job, or resume / retry an existing one."""
+class _Task(QRunnable):
+    """Base: one runner on its own library connection, errors turned into signals."""
 
-    def __init__(self, manager: JobManager, *, token: int = 0, request: GenerationRequest | None = None,
-                 request_mode: RequestMode = RequestMode.SYNC, job_id: int | None = None,
-                 action: str = "run") -> None:
+    def __init__(self, manager: JobManager, *, token: int = 0, job_id: int | None = None) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._manager = manager
         self._signals = manager._signals
         self._token = token
-        self._request = request
-        self._request_mode = request_mode
         self._job_id = job_id
-        self._action = action
 
     def run(self) -> None:  # worker thread
-        cancel = threading.Event()
-        stop = self._manager._stopping
+        cancel = self._manager._cancel_event(self._job_id) if self._job_id is not None else threading.Event()
         try:
-            with Library.open(self._manager.data_dir) as library:
-                runner = JobRunner(library, self._manager.connection_provider(),
-                                   client_factory=self._manager.client_factory,
-                                   on_event=self._signals.event.emit,
-                                   poll_interval=self._manager.poll_interval,
-                                   should_cancel=cancel.is_set, should_stop=stop.is_set)
+            with Library.open(self._manager.data_dir, reconcile=False) as library:
+                runner = JobRunner(library, self._connection(), client_factory=self._manager.client_factory,
+                                   on_event=self._signals.event.emit, poll_interval=self._manager.poll_interval,
+                                   should_cancel=cancel.is_set, should_stop=self._manager._stopping.is_set)
                 try:
-                    self._work(runner, cancel)
+                    self._work(runner, library, cancel)
+                except WanError:
+                    raise
+                except Exception as error:
+                    # Not expected: leave a readable state in the journal, then let the app's
+                    # top-level handler report it (re-raised below).
+                    if self._job_id is not None:
+                        runner.fail_unexpected(self._job_id, error)
+                    raise
                 finally:
                     runner.close()
         except WanError as err:
             self._signals.refused.emit(self._token, err)
         finally:
-            if self._job_id is not None:
-                self._manager._forget(self._job_id)
-                self._signals.finished.emit(self._job_id)
+            self._done()
 
-    def _work(self, runner: JobRunner, cancel: threading.Event) -> None:
-        if self._action == "retry":
-            assert self._job_id is not None
-            self._job_id = runner.retry(self._job_id)
-            self._signals.created.emit(self._token, self._job_id)
-        elif self._request is not None:
-            self._job_id = runner.create(self._request, self._request_mode)
-            self._signals.created.emit(self._token, self._job_id)
+    def _connection(self) -> Connection | None:
+        return self._manager.connection_provider()
+
+    def _work(self, runner: JobRunner, library: Library, cancel: threading.Event) -> None:
+        raise NotImplementedError
+
+    def _done(self) -> None:
+        pass
+
+
+class _JournalTask(_Task):
+    """Write a new job (or a retry of one) to the journal, then hand it to the run pool."""
+
+    def __init__(self, manager: JobManager, *, token: int, request: GenerationRequest | None = None,
+                 request_mode: RequestMode = RequestMode.SYNC, retry_of: int | None = None) -> None:
+        super().__init__(manager, token=token)
+        self._request = request
+        self._request_mode = request_mode
+        self._retry_of = retry_of
+
+    def _connection(self) -> Connection | None:
+        # Journaling needs the region and endpoint; a missing key refuses the request right here.
+        return self._manager.connection_provider()
+
+    def _work(self, runner: JobRunner, library: Library, cancel: threading.Event) -> None:
+        if self._retry_of is not None:
+            job_id = runner.retry(self._retry_of)
+        else:
+            assert self._request is not None
+            job_id = runner.create(self._request, self._request_mode)
+        self._manager._cancel_event(job_id)  # cancellable from now on, even while waiting for a slot
+        self._signals.created.emit(self._token, job_id)
+        self._manager._start_run(job_id, "run")
+
+
+class _RunTask(_Task):
+    """Send a journaled job (or resume one) and see it through."""
+
+    def __init__(self, manager: JobManager, *, job_id: int, action: str) -> None:
+        super().__init__(manager, job_id=job_id)
+        self._action = action
+
+    def _work(self, runner: JobRunner, library: Library, cancel: threading.Event) -> None:
         assert self._job_id is not None
-        self._manager._register(self._job_id, cancel, runner)
-        if cancel.is_set():
-            return
+        self._manager._register_runner(self._job_id, runner)
         if self._action == "resume":
             runner.resume(self._job_id)
+        elif cancel.is_set() or self._manager._stopping.is_set():
+            if cancel.is_set():
+                runner.cancel_unsent(self._job_id)
+            # On shutdown the job simply stays queued in the journal; nothing was sent.
         else:
             runner.run(self._job_id)
 
+    def _done(self) -> None:
+        assert self._job_id is not None
+        self._manager._forget(self._job_id)
+        self._signals.finished.emit(self._job_id)
+
 
 class JobManager(QObject):
-    """Owns the worker pool. Signals are delivered in the UI thread.
+    """Owns the worker pools. Signals are delivered in the UI thread.
 
-    - `jobCreated(token, job_id)`: a submitted request is journaled (token from `submit`)
+    - `jobCreated(token, job_id)`: a submitted request is journaled (token from `submit`/`retry`)
     - `jobRefused(token, WanError)`: a request was refused before anything was sent
     - `jobEvent(JobEvent)`: any state change, server status, progress or landed image
     - `jobFinished(job_id)`: the worker for that job has ended (whatever the state)
@@ -104,12 +146,14 @@ class JobManager(QObject):
                  client_factory: Callable[[Connection], object] | None = None,
                  poll_interval: tuple[float, float] = (5.0, 10.0), parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.data_dir = data_dir
-        self.connection_provider = connection_provider
         from .runner import _default_client_factory
 
+        self.data_dir = data_dir
+        self.connection_provider = connection_provider
         self.client_factory = client_factory or _default_client_factory
         self.poll_interval = poll_interval
+        self._journal_pool = QThreadPool(self)
+        self._journal_pool.setMaxThreadCount(1)
         self._pool = QThreadPool(self)
         self.set_concurrency(concurrency)
         self._signals = _WorkerSignals(self)
@@ -119,7 +163,8 @@ class JobManager(QObject):
         self._signals.finished.connect(self.jobFinished)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._active: dict[int, tuple[threading.Event, JobRunner]] = {}
+        self._cancels: dict[int, threading.Event] = {}
+        self._runners: dict[int, JobRunner] = {}
         self._next_token = 1
 
     def set_concurrency(self, count: int) -> None:
@@ -130,61 +175,81 @@ class JobManager(QObject):
         return self._pool.maxThreadCount()
 
     def submit(self, request: GenerationRequest, request_mode: RequestMode) -> int:
-        """Queue a request; returns a token that `jobCreated`/`jobRefused` will carry."""
-        token = self._next_token
-        self._next_token += 1
-        self._pool.start(_JobTask(self, token=token, request=request, request_mode=request_mode))
+        """Journal a request now and queue it to run; returns a token for `jobCreated`/`jobRefused`."""
+        token = self._take_token()
+        self._journal_pool.start(_JournalTask(self, token=token, request=request, request_mode=request_mode))
+        return token
+
+    def retry(self, job_id: int) -> int:
+        """A new job with the same request (never automatic: the user asked)."""
+        token = self._take_token()
+        self._journal_pool.start(_JournalTask(self, token=token, retry_of=job_id))
         return token
 
     def resume(self, job_id: int) -> None:
-        self._pool.start(_JobTask(self, job_id=job_id, action="resume"))
-
-    def retry(self, job_id: int) -> int:
-        token = self._next_token
-        self._next_token += 1
-        self._pool.start(_JobTask(self, token=token, job_id=job_id, action="retry"))
-        return token
+        self._cancel_event(job_id)
+        self._start_run(job_id, "resume")
 
     def resume_unfinished(self, library: Library) -> list[int]:
-        """Resume every unfinished job of the journal (at start). Never resubmits a create."""
+        """At start: resume every unfinished job of the journal (never resubmitting a create), and
+        close jobs a previous session queued but never sent."""
+        JobRunner(library, None).close_unsent_queued()
         ids = [job.id for job in library.unfinished_jobs()]
         for job_id in ids:
             self.resume(job_id)
         return ids
 
     def cancel(self, job_id: int) -> bool:
-        """Ask a running job to stop: a PENDING task is canceled on the server, otherwise locally."""
+        """Ask a job to stop: a queued job is closed unsent, a PENDING task is canceled on the
+        server, otherwise the job stops waiting (it stays resumable for 24 h)."""
         with self._lock:
-            entry = self._active.get(job_id)
-        if entry is None:
+            event = self._cancels.get(job_id)
+        if event is None:
             return False
-        entry[0].set()
+        event.set()
         return True
 
     def is_active(self, job_id: int) -> bool:
         with self._lock:
-            return job_id in self._active
+            return job_id in self._cancels
 
     def active_count(self) -> int:
         with self._lock:
-            return len(self._active)
+            return len(self._runners)
 
     def shutdown(self, wait_ms: int = 3000) -> bool:
-        """Stop waiting on every job (they stay resumable in the journal) and wait for workers."""
+        """Stop waiting on every job; each stays in the journal (queued, or resumable)."""
         self._stopping.set()
+        self._journal_pool.waitForDone(wait_ms)  # a request being journaled is written, not lost
         with self._lock:
-            for _cancel, runner in self._active.values():
-                runner.abort()
-        self._pool.clear()
+            runners = list(self._runners.values())
+        for runner in runners:
+            runner.abort()
+        self._pool.clear()  # queued jobs stay queued in the journal; closed as unsent at next start
         return self._pool.waitForDone(wait_ms)
 
-    def _register(self, job_id: int, cancel: threading.Event, runner: JobRunner) -> None:
+    # -- internals (called from worker threads) -----------------------------------------------
+    def _take_token(self) -> int:
+        token = self._next_token
+        self._next_token += 1
+        return token
+
+    def _start_run(self, job_id: int, action: str) -> None:
+        if not self._stopping.is_set():
+            self._pool.start(_RunTask(self, job_id=job_id, action=action))
+
+    def _cancel_event(self, job_id: int) -> threading.Event:
         with self._lock:
-            self._active[job_id] = (cancel, runner)
+            return self._cancels.setdefault(job_id, threading.Event())
+
+    def _register_runner(self, job_id: int, runner: JobRunner) -> None:
+        with self._lock:
+            self._runners[job_id] = runner
 
     def _forget(self, job_id: int) -> None:
         with self._lock:
-            self._active.pop(job_id, None)
+            self._cancels.pop(job_id, None)
+            self._runners.pop(job_id, None)
 
 
 def is_terminal(state: JobState) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,11 +147,37 @@ class JobRunner:
 
     def resume_all(self) -> list[int]:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
+        self.close_unsent_queued()
         ids = []
         for job in self.library.unfinished_jobs():
             ids.append(job.id)
             self.resume(job.id)
         return ids
+
+    def close_unsent_queued(self) -> list[int]:
+        """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
+        They are not sent on their own at start; the user can retry them."""
+        ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
+        for job_id in ids:
+            self.cancel_unsent(job_id, "Not sent: the app closed before this job's turn came. Nothing was billed.")
+        return ids
+
+    def cancel_unsent(self, job_id: int, message: str = "Canceled before it was sent. Nothing was billed.") -> None:
+        self.library.update_job(job_id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
+                                error_hint="Retry to send it.")
+        self._emit(job_id, JobState.CANCELED, error=Canceled(message))
+
+    def fail_unexpected(self, job_id: int, error: BaseException) -> None:
+        """An unexpected error (a bug, a full disk the layers did not map): record a readable state
+        instead of leaving the job looking unfinished. Best effort: the journal may be the problem."""
+        message = f"Unexpected error: {type(error).__name__}: {error}"
+        try:
+            job = self.library.get_job(job_id)
+            if job.state in UNFINISHED or job.state is JobState.QUEUED:
+                self._fail(job_id, WanError(message, code="InternalError",
+                                            hint="Copy the diagnostic info (Help menu) into a bug report."))
+        except (WanError, OSError, sqlite3.Error):
+            log.exception("could not record the failure of job %s", job_id)
 
     def retry(self, job_id: int) -> int:
         """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
@@ -311,12 +338,13 @@ class JobRunner:
         crashpoint("after_results_recorded")
 
     def _download_all(self, job_id: int) -> None:
-        from ..api.download import download_result
+        from ..api.download import download_result, remove_stale_parts, save_error
 
         job = self.library.get_job(job_id)
         downloader = self._get_download_client()
         incoming = self.library.data_dir / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(incoming)  # partial downloads of a process that was killed
         expected = len(self.library.results_of_job(job_id))
         last_error: WanError | None = None
         for result in self.library.pending_results(job_id):
@@ -325,6 +353,7 @@ class JobRunner:
             if _expired(result.expires_at):
                 self.library.mark_result(result.id, "expired", "The result link expired (24 h).")
                 continue
+            downloaded = None
             try:
                 crashpoint("before_download")
                 downloaded = download_result(result.url, incoming, client=downloader,
@@ -340,6 +369,14 @@ class JobRunner:
             except WanError as err:
                 self.library.mark_result(result.id, "failed", err.message)
                 last_error = err
+                continue
+            except OSError as err:
+                # Landing the file in the library failed (disk full, folder not writable): the
+                # result stays resumable and the downloaded copy is not left behind in incoming/.
+                if downloaded is not None:
+                    downloaded.path.unlink(missing_ok=True)
+                last_error = save_error(err, self.library.library_dir)
+                self.library.mark_result(result.id, "failed", last_error.message)
                 continue
             done = len(self.library.images_of_job(job_id))
             self._emit(job_id, JobState.DOWNLOADING, images_done=done,
@@ -362,7 +399,9 @@ class JobRunner:
             state = JobState.EXPIRED if expired else JobState.FAILED
         fields: dict[str, Any] = {"state": state}
         if last_error is not None and state is not JobState.DONE:
-            fields.update(error_code=last_error.code, error_message=last_error.message, error_hint=last_error.hint)
+            # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
+            fields.update(error_code=last_error.code or type(last_error).__name__, error_message=last_error.message,
+                          error_hint=last_error.hint)
         self.library.update_job(job_id, **fields)
         self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
                    if state is not JobState.DONE else None)
