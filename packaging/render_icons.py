@@ -1,6 +1,7 @@
 """Render the one SVG icon into every size and format the installers need (build step).
 
-Writes build/icons/: hicolor PNGs 16-512 px, wan27-desktop.ico (Windows), wan27-desktop.icns (macOS).
+Writes build/icons/ (or the folder given as the first argument): hicolor PNGs 16-512 px,
+wan27-desktop.ico (Windows), wan27-desktop.icns (macOS).
 Uses QtSvg + QImageWriter, which PySide6-Essentials already ships: no extra imaging tool.
 """
 
@@ -50,4 +51,4 @@ def main(out_dir: Path = ROOT / "build" / "icons") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1])) if len(sys.argv) > 1 else main())

@@ -60,6 +60,9 @@ DEFAULT_POLL_INTERVAL = (5.0, 10.0)  # §6: Alibaba recommends polling every 5-1
 
 # Failures where the request certainly never reached the service: safe to resend even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+# Failures once the request may have gone out: the connection broke, or the answer's body could
+# not be decoded (a Content-Encoding that lies; httpx raises DecodingError, not a TransportError).
+_FAILED_EXCHANGE = (httpx.TransportError, httpx.DecodingError)
 _TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _WORKSPACE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _T = TypeVar("_T")
@@ -269,7 +272,7 @@ class DashScopeClient:
                 response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
             except _NOT_SENT as exc:
                 error = NetworkError(f"Could not connect to {self._host}: {self._describe(exc)}.")
-            except httpx.TransportError as exc:
+            except _FAILED_EXCHANGE as exc:
                 raise self._interrupted(f"the connection failed after the request was sent "
                                         f"({self._describe(exc)})") from exc
             else:
@@ -308,7 +311,7 @@ class DashScopeClient:
             error: WanError
             try:
                 response = self._send(method, path, timeout=self.query_timeout)
-            except httpx.TransportError as exc:
+            except _FAILED_EXCHANGE as exc:
                 error = NetworkError(f"The request to {self._host} failed: {self._describe(exc)}.")
             else:
                 if response.is_success:
@@ -328,7 +331,7 @@ class DashScopeClient:
         try:
             response = self._http.request(method, self.base_url + path, content=content, headers=headers,
                                           timeout=timeout)
-        except httpx.TransportError as exc:
+        except _FAILED_EXCHANGE as exc:
             log.warning("%s %s failed after %.1f s: %s", method, path, time.monotonic() - started,
                         self._describe(exc))
             raise

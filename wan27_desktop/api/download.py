@@ -13,10 +13,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
+import queue
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ import httpx
 
 from .. import __version__
 from .errors import DownloadError, NetworkError, ResultExpired, WanError
-from .imageformat import verify_file
+from .imageformat import BodyVerifier
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 
 log = logging.getLogger("wan27.api")
@@ -38,6 +41,8 @@ MAX_REDIRECTS = 5
 DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+_TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
+_DISK_FULL = {errno.ENOSPC} | ({errno.EDQUOT} if hasattr(errno, "EDQUOT") else set())
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ def _attempt(http: httpx.Client, url: str, dest_dir: Path, max_bytes: int, polic
                 return _save(response, dest_dir, max_bytes, should_cancel, on_progress, deadline_s)
         except httpx.InvalidURL as exc:
             raise DownloadError(f"The result URL is not valid: {exc}.", hint="Generate the image again.") from exc
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:  # DecodingError: a lying Content-Encoding
             raise _Retryable(NetworkError(f"The download from {_host(current)} failed: "
                                           f"{type(exc).__name__} {exc}".strip() + ".")) from exc
     raise DownloadError(f"The result URL redirected more than {MAX_REDIRECTS} times.")
@@ -175,7 +180,7 @@ def _read_some(response: httpx.Response, limit: int = 65536) -> bytes:
             data += chunk
             if len(data) >= limit:
                 break
-    except httpx.TransportError:
+    except (httpx.TransportError, httpx.DecodingError):
         pass  # the status already tells us what we need; the body is only a detail
     return data[:limit]
 
@@ -185,9 +190,12 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
     total = _content_length(response)
     if total is not None and total > max_bytes:
         raise DownloadError(f"The result is {total:,} bytes, over the {max_bytes:,}-byte limit; refused.")
-    fd, temp_name = tempfile.mkstemp(prefix=".wan27-", suffix=".part", dir=dest_dir)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=dest_dir)
+    except OSError as exc:
+        raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
-    digest = hashlib.sha256()
+    checker = _BodyChecker()  # hash and verify in the same pass as the writes: nothing is read back
     received = 0
     started = time.monotonic()
     try:
@@ -202,30 +210,120 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
                 if time.monotonic() - started > deadline_s:
                     raise DownloadError(f"The result host is too slow ({received:,} bytes in "
                                         f"{deadline_s:g} s); download stopped.")
-                digest.update(chunk)
                 out.write(chunk)
+                checker.add(chunk)
                 if on_progress is not None:
                     on_progress(received, total)
             if total is not None and received != total:
                 raise _Retryable(DownloadError(f"The download was cut off ({received:,} of {total:,} bytes)."))
             out.flush()
-            os.fsync(out.fileno())
+            os.fsync(out.fileno())  # meanwhile the checker catches up
+        checker.close()
         try:
-            info = verify_file(temp)
+            info = checker.verifier.finish(temp)
         except DownloadError as exc:
             if total is None:  # without a length a truncated body only shows up as a broken image
                 raise _Retryable(exc) from exc
             raise
-        sha = digest.hexdigest()
+        sha = checker.digest.hexdigest()
         final = dest_dir / f"{sha}.{_EXTENSIONS[info.format]}"
         os.replace(temp, final)
         _fsync_dir(dest_dir)
-    except BaseException:
+    except BaseException as exc:
+        checker.abort()
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+        if isinstance(exc, OSError):  # only local file operations raise OSError here (httpx wraps its own)
+            raise save_error(exc, dest_dir) from exc
         raise
     return DownloadedFile(path=final, sha256=sha, size=received, format=info.format, width=info.width,
                           height=info.height)
+
+
+def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S) -> int:
+    """Delete temp files a killed process left in `dest_dir`; returns how many went.
+
+    A live download touches its temp file at least every read timeout and ends by its deadline,
+    so a `.part` file untouched for twice the deadline belongs to no running download.
+    """
+    removed = 0
+    cutoff = time.time() - older_than_s
+    for part in dest_dir.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed += 1
+    return removed
+
+
+def save_error(exc: OSError, folder: Path) -> DownloadError:
+    """A failed local write as a readable error; a full disk says so and how to carry on."""
+    if exc.errno in _DISK_FULL:
+        return DownloadError(f"The disk is full: the result could not be saved in {folder}.", code="DiskFull",
+                             hint="Free some space on that disk, then resume the job; result links stay "
+                                  "valid for 24 hours.")
+    return DownloadError(f"The result could not be saved in {folder}: {exc.strerror or exc}.", code="SaveFailed",
+                         hint="Check that the folder exists and is writable, then resume the job.")
+
+
+class _BodyChecker:
+    """sha256 + image verification of the body on a worker thread, fed in ~1 MiB batches.
+
+    Issue 7: hashing, CRCs and inflating a 50 MB PNG cost as much CPU as receiving it; hashlib and
+    zlib release the GIL on large buffers, so on a second core they overlap the socket reads, the
+    file writes and the fsync, which stay on the calling thread (where write errors are reported).
+    """
+
+    _BATCH_BYTES = 1 << 20
+    _QUEUED_BATCHES = 16  # at most ~16 MiB in flight; the receiving thread waits beyond that
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.verifier = BodyVerifier()
+        self._batch: list[bytes] = []
+        self._batched = 0
+        self._queue: queue.Queue[list[bytes] | None] = queue.Queue(self._QUEUED_BATCHES)
+        self._stop = False
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="wan27-download-check", daemon=True)
+        self._thread.start()
+
+    def add(self, chunk: bytes) -> None:
+        self._batch.append(chunk)
+        self._batched += len(chunk)
+        if self._batched >= self._BATCH_BYTES:
+            self._queue.put(self._batch)
+            self._batch, self._batched = [], 0
+
+    def close(self) -> None:
+        """Wait until every byte added is hashed and verified; re-raises a failure of the worker."""
+        if self._thread.is_alive():
+            if self._batch:
+                self._queue.put(self._batch)
+                self._batch = []
+            self._queue.put(None)
+            self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+    def abort(self) -> None:
+        """Stop without finishing the queued work (the download failed)."""
+        self._stop = True
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._stop or self._failure is not None:
+                continue
+            try:
+                # One call per MiB, not per socket read: each call hands the GIL back and forth.
+                data = b"".join(batch)
+                self.digest.update(data)
+                self.verifier.feed(data)
+            except BaseException as exc:  # handed to the downloading thread by close()
+                self._failure = exc
 
 
 def _identity(response: httpx.Response) -> bool:

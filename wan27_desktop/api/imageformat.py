@@ -67,6 +67,35 @@ def verify_file(path: Path) -> ImageInfo:
 verify_image_file = verify_file  # the name the jobs tests use
 
 
+class BodyVerifier:
+    """Verify a download while it streams: `feed` every piece, then `finish(path)` once it is on disk.
+
+    A PNG (what Wan returns, §4.5) is checked in the same pass that writes it, so a 50 MB result is
+    never read back; JPEG and WebP, whose checks seek, are verified from the finished file.
+    """
+
+    def __init__(self) -> None:
+        self._head = bytearray()
+        self._png: PngVerifier | None = None
+        self._decided = False
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        if self._png is not None:
+            self._png.feed(data)
+        elif not self._decided:
+            self._head += data
+            if len(self._head) >= len(PNG_SIGNATURE):
+                self._decided = True
+                if self._head.startswith(PNG_SIGNATURE):
+                    self._png = PngVerifier()
+                    self._png.feed(self._head)
+                self._head = bytearray()
+
+    def finish(self, path: Path) -> ImageInfo:
+        """What `verify_file(path)` would say of the whole body; raises `DownloadError`."""
+        return self._png.finish() if self._png is not None else verify_file(path)
+
+
 def verify_stream(stream: BinaryIO, size: int) -> ImageInfo:
     """Verify a seekable binary stream of `size` bytes; raises `DownloadError` saying what is wrong."""
     head = stream.read(32)
@@ -114,61 +143,150 @@ def _png_expected_bytes(width: int, height: int, bits_per_pixel: int, interlaced
 
 
 def _verify_png(stream: BinaryIO) -> ImageInfo:
-    stream.read(len(PNG_SIGNATURE))
-    info: ImageInfo | None = None
-    expected = produced = 0
-    inflater = zlib.decompressobj()
-    seen_idat = False
-    while True:
-        length, ctype = struct.unpack(">I4s", _read_exact(stream, 8, "a chunk header"))
-        name = ctype.decode("latin-1")
-        if length > 0x7FFFFFFF or not ctype.isalpha():
-            raise DownloadError(f"The PNG has a corrupt chunk header ({name!r}, length {length}).")
-        if info is None and ctype != b"IHDR":
-            raise DownloadError("The PNG does not start with an IHDR header.")
-        crc = zlib.crc32(ctype)
-        remaining = length
-        header = b""
-        pixel_error: DownloadError | None = None  # reported after the CRC, which says more
-        while remaining:
-            piece = _read_exact(stream, min(remaining, _READ), f"the {name} chunk")
-            remaining -= len(piece)
-            crc = zlib.crc32(piece, crc)
-            if ctype == b"IDAT" and info is not None and pixel_error is None:
+    verifier = PngVerifier()
+    while not verifier.complete:
+        piece = stream.read(_READ)
+        if not piece:
+            break
+        verifier.feed(piece)
+    return verifier.finish()
+
+
+_SIGNATURE, _HEADER, _DATA, _CRC, _DONE = range(5)
+
+
+class PngVerifier:
+    """The PNG checks as a push parser: `feed` pieces of any size as they arrive, then `finish`.
+
+    A download verifies the body in the same pass that hashes and writes it, instead of reading the
+    file back (issue 7: 50 MB results). The first problem found is kept and raised by `finish`, so
+    the caller decides when to report it (after its own cut-off check, as for a file).
+    """
+
+    def __init__(self) -> None:
+        self._phase = _SIGNATURE
+        self._pending = bytearray()  # a fixed-size field (signature, chunk header, CRC) being filled
+        self._need = len(PNG_SIGNATURE)
+        self._error: DownloadError | None = None
+        self._info: ImageInfo | None = None
+        self._expected = self._produced = 0
+        self._inflater = zlib.decompressobj()
+        self._seen_idat = False
+        self._ctype = b""
+        self._length = self._remaining = self._crc = 0
+        self._header = b""
+        self._pixel_error: DownloadError | None = None  # reported after the CRC, which says more
+
+    @property
+    def complete(self) -> bool:
+        """IEND was reached or a problem was found: more bytes change nothing."""
+        return self._phase == _DONE or self._error is not None
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        view = memoryview(data)
+        position, size = 0, len(view)
+        while position < size and not self.complete:
+            if self._phase == _DATA:
+                piece = view[position:position + self._remaining]
+                position += len(piece)
+                self._remaining -= len(piece)
+                self._chunk_data(piece)
+                if not self._remaining:
+                    self._expect(_CRC, 4)
+                continue
+            piece = view[position:position + self._need - len(self._pending)]
+            position += len(piece)
+            self._pending += piece
+            if len(self._pending) == self._need:
+                field = bytes(self._pending)
+                self._pending.clear()
                 try:
-                    produced += _inflate(inflater, piece, expected - produced)
+                    self._field(field)
                 except DownloadError as exc:
-                    pixel_error = exc
-            elif ctype == b"IHDR":
-                header += piece
-        (stored_crc,) = struct.unpack(">I", _read_exact(stream, 4, f"the {name} checksum"))
-        if stored_crc != crc & 0xFFFFFFFF:
-            raise DownloadError(f"The PNG's {name} chunk fails its CRC check (corrupt download).")
-        if pixel_error is not None:
-            raise pixel_error
-        if ctype == b"IHDR":
-            if info is not None or length != 13:
+                    self._error = exc
+
+    def finish(self) -> ImageInfo:
+        """The image's format and size once the whole body was fed; raises `DownloadError`."""
+        if self._error is not None:
+            raise self._error
+        if self._phase != _DONE:
+            what = {_SIGNATURE: "the signature", _HEADER: "a chunk header",
+                    _DATA: f"the {self._name} chunk", _CRC: f"the {self._name} checksum"}[self._phase]
+            raise DownloadError(f"The image is truncated (cut off in {what}).")
+        assert self._info is not None  # the parser refuses any chunk before IHDR
+        if not self._seen_idat:
+            raise DownloadError("The PNG has no image data (IDAT).")
+        self._produced += _inflate(self._inflater, b"", self._expected - self._produced)
+        if not self._inflater.eof or self._produced != self._expected:
+            raise DownloadError(f"The PNG's image data is incomplete or corrupt ({self._produced:,} of "
+                                f"{self._expected:,} bytes decoded).")
+        return self._info
+
+    @property
+    def _name(self) -> str:
+        return self._ctype.decode("latin-1")
+
+    def _expect(self, phase: int, size: int) -> None:
+        self._phase, self._need = phase, size
+
+    def _field(self, field: bytes) -> None:
+        if self._phase == _SIGNATURE:
+            if field != PNG_SIGNATURE:
+                raise DownloadError("The downloaded file is not a PNG, JPEG or WebP image.")
+            self._expect(_HEADER, 8)
+        elif self._phase == _HEADER:
+            self._chunk_header(field)
+        else:
+            self._chunk_end(field)
+
+    def _chunk_header(self, field: bytes) -> None:
+        self._length, self._ctype = struct.unpack(">I4s", field)
+        if self._length > 0x7FFFFFFF or not self._ctype.isalpha():
+            raise DownloadError(f"The PNG has a corrupt chunk header ({self._name!r}, length {self._length}).")
+        if self._info is None and self._ctype != b"IHDR":
+            raise DownloadError("The PNG does not start with an IHDR header.")
+        self._crc = zlib.crc32(self._ctype)
+        self._remaining = self._length
+        self._header = b""
+        self._pixel_error = None
+        if self._length:
+            self._expect(_DATA, 0)
+        else:
+            self._expect(_CRC, 4)
+
+    def _chunk_data(self, piece: memoryview) -> None:
+        self._crc = zlib.crc32(piece, self._crc)
+        if self._ctype == b"IDAT" and self._info is not None and self._pixel_error is None:
+            try:
+                self._produced += _inflate(self._inflater, piece, self._expected - self._produced)
+            except DownloadError as exc:
+                self._pixel_error = exc
+        elif self._ctype == b"IHDR":
+            self._header += piece
+
+    def _chunk_end(self, field: bytes) -> None:
+        (stored_crc,) = struct.unpack(">I", field)
+        if stored_crc != self._crc & 0xFFFFFFFF:
+            raise DownloadError(f"The PNG's {self._name} chunk fails its CRC check (corrupt download).")
+        if self._pixel_error is not None:
+            raise self._pixel_error
+        self._expect(_HEADER, 8)
+        if self._ctype == b"IHDR":
+            if self._info is not None or self._length != 13:
                 raise DownloadError("The PNG has a malformed IHDR header.")
-            width, height, depth, color, compression, filtering, interlace = struct.unpack(">IIBBBBB", header)
+            width, height, depth, color, compression, filtering, interlace = struct.unpack(
+                ">IIBBBBB", self._header)
             if depth not in _PNG_BIT_DEPTHS.get(color, ()) or compression or filtering or interlace > 1:
                 raise DownloadError(f"The PNG header is invalid (colour type {color}, bit depth {depth}).")
-            info = _check_dimensions("png", width, height)
-            expected = _png_expected_bytes(width, height, depth * _PNG_CHANNELS[color], interlace == 1)
-        elif ctype == b"IDAT":
-            seen_idat = True
-        elif ctype == b"IEND":
-            break
-    assert info is not None  # the loop refuses any chunk before IHDR
-    if not seen_idat:
-        raise DownloadError("The PNG has no image data (IDAT).")
-    produced += _inflate(inflater, b"", expected - produced)
-    if not inflater.eof or produced != expected:
-        raise DownloadError(f"The PNG's image data is incomplete or corrupt ({produced:,} of "
-                            f"{expected:,} bytes decoded).")
-    return info
+            self._info = _check_dimensions("png", width, height)
+            self._expected = _png_expected_bytes(width, height, depth * _PNG_CHANNELS[color], interlace == 1)
+        elif self._ctype == b"IDAT":
+            self._seen_idat = True
+        elif self._ctype == b"IEND":
+            self._phase = _DONE
 
 
-def _inflate(inflater: zlib._Decompress, data: bytes, allowed: int) -> int:
+def _inflate(inflater: zlib._Decompress, data: bytes | memoryview, allowed: int) -> int:
     """Inflate `data` in bounded pieces, returning how many bytes came out (never kept in memory)."""
     produced = 0
     try:

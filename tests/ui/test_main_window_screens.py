@@ -1,0 +1,161 @@
+# ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
+"""The main states rendered at 1280x800, offscreen. With WAN27_WRITE_SCREENSHOTS=1 the grabs are saved
+as resources/screenshots/main_*.png (for README); otherwise into tmp_path, so a plain test run never
+changes the repository. Each test also asserts what the state must show."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+from PySide6.QtWidgets import QApplication
+
+from tests.fake_dashscope import Fault
+from tests.ui.main_window_support import (  # noqa: F401 - fixtures
+    env_key,
+    fake,
+    make_window,
+    notifier,
+    prompt_edit,
+    wait_for_job,
+    wait_state,
+)
+from wan27_desktop.api.models import GenerationRequest, RequestMode
+from wan27_desktop.library import JobState
+from wan27_desktop.ui import main_window_parts as parts
+
+REPO = Path(__file__).resolve().parents[2]
+SIZE = (1280, 800)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1":
+        target = REPO / "resources" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def reference_png(path: Path, hue: int, width: int = 960, height: int = 720) -> Path:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    gradient = QLinearGradient(0, 0, width, height)
+    gradient.setColorAt(0, QColor.fromHsv(hue, 120, 235))
+    gradient.setColorAt(1, QColor.fromHsv((hue + 40) % 360, 200, 120))
+    painter.fillRect(image.rect(), gradient)
+    painter.setBrush(QColor.fromHsv((hue + 180) % 360, 90, 250))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(width // 3, height // 4, width // 3, height // 2)
+    painter.end()
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def settle(qtbot: Any, window: Any) -> None:
+    """Wait until the gallery has no query or thumbnail work pending."""
+    gallery = window.gallery
+    if gallery is None:
+        return
+    qtbot.waitUntil(lambda: gallery.wait_idle(50) and gallery.loader.pending_count() == 0, timeout=20_000)
+    gallery.view.viewport().update()
+
+
+def grab(window: Any, path: Path) -> QImage:
+    window.resize(*SIZE)
+    # Labels whose text just changed ask for a new layout through posted events: run them first.
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    image = window.grab().toImage()
+    assert (image.width(), image.height()) == (SIZE[0] * image.devicePixelRatio(), SIZE[1] * image.devicePixelRatio())
+    assert image.save(str(path), "PNG")
+    return image
+
+
+def test_empty_first_run(qtbot: Any, make_window: Any, no_keyring: None, shots: Path) -> None:
+    window = make_window()
+    window.resize(*SIZE)
+    qtbot.waitUntil(lambda: window.key_origin() == "none")
+    settle(qtbot, window)
+    grab(window, shots / "main_empty.png")
+    assert window.queue.model.rowCount() == 0
+    assert window.status.key_label.text() == "No key"
+    spend = window.status.spend_label
+    assert spend.width() >= spend.sizeHint().width(), "the spend label is cut off"
+
+
+def test_generating_with_references(qtbot: Any, make_window: Any, env_key: Any, tmp_path: Path,
+                                   shots: Path) -> None:
+    env_key.polls_pending = 10**6  # the async tasks stay queued on the "server" while we look
+    window = make_window()
+    window.resize(*SIZE)
+    refs = [reference_png(tmp_path / f"ref{i}.png", hue) for i, hue in enumerate((20, 200))]
+    for ref in refs:
+        parts.call_panel(window, "add_reference", str(ref))
+    edit = prompt_edit(window)
+    qtbot.keyClicks(edit, "Put the cat from image 1 on the sofa of image 2, warm evening light")
+    window.submit_request(GenerationRequest(prompt="a lighthouse on a cliff at dusk, long exposure", n=2,
+                                            size="1K"), RequestMode.ASYNC)
+    window.submit_request(GenerationRequest(prompt="isometric tiny greenhouse, soft shadows", size="1K"),
+                          RequestMode.ASYNC)
+    jobs = wait_for_job(qtbot, window, count=2)
+    qtbot.waitUntil(lambda: all(window.queue.model.job(j.job_id).server_status == "PENDING" for j in jobs))
+    settle(qtbot, window)
+    grab(window, shots / "main_generating.png")
+    for job in jobs:
+        window.cancel_job(job.job_id)
+        wait_state(qtbot, window, job.job_id, JobState.CANCELED)
+
+
+def test_results_in_the_gallery(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
+    env_key.result_image_mode = "real"
+    window = make_window()
+    window.resize(*SIZE)
+    prompts = ["a red kite over a grey beach", "paper boats on a rainy street, macro",
+               "a cosy reading nook with a cat, morning light"]
+    for index, prompt in enumerate(prompts):
+        window.submit_request(GenerationRequest(prompt=prompt, n=2 if index == 1 else 1, size="1K"),
+                              RequestMode.ASYNC if index == 1 else RequestMode.SYNC)
+    jobs = wait_for_job(qtbot, window, count=3)
+    for job in jobs:
+        wait_state(qtbot, window, job.job_id, JobState.DONE, timeout=60_000)
+    if window.gallery is not None:
+        qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 4, timeout=20_000)
+    window.queue.select_job(jobs[0].job_id)
+    settle(qtbot, window)
+    grab(window, shots / "main_results.png")
+    assert "Online" in window.status.connectivity_label.text()
+
+
+def test_error_row(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
+    env_key.result_image_mode = "real"
+    window = make_window()
+    window.resize(*SIZE)
+    window.submit_request(GenerationRequest(prompt="a quiet harbour at dawn", size="1K"), RequestMode.SYNC)
+    first = wait_for_job(qtbot, window)[0]
+    wait_state(qtbot, window, first.job_id, JobState.DONE)
+    env_key.add_fault(Fault("sync", "moderation"))
+    window.submit_request(GenerationRequest(prompt="a prompt the content filter refuses", size="1K"),
+                          RequestMode.SYNC)
+    failed = next(j for j in wait_for_job(qtbot, window, count=2) if j.job_id != first.job_id)
+    wait_state(qtbot, window, failed.job_id, JobState.FAILED)
+    qtbot.waitUntil(lambda: window.queue.model.job(failed.job_id).request_id is not None)
+    window.queue.select_job(failed.job_id)
+    settle(qtbot, window)
+    grab(window, shots / "main_error.png")
+    assert window.queue.retry_button.isEnabled()

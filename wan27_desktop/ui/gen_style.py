@@ -1,0 +1,190 @@
+"""Small look-and-feel helpers for the generation panel: semantic colours, names, outlines.
+
+Colours come from the widget's palette; only the error/warning hues are fixed, and even those
+pick a light or dark variant from the palette so they read well in both themes.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+_W = TypeVar("_W", bound=QWidget)
+
+
+def named(widget: _W, object_name: str, accessible_name: str, tooltip: str | None = None) -> _W:
+    """A stable objectName (tests, automation) and an accessible name (screen readers)."""
+    widget.setObjectName(object_name)
+    widget.setAccessibleName(accessible_name)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    return widget
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_color(palette: QPalette) -> QColor:
+    return QColor("#ff6b6b") if is_dark(palette) else QColor("#c62828")
+
+
+def warn_color(palette: QPalette) -> QColor:
+    return QColor("#ffb74d") if is_dark(palette) else QColor("#a65e00")
+
+
+def muted_color(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorRole.PlaceholderText)
+
+
+def set_text_role(label: QLabel, role: str) -> None:
+    """Colour a label as 'error', 'warn', 'muted' or '' (normal), via its own palette."""
+    parent = label.parentWidget()
+    base = parent.palette() if parent is not None else label.palette()
+    palette = QPalette(base)
+    colour = {"error": error_color, "warn": warn_color, "muted": muted_color}.get(role)
+    if colour is not None:
+        palette.setColor(QPalette.ColorRole.WindowText, colour(base))
+    label.setPalette(palette)
+    label.setProperty("textRole", role)
+
+
+def small_font(widget: QWidget, delta: float = -1.0) -> QFont:
+    font = QFont(widget.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(max(7.0, font.pointSizeF() + delta))
+    return font
+
+
+class InlineMessage(QLabel):
+    """A wrapped, selectable one-liner under a control: hidden when empty."""
+
+    def __init__(self, object_name: str, accessible_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, object_name, accessible_name)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFont(small_font(self))
+        self.hide()
+
+    def show_message(self, text: str, role: str = "muted") -> None:
+        self.setText(text)
+        set_text_role(self, role)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.show_message("")
+
+
+class ErrorOutline(QWidget):
+    """A red rounded frame drawn over a control's border (any style; stylesheets would change
+    how native combos and spin boxes look). Transparent for the mouse; follows the target."""
+
+    def __init__(self, target: QWidget) -> None:
+        parent = target.parentWidget()
+        super().__init__(parent)
+        self._target = target
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        target.installEventFilter(self)
+        self._follow()
+        self.show()
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self._target and event.type() in (QEvent.Type.Move, QEvent.Type.Resize,
+                                                         QEvent.Type.Show, QEvent.Type.Hide):
+            self._follow()
+        return False
+
+    def _follow(self) -> None:
+        self.setGeometry(self._target.geometry().adjusted(-2, -2, 2, 2))
+        self.setVisible(self._target.isVisible())
+        self.raise_()
+
+    def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(error_color(self.palette()), 2))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 4, 4)
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    """Outline `widget` and put `message` in its tooltip and accessible description; None clears."""
+    outline: ErrorOutline | None = getattr(widget, "_gen_error_outline", None)
+    if message is None:
+        if outline is not None:
+            outline.deleteLater()
+            widget._gen_error_outline = None  # type: ignore[attr-defined]
+            widget.setToolTip(getattr(widget, "_gen_plain_tooltip", widget.toolTip()))
+            widget.setAccessibleDescription("")
+        widget.setProperty("invalid", False)
+        return
+    if outline is None:
+        widget._gen_plain_tooltip = widget.toolTip()  # type: ignore[attr-defined]
+        widget._gen_error_outline = ErrorOutline(widget)  # type: ignore[attr-defined]
+    plain = getattr(widget, "_gen_plain_tooltip", "")
+    widget.setToolTip(f"{message}\n\n{plain}".strip() if plain else message)
+    widget.setAccessibleDescription(message)
+    widget.setProperty("invalid", True)
+
+
+def is_marked_invalid(widget: QWidget) -> bool:
+    return bool(widget.property("invalid"))
+
+
+class Hairline(QWidget):
+    """A 1 px rule in the palette's Mid colour (QFrame's sunken line uses Light/Dark, which many
+    dark palettes leave bright)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedHeight(1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Mid))
+
+
+class SectionHeader(QWidget):
+    """A section title with a hairline and optional trailing widgets (counts, toggles)."""
+
+    def __init__(self, title: str, *trailing: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setSpacing(8)
+        self.title = QLabel(title, self)
+        font = QFont(self.title.font())
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        layout.addWidget(Hairline(self), 1)
+        for widget in trailing:
+            layout.addWidget(widget)
+
+
+def dice_icon(palette: QPalette, size: int = 18) -> QIcon:
+    """A die face drawn in the text colour (an emoji glyph is missing from some systems' fonts)."""
+    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x: crisp on HiDPI
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    ink = palette.color(QPalette.ColorRole.ButtonText)
+    painter.setPen(QPen(ink, 2.4))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(3, 3, size * 2 - 6, size * 2 - 6), 7, 7)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(ink)
+    third = (size * 2) / 3.6
+    centre = size
+    for dx, dy in ((-1, -1), (1, 1), (0, 0), (1, -1), (-1, 1)):
+        painter.drawEllipse(QRectF(centre + dx * third - 3, centre + dy * third - 3, 6, 6))
+    painter.end()
+    pixmap.setDevicePixelRatio(2.0)
+    return QIcon(pixmap)
