@@ -65,7 +65,6 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    _guard_singletons()
     existing = QApplication.instance()
     if existing is not None:
         return existing
@@ -83,15 +82,6 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     if icon_path.exists():
         QGuiApplication.setWindowIcon(QIcon(str(icon_path)))
     return app
-
-
-def _guard_singletons() -> None:
-    """PySide6 6.12 on Python < 3.12 leaks references to None/True (see ui/gallery_runtime.py)."""
-    try:
-        from .ui.gallery_runtime import guard_pyside_singletons
-    except ImportError:
-        return
-    guard_pyside_singletons()
 
 
 def setup_logging(data_dir: Path) -> Path | None:

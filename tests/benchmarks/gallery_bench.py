@@ -31,9 +31,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from wan27_desktop.ui.gallery_runtime import guard_pyside_singletons  # noqa: E402
 
-guard_pyside_singletons()  # PySide 6.12 + Python 3.11 refcount bug (see the module)
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402

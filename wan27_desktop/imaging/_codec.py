@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 
 from ..api.errors import WanError
+from ._sniff import sniff_format
 
 # Decompression bombs: Qt refuses to allocate a decoded image above this many megabytes.
 # 512 MB fits a full 8000x8000 8-bit decode (244 MB) and an 8000x8000 16-bit PNG (488 MB); bigger
@@ -28,6 +29,7 @@ from ..api.errors import WanError
 ALLOCATION_LIMIT_MB = 512
 if QImageReader.allocationLimit() < ALLOCATION_LIMIT_MB:
     QImageReader.setAllocationLimit(ALLOCATION_LIMIT_MB)
+
 
 WHITE = QColor(255, 255, 255)
 
@@ -43,6 +45,7 @@ class Source:
         # Decide by content, not by the file name: a PNG renamed to .jpg is still a PNG.
         self.reader.setDecideFormatFromContent(True)
         self.reader.setAutoTransform(True)
+        _pin_format(self.reader, data[:1024])
 
     def close(self) -> None:
         self._buffer.close()
@@ -52,7 +55,26 @@ def path_reader(path: str) -> QImageReader:
     reader = QImageReader(path)
     reader.setDecideFormatFromContent(True)
     reader.setAutoTransform(True)
+    try:
+        with open(path, "rb") as handle:
+            _pin_format(reader, handle.read(1024))
+    except OSError:
+        pass  # the reader reports the same problem with its own message
     return reader
+
+
+# Formats we sniff reliably ourselves. Pinning the reader to one of them stops Qt from probing every
+# plugin: the SVG probe builds a QTextStream, whose signal connection takes Qt's connection mutex
+# while PySide still holds the GIL on this worker thread; a widget being destroyed on the UI thread
+# at that moment holds the mutex and waits for the GIL - a deadlock seen in the test suite.
+_PINNABLE = {"png": b"png", "jpeg": b"jpeg", "bmp": b"bmp", "webp": b"webp", "gif": b"gif"}
+
+
+def _pin_format(reader: QImageReader, head: bytes) -> None:
+    fmt = _PINNABLE.get(sniff_format(head))
+    if fmt is not None:
+        reader.setFormat(fmt)
+        reader.setAutoDetectImageFormat(False)
 
 
 def _rotates(reader: QImageReader) -> bool:

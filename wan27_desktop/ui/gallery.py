@@ -35,7 +35,6 @@ from . import gallery_actions
 from .gallery_delegate import ThumbnailDelegate
 from .gallery_filters import GalleryFilters
 from .gallery_model import GalleryModel
-from .gallery_runtime import guard_pyside_singletons
 from .gallery_view import GalleryView
 from .gallery_worker import DbWorker, LibraryAccess
 from .thumbnail_loader import ThumbnailLoader
@@ -72,7 +71,6 @@ class GalleryPanel(QWidget):
 
     def __init__(self, data_dir: Path | None = None, library: Library | None = None,
                  parent: QWidget | None = None) -> None:
-        guard_pyside_singletons()  # see gallery_runtime: PySide 6.12 on Python 3.11 refcount bug
         super().__init__(parent)
         self.setObjectName("galleryPanel")
         if library is not None:

@@ -19,7 +19,6 @@ from PySide6.QtGui import QImage
 
 from .. import config
 from ..api.errors import WanError
-from .gallery_runtime import guard_pyside_singletons
 
 log = logging.getLogger("wan27.ui.generation")
 
@@ -92,8 +91,6 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        # PySide 6.12 on Python 3.11 over-releases None/True on emits (see gallery_runtime).
-        guard_pyside_singletons()
         self._pool = pool or QThreadPool.globalInstance()
         self._next = 0
         self._signals = TaskSignals()

@@ -13,21 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, Signal, qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImageReader, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QLabel,
     QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__, config
-from ..api.models import GenerationRequest, RequestMode
 from ..settings import Theme
 
 if TYPE_CHECKING:
@@ -39,50 +34,12 @@ log = logging.getLogger(__name__)
 
 
 # -- panels ---------------------------------------------------------------------------------------
-class MinimalGenerationPanel(QWidget):
-    """Used only when the full generation panel cannot be imported: prompt + Generate."""
-
-    generateRequested = Signal(object, object)  # GenerationRequest, RequestMode
-
-    def __init__(self, request_mode: RequestMode = RequestMode.SYNC, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("generationPanel")
-        self.request_mode = request_mode
-        self.prompt = QPlainTextEdit(self)
-        self.prompt.setObjectName("promptEdit")
-        self.prompt.setAccessibleName("Prompt")
-        self.prompt.setPlaceholderText("Describe the image you want…")
-        self.button = QPushButton("Generate", self)
-        self.button.setObjectName("generateButton")
-        self.button.setAccessibleName("Generate")
-        self.button.clicked.connect(self.generate)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Prompt", self))
-        layout.addWidget(self.prompt, 1)
-        layout.addWidget(self.button)
-
-    def generate(self) -> None:
-        text = self.prompt.toPlainText().strip()
-        if text:
-            self.generateRequested.emit(GenerationRequest(prompt=text, n=1), self.request_mode)
-
-    def set_prompt(self, text: str) -> None:
-        self.prompt.setPlainText(text)
-
-
 def make_generation_panel(window: MainWindow) -> QWidget:
-    try:
-        from .generation_panel import GenerationPanel
-    except ImportError as err:  # the panel is built by another module; keep the app usable
-        log.warning("generation panel unavailable (%s); using the minimal prompt panel", err)
-        return MinimalGenerationPanel(window.settings.request_mode, window)
+    from .generation_panel import GenerationPanel
+
     panel = GenerationPanel(parent=window)
     panel.set_region(window.settings.region)
-    # The default request mode from Settings (the panel exposes it on its parameters panel).
-    set_mode = getattr(panel, "set_request_mode", None) or getattr(getattr(panel, "params", None),
-                                                                   "set_request_mode", None)
-    if callable(set_mode):
-        set_mode(window.settings.request_mode)
+    panel.params.set_request_mode(window.settings.request_mode)  # the default from Settings
     return panel
 
 

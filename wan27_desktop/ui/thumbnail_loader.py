@@ -14,7 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtGui import QImage
 
 # Imported here, on the UI thread: the library imports it lazily inside ensure_thumbnail, and a
 # first import of a PySide-using module racing on several worker threads crashes shiboken.
@@ -22,6 +22,7 @@ import wan27_desktop.imaging  # noqa: F401
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.library import ImageRecord
 
+from ..imaging._codec import path_reader
 from .gallery_worker import LibraryAccess
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def disk_size_for(px: int) -> int:
 
 def read_scaled(path: Path, px: int) -> QImage:
     """Decode `path` scaled to fit a px×px box (the reader scales JPEG while decoding)."""
-    reader = QImageReader(str(path))
+    reader = path_reader(str(path))
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and (size.width() > px or size.height() > px):

@@ -7,9 +7,10 @@ import contextlib
 import itertools
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QMouseEvent, QPainter, QPalette, QWheelEvent
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..imaging._codec import path_reader
 from . import viewer_math as vm
 
 
@@ -33,7 +34,7 @@ class AsyncImageLoader(QObject):
         self._latest[slot] = token
 
         def run() -> None:
-            reader = QImageReader(path)
+            reader = path_reader(path)
             reader.setAutoTransform(True)
             image = reader.read()
             with contextlib.suppress(RuntimeError):  # window closed meanwhile
