@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QMessageBox
-
 from wan27_desktop import app
 from wan27_desktop.selftest import run_self_test
 
@@ -55,24 +53,3 @@ def test_data_dir_option_sets_the_environment(monkeypatch: Any, tmp_path: Path) 
         "dir", os.environ["WAN27_DATA_DIR"]) and 0)
     assert app.main(["--data-dir", str(tmp_path / "elsewhere"), "--self-test"]) == 0
     assert seen["dir"] == str((tmp_path / "elsewhere").resolve())
-
-
-def test_crash_reporter_logs_and_shows_a_friendly_dialog(qtbot: Any, caplog: Any) -> None:
-    reporter = app.CrashReporter()
-    try:
-        raise ValueError("something unexpected")
-    except ValueError as err:
-        reporter.hook(ValueError, err, err.__traceback__)
-    assert "something unexpected" in caplog.text
-
-    def dialog() -> QMessageBox | None:
-        return next((w for w in QApplication.topLevelWidgets()
-                     if isinstance(w, QMessageBox) and w.objectName() == "crashDialog" and w.isVisible()), None)
-
-    qtbot.waitUntil(lambda: dialog() is not None)
-    box = dialog()
-    assert box is not None
-    assert "kept running" in box.text()
-    assert "ValueError: something unexpected" in box.informativeText()
-    assert "Traceback" in box.detailedText()
-    box.close()

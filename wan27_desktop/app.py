@@ -10,11 +10,8 @@ import logging
 import logging.handlers
 import os
 import sys
-import threading
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 from . import __version__, config
 
@@ -84,90 +81,15 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     return app
 
 
-def setup_logging(data_dir: Path) -> Path | None:
-    """A rotating local log in the data dir (issue 9). The key never reaches a log line (keys.py)."""
-    logs = data_dir / "logs"
-    try:
-        logs.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(logs / "wan27-desktop.log", maxBytes=1_000_000,
-                                                       backupCount=3, encoding="utf-8")
-    except OSError as err:
-        print(f"wan27-desktop: cannot write logs in {logs}: {err}", file=sys.stderr)
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    return logs / "wan27-desktop.log"
-
-
-class CrashReporter:
-    """sys.excepthook: log the traceback and show a friendly dialog instead of dying.
-
-    Exceptions raised in pool threads arrive here too (PySide prints them through sys.excepthook);
-    the dialog is shown on the UI thread through a queued signal.
-    """
-
-    MAX_DIALOGS = 3
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QObject, Qt, Signal
-
-        class _Bridge(QObject):
-            report = Signal(str, str)
-
-        self._bridge = _Bridge()
-        self._bridge.report.connect(self._show, Qt.ConnectionType.QueuedConnection)
-        self._shown = 0
-        self._boxes: list[object] = []  # a parentless dialog lives only as long as a reference to it
-        self._previous = sys.excepthook
-
-    def install(self) -> None:
-        sys.excepthook = self.hook
-        threading.excepthook = lambda a: self.hook(a.exc_type, a.exc_value or a.exc_type(), a.exc_traceback)
-
-    def hook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            self._previous(kind, value, tb)
-            return
-        details = "".join(traceback.format_exception(kind, value, tb))
-        log.critical("Unhandled exception:\n%s", details)
-        self._bridge.report.emit(f"{kind.__name__}: {value}", details)
-
-    def _show(self, summary: str, details: str) -> None:
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        if self._shown >= self.MAX_DIALOGS or QApplication.instance() is None:
-            return
-        self._shown += 1
-        box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
-                          "Wan 2.7 Desktop hit an unexpected problem and kept running. Your library and "
-                          "jobs are safe; unfinished jobs resume at the next start.\n\n"
-                          "If it happens again, use Help ▸ Copy Diagnostic Info and include the details below.",
-                          QMessageBox.StandardButton.Ok, QApplication.activeWindow())
-        box.setObjectName("crashDialog")
-        box.setInformativeText(summary)
-        box.setDetailedText(details)
-        self._boxes.append(box)
-
-        def closed(_result: int) -> None:
-            self._shown = max(0, self._shown - 1)
-            if box in self._boxes:
-                self._boxes.remove(box)
-            box.deleteLater()
-
-        box.finished.connect(closed)
-        box.open()
-
-
 def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
+    from . import diagnostics
+    from .ui.crash_dialog import install_gui_excepthook
+
+    diagnostics.setup_logging(config.data_dir())  # rotating, every secret redacted
     app = create_application(qt_args)
-    setup_logging(config.data_dir())
-    reporter = CrashReporter()
-    reporter.install()
+    install_gui_excepthook(app)  # friendly dialog on the UI thread for exceptions from any thread
 
     from .settings import AppSettings
     from .ui.main_window import MainWindow
@@ -187,5 +109,5 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.start)  # after the first paint: keyring, journal, resume
     code = int(app.exec())  # type: ignore[attr-defined]
-    sys.excepthook = sys.__excepthook__
+    diagnostics.uninstall_excepthook()
     return code

@@ -22,4 +22,7 @@ def resolve_connection(region: Region, api_base: str | None = None) -> Connectio
         # A locked or broken keyring is not the same as "no key": say which it is.
         detail = f" The keyring could not be read: {source.problem}" if source.problem else ""
         raise NoKeyError(f"No API key for {region.label}.{detail}")
+    from .. import diagnostics
+
+    diagnostics.register_secret(source.key)  # redacted from every log line and report from now on
     return Connection(region, config.api_base(region, api_base), source.key)
