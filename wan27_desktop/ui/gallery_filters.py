@@ -68,7 +68,7 @@ class GalleryFilters(QWidget):
         self.search.setAccessibleName("Search prompts")
         self.search.setPlaceholderText("Search prompts…")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(180)
+        self.search.setMinimumWidth(110)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
@@ -128,7 +128,7 @@ class GalleryFilters(QWidget):
         self.slider.setSingleStep(8)
         self.slider.setPageStep(32)
         self.slider.setValue(THUMB_DEFAULT)
-        self.slider.setFixedWidth(120)
+        self.slider.setFixedWidth(90)
         self.slider.valueChanged.connect(self.thumbSizeChanged)
 
         layout = QHBoxLayout(self)
@@ -141,6 +141,11 @@ class GalleryFilters(QWidget):
         layout.addWidget(self.count_label)
         layout.addWidget(self.slider)
 
+        # Let the combos shrink to a few characters so the bar never forces the gallery (and so
+        # the window) wider than the generation panel can afford on a 1280 px screen.
+        for combo in (self.sort, self.rating, self.model_filter):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(7)
         for combo in (self.sort, self.rating, self.model_filter):
             combo.currentIndexChanged.connect(self._emit_now)
         self.favourites.toggled.connect(self._emit_now)
