@@ -4,30 +4,16 @@ and drag-out, driven through the grid the way a person does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_gallery_fixtures import TOTAL, add_job, gallery_data, lib, library_template  # noqa: F401
+from tests.ui.test_gallery_fixtures import TOTAL, add_job, gallery_data, lib, library_template, panel  # noqa: F401
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery import GalleryPanel
 from wan27_desktop.ui.gallery_model import IMAGE_IDS_MIME, Role, parse_image_ids
-
-
-@pytest.fixture
-def panel(qtbot: QtBot, gallery_data: Path) -> Iterator[GalleryPanel]:  # noqa: F811
-    widget = GalleryPanel(gallery_data)
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitUntil(widget.model.is_loaded)
-    widget.view.setFocus()
-    yield widget
-    widget.shutdown()
 
 
 def select_rows(panel: GalleryPanel, rows: list[int]) -> list[int]:

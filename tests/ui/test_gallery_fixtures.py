@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from wan27_desktop.library import Library
+from wan27_desktop.ui.gallery import GalleryPanel
 
 PROMPTS = ["a red cat on a sofa", "blue dog in the snow", "green forest at dawn", "猫在窗台上",
            "portrait of an astronaut", "watercolour city skyline"]
@@ -111,3 +112,16 @@ def lib(gallery_data: Path) -> Iterator[Library]:
     library = Library.open(gallery_data)
     yield library
     library.close()
+
+
+@pytest.fixture
+def panel(qtbot, gallery_data: Path) -> Iterator[GalleryPanel]:
+    """A shown gallery over the shared library, loaded and focused (keys go to the grid)."""
+    widget = GalleryPanel(gallery_data)
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    qtbot.waitUntil(widget.model.is_loaded)
+    widget.view.setFocus()
+    yield widget
+    widget.shutdown()

@@ -17,6 +17,7 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     gallery_data,
     lib,
     library_template,
+    panel,
 )
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery import GalleryPanel
@@ -29,17 +30,6 @@ from wan27_desktop.ui.gallery_model import (
 )
 from wan27_desktop.ui.gallery_view import GridGeometry
 from wan27_desktop.ui.gallery_worker import DbWorker, LibraryAccess
-
-
-@pytest.fixture
-def panel(qtbot: QtBot, gallery_data: Path) -> Iterator[GalleryPanel]:  # noqa: F811
-    widget = GalleryPanel(gallery_data)
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitUntil(widget.model.is_loaded)
-    yield widget
-    widget.shutdown()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +11,13 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from tests.ui.test_gallery_fixtures import add_job, gallery_data, lib, library_template  # noqa: F401
+from tests.ui.test_gallery_fixtures import add_job, gallery_data, lib, library_template, panel  # noqa: F401
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui import viewer_math as vm
 from wan27_desktop.ui.compare_view import SIDE, CompareWindow
 from wan27_desktop.ui.gallery import GalleryPanel
 from wan27_desktop.ui.gallery_model import Role
 from wan27_desktop.ui.viewer import ImageViewer
-
-
-@pytest.fixture
-def panel(qtbot: QtBot, gallery_data: Path) -> Iterator[GalleryPanel]:  # noqa: F811
-    widget = GalleryPanel(gallery_data)
-    qtbot.addWidget(widget)
-    widget.resize(900, 600)
-    widget.show()
-    qtbot.waitUntil(widget.model.is_loaded)
-    yield widget
-    widget.shutdown()
 
 
 def open_row(qtbot: QtBot, panel: GalleryPanel, row: int) -> ImageViewer:
