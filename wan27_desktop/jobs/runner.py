@@ -37,7 +37,7 @@ from ..api.models import GenerationRequest, GenerationResult, Model, Region, Req
 from ..api.request_body import EncodedImage, build_body
 from ..api.validation import validate
 from ..crashpoints import crashpoint
-from ..library import JobRecord, JobState, Library
+from ..library import JobRecord, JobState, Library, parse_time
 from .serialize import request_from_json, request_mode_of, request_to_json
 
 log = logging.getLogger("wan27.jobs")
@@ -407,7 +407,8 @@ class JobRunner:
                    if state is not JobState.DONE else None)
 
     def _resume(self, job: JobRecord) -> None:
-        age = datetime.now(timezone.utc) - _parse_time(job.created_at)
+        created = parse_time(job.created_at) or datetime.now(timezone.utc)
+        age = datetime.now(timezone.utc) - created
         if job.state is JobState.SUBMITTING:
             # We cannot know whether the create reached the service: never resend it (§5).
             self._interrupted(job.id, InterruptedCreateError(
@@ -531,13 +532,5 @@ def _sha256_of(path: Path) -> str:
 
 
 def _expired(expires_at: str | None) -> bool:
-    if not expires_at:
-        return False
-    return _parse_time(expires_at) <= datetime.now(timezone.utc)
-
-
-def _parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
+    moment = parse_time(expires_at)
+    return moment is not None and moment <= datetime.now(timezone.utc)

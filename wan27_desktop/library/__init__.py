@@ -3,6 +3,7 @@
 Qt-free (thumbnails call `wan27_desktop.imaging` lazily). See `library.py` for the layout on disk.
 """
 
+from .base import parse_time
 from .errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
 from .library import Library
 from .records import (
@@ -17,6 +18,7 @@ from .records import (
 )
 
 __all__ = [
+    "parse_time",
     "ImageQuery", "ImageRecord", "ImportReport", "JobRecord", "JobState", "Library", "LibraryCorrupt",
     "LibraryError", "LibraryTooNew", "NotFound", "RebuildReport", "ReconcileReport", "ResultRecord",
 ]

@@ -29,17 +29,22 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
-def normalise_time(text: str | None) -> str | None:
-    """Any ISO timestamp -> the library's UTC form (naive values are taken as UTC)."""
+def parse_time(text: str | None) -> datetime | None:
+    """Any ISO timestamp (the library's own, or one with 'Z') -> an aware datetime; naive values
+    are taken as UTC. None for empty or unreadable text."""
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def normalise_time(text: str | None) -> str | None:
+    """Any ISO timestamp -> the library's UTC form (naive values are taken as UTC)."""
+    moment = parse_time(text)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds") if moment else None
 
 
 def day_dir_of(created_at: str) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from ..api.pricing import format_cny
 from ..jobs.runner import JobEvent
-from ..library import JobRecord, JobState
+from ..library import JobRecord, JobState, parse_time
 from .style import Tone, status_icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -52,16 +52,6 @@ _STATE_LOOK: dict[JobState, tuple[str, Tone]] = {
 }
 
 RETRYABLE = frozenset({JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELED, JobState.EXPIRED})
-
-
-def _parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def format_elapsed(seconds: float) -> str:
@@ -127,8 +117,8 @@ class JobRow:
         self.model = job.model
         self.request_mode = job.request_mode
         self.n = job.n
-        self.created = _parse_time(job.created_at)
-        self.finished = _parse_time(job.finished_at)
+        self.created = parse_time(job.created_at)
+        self.finished = parse_time(job.finished_at)
         self.server_status = job.server_status
         self.request_id = job.request_id
         self.task_id = job.task_id
@@ -342,7 +332,7 @@ class JobQueueModel(QAbstractTableModel):
             else:
                 row.prompt, row.model, row.n = job.prompt, job.model, job.n
                 row.request_mode = job.request_mode
-                row.created = _parse_time(job.created_at)
+                row.created = parse_time(job.created_at)
                 row.request_id = row.request_id or job.request_id
                 row.task_id = row.task_id or job.task_id
             self._changed(job.id)
