@@ -118,7 +118,8 @@ def test_cancel_changes_nothing(qtbot: Any, settings: AppSettings) -> None:
 
 
 def test_concurrency_is_limited_to_the_services_five_tasks(qtbot: Any, settings: AppSettings) -> None:
-    spin = child(open_dialog(qtbot, settings), "settingsConcurrencySpin")
+    dialog = open_dialog(qtbot, settings)  # kept: pytest-qt holds widgets only weakly
+    spin = child(dialog, "settingsConcurrencySpin")
     assert (spin.minimum(), spin.maximum(), spin.value()) == (1, 5, 2)
     assert "5 tasks" in spin.toolTip()
 

@@ -3,7 +3,8 @@
 Two pools: a one-thread journal pool writes every new job (state queued) the moment the user asks,
 so a request waiting for a free slot is never only in memory; the run pool (concurrency 1-5, §6)
 then sends it. Workers never touch widgets. Each worker opens its own `Library` (one SQLite
-connection per thread) and its own HTTP client; progress crosses to the UI thread as queued signals.
+connection per thread) and its own HTTP client; progress crosses to the UI thread through the
+`Mailbox` (no Qt call on a worker, see mailbox.py) and is re-emitted there as signals.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -19,18 +21,12 @@ from ..api.errors import WanError
 from ..api.models import GenerationRequest, RequestMode
 from ..api.rules import MAX_TASKS_IN_PROGRESS
 from ..library import JobState, Library
+from .mailbox import Mailbox
 from .runner import Connection, JobRunner
 
 log = logging.getLogger("wan27.jobs.qt")
 
 ConnectionProvider = Callable[[], "Connection | None"]
-
-
-class _WorkerSignals(QObject):
-    event = Signal(object)  # JobEvent
-    created = Signal(int, int)  # token, job id
-    refused = Signal(int, object)  # token, WanError
-    finished = Signal(int)  # job id
 
 
 class _Task(QRunnable):
@@ -40,7 +36,6 @@ class _Task(QRunnable):
         super().__init__()
         self.setAutoDelete(True)
         self._manager = manager
-        self._signals = manager._signals
         self._token = token
         self._job_id = job_id
 
@@ -49,7 +44,8 @@ class _Task(QRunnable):
         try:
             with Library.open(self._manager.data_dir, reconcile=False) as library:
                 runner = JobRunner(library, self._connection(), client_factory=self._manager.client_factory,
-                                   on_event=self._signals.event.emit, poll_interval=self._manager.poll_interval,
+                                   on_event=partial(self._manager._post, "jobEvent"),
+                                   poll_interval=self._manager.poll_interval,
                                    should_cancel=cancel.is_set, should_stop=self._manager._stopping.is_set)
                 try:
                     self._work(runner, library, cancel)
@@ -64,7 +60,7 @@ class _Task(QRunnable):
                 finally:
                     runner.close()
         except WanError as err:
-            self._signals.refused.emit(self._token, err)
+            self._manager._post("jobRefused", self._token, err)
         finally:
             self._done()
 
@@ -99,7 +95,7 @@ class _JournalTask(_Task):
             assert self._request is not None
             job_id = runner.create(self._request, self._request_mode)
         self._manager._cancel_event(job_id)  # cancellable from now on, even while waiting for a slot
-        self._signals.created.emit(self._token, job_id)
+        self._manager._post("jobCreated", self._token, job_id)
         self._manager._start_run(job_id, "run")
 
 
@@ -125,7 +121,7 @@ class _RunTask(_Task):
     def _done(self) -> None:
         assert self._job_id is not None
         self._manager._forget(self._job_id)
-        self._signals.finished.emit(self._job_id)
+        self._manager._post("jobFinished", self._job_id)
 
 
 class JobManager(QObject):
@@ -156,11 +152,7 @@ class JobManager(QObject):
         self._journal_pool.setMaxThreadCount(1)
         self._pool = QThreadPool(self)
         self.set_concurrency(concurrency)
-        self._signals = _WorkerSignals(self)
-        self._signals.event.connect(self.jobEvent)
-        self._signals.created.connect(self.jobCreated)
-        self._signals.refused.connect(self.jobRefused)
-        self._signals.finished.connect(self.jobFinished)
+        self._mailbox = Mailbox.instance()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._cancels: dict[int, threading.Event] = {}
@@ -229,6 +221,10 @@ class JobManager(QObject):
         return self._pool.waitForDone(wait_ms)
 
     # -- internals (called from worker threads) -----------------------------------------------
+    def _post(self, signal: str, *args: object) -> None:
+        """Emit `signal(*args)` on the UI thread (never from the worker itself, see mailbox.py)."""
+        self._mailbox.post(self, lambda: getattr(self, signal).emit(*args))
+
     def _take_token(self) -> int:
         token = self._next_token
         self._next_token += 1

@@ -1,4 +1,8 @@
-"""Run a function on a pool thread and deliver its result to the UI thread (no widgets off-thread)."""
+"""Run a function on a pool thread and deliver its result to the UI thread (no widgets off-thread).
+
+The one helper every widget uses for background work. Results travel through the `Mailbox`
+(jobs/mailbox.py), so a worker never makes a Qt call: no queued signal is emitted off the UI thread.
+"""
 
 from __future__ import annotations
 
@@ -6,68 +10,68 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
 
 from ..api.errors import WanError
+from ..jobs.mailbox import Mailbox
 
 log = logging.getLogger(__name__)
 
-
-class _CallSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Call(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # kept alive by BackgroundWork until it reports
-        self.signals = _CallSignals()
-        self._fn = fn
-
-    def run(self) -> None:  # pool thread: never touches widgets
-        try:
-            result = self._fn()
-        except WanError as err:
-            self.signals.failed.emit(err)
-        except BaseException as err:
-            self.signals.failed.emit(err)
-            raise  # the top-level hook still reports what we did not expect
-        else:
-            self.signals.done.emit(result)
+Handler = Callable[[Any], None]
 
 
 class BackgroundWork(QObject):
-    """Run a function on a pool thread and hand its result (or error) to a slot on the UI thread."""
+    """`run(fn, on_done, on_failed)`: `fn()` on a pool thread, then `on_done(result)` or
+    `on_failed(error)` on the UI thread. Handlers are dropped once this object is deleted (its
+    widget closed while the call was running).
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+    Errors of the `expected` types go to `on_failed` only. Anything else also goes to `on_failed`
+    (so a dialog leaves its busy state), then is re-raised on the worker so the app's top-level
+    handler still reports what nobody expected.
+    """
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2, *, pool: QThreadPool | None = None,
+                 expected: tuple[type[BaseException], ...] = (WanError,)) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max_threads)
-        self._running: set[_Call] = set()
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(max_threads)
+        self.pool = pool
+        self.expected = expected
+        self._mailbox = Mailbox.instance()
+        self._running = 0
 
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-             on_failed: Callable[[BaseException], None] | None = None) -> None:
-        call = _Call(fn)
+    def run(self, fn: Callable[[], Any], on_done: Handler | None = None, on_failed: Handler | None = None) -> None:
+        self._running += 1
+        post = self._mailbox.post
 
-        def finish(handler: Callable[[Any], None] | None, value: Any) -> None:
-            self._running.discard(call)
-            if handler is not None and shiboken6.isValid(self):
-                handler(value)
+        def call() -> None:  # pool thread: no Qt calls, no widgets
+            try:
+                result = fn()
+            except self.expected as err:
+                post(self, self._finish, on_failed, err, True)
+            except BaseException as err:
+                post(self, self._finish, on_failed, err, True)
+                raise
+            else:
+                post(self, self._finish, on_done, result, False)
 
-        def failed(err: BaseException) -> None:
-            if on_failed is None:
-                log.warning("background call failed: %s", err)
-            finish(on_failed, err)
-
-        call.signals.done.connect(lambda value: finish(on_done, value), Qt.ConnectionType.QueuedConnection)
-        call.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-        self._running.add(call)
         self.pool.start(call)
 
+    start = run  # the dialogs' name for it
+
+    def _finish(self, handler: Handler | None, value: Any, failed: bool) -> None:
+        self._running -= 1
+        if handler is not None:
+            handler(value)
+        elif failed:
+            log.warning("background call failed: %s", value)
+
+    @property
     def busy(self) -> bool:
-        return bool(self._running)
+        """A call is running or its result has not been delivered yet."""
+        return self._running > 0
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Wait for the pool's threads (results still arrive through the event loop)."""
+        return bool(self.pool.waitForDone(msecs))

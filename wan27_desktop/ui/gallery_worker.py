@@ -2,12 +2,11 @@
 
 SQLite connections belong to the thread that opened them, so every pool thread opens its own
 `Library` once and keeps it (the pool's threads never expire, so a thread's connection is reused).
-Results travel back by a queued signal to a QObject that lives on the UI thread; callbacks run there.
+Results travel back through the `Mailbox` (no Qt call on a worker); callbacks run on the UI thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import logging
 import threading
@@ -18,6 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from wan27_desktop.library import Library
+
+from ..jobs.mailbox import Mailbox
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,6 @@ class DbWorker(QObject):
     """
 
     failed = Signal(object)  # the exception of a job that had no on_error
-    # One tuple per result: PySide 6 over-releases a bare None passed as a queued `object`
-    # argument (Python 3.11's None is not immortal: "deallocating None" after thousands of calls).
-    _finished = Signal(object)  # (token, result, error)
 
     def __init__(self, access: LibraryAccess, max_threads: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +79,7 @@ class DbWorker(QObject):
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None] | None]] = {}
         self._cancelled: set[int] = set()
         self._lock = threading.Lock()
-        self._finished.connect(self._deliver)
+        self._mailbox = Mailbox.instance()
 
     def submit(self, fn: Callable[[Library], Any], on_done: Callable[[Any], None],
                on_error: Callable[[BaseException], None] | None = None) -> int:
@@ -118,8 +116,7 @@ class DbWorker(QObject):
             result = fn(self.access.get())
         except Exception as exc:  # noqa: BLE001 - forwarded to the UI thread, not hidden
             error = exc
-        with contextlib.suppress(RuntimeError):  # the worker's QObject was deleted (window closing); nobody is waiting
-            self._finished.emit((token, result, error))
+        self._mailbox.post(self, self._deliver, (token, result, error))
 
     def _deliver(self, message: tuple[int, Any, BaseException | None]) -> None:
         token, result, error = message

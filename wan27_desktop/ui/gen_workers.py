@@ -1,5 +1,5 @@
 """Background work for the generation panel: inspect references, decode previews, save dropped
-image data, extract palettes. Runs on a QThreadPool; results reach the UI thread as queued signals.
+image data, extract palettes. Runs on a QThreadPool; results reach the UI thread via `BackgroundWork`.
 
 Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (STYLE.md).
 """
@@ -14,11 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from .. import config
 from ..api.errors import WanError
+from .background import BackgroundWork
 
 log = logging.getLogger("wan27.ui.generation")
 
@@ -49,41 +50,10 @@ def cached_preview(path: str, side: int) -> QImage:
     return imaging.load_thumbnail_image(dest)
 
 
-class TaskSignals(QObject):
-    """Created in the UI thread, so its queued emissions are delivered there."""
-
-    done = Signal(int, object)  # token, result
-    failed = Signal(int, str)  # token, message
-
-
-class _Task(QRunnable):
-    def __init__(self, token: int, fn: Callable[[], Any], signals: TaskSignals) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._token = token
-        self._fn = fn
-        self._signals = signals
-
-    def run(self) -> None:  # worker thread
-        try:
-            result = self._fn()
-        except (WanError, OSError, ValueError) as err:
-            self._signals.failed.emit(self._token, str(err))
-            return
-        except Exception as err:
-            # Not hidden: logged with its traceback and shown on the item, which would otherwise
-            # wait forever for a result that will never come.
-            log.exception("background task failed")
-            self._signals.failed.emit(self._token, f"Unexpected error: {err}")
-            return
-        self._signals.done.emit(self._token, result)
-
-
 class Worker(QObject):
     """Runs callables on a pool and reports back by token; owned by one widget.
 
-    The signals object has no parent and is kept alive by the running task, so a widget closed
-    while its task runs simply stops receiving (its connections die with it).
+    Built on `BackgroundWork`: a widget closed while its task runs simply stops receiving.
     """
 
     done = Signal(int, object)
@@ -91,23 +61,29 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
+        self._work = BackgroundWork(self, pool=pool or QThreadPool.globalInstance(), expected=(Exception,))
         self._next = 0
-        self._signals = TaskSignals()
-        self._signals.done.connect(self.done)
-        self._signals.failed.connect(self.failed)
         self.pending: set[int] = set()
-        self.done.connect(self._finished)
-        self.failed.connect(self._finished)
 
     def submit(self, fn: Callable[[], Any]) -> int:
         self._next += 1
-        self.pending.add(self._next)
-        self._pool.start(_Task(self._next, fn, self._signals))
-        return self._next
+        token = self._next
+        self.pending.add(token)
+        self._work.run(fn, lambda result: self._report(token, result, None),
+                       lambda error: self._report(token, None, error))
+        return token
 
-    def _finished(self, token: int, _result: object) -> None:
+    def _report(self, token: int, result: object, error: BaseException | None) -> None:
         self.pending.discard(token)
+        if error is None:
+            self.done.emit(token, result)
+        elif isinstance(error, (WanError, OSError, ValueError)):
+            self.failed.emit(token, str(error))
+        else:
+            # Not hidden: logged with its traceback and shown on the item, which would otherwise
+            # wait forever for a result that will never come.
+            log.error("background task failed", exc_info=error)
+            self.failed.emit(token, f"Unexpected error: {error}")
 
 
 def inspect_with_thumbnail(path: str) -> tuple[Any, QImage]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from .. import config, keys
 from ..api.errors import ValidationError, WanError
 from ..api.models import Region
+from .background import BackgroundWork
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -51,62 +51,12 @@ def grow_to_fit(dialog: QWidget) -> None:
         dialog.resize(dialog.width(), needed)
 
 
-class _CallSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class BackgroundCall(QRunnable):
-    """Run `fn()` on a pool thread; deliver its result or WanError to the UI thread by signals.
-
-    Unexpected exceptions are reported through `failed` too (so the dialog leaves its busy state)
-    and then re-raised, so the top-level handler still sees them.
-    """
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the owner keeps a reference until a signal arrives
-        self.signals = _CallSignals()
-        self._fn = fn
-
-    def run(self) -> None:  # pool thread: no widgets here
-        try:
-            result = self._fn()
-        except WanError as err:
-            self.signals.failed.emit(err)
-        except BaseException as err:
-            self.signals.failed.emit(err)
-            raise
-        else:
-            self.signals.done.emit(result)
-
-
-class BackgroundCalls:
-    """Keeps running calls alive until they report, and starts them on one pool."""
+class BackgroundCalls(BackgroundWork):
+    """The dialogs' background calls: `start(fn, on_done, on_failed)` on `pool` (the global pool
+    by default), results delivered to the UI thread while `owner` exists."""
 
     def __init__(self, owner: QObject, pool: QThreadPool | None) -> None:
-        self.pool = pool or QThreadPool.globalInstance()
-        self._owner = owner
-        self._running: set[BackgroundCall] = set()
-
-    def start(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-              on_failed: Callable[[BaseException], None]) -> None:
-        call = BackgroundCall(fn)
-
-        def finish(handler: Callable[[Any], None], value: Any) -> None:
-            self._running.discard(call)
-            if shiboken6.isValid(self._owner):  # the dialog may be gone by the time a call reports
-                handler(value)
-
-        # Queued: the signals object lives on the UI thread, the emit happens on the pool thread.
-        call.signals.done.connect(lambda value: finish(on_done, value), Qt.ConnectionType.QueuedConnection)
-        call.signals.failed.connect(lambda err: finish(on_failed, err), Qt.ConnectionType.QueuedConnection)
-        self._running.add(call)
-        self.pool.start(call)
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
+        super().__init__(owner, pool=pool or QThreadPool.globalInstance())
 
 
 def default_bases() -> dict[Region, str]:

@@ -7,7 +7,6 @@ drops queued requests for rows that scrolled out of view, so a fast scroll never
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 from collections import OrderedDict
@@ -23,6 +22,7 @@ from wan27_desktop.api.errors import WanError
 from wan27_desktop.library import ImageRecord
 
 from ..imaging._codec import path_reader
+from ..jobs.mailbox import Mailbox
 from .gallery_worker import LibraryAccess
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,6 @@ class ThumbnailLoader(QObject):
     when a requested thumbnail is decoded."""
 
     ready = Signal(int)
-    _decoded = Signal(object)  # (key, QImage | None, version): a tuple, see DbWorker._finished
 
     def __init__(self, access: LibraryAccess, max_threads: int = 3, max_bytes: int = DEFAULT_MAX_BYTES,
                  max_count: int = DEFAULT_MAX_COUNT, parent: QObject | None = None) -> None:
@@ -89,7 +88,7 @@ class ThumbnailLoader(QObject):
         self._versions: dict[int, int] = {}  # bumped by forget(): in-flight results become stale
         self._stopped = threading.Event()
         self.decoded_count = 0
-        self._decoded.connect(self._on_decoded)
+        self._mailbox = Mailbox.instance()
 
     # --- queries from the UI thread -------------------------------------------------------------
     def image(self, record: ImageRecord, px: int) -> QImage | None:
@@ -163,8 +162,7 @@ class ThumbnailLoader(QObject):
             # Always answer, even when an unexpected error propagates, so the key leaves in-flight.
             if image is not None and image.isNull():
                 image = None
-            with contextlib.suppress(RuntimeError):  # loader deleted while the app closes
-                self._decoded.emit((key, image, version))
+            self._mailbox.post(self, self._on_decoded, (key, image, version))
 
     def _on_decoded(self, message: tuple[Key, QImage | None, int]) -> None:
         key, image, version = message

@@ -3,7 +3,6 @@ off-thread full-size image loader. The arithmetic is in `viewer_math`."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
@@ -11,6 +10,7 @@ from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..imaging._codec import path_reader
+from ..jobs.mailbox import Mailbox
 from . import viewer_math as vm
 
 
@@ -19,7 +19,6 @@ class AsyncImageLoader(QObject):
     per loader is delivered."""
 
     loaded = Signal(str, QImage)
-    _done = Signal(int, str, QImage)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -27,7 +26,7 @@ class AsyncImageLoader(QObject):
         self.pool.setMaxThreadCount(2)
         self._tokens = itertools.count(1)
         self._latest: dict[str, int] = {}
-        self._done.connect(self._deliver)
+        self._mailbox = Mailbox.instance()
 
     def load(self, path: str, slot: str = "main") -> None:
         token = next(self._tokens)
@@ -37,8 +36,7 @@ class AsyncImageLoader(QObject):
             reader = path_reader(path)
             reader.setAutoTransform(True)
             image = reader.read()
-            with contextlib.suppress(RuntimeError):  # window closed meanwhile
-                self._done.emit(token, slot, image)
+            self._mailbox.post(self, self._deliver, token, slot, image)  # no Qt call here (mailbox.py)
 
         self.pool.start(run)
 

@@ -1,0 +1,98 @@
+"""Hand results from worker threads to the UI thread without any Qt call on the worker.
+
+Why not a queued signal: emitting from a worker holds the GIL while Qt takes the sender's
+connection lock. If the UI thread is destroying a Python-subclassed QObject at that moment, it
+holds that lock (Qt's lock pool is shared by address) and asks Shiboken for the GIL: both threads
+wait forever. Seen in the test suite about once in five runs.
+
+So a worker only does pure-Python work: it puts `(fn, args)` on a `queue.SimpleQueue` and writes
+one byte to a socket pair. A `QSocketNotifier` on the UI thread wakes up, drains the queue and
+calls each `fn` there. Nothing polls, and idle costs nothing. Socket pairs work on every platform
+Qt's socket notifier supports (Windows included).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
+
+log = logging.getLogger(__name__)
+
+_Item = tuple[QObject | None, Callable[..., Any], tuple[Any, ...]]
+
+
+class Mailbox(QObject):
+    """`post(owner, fn, *args)` from any thread; `fn(*args)` later runs on the UI thread, unless
+    `owner` (a QObject) was deleted in the meantime."""
+
+    _instance: Mailbox | None = None
+    _instance_lock = threading.Lock()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._writer.setblocking(False)
+        self._woken = False  # a wake byte is on its way; benign race: at worst one extra byte
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self.drain)
+        sockets = (self._reader, self._writer)
+        self.destroyed.connect(lambda *_: [sock.close() for sock in sockets])
+
+    @classmethod
+    def instance(cls) -> Mailbox:
+        """The application's mailbox, created on first use. Call it from the UI thread (owners
+        do so in their constructors and keep the reference for their workers)."""
+        with cls._instance_lock:
+            box = cls._instance
+            if box is None or not shiboken6.isValid(box):
+                app = QCoreApplication.instance()
+                if app is not None and QThread.currentThread() is not app.thread():
+                    raise RuntimeError("Mailbox.instance() must first be called on the UI thread")
+                box = cls._instance = Mailbox(app)
+            return box
+
+    def post(self, owner: QObject | None, fn: Callable[..., Any], *args: Any) -> None:
+        """Any thread. No Qt call happens here, so it cannot take part in a Qt-lock deadlock."""
+        self._queue.put((owner, fn, args))
+        if not self._woken:
+            self._woken = True
+            try:
+                self._writer.send(b"\0")
+            except BlockingIOError:
+                pass  # the buffer is full of wake bytes already: the UI thread will drain anyway
+            except OSError:
+                pass  # closed: the application is shutting down, nobody is left to deliver to
+
+    def drain(self) -> None:
+        """UI thread: run everything posted so far (also callable directly, e.g. before closing)."""
+        try:
+            while self._reader.recv(4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+        self._woken = False  # before reading the queue: a post after this line sends a new byte
+        while True:
+            try:
+                owner, fn, args = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if owner is not None and not shiboken6.isValid(owner):
+                continue  # its widget is gone; nobody is waiting for this result
+            try:
+                fn(*args)
+            except Exception:  # one bad callback must not starve the others; still reported
+                log.exception("callback from a worker failed")
+                sys.excepthook(*sys.exc_info())
+
+    def pending(self) -> int:
+        return self._queue.qsize()
