@@ -12,7 +12,7 @@ from typing import Any
 
 from wan27_desktop.library import JobState
 
-DONE, FAILED, INTERRUPTED = JobState.DONE, JobState.FAILED, JobState.INTERRUPTED
+DONE, FAILED, INTERRUPTED, PARTIAL = JobState.DONE, JobState.FAILED, JobState.INTERRUPTED, JobState.PARTIAL
 EXPIRED, DOWNLOADING = JobState.EXPIRED, JobState.DOWNLOADING
 
 
@@ -196,11 +196,12 @@ CASES: list[FaultCase] = _code_cases() + [
     FaultCase("async-task-failed", "async task FAILED InternalError.Algo", "failed with the code; not "
               "resubmitted (a resend bills again)", "async", (_f("create", "task_failed"),), FAILED, 1,
               {"create": 1}, "InternalError.Algo", 0, hint_has="retry"),
-    FaultCase("sync-partial", "sync → 1 of 2 images (usage.image_count=1)", "the delivered image is "
-              "saved, cost counts 1", "sync", (_f("sync", "partial"),), DONE, 1, {"sync": 1, "download": 1},
-              n=2),
-    FaultCase("async-partial", "async task → 1 of 2 images, task_metrics FAILED=1", "the delivered image is "
-              "saved", "async", (_f("create", "partial"),), DONE, 1, {"create": 1, "download": 1}, n=2),
+    FaultCase("sync-partial", "sync → 1 of 2 images (usage.image_count=1)", "partially done: the "
+              "delivered image is saved, cost counts 1", "sync", (_f("sync", "partial"),), PARTIAL, 1,
+              {"sync": 1, "download": 1}, n=2),
+    FaultCase("async-partial", "async task → 1 of 2 images, task_metrics FAILED=1", "partially done: the "
+              "delivered image is saved", "async", (_f("create", "partial"),), PARTIAL, 1,
+              {"create": 1, "download": 1}, n=2),
     # -- lifetimes (§4.5)
     FaultCase("async-task-unknown-24h", "task UNKNOWN (polled after 24 h)", "expired: 'tasks are kept 24 "
               "hours'; not resubmitted", "async", (), EXPIRED, 1, {"create": 1, "query": 1}, "UNKNOWN", 0,

@@ -392,7 +392,7 @@ class JobRunner:
         if retryable:
             state = JobState.DOWNLOADING  # resumed on next start or by `wan27 jobs resume`
         elif downloaded == len(results) and results:
-            state = JobState.DONE
+            state = JobState.PARTIAL if self._returned_fewer(job_id, len(results)) else JobState.DONE
         elif downloaded:
             state = JobState.PARTIAL
         else:
@@ -402,9 +402,20 @@ class JobRunner:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
             fields.update(error_code=last_error.code or type(last_error).__name__, error_message=last_error.message,
                           error_hint=last_error.hint)
+        elif state is JobState.PARTIAL:
+            last_error = WanError(f"The service returned {downloaded} of {self.library.get_job(job_id).n} images; "
+                                  "only the returned images are billed.", code="PartialResult",
+                                  hint="Generate again for the missing images.")
+            fields.update(error_code=last_error.code, error_message=last_error.message, error_hint=last_error.hint)
         self.library.update_job(job_id, **fields)
         self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
                    if state is not JobState.DONE else None)
+
+    def _returned_fewer(self, job_id: int, returned: int) -> bool:
+        """Outside image-set mode `n` is exact (§3), so fewer results is a partial success;
+        in set mode `n` is only a ceiling. Billing follows usage.image_count either way."""
+        job = self.library.get_job(job_id)
+        return not request_from_json(job.request_json).enable_sequential and returned < job.n
 
     def _resume(self, job: JobRecord) -> None:
         created = parse_time(job.created_at) or datetime.now(timezone.utc)
