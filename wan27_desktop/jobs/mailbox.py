@@ -26,6 +26,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
 
 log = logging.getLogger(__name__)
 
+def _close(*sockets: socket.socket) -> None:
+    for sock in sockets:
+        sock.close()
+
+
 _Item = tuple[QObject | None, Callable[..., Any], tuple[Any, ...]]
 
 
@@ -45,8 +50,8 @@ class Mailbox(QObject):
         self._woken = False  # a wake byte is on its way; benign race: at worst one extra byte
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self.drain)
-        sockets = (self._reader, self._writer)
-        self.destroyed.connect(lambda *_: [sock.close() for sock in sockets])
+        reader, writer = self._reader, self._writer
+        self.destroyed.connect(lambda *_: _close(reader, writer))
 
     @classmethod
     def instance(cls) -> Mailbox:
