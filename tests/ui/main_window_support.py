@@ -106,3 +106,67 @@ def journaled(window: MainWindow) -> list[Any]:
 def wait_for_job(qtbot: Any, window: MainWindow, count: int = 1, timeout: int = 10_000) -> list[Any]:
     qtbot.waitUntil(lambda: len(journaled(window)) >= count, timeout=timeout)
     return journaled(window)
+
+
+# -- themes and a lived-in window, for screenshots (tests/ui/test_main_window_screens.py) -----------
+@pytest.fixture
+def app_theme(qapp: Any) -> Iterator[Callable[..., bool]]:
+    """`app_theme(Theme.DARK)` applies a theme to the whole app; the platform's comes back afterwards."""
+    from wan27_desktop.ui import theme
+
+    yield theme.apply_theme
+    theme.controller().restore_platform()
+
+
+SCENE_HUES = (205, 25, 140, 280, 350, 50, 185, 235)
+
+
+def scene_png(path: Path, hue: int, width: int = 768, height: int = 512) -> Path:
+    """A small landscape (sky, sun, two hills) in the colours of `hue`: thumbnails that look like
+    pictures, so screenshots show how real work reads in the gallery."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPainterPath
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    sky = QLinearGradient(0, 0, 0, height)
+    sky.setColorAt(0, QColor.fromHsv(hue, 110, 250))
+    sky.setColorAt(1, QColor.fromHsv((hue + 30) % 360, 60, 255))
+    painter.fillRect(image.rect(), sky)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor.fromHsv((hue + 170) % 360, 120, 255))
+    painter.drawEllipse(QPointF(width * 0.72, height * 0.3), height * 0.12, height * 0.12)
+    for depth, (base, peak) in enumerate(((0.62, 0.30), (0.78, 0.62))):
+        hill = QPainterPath()
+        hill.moveTo(0, height)
+        hill.lineTo(0, height * base)
+        hill.cubicTo(width * 0.3, height * (base - 0.25), width * peak, height * (base + 0.1), width, height * base)
+        hill.lineTo(width, height)
+        painter.setBrush(QColor.fromHsv((hue + 20 * depth) % 360, 150 + 40 * depth, 150 - 45 * depth))
+        painter.drawPath(hill)
+    painter.end()
+    assert image.save(str(path), "PNG")
+    return path
+
+
+def fill_showcase(qtbot: Any, window: MainWindow, folder: Path, count: int = 8) -> None:
+    """A window as people use it: `count` pictures in the gallery (imported, as a user would),
+    two reference images and a prompt."""
+    from wan27_desktop.ui import main_window_parts as parts
+
+    pictures = folder / "pictures"
+    pictures.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        hue = SCENE_HUES[index % len(SCENE_HUES)]
+        size = (768, 512) if index % 3 else (512, 640)
+        scene_png(pictures / f"scene{index}.png", hue, *size)
+    window.import_folder(pictures)
+    gallery = window.gallery
+    assert gallery is not None
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == count, timeout=20_000)
+    for index, hue in enumerate((30, 200)):
+        parts.call_panel(window, "add_reference", str(scene_png(folder / f"reference{index}.png", hue, 640, 480)))
+    edit = prompt_edit(window)
+    edit.setFocus()
+    qtbot.keyClicks(edit, "Put the lighthouse from image 1 on the coast of image 2, warm evening light")

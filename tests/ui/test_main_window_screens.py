@@ -1,11 +1,18 @@
 # ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
 """The main states rendered at 1280x800, offscreen. With WAN27_WRITE_SCREENSHOTS=1 the grabs are saved
-as resources/screenshots/main_*.png (for README); otherwise into tmp_path, so a plain test run never
-changes the repository. Each test also asserts what the state must show."""
+as resources/screenshots/main_*.png and hidpi_*.png (for README); otherwise into tmp_path, so a plain
+test run never changes the repository. Each test also asserts what the state must show.
+
+The light/dark pair applies the app's own themes; the high-DPI shots run the window in a child
+process (pytest on `test_scaled_window_child`) with QT_SCALE_FACTOR 1, 1.5 and 2, because Qt reads
+the scale factor once, when the application starts."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,13 +21,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from tests.fake_dashscope import Fault
 from tests.ui.main_window_support import (  # noqa: F401 - fixtures
+    app_theme,
     env_key,
     fake,
+    fill_showcase,
     make_window,
     notifier,
     prompt_edit,
@@ -29,7 +38,9 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
 )
 from wan27_desktop.api.models import GenerationRequest, RequestMode
 from wan27_desktop.library import JobState
+from wan27_desktop.settings import Theme
 from wan27_desktop.ui import main_window_parts as parts
+from wan27_desktop.ui import theme
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (1280, 800)
@@ -159,3 +170,96 @@ def test_error_row(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> N
     settle(qtbot, window)
     grab(window, shots / "main_error.png")
     assert window.queue.retry_button.isEnabled()
+
+
+# -- themes ---------------------------------------------------------------------------------------
+def lived_in(qtbot: Any, window: Any, fake: Any, folder: Path) -> None:
+    """Pictures, references and a prompt; a failed job (error colours) and one waiting on the service."""
+    fill_showcase(qtbot, window, folder)
+    fake.polls_pending = 10**6
+    fake.add_fault(Fault("sync", "moderation"))
+    refused, waiting = "a prompt the content filter refuses", "a lighthouse on a cliff at dusk, long exposure"
+    window.submit_request(GenerationRequest(prompt=refused, size="1K"), RequestMode.SYNC)
+    window.submit_request(GenerationRequest(prompt=waiting, n=2, size="1K"), RequestMode.ASYNC)
+    # A row can appear from a job event before its record (with the prompt) is read back.
+    qtbot.waitUntil(lambda: {row.prompt for row in wait_for_job(qtbot, window, count=2)} >= {refused, waiting},
+                    timeout=20_000)
+    jobs = wait_for_job(qtbot, window, count=2)
+    failed = next(j for j in jobs if j.prompt == refused)
+    pending = next(j for j in jobs if j.prompt == waiting)
+    wait_state(qtbot, window, failed.job_id, JobState.FAILED)
+    qtbot.waitUntil(lambda: window.queue.model.job(pending.job_id).server_status == "PENDING")
+    window.queue.select_job(failed.job_id)
+    gallery = window.gallery
+    gallery.view.setCurrentIndex(gallery.model.index(1))
+    gallery.view.selectionModel().select(gallery.model.index(2), gallery.view.selectionModel().SelectionFlag.Select)
+    prompt_edit(window).setFocus()
+
+
+@pytest.mark.parametrize("scheme", [Theme.LIGHT, Theme.DARK])
+def test_light_and_dark_themes(qtbot: Any, make_window: Any, env_key: Any, app_theme: Any, tmp_path: Path,
+                               shots: Path, scheme: Theme) -> None:
+    app_theme(scheme)
+    window = make_window()
+    window.resize(*SIZE)
+    lived_in(qtbot, window, env_key, tmp_path)
+    settle(qtbot, window)
+    image = grab(window, shots / f"main_{scheme.value}.png")
+    wanted = theme.DARK if scheme is Theme.DARK else theme.LIGHT
+    assert window.palette().color(QPalette.ColorRole.Window) == QColor(wanted.window)
+    # The menu bar's row is the window colour: the theme reached the pixels, not only the palette.
+    assert image.pixelColor(int(1200 * image.devicePixelRatio()), 4) == QColor(wanted.window)
+    assert window.gallery.model.rowCount() == 8
+    assert window.queue.error_details.isVisible()
+    for job in window.queue.model.jobs():
+        window.cancel_job(job.job_id)
+
+
+# -- high DPI -------------------------------------------------------------------------------------
+SCALE_ENV = "WAN27_SCALED_SHOT"  # set only in the child process: where to save the grab
+
+
+@pytest.mark.skipif(not os.environ.get(SCALE_ENV), reason="runs in the child of test_main_window_at_scale")
+def test_scaled_window_child(qtbot: Any, make_window: Any, env_key: Any, app_theme: Any, tmp_path: Path) -> None:
+    target = Path(os.environ[SCALE_ENV])
+    app_theme(Theme.LIGHT)
+    window = make_window()
+    window.resize(*SIZE)
+    lived_in(qtbot, window, env_key, tmp_path)
+    settle(qtbot, window)
+    image = grab(window, target)
+    dice = window.findChild(QToolButton, "seedDiceButton")
+    dice_pixmap = dice.icon().pixmap(dice.iconSize(), window.devicePixelRatioF())
+    facts = {
+        "window_dpr": window.devicePixelRatioF(),
+        "image_dpr": image.devicePixelRatio(),
+        "image_size": [image.width(), image.height()],
+        "dice_icon_device_px": [dice_pixmap.width(), dice_pixmap.height()],
+        "dice_icon_logical": [dice.iconSize().width(), dice.iconSize().height()],
+    }
+    target.with_suffix(".json").write_text(json.dumps(facts))
+    for job in window.queue.model.jobs():
+        window.cancel_job(job.job_id)
+
+
+@pytest.mark.parametrize(("scale", "name"), [("1", "hidpi_100"), ("1.5", "hidpi_150"), ("2", "hidpi_200")])
+def test_main_window_at_scale(shots: Path, tmp_path: Path, scale: str, name: str) -> None:
+    target = shots / f"{name}.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale, SCALE_ENV: str(target),
+           "QT_ENABLE_HIGHDPI_SCALING": "1"}
+    env.pop("QT_SCREEN_SCALE_FACTORS", None)
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "child"),
+         f"{Path(__file__).resolve()}::test_scaled_window_child"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-4000:]
+    facts = json.loads(target.with_suffix(".json").read_text())
+    target.with_suffix(".json").unlink()
+    factor = float(scale)
+    assert facts["window_dpr"] == pytest.approx(factor)
+    assert facts["image_size"] == [round(SIZE[0] * factor), round(SIZE[1] * factor)]
+    # Icons are drawn for the device pixels, not scaled up from a 1x bitmap.
+    logical = facts["dice_icon_logical"]
+    assert facts["dice_icon_device_px"] == [round(logical[0] * factor), round(logical[1] * factor)]
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == tuple(facts["image_size"])

@@ -1,7 +1,8 @@
 """Small look-and-feel helpers for the generation panel: semantic colours, names, outlines.
 
-Colours come from the widget's palette; only the error/warning hues are fixed, and even those
-pick a light or dark variant from the palette so they read well in both themes.
+Colours come from the widget's palette; the error and warning colours are style.py's tones, whose
+lightness adapts to the palette, so they read well in both themes. Labels coloured with
+`set_text_role` take their colour again when the theme changes (`refresh_text_roles`).
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from .. import assets
+from .style import Tone, text_on, tone_color
+from .style import is_dark as _is_dark
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -25,15 +30,20 @@ def named(widget: _W, object_name: str, accessible_name: str, tooltip: str | Non
 
 
 def is_dark(palette: QPalette) -> bool:
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return _is_dark(palette)
 
 
 def error_color(palette: QPalette) -> QColor:
-    return QColor("#ff6b6b") if is_dark(palette) else QColor("#c62828")
+    return tone_color(Tone.ERROR, palette)
 
 
 def warn_color(palette: QPalette) -> QColor:
-    return QColor("#ffb74d") if is_dark(palette) else QColor("#a65e00")
+    return tone_color(Tone.WARNING, palette)
+
+
+def badge_text_color(background: QColor) -> QColor:
+    """Text drawn on a filled badge of `background` (black or white, whichever reads)."""
+    return text_on(background)
 
 
 def muted_color(palette: QPalette) -> QColor:
@@ -50,6 +60,15 @@ def set_text_role(label: QLabel, role: str) -> None:
         palette.setColor(QPalette.ColorRole.WindowText, colour(base))
     label.setPalette(palette)
     label.setProperty("textRole", role)
+
+
+def refresh_text_roles() -> None:
+    """After a theme change: labels coloured by `set_text_role` take their colour from the new
+    palette (they hold a copy of the old one). Called by theme.py once the palette is applied."""
+    for widget in QApplication.allWidgets():
+        role = widget.property("textRole")
+        if isinstance(widget, QLabel) and isinstance(role, str):
+            set_text_role(widget, role)
 
 
 def small_font(widget: QWidget, delta: float = -1.0) -> QFont:
@@ -169,22 +188,9 @@ class SectionHeader(QWidget):
             layout.addWidget(widget)
 
 
-def dice_icon(palette: QPalette, size: int = 18) -> QIcon:
-    """A die face drawn in the text colour (an emoji glyph is missing from some systems' fonts)."""
-    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x: crisp on HiDPI
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    ink = palette.color(QPalette.ColorRole.ButtonText)
-    painter.setPen(QPen(ink, 2.4))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(QRectF(3, 3, size * 2 - 6, size * 2 - 6), 7, 7)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(ink)
-    third = (size * 2) / 3.6
-    centre = size
-    for dx, dy in ((-1, -1), (1, 1), (0, 0), (1, -1), (-1, 1)):
-        painter.drawEllipse(QRectF(centre + dx * third - 3, centre + dy * third - 3, 6, 6))
-    painter.end()
-    pixmap.setDevicePixelRatio(2.0)
-    return QIcon(pixmap)
+def dice_icon(palette: QPalette | None = None, size: int = 18) -> QIcon:
+    """A die face (an emoji glyph is missing from some systems' fonts). The SVG is tinted with the
+    application palette's text colour whenever it is painted, so it follows theme switches; the
+    arguments are kept for callers written before that."""
+    del palette, size
+    return assets.icon("dice")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, SignalInstance, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImageReader, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -26,11 +26,13 @@ from .. import __version__, config
 from ..settings import Theme
 
 if TYPE_CHECKING:
+    from .about_dialog import AboutDialog
     from .gallery import GalleryPanel
     from .main_window import MainWindow
-    from .results_strip import ResultsStrip
+    from .shortcuts_dialog import ShortcutsDialog
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 
 
 # -- panels ---------------------------------------------------------------------------------------
@@ -43,14 +45,10 @@ def make_generation_panel(window: MainWindow) -> QWidget:
     return panel
 
 
-def make_centre(window: MainWindow, data_dir: Path) -> tuple[GalleryPanel | None, ResultsStrip | None]:
-    try:
-        from .gallery import GalleryPanel
-    except ImportError as err:
-        log.warning("gallery unavailable (%s); showing a results strip", err)
-        from .results_strip import ResultsStrip
+def make_centre(window: MainWindow, data_dir: Path) -> tuple[GalleryPanel, None]:
+    """The gallery; the second value (a results strip once) is always None now."""
+    from .gallery import GalleryPanel
 
-        return None, ResultsStrip(window)
     return GalleryPanel(data_dir=data_dir, parent=window), None
 
 
@@ -85,13 +83,26 @@ def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
 
 
 # -- menus ----------------------------------------------------------------------------------------
+Shortcut = QKeySequence | QKeySequence.StandardKey | str
+
+
+def standard_keys(key: QKeySequence.StandardKey, *fallback: str) -> list[QKeySequence]:
+    """The platform's bindings for `key`, or `fallback` where the platform has none (Quit and
+    Preferences have no binding on Windows and most Linux desktops)."""
+    keys = [k for k in QKeySequence.keyBindings(key) if not k.isEmpty()]
+    return keys or [QKeySequence(k) for k in fallback]
+
+
 def _action(window: MainWindow, name: str, text: str, slot: Callable[..., Any],
-            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None, *,
+            shortcut: Shortcut | list[QKeySequence] | None = None, *,
             display_only: bool = False, tip: str | None = None) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
     if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        else:
+            action.setShortcut(QKeySequence(shortcut))
         if display_only:
             # Shown in the menu, handled by the focused widget (prompt editor, gallery): a second,
             # window-wide binding of the same keys would make Qt call them ambiguous.
@@ -103,12 +114,28 @@ def _action(window: MainWindow, name: str, text: str, slot: Callable[..., Any],
 
 
 def _focus_call(method: str) -> Callable[[], None]:
+    """Edit menu items act on the focused widget: its method (undo, copy...) or, for the gallery
+    grid, its `<method>Requested` signal (undoRequested)."""
     def call() -> None:
         widget = QApplication.focusWidget()
         target = getattr(widget, method, None)
         if callable(target):
             target()
+            return
+        signal = getattr(widget, f"{method}Requested", None)
+        if isinstance(signal, SignalInstance):
+            signal.emit()
     return call
+
+
+def adopt_gallery(window: MainWindow, gallery: GalleryPanel | None) -> None:
+    """File ▸ Export and Edit ▸ Find work from anywhere in the window; the gallery's own actions
+    with the same keys lose them (two bindings of one key are ambiguous: neither would fire).
+    Call again for a gallery that replaces the first one (moving the library)."""
+    for name in ("find_action", "export_action"):
+        action = getattr(gallery, name, None)
+        if isinstance(action, QAction):
+            action.setShortcuts([])
 
 
 def build_menus(window: MainWindow) -> None:
@@ -123,62 +150,72 @@ def build_menus(window: MainWindow) -> None:
         window.actions_by_name[action.objectName()] = action
         return action
 
-    file_menu = bar.addMenu("&File")
+    file_menu = bar.addMenu(translate("MainWindow", "&File"))
     file_menu.setObjectName("menuFile")
-    add(file_menu, _action(window, "actionImportFolder", "&Import Folder…", window.import_folder,
-                           "Ctrl+Shift+I", tip="Add existing images from a folder to the library"))
-    add(file_menu, _action(window, "actionExport", "&Export Selection…", window.export_selection, "Ctrl+E",
-                           display_only=True, tip="Copy the selected images out, metadata intact"))
+    add(file_menu, _action(window, "actionImportFolder", translate("MainWindow", "&Import Folder…"),
+                           window.import_folder, "Ctrl+Shift+I",
+                           tip=translate("MainWindow", "Add existing images from a folder to the library")))
+    export = add(file_menu, _action(window, "actionExport", translate("MainWindow", "&Export Selection…"),
+                                    window.export_selection, "Ctrl+E",
+                                    tip=translate("MainWindow", "Copy the selected images out, metadata intact")))
     file_menu.addSeparator()
-    settings = add(file_menu, _action(window, "actionSettings", "&Settings…", window.open_settings,
-                                      QKeySequence.StandardKey.Preferences))
+    settings = add(file_menu, _action(window, "actionSettings", translate("MainWindow", "&Settings…"),
+                                      window.open_settings, standard_keys(QKeySequence.StandardKey.Preferences,
+                                                                          "Ctrl+,")))
     settings.setMenuRole(QAction.MenuRole.PreferencesRole)
-    if settings.shortcut().isEmpty():
-        settings.setShortcut(QKeySequence("Ctrl+,"))
     file_menu.addSeparator()
-    quit_action = add(file_menu, _action(window, "actionQuit", "&Quit", window.close, QKeySequence.StandardKey.Quit))
+    quit_action = add(file_menu, _action(window, "actionQuit", translate("MainWindow", "&Quit"),
+                                         window.close, standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q")))
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    if quit_action.shortcut().isEmpty():
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
-    edit_menu = bar.addMenu("&Edit")
+    edit_menu = bar.addMenu(translate("MainWindow", "&Edit"))
     edit_menu.setObjectName("menuEdit")
     for name, text, method, key in (
-        ("actionUndo", "&Undo", "undo", QKeySequence.StandardKey.Undo),
-        ("actionRedo", "&Redo", "redo", QKeySequence.StandardKey.Redo),
-        ("actionCut", "Cu&t", "cut", QKeySequence.StandardKey.Cut),
-        ("actionCopy", "&Copy", "copy", QKeySequence.StandardKey.Copy),
-        ("actionPaste", "&Paste", "paste", QKeySequence.StandardKey.Paste),
-        ("actionSelectAll", "Select &All", "selectAll", QKeySequence.StandardKey.SelectAll),
+        ("actionUndo", translate("MainWindow", "&Undo"), "undo", QKeySequence.StandardKey.Undo),
+        ("actionRedo", translate("MainWindow", "&Redo"), "redo", QKeySequence.StandardKey.Redo),
+        ("actionCut", translate("MainWindow", "Cu&t"), "cut", QKeySequence.StandardKey.Cut),
+        ("actionCopy", translate("MainWindow", "&Copy"), "copy", QKeySequence.StandardKey.Copy),
+        ("actionPaste", translate("MainWindow", "&Paste"), "paste", QKeySequence.StandardKey.Paste),
+        ("actionSelectAll", translate("MainWindow", "Select &All"), "selectAll",
+         QKeySequence.StandardKey.SelectAll),
     ):
         if name == "actionCut":
             edit_menu.addSeparator()
         add(edit_menu, _action(window, name, text, _focus_call(method), key, display_only=True))
     edit_menu.addSeparator()
-    if window.gallery is not None:
-        gallery = window.gallery
-        add(edit_menu, _action(window, "actionFind", "&Find in Library", lambda: gallery.filters.search.setFocus(),
-                               QKeySequence.StandardKey.Find, display_only=True))
+    find = add(edit_menu, _action(window, "actionFind", translate("MainWindow", "&Find in Library"),
+                                  lambda: focus_library_search(window), QKeySequence.StandardKey.Find))
+    find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    export.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    adopt_gallery(window, window.gallery)
 
-    view_menu = bar.addMenu("&View")
+    view_menu = bar.addMenu(translate("MainWindow", "&View"))
     view_menu.setObjectName("menuView")
-    panel_action = _action(window, "actionShowGenerationPanel", "&Generation Panel",
+    panel_action = _action(window, "actionShowGenerationPanel", translate("MainWindow", "&Generation Panel"),
                            lambda: window.generation.setVisible(panel_action.isChecked()), "Ctrl+1")
     panel_action.setCheckable(True)
     panel_action.setChecked(True)
     add(view_menu, panel_action)
     queue_action = window.queue_dock.toggleViewAction()
     queue_action.setObjectName("actionShowJobQueue")
-    queue_action.setText("&Job Queue")
+    queue_action.setText(translate("MainWindow", "&Job Queue"))
     queue_action.setShortcut(QKeySequence("Ctrl+2"))
     add(view_menu, queue_action)
-    add(view_menu, _action(window, "actionShowAllImages", "Show &All Images", window.show_all_images))
+    add(view_menu, _action(window, "actionShowAllImages", translate("MainWindow", "Show &All Images"),
+                           window.show_all_images))
     view_menu.addSeparator()
-    theme_menu = view_menu.addMenu("&Theme")
+    full_screen = _action(window, "actionFullScreen", translate("MainWindow", "&Full Screen"),
+                          lambda: toggle_full_screen(window),
+                          standard_keys(QKeySequence.StandardKey.FullScreen, "F11"))
+    full_screen.setCheckable(True)
+    add(view_menu, full_screen)
+    theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
     theme_menu.setObjectName("menuTheme")
     group = QActionGroup(window)
     group.setExclusive(True)
-    for theme, label in ((Theme.SYSTEM, "Follow &System"), (Theme.LIGHT, "&Light"), (Theme.DARK, "&Dark")):
+    for theme, label in ((Theme.SYSTEM, translate("MainWindow", "Follow &System")),
+                         (Theme.LIGHT, translate("MainWindow", "&Light")),
+                         (Theme.DARK, translate("MainWindow", "&Dark"))):
         action = _action(window, f"actionTheme{theme.value.title()}", label,
                          lambda t=theme: window.set_theme(t))
         action.setCheckable(True)
@@ -188,34 +225,57 @@ def build_menus(window: MainWindow) -> None:
     window.theme_group = group  # type: ignore[attr-defined]
     sync_theme_actions(window)
 
-    jobs_menu = bar.addMenu("&Jobs")
+    jobs_menu = bar.addMenu(translate("MainWindow", "&Jobs"))
     jobs_menu.setObjectName("menuJobs")
-    generate = _action(window, "actionGenerate", "&Generate", lambda: trigger_generate(window),
-                       "Ctrl+Return", display_only=panel_handles_generate_shortcut(window))
+    panel_binds_generate = panel_handles_generate_shortcut(window)
+    generate = _action(window, "actionGenerate", translate("MainWindow", "&Generate"),
+                       lambda: trigger_generate(window), "Ctrl+Return", display_only=panel_binds_generate)
     # Qt maps Ctrl to Cmd on macOS: this is Cmd+Return there. Keypad Enter works too.
-    if not panel_handles_generate_shortcut(window):
+    if not panel_binds_generate:
         generate.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     add(jobs_menu, generate)
     jobs_menu.addSeparator()
-    add(jobs_menu, _action(window, "actionResumeUnfinished", "&Resume Unfinished Jobs", window.resume_unfinished))
-    add(jobs_menu, _action(window, "actionRetryJob", "Re&try Selected Job", window.retry_job))
-    add(jobs_menu, _action(window, "actionCancelJob", "&Cancel Selected Job", window.cancel_job))
+    add(jobs_menu, _action(window, "actionResumeUnfinished",
+                           translate("MainWindow", "&Resume Unfinished Jobs"), window.resume_unfinished))
+    add(jobs_menu, _action(window, "actionRetryJob", translate("MainWindow", "Re&try Selected Job"),
+                           window.retry_job))
+    add(jobs_menu, _action(window, "actionCancelJob", translate("MainWindow", "&Cancel Selected Job"),
+                           window.cancel_job))
 
-    help_menu = bar.addMenu("&Help")
+    help_menu = bar.addMenu(translate("MainWindow", "&Help"))
     help_menu.setObjectName("menuHelp")
-    add(help_menu, _action(window, "actionShortcuts", "&Keyboard Shortcuts", lambda: show_shortcuts(window),
-                           QKeySequence.StandardKey.HelpContents))
-    add(help_menu, _action(window, "actionCopyDiagnostics", "Copy &Diagnostic Info",
-                           lambda: copy_diagnostics(window)))
+    help_keys = standard_keys(QKeySequence.StandardKey.HelpContents, "F1")
+    help_keys += [k for k in (QKeySequence("Ctrl+/"),) if k not in help_keys]
+    add(help_menu, _action(window, "actionShortcuts", translate("MainWindow", "&Keyboard Shortcuts"),
+                           lambda: show_shortcuts(window), help_keys))
+    if callable(getattr(window, "show_welcome", None)):
+        add(help_menu, _action(window, "actionWelcome", translate("MainWindow", "&Welcome…"), window.show_welcome,
+                               tip=translate("MainWindow", "Region and key, a sample prompt, where the library lives")))
+    add(help_menu, _action(window, "actionCopyDiagnostics", translate("MainWindow", "Copy &Diagnostic Info"),
+                           lambda: copy_diagnostics(window),
+                           tip=translate("MainWindow", "Versions, platform, paths and recent errors for a bug "
+                                                       "report; never the key")))
     help_menu.addSeparator()
-    about = add(help_menu, _action(window, "actionAbout", "&About Wan 2.7 Desktop", lambda: show_about(window)))
+    about = add(help_menu, _action(window, "actionAbout",
+                                   translate("MainWindow", "&About Wan 2.7 Desktop"),
+                                   lambda: show_about(window)))
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about_qt = add(help_menu, _action(window, "actionAboutQt", "About &Qt", QApplication.aboutQt))
+    about_qt = add(help_menu, _action(window, "actionAboutQt", translate("MainWindow", "About &Qt"),
+                                      QApplication.aboutQt))
     about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
 
     for action in window.actions_by_name.values():
         if action.shortcutContext() != Qt.ShortcutContext.WidgetShortcut:
-            window.addAction(action)  # keeps shortcuts alive while the menu bar is hidden
+            window.addAction(action)  # keeps shortcuts alive while the menu bar is hidden (full screen)
+
+
+def focus_library_search(window: MainWindow) -> None:
+    gallery = window.gallery  # looked up now: moving the library replaces the gallery
+    if gallery is None:
+        return
+    search = gallery.filters.search
+    search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    search.selectAll()
 
 
 def trigger_generate(window: MainWindow) -> None:
@@ -224,15 +284,22 @@ def trigger_generate(window: MainWindow) -> None:
         button.click()
 
 
+def toggle_full_screen(window: MainWindow) -> None:
+    if window.isFullScreen():
+        window.showNormal()
+    else:
+        window.showFullScreen()
+    action = window.actions_by_name.get("actionFullScreen")
+    if action is not None:
+        action.setChecked(window.isFullScreen())
+
+
 # -- theme ----------------------------------------------------------------------------------------
-def apply_theme(theme: Theme) -> None:
-    """Qt 6.8+: follow or override the system colour scheme (issue 9: light / dark / system)."""
-    hints = QGuiApplication.styleHints()
-    setter = getattr(hints, "setColorScheme", None)
-    if setter is None:
-        return
-    scheme = {Theme.LIGHT: Qt.ColorScheme.Light, Theme.DARK: Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
-    setter(scheme)
+def apply_theme(theme: Theme) -> bool:
+    """Light, dark or the system's scheme for the whole app, live (issue 9). See theme.py."""
+    from .theme import apply_theme as apply
+
+    return apply(theme)
 
 
 def sync_theme_actions(window: MainWindow) -> None:
@@ -244,47 +311,35 @@ def sync_theme_actions(window: MainWindow) -> None:
 
 
 # -- help -----------------------------------------------------------------------------------------
-SHORTCUTS = (
-    ("Generate", "Ctrl+Return"),
-    ("Settings", "Ctrl+,"),
-    ("Import folder", "Ctrl+Shift+I"),
-    ("Show / hide generation panel", "Ctrl+1"),
-    ("Show / hide job queue", "Ctrl+2"),
-    ("Find in library", "Ctrl+F"),
-    ("Export selection", "Ctrl+E"),
-    ("Cancel selected job (in the queue)", "Delete"),
-    ("Copy job details (in the queue)", "Ctrl+C"),
-    ("Rate / favourite / trash (in the gallery)", "1–5, 0, F, Delete"),
-    ("Undo in the gallery", "Ctrl+Z"),
-)
+def show_shortcuts(window: MainWindow) -> ShortcutsDialog:
+    """Help ▸ Keyboard Shortcuts (F1, Ctrl+/): one non-modal window, made afresh from the actions."""
+    from .shortcuts_dialog import ShortcutsDialog
+
+    old: ShortcutsDialog | None = getattr(window, "_shortcuts_dialog", None)
+    if old is not None:
+        old.close()
+        old.deleteLater()
+    dialog = ShortcutsDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window._shortcuts_dialog = dialog  # type: ignore[attr-defined]
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()
+    return dialog
 
 
-def show_shortcuts(window: QWidget) -> QMessageBox:
-    native = QKeySequence.SequenceFormat.NativeText
-    rows = "".join(f"<tr><td style='padding-right:24px'>{name}</td><td><b>{QKeySequence(keys).toString(native)}"
-                   f"</b></td></tr>" for name, keys in SHORTCUTS)
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts", f"<table>{rows}</table>",
-                      QMessageBox.StandardButton.Close, window)
-    box.setObjectName("shortcutsDialog")
-    box.open()
-    return box
+def show_about(window: QWidget) -> AboutDialog:
+    from .about_dialog import AboutDialog
 
-
-def show_about(window: QWidget) -> QMessageBox:
-    text = (f"<h3>Wan 2.7 Desktop {__version__}</h3>"
-            "<p>A desktop client for Alibaba Cloud Model Studio's Wan 2.7 image API.</p>"
-            f"<p>Python {platform.python_version()} · PySide6 {pyside_version} · Qt {qVersion()}<br>"
-            "Qt and PySide6 are used under the GNU LGPL v3; licence texts ship in resources/licenses.</p>")
-    box = QMessageBox(QMessageBox.Icon.NoIcon, "About Wan 2.7 Desktop", text, QMessageBox.StandardButton.Close,
-                      window)
-    box.setObjectName("aboutDialog")
-    box.setIconPixmap(QGuiApplication.windowIcon().pixmap(64, 64))
-    box.open()
-    return box
+    dialog = AboutDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
 
 
 def diagnostic_text(window: MainWindow) -> str:
-    """For bug reports: versions, platform, paths, key origin, recent errors. Never the key."""
+    """For bug reports: versions, platform, paths, key origin, recent errors. Never the key.
+    Deliberately not translated: it is read by the maintainers, in the issue tracker."""
     formats = sorted(bytes(f.data()).decode() for f in QImageReader.supportedImageFormats())
     source = window._key_source
     lines = [

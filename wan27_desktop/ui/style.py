@@ -24,6 +24,27 @@ class Tone(str, enum.Enum):
 
 # Hues (degrees) picked for meaning; saturation/lightness adapt to the background.
 _HUES = {Tone.SUCCESS: 140, Tone.WARNING: 35, Tone.ERROR: 2}
+# WCAG AA for normal text, with a little margin for antialiasing.
+TEXT_CONTRAST = 4.6
+
+
+def relative_luminance(color: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio: 1.0 (the same) to 21.0 (black on white)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_on(background: QColor) -> QColor:
+    """Black or white, whichever reads better on `background` (badges, pills, status glyphs)."""
+    black, white = QColor(0x16, 0x17, 0x19), QColor(0xFF, 0xFF, 0xFF)
+    return white if contrast_ratio(white, background) >= contrast_ratio(black, background) else black
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -31,16 +52,28 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
 
 
+@lru_cache(maxsize=64)
+def _readable_hue(hue: int, background_rgb: int, dark: bool) -> int:
+    background = QColor.fromRgb(background_rgb)
+    # Start from a calm shade for the scheme, then step away from the background until it reads.
+    saturation, lightness, step = (0.62, 0.60, 0.02) if dark else (0.72, 0.40, -0.02)
+    color = QColor.fromHslF(hue / 360.0, saturation, lightness)
+    while contrast_ratio(color, background) < TEXT_CONTRAST and 0.06 < lightness < 0.94:
+        lightness += step
+        color = QColor.fromHslF(hue / 360.0, saturation, lightness)
+    return color.rgb()
+
+
 def tone_color(tone: Tone, palette: QPalette | None = None) -> QColor:
-    """A colour for `tone` that contrasts with the window background of `palette`."""
+    """A colour for `tone` that reads as text on the window background of `palette` (>= 4.6:1)."""
     palette = palette or QGuiApplication.palette()
-    dark = is_dark(palette)
     if tone is Tone.ACTIVE:
         return QColor(palette.color(QPalette.ColorRole.Highlight))
     if tone is Tone.MUTED:
-        return QColor(palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText))
-    lightness = 0.68 if dark else 0.36
-    return QColor.fromHslF(_HUES[tone] / 360.0, 0.70, lightness)
+        # PlaceholderText, not disabled text: muted labels are meant to be read.
+        return QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+    window = palette.color(QPalette.ColorRole.Window)
+    return QColor.fromRgb(_readable_hue(_HUES[tone], window.rgb(), is_dark(palette)))
 
 
 _GLYPHS = {"queued": "…", "active": "", "done": "✓", "partial": "◐", "failed": "!", "canceled": "–",
@@ -48,7 +81,7 @@ _GLYPHS = {"queued": "…", "active": "", "done": "✓", "partial": "◐", "fail
 
 
 @lru_cache(maxsize=64)
-def _status_pixmap(kind: str, rgb: int, dark: bool, size: int, dpr: float) -> QPixmap:
+def _status_pixmap(kind: str, rgb: int, size: int, dpr: float, ring_rgb: int = 0) -> QPixmap:
     pixmap = QPixmap(int(size * dpr), int(size * dpr))
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -68,7 +101,8 @@ def _status_pixmap(kind: str, rgb: int, dark: bool, size: int, dpr: float) -> QP
         painter.setPen(QPen(color, 1.6, Qt.PenStyle.DotLine))
         painter.drawEllipse(rect)
     else:
-        painter.setPen(Qt.PenStyle.NoPen)
+        # On a selected row a thin ring in the selection's text colour keeps the badge's edge.
+        painter.setPen(QPen(QColor.fromRgba(ring_rgb), 1.2) if ring_rgb else Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawEllipse(rect)
         glyph = _GLYPHS.get(kind, "")
@@ -77,18 +111,27 @@ def _status_pixmap(kind: str, rgb: int, dark: bool, size: int, dpr: float) -> QP
             font.setBold(True)
             font.setPixelSize(int(size * 0.62))
             painter.setFont(font)
-            painter.setPen(QColor("#1b1b1b") if dark else QColor("#ffffff"))
+            painter.setPen(text_on(color))
             painter.drawText(rect.translated(QPointF(0, -0.5)), Qt.AlignmentFlag.AlignCenter, glyph)
     painter.end()
     return pixmap
 
 
 def status_icon(kind: str, tone: Tone, size: int = 16, palette: QPalette | None = None) -> QIcon:
-    """A small round status badge drawn in the palette-derived colour of `tone`."""
+    """A small round status badge drawn in the palette-derived colour of `tone`, sharp at the
+    screen's device pixel ratio. Selected rows get their own drawing: Qt's default would wash the
+    colour out with the selection's, and a ring in the Highlight colour would vanish on it."""
     palette = palette or QGuiApplication.palette()
     app = QGuiApplication.instance()
     dpr = 1.0
     if app is not None and QGuiApplication.primaryScreen() is not None:
         dpr = QGuiApplication.primaryScreen().devicePixelRatio()
     color = tone_color(tone, palette)
-    return QIcon(_status_pixmap(kind, color.rgba(), is_dark(palette), size, dpr))
+    icon = QIcon(_status_pixmap(kind, color.rgba(), size, dpr))
+    on_selection = palette.color(QPalette.ColorRole.HighlightedText)
+    if tone in (Tone.ACTIVE, Tone.MUTED):
+        selected = _status_pixmap(kind, on_selection.rgba(), size, dpr)
+    else:
+        selected = _status_pixmap(kind, color.rgba(), size, dpr, on_selection.rgba())
+    icon.addPixmap(selected, QIcon.Mode.Selected)
+    return icon
