@@ -216,6 +216,7 @@ def run_self_test(out: TextIO | None = None) -> int:
         checks.append(_run("library", lambda: check_library(temp)))
         checks.append(_run("request bodies", check_request_bodies))
         checks.append(_run("resources", _check_resources))
+        checks.append(_run("translations", check_translations))
         checks.append(_run("main window", lambda: check_main_window(temp)))
     finally:
         if previous is None:
@@ -233,6 +234,15 @@ def run_self_test(out: TextIO | None = None) -> int:
         return 1
     print(f"PASSED: {len(checks)} checks ({elapsed:.1f} s)", file=out)
     return 0
+
+
+def check_translations() -> tuple[str, str]:
+    from .i18n import UI_LANGUAGES, catalogue_problems
+
+    problems = catalogue_problems()
+    if problems:
+        return "FAIL", "; ".join(problems)
+    return "OK", f"catalogues for {', '.join(UI_LANGUAGES)} and Qt's zh_CN load"
 
 
 def _check_resources() -> tuple[str, str]:

@@ -47,6 +47,7 @@ from .models import GenerationResult, Region, TaskSnapshot, TaskSubmission
 from .responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
 from .responses import raise_for_task as raise_for_task
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from .translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 
@@ -100,14 +101,15 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise WanError(f"The API endpoint {base_url!r} is not a valid URL.",
-                       hint="Use an https:// URL ending in /api/v1.") from exc
+                       hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1.")) from exc
     if url.scheme not in ("http", "https") or not url.host:
         raise WanError(f"The API endpoint {base_url!r} is not an http(s) URL.",
-                       hint="Use an https:// URL ending in /api/v1.")
+                       hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."))
     if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
         # The key travels in a header: never in clear text to another machine.
         raise WanError(f"Refusing to send the API key over plain http:// to {url.host}.",
-                       hint="Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.")
+                       hint=QT_TRANSLATE_NOOP(
+                           "WanError", "Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost."))
     return base_url.rstrip("/")
 
 
@@ -118,7 +120,8 @@ def _check_api_key(api_key: str) -> str:
     # A header cannot carry these; httpx would echo the bad value (and so the key) in its error.
     if not key.isascii() or not key.isprintable() or any(ch.isspace() for ch in key):
         raise AuthError("The API key contains spaces, line breaks or non-ASCII characters; it was not sent.",
-                        hint="Paste the key again exactly as shown in the Model Studio console.")
+                        hint=QT_TRANSLATE_NOOP(
+                            "WanError", "Paste the key again exactly as shown in the Model Studio console."))
     return key
 
 

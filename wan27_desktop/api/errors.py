@@ -6,15 +6,29 @@ service's `code` and `request_id` when there is one. Branch on `code`, not on HT
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from .translatable import QT_TRANSLATE_NOOP
+
 
 class WanError(Exception):
-    """Base of every error the API layer raises. `str(err)` is a complete, readable sentence."""
+    """Base of every error the API layer raises. `str(err)` is a complete, readable sentence.
 
-    default_hint = "Try again; if it keeps happening, copy the details into a bug report."
+    For the UI's translation the message can be given as a template marked with
+    `QT_TRANSLATE_NOOP("WanError", ...)` plus `values`: `message` is then the English text and
+    `template`/`values` stay apart so the UI translates the template before formatting it.
+    """
+
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Try again; if it keeps happening, copy the details into a bug report.")
     retryable = False
 
     def __init__(self, message: str, *, code: str | None = None, request_id: str | None = None,
-                 status: int | None = None, hint: str | None = None) -> None:
+                 status: int | None = None, hint: str | None = None,
+                 values: Mapping[str, object] | None = None) -> None:
+        self.template = message
+        self.values = dict(values or {})
+        message = message.format(**self.values) if self.values else message
         super().__init__(message)
         self.message = message
         self.code = code
@@ -48,7 +62,8 @@ class ValidationError(WanError):
     `issues` lists every problem found, each naming its field so a UI can mark the right control.
     """
 
-    default_hint = "Change the highlighted setting and try again; nothing was sent or billed."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Change the highlighted setting and try again; nothing was sent or billed.")
 
     def __init__(self, issues: list[ValidationIssue]) -> None:
         self.issues = list(issues)
@@ -57,13 +72,25 @@ class ValidationError(WanError):
 
 
 class ValidationIssue:
-    """One broken rule: which field (e.g. 'size', 'images[2]', 'color_palette'), and why."""
+    """One broken rule: which field (e.g. 'size', 'images[2]', 'color_palette'), and why.
 
-    __slots__ = ("field", "message")
+    `message` is the English sentence; `template` and `values` (see `of`) are what the UI
+    translates: `translate("ValidationIssue", template).format(**values)`.
+    """
 
-    def __init__(self, field: str, message: str) -> None:
+    __slots__ = ("field", "message", "template", "values")
+
+    def __init__(self, field: str, message: str, *, template: str | None = None,
+                 values: Mapping[str, object] | None = None) -> None:
         self.field = field
         self.message = message
+        self.template = message if template is None else template
+        self.values = dict(values or {})
+
+    @classmethod
+    def of(cls, field: str, template: str, **values: object) -> ValidationIssue:
+        """An issue whose message is `template.format(**values)`, the template kept for translation."""
+        return cls(field, template.format(**values), template=template, values=values)
 
     def __repr__(self) -> str:
         return f"ValidationIssue({self.field!r}, {self.message!r})"
@@ -78,7 +105,8 @@ class ValidationIssue:
 class ReferenceImageError(WanError):
     """A reference image cannot be used (unreadable, wrong format, out of bounds)."""
 
-    default_hint = "Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side.")
 
 
 class ServiceError(WanError):
@@ -86,37 +114,45 @@ class ServiceError(WanError):
 
 
 class AuthError(ServiceError):
-    default_hint = ("Check the API key and its region: a Singapore key does not work in Beijing and "
-                    "vice versa. Run 'wan27 key check' or open Settings › API key.")
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Check the API key and its region: a Singapore key does not work in Beijing and vice versa. Run "
+                    "'wan27 key check' or open Settings › API key.")
 
 
 class AccessDeniedError(ServiceError):
-    default_hint = "Activate the Wan 2.7 model for this account or workspace in the Model Studio console."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Activate the Wan 2.7 model for this account or workspace in the Model Studio console.")
 
 
 class QuotaError(ServiceError):
-    default_hint = "The account is out of funds or free quota; top up in the Alibaba Cloud console."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The account is out of funds or free quota; top up in the Alibaba Cloud console.")
 
 
 class ModerationError(ServiceError):
-    default_hint = "The prompt or an image was blocked by content moderation; change it before retrying."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The prompt or an image was blocked by content moderation; change it before retrying.")
 
 
 class InvalidRequestError(ServiceError):
-    default_hint = "The service rejected the request; check the parameters and reference images."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The service rejected the request; check the parameters and reference images.")
 
 
 class PayloadTooLargeError(InvalidRequestError):
-    default_hint = "The request is too large; use smaller reference images or pass them as URLs."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The request is too large; use smaller reference images or pass them as URLs.")
 
 
 class InputDownloadError(InvalidRequestError):
-    default_hint = "The service could not fetch a reference image URL; check it is public, or use a local file."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The service could not fetch a reference image URL; check it is public, or use a local file.")
     retryable = True
 
 
 class RateLimitError(ServiceError):
-    default_hint = "Too many requests right now; wait a minute and retry (the account allows 5 at a time)."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Too many requests right now; wait a minute and retry (the account allows 5 at a time).")
     retryable = True
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
@@ -125,14 +161,16 @@ class RateLimitError(ServiceError):
 
 
 class ServerError(ServiceError):
-    default_hint = "The service had a temporary problem; retry in a moment."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The service had a temporary problem; retry in a moment.")
     retryable = True
 
 
 class NetworkError(WanError):
     """No usable answer reached us: DNS, refused or reset connection, timeout, garbled response."""
 
-    default_hint = "Check the internet connection (or proxy) and retry."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Check the internet connection (or proxy) and retry.")
     retryable = True
 
 
@@ -142,8 +180,9 @@ class InterruptedCreateError(NetworkError):
     Never retried automatically; the user decides.
     """
 
-    default_hint = ("The request may have been accepted and billed. Check the console before "
-                    "retrying; an async task can be looked up by its id if it was returned.")
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The request may have been accepted and billed. Check the console before retrying; an async "
+                    "task can be looked up by its id if it was returned.")
     retryable = False
 
 
@@ -151,41 +190,48 @@ class MalformedResponseError(NetworkError):
     """The service (or a proxy in front of it) answered with something we cannot read: invalid
     JSON, an HTML page, or JSON of an unexpected shape (§4 is parsed leniently, but not blindly)."""
 
-    default_hint = ("The service's answer was garbled, often by a proxy or gateway; retry in a moment. "
-                    "If a generation was sent, it may already have run.")
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The service's answer was garbled, often by a proxy or gateway; retry in a moment. If a "
+                    "generation was sent, it may already have run.")
 
 
 class ResultExpired(WanError):
     """A result URL is past its `Expires` (§4.5: 24 h); the image can no longer be downloaded."""
 
-    default_hint = "Result links expire after 24 hours; generate the image again."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Result links expire after 24 hours; generate the image again.")
 
 
 class DownloadError(WanError):
     """A result could not be fetched or is not a valid image."""
 
-    default_hint = "Retry the download; result links stay valid for 24 hours."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Retry the download; result links stay valid for 24 hours.")
     retryable = True
 
 
 class TaskUnknown(ServiceError):
     """§4.3: the task does not exist, or is older than 24 h."""
 
-    default_hint = "Tasks are kept for 24 hours; this one has expired or was never created with this key."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Tasks are kept for 24 hours; this one has expired or was never created with this key.")
 
 
 class TaskCanceled(ServiceError):
-    default_hint = "The task was canceled before it ran; nothing was billed."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The task was canceled before it ran; nothing was billed.")
 
 
 class TaskTimeout(WanError):
     """Our local polling deadline passed; the task may still finish on the server."""
 
-    default_hint = "The task is still known to the service for 24 hours; resume it from the job queue."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The task is still known to the service for 24 hours; resume it from the job queue.")
     retryable = True
 
 
 class Canceled(WanError):
     """The user canceled a local wait or download."""
 
-    default_hint = "Canceled."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Canceled.")

@@ -3,7 +3,8 @@
 `check(request)` returns every issue found (empty when the request is valid); `validate(request)`
 raises `ValidationError` with all of them. Messages name the field, the value and what is allowed.
 Reference images are checked for readability, format and pixel bounds by `imaging.py`, which needs
-QtGui; here we check only what the request itself says.
+QtGui; here we check only what the request itself says. Messages are templates marked for
+translation (`translatable.py`); each issue keeps its template and values for the UI.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import rules
 from .errors import ValidationError, ValidationIssue
 from .models import GenerationRequest, Mode, Model, PaletteColor
+from .translatable import QT_TRANSLATE_NOOP
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -39,13 +41,16 @@ def validate(request: GenerationRequest) -> None:
 
 def check_prompt(prompt: str) -> list[ValidationIssue]:
     if not prompt.strip():
-        return [ValidationIssue("prompt", "The prompt is empty; describe the image or the edit you want.")]
+        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "The prompt is empty; describe the image or the edit you want."))]
     if len(prompt) > rules.MAX_PROMPT_CHARS:
-        return [ValidationIssue(
-            "prompt", f"The prompt has {len(prompt):,} characters; the limit is {rules.MAX_PROMPT_CHARS:,} "
-                      "(the service would silently cut the rest).")]
+        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "The prompt has {count:,} characters; the limit is {limit:,} "
+                               "(the service would silently cut the rest)."),
+            count=len(prompt), limit=rules.MAX_PROMPT_CHARS)]
     if any(_is_disallowed_control(ch) for ch in prompt):
-        return [ValidationIssue("prompt", "The prompt contains invisible control characters; remove them.")]
+        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "The prompt contains invisible control characters; remove them."))]
     return []
 
 
@@ -58,7 +63,8 @@ def _is_disallowed_control(ch: str) -> bool:
 def _check_model(model: object) -> list[ValidationIssue]:
     if not isinstance(model, Model):
         allowed = ", ".join(m.value for m in Model)
-        return [ValidationIssue("model", f"Unknown model {model!r}; use one of {allowed}.")]
+        return [ValidationIssue.of("model", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Unknown model {model!r}; use one of {allowed}."), model=model, allowed=allowed)]
     return []
 
 
@@ -66,37 +72,46 @@ def _check_images(request: GenerationRequest, mode: Mode) -> list[ValidationIssu
     issues: list[ValidationIssue] = []
     count = len(request.images)
     if count > rules.MAX_IMAGES:
-        issues.append(ValidationIssue(
-            "images", f"{count} reference images; at most {rules.MAX_IMAGES} are allowed."))
+        issues.append(ValidationIssue.of("images", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "{count} reference images; at most {limit} are allowed."),
+            count=count, limit=rules.MAX_IMAGES))
     for index, image in enumerate(request.images, start=1):
         field = f"images[{index}]"
         if not image.source.strip():
-            issues.append(ValidationIssue(field, f"Image {index} has no file or URL."))
+            issues.append(ValidationIssue.of(field, QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Image {index} has no file or URL."), index=index))
         if not image.boxes:
             continue
         if not rules.boxes_apply(mode):
-            issues.append(ValidationIssue(
-                f"{field}.boxes", "Region boxes cannot be used with image sets; turn off the image set "
-                                  "or remove the boxes."))
+            issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Region boxes cannot be used with image sets; turn off the image set "
+                                   "or remove the boxes.")))
             continue
         if len(image.boxes) > rules.MAX_BOXES_PER_IMAGE:
-            issues.append(ValidationIssue(
-                f"{field}.boxes", f"Image {index} has {len(image.boxes)} boxes; at most "
-                                  f"{rules.MAX_BOXES_PER_IMAGE} per image are allowed."))
+            issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Image {index} has {count} boxes; at most {limit} per image are allowed."),
+                index=index, count=len(image.boxes), limit=rules.MAX_BOXES_PER_IMAGE))
         for box in image.boxes:
             if min(box.x1, box.y1, box.x2, box.y2) < 0 or box.x2 <= box.x1 or box.y2 <= box.y1:
-                issues.append(ValidationIssue(
-                    f"{field}.boxes", f"Box {box.as_list()} on image {index} is not a rectangle with "
-                                      "x1 < x2 and y1 < y2 in non-negative pixels."))
+                issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
+                    "ValidationIssue", "Box {box} on image {index} is not a rectangle with "
+                                       "x1 < x2 and y1 < y2 in non-negative pixels."),
+                    box=box.as_list(), index=index))
     return issues
 
 
 def check_n(n: int, mode: Mode) -> list[ValidationIssue]:
     low, high = rules.n_range(mode)
     if isinstance(n, bool) or not isinstance(n, int) or not low <= n <= high:
-        where = "in image-set mode" if mode.is_set else "without image set"
-        return [ValidationIssue("n", f"Number of images n={n!r} is out of range; {where} it must be "
-                                     f"{low}-{high}.")]
+        if mode.is_set:
+            template = QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Number of images n={n!r} is out of range; in image-set mode it must be "
+                                   "{low}-{high}.")
+        else:
+            template = QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Number of images n={n!r} is out of range; without image set it must be "
+                                   "{low}-{high}.")
+        return [ValidationIssue.of("n", template, n=n, low=low, high=high)]
     return []
 
 
@@ -105,42 +120,51 @@ def check_size(size: str, model: Model, mode: Mode) -> list[ValidationIssue]:
     if text.upper() in rules.PRESETS:
         preset = text.upper()
         if preset not in rules.allowed_presets(model, mode):
-            return [ValidationIssue("size", _why_no_4k(model, mode))]
+            return [ValidationIssue.of("size", _why_no_4k(model, mode))]
         return []
     parsed = rules.parse_custom_size(text)
     if parsed is None:
-        return [ValidationIssue("size", f"Size {size!r} is not 1K, 2K, 4K or a custom width*height "
-                                        "such as 1536*1024.")]
+        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Size {size!r} is not 1K, 2K, 4K or a custom width*height such as 1536*1024."),
+            size=size)]
     width, height = parsed
     if width <= 0 or height <= 0:
-        return [ValidationIssue("size", f"Size {width}*{height} must have positive sides.")]
+        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Size {width}*{height} must have positive sides."), width=width, height=height)]
     pixels = width * height
     budget = rules.max_custom_pixels(model, mode)
     side = 4096 if budget == rules.MAX_CUSTOM_PIXELS_4K else 2048
     if not rules.MIN_CUSTOM_PIXELS <= pixels <= budget:
-        return [ValidationIssue(
-            "size", f"Size {width}*{height} has {pixels:,} pixels; {model.value} in {mode.value} mode "
-                    f"allows 768*768 ({rules.MIN_CUSTOM_PIXELS:,}) to {side}*{side} ({budget:,}).")]
+        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Size {width}*{height} has {pixels:,} pixels; {model} in {mode} mode "
+                               "allows 768*768 ({minimum:,}) to {side}*{side} ({budget:,})."),
+            width=width, height=height, pixels=pixels, model=model.value, mode=mode.value,
+            minimum=rules.MIN_CUSTOM_PIXELS, side=side, budget=budget)]
     if max(width / height, height / width) > rules.MAX_OUTPUT_RATIO:
-        return [ValidationIssue("size", f"Size {width}*{height} is wider than 1:8 or 8:1; "
-                                        "choose a less extreme aspect ratio.")]
+        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Size {width}*{height} is wider than 1:8 or 8:1; "
+                               "choose a less extreme aspect ratio."), width=width, height=height)]
     return []
 
 
 def _why_no_4k(model: Model, mode: Mode) -> str:
     if model is not Model.PRO:
-        return "4K needs wan2.7-image-pro; wan2.7-image goes up to 2K."
+        return QT_TRANSLATE_NOOP("ValidationIssue", "4K needs wan2.7-image-pro; wan2.7-image goes up to 2K.")
     if mode.has_images:
-        return "4K needs wan2.7-image-pro text-to-image with no reference images; use 1K, 2K or W*H up to 2048*2048."
-    return "4K needs wan2.7-image-pro text-to-image, no image set; use 1K, 2K or W*H up to 2048*2048."
+        return QT_TRANSLATE_NOOP(
+            "ValidationIssue", "4K needs wan2.7-image-pro text-to-image with no reference images; "
+                               "use 1K, 2K or W*H up to 2048*2048.")
+    return QT_TRANSLATE_NOOP(
+        "ValidationIssue", "4K needs wan2.7-image-pro text-to-image, no image set; use 1K, 2K or W*H up to 2048*2048.")
 
 
 def check_seed(seed: int | None) -> list[ValidationIssue]:
     if seed is None:
         return []
     if isinstance(seed, bool) or not isinstance(seed, int) or not rules.SEED_MIN <= seed <= rules.SEED_MAX:
-        return [ValidationIssue("seed", f"Seed {seed!r} is out of range; use {rules.SEED_MIN} to "
-                                        f"{rules.SEED_MAX}, or leave it random.")]
+        return [ValidationIssue.of("seed", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Seed {seed!r} is out of range; use {low} to {high}, or leave it random."),
+            seed=seed, low=rules.SEED_MIN, high=rules.SEED_MAX)]
     return []
 
 
@@ -148,24 +172,26 @@ def check_palette(palette: tuple[PaletteColor, ...], mode: Mode) -> list[Validat
     if not palette:
         return []
     if not rules.palette_applies(mode):
-        return [ValidationIssue("color_palette", "A colour palette cannot be used with image sets; "
-                                                 "turn off the image set or clear the palette.")]
+        return [ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "A colour palette cannot be used with image sets; "
+                               "turn off the image set or clear the palette."))]
     issues: list[ValidationIssue] = []
     if not rules.PALETTE_MIN <= len(palette) <= rules.PALETTE_MAX:
-        issues.append(ValidationIssue(
-            "color_palette", f"The palette has {len(palette)} colours; use {rules.PALETTE_MIN} to "
-                             f"{rules.PALETTE_MAX}."))
+        issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "The palette has {count} colours; use {low} to {high}."),
+            count=len(palette), low=rules.PALETTE_MIN, high=rules.PALETTE_MAX))
     for color in palette:
         if not _HEX.match(color.hex):
-            issues.append(ValidationIssue("color_palette", f"Colour {color.hex!r} is not #RRGGBB."))
+            issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Colour {hex!r} is not #RRGGBB."), hex=color.hex))
         if not 0 < color.ratio <= 100:
-            issues.append(ValidationIssue(
-                "color_palette", f"Colour {color.hex} has ratio {color.ratio}%; each must be above 0 "
-                                 "and at most 100%."))
+            issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
+                "ValidationIssue", "Colour {hex} has ratio {ratio}%; each must be above 0 and at most 100%."),
+                hex=color.hex, ratio=color.ratio))
     total = sum(format_ratio_decimal(c.ratio) for c in palette)
     if total != Decimal("100.00"):
-        issues.append(ValidationIssue(
-            "color_palette", f"Palette ratios add up to {total}%; they must total exactly 100.00%."))
+        issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
+            "ValidationIssue", "Palette ratios add up to {total}%; they must total exactly 100.00%."), total=total))
     return issues
 
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
 )
 
 from ..api.errors import WanError
+from ..api.translatable import QT_TRANSLATE_NOOP
 from ._sniff import sniff_format
 
 # Decompression bombs: Qt refuses to allocate a decoded image above this many megabytes.
@@ -187,7 +188,8 @@ def encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
 class ImageFileError(WanError):
     """An image file (a result, a library image, a reference) cannot be read or written."""
 
-    default_hint = "The file may be damaged, still being written, or not an image; try re-exporting it."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "The file may be damaged, still being written, or not an image; try re-exporting it.")
 
 
 def load_image(path: str, *, max_side: int | None = None) -> QImage:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage
 from ..api import rules
 from ..api.errors import ReferenceImageError
 from ..api.models import Box
+from ..api.translatable import QT_TRANSLATE_NOOP
 from . import _codec
 from .reference import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, analyse, megabytes, scaled_dims
 
@@ -102,7 +103,8 @@ def _encode_within(name: str, image: QImage, *, original: tuple[int, int], scale
     raise ReferenceImageError(
         f"{name} cannot be made to fit the {megabytes(max_bytes)} request budget without going below "
         f"{rules.MIN_IMAGE_SIDE} px per side.",
-        hint="Use fewer reference images in one request, or a less detailed (noisy) image.")
+        hint=QT_TRANSLATE_NOOP(
+            "WanError", "Use fewer reference images in one request, or a less detailed (noisy) image."))
 
 
 def prepare_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
@@ -142,7 +144,7 @@ def _prepare(path: Path, data: bytes, source: _codec.Source, *, max_side: int, m
     if image.isNull():
         raise ReferenceImageError(
             f"{path.name} could not be decoded{_codec.reason(source.reader)}; the file may be damaged.",
-            hint="Re-export or re-download the image.")
+            hint=QT_TRANSLATE_NOOP("WanError", "Re-export or re-download the image."))
     if sendable_as_is:
         # Decoded only to prove the pixel data is intact; the service gets the original bytes.
         return PreparedImage(_data_uri(_MIME[a.format], data), _MIME[a.format], a.width, a.height, 1.0,

@@ -11,10 +11,13 @@ import mmap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImageReader
 
 from ..api import rules
 from . import _codec, _sniff
+
+translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 
 # Longest side we send by default. With reference images present the output is at most 2K
 # (§3.1: 4K only for pure text-to-image, custom sizes <= 2048*2048 pixels), so 4096 px keeps twice
@@ -125,28 +128,42 @@ def full_decode_pixel_limit(deep: bool) -> int:
 
 def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_side: int,
             max_bytes: int, suffix: str = "") -> Analysis:
-    """The shared check behind `inspect_reference` and `prepare_reference` (header only)."""
+    """The shared check behind `inspect_reference` and `prepare_reference` (header only).
+
+    Texts are translated where they are made (QCoreApplication.translate is thread-safe); the
+    CLI installs no translator, so it prints the English source."""
     a = Analysis(name=name, file_size=len(data))
     if not len(data):
-        return a.refuse(f"{name} is empty (0 bytes).", "The file was probably not saved or copied completely.")
+        return a.refuse(
+            translate("ReferenceCheck", "{name} is empty (0 bytes).").format(name=name),
+            translate("ReferenceCheck", "The file was probably not saved or copied completely."))
     head = bytes(data[:65536])
     fmt = _sniff.sniff_format(head) or _sniff.normalise_qt_format(_codec.qt_format(reader)) or "unknown"
     a.format = fmt
     display = _sniff.DISPLAY_NAMES.get(fmt, fmt.upper())
     if fmt not in _sniff.ACCEPTED:
         if fmt == "unknown":
-            return a.refuse(f"{name} is not an image: its content is not JPEG, PNG, BMP or WebP data.",
-                            "Pick an image file; renaming a file does not convert it.")
-        return a.refuse(f"{display} is not supported; use JPEG, PNG, BMP or WebP.",
-                        f"Convert the {display} image to JPEG or PNG in an image editor, then add it again.")
+            return a.refuse(
+                translate("ReferenceCheck", "{name} is not an image: its content is not JPEG, PNG, BMP or "
+                                            "WebP data.").format(name=name),
+                translate("ReferenceCheck", "Pick an image file; renaming a file does not convert it."))
+        return a.refuse(
+            translate("ReferenceCheck", "{format} is not supported; use JPEG, PNG, BMP or WebP.").format(
+                format=display),
+            translate("ReferenceCheck", "Convert the {format} image to JPEG or PNG in an image editor, then "
+                                        "add it again.").format(format=display))
     size = _codec.oriented_size(reader)
     if size is None:
-        return a.refuse(f"{name} is damaged: its {display} header cannot be read{_codec.reason(reader)}.",
-                        "Re-export or re-download the image.")
+        return a.refuse(
+            translate("ReferenceCheck", "{name} is damaged: its {format} header cannot be read{reason}.").format(
+                name=name, format=display, reason=_codec.reason(reader)),
+            translate("ReferenceCheck", "Re-export or re-download the image."))
     cut = _sniff.truncation(fmt, data)
     if cut:
-        return a.refuse(f"{name} is damaged: {cut} (the file is truncated).",
-                        "Re-export or re-download the image; the copy is incomplete.")
+        return a.refuse(
+            translate("ReferenceCheck", "{name} is damaged: {detail} (the file is truncated).").format(
+                name=name, detail=cut),
+            translate("ReferenceCheck", "Re-export or re-download the image; the copy is incomplete."))
     a.width, a.height = size
     stored = reader.size()
     a.stored_size = (stored.width(), stored.height())
@@ -162,45 +179,61 @@ def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_sid
     w, h = a.width, a.height
     pixel_limit = MAX_JPEG_PIXELS if fmt == "jpeg" else full_decode_pixel_limit(a.deep)
     if w * h > pixel_limit:
-        return a.refuse(f"Image is {w}×{h} px ({w * h / 1e6:,.0f} megapixels); at most "
-                        f"{pixel_limit / 1e6:,.0f} megapixels can be decoded safely.",
-                        "Reduce the image to at most 8000 px per side in an image editor.")
+        return a.refuse(
+            translate("ReferenceCheck", "Image is {w}×{h} px ({mp:,.0f} megapixels); at most {limit:,.0f} "
+                                        "megapixels can be decoded safely.").format(
+                w=w, h=h, mp=w * h / 1e6, limit=pixel_limit / 1e6),
+            translate("ReferenceCheck", "Reduce the image to at most 8000 px per side in an image editor."))
     if min(w, h) < rules.MIN_IMAGE_SIDE:
-        a.refuse(f"Image is {w}×{h} px; each side must be at least {rules.MIN_IMAGE_SIDE} px "
-                 f"(allowed {rules.MIN_IMAGE_SIDE}–{rules.MAX_IMAGE_SIDE} px).",
-                 "Use a larger image; small images cannot be upscaled without losing detail.")
+        a.refuse(
+            translate("ReferenceCheck", "Image is {w}×{h} px; each side must be at least {min} px (allowed "
+                                        "{min}–{max} px).").format(
+                w=w, h=h, min=rules.MIN_IMAGE_SIDE, max=rules.MAX_IMAGE_SIDE),
+            translate("ReferenceCheck", "Use a larger image; small images cannot be upscaled without losing "
+                                        "detail."))
     if max(w, h) > rules.MAX_IMAGE_RATIO * min(w, h):
-        a.refuse(f"Aspect ratio is {_ratio_text(w, h)} ({w}×{h} px); it must be between 1:8 and 8:1.",
-                 "Crop the image to a less extreme shape.")
+        a.refuse(
+            translate("ReferenceCheck", "Aspect ratio is {ratio} ({w}×{h} px); it must be between 1:8 and "
+                                        "8:1.").format(ratio=_ratio_text(w, h), w=w, h=h),
+            translate("ReferenceCheck", "Crop the image to a less extreme shape."))
     if a.problems:
         return a
 
     a.scale = plan_scale(w, h, max_side)
     a.target = scaled_dims(w, h, a.scale)
     if a.target != (w, h):
-        why = f"longest side at most {min(max_side, rules.MAX_IMAGE_SIDE)} px"
+        why = translate("ReferenceCheck", "longest side at most {px} px").format(
+            px=min(max_side, rules.MAX_IMAGE_SIDE))
         if max(w, h) > rules.MAX_IMAGE_SIDE:
-            why += f"; the service accepts at most {rules.MAX_IMAGE_SIDE} px"
-        a.notes.append(f"Will be downscaled from {w}×{h} to {a.target[0]}×{a.target[1]} px ({why}).")
+            why += translate("ReferenceCheck", "; the service accepts at most {px} px").format(
+                px=rules.MAX_IMAGE_SIDE)
+        a.notes.append(translate("ReferenceCheck", "Will be downscaled from {w}×{h} to {tw}×{th} px ({why}).")
+                       .format(w=w, h=h, tw=a.target[0], th=a.target[1], why=why))
     if a.file_size > max_bytes:
-        over = f" (the service accepts at most {megabytes(rules.MAX_IMAGE_BYTES)})" \
-            if a.file_size > rules.MAX_IMAGE_BYTES else ""
-        a.notes.append(f"The file is {megabytes(a.file_size)}; it will be re-encoded to fit the "
-                       f"{megabytes(max_bytes)} request budget{over}.")
+        over = ""
+        if a.file_size > rules.MAX_IMAGE_BYTES:
+            over = translate("ReferenceCheck", " (the service accepts at most {size})").format(
+                size=megabytes(rules.MAX_IMAGE_BYTES))
+        a.notes.append(translate("ReferenceCheck", "The file is {size}; it will be re-encoded to fit the "
+                                                   "{budget} request budget{over}.").format(
+            size=megabytes(a.file_size), budget=megabytes(max_bytes), over=over))
     if a.has_alpha:
-        a.notes.append("Transparency will be flattened onto white (the service does not accept alpha).")
+        a.notes.append(translate("ReferenceCheck", "Transparency will be flattened onto white (the service "
+                                                   "does not accept alpha)."))
     if a.cmyk:
-        a.notes.append("CMYK colour will be converted to RGB.")
+        a.notes.append(translate("ReferenceCheck", "CMYK colour will be converted to RGB."))
     if a.deep:
-        a.notes.append("16-bit colour will be converted to 8-bit RGB.")
+        a.notes.append(translate("ReferenceCheck", "16-bit colour will be converted to 8-bit RGB."))
     if a.transformed:
-        a.notes.append(f"Will be turned upright from its EXIF orientation (stored as "
-                       f"{a.stored_size[0]}×{a.stored_size[1]} px).")
+        a.notes.append(translate("ReferenceCheck", "Will be turned upright from its EXIF orientation (stored "
+                                                   "as {w}×{h} px).").format(w=a.stored_size[0],
+                                                                            h=a.stored_size[1]))
     if a.animated:
-        a.notes.append("Only the first frame of this animated WebP will be sent.")
+        a.notes.append(translate("ReferenceCheck", "Only the first frame of this animated WebP will be sent."))
     named = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".bmp": "bmp", ".webp": "webp"}.get(suffix)
     if named and named != fmt:
-        a.notes.append(f"The file is a {display} image although its name ends in {suffix}.")
+        a.notes.append(translate("ReferenceCheck", "The file is a {format} image although its name ends in "
+                                                   "{suffix}.").format(format=display, suffix=suffix))
     return a
 
 

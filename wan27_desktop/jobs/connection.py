@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ..api.errors import AuthError
 from ..api.models import Region
+from ..api.translatable import QT_TRANSLATE_NOOP
 from .runner import Connection
 
 
 class NoKeyError(AuthError):
-    default_hint = ("Store a key with 'wan27 key set' (or in the app's key dialog), or set the "
-                    "DASHSCOPE_API_KEY environment variable.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "Store a key with 'wan27 key set' (or in the app's key dialog), "
+                                     "or set the DASHSCOPE_API_KEY environment variable.")
 
 
 def resolve_connection(region: Region, api_base: str | None = None) -> Connection:

@@ -35,6 +35,7 @@ from ..api.errors import (
 )
 from ..api.models import GenerationRequest, GenerationResult, Model, Region, RequestMode, TaskSnapshot, TaskStatus
 from ..api.request_body import EncodedImage, build_body
+from ..api.translatable import QT_TRANSLATE_NOOP
 from ..api.validation import validate
 from ..crashpoints import crashpoint
 from ..library import JobRecord, JobState, Library, parse_time
@@ -164,7 +165,7 @@ class JobRunner:
 
     def cancel_unsent(self, job_id: int, message: str = "Canceled before it was sent. Nothing was billed.") -> None:
         self.library.update_job(job_id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
-                                error_hint="Retry to send it.")
+                                error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to send it."))
         self._emit(job_id, JobState.CANCELED, error=Canceled(message))
 
     def fail_unexpected(self, job_id: int, error: BaseException) -> None:
@@ -175,7 +176,8 @@ class JobRunner:
             job = self.library.get_job(job_id)
             if job.state in UNFINISHED or job.state is JobState.QUEUED:
                 self._fail(job_id, WanError(message, code="InternalError",
-                                            hint="Copy the diagnostic info (Help menu) into a bug report."))
+                                            hint=QT_TRANSLATE_NOOP(
+                                                "WanError", "Copy the diagnostic info (Help menu) into a bug report.")))
         except (WanError, OSError, sqlite3.Error):
             log.exception("could not record the failure of job %s", job_id)
 
@@ -325,7 +327,8 @@ class JobRunner:
             # §4.1: a 200 with no images; nothing to fetch and, per usage, usually nothing billed.
             raise ServiceError("The service answered without any image (perhaps filtered).",
                                code="NoImages", request_id=result.request_id,
-                               hint="Try again, or change the prompt if it may have been filtered.")
+                               hint=QT_TRANSLATE_NOOP(
+                                   "WanError", "Try again, or change the prompt if it may have been filtered."))
         usage = {k: v for k, v in vars(result.usage).items() if v is not None}
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
         region, model = Region(job.region), Model(job.model)
@@ -405,7 +408,7 @@ class JobRunner:
         elif state is JobState.PARTIAL:
             last_error = WanError(f"The service returned {downloaded} of {self.library.get_job(job_id).n} images; "
                                   "only the returned images are billed.", code="PartialResult",
-                                  hint="Generate again for the missing images.")
+                                  hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
             fields.update(error_code=last_error.code, error_message=last_error.message, error_hint=last_error.hint)
         self.library.update_job(job_id, **fields)
         self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
@@ -457,7 +460,7 @@ class JobRunner:
             message = ("Stopped waiting. The service may still finish this task and bill it; "
                        f"resume task {current.task_id} within 24 hours to fetch the images.")
         self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
-                                error_hint="Retry to run it again.")
+                                error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to run it again."))
         self._emit(job.id, JobState.CANCELED, error=Canceled(message))
 
     def _fail(self, job_id: int, err: WanError) -> None:
@@ -500,7 +503,8 @@ class JobRunner:
 
     def _require_connection(self) -> Connection:
         if self.connection is None:
-            raise WanError("No API key is set up.", hint="Add a key in Settings or set DASHSCOPE_API_KEY.")
+            raise WanError("No API key is set up.", hint=QT_TRANSLATE_NOOP(
+                "WanError", "Add a key in Settings or set DASHSCOPE_API_KEY."))
         return self.connection
 
     def _emit(self, job_id: int, state: JobState, server_status: str | None = None, *,

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from ..api.translatable import QT_TRANSLATE_NOOP
 from .errors import LibraryCorrupt, LibraryError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -82,7 +83,8 @@ class Database:
                 _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
             except sqlite3.OperationalError as err:
                 raise LibraryError(f"The library is busy in another program and stayed locked: {err}.",
-                                   hint="Close other Wan 2.7 windows or commands and try again.") from err
+                                   hint=QT_TRANSLATE_NOOP(
+                                       "WanError", "Close other Wan 2.7 windows or commands and try again.")) from err
             try:
                 yield self.conn
             except BaseException:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..api.errors import WanError
+from ..api.translatable import QT_TRANSLATE_NOOP
 
 
 class LibraryError(WanError):
-    default_hint = "Check that the library folder exists and is writable, then try again."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "Check that the library folder exists and is writable, then try again.")
 
 
 class LibraryCorrupt(LibraryError):
@@ -18,14 +20,16 @@ class LibraryCorrupt(LibraryError):
         super().__init__(
             f"The library database {db_path} is damaged ({detail}).",
             code="LibraryCorrupt",
-            hint=("Rebuild the library from its image files: run `wan27 library recover` or choose "
-                  "'Rebuild from files' (Library.recover). The damaged file is kept aside, never deleted."))
+            hint=QT_TRANSLATE_NOOP("WanError", "Rebuild the library from its image files: run `wan27 library "
+                                   "recover` or choose 'Rebuild from files' (Library.recover). The damaged file "
+                                   "is kept aside, never deleted."))
         self.db_path = db_path
 
 
 class LibraryTooNew(LibraryError):
-    default_hint = "This library was written by a newer Wan 2.7 Desktop; update the app to open it."
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError", "This library was written by a newer Wan 2.7 Desktop; update the app to open it.")
 
 
 class NotFound(LibraryError):
-    default_hint = "It may have been deleted; refresh the view."
+    default_hint = QT_TRANSLATE_NOOP("WanError", "It may have been deleted; refresh the view.")

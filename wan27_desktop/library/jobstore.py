@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ..api.translatable import QT_TRANSLATE_NOOP
 from .base import JOB_COLUMNS, RESULT_COLUMNS, LibraryBase, normalise_time, safe_ext, utc_now
 from .errors import LibraryError, NotFound
 from .imagefiles import atomic_write, copy_into, sha256_of
@@ -48,7 +49,8 @@ class JobStore(LibraryBase):
         if written_sha != sha:
             path.unlink(missing_ok=True)
             raise LibraryError(f"Reference image {source.name} changed while it was being copied.",
-                               hint="Try again once the file is no longer being written.")
+                               hint=QT_TRANSLATE_NOOP(
+                                   "WanError", "Try again once the file is no longer being written."))
         return sha, path
 
     def _link_inputs(self, conn: Any, job_id: int, stored: Sequence[tuple[str, Path]]) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..api.translatable import QT_TRANSLATE_NOOP
 from .base import DB_NAME, JOB_COLUMNS
 from .db import Database
 from .errors import LibraryError
@@ -100,7 +101,8 @@ class Rebuild(Maintenance):
             if wal.exists() and wal.stat().st_size > 0:
                 self._db = Database(self.db_path)
                 raise LibraryError("Another program is using the library, so it cannot be swapped now.",
-                                   hint="Close other Wan 2.7 windows and commands, then rebuild again.")
+                                   hint=QT_TRANSLATE_NOOP(
+                                       "WanError", "Close other Wan 2.7 windows and commands, then rebuild again."))
             backup = self.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
             try:
                 os.link(self.db_path, backup)

@@ -5,7 +5,7 @@ pixels (the preview is scaled; `gen_box_math` does the mapping).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -44,8 +44,9 @@ MARGIN = 10
 
 
 def describe_box(number: int, box: Box) -> str:
-    return (f"Box {number}: ({box.x1}, {box.y1}) → ({box.x2}, {box.y2}) · "
-            f"{box.x2 - box.x1} × {box.y2 - box.y1} px")
+    text = QCoreApplication.translate("BoxEditor", "Box {number}: ({x1}, {y1}) → ({x2}, {y2}) · {width} × {height} px")
+    return text.format(number=number, x1=box.x1, y1=box.y1, x2=box.x2, y2=box.y2,
+                       width=box.x2 - box.x1, height=box.y2 - box.y1)
 
 
 class BoxCanvas(QWidget):
@@ -58,14 +59,14 @@ class BoxCanvas(QWidget):
     def __init__(self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "boxCanvas", "Region box canvas")
-        self.setAccessibleDescription("Drag to draw a box; drag a box to move it; drag its edges to resize; "
-                                      "Delete removes the selected box; arrow keys nudge it.")
+        named(self, "boxCanvas", self.tr("Region box canvas"))
+        self.setAccessibleDescription(self.tr("Drag to draw a box; drag a box to move it; drag its edges to "
+                                              "resize; Delete removes the selected box; arrow keys nudge it."))
         self.image_w, self.image_h = image_w, image_h
         self._boxes: list[Box] = list(boxes)[: rules.MAX_BOXES_PER_IMAGE]
         self._selected = len(self._boxes) - 1
         self._pixmap: QPixmap | None = None
-        self._loading_text = "Loading preview…"
+        self._loading_text = self.tr("Loading preview…")
         self._drag: tuple[Handle | None, int, tuple[int, int], Box | None] | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -146,8 +147,8 @@ class BoxCanvas(QWidget):
             self.set_selected(-1)
             return None
         if len(self._boxes) >= rules.MAX_BOXES_PER_IMAGE:
-            self.message.emit(f"At most {rules.MAX_BOXES_PER_IMAGE} boxes per image (§3.2): "
-                              "select one and press Delete to draw another.")
+            self.message.emit(self.tr("At most {count} boxes per image (§3.2): select one and press Delete to "
+                                      "draw another.").format(count=rules.MAX_BOXES_PER_IMAGE))
             return None
         self._boxes.append(Box(point[0], point[1], point[0], point[1]))
         self._selected = len(self._boxes) - 1
@@ -261,20 +262,23 @@ class BoxEditor(QDialog):
     def __init__(self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (), title: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "boxEditorDialog", "Region box editor")
-        self.setWindowTitle(f"Region boxes — {title}" if title else "Region boxes")
+        named(self, "boxEditorDialog", self.tr("Region box editor"))
+        self.setWindowTitle(self.tr("Region boxes — {title}").format(title=title) if title else self.tr("Region boxes"))
         self.canvas = BoxCanvas(image_w, image_h, boxes, self)
-        hint = QLabel(f"Drag on the image to draw up to {rules.MAX_BOXES_PER_IMAGE} boxes for the region to edit. "
-                      "Drag a box to move it, its edges or corners to resize; Delete removes the selected box.",
-                      self)
+        hint = QLabel(self.tr("Drag on the image to draw up to {count} boxes for the region to edit. Drag a box to "
+                              "move it, its edges or corners to resize; Delete removes the selected box.")
+                      .format(count=rules.MAX_BOXES_PER_IMAGE), self)
         hint.setWordWrap(True)
-        self.size_label = QLabel(f"Image: {image_w} × {image_h} px (coordinates are in these pixels)", self)
+        self.size_label = QLabel(self.tr("Image: {width} × {height} px (coordinates are in these pixels)")
+                                 .format(width=image_w, height=image_h), self)
         self.size_label.setFont(small_font(self))
-        self.coords = named(QLabel(self), "boxCoordsLabel", "Box coordinates")
+        self.coords = named(QLabel(self), "boxCoordsLabel", self.tr("Box coordinates"))
         self.coords.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message = InlineMessage("boxMessage", "Box editor message", self)
-        self.delete_button = named(QPushButton("Delete box", self), "boxDeleteButton", "Delete selected box")
-        self.clear_button = named(QPushButton("Clear all", self), "boxClearButton", "Delete all boxes")
+        self.message = InlineMessage("boxMessage", self.tr("Box editor message"), self)
+        self.delete_button = named(QPushButton(self.tr("Delete box"), self), "boxDeleteButton",
+                                   self.tr("Delete selected box"))
+        self.clear_button = named(QPushButton(self.tr("Clear all"), self), "boxClearButton",
+                                  self.tr("Delete all boxes"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("boxOkButton")
@@ -310,7 +314,7 @@ class BoxEditor(QDialog):
     def _refresh(self) -> None:
         boxes = self.canvas.boxes()
         lines = [("▸ " if i == self.canvas.selected() else "  ") + describe_box(i + 1, b) for i, b in enumerate(boxes)]
-        self.coords.setText("\n".join(lines) if lines else "No boxes: the whole image may be edited.")
+        self.coords.setText("\n".join(lines) if lines else self.tr("No boxes: the whole image may be edited."))
         self.delete_button.setEnabled(0 <= self.canvas.selected() < len(boxes))
         self.clear_button.setEnabled(bool(boxes))
         if len(boxes) < rules.MAX_BOXES_PER_IMAGE:

@@ -6,7 +6,7 @@ top, so the same region of both stays under the cursor even when their pixel siz
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QSlider, QVBoxLayout, QWidget
 
@@ -24,7 +24,7 @@ class CompareView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("compareView")
-        self.setAccessibleName("Compare images")
+        self.setAccessibleName(self.tr("Compare images"))
         self.images = [QImage(), QImage()]
         self.labels = ["", ""]
         self.mode = SPLIT
@@ -149,14 +149,14 @@ class CompareWindow(QWidget):
     def __init__(self, left: ImageRecord, right: ImageRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("compareWindow")
-        self.setWindowTitle("Compare — Wan 2.7")
+        self.setWindowTitle(self.tr("Compare — Wan 2.7"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.resize(1200, 760)
         self.records = (left, right)
         self.view = CompareView(self)
-        self.side = QRadioButton("Side by side", self)
+        self.side = QRadioButton(self.tr("Side by side"), self)
         self.side.setObjectName("compareSideBySide")
-        self.overlay = QRadioButton("Split slider", self)
+        self.overlay = QRadioButton(self.tr("Split slider"), self)
         self.overlay.setObjectName("compareSplit")
         self.overlay.setChecked(True)
         group = QButtonGroup(self)
@@ -164,7 +164,7 @@ class CompareWindow(QWidget):
         group.addButton(self.overlay)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setObjectName("compareSplitSlider")
-        self.slider.setAccessibleName("Split position")
+        self.slider.setAccessibleName(self.tr("Split position"))
         self.slider.setRange(0, 1000)
         self.slider.setValue(500)
         self.slider.valueChanged.connect(lambda v: self.view.set_split(v / 1000))
@@ -185,7 +185,8 @@ class CompareWindow(QWidget):
 
     @staticmethod
     def _label(record: ImageRecord) -> str:
-        seed = f" · seed {record.seed}" if record.seed is not None else ""
+        seed = QCoreApplication.translate("CompareWindow", " · seed {seed}").format(seed=record.seed) \
+            if record.seed is not None else ""
         return f"#{record.id} {record.width}×{record.height}{seed} — {(record.prompt or '')[:50]}"
 
     def _mode_changed(self) -> None:

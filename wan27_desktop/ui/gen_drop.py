@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtCore import QCoreApplication, QMimeData, QUrl
 from PySide6.QtGui import QImage
 
 IMAGE_IDS_MIME = "application/x-wan27-image-ids"  # the gallery's drag payload (it also adds file URLs)
@@ -47,13 +47,15 @@ def _from_url(url: QUrl, content: DropContent) -> None:
     if url.isLocalFile():
         path = url.toLocalFile()
         if os.path.isdir(path):
-            content.skipped.append(f"{os.path.basename(path.rstrip(os.sep)) or path} is a folder")
+            name = os.path.basename(path.rstrip(os.sep)) or path
+            content.skipped.append(QCoreApplication.translate("DropContent", "{name} is a folder").format(name=name))
         else:
             content.paths.append(path)
     elif url.scheme().lower() in ("http", "https"):
         content.urls.append(url.toString())
     elif url.isValid() and url.scheme():
-        content.skipped.append(f"{url.scheme()}: links are not supported")
+        content.skipped.append(QCoreApplication.translate("DropContent", "{scheme}: links are not supported")
+                               .format(scheme=url.scheme()))
 
 
 def read_mime(mime: QMimeData) -> DropContent:

@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPixmap
 
 from ..api.models import Box, ImageInput
@@ -45,7 +46,7 @@ class ReferenceItem:
     @property
     def name(self) -> str:
         if not self.source:
-            return "Pasted image"
+            return QCoreApplication.translate("ReferenceItem", "Pasted image")
         if self.is_url:
             parts = urlsplit(self.source)
             return PurePath(parts.path).name or parts.netloc

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from ..api import rules
 from .gen_reference_item import ItemState, ReferenceItem
-from .gen_style import error_color, muted_color, named, small_font
+from .gen_style import badge_text_color, error_color, muted_color, named, small_font
 
 TILE = 84
 GAP = 8
@@ -53,7 +53,7 @@ class ReferenceTiles(QWidget):
 
     def __init__(self, items: Callable[[], Sequence[ReferenceItem]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "referenceTiles", "Reference image thumbnails")
+        named(self, "referenceTiles", self.tr("Reference image thumbnails"))
         self._items = items
         self.selected = -1
         self._hover = -1
@@ -226,7 +226,7 @@ class ReferenceTiles(QWidget):
             text = self.tooltip_for(index) if index >= 0 else ""
             add_rect = self.add_tile_rect()
             if not text and add_rect is not None and add_rect.contains(event.pos()):
-                text = "Add reference images (or drop files, image URLs or image data here; Ctrl+V pastes)"
+                text = self.tr("Add reference images (or drop files, image URLs or image data here; Ctrl+V pastes)")
             if text:
                 QToolTip.showText(event.globalPos(), text, self)
             else:
@@ -236,17 +236,18 @@ class ReferenceTiles(QWidget):
 
     def tooltip_for(self, index: int) -> str:
         item = self._items()[index]
-        lines = [f"<b>image {index + 1}</b> — {html_escape(item.name)}"]
+        title = self.tr("image {number}").format(number=index + 1)
+        lines = [f"<b>{html_escape(title)}</b> — {html_escape(item.name)}"]
         if item.info is not None and item.info.width:
             size_mb = item.info.file_size / (1024 * 1024)
             lines.append(f"{item.info.format.upper()} · {item.info.width} × {item.info.height} px · {size_mb:.1f} MB")
         elif item.is_url:
             lines.append(html_escape(item.source))
-            lines.append("A web image: the service downloads and checks it when you generate.")
+            lines.append(self.tr("A web image: the service downloads and checks it when you generate."))
         if item.state is ItemState.CHECKING:
-            lines.append("Checking…")
+            lines.append(self.tr("Checking…"))
         if item.boxes:
-            lines.append(f"{len(item.boxes)} region box{'es' if len(item.boxes) > 1 else ''}")
+            lines.append(self.tr("%n region boxes", "", len(item.boxes)))
         colour = error_color(self.palette()).name()
         lines += [f"<span style='color:{colour}'>⚠ {html_escape(p)}</span>" for p in item.problems]
         lines += [f"<i>{html_escape(n)}</i>" for n in item.notes]
@@ -305,7 +306,7 @@ class ReferenceTiles(QWidget):
         else:
             painter.setPen(muted_color(palette))
             painter.setFont(small_font(self))
-            text = {ItemState.SAVING: "Saving…", ItemState.CHECKING: "Checking…"}.get(item.state)
+            text = {ItemState.SAVING: self.tr("Saving…"), ItemState.CHECKING: self.tr("Checking…")}.get(item.state)
             if text is None:
                 text = f"🌐\n{item.name}" if item.is_url else (item.info.format.upper() if item.info else "?")
             painter.drawText(rect.adjusted(6, 6, -6, -6), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
@@ -328,13 +329,13 @@ class ReferenceTiles(QWidget):
             painter.drawRoundedRect(rect.adjusted(3, 3, -3, -3), 4, 4)
 
         badge_bg = error_color(palette) if problems else palette.color(QPalette.ColorRole.Highlight)
-        badge_fg = QColor("white") if problems else palette.color(QPalette.ColorRole.HighlightedText)
+        badge_fg = badge_text_color(badge_bg) if problems else palette.color(QPalette.ColorRole.HighlightedText)
         self._badge(painter, QRectF(rect.left() + 4, rect.top() + 4, BADGE, BADGE), str(index + 1), badge_bg, badge_fg)
         if item.boxes:
             self._pill(painter, QRectF(rect.left() + 4, rect.bottom() - 4 - 16, 30, 16), f"▭{len(item.boxes)}", palette)
         corner = QRectF(rect.right() - 4 - 16, rect.bottom() - 4 - 16, 16, 16)
         if problems:
-            self._badge(painter, corner, "!", error_color(palette), QColor("white"))
+            self._badge(painter, corner, "!", error_color(palette), badge_text_color(error_color(palette)))
         elif item.notes:
             muted = QColor(palette.color(QPalette.ColorRole.Window))
             muted.setAlpha(220)
@@ -377,10 +378,10 @@ class ReferenceTiles(QWidget):
         painter.setFont(font)
         painter.drawText(rect.adjusted(0, -10, 0, -10), Qt.AlignmentFlag.AlignCenter, "+")
         painter.setFont(small_font(self))
-        painter.drawText(rect.adjusted(0, 34, 0, 0), Qt.AlignmentFlag.AlignCenter, "Add")
+        painter.drawText(rect.adjusted(0, 34, 0, 0), Qt.AlignmentFlag.AlignCenter, self.tr("Add"))
         if empty:
             text_rect = QRectF(rect.right() + 12, rect.top(), self.width() - rect.right() - 16, rect.height())
             painter.setFont(small_font(self, 0))
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
-                             "Drop up to 9 images here — files, web images or image data — or paste "
-                             "with Ctrl+V. No images: text to image.")
+                             self.tr("Drop up to {count} images here — files, web images or image data — or "
+                                     "paste with Ctrl+V. No images: text to image.").format(count=rules.MAX_IMAGES))

@@ -13,7 +13,7 @@ class _FitImage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pixmap: QPixmap | None = None
-        self.text = "Loading…"
+        self.text = self.tr("Loading…")
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(800, 600)
@@ -37,7 +37,7 @@ class _FitImage(QWidget):
 class ReferenceViewer(QDialog):
     def __init__(self, title: str, details: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "referenceViewer", "Reference image viewer")
+        named(self, "referenceViewer", self.tr("Reference image viewer"))
         self.setWindowTitle(title)
         self.canvas = _FitImage(self)
         self.details = QLabel(details, self)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from .. import i18n
 from ..api import pricing, rules, validation
 from ..api.errors import ValidationIssue
 from ..api.models import GenerationRequest, ImageInput, Mode, Region, RequestMode
@@ -35,7 +36,7 @@ class GenerationPanel(QWidget):
     def __init__(self, history: PromptHistory | None = None, palette_store: PaletteStore | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "generationPanel", "Generation")
+        named(self, "generationPanel", self.tr("Generation"))
         self._region = Region.SINGAPORE
         self._marked: list[QWidget] = []
 
@@ -50,16 +51,16 @@ class GenerationPanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(12, 6, 12, 12)
         column.setSpacing(6)
-        column.addWidget(SectionHeader("Prompt"))
+        column.addWidget(SectionHeader(self.tr("Prompt")))
         column.addWidget(self.prompt, 1)
-        column.addWidget(SectionHeader("Reference images"))
+        column.addWidget(SectionHeader(self.tr("Reference images")))
         column.addWidget(self.strip)
-        column.addWidget(SectionHeader("Parameters"))
+        column.addWidget(SectionHeader(self.tr("Parameters")))
         column.addWidget(self.params)
-        column.addWidget(SectionHeader("Colour palette"))
+        column.addWidget(SectionHeader(self.tr("Colour palette")))
         column.addWidget(self.palette_editor)
         column.addStretch(0)
-        self.scroll_area = named(QScrollArea(self), "generationScroll", "Generation settings")
+        self.scroll_area = named(QScrollArea(self), "generationScroll", self.tr("Generation settings"))
         self.scroll_area.setWidget(content)
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
@@ -69,8 +70,8 @@ class GenerationPanel(QWidget):
         footer.setObjectName("generationFooter")
         footer.setFrameShape(QFrame.Shape.NoFrame)
         line = Hairline(self)
-        self.reason = InlineMessage("generateReason", "Why Generate is unavailable", footer)
-        self.generate_button = named(QPushButton("Generate", footer), "generateButton", "Generate")
+        self.reason = InlineMessage("generateReason", self.tr("Why Generate is unavailable"), footer)
+        self.generate_button = named(QPushButton(self.tr("Generate"), footer), "generateButton", self.tr("Generate"))
         self.generate_button.setMinimumHeight(36)
         self.generate_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         font = QFont(self.generate_button.font())
@@ -169,15 +170,17 @@ class GenerationPanel(QWidget):
         for issue in validation.check(self.current_request()):
             if issue.field == "prompt" and prompt_checked:
                 continue
-            if issue.message not in reasons:
-                reasons.append(issue.message)
+            text = i18n.issue_text(issue)
+            if text not in reasons:
+                reasons.append(text)
         for number, item in enumerate(self.strip.items(), start=1):
             if item.state is ItemState.SAVING:
-                reasons.append(f"Saving image {number}…")
+                reasons.append(self.tr("Saving image {number}…").format(number=number))
             elif item.state is ItemState.CHECKING:
-                reasons.append(f"Checking image {number}…")
+                reasons.append(self.tr("Checking image {number}…").format(number=number))
         names = self.strip.names()
-        reasons += [f"Reference {number} ({names[number - 1]}): {problem}"
+        reasons += [self.tr("Reference {number} ({name}): {problem}").format(
+                    number=number, name=names[number - 1], problem=problem)
                     for number, problem in self.strip.problems()]
         return reasons
 
@@ -204,11 +207,11 @@ class GenerationPanel(QWidget):
         for issue in issues:
             widget = self._widget_for(issue)
             if widget is not None:
-                mark_invalid(widget, issue.message)
+                mark_invalid(widget, i18n.issue_text(issue))
                 self._marked.append(widget)
                 first = first or widget
         if issues:
-            self.reason.show_message(" ".join(i.message for i in issues), "error")
+            self.reason.show_message(i18n.issues_text(issues), "error")
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
             self.scroll_area.ensureWidgetVisible(first)
@@ -219,14 +222,14 @@ class GenerationPanel(QWidget):
         if field == "prompt":
             return self.editor
         if field == "color_palette":
-            self.palette_editor.inline.show_message(issue.message, "error")
+            self.palette_editor.inline.show_message(i18n.issue_text(issue), "error")
             return self.palette_editor.body if self.palette_editor.is_on() else self.palette_editor.enable_check
         if field == "images":
-            self.strip.inline.show_message(issue.message, "error")
+            self.strip.inline.show_message(i18n.issue_text(issue), "error")
             return self.strip.tiles
         match = _IMAGE_FIELD.match(field)
         if match:
-            self.strip.mark_issue(int(match.group(1)), issue.message)
+            self.strip.mark_issue(int(match.group(1)), i18n.issue_text(issue))
             return self.strip.tiles
         return self.params.field_widget(field)
 
@@ -244,7 +247,8 @@ class GenerationPanel(QWidget):
     def _on_references_changed(self) -> None:
         self.params.set_image_count(self.strip.count())
         self.prompt.set_reference_names(self.strip.names())
-        sources = [(f"image {n} — {item.name}", item.source) for n, item in enumerate(self.strip.items(), start=1)
+        sources = [(self.tr("image {number} — {name}").format(number=n, name=item.name), item.source)
+                   for n, item in enumerate(self.strip.items(), start=1)
                    if item.state is ItemState.READY and not item.is_url and not item.problems]
         self.palette_editor.set_image_sources(sources)
         self._on_mode_changed(self.params.mode())
@@ -252,14 +256,14 @@ class GenerationPanel(QWidget):
 
     def _on_mode_changed(self, mode: Mode) -> None:
         boxes = rules.boxes_apply(mode) or not mode.has_images
-        self.strip.set_boxes_allowed(boxes, "Region boxes cannot be used with image sets (§3.2).")
+        self.strip.set_boxes_allowed(boxes, self.tr("Region boxes cannot be used with image sets (§3.2)."))
+        kept = self.tr("Region boxes are kept but not sent: image sets cannot use them (§3.2).")
         if mode.is_set and any(item.boxes for item in self.strip.items()):
-            self.strip.inline.show_message("Region boxes are kept but not sent: image sets cannot use them "
-                                           "(§3.2).", "warn")
-        elif self.strip.inline.property("textRole") == "warn" and "Region boxes" in self.strip.inline.text():
+            self.strip.inline.show_message(kept, "warn")
+        elif self.strip.inline.property("textRole") == "warn" and self.strip.inline.text() == kept:
             self.strip.inline.clear_message()
         self.palette_editor.set_applicable(rules.palette_applies(mode),
-                                           "Image sets cannot use a colour palette (§3.3).")
+                                           self.tr("Image sets cannot use a colour palette (§3.3)."))
 
     def _update(self) -> None:
         n = self.params.n()
@@ -267,19 +271,23 @@ class GenerationPanel(QWidget):
         estimate = pricing.format_cny(pricing.estimate(self._region, model, n))
         per_image = pricing.format_cny(pricing.price_per_image(self._region, model))
         is_set = self.params.mode().is_set
-        text = f"Generate up to {n} · ≤ {estimate}" if is_set else f"Generate {n} · ≈ {estimate}"
+        if is_set:
+            text = self.tr("Generate up to {n} · ≤ {cost}").format(n=n, cost=estimate)
+        else:
+            text = self.tr("Generate {n} · ≈ {cost}").format(n=n, cost=estimate)
         self.generate_button.setText(text)
         reasons = self.blocking_reasons()
         self.generate_button.setEnabled(not reasons)
-        price_note = (f"{per_image} per image in {self._region.label}; only generated images are billed. "
-                      "Ctrl+Enter")
+        price_note = self.tr("{price} per image in {region}; only generated images are billed. Ctrl+Enter").format(
+            price=per_image, region=i18n.region_name(self._region))
         if reasons:
             self.generate_button.setToolTip("\n".join(reasons))
             self.generate_button.setAccessibleDescription(" ".join(reasons))
             only_empty = len(reasons) == 1 and not self.editor.toPlainText().strip()
             if not self._marked:
-                self.reason.show_message(reasons[0] + (f" (+{len(reasons) - 1} more)" if len(reasons) > 1 else ""),
-                                         "muted" if only_empty else "error")
+                first = reasons[0] if len(reasons) == 1 else self.tr("{reason} (+{count} more)").format(
+                    reason=reasons[0], count=len(reasons) - 1)
+                self.reason.show_message(first, "muted" if only_empty else "error")
         else:
             self.generate_button.setToolTip(price_note)
             self.generate_button.setAccessibleDescription(price_note)

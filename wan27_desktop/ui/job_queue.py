@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import i18n
 from ..jobs.runner import JobEvent
 from ..library import JobRecord, JobState
 from .background import BackgroundWork
@@ -58,7 +59,7 @@ class JobQueuePanel(QWidget):
 
         self.view = QTableView(self)
         self.view.setObjectName("jobTable")
-        self.view.setAccessibleName("Jobs")
+        self.view.setAccessibleName(self.tr("Jobs"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -82,7 +83,7 @@ class JobQueuePanel(QWidget):
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.doubleClicked.connect(lambda index: self._show_results_at(index.row()))
 
-        self.title = QLabel("Jobs", self)
+        self.title = QLabel(self.tr("Jobs"), self)
         self.title.setObjectName("jobQueueTitle")
         font = self.title.font()
         font.setBold(True)
@@ -90,14 +91,14 @@ class JobQueuePanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("jobQueueSummary")
         self.summary.setEnabled(False)  # the disabled text colour reads as secondary in both schemes
-        self.cancel_button = _tool_button("jobCancelButton", "Cancel", "Cancel job",
-                                          "Cancel the selected job (Delete)", self)
-        self.retry_button = _tool_button("jobRetryButton", "Retry", "Retry job",
-                                         "Run the selected job again as a new job", self)
-        self.results_button = _tool_button("jobShowResultsButton", "Show results", "Show job results",
-                                           "Show this job's images in the gallery (double-click)", self)
-        self.copy_button = _tool_button("jobCopyDetailsButton", "Copy details", "Copy job details",
-                                        "Copy the job's error, code, hint and request id", self)
+        self.cancel_button = _tool_button("jobCancelButton", self.tr("Cancel"), self.tr("Cancel job"),
+                                          self.tr("Cancel the selected job (Delete)"), self)
+        self.retry_button = _tool_button("jobRetryButton", self.tr("Retry"), self.tr("Retry job"),
+                                         self.tr("Run the selected job again as a new job"), self)
+        self.results_button = _tool_button("jobShowResultsButton", self.tr("Show results"), self.tr("Show job results"),
+                                           self.tr("Show this job's images in the gallery (double-click)"), self)
+        self.copy_button = _tool_button("jobCopyDetailsButton", self.tr("Copy details"), self.tr("Copy job details"),
+                                        self.tr("Copy the job's error, code, hint and request id"), self)
         # The header can serve as a dock's title bar (MainWindow does that): one row, not two.
         self.header = QWidget(self)
         self.header.setObjectName("jobQueueHeader")
@@ -112,7 +113,7 @@ class JobQueuePanel(QWidget):
         # The selected job's error in full (code, hint, request id), selectable for copying.
         self.error_details = QLabel(self)
         self.error_details.setObjectName("jobErrorDetails")
-        self.error_details.setAccessibleName("Job error details")
+        self.error_details.setAccessibleName(self.tr("Job error details"))
         self.error_details.setWordWrap(True)
         self.error_details.setTextFormat(Qt.TextFormat.PlainText)
         self.error_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -130,11 +131,11 @@ class JobQueuePanel(QWidget):
         self.retry_button.clicked.connect(lambda: self._act(self.retryRequested, "can_retry"))
         self.results_button.clicked.connect(lambda: self._act(self.showResultsRequested, "has_results"))
         self.copy_button.clicked.connect(self.copy_details)
-        self.cancel_action = QAction("Cancel job", self)
+        self.cancel_action = QAction(self.tr("Cancel job"), self)
         self.cancel_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancel_action.triggered.connect(lambda: self._act(self.cancelRequested, "can_cancel"))
-        self.copy_action = QAction("Copy details", self)
+        self.copy_action = QAction(self.tr("Copy details"), self)
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.triggered.connect(self.copy_details)
@@ -174,11 +175,11 @@ class JobQueuePanel(QWidget):
         failed = sum(1 for j in jobs if j.state in (JobState.FAILED, JobState.INTERRUPTED))
         parts = []
         if active:
-            parts.append(f"{active} running")
+            parts.append(self.tr("%n running", "", active))
         if failed:
-            parts.append(f"{failed} need attention")
+            parts.append(self.tr("%n need attention", "", failed))
         if not jobs:
-            parts.append("Nothing yet: generated jobs appear here")
+            parts.append(self.tr("Nothing yet: generated jobs appear here"))
         self.summary.setText(" · ".join(parts))
 
     # -- selection & actions ----------------------------------------------------------------------
@@ -220,16 +221,21 @@ class JobQueuePanel(QWidget):
         self.cancel_action.setEnabled(bool(job and job.can_cancel))
         self._show_error(job)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._show_error(self.selected_job())  # its border colour follows a theme switch
+
     def _show_error(self, job: JobRow | None) -> None:
         if job is None or not (job.error_message or job.error_code):
             self.error_details.hide()
             return
-        headline = ": ".join(p for p in (job.error_code, job.error_message) if p)
+        headline = ": ".join(p for p in (job.error_code, i18n.message_text(job.error_message)) if p)
         lines = [headline]
         if job.error_hint:
-            lines.append(f"What to do: {job.error_hint}")
+            lines.append(self.tr("What to do: {hint}").format(hint=i18n.hint_text(job.error_hint)))
         if job.request_id:
-            lines.append(f"Request id: {job.request_id}")
+            lines.append(self.tr("Request id: {id}").format(id=job.request_id))
         self.error_details.setText("\n".join(lines))
         tone = Tone.WARNING if job.state in (JobState.CANCELED, JobState.INTERRUPTED) else Tone.ERROR
         color = tone_color(tone, self.palette())
@@ -240,14 +246,14 @@ class JobQueuePanel(QWidget):
     def context_menu(self, job: JobRow) -> QMenu:
         menu = QMenu(self)
         menu.setObjectName("jobContextMenu")
-        cancel = menu.addAction("Cancel", lambda: self.cancelRequested.emit(job.job_id))
+        cancel = menu.addAction(self.tr("Cancel"), lambda: self.cancelRequested.emit(job.job_id))
         cancel.setEnabled(job.can_cancel)
-        retry = menu.addAction("Retry", lambda: self.retryRequested.emit(job.job_id))
+        retry = menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(job.job_id))
         retry.setEnabled(job.can_retry)
-        results = menu.addAction("Show results", lambda: self.showResultsRequested.emit(job.job_id))
+        results = menu.addAction(self.tr("Show results"), lambda: self.showResultsRequested.emit(job.job_id))
         results.setEnabled(job.has_results)
         menu.addSeparator()
-        menu.addAction("Copy details", self.copy_details)
+        menu.addAction(self.tr("Copy details"), self.copy_details)
         return menu
 
     def _context_menu(self, point: QPoint) -> None:

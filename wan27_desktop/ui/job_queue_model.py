@@ -12,9 +12,19 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
+from .. import i18n
 from ..api.pricing import format_cny
+from ..api.translatable import QT_TRANSLATE_NOOP
 from ..jobs.runner import JobEvent
 from ..library import JobRecord, JobState, parse_time
 from .style import Tone, status_icon
@@ -23,20 +33,25 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 
+# English source texts; `state_name` translates them (context "JobState").
 STATE_LABELS = {
-    JobState.QUEUED: "Queued",
-    JobState.SUBMITTING: "Sending",
-    JobState.SUBMITTED: "Waiting for service",
-    JobState.RUNNING: "Generating",
-    JobState.DOWNLOADING: "Downloading",
-    JobState.DONE: "Done",
-    JobState.PARTIAL: "Partly done",
-    JobState.FAILED: "Failed",
-    JobState.CANCELED: "Canceled",
-    JobState.INTERRUPTED: "Interrupted",
-    JobState.EXPIRED: "Expired",
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobState", "Queued"),
+    JobState.SUBMITTING: QT_TRANSLATE_NOOP("JobState", "Sending"),
+    JobState.SUBMITTED: QT_TRANSLATE_NOOP("JobState", "Waiting for service"),
+    JobState.RUNNING: QT_TRANSLATE_NOOP("JobState", "Generating"),
+    JobState.DOWNLOADING: QT_TRANSLATE_NOOP("JobState", "Downloading"),
+    JobState.DONE: QT_TRANSLATE_NOOP("JobState", "Done"),
+    JobState.PARTIAL: QT_TRANSLATE_NOOP("JobState", "Partly done"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobState", "Failed"),
+    JobState.CANCELED: QT_TRANSLATE_NOOP("JobState", "Canceled"),
+    JobState.INTERRUPTED: QT_TRANSLATE_NOOP("JobState", "Interrupted"),
+    JobState.EXPIRED: QT_TRANSLATE_NOOP("JobState", "Expired"),
 }
+PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
 
+
+def state_name(state: JobState) -> str:
+    return QCoreApplication.translate("JobState", STATE_LABELS[state])
 _STATE_LOOK: dict[JobState, tuple[str, Tone]] = {
     JobState.QUEUED: ("queued", Tone.MUTED),
     JobState.SUBMITTING: ("active", Tone.ACTIVE),
@@ -149,7 +164,7 @@ class JobRow:
         err = event.error
         if err is not None:
             self.error_code = err.code or self.error_code or type(err).__name__
-            self.error_message = err.message
+            self.error_message = i18n.error_message(err)  # translated now: its template is at hand
             self.error_hint = err.hint
             self.request_id = err.request_id or self.request_id
         elif event.state in (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING):
@@ -158,30 +173,36 @@ class JobRow:
     @property
     def state_label(self) -> str:
         if self.idle:
-            return "Paused"
-        return STATE_LABELS[self.state]
+            return QCoreApplication.translate("JobState", PAUSED_LABEL)
+        return state_name(self.state)
 
     def details(self) -> str:
-        """Everything someone needs to report or look up this job (never the key)."""
-        lines = [f"Job {self.job_id}: {self.state_label}"]
+        """Everything someone needs to report or look up this job (never the key), in the UI language."""
+        lines = [QCoreApplication.translate("JobRow", "Job {id}: {state}").format(id=self.job_id,
+                                                                                  state=self.state_label)]
         if self.prompt:
-            lines.append(f"Prompt: {self.prompt}")
+            lines.append(QCoreApplication.translate("JobRow", "Prompt: {prompt}").format(prompt=self.prompt))
         if self.model:
-            lines.append(f"Model: {self.model} ({self.request_mode or 'sync'})")
+            lines.append(QCoreApplication.translate("JobRow", "Model: {model} ({mode})").format(
+                model=self.model, mode=self.request_mode or "sync"))
         if self.error_message:
-            lines.append(f"Error: {self.error_message}")
+            lines.append(QCoreApplication.translate("JobRow", "Error: {message}").format(
+                message=i18n.message_text(self.error_message)))
         if self.error_code:
-            lines.append(f"Code: {self.error_code}")
+            lines.append(QCoreApplication.translate("JobRow", "Code: {code}").format(code=self.error_code))
         if self.error_hint:
-            lines.append(f"What to do: {self.error_hint}")
+            lines.append(QCoreApplication.translate("JobRow", "What to do: {hint}").format(
+                hint=i18n.hint_text(self.error_hint)))
         if self.request_id:
-            lines.append(f"Request id: {self.request_id}")
+            lines.append(QCoreApplication.translate("JobRow", "Request id: {id}").format(id=self.request_id))
         if self.task_id:
-            lines.append(f"Task id: {self.task_id}")
+            lines.append(QCoreApplication.translate("JobRow", "Task id: {id}").format(id=self.task_id))
         if self.server_status:
-            lines.append(f"Server status: {self.server_status}")
+            lines.append(QCoreApplication.translate("JobRow", "Server status: {status}").format(
+                status=self.server_status))
         if self.images_expected:
-            lines.append(f"Images: {self.images_done}/{self.images_expected}")
+            lines.append(QCoreApplication.translate("JobRow", "Images: {done}/{expected}").format(
+                done=self.images_done, expected=self.images_expected))
         return "\n".join(lines)
 
 
@@ -201,7 +222,9 @@ class JobQueueModel(QAbstractTableModel):
     """Newest job first. Columns: state, prompt, elapsed, server, images, details."""
 
     COL_STATE, COL_PROMPT, COL_ELAPSED, COL_SERVER, COL_PROGRESS, COL_DETAILS = range(6)
-    HEADERS = ("State", "Prompt", "Elapsed", "Server", "Images", "Details")
+    HEADERS = (QT_TRANSLATE_NOOP("JobQueueModel", "State"), QT_TRANSLATE_NOOP("JobQueueModel", "Prompt"),
+               QT_TRANSLATE_NOOP("JobQueueModel", "Elapsed"), QT_TRANSLATE_NOOP("JobQueueModel", "Server"),
+               QT_TRANSLATE_NOOP("JobQueueModel", "Images"), QT_TRANSLATE_NOOP("JobQueueModel", "Details"))
     JobIdRole = Qt.ItemDataRole.UserRole + 1
 
     rowsChangedState = Signal(int)  # job id whose state changed
@@ -223,7 +246,7 @@ class JobQueueModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("JobQueueModel", self.HEADERS[section])
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (self.COL_ELAPSED, self.COL_PROGRESS):
             return int(Qt.AlignmentFlag.AlignCenter)  # over centred numbers
         return None
@@ -239,9 +262,10 @@ class JobQueueModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.COL_STATE and row.idle:
-                return "Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs."
+                return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished "
+                               "Jobs.")
             if col == self.COL_STATE and row.placeholder:
-                return "Waiting for a free slot (Settings ▸ concurrency)."
+                return self.tr("Waiting for a free slot (Settings ▸ concurrency).")
             if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code):
                 return row.details()
             if col == self.COL_PROMPT:
@@ -253,14 +277,15 @@ class JobQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.COL_ELAPSED, self.COL_PROGRESS):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Job {row.job_id}: {self._display(row, col)}"
+            return self.tr("Job {id}: {text}").format(id=row.job_id, text=self._display(row, col))
         return None
 
     def _display(self, row: JobRow, col: int) -> str:
         if col == self.COL_STATE:
             return row.state_label
         if col == self.COL_PROMPT:
-            return " ".join(row.prompt.split()) or ("" if row.placeholder else f"Job {row.job_id}")
+            fallback = "" if row.placeholder else self.tr("Job {id}").format(id=row.job_id)
+            return " ".join(row.prompt.split()) or fallback
         if col == self.COL_ELAPSED:
             seconds = row.elapsed()
             return "" if seconds is None else format_elapsed(seconds)
@@ -272,10 +297,10 @@ class JobQueueModel(QAbstractTableModel):
             return f"0/{row.n}" if row.n and row.active else ""
         if col == self.COL_DETAILS:
             if row.error_message or row.error_code:
-                parts = [row.error_code or "", row.error_message or ""]
+                parts = [row.error_code or "", i18n.message_text(row.error_message)]
                 text = " · ".join(p for p in parts if p)
                 if row.request_id:
-                    text += f" · request {row.request_id}"
+                    text += self.tr(" · request {id}").format(id=row.request_id)
                 return text
             if row.state in (JobState.DONE, JobState.PARTIAL) and row.cost:
                 return _format_cost(row.cost)

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -24,60 +24,134 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wan27_desktop.library import ImageRecord, JobRecord, Library
+from wan27_desktop import i18n
+from wan27_desktop.api.models import Mode, Region, RequestMode
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library import ImageRecord, JobRecord, JobState, Library
 
 from .gallery_actions import copy_text_to_clipboard
 from .gallery_worker import DbWorker
+from .job_queue_model import state_name
 from .thumbnail_loader import read_scaled
 
 LINEAGE_PX = 64
+CONTEXT = "MetadataPanel"
+
+# Row key -> label. The key names the row's QLabel ("metadata_<key>"); request parameters that
+# are not listed here are shown under their own name.
+LABELS = {
+    "model": QT_TRANSLATE_NOOP("MetadataPanel", "Model"),
+    "mode": QT_TRANSLATE_NOOP("MetadataPanel", "Mode"),
+    "actual_size": QT_TRANSLATE_NOOP("MetadataPanel", "Actual size"),
+    "requested_size": QT_TRANSLATE_NOOP("MetadataPanel", "Requested size"),
+    "seed": QT_TRANSLATE_NOOP("MetadataPanel", "Seed"),
+    "size": QT_TRANSLATE_NOOP("MetadataPanel", "Size"),
+    "n": QT_TRANSLATE_NOOP("MetadataPanel", "Number of images"),
+    "watermark": QT_TRANSLATE_NOOP("MetadataPanel", "Watermark"),
+    "thinking_mode": QT_TRANSLATE_NOOP("MetadataPanel", "Thinking mode"),
+    "enable_sequential": QT_TRANSLATE_NOOP("MetadataPanel", "Image set"),
+    "bbox_list": QT_TRANSLATE_NOOP("MetadataPanel", "Region boxes"),
+    "color_palette": QT_TRANSLATE_NOOP("MetadataPanel", "Colour palette"),
+    "request_mode": QT_TRANSLATE_NOOP("MetadataPanel", "Request mode"),
+    "region": QT_TRANSLATE_NOOP("MetadataPanel", "Region"),
+    "request_id": QT_TRANSLATE_NOOP("MetadataPanel", "Request id"),
+    "task_id": QT_TRANSLATE_NOOP("MetadataPanel", "Task id"),
+    "cost": QT_TRANSLATE_NOOP("MetadataPanel", "Cost"),
+    "job_state": QT_TRANSLATE_NOOP("MetadataPanel", "Job state"),
+    "submitted": QT_TRANSLATE_NOOP("MetadataPanel", "Submitted"),
+    "finished": QT_TRANSLATE_NOOP("MetadataPanel", "Finished"),
+    "usage": QT_TRANSLATE_NOOP("MetadataPanel", "Usage"),
+    "created": QT_TRANSLATE_NOOP("MetadataPanel", "Created"),
+    "rating": QT_TRANSLATE_NOOP("MetadataPanel", "Rating"),
+    "favourite": QT_TRANSLATE_NOOP("MetadataPanel", "Favourite"),
+    "tags": QT_TRANSLATE_NOOP("MetadataPanel", "Tags"),
+    "file": QT_TRANSLATE_NOOP("MetadataPanel", "File"),
+    "file_size": QT_TRANSLATE_NOOP("MetadataPanel", "File size"),
+    "sha256": QT_TRANSLATE_NOOP("MetadataPanel", "SHA-256"),
+}
+REQUEST_MODES = {RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
+                 RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous")}
+
+
+def _tr(text: str) -> str:
+    """Translate a text marked above with QT_TRANSLATE_NOOP (literals call translate directly)."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def label_for(key: str) -> str:
+    return _tr(LABELS[key]) if key in LABELS else key.replace("_", " ").capitalize()
 
 
 def describe_value(value: Any) -> str:
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return QCoreApplication.translate("MetadataPanel", "on") if value else \
+            QCoreApplication.translate("MetadataPanel", "off")
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 
-def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -> list[tuple[str, str]]:
-    """(label, value) pairs shown in the form; pure so it is tested without widgets."""
+def _mode_text(mode: str | None) -> str:
+    try:
+        return i18n.mode_name(Mode(mode)) if mode else "—"
+    except ValueError:
+        return str(mode)
+
+
+def _region_text(region: str) -> str:
+    try:
+        return i18n.region_name(Region(region))
+    except ValueError:
+        return region
+
+
+def _state_text(state: object) -> str:
+    try:
+        return state_name(JobState(getattr(state, "value", state)))
+    except ValueError:
+        return str(state)
+
+
+def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -> list[tuple[str, str, str]]:
+    """(key, label, value) rows shown in the form; pure so it is tested without widgets."""
     rows: list[tuple[str, str]] = [
-        ("Model", record.model or (job.model if job else "") or "—"),
-        ("Mode", record.mode or "—"),
-        ("Actual size", f"{record.width} × {record.height} px"),
-        ("Requested size", record.size_label or "—"),
-        ("Seed", str(record.seed) if record.seed is not None else "—"),
+        ("model", record.model or (job.model if job else "") or "—"),
+        ("mode", _mode_text(record.mode)),
+        ("actual_size", f"{record.width} × {record.height} px"),
+        ("requested_size", record.size_label or "—"),
+        ("seed", str(record.seed) if record.seed is not None else "—"),
     ]
     if job is not None:
         params = (job.request_json or {}).get("parameters") or {}
         for key in sorted(params):
             if key in ("seed",):
                 continue
-            rows.append((key.replace("_", " ").capitalize(), describe_value(params[key])))
+            rows.append((key, describe_value(params[key])))
+        estimate = QCoreApplication.translate("MetadataPanel", "≈ {cost} (estimate)").format(cost=job.estimated_cost)
         rows += [
-            ("Request mode", job.request_mode),
-            ("Region", job.region),
-            ("Request id", job.request_id or "—"),
-            ("Task id", job.task_id or "—"),
-            ("Cost", job.cost if job.cost is not None else f"≈ {job.estimated_cost} (estimate)"),
-            ("Job state", job.state.value if hasattr(job.state, "value") else str(job.state)),
-            ("Submitted", job.created_at.replace("T", " ")[:19]),
-            ("Finished", (job.finished_at or "—").replace("T", " ")[:19]),
+            ("request_mode", _tr(REQUEST_MODES[job.request_mode]) if job.request_mode in REQUEST_MODES
+             else job.request_mode),
+            ("region", _region_text(job.region)),
+            ("request_id", job.request_id or "—"),
+            ("task_id", job.task_id or "—"),
+            ("cost", job.cost if job.cost is not None else estimate),
+            ("job_state", _state_text(job.state)),
+            ("submitted", job.created_at.replace("T", " ")[:19]),
+            ("finished", (job.finished_at or "—").replace("T", " ")[:19]),
         ]
         if job.usage:
-            rows.append(("Usage", describe_value(job.usage)))
+            rows.append(("usage", describe_value(job.usage)))
     rows += [
-        ("Created", record.created_at.replace("T", " ")[:19]),
-        ("Rating", "★" * record.rating if record.rating else "—"),
-        ("Favourite", "yes" if record.favourite else "no"),
-        ("Tags", ", ".join(tags) if tags else "—"),
-        ("File", str(record.path)),
-        ("File size", f"{record.bytes / 1024:,.0f} KiB"),
-        ("SHA-256", record.sha256),
+        ("created", record.created_at.replace("T", " ")[:19]),
+        ("rating", "★" * record.rating if record.rating else "—"),
+        ("favourite", QCoreApplication.translate("MetadataPanel", "yes") if record.favourite
+         else QCoreApplication.translate("MetadataPanel", "no")),
+        ("tags", QCoreApplication.translate("MetadataPanel", ", ").join(tags) if tags else "—"),
+        ("file", str(record.path)),
+        ("file_size", f"{record.bytes / 1024:,.0f} KiB"),
+        ("sha256", record.sha256),
     ]
-    return rows
+    return [(key, label_for(key), value) for key, value in rows]
 
 
 class MetadataPanel(QScrollArea):
@@ -101,10 +175,10 @@ class MetadataPanel(QScrollArea):
         self.setWidget(body)
         outer = QVBoxLayout(body)
         header = QHBoxLayout()
-        header.addWidget(QLabel("<b>Prompt</b>", body), 1)
-        self.copy_button = QPushButton("Copy", body)
+        header.addWidget(QLabel("<b>{}</b>".format(self.tr("Prompt")), body), 1)
+        self.copy_button = QPushButton(self.tr("Copy"), body)
         self.copy_button.setObjectName("copyPromptButton")
-        self.copy_button.setAccessibleName("Copy prompt")
+        self.copy_button.setAccessibleName(self.tr("Copy prompt"))
         self.copy_button.clicked.connect(self._copy_prompt)
         header.addWidget(self.copy_button)
         outer.addLayout(header)
@@ -116,11 +190,11 @@ class MetadataPanel(QScrollArea):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(self.form)
-        outer.addWidget(QLabel("<b>Made from</b>", body))
+        outer.addWidget(QLabel("<b>{}</b>".format(self.tr("Made from")), body))
         self.inputs_row = QHBoxLayout()
         self.inputs_row.setAlignment(Qt.AlignmentFlag.AlignLeft)
         outer.addLayout(self.inputs_row)
-        outer.addWidget(QLabel("<b>Images made from this one</b>", body))
+        outer.addWidget(QLabel("<b>{}</b>".format(self.tr("Images made from this one")), body))
         self.derived_row = QHBoxLayout()
         self.derived_row.setAlignment(Qt.AlignmentFlag.AlignLeft)
         outer.addLayout(self.derived_row)
@@ -156,15 +230,15 @@ class MetadataPanel(QScrollArea):
         self.job, self.inputs, self.derived = job, inputs, derived
         self._fill(metadata_rows(self.record, job, tags))
         self._fill_row(self.inputs_row, [(p, images.get(p), Path(p).name) for p in inputs],
-                       lambda key: self.referenceClicked.emit(key), "No reference images")
+                       lambda key: self.referenceClicked.emit(key), self.tr("No reference images"))
         self._fill_row(self.derived_row,
                        [(f"id:{d.id}", images.get(f"id:{d.id}"), (d.prompt or "")[:60]) for d in derived[:12]],
-                       lambda key: self.derivedClicked.emit(int(key[3:])), "None yet")
+                       lambda key: self.derivedClicked.emit(int(key[3:])), self.tr("None yet"))
 
-    def _fill(self, rows: list[tuple[str, str]]) -> None:
+    def _fill(self, rows: list[tuple[str, str, str]]) -> None:
         while self.form.rowCount():
             self.form.removeRow(0)
-        for label, value in rows:
+        for key, label, value in rows:
             shown = value
             if len(value) > 34 and " " not in value:
                 # A path or hash cannot word-wrap: elide the middle, keep the whole in the tooltip.
@@ -173,7 +247,7 @@ class MetadataPanel(QScrollArea):
             field.setToolTip(value if shown != value else "")
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setWordWrap(True)
-            field.setObjectName("metadata_" + label.lower().replace(" ", "_").replace("-", ""))
+            field.setObjectName("metadata_" + key)
             self.form.addRow(label, field)
 
     def _fill_row(self, row: QHBoxLayout, items: list[tuple[str, Any, str]], on_click: Any, empty: str) -> None:

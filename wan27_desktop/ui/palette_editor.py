@@ -82,17 +82,20 @@ class PaletteRow(QWidget):
         super().__init__(editor)
         self.index = index
         n = index + 1
-        self.swatch = named(QToolButton(self), f"paletteSwatch{index}", f"Colour {n}", "Choose this colour")
+        self.swatch = named(QToolButton(self), f"paletteSwatch{index}", self.tr("Colour {n}").format(n=n),
+                            self.tr("Choose this colour"))
         self.swatch.setIconSize(QSize(18, 18))
         self.swatch.setAutoRaise(True)
-        self.hex_edit = named(QLineEdit(self), f"paletteHexEdit{index}", f"Colour {n} hex value")
+        self.hex_edit = named(QLineEdit(self), f"paletteHexEdit{index}", self.tr("Colour {n} hex value").format(n=n))
         self.hex_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"#?[0-9A-Fa-f]{0,6}"), self))
         self.hex_edit.setMaxLength(7)
         self.hex_edit.setFixedWidth(self.hex_edit.fontMetrics().horizontalAdvance("#DDDDDD") + 16)
-        self.slider = named(QSlider(Qt.Orientation.Horizontal, self), f"paletteSlider{index}", f"Colour {n} share")
+        self.slider = named(QSlider(Qt.Orientation.Horizontal, self), f"paletteSlider{index}",
+                            self.tr("Colour {n} share").format(n=n))
         self.slider.setRange(1, 100 * STEPS - 1)
         self.slider.setMinimumWidth(60)
-        self.spin = named(QDoubleSpinBox(self), f"paletteRatioSpin{index}", f"Colour {n} share in percent")
+        self.spin = named(QDoubleSpinBox(self), f"paletteRatioSpin{index}",
+                          self.tr("Colour {n} share in percent").format(n=n))
         self.spin.setRange(0.01, 99.99)
         self.spin.setDecimals(2)
         self.spin.setSuffix(" %")
@@ -100,8 +103,8 @@ class PaletteRow(QWidget):
         self.spin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.spin.setFixedWidth(self.spin.fontMetrics().horizontalAdvance("100.00 %") + 14)
-        self.remove = named(QToolButton(self), f"paletteRemoveButton{index}", f"Remove colour {n}",
-                            "Remove this colour")
+        self.remove = named(QToolButton(self), f"paletteRemoveButton{index}", self.tr("Remove colour {n}").format(n=n),
+                            self.tr("Remove this colour"))
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)
         layout = QHBoxLayout(self)
@@ -129,8 +132,9 @@ class PaletteRow(QWidget):
         for widget in (self.slider, self.spin):
             widget.blockSignals(False)
         self.remove.setEnabled(can_remove)
-        self.remove.setToolTip("Remove this colour" if can_remove
-                               else f"A palette needs at least {rules.PALETTE_MIN} colours (§3.3)")
+        self.remove.setToolTip(self.tr("Remove this colour") if can_remove
+                               else self.tr("A palette needs at least {count} colours (§3.3)").format(
+                                   count=rules.PALETTE_MIN))
 
 
 class PaletteEditor(QWidget):
@@ -139,7 +143,7 @@ class PaletteEditor(QWidget):
 
     def __init__(self, store: PaletteStore | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "paletteEditor", "Colour palette")
+        named(self, "paletteEditor", self.tr("Colour palette"))
         self._store = store
         self._colors: list[PaletteColor] = list(DEFAULT_PALETTE)
         self._rows: list[PaletteRow] = []
@@ -147,40 +151,44 @@ class PaletteEditor(QWidget):
         self._applicable = True
         self._extract = Worker(self)
         self._extract.done.connect(self._on_extracted)
-        self._extract.failed.connect(lambda _t, msg: self._say(f"Could not extract a palette: {msg}", "error"))
+        self._extract.failed.connect(lambda _t, msg: self._say(
+            self.tr("Could not extract a palette: {reason}").format(reason=msg), "error"))
 
-        self.enable_check = named(QCheckBox("Use a colour palette", self), "paletteCheck", "Use a colour palette",
-                                  "Guide the colours of the result with 3 to 10 colours and their shares (§3.3)")
-        self.saved_combo = named(QComboBox(self), "paletteSavedCombo", "Saved palettes")
+        self.enable_check = named(QCheckBox(self.tr("Use a colour palette"), self), "paletteCheck",
+                                  self.tr("Use a colour palette"), self._check_tip())
+        self.saved_combo = named(QComboBox(self), "paletteSavedCombo", self.tr("Saved palettes"))
         self.saved_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.saved_combo.setMinimumContentsLength(8)
-        self.save_button = named(QToolButton(self), "paletteSaveButton", "Save palette", "Save this palette by name")
-        self.save_button.setText("Save…")
+        self.save_button = named(QToolButton(self), "paletteSaveButton", self.tr("Save palette"),
+                                 self.tr("Save this palette by name"))
+        self.save_button.setText(self.tr("Save…"))
         self.save_button.setAutoRaise(True)
-        self.delete_button = named(QToolButton(self), "paletteDeleteButton", "Delete saved palette",
-                                   "Delete the chosen saved palette")
-        self.delete_button.setText("Delete")
+        self.delete_button = named(QToolButton(self), "paletteDeleteButton", self.tr("Delete saved palette"),
+                                   self.tr("Delete the chosen saved palette"))
+        self.delete_button.setText(self.tr("Delete"))
         self.delete_button.setAutoRaise(True)
 
         self.body = QWidget(self)
         self.bar = PaletteBar(self.body)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
-        self.add_button = named(QToolButton(self.body), "paletteAddButton", "Add colour", "Add a colour (up to 10)")
-        self.add_button.setText("+ Colour")
+        self.add_button = named(QToolButton(self.body), "paletteAddButton", self.tr("Add colour"),
+                                self.tr("Add a colour (up to {count})").format(count=rules.PALETTE_MAX))
+        self.add_button.setText(self.tr("+ Colour"))
         self.add_button.setAutoRaise(True)
-        self.extract_button = named(QToolButton(self.body), "paletteExtractButton", "Extract palette from image",
-                                    "Take the main colours of a reference image")
-        self.extract_button.setText("From image")
+        self.extract_button = named(QToolButton(self.body), "paletteExtractButton",
+                                    self.tr("Extract palette from image"),
+                                    self.tr("Take the main colours of a reference image"))
+        self.extract_button.setText(self.tr("From image"))
         self.extract_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.extract_button.setAutoRaise(True)
         self._extract_menu = QMenu(self.extract_button)
         self._extract_menu.aboutToShow.connect(self._fill_extract_menu)
         self.extract_button.setMenu(self._extract_menu)
-        self.total_label = named(QLabel(self.body), "paletteTotalLabel", "Palette total")
+        self.total_label = named(QLabel(self.body), "paletteTotalLabel", self.tr("Palette total"))
         self.total_label.setFont(small_font(self))
         set_text_role(self.total_label, "muted")
-        self.inline = InlineMessage("paletteMessage", "Palette message", self)
+        self.inline = InlineMessage("paletteMessage", self.tr("Palette message"), self)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -217,6 +225,10 @@ class PaletteEditor(QWidget):
         self._rebuild()
         self._on_toggled(False)
 
+    def _check_tip(self) -> str:
+        return self.tr("Guide the colours of the result with {low} to {high} colours and their shares (§3.3)").format(
+            low=rules.PALETTE_MIN, high=rules.PALETTE_MAX)
+
     # --- state ---------------------------------------------------------------------------------
     def is_on(self) -> bool:
         return self.enable_check.isChecked()
@@ -248,10 +260,10 @@ class PaletteEditor(QWidget):
         self._applicable = applicable
         self.enable_check.setEnabled(applicable)
         self.body.setEnabled(applicable)
-        self.enable_check.setToolTip("Guide the colours of the result with 3 to 10 colours and their shares (§3.3)"
-                                     if applicable else reason)
+        self.enable_check.setToolTip(self._check_tip() if applicable else reason)
         if not applicable and self.is_on():
-            self.inline.show_message(f"{reason} The palette is kept but not sent.", "warn")
+            self.inline.show_message(self.tr("{reason} The palette is kept but not sent.").format(reason=reason),
+                                     "warn")
         elif applicable and self.inline.property("textRole") == "warn":
             self.inline.clear_message()
 
@@ -268,7 +280,7 @@ class PaletteEditor(QWidget):
         text = hex_colour.strip().upper()
         text = text if text.startswith("#") else f"#{text}"
         if not QRegularExpression(r"^#[0-9A-F]{6}$").match(text).hasMatch() or not 0 <= index < len(self._colors):
-            self._say(f"“{hex_colour}” is not a colour like #1F3A5F.", "error")
+            self._say(self.tr("“{text}” is not a colour like #1F3A5F.").format(text=hex_colour), "error")
             self._refresh_rows()
             return False
         self._colors[index] = PaletteColor(text, self._colors[index].ratio)
@@ -279,7 +291,7 @@ class PaletteEditor(QWidget):
 
     def add_color(self, hex_colour: str) -> bool:
         if len(self._colors) >= rules.PALETTE_MAX:
-            self._say(f"A palette has at most {rules.PALETTE_MAX} colours (§3.3).", "error")
+            self._say(self._at_most(), "error")
             return False
         ratios = with_added([c.ratio for c in self._colors])
         self._colors = [PaletteColor(c.hex, r) for c, r in zip(self._colors, ratios, strict=False)]
@@ -289,7 +301,8 @@ class PaletteEditor(QWidget):
 
     def remove_color(self, index: int) -> bool:
         if len(self._colors) <= rules.PALETTE_MIN or not 0 <= index < len(self._colors):
-            self._say(f"A palette needs at least {rules.PALETTE_MIN} colours (§3.3).", "error")
+            self._say(self.tr("A palette needs at least {count} colours (§3.3).").format(count=rules.PALETTE_MIN),
+                      "error")
             return False
         ratios = without([c.ratio for c in self._colors], index)
         del self._colors[index]
@@ -306,20 +319,23 @@ class PaletteEditor(QWidget):
 
     def pick_new_color(self) -> None:
         if len(self._colors) >= rules.PALETTE_MAX:
-            self._say(f"A palette has at most {rules.PALETTE_MAX} colours (§3.3).", "error")
+            self._say(self._at_most(), "error")
             return
         dialog = QColorDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.colorSelected.connect(lambda c: self.add_color(c.name()))
         dialog.open()
 
+    def _at_most(self) -> str:
+        return self.tr("A palette has at most {count} colours (§3.3).").format(count=rules.PALETTE_MAX)
+
     # --- from an image -------------------------------------------------------------------------
     def set_image_sources(self, sources: list[tuple[str, str]]) -> None:
         """(label, local path) of images the palette can be extracted from (the references)."""
         self._sources = list(sources)
         self.extract_button.setEnabled(bool(sources))
-        self.extract_button.setToolTip("Take the main colours of a reference image" if sources
-                                       else "Add a reference image to extract its colours")
+        self.extract_button.setToolTip(self.tr("Take the main colours of a reference image") if sources
+                                       else self.tr("Add a reference image to extract its colours"))
 
     def _fill_extract_menu(self) -> None:
         self._extract_menu.clear()
@@ -333,14 +349,14 @@ class PaletteEditor(QWidget):
         """Extract `count` main colours from an image, off the UI thread (the gallery uses this too)."""
         from .. import imaging  # deferred: loads image plugins
 
-        self.inline.show_message("Extracting colours…", "muted")
+        self.inline.show_message(self.tr("Extracting colours…"), "muted")
         self._extract.submit(lambda: imaging.extract_palette(path, count))
 
     def _on_extracted(self, _token: int, result: object) -> None:
         colours = [PaletteColor(hex_, float(pct)) for hex_, pct in result]  # type: ignore[attr-defined]
         if len(colours) < rules.PALETTE_MIN:
-            self._say(f"The image has only {len(colours)} distinct colour(s); a palette needs "
-                      f"{rules.PALETTE_MIN}. The palette was not changed.", "warn")
+            self._say(self.tr("The image has only %n distinct colours; a palette needs {count}. The palette was "
+                              "not changed.", "", len(colours)).format(count=rules.PALETTE_MIN), "warn")
             return
         self.inline.clear_message()
         self.set_colors(colours)
@@ -349,7 +365,7 @@ class PaletteEditor(QWidget):
     def _reload_saved(self, current: str = "") -> None:
         self.saved_combo.blockSignals(True)
         self.saved_combo.clear()
-        self.saved_combo.addItem("Saved…")
+        self.saved_combo.addItem(self.tr("Saved…"))
         names = self._store.names() if self._store is not None else []
         for name in names:
             colors = self._store.get(name) if self._store is not None else None
@@ -366,7 +382,7 @@ class PaletteEditor(QWidget):
             return False
         self._store.save(name, tuple(self._colors))
         self._reload_saved(name.strip())
-        self._say(f"Saved palette “{name.strip()}”.", "muted")
+        self._say(self.tr("Saved palette “{name}”.").format(name=name.strip()), "muted")
         return True
 
     def apply_saved(self, name: str) -> bool:
@@ -378,8 +394,8 @@ class PaletteEditor(QWidget):
 
     def _ask_save(self) -> None:
         dialog = QInputDialog(self)
-        dialog.setWindowTitle("Save palette")
-        dialog.setLabelText("Name:")
+        dialog.setWindowTitle(self.tr("Save palette"))
+        dialog.setLabelText(self.tr("Name:"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.textValueSelected.connect(self.save_current)
         dialog.open()
@@ -422,7 +438,8 @@ class PaletteEditor(QWidget):
         self.bar.colors = tuple(self._colors)
         self.bar.update()
         total = sum(round(c.ratio * 100) for c in self._colors) / 100
-        self.total_label.setText(f"{len(self._colors)} colours · total {total:.2f}%")
+        self.total_label.setText(self.tr("%n colours · total {total}%", "", len(self._colors)).format(
+            total=f"{total:.2f}"))
         self.add_button.setEnabled(len(self._colors) < rules.PALETTE_MAX)
 
     def _say(self, text: str, role: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,10 +51,11 @@ class PromptEditor(QPlainTextEdit):
 
     def __init__(self, history: PromptHistory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "promptEdit", "Prompt")
-        self.setAccessibleDescription("Describe the image to generate or the edit to make. Ctrl+Enter generates.")
-        self.setPlaceholderText("Describe the image, or the edit to make to the reference images…\n\n"
-                                "Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter generates.")
+        named(self, "promptEdit", self.tr("Prompt"))
+        self.setAccessibleDescription(self.tr("Describe the image to generate or the edit to make. "
+                                              "Ctrl+Enter generates."))
+        self.setPlaceholderText(self.tr("Describe the image, or the edit to make to the reference images…\n\n"
+                                        "Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter generates."))
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.history: PromptHistory = history if history is not None else MemoryPromptHistory()
@@ -81,6 +82,11 @@ class PromptEditor(QPlainTextEdit):
             self._recall = None
         self._highlight()
         self.countChanged.emit(self.char_count())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._highlight()  # "image N" link and warning colours follow a theme switch
 
     def _highlight(self) -> None:
         text = self.toPlainText()
@@ -226,21 +232,21 @@ class PromptHistoryPopup(QDialog):
 
     def __init__(self, history: PromptHistory, query: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "promptHistoryPopup", "Prompt history")
-        self.setWindowTitle("Prompt history")
+        named(self, "promptHistoryPopup", self.tr("Prompt history"))
+        self.setWindowTitle(self.tr("Prompt history"))
         self.resize(520, 360)
         self._history = history
         layout = QVBoxLayout(self)
-        self.search = named(QLineEdit(query, self), "historySearchEdit", "Search prompt history")
-        self.search.setPlaceholderText("Search earlier prompts…")
+        self.search = named(QLineEdit(query, self), "historySearchEdit", self.tr("Search prompt history"))
+        self.search.setPlaceholderText(self.tr("Search earlier prompts…"))
         self.search.setClearButtonEnabled(True)
-        self.list = named(QListWidget(self), "historyList", "Earlier prompts")
+        self.list = named(QListWidget(self), "historyList", self.tr("Earlier prompts"))
         self.list.setWordWrap(True)
         self.list.setUniformItemSizes(False)
         self.empty = QLabel(self)
         set_text_role(self.empty, "muted")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Use prompt")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Use prompt"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(self.search)
@@ -262,7 +268,7 @@ class PromptHistoryPopup(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
-        self.empty.setText("" if self.list.count() else "No earlier prompt matches.")
+        self.empty.setText("" if self.list.count() else self.tr("No earlier prompt matches."))
 
     def eventFilter(self, watched: object, event: object) -> bool:  # noqa: N802 (Qt API)
         # Up/Down in the search field move through the list, like a command palette.
@@ -290,9 +296,9 @@ class PromptSection(QWidget):
         self.editor.setMinimumHeight(120)
         self._reference_names: list[str] = []
 
-        self.insert_button = named(QToolButton(self), "insertReferenceButton", "Insert image reference",
-                                   "Insert “image N” for a reference image at the cursor")
-        self.insert_button.setText("Insert image ref")
+        self.insert_button = named(QToolButton(self), "insertReferenceButton", self.tr("Insert image reference"),
+                                   self.tr("Insert “image N” for a reference image at the cursor"))
+        self.insert_button.setText(self.tr("Insert image ref"))
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.insert_button.setAutoRaise(True)
@@ -300,16 +306,16 @@ class PromptSection(QWidget):
         self._menu.aboutToShow.connect(self._fill_menu)
         self.insert_button.setMenu(self._menu)
 
-        self.history_button = named(QToolButton(self), "promptHistoryButton", "Prompt history",
-                                    "Search earlier prompts (Ctrl+R); Ctrl+Up / Ctrl+Down recall them")
-        self.history_button.setText("History…")
+        self.history_button = named(QToolButton(self), "promptHistoryButton", self.tr("Prompt history"),
+                                    self.tr("Search earlier prompts (Ctrl+R); Ctrl+Up / Ctrl+Down recall them"))
+        self.history_button.setText(self.tr("History…"))
         self.history_button.setAutoRaise(True)
         self.history_button.clicked.connect(self.editor.open_history_search)
 
-        self.count_label = named(QLabel(self), "promptCountLabel", "Prompt length")
+        self.count_label = named(QLabel(self), "promptCountLabel", self.tr("Prompt length"))
         self.count_label.setFont(small_font(self))
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.message = InlineMessage("promptMessage", "Prompt problem", self)
+        self.message = InlineMessage("promptMessage", self.tr("Prompt problem"), self)
 
         footer = QHBoxLayout()
         footer.setContentsMargins(0, 0, 0, 0)
@@ -332,14 +338,15 @@ class PromptSection(QWidget):
         """Names of the current references, in order (image 1 first), for the insert menu."""
         self._reference_names = list(names)
         self.insert_button.setEnabled(bool(names))
-        self.insert_button.setToolTip("Insert “image N” for a reference image at the cursor" if names
-                                      else "Add reference images first, then refer to them as “image 1”, “image 2”…")
+        self.insert_button.setToolTip(self.tr("Insert “image N” for a reference image at the cursor") if names
+                                      else self.tr("Add reference images first, then refer to them as "
+                                                   "“image 1”, “image 2”…"))
         self._update_state()
 
     def _fill_menu(self) -> None:
         self._menu.clear()
         for number, name in enumerate(self._reference_names, start=1):
-            action = self._menu.addAction(f"image {number}  —  {name}")
+            action = self._menu.addAction(self.tr("image {number}  —  {name}").format(number=number, name=name))
             action.triggered.connect(lambda _checked=False, n=number: self.editor.insert_reference(n))
 
     def problems(self) -> list[str]:
@@ -348,11 +355,12 @@ class PromptSection(QWidget):
         found: list[str] = []
         count = len(text)
         if count > rules.MAX_PROMPT_CHARS:
-            found.append(f"The prompt is {count - rules.MAX_PROMPT_CHARS:,} characters over the "
-                         f"{rules.MAX_PROMPT_CHARS:,} limit; shorten it (the service would cut the rest).")
+            found.append(self.tr("The prompt is {over:,} characters over the {limit:,} limit; shorten it "
+                                 "(the service would cut the rest).").format(
+                over=count - rules.MAX_PROMPT_CHARS, limit=rules.MAX_PROMPT_CHARS))
         if removed_markers(text):
-            found.append("The prompt still refers to a removed image (marked “[removed image N]”); "
-                         "edit or delete that reference.")
+            found.append(self.tr("The prompt still refers to a removed image (marked “[removed image N]”); "
+                                 "edit or delete that reference."))
         return found
 
     def warnings(self) -> list[str]:
@@ -360,9 +368,12 @@ class PromptSection(QWidget):
         missing = [n for n in referenced_numbers(self.editor.toPlainText()) if n > count]
         if not missing:
             return []
-        names = ", ".join(f"image {n}" for n in missing)
-        have = f"only {count} reference image{'s' if count != 1 else ''} attached" if count else "no reference images"
-        return [f"The prompt mentions {names}, but there {'is' if count == 1 else 'are'} {have}."]
+        names = self.tr(", ").join(self.tr("image {number}").format(number=n) for n in missing)
+        if count:
+            text = self.tr("The prompt mentions {names}, but only %n reference images are attached.", "", count)
+        else:
+            text = self.tr("The prompt mentions {names}, but there are no reference images.")
+        return [text.format(names=names)]
 
     def _update_state(self, _count: int | None = None) -> None:
         count = self.editor.char_count()
@@ -370,7 +381,8 @@ class PromptSection(QWidget):
         self.count_label.setText(f"{count:,} / {limit:,}")
         role = "error" if count > limit else "warn" if count >= WARN_FRACTION * limit else "muted"
         set_text_role(self.count_label, role)
-        self.count_label.setAccessibleDescription(f"{count} of {limit} characters")
+        self.count_label.setAccessibleDescription(self.tr("{count} of {limit} characters").format(
+            count=count, limit=limit))
         problems = self.problems()
         if problems:
             self.message.show_message(" ".join(problems), "error")

@@ -37,7 +37,6 @@ from .gen_workers import PREVIEW_SIDE, Worker, cached_preview, inspect_with_thum
 if TYPE_CHECKING:
     from ..imaging import ReferenceInfo
 
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"
 Mapping = dict[int, "int | None"]
 
 
@@ -52,7 +51,7 @@ class ReferenceStrip(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        named(self, "referenceStrip", "Reference images")
+        named(self, "referenceStrip", self.tr("Reference images"))
         self.setAcceptDrops(True)
         self._items: list[ReferenceItem] = []
         self._next_uid = 0
@@ -70,18 +69,18 @@ class ReferenceStrip(QWidget):
         self._tokens: dict[tuple[str, int], object] = {}  # (worker, token) -> uid or dialog
 
         self.tiles = ReferenceTiles(lambda: self._items, self)
-        self.add_button = self._tool("referenceAddButton", "Add reference images", "Add…",
-                                     "Choose image files (or drop them here, or paste with Ctrl+V)")
-        self.boxes_button = self._tool("referenceBoxesButton", "Edit region boxes", "Boxes…",
-                                       "Draw up to 2 region boxes on the selected image (B)")
-        self.view_button = self._tool("referenceViewButton", "Open reference large", "View",
-                                      "Open the selected image large (double click)")
-        self.remove_button = self._tool("referenceRemoveButton", "Remove reference image", "Remove",
-                                        "Remove the selected image (Del)")
-        self.count_label = named(QLabel(self), "referenceCountLabel", "Reference image count")
+        self.add_button = self._tool("referenceAddButton", self.tr("Add reference images"), self.tr("Add…"),
+                                     self.tr("Choose image files (or drop them here, or paste with Ctrl+V)"))
+        self.boxes_button = self._tool("referenceBoxesButton", self.tr("Edit region boxes"), self.tr("Boxes…"),
+                                       self._boxes_tip())
+        self.view_button = self._tool("referenceViewButton", self.tr("Open reference large"), self.tr("View"),
+                                      self.tr("Open the selected image large (double click)"))
+        self.remove_button = self._tool("referenceRemoveButton", self.tr("Remove reference image"),
+                                        self.tr("Remove"), self.tr("Remove the selected image (Del)"))
+        self.count_label = named(QLabel(self), "referenceCountLabel", self.tr("Reference image count"))
         self.count_label.setFont(small_font(self))
         set_text_role(self.count_label, "muted")
-        self.inline = InlineMessage("referenceMessage", "Reference images message", self)
+        self.inline = InlineMessage("referenceMessage", self.tr("Reference images message"), self)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +108,10 @@ class ReferenceStrip(QWidget):
         self.tiles.contextRequested.connect(self._context_menu)
         self.tiles.keyAction.connect(self._on_key_action)
         self._update_controls()
+
+    def _boxes_tip(self) -> str:
+        return self.tr("Draw up to {count} region boxes on the selected image (B)").format(
+            count=rules.MAX_BOXES_PER_IMAGE)
 
     def _tool(self, name: str, accessible: str, text: str, tip: str) -> QToolButton:
         button = named(QToolButton(self), name, accessible, tip)
@@ -148,11 +151,11 @@ class ReferenceStrip(QWidget):
         if wanted > room:
             refused = wanted - room
             if room <= 0:
-                text = (f"Not added: at most {rules.MAX_IMAGES} reference images are allowed. "
-                        "Remove one to add another.")
+                text = self.tr("Not added: at most {limit} reference images are allowed. "
+                               "Remove one to add another.").format(limit=rules.MAX_IMAGES)
             else:
-                text = (f"Only {rules.MAX_IMAGES} reference images are allowed: {refused} "
-                        f"{'image was' if refused == 1 else 'images were'} not added.")
+                text = self.tr("Only {limit} reference images are allowed: %n images were not added.", "",
+                               refused).format(limit=rules.MAX_IMAGES)
             self._say(text, "error")
         return max(0, min(wanted, room))
 
@@ -194,15 +197,19 @@ class ReferenceStrip(QWidget):
         """Add what a drop or paste offers (files, image data or web URLs). Returns how many."""
         content = read_mime(mime)
         if content.empty:
-            reason = f" ({'; '.join(content.skipped)})" if content.skipped else ""
-            self._say(f"Nothing to add{reason}: drop or paste image files, web images or image data.", "error")
+            if content.skipped:
+                text = self.tr("Nothing to add ({reasons}): drop or paste image files, web images or "
+                               "image data.").format(reasons=self.tr("; ").join(content.skipped))
+            else:
+                text = self.tr("Nothing to add: drop or paste image files, web images or image data.")
+            self._say(text, "error")
             return 0
         if content.paths or content.urls:
             added = self.add_references(content.paths or content.urls)
         else:
             added = self._add_data(content)
         if added and content.skipped:
-            self._say("Skipped: " + "; ".join(content.skipped) + ".", "warn")
+            self._say(self.tr("Skipped: {reasons}.").format(reasons=self.tr("; ").join(content.skipped)), "warn")
         return added
 
     def _add_data(self, content: DropContent) -> int:
@@ -222,12 +229,13 @@ class ReferenceStrip(QWidget):
     def paste(self) -> int:
         mime = QGuiApplication.clipboard().mimeData()
         if mime is None or not can_accept(mime):
-            self._say("The clipboard holds no image, image file or image URL.", "error")
+            self._say(self.tr("The clipboard holds no image, image file or image URL."), "error")
             return 0
         return self.add_mime(mime)
 
     def choose_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self, "Add reference images", "", IMAGE_FILTER)
+        image_filter = self.tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)")
+        paths, _filter = QFileDialog.getOpenFileNames(self, self.tr("Add reference images"), "", image_filter)
         if paths:
             self.add_references(paths)
 
@@ -308,20 +316,21 @@ class ReferenceStrip(QWidget):
         self.view_button.setEnabled(item is not None and not item.is_url and item.state is ItemState.READY)
         can_box, why = self._can_edit_boxes(item)
         self.boxes_button.setEnabled(can_box)
-        self.boxes_button.setToolTip("Draw up to 2 region boxes on the selected image (B)" if can_box else why)
-        summary = ", ".join(f"image {n}: {it.name}{' (problem)' if it.problems else ''}"
-                            for n, it in enumerate(self._items, start=1))
-        self.tiles.setAccessibleDescription(summary or "No reference images: text to image.")
+        self.boxes_button.setToolTip(self._boxes_tip() if can_box else why)
+        summary = self.tr(", ").join(
+            (self.tr("image {number}: {name} (problem)") if it.problems else self.tr("image {number}: {name}"))
+            .format(number=n, name=it.name) for n, it in enumerate(self._items, start=1))
+        self.tiles.setAccessibleDescription(summary or self.tr("No reference images: text to image."))
 
     def _can_edit_boxes(self, item: ReferenceItem | None) -> tuple[bool, str]:
         if item is None:
-            return False, "Select a reference image to draw region boxes on it."
+            return False, self.tr("Select a reference image to draw region boxes on it.")
         if not self._boxes_allowed:
-            return False, self._boxes_reason or "Region boxes do not apply in this mode."
+            return False, self._boxes_reason or self.tr("Region boxes do not apply in this mode.")
         if item.is_url:
-            return False, "Region boxes need a local image (its pixel size); web images cannot take boxes."
+            return False, self.tr("Region boxes need a local image (its pixel size); web images cannot take boxes.")
         if item.pixel_size is None:
-            return False, "This image is still being checked, or cannot be read."
+            return False, self.tr("This image is still being checked, or cannot be read.")
         return True, ""
 
     def _say(self, text: str, role: str = "muted") -> None:
@@ -358,7 +367,8 @@ class ReferenceStrip(QWidget):
     def _on_save_failed(self, token: int, message: str) -> None:
         item = self._item_by_uid(self._tokens.pop(("save", token), None))
         if item is not None:
-            item.error, item.state = f"The dropped image could not be saved: {message}", ItemState.READY
+            item.error = self.tr("The dropped image could not be saved: {reason}").format(reason=message)
+            item.state = ItemState.READY
             self._changed()
 
     # --- dialogs -------------------------------------------------------------------------------
@@ -367,9 +377,10 @@ class ReferenceStrip(QWidget):
             return None
         item = self._items[index]
         if item.is_url or not item.source:
-            self._say("Web images are downloaded by the service; there is nothing local to show.", "muted")
+            self._say(self.tr("Web images are downloaded by the service; there is nothing local to show."), "muted")
             return None
-        viewer = ReferenceViewer(f"image {index + 1} — {item.name}", self.tiles.tooltip_for(index), self)
+        title = self.tr("image {number} — {name}").format(number=index + 1, name=item.name)
+        viewer = ReferenceViewer(title, self.tiles.tooltip_for(index), self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._load_preview(item.source, viewer)
         viewer.open()
@@ -382,7 +393,8 @@ class ReferenceStrip(QWidget):
             self._say(why, "warn")
             return None
         width, height = item.pixel_size or (0, 0)
-        editor = BoxEditor(width, height, item.boxes, f"image {index + 1} ({item.name})", self)
+        title = self.tr("image {number} ({name})").format(number=index + 1, name=item.name)
+        editor = BoxEditor(width, height, item.boxes, title, self)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         uid = item.uid
 
@@ -409,9 +421,9 @@ class ReferenceStrip(QWidget):
     def _on_preview_failed(self, token: int, message: str) -> None:
         dialog = self._tokens.pop(("preview", token), None)
         if isinstance(dialog, BoxEditor) and shiboken6.isValid(dialog):
-            dialog.canvas.set_loading_text(f"Cannot show the image: {message}")
+            dialog.canvas.set_loading_text(self.tr("Cannot show the image: {reason}").format(reason=message))
         elif isinstance(dialog, ReferenceViewer) and shiboken6.isValid(dialog):
-            dialog.set_failed(f"Cannot show the image: {message}")
+            dialog.set_failed(self.tr("Cannot show the image: {reason}").format(reason=message))
 
     # --- menus and keys ------------------------------------------------------------------------
     def _on_key_action(self, action: str) -> None:
@@ -424,23 +436,25 @@ class ReferenceStrip(QWidget):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if index < 0:
-            menu.addAction("Add images…", self.choose_files).setEnabled(len(self._items) < rules.MAX_IMAGES)
-            menu.addAction("Paste", self.paste)
+            menu.addAction(self.tr("Add images…"), self.choose_files).setEnabled(len(self._items) < rules.MAX_IMAGES)
+            menu.addAction(self.tr("Paste"), self.paste)
         else:
             item = self._items[index]
-            menu.addAction("Open large", lambda: self.open_viewer(index)).setEnabled(not item.is_url)
-            boxes = menu.addAction("Region boxes…", lambda: self.open_box_editor(index))
+            menu.addAction(self.tr("Open large"), lambda: self.open_viewer(index)).setEnabled(not item.is_url)
+            boxes = menu.addAction(self.tr("Region boxes…"), lambda: self.open_box_editor(index))
             boxes.setEnabled(self._can_edit_boxes(item)[0])
-            colours = menu.addAction("Use its colours for the palette", lambda: self.paletteRequested.emit(item.source))
+            colours = menu.addAction(self.tr("Use its colours for the palette"),
+                                     lambda: self.paletteRequested.emit(item.source))
             colours.setEnabled(not item.is_url and item.state is ItemState.READY and not item.problems)
-            menu.addAction(f"Insert “image {index + 1}” in the prompt",
+            menu.addAction(self.tr("Insert “image {number}” in the prompt").format(number=index + 1),
                            lambda: self.insertReferenceRequested.emit(index + 1))
             menu.addSeparator()
-            menu.addAction("Move left", lambda: self.move_reference(index, index - 1)).setEnabled(index > 0)
+            menu.addAction(self.tr("Move left"), lambda: self.move_reference(index, index - 1)).setEnabled(index > 0)
             last = len(self._items) - 1
-            menu.addAction("Move right", lambda: self.move_reference(index, index + 1)).setEnabled(index < last)
+            menu.addAction(self.tr("Move right"),
+                           lambda: self.move_reference(index, index + 1)).setEnabled(index < last)
             menu.addSeparator()
-            menu.addAction("Remove", lambda: self.remove_at(index))
+            menu.addAction(self.tr("Remove"), lambda: self.remove_at(index))
         menu.popup(global_pos)
 
     # --- drag and drop -------------------------------------------------------------------------

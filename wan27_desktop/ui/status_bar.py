@@ -7,16 +7,24 @@ from decimal import Decimal
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from .. import i18n
 from ..api.models import Region
 from ..api.pricing import format_cny
+from ..api.translatable import QT_TRANSLATE_NOOP
 from .style import Tone, tone_color
 
+# (label, tooltip) per key origin; translated when shown (context "AppStatusBar").
 _ORIGIN_TEXT = {
-    "environment": ("Key: environment", "The key comes from the DASHSCOPE_API_KEY environment variable "
-                                        "(used in place of the keyring, never saved)."),
-    "keyring": ("Key: keyring", "The key is stored in the system keyring."),
-    "session": ("Key: this session", "The key is kept for this session only and forgotten when the app quits."),
-    "none": ("No key", "No API key yet: you will be asked for one when you generate."),
+    "environment": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: environment"),
+                    QT_TRANSLATE_NOOP("AppStatusBar", "The key comes from the DASHSCOPE_API_KEY environment "
+                                                      "variable (used in place of the keyring, never saved).")),
+    "keyring": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: keyring"),
+                QT_TRANSLATE_NOOP("AppStatusBar", "The key is stored in the system keyring.")),
+    "session": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: this session"),
+                QT_TRANSLATE_NOOP("AppStatusBar", "The key is kept for this session only and forgotten when the "
+                                                  "app quits.")),
+    "none": (QT_TRANSLATE_NOOP("AppStatusBar", "No key"),
+             QT_TRANSLATE_NOOP("AppStatusBar", "No API key yet: you will be asked for one when you generate.")),
 }
 
 
@@ -34,10 +42,10 @@ class AppStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.region_label = _Field("statusRegion", "Region", self)
-        self.key_label = _Field("statusKey", "API key source", self)
-        self.spend_label = _Field("statusSpend", "Spend today", self)
-        self.connectivity_label = _Field("statusConnectivity", "Connectivity", self)
+        self.region_label = _Field("statusRegion", self.tr("Region"), self)
+        self.key_label = _Field("statusKey", self.tr("API key source"), self)
+        self.spend_label = _Field("statusSpend", self.tr("Spend today"), self)
+        self.connectivity_label = _Field("statusConnectivity", self.tr("Connectivity"), self)
         for label in (self.region_label, self.key_label, self.spend_label, self.connectivity_label):
             self.addPermanentWidget(label)
         self.key_origin: str | None = None
@@ -52,11 +60,13 @@ class AppStatusBar(QStatusBar):
             self.set_online(self.online)  # recolour for a light/dark switch
 
     def set_region(self, region: Region, custom_endpoint: str | None = None) -> None:
-        text = f"Region: {region.label}"
-        tip = f"Requests go to {region.label}."
+        name = i18n.region_name(region)
+        text = self.tr("Region: {region}").format(region=name)
+        tip = self.tr("Requests go to {region}.").format(region=name)
         if custom_endpoint:
-            text += " (custom endpoint)"
-            tip = f"Requests go to the custom endpoint {custom_endpoint} with the {region.label} key."
+            text = self.tr("Region: {region} (custom endpoint)").format(region=name)
+            tip = self.tr("Requests go to the custom endpoint {endpoint} with the {region} key.").format(
+                endpoint=custom_endpoint, region=name)
         self.region_label.setText(text)
         self.region_label.setToolTip(tip)
 
@@ -64,10 +74,10 @@ class AppStatusBar(QStatusBar):
         """`origin` from keys.KeySource.origin; None while it is still being looked up."""
         self.key_origin = origin
         if origin is None:
-            self.key_label.setText("Key: checking…")
-            self.key_label.setToolTip("Looking the key up in the environment and the system keyring.")
+            self.key_label.setText(self.tr("Key: checking…"))
+            self.key_label.setToolTip(self.tr("Looking the key up in the environment and the system keyring."))
             return
-        text, tip = _ORIGIN_TEXT.get(origin, _ORIGIN_TEXT["none"])
+        text, tip = (self.tr(source) for source in _ORIGIN_TEXT.get(origin, _ORIGIN_TEXT["none"]))
         if problem:
             tip = f"{tip}\n{problem}"
         self.key_label.setText(text)
@@ -75,24 +85,24 @@ class AppStatusBar(QStatusBar):
 
     def set_spend_today(self, amount: Decimal | None) -> None:
         if amount is None:
-            self.spend_label.setText("Today: –")
-            self.spend_label.setToolTip("Today's spend, from the local ledger (still loading).")
+            self.spend_label.setText(self.tr("Today: –"))
+            self.spend_label.setToolTip(self.tr("Today's spend, from the local ledger (still loading)."))
             return
-        self.spend_label.setText(f"Today: {format_cny(amount)}")
-        self.spend_label.setToolTip("What today's jobs cost, from the local ledger (billed images × price).")
+        self.spend_label.setText(self.tr("Today: {amount}").format(amount=format_cny(amount)))
+        self.spend_label.setToolTip(self.tr("What today's jobs cost, from the local ledger (billed images × price)."))
 
     def set_online(self, online: bool | None) -> None:
         """Last known from job outcomes; the app never pings the network on its own."""
         self.online = online
         if online:
-            text, tone = "● Online", Tone.SUCCESS
-            tip = "The last request reached the service."
+            text, tone = self.tr("● Online"), Tone.SUCCESS
+            tip = self.tr("The last request reached the service.")
         elif online is False:
-            text, tone = "● Offline", Tone.ERROR
-            tip = "The last request could not reach the service. The library still works offline."
+            text, tone = self.tr("● Offline"), Tone.ERROR
+            tip = self.tr("The last request could not reach the service. The library still works offline.")
         else:
-            text, tone = "○ Offline", Tone.MUTED
-            tip = "No request has been sent yet in this session. The library works offline."
+            text, tone = self.tr("○ Offline"), Tone.MUTED
+            tip = self.tr("No request has been sent yet in this session. The library works offline.")
         self.connectivity_label.setText(text)
         self.connectivity_label.setToolTip(tip)
         color = tone_color(tone, self.palette())

@@ -31,7 +31,7 @@ class ImageViewer(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("imageViewer")
-        self.setWindowTitle("Wan 2.7 — Viewer")
+        self.setWindowTitle(self.tr("Wan 2.7 — Viewer"))
         self.resize(1200, 800)
         self.model = model
         self.thumbnails = thumbnails
@@ -59,23 +59,23 @@ class ImageViewer(QWidget):
             self.addAction(action)
             return action
 
-        self.previous_action = add("◀ Previous", ["Left", "PgUp"], self.previous, "viewerPrevious")
-        self.next_action = add("Next ▶", ["Right", "PgDown", "Space"], self.next, "viewerNext")
+        self.previous_action = add(self.tr("◀ Previous"), ["Left", "PgUp"], self.previous, "viewerPrevious")
+        self.next_action = add(self.tr("Next ▶"), ["Right", "PgDown", "Space"], self.next, "viewerNext")
         self.toolbar.addSeparator()
-        self.fit_action = add("Fit", ["Ctrl+0", "0"], self.canvas.fit, "viewerFit")
+        self.fit_action = add(self.tr("Fit"), ["Ctrl+0", "0"], self.canvas.fit, "viewerFit")
         self.actual_action = add("100%", ["Ctrl+1", "1"], self.canvas.actual_size, "viewerActualSize")
-        add("Zoom in", ["Ctrl++", "+", "="], lambda: self.canvas.zoom_by(1.25), "viewerZoomIn")
-        add("Zoom out", ["Ctrl+-", "-"], lambda: self.canvas.zoom_by(0.8), "viewerZoomOut")
+        add(self.tr("Zoom in"), ["Ctrl++", "+", "="], lambda: self.canvas.zoom_by(1.25), "viewerZoomIn")
+        add(self.tr("Zoom out"), ["Ctrl+-", "-"], lambda: self.canvas.zoom_by(0.8), "viewerZoomOut")
         self.toolbar.addWidget(self.zoom_label)
         self.toolbar.addSeparator()
-        self.fullscreen_action = add("Full screen", ["F11"], self.toggle_full_screen, "viewerFullScreen")
+        self.fullscreen_action = add(self.tr("Full screen"), ["F11"], self.toggle_full_screen, "viewerFullScreen")
         self.fullscreen_action.setCheckable(True)
-        self.compare_action = add("Compare with next", ["C"], self.compare_with_next, "viewerCompare")
+        self.compare_action = add(self.tr("Compare with next"), ["C"], self.compare_with_next, "viewerCompare")
         self.toolbar.addSeparator()
-        add("Reuse prompt", ["Ctrl+R"], self._reuse_prompt, "viewerReusePrompt")
-        add("Reuse parameters", ["Ctrl+Shift+R"], self._reuse_parameters, "viewerReuseParameters")
-        add("Use as reference", [], self._use_as_reference, "viewerUseAsReference")
-        add("Close", ["Esc"], self._escape, "viewerClose").setVisible(False)
+        add(self.tr("Reuse prompt"), ["Ctrl+R"], self._reuse_prompt, "viewerReusePrompt")
+        add(self.tr("Reuse parameters"), ["Ctrl+Shift+R"], self._reuse_parameters, "viewerReuseParameters")
+        add(self.tr("Use as reference"), [], self._use_as_reference, "viewerUseAsReference")
+        add(self.tr("Close"), ["Esc"], self._escape, "viewerClose").setVisible(False)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.canvas)
@@ -87,7 +87,8 @@ class ImageViewer(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
-        self.canvas.zoomChanged.connect(lambda pct: self.zoom_label.setText(f"Zoom {pct:.0f}%"))
+        self.canvas.zoomChanged.connect(
+            lambda pct: self.zoom_label.setText(self.tr("Zoom {percent}%").format(percent=f"{pct:.0f}")))
         self.model.pageLoaded.connect(self._page_loaded)
         self.canvas.setFocus()
 
@@ -98,7 +99,7 @@ class ImageViewer(QWidget):
         self.row = row
         record = self.model.record(row)  # asks for the page when it is not loaded yet
         if record is None:
-            self.canvas.placeholder_text = "Loading…"
+            self.canvas.placeholder_text = self._loading_text()
             self.canvas.set_image(self.canvas.image.__class__())
             return
         self.show_record(record)
@@ -107,13 +108,16 @@ class ImageViewer(QWidget):
 
     def show_record(self, record: ImageRecord) -> None:
         self.record = record
-        self.setWindowTitle(f"{(record.prompt or 'Image')[:80]} — Wan 2.7")
+        self.setWindowTitle(f"{(record.prompt or self.tr('Image'))[:80]} — Wan 2.7")
         preview = self.thumbnails.image(record, decode_size(256, 1.0))
         if preview is not None:
             self.canvas.set_image(preview, preview=True, logical_size=(record.width, record.height))
-        self.canvas.placeholder_text = "Loading…"
+        self.canvas.placeholder_text = self._loading_text()
         self.loader.load(str(record.path))
         self.metadata.show_image(record)
+
+    def _loading_text(self) -> str:
+        return self.tr("Loading…")
 
     def next(self) -> None:
         self.show_row(min(self.model.rowCount() - 1, self.row + 1))
@@ -128,7 +132,7 @@ class ImageViewer(QWidget):
     def _page_loaded(self, page: int) -> None:
         if self.record is None or self.model.loaded_record(self.row) is None:
             return
-        if self.canvas.placeholder_text == "Loading…" and self.canvas.image.isNull():
+        if self.canvas.placeholder_text == self._loading_text() and self.canvas.image.isNull():
             self.show_row(self.row)
 
     def _full_loaded(self, slot: str, image: object) -> None:
@@ -136,7 +140,7 @@ class ImageViewer(QWidget):
 
         assert isinstance(image, QImage)
         if image.isNull():
-            self.canvas.placeholder_text = "This image file cannot be read (missing or damaged)."
+            self.canvas.placeholder_text = self.tr("This image file cannot be read (missing or damaged).")
             self.canvas.set_image(QImage())
             return
         self.canvas.set_image(image)
@@ -153,7 +157,7 @@ class ImageViewer(QWidget):
 
     def _show_reference(self, path: str) -> None:
         self.record = None
-        self.setWindowTitle(f"Reference — {path}")
+        self.setWindowTitle(self.tr("Reference — {path}").format(path=path))
         self.loader.load(path)
 
     # --- actions --------------------------------------------------------------------------------------

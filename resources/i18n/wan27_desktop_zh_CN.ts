@@ -1,0 +1,3765 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Wan 2.7 Desktop</source>
+        <translation>关于 Wan 2.7 Desktop</translation>
+    </message>
+    <message>
+        <source>Application icon</source>
+        <translation>应用图标</translation>
+    </message>
+    <message>
+        <source>Wan 2.7 Desktop</source>
+        <translation>Wan 2.7 Desktop</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>A desktop client for Alibaba Cloud Model Studio&apos;s Wan 2.7 image generation and editing API.</source>
+        <translation>阿里云百炼 Wan 2.7 图像生成与编辑 API 的桌面客户端。</translation>
+    </message>
+    <message>
+        <source>Components and versions</source>
+        <translation>组件及版本</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Wan 2.7 Desktop is released under the MIT licence. It uses Qt and PySide6 under the GNU Lesser General Public License v3 (LGPLv3); Qt is kept as separate shared libraries, which you may replace with your own build. Other components are listed with their licences in the third-party notices.</source>
+        <translation>Wan 2.7 Desktop 以 MIT 许可证发布。它依据 GNU 宽通用公共许可证第 3 版（LGPLv3）使用 Qt 和 PySide6；Qt 以独立的共享库形式提供，你可以替换为自己构建的版本。其他组件及其许可证见第三方声明。</translation>
+    </message>
+    <message>
+        <source>&amp;LGPL 3.0</source>
+        <translation>&amp;LGPL 3.0</translation>
+    </message>
+    <message>
+        <source>Open the GNU LGPL 3.0 licence text</source>
+        <translation>打开 GNU LGPL 3.0 许可证全文</translation>
+    </message>
+    <message>
+        <source>&amp;GPL 3.0</source>
+        <translation>&amp;GPL 3.0</translation>
+    </message>
+    <message>
+        <source>Open the GNU GPL 3.0 licence text</source>
+        <translation>打开 GNU GPL 3.0 许可证全文</translation>
+    </message>
+    <message>
+        <source>Third-party &amp;notices</source>
+        <translation>第三方声明(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Open the third-party notices</source>
+        <translation>打开第三方声明</translation>
+    </message>
+    <message>
+        <source>&amp;Copy diagnostic info</source>
+        <translation>复制诊断信息(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy diagnostic info</source>
+        <translation>复制诊断信息</translation>
+    </message>
+    <message>
+        <source>Copies versions, platform, paths and recent errors for a bug report. It never contains your API key.</source>
+        <translation>复制版本、平台、路径和最近的错误，用于提交问题报告。其中绝不包含你的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>The file %1 is missing from this installation.</source>
+        <translation>此安装中缺少文件 %1。</translation>
+    </message>
+    <message>
+        <source>Could not open %1; you can find it in that folder.</source>
+        <translation>无法打开 %1；你可以在该文件夹中找到它。</translation>
+    </message>
+    <message>
+        <source>Diagnostic info copied to the clipboard.</source>
+        <translation>诊断信息已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
+    <name>ApiText</name>
+    <message>
+        <source>Singapore (International)</source>
+        <translation>新加坡（国际站）</translation>
+    </message>
+    <message>
+        <source>China (Beijing)</source>
+        <translation>北京（中国内地）</translation>
+    </message>
+    <message>
+        <source>Text to image</source>
+        <translation>文生图</translation>
+    </message>
+    <message>
+        <source>Text to image set</source>
+        <translation>文生组图</translation>
+    </message>
+    <message>
+        <source>Edit / multi-reference</source>
+        <translation>图像编辑 / 多图参考</translation>
+    </message>
+    <message>
+        <source>Image to image set</source>
+        <translation>图生组图</translation>
+    </message>
+    <message>
+        <source>Thinking mode applies only to text-to-image; it is ignored when reference images are used.</source>
+        <translation>思考模式仅适用于文生图；使用参考图时会被忽略。</translation>
+    </message>
+    <message>
+        <source>Thinking mode does not apply to image sets.</source>
+        <translation>思考模式不适用于组图。</translation>
+    </message>
+</context>
+<context>
+    <name>AppSettings</name>
+    <message>
+        <source>This is not a valid URL.</source>
+        <translation>这不是有效的 URL。</translation>
+    </message>
+    <message>
+        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
+        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
+    </message>
+    <message>
+        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
+        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
+    </message>
+    <message>
+        <source>Do not put credentials in the URL; the key is sent in a header.</source>
+        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
+    </message>
+    <message>
+        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
+        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>The URL cannot contain spaces.</source>
+        <translation>URL 不能包含空格。</translation>
+    </message>
+</context>
+<context>
+    <name>AppStatusBar</name>
+    <message>
+        <source>Key: environment</source>
+        <translation>密钥：环境变量</translation>
+    </message>
+    <message>
+        <source>The key comes from the DASHSCOPE_API_KEY environment variable (used in place of the keyring, never saved).</source>
+        <translation>密钥来自环境变量 DASHSCOPE_API_KEY（代替系统密钥环使用，不会保存）。</translation>
+    </message>
+    <message>
+        <source>Key: keyring</source>
+        <translation>密钥：系统密钥环</translation>
+    </message>
+    <message>
+        <source>The key is stored in the system keyring.</source>
+        <translation>密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>Key: this session</source>
+        <translation>密钥：仅本次会话</translation>
+    </message>
+    <message>
+        <source>The key is kept for this session only and forgotten when the app quits.</source>
+        <translation>密钥仅在本次会话中保留，退出应用后即被清除。</translation>
+    </message>
+    <message>
+        <source>No key</source>
+        <translation>无密钥</translation>
+    </message>
+    <message>
+        <source>No API key yet: you will be asked for one when you generate.</source>
+        <translation>尚未设置 API 密钥：生成时会提示你输入。</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>API key source</source>
+        <translation>API 密钥来源</translation>
+    </message>
+    <message>
+        <source>Spend today</source>
+        <translation>今日花费</translation>
+    </message>
+    <message>
+        <source>Connectivity</source>
+        <translation>连接状态</translation>
+    </message>
+    <message>
+        <source>Region: {region}</source>
+        <translation>地域：{region}</translation>
+    </message>
+    <message>
+        <source>Requests go to {region}.</source>
+        <translation>请求发送到{region}。</translation>
+    </message>
+    <message>
+        <source>Region: {region} (custom endpoint)</source>
+        <translation>地域：{region}（自定义接入地址）</translation>
+    </message>
+    <message>
+        <source>Requests go to the custom endpoint {endpoint} with the {region} key.</source>
+        <translation>请求使用{region}的密钥发送到自定义接入地址 {endpoint}。</translation>
+    </message>
+    <message>
+        <source>Key: checking…</source>
+        <translation>密钥：正在检查…</translation>
+    </message>
+    <message>
+        <source>Looking the key up in the environment and the system keyring.</source>
+        <translation>正在环境变量和系统密钥环中查找密钥。</translation>
+    </message>
+    <message>
+        <source>Today: –</source>
+        <translation>今日：–</translation>
+    </message>
+    <message>
+        <source>Today&apos;s spend, from the local ledger (still loading).</source>
+        <translation>今日花费，来自本地账本（仍在加载）。</translation>
+    </message>
+    <message>
+        <source>Today: {amount}</source>
+        <translation>今日：{amount}</translation>
+    </message>
+    <message>
+        <source>What today&apos;s jobs cost, from the local ledger (billed images × price).</source>
+        <translation>今日任务的花费，来自本地账本（计费图片数 × 单价）。</translation>
+    </message>
+    <message>
+        <source>● Online</source>
+        <translation>● 在线</translation>
+    </message>
+    <message>
+        <source>The last request reached the service.</source>
+        <translation>上一个请求已送达服务端。</translation>
+    </message>
+    <message>
+        <source>● Offline</source>
+        <translation>● 离线</translation>
+    </message>
+    <message>
+        <source>The last request could not reach the service. The library still works offline.</source>
+        <translation>上一个请求未能连接到服务端。图库仍可离线使用。</translation>
+    </message>
+    <message>
+        <source>○ Offline</source>
+        <translation>○ 离线</translation>
+    </message>
+    <message>
+        <source>No request has been sent yet in this session. The library works offline.</source>
+        <translation>本次会话尚未发送任何请求。图库可离线使用。</translation>
+    </message>
+</context>
+<context>
+    <name>BoxCanvas</name>
+    <message>
+        <source>Region box canvas</source>
+        <translation>区域框画布</translation>
+    </message>
+    <message>
+        <source>Drag to draw a box; drag a box to move it; drag its edges to resize; Delete removes the selected box; arrow keys nudge it.</source>
+        <translation>拖动绘制区域框；拖动区域框可移动；拖动边缘可调整大小；Delete 删除选中的框；方向键微调位置。</translation>
+    </message>
+    <message>
+        <source>Loading preview…</source>
+        <translation>正在加载预览…</translation>
+    </message>
+    <message>
+        <source>At most {count} boxes per image (§3.2): select one and press Delete to draw another.</source>
+        <translation>每张图最多 {count} 个区域框（§3.2）：选中一个并按 Delete 删除后再画新的。</translation>
+    </message>
+</context>
+<context>
+    <name>BoxEditor</name>
+    <message>
+        <source>Box {number}: ({x1}, {y1}) → ({x2}, {y2}) · {width} × {height} px</source>
+        <translation>框 {number}：({x1}, {y1}) → ({x2}, {y2}) · {width} × {height} px</translation>
+    </message>
+    <message>
+        <source>Region box editor</source>
+        <translation>区域框编辑器</translation>
+    </message>
+    <message>
+        <source>Region boxes — {title}</source>
+        <translation>区域框 — {title}</translation>
+    </message>
+    <message>
+        <source>Region boxes</source>
+        <translation>区域框</translation>
+    </message>
+    <message>
+        <source>Drag on the image to draw up to {count} boxes for the region to edit. Drag a box to move it, its edges or corners to resize; Delete removes the selected box.</source>
+        <translation>在图上拖动，最多画 {count} 个框，标出要编辑的区域。拖动框可移动，拖动边缘或角可调整大小；Delete 删除选中的框。</translation>
+    </message>
+    <message>
+        <source>Image: {width} × {height} px (coordinates are in these pixels)</source>
+        <translation>图片：{width} × {height} px（坐标以此像素为单位）</translation>
+    </message>
+    <message>
+        <source>Box coordinates</source>
+        <translation>区域框坐标</translation>
+    </message>
+    <message>
+        <source>Box editor message</source>
+        <translation>区域框编辑器提示</translation>
+    </message>
+    <message>
+        <source>Delete box</source>
+        <translation>删除框</translation>
+    </message>
+    <message>
+        <source>Delete selected box</source>
+        <translation>删除选中的框</translation>
+    </message>
+    <message>
+        <source>Clear all</source>
+        <translation>全部清除</translation>
+    </message>
+    <message>
+        <source>Delete all boxes</source>
+        <translation>删除所有框</translation>
+    </message>
+    <message>
+        <source>No boxes: the whole image may be edited.</source>
+        <translation>没有区域框：整张图都可能被编辑。</translation>
+    </message>
+</context>
+<context>
+    <name>CompareView</name>
+    <message>
+        <source>Compare images</source>
+        <translation>对比图片</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare — Wan 2.7</source>
+        <translation>对比 — Wan 2.7</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Split slider</source>
+        <translation>分割滑块</translation>
+    </message>
+    <message>
+        <source>Split position</source>
+        <translation>分割位置</translation>
+    </message>
+    <message>
+        <source> · seed {seed}</source>
+        <translation> · 种子 {seed}</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>出错了。</translation>
+    </message>
+    <message>
+        <source>Your images and jobs are safe — everything is saved as it happens. You can keep working; if this happens again, please copy the diagnostic info into a bug report.</source>
+        <translation>你的图片和任务都是安全的——所有内容都会即时保存。你可以继续工作；如果再次出现，请把诊断信息复制到问题报告中。</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>发生了什么</translation>
+    </message>
+    <message>
+        <source>Error summary</source>
+        <translation>错误摘要</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>显示详情</translation>
+    </message>
+    <message>
+        <source>Show technical details</source>
+        <translation>显示技术详情</translation>
+    </message>
+    <message>
+        <source>Technical details</source>
+        <translation>技术详情</translation>
+    </message>
+    <message>
+        <source>&amp;Copy diagnostic info</source>
+        <translation>复制诊断信息(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Copy diagnostic info</source>
+        <translation>复制诊断信息</translation>
+    </message>
+    <message>
+        <source>Copies versions, paths and this error for a bug report. It never contains your API key.</source>
+        <translation>复制版本、路径和此错误，用于提交问题报告。其中绝不包含你的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Quit the app</source>
+        <translation>退出应用</translation>
+    </message>
+    <message>
+        <source>C&amp;ontinue</source>
+        <translation>继续(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Continue working</source>
+        <translation>继续工作</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n problem(s) so far; the latest: %1</source>
+        <translation>
+            <numerusform>目前共 %n 个问题；最新的：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>隐藏详情</translation>
+    </message>
+    <message>
+        <source>Diagnostic info copied to the clipboard.</source>
+        <translation>诊断信息已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Could not open %1.</source>
+        <translation>无法打开 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>DateRangeDialog</name>
+    <message>
+        <source>from {day}</source>
+        <translation>{day} 起</translation>
+    </message>
+    <message>
+        <source>until {day}</source>
+        <translation>至 {day}</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任何时间</translation>
+    </message>
+    <message>
+        <source>Custom date range</source>
+        <translation>自定义日期范围</translation>
+    </message>
+    <message>
+        <source>First day</source>
+        <translation>起始日</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>结束日</translation>
+    </message>
+    <message>
+        <source>Show these days</source>
+        <translation>显示这些日期</translation>
+    </message>
+    <message>
+        <source>Show images made from the first day to the last day, both included.</source>
+        <translation>显示从起始日到结束日（含两端）生成的图片。</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s).</source>
+        <translation>
+            <numerusform>共 %n 天。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The first day ({start}) is after the last day ({end}). Pick a first day on or before the last day.</source>
+        <translation>起始日（{start}）晚于结束日（{end}）。请选择不晚于结束日的起始日。</translation>
+    </message>
+</context>
+<context>
+    <name>DropContent</name>
+    <message>
+        <source>{name} is a folder</source>
+        <translation>{name} 是文件夹</translation>
+    </message>
+    <message>
+        <source>{scheme}: links are not supported</source>
+        <translation>不支持 {scheme}: 链接</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryFilters</name>
+    <message>
+        <source>Search prompts</source>
+        <translation>搜索提示词</translation>
+    </message>
+    <message>
+        <source>Search prompts…</source>
+        <translation>搜索提示词…</translation>
+    </message>
+    <message>
+        <source>Sort order</source>
+        <translation>排序方式</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Favourites, rating, model, mode, dates, references, image sets</source>
+        <translation>收藏、评分、模型、模式、日期、参考图、组图</translation>
+    </message>
+    <message>
+        <source>♥ Favourites only</source>
+        <translation>♥ 仅显示收藏</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Any rating</source>
+        <translation>任意评分</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Any model</source>
+        <translation>任意模型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Any mode</source>
+        <translation>任意模式</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Custom range…</source>
+        <translation>自定义范围…</translation>
+    </message>
+    <message>
+        <source>References</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>With or without references</source>
+        <translation>有无参考图均可</translation>
+    </message>
+    <message>
+        <source>With references</source>
+        <translation>有参考图</translation>
+    </message>
+    <message>
+        <source>Without references</source>
+        <translation>无参考图</translation>
+    </message>
+    <message>
+        <source>Image sets</source>
+        <translation>组图</translation>
+    </message>
+    <message>
+        <source>Sets and single images</source>
+        <translation>组图和单张图片</translation>
+    </message>
+    <message>
+        <source>Image sets only</source>
+        <translation>仅组图</translation>
+    </message>
+    <message>
+        <source>Single images only</source>
+        <translation>仅单张图片</translation>
+    </message>
+    <message>
+        <source>Stack image sets</source>
+        <translation>叠放组图</translation>
+    </message>
+    <message>
+        <source>Show each image set as one tile with a count badge; click the badge (or press + / −) to open or close it. The trash always shows every image.</source>
+        <translation>每组图片显示为一个带数量标记的图块；点击标记（或按 + / −）展开或收起。回收站始终显示所有图片。</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Thumbnail size</source>
+        <translation>缩略图大小</translation>
+    </message>
+    <message>
+        <source>Click ✕ to remove a filter</source>
+        <translation>点击 ✕ 移除筛选条件</translation>
+    </message>
+    <message>
+        <source>♥ Favourites</source>
+        <translation>♥ 收藏</translation>
+    </message>
+    <message numerus="yes">
+        <source>Filters (%n)</source>
+        <translation>
+            <numerusform>筛选（%n）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Custom range: {range}…</source>
+        <translation>自定义范围：{range}…</translation>
+    </message>
+    <message>
+        <source>Remove this filter</source>
+        <translation>移除此筛选条件</translation>
+    </message>
+    <message>
+        <source>Filtered by:</source>
+        <translation>筛选条件：</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryModel</name>
+    <message>
+        <source>Image {position} of a set of {size}. Click the set badge or press − to collapse the set.</source>
+        <translation>组图中的第 {position} 张，共 {size} 张。点击组图标记或按 − 收起。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A set of %n image(s), stacked. Click the badge or press + to show them all.</source>
+        <translation>
+            <numerusform>一组 %n 张图片（已叠放）。点击标记或按 + 展开全部。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPanel</name>
+    <message>
+        <source>Restore selected</source>
+        <translation>恢复所选</translation>
+    </message>
+    <message>
+        <source>Empty trash…</source>
+        <translation>清空回收站…</translation>
+    </message>
+    <message>
+        <source>Trash: images here can be restored until you empty it.</source>
+        <translation>回收站：在清空之前，这里的图片都可以恢复。</translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>Show trash</source>
+        <translation>显示回收站</translation>
+    </message>
+    <message>
+        <source>Show the trash (images you deleted, until you empty it)</source>
+        <translation>显示回收站（你删除的图片会保留到清空为止）</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln image(s)</source>
+        <translation>
+            <numerusform>%Ln 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Shown as %Ln tile(s): each image set is one stack</source>
+        <translation>
+            <numerusform>显示为 %Ln 个图块：每组图片叠放为一个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No images in the trash match this search or these filters.</source>
+        <translation>回收站中没有符合此搜索或筛选条件的图片。</translation>
+    </message>
+    <message>
+        <source>No images match this search or these filters.</source>
+        <translation>没有符合此搜索或筛选条件的图片。</translation>
+    </message>
+    <message>
+        <source>Try other words, or clear the filters to see every image.</source>
+        <translation>换个关键词试试，或清除筛选以查看所有图片。</translation>
+    </message>
+    <message>
+        <source>Clear filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>Trash is empty</source>
+        <translation>回收站是空的</translation>
+    </message>
+    <message>
+        <source>Images you delete (Del) wait here until you empty the trash; Ctrl+Z undoes a delete.</source>
+        <translation>删除（Del）的图片会留在这里，直到清空回收站；按 Ctrl+Z 可撤销删除。</translation>
+    </message>
+    <message>
+        <source>This job has no images in the library yet.</source>
+        <translation>此任务在图库中还没有图片。</translation>
+    </message>
+    <message>
+        <source>View ▸ Show all images goes back to the whole library.</source>
+        <translation>“视图 ▸ 显示所有图片”可返回整个图库。</translation>
+    </message>
+    <message>
+        <source>No images yet. Write a prompt on the left and press Ctrl+Enter — results land here.</source>
+        <translation>还没有图片。在左侧写下提示词并按 Ctrl+Enter——结果会出现在这里。</translation>
+    </message>
+    <message>
+        <source>Your library lives on this computer, in {path}</source>
+        <translation>你的图库保存在这台电脑上：{path}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Closed a set of %n image(s)</source>
+        <translation>
+            <numerusform>已收起一组 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened a set of %n image(s); press − or click its badge to close it.</source>
+        <translation>
+            <numerusform>已展开一组 %n 张图片；按 − 或点击其标记可收起。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Rated %n image(s) {stars}</source>
+        <translation>
+            <numerusform>已将 %n 张图片评为 {stars}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared the rating of %n image(s)</source>
+        <translation>
+            <numerusform>已清除 %n 张图片的评分</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Marked %n image(s) as favourite</source>
+        <translation>
+            <numerusform>已收藏 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n image(s) from favourites</source>
+        <translation>
+            <numerusform>已取消收藏 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %n image(s) to the trash</source>
+        <translation>
+            <numerusform>已将 %n 张图片移到回收站</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{action} — Ctrl+Z to undo</source>
+        <translation>{action} — 按 Ctrl+Z 撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n image(s)</source>
+        <translation>
+            <numerusform>已恢复 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Undone: {action}</source>
+        <translation>已撤销：{action}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Permanently delete %Ln image(s) in the trash?</source>
+        <translation>
+            <numerusform>永久删除回收站中的 %Ln 张图片吗？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Permanently delete every image in the trash?</source>
+        <translation>永久删除回收站中的所有图片吗？</translation>
+    </message>
+    <message>
+        <source>Empty trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <source>Their files are deleted; this cannot be undone.</source>
+        <translation>这些文件将被删除，且无法撤销。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %n image(s) from the trash</source>
+        <translation>
+            <numerusform>已从回收站删除 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tag images</source>
+        <translation>为图片添加标签</translation>
+    </message>
+    <message>
+        <source>Tags (comma separated):</source>
+        <translation>标签（用逗号分隔）：</translation>
+    </message>
+    <message>
+        <source>Could not read {path}</source>
+        <translation>无法读取 {path}</translation>
+    </message>
+    <message>
+        <source>Save image as</source>
+        <translation>图片另存为</translation>
+    </message>
+    <message>
+        <source>Image (*{suffix})</source>
+        <translation>图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <source>Export selected images to</source>
+        <translation>将所选图片导出到</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n image(s) to {path}</source>
+        <translation>
+            <numerusform>已将 %n 张图片导出到 {path}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Copy image</source>
+        <translation>复制图片</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>复用提示词</translation>
+    </message>
+    <message>
+        <source>Reuse all parameters</source>
+        <translation>复用全部参数</translation>
+    </message>
+    <message>
+        <source>Export selection…</source>
+        <translation>导出所选…</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Use as reference</source>
+        <translation>用作参考图</translation>
+    </message>
+    <message>
+        <source>Extract palette</source>
+        <translation>提取调色板</translation>
+    </message>
+    <message>
+        <source>Reveal in file manager</source>
+        <translation>在文件管理器中显示</translation>
+    </message>
+    <message>
+        <source>Close this image set</source>
+        <translation>收起这组图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>Open this image set (%n image(s))</source>
+        <translation>
+            <numerusform>展开这组图片（%n 张）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Compare the two selected</source>
+        <translation>对比所选的两张</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>No rating</source>
+        <translation>无评分</translation>
+    </message>
+    <message>
+        <source>Toggle favourite</source>
+        <translation>切换收藏</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>标签…</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Move to trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Move the whole set to trash</source>
+        <translation>将整组移到回收站</translation>
+    </message>
+</context>
+<context>
+    <name>GenerationPanel</name>
+    <message>
+        <source>Generation</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Colour palette</source>
+        <translation>调色板</translation>
+    </message>
+    <message>
+        <source>Generation settings</source>
+        <translation>生成设置</translation>
+    </message>
+    <message>
+        <source>Why Generate is unavailable</source>
+        <translation>无法生成的原因</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Saving image {number}…</source>
+        <translation>正在保存图 {number}…</translation>
+    </message>
+    <message>
+        <source>Checking image {number}…</source>
+        <translation>正在检查图 {number}…</translation>
+    </message>
+    <message>
+        <source>Reference {number} ({name}): {problem}</source>
+        <translation>参考图 {number}（{name}）：{problem}</translation>
+    </message>
+    <message>
+        <source>image {number} — {name}</source>
+        <translation>图{number} — {name}</translation>
+    </message>
+    <message>
+        <source>Region boxes cannot be used with image sets (§3.2).</source>
+        <translation>组图不能使用区域框（§3.2）。</translation>
+    </message>
+    <message>
+        <source>Region boxes are kept but not sent: image sets cannot use them (§3.2).</source>
+        <translation>区域框已保留但不会发送：组图不能使用区域框（§3.2）。</translation>
+    </message>
+    <message>
+        <source>Image sets cannot use a colour palette (§3.3).</source>
+        <translation>组图不能使用调色板（§3.3）。</translation>
+    </message>
+    <message>
+        <source>Generate up to {n} · ≤ {cost}</source>
+        <translation>最多生成 {n} 张 · ≤ {cost}</translation>
+    </message>
+    <message>
+        <source>Generate {n} · ≈ {cost}</source>
+        <translation>生成 {n} 张 · ≈ {cost}</translation>
+    </message>
+    <message>
+        <source>{price} per image in {region}; only generated images are billed. Ctrl+Enter</source>
+        <translation>{region}每张 {price}；仅对实际生成的图片计费。Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>{reason} (+{count} more)</source>
+        <translation>{reason}（另有 {count} 项）</translation>
+    </message>
+</context>
+<context>
+    <name>ImageCanvas</name>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Wan 2.7 — Viewer</source>
+        <translation>Wan 2.7 — 查看器</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一张</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一张 ▶</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Compare with next</source>
+        <translation>与下一张对比</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>复用提示词</translation>
+    </message>
+    <message>
+        <source>Reuse parameters</source>
+        <translation>复用参数</translation>
+    </message>
+    <message>
+        <source>Use as reference</source>
+        <translation>用作参考图</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Zoom {percent}%</source>
+        <translation>缩放 {percent}%</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>This image file cannot be read (missing or damaged).</source>
+        <translation>无法读取此图片文件（文件缺失或已损坏）。</translation>
+    </message>
+    <message>
+        <source>Reference — {path}</source>
+        <translation>参考图 — {path}</translation>
+    </message>
+</context>
+<context>
+    <name>JobQueueModel</name>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Elapsed</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务端</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.</source>
+        <translation>未在运行：下次启动时会继续，也可以现在通过“任务 ▸ 继续未完成的任务”继续。</translation>
+    </message>
+    <message>
+        <source>Waiting for a free slot (Settings ▸ concurrency).</source>
+        <translation>正在等待空闲名额（设置 ▸ 同时运行的任务数）。</translation>
+    </message>
+    <message>
+        <source>Job {id}: {text}</source>
+        <translation>任务 {id}：{text}</translation>
+    </message>
+    <message>
+        <source>Job {id}</source>
+        <translation>任务 {id}</translation>
+    </message>
+    <message>
+        <source> · request {id}</source>
+        <translation> · 请求 {id}</translation>
+    </message>
+</context>
+<context>
+    <name>JobQueuePanel</name>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel job</source>
+        <translation>取消任务</translation>
+    </message>
+    <message>
+        <source>Cancel the selected job (Delete)</source>
+        <translation>取消选中的任务（Delete）</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry job</source>
+        <translation>重试任务</translation>
+    </message>
+    <message>
+        <source>Run the selected job again as a new job</source>
+        <translation>将选中的任务作为新任务重新运行</translation>
+    </message>
+    <message>
+        <source>Show results</source>
+        <translation>查看结果</translation>
+    </message>
+    <message>
+        <source>Show job results</source>
+        <translation>查看任务结果</translation>
+    </message>
+    <message>
+        <source>Show this job&apos;s images in the gallery (double-click)</source>
+        <translation>在图库中显示此任务的图片（双击）</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详情</translation>
+    </message>
+    <message>
+        <source>Copy job details</source>
+        <translation>复制任务详情</translation>
+    </message>
+    <message>
+        <source>Copy the job&apos;s error, code, hint and request id</source>
+        <translation>复制任务的错误、错误码、建议和请求 ID</translation>
+    </message>
+    <message>
+        <source>Job error details</source>
+        <translation>任务错误详情</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n running</source>
+        <translation>
+            <numerusform>%n 个运行中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n need attention</source>
+        <translation>
+            <numerusform>%n 个需要处理</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing yet: generated jobs appear here</source>
+        <translation>暂无任务：生成的任务会显示在这里</translation>
+    </message>
+    <message>
+        <source>What to do: {hint}</source>
+        <translation>建议：{hint}</translation>
+    </message>
+    <message>
+        <source>Request id: {id}</source>
+        <translation>请求 ID：{id}</translation>
+    </message>
+</context>
+<context>
+    <name>JobRow</name>
+    <message>
+        <source>Job {id}: {state}</source>
+        <translation>任务 {id}：{state}</translation>
+    </message>
+    <message>
+        <source>Prompt: {prompt}</source>
+        <translation>提示词：{prompt}</translation>
+    </message>
+    <message>
+        <source>Model: {model} ({mode})</source>
+        <translation>模型：{model}（{mode}）</translation>
+    </message>
+    <message>
+        <source>Error: {message}</source>
+        <translation>错误：{message}</translation>
+    </message>
+    <message>
+        <source>Code: {code}</source>
+        <translation>错误码：{code}</translation>
+    </message>
+    <message>
+        <source>What to do: {hint}</source>
+        <translation>建议：{hint}</translation>
+    </message>
+    <message>
+        <source>Request id: {id}</source>
+        <translation>请求 ID：{id}</translation>
+    </message>
+    <message>
+        <source>Task id: {id}</source>
+        <translation>任务 ID：{id}</translation>
+    </message>
+    <message>
+        <source>Server status: {status}</source>
+        <translation>服务端状态：{status}</translation>
+    </message>
+    <message>
+        <source>Images: {done}/{expected}</source>
+        <translation>图片：{done}/{expected}</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>Waiting for service</source>
+        <translation>等待服务端</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>生成中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Partly done</source>
+        <translation>部分完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDialog</name>
+    <message>
+        <source>International site (dashscope-intl.aliyuncs.com): keys from the Alibaba Cloud console.</source>
+        <translation>国际站（dashscope-intl.aliyuncs.com）：在阿里云国际站控制台创建的密钥。</translation>
+    </message>
+    <message>
+        <source>Chinese mainland (dashscope.aliyuncs.com): keys from the Aliyun (China) console.</source>
+        <translation>中国内地（dashscope.aliyuncs.com）：在阿里云（中国站）控制台创建的密钥。</translation>
+    </message>
+    <message>
+        <source>Singapore</source>
+        <translation>新加坡</translation>
+    </message>
+    <message>
+        <source>Beijing</source>
+        <translation>北京</translation>
+    </message>
+    <message>
+        <source>DashScope API key</source>
+        <translation>DashScope API 密钥</translation>
+    </message>
+    <message>
+        <source>Wan 2.7 Desktop needs a DashScope API key from Alibaba Cloud Model Studio. Keys belong to one region: choose the region where you created it.</source>
+        <translation>Wan 2.7 Desktop 需要一个来自阿里云百炼的 DashScope API 密钥。密钥只属于一个地域：请选择你创建它时所在的地域。</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>sk-…</source>
+        <translation>sk-…</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show key</source>
+        <translation>显示密钥</translation>
+    </message>
+    <message>
+        <source>Show or hide the key while typing</source>
+        <translation>输入时显示或隐藏密钥</translation>
+    </message>
+    <message>
+        <source>&amp;Region:</source>
+        <translation>地域(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Current key</source>
+        <translation>当前密钥</translation>
+    </message>
+    <message>
+        <source>Current key: {0} ({1})</source>
+        <translation>当前密钥：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>正在处理</translation>
+    </message>
+    <message>
+        <source>Key status</source>
+        <translation>密钥状态</translation>
+    </message>
+    <message>
+        <source>Switch region</source>
+        <translation>切换地域</translation>
+    </message>
+    <message>
+        <source>&amp;Check key</source>
+        <translation>检查密钥(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Check key</source>
+        <translation>检查密钥</translation>
+    </message>
+    <message>
+        <source>Asks the service whether the key works, at no cost</source>
+        <translation>向服务端确认密钥是否可用，不产生费用</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save key</source>
+        <translation>保存密钥</translation>
+    </message>
+    <message>
+        <source>Store the key in the system keyring</source>
+        <translation>将密钥保存到系统密钥环</translation>
+    </message>
+    <message>
+        <source>Use for this session &amp;only</source>
+        <translation>仅用于本次会话(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Use key for this session only</source>
+        <translation>仅在本次会话中使用密钥</translation>
+    </message>
+    <message>
+        <source>Keep the key in memory until the app quits; nothing is saved</source>
+        <translation>密钥只保存在内存中，退出应用后清除；不会写入任何地方</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>No usable system keyring: the key cannot be stored</source>
+        <translation>没有可用的系统密钥环：无法保存密钥</translation>
+    </message>
+    <message>
+        <source>{0}
+Or use the key for this session only: it is kept in memory and forgotten when the app quits.</source>
+        <translation>{0}
+也可以仅在本次会话中使用密钥：它只保存在内存中，退出应用后即被清除。</translation>
+    </message>
+    <message>
+        <source>Checking the key with {0}…</source>
+        <translation>正在向{0}验证密钥…</translation>
+    </message>
+    <message>
+        <source>Invalid key: neither Singapore nor Beijing accepted it. Copy it again from the Model Studio console.</source>
+        <translation>密钥无效：新加坡和北京地域均未接受。请从百炼控制台重新复制。</translation>
+    </message>
+    <message>
+        <source>✓ Valid for {0}.</source>
+        <translation>✓ 适用于{0}。</translation>
+    </message>
+    <message>
+        <source>This key belongs to {0} — switch region?</source>
+        <translation>此密钥属于{0}——切换地域吗？</translation>
+    </message>
+    <message>
+        <source>Switch to {0}</source>
+        <translation>切换到{0}</translation>
+    </message>
+    <message>
+        <source>Could not check the key: {0}
+{1}</source>
+        <translation>无法检查密钥：{0}
+{1}</translation>
+    </message>
+    <message>
+        <source>Could not check the key: {0}</source>
+        <translation>无法检查密钥：{0}</translation>
+    </message>
+    <message>
+        <source>Saving the key in the system keyring…</source>
+        <translation>正在将密钥保存到系统密钥环…</translation>
+    </message>
+    <message>
+        <source>in the system keyring</source>
+        <translation>保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>for this session only; it is forgotten when the app quits</source>
+        <translation>仅用于本次会话；退出应用后即被清除</translation>
+    </message>
+    <message>
+        <source>✓ Saved {0} for {1} {2}.</source>
+        <translation>✓ 已将 {0} 用于{1}，{2}。</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>{0}
+{1}</source>
+        <translation>{0}
+{1}</translation>
+    </message>
+    <message>
+        <source>The key was not saved: {0}</source>
+        <translation>密钥未保存：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>A new language takes effect after a restart.</source>
+        <translation>新的语言将在重启应用后生效。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryMoveFlow</name>
+    <message>
+        <source>The library cannot move now</source>
+        <translation>现在无法移动图库</translation>
+    </message>
+    <message>
+        <source>Looking at the library…</source>
+        <translation>正在检查图库…</translation>
+    </message>
+    <message>
+        <source>Move the library to this folder?
+{target}</source>
+        <translation>将图库移动到这个文件夹吗？
+{target}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s), {size} in all, will be copied there ({free} free).</source>
+        <translation>
+            <numerusform>将复制 %n 个文件，共 {size}（可用空间 {free}）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The copy is checked before the app switches to it; then the old copy in {source} is removed. Until then nothing changes, and you can cancel at any time.</source>
+        <translation>切换到新位置前会先校验副本，然后删除 {source} 中的旧副本。在此之前一切保持不变，你可以随时取消。</translation>
+    </message>
+    <message>
+        <source>Settings, logs and prompt history stay where they are.</source>
+        <translation>设置、日志和提示词历史保留在原位置。</translation>
+    </message>
+    <message>
+        <source>Move the library</source>
+        <translation>移动图库</translation>
+    </message>
+    <message>
+        <source>&amp;Move</source>
+        <translation>移动(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Copying the library…</source>
+        <translation>正在复制图库…</translation>
+    </message>
+    <message>
+        <source>Canceling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Checking the copy…</source>
+        <translation>正在校验副本…</translation>
+    </message>
+    <message>
+        <source>Copying the library: {done} of {total}…</source>
+        <translation>正在复制图库：{done} / {total}…</translation>
+    </message>
+    <message>
+        <source>Switching to the new folder…</source>
+        <translation>正在切换到新文件夹…</translation>
+    </message>
+    <message>
+        <source>The library was not moved</source>
+        <translation>图库未移动</translation>
+    </message>
+    <message>
+        <source>The app could not switch to the new folder: {error}
+The library stays in {source}.</source>
+        <translation>应用无法切换到新文件夹：{error}
+图库仍在 {source}。</translation>
+    </message>
+    <message>
+        <source>Removing the old copy…</source>
+        <translation>正在删除旧副本…</translation>
+    </message>
+    <message>
+        <source>Library moved</source>
+        <translation>图库已移动</translation>
+    </message>
+    <message>
+        <source>The library is now in
+{target}</source>
+        <translation>图库现在位于
+{target}</translation>
+    </message>
+    <message>
+        <source>The library is now in {target}. The old copy in {source} was kept because something wrote to it during the move; see {note} there.</source>
+        <translation>图库现在位于 {target}。由于移动期间有程序写入了 {source} 中的旧副本，旧副本已保留；详见其中的 {note}。</translation>
+    </message>
+    <message>
+        <source>The library is now in {target}. Some files of the old copy in {source} could not be deleted; {note} lists them, and you can delete them yourself.</source>
+        <translation>图库现在位于 {target}。{source} 中旧副本的部分文件无法删除；{note} 列出了这些文件，你可以自行删除。</translation>
+    </message>
+    <message>
+        <source>The library is now in {target}, but the old copy in {source} could not be removed: {error}</source>
+        <translation>图库现在位于 {target}，但无法删除 {source} 中的旧副本：{error}</translation>
+    </message>
+    <message>
+        <source>Move canceled</source>
+        <translation>已取消移动</translation>
+    </message>
+    <message>
+        <source>The library was not moved; it is still in {source}.</source>
+        <translation>图库未移动，仍在 {source}。</translation>
+    </message>
+    <message>
+        <source>The library cannot move there</source>
+        <translation>图库无法移动到那里</translation>
+    </message>
+    <message>
+        <source>The disk is full ({path}). Free some space there or choose another disk.</source>
+        <translation>磁盘已满（{path}）。请释放一些空间或选择其他磁盘。</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}：{reason}</translation>
+    </message>
+    <message>
+        <source>The library database could not be copied: {error}</source>
+        <translation>无法复制图库数据库：{error}</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Moving the library</source>
+        <translation>正在移动图库</translation>
+    </message>
+    <message>
+        <source>Library not found</source>
+        <translation>找不到图库</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} cannot be found.</source>
+        <translation>找不到图库文件夹 {folder}。</translation>
+    </message>
+    <message>
+        <source>If it is on an external or network drive, connect it and choose Retry. Your images stay in that folder either way.</source>
+        <translation>如果它在外接硬盘或网络驱动器上，请连接后选择“重试”。无论如何，你的图片都会保留在那个文件夹中。</translation>
+    </message>
+    <message>
+        <source>Start a New Library</source>
+        <translation>新建图库</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>任务队列</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s) from the last session.</source>
+        <translation>
+            <numerusform>正在继续上次会话中 %n 个未完成的任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The library could not be opened.</source>
+        <translation>无法打开图库。</translation>
+    </message>
+    <message>
+        <source>The library could not be opened</source>
+        <translation>无法打开图库</translation>
+    </message>
+    <message>
+        <source>Not sent: the library is being moved. Generate again when the move has finished.</source>
+        <translation>未发送：图库正在移动。移动完成后请重新生成。</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>The job could not start</source>
+        <translation>任务无法开始</translation>
+    </message>
+    <message>
+        <source>Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY.</source>
+        <translation>未发送：没有 API 密钥。请在设置中添加，或设置 DASHSCOPE_API_KEY。</translation>
+    </message>
+    <message>
+        <source>Job failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <source>Job interrupted</source>
+        <translation>任务已中断</translation>
+    </message>
+    <message>
+        <source>Job expired</source>
+        <translation>任务已过期</translation>
+    </message>
+    <message>
+        <source>Images ready</source>
+        <translation>图片已生成</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s): {prompt}</source>
+        <translation>
+            <numerusform>%n 张图片：{prompt}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The job did not finish.</source>
+        <translation>任务未完成。</translation>
+    </message>
+    <message>
+        <source>Canceling job {job}…</source>
+        <translation>正在取消任务 {job}…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s).</source>
+        <translation>
+            <numerusform>正在继续 %n 个未完成的任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unfinished jobs to resume.</source>
+        <translation>没有需要继续的未完成任务。</translation>
+    </message>
+    <message>
+        <source>Showing the images of job {job}. View ▸ Show All Images to go back.</source>
+        <translation>正在显示任务 {job} 的图片。通过“视图 ▸ 显示所有图片”返回。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</source>
+        <translation>
+            <numerusform>还有 %n 个任务正在运行。请等待它们完成，或在任务队列中取消，然后再移动图库。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An import into the library is still running. Wait for it to finish, then move the library.</source>
+        <translation>仍有导入图库的操作在进行。请等待其完成后再移动图库。</translation>
+    </message>
+    <message>
+        <source>The library could not be opened, so it cannot be moved. Restart the app to try again, or see the message shown at start.</source>
+        <translation>图库无法打开，因此无法移动。请重启应用后重试，或查看启动时显示的提示。</translation>
+    </message>
+    <message>
+        <source>The library is still opening. Try again in a moment.</source>
+        <translation>图库仍在打开。请稍后再试。</translation>
+    </message>
+    <message>
+        <source>the settings file could not be written</source>
+        <translation>无法写入设置文件</translation>
+    </message>
+    <message>
+        <source>Import images from folder</source>
+        <translation>从文件夹导入图片</translation>
+    </message>
+    <message>
+        <source>Importing {folder}…</source>
+        <translation>正在导入 {folder}…</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>导入失败</translation>
+    </message>
+    <message>
+        <source>Diagnostic info copied to the clipboard (it never contains the key).</source>
+        <translation>诊断信息已复制到剪贴板（其中绝不包含密钥）。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import Folder…</source>
+        <translation>导入文件夹(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Add existing images from a folder to the library</source>
+        <translation>将文件夹中已有的图片添加到图库</translation>
+    </message>
+    <message>
+        <source>&amp;Export Selection…</source>
+        <translation>导出所选(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Copy the selected images out, metadata intact</source>
+        <translation>复制导出所选图片，元数据保持完整</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Cu&amp;t</source>
+        <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Paste</source>
+        <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Find in Library</source>
+        <translation>在图库中查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Generation Panel</source>
+        <translation>生成面板(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Job Queue</source>
+        <translation>任务队列(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Show &amp;All Images</source>
+        <translation>显示所有图片(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Full Screen</source>
+        <translation>全屏(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Follow &amp;System</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs</source>
+        <translation>任务(&amp;J)</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Unfinished Jobs</source>
+        <translation>继续未完成的任务(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Re&amp;try Selected Job</source>
+        <translation>重试选中的任务(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Selected Job</source>
+        <translation>取消选中的任务(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Welcome…</source>
+        <translation>欢迎(&amp;W)…</translation>
+    </message>
+    <message>
+        <source>Region and key, a sample prompt, where the library lives</source>
+        <translation>地域和密钥、示例提示词、图库位置</translation>
+    </message>
+    <message>
+        <source>Copy &amp;Diagnostic Info</source>
+        <translation>复制诊断信息(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Versions, platform, paths and recent errors for a bug report; never the key</source>
+        <translation>版本、平台、路径和最近的错误，用于问题报告；绝不包含密钥</translation>
+    </message>
+    <message>
+        <source>&amp;About Wan 2.7 Desktop</source>
+        <translation>关于 Wan 2.7 Desktop(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 &amp;Qt</translation>
+    </message>
+</context>
+<context>
+    <name>MetadataPanel</name>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>实际尺寸</translation>
+    </message>
+    <message>
+        <source>Requested size</source>
+        <translation>请求尺寸</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Number of images</source>
+        <translation>图片数量</translation>
+    </message>
+    <message>
+        <source>Watermark</source>
+        <translation>水印</translation>
+    </message>
+    <message>
+        <source>Thinking mode</source>
+        <translation>思考模式</translation>
+    </message>
+    <message>
+        <source>Image set</source>
+        <translation>组图</translation>
+    </message>
+    <message>
+        <source>Region boxes</source>
+        <translation>区域框</translation>
+    </message>
+    <message>
+        <source>Colour palette</source>
+        <translation>调色板</translation>
+    </message>
+    <message>
+        <source>Request mode</source>
+        <translation>请求方式</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>Request id</source>
+        <translation>请求 ID</translation>
+    </message>
+    <message>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Job state</source>
+        <translation>任务状态</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>提交时间</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>完成时间</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>File size</source>
+        <translation>文件大小</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Synchronous</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Asynchronous</source>
+        <translation>异步</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>≈ {cost} (estimate)</source>
+        <translation>≈ {cost}（估算）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Made from</source>
+        <translation>来源图片</translation>
+    </message>
+    <message>
+        <source>Images made from this one</source>
+        <translation>由此图生成的图片</translation>
+    </message>
+    <message>
+        <source>No reference images</source>
+        <translation>没有参考图</translation>
+    </message>
+    <message>
+        <source>None yet</source>
+        <translation>暂无</translation>
+    </message>
+</context>
+<context>
+    <name>PaletteEditor</name>
+    <message>
+        <source>Colour palette</source>
+        <translation>调色板</translation>
+    </message>
+    <message>
+        <source>Could not extract a palette: {reason}</source>
+        <translation>无法提取调色板：{reason}</translation>
+    </message>
+    <message>
+        <source>Use a colour palette</source>
+        <translation>使用调色板</translation>
+    </message>
+    <message>
+        <source>Saved palettes</source>
+        <translation>已保存的调色板</translation>
+    </message>
+    <message>
+        <source>Save palette</source>
+        <translation>保存调色板</translation>
+    </message>
+    <message>
+        <source>Save this palette by name</source>
+        <translation>为此调色板命名并保存</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Delete saved palette</source>
+        <translation>删除已保存的调色板</translation>
+    </message>
+    <message>
+        <source>Delete the chosen saved palette</source>
+        <translation>删除所选的已保存调色板</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Add colour</source>
+        <translation>添加颜色</translation>
+    </message>
+    <message>
+        <source>Add a colour (up to {count})</source>
+        <translation>添加一种颜色（最多 {count} 种）</translation>
+    </message>
+    <message>
+        <source>+ Colour</source>
+        <translation>+ 颜色</translation>
+    </message>
+    <message>
+        <source>Extract palette from image</source>
+        <translation>从图片提取调色板</translation>
+    </message>
+    <message>
+        <source>Take the main colours of a reference image</source>
+        <translation>提取参考图的主要颜色</translation>
+    </message>
+    <message>
+        <source>From image</source>
+        <translation>从图片提取</translation>
+    </message>
+    <message>
+        <source>Palette total</source>
+        <translation>调色板合计</translation>
+    </message>
+    <message>
+        <source>Palette message</source>
+        <translation>调色板提示</translation>
+    </message>
+    <message>
+        <source>Guide the colours of the result with {low} to {high} colours and their shares (§3.3)</source>
+        <translation>用 {low}–{high} 种颜色及其占比引导生成结果的配色（§3.3）</translation>
+    </message>
+    <message>
+        <source>{reason} The palette is kept but not sent.</source>
+        <translation>{reason}调色板已保留，但不会发送。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a colour like #1F3A5F.</source>
+        <translation>“{text}”不是形如 #1F3A5F 的颜色。</translation>
+    </message>
+    <message>
+        <source>A palette needs at least {count} colours (§3.3).</source>
+        <translation>调色板至少需要 {count} 种颜色（§3.3）。</translation>
+    </message>
+    <message>
+        <source>A palette has at most {count} colours (§3.3).</source>
+        <translation>调色板最多 {count} 种颜色（§3.3）。</translation>
+    </message>
+    <message>
+        <source>Add a reference image to extract its colours</source>
+        <translation>添加参考图后可提取其颜色</translation>
+    </message>
+    <message>
+        <source>Extracting colours…</source>
+        <translation>正在提取颜色…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The image has only %n distinct colours; a palette needs {count}. The palette was not changed.</source>
+        <translation>
+            <numerusform>这张图只有 %n 种不同的颜色，而调色板至少需要 {count} 种。调色板未更改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved…</source>
+        <translation>已保存…</translation>
+    </message>
+    <message>
+        <source>Saved palette “{name}”.</source>
+        <translation>已保存调色板“{name}”。</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n colours · total {total}%</source>
+        <translation>
+            <numerusform>%n 种颜色 · 合计 {total}%</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PaletteRow</name>
+    <message>
+        <source>Colour {n}</source>
+        <translation>颜色 {n}</translation>
+    </message>
+    <message>
+        <source>Choose this colour</source>
+        <translation>选择此颜色</translation>
+    </message>
+    <message>
+        <source>Colour {n} hex value</source>
+        <translation>颜色 {n} 的十六进制值</translation>
+    </message>
+    <message>
+        <source>Colour {n} share</source>
+        <translation>颜色 {n} 的占比</translation>
+    </message>
+    <message>
+        <source>Colour {n} share in percent</source>
+        <translation>颜色 {n} 的占比（百分比）</translation>
+    </message>
+    <message>
+        <source>Remove colour {n}</source>
+        <translation>移除颜色 {n}</translation>
+    </message>
+    <message>
+        <source>Remove this colour</source>
+        <translation>移除此颜色</translation>
+    </message>
+    <message>
+        <source>A palette needs at least {count} colours (§3.3)</source>
+        <translation>调色板至少需要 {count} 种颜色（§3.3）</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersPanel</name>
+    <message>
+        <source>Wan 2.7 Pro</source>
+        <translation>Wan 2.7 Pro</translation>
+    </message>
+    <message>
+        <source>Wan 2.7 Standard</source>
+        <translation>Wan 2.7 标准版</translation>
+    </message>
+    <message>
+        <source>wan2.7-image-pro: higher quality; up to 4K for pure text-to-image</source>
+        <translation>wan2.7-image-pro：画质更高；纯文生图最高 4K</translation>
+    </message>
+    <message>
+        <source>wan2.7-image: faster and cheaper; up to 2K</source>
+        <translation>wan2.7-image：更快、更便宜；最高 2K</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Output size</source>
+        <translation>输出尺寸</translation>
+    </message>
+    <message>
+        <source>Aspect ratio</source>
+        <translation>宽高比</translation>
+    </message>
+    <message>
+        <source>Pick an aspect ratio; width and height are chosen to fit the pixel budget</source>
+        <translation>选择宽高比；宽和高会按像素上限自动确定</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Custom width in pixels</source>
+        <translation>自定义宽度（像素）</translation>
+    </message>
+    <message>
+        <source>Custom height in pixels</source>
+        <translation>自定义高度（像素）</translation>
+    </message>
+    <message>
+        <source>Output size note</source>
+        <translation>输出尺寸说明</translation>
+    </message>
+    <message>
+        <source>Number of images</source>
+        <translation>图片数量</translation>
+    </message>
+    <message>
+        <source>How many images to generate; each one is billed</source>
+        <translation>要生成的图片数量；每张都计费</translation>
+    </message>
+    <message>
+        <source>Fixed</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Fixed seed</source>
+        <translation>固定种子</translation>
+    </message>
+    <message>
+        <source>Off: a new random seed each time. On: reuse this seed to repeat a result (similar, not bit-identical)</source>
+        <translation>关闭：每次使用新的随机种子。开启：复用此种子以重现结果（相似，但不会逐像素相同）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Random each time</source>
+        <translation>每次随机</translation>
+    </message>
+    <message>
+        <source>Roll a random seed</source>
+        <translation>随机生成种子</translation>
+    </message>
+    <message>
+        <source>Pick a random seed and fix it</source>
+        <translation>随机选一个种子并固定</translation>
+    </message>
+    <message>
+        <source>Image set (several coherent images)</source>
+        <translation>组图（多张连贯的图片）</translation>
+    </message>
+    <message>
+        <source>Image set</source>
+        <translation>组图</translation>
+    </message>
+    <message>
+        <source>A storyboard or series from one prompt; n becomes a ceiling of up to {count} (no thinking mode, palette or boxes)</source>
+        <translation>用一个提示词生成分镜或系列图；n 变为上限，最多 {count} 张（不支持思考模式、调色板和区域框）</translation>
+    </message>
+    <message>
+        <source>Thinking mode</source>
+        <translation>思考模式</translation>
+    </message>
+    <message>
+        <source>Watermark (“AI generated” mark)</source>
+        <translation>水印（“AI 生成”标识）</translation>
+    </message>
+    <message>
+        <source>Watermark</source>
+        <translation>水印</translation>
+    </message>
+    <message>
+        <source>Add the service&apos;s “AI生成 / AI Generated” mark in the corner</source>
+        <translation>在角落添加服务端的“AI生成”标识</translation>
+    </message>
+    <message>
+        <source>Request mode</source>
+        <translation>请求方式</translation>
+    </message>
+    <message>
+        <source>Synchronous (wait for the result)</source>
+        <translation>同步（等待结果）</translation>
+    </message>
+    <message>
+        <source>Asynchronous (queued task)</source>
+        <translation>异步（排队任务）</translation>
+    </message>
+    <message>
+        <source>One call that returns the images; recommended for most uses</source>
+        <translation>一次调用直接返回图片；适合大多数情况</translation>
+    </message>
+    <message>
+        <source>Creates a task and polls it; survives long queues</source>
+        <translation>创建任务并轮询结果；适合长时间排队</translation>
+    </message>
+    <message>
+        <source>Parameter adjustments</source>
+        <translation>参数调整</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>The seed sent with every generation ({low} to {high})</source>
+        <translation>每次生成都发送此种子（{low}–{high}）</translation>
+    </message>
+    <message>
+        <source>Random each time: tick “Fixed” or roll the dice to repeat a result</source>
+        <translation>每次随机：勾选“固定”或掷骰子即可重现结果</translation>
+    </message>
+    <message>
+        <source>Custom size…</source>
+        <translation>自定义尺寸…</translation>
+    </message>
+    <message>
+        <source>{pixels} MP of at most {side} × {side} ({budget} MP); the service may deliver slightly different sides.</source>
+        <translation>{pixels} MP，上限 {side} × {side}（{budget} MP）；服务端返回的边长可能略有不同。</translation>
+    </message>
+    <message>
+        <source>Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).</source>
+        <translation>预设尺寸保持像素总量，宽高比取最后一张参考图的比例（§3.1）。</translation>
+    </message>
+    <message>
+        <source>Text-to-image presets usually come out square; choose a custom size for another aspect ratio.</source>
+        <translation>文生图的预设尺寸通常输出正方形；如需其他宽高比，请选择自定义尺寸。</translation>
+    </message>
+    <message>
+        <source>Custom size {width} × {height} is over the {side} × {side} budget in this mode; reduced to {new_width} × {new_height}.</source>
+        <translation>自定义尺寸 {width} × {height} 超出当前模式的 {side} × {side} 上限；已缩小为 {new_width} × {new_height}。</translation>
+    </message>
+    <message>
+        <source>Size {size} switched to 2K: {reason}</source>
+        <translation>尺寸 {size} 已切换为 2K：{reason}</translation>
+    </message>
+    <message>
+        <source>Number of images reduced from {n} to {high}: without an image set it is {low}–{high}.</source>
+        <translation>图片数量已从 {n} 减为 {high}：不使用组图时只能为 {low}–{high}。</translation>
+    </message>
+    <message>
+        <source>{low}–{high} (a ceiling: the set may have fewer)</source>
+        <translation>{low}–{high}（上限：组图可能更少）</translation>
+    </message>
+    <message>
+        <source>An extra reasoning step: better quality, longer wait (text to image only)</source>
+        <translation>额外的推理步骤：效果更好，等待更久（仅限文生图）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reference images</source>
+        <translation>
+            <numerusform>%n 张参考图</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no reference images</source>
+        <translation>无参考图</translation>
+    </message>
+    <message>
+        <source>Derived from the inputs: add reference images to edit, tick “Image set” for a series (§3.4).</source>
+        <translation>由输入自动确定：添加参考图即为编辑，勾选“组图”即生成系列图（§3.4）。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptEditor</name>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Describe the image to generate or the edit to make. Ctrl+Enter generates.</source>
+        <translation>描述要生成的图片或要进行的编辑。按 Ctrl+Enter 生成。</translation>
+    </message>
+    <message>
+        <source>Describe the image, or the edit to make to the reference images…
+
+Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter generates.</source>
+        <translation>描述想要的图片，或要对参考图做的编辑…
+
+用“图1”“图2”指代参考图。按 Ctrl+Enter 生成。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptHistoryPopup</name>
+    <message>
+        <source>Prompt history</source>
+        <translation>提示词历史</translation>
+    </message>
+    <message>
+        <source>Search prompt history</source>
+        <translation>搜索提示词历史</translation>
+    </message>
+    <message>
+        <source>Search earlier prompts…</source>
+        <translation>搜索以前的提示词…</translation>
+    </message>
+    <message>
+        <source>Earlier prompts</source>
+        <translation>以前的提示词</translation>
+    </message>
+    <message>
+        <source>Use prompt</source>
+        <translation>使用提示词</translation>
+    </message>
+    <message>
+        <source>No earlier prompt matches.</source>
+        <translation>没有匹配的历史提示词。</translation>
+    </message>
+</context>
+<context>
+    <name>PromptSection</name>
+    <message>
+        <source>Insert image reference</source>
+        <translation>插入参考图引用</translation>
+    </message>
+    <message>
+        <source>Insert “image N” for a reference image at the cursor</source>
+        <translation>在光标处插入参考图引用“图N”</translation>
+    </message>
+    <message>
+        <source>Insert image ref</source>
+        <translation>插入参考图</translation>
+    </message>
+    <message>
+        <source>Prompt history</source>
+        <translation>提示词历史</translation>
+    </message>
+    <message>
+        <source>Search earlier prompts (Ctrl+R); Ctrl+Up / Ctrl+Down recall them</source>
+        <translation>搜索以前的提示词（Ctrl+R）；Ctrl+Up / Ctrl+Down 逐条调出</translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation>历史…</translation>
+    </message>
+    <message>
+        <source>Prompt length</source>
+        <translation>提示词长度</translation>
+    </message>
+    <message>
+        <source>Prompt problem</source>
+        <translation>提示词问题</translation>
+    </message>
+    <message>
+        <source>Add reference images first, then refer to them as “image 1”, “image 2”…</source>
+        <translation>请先添加参考图，再用“图1”“图2”…引用它们</translation>
+    </message>
+    <message>
+        <source>image {number}  —  {name}</source>
+        <translation>图{number}  —  {name}</translation>
+    </message>
+    <message>
+        <source>The prompt is {over:,} characters over the {limit:,} limit; shorten it (the service would cut the rest).</source>
+        <translation>提示词超出 {limit:,} 字的上限 {over:,} 字；请缩短（否则服务端会截掉多余部分）。</translation>
+    </message>
+    <message>
+        <source>The prompt still refers to a removed image (marked “[removed image N]”); edit or delete that reference.</source>
+        <translation>提示词仍引用了已移除的图片（标记为“[已删除的图N]”）；请修改或删除该引用。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>image {number}</source>
+        <translation>图{number}</translation>
+    </message>
+    <message numerus="yes">
+        <source>The prompt mentions {names}, but only %n reference images are attached.</source>
+        <translation>
+            <numerusform>提示词提到了{names}，但只添加了 %n 张参考图。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The prompt mentions {names}, but there are no reference images.</source>
+        <translation>提示词提到了{names}，但没有添加参考图。</translation>
+    </message>
+    <message>
+        <source>{count} of {limit} characters</source>
+        <translation>{count} / {limit} 字</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceItem</name>
+    <message>
+        <source>Pasted image</source>
+        <translation>粘贴的图片</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceStrip</name>
+    <message>
+        <source>Reference images</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Add reference images</source>
+        <translation>添加参考图</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Choose image files (or drop them here, or paste with Ctrl+V)</source>
+        <translation>选择图片文件（也可拖放到这里，或按 Ctrl+V 粘贴）</translation>
+    </message>
+    <message>
+        <source>Edit region boxes</source>
+        <translation>编辑区域框</translation>
+    </message>
+    <message>
+        <source>Boxes…</source>
+        <translation>区域框…</translation>
+    </message>
+    <message>
+        <source>Open reference large</source>
+        <translation>放大查看参考图</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>Open the selected image large (double click)</source>
+        <translation>放大查看选中的图片（双击）</translation>
+    </message>
+    <message>
+        <source>Remove reference image</source>
+        <translation>移除参考图</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove the selected image (Del)</source>
+        <translation>移除选中的图片（Del）</translation>
+    </message>
+    <message>
+        <source>Reference image count</source>
+        <translation>参考图数量</translation>
+    </message>
+    <message>
+        <source>Reference images message</source>
+        <translation>参考图提示</translation>
+    </message>
+    <message>
+        <source>Draw up to {count} region boxes on the selected image (B)</source>
+        <translation>在选中的图片上最多画 {count} 个区域框（B）</translation>
+    </message>
+    <message>
+        <source>Not added: at most {limit} reference images are allowed. Remove one to add another.</source>
+        <translation>未添加：最多只能有 {limit} 张参考图。请先移除一张再添加。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only {limit} reference images are allowed: %n images were not added.</source>
+        <translation>
+            <numerusform>最多只能有 {limit} 张参考图：有 %n 张图片未添加。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to add ({reasons}): drop or paste image files, web images or image data.</source>
+        <translation>没有可添加的内容（{reasons}）：请拖放或粘贴图片文件、网络图片或图片数据。</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>Nothing to add: drop or paste image files, web images or image data.</source>
+        <translation>没有可添加的内容：请拖放或粘贴图片文件、网络图片或图片数据。</translation>
+    </message>
+    <message>
+        <source>Skipped: {reasons}.</source>
+        <translation>已跳过：{reasons}。</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image, image file or image URL.</source>
+        <translation>剪贴板中没有图片、图片文件或图片 URL。</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.bmp *.webp);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>image {number}: {name} (problem)</source>
+        <translation>图{number}：{name}（有问题）</translation>
+    </message>
+    <message>
+        <source>image {number}: {name}</source>
+        <translation>图{number}：{name}</translation>
+    </message>
+    <message>
+        <source>No reference images: text to image.</source>
+        <translation>没有参考图：文生图。</translation>
+    </message>
+    <message>
+        <source>Select a reference image to draw region boxes on it.</source>
+        <translation>请先选中一张参考图，再在上面画区域框。</translation>
+    </message>
+    <message>
+        <source>Region boxes do not apply in this mode.</source>
+        <translation>当前模式不使用区域框。</translation>
+    </message>
+    <message>
+        <source>Region boxes need a local image (its pixel size); web images cannot take boxes.</source>
+        <translation>区域框需要本地图片（以确定像素尺寸）；网络图片不能添加区域框。</translation>
+    </message>
+    <message>
+        <source>This image is still being checked, or cannot be read.</source>
+        <translation>这张图片仍在检查中，或无法读取。</translation>
+    </message>
+    <message>
+        <source>The dropped image could not be saved: {reason}</source>
+        <translation>无法保存拖入的图片：{reason}</translation>
+    </message>
+    <message>
+        <source>Web images are downloaded by the service; there is nothing local to show.</source>
+        <translation>网络图片由服务端下载；本地没有可显示的内容。</translation>
+    </message>
+    <message>
+        <source>image {number} — {name}</source>
+        <translation>图{number} — {name}</translation>
+    </message>
+    <message>
+        <source>image {number} ({name})</source>
+        <translation>图{number}（{name}）</translation>
+    </message>
+    <message>
+        <source>Cannot show the image: {reason}</source>
+        <translation>无法显示图片：{reason}</translation>
+    </message>
+    <message>
+        <source>Add images…</source>
+        <translation>添加图片…</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Open large</source>
+        <translation>放大查看</translation>
+    </message>
+    <message>
+        <source>Region boxes…</source>
+        <translation>区域框…</translation>
+    </message>
+    <message>
+        <source>Use its colours for the palette</source>
+        <translation>用它的颜色作为调色板</translation>
+    </message>
+    <message>
+        <source>Insert “image {number}” in the prompt</source>
+        <translation>在提示词中插入“图{number}”</translation>
+    </message>
+    <message>
+        <source>Move left</source>
+        <translation>左移</translation>
+    </message>
+    <message>
+        <source>Move right</source>
+        <translation>右移</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceTiles</name>
+    <message>
+        <source>Reference image thumbnails</source>
+        <translation>参考图缩略图</translation>
+    </message>
+    <message>
+        <source>Add reference images (or drop files, image URLs or image data here; Ctrl+V pastes)</source>
+        <translation>添加参考图（也可将文件、图片 URL 或图片数据拖放到这里；Ctrl+V 粘贴）</translation>
+    </message>
+    <message>
+        <source>image {number}</source>
+        <translation>图{number}</translation>
+    </message>
+    <message>
+        <source>A web image: the service downloads and checks it when you generate.</source>
+        <translation>网络图片：生成时由服务端下载并检查。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n region boxes</source>
+        <translation>
+            <numerusform>%n 个区域框</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Drop up to {count} images here — files, web images or image data — or paste with Ctrl+V. No images: text to image.</source>
+        <translation>最多可拖放 {count} 张图片到这里——文件、网络图片或图片数据——或按 Ctrl+V 粘贴。没有图片时为文生图。</translation>
+    </message>
+</context>
+<context>
+    <name>ReferenceViewer</name>
+    <message>
+        <source>Reference image viewer</source>
+        <translation>参考图查看器</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>地域</translation>
+    </message>
+    <message>
+        <source>Custom endpoint</source>
+        <translation>自定义接入地址</translation>
+    </message>
+    <message>
+        <source>Default for the region</source>
+        <translation>使用地域的默认地址</translation>
+    </message>
+    <message>
+        <source>A gateway or proxy base URL ending in /api/v1. https is required except for localhost. Leave empty to use the region&apos;s host.</source>
+        <translation>以 /api/v1 结尾的网关或代理地址。除 localhost 外必须使用 https。留空则使用所选地域的地址。</translation>
+    </message>
+    <message>
+        <source>Endpoint problem</source>
+        <translation>接入地址问题</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>&amp;Region:</source>
+        <translation>地域(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Custom &amp;endpoint:</source>
+        <translation>自定义接入地址(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Key source</source>
+        <translation>密钥来源</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Re&amp;place…</source>
+        <translation>更换(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Replace key</source>
+        <translation>更换密钥</translation>
+    </message>
+    <message>
+        <source>Re&amp;move</source>
+        <translation>移除(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Remove key</source>
+        <translation>移除密钥</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Key:</source>
+        <translation>密钥：</translation>
+    </message>
+    <message>
+        <source>Jobs at a time</source>
+        <translation>同时运行的任务数</translation>
+    </message>
+    <message>
+        <source>How many jobs run at once. The service allows {0} tasks in progress per account.</source>
+        <translation>同时运行多少个任务。服务端每个账号最多允许 {0} 个进行中的任务。</translation>
+    </message>
+    <message>
+        <source>Default request mode</source>
+        <translation>默认请求方式</translation>
+    </message>
+    <message>
+        <source>Synchronous (result in the response)</source>
+        <translation>同步（结果随响应返回）</translation>
+    </message>
+    <message>
+        <source>Asynchronous (task, polled)</source>
+        <translation>异步（创建任务并轮询）</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Jobs at a &amp;time:</source>
+        <translation>同时运行的任务数(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Request &amp;mode:</source>
+        <translation>请求方式(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>图库文件夹</translation>
+    </message>
+    <message>
+        <source>Mo&amp;ve…</source>
+        <translation>移动(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Move library</source>
+        <translation>移动图库</translation>
+    </message>
+    <message>
+        <source>Move the library and all its images to another folder</source>
+        <translation>将图库及其中所有图片移动到其他文件夹</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>文件夹：</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>T&amp;heme:</source>
+        <translation>主题(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Looking up the key…</source>
+        <translation>正在查找密钥…</translation>
+    </message>
+    <message>
+        <source>DASHSCOPE_API_KEY environment variable (not saved)</source>
+        <translation>环境变量 DASHSCOPE_API_KEY（不保存）</translation>
+    </message>
+    <message>
+        <source>System keyring</source>
+        <translation>系统密钥环</translation>
+    </message>
+    <message>
+        <source>This session only (forgotten when the app quits)</source>
+        <translation>仅本次会话（退出应用后清除）</translation>
+    </message>
+    <message>
+        <source>No key for this region</source>
+        <translation>此地域没有密钥</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>The key comes from DASHSCOPE_API_KEY; change or unset it where the app is started.</source>
+        <translation>密钥来自 DASHSCOPE_API_KEY；请在启动应用的环境中修改或取消设置。</translation>
+    </message>
+    <message>
+        <source>Enter a different key</source>
+        <translation>输入其他密钥</translation>
+    </message>
+    <message>
+        <source>Forget the key for this region</source>
+        <translation>清除此地域的密钥</translation>
+    </message>
+    <message>
+        <source>Remove API key</source>
+        <translation>移除 API 密钥</translation>
+    </message>
+    <message>
+        <source>Remove the API key for {0} from this computer? You will need to enter it again to generate images.</source>
+        <translation>从这台电脑上移除{0}的 API 密钥吗？之后生成图片时需要重新输入。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Removing the key…</source>
+        <translation>正在移除密钥…</translation>
+    </message>
+    <message>
+        <source>Move the library to</source>
+        <translation>将图库移动到</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Through the menus: press these keys in turn</source>
+        <translation>通过菜单：依次按下这些键</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>任务队列</translation>
+    </message>
+    <message>
+        <source>Generation panel</source>
+        <translation>生成面板</translation>
+    </message>
+    <message>
+        <source>Main window</source>
+        <translation>主窗口</translation>
+    </message>
+    <message>
+        <source>Rate the selected images 1 to 5 stars</source>
+        <translation>给选中的图片评 1 到 5 星</translation>
+    </message>
+    <message>
+        <source>Clear the rating</source>
+        <translation>清除评分</translation>
+    </message>
+    <message>
+        <source>Mark or unmark as favourite</source>
+        <translation>收藏或取消收藏</translation>
+    </message>
+    <message>
+        <source>Move to the trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Undo the last rating, favourite or trash</source>
+        <translation>撤销上一次评分、收藏或删除</translation>
+    </message>
+    <message>
+        <source>Open the current image in the viewer</source>
+        <translation>在查看器中打开当前图片</translation>
+    </message>
+    <message>
+        <source>Move between images</source>
+        <translation>在图片之间移动</translation>
+    </message>
+    <message>
+        <source>Extend the selection</source>
+        <translation>扩展选择</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Previous prompt from the history</source>
+        <translation>历史中的上一个提示词</translation>
+    </message>
+    <message>
+        <source>Next prompt from the history</source>
+        <translation>历史中的下一个提示词</translation>
+    </message>
+    <message>
+        <source>Search the prompt history</source>
+        <translation>搜索提示词历史</translation>
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Paste an image as a reference</source>
+        <translation>粘贴图片作为参考图</translation>
+    </message>
+    <message>
+        <source>Select the previous or next reference</source>
+        <translation>选择上一张或下一张参考图</translation>
+    </message>
+    <message>
+        <source>Move the selected reference</source>
+        <translation>移动选中的参考图</translation>
+    </message>
+    <message>
+        <source>Open the selected reference</source>
+        <translation>打开选中的参考图</translation>
+    </message>
+    <message>
+        <source>Draw boxes on the selected reference</source>
+        <translation>在选中的参考图上画区域框</translation>
+    </message>
+    <message>
+        <source>Remove the selected reference</source>
+        <translation>移除选中的参考图</translation>
+    </message>
+    <message>
+        <source>Box editor</source>
+        <translation>区域框编辑器</translation>
+    </message>
+    <message>
+        <source>Nudge the selected box by one pixel</source>
+        <translation>将选中的框移动 1 像素</translation>
+    </message>
+    <message>
+        <source>Nudge the selected box by ten pixels</source>
+        <translation>将选中的框移动 10 像素</translation>
+    </message>
+    <message>
+        <source>Delete the selected box</source>
+        <translation>删除选中的框</translation>
+    </message>
+    <message>
+        <source>Viewer</source>
+        <translation>查看器</translation>
+    </message>
+    <message>
+        <source>Previous image</source>
+        <translation>上一张图片</translation>
+    </message>
+    <message>
+        <source>Next image</source>
+        <translation>下一张图片</translation>
+    </message>
+    <message>
+        <source>Fit to the window</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Actual size (100%)</source>
+        <translation>实际大小（100%）</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <source>Compare with the next image</source>
+        <translation>与下一张图片对比</translation>
+    </message>
+    <message>
+        <source>Reuse the prompt</source>
+        <translation>复用提示词</translation>
+    </message>
+    <message>
+        <source>Reuse all parameters</source>
+        <translation>复用全部参数</translation>
+    </message>
+    <message>
+        <source>Close the viewer</source>
+        <translation>关闭查看器</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keyboard</source>
+        <translation>键盘</translation>
+    </message>
+    <message>
+        <source>Every command is also in the menus. Keys listed under a panel work while that panel has the keyboard focus.</source>
+        <translation>所有命令也都在菜单中。某个面板下列出的按键，仅在该面板获得键盘焦点时有效。</translation>
+    </message>
+    <message>
+        <source>Filter shortcuts</source>
+        <translation>筛选快捷键</translation>
+    </message>
+    <message>
+        <source>Filter by command or key…</source>
+        <translation>按命令或按键筛选…</translation>
+    </message>
+    <message>
+        <source>Commands and their keys</source>
+        <translation>命令及其按键</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>No command or key matches “%1”.</source>
+        <translation>没有与“%1”匹配的命令或按键。</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbnailDelegate</name>
+    <message>
+        <source>▣ {position}/{size}</source>
+        <translation>▣ {position}/{size}</translation>
+    </message>
+    <message>
+        <source>▣ {size}</source>
+        <translation>▣ {size}</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationIssue</name>
+    <message>
+        <source>The prompt is empty; describe the image or the edit you want.</source>
+        <translation>提示词为空；请描述你想要的图片或编辑。</translation>
+    </message>
+    <message>
+        <source>The prompt has {count:,} characters; the limit is {limit:,} (the service would silently cut the rest).</source>
+        <translation>提示词有 {count:,} 字，上限为 {limit:,} 字（超出部分会被服务端直接截掉）。</translation>
+    </message>
+    <message>
+        <source>The prompt contains invisible control characters; remove them.</source>
+        <translation>提示词中含有不可见的控制字符；请将其删除。</translation>
+    </message>
+    <message>
+        <source>Unknown model {model!r}; use one of {allowed}.</source>
+        <translation>未知模型 {model!r}；请使用以下之一：{allowed}。</translation>
+    </message>
+    <message>
+        <source>{count} reference images; at most {limit} are allowed.</source>
+        <translation>共 {count} 张参考图；最多允许 {limit} 张。</translation>
+    </message>
+    <message>
+        <source>Image {index} has no file or URL.</source>
+        <translation>图{index}没有文件或 URL。</translation>
+    </message>
+    <message>
+        <source>Region boxes cannot be used with image sets; turn off the image set or remove the boxes.</source>
+        <translation>组图不能使用区域框；请关闭组图或删除区域框。</translation>
+    </message>
+    <message>
+        <source>Image {index} has {count} boxes; at most {limit} per image are allowed.</source>
+        <translation>图{index}有 {count} 个区域框；每张图最多允许 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>Box {box} on image {index} is not a rectangle with x1 &lt; x2 and y1 &lt; y2 in non-negative pixels.</source>
+        <translation>图{index}上的区域框 {box} 不是有效矩形：坐标须为非负像素，且 x1 &lt; x2、y1 &lt; y2。</translation>
+    </message>
+    <message>
+        <source>Number of images n={n!r} is out of range; in image-set mode it must be {low}-{high}.</source>
+        <translation>图片数量 n={n!r} 超出范围；组图模式下必须为 {low}-{high}。</translation>
+    </message>
+    <message>
+        <source>Number of images n={n!r} is out of range; without image set it must be {low}-{high}.</source>
+        <translation>图片数量 n={n!r} 超出范围；不使用组图时必须为 {low}-{high}。</translation>
+    </message>
+    <message>
+        <source>Size {size!r} is not 1K, 2K, 4K or a custom width*height such as 1536*1024.</source>
+        <translation>尺寸 {size!r} 无效：应为 1K、2K、4K，或自定义的 宽*高（如 1536*1024）。</translation>
+    </message>
+    <message>
+        <source>Size {width}*{height} must have positive sides.</source>
+        <translation>尺寸 {width}*{height} 的边长必须为正数。</translation>
+    </message>
+    <message>
+        <source>Size {width}*{height} has {pixels:,} pixels; {model} in {mode} mode allows 768*768 ({minimum:,}) to {side}*{side} ({budget:,}).</source>
+        <translation>尺寸 {width}*{height} 共 {pixels:,} 像素；{model} 在 {mode} 模式下允许 768*768（{minimum:,}）到 {side}*{side}（{budget:,}）。</translation>
+    </message>
+    <message>
+        <source>Size {width}*{height} is wider than 1:8 or 8:1; choose a less extreme aspect ratio.</source>
+        <translation>尺寸 {width}*{height} 的宽高比超出 1:8 或 8:1；请选择不那么极端的宽高比。</translation>
+    </message>
+    <message>
+        <source>4K needs wan2.7-image-pro; wan2.7-image goes up to 2K.</source>
+        <translation>4K 需要 wan2.7-image-pro；wan2.7-image 最高 2K。</translation>
+    </message>
+    <message>
+        <source>4K needs wan2.7-image-pro text-to-image with no reference images; use 1K, 2K or W*H up to 2048*2048.</source>
+        <translation>4K 仅适用于 wan2.7-image-pro 的文生图（无参考图）；请使用 1K、2K 或不超过 2048*2048 的 宽*高。</translation>
+    </message>
+    <message>
+        <source>4K needs wan2.7-image-pro text-to-image, no image set; use 1K, 2K or W*H up to 2048*2048.</source>
+        <translation>4K 仅适用于 wan2.7-image-pro 的文生图（非组图）；请使用 1K、2K 或不超过 2048*2048 的 宽*高。</translation>
+    </message>
+    <message>
+        <source>Seed {seed!r} is out of range; use {low} to {high}, or leave it random.</source>
+        <translation>种子 {seed!r} 超出范围；请使用 {low} 到 {high}，或保持随机。</translation>
+    </message>
+    <message>
+        <source>A colour palette cannot be used with image sets; turn off the image set or clear the palette.</source>
+        <translation>组图不能使用调色板；请关闭组图或清空调色板。</translation>
+    </message>
+    <message>
+        <source>The palette has {count} colours; use {low} to {high}.</source>
+        <translation>调色板有 {count} 种颜色；应为 {low} 到 {high} 种。</translation>
+    </message>
+    <message>
+        <source>Colour {hex!r} is not #RRGGBB.</source>
+        <translation>颜色 {hex!r} 不是 #RRGGBB 格式。</translation>
+    </message>
+    <message>
+        <source>Colour {hex} has ratio {ratio}%; each must be above 0 and at most 100%.</source>
+        <translation>颜色 {hex} 的占比为 {ratio}%；每种颜色的占比必须大于 0 且不超过 100%。</translation>
+    </message>
+    <message>
+        <source>Palette ratios add up to {total}%; they must total exactly 100.00%.</source>
+        <translation>调色板占比合计为 {total}%；必须正好等于 100.00%。</translation>
+    </message>
+</context>
+<context>
+    <name>WanError</name>
+    <message>
+        <source>Try again; if it keeps happening, copy the details into a bug report.</source>
+        <translation>请重试；如果问题持续出现，请将详情复制到问题报告中。</translation>
+    </message>
+    <message>
+        <source>Change the highlighted setting and try again; nothing was sent or billed.</source>
+        <translation>请修改标出的设置后重试；本次未发送，也未计费。</translation>
+    </message>
+    <message>
+        <source>Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side.</source>
+        <translation>请选择每边 240 到 8000 像素的 JPEG、PNG、BMP 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>Check the API key and its region: a Singapore key does not work in Beijing and vice versa. Run &apos;wan27 key check&apos; or open Settings › API key.</source>
+        <translation>请检查 API 密钥及其地域：新加坡的密钥不能在北京使用，反之亦然。可运行 &apos;wan27 key check&apos;，或打开“设置 › API 密钥”。</translation>
+    </message>
+    <message>
+        <source>Activate the Wan 2.7 model for this account or workspace in the Model Studio console.</source>
+        <translation>请在百炼控制台为此账号或业务空间开通 Wan 2.7 模型。</translation>
+    </message>
+    <message>
+        <source>The account is out of funds or free quota; top up in the Alibaba Cloud console.</source>
+        <translation>账号余额或免费额度已用完；请在阿里云控制台充值。</translation>
+    </message>
+    <message>
+        <source>The prompt or an image was blocked by content moderation; change it before retrying.</source>
+        <translation>提示词或图片未通过内容审核；请修改后再重试。</translation>
+    </message>
+    <message>
+        <source>The service rejected the request; check the parameters and reference images.</source>
+        <translation>服务端拒绝了请求；请检查参数和参考图。</translation>
+    </message>
+    <message>
+        <source>The request is too large; use smaller reference images or pass them as URLs.</source>
+        <translation>请求过大；请使用更小的参考图，或以 URL 方式传入。</translation>
+    </message>
+    <message>
+        <source>The service could not fetch a reference image URL; check it is public, or use a local file.</source>
+        <translation>服务端无法获取参考图 URL；请确认它可公开访问，或改用本地文件。</translation>
+    </message>
+    <message>
+        <source>Too many requests right now; wait a minute and retry (the account allows 5 at a time).</source>
+        <translation>当前请求过多；请稍等一分钟再重试（每个账号同时最多 5 个）。</translation>
+    </message>
+    <message>
+        <source>The service had a temporary problem; retry in a moment.</source>
+        <translation>服务端暂时出现问题；请稍后重试。</translation>
+    </message>
+    <message>
+        <source>Check the internet connection (or proxy) and retry.</source>
+        <translation>请检查网络连接（或代理）后重试。</translation>
+    </message>
+    <message>
+        <source>The request may have been accepted and billed. Check the console before retrying; an async task can be looked up by its id if it was returned.</source>
+        <translation>请求可能已被受理并计费。重试前请先在控制台确认；如果已返回异步任务 ID，可以用它查询任务。</translation>
+    </message>
+    <message>
+        <source>The service&apos;s answer was garbled, often by a proxy or gateway; retry in a moment. If a generation was sent, it may already have run.</source>
+        <translation>服务端的响应已损坏，通常是代理或网关造成的；请稍后重试。如果生成请求已发出，它可能已经执行。</translation>
+    </message>
+    <message>
+        <source>Result links expire after 24 hours; generate the image again.</source>
+        <translation>结果链接在 24 小时后失效；请重新生成图片。</translation>
+    </message>
+    <message>
+        <source>Retry the download; result links stay valid for 24 hours.</source>
+        <translation>请重试下载；结果链接在 24 小时内有效。</translation>
+    </message>
+    <message>
+        <source>Tasks are kept for 24 hours; this one has expired or was never created with this key.</source>
+        <translation>任务只保留 24 小时；此任务已过期，或并非用此密钥创建。</translation>
+    </message>
+    <message>
+        <source>The task was canceled before it ran; nothing was billed.</source>
+        <translation>任务在运行前已取消；未产生费用。</translation>
+    </message>
+    <message>
+        <source>The task is still known to the service for 24 hours; resume it from the job queue.</source>
+        <translation>服务端会保留此任务 24 小时；请在任务队列中继续它。</translation>
+    </message>
+    <message>
+        <source>Canceled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>The library changed while it was being copied (another Wan 2.7 window or the wan27 command wrote to it).</source>
+        <translation>复制期间图库发生了变化（另一个 Wan 2.7 窗口或 wan27 命令写入了它）。</translation>
+    </message>
+    <message>
+        <source>Nothing was moved. Wait until nothing else uses the library, then move it again.</source>
+        <translation>未移动任何内容。请等没有其他程序使用图库后再移动。</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder on a disk with enough free space.</source>
+        <translation>请选择可用空间充足的磁盘上的空文件夹。</translation>
+    </message>
+    <message>
+        <source>The library was not moved; it is still in its old folder.</source>
+        <translation>图库未移动，仍在原文件夹中。</translation>
+    </message>
+    <message>
+        <source>The move was canceled.</source>
+        <translation>移动已取消。</translation>
+    </message>
+    <message>
+        <source>The library was not moved; it is still in its old folder. Try again.</source>
+        <translation>图库未移动，仍在原文件夹中。请重试。</translation>
+    </message>
+    <message>
+        <source>There is no library in {source} to move.</source>
+        <translation>{source} 中没有可移动的图库。</translation>
+    </message>
+    <message>
+        <source>Check the library folder in Settings.</source>
+        <translation>请在设置中检查图库文件夹。</translation>
+    </message>
+    <message>
+        <source>The library is already in this folder.</source>
+        <translation>图库已经在这个文件夹中。</translation>
+    </message>
+    <message>
+        <source>Choose another folder.</source>
+        <translation>请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>{target} is inside the library&apos;s current folder {source}.</source>
+        <translation>{target} 位于图库当前文件夹 {source} 内。</translation>
+    </message>
+    <message>
+        <source>Choose a folder outside the current library folder.</source>
+        <translation>请选择当前图库文件夹之外的文件夹。</translation>
+    </message>
+    <message>
+        <source>{target} is a file, not a folder.</source>
+        <translation>{target} 是文件，不是文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder.</source>
+        <translation>请选择一个空文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder {target} is not empty ({entries}).</source>
+        <translation>文件夹 {target} 不是空的（{entries}）。</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder, or create a new folder for the library.</source>
+        <translation>请选择一个空文件夹，或为图库新建一个文件夹。</translation>
+    </message>
+    <message>
+        <source>The folder {folder} cannot be written to.</source>
+        <translation>无法写入文件夹 {folder}。</translation>
+    </message>
+    <message>
+        <source>Choose a folder you can write to, or change its permissions.</source>
+        <translation>请选择你有写入权限的文件夹，或修改其权限。</translation>
+    </message>
+    <message>
+        <source>Not enough free space in {folder}: the library needs {needed}, {free} is free.</source>
+        <translation>{folder} 的可用空间不足：图库需要 {needed}，可用 {free}。</translation>
+    </message>
+    <message>
+        <source>Free some space there or choose another disk.</source>
+        <translation>请释放一些空间或选择其他磁盘。</translation>
+    </message>
+    <message>
+        <source>{path} disappeared during the move.</source>
+        <translation>{path} 在移动过程中消失了。</translation>
+    </message>
+    <message>
+        <source>The copy of the library did not match the original: {problems}</source>
+        <translation>图库副本与原件不一致：{problems}</translation>
+    </message>
+    <message>
+        <source>What to do: {hint}</source>
+        <translation>建议：{hint}</translation>
+    </message>
+    <message>
+        <source>Code: {code}</source>
+        <translation>错误码：{code}</translation>
+    </message>
+    <message>
+        <source>HTTP status: {status}</source>
+        <translation>HTTP 状态：{status}</translation>
+    </message>
+    <message>
+        <source>Request id: {id}</source>
+        <translation>请求 ID：{id}</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>A red fox curled up asleep in fresh snow at golden hour, soft backlight through snowy pines, shallow depth of field, photorealistic, 35 mm film look</source>
+        <translation>黄金时刻，一只红狐蜷缩在新雪中熟睡，柔和的逆光穿过积雪的松林，浅景深，照片级写实，35 毫米胶片质感</translation>
+    </message>
+    <message>
+        <source>the macOS Keychain</source>
+        <translation>macOS 钥匙串</translation>
+    </message>
+    <message>
+        <source>Windows Credential Manager</source>
+        <translation>Windows 凭据管理器</translation>
+    </message>
+    <message>
+        <source>the system keyring (Secret Service)</source>
+        <translation>系统密钥环</translation>
+    </message>
+    <message>
+        <source>Welcome to Wan 2.7 Desktop</source>
+        <translation>欢迎使用 Wan 2.7 Desktop</translation>
+    </message>
+    <message>
+        <source>Make and edit images with Alibaba Cloud&apos;s Wan 2.7 models. Every image is saved on this computer with its prompt and settings. Three things to know:</source>
+        <translation>使用阿里云 Wan 2.7 模型生成和编辑图片。每张图片都会连同提示词和参数保存在这台电脑上。开始前请了解三件事：</translation>
+    </message>
+    <message>
+        <source>Choose the region where you use Model Studio: &lt;b&gt;{intl}&lt;/b&gt; for the international site (alibabacloud.com), &lt;b&gt;{china}&lt;/b&gt; for the Chinese mainland site (aliyun.com). A key works only in its own region.</source>
+        <translation>选择你使用百炼的地域：国际站（alibabacloud.com）选 &lt;b&gt;{intl}&lt;/b&gt;，中国站（aliyun.com）选 &lt;b&gt;{china}&lt;/b&gt;。密钥只能在创建它的地域使用。</translation>
+    </message>
+    <message>
+        <source>Create one in the Model Studio console, under &lt;i&gt;API keys&lt;/i&gt;. Step by step: &lt;a href=&quot;{intl}&quot;&gt;international site&lt;/a&gt; · &lt;a href=&quot;{china}&quot;&gt;China site&lt;/a&gt;.</source>
+        <translation>在百炼控制台的 &lt;i&gt;API 密钥&lt;/i&gt; 页面创建。分步说明：&lt;a href=&quot;{intl}&quot;&gt;国际站&lt;/a&gt; · &lt;a href=&quot;{china}&quot;&gt;中国站&lt;/a&gt;。</translation>
+    </message>
+    <message>
+        <source>The app keeps it in {keyring}, never in a file, and only ever shows it masked.</source>
+        <translation>应用将密钥保存在{keyring}中，绝不写入文件，显示时始终打码。</translation>
+    </message>
+    <message>
+        <source>Key status</source>
+        <translation>密钥状态</translation>
+    </message>
+    <message>
+        <source>Add API key</source>
+        <translation>添加 API 密钥</translation>
+    </message>
+    <message>
+        <source>Type what you want to see and press {keys} to generate. Or start from this sample:</source>
+        <translation>输入你想看到的画面，按 {keys} 生成。也可以从这个示例开始：</translation>
+    </message>
+    <message>
+        <source>Use this &amp;prompt</source>
+        <translation>使用此提示词(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Use the sample prompt</source>
+        <translation>使用示例提示词</translation>
+    </message>
+    <message>
+        <source>Put the sample into the prompt editor</source>
+        <translation>将示例放入提示词编辑框</translation>
+    </message>
+    <message>
+        <source>Your images, their prompts and the job history are kept in this folder. It works offline; back it up like any folder, or move it in Settings ▸ Library.</source>
+        <translation>你的图片、提示词和任务记录都保存在这个文件夹里。离线也能使用；可以像普通文件夹一样备份，或在“设置 ▸ 图库”中移动。</translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>图库文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Open folder</source>
+        <translation>打开文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the library folder</source>
+        <translation>打开图库文件夹</translation>
+    </message>
+    <message>
+        <source>Your API key</source>
+        <translation>你的 API 密钥</translation>
+    </message>
+    <message>
+        <source>Try a prompt</source>
+        <translation>试一个提示词</translation>
+    </message>
+    <message>
+        <source>Your library</source>
+        <translation>你的图库</translation>
+    </message>
+    <message>
+        <source>Get &amp;started</source>
+        <translation>开始使用(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close the welcome</source>
+        <translation>关闭欢迎页</translation>
+    </message>
+    <message>
+        <source>Looking for a key…</source>
+        <translation>正在查找密钥…</translation>
+    </message>
+    <message>
+        <source>No key yet.</source>
+        <translation>尚无密钥。</translation>
+    </message>
+    <message>
+        <source>✓ A key for {region} is saved in the system keyring.</source>
+        <translation>✓ {region}的密钥已保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>✓ Using the key from DASHSCOPE_API_KEY for {region}.</source>
+        <translation>✓ {region}正在使用 DASHSCOPE_API_KEY 中的密钥。</translation>
+    </message>
+    <message>
+        <source>✓ A key for {region} is set for this session.</source>
+        <translation>✓ 已为本次会话设置{region}的密钥。</translation>
+    </message>
+    <message>
+        <source>Re&amp;place key…</source>
+        <translation>更换密钥(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Add API key…</source>
+        <translation>添加 API 密钥(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>✓ In the prompt editor</source>
+        <translation>✓ 已放入提示词编辑框</translation>
+    </message>
+    <message>
+        <source>{path}
+(The file manager could not be opened; copy the path instead.)</source>
+        <translation>{path}
+（无法打开文件管理器；请复制路径。）</translation>
+    </message>
+</context>
+<context>
+    <name>_FitImage</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+</context>
+</TS>
