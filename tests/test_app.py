@@ -53,3 +53,79 @@ def test_data_dir_option_sets_the_environment(monkeypatch: Any, tmp_path: Path) 
         "dir", os.environ["WAN27_DATA_DIR"]) and 0)
     assert app.main(["--data-dir", str(tmp_path / "elsewhere"), "--self-test"]) == 0
     assert seen["dir"] == str((tmp_path / "elsewhere").resolve())
+
+
+# -- a moved library whose folder is missing at start-up ------------------------------------------
+
+def answer_missing_library(button: str, before: Any = None) -> list[str]:
+    """Click `button` in the "Library not found" box once it is up (it runs its own event loop)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(box.text())
+        if before is not None:
+            before()
+        target = (box.button(QMessageBox.StandardButton.Retry) if button == "retry"
+                  else box.findChild(QAbstractButton, button))
+        target.click()
+
+    QTimer.singleShot(0, answer)
+    return seen
+
+
+def test_a_missing_moved_library_is_not_replaced_by_an_empty_one(qtbot: Any, tmp_path: Path) -> None:
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.library_move import ensure_library_reachable
+
+    settings = AppSettings()
+    settings.library_dir = tmp_path / "usb-drive" / "Wan library"
+    seen = answer_missing_library("libraryMissingQuitButton")
+    assert ensure_library_reachable(settings) is False
+    assert "cannot be found" in seen[0] and "usb-drive" in seen[0]
+    assert not (tmp_path / "usb-drive").exists(), "nothing may be created where the drive should be"
+    assert settings.library_dir == tmp_path / "usb-drive" / "Wan library"
+
+
+def test_retry_finds_the_library_once_the_drive_is_connected(qtbot: Any, tmp_path: Path) -> None:
+    from wan27_desktop.library import Library
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.library_move import ensure_library_reachable
+
+    folder = tmp_path / "usb-drive" / "Wan library"
+    settings = AppSettings()
+    settings.library_dir = folder
+
+    def connect_drive() -> None:
+        Library.open(folder).close()
+
+    answer_missing_library("retry", before=connect_drive)
+    assert ensure_library_reachable(settings) is True
+    assert settings.library_dir == folder
+
+
+def test_a_new_library_can_be_started_in_the_default_folder(qtbot: Any, tmp_path: Path,
+                                                             isolated_environment: Path) -> None:
+    from wan27_desktop import config
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.library_move import ensure_library_reachable
+
+    settings = AppSettings()
+    settings.library_dir = tmp_path / "gone"
+    answer_missing_library("libraryMissingNewButton")
+    assert ensure_library_reachable(settings) is True
+    assert settings.library_dir == isolated_environment and not settings.library_moved
+    assert config.library_root() == isolated_environment
+
+
+def test_a_library_in_the_default_folder_needs_no_question(qtbot: Any) -> None:
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.library_move import ensure_library_reachable
+
+    assert ensure_library_reachable(AppSettings()) is True  # a first run: nothing there yet, nothing asked

@@ -109,3 +109,23 @@ def test_corrupt_database_points_to_recover_and_recover_rebuilds(env, isolated_e
     assert run_cli(["library", "recover"], offline).returncode == 0
     listing = run_cli(["library", "list"], offline)
     assert listing.returncode == 0 and "lighthouse" in listing.stdout
+
+
+def test_the_cli_uses_the_library_folder_the_app_moved_to(env, isolated_environment: Path, tmp_path: Path):
+    from wan27_desktop.library.move import move_library
+
+    assert run_cli(["generate", "a lighthouse at dusk", "--size", "1K"], env).returncode == 0
+    from wan27_desktop.settings import AppSettings
+
+    moved_to = tmp_path / "elsewhere"
+    settings = AppSettings(isolated_environment / "settings.ini")
+
+    def switch(target: Path) -> None:
+        settings.library_dir = target
+        settings.sync()
+
+    move_library(isolated_environment, moved_to, switch, app_data_dir=isolated_environment)
+    offline = cli_env(None, isolated_environment)
+    stats = run_cli(["library", "stats"], offline)
+    assert stats.returncode == 0 and f"library folder: {moved_to}" in stats.stdout
+    assert "lighthouse" in run_cli(["library", "search", "lighthouse"], offline).stdout

@@ -189,3 +189,75 @@ def test_stored_key_never_reaches_the_settings_file() -> None:
     for path in data_dir.rglob("*"):
         if path.is_file():
             assert KEY[3:-4].encode() not in path.read_bytes(), path
+
+
+# -- where the library lives ---------------------------------------------------------------------
+
+AWKWARD_FOLDERS = ["/srv/Wan Library", "/media/u/My Pics, 2024; a=b", '/home/u/"quoted" \\ back', "/home/u/图片/万相",
+                   "/home/u/ leading and trailing ", "/home/u/tab\there", "/home/u/@at", "/home/u/x\x01y"]
+
+
+@pytest.mark.parametrize("folder", AWKWARD_FOLDERS)
+def test_the_qt_free_reader_agrees_with_qsettings(isolated_environment: Path, folder: str) -> None:
+    """`wan27` (no Qt) must find a moved library exactly where the app put it."""
+    from wan27_desktop import config
+
+    s = AppSettings()
+    s.library_dir = Path(folder)
+    s.sync()
+    assert AppSettings(s.path).library_dir == Path(folder)
+    assert config.read_library_folder(s.path) == Path(folder)
+    assert config.library_root() == Path(folder)
+
+
+def test_the_library_is_in_the_data_dir_until_it_is_moved(isolated_environment: Path, tmp_path: Path) -> None:
+    from wan27_desktop import config
+
+    s = AppSettings()
+    assert s.library_dir == isolated_environment and not s.library_moved
+    assert config.library_root() == isolated_environment
+    s.library_dir = tmp_path / "elsewhere"
+    s.sync()
+    assert reopened(s).library_moved
+    assert config.library_root() == tmp_path / "elsewhere"
+    # Moving back home removes the entry instead of pinning the data dir's current path.
+    s.library_dir = isolated_environment
+    s.sync()
+    assert "folder" not in s.path.read_text()
+    assert config.library_root() == isolated_environment
+
+
+def test_another_data_dir_has_its_own_library(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """WAN27_DATA_DIR / --data-dir still isolate everything: the setting lives in that data dir."""
+    from wan27_desktop import config
+
+    moved = AppSettings()
+    moved.library_dir = tmp_path / "moved"
+    moved.sync()
+    monkeypatch.setenv("WAN27_DATA_DIR", str(tmp_path / "portable"))
+    assert config.library_root() == tmp_path / "portable"
+    assert AppSettings().library_dir == tmp_path / "portable"
+
+
+@pytest.mark.parametrize("line", ["folder=relative/path", "folder=", "folder=@Variant(\\0\\0\\0\\x7f)",
+                                  "folder=/a, /b"])
+def test_an_invalid_library_folder_means_the_data_dir(isolated_environment: Path, line: str) -> None:
+    from wan27_desktop import config
+
+    isolated_environment.mkdir(parents=True, exist_ok=True)
+    (isolated_environment / "settings.ini").write_text(f"[library]\n{line}\n")
+    assert config.library_root() == isolated_environment
+    assert AppSettings().library_dir == isolated_environment
+
+
+def test_onboarding_is_remembered(isolated_environment: Path) -> None:
+    s = AppSettings()
+    assert not s.onboarding_done
+    s.onboarding_done = True
+    assert reopened(s).onboarding_done
+
+
+def test_the_first_run_key_prompt_of_0_1_counts_as_onboarding_done(isolated_environment: Path) -> None:
+    s = AppSettings()
+    s.set_state_blob("first_run_key_prompt", b"1")
+    assert reopened(s).onboarding_done

@@ -20,12 +20,12 @@ log = logging.getLogger("wan27.app")
 APP_DISPLAY_NAME = "Wan 2.7 Desktop"
 ORG_NAME = "Wan27Desktop"
 DESKTOP_FILE = "wan27-desktop"
-FIRST_RUN_KEY_PROMPT = "first_run_key_prompt"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wan27-desktop", description="Desktop client for the Wan 2.7 image API.")
-    parser.add_argument("--data-dir", type=Path, help=f"library, settings and caches here (sets {config.ENV_DATA_DIR})")
+    parser.add_argument("--data-dir", type=Path,
+                        help=f"settings, logs, caches and (unless moved) the library here (sets {config.ENV_DATA_DIR})")
     parser.add_argument("--api-base", help=f"custom endpoint ending in /api/v1 (like {config.ENV_API_BASE})")
     parser.add_argument("--self-test", action="store_true",
                         help="check the installation offscreen (Qt plugins, TLS, keyring, library) and exit 0/1")
@@ -91,21 +91,24 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     app = create_application(qt_args)
     install_gui_excepthook(app)  # friendly dialog on the UI thread for exceptions from any thread
 
+    from .i18n import install_translators
     from .settings import AppSettings
+    from .ui.library_move import ensure_library_reachable
     from .ui.main_window import MainWindow
     from .ui.main_window_parts import apply_theme
+    from .ui.onboarding import install_first_run
 
     settings = AppSettings()
+    install_translators(app, settings.language)  # before any widget is built: texts are set once
     apply_theme(settings.theme)
-    window = MainWindow(settings=settings, api_base=api_base)
-
-    def first_run(origin: str) -> None:
-        # First run with no key anywhere: ask once; later runs wait for the first Generate.
-        if origin == "none" and not settings.state_blob(FIRST_RUN_KEY_PROMPT):
-            settings.set_state_blob(FIRST_RUN_KEY_PROMPT, b"1")
-            window.open_key_dialog()
-
-    window.keyOriginChanged.connect(first_run)
+    if not ensure_library_reachable(settings):  # a moved library on a drive that is not connected
+        diagnostics.uninstall_excepthook()
+        return 0
+    window = MainWindow(settings=settings, api_base=api_base)  # the library: settings.library_dir
+    # First run (no key anywhere, welcome never closed): the welcome explains region, key and
+    # library once the key lookup has answered, after the first paint. Later runs ask for a key
+    # at the first Generate.
+    install_first_run(window)
     window.show()
     QTimer.singleShot(0, window.start)  # after the first paint: keyring, journal, resume
     code = int(app.exec())  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 
 from . import config
 from .api.errors import ValidationError, ValidationIssue
@@ -29,10 +29,12 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SETTINGS_FILE = "settings.ini"
+SETTINGS_FILE = config.SETTINGS_FILE
 MIN_CONCURRENCY = 1
 MAX_CONCURRENCY = MAX_TASKS_IN_PROGRESS  # §6: 5 tasks in progress per account
 DEFAULT_CONCURRENCY = 2
+_LIBRARY_FOLDER = f"{config.LIBRARY_SECTION}/{config.LIBRARY_KEY}"
+LEGACY_FIRST_RUN_KEY_PROMPT = "first_run_key_prompt"  # state blob written by 0.1's first-run prompt
 
 
 class Theme(str, enum.Enum):
@@ -78,17 +80,23 @@ def normalise_endpoint(text: str) -> str | None:
         host = parts.hostname or ""
         _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
     except ValueError:
-        raise refuse("This is not a valid URL.") from None
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "This is not a valid URL.")) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise refuse("Use a full URL such as https://gateway.example.com/api/v1.")
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "Use a full URL such as https://gateway.example.com/api/v1."))
     if parts.scheme == "http" and not _is_loopback(host):
-        raise refuse("Plain http is only allowed for localhost; use https so the key is encrypted.")
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "Plain http is only allowed for localhost; use https so the key is encrypted."))
     if parts.username or parts.password:
-        raise refuse("Do not put credentials in the URL; the key is sent in a header.")
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "Do not put credentials in the URL; the key is sent in a header."))
     if parts.query or parts.fragment:
-        raise refuse("The endpoint cannot have a query (?…) or fragment (#…).")
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "The endpoint cannot have a query (?…) or fragment (#…)."))
     if any(ch.isspace() for ch in url):
-        raise refuse("The URL cannot contain spaces.")
+        raise refuse(QCoreApplication.translate(
+            "AppSettings", "The URL cannot contain spaces."))
     return url.rstrip("/")
 
 
@@ -110,13 +118,16 @@ def _parse_endpoint(raw: object) -> str | None:
 
 
 def _parse_folder(raw: object) -> Path:
-    text = str(raw).strip()
-    if not text:
-        raise ValueError("empty folder")
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        raise ValueError("relative folder")
-    return path
+    return config.parse_folder(str(raw))
+
+
+def _parse_bool(raw: object) -> bool:
+    text = str(raw).strip().lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no"):
+        return False
+    raise ValueError(f"not a boolean: {text}")
 
 
 class AppSettings:
@@ -195,12 +206,37 @@ class AppSettings:
 
     @property
     def library_dir(self) -> Path:
-        """Where the library lives; by default the data dir itself."""
-        return self._get("library/folder", _parse_folder, config.data_dir())
+        """Where the library lives (the folder holding `library/` and `cache/`): the folder it was
+        moved to, else the data dir this settings file belongs to. The `wan27` command reads the
+        same entry through `config.library_root()`."""
+        return self._get(_LIBRARY_FOLDER, _parse_folder, self.path.parent)
 
     @library_dir.setter
-    def library_dir(self, value: Path) -> None:
-        self._set("library/folder", str(_parse_folder(value)))
+    def library_dir(self, value: Path | None) -> None:
+        """Set only once a moved library is complete and verified (see library/move.py). None, or
+        the data dir itself, removes the entry: the library is back in its default place."""
+        if value is None or Path(value) == self.path.parent:
+            self._set(_LIBRARY_FOLDER, None)
+        else:
+            self._set(_LIBRARY_FOLDER, str(_parse_folder(value)))
+
+    @property
+    def library_moved(self) -> bool:
+        """True when the library lives somewhere other than the data dir."""
+        return self._qs.contains(_LIBRARY_FOLDER) and self.library_dir != self.path.parent
+
+    # -- first run -------------------------------------------------------------------------------
+
+    @property
+    def onboarding_done(self) -> bool:
+        """The welcome dialog was shown and closed once (or the first-run key prompt of 0.1)."""
+        if self.state_blob(LEGACY_FIRST_RUN_KEY_PROMPT):
+            return True
+        return self._get("first_run/onboarding_done", _parse_bool, False)
+
+    @onboarding_done.setter
+    def onboarding_done(self, value: bool) -> None:
+        self._set("first_run/onboarding_done", bool(value))
 
     # -- appearance ------------------------------------------------------------------------------
 

@@ -301,22 +301,3 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(qtbot: Any,
         assert fake.created_count == 1, "resuming must never resubmit"
     finally:
         keys.set_session_key(Region.SINGAPORE, None)
-
-
-def test_results_strip_fallback_shows_landed_images_newest_first(qtbot: Any, tmp_path: Any) -> None:
-    from PySide6.QtGui import QColor, QImage
-
-    from wan27_desktop.ui.results_strip import ResultsStrip
-
-    strip = ResultsStrip()
-    qtbot.addWidget(strip)
-    for image_id in (1, 2):
-        image = QImage(640, 480, QImage.Format.Format_RGB32)
-        image.fill(QColor("teal"))
-        path = tmp_path / f"{image_id}.png"
-        assert image.save(str(path), "PNG")
-        strip.add_image(image_id, path)
-    strip.add_image(2, tmp_path / "2.png")  # the same image twice is shown once
-    assert strip.image_ids() == [2, 1]
-    qtbot.waitUntil(lambda: all(not strip.item(i).icon().isNull() for i in range(strip.count())))
-    strip.shutdown()

@@ -1,20 +1,32 @@
+# ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
 """SettingsDialog: shows AppSettings, applies on OK only, validates the endpoint, manages the key."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 
 from tests.fake_dashscope import FakeDashScope
-from wan27_desktop import keys
-from wan27_desktop.api.models import Region, RequestMode
+from tests.ui.main_window_support import (  # noqa: F401 - fixtures
+    RecordingNotifier,
+    env_key,
+    fake,
+    make_window,
+    notifier,
+    wait_for_job,
+)
+from wan27_desktop import config, keys
+from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
+from wan27_desktop.library import JobState, Library
 from wan27_desktop.settings import AppSettings, Language, Theme
 from wan27_desktop.ui.key_dialog import KeyDialog
+from wan27_desktop.ui.main_window import MainWindow
 from wan27_desktop.ui.settings_dialog import SettingsDialog
 
 KEY = "sk-settings0dialog0key0dddddd4d4d"
@@ -242,3 +254,185 @@ def test_move_library_emits_the_chosen_folder(qtbot: Any, settings: AppSettings,
     dialog.set_library_dir(target)
     assert child(dialog, "settingsLibraryPathLabel").text() == str(target)
 
+
+
+# -- Library ▸ Move…, end to end: the real main window, a real library, the fake service ------------
+
+def seed_library(root: Path, tmp_path: Path, prompts: tuple[str, ...] = ("a red kite", "a grey beach")) -> None:
+    from tests.library.conftest import Maker
+
+    with Library.open(root) as library:
+        maker = Maker(library, tmp_path / "downloads")
+        for prompt in prompts:
+            maker.image(prompt)
+
+
+def gallery_paths(qtbot: Any, window: Any, count: int) -> list[Path]:
+    gallery = window.gallery
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == count and gallery.wait_idle(50), timeout=10_000)
+    records = [gallery.model.record(row) for row in range(count)]
+    assert all(record is not None for record in records)
+    return [record.path for record in records]
+
+
+def pick_folder(qtbot: Any, dialog: SettingsDialog, folder: Path) -> None:
+    click(qtbot, child(dialog, "settingsLibraryMoveButton"))
+    picker = dialog.findChild(QFileDialog, "settingsLibraryFolderDialog")
+    assert picker is not None
+    picker.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    picker.selectFile(str(folder))
+    picker.accept()
+
+
+def message_box(qtbot: Any, parent: QWidget, name: str) -> QMessageBox:
+    def shown() -> QMessageBox:
+        box = next((b for b in parent.findChildren(QMessageBox, name) if b.isVisible()), None)
+        assert box is not None, f"no visible {name}"
+        return box
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=20_000)
+    return shown()
+
+
+def test_move_library_end_to_end(qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path,
+                                 tmp_path: Path) -> None:
+    seed_library(isolated_environment, tmp_path)
+    window = make_window()
+    old_paths = gallery_paths(qtbot, window, 2)
+    assert all(isolated_environment in path.parents for path in old_paths)
+    target = (tmp_path / "Pictures" / "Wan library").resolve()
+    target.mkdir(parents=True)
+
+    dialog = window.open_settings()
+    assert child(dialog, "settingsLibraryPathLabel").text() == str(isolated_environment)
+    pick_folder(qtbot, dialog, target)
+    confirm = message_box(qtbot, dialog, "libraryMoveConfirm")
+    assert str(target) in confirm.text()
+    plan = window._move_flow.plan
+    assert plan.file_count >= 3  # two images, the database, thumbnails the gallery made
+    assert f"{plan.file_count} file" in confirm.informativeText()
+    assert "removed" in confirm.informativeText()
+    with qtbot.waitSignal(window._move_flow.finished, timeout=30_000) as finished:
+        click(qtbot, confirm.findChild(QWidget, "libraryMoveConfirmButton"))
+    assert finished.args == [True]
+    result = message_box(qtbot, dialog, "libraryMoveResult")
+    assert f"now in\n{target}" in result.text()
+    result.accept()
+
+    # The setting names the new place, for the app and the wan27 command alike.
+    assert AppSettings(window.settings.path).library_dir == target
+    assert config.library_root(isolated_environment) == target
+    assert child(dialog, "settingsLibraryPathLabel").text() == str(target)
+    # The old copy is gone; settings and the rest of the data dir stay.
+    assert not (isolated_environment / "library").exists()
+    assert (isolated_environment / "settings.ini").exists()
+    # The window reopened there: the gallery shows the same images from the new folder...
+    new_paths = gallery_paths(qtbot, window, 2)
+    assert sorted(p.name for p in new_paths) == sorted(p.name for p in old_paths)
+    assert all(target in path.parents and path.is_file() for path in new_paths)
+    assert window.splitter.indexOf(window.gallery) == 1
+    # ... and a new job lands there too.
+    dialog.reject()
+    window.activateWindow()
+    window.actions_by_name["actionFind"].trigger()  # Edit ▸ Find reaches the new gallery
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.gallery.filters.search)
+    window.submit_request(GenerationRequest(prompt="after the move", size="1K"), RequestMode.SYNC)
+    qtbot.waitUntil(lambda: any(row.prompt == "after the move" and row.state is JobState.DONE
+                                for row in window.queue.model.jobs()), timeout=20_000)
+    with Library.open(target, reconcile=False) as library:
+        landed = [image for job in library.list_jobs() for image in library.images_of_job(job.id)]
+    assert "after the move" in [image.prompt for image in landed]
+    assert all(target in image.path.parents for image in landed)
+    assert not (isolated_environment / "library").exists()
+    gallery_paths(qtbot, window, 3)
+
+
+def test_a_new_window_opens_the_moved_library(qtbot: Any, make_window: Any, isolated_environment: Path,
+                                              tmp_path: Path) -> None:
+    """What the next start sees: MainWindow without a data dir follows the setting."""
+    seed_library(isolated_environment, tmp_path, ("one image",))
+    target = tmp_path / "moved"
+    from wan27_desktop.library.move import move_library
+
+    def switch(folder: Path) -> None:
+        settings = AppSettings()
+        settings.library_dir = folder
+        settings.sync()
+
+    move_library(isolated_environment, target, switch, app_data_dir=isolated_environment)
+    window = MainWindow(settings=AppSettings(), notifier=RecordingNotifier())
+    qtbot.addWidget(window)
+    assert window.data_dir == target.resolve()
+    assert window.jobs.data_dir == target.resolve()
+    window.show()
+    with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
+        window.start(check_key=False)
+    assert gallery_paths(qtbot, window, 1)[0].is_file()
+    window.shutdown()
+
+
+def test_move_is_refused_while_a_job_runs(qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path,
+                                          tmp_path: Path) -> None:
+    env_key.polls_pending = 10**6  # the task stays PENDING on the "server"
+    window = make_window()
+    window.submit_request(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
+    (job,) = wait_for_job(qtbot, window)
+    qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status == "PENDING", timeout=10_000)
+    target = tmp_path / "target"
+    target.mkdir()
+
+    dialog = window.open_settings()
+    pick_folder(qtbot, dialog, target)
+    refused = message_box(qtbot, dialog, "libraryMoveResult")
+    assert "1 job(s) are still running" in refused.text() or "1 job is still running" in refused.text()
+    assert "cancel them" in refused.text()
+    assert list(target.iterdir()) == []
+    assert AppSettings(window.settings.path).library_dir == isolated_environment
+    refused.accept()
+
+    # Once the job is canceled the same move goes through.
+    window.cancel_job(job.job_id)
+    qtbot.waitUntil(lambda: window.jobs_in_progress() == 0, timeout=20_000)
+    flow = window.move_library(target, dialog)
+    confirm = message_box(qtbot, dialog, "libraryMoveConfirm")
+    with qtbot.waitSignal(flow.finished, timeout=30_000) as finished:
+        click(qtbot, confirm.findChild(QWidget, "libraryMoveConfirmButton"))
+    assert finished.args == [True]
+    assert config.library_root(isolated_environment) == target.resolve()
+
+
+def test_cancel_during_the_copy_keeps_the_library_where_it_was(qtbot: Any, make_window: Any,
+                                                              isolated_environment: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from wan27_desktop.library import move as library_move
+
+    seed_library(isolated_environment, tmp_path)
+    window = make_window()
+    gallery_paths(qtbot, window, 2)
+    before = sorted(p.relative_to(isolated_environment) for p in (isolated_environment / "library").rglob("*"))
+    # The copy thread waits in its first file until the test has pressed Cancel: no race.
+    pressed = threading.Event()
+    real_copy = library_move._copy_file
+
+    def held_copy(src: Path, dst: Path, counter: Any) -> int:
+        assert pressed.wait(20)
+        return real_copy(src, dst, counter)
+
+    monkeypatch.setattr(library_move, "_copy_file", held_copy)
+    target = tmp_path / "target"
+    flow = window.move_library(target, window)
+    confirm = message_box(qtbot, window, "libraryMoveConfirm")
+    click(qtbot, confirm.findChild(QWidget, "libraryMoveConfirmButton"))
+    qtbot.waitUntil(lambda: flow.progress_dialog is not None and flow.progress_dialog.maximum() > 0)
+    with qtbot.waitSignal(flow.finished, timeout=30_000) as finished:
+        click(qtbot, flow.progress_dialog.findChild(QPushButton))  # its Cancel button
+        assert flow.progress_dialog.labelText() == "Canceling…"
+        pressed.set()
+    assert finished.args == [False]
+    result = message_box(qtbot, window, "libraryMoveResult")
+    assert "not moved" in result.text() and str(isolated_environment) in result.text()
+    assert not target.exists()
+    after = sorted(p.relative_to(isolated_environment) for p in (isolated_environment / "library").rglob("*"))
+    assert [p for p in after if "sessions" not in p.parts] == [p for p in before if "sessions" not in p.parts]
+    assert AppSettings(window.settings.path).library_dir == isolated_environment
+    assert window.data_dir == isolated_environment

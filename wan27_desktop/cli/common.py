@@ -28,7 +28,7 @@ def open_library():  # -> Library (import deferred: keeps `wan27 --help` fast)
     from .. import config
     from ..library import Library
 
-    return Library.open(config.data_dir())
+    return Library.open(config.library_root())
 
 
 def parse_ids(values: list[str]) -> list[int]:

@@ -99,7 +99,7 @@ def recover(args: argparse.Namespace) -> int:
     from .. import config
     from ..library import Library
 
-    report = Library.recover(config.data_dir())
+    report = Library.recover(config.library_root())
     out(str(report))
     out("The damaged database was kept aside, not deleted.")
     return EXIT_OK
@@ -112,7 +112,7 @@ def stats(args: argparse.Namespace) -> int:
         for key, value in library.stats().items():
             out(f"{key}: {value}")
         out(f"spent today: ¥{library.spend_today()}")
-        out(f"library folder: {config.data_dir()}")
+        out(f"library folder: {config.library_root()}")
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from .. import config, keys
 from ..api.errors import ValidationError, WanError
 from ..api.models import Region
+from ..i18n import error_message, hint_text, region_name
 from .background import BackgroundWork
 
 _W = TypeVar("_W", bound=QWidget)
@@ -66,12 +67,16 @@ def default_bases() -> dict[Region, str]:
 
 def _region_hint(region: Region) -> str:
     if region is Region.SINGAPORE:
-        return "International site (dashscope-intl.aliyuncs.com): keys from the Alibaba Cloud console."
-    return "Chinese mainland (dashscope.aliyuncs.com): keys from the Aliyun (China) console."
+        return QCoreApplication.translate(
+            "KeyDialog", "International site (dashscope-intl.aliyuncs.com): keys from the Alibaba Cloud console.")
+    return QCoreApplication.translate(
+        "KeyDialog", "Chinese mainland (dashscope.aliyuncs.com): keys from the Aliyun (China) console.")
 
 
 def _region_name(region: Region) -> str:
-    return "Singapore" if region is Region.SINGAPORE else "Beijing"
+    if region is Region.SINGAPORE:
+        return QCoreApplication.translate("KeyDialog", "Singapore")
+    return QCoreApplication.translate("KeyDialog", "Beijing")
 
 
 class KeyDialog(QDialog):
@@ -104,7 +109,7 @@ class KeyDialog(QDialog):
 
         self.region_combo = named(QComboBox(), "keyRegionCombo")
         for region in Region:
-            self.region_combo.addItem(region.label, region)
+            self.region_combo.addItem(region_name(region), region)
         self.region_combo.setAccessibleName(self.tr("Region"))
         self.region_combo.currentIndexChanged.connect(self._region_changed)
         self.region_hint = named(QLabel(), "keyRegionHint")
@@ -318,7 +323,8 @@ class KeyDialog(QDialog):
 
     def _check_failed(self, err: BaseException) -> None:
         if isinstance(err, WanError):
-            self._set_status(self.tr("Could not check the key: {0}\n{1}").format(err.message, err.hint))
+            self._set_status(self.tr("Could not check the key: {0}\n{1}").format(
+                error_message(err), hint_text(err.hint)))
         else:
             self._set_status(self.tr("Could not check the key: {0}").format(type(err).__name__))
 
@@ -363,9 +369,9 @@ class KeyDialog(QDialog):
 
     def _save_failed(self, err: BaseException) -> None:
         if isinstance(err, keys.KeyringUnavailable):
-            self._offer_session_only(self.tr("{0}\n{1}").format(err.message, err.hint))
+            self._offer_session_only(self.tr("{0}\n{1}").format(error_message(err), hint_text(err.hint)))
         elif isinstance(err, WanError):
-            self._set_status(self.tr("The key was not saved: {0}").format(err.message))
+            self._set_status(self.tr("The key was not saved: {0}").format(error_message(err)))
         else:
             self._set_status(self.tr("The key was not saved: {0}").format(type(err).__name__))
 

@@ -7,18 +7,20 @@ The window works with no key and no network: the library is always browsable.
 
 from __future__ import annotations
 
+import errno
 import logging
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QSplitter, QWidget
 
-from .. import config, keys
+from .. import keys
 from ..api.errors import NetworkError, ServiceError, ValidationError, WanError
 from ..api.models import GenerationRequest, Region, RequestMode
+from ..i18n import error_details, error_message
 from ..jobs.connection import NoKeyError, resolve_connection
 from ..jobs.qt import JobManager
 from ..jobs.runner import Connection, JobEvent
@@ -45,9 +47,9 @@ class MainWindow(QMainWindow):
                  poll_interval: tuple[float, float] = (5.0, 10.0), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Wan 2.7 Desktop")
-        self.data_dir = data_dir or config.data_dir()
+        self.setWindowTitle("Wan 2.7 Desktop")  # the product name: not translated
         self.settings = settings or AppSettings()
+        self.data_dir = data_dir or self.settings.library_dir  # the library root (moves: library_move.py)
         self.api_base = api_base or self.settings.custom_endpoint
         self.notifier: NotifierLike = notifier or Notifier(self.windowIcon(), self)
         self.background = BackgroundWork(self, max_threads=2)
@@ -61,29 +63,30 @@ class MainWindow(QMainWindow):
         self._resume_after_key = False
         self._closing = False
         self._reader: Library | None = None  # opened on a worker; thread-safe, read-mostly
+        self._move_flow: Any = None  # a LibraryMoveFlow while the library is being moved
+        self._imports = 0  # imports into the library still running (a move waits for them)
+        self._journal_error = False
         self.actions_by_name: dict[str, QAction] = {}  # filled by build_menus
 
         self.jobs = JobManager(self.data_dir, self._connection, concurrency=self.settings.concurrency,
                                poll_interval=poll_interval, parent=self)
 
         self.generation: Any = parts.make_generation_panel(self)
-        self.gallery, self.results = parts.make_centre(self, self.data_dir)
-        centre: QWidget | None = self.gallery if self.gallery is not None else self.results
-        assert centre is not None
+        self.gallery = parts.make_centre(self, self.data_dir)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.generation)
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.gallery)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([440, 840])
         self.setCentralWidget(self.splitter)
 
         self.queue = JobQueuePanel(self)
-        self.queue_dock = QDockWidget("Jobs", self)
+        self.queue_dock = QDockWidget(self.tr("Jobs"), self)
         self.queue_dock.setObjectName("jobQueue")
-        self.queue_dock.setAccessibleName("Job queue")
+        self.queue_dock.setAccessibleName(self.tr("Job queue"))
         self.queue_dock.setWidget(self.queue)
         # Title, summary and job actions on one row; dragging it still moves the dock.
         self.queue_dock.setTitleBarWidget(self.queue.header)
@@ -113,13 +116,15 @@ class MainWindow(QMainWindow):
         self.queue.retryRequested.connect(self.retry_job)
         self.queue.showResultsRequested.connect(self.show_results)
         if self.gallery is not None:
-            gallery = self.gallery
-            gallery.reusePromptRequested.connect(self._reuse_prompt)
-            gallery.reuseRequestReady.connect(self._reuse_request)
-            gallery.useAsReferenceRequested.connect(lambda path: parts.call_panel(self, "add_reference", path))
-            gallery.extractPaletteRequested.connect(
-                lambda path: parts.call_panel(self, "set_palette_from_image", path))
-            gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
+            self._connect_gallery(self.gallery)
+
+    def _connect_gallery(self, gallery: Any) -> None:
+        gallery.reusePromptRequested.connect(self._reuse_prompt)
+        gallery.reuseRequestReady.connect(self._reuse_request)
+        gallery.useAsReferenceRequested.connect(lambda path: parts.call_panel(self, "add_reference", path))
+        gallery.extractPaletteRequested.connect(
+            lambda path: parts.call_panel(self, "set_palette_from_image", path))
+        gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
 
     def _connection(self) -> Connection:
         """Called by JobManager on worker threads (may block on the keyring)."""
@@ -152,6 +157,10 @@ class MainWindow(QMainWindow):
         self.focus_prompt()
         if check_key:
             self.refresh_key_source()
+        self._load_journal(resume=resume)
+
+    def _load_journal(self, *, resume: bool) -> None:
+        """Open the library (healing after a crash), read the journal and today's spend, resume."""
         manager, data_dir = self.jobs, self.data_dir
 
         def load() -> tuple[Library, list[tuple[Any, int]], Decimal, list[int]]:
@@ -165,20 +174,25 @@ class MainWindow(QMainWindow):
 
     def _journal_loaded(self, result: tuple[Library, list[tuple[Any, int]], Decimal, list[int]]) -> None:
         library, records, spend, resumed = result
-        if self._closing:
+        self._journal_error = False
+        if self._closing or library.data_dir != self.data_dir:  # closing, or the library moved meanwhile
             library.close()
             return
+        if self._reader is not None:
+            self._reader.close()
         self._reader = library
         self.queue.apply_records(records)
         self.status.set_spend_today(spend)
         if resumed:
-            self.status.showMessage(f"Resuming {len(resumed)} unfinished job(s) from the last session.", 8000)
+            self.status.showMessage(self.tr("Resuming %n unfinished job(s) from the last session.", "",
+                                            len(resumed)), 8000)
         self.journalLoaded.emit()
 
     def _journal_failed(self, err: BaseException) -> None:
-        text = err.details() if isinstance(err, WanError) else f"{type(err).__name__}: {err}"
-        self.status.showMessage("The library could not be opened.", 10000)
-        parts.show_error(self, "The library could not be opened", text)
+        self._journal_error = True
+        text = error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}"
+        self.status.showMessage(self.tr("The library could not be opened."), 10000)
+        parts.show_error(self, self.tr("The library could not be opened"), text)
 
     def refresh_key_source(self) -> None:
         region = self._region
@@ -197,6 +211,10 @@ class MainWindow(QMainWindow):
     # -- generate ---------------------------------------------------------------------------------
     def submit_request(self, request: GenerationRequest, mode: RequestMode) -> int | None:
         """From the generation panel. With no key anywhere, ask for one first (KeyDialog)."""
+        if self._move_flow is not None:
+            self.status.showMessage(self.tr("Not sent: the library is being moved. Generate again when the move "
+                                            "has finished."), 10000)
+            return None
         if self.key_origin() == "none":
             self._pending = (request, mode)
             self.open_key_dialog()
@@ -226,19 +244,20 @@ class MainWindow(QMainWindow):
             return
         if isinstance(err, ValidationError):
             parts.call_panel(self, "show_issues", err.issues)
-            self.status.showMessage(f"Not sent: {err.message}", 10000)
+            self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
             return
-        self.status.showMessage(f"Not sent: {err.message}", 10000)
-        parts.show_error(self, "The job could not start", err.details())
+        self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
+        parts.show_error(self, self.tr("The job could not start"), error_details(err))
 
-    def open_key_dialog(self) -> Any:
+    def open_key_dialog(self, parent: QWidget | None = None) -> Any:
+        """The key dialog (one at a time), modal to `parent` (the welcome dialog) or the window."""
         if self._key_dialog is not None and self._key_dialog.isVisible():
             self._key_dialog.raise_()
             return self._key_dialog
         from .key_dialog import KeyDialog
 
         bases = {region: self.api_base for region in Region} if self.api_base else None
-        dialog = KeyDialog(self, region=self._region, bases=bases)
+        dialog = KeyDialog(parent or self, region=self._region, bases=bases)
         dialog.keySaved.connect(self._key_saved)
         dialog.finished.connect(lambda _result: self._key_dialog_closed())
         self._key_dialog = dialog
@@ -262,7 +281,8 @@ class MainWindow(QMainWindow):
 
     def _key_dialog_closed(self) -> None:
         if self._pending is not None and self.key_origin() == "none":
-            self.status.showMessage("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY.", 10000)
+            self.status.showMessage(self.tr("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY."),
+                                    10000)
         self._pending = None
 
     # -- jobs -------------------------------------------------------------------------------------
@@ -286,13 +306,7 @@ class MainWindow(QMainWindow):
             self.status.set_online(True)
 
     def _image_landed(self, image_id: int) -> None:
-        if self.gallery is not None:
-            self.gallery.notify_image_added(image_id)
-            return
-        reader, strip = self._reader, self.results
-        if reader is not None and strip is not None:
-            self.background.run(lambda: reader.get_image(image_id),
-                                lambda image: strip.add_image(image.id, image.path))
+        self.gallery.notify_image_added(image_id)
 
     def _fetch_job(self, job_id: int) -> None:
         data_dir = self.data_dir
@@ -321,10 +335,12 @@ class MainWindow(QMainWindow):
             return
         if not self.isActiveWindow():
             failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED)
-            title = f"Job {row.state.value.replace('_', ' ')}" if failed else "Images ready"
+            titles = {JobState.FAILED: self.tr("Job failed"), JobState.INTERRUPTED: self.tr("Job interrupted"),
+                      JobState.EXPIRED: self.tr("Job expired")}
+            title = titles[row.state] if failed else self.tr("Images ready")
             prompt = " ".join(row.prompt.split())
-            message = (f"{row.images_done} image(s): {prompt[:80]}" if not failed
-                       else f"{row.error_message or 'The job did not finish.'}")
+            message = (self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
+                       if not failed else row.error_message or self.tr("The job did not finish."))
             self.notifier.notify(title, message, error=failed)
             self.notifier.alert(self)
 
@@ -338,7 +354,7 @@ class MainWindow(QMainWindow):
         if job_id is None:
             return False
         if self.jobs.cancel(job_id):
-            self.status.showMessage(f"Canceling job {job_id}…", 4000)
+            self.status.showMessage(self.tr("Canceling job {job}…").format(job=job_id), 4000)
             return True
         return False
 
@@ -368,8 +384,8 @@ class MainWindow(QMainWindow):
             return ids
 
         def resumed(ids: list[int]) -> None:
-            self.status.showMessage(f"Resuming {len(ids)} unfinished job(s)." if ids
-                                    else "No unfinished jobs to resume.", 6000)
+            self.status.showMessage(self.tr("Resuming %n unfinished job(s).", "", len(ids)) if ids
+                                    else self.tr("No unfinished jobs to resume."), 6000)
 
         self.background.run(resume, resumed)
 
@@ -380,7 +396,8 @@ class MainWindow(QMainWindow):
     def show_results(self, job_id: int) -> None:
         if self.gallery is not None:
             self.gallery.set_query(ImageQuery(job_id=job_id))
-            self.status.showMessage(f"Showing the images of job {job_id}. View ▸ Show all images to go back.", 0)
+            self.status.showMessage(self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.")
+                                    .format(job=job_id), 0)
             self.gallery.setFocus()
 
     def show_all_images(self) -> None:
@@ -390,6 +407,10 @@ class MainWindow(QMainWindow):
 
     # -- reuse from the gallery -------------------------------------------------------------------
     def _reuse_prompt(self, prompt: str) -> None:
+        self.fill_prompt(prompt)
+
+    def fill_prompt(self, prompt: str) -> None:
+        """Replace the prompt (undoably) and put the cursor there: reuse, the welcome's sample."""
         if not parts.call_panel(self, "set_prompt", prompt):
             edit = self.prompt_edit()
             # replace_text (the prompt editor's) keeps the change undoable; setPlainText does not.
@@ -410,7 +431,8 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self, bases=bases)
         dialog.applied.connect(self._settings_applied)
         dialog.keyChanged.connect(lambda _region: self.refresh_key_source())
-        dialog.libraryMoveRequested.connect(self._library_move_requested)
+        dialog.libraryMoveRequested.connect(lambda folder: self.move_library(folder, dialog))
+        dialog.set_library_dir(self.data_dir)
         dialog.open()
         return dialog
 
@@ -424,9 +446,87 @@ class MainWindow(QMainWindow):
         parts.sync_theme_actions(self)
         self.refresh_key_source()
 
-    def _library_move_requested(self, path: Path) -> None:
-        parts.show_error(self, "Moving the library", "Moving the library to another folder is not available yet. "
-                         f"Quit the app, move {self.data_dir} yourself and start with --data-dir {path}.")
+    # -- moving the library ------------------------------------------------------------------------
+    def move_library(self, target: Path, parent: QWidget | None = None) -> Any:
+        """Move the library to `target` (Settings ▸ Library ▸ Move…); returns the LibraryMoveFlow.
+        Refused while jobs or an import run: they write to the library being copied."""
+        from .library_move import LibraryMoveFlow
+
+        if self._move_flow is not None:
+            return self._move_flow
+        flow = LibraryMoveFlow(parent or self, self.data_dir, target, app_data_dir=self.settings.path.parent,
+                               switch=self._switch_library, blocked=self._move_blocker)
+
+        def ended(_moved: bool) -> None:
+            self._move_flow = None
+            flow.deleteLater()  # a call still running (a discarded copy's cleanup) finishes first
+            setter = getattr(parent, "set_library_dir", None)
+            if callable(setter):
+                setter(self.data_dir)
+
+        flow.finished.connect(ended)
+        self._move_flow = flow
+        flow.start()
+        return flow
+
+    def jobs_in_progress(self) -> int:
+        """Jobs being journaled, queued for a slot or running in this window."""
+        active = {row.job_id for row in self.queue.model.jobs()
+                  if not row.placeholder and self.jobs.is_active(row.job_id)}
+        return max(len(active), self.jobs.active_count()) + len(self._tokens)
+
+    def _move_blocker(self) -> str | None:
+        running = self.jobs_in_progress()
+        if running:
+            return self.tr("%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
+                           "then move the library.", "", running)
+        if self._imports:
+            return self.tr("An import into the library is still running. Wait for it to finish, then move the "
+                           "library.")
+        if self._journal_error:
+            return self.tr("The library could not be opened, so it cannot be moved. Restart the app to try "
+                           "again, or see the message shown at start.")
+        if self._started and self._reader is None:
+            return self.tr("The library is still opening. Try again in a moment.")
+        return None
+
+    def _switch_library(self, folder: Path) -> None:
+        """The verified copy becomes the library: saved first (a crash after this opens the new
+        place), then the window reopens there. Raises OSError when the setting cannot be saved."""
+        previous = self.settings.library_dir if self.settings.library_moved else None
+        self.settings.library_dir = folder
+        self.settings.sync()
+        if not self.settings.status_ok():
+            self.settings.library_dir = previous
+            raise OSError(errno.EIO, self.tr("the settings file could not be written"), str(self.settings.path))
+        self.reopen_library(folder)
+
+    def reopen_library(self, folder: Path) -> None:
+        """Point everything at the library in `folder`: jobs, gallery, journal, spend."""
+        log.info("library now in %s", folder)
+        if self._reader is not None:
+            self._reader.close()  # nothing uses it: the move waits for jobs and imports
+            self._reader = None
+        self.data_dir = folder
+        self.jobs.data_dir = folder
+        self._reopen_gallery(folder)
+        self._load_journal(resume=False)
+
+    def _reopen_gallery(self, folder: Path) -> None:
+        old = self.gallery
+        new = parts.make_centre(self, folder)
+        old.shutdown()  # its pools stop and close their connections to the old folder
+        self.splitter.replaceWidget(self.splitter.indexOf(old), new)
+        old.deleteLater()
+        self.gallery = new  # menu actions look the gallery up when triggered (parts.focus_library_search)
+        parts.adopt_gallery(self, new)
+        self._connect_gallery(new)
+
+    def show_welcome(self) -> Any:
+        """Help ▸ Welcome…: region and key, a sample prompt, where the library lives."""
+        from .onboarding import show_welcome
+
+        return show_welcome(self)
 
     def set_theme(self, theme: Theme) -> None:
         self.settings.theme = theme
@@ -435,7 +535,7 @@ class MainWindow(QMainWindow):
     # -- file menu --------------------------------------------------------------------------------
     def import_folder(self, folder: Path | None = None) -> None:
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Import images from folder")
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))
             if not chosen:
                 return
             folder = Path(chosen)
@@ -451,11 +551,18 @@ class MainWindow(QMainWindow):
             if self.gallery is not None:
                 self.gallery.refresh()
 
-        self.status.showMessage(f"Importing {folder}…")
+        self.status.showMessage(self.tr("Importing {folder}…").format(folder=folder))
         def failed(err: BaseException) -> None:
-            parts.show_error(self, "Import failed", str(err))
+            self._imports -= 1
+            parts.show_error(self, self.tr("Import failed"),
+                             error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}")
 
-        self.background.run(work, done, failed)
+        def finished(report: Any) -> None:
+            self._imports -= 1
+            done(report)
+
+        self._imports += 1
+        self.background.run(work, finished, failed)
 
     def export_selection(self) -> None:
         if self.gallery is not None:
@@ -485,13 +592,12 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self._closing = True
+        if self._move_flow is not None:
+            self._move_flow.cancel()  # a partial copy is removed; the library stays where it was
         self.queue.ticker.stop()
         self.jobs.shutdown()
         self.background.wait(10_000)
-        if self.gallery is not None:
-            self.gallery.shutdown()
-        if self.results is not None:
-            self.results.shutdown()
+        self.gallery.shutdown()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -508,5 +614,6 @@ class MainWindow(QMainWindow):
 def copy_diagnostics(window: MainWindow) -> str:
     text = parts.diagnostic_text(window)
     QGuiApplication.clipboard().setText(text)
-    window.status.showMessage("Diagnostic info copied to the clipboard (it never contains the key).", 6000)
+    window.status.showMessage(QCoreApplication.translate(
+        "MainWindow", "Diagnostic info copied to the clipboard (it never contains the key)."), 6000)
     return text

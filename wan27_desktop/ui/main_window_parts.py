@@ -45,11 +45,11 @@ def make_generation_panel(window: MainWindow) -> QWidget:
     return panel
 
 
-def make_centre(window: MainWindow, data_dir: Path) -> tuple[GalleryPanel, None]:
-    """The gallery; the second value (a results strip once) is always None now."""
+def make_centre(window: MainWindow, data_dir: Path) -> GalleryPanel:
+    """The gallery over the library in `data_dir`."""
     from .gallery import GalleryPanel
 
-    return GalleryPanel(data_dir=data_dir, parent=window), None
+    return GalleryPanel(data_dir=data_dir, parent=window)
 
 
 def call_panel(window: MainWindow, name: str, *args: Any) -> bool:
@@ -347,7 +347,8 @@ def diagnostic_text(window: MainWindow) -> str:
         f"Python {platform.python_version()} ({sys.executable})",
         f"PySide6 {pyside_version}, Qt {qVersion()}, platform plugin {QGuiApplication.platformName()}",
         f"OS: {platform.platform()}",
-        f"Data dir: {window.data_dir}",
+        f"Data dir: {config.data_dir()}",
+        f"Library: {window.data_dir}",
         f"Settings: {window.settings.path}",
         f"Region: {window.settings.region.value}; endpoint: {window.api_base or 'default for region'}",
         f"Key source: {source.origin if source else 'not checked yet'}"

@@ -2,14 +2,15 @@
 
 OK writes to `AppSettings`; Cancel changes nothing. The key section reads the keyring on the
 pool (it may block, see `keys.py`) and shows only the key's source and masked form. Moving the
-library is not done here: "Move…" emits `libraryMoveRequested(Path)` for the app to carry out.
+library is not done here: "Move…" emits `libraryMoveRequested(Path)` and the main window runs the
+move (`library_move.py`: confirm, copy, verify, switch) and calls `set_library_dir` afterwards.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal, Slot
+from PySide6.QtCore import QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 from .. import keys
 from ..api.errors import ValidationError, WanError
 from ..api.models import Region, RequestMode
+from ..i18n import error_message, issue_text, language_choices, region_name, restart_note
 from ..settings import MAX_CONCURRENCY, MIN_CONCURRENCY, AppSettings, Language, Theme, normalise_endpoint
 from .key_dialog import BackgroundCalls, KeyDialog, default_bases, grow_to_fit, named
 
@@ -72,105 +74,104 @@ class SettingsDialog(QDialog):
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        tr = self.tr
         # Service
-        self.region_combo = _combo("settingsRegionCombo", tr("Region"),
-                                   [(region.label, region) for region in Region])
+        self.region_combo = _combo("settingsRegionCombo", self.tr("Region"),
+                                   [(region_name(region), region) for region in Region])
         self.region_combo.currentIndexChanged.connect(self.refresh_key)
         self.endpoint_edit = named(QLineEdit(), "settingsEndpointEdit")
-        self.endpoint_edit.setAccessibleName(tr("Custom endpoint"))
-        self.endpoint_edit.setPlaceholderText(tr("Default for the region"))
-        self.endpoint_edit.setToolTip(tr("A gateway or proxy base URL ending in /api/v1. https is required "
-                                         "except for localhost. Leave empty to use the region's host."))
+        self.endpoint_edit.setAccessibleName(self.tr("Custom endpoint"))
+        self.endpoint_edit.setPlaceholderText(self.tr("Default for the region"))
+        self.endpoint_edit.setToolTip(self.tr("A gateway or proxy base URL ending in /api/v1. https is required "
+                                              "except for localhost. Leave empty to use the region's host."))
         self.endpoint_edit.textChanged.connect(self._validate)
         self.endpoint_error = named(QLabel(), "settingsEndpointError")
         self.endpoint_error.setWordWrap(True)
-        self.endpoint_error.setAccessibleName(tr("Endpoint problem"))
+        self.endpoint_error.setAccessibleName(self.tr("Endpoint problem"))
         self.endpoint_error.hide()
-        service = named(QGroupBox(tr("Service")), "settingsServiceGroup")
+        service = named(QGroupBox(self.tr("Service")), "settingsServiceGroup")
         form = QFormLayout(service)
-        form.addRow(tr("&Region:"), self.region_combo)
+        form.addRow(self.tr("&Region:"), self.region_combo)
         # Edit and its error in one field: a wrapped label in a row of its own gets clipped.
         endpoint_field = QVBoxLayout()
         endpoint_field.setSpacing(2)
         endpoint_field.addWidget(self.endpoint_edit)
         endpoint_field.addWidget(self.endpoint_error)
-        endpoint_label = QLabel(tr("Custom &endpoint:"))
+        endpoint_label = QLabel(self.tr("Custom &endpoint:"))
         endpoint_label.setBuddy(self.endpoint_edit)
         form.addRow(endpoint_label, endpoint_field)
 
         # API key (per region: follows the region chosen above)
         self.key_source_label = named(QLabel(), "settingsKeySourceLabel")
-        self.key_source_label.setAccessibleName(tr("Key source"))
+        self.key_source_label.setAccessibleName(self.tr("Key source"))
         self.key_source_label.setWordWrap(True)
         self.key_masked_label = named(QLabel(), "settingsKeyMaskedLabel")
-        self.key_masked_label.setAccessibleName(tr("Key"))
-        self.key_replace_button = named(QPushButton(tr("Re&place…")), "settingsKeyReplaceButton")
-        self.key_replace_button.setAccessibleName(tr("Replace key"))
+        self.key_masked_label.setAccessibleName(self.tr("Key"))
+        self.key_replace_button = named(QPushButton(self.tr("Re&place…")), "settingsKeyReplaceButton")
+        self.key_replace_button.setAccessibleName(self.tr("Replace key"))
         self.key_replace_button.clicked.connect(self.open_key_dialog)
-        self.key_remove_button = named(QPushButton(tr("Re&move")), "settingsKeyRemoveButton")
-        self.key_remove_button.setAccessibleName(tr("Remove key"))
+        self.key_remove_button = named(QPushButton(self.tr("Re&move")), "settingsKeyRemoveButton")
+        self.key_remove_button.setAccessibleName(self.tr("Remove key"))
         self.key_remove_button.clicked.connect(self.confirm_remove_key)
         key_buttons = QHBoxLayout()
         key_buttons.addWidget(self.key_masked_label, 1)
         key_buttons.addWidget(self.key_replace_button)
         key_buttons.addWidget(self.key_remove_button)
-        key_group = named(QGroupBox(tr("API key")), "settingsKeyGroup")
+        key_group = named(QGroupBox(self.tr("API key")), "settingsKeyGroup")
         form = QFormLayout(key_group)
-        form.addRow(tr("Source:"), self.key_source_label)
-        form.addRow(tr("Key:"), key_buttons)
+        form.addRow(self.tr("Source:"), self.key_source_label)
+        form.addRow(self.tr("Key:"), key_buttons)
 
         # Jobs
         self.concurrency_spin = named(QSpinBox(), "settingsConcurrencySpin")
         self.concurrency_spin.setRange(MIN_CONCURRENCY, MAX_CONCURRENCY)
         self.concurrency_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.concurrency_spin.setAccessibleName(tr("Jobs at a time"))
-        self.concurrency_spin.setToolTip(tr("How many jobs run at once. The service allows {0} tasks in "
-                                            "progress per account.").format(MAX_CONCURRENCY))
-        self.request_mode_combo = _combo("settingsRequestModeCombo", tr("Default request mode"), [
-            (tr("Synchronous (result in the response)"), RequestMode.SYNC),
-            (tr("Asynchronous (task, polled)"), RequestMode.ASYNC),
+        self.concurrency_spin.setAccessibleName(self.tr("Jobs at a time"))
+        self.concurrency_spin.setToolTip(self.tr("How many jobs run at once. The service allows {0} tasks in "
+                                                 "progress per account.").format(MAX_CONCURRENCY))
+        self.request_mode_combo = _combo("settingsRequestModeCombo", self.tr("Default request mode"), [
+            (self.tr("Synchronous (result in the response)"), RequestMode.SYNC),
+            (self.tr("Asynchronous (task, polled)"), RequestMode.ASYNC),
         ])
-        jobs = named(QGroupBox(tr("Jobs")), "settingsJobsGroup")
+        jobs = named(QGroupBox(self.tr("Jobs")), "settingsJobsGroup")
         form = QFormLayout(jobs)
-        form.addRow(tr("Jobs at a &time:"), self.concurrency_spin)
-        form.addRow(tr("Request &mode:"), self.request_mode_combo)
+        form.addRow(self.tr("Jobs at a &time:"), self.concurrency_spin)
+        form.addRow(self.tr("Request &mode:"), self.request_mode_combo)
 
         # Library
         self.library_label = named(QLabel(), "settingsLibraryPathLabel")
-        self.library_label.setAccessibleName(tr("Library folder"))
+        self.library_label.setAccessibleName(self.tr("Library folder"))
         self.library_label.setWordWrap(True)
-        self.library_move_button = named(QPushButton(tr("Mo&ve…")), "settingsLibraryMoveButton")
-        self.library_move_button.setAccessibleName(tr("Move library"))
-        self.library_move_button.setToolTip(tr("Move the library and all its images to another folder"))
+        self.library_move_button = named(QPushButton(self.tr("Mo&ve…")), "settingsLibraryMoveButton")
+        self.library_move_button.setAccessibleName(self.tr("Move library"))
+        self.library_move_button.setToolTip(self.tr("Move the library and all its images to another folder"))
         self.library_move_button.clicked.connect(self.choose_library_folder)
         library_row = QHBoxLayout()
         library_row.addWidget(self.library_label, 1)
         library_row.addWidget(self.library_move_button)
-        library = named(QGroupBox(tr("Library")), "settingsLibraryGroup")
+        library = named(QGroupBox(self.tr("Library")), "settingsLibraryGroup")
         form = QFormLayout(library)
-        form.addRow(tr("Folder:"), library_row)
+        form.addRow(self.tr("Folder:"), library_row)
 
         # Appearance
-        self.theme_combo = _combo("settingsThemeCombo", tr("Theme"), [
-            (tr("Follow the system"), Theme.SYSTEM), (tr("Light"), Theme.LIGHT), (tr("Dark"), Theme.DARK)])
-        self.language_combo = _combo("settingsLanguageCombo", tr("Language"), [
-            (tr("Follow the system"), Language.SYSTEM), ("English", Language.ENGLISH),
-            ("简体中文", Language.CHINESE_SIMPLIFIED)])
-        self.language_combo.setToolTip(tr("Takes effect the next time the app starts"))
-        appearance = named(QGroupBox(tr("Appearance")), "settingsAppearanceGroup")
+        self.theme_combo = _combo("settingsThemeCombo", self.tr("Theme"), [
+            (self.tr("Follow the system"), Theme.SYSTEM), (self.tr("Light"), Theme.LIGHT),
+            (self.tr("Dark"), Theme.DARK)])
+        self.language_combo = _combo("settingsLanguageCombo", self.tr("Language"),
+                                     [(label, language) for language, label in language_choices()])
+        self.language_combo.setToolTip(restart_note())
+        appearance = named(QGroupBox(self.tr("Appearance")), "settingsAppearanceGroup")
         form = QFormLayout(appearance)
-        form.addRow(tr("T&heme:"), self.theme_combo)
-        form.addRow(tr("&Language:"), self.language_combo)
+        form.addRow(self.tr("T&heme:"), self.theme_combo)
+        form.addRow(self.tr("&Language:"), self.language_combo)
 
         self.buttons = named(QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel), "settingsButtonBox")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("settingsOkButton")
-        self.ok_button.setAccessibleName(tr("OK"))
+        self.ok_button.setAccessibleName(self.tr("OK"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setObjectName("settingsCancelButton")
-        cancel.setAccessibleName(tr("Cancel"))
+        cancel.setAccessibleName(self.tr("Cancel"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -218,7 +219,7 @@ class SettingsDialog(QDialog):
         try:
             normalise_endpoint(self.endpoint_edit.text())
         except ValidationError as err:
-            self.endpoint_error.setText("⚠ " + err.issues[0].message)
+            self.endpoint_error.setText("⚠ " + issue_text(err.issues[0]))
             self.endpoint_error.show()
             grow_to_fit(self)
             self.ok_button.setEnabled(False)
@@ -252,6 +253,8 @@ class SettingsDialog(QDialog):
         if source.problem:
             text = f"{text}. {source.problem}"
         self.key_source_label.setText(text)
+        # A keyring problem can take three lines: grow once the label's new size is laid out.
+        QTimer.singleShot(0, self._grow_to_fit)
         self.key_masked_label.setText(source.masked or self.tr("—"))
         from_env = source.origin == "environment"
         self.key_replace_button.setEnabled(not from_env)
@@ -260,8 +263,12 @@ class SettingsDialog(QDialog):
         self.key_replace_button.setToolTip(tip if from_env else self.tr("Enter a different key"))
         self.key_remove_button.setToolTip(tip if from_env else self.tr("Forget the key for this region"))
 
+    def _grow_to_fit(self) -> None:
+        if self.isVisible():
+            grow_to_fit(self)
+
     def _key_lookup_failed(self, err: BaseException) -> None:
-        self.key_source_label.setText(str(err) if isinstance(err, WanError) else type(err).__name__)
+        self.key_source_label.setText(error_message(err) if isinstance(err, WanError) else type(err).__name__)
         self.key_replace_button.setEnabled(True)
 
     @Slot()
@@ -284,7 +291,8 @@ class SettingsDialog(QDialog):
         region = self.region()
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove API key"),
                           self.tr("Remove the API key for {0} from this computer? "
-                                  "You will need to enter it again to generate images.").format(region.label),
+                                  "You will need to enter it again to generate images.").format(
+                              region_name(region)),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("settingsKeyRemoveConfirm")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
