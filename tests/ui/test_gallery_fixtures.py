@@ -22,6 +22,7 @@ SINGLE_JOBS = 120  # one image each
 SET_JOBS = 10  # three images each
 EDIT_JOBS = 10  # one image from two references (with boxes)
 TOTAL = SINGLE_JOBS + SET_JOBS * 3 + EDIT_JOBS
+ROWS = TOTAL - SET_JOBS * 2  # the gallery stacks each set into one tile by default
 
 
 def _png(path: Path, i: int, w: int = 96, h: int = 64) -> Path:

@@ -20,6 +20,7 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     panel,
 )
 from wan27_desktop.library import ImageQuery, Library
+from wan27_desktop.library.query import stacked_ids
 from wan27_desktop.ui.gallery import GalleryPanel
 from wan27_desktop.ui.gallery_model import (
     GalleryModel,
@@ -74,6 +75,18 @@ def test_model_reads_count_and_only_the_first_page(qtbot: QtBot, small_pages: Ga
     assert small_pages.rowCount() == TOTAL
     assert small_pages.loaded_pages() == [0]
     assert small_pages.loaded_row_count() == 10
+
+
+def test_first_rows_show_once_and_the_count_completes_them(qtbot: QtBot, small_pages: GalleryModel) -> None:
+    shown: list[int] = []
+    small_pages.rowsShown.connect(lambda: shown.append(small_pages.rowCount()))
+    with qtbot.waitSignal(small_pages.queryApplied):
+        small_pages.set_query(ImageQuery())
+    # A full first page may be shown before the count (10 rows), else with it: once either way.
+    assert len(shown) == 1 and shown[0] in (10, TOTAL)
+    assert small_pages.rowCount() == TOTAL and not small_pages.count_pending() and not small_pages.is_busy()
+    small_pages.set_visible_range(TOTAL - 10, TOTAL - 1)
+    qtbot.waitUntil(lambda: small_pages.loaded_record(TOTAL - 1) is not None)
 
 
 def test_unloaded_rows_are_placeholders_until_their_page_arrives(qtbot: QtBot, small_pages: GalleryModel) -> None:
@@ -151,27 +164,33 @@ def test_sort_orders_match_the_library(qtbot: QtBot, panel: GalleryPanel, lib: L
     lib.set_rating([lib.image_ids(ImageQuery(sort="oldest"))[3]], 5)
     for sort in ("oldest", "rating", "newest"):
         apply(qtbot, panel, lambda sort=sort: panel.filters.sort.setCurrentIndex(panel.filters.sort.findData(sort)))
-        assert ids_on_screen(panel, 20) == lib.image_ids(ImageQuery(sort=sort))[:20]
+        assert panel.model.query().collapse_sets  # the default: image sets stacked
+        assert ids_on_screen(panel, 20) == stacked_ids(lib, panel.model.query())[:20]
 
 
 def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     filters = panel.filters
     apply(qtbot, panel, lambda: filters.select(filters.sets_actions, True))
+    assert panel.model.rowCount() == SET_JOBS  # one stack per set
+    assert panel.model.image_count() == SET_JOBS * 3
+    apply(qtbot, panel, lambda: filters.stack_action.setChecked(False))
     assert panel.model.rowCount() == SET_JOBS * 3
+    apply(qtbot, panel, lambda: filters.stack_action.setChecked(True))
     apply(qtbot, panel, lambda: filters.select(filters.sets_actions, None))
     apply(qtbot, panel, lambda: filters.select(filters.refs_actions, True))
     assert panel.model.rowCount() == EDIT_JOBS
     apply(qtbot, panel, lambda: filters.select(filters.refs_actions, None))
-    apply(qtbot, panel, lambda: filters.model_filter.setCurrentIndex(filters.model_filter.findData("wan2.7-image")))
-    assert panel.model.rowCount() == lib.count_images(ImageQuery(model="wan2.7-image")) > 0
-    apply(qtbot, panel, lambda: filters.model_filter.setCurrentIndex(0))
+    apply(qtbot, panel, lambda: filters.select(filters.model_actions, "wan2.7-image"))
+    assert panel.model.rowCount() == lib.count_images(panel.model.query()) > 0
+    assert panel.model.query().model == "wan2.7-image"
+    apply(qtbot, panel, lambda: filters.select(filters.model_actions, None))
     ids = lib.image_ids(ImageQuery())[:4]
     lib.set_favourite(ids[:2], True)
     lib.set_rating(ids[1:4], 4)
     apply(qtbot, panel, lambda: filters.favourites.setChecked(True))
     assert sorted(ids_on_screen(panel, panel.model.rowCount())) == sorted(ids[:2])
     apply(qtbot, panel, lambda: filters.favourites.setChecked(False))
-    apply(qtbot, panel, lambda: filters.rating.setCurrentIndex(filters.rating.findData(4)))
+    apply(qtbot, panel, lambda: filters.select(filters.rating_actions, 4))
     assert sorted(ids_on_screen(panel, panel.model.rowCount())) == sorted(ids[1:4])
     apply(qtbot, panel, lambda: filters.select(filters.date_actions, "today"))
     assert panel.model.rowCount() == 3  # everything was made today
@@ -181,12 +200,13 @@ def test_search_as_you_type_shows_matching_prompts(qtbot: QtBot, panel: GalleryP
                                                    lib: Library) -> None:  # noqa: F811
     with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
         qtbot.keyClicks(panel.filters.search, "astronaut")
-    expected = lib.count_images(ImageQuery(text="astronaut"))
-    assert 0 < expected < TOTAL
+    expected = lib.count_images(panel.model.query())
+    images = lib.count_images(ImageQuery(text="astronaut"))
+    assert 0 < expected < images < TOTAL  # one of the matching jobs is an image set: one stack
     assert panel.model.rowCount() == expected
     assert all("astronaut" in (panel.model.data(panel.model.index(r), Role.RECORD).prompt or "")
                for r in range(expected))
-    assert panel.filters.count_label.text() == f"{expected} images"
+    assert panel.filters.count_label.full_text().startswith(f"{images} image")
 
 
 def test_search_debounce_runs_one_query_for_a_burst_of_keys(qtbot: QtBot, panel: GalleryPanel) -> None:

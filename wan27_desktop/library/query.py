@@ -5,16 +5,23 @@ Text search: FTS5 with the trigram tokenizer matches substrings, which suits Chi
 between words) as well as English. Trigrams need 3 characters, so shorter terms (common in Chinese:
 "猫", "红色") use LIKE over the prompts table, which holds one row per distinct prompt.
 With the unicode61 fallback (SQLite < 3.34) ASCII terms are prefix-matched words and others use LIKE.
+
+Image-set stacks (`ImageQuery.collapse_sets`): a set's row is its first image (lowest index) among
+the images that pass the other filters, so a stack is a plain WHERE condition (NOT EXISTS an earlier
+matching image of the same set job, a seek on `images_job_idx`) and the sort index still walks the
+pages. Expanded sets are spliced in after their stack row in Python from a small `StackLayout`
+(where each expanded set's first image sits among the collapsed rows), computed once per query.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .base import normalise_time
-from .records import ImageQuery
+from .base import IMAGE_COLUMNS, IMAGE_FROM, LibraryBase, normalise_time
+from .records import ImageQuery, ImageRecord, SetBadge, SetExpansion, StackedPage, StackLayout
 
 _ORDER = {
     "newest": "i.created_at DESC, i.id DESC",
@@ -72,43 +79,281 @@ def text_conditions(text: str, tokenizer: str, column: str) -> tuple[list[str], 
     return conditions, params
 
 
-def where_clause(q: ImageQuery, tokenizer: str) -> tuple[str, list[Any]]:
-    conditions = ["i.trashed = ?"]
+def _filter_conditions(q: ImageQuery, tokenizer: str, a: str) -> tuple[list[str], list[Any]]:
+    """Every filter of `q` on the images table aliased `a` (not stacking)."""
+    conditions = [f"{a}.trashed = ?"]
     params: list[Any] = [1 if q.trashed else 0]
     if q.favourites_only:
-        conditions.append("i.favourite = 1")
+        conditions.append(f"{a}.favourite = 1")
     if q.min_rating > 0:
-        conditions.append("i.rating >= ?")
+        conditions.append(f"{a}.rating >= ?")
         params.append(int(q.min_rating))
     if q.model:
-        conditions.append("i.model = ?")
+        conditions.append(f"{a}.model = ?")
         params.append(q.model)
     if q.mode:
-        conditions.append("i.mode = ?")
+        conditions.append(f"{a}.mode = ?")
         params.append(q.mode)
     if q.date_from:
         op, value = date_bound(q.date_from, end=False)
-        conditions.append(f"i.created_at {op} ?")
+        conditions.append(f"{a}.created_at {op} ?")
         params.append(value)
     if q.date_to:
         op, value = date_bound(q.date_to, end=True)
-        conditions.append(f"i.created_at {op} ?")
+        conditions.append(f"{a}.created_at {op} ?")
         params.append(value)
     if q.with_references is not None:
-        conditions.append("i.has_refs = ?")
+        conditions.append(f"{a}.has_refs = ?")
         params.append(1 if q.with_references else 0)
     if q.image_sets is not None:
-        conditions.append("i.is_set = ?")
+        conditions.append(f"{a}.is_set = ?")
         params.append(1 if q.image_sets else 0)
     if q.tag:
-        conditions.append("i.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id "
+        conditions.append(f"{a}.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id "
                           "WHERE t.name = ?)")
         params.append(q.tag)
     if q.job_id is not None:
-        conditions.append("i.job_id = ?")
+        conditions.append(f"{a}.job_id = ?")
         params.append(int(q.job_id))
     if q.text.strip():
-        text_sql, text_params = text_conditions(q.text, tokenizer, "i.prompt_id")
+        text_sql, text_params = text_conditions(q.text, tokenizer, f"{a}.prompt_id")
         conditions += text_sql
         params += text_params
+    return conditions, params
+
+
+def _in_list(values: frozenset[int] | list[int]) -> str:
+    return ",".join("?" * len(values))
+
+
+def where_clause(q: ImageQuery, tokenizer: str, *, expanded: bool = True) -> tuple[str, list[Any]]:
+    """The WHERE of `q` over `images i`. With stacking, a set's later images are left out unless
+    its job is expanded (`expanded=False` leaves them all out: the collapsed rows only)."""
+    conditions, params = _filter_conditions(q, tokenizer, "i")
+    if q.stacks_sets:
+        inner, inner_params = _filter_conditions(q, tokenizer, "s")
+        stacked = ("(i.is_set = 0 OR i.job_id IS NULL OR NOT EXISTS (SELECT 1 FROM images s "
+                   f"WHERE s.job_id = i.job_id AND s.idx < i.idx AND {' AND '.join(inner)})")
+        params += inner_params
+        jobs = sorted(q.expanded_jobs) if expanded else []
+        if jobs:
+            stacked += f" OR i.job_id IN ({_in_list(jobs)})"
+            params += jobs
+        conditions.append(stacked + ")")
     return " AND ".join(conditions), params
+
+
+def flat(q: ImageQuery) -> ImageQuery:
+    """The same filters without stacking: every matching image is a row."""
+    return replace(q, collapse_sets=False, expanded_jobs=frozenset())
+
+
+# --- stacked reads for the gallery -----------------------------------------------------------------
+# Library-internal helpers (they use the Library's connection and row conversion); the gallery model
+# runs them on its worker threads.
+
+def _before(sort: str, alias: str = "i") -> str:
+    """Rows that come before a given (rating, created_at, id) in `sort` order: 3 or 4 params."""
+    a = alias
+    if sort == "oldest":
+        return f"({a}.created_at < ? OR ({a}.created_at = ? AND {a}.id < ?))"
+    newest = f"({a}.created_at > ? OR ({a}.created_at = ? AND {a}.id > ?))"
+    if sort == "rating":
+        return f"({a}.rating > ? OR ({a}.rating = ? AND {newest}))"
+    return newest
+
+
+def _before_params(sort: str, rating: int, created_at: str, image_id: int) -> list[Any]:
+    params: list[Any] = [created_at, created_at, image_id]
+    return [rating, rating, *params] if sort == "rating" else params
+
+
+def _set_members(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -> dict[int, list[int]]:
+    """job id -> ids of its images matching `q`'s filters, in set order (sets only)."""
+    if not job_ids:
+        return {}
+    where, params = where_clause(flat(q), lib.fts_tokenizer)
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(job_ids), 500):
+        chunk = job_ids[start:start + 500]
+        rows = conn.execute(f"SELECT i.job_id, i.id FROM images i WHERE {where} AND i.is_set = 1 "
+                            f"AND i.job_id IN ({_in_list(chunk)}) ORDER BY i.job_id, i.idx", (*params, *chunk))
+        for job_id, image_id in rows:
+            found.setdefault(job_id, []).append(image_id)
+    return found
+
+
+def _set_sizes(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -> dict[int, int]:
+    if not job_ids:
+        return {}
+    where, params = where_clause(flat(q), lib.fts_tokenizer)
+    sizes: dict[int, int] = {}
+    for start in range(0, len(job_ids), 500):
+        chunk = job_ids[start:start + 500]
+        rows = conn.execute(f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
+                            f"AND i.job_id IN ({_in_list(chunk)}) GROUP BY i.job_id", (*params, *chunk))
+        sizes.update({job_id: int(n) for job_id, n in rows})
+    return sizes
+
+
+def stack_layout(lib: LibraryBase, q: ImageQuery) -> StackLayout:
+    """The row count of `q` and where its expanded sets sit (one count, plus two small queries per
+    expanded set)."""
+    with lib._db.read() as conn:
+        return _layout(conn, lib, q)
+
+
+def _layout(conn: Any, lib: LibraryBase, q: ImageQuery) -> StackLayout:
+    order_by(q.sort)  # an unknown sort fails here, as it does for a page
+    where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+    collapsed = int(conn.execute(f"SELECT count(*) FROM images i WHERE {where}", params).fetchone()[0])
+    if not q.stacks_sets:
+        return StackLayout(collapsed)
+    flat_where, flat_params = where_clause(flat(q), lib.fts_tokenizer)
+    images = int(conn.execute(f"SELECT count(*) FROM images i WHERE {flat_where}", flat_params).fetchone()[0])
+    if not q.expanded_jobs:
+        return StackLayout(collapsed, (), images)
+    members = {job: ids for job, ids in _set_members(conn, lib, q, sorted(q.expanded_jobs)).items() if len(ids) > 1}
+    positions: dict[int, int] = {}
+    if len(members) > 2:
+        # One walk of the sort index beats a range count per set once there are a few.
+        wanted = {ids[0] for ids in members.values()}
+        rows = conn.execute(f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)
+        for position, (image_id,) in enumerate(rows):
+            if image_id in wanted:
+                positions[image_id] = position
+                if len(positions) == len(wanted):
+                    break
+    expansions: list[SetExpansion] = []
+    extra = 0
+    for job_id, ids in members.items():
+        head_id = ids[0]
+        head = positions.get(head_id)
+        if head is None:
+            rating, created_at = conn.execute("SELECT rating, created_at FROM images WHERE id = ?",
+                                              (head_id,)).fetchone()
+            head = conn.execute(f"SELECT count(*) FROM images i WHERE {where} AND {_before(q.sort)}",
+                                (*params, *_before_params(q.sort, rating, created_at, head_id))).fetchone()[0]
+        expansions.append(SetExpansion(job_id=job_id, head=int(head), head_id=head_id, members=tuple(ids[1:])))
+        extra += len(ids) - 1
+    expansions.sort(key=lambda e: e.head)
+    return StackLayout(collapsed + extra, tuple(expansions), images)
+
+
+def _slots(layout: StackLayout, offset: int, limit: int) -> list[tuple[int, int]]:
+    """Rows offset..offset+limit-1 as (-1, collapsed position) or (expansion number, member number)."""
+    out: list[tuple[int, int]] = []
+    for row in range(max(0, offset), min(layout.count, offset + limit)):
+        shift = 0
+        slot = None
+        for number, expansion in enumerate(layout.expansions):
+            head_row = expansion.head + shift
+            if row <= head_row:
+                break
+            if row <= head_row + len(expansion.members):
+                slot = (number, row - head_row - 1)
+                break
+            shift += len(expansion.members)
+        out.append(slot if slot is not None else (-1, row - shift))
+    return out
+
+
+def stacked_page(lib: LibraryBase, q: ImageQuery, offset: int, limit: int,
+                 layout: StackLayout | None = None) -> StackedPage:
+    """Rows offset..offset+limit-1 of `q` in gallery order, with set badges. Pass the query's
+    `stack_layout` when it has expanded sets (it is computed here otherwise)."""
+    with lib._db.read() as conn:
+        if q.stacks_sets and q.expanded_jobs and layout is None:
+            layout = _layout(conn, lib, q)
+        if not q.stacks_sets:
+            return StackedPage(tuple(_window(conn, lib, q, offset, limit)))
+        expansions = layout.expansions if layout is not None else ()
+        if not expansions:
+            records = _window(conn, lib, q, offset, limit)
+        else:
+            assert layout is not None
+            slots = _slots(layout, offset, limit)
+            positions = [pos for number, pos in slots if number < 0]
+            base = _window(conn, lib, q, positions[0], positions[-1] - positions[0] + 1) if positions else []
+            wanted = [expansions[number].members[pos] for number, pos in slots if number >= 0]
+            by_id = {r.id: r for r in _records(conn, lib, wanted)}
+            records = []
+            for number, pos in slots:
+                if number < 0:
+                    index = pos - positions[0]
+                    if index < len(base):
+                        records.append(base[index])
+                else:
+                    record = by_id.get(expansions[number].members[pos])
+                    if record is not None:
+                        records.append(record)
+        return StackedPage(tuple(records), _badges(conn, lib, q, records, expansions))
+
+
+def _window(conn: Any, lib: LibraryBase, q: ImageQuery, offset: int, limit: int) -> list[ImageRecord]:
+    """Collapsed rows (no expanded members) in sort order. Deferred join: the window is picked from
+    the sort index alone, so skipping 90,000 rows does not read 90,000 table rows."""
+    where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+    order = order_by(q.sort)
+    sql = (f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN (SELECT i.id FROM images i WHERE {where} "
+           f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}")
+    return [lib._image_from_row(row) for row in conn.execute(sql, (*params, int(limit), int(max(0, offset))))]
+
+
+def _records(conn: Any, lib: LibraryBase, ids: list[int]) -> list[ImageRecord]:
+    out: list[ImageRecord] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({_in_list(chunk)})", chunk)
+        out += [lib._image_from_row(row) for row in rows]
+    return out
+
+
+def _badges(conn: Any, lib: LibraryBase, q: ImageQuery, records: list[ImageRecord],
+            expansions: tuple[SetExpansion, ...]) -> dict[int, SetBadge]:
+    badges: dict[int, SetBadge] = {}
+    expanded = {e.job_id: e for e in expansions}
+    for expansion in expansions:
+        size = len(expansion.members) + 1
+        badges[expansion.head_id] = SetBadge(expansion.job_id, size, 1, True)
+        for number, image_id in enumerate(expansion.members, start=2):
+            badges[image_id] = SetBadge(expansion.job_id, size, number, True)
+    heads = sorted({r.job_id for r in records if r.is_set and r.job_id is not None and r.job_id not in expanded})
+    sizes = _set_sizes(conn, lib, q, heads)
+    for record in records:
+        size = sizes.get(record.job_id or -1, 0) if record.job_id not in expanded else 0
+        if size > 1:
+            badges[record.id] = SetBadge(int(record.job_id or 0), size)
+    return {r.id: badges[r.id] for r in records if r.id in badges}
+
+
+def stacked_ids(lib: LibraryBase, q: ImageQuery, layout: StackLayout | None = None) -> list[int]:
+    """Every row's image id in gallery order (a selection of rows not loaded yet)."""
+    with lib._db.read() as conn:
+        where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+        ids = [row[0] for row in conn.execute(
+            f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)]
+        if not q.stacks_sets or not q.expanded_jobs:
+            return ids
+        layout = layout or _layout(conn, lib, q)
+    for expansion in reversed(layout.expansions):  # from the end, so earlier heads keep their place
+        ids[expansion.head + 1:expansion.head + 1] = list(expansion.members)
+    return ids
+
+
+def stacked_members(lib: LibraryBase, q: ImageQuery, image_ids: list[int]) -> list[int]:
+    """`image_ids` plus, for each that is a collapsed stack in `q`, the other images of its set
+    that `q` shows (what a person means when they trash a stack). Order: as given, sets in order."""
+    if not q.stacks_sets or not image_ids:
+        return list(image_ids)
+    with lib._db.read() as conn:
+        heads: dict[int, int] = {}
+        for record in _records(conn, lib, list(image_ids)):
+            if record.is_set and record.job_id is not None and record.job_id not in q.expanded_jobs:
+                heads[record.id] = record.job_id
+        members = _set_members(conn, lib, q, sorted(set(heads.values())))
+    out: list[int] = []
+    for image_id in image_ids:
+        job_id = heads.get(image_id)
+        out += members.get(job_id, [image_id]) if job_id is not None else [image_id]
+    return list(dict.fromkeys(out))

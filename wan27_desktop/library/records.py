@@ -113,7 +113,14 @@ class ImageRecord:
 @dataclass(frozen=True)
 class ImageQuery:
     """What the gallery (issue 5) asks for. Dates are local calendar days 'YYYY-MM-DD' (inclusive)
-    or full ISO timestamps; `trashed=True` shows the trash instead of the library."""
+    or full ISO timestamps; `trashed=True` shows the trash instead of the library.
+
+    `collapse_sets`: each image set (a job in image-set mode) shows as ONE row, its first image that
+    matches the other filters; the rows of jobs in `expanded_jobs` show every matching image.
+    Stacks never apply to the trash or to a single job's view (`job_id`): there each image counts.
+    `Library.count_images`/`image_ids` honour stacking; the grouped order of expanded sets (the
+    set's images right after its first one) comes from `query.stacked_page` / `query.stacked_ids`.
+    """
 
     text: str = ""
     favourites_only: bool = False
@@ -128,6 +135,57 @@ class ImageQuery:
     sort: SortOrder = "newest"
     tag: str | None = None
     job_id: int | None = None
+    collapse_sets: bool = False
+    expanded_jobs: frozenset[int] = frozenset()
+
+    @property
+    def stacks_sets(self) -> bool:
+        """Whether image sets are stacked in this view (see the class docstring)."""
+        return self.collapse_sets and not self.trashed and self.job_id is None
+
+
+@dataclass(frozen=True)
+class SetBadge:
+    """How a gallery row belongs to an image set: `size` matching images, this one being number
+    `position` (1 = the stack's own image); `expanded` when the set shows all its images."""
+
+    job_id: int
+    size: int
+    position: int = 1
+    expanded: bool = False
+
+
+@dataclass(frozen=True)
+class SetExpansion:
+    """An expanded set: its first image sits at `head` among the collapsed rows; `members` (ids, in
+    set order) follow it."""
+
+    job_id: int
+    head: int
+    head_id: int
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Where expanded sets put extra rows in a stacked query: `count` rows in all, `expansions`
+    ordered by `head`. Computed once per query (not per page) by `query.stack_layout`."""
+
+    count: int
+    expansions: tuple[SetExpansion, ...] = ()
+    images: int = -1  # images the rows stand for (a stack counts its whole set); -1: same as count
+
+    @property
+    def image_count(self) -> int:
+        return self.count if self.images < 0 else self.images
+
+
+@dataclass(frozen=True)
+class StackedPage:
+    """One window of gallery rows plus the set badge of every row that belongs to a set of 2+."""
+
+    records: tuple[ImageRecord, ...]
+    badges: dict[int, SetBadge] = field(default_factory=dict)  # image id -> badge
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ request signals (reuse prompt/parameters, use as reference, extract palette) to 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop.library import ImageQuery, ImageRecord, Library
+from wan27_desktop.library.base import LIBRARY_DIRNAME
+from wan27_desktop.library.query import stacked_members
 
 from . import gallery_actions
 from .gallery_delegate import ThumbnailDelegate
@@ -43,10 +47,14 @@ __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
 
 log = logging.getLogger(__name__)
 
-EMPTY_LIBRARY = ("Your library is empty.\n\nType a prompt in the workspace and press Ctrl+Enter: "
-                 "every image you generate lands here, kept on this computer.")
-EMPTY_FILTERED = "No images match this search or these filters."
-EMPTY_TRASH = "The trash is empty."
+def display_path(path: Path) -> str:
+    """A path as people read it: '~/…' under the home folder (not on Windows, where '~' means nothing)."""
+    if sys.platform != "win32":
+        try:
+            return "~/" + path.relative_to(Path.home()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
 
 
 @dataclass
@@ -87,6 +95,7 @@ class GalleryPanel(QWidget):
         self.model = GalleryModel(self.worker, parent=self)
         self._undo: list[_Undo] = []
         self._viewer: Any = None
+        self._empty_clears_filters = False
 
         self.filters = GalleryFilters(self)
         self.view = GalleryView(self)
@@ -98,13 +107,14 @@ class GalleryPanel(QWidget):
 
         self.trash_bar = QWidget(self)
         self.trash_bar.setObjectName("galleryTrashBar")
-        self.restore_button = QPushButton("Restore selected", self.trash_bar)
+        self.restore_button = QPushButton(self.tr("Restore selected"), self.trash_bar)
         self.restore_button.setObjectName("galleryRestoreButton")
-        self.empty_button = QPushButton("Empty trash…", self.trash_bar)
+        self.empty_button = QPushButton(self.tr("Empty trash…"), self.trash_bar)
         self.empty_button.setObjectName("galleryEmptyTrashButton")
         trash_layout = QHBoxLayout(self.trash_bar)
         trash_layout.setContentsMargins(6, 0, 6, 0)
-        trash_label = QLabel("Trash: images here can be restored until you empty it.", self.trash_bar)
+        trash_label = QLabel(self.tr("Trash: images here can be restored until you empty it."), self.trash_bar)
+        trash_label.setWordWrap(True)
         trash_layout.addWidget(trash_label, 1)
         trash_layout.addWidget(self.restore_button)
         trash_layout.addWidget(self.empty_button)
@@ -112,17 +122,16 @@ class GalleryPanel(QWidget):
 
         self.trash_toggle = QToolButton(self.filters)
         self.trash_toggle.setObjectName("galleryTrashToggle")
-        self.trash_toggle.setText("Trash")
-        self.trash_toggle.setAccessibleName("Show trash")
+        self.trash_toggle.setText(self.tr("Trash"))
+        self.trash_toggle.setAccessibleName(self.tr("Show trash"))
+        self.trash_toggle.setToolTip(self.tr("Show the trash (images you deleted, until you empty it)"))
         self.trash_toggle.setCheckable(True)
-        filters_layout = self.filters.layout()
-        assert isinstance(filters_layout, QHBoxLayout)
-        filters_layout.insertWidget(filters_layout.count() - 2, self.trash_toggle)
+        self.filters.insert_bar_widget(self.trash_toggle)
 
         self.undo_bar = QWidget(self)
         self.undo_bar.setObjectName("galleryUndoBar")
         self.undo_label = QLabel(self.undo_bar)
-        self.undo_button = QPushButton("Undo", self.undo_bar)
+        self.undo_button = QPushButton(self.tr("Undo"), self.undo_bar)
         self.undo_button.setObjectName("galleryUndoButton")
         undo_layout = QHBoxLayout(self.undo_bar)
         undo_layout.setContentsMargins(6, 0, 6, 0)
@@ -150,6 +159,8 @@ class GalleryPanel(QWidget):
         self.view.trashRequested.connect(self.trash_selection)
         self.view.undoRequested.connect(self.undo)
         self.view.openRequested.connect(self.open_viewer)
+        self.view.setToggleRequested.connect(self.toggle_set)
+        self.view.empty_state.actionClicked.connect(self._empty_action)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.trash_toggle.toggled.connect(self.show_trash)
@@ -180,6 +191,11 @@ class GalleryPanel(QWidget):
 
     # --- queries ------------------------------------------------------------------------------------
     def set_query(self, query: ImageQuery) -> None:
+        """Show `query`. Sets the user opened stay open while the search or filters change."""
+        if query.collapse_sets and not query.expanded_jobs:
+            query = dataclasses.replace(query, expanded_jobs=self.model.query().expanded_jobs)
+        if query == self.model.query() and self.model.is_loaded():
+            return  # e.g. the first letters of a search, which do not search yet: the grid is current
         self.model.set_query(query)
 
     def query(self) -> ImageQuery:
@@ -200,18 +216,61 @@ class GalleryPanel(QWidget):
         self.model.refresh()
 
     def _count_changed(self, *_: object) -> None:
+        if self.model.count_pending():
+            return  # the first page is shown; the count (and what the label says) follows in a moment
         count = self.model.rowCount()
-        noun = "image" if count == 1 else "images"
-        self.filters.count_label.setText(f"{count:,} {noun}")
+        query = self.model.query()
+        images = self.model.image_count()
+        self.filters.count_label.set_count(self.tr("%Ln image(s)", "", images), self.locale().toString(images))
+        self.filters.count_label.setToolTip(self.tr("Shown as %Ln tile(s): each image set is one stack", "", count)
+                                            if images != count else "")
+        filtered = self.filters.is_filtered() and query.job_id is None
+        self._empty_clears_filters = False
         if count:
             self.view.set_empty_text("")
-        elif self.model.query().trashed:
-            self.view.set_empty_text(EMPTY_TRASH)
-        elif self.filters.is_filtered():
-            self.view.set_empty_text(EMPTY_FILTERED)
+        elif filtered:
+            self._empty_clears_filters = True
+            self.view.set_empty_text(
+                self.tr("No images in the trash match this search or these filters.") if query.trashed
+                else self.tr("No images match this search or these filters."),
+                self.tr("Try other words, or clear the filters to see every image."), self.tr("Clear filters"))
+        elif query.trashed:
+            self.view.set_empty_text(self.tr("Trash is empty"),
+                                     self.tr("Images you delete (Del) wait here until you empty the trash; "
+                                             "Ctrl+Z undoes a delete."))
+        elif query.job_id is not None:
+            self.view.set_empty_text(self.tr("This job has no images in the library yet."),
+                                     self.tr("View ▸ Show all images goes back to the whole library."))
         else:
-            self.view.set_empty_text(EMPTY_LIBRARY)
-        self.empty_button.setEnabled(bool(count) and self.model.query().trashed)
+            self.view.set_empty_text(
+                self.tr("No images yet. Write a prompt on the left and press Ctrl+Enter — results land here."),
+                self.tr("Your library lives on this computer, in {path}").format(path=display_path(self.library_dir())))
+        self.empty_button.setEnabled(bool(count) and query.trashed)
+
+    def library_dir(self) -> Path:
+        return self.access.data_dir / LIBRARY_DIRNAME
+
+    def _empty_action(self) -> None:
+        if self._empty_clears_filters:
+            self.filters.clear_filters()
+
+    # --- image sets ---------------------------------------------------------------------------------
+    def toggle_set(self, row: int) -> None:
+        """Open the image set at `row` in place, or close it (the badge, + / −, or the menu)."""
+        badge = self.model.set_badge(row)
+        if badge is None:
+            return
+        if badge.expanded:
+            head_row = row - (badge.position - 1)
+            current = self.view.currentIndex().row()
+            self.model.collapse_set(badge.job_id)
+            if head_row <= current < head_row + badge.size:
+                self.view.setCurrentIndex(self.model.index(head_row))
+            self.statusMessage.emit(self.tr("Closed a set of %n image(s)", "", badge.size))
+        else:
+            self.model.expand_set(row)
+            self.statusMessage.emit(self.tr("Opened a set of %n image(s); press − or click its badge to close it.",
+                                            "", badge.size))
 
     def _visible_changed(self, first: int, last: int) -> None:
         self.model.set_visible_range(first, last)
@@ -264,9 +323,10 @@ class GalleryPanel(QWidget):
             self.model.update_records(ids, rating=stars)
             after = self.model.refresh if self._needs_refresh_after("rating") else None
             self._write(lambda lib: lib.set_rating(ids, stars), after and (lambda _r: after()))
-            self._push_undo(_Undo(f"Rated {len(ids)} image(s) {stars}★", ids, _restore_ratings(before)),
-                            show=False)
-            self.statusMessage.emit(f"Rated {len(ids)} image(s) {'★' * stars or 'no stars'}")
+            label = (self.tr("Rated %n image(s) {stars}", "", len(ids)).format(stars="★" * stars) if stars
+                     else self.tr("Cleared the rating of %n image(s)", "", len(ids)))
+            self._push_undo(_Undo(label, ids, _restore_ratings(before)), show=False)
+            self.statusMessage.emit(label)
 
         self._with_selection(act)
 
@@ -278,7 +338,9 @@ class GalleryPanel(QWidget):
             self.model.update_records(ids, favourite=value)
             after = self.model.refresh if self._needs_refresh_after("favourite") else None
             self._write(lambda lib: lib.set_favourite(ids, value), after and (lambda _r: after()))
-            self._push_undo(_Undo("Favourite", ids, _restore_favourites(before)), show=False)
+            label = (self.tr("Marked %n image(s) as favourite", "", len(ids)) if value
+                     else self.tr("Removed %n image(s) from favourites", "", len(ids)))
+            self._push_undo(_Undo(label, ids, _restore_favourites(before)), show=False)
 
         self._with_selection(act)
 
@@ -286,13 +348,37 @@ class GalleryPanel(QWidget):
         if self.model.query().trashed:
             return  # in the trash, Delete does nothing; "Empty trash" is explicit
 
+        query = self.model.query()
+
         def act(rows: list[int], ids: list[int]) -> None:
+            # A closed stack stands for its whole set: trashing it trashes every image it holds
+            # (the ones this view shows). The writer learns which; undo restores exactly those.
+            trashed: list[int] = list(ids)
+            shown = sum(self._stack_size(r) for r in rows)
+            entry = _Undo(self.tr("Moved %n image(s) to the trash", "", shown), trashed,
+                          lambda lib: lib.restore(trashed), rows=rows)
+
+            def trash(lib: Library) -> int:
+                trashed[:] = stacked_members(lib, query, ids)
+                lib.trash(trashed)
+                return len(trashed)
+
+            def written(count: int) -> None:
+                entry.label = self.tr("Moved %n image(s) to the trash", "", count)
+                if self._undo and self._undo[-1] is entry and self.undo_bar.isVisible():
+                    self.undo_label.setText(self.tr("{action} — Ctrl+Z to undo").format(action=entry.label))
+                self.model.refresh()  # the rows were removed at once; this re-reads what moved up
+
             self._remove_and_select(rows)
-            self._write(lambda lib: lib.trash(ids))
-            self._push_undo(_Undo(f"Moved {len(ids)} image(s) to the trash", ids,
-                                  lambda lib: lib.restore(ids), rows=rows))
+            self._write(trash, written)
+            self._push_undo(entry)
 
         self._with_selection(act)
+
+    def _stack_size(self, row: int) -> int:
+        """How many images the row stands for: a closed stack's whole set, else 1."""
+        badge = self.model.set_badge(row)
+        return badge.size if badge is not None and not badge.expanded else 1
 
     def restore_selection(self) -> None:
         if not self.model.query().trashed:
@@ -300,8 +386,8 @@ class GalleryPanel(QWidget):
 
         def act(rows: list[int], ids: list[int]) -> None:
             self._remove_and_select(rows)
-            self._write(lambda lib: lib.restore(ids))
-            self.statusMessage.emit(f"Restored {len(ids)} image(s)")
+            self._write(lambda lib: lib.restore(ids), lambda _r: self.model.refresh())
+            self.statusMessage.emit(self.tr("Restored %n image(s)", "", len(ids)))
 
         self._with_selection(act)
 
@@ -321,7 +407,7 @@ class GalleryPanel(QWidget):
         if entry.rows and not self.model.query().trashed:
             self.model.insert_known_rows(entry.rows)
         self._write(entry.undo, lambda _r: self.model.refresh())
-        self.statusMessage.emit(f"Undone: {entry.label}")
+        self.statusMessage.emit(self.tr("Undone: {action}").format(action=entry.label))
 
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -330,20 +416,21 @@ class GalleryPanel(QWidget):
         self._undo.append(entry)
         del self._undo[:-50]
         if show:
-            self.undo_label.setText(entry.label + " — Ctrl+Z to undo")
+            self.undo_label.setText(self.tr("{action} — Ctrl+Z to undo").format(action=entry.label))
             self.undo_bar.show()
             self._undo_timer.start()
 
     def empty_trash(self) -> None:
         count = self.model.rowCount() if self.model.query().trashed else None
-        text = (f"Permanently delete {count:,} image(s) in the trash?" if count is not None
-                else "Permanently delete every image in the trash?")
-        if not self.confirm("Empty trash", text + " Their files are deleted; this cannot be undone."):
+        text = (self.tr("Permanently delete %Ln image(s) in the trash?", "", count) if count is not None
+                else self.tr("Permanently delete every image in the trash?"))
+        if not self.confirm(self.tr("Empty trash"),
+                            text + " " + self.tr("Their files are deleted; this cannot be undone.")):
             return
         self._write(lambda lib: lib.empty_trash(), self._trash_emptied)
 
     def _trash_emptied(self, deleted: int) -> None:
-        self.statusMessage.emit(f"Deleted {deleted} image(s) from the trash")
+        self.statusMessage.emit(self.tr("Deleted %n image(s) from the trash", "", deleted))
         self.model.refresh(reset=True)
 
     def confirm(self, title: str, text: str) -> bool:
@@ -360,7 +447,7 @@ class GalleryPanel(QWidget):
         self._with_selection(act)
 
     def _ask_tags(self) -> None:
-        text, ok = QInputDialog.getText(self, "Tag images", "Tags (comma separated):")
+        text, ok = QInputDialog.getText(self, self.tr("Tag images"), self.tr("Tags (comma separated):"))
         if ok:
             tags = [t.strip() for t in text.split(",") if t.strip()]
             if tags:
@@ -394,7 +481,7 @@ class GalleryPanel(QWidget):
     def copy_image(self) -> None:
         record = self.current_record()
         if record is not None and not gallery_actions.copy_image_to_clipboard(record.path):
-            self.statusMessage.emit(f"Could not read {record.path}")
+            self.statusMessage.emit(self.tr("Could not read {path}").format(path=record.path))
 
     def copy_prompt(self) -> None:
         record = self.current_record()
@@ -410,16 +497,16 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         if record is None:
             return
-        target, _ = QFileDialog.getSaveFileName(self, "Save image as", record.path.name,
-                                                f"Image (*{record.path.suffix})")
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save image as"), record.path.name,
+                                                self.tr("Image (*{suffix})").format(suffix=record.path.suffix))
         if target:
             # A byte copy keeps the embedded metadata (parameters, JSON, XMP) intact.
             self._write(lambda _lib: shutil.copyfile(record.path, target),
-                        lambda _r: self.statusMessage.emit(f"Saved {target}"))
+                        lambda _r: self.statusMessage.emit(self.tr("Saved {path}").format(path=target)))
 
     def export_selection(self, dest: Path | None = None) -> None:
         if dest is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Export selected images to")
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Export selected images to"))
             if not chosen:
                 return
             dest = Path(chosen)
@@ -427,7 +514,8 @@ class GalleryPanel(QWidget):
 
         def act(rows: list[int], ids: list[int]) -> None:
             self._write(lambda lib: lib.export(ids, target),
-                        lambda paths: self.statusMessage.emit(f"Exported {len(paths)} image(s) to {target}"))
+                        lambda paths: self.statusMessage.emit(
+                            self.tr("Exported %n image(s) to {path}", "", len(paths)).format(path=target)))
 
         self._with_selection(act)
 
@@ -471,13 +559,13 @@ class GalleryPanel(QWidget):
             self.view.addAction(action)
             return action
 
-        self.copy_action = add("Copy image", QKeySequence.StandardKey.Copy, self.copy_image)
-        self.copy_prompt_action = add("Copy prompt", "Ctrl+Shift+C", self.copy_prompt)
-        self.reuse_prompt_action = add("Reuse prompt", "Ctrl+R", self.reuse_prompt)
-        self.reuse_parameters_action = add("Reuse all parameters", "Ctrl+Shift+R", self.reuse_parameters)
-        self.export_action = add("Export selection…", "Ctrl+E", self.export_selection)
-        self.save_action = add("Save as…", QKeySequence.StandardKey.Save, self.save_as)
-        self.find_action = QAction("Search", self)
+        self.copy_action = add(self.tr("Copy image"), QKeySequence.StandardKey.Copy, self.copy_image)
+        self.copy_prompt_action = add(self.tr("Copy prompt"), "Ctrl+Shift+C", self.copy_prompt)
+        self.reuse_prompt_action = add(self.tr("Reuse prompt"), "Ctrl+R", self.reuse_prompt)
+        self.reuse_parameters_action = add(self.tr("Reuse all parameters"), "Ctrl+Shift+R", self.reuse_parameters)
+        self.export_action = add(self.tr("Export selection…"), "Ctrl+E", self.export_selection)
+        self.save_action = add(self.tr("Save as…"), QKeySequence.StandardKey.Save, self.save_as)
+        self.find_action = QAction(self.tr("Search"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.find_action.triggered.connect(lambda: self.filters.search.setFocus())
@@ -494,43 +582,52 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         has = record is not None
         trashed = self.model.query().trashed
-        for text, slot in (("Open", lambda: self.open_viewer(self.view.currentIndex().row())),
+        for text, slot in ((self.tr("Open"), lambda: self.open_viewer(self.view.currentIndex().row())),
                            (None, None),
-                           ("Reuse prompt", self.reuse_prompt),
-                           ("Reuse all parameters", self.reuse_parameters),
-                           ("Use as reference", self.use_as_reference),
-                           ("Extract palette", self.extract_palette),
+                           (self.tr("Reuse prompt"), self.reuse_prompt),
+                           (self.tr("Reuse all parameters"), self.reuse_parameters),
+                           (self.tr("Use as reference"), self.use_as_reference),
+                           (self.tr("Extract palette"), self.extract_palette),
                            (None, None),
-                           ("Copy image", self.copy_image),
-                           ("Copy prompt", self.copy_prompt),
-                           ("Save as…", self.save_as),
-                           ("Export selection…", self.export_selection),
-                           ("Reveal in file manager", self.reveal)):
+                           (self.tr("Copy image"), self.copy_image),
+                           (self.tr("Copy prompt"), self.copy_prompt),
+                           (self.tr("Save as…"), self.save_as),
+                           (self.tr("Export selection…"), self.export_selection),
+                           (self.tr("Reveal in file manager"), self.reveal)):
             if text is None:
                 menu.addSeparator()
                 continue
             action = menu.addAction(text)
             action.setEnabled(has)
             action.triggered.connect(slot)
-        compare = menu.addAction("Compare the two selected")
+        row = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
+        badge = self.model.set_badge(row) if row >= 0 else None
+        if badge is not None:
+            text = (self.tr("Close this image set") if badge.expanded
+                    else self.tr("Open this image set (%n image(s))", "", badge.size))
+            toggle = menu.addAction(text)
+            toggle.setShortcut(QKeySequence("-" if badge.expanded else "+"))
+            toggle.triggered.connect(lambda _c=False, r=row: self.toggle_set(r))
+        compare = menu.addAction(self.tr("Compare the two selected"))
         compare.setEnabled(len(self.view.selected_rows()) == 2)
         compare.triggered.connect(self.compare_selection)
         menu.addSeparator()
-        rate = menu.addMenu("Rate")
+        rate = menu.addMenu(self.tr("Rate"))
         for stars in range(6):
-            action = rate.addAction("★" * stars if stars else "No rating")
+            action = rate.addAction("★" * stars if stars else self.tr("No rating"))
             action.setShortcut(QKeySequence(str(stars)))
             action.triggered.connect(lambda _c=False, s=stars: self.rate_selection(s))
-        favourite = menu.addAction("Toggle favourite")
+        favourite = menu.addAction(self.tr("Toggle favourite"))
         favourite.setShortcut(QKeySequence("F"))
         favourite.triggered.connect(self.toggle_favourite_selection)
-        menu.addAction("Tag…").triggered.connect(self._ask_tags)
+        menu.addAction(self.tr("Tag…")).triggered.connect(self._ask_tags)
         menu.addSeparator()
         if trashed:
-            menu.addAction("Restore").triggered.connect(self.restore_selection)
-            menu.addAction("Empty trash…").triggered.connect(self.empty_trash)
+            menu.addAction(self.tr("Restore")).triggered.connect(self.restore_selection)
+            menu.addAction(self.tr("Empty trash…")).triggered.connect(self.empty_trash)
         else:
-            trash = menu.addAction("Move to trash")
+            trash = menu.addAction(self.tr("Move to trash") if badge is None or badge.expanded
+                                   else self.tr("Move the whole set to trash"))
             trash.setShortcut(QKeySequence(Qt.Key.Key_Delete))
             trash.triggered.connect(self.trash_selection)
         return menu

@@ -23,9 +23,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
 
+from .gallery_empty import GalleryEmptyState
 from .gallery_model import GalleryModel
 
 SPACING = 6
@@ -97,7 +98,8 @@ class GridGeometry:
 
 class GalleryView(QListView):
     """The grid of thumbnails. Keys: arrows, 1-5 rate, 0 clear, F favourite, Del trash, Ctrl+Z undo,
-    Enter open. Emits requests; the panel acts on them."""
+    Enter open, + expands the image set under the cursor and − collapses it (so does a click on the
+    set badge). Emits requests; the panel acts on them."""
 
     rateRequested = Signal(int)
     favouriteRequested = Signal()
@@ -105,19 +107,19 @@ class GalleryView(QListView):
     undoRequested = Signal()
     openRequested = Signal(int)  # row
     visibleRangeChanged = Signal(int, int)
-    setBadgeClicked = Signal(int)  # row
+    setToggleRequested = Signal(int)  # row: expand or collapse its image set
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cell = 160
-        self._empty_text = ""
+        self.empty_state = GalleryEmptyState(self.viewport())
         self._last_range = (0, -1)
         self._anchor: tuple[int, int] | None = None  # (row, y in viewport) kept across top inserts
         self.paint_count = 0
         self._range_timer = QTimer(self, singleShot=True, interval=0)
         self._range_timer.timeout.connect(self._emit_range)
         self.setObjectName("gallery")
-        self.setAccessibleName("Image gallery")
+        self.setAccessibleName(self.tr("Image gallery"))
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)
@@ -141,6 +143,8 @@ class GalleryView(QListView):
         model.rowsInserted.connect(self._restore_anchor)
         model.modelReset.connect(self._after_reset)
         model.rowsRemoved.connect(self._schedule_range)
+        model.rowsRemoved.connect(self._place_empty_state)
+        model.rowsInserted.connect(self._place_empty_state)
 
     def gallery_model(self) -> GalleryModel:
         model = self.model()
@@ -165,12 +169,21 @@ class GalleryView(QListView):
         self.viewport().update()
         self._schedule_range()
 
-    def set_empty_text(self, text: str) -> None:
-        self._empty_text = text
-        self.viewport().update()
+    def set_empty_text(self, title: str, detail: str = "", action: str = "") -> None:
+        """What the grid says while it has no rows ('' = nothing); `action` labels a button that
+        emits `empty_state.actionClicked`."""
+        self.empty_state.set_message(title, detail, action)
+        self._place_empty_state()
 
     def empty_text(self) -> str:
-        return self._empty_text
+        return self.empty_state.text() if self.empty_state.title.text() else ""
+
+    def _place_empty_state(self, *_: object) -> None:
+        model = self.model()
+        show = bool(self.empty_state.title.text()) and (model is None or model.rowCount() == 0)
+        if show:
+            self.empty_state.place(self.viewport().rect())
+        self.empty_state.setVisible(show)
 
     def geometry_now(self) -> GridGeometry:
         model = self.model()
@@ -304,6 +317,7 @@ class GalleryView(QListView):
         first, _ = self.visible_rows()
         QAbstractItemView.resizeEvent(self, event)  # type: ignore[arg-type]
         self.updateGeometries()
+        self._place_empty_state()
         if first > 0:
             self.verticalScrollBar().setValue(self.geometry_now().rect(first).top() - SPACING)
 
@@ -324,8 +338,7 @@ class GalleryView(QListView):
         painter = QPainter(self.viewport())
         model = self.model()
         if model is None or model.rowCount() == 0:
-            self._paint_empty(painter)
-            return
+            return  # the empty state widget says why
         geometry = self.geometry_now()
         offset = self.verticalOffset()
         clip = event.rect() if hasattr(event, "rect") else self.viewport().rect()
@@ -348,16 +361,6 @@ class GalleryView(QListView):
             option.state = state
             delegate.paint(painter, option, index)
 
-    def _paint_empty(self, painter: QPainter) -> None:
-        if not self._empty_text:
-            return
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        font = painter.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        painter.setFont(font)
-        area = self.viewport().rect().adjusted(40, 40, -40, -40)
-        painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._empty_text)
-
     # --- input --------------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -374,6 +377,9 @@ class GalleryView(QListView):
         elif plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.currentIndex().isValid():
                 self.openRequested.emit(self.currentIndex().row())
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Underscore) and (
+                mods & ~Qt.KeyboardModifier.ShiftModifier) == Qt.KeyboardModifier.NoModifier:
+            self._toggle_set_by_key(expand=key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal))
         else:
             super().keyPressEvent(event)
             return
@@ -387,18 +393,28 @@ class GalleryView(QListView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def _toggle_set_by_key(self, expand: bool) -> None:
+        index = self.currentIndex()
+        badge = self.gallery_model().set_badge(index.row()) if index.isValid() else None
+        if badge is not None and badge.expanded != expand:
+            self.setToggleRequested.emit(index.row())
+
+    def set_badge_at(self, point: QPoint) -> int:
+        """The row whose set badge is under `point` (viewport coordinates), or -1."""
+        index = self.indexAt(point)
+        badge = self.gallery_model().set_badge(index.row()) if index.isValid() else None
+        rect_of = getattr(self.itemDelegate(), "set_badge_rect", None)
+        if badge is None or rect_of is None:
+            return -1
+        return index.row() if rect_of(self.visualRect(index), self.font(), badge).contains(point.toPointF()) else -1
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
-        index = self.indexAt(point)
-        delegate = self.itemDelegate()
-        counts = getattr(delegate, "set_counts", {})
-        if index.isValid() and counts and event.button() == Qt.MouseButton.LeftButton:
-            record = self.gallery_model().loaded_record(index.row())
-            count = counts.get(record.job_id) if record is not None and record.job_id is not None else None
-            badge = getattr(delegate, "set_badge_rect", None)
-            if count and count > 1 and badge is not None and badge(
-                    self.visualRect(index), self.font(), count).contains(point.toPointF()):
-                self.setBadgeClicked.emit(index.row())
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            row = self.set_badge_at(point)
+            if row >= 0:
+                self.setCurrentIndex(self.model().index(row, 0))
+                self.setToggleRequested.emit(row)
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -417,6 +433,7 @@ class GalleryView(QListView):
     def _after_reset(self) -> None:
         self.verticalScrollBar().setValue(0)
         self.updateGeometries()
+        self._place_empty_state()
         self.viewport().update()
 
     def _remember_anchor(self, parent: QModelIndex, first: int, last: int) -> None:

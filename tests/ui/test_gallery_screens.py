@@ -1,0 +1,244 @@
+# ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
+"""The gallery's looks, rendered offscreen: the grid with image-set stacks, an opened set, the trash,
+the empty library, and the whole main window at 1280x800 (the filter bar must leave the generation
+panel its room). With WAN27_WRITE_SCREENSHOTS=1 the gallery grabs are saved as
+resources/screenshots/gallery_*.png and trash.png (for README); otherwise into tmp_path, so a plain
+test run never changes the repository. Each test also asserts what the state must show."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.main_window_support import make_window, notifier  # noqa: F401 - fixtures
+from tests.ui.test_gallery_fixtures import request_json
+from wan27_desktop import i18n
+from wan27_desktop.library import ImageQuery, Library
+from wan27_desktop.ui.gallery import GalleryPanel
+from wan27_desktop.ui.gallery_model import Role
+
+REPO = Path(__file__).resolve().parents[2]
+PANEL_SIZE = (1200, 760)  # the gallery's share of a 1280x800 window, like the earlier shots
+WINDOW_SIZE = (1280, 800)
+FILTER_BAR_BUDGET = 480  # px: the generation panel needs the rest of a 1280 px window
+
+
+@pytest.fixture
+def shots(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
+    if os.environ.get("WAN27_WRITE_SCREENSHOTS") != "1":
+        yield tmp_path
+        return
+    target = REPO / "resources" / "screenshots"
+    target.mkdir(parents=True, exist_ok=True)
+    i18n.install_translators(qapp, "en")  # README pictures say "12 images", not "12 image(s)"
+    yield target
+    i18n.uninstall_translators(qapp)
+
+
+def bokeh_png(path: Path, seed: int, width: int, height: int) -> Path:
+    """A soft gradient with out-of-focus lights: reads as a photo at thumbnail size."""
+    rng = random.Random(seed)
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    hue = rng.randrange(360)
+    gradient = QLinearGradient(0, 0, width, height)
+    gradient.setColorAt(0, QColor.fromHsv(hue, 150, 230))
+    gradient.setColorAt(1, QColor.fromHsv((hue + rng.randrange(40, 140)) % 360, 190, 130))
+    painter.fillRect(image.rect(), gradient)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for _ in range(9):
+        radius = rng.uniform(0.06, 0.2) * min(width, height) * 2
+        centre = QPointF(rng.uniform(0, width), rng.uniform(0, height))
+        light = QRadialGradient(centre, radius)
+        color = QColor.fromHsv(rng.randrange(360), 170, 255, 190)
+        light.setColorAt(0, color)
+        color.setAlpha(0)
+        light.setColorAt(1, color)
+        painter.setBrush(light)
+        painter.drawEllipse(centre, radius, radius)
+    painter.end()
+    assert image.save(str(path), "PNG")
+    return path
+
+
+SHAPES = [(384, 256), (256, 384), (320, 320), (384, 256), (384, 216)]
+PROMPTS = ["a lighthouse on a cliff at dusk", "paper boats on a rainy street, macro", "a fox in fresh snow",
+           "isometric tiny greenhouse", "a cosy reading nook with a cat", "neon signs reflected in puddles",
+           "a red kite over a grey beach", "watercolour city skyline"]
+
+
+def land(lib: Library, scratch: Path, number: int, *, n: int = 1, sequential: bool = False) -> list[int]:
+    prompt = PROMPTS[number % len(PROMPTS)] + (" — four-panel story" if sequential else "")
+    body = request_json(prompt, n=n, seed=number, sequential=sequential)
+    job_id = lib.create_job(body, model="wan2.7-image-pro", request_mode="sync", region="sg",
+                            endpoint="http://127.0.0.1/api/v1", n=n, estimated_cost="0.56")
+    ids = []
+    for index in range(n):
+        width, height = SHAPES[(number + index) % len(SHAPES)]
+        src = bokeh_png(scratch / f"{number}-{index}.png", number * 31 + index, width, height)
+        ids.append(lib.add_image(job_id, None, index, src, metadata={"seed": number}).id)
+    return ids
+
+
+@pytest.fixture
+def showcase(tmp_path: Path) -> tuple[Path, dict[str, list[int]]]:
+    """30 single images and three image sets (4, 3 and 5 images) among the newest, a few rated."""
+    data = tmp_path / "showcase"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    made: dict[str, list[int]] = {"singles": []}
+    with Library.open(data) as lib:
+        for number in range(30):
+            made["singles"] += land(lib, scratch, number)
+            if number == 22:
+                made["set5"] = land(lib, scratch, 100, n=5, sequential=True)
+            if number == 26:
+                made["set3"] = land(lib, scratch, 101, n=3, sequential=True)
+        made["set4"] = land(lib, scratch, 102, n=4, sequential=True)
+        made["singles"] += land(lib, scratch, 30)
+        lib.set_rating(made["singles"][-3:-1], 5)
+        lib.set_rating(made["singles"][20:22], 3)
+        lib.set_favourite([made["singles"][-2], made["set3"][0]], True)
+    return data, made
+
+
+def settle(qtbot: QtBot, panel: GalleryPanel) -> None:
+    """No query, page or thumbnail work pending: what is on screen is final."""
+    qtbot.waitUntil(lambda: panel.model.is_loaded() and not panel.model.is_busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: panel.wait_idle(50) and panel.loader.pending_count() == 0, timeout=20_000)
+    first, last = panel.view.visible_rows()
+    qtbot.waitUntil(lambda: all(panel.model.loaded_record(r) is not None for r in range(first, last + 1)),
+                    timeout=10_000)
+    panel.grab()  # a paint asks for the thumbnails of every tile on screen
+    qtbot.waitUntil(lambda: panel.loader.pending_count() == 0, timeout=20_000)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+
+
+def grab(widget: Any, path: Path, size: tuple[int, int]) -> QImage:
+    widget.resize(*size)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    image = widget.grab().toImage()
+    assert (image.width(), image.height()) == (size[0] * image.devicePixelRatio(), size[1] * image.devicePixelRatio())
+    assert image.save(str(path), "PNG")
+    return image
+
+
+@pytest.fixture
+def shown(qtbot: QtBot, showcase: tuple[Path, dict[str, list[int]]], shots: Path) -> Iterator[GalleryPanel]:
+    # `shots` first: with WAN27_WRITE_SCREENSHOTS the translators are installed before the panel is built.
+    panel = GalleryPanel(showcase[0])
+    qtbot.addWidget(panel)
+    panel.resize(*PANEL_SIZE)
+    panel.show()
+    qtbot.waitExposed(panel)
+    settle(qtbot, panel)
+    panel.view.setFocus()
+    yield panel
+    panel.shutdown()
+
+
+def badge_rows(panel: GalleryPanel) -> dict[int, Any]:
+    return {row: panel.model.data(panel.model.index(row), Role.SET_BADGE) for row in range(panel.model.rowCount())
+            if panel.model.data(panel.model.index(row), Role.SET_BADGE) is not None}
+
+
+def test_grid_shows_each_image_set_as_one_stack(qtbot: QtBot, shown: GalleryPanel, shots: Path,
+                                               showcase: tuple[Path, dict[str, list[int]]]) -> None:
+    made = showcase[1]
+    assert shown.model.rowCount() == 31 + 3  # 31 single images, three stacks
+    assert shown.model.image_count() == 31 + 12
+    stacks = badge_rows(shown)
+    assert sorted(b.size for b in stacks.values()) == [3, 4, 5]
+    assert all(not b.expanded and b.position == 1 for b in stacks.values())
+    assert {shown.model.loaded_record(r).id for r in stacks} == {made["set4"][0], made["set3"][0],  # type: ignore[union-attr]
+                                                                  made["set5"][0]}
+    shown.view.setCurrentIndex(shown.model.index(2))
+    settle(qtbot, shown)
+    grab(shown, shots / "gallery_grid.png", PANEL_SIZE)
+
+
+def test_badge_click_opens_the_set_in_place_and_again_closes_it(qtbot: QtBot, shown: GalleryPanel,
+                                                               shots: Path,
+                                                               showcase: tuple[Path, dict[str, list[int]]]) -> None:
+    made = showcase[1]
+    row = next(r for r, b in badge_rows(shown).items() if b.size == 5)
+    before = [shown.model.loaded_record(r).id for r in range(row + 1)]  # type: ignore[union-attr]
+    rect = shown.view.visualRect(shown.model.index(row))
+    badge = shown.delegate.set_badge_rect(rect, shown.view.font(), shown.model.set_badge(row))  # type: ignore[arg-type]
+    y_of_stack = rect.top()
+    with qtbot.waitSignal(shown.model.rowsInserted, timeout=5000):
+        qtbot.mouseClick(shown.view.viewport(), Qt.MouseButton.LeftButton, pos=badge.center().toPoint())
+    assert shown.model.rowCount() == 34 + 4
+    assert [shown.model.loaded_record(r).id for r in range(row + 1)] == before  # type: ignore[union-attr]
+    assert [shown.model.loaded_record(r).id for r in range(row, row + 5)] == made["set5"]  # type: ignore[union-attr]
+    assert shown.view.visualRect(shown.model.index(row)).top() == y_of_stack
+    settle(qtbot, shown)
+    assert [shown.model.set_badge(r).position for r in range(row, row + 5)] == [1, 2, 3, 4, 5]  # type: ignore[union-attr]
+    grab(shown, shots / "gallery_stack_expanded.png", PANEL_SIZE)
+    with qtbot.waitSignal(shown.model.rowsRemoved, timeout=5000):
+        qtbot.mouseClick(shown.view.viewport(), Qt.MouseButton.LeftButton, pos=badge.center().toPoint())
+    assert shown.model.rowCount() == 34
+    assert shown.model.set_badge(row) is not None and not shown.model.set_badge(row).expanded  # type: ignore[union-attr]
+
+
+def test_trash_shows_every_image_of_a_trashed_stack(qtbot: QtBot, shown: GalleryPanel, shots: Path,
+                                                  showcase: tuple[Path, dict[str, list[int]]]) -> None:
+    made = showcase[1]
+    row = next(r for r, b in badge_rows(shown).items() if b.size == 4)
+    shown.view.setCurrentIndex(shown.model.index(row))
+    qtbot.keyClick(shown.view, Qt.Key.Key_Delete)  # a closed stack: its whole set goes
+    assert shown.model.rowCount() == 33
+    with Library.open(showcase[0], reconcile=False) as lib:
+        qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 4)
+        lib.trash(made["singles"][3:5])
+    assert "4" in shown.undo_label.text()
+    with qtbot.waitSignal(shown.model.queryApplied, timeout=5000):
+        shown.trash_toggle.click()
+    settle(qtbot, shown)
+    assert shown.model.rowCount() == 6 and badge_rows(shown) == {}  # the trash never stacks
+    grab(shown, shots / "trash.png", PANEL_SIZE)
+
+
+def test_empty_library_says_what_to_do(qtbot: QtBot, tmp_path: Path, shots: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # the path reads like a real one: ~/.local/share/…
+    data = tmp_path / ".local" / "share" / "Wan27Desktop"
+    panel = GalleryPanel(data)
+    qtbot.addWidget(panel)
+    panel.resize(*PANEL_SIZE)
+    panel.show()
+    settle(qtbot, panel)
+    text = panel.view.empty_text()
+    assert "Ctrl+Enter" in text and "~/.local/share/Wan27Desktop/library" in text
+    assert panel.view.empty_state.isVisible()
+    assert not panel.view.empty_state.button.isVisibleTo(panel)  # nothing to clear
+    grab(panel, shots / "gallery_empty.png", PANEL_SIZE)
+    panel.shutdown()
+
+
+def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_window: Any, tmp_path: Path) -> None:
+    window = make_window()
+    window.resize(*WINDOW_SIZE)
+    gallery = window.gallery
+    assert gallery is not None
+    settle(qtbot, gallery)
+    bar = gallery.filters
+    assert bar.minimumSizeHint().width() <= FILTER_BAR_BUDGET
+    # Every control of the bar is on screen at 1280 px, none squeezed below its own minimum.
+    for widget in (bar.search, bar.sort, bar.more, gallery.trash_toggle, bar.count_label, bar.slider):
+        assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width(), widget.objectName()
+    assert window.generation.width() >= 400
+    grab(window, tmp_path / "main_gallery_1280.png", WINDOW_SIZE)  # to look at; not a README picture
+
