@@ -256,6 +256,17 @@ class AppSettings:
     def language(self, value: Language) -> None:
         self._set("appearance/language", Language(value).value)
 
+    # -- gallery ---------------------------------------------------------------------------------
+
+    @property
+    def gallery_stack_sets(self) -> bool:
+        """The gallery shows each image set as one tile (Filters ▸ Stack image sets)."""
+        return self._get("gallery/stack_sets", _parse_bool, True)
+
+    @gallery_stack_sets.setter
+    def gallery_stack_sets(self, value: bool) -> None:
+        self._set("gallery/stack_sets", bool(value))
+
     # -- window state (opaque Qt blobs) ---------------------------------------------------------
 
     def state_blob(self, name: str) -> bytes | None:

@@ -486,7 +486,7 @@
     </message>
     <message>
         <source>Any time</source>
-        <translation>任何时间</translation>
+        <translation>任意时间</translation>
     </message>
     <message>
         <source>Custom date range</source>
@@ -540,6 +540,38 @@
 </context>
 <context>
     <name>GalleryFilters</name>
+    <message>
+        <source>Newest first</source>
+        <translation>最新优先</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早优先</translation>
+    </message>
+    <message>
+        <source>Highest rated</source>
+        <translation>评分最高</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>最近一年</translation>
+    </message>
     <message>
         <source>Search prompts</source>
         <translation>搜索提示词</translation>
@@ -652,6 +684,10 @@
         <source>♥ Favourites</source>
         <translation>♥ 收藏</translation>
     </message>
+    <message>
+        <source>{menu}: {choice}</source>
+        <translation>{menu}：{choice}</translation>
+    </message>
     <message numerus="yes">
         <source>Filters (%n)</source>
         <translation>
@@ -665,6 +701,10 @@
     <message>
         <source>Remove this filter</source>
         <translation>移除此筛选条件</translation>
+    </message>
+    <message>
+        <source>Clear all</source>
+        <translation>全部清除</translation>
     </message>
     <message>
         <source>Filtered by:</source>
@@ -968,6 +1008,13 @@
     </message>
 </context>
 <context>
+    <name>GalleryView</name>
+    <message>
+        <source>Image gallery</source>
+        <translation>图库</translation>
+    </message>
+</context>
+<context>
     <name>GenerationPanel</name>
     <message>
         <source>Generation</source>
@@ -1106,6 +1153,10 @@
     <message>
         <source>Zoom {percent}%</source>
         <translation>缩放 {percent}%</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -2644,6 +2695,117 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     </message>
 </context>
 <context>
+    <name>ReferenceCheck</name>
+    <message>
+        <source>{name} is empty (0 bytes).</source>
+        <translation>{name} 是空文件（0 字节）。</translation>
+    </message>
+    <message>
+        <source>The file was probably not saved or copied completely.</source>
+        <translation>该文件可能没有完整保存或复制。</translation>
+    </message>
+    <message>
+        <source>{name} is not an image: its content is not JPEG, PNG, BMP or WebP data.</source>
+        <translation>{name} 不是图片：其内容不是 JPEG、PNG、BMP 或 WebP 数据。</translation>
+    </message>
+    <message>
+        <source>Pick an image file; renaming a file does not convert it.</source>
+        <translation>请选择图片文件；仅修改文件扩展名并不能转换格式。</translation>
+    </message>
+    <message>
+        <source>{format} is not supported; use JPEG, PNG, BMP or WebP.</source>
+        <translation>不支持 {format} 格式；请使用 JPEG、PNG、BMP 或 WebP。</translation>
+    </message>
+    <message>
+        <source>Convert the {format} image to JPEG or PNG in an image editor, then add it again.</source>
+        <translation>请在图片编辑器中将这张 {format} 图片转换为 JPEG 或 PNG，然后重新添加。</translation>
+    </message>
+    <message>
+        <source>{name} is damaged: its {format} header cannot be read{reason}.</source>
+        <translation>{name} 已损坏：无法读取其 {format} 文件头{reason}。</translation>
+    </message>
+    <message>
+        <source>Re-export or re-download the image.</source>
+        <translation>请重新导出或重新下载这张图片。</translation>
+    </message>
+    <message>
+        <source>{name} is damaged: {detail} (the file is truncated).</source>
+        <translation>{name} 已损坏：{detail}（文件不完整）。</translation>
+    </message>
+    <message>
+        <source>Re-export or re-download the image; the copy is incomplete.</source>
+        <translation>请重新导出或重新下载这张图片；当前副本不完整。</translation>
+    </message>
+    <message>
+        <source>Image is {w}×{h} px ({mp:,.0f} megapixels); at most {limit:,.0f} megapixels can be decoded safely.</source>
+        <translation>图片为 {w}×{h} px（{mp:,.0f} 百万像素）；最多只能安全解码 {limit:,.0f} 百万像素。</translation>
+    </message>
+    <message>
+        <source>Reduce the image to at most 8000 px per side in an image editor.</source>
+        <translation>请在图片编辑器中将图片缩小到每边不超过 8000 px。</translation>
+    </message>
+    <message>
+        <source>Image is {w}×{h} px; each side must be at least {min} px (allowed {min}–{max} px).</source>
+        <translation>图片为 {w}×{h} px；每边至少需要 {min} px（允许范围为 {min}–{max} px）。</translation>
+    </message>
+    <message>
+        <source>Use a larger image; small images cannot be upscaled without losing detail.</source>
+        <translation>请使用更大的图片；小图放大后会损失细节。</translation>
+    </message>
+    <message>
+        <source>Aspect ratio is {ratio} ({w}×{h} px); it must be between 1:8 and 8:1.</source>
+        <translation>宽高比为 {ratio}（{w}×{h} px）；必须介于 1:8 和 8:1 之间。</translation>
+    </message>
+    <message>
+        <source>Crop the image to a less extreme shape.</source>
+        <translation>请裁剪图片，使宽高比不那么极端。</translation>
+    </message>
+    <message>
+        <source>longest side at most {px} px</source>
+        <translation>最长边不超过 {px} px</translation>
+    </message>
+    <message>
+        <source>; the service accepts at most {px} px</source>
+        <translation>；服务端最多接受 {px} px</translation>
+    </message>
+    <message>
+        <source>Will be downscaled from {w}×{h} to {tw}×{th} px ({why}).</source>
+        <translation>将从 {w}×{h} 缩小到 {tw}×{th} px（{why}）。</translation>
+    </message>
+    <message>
+        <source> (the service accepts at most {size})</source>
+        <translation>（服务端最多接受 {size}）</translation>
+    </message>
+    <message>
+        <source>The file is {size}; it will be re-encoded to fit the {budget} request budget{over}.</source>
+        <translation>文件大小为 {size}；将重新编码以符合 {budget} 的请求大小上限{over}。</translation>
+    </message>
+    <message>
+        <source>Transparency will be flattened onto white (the service does not accept alpha).</source>
+        <translation>透明区域将以白色填充（服务端不接受透明通道）。</translation>
+    </message>
+    <message>
+        <source>CMYK colour will be converted to RGB.</source>
+        <translation>CMYK 颜色将转换为 RGB。</translation>
+    </message>
+    <message>
+        <source>16-bit colour will be converted to 8-bit RGB.</source>
+        <translation>16 位色深将转换为 8 位 RGB。</translation>
+    </message>
+    <message>
+        <source>Will be turned upright from its EXIF orientation (stored as {w}×{h} px).</source>
+        <translation>将按 EXIF 方向信息转正（存储尺寸为 {w}×{h} px）。</translation>
+    </message>
+    <message>
+        <source>Only the first frame of this animated WebP will be sent.</source>
+        <translation>这张 WebP 动图只会发送第一帧。</translation>
+    </message>
+    <message>
+        <source>The file is a {format} image although its name ends in {suffix}.</source>
+        <translation>该文件是 {format} 图片，但文件名以 {suffix} 结尾。</translation>
+    </message>
+</context>
+<context>
     <name>ReferenceItem</name>
     <message>
         <source>Pasted image</source>
@@ -3153,6 +3315,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>在查看器中打开当前图片</translation>
     </message>
     <message>
+        <source>Open / close the image set under the cursor (or click its ▣ badge)</source>
+        <translation>展开 / 收起当前组图（或点击其 ▣ 标记）</translation>
+    </message>
+    <message>
         <source>Move between images</source>
         <translation>在图片之间移动</translation>
     </message>
@@ -3616,6 +3782,90 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Request id: {id}</source>
         <translation>请求 ID：{id}</translation>
+    </message>
+    <message>
+        <source>Use an https:// URL ending in /api/v1.</source>
+        <translation>请使用以 /api/v1 结尾的 https:// URL。</translation>
+    </message>
+    <message>
+        <source>Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.</source>
+        <translation>请使用 https:// 接入地址；仅 127.0.0.1/localhost 允许使用明文 http。</translation>
+    </message>
+    <message>
+        <source>Paste the key again exactly as shown in the Model Studio console.</source>
+        <translation>请按百炼控制台中显示的内容原样重新粘贴密钥。</translation>
+    </message>
+    <message>
+        <source>The file may be damaged, still being written, or not an image; try re-exporting it.</source>
+        <translation>文件可能已损坏、仍在写入，或者不是图片；请尝试重新导出。</translation>
+    </message>
+    <message>
+        <source>Use fewer reference images in one request, or a less detailed (noisy) image.</source>
+        <translation>请在一次请求中使用更少的参考图，或换用细节（噪点）更少的图片。</translation>
+    </message>
+    <message>
+        <source>Re-export or re-download the image.</source>
+        <translation>请重新导出或重新下载这张图片。</translation>
+    </message>
+    <message>
+        <source>Store a key with &apos;wan27 key set&apos; (or in the app&apos;s key dialog), or set the DASHSCOPE_API_KEY environment variable.</source>
+        <translation>请用 &apos;wan27 key set&apos; 保存密钥（或在应用的密钥对话框中保存），或设置环境变量 DASHSCOPE_API_KEY。</translation>
+    </message>
+    <message>
+        <source>Retry to send it.</source>
+        <translation>请重试以重新发送。</translation>
+    </message>
+    <message>
+        <source>Copy the diagnostic info (Help menu) into a bug report.</source>
+        <translation>请将诊断信息（帮助菜单）复制到问题报告中。</translation>
+    </message>
+    <message>
+        <source>Try again, or change the prompt if it may have been filtered.</source>
+        <translation>请重试；如果提示词可能被过滤，请修改后再试。</translation>
+    </message>
+    <message>
+        <source>Generate again for the missing images.</source>
+        <translation>请重新生成缺少的图片。</translation>
+    </message>
+    <message>
+        <source>Retry to run it again.</source>
+        <translation>请重试以重新运行。</translation>
+    </message>
+    <message>
+        <source>Add a key in Settings or set DASHSCOPE_API_KEY.</source>
+        <translation>请在设置中添加密钥，或设置 DASHSCOPE_API_KEY。</translation>
+    </message>
+    <message>
+        <source>Set the DASHSCOPE_API_KEY environment variable before starting the app or the wan27 command; it is used in place of the keyring and never saved.</source>
+        <translation>请在启动应用或 wan27 命令前设置环境变量 DASHSCOPE_API_KEY；它会代替系统密钥环使用，且不会保存。</translation>
+    </message>
+    <message>
+        <source>Close other Wan 2.7 windows or commands and try again.</source>
+        <translation>请关闭其他 Wan 2.7 窗口或命令后重试。</translation>
+    </message>
+    <message>
+        <source>Check that the library folder exists and is writable, then try again.</source>
+        <translation>请确认图库文件夹存在且可写入，然后重试。</translation>
+    </message>
+    <message>
+        <source>Rebuild the library from its image files: run `wan27 library recover` or choose &apos;Rebuild from files&apos; (Library.recover). The damaged file is kept aside, never deleted.</source>
+        <translation>请根据图片文件重建图库：运行 `wan27 library recover`，或选择“从文件重建”（Library.recover）。损坏的文件会另行保留，绝不会被删除。</translation>
+    </message>
+    <message>
+        <source>This library was written by a newer Wan 2.7 Desktop; update the app to open it.</source>
+        <translation>此图库由更新版本的 Wan 2.7 Desktop 写入；请更新应用后再打开。</translation>
+    </message>
+    <message>
+        <source>It may have been deleted; refresh the view.</source>
+        <translation>它可能已被删除；请刷新视图。</translation>
+    </message>
+    <message>
+        <source>Try again once the file is no longer being written.</source>
+        <translation>请等文件写入完成后再试。</translation>
+    </message>
+    <message>
+        <source>Close other Wan 2.7 windows and commands, then rebuild again.</source>
+        <translation>请关闭其他 Wan 2.7 窗口和命令，然后再次重建。</translation>
     </message>
 </context>
 <context>

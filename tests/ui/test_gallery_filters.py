@@ -8,12 +8,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from tests.ui.main_window_support import make_window, notifier  # noqa: F401 - fixtures
 from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     ROWS,
     TOTAL,
@@ -92,6 +94,25 @@ def test_stacking_is_a_view_option_not_a_filter(qtbot: QtBot, panel: GalleryPane
     apply(qtbot, panel, lambda: filters.stack_action.setChecked(True))
     assert panel.model.rowCount() == ROWS
     assert "tile" in panel.filters.count_label.toolTip()
+
+
+def test_the_stacking_choice_is_kept_for_the_next_session(qtbot: QtBot, make_window: Any) -> None:  # noqa: F811
+    first = make_window(start=False)
+    assert first.gallery.filters.stack_action.isChecked() and first.gallery.query().collapse_sets  # default
+    first.gallery.filters.stack_action.trigger()  # Filters ▸ Stack image sets, as a click does
+    assert not first.gallery.query().collapse_sets
+    first.close()  # quitting saves the window's state
+    assert "stack_sets=false" in first.settings.path.read_text(encoding="utf-8")
+
+    second = make_window(start=False)  # the same settings file
+    assert not second.gallery.filters.stack_action.isChecked() and not second.gallery.query().collapse_sets
+    second.reopen_library(second.data_dir)  # as after a library move: a new gallery is built
+    assert not second.gallery.filters.stack_action.isChecked() and not second.gallery.query().collapse_sets
+    second.gallery.filters.stack_action.trigger()
+    second.close()
+
+    third = make_window(start=False)
+    assert third.gallery.filters.stack_action.isChecked() and third.gallery.query().collapse_sets
 
 
 def open_dialog(qtbot: QtBot, filters: GalleryFilters) -> DateRangeDialog:

@@ -105,6 +105,7 @@ def test_panel_actions_and_keys_handled_in_code_are_listed(qtbot: Any, window: A
     assert gallery["Rate the selected images 1 to 5 stars"] == "1 – 5"
     assert gallery["Clear the rating"] == "0"
     assert gallery["Mark or unmark as favourite"] == "F"
+    assert gallery["Open / close the image set under the cursor (or click its ▣ badge)"] == "+ / −"
     assert gallery["Undo the last rating, favourite or trash"] == native["Ctrl+Z"]
     assert gallery["Copy prompt"] == native["Ctrl+Shift+C"]  # a QAction of the grid
     assert "Cancel job" in entries_of(dialog, "Job queue")

@@ -272,7 +272,7 @@ class GalleryFilters(QWidget):
                                  ("mode", self.mode_actions, self.mode_menu)):
             if not group[0].isChecked():
                 chosen = next(a for a in group if a.isChecked())
-                active.append((key, f"{menu.property('baseTitle')}: {chosen.text()}"))
+                active.append((key, self._titled(str(menu.property("baseTitle")), chosen.text())))
         if self._custom_dates:
             active.append(("date", range_text(*self._custom_dates)))
         elif not self.date_actions[0].isChecked():
@@ -281,6 +281,10 @@ class GalleryFilters(QWidget):
             if not group[0].isChecked():
                 active.append((key, next(a.text() for a in group if a.isChecked())))
         return active
+
+    def _titled(self, menu: str, choice: str) -> str:
+        """'Rating: ≥ ★★★' (a full-width colon in Chinese)."""
+        return self.tr("{menu}: {choice}").format(menu=menu, choice=choice)
 
     def active_count(self) -> int:
         return len(self._active())
@@ -296,10 +300,10 @@ class GalleryFilters(QWidget):
                             (self.sets_menu, self.sets_actions)):
             base = str(menu.property("baseTitle"))
             chosen = next((a for a in group if a.isChecked()), group[0])
-            menu.setTitle(base if chosen is group[0] else f"{base}: {chosen.text()}")
+            menu.setTitle(base if chosen is group[0] else self._titled(base, chosen.text()))
         date_base = str(self.date_menu.property("baseTitle"))
         if self._custom_dates:
-            self.date_menu.setTitle(f"{date_base}: {range_text(*self._custom_dates)}")
+            self.date_menu.setTitle(self._titled(date_base, range_text(*self._custom_dates)))
             self.custom_range_action.setText(self.tr("Custom range: {range}…").format(
                 range=range_text(*self._custom_dates)))
             for action in self.date_actions:
@@ -308,7 +312,8 @@ class GalleryFilters(QWidget):
             if not any(a.isChecked() for a in self.date_actions):
                 self.date_actions[0].setChecked(True)
             chosen = next(a for a in self.date_actions if a.isChecked())
-            self.date_menu.setTitle(date_base if chosen is self.date_actions[0] else f"{date_base}: {chosen.text()}")
+            self.date_menu.setTitle(date_base if chosen is self.date_actions[0]
+                                    else self._titled(date_base, chosen.text()))
             self.custom_range_action.setText(self.tr("Custom range…"))
         self.custom_range_action.setChecked(bool(self._custom_dates))
         self.clear_action.setEnabled(bool(active) or bool(self.search.text()))
@@ -319,7 +324,8 @@ class GalleryFilters(QWidget):
         remove = self.tr("Remove this filter")
         parts = [f"{html.escape(label)}&nbsp;<a href=\"{key}\" title=\"{html.escape(remove)}\">✕</a>"
                  for key, label in active]
-        clear = f"<a href=\"all\">{html.escape(self.tr('Clear all'))}</a>"
+        clear_all = self.tr("Clear all")  # outside the f-string: lupdate does not look inside one
+        clear = f"<a href=\"all\">{html.escape(clear_all)}</a>"
         self.active_label.setText(html.escape(self.tr("Filtered by:")) + " " + " · ".join(parts) + " · " + clear)
         self.active_label.show()
 
@@ -349,6 +355,14 @@ class GalleryFilters(QWidget):
         if self._custom_dates is None:
             self.date_actions[0].setChecked(True)
         self._changed()
+
+    def stacks_sets(self) -> bool:
+        """Image sets show as one tile each (the Filters menu's "Stack image sets")."""
+        return self.stack_action.isChecked()
+
+    def set_stacks_sets(self, stacked: bool) -> None:
+        """Restore the choice (a session's setting); queries again only when it changes."""
+        self.stack_action.setChecked(stacked)
 
     def date_range(self) -> tuple[str | None, str | None]:
         """The dates the query filters on ('YYYY-MM-DD', inclusive; None = open)."""

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         gallery.extractPaletteRequested.connect(
             lambda path: parts.call_panel(self, "set_palette_from_image", path))
         gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
+        self._keep_stacking_choice(gallery)
 
     def _connection(self) -> Connection:
         """Called by JobManager on worker threads (may block on the keyring)."""
@@ -579,6 +580,15 @@ class MainWindow(QMainWindow):
         header = self.settings.state_blob("job_queue_header")
         if header:
             self.queue.view.horizontalHeader().restoreState(QByteArray(header))
+
+    def _keep_stacking_choice(self, gallery: Any) -> None:
+        """Filters ▸ Stack image sets as the user left it, in every session and after a library move."""
+        filters = gallery.filters
+        filters.set_stacks_sets(self.settings.gallery_stack_sets)
+        filters.stack_action.toggled.connect(self._stacking_toggled)
+
+    def _stacking_toggled(self, stacked: bool) -> None:
+        self.settings.gallery_stack_sets = stacked
 
     def save_state(self) -> None:
         self.settings.window_geometry = self.saveGeometry()

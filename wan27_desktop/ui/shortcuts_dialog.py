@@ -203,6 +203,9 @@ def fixed_groups() -> list[ShortcutGroup]:
             _fixed(translate("ShortcutsDialog", "Move to the trash"), "Del", "Backspace"),
             _fixed(translate("ShortcutsDialog", "Undo the last rating, favourite or trash"), "Ctrl+Z"),
             _fixed(translate("ShortcutsDialog", "Open the current image in the viewer"), "Return"),
+            # gallery_view.py: + (or =) opens the set under the cursor, − (or _) closes it.
+            ShortcutEntry(translate("ShortcutsDialog", "Open / close the image set under the cursor (or click its "
+                                                       "▣ badge)"), "+ / −", "+ / -"),
             _fixed(translate("ShortcutsDialog", "Move between images"), "Left", "Right", "Up", "Down"),
             _fixed(translate("ShortcutsDialog", "Extend the selection"), "Shift+Left", "Shift+Right"),
         )),

@@ -108,7 +108,8 @@ class ImageViewer(QWidget):
 
     def show_record(self, record: ImageRecord) -> None:
         self.record = record
-        self.setWindowTitle(f"{(record.prompt or self.tr('Image'))[:80]} — Wan 2.7")
+        untitled = self.tr("Image")  # outside the f-string: lupdate does not look inside one
+        self.setWindowTitle(f"{(record.prompt or untitled)[:80]} — Wan 2.7")
         preview = self.thumbnails.image(record, decode_size(256, 1.0))
         if preview is not None:
             self.canvas.set_image(preview, preview=True, logical_size=(record.width, record.height))
