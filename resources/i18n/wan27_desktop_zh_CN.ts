@@ -2804,6 +2804,26 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <source>The file is a {format} image although its name ends in {suffix}.</source>
         <translation>该文件是 {format} 图片，但文件名以 {suffix} 结尾。</translation>
     </message>
+    <message>
+        <source>the PNG data ends before its IEND chunk</source>
+        <translation>PNG 数据在 IEND 块之前就结束了</translation>
+    </message>
+    <message>
+        <source>the JPEG has no image data (no start-of-scan marker)</source>
+        <translation>JPEG 中没有图像数据（缺少扫描起始标记）</translation>
+    </message>
+    <message>
+        <source>the JPEG data ends before its end-of-image marker</source>
+        <translation>JPEG 数据在图像结束标记之前就结束了</translation>
+    </message>
+    <message>
+        <source>the WebP header declares {declared} bytes but the file has {size}</source>
+        <translation>WebP 文件头声明了 {declared} 字节，但文件只有 {size} 字节</translation>
+    </message>
+    <message>
+        <source>the BMP header declares {declared} bytes but the file has {size}</source>
+        <translation>BMP 文件头声明了 {declared} 字节，但文件只有 {size} 字节</translation>
+    </message>
 </context>
 <context>
     <name>ReferenceItem</name>
@@ -3848,8 +3868,8 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请确认图库文件夹存在且可写入，然后重试。</translation>
     </message>
     <message>
-        <source>Rebuild the library from its image files: run `wan27 library recover` or choose &apos;Rebuild from files&apos; (Library.recover). The damaged file is kept aside, never deleted.</source>
-        <translation>请根据图片文件重建图库：运行 `wan27 library recover`，或选择“从文件重建”（Library.recover）。损坏的文件会另行保留，绝不会被删除。</translation>
+        <source>Rebuild the library from its image files with `wan27 library recover`; the damaged file is kept aside, never deleted.</source>
+        <translation>使用 `wan27 library recover` 从图片文件重建图库；损坏的文件会被另存，绝不会删除。</translation>
     </message>
     <message>
         <source>This library was written by a newer Wan 2.7 Desktop; update the app to open it.</source>

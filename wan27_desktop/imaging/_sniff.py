@@ -10,6 +10,8 @@ from __future__ import annotations
 import mmap
 import struct
 
+from ..api.translatable import QT_TRANSLATE_NOOP
+
 # Display names for formats people drop on us; §2.3 accepts only the first four.
 ACCEPTED = ("jpeg", "png", "bmp", "webp")
 DISPLAY_NAMES = {
@@ -63,8 +65,9 @@ def sniff_format(head: bytes) -> str:
     return ""
 
 
-def truncation(fmt: str, data: bytes | mmap.mmap) -> str | None:
-    """A sentence saying how the file is cut short, or None when its end looks intact.
+def truncation(fmt: str, data: bytes | mmap.mmap) -> tuple[str, dict[str, int]] | None:
+    """How the file is cut short, as a translatable template and its values (the caller
+    translates, then formats), or None when its end looks intact.
 
     `data` is the whole file (bytes, or an mmap so a big file is not copied).
     """
@@ -73,26 +76,30 @@ def truncation(fmt: str, data: bytes | mmap.mmap) -> str | None:
         # Data after IEND is legal (and common), so search rather than compare the last bytes.
         if data.rfind(_PNG_IEND) >= 0:
             return None
-        return "the PNG data ends before its IEND chunk"
+        return QT_TRANSLATE_NOOP("ReferenceCheck", "the PNG data ends before its IEND chunk"), {}
     if fmt == "jpeg":
         # Entropy-coded data can never contain FFD9/FFDA (0xFF is stuffed), so the image is
         # complete only if an end-of-image marker follows the last start-of-scan. An EXIF
         # thumbnail has its own EOI, but it sits before the main scans.
         last_sos = data.rfind(b"\xff\xda")
         if last_sos < 0:
-            return "the JPEG has no image data (no start-of-scan marker)"
+            return QT_TRANSLATE_NOOP("ReferenceCheck", "the JPEG has no image data (no start-of-scan marker)"), {}
         if data.rfind(b"\xff\xd9") < last_sos:
-            return "the JPEG data ends before its end-of-image marker"
+            return QT_TRANSLATE_NOOP("ReferenceCheck", "the JPEG data ends before its end-of-image marker"), {}
         return None
     if fmt == "webp" and file_size >= 12:
         declared = struct.unpack("<I", data[4:8])[0] + 8
         if declared > file_size:
-            return f"the WebP header declares {declared} bytes but the file has {file_size}"
+            return (QT_TRANSLATE_NOOP("ReferenceCheck",
+                                      "the WebP header declares {declared} bytes but the file has {size}"),
+                    {"declared": declared, "size": file_size})
         return None
     if fmt == "bmp" and file_size >= 6:
         declared = struct.unpack("<I", data[2:6])[0]
         if declared > file_size:
-            return f"the BMP header declares {declared} bytes but the file has {file_size}"
+            return (QT_TRANSLATE_NOOP("ReferenceCheck",
+                                      "the BMP header declares {declared} bytes but the file has {size}"),
+                    {"declared": declared, "size": file_size})
         return None
     return None
 

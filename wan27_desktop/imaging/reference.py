@@ -162,7 +162,7 @@ def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_sid
     if cut:
         return a.refuse(
             translate("ReferenceCheck", "{name} is damaged: {detail} (the file is truncated).").format(
-                name=name, detail=cut),
+                name=name, detail=translate("ReferenceCheck", cut[0]).format(**cut[1])),
             translate("ReferenceCheck", "Re-export or re-download the image; the copy is incomplete."))
     a.width, a.height = size
     stored = reader.size()

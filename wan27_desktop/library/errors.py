@@ -20,9 +20,8 @@ class LibraryCorrupt(LibraryError):
         super().__init__(
             f"The library database {db_path} is damaged ({detail}).",
             code="LibraryCorrupt",
-            hint=QT_TRANSLATE_NOOP("WanError", "Rebuild the library from its image files: run `wan27 library "
-                                   "recover` or choose 'Rebuild from files' (Library.recover). The damaged file "
-                                   "is kept aside, never deleted."))
+            hint=QT_TRANSLATE_NOOP("WanError", "Rebuild the library from its image files with `wan27 library "
+                                   "recover`; the damaged file is kept aside, never deleted."))
         self.db_path = db_path
 
 
