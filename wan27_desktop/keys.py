@@ -19,14 +19,13 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Literal
-
-import keyring
-import keyring.errors
 
 from . import config
 from .api.errors import ValidationError, ValidationIssue, WanError
 from .api.models import Region
+from .api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +36,8 @@ USERNAME = "api-key"
 
 Origin = Literal["environment", "keyring", "session", "none"]
 
-_ENV_HINT = (f"Set the {config.ENV_API_KEY} environment variable before starting the app or the "
-             "wan27 command; it is used in place of the keyring and never saved.")
+_ENV_HINT = QT_TRANSLATE_NOOP("WanError", "Set the DASHSCOPE_API_KEY environment variable before starting the "
+                              "app or the wan27 command; it is used in place of the keyring and never saved.")
 
 
 class KeyringUnavailable(WanError):
@@ -81,6 +80,15 @@ class KeySource:
             "session": "for this session only (forgotten when the app quits)",
             "none": "no key",
         }[self.origin]
+
+
+def _keyring() -> ModuleType:
+    """The `keyring` package, imported on first use: it loads its backends' entry points (20-40 ms),
+    and the app's start-up only needs it later, on a worker thread (issue 7)."""
+    import keyring
+    import keyring.errors  # noqa: F401 - used as keyring.errors below
+
+    return keyring
 
 
 # Keys entered with "use for this session only"; read by worker threads, hence the lock.
@@ -128,7 +136,7 @@ def normalise_key(text: str) -> str:
 def _backend_errors() -> tuple[type[BaseException], ...]:
     """Exceptions a keyring backend raises when it cannot do its job. secretstorage's own errors
     (e.g. the D-Bus session went away after start) are not always wrapped in KeyringError."""
-    errors: list[type[BaseException]] = [keyring.errors.KeyringError, OSError]
+    errors: list[type[BaseException]] = [_keyring().errors.KeyringError, OSError]
     try:
         from secretstorage.exceptions import SecretStorageException
     except ImportError:  # not on Linux, or backend not installed
@@ -142,7 +150,7 @@ def _no_backend_reason() -> str | None:
     """Why the active backend cannot store anything, or None when it might."""
     from keyring.backends import chainer, fail, null
 
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
         return "No system keyring is available on this computer."
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
@@ -163,7 +171,7 @@ def keyring_available() -> tuple[bool, str]:
     reason = _no_backend_reason()
     if reason:
         return False, f"{reason} {_ENV_HINT}"
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     try:
         backend.get_password(service_name(Region.SINGAPORE), USERNAME)
     except _backend_errors() as err:
@@ -188,7 +196,7 @@ def resolve_key(region: Region) -> KeySource:
     if reason:
         return KeySource(None, "none", region, problem=f"{reason} {_ENV_HINT}")
     try:
-        stored = keyring.get_password(service_name(region), USERNAME)
+        stored = _keyring().get_password(service_name(region), USERNAME)
     except _backend_errors() as err:
         log.warning("Keyring read failed for %s: %s", region.value, type(err).__name__)
         return KeySource(None, "none", region,
@@ -209,7 +217,7 @@ def store_key(region: Region, key: str) -> KeySource:
     if reason:
         raise _unavailable(reason)
     try:
-        keyring.set_password(service_name(region), USERNAME, key)
+        _keyring().set_password(service_name(region), USERNAME, key)
     except _backend_errors() as err:
         raise _unavailable("The system keyring could not save the key", err) from None
     with _session_lock:
@@ -228,6 +236,7 @@ def clear_key(region: Region) -> bool:
         removed = _session_keys.pop(region, None) is not None
     if _no_backend_reason():
         return removed
+    keyring = _keyring()
     try:
         keyring.delete_password(service_name(region), USERNAME)
     except keyring.errors.PasswordDeleteError:

@@ -3887,6 +3887,18 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <source>Close other Wan 2.7 windows and commands, then rebuild again.</source>
         <translation>请关闭其他 Wan 2.7 窗口和命令，然后再次重建。</translation>
     </message>
+    <message>
+        <source>Generate the image again.</source>
+        <translation>请重新生成这张图片。</translation>
+    </message>
+    <message>
+        <source>Free some space on that disk, then resume the job; result links stay valid for 24 hours.</source>
+        <translation>请在该磁盘上腾出空间，然后继续该任务；结果链接在 24 小时内有效。</translation>
+    </message>
+    <message>
+        <source>Check that the folder exists and is writable, then resume the job.</source>
+        <translation>请确认该文件夹存在且可写入，然后继续该任务。</translation>
+    </message>
 </context>
 <context>
     <name>WelcomeDialog</name>

@@ -12,6 +12,7 @@ import time
 import urllib.request
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -51,6 +52,9 @@ class FakeDashScope:
         self.unreachable_urls: set[str] = set()  # image URLs answered with InvalidURL
         self.failing_urls: set[str] = set()  # image URLs answered with BadRequest.InputDownloadFailed
         self.internal_errors: list[str] = []  # bugs in the fake itself (a test can assert none)
+        # Optional observer: called on the handler thread after each answer went out, with the
+        # request, the HTTP status and time.monotonic() when sending began and ended (benchmarks).
+        self.reply_hook: Callable[[RecordedRequest, int, float, float], None] | None = None
 
         self._ports = (port, result_port)
         self._lock = threading.RLock()
@@ -196,6 +200,11 @@ class FakeDashScope:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self._requests.append(request)
+
+    def _replied(self, request: RecordedRequest, status: int, started: float) -> None:
+        hook = self.reply_hook
+        if hook is not None:
+            hook(request, status, started, time.monotonic())
 
     def _sleep(self, seconds: float) -> None:
         self._stopping.wait(seconds)

@@ -195,7 +195,9 @@ class BaseHandler(BaseHTTPRequestHandler):
             reply = json_reply(500, {"request_id": request_id, "code": "InternalError",
                                      "message": f"fake server bug: {exc!r}"})
         assert reply is not None
+        sending = time.monotonic()
         self._send(reply, fault)
+        self.fake._replied(request, reply.status, sending)
 
     def _drop(self) -> None:
         self.close_connection = True

@@ -47,6 +47,7 @@ from .models import GenerationResult, Region, TaskSnapshot, TaskSubmission
 from .responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
 from .responses import raise_for_task as raise_for_task
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from .tls import shared_ssl_context
 from .translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
@@ -151,10 +152,11 @@ class DashScopeClient:
                    "Accept": "application/json"}
         if workspace:
             headers["X-DashScope-WorkSpace"] = workspace  # §1.3 [SDK]
-        # verify stays True (the default): TLS verification is never turned off. Redirects are not
-        # followed, so the Authorization header can only ever go to base_url.
+        # TLS verification is never turned off (the shared context verifies; one context for the
+        # process saves ~17 ms per client, issue 7). Redirects are not followed, so the
+        # Authorization header can only ever go to base_url.
         self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport,
-                                  follow_redirects=False)
+                                  follow_redirects=False, verify=shared_ssl_context())
 
     def __repr__(self) -> str:
         return f"DashScopeClient(base_url={self.base_url!r}, workspace={self.workspace!r}, key=<set>)"

@@ -6,6 +6,9 @@
 - The body streams into a temp file in `dest_dir`; the size cap is enforced up front (Content-Length)
   and while streaming. The file must verify as a PNG/JPEG/WebP (`imageformat`), is fsynced, then
   atomically renamed to `<sha256>.<ext>`: no part of the name comes from the server.
+- Speed (issue 7): the body is written in ~1 MiB blocks; each block is hashed and verified on two
+  worker threads while the next one arrives, and the OS is asked to start writing to disk as the
+  download goes, so the closing fsync is short. Nothing is read back.
 - 429, 5xx, connection failures and truncated bodies are retried with the retry policy; a 403 for an
   expired link (`Expires=` in the past, or OSS's "Request has expired" body) is `ResultExpired`.
 """
@@ -18,6 +21,7 @@ import hashlib
 import logging
 import os
 import queue
+import sys
 import tempfile
 import threading
 import time
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -33,6 +38,8 @@ from .. import __version__
 from .errors import DownloadError, NetworkError, ResultExpired, WanError
 from .imageformat import BodyVerifier
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from .tls import shared_ssl_context
+from .translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 
@@ -42,6 +49,7 @@ DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 _TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
+_BLOCK_BYTES = 1 << 20  # written, hashed and verified in ~1 MiB blocks (fewer syscalls and GIL hand-offs)
 _DISK_FULL = {errno.ENOSPC} | ({errno.EDQUOT} if hasattr(errno, "EDQUOT") else set())
 
 
@@ -87,7 +95,7 @@ def url_expires_at(url: str) -> datetime | None:
 def new_download_client() -> httpx.Client:
     """A client with no credentials, for result hosts only. TLS verification stays on."""
     return httpx.Client(headers={"User-Agent": f"wan27-desktop/{__version__}"}, timeout=DOWNLOAD_TIMEOUT,
-                        follow_redirects=False)
+                        follow_redirects=False, verify=shared_ssl_context())
 
 
 def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -134,7 +142,8 @@ def _attempt(http: httpx.Client, url: str, dest_dir: Path, max_bytes: int, polic
                 _check_status(response, current, policy)
                 return _save(response, dest_dir, max_bytes, should_cancel, on_progress, deadline_s)
         except httpx.InvalidURL as exc:
-            raise DownloadError(f"The result URL is not valid: {exc}.", hint="Generate the image again.") from exc
+            raise DownloadError(f"The result URL is not valid: {exc}.",
+                                hint=QT_TRANSLATE_NOOP("WanError", "Generate the image again.")) from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:  # DecodingError: a lying Content-Encoding
             raise _Retryable(NetworkError(f"The download from {_host(current)} failed: "
                                           f"{type(exc).__name__} {exc}".strip() + ".")) from exc
@@ -196,10 +205,22 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
         raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
     checker = _BodyChecker()  # hash and verify in the same pass as the writes: nothing is read back
+    writeback = _Writeback()
     received = 0
+    pending: list[bytes] = []  # socket reads not yet written: they go out in ~1 MiB blocks
+    pending_bytes = 0
     started = time.monotonic()
     try:
         with os.fdopen(fd, "wb") as out:
+
+            def write_pending() -> None:
+                nonlocal pending, pending_bytes
+                block = pending[0] if len(pending) == 1 else b"".join(pending)
+                pending, pending_bytes = [], 0
+                out.write(block)
+                checker.add(block)
+                writeback.wrote(out, len(block))
+
             # No chunk_size: pieces arrive as the socket delivers them, so cancel, the cap and the
             # deadline are checked promptly. iter_bytes undoes any Content-Encoding: we keep the file.
             for chunk in response.iter_bytes():
@@ -210,10 +231,14 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
                 if time.monotonic() - started > deadline_s:
                     raise DownloadError(f"The result host is too slow ({received:,} bytes in "
                                         f"{deadline_s:g} s); download stopped.")
-                out.write(chunk)
-                checker.add(chunk)
+                pending.append(chunk)
+                pending_bytes += len(chunk)
+                if pending_bytes >= _BLOCK_BYTES:
+                    write_pending()
                 if on_progress is not None:
                     on_progress(received, total)
+            if pending:
+                write_pending()
             if total is not None and received != total:
                 raise _Retryable(DownloadError(f"The download was cut off ({received:,} of {total:,} bytes)."))
             out.flush()
@@ -243,8 +268,8 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
 def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S) -> int:
     """Delete temp files a killed process left in `dest_dir`; returns how many went.
 
-    A live download touches its temp file at least every read timeout and ends by its deadline,
-    so a `.part` file untouched for twice the deadline belongs to no running download.
+    A live download ends by its deadline, so a `.part` file untouched for twice the deadline
+    belongs to no running download.
     """
     removed = 0
     cutoff = time.time() - older_than_s
@@ -260,70 +285,135 @@ def save_error(exc: OSError, folder: Path) -> DownloadError:
     """A failed local write as a readable error; a full disk says so and how to carry on."""
     if exc.errno in _DISK_FULL:
         return DownloadError(f"The disk is full: the result could not be saved in {folder}.", code="DiskFull",
-                             hint="Free some space on that disk, then resume the job; result links stay "
-                                  "valid for 24 hours.")
+                             hint=QT_TRANSLATE_NOOP("WanError", "Free some space on that disk, then resume the "
+                                                                "job; result links stay valid for 24 hours."))
     return DownloadError(f"The result could not be saved in {folder}: {exc.strerror or exc}.", code="SaveFailed",
-                         hint="Check that the folder exists and is writable, then resume the job.")
+                         hint=QT_TRANSLATE_NOOP("WanError", "Check that the folder exists and is writable, then "
+                                                            "resume the job."))
 
 
 class _BodyChecker:
-    """sha256 + image verification of the body on a worker thread, fed in ~1 MiB batches.
+    """sha256 and image verification of the body on two worker threads, fed the ~1 MiB blocks the
+    downloading thread writes.
 
-    Issue 7: hashing, CRCs and inflating a 50 MB PNG cost as much CPU as receiving it; hashlib and
-    zlib release the GIL on large buffers, so on a second core they overlap the socket reads, the
-    file writes and the fsync, which stay on the calling thread (where write errors are reported).
+    Issue 7: hashing, CRCs and inflating a 50 MB PNG cost as much CPU as receiving it. hashlib and
+    zlib release the GIL on large buffers, so on other cores the hash and the verification run in
+    parallel with each other and with the socket reads, the file writes and the fsync, which stay
+    on the calling thread (where write errors are reported).
     """
 
-    _BATCH_BYTES = 1 << 20
-    _QUEUED_BATCHES = 16  # at most ~16 MiB in flight; the receiving thread waits beyond that
+    _QUEUED_BLOCKS = 16  # at most ~16 MiB in flight per worker; the downloading thread waits beyond that
 
     def __init__(self) -> None:
         self.digest = hashlib.sha256()
         self.verifier = BodyVerifier()
-        self._batch: list[bytes] = []
-        self._batched = 0
-        self._queue: queue.Queue[list[bytes] | None] = queue.Queue(self._QUEUED_BATCHES)
         self._stop = False
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="wan27-download-check", daemon=True)
-        self._thread.start()
+        self._workers = [_CheckWorker(self.digest.update, "wan27-download-hash", self),
+                         _CheckWorker(self.verifier.feed, "wan27-download-verify", self)]
 
-    def add(self, chunk: bytes) -> None:
-        self._batch.append(chunk)
-        self._batched += len(chunk)
-        if self._batched >= self._BATCH_BYTES:
-            self._queue.put(self._batch)
-            self._batch, self._batched = [], 0
+    def add(self, block: bytes) -> None:
+        for worker in self._workers:
+            worker.queue.put(block)
 
     def close(self) -> None:
-        """Wait until every byte added is hashed and verified; re-raises a failure of the worker."""
-        if self._thread.is_alive():
-            if self._batch:
-                self._queue.put(self._batch)
-                self._batch = []
-            self._queue.put(None)
-            self._thread.join()
+        """Wait until every byte added is hashed and verified; re-raises a failure of a worker."""
+        for worker in self._workers:
+            worker.finish()
         if self._failure is not None:
             raise self._failure
 
     def abort(self) -> None:
         """Stop without finishing the queued work (the download failed)."""
         self._stop = True
+        for worker in self._workers:
+            worker.finish()
+
+    def failed(self, exc: BaseException) -> None:
+        if self._failure is None:
+            self._failure = exc
+
+
+class _CheckWorker:
+    """One thread applying `consume` to each queued block, in order."""
+
+    def __init__(self, consume: Callable[[bytes], object], name: str, owner: _BodyChecker) -> None:
+        self.queue: queue.Queue[bytes | None] = queue.Queue(_BodyChecker._QUEUED_BLOCKS)
+        self._consume = consume
+        self._owner = owner
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def finish(self) -> None:
         if self._thread.is_alive():
-            self._queue.put(None)
+            self.queue.put(None)
             self._thread.join()
 
     def _run(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._stop or self._failure is not None:
-                continue
+        owner = self._owner
+        while (block := self.queue.get()) is not None:
+            if owner._stop or owner._failure is not None:
+                continue  # drain, so a waiting put() never blocks
             try:
-                # One call per MiB, not per socket read: each call hands the GIL back and forth.
-                data = b"".join(batch)
-                self.digest.update(data)
-                self.verifier.feed(data)
+                self._consume(block)
             except BaseException as exc:  # handed to the downloading thread by close()
-                self._failure = exc
+                owner.failed(exc)
+
+
+class _Writeback:
+    """Start writing the file to disk while it downloads, so the fsync at the end waits for the last
+    few MiB instead of all of them (a 50 MB result: ~25 ms -> ~4 ms). Only a hint to the OS (Linux
+    `sync_file_range(SYNC_FILE_RANGE_WRITE)`: starts writeback, waits for nothing, keeps the pages
+    cached for the thumbnailer); durability still comes from the fsync. Elsewhere it does nothing.
+    """
+
+    _EVERY_BYTES = 8 << 20
+
+    def __init__(self) -> None:
+        self._written = 0
+        self._started = 0
+
+    def wrote(self, out: BinaryIO, size: int) -> None:
+        self._written += size
+        if self._written - self._started < self._EVERY_BYTES:
+            return
+        start_writeback = _sync_file_range()
+        if start_writeback is None:
+            return
+        out.flush()
+        if start_writeback(out.fileno(), self._started, self._written - self._started):
+            self._started = self._written
+
+
+_SYNC_FILE_RANGE: list[Callable[[int, int, int], bool] | None] = []  # loaded on first use
+_SYNC_FILE_RANGE_LOCK = threading.Lock()
+
+
+def _sync_file_range() -> Callable[[int, int, int], bool] | None:
+    """libc's sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE) -> ok, or None off Linux."""
+    with _SYNC_FILE_RANGE_LOCK:
+        if not _SYNC_FILE_RANGE:
+            _SYNC_FILE_RANGE.append(_load_sync_file_range())
+        return _SYNC_FILE_RANGE[0]
+
+
+def _load_sync_file_range() -> Callable[[int, int, int], bool] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).sync_file_range
+    except (OSError, AttributeError):  # no such symbol (an unusual libc)
+        return None
+    call.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    call.restype = ctypes.c_int
+    sync_file_range_write = 2  # SYNC_FILE_RANGE_WRITE in <fcntl.h>
+
+    def start_writeback(fd: int, offset: int, length: int) -> bool:
+        return call(fd, offset, length, sync_file_range_write) == 0
+
+    return start_writeback
 
 
 def _identity(response: httpx.Response) -> bool:

@@ -1,0 +1,98 @@
+"""Large results (issue 7): written, hashed and verified in ~1 MiB blocks on two worker threads, with
+early writeback. The same guarantees as for small files: the right sha256 name, PNG verification
+before the file is accepted, nothing left behind on failure."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zlib
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fake_dashscope import FakeDashScope, pngmaker
+from wan27_desktop.api import download as download_module
+from wan27_desktop.api import errors as E
+from wan27_desktop.api.client import DashScopeClient
+from wan27_desktop.api.download import download_result
+from wan27_desktop.api.models import GenerationRequest
+from wan27_desktop.api.request_body import build_body
+
+# 2048x2048 noise: ~12.6 MB, a dozen blocks and past the first writeback hint (8 MiB).
+SIDE = 2048
+
+
+@pytest.fixture(scope="module")
+def noise_png() -> bytes:
+    return pngmaker.noise_png(SIDE, SIDE, "download blocks test")
+
+
+def mock_client(body: bytes) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
+
+
+def test_large_result_from_the_fake_is_named_by_its_sha256_and_verified(fake_dashscope: FakeDashScope,
+                                                                      tmp_path: Path):
+    fake_dashscope.result_image_mode = "noise"
+    with DashScopeClient(fake_dashscope.api_key, fake_dashscope.base_url) as client:
+        url = client.generate(build_body(GenerationRequest(prompt="p", n=1, size="2K"))).image_urls[0]
+    progress: list[int] = []
+    result = download_result(url, tmp_path, on_progress=lambda n, total: progress.append(n))
+    data = result.path.read_bytes()
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.path == tmp_path / f"{result.sha256}.png"
+    assert (result.format, result.width, result.height, result.size) == ("png", SIDE, SIDE, len(data))
+    assert progress[-1] == len(data) and len(progress) > 1  # progress per socket read, not per block
+    assert sorted(tmp_path.iterdir()) == [result.path]
+
+
+def test_a_flipped_byte_deep_in_a_large_png_is_refused_and_nothing_is_kept(noise_png: bytes, tmp_path: Path):
+    corrupt = bytearray(noise_png)
+    corrupt[len(corrupt) * 2 // 3] ^= 0x40  # inside the IDAT, several blocks in
+    with mock_client(bytes(corrupt)) as client, pytest.raises(E.DownloadError, match="CRC"):
+        download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_png_whose_pixels_do_not_inflate_is_refused(tmp_path: Path):
+    # Valid CRCs around a zlib stream that is cut short: only inflating it can tell.
+    raw = os.urandom(3 * SIDE * 512 + 512)
+    idat = zlib.compress(raw, 0)[: -100]
+    body = pngmaker._png(SIDE, 512, idat)
+    with mock_client(body) as client, pytest.raises(E.DownloadError, match="incomplete or corrupt"):
+        download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_in_a_check_thread_reaches_the_caller_and_removes_the_temp_file(noise_png: bytes,
+                                                                               tmp_path: Path, monkeypatch):
+    class BrokenVerifier(download_module.BodyVerifier):
+        def feed(self, data: bytes | bytearray | memoryview) -> None:
+            raise MemoryError("verifier ran out of memory")
+
+    monkeypatch.setattr(download_module, "BodyVerifier", BrokenVerifier)
+    with mock_client(noise_png) as client, pytest.raises(MemoryError, match="out of memory"):
+        download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("hint", ["available", "unavailable", "failing"])
+def test_the_writeback_hint_never_changes_the_file(noise_png: bytes, tmp_path: Path, monkeypatch, hint: str):
+    calls: list[tuple[int, int]] = []
+
+    def failing(fd: int, offset: int, length: int) -> bool:
+        calls.append((offset, length))
+        return False
+
+    if hint == "unavailable":
+        monkeypatch.setattr(download_module, "_sync_file_range", lambda: None)
+    elif hint == "failing":
+        monkeypatch.setattr(download_module, "_sync_file_range", lambda: failing)
+    with mock_client(noise_png) as client:
+        result = download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert result.path.read_bytes() == noise_png
+    if hint == "failing":
+        assert calls and calls[0][0] == 0  # asked again from the start after a refused hint
+        assert all(offset == 0 for offset, _ in calls)

@@ -1,0 +1,334 @@
+"""Shared by the UI-stall and landing benchmarks (issue 7, items 3 and 4): the fake DashScope in its
+own process with reply timestamps, the real main window in this process, and an event-loop probe.
+
+- `FakeProcess`: `tests.fake_dashscope` in a child process (its handler threads never take this
+  process's GIL, as a real service would not), with `reply_hook` printing `time.monotonic()` of every
+  answer (CLOCK_MONOTONIC: one clock for both processes). Two settings make it behave like a real
+  result host, whose objects are stored rather than made per request: noise results reuse one
+  random IDAT per size (each result still gets its own tEXt comment, so its own bytes and sha256),
+  and the per-download MD5 ETag (unused by the client) is not computed over the whole body. Without
+  them the fake would spend ~0.2 s of CPU per 4K download on the same 2 cores as the app.
+- `open_main_window`: `MainWindow` as the app builds it (AppSettings, the gallery, JobManager), over
+  a data dir, pointed at the fake through the environment; shown, started, journal loaded.
+- `GapProbe`: a 1 ms precise QTimer on the UI thread; every gap between ticks is the event loop's
+  longest wait for that stretch. `StallSampler` (diagnosis): a Python thread that records the UI
+  thread's stack whenever a tick is overdue, to say what blocked it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks import common
+
+API_KEY = "sk-fake-bench-appload-0000"
+
+_FAKE_SCRIPT = r"""
+import hashlib, signal, sys, threading
+from tests.fake_dashscope import FakeDashScope, pngmaker, results
+
+key, mode = sys.argv[1], sys.argv[2]
+_idat = {}
+_make_png = pngmaker._png
+
+def stored_noise_png(width, height, comment=""):
+    # One random IDAT per size, made once: a real result host serves stored objects.
+    if (width, height) not in _idat:
+        raw = bytearray()
+        row = width * 3
+        noise = pngmaker.os.urandom(row * height)
+        for y in range(height):
+            raw += b"\x00"
+            raw += noise[y * row:(y + 1) * row]
+        _idat[(width, height)] = pngmaker.zlib.compress(bytes(raw), 0)
+    return _make_png(width, height, _idat[(width, height)], comment)
+
+class _QuickETag:
+    # The ETag's MD5 over a whole 50 MB body costs the fake ~70 ms per download; the client never
+    # reads it. Hash the first MiB and the length instead; everything else is hashlib's.
+    @staticmethod
+    def md5(data):
+        return hashlib.md5(bytes(data[:1 << 20]) + str(len(data)).encode())
+
+    def __getattr__(self, name):
+        return getattr(hashlib, name)
+
+pngmaker.noise_png = stored_noise_png
+results.hashlib = _QuickETag()
+fake = FakeDashScope(api_key=key)
+fake.result_image_mode = mode
+lock = threading.Lock()
+
+def hook(request, status, started, ended):
+    with lock:
+        print(f"REPLY {request.op} {status} {started:.6f} {ended:.6f} {request.path}", flush=True)
+
+fake.reply_hook = hook
+done = threading.Event()
+signal.signal(signal.SIGTERM, lambda *_: done.set())
+with fake:
+    for size in (1024, 2048, 4096):  # warm the stored IDATs before any timing
+        stored_noise_png(size, size)
+    print("WAN27_API_BASE=" + fake.base_url, flush=True)
+    done.wait()
+"""
+
+
+class Reply:
+    __slots__ = ("op", "status", "started", "ended", "path")
+
+    def __init__(self, line: str) -> None:
+        _, self.op, status, started, ended, self.path = line.split(" ", 5)
+        self.status, self.started, self.ended = int(status), float(started), float(ended)
+
+
+class FakeProcess:
+    """The fake in a child process; `replies` fill in as it answers (a reader thread)."""
+
+    def __init__(self, mode: str = "noise") -> None:
+        self.mode = mode
+        self.base_url = ""
+        self.replies: list[Reply] = []
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> FakeProcess:
+        self._proc = subprocess.Popen([sys.executable, "-c", _FAKE_SCRIPT, API_KEY, self.mode], cwd=common.REPO_ROOT,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                      env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"})
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            if line.startswith("WAN27_API_BASE="):
+                self.base_url = line.split("=", 1)[1].strip()
+                break
+        if not self.base_url:
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"the fake DashScope did not start (exit code {self._proc.poll()})")
+        threading.Thread(target=self._read, name="bench-fake-replies", daemon=True).start()
+        return self
+
+    def _read(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        for line in self._proc.stdout:
+            if line.startswith("REPLY "):
+                reply = Reply(line.rstrip("\n"))
+                with self._lock:
+                    self.replies.append(reply)
+
+    def replies_for(self, op: str) -> list[Reply]:
+        with self._lock:
+            return [r for r in self.replies if r.op == op]
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is None:
+            return
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def prepare_environment(data_dir: Path, base_url: str) -> None:
+    """Before the app is imported: where its data lives, which service, which key (never a real one)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["WAN27_DATA_DIR"] = str(data_dir)
+    os.environ["WAN27_API_BASE"] = base_url
+    os.environ["DASHSCOPE_API_KEY"] = API_KEY
+    os.environ["WAN27_KEYRING_SERVICE"] = "wan27-bench-appload"
+
+
+class _SilentNotifier:
+    def notify(self, title: str, message: str, *, error: bool = False) -> bool:
+        return True
+
+    def alert(self, window: Any) -> None:
+        pass
+
+
+_app: list[Any] = []  # keeps the QApplication's wrapper alive
+
+
+def application() -> Any:
+    """The QApplication, made the way the app makes it (names, icon, high-DPI policy)."""
+    if not _app:
+        from wan27_desktop.app import create_application
+
+        _app.append(create_application())
+    return _app[0]
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> float:
+    """Run the event loop until `condition()` holds; returns the time.monotonic() it was seen true.
+
+    A nested QEventLoop that sleeps until events come, as app.exec() does (a processEvents() spin
+    would keep a core and the GIL busy and distort every figure); `condition` is checked every 2 ms.
+    An exception from `condition` ends the wait and is raised here.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    application()
+    seen: list[float] = []
+    errors: list[BaseException] = []
+    deadline = time.monotonic() + timeout_s
+
+    def check() -> bool:
+        try:
+            if condition():
+                seen.append(time.monotonic())
+                return True
+        except BaseException as exc:  # handed to the caller below
+            errors.append(exc)
+            return True
+        return time.monotonic() > deadline
+
+    if not check():
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(2)
+        def tick() -> None:
+            if check():
+                loop.quit()
+
+        timer.timeout.connect(tick)
+        timer.start()
+        loop.exec()
+        timer.stop()
+    if errors:
+        raise errors[0]
+    if not seen:
+        raise TimeoutError(f"timed out after {timeout_s:g} s waiting for {what}")
+    return seen[0]
+
+
+def pump(seconds: float) -> None:
+    """Let the event loop run for `seconds` (no condition)."""
+    end = time.monotonic() + seconds
+    wait_until(lambda: time.monotonic() >= end, seconds + 5, "the event loop")
+
+
+def open_main_window(data_dir: Path, concurrency: int) -> Any:
+    """The app's main window over `data_dir`, shown at its default size, started, journal loaded."""
+    application()
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.main_window import MainWindow
+
+    settings = AppSettings()
+    settings.concurrency = concurrency
+    window = MainWindow(data_dir=data_dir, settings=settings, notifier=_SilentNotifier())
+    window.jobs.set_concurrency(concurrency)
+    window.resize(1280, 800)
+    window.show()
+    loaded: list[bool] = []
+    window.journalLoaded.connect(lambda: loaded.append(True))
+    window.start()
+    wait_until(lambda: bool(loaded) and window.isVisible(), 30, "the journal to load")
+    gallery = window.gallery
+    if gallery is None:
+        raise RuntimeError("the main window has no gallery (import failed?)")
+    wait_until(lambda: gallery.model.is_loaded(), 30, "the gallery's first page")
+    pump(0.3)
+    return window
+
+
+def close_main_window(window: Any) -> None:
+    window.shutdown()
+    window.hide()
+    window.deleteLater()
+    pump(0.05)
+
+
+class GapProbe:
+    """A 1 ms precise timer: the interval between ticks is how long the event loop was away."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._tick)
+        self.ticks: list[float] = []
+        self.last_tick = 0.0
+
+    def start(self) -> None:
+        self.ticks = [time.perf_counter()]
+        self.last_tick = time.monotonic()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+        self.last_tick = time.monotonic()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+
+
+def gap_summary(gaps: list[float], seconds: float) -> dict[str, Any]:
+    ms = [g * 1000 for g in gaps] or [0.0]
+    return {"max_gap_ms": round(max(ms), 1), "p99_gap_ms": round(common.percentile(ms, 99), 1),
+            "p95_gap_ms": round(common.percentile(ms, 95), 1), "median_gap_ms": round(common.median(ms), 2),
+            "gaps_over_20_ms": sum(1 for g in ms if g > 20), "gaps_over_50_ms": sum(1 for g in ms if g > 50),
+            "ticks": len(gaps), "seconds": round(seconds, 2)}
+
+
+class StallSampler:
+    """Diagnosis: while a probe tick is overdue by more than `threshold_ms`, sample the UI thread's
+    Python stack every ms; `report()` counts the innermost frames seen (what the UI thread was in)."""
+
+    def __init__(self, probe: GapProbe, threshold_ms: float = 15.0) -> None:
+        self.probe = probe
+        self.threshold = threshold_ms / 1000
+        self.ui_thread = threading.get_ident()
+        self.samples: Counter[str] = Counter()
+        self.stacks: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-stall-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.001):
+            if time.monotonic() - self.probe.last_tick < self.threshold:
+                continue
+            frame = sys._current_frames().get(self.ui_thread)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            inner = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[-6:]]
+            self.samples[inner[-1]] += 1
+            self.stacks[" <- ".join(reversed(inner))] += 1
+
+    def report(self, top: int = 12) -> dict[str, Any]:
+        return {"innermost": dict(self.samples.most_common(top)),
+                "stacks": dict(self.stacks.most_common(top // 2))}
+
+
+@contextlib.contextmanager
+def stall_sampler(probe: GapProbe, enabled: bool) -> Iterator[StallSampler | None]:
+    if not enabled:
+        yield None
+        return
+    sampler = StallSampler(probe)
+    sampler.start()
+    try:
+        yield sampler
+    finally:
+        sampler.stop()
