@@ -10,8 +10,9 @@ import logging
 import logging.handlers
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__, config
 
@@ -81,9 +82,23 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     return app
 
 
-def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
-    from PySide6.QtCore import QTimer
+def call_after_first_paint(window: Any, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
+    """Call `callback` once `window`'s first paint has been flushed to the screen, or after
+    `fallback_ms` if no paint comes (e.g. started minimised); `callback` must be idempotent."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, callback)  # posted: delivered after this paint is flushed
+            return False
+
+    window.installEventFilter(FirstPaint(window))
+    QTimer.singleShot(fallback_ms, callback)
+
+
+def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     from . import diagnostics
     from .ui.crash_dialog import install_gui_excepthook
 
@@ -110,7 +125,9 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     # at the first Generate.
     install_first_run(window)
     window.show()
-    QTimer.singleShot(0, window.start)  # after the first paint: keyring, journal, resume
+    # Keyring, journal, resume: once the first paint is on screen. A zero timer ran before it (the
+    # paint is an UpdateRequest posted later), and the pool threads then took the GIL from it.
+    call_after_first_paint(window, window.start)
     code = int(app.exec())  # type: ignore[attr-defined]
     diagnostics.uninstall_excepthook()
     return code

@@ -136,7 +136,11 @@ def read_scaled(reader: QImageReader, target: tuple[int, int] | None, *, fast_sc
     Qt's scaled size is in the file's own orientation, so it is swapped for a 90-degree EXIF turn.
     Returns a null QImage on failure (reader.errorString() says why).
     """
-    if target is not None and fast_scaled_decode:
+    if target is not None:
+        # Always let the reader scale: for JPEG the decoder scales (fast_scaled_decode), for other
+        # formats QImageReader smooth-scales inside read(), which PySide runs without the GIL, while
+        # QImage.scaled() keeps the GIL for the whole scale (a 4K image: 8-40 ms of a frozen UI,
+        # issue 7). The pixels are identical to read() + scaled(SmoothTransformation).
         w, h = target
         reader.setScaledSize(QSize(h, w) if _rotates(reader) else QSize(w, h))
     image = reader.read()

@@ -15,13 +15,11 @@ from __future__ import annotations
 import json
 import re
 import struct
-import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
-from xml.sax.saxutils import escape, quoteattr
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PARAMETERS_KEY = "parameters"
@@ -245,6 +243,8 @@ def parse_parameters(text: str) -> dict[str, Any]:
 def build_xmp(*, prompt: str, source_type: str, created: str, model: str | None = None,
               extra_json: str | None = None) -> str:
     """An XMP packet with IPTC DigitalSourceType; `extra_json` embeds our JSON (used for JPEG)."""
+    from xml.sax.saxutils import escape, quoteattr  # on first use: it imports urllib.request (~20 ms)
+
     attrs = [
         f"Iptc4xmpExt:DigitalSourceType={quoteattr(source_type)}",
         f"xmp:CreatorTool={quoteattr('Wan 2.7 Desktop' + (f' ({model})' if model else ''))}",
@@ -268,6 +268,8 @@ def parse_xmp(text: str) -> dict[str, Any]:
     start, end = text.find("<x:xmpmeta"), text.rfind("</x:xmpmeta>")
     if start < 0 or end < 0:
         return {}
+    import xml.etree.ElementTree as ET  # on first use (issue 7: start-up imports)
+
     try:
         root = ET.fromstring(text[start:end + len("</x:xmpmeta>")])
     except ET.ParseError:

@@ -131,7 +131,9 @@ class GalleryModel(QAbstractListModel):
         self._pump_timer = QTimer(self, singleShot=True, interval=0)
         self._pump_timer.timeout.connect(self._pump)
         self._added: list[int] = []
-        self._added_timer = QTimer(self, singleShot=True, interval=30)
+        # 0 ms: images landing in the same event-loop pass are still applied together, without
+        # adding 30 ms to every image's way into the gallery (issue 7: landing latency).
+        self._added_timer = QTimer(self, singleShot=True, interval=0)
         self._added_timer.timeout.connect(self._apply_added)
 
     # --- Qt model interface (hot: keep these tiny) -------------------------------------------------
