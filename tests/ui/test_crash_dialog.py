@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from tests/ui/url_recorder.py and tests/test_diagnostics.py)
 """CrashDialog and the GUI excepthook, driven offscreen with pytest-qt."""
 
 from __future__ import annotations
@@ -7,11 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QRunnable, Qt, QThread, QThreadPool
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from tests.test_diagnostics import KEY, assert_no_secret, fresh_diagnostics, key_in_env  # noqa: F401
+from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop import __version__, diagnostics
 from wan27_desktop.ui.crash_dialog import QUIT_CODE, CrashDialog, CrashReporter, install_gui_excepthook
 
@@ -19,26 +21,6 @@ DETAILS = ('Traceback (most recent call last):\n  File "gallery.py", line 12, in
            "ValueError: thumbnail size 0 x 0\n")
 CONTROLS = ["crashSummaryLabel", "crashDetailsToggle", "crashDetailsText", "copyDiagnosticsButton",
             "openLogFolderButton", "crashQuitButton", "crashContinueButton"]
-
-
-class UrlRecorder(QObject):
-    """Receives QDesktopServices.openUrl calls for the file: scheme instead of a file manager."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-
-@pytest.fixture
-def opened_urls() -> Iterator[UrlRecorder]:
-    recorder = UrlRecorder()
-    QDesktopServices.setUrlHandler("file", recorder, "open")
-    yield recorder
-    QDesktopServices.unsetUrlHandler("file")
 
 
 @pytest.fixture

@@ -5,16 +5,15 @@ that it is shown once, and how it looks (resources/screenshots/onboarding.png)."
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTranslator, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator, QUrl
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from tests.ui.main_window_support import env_key, fake, make_window, notifier, prompt_edit  # noqa: F401
+from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop.settings import AppSettings
 from wan27_desktop.ui.key_dialog import KeyDialog
 from wan27_desktop.ui.onboarding import KEY_HELP_CHINA, KEY_HELP_INTERNATIONAL, WelcomeDialog, sample_prompt
@@ -55,26 +54,6 @@ def welcome(qtbot: Any, window: Any) -> WelcomeDialog:
     return dialog
 
 
-class UrlRecorder(QObject):
-    """Stands in for the desktop's file manager (QDesktopServices URL handler)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url)
-
-
-@pytest.fixture
-def file_manager() -> Iterator[UrlRecorder]:
-    recorder = UrlRecorder()
-    QDesktopServices.setUrlHandler("file", recorder, "open")
-    yield recorder
-    QDesktopServices.unsetUrlHandler("file")
-
-
 def test_it_explains_region_and_key_and_where_to_get_one(welcome: WelcomeDialog) -> None:
     text = child(welcome, "welcomeKeyText").text()
     assert "Singapore (International)" in text and "China (Beijing)" in text
@@ -107,10 +86,10 @@ def test_the_sample_prompt_goes_into_the_prompt_editor(qtbot: Any, window: Any, 
 
 
 def test_it_shows_the_library_folder_and_opens_it(qtbot: Any, window: Any, welcome: WelcomeDialog,
-                                                  file_manager: UrlRecorder) -> None:
+                                                  opened_urls: UrlRecorder) -> None:
     assert child(welcome, "welcomeLibraryPath").text() == str(window.data_dir)
     click(qtbot, child(welcome, "welcomeOpenFolderButton"))
-    assert file_manager.urls == [QUrl.fromLocalFile(str(window.data_dir))]
+    assert opened_urls.urls == [QUrl.fromLocalFile(str(window.data_dir))]
 
 
 def test_closing_it_remembers_that_onboarding_is_done(qtbot: Any, window: Any, welcome: WelcomeDialog) -> None:
