@@ -55,6 +55,19 @@ def test_data_dir_option_sets_the_environment(monkeypatch: Any, tmp_path: Path) 
     assert seen["dir"] == str((tmp_path / "elsewhere").resolve())
 
 
+def test_no_arguments_start_the_gui_and_qt_arguments_still_pass_through(monkeypatch: Any) -> None:
+    calls: list[tuple[tuple[str, ...], str | None]] = []
+
+    def run_gui(qt_args: Any = (), *, api_base: str | None = None) -> int:
+        calls.append((tuple(qt_args), api_base))
+        return 0
+
+    monkeypatch.setattr(app, "run_gui", run_gui)
+    assert app.main([]) == 0
+    assert app.main(["-style", "fusion"]) == 0
+    assert calls == [((), None), (("-style", "fusion"), None)]
+
+
 # -- a moved library whose folder is missing at start-up ------------------------------------------
 
 def answer_missing_library(button: str, before: Any = None) -> list[str]:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from . import __version__, config
@@ -36,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args, qt_args = build_parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:  # the usual start: argparse's first parse costs ~2 ms (gettext look-ups), for nothing
+        return run_gui()
+    args, qt_args = build_parser().parse_known_args(arguments)
     if args.data_dir:
         os.environ[config.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
     if args.api_base:
@@ -98,36 +102,150 @@ def call_after_first_paint(window: Any, callback: Callable[[], None], fallback_m
     QTimer.singleShot(fallback_ms, callback)
 
 
-def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
-    from . import diagnostics
-    from .ui.crash_dialog import install_gui_excepthook
+LOGGER_NAMES = ("wan27", "wan27_desktop")  # the loggers diagnostics.setup_logging configures
 
-    diagnostics.setup_logging(config.data_dir())  # rotating, every secret redacted
-    app = create_application(qt_args)
-    install_gui_excepthook(app)  # friendly dialog on the UI thread for exceptions from any thread
+
+class StartupDiagnostics:
+    """The rotating, redacted log file and the crash dialog, set up once the window has painted:
+    their modules (logging.handlers, sqlite3, platform, the dialog's Qt classes) cost about as much
+    as a tenth of a bare window's start. Until `set_up()`, the app's log records are kept (and
+    written to the log then, in order, redacted like the rest), and an uncaught exception sets
+    everything up at once and is reported as usual."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._records: list[logging.LogRecord] = []
+        self._keeper = _KeepRecords(self._records)
+        self._loggers = [logging.getLogger(name) for name in LOGGER_NAMES]
+        self._levels = [logger.level for logger in self._loggers]
+        for logger in self._loggers:
+            logger.addHandler(self._keeper)
+            logger.setLevel(logging.INFO)  # what setup_logging sets: INFO records are kept too
+        self._hooks = (sys.excepthook, threading.excepthook)
+        sys.excepthook = self._early_sys_hook
+        threading.excepthook = self._early_thread_hook
+        self.logging_ready = False
+        self.dialog_ready = False
+
+    def set_up(self) -> None:
+        """Idempotent. The log file (with what was kept), then the crash dialog's hook; on a thread
+        other than the UI thread only the first (the dialog's hook is installed on the UI thread)."""
+        from . import diagnostics
+
+        if not self.logging_ready:
+            self.logging_ready = True
+            sys.excepthook, threading.excepthook = self._hooks
+            for logger, level in zip(self._loggers, self._levels, strict=True):
+                logger.removeHandler(self._keeper)
+                logger.setLevel(level)
+            diagnostics.setup_logging(config.data_dir())  # rotating, every secret redacted
+            diagnostics.install_excepthook()  # log-only until the dialog's hook replaces it below
+            for record in self._records:
+                _hand_to_app_handlers(record)
+            self._records.clear()
+        if not self.dialog_ready and threading.current_thread() is threading.main_thread():
+            from .ui.crash_dialog import install_gui_excepthook
+
+            self.dialog_ready = True
+            install_gui_excepthook(self._app)  # a friendly dialog on the UI thread, for any thread's exception
+
+    def close(self) -> None:
+        """Put back the exception hooks that were there before (the app is ending)."""
+        if self.logging_ready:
+            from . import diagnostics
+
+            diagnostics.uninstall_excepthook()
+            return
+        sys.excepthook, threading.excepthook = self._hooks
+        for logger, level in zip(self._loggers, self._levels, strict=True):
+            logger.removeHandler(self._keeper)
+            logger.setLevel(level)
+
+    def _early_sys_hook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        self.set_up()
+        sys.excepthook(kind, value, tb)
+
+    def _early_thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        self.set_up()
+        threading.excepthook(args)
+
+
+class _KeepRecords(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.DEBUG)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _hand_to_app_handlers(record: logging.LogRecord) -> None:
+    """A kept record to the handlers of its logger and its parents up to (not including) the root,
+    whose handlers (--debug's stderr) saw it when it was logged."""
+    logger: logging.Logger | None = logging.getLogger(record.name)
+    root = logging.getLogger()
+    while logger is not None and logger is not root:
+        for handler in logger.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+        logger = logger.parent if logger.propagate else None
+
+
+def show_main_window(settings: Any, *, api_base: str | None = None, notifier: Any = None,
+                     after_first_paint: Callable[[], None] | None = None, fallback_ms: int = 1000) -> Any:
+    """The main window as `wan27-desktop` opens it (issue 7): its shell (the saved geometry and dock
+    layout over the window's background, see MainWindow) is shown now; right after its first paint
+    `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
+    that full window has painted, `window.start()` (keyring, journal, resume). Closing the shell
+    first is fine: nothing is built and the saved layout is kept."""
+    from .ui.main_window import MainWindow
+
+    window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
+
+    def build() -> None:  # after the shell's first paint, or the fallback timer: once
+        if window.is_built():
+            return
+        if after_first_paint is not None:
+            after_first_paint()
+        window.finish_building()
+        if not window.is_built():  # closed before its panels were made
+            return
+        from .ui.onboarding import install_first_run
+
+        # First run (no key anywhere, welcome never closed): the welcome explains region, key and
+        # library once the key lookup has answered. Later runs ask for a key at the first Generate.
+        install_first_run(window)
+        # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
+        # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
+        call_after_first_paint(window.centralWidget(), window.start, fallback_ms)
+
+    window.show()
+    call_after_first_paint(window, build, fallback_ms)
+    return window
+
+
+def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
+    app: Any = create_application(qt_args)
+    # The log file and the crash dialog: set up after the first paint. An exception before then
+    # (even one that ends run_gui) sets them up and is logged and reported as before.
+    startup = StartupDiagnostics(app)
 
     from .i18n import install_translators
     from .settings import AppSettings
-    from .ui.library_move import ensure_library_reachable
-    from .ui.main_window import MainWindow
-    from .ui.main_window_parts import apply_theme
-    from .ui.onboarding import install_first_run
+    from .ui.theme import apply_theme
 
     settings = AppSettings()
     install_translators(app, settings.language)  # before any widget is built: texts are set once
     apply_theme(settings.theme)
-    if not ensure_library_reachable(settings):  # a moved library on a drive that is not connected
-        diagnostics.uninstall_excepthook()
-        return 0
-    window = MainWindow(settings=settings, api_base=api_base)  # the library: settings.library_dir
-    # First run (no key anywhere, welcome never closed): the welcome explains region, key and
-    # library once the key lookup has answered, after the first paint. Later runs ask for a key
-    # at the first Generate.
-    install_first_run(window)
-    window.show()
-    # Keyring, journal, resume: once the first paint is on screen. A zero timer ran before it (the
-    # paint is an UpdateRequest posted later), and the pool threads then took the GIL from it.
-    call_after_first_paint(window, window.start)
-    code = int(app.exec())  # type: ignore[attr-defined]
-    diagnostics.uninstall_excepthook()
+    if settings.library_moved:  # a moved library on a drive that is not connected: ask first
+        from .ui.library_move import ensure_library_reachable
+
+        startup.set_up()
+        if not ensure_library_reachable(settings):
+            startup.close()
+            return 0
+    _window = show_main_window(settings, api_base=api_base,  # the library: settings.library_dir
+                               after_first_paint=startup.set_up)
+    code = int(app.exec())
+    startup.close()
     return code

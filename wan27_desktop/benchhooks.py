@@ -5,9 +5,15 @@ Inert unless `WAN27_BENCH_STARTUP` is set, so the app can always call it:
     benchhooks.watch_first_paint(window)   # in run_gui, just before window.show()
 
 With `WAN27_BENCH_STARTUP=1` the process prints one line on stdout when the window's first paint has
-completed, then ends at once:
+completed, a second one when the first paint after its panels were built has completed, then ends
+at once:
 
     WAN27_BENCH first_paint <time.monotonic()>
+    WAN27_BENCH full_ui <time.monotonic()>
+
+The app paints a shell first (`MainWindow(deferred=True)`) and builds the panels after that paint;
+a window built in one go (the bare QMainWindow, or a window without `is_built`/`built`) reports
+`full_ui` at the same moment as `first_paint`.
 
 `time.monotonic()` is CLOCK_MONOTONIC on Linux, one clock for every process, so the benchmark
 (`tests/benchmarks/bench_startup.py`) subtracts the time it read just before starting this process.
@@ -91,11 +97,32 @@ def watch_first_paint(window: Any) -> None:
                 return True
             return bool(super().event(event))
 
-    def window_painted() -> None:
-        report("first_paint")
+    def full_ui_painted() -> None:
+        report("full_ui")
         if mode != "gallery":
             finish()
         _watch_gallery(window, _FirstPaint)
+
+    def window_painted() -> None:
+        report("first_paint")
+        is_built = getattr(window, "is_built", None)
+        if not callable(is_built) or is_built():
+            full_ui_painted()
+            return
+        painted = [False]
+
+        def once() -> None:
+            if not painted[0]:
+                painted[0] = True
+                full_ui_painted()
+
+        def built() -> None:
+            # The first sync after the build repaints the window and its new centre; whichever
+            # Paint comes first, the report waits until that whole sync has been flushed.
+            for target in (window, window.centralWidget()):
+                _keep.append(_FirstPaint(target, once))
+
+        window.built.connect(built)
 
     _keep.append(_FirstPaint(window, window_painted))
 

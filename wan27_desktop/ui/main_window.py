@@ -3,33 +3,45 @@
 Start-up does no blocking work on the UI thread: the key lookup (keyring), the journal, today's
 spend and resuming unfinished jobs all run on pool threads after the window is shown (`start`).
 The window works with no key and no network: the library is always browsable.
+
+`MainWindow(deferred=True)` (what `wan27-desktop` uses, issue 7) is first only a shell: the saved
+geometry, filled with the window's background colour, nothing with text (the first text sets up the
+font database, ~5 ms), so it paints about as soon as a bare QMainWindow. The panels, job dock,
+menus, status bar and job manager, and their modules (most of start-up's imports), come with
+`finish_building()`, called after that first paint, with the saved dock, splitter and column state;
+`built` is emitted then. Without `deferred` the constructor builds it all at once.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QSplitter, QWidget
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from .. import keys
 from ..api.errors import NetworkError, ServiceError, ValidationError, WanError
-from ..api.models import GenerationRequest, Region, RequestMode
+from ..api.models import Region
 from ..i18n import error_details, error_message
-from ..jobs.connection import NoKeyError, resolve_connection
-from ..jobs.qt import JobManager
-from ..jobs.runner import Connection, JobEvent
-from ..library import ImageQuery, JobState, Library
 from ..settings import AppSettings, Theme
 from . import main_window_parts as parts
-from .job_queue import BackgroundWork, JobQueuePanel
-from .notifications import Notifier, NotifierLike
-from .status_bar import AppStatusBar
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from PySide6.QtGui import QAction
+
+    from .. import keys
+    from ..api.models import GenerationRequest, RequestMode
+    from ..jobs.runner import Connection, JobEvent
+    from ..library import Library
+    from .notifications import NotifierLike
+
+# The job manager, the library, the panels and the status bar are imported where they are used, not
+# here: on the deferred path they load after the shell's first paint.
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +53,26 @@ class MainWindow(QMainWindow):
 
     keyOriginChanged = Signal(str)
     journalLoaded = Signal()
+    built = Signal()  # finish_building() made the panels (emitted once; at once in the constructor if not deferred)
 
     def __init__(self, *, data_dir: Path | None = None, settings: AppSettings | None = None,
                  api_base: str | None = None, notifier: NotifierLike | None = None,
-                 poll_interval: tuple[float, float] = (5.0, 10.0), parent: QWidget | None = None) -> None:
+                 poll_interval: tuple[float, float] = (5.0, 10.0), parent: QWidget | None = None,
+                 deferred: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Wan 2.7 Desktop")  # the product name: not translated
         self.settings = settings or AppSettings()
         self.data_dir = data_dir or self.settings.library_dir  # the library root (moves: library_move.py)
         self.api_base = api_base or self.settings.custom_endpoint
-        self.notifier: NotifierLike = notifier or Notifier(self.windowIcon(), self)
-        self.background = BackgroundWork(self, max_threads=2)
+        self._given_notifier = notifier  # else a Notifier, made in finish_building
+        self._poll_interval = poll_interval
         self._region = self.settings.region
         self._key_source: keys.KeySource | None = None
         self._pending: tuple[GenerationRequest, RequestMode] | None = None
         self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
         self._key_dialog: Any = None
+        self._built = False
         self._started = False
         self._shown_once = False
         self._resume_after_key = False
@@ -67,9 +82,45 @@ class MainWindow(QMainWindow):
         self._imports = 0  # imports into the library still running (a move waits for them)
         self._journal_error = False
         self.actions_by_name: dict[str, QAction] = {}  # filled by build_menus
+        self._build_shell()
+        if not deferred:
+            self.finish_building()
 
+    def _build_shell(self) -> None:
+        """What the first paint shows: the window where and as large as it was left, empty."""
+        # The splitter goes in here once built; until then the window's own background shows
+        # through (no flash of colour). A central widget that stays keeps the dock layout restored
+        # in finish_building: replacing it on a shown window would lay the docks out anew.
+        self.centre = QWidget(self)
+        self.centre.setObjectName("centralArea")
+        self._centre_layout = QVBoxLayout(self.centre)
+        self._centre_layout.setContentsMargins(0, 0, 0, 0)
+        self.setCentralWidget(self.centre)
+        self.resize(1280, 800)
+        geometry = self.settings.window_geometry
+        if geometry:
+            self.restoreGeometry(QByteArray(geometry))
+
+    def is_built(self) -> bool:
+        return self._built
+
+    def finish_building(self) -> None:
+        """The panels, the job queue dock, the status bar, the menus and the job manager, with the
+        saved dock, splitter and column state. Idempotent; does nothing once the window is closing
+        (closed before it was built)."""
+        if self._built or self._closing:
+            return
+        from PySide6.QtWidgets import QSplitter
+
+        from ..jobs.qt import JobManager
+        from .job_queue import BackgroundWork, JobQueuePanel
+        from .notifications import Notifier
+        from .status_bar import AppStatusBar
+
+        self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
+        self.background = BackgroundWork(self, max_threads=2)
         self.jobs = JobManager(self.data_dir, self._connection, concurrency=self.settings.concurrency,
-                               poll_interval=poll_interval, parent=self)
+                               poll_interval=self._poll_interval, parent=self)
 
         self.generation: Any = parts.make_generation_panel(self)
         self.gallery = parts.make_centre(self, self.data_dir)
@@ -81,7 +132,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([440, 840])
-        self.setCentralWidget(self.splitter)
+        self._centre_layout.addWidget(self.splitter)
 
         self.queue = JobQueuePanel(self)
         self.queue_dock = QDockWidget(self.tr("Jobs"), self)
@@ -99,11 +150,14 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         self.status.set_region(self._region, self.api_base)
-
         parts.build_menus(self)
         self._connect()
-        self.resize(1280, 800)
+        self._built = True
         self._restore_state()
+        if self._shown_once:  # the deferred path: the shell is on screen already
+            self._restore_splitter()
+            self.focus_prompt()
+        self.built.emit()
 
     # -- wiring -----------------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -129,9 +183,13 @@ class MainWindow(QMainWindow):
 
     def _connection(self) -> Connection:
         """Called by JobManager on worker threads (may block on the keyring)."""
+        from ..jobs.connection import resolve_connection
+
         return resolve_connection(self._region, self.api_base)
 
     def prompt_edit(self) -> QWidget | None:
+        if not self._built:
+            return None
         return self.generation.findChild(QWidget, "promptEdit")
 
     # -- start-up ---------------------------------------------------------------------------------
@@ -139,11 +197,15 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            # Splitter sizes only stick once the window has its final geometry.
-            splitter = self.settings.state_blob("main_splitter")
-            if splitter:
-                self.splitter.restoreState(QByteArray(splitter))
-            QTimer.singleShot(0, self.focus_prompt)
+            if self._built:  # else finish_building does this
+                self._restore_splitter()
+                QTimer.singleShot(0, self.focus_prompt)
+
+    def _restore_splitter(self) -> None:
+        # Splitter sizes only stick once the window has its final geometry.
+        splitter = self.settings.state_blob("main_splitter")
+        if splitter:
+            self.splitter.restoreState(QByteArray(splitter))
 
     def focus_prompt(self) -> None:
         edit = self.prompt_edit()
@@ -151,9 +213,10 @@ class MainWindow(QMainWindow):
             edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def start(self, *, resume: bool = True, check_key: bool = True) -> None:
-        """Background start-up work; call once the window is shown."""
-        if self._started:
+        """Background start-up work; call once the window is shown (builds it first if deferred)."""
+        if self._started or self._closing:
             return
+        self.finish_building()
         self._started = True
         self.focus_prompt()
         if check_key:
@@ -162,6 +225,8 @@ class MainWindow(QMainWindow):
 
     def _load_journal(self, *, resume: bool) -> None:
         """Open the library (healing after a crash), read the journal and today's spend, resume."""
+        from ..library import Library
+
         manager, data_dir = self.jobs, self.data_dir
 
         def load() -> tuple[Library, list[tuple[Any, int]], Decimal, list[int]]:
@@ -196,6 +261,8 @@ class MainWindow(QMainWindow):
         parts.show_error(self, self.tr("The library could not be opened"), text)
 
     def refresh_key_source(self) -> None:
+        from .. import keys
+
         region = self._region
         self.background.run(lambda: keys.resolve_key(region), self._key_resolved)
 
@@ -231,6 +298,9 @@ class MainWindow(QMainWindow):
         self._fetch_job(job_id)
 
     def _job_refused(self, token: int, err: WanError) -> None:
+        from .. import keys
+        from ..jobs.connection import NoKeyError
+
         pending = self._tokens.pop(token, None)
         self.queue.model.remove_placeholder(token)
         if isinstance(err, NoKeyError):
@@ -297,6 +367,9 @@ class MainWindow(QMainWindow):
             self._fetch_job(event.job_id)
 
     def _note_connectivity(self, event: JobEvent) -> None:
+        from ..jobs.connection import NoKeyError
+        from ..library import JobState
+
         err = event.error
         if isinstance(err, NetworkError):
             self.status.set_online(False)
@@ -310,6 +383,8 @@ class MainWindow(QMainWindow):
         self.gallery.notify_image_added(image_id)
 
     def _fetch_job(self, job_id: int) -> None:
+        from ..library import Library
+
         data_dir = self.data_dir
         reader = self._reader
 
@@ -327,6 +402,8 @@ class MainWindow(QMainWindow):
         self.background.run(fetch, fetched)
 
     def _job_finished(self, job_id: int) -> None:
+        from ..library import JobState
+
         self.refresh_spend()
         # The worker is gone: a job still unfinished in the journal is paused until resumed.
         self.queue.model.mark_idle(job_id)
@@ -374,6 +451,8 @@ class MainWindow(QMainWindow):
         return token
 
     def resume_unfinished(self) -> None:
+        from ..library import Library
+
         manager, data_dir = self.jobs, self.data_dir
         reader = self._reader
 
@@ -395,6 +474,8 @@ class MainWindow(QMainWindow):
         return None if row is None else row.job_id
 
     def show_results(self, job_id: int) -> None:
+        from ..library import ImageQuery
+
         if self.gallery is not None:
             self.gallery.set_query(ImageQuery(job_id=job_id))
             self.status.showMessage(self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.")
@@ -535,6 +616,10 @@ class MainWindow(QMainWindow):
 
     # -- file menu --------------------------------------------------------------------------------
     def import_folder(self, folder: Path | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..library import Library
+
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))
             if not chosen:
@@ -571,9 +656,6 @@ class MainWindow(QMainWindow):
 
     # -- state ------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
-        geometry = self.settings.window_geometry
-        if geometry:
-            self.restoreGeometry(QByteArray(geometry))
         state = self.settings.window_state
         if state:
             self.restoreState(QByteArray(state))
@@ -592,6 +674,9 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self.settings.window_geometry = self.saveGeometry()
+        if not self._built:  # closed before the panels were made: their saved layout stays as it was
+            self.settings.sync()
+            return
         self.settings.window_state = self.saveState()
         self.settings.set_state_blob("main_splitter", self.splitter.saveState())
         self.settings.set_state_blob("job_queue_header", self.queue.view.horizontalHeader().saveState())
@@ -604,14 +689,15 @@ class MainWindow(QMainWindow):
         self._closing = True
         if self._move_flow is not None:
             self._move_flow.cancel()  # a partial copy is removed; the library stays where it was
-        self.queue.ticker.stop()
-        self.jobs.shutdown()
-        self.background.wait(10_000)
-        self.gallery.shutdown()
+        if self._built:
+            self.queue.ticker.stop()
+            self.jobs.shutdown()
+            self.background.wait(10_000)
+            self.gallery.shutdown()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-        close = getattr(self.notifier, "close", None)
+        close = getattr(getattr(self, "notifier", None), "close", None)
         if callable(close):
             close()
 

@@ -1,31 +1,29 @@
 """The main window's menus, theme, diagnostics and the glue to the panels it composes.
 
-Kept apart from main_window.py so each module stays a readable size (STYLE.md).
+Kept apart from main_window.py so each module stays a readable size (STYLE.md). The window's shell
+(issue 7: painted before the panels are built) needs only `build_menu_bar` from here, so what the
+rest needs (message box, shortcuts, image formats, platform details) is imported where it is used.
 """
 
 from __future__ import annotations
 
 import logging
-import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, Qt, SignalInstance, qVersion
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImageReader, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QApplication,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import __version__, config
 from ..settings import Theme
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QActionGroup
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+
     from .about_dialog import AboutDialog
     from .gallery import GalleryPanel
     from .main_window import MainWindow
@@ -62,11 +60,15 @@ def call_panel(window: MainWindow, name: str, *args: Any) -> bool:
 
 
 def generate_button(window: MainWindow) -> QAbstractButton | None:
+    from PySide6.QtWidgets import QAbstractButton
+
     return window.generation.findChild(QAbstractButton, "generateButton")
 
 
 def panel_handles_generate_shortcut(window: MainWindow) -> bool:
     """True when the panel already binds Ctrl+Return itself (two bindings would be ambiguous)."""
+    from PySide6.QtGui import QShortcut
+
     wanted = QKeySequence("Ctrl+Return")
     panel = window.generation
     if any(wanted in action.shortcuts() for action in panel.findChildren(QAction)):
@@ -75,6 +77,8 @@ def panel_handles_generate_shortcut(window: MainWindow) -> bool:
 
 
 def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorMessage")
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -116,6 +120,8 @@ def _action(window: MainWindow, name: str, text: str, slot: Callable[..., Any],
 def _focus_call(method: str) -> Callable[[], None]:
     """Edit menu items act on the focused widget: its method (undo, copy...) or, for the gallery
     grid, its `<method>Requested` signal (undoRequested)."""
+    from PySide6.QtCore import SignalInstance
+
     def call() -> None:
         widget = QApplication.focusWidget()
         target = getattr(widget, method, None)
@@ -139,6 +145,8 @@ def adopt_gallery(window: MainWindow, gallery: GalleryPanel | None) -> None:
 
 
 def build_menus(window: MainWindow) -> None:
+    from PySide6.QtGui import QActionGroup
+
     from .main_window import copy_diagnostics
 
     bar = window.menuBar()
@@ -340,6 +348,12 @@ def show_about(window: QWidget) -> AboutDialog:
 def diagnostic_text(window: MainWindow) -> str:
     """For bug reports: versions, platform, paths, key origin, recent errors. Never the key.
     Deliberately not translated: it is read by the maintainers, in the issue tracker."""
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QGuiApplication, QImageReader
+
     formats = sorted(bytes(f.data()).decode() for f in QImageReader.supportedImageFormats())
     source = window._key_source
     lines = [
