@@ -3,11 +3,13 @@ and waits on the library (real SQLite) and the queue."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from wan27_desktop.library import JobState, Library
@@ -15,6 +17,32 @@ from wan27_desktop.settings import AppSettings
 from wan27_desktop.ui.main_window import MainWindow
 
 FAST_POLL = (0.05, 0.05)
+REPO = Path(__file__).resolve().parents[2]
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """resources/screenshots with WAN27_WRITE_SCREENSHOTS=1 (refreshing README's pictures), else tmp."""
+    if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1":
+        target = REPO / "resources" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    return screenshot_dir(tmp_path)
+
+
+def child(parent: QWidget, name: str) -> Any:
+    """The descendant widget with objectName `name` (fails the test when there is none)."""
+    widget = parent.findChild(QWidget, name)
+    assert widget is not None, name
+    return widget
+
+
+def click(qtbot: Any, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 class RecordingNotifier:

@@ -10,10 +10,9 @@ from typing import Any
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog
 
-from tests.ui.main_window_support import make_window, notifier  # noqa: F401 - fixtures
+from tests.ui.main_window_support import child, click, make_window, notifier  # noqa: F401 - fixtures
 from wan27_desktop import keys
 from wan27_desktop.api.models import Region
 from wan27_desktop.settings import AppSettings
@@ -27,16 +26,6 @@ def no_session_keys() -> Iterator[None]:
     yield
     for region in Region:
         keys.set_session_key(region, None)
-
-
-def child(parent: QWidget, name: str) -> Any:
-    widget = parent.findChild(QWidget, name)
-    assert widget is not None, name
-    return widget
-
-
-def click(qtbot: Any, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def start_like_the_app(qtbot: Any, make_window: Any, **kwargs: Any) -> MainWindow:

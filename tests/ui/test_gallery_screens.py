@@ -7,7 +7,6 @@ test run never changes the repository. Each test also asserts what the state mus
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,14 +18,13 @@ from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGrad
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.ui.main_window_support import make_window, notifier  # noqa: F401 - fixtures
+from tests.ui.main_window_support import make_window, notifier, screenshot_dir  # noqa: F401 - fixtures
 from tests.ui.test_gallery_fixtures import request_json
 from wan27_desktop import i18n
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery import GalleryPanel
 from wan27_desktop.ui.gallery_model import Role
 
-REPO = Path(__file__).resolve().parents[2]
 PANEL_SIZE = (1200, 760)  # the gallery's share of a 1280x800 window, like the earlier shots
 WINDOW_SIZE = (1280, 800)
 FILTER_BAR_BUDGET = 480  # px: the generation panel needs the rest of a 1280 px window
@@ -34,11 +32,10 @@ FILTER_BAR_BUDGET = 480  # px: the generation panel needs the rest of a 1280 px 
 
 @pytest.fixture
 def shots(tmp_path: Path, qapp: QApplication) -> Iterator[Path]:
-    if os.environ.get("WAN27_WRITE_SCREENSHOTS") != "1":
+    target = screenshot_dir(tmp_path)
+    if target == tmp_path:
         yield tmp_path
         return
-    target = REPO / "resources" / "screenshots"
-    target.mkdir(parents=True, exist_ok=True)
     i18n.install_translators(qapp, "en")  # README pictures say "12 images", not "12 image(s)"
     yield target
     i18n.uninstall_translators(qapp)

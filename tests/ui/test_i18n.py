@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import importlib
 import importlib.util
-import os
 import pkgutil
 import re
 import string
@@ -55,6 +54,7 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
     fake,
     make_window,
     notifier,
+    screenshot_dir,
     wait_for_job,
     wait_state,
 )
@@ -469,7 +469,7 @@ def test_zh_cn_main_window_with_results_and_an_api_error(qtbot: Any, zh_cn: str,
     if window.gallery is not None:
         gallery = window.gallery
         qtbot.waitUntil(lambda: gallery.wait_idle(50) and gallery.loader.pending_count() == 0, timeout=20_000)
-    shots = REPO / "resources" / "screenshots" if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1" else tmp_path
+    shots = screenshot_dir(tmp_path)
     QApplication.sendPostedEvents()
     QApplication.processEvents()
     assert window.grab().save(str(shots / "main_zh_CN.png"), "PNG")

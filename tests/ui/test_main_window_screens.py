@@ -33,6 +33,7 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
     make_window,
     notifier,
     prompt_edit,
+    shots,
     wait_for_job,
     wait_state,
 )
@@ -44,15 +45,6 @@ from wan27_desktop.ui import theme
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (1280, 800)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1":
-        target = REPO / "resources" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
 
 
 @pytest.fixture

@@ -4,40 +4,18 @@ that it is shown once, and how it looks (resources/screenshots/onboarding.png)."
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator, QUrl
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, QTranslator, QUrl
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
-from tests.ui.main_window_support import env_key, fake, make_window, notifier, prompt_edit  # noqa: F401
+from tests.ui.main_window_support import child, click, env_key, fake, make_window, notifier, prompt_edit, shots  # noqa: F401 - fixtures
 from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop.settings import AppSettings
 from wan27_desktop.ui.key_dialog import KeyDialog
 from wan27_desktop.ui.onboarding import KEY_HELP_CHINA, KEY_HELP_INTERNATIONAL, WelcomeDialog, sample_prompt
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1":
-        target = REPO / "resources" / "screenshots"
-        target.mkdir(parents=True, exist_ok=True)
-        return target
-    return tmp_path
-
-
-def child(parent: QWidget, name: str) -> Any:
-    widget = parent.findChild(QWidget, name)
-    assert widget is not None, name
-    return widget
-
-
-def click(qtbot: Any, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture

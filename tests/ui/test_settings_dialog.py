@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 
 from tests.fake_dashscope import FakeDashScope
 from tests.ui.main_window_support import (  # noqa: F401 - fixtures
     RecordingNotifier,
+    child,
+    click,
     env_key,
     fake,
     make_window,
@@ -60,18 +61,8 @@ def wait_idle(qtbot: Any, dialog: SettingsDialog) -> None:
     qtbot.waitUntil(lambda: not dialog._calls.busy)
 
 
-def child(dialog: QWidget, name: str) -> Any:
-    widget = dialog.findChild(QWidget, name)
-    assert widget is not None, name
-    return widget
-
-
 def choose(combo: Any, data: object) -> None:
     combo.setCurrentIndex(combo.findData(data))
-
-
-def click(qtbot: Any, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def test_every_control_has_an_object_name_and_accessible_name(qtbot: Any, settings: AppSettings) -> None:
