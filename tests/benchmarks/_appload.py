@@ -132,12 +132,7 @@ class FakeProcess:
     def __exit__(self, *exc: object) -> None:
         if self._proc is None:
             return
-        self._proc.terminate()
-        try:
-            self._proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        common.stop_process(self._proc)
 
 
 def prepare_environment(data_dir: Path, base_url: str) -> None:

@@ -78,12 +78,7 @@ def fake_server(link_mb_s: float = 0.0) -> Iterator[str]:
             raise RuntimeError(f"the fake DashScope did not start (exit code {proc.poll()})")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        common.stop_process(proc)
 
 
 def make_result(base: str, side: int) -> str:

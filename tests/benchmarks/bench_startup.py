@@ -78,12 +78,7 @@ def xvfb_display() -> Iterator[str]:
             raise StartupError(f"Xvfb did not start (exit code {proc.poll()})")
         yield f":{number}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        common.stop_process(proc)
 
 
 def child_env(data_dir: Path, platform: str, display: str | None, pycache: Path, pythonpath: Path,

@@ -15,6 +15,7 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,16 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent.parent
+
+
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """Terminate a helper process (fake server, Xvfb), killing it if it has not gone in 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def median(values: Sequence[float]) -> float:
