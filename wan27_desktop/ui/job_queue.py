@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..jobs.runner import JobEvent
 from ..library import JobRecord, JobState
-from .background import BackgroundWork
 from .job_queue_model import STATE_LABELS, JobQueueModel, JobRow, format_elapsed
 from .style import Tone, tone_color
 
-__all__ = ["STATE_LABELS", "BackgroundWork", "JobQueueModel", "JobQueuePanel", "JobRow", "format_elapsed"]
+__all__ = ["STATE_LABELS", "JobQueueModel", "JobQueuePanel", "JobRow", "format_elapsed"]
 
 
 # -- panel ----------------------------------------------------------------------------------------

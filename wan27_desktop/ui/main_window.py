@@ -113,7 +113,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QSplitter
 
         from ..jobs.qt import JobManager
-        from .job_queue import BackgroundWork, JobQueuePanel
+        from .background import BackgroundWork
+        from .job_queue import JobQueuePanel
         from .notifications import Notifier
         from .status_bar import AppStatusBar
 
@@ -169,8 +170,7 @@ class MainWindow(QMainWindow):
         self.queue.cancelRequested.connect(self.cancel_job)
         self.queue.retryRequested.connect(self.retry_job)
         self.queue.showResultsRequested.connect(self.show_results)
-        if self.gallery is not None:
-            self._connect_gallery(self.gallery)
+        self._connect_gallery(self.gallery)
 
     def _connect_gallery(self, gallery: Any) -> None:
         gallery.reusePromptRequested.connect(self._reuse_prompt)
@@ -476,16 +476,14 @@ class MainWindow(QMainWindow):
     def show_results(self, job_id: int) -> None:
         from ..library import ImageQuery
 
-        if self.gallery is not None:
-            self.gallery.set_query(ImageQuery(job_id=job_id))
-            self.status.showMessage(self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.")
-                                    .format(job=job_id), 0)
-            self.gallery.setFocus()
+        self.gallery.set_query(ImageQuery(job_id=job_id))
+        self.status.showMessage(self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.")
+                                .format(job=job_id), 0)
+        self.gallery.setFocus()
 
     def show_all_images(self) -> None:
-        if self.gallery is not None:
-            self.gallery.set_query(self.gallery.filters.query())
-            self.status.clearMessage()
+        self.gallery.set_query(self.gallery.filters.query())
+        self.status.clearMessage()
 
     # -- reuse from the gallery -------------------------------------------------------------------
     def _reuse_prompt(self, prompt: str) -> None:
@@ -634,8 +632,7 @@ class MainWindow(QMainWindow):
 
         def done(report: Any) -> None:
             self.status.showMessage(str(report), 10000)
-            if self.gallery is not None:
-                self.gallery.refresh()
+            self.gallery.refresh()
 
         self.status.showMessage(self.tr("Importing {folder}…").format(folder=folder))
         def failed(err: BaseException) -> None:
@@ -651,8 +648,7 @@ class MainWindow(QMainWindow):
         self.background.run(work, finished, failed)
 
     def export_selection(self) -> None:
-        if self.gallery is not None:
-            self.gallery.export_selection()
+        self.gallery.export_selection()
 
     # -- state ------------------------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -278,10 +278,7 @@ def build_menus(window: MainWindow) -> None:
 
 
 def focus_library_search(window: MainWindow) -> None:
-    gallery = window.gallery  # looked up now: moving the library replaces the gallery
-    if gallery is None:
-        return
-    search = gallery.filters.search
+    search = window.gallery.filters.search  # looked up now: moving the library replaces the gallery
     search.setFocus(Qt.FocusReason.ShortcutFocusReason)
     search.selectAll()
 
