@@ -33,6 +33,7 @@ from pathlib import Path
 from ..api.translatable import QT_TRANSLATE_NOOP
 from .base import DB_NAME, LIBRARY_DIRNAME, crashpoint
 from .errors import LibraryError
+from .imagefiles import fsync_dir
 
 LIBRARY_ENTRIES = (LIBRARY_DIRNAME, "cache", "incoming")
 IN_PROGRESS_MARKER = ".wan27-move-in-progress"
@@ -429,11 +430,7 @@ def _fsync_tree(root: Path) -> None:
     if os.name != "posix":
         return
     for folder, _dirs, _files in os.walk(root):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_dir(Path(folder))
 
 
 def _remove_entries(root: Path) -> list[Path]:
