@@ -16,6 +16,7 @@ pages. Expanded sets are spliced in after their stack row in Python from a small
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -174,12 +175,9 @@ def _set_members(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int])
         return {}
     where, params = where_clause(flat(q), lib.fts_tokenizer)
     found: dict[int, list[int]] = {}
-    for start in range(0, len(job_ids), 500):
-        chunk = job_ids[start:start + 500]
-        rows = conn.execute(f"SELECT i.job_id, i.id FROM images i WHERE {where} AND i.is_set = 1 "
-                            f"AND i.job_id IN ({_in_list(chunk)}) ORDER BY i.job_id, i.idx", (*params, *chunk))
-        for job_id, image_id in rows:
-            found.setdefault(job_id, []).append(image_id)
+    for job_id, image_id in _rows_in(conn, f"SELECT i.job_id, i.id FROM images i WHERE {where} AND i.is_set = 1 "
+                                     "AND i.job_id IN ({ids}) ORDER BY i.job_id, i.idx", params, job_ids):
+        found.setdefault(job_id, []).append(image_id)
     return found
 
 
@@ -187,13 +185,16 @@ def _set_sizes(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -
     if not job_ids:
         return {}
     where, params = where_clause(flat(q), lib.fts_tokenizer)
-    sizes: dict[int, int] = {}
-    for start in range(0, len(job_ids), 500):
-        chunk = job_ids[start:start + 500]
-        rows = conn.execute(f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
-                            f"AND i.job_id IN ({_in_list(chunk)}) GROUP BY i.job_id", (*params, *chunk))
-        sizes.update({job_id: int(n) for job_id, n in rows})
-    return sizes
+    rows = _rows_in(conn, f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
+                    "AND i.job_id IN ({ids}) GROUP BY i.job_id", params, job_ids)
+    return {job_id: int(n) for job_id, n in rows}
+
+
+def _rows_in(conn: Any, sql: str, params: list[Any], ids: list[int], chunk: int = 500) -> Iterator[Any]:
+    """Rows of `sql`, whose `{ids}` is an IN list, run for `ids` in chunks (SQLite's variable limit)."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        yield from conn.execute(sql.replace("{ids}", _in_list(part)), (*params, *part))
 
 
 def stack_layout(lib: LibraryBase, q: ImageQuery) -> StackLayout:
@@ -301,12 +302,8 @@ def _window(conn: Any, lib: LibraryBase, q: ImageQuery, offset: int, limit: int)
 
 
 def _records(conn: Any, lib: LibraryBase, ids: list[int]) -> list[ImageRecord]:
-    out: list[ImageRecord] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = conn.execute(f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({_in_list(chunk)})", chunk)
-        out += [lib._image_from_row(row) for row in rows]
-    return out
+    return [lib._image_from_row(row)
+            for row in _rows_in(conn, f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({{ids}})", [], ids)]
 
 
 def _badges(conn: Any, lib: LibraryBase, q: ImageQuery, records: list[ImageRecord],
