@@ -392,33 +392,34 @@ class JobRunner:
         downloaded = sum(1 for r in results if r.status == "downloaded")
         expired = sum(1 for r in results if r.status == "expired")
         retryable = [r for r in results if r.status in ("pending", "failed") and not _expired(r.expires_at)]
+        asked = self._exact_count(job_id)
+        fewer = asked is not None and downloaded == len(results) < asked
         if retryable:
             state = JobState.DOWNLOADING  # resumed on next start or by `wan27 jobs resume`
         elif downloaded == len(results) and results:
-            state = JobState.PARTIAL if self._returned_fewer(job_id, len(results)) else JobState.DONE
+            state = JobState.PARTIAL if fewer else JobState.DONE
         elif downloaded:
             state = JobState.PARTIAL
         else:
             state = JobState.EXPIRED if expired else JobState.FAILED
         fields: dict[str, Any] = {"state": state}
+        if last_error is None and state is JobState.PARTIAL and fewer:
+            last_error = WanError(f"The service returned {downloaded} of {asked} images; "
+                                  "only the returned images are billed.", code="PartialResult",
+                                  hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
             fields.update(error_code=last_error.code or type(last_error).__name__, error_message=last_error.message,
                           error_hint=last_error.hint)
-        elif state is JobState.PARTIAL:
-            last_error = WanError(f"The service returned {downloaded} of {self.library.get_job(job_id).n} images; "
-                                  "only the returned images are billed.", code="PartialResult",
-                                  hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
-            fields.update(error_code=last_error.code, error_message=last_error.message, error_hint=last_error.hint)
         self.library.update_job(job_id, **fields)
         self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
                    if state is not JobState.DONE else None)
 
-    def _returned_fewer(self, job_id: int, returned: int) -> bool:
-        """Outside image-set mode `n` is exact (§3), so fewer results is a partial success;
-        in set mode `n` is only a ceiling. Billing follows usage.image_count either way."""
+    def _exact_count(self, job_id: int) -> int | None:
+        """The `n` the service must meet, or None in image-set mode, where `n` is only a ceiling
+        (§3). Billing follows usage.image_count either way."""
         job = self.library.get_job(job_id)
-        return not request_from_json(job.request_json).enable_sequential and returned < job.n
+        return None if request_from_json(job.request_json).enable_sequential else job.n
 
     def _resume(self, job: JobRecord) -> None:
         created = parse_time(job.created_at) or datetime.now(timezone.utc)
