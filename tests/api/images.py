@@ -14,8 +14,9 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def make_png(width: int = 64, height: int = 48, *, color_type: int = 2, bit_depth: int = 8,
-             idat_parts: int = 1, interlace: int = 0, raw: bytes | None = None) -> bytes:
-    """A valid PNG (filter byte 0 on every row, grey-ish pixels)."""
+             idat_parts: int = 1, interlace: int = 0, raw: bytes | None = None,
+             stream: bytes | None = None) -> bytes:
+    """A valid PNG (filter byte 0 on every row, grey-ish pixels); `stream` replaces its zlib stream."""
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type]
     if raw is None:
         if interlace:
@@ -23,7 +24,7 @@ def make_png(width: int = 64, height: int = 48, *, color_type: int = 2, bit_dept
         else:
             row = b"\x00" + bytes((i * 7) & 0xFF for i in range((width * channels * bit_depth + 7) // 8))
             raw = row * height
-    data = zlib.compress(raw)
+    data = zlib.compress(raw) if stream is None else stream
     step = max(1, -(-len(data) // idat_parts))
     idats = b"".join(png_chunk(b"IDAT", data[i:i + step]) for i in range(0, len(data), step))
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, interlace)

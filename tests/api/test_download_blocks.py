@@ -1,12 +1,14 @@
-"""Large results (issue 7): written, hashed and verified in ~1 MiB blocks on two worker threads, with
-early writeback. The same guarantees as for small files: the right sha256 name, PNG verification
-before the file is accepted, nothing left behind on failure."""
+"""Large results (issue 7): their space claimed up front, then written, hashed and verified in ~1 MiB
+blocks on two worker threads, with early writeback. The same guarantees as for small files: the right
+sha256 name, PNG verification before the file is accepted, nothing left behind on failure."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -96,3 +98,42 @@ def test_the_writeback_hint_never_changes_the_file(noise_png: bytes, tmp_path: P
     if hint == "failing":
         assert calls and calls[0][0] == 0  # asked again from the start after a refused hint
         assert all(offset == 0 for offset, _ in calls)
+
+
+def test_a_full_disk_is_reported_before_the_body_is_downloaded(noise_png: bytes, tmp_path: Path, monkeypatch):
+    sent: list[int] = []
+
+    def body() -> Iterator[bytes]:
+        for start in range(0, len(noise_png), 1 << 16):
+            sent.append(start)
+            yield noise_png[start:start + (1 << 16)]
+
+    def no_room(fd: int, offset: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "posix_fallocate", no_room, raising=False)
+    headers = {"Content-Length": str(len(noise_png))}
+    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, headers=headers,
+                                                                                   content=body()))) as client, \
+            pytest.raises(E.DownloadError) as raised:
+        download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert raised.value.code == "DiskFull" and "disk is full" in str(raised.value)
+    assert len(sent) <= 1  # refused up front, not after ~12 MB
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fallocate"), reason="no posix_fallocate on this platform")
+def test_the_space_is_claimed_up_front_and_the_file_is_exactly_the_body(noise_png: bytes, tmp_path: Path,
+                                                                         monkeypatch):
+    claimed: list[tuple[int, int]] = []
+    real = os.posix_fallocate
+
+    def record(fd: int, offset: int, length: int) -> None:
+        claimed.append((offset, length))
+        real(fd, offset, length)
+
+    monkeypatch.setattr(os, "posix_fallocate", record)
+    with mock_client(noise_png) as client:
+        result = download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert claimed == [(0, len(noise_png))]
+    assert result.path.read_bytes() == noise_png and result.path.stat().st_size == len(noise_png)

@@ -74,6 +74,39 @@ def test_png_with_corrupt_deflate_stream_is_refused():
         verify_bytes(data)
 
 
+def _rows(width: int, height: int) -> bytes:
+    return (b"\x00" + bytes(range(3 * width))[: 3 * width]) * height
+
+
+@pytest.mark.parametrize("wbits", [9, 12, 15])
+def test_png_whose_zlib_stream_declares_a_small_window_is_accepted(wbits):
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    stream = packer.compress(_rows(40, 30)) + packer.flush()
+    assert verify_bytes(make_png(40, 30, stream=stream)) == ImageInfo("png", 40, 30)
+
+
+def test_png_with_one_byte_idat_chunks_is_accepted():
+    # The zlib header and the Adler-32 trailer arrive split across chunks.
+    stream = zlib.compress(_rows(8, 4))
+    assert verify_bytes(make_png(8, 4, stream=stream, idat_parts=len(stream))) == ImageInfo("png", 8, 4)
+
+
+@pytest.mark.parametrize("header", [b"\x79\x18", b"\x78\x9d", b"\x88\x98", b"\x78\xbb"],
+                         ids=["not-deflate", "bad-check-bits", "window-too-large", "preset-dictionary"])
+def test_png_with_a_bad_zlib_header_is_refused_even_with_good_crcs(header):
+    stream = header + zlib.compress(_rows(8, 4))[2:]
+    with pytest.raises(DownloadError, match="zlib header"):
+        verify_bytes(make_png(8, 4, stream=stream))
+
+
+@pytest.mark.parametrize("cut", [1, 4])
+def test_png_whose_zlib_stream_lacks_its_checksum_is_refused(cut):
+    # The Adler-32 is not recomputed (the CRCs cover it), but a stream without it is cut short.
+    stream = zlib.compress(_rows(8, 4))[:-cut]
+    with pytest.raises(DownloadError, match="incomplete or corrupt"):
+        verify_bytes(make_png(8, 4, stream=stream))
+
+
 def test_png_not_starting_with_ihdr_is_refused():
     data = b"\x89PNG\r\n\x1a\n" + png_chunk(b"tEXt", b"a\x00b") + make_png()[8:]
     with pytest.raises(DownloadError, match="IHDR"):

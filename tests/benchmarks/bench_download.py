@@ -163,7 +163,7 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--repeat", type=int, default=9, help="timed rounds on loopback (default 9)")
+    parser.add_argument("--repeat", type=int, default=15, help="timed rounds on loopback (default 15)")
     parser.add_argument("--size", type=int, default=4096, help="result side in pixels (default 4096: ~50 MB)")
     parser.add_argument("--link-mb-s", type=float, default=100.0,
                         help="also measure with bodies paced to this rate (default 100; 0: skip)")

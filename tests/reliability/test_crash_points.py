@@ -161,38 +161,29 @@ def test_second_kill_during_resume_then_resume_again(env, fake_dashscope, isolat
 
 # ----------------------------------------------------------------------------- disk full
 
-class _FullDiskFile:
-    """A file whose writes fail with ENOSPC once `room` bytes are written, like a full disk."""
+class _OsWithFullDisk(ModuleType):
+    """`os` as download.py sees it, on a disk with `room` bytes free.
 
-    def __init__(self, real: Any, room: int) -> None:
-        self._real = real
+    `reserve` is what claiming the space up front does: "refused" (ENOSPC, as Linux filesystems say),
+    or "unsupported" (a filesystem without fallocate), where the writes fail once the room is used.
+    """
+
+    def __init__(self, room: int, reserve: str) -> None:
+        super().__init__("os")
         self._room = room
+        self._reserve = reserve
 
-    def write(self, data: bytes) -> int:
+    def posix_fallocate(self, fd: int, offset: int, length: int) -> None:
+        if self._reserve == "unsupported":
+            raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
+        if length > self._room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def write(self, fd: int, data: bytes | memoryview) -> int:
         if len(data) > self._room:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         self._room -= len(data)
-        return self._real.write(data)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def __enter__(self) -> _FullDiskFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._real.close()
-
-
-class _OsWithFullDisk(ModuleType):
-    """`os` as download.py sees it, except that files it opens for writing fill up after `room` bytes."""
-
-    def __init__(self, room: int) -> None:
-        super().__init__("os")
-        self._room = room
-
-    def fdopen(self, fd: int, *args: Any, **kwargs: Any) -> Any:
-        return _FullDiskFile(os.fdopen(fd, *args, **kwargs), self._room)
+        return os.write(fd, data)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(os, name)
@@ -219,14 +210,15 @@ def _assert_disk_full_reported(job, events: list[JobEvent]) -> None:
     assert any(e.error is not None and e.error.code == "DiskFull" for e in events)
 
 
+@pytest.mark.parametrize("reserve", ["refused", "unsupported"])
 @pytest.mark.parametrize("mode", [RequestMode.SYNC, RequestMode.ASYNC])
-def test_disk_full_while_downloading_is_clear_and_resume_completes(mode: RequestMode, library: Library,
-                                                                    fake_dashscope, monkeypatch):
+def test_disk_full_while_downloading_is_clear_and_resume_completes(mode: RequestMode, reserve: str,
+                                                                    library: Library, fake_dashscope, monkeypatch):
     fake_dashscope.result_image_mode = "small"
     events: list[JobEvent] = []
     runner = _runner(library, fake_dashscope, events)
     try:
-        monkeypatch.setattr(download_module, "os", _OsWithFullDisk(room=700))
+        monkeypatch.setattr(download_module, "os", _OsWithFullDisk(room=700, reserve=reserve))
         job = runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), mode))
         _assert_disk_full_reported(job, events)
         assert library.images_of_job(job.id) == []

@@ -25,7 +25,7 @@ import pytest
 from tests.cli_helpers import cli_env, run_cli
 from tests.fake_dashscope import FakeDashScope, Fault
 from wan27_desktop.api.client import DashScopeClient
-from wan27_desktop.api.download import new_download_client
+from wan27_desktop.api.download import download_result, new_download_client
 from wan27_desktop.api.errors import NetworkError, WanError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.runner import Connection, JobRunner
@@ -185,8 +185,9 @@ def test_plain_http_is_allowed_only_for_loopback(base: str):
 
 
 @pytest.fixture(scope="module")
-def self_signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An https server with a self-signed certificate: what a man in the middle would present."""
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """An https server with a self-signed certificate (what a man in the middle would present): its
+    base URL and the certificate."""
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
@@ -197,10 +198,15 @@ def self_signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
                               text=True)
     try:
         port = int(server.stdout.readline())  # type: ignore[union-attr]
-        yield f"https://127.0.0.1:{port}/api/v1"
+        yield f"https://127.0.0.1:{port}/api/v1", cert
     finally:
         server.kill()
         server.wait()
+
+
+@pytest.fixture(scope="module")
+def self_signed_server(self_signed: tuple[str, Path]) -> str:
+    return self_signed[0]
 
 
 _TLS_SERVER = """
@@ -225,6 +231,29 @@ def test_an_untrusted_certificate_is_refused_and_the_key_is_not_sent(self_signed
             pytest.raises(NetworkError) as raised:
         client.query_task("t")
     assert "certificate" in str(raised.value).lower() or "ssl" in str(raised.value).lower()
+
+
+def test_a_result_host_with_an_untrusted_certificate_is_refused(self_signed_server: str, tmp_path: Path):
+    from wan27_desktop.api.retry import RetryPolicy
+
+    with pytest.raises(NetworkError) as raised:
+        download_result(f"{self_signed_server}/result.png", tmp_path, retry_policy=RetryPolicy(max_attempts=1))
+    assert "certificate" in str(raised.value).lower() or "ssl" in str(raised.value).lower()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_result_transport_reads_tls_through_its_large_read_streams(self_signed: tuple[str, Path]):
+    # The same server, its certificate trusted for this test: the TLS path of the result transport works.
+    from wan27_desktop.api.transport import LargeReadStream, result_transport
+
+    base, cert = self_signed
+    context = ssl.create_default_context(cafile=str(cert))
+    context.check_hostname = False  # the test certificate names 127.0.0.1 as CN, not as an IP SAN
+    with httpx.Client(transport=result_transport(context)) as http, http.stream("GET", f"{base}/x") as response:
+        assert isinstance(response.extensions["network_stream"], LargeReadStream)
+        assert response.extensions["network_stream"].get_extra_info("ssl_object") is not None
+        response.read()
+        assert response.json()["output"]["task_id"] == "t"
 
 
 def test_the_scan_finds_the_key_in_every_form_it_looks_for(tmp_path: Path):

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -40,6 +39,7 @@ from .imageformat import BodyVerifier
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from .tls import shared_ssl_context
 from .translatable import QT_TRANSLATE_NOOP
+from .transport import result_transport
 
 log = logging.getLogger("wan27.api")
 
@@ -94,8 +94,9 @@ def url_expires_at(url: str) -> datetime | None:
 
 def new_download_client() -> httpx.Client:
     """A client with no credentials, for result hosts only. TLS verification stays on."""
+    context = shared_ssl_context()
     return httpx.Client(headers={"User-Agent": f"wan27-desktop/{__version__}"}, timeout=DOWNLOAD_TIMEOUT,
-                        follow_redirects=False, verify=shared_ssl_context())
+                        follow_redirects=False, verify=context, transport=result_transport(context))
 
 
 def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -205,44 +206,47 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
         raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
     checker = _BodyChecker()  # hash and verify in the same pass as the writes: nothing is read back
-    writeback = _Writeback()
+    writeback = _Writeback(fd)
     received = 0
     pending: list[bytes] = []  # socket reads not yet written: they go out in ~1 MiB blocks
     pending_bytes = 0
     started = time.monotonic()
+    open_fd: int | None = fd
     try:
-        with os.fdopen(fd, "wb") as out:
+        if total:
+            _reserve(fd, total)
 
-            def write_pending() -> None:
-                nonlocal pending, pending_bytes
-                block = pending[0] if len(pending) == 1 else b"".join(pending)
-                pending, pending_bytes = [], 0
-                out.write(block)
-                checker.add(block)
-                writeback.wrote(out, len(block))
+        def write_pending() -> None:
+            nonlocal pending, pending_bytes
+            block = pending[0] if len(pending) == 1 else b"".join(pending)
+            pending, pending_bytes = [], 0
+            _write_all(fd, block)
+            checker.add(block)
+            writeback.wrote(len(block))
 
-            # No chunk_size: pieces arrive as the socket delivers them, so cancel, the cap and the
-            # deadline are checked promptly. iter_bytes undoes any Content-Encoding: we keep the file.
-            for chunk in response.iter_bytes():
-                raise_if_cancelled(should_cancel, "The download")
-                received += len(chunk)
-                if received > max_bytes:
-                    raise DownloadError(f"The result is over the {max_bytes:,}-byte limit; download stopped.")
-                if time.monotonic() - started > deadline_s:
-                    raise DownloadError(f"The result host is too slow ({received:,} bytes in "
-                                        f"{deadline_s:g} s); download stopped.")
-                pending.append(chunk)
-                pending_bytes += len(chunk)
-                if pending_bytes >= _BLOCK_BYTES:
-                    write_pending()
-                if on_progress is not None:
-                    on_progress(received, total)
-            if pending:
+        # No chunk_size: pieces arrive as the socket delivers them, so cancel, the cap and the
+        # deadline are checked promptly. iter_bytes undoes any Content-Encoding: we keep the file.
+        for chunk in response.iter_bytes():
+            raise_if_cancelled(should_cancel, "The download")
+            received += len(chunk)
+            if received > max_bytes:
+                raise DownloadError(f"The result is over the {max_bytes:,}-byte limit; download stopped.")
+            if time.monotonic() - started > deadline_s:
+                raise DownloadError(f"The result host is too slow ({received:,} bytes in "
+                                    f"{deadline_s:g} s); download stopped.")
+            pending.append(chunk)
+            pending_bytes += len(chunk)
+            if pending_bytes >= _BLOCK_BYTES:
                 write_pending()
-            if total is not None and received != total:
-                raise _Retryable(DownloadError(f"The download was cut off ({received:,} of {total:,} bytes)."))
-            out.flush()
-            os.fsync(out.fileno())  # meanwhile the checker catches up
+            if on_progress is not None:
+                on_progress(received, total)
+        if pending:
+            write_pending()
+        if total is not None and received != total:
+            raise _Retryable(DownloadError(f"The download was cut off ({received:,} of {total:,} bytes)."))
+        os.fsync(fd)  # meanwhile the checker catches up
+        open_fd = None
+        os.close(fd)  # before the rename, which Windows refuses for an open file
         checker.close()
         try:
             info = checker.verifier.finish(temp)
@@ -256,6 +260,8 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
         _fsync_dir(dest_dir)
     except BaseException as exc:
         checker.abort()
+        if open_fd is not None:
+            os.close(open_fd)
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         if isinstance(exc, OSError):  # only local file operations raise OSError here (httpx wraps its own)
@@ -263,6 +269,28 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
         raise
     return DownloadedFile(path=final, sha256=sha, size=received, format=info.format, width=info.width,
                           height=info.height)
+
+
+def _reserve(fd: int, size: int) -> None:
+    """Claim the result's disk space before its body is read, where the OS can (`posix_fallocate`).
+
+    A full disk is then reported at once instead of after most of the download, and the filesystem
+    allocates the file in one go rather than block by block as it is written. Where it cannot do
+    this (no such call, or a filesystem without it), the writes claim the space as they go.
+    """
+    if not hasattr(os, "posix_fallocate"):
+        return
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S) -> int:
@@ -369,19 +397,17 @@ class _Writeback:
 
     _EVERY_BYTES = 8 << 20
 
-    def __init__(self) -> None:
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
         self._written = 0
         self._started = 0
 
-    def wrote(self, out: BinaryIO, size: int) -> None:
+    def wrote(self, size: int) -> None:
         self._written += size
         if self._written - self._started < self._EVERY_BYTES:
             return
         start_writeback = _sync_file_range()
-        if start_writeback is None:
-            return
-        out.flush()
-        if start_writeback(out.fileno(), self._started, self._written - self._started):
+        if start_writeback is not None and start_writeback(self._fd, self._started, self._written - self._started):
             self._started = self._written
 
 
