@@ -3804,8 +3804,24 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请求 ID：{id}</translation>
     </message>
     <message>
+        <source>The request was canceled.</source>
+        <translation>请求已取消。</translation>
+    </message>
+    <message>
+        <source>The API endpoint {url} is not a valid URL.</source>
+        <translation>API 接入地址 {url} 不是有效的 URL。</translation>
+    </message>
+    <message>
         <source>Use an https:// URL ending in /api/v1.</source>
         <translation>请使用以 /api/v1 结尾的 https:// URL。</translation>
+    </message>
+    <message>
+        <source>The API endpoint {url} is not an http(s) URL.</source>
+        <translation>API 接入地址 {url} 不是 http(s) URL。</translation>
+    </message>
+    <message>
+        <source>Refusing to send the API key over plain http:// to {host}.</source>
+        <translation>拒绝通过明文 http:// 向 {host} 发送 API 密钥。</translation>
     </message>
     <message>
         <source>Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.</source>
@@ -3816,12 +3832,64 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请按百炼控制台中显示的内容原样重新粘贴密钥。</translation>
     </message>
     <message>
+        <source>Waiting for the task was canceled.</source>
+        <translation>已取消等待任务。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} did not finish within {seconds} s; it may still finish on the service.</source>
+        <translation>任务 {task_id} 未在 {seconds} 秒内完成；它仍可能在服务端完成。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} did not finish within {seconds} s (last error: {error}); it may still finish on the service.</source>
+        <translation>任务 {task_id} 未在 {seconds} 秒内完成（最后一个错误：{error}）；它仍可能在服务端完成。</translation>
+    </message>
+    <message>
+        <source>Could not connect to {host}: {reason}.</source>
+        <translation>无法连接到 {host}：{reason}。</translation>
+    </message>
+    <message>
+        <source>The generation was interrupted and may have been billed: the connection failed after the request was sent ({reason}); no request id is known.</source>
+        <translation>生成被中断，可能已计费：请求发出后连接失败（{reason}）；没有可用的请求 ID。</translation>
+    </message>
+    <message>
+        <source>The generation was interrupted and may have been billed: the service accepted the request but its answer could not be read; request id {request_id}.</source>
+        <translation>生成被中断，可能已计费：服务端已受理请求，但无法读取其响应；请求 ID {request_id}。</translation>
+    </message>
+    <message>
+        <source>The generation was interrupted and may have been billed: the service accepted the request but its answer could not be read; no request id is known.</source>
+        <translation>生成被中断，可能已计费：服务端已受理请求，但无法读取其响应；没有可用的请求 ID。</translation>
+    </message>
+    <message>
+        <source>The generation was interrupted and may have been billed: a gateway answered HTTP {status} without the service&apos;s error body; no request id is known.</source>
+        <translation>生成被中断，可能已计费：网关返回了 HTTP {status}，但没有服务端的错误内容；没有可用的请求 ID。</translation>
+    </message>
+    <message>
+        <source>The request to {host} failed: {reason}.</source>
+        <translation>发往 {host} 的请求失败：{reason}。</translation>
+    </message>
+    <message>
+        <source>{name} is not a readable image{reason}.</source>
+        <translation>{name} 不是可读取的图片{reason}。</translation>
+    </message>
+    <message>
         <source>The file may be damaged, still being written, or not an image; try re-exporting it.</source>
         <translation>文件可能已损坏、仍在写入，或者不是图片；请尝试重新导出。</translation>
     </message>
     <message>
+        <source>{name} could not be decoded{reason}.</source>
+        <translation>无法解码 {name}{reason}。</translation>
+    </message>
+    <message>
         <source>Use fewer reference images in one request, or a less detailed (noisy) image.</source>
         <translation>请在一次请求中使用更少的参考图，或换用细节（噪点）更少的图片。</translation>
+    </message>
+    <message>
+        <source>{name} does not exist (it may have been moved or deleted).</source>
+        <translation>{name} 不存在（可能已被移动或删除）。</translation>
+    </message>
+    <message>
+        <source>{name} cannot be read: {reason}.</source>
+        <translation>无法读取 {name}：{reason}。</translation>
     </message>
     <message>
         <source>Re-export or re-download the image.</source>
@@ -3844,6 +3912,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请重试；如果提示词可能被过滤，请修改后再试。</translation>
     </message>
     <message>
+        <source>The service returned {downloaded} of {asked} images; only the returned images are billed.</source>
+        <translation>服务端返回了 {asked} 张中的 {downloaded} 张图片；只有返回的图片会计费。</translation>
+    </message>
+    <message>
         <source>Generate again for the missing images.</source>
         <translation>请重新生成缺少的图片。</translation>
     </message>
@@ -3856,8 +3928,20 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请在设置中添加密钥，或设置 DASHSCOPE_API_KEY。</translation>
     </message>
     <message>
+        <source>Cannot read reference image {name}: {reason}.</source>
+        <translation>无法读取参考图 {name}：{reason}。</translation>
+    </message>
+    <message>
         <source>Set the DASHSCOPE_API_KEY environment variable before starting the app or the wan27 command; it is used in place of the keyring and never saved.</source>
         <translation>请在启动应用或 wan27 命令前设置环境变量 DASHSCOPE_API_KEY；它会代替系统密钥环使用，且不会保存。</translation>
+    </message>
+    <message>
+        <source>The library database {path} stayed locked: {reason}.</source>
+        <translation>图库数据库 {path} 一直处于锁定状态：{reason}。</translation>
+    </message>
+    <message>
+        <source>The library is busy in another program and stayed locked: {reason}.</source>
+        <translation>图库正被其他程序使用，一直处于锁定状态：{reason}。</translation>
     </message>
     <message>
         <source>Close other Wan 2.7 windows or commands and try again.</source>
@@ -3880,6 +3964,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>它可能已被删除；请刷新视图。</translation>
     </message>
     <message>
+        <source>Reference image {name} changed while it was being copied.</source>
+        <translation>参考图 {name} 在复制过程中发生了变化。</translation>
+    </message>
+    <message>
         <source>Try again once the file is no longer being written.</source>
         <translation>请等文件写入完成后再试。</translation>
     </message>
@@ -3888,16 +3976,148 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请关闭其他 Wan 2.7 窗口和命令，然后再次重建。</translation>
     </message>
     <message>
+        <source>The result host answered HTTP {status}.</source>
+        <translation>结果服务器返回了 HTTP {status}。</translation>
+    </message>
+    <message>
+        <source>The download was canceled.</source>
+        <translation>下载已取消。</translation>
+    </message>
+    <message>
+        <source>The result URL is not valid: {reason}.</source>
+        <translation>结果 URL 无效：{reason}。</translation>
+    </message>
+    <message>
         <source>Generate the image again.</source>
         <translation>请重新生成这张图片。</translation>
+    </message>
+    <message>
+        <source>The download from {host} failed: {reason}.</source>
+        <translation>从 {host} 下载失败：{reason}。</translation>
+    </message>
+    <message>
+        <source>The result URL redirected more than {count} times.</source>
+        <translation>结果 URL 重定向超过 {count} 次。</translation>
+    </message>
+    <message>
+        <source>The result host answered HTTP {status} without a Location.</source>
+        <translation>结果服务器返回了 HTTP {status}，但没有 Location。</translation>
+    </message>
+    <message>
+        <source>The result URL redirected to a {scheme} URL; refused.</source>
+        <translation>结果 URL 重定向到 {scheme} URL；已拒绝。</translation>
+    </message>
+    <message>
+        <source>The result is {size} bytes, over the {limit}-byte limit; refused.</source>
+        <translation>结果大小为 {size} 字节，超过 {limit} 字节的上限；已拒绝。</translation>
+    </message>
+    <message>
+        <source>The result is over the {limit}-byte limit; download stopped.</source>
+        <translation>结果超过 {limit} 字节的上限；已停止下载。</translation>
+    </message>
+    <message>
+        <source>The result host is too slow ({size} bytes in {seconds} s); download stopped.</source>
+        <translation>结果服务器太慢（{seconds} 秒内仅 {size} 字节）；已停止下载。</translation>
+    </message>
+    <message>
+        <source>The download was cut off ({size} of {total} bytes).</source>
+        <translation>下载被中断（{total} 字节中仅收到 {size} 字节）。</translation>
+    </message>
+    <message>
+        <source>The disk is full: the result could not be saved in {folder}.</source>
+        <translation>磁盘已满：无法将结果保存到 {folder}。</translation>
     </message>
     <message>
         <source>Free some space on that disk, then resume the job; result links stay valid for 24 hours.</source>
         <translation>请在该磁盘上腾出空间，然后继续该任务；结果链接在 24 小时内有效。</translation>
     </message>
     <message>
+        <source>The result could not be saved in {folder}: {reason}.</source>
+        <translation>无法将结果保存到 {folder}：{reason}。</translation>
+    </message>
+    <message>
         <source>Check that the folder exists and is writable, then resume the job.</source>
         <translation>请确认该文件夹存在且可写入，然后继续该任务。</translation>
+    </message>
+    <message>
+        <source>The API key was rejected.</source>
+        <translation>API 密钥被拒绝。</translation>
+    </message>
+    <message>
+        <source>The API key was rejected (HTTP {status}).</source>
+        <translation>API 密钥被拒绝（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>Access to the model was denied.</source>
+        <translation>无权访问该模型。</translation>
+    </message>
+    <message>
+        <source>Access to the model was denied (HTTP {status}).</source>
+        <translation>无权访问该模型（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The service is throttling requests.</source>
+        <translation>服务端正在限流。</translation>
+    </message>
+    <message>
+        <source>The service is throttling requests (HTTP {status}).</source>
+        <translation>服务端正在限流（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The service had an internal error.</source>
+        <translation>服务端发生内部错误。</translation>
+    </message>
+    <message>
+        <source>The service had an internal error (HTTP {status}).</source>
+        <translation>服务端发生内部错误（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The request was too large for the service.</source>
+        <translation>请求过大，服务端无法处理。</translation>
+    </message>
+    <message>
+        <source>The request was too large for the service (HTTP {status}).</source>
+        <translation>请求过大，服务端无法处理（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The service refused the request.</source>
+        <translation>服务端拒绝了请求。</translation>
+    </message>
+    <message>
+        <source>The service refused the request (HTTP {status}).</source>
+        <translation>服务端拒绝了请求（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The request failed: an HTML error page (HTTP {status}) from a proxy or gateway.</source>
+        <translation>请求失败：代理或网关返回了 HTML 错误页（HTTP {status}）。</translation>
+    </message>
+    <message>
+        <source>The request failed: HTTP {status} with an empty body.</source>
+        <translation>请求失败：HTTP {status}，响应内容为空。</translation>
+    </message>
+    <message>
+        <source>The request failed: HTTP {status} with an unreadable body.</source>
+        <translation>请求失败：HTTP {status}，响应内容无法读取。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} failed.</source>
+        <translation>任务 {task_id} 失败。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} was canceled.</source>
+        <translation>任务 {task_id} 已取消。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} is unknown to the service (expired after 24 h, or never created with this key).</source>
+        <translation>服务端不认识任务 {task_id}（已在 24 小时后过期，或并非用此密钥创建）。</translation>
+    </message>
+    <message>
+        <source>The operation was canceled.</source>
+        <translation>操作已取消。</translation>
+    </message>
+    <message>
+        <source>Cannot write thumbnail {name}: {reason}.</source>
+        <translation>无法写入缩略图 {name}：{reason}。</translation>
     </message>
 </context>
 <context>

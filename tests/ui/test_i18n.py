@@ -277,6 +277,51 @@ def test_validation_messages_are_translated_with_their_values(zh_cn: str) -> Non
     assert err.message.startswith("prompt: The prompt has")  # the English message itself is unchanged
 
 
+def _errors_from_real_paths(tmp_path: Path) -> list[errors.WanError]:
+    """Errors whose messages carry values, each made by the code that raises it in use."""
+    import errno as errno_module
+
+    from wan27_desktop.api import download, responses
+    from wan27_desktop.api.client import DashScopeClient
+    from wan27_desktop.api.models import TaskSnapshot, TaskStatus
+    from wan27_desktop.api.retry import RetryPolicy, raise_if_cancelled
+    from wan27_desktop.imaging import prepare
+
+    made: list[errors.WanError] = []
+    with DashScopeClient("sk-i18n-test", "http://127.0.0.1:9/api/v1",
+                         retry_policy=RetryPolicy(max_attempts=1)) as client:
+        for call in (lambda: client.query_task("t-1"), lambda: client.submit_task({"model": "wan2.7-image"})):
+            with pytest.raises(errors.WanError) as raised:
+                call()
+            made.append(raised.value)  # the request failed / could not connect to 127.0.0.1
+    made.append(download.save_error(OSError(errno_module.ENOSPC, "No space left on device"), tmp_path))
+    made.append(download.save_error(OSError(errno_module.EACCES, "Permission denied"), tmp_path))
+    for status, body in ((502, b"<html><body>Bad Gateway</body></html>"), (500, b""), (401, b"{}")):
+        made.append(responses.error_from_response(status, body))
+    for status in (TaskStatus.CANCELED, TaskStatus.UNKNOWN, TaskStatus.FAILED):
+        error = responses.task_error(TaskSnapshot(task_id="t-42", status=status))
+        assert error is not None
+        made.append(error)
+    with pytest.raises(errors.Canceled) as canceled:
+        raise_if_cancelled(lambda: True)
+    made.append(canceled.value)
+    with pytest.raises(errors.ReferenceImageError) as missing:
+        prepare.prepare_reference(tmp_path / "gone.png")
+    made.append(missing.value)
+    return made
+
+
+def test_errors_with_values_are_translated_around_their_values(zh_cn: str, tmp_path: Path) -> None:
+    made = _errors_from_real_paths(tmp_path)
+    assert len(made) >= 12
+    for err in made:
+        text = i18n.error_message(err)
+        assert _has_chinese(text) and "{" not in text, (err.message, text)
+        for value in err.values.values():
+            assert str(value) in text, (err.message, text)  # the value, exactly as in English
+    assert "t-42" in i18n.error_message(made[7])
+
+
 # -- no English left on screen ---------------------------------------------------------------------
 # Words that stay as they are in a Chinese UI: product, model and company names, formats, units,
 # protocols, keyboard keys and the language's own name in the language picker.

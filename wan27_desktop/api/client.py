@@ -51,6 +51,7 @@ from .tls import shared_ssl_context
 from .translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
+_REQUEST_CANCELED = QT_TRANSLATE_NOOP("WanError", "The request was canceled.")
 
 USER_AGENT = f"wan27-desktop/{__version__}"
 SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
@@ -101,15 +102,17 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise WanError(f"The API endpoint {base_url!r} is not a valid URL.",
+        raise WanError(QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not a valid URL."),
+                       values={"url": repr(base_url)},
                        hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1.")) from exc
     if url.scheme not in ("http", "https") or not url.host:
-        raise WanError(f"The API endpoint {base_url!r} is not an http(s) URL.",
+        raise WanError(QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not an http(s) URL."),
+                       values={"url": repr(base_url)},
                        hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."))
     if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
         # The key travels in a header: never in clear text to another machine.
-        raise WanError(f"Refusing to send the API key over plain http:// to {url.host}.",
-                       hint=QT_TRANSLATE_NOOP(
+        raise WanError(QT_TRANSLATE_NOOP("WanError", "Refusing to send the API key over plain http:// to {host}."),
+                       values={"host": url.host}, hint=QT_TRANSLATE_NOOP(
                            "WanError", "Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost."))
     return base_url.rstrip("/")
 
@@ -208,10 +211,9 @@ class DashScopeClient:
         clock = clock or time.monotonic
         low, high = interval
         deadline = clock() + deadline_s
-        what = f"Waiting for task {task_id}"
         last_error: WanError | None = None
         while True:
-            raise_if_cancelled(should_cancel, what)
+            raise_if_cancelled(should_cancel, QT_TRANSLATE_NOOP("WanError", "Waiting for the task was canceled."))
             retry_after: float | None = None
             try:
                 snapshot = self.query_task(task_id, should_cancel=should_cancel)
@@ -229,9 +231,14 @@ class DashScopeClient:
                     return snapshot
             remaining = deadline - clock()
             if remaining <= 0:
-                detail = f" (last error: {last_error})" if last_error else ""
-                raise TaskTimeout(f"Task {task_id} did not finish within {deadline_s:g} s{detail}; it may "
-                                  "still finish on the service.")
+                if last_error is None:
+                    raise TaskTimeout(QT_TRANSLATE_NOOP("WanError", "Task {task_id} did not finish within "
+                                                                    "{seconds} s; it may still finish on the service."),
+                                      values={"task_id": task_id, "seconds": f"{deadline_s:g}"})
+                raise TaskTimeout(QT_TRANSLATE_NOOP("WanError", "Task {task_id} did not finish within {seconds} s "
+                                                                "(last error: {error}); it may still finish on the "
+                                                                "service."),
+                                  values={"task_id": task_id, "seconds": f"{deadline_s:g}", "error": str(last_error)})
             delay = low + (high - low) * self.retry_policy.rand()
             if retry_after is not None:
                 delay = max(delay, min(retry_after, self.retry_policy.max_retry_after))
@@ -271,29 +278,40 @@ class DashScopeClient:
         attempt = 0
         while True:
             attempt += 1
-            raise_if_cancelled(should_cancel, "The request")
+            raise_if_cancelled(should_cancel, _REQUEST_CANCELED)
             error: WanError
             try:
                 response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
             except _NOT_SENT as exc:
-                error = NetworkError(f"Could not connect to {self._host}: {self._describe(exc)}.")
+                error = NetworkError(QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),
+                                     values={"host": self._host, "reason": self._describe(exc)})
             except _FAILED_EXCHANGE as exc:
-                raise self._interrupted(f"the connection failed after the request was sent "
-                                        f"({self._describe(exc)})") from exc
+                raise InterruptedCreateError(QT_TRANSLATE_NOOP(
+                    "WanError", "The generation was interrupted and may have been billed: the connection failed "
+                                "after the request was sent ({reason}); no request id is known."),
+                    values={"reason": self._describe(exc)}) from exc
             else:
                 if response.is_success:
                     try:
                         return parse(self._json(response))
                     except MalformedResponseError as exc:
-                        raise self._interrupted("the service accepted the request but its answer could "
-                                                "not be read", exc.request_id) from exc
+                        raise InterruptedCreateError(QT_TRANSLATE_NOOP(
+                            "WanError", "The generation was interrupted and may have been billed: the service "
+                                        "accepted the request but its answer could not be read; request id "
+                                        "{request_id}.") if exc.request_id else QT_TRANSLATE_NOOP(
+                            "WanError", "The generation was interrupted and may have been billed: the service "
+                                        "accepted the request but its answer could not be read; no request id "
+                                        "is known."), values={"request_id": exc.request_id or ""},
+                            request_id=exc.request_id) from exc
                 error = self._error(response)
                 demonstrably_refused = isinstance(error, RateLimitError) or (
                     isinstance(error, ServerError) and error.code is not None and response.status_code >= 500)
                 if response.status_code >= 500 and error.code is None:
                     # A gateway page, not the service's own error: the service may have run the job.
-                    raise self._interrupted(f"a gateway answered HTTP {response.status_code} without the "
-                                            "service's error body") from error
+                    raise InterruptedCreateError(QT_TRANSLATE_NOOP(
+                        "WanError", "The generation was interrupted and may have been billed: a gateway answered "
+                                    "HTTP {status} without the service's error body; no request id is known."),
+                        values={"status": response.status_code}) from error
                 if not demonstrably_refused:
                     raise error
             if not self.retry_policy.can_retry(attempt):
@@ -312,12 +330,13 @@ class DashScopeClient:
         attempt = 0
         while True:
             attempt += 1
-            raise_if_cancelled(should_cancel, "The request")
+            raise_if_cancelled(should_cancel, _REQUEST_CANCELED)
             error: WanError
             try:
                 response = self._send(method, path, timeout=self.query_timeout)
             except _FAILED_EXCHANGE as exc:
-                error = NetworkError(f"The request to {self._host} failed: {self._describe(exc)}.")
+                error = NetworkError(QT_TRANSLATE_NOOP("WanError", "The request to {host} failed: {reason}."),
+                                     values={"host": self._host, "reason": self._describe(exc)})
             else:
                 if response.is_success:
                     try:
@@ -353,11 +372,6 @@ class DashScopeClient:
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self.retry_policy.clock())
         return error_from_response(response.status_code, response.content, retry_after=retry_after,
                                    request_id=_request_id_of(response))
-
-    def _interrupted(self, why: str, request_id: str | None = None) -> InterruptedCreateError:
-        rid = f"request id {request_id}" if request_id else "no request id is known"
-        return InterruptedCreateError(f"The generation was interrupted and may have been billed: {why}; "
-                                      f"{rid}.", request_id=request_id)
 
     def _pause(self, attempt: int, error: WanError, should_cancel: CancelSignal) -> None:
         delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))

@@ -33,6 +33,7 @@ from .errors import (
     WanError,
 )
 from .models import GenerationResult, TaskMetrics, TaskSnapshot, TaskStatus, TaskSubmission, Usage
+from .translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 
@@ -147,22 +148,34 @@ def error_for_code(code: str | None, message: str | None, *, request_id: str | N
     if code == "Throttling.AllocationQuota" and text and "free" in text.lower():
         # §5: free quota exceeded will not clear by waiting; the user has to enable billing.
         cls, hint = QuotaError, _FREE_QUOTA_HINT
-    text = text or _default_message(cls, status)
     kwargs: dict[str, Any] = {"code": code, "request_id": request_id, "status": status, "hint": hint}
+    if not text:  # the service said nothing: our own sentence, translatable
+        text, kwargs["values"] = _default_message(cls, status), {"status": status}
     if cls is RateLimitError:
         return RateLimitError(text, retry_after=retry_after, **kwargs)
     return cls(text, **kwargs)
 
 
+# What an error says when the service sent no message: (without a status, with one).
+_DEFAULT_MESSAGES: dict[type[ServiceError] | None, tuple[str, str]] = {
+    AuthError: (QT_TRANSLATE_NOOP("WanError", "The API key was rejected."),
+                QT_TRANSLATE_NOOP("WanError", "The API key was rejected (HTTP {status}).")),
+    AccessDeniedError: (QT_TRANSLATE_NOOP("WanError", "Access to the model was denied."),
+                        QT_TRANSLATE_NOOP("WanError", "Access to the model was denied (HTTP {status}).")),
+    RateLimitError: (QT_TRANSLATE_NOOP("WanError", "The service is throttling requests."),
+                     QT_TRANSLATE_NOOP("WanError", "The service is throttling requests (HTTP {status}).")),
+    ServerError: (QT_TRANSLATE_NOOP("WanError", "The service had an internal error."),
+                  QT_TRANSLATE_NOOP("WanError", "The service had an internal error (HTTP {status}).")),
+    PayloadTooLargeError: (QT_TRANSLATE_NOOP("WanError", "The request was too large for the service."),
+                           QT_TRANSLATE_NOOP("WanError", "The request was too large for the service (HTTP {status}).")),
+    None: (QT_TRANSLATE_NOOP("WanError", "The service refused the request."),
+           QT_TRANSLATE_NOOP("WanError", "The service refused the request (HTTP {status}).")),
+}
+
+
 def _default_message(cls: type[ServiceError], status: int | None) -> str:
-    suffix = f" (HTTP {status})" if status else ""
-    return {
-        AuthError: "The API key was rejected",
-        AccessDeniedError: "Access to the model was denied",
-        RateLimitError: "The service is throttling requests",
-        ServerError: "The service had an internal error",
-        PayloadTooLargeError: "The request was too large for the service",
-    }.get(cls, "The service refused the request") + suffix + "."
+    bare, with_status = _DEFAULT_MESSAGES.get(cls, _DEFAULT_MESSAGES[None])
+    return with_status if status else bare
 
 
 def clean_message(message: object) -> str | None:
@@ -253,16 +266,17 @@ def error_from_response(status: int, content: bytes | str, *, retry_after: float
                                   retry_after=retry_after)
         request_id = rid
     if _looks_like_html(content):
-        what = f"an HTML error page (HTTP {status}) from a proxy or gateway"
+        message = QT_TRANSLATE_NOOP("WanError", "The request failed: an HTML error page (HTTP {status}) from a proxy "
+                                                "or gateway.")
     elif not content.strip():
-        what = f"HTTP {status} with an empty body"
+        message = QT_TRANSLATE_NOOP("WanError", "The request failed: HTTP {status} with an empty body.")
     else:
-        what = f"HTTP {status} with an unreadable body"
+        message = QT_TRANSLATE_NOOP("WanError", "The request failed: HTTP {status} with an unreadable body.")
     cls = _class_for_status(status)
-    message = f"The request failed: {what}."
+    values = {"status": status}
     if cls is RateLimitError:
-        return RateLimitError(message, retry_after=retry_after, status=status, request_id=request_id)
-    return cls(message, status=status, request_id=request_id)
+        return RateLimitError(message, retry_after=retry_after, status=status, request_id=request_id, values=values)
+    return cls(message, status=status, request_id=request_id, values=values)
 
 
 def body_error(data: Mapping[str, Any], status: int | None = None) -> ServiceError | None:
@@ -391,17 +405,22 @@ def parse_task(data: object, *, task_id: str | None = None, status: int | None =
 def task_error(snapshot: TaskSnapshot) -> WanError | None:
     """The exception a terminal, unsuccessful task stands for (§4.3); None otherwise."""
     if snapshot.status is TaskStatus.FAILED:
-        error = error_for_code(snapshot.code, snapshot.message or f"Task {snapshot.task_id} failed.",
-                               request_id=snapshot.request_id)
-        if snapshot.code is None:
-            # No code and no status to go by: a failed task is the service's failure.
-            error = ServerError(error.message, request_id=snapshot.request_id)
-        return error
+        if snapshot.code is not None:
+            return error_for_code(snapshot.code, snapshot.message, request_id=snapshot.request_id)
+        # No code and no status to go by: a failed task is the service's failure.
+        text = clean_message(snapshot.message)
+        if text:
+            return ServerError(text, request_id=snapshot.request_id)
+        return ServerError(QT_TRANSLATE_NOOP("WanError", "Task {task_id} failed."),
+                           values={"task_id": snapshot.task_id},
+                           request_id=snapshot.request_id)
     if snapshot.status is TaskStatus.CANCELED:
-        return TaskCanceled(f"Task {snapshot.task_id} was canceled.", request_id=snapshot.request_id)
+        return TaskCanceled(QT_TRANSLATE_NOOP("WanError", "Task {task_id} was canceled."),
+                            values={"task_id": snapshot.task_id}, request_id=snapshot.request_id)
     if snapshot.status is TaskStatus.UNKNOWN:
-        return TaskUnknown(f"Task {snapshot.task_id} is unknown to the service (expired after 24 h, or "
-                           "never created with this key).", request_id=snapshot.request_id)
+        return TaskUnknown(QT_TRANSLATE_NOOP("WanError", "Task {task_id} is unknown to the service (expired after "
+                                                         "24 h, or never created with this key)."),
+                           values={"task_id": snapshot.task_id}, request_id=snapshot.request_id)
     return None
 
 

@@ -19,12 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import Canceled
+from .translatable import QT_TRANSLATE_NOOP
 
 # Either an Event that is set to cancel, or a callable returning True to cancel.
 CancelSignal = threading.Event | Callable[[], bool] | None
 
 # Injected sleeps (tests) are called in slices this long so a cancel is noticed promptly.
 _CANCEL_SLICE_S = 0.25
+_OPERATION_CANCELED = QT_TRANSLATE_NOOP("WanError", "The operation was canceled.")
 
 
 def is_cancelled(signal: CancelSignal) -> bool:
@@ -35,9 +37,10 @@ def is_cancelled(signal: CancelSignal) -> bool:
     return bool(signal())
 
 
-def raise_if_cancelled(signal: CancelSignal, what: str = "The operation") -> None:
+def raise_if_cancelled(signal: CancelSignal, message: str = _OPERATION_CANCELED) -> None:
+    """Raise `Canceled(message)` if `signal` says so; `message` is a sentence marked for translation."""
     if is_cancelled(signal):
-        raise Canceled(f"{what} was canceled.")
+        raise Canceled(message)
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -104,7 +107,7 @@ class RetryPolicy:
             return
         if isinstance(should_cancel, threading.Event) and self.sleep is time.sleep:
             if should_cancel.wait(seconds):
-                raise Canceled("The operation was canceled.")
+                raise Canceled(_OPERATION_CANCELED)
             return
         remaining = seconds
         while remaining > 0:

@@ -189,6 +189,9 @@ def encode(image: QImage, fmt: str, quality: int = -1) -> bytes:
     return data
 
 
+NOT_READABLE = QT_TRANSLATE_NOOP("WanError", "{name} is not a readable image{reason}.")
+
+
 class ImageFileError(WanError):
     """An image file (a result, a library image, a reference) cannot be read or written."""
 
@@ -205,7 +208,7 @@ def load_image(path: str, *, max_side: int | None = None) -> QImage:
     try:
         size = oriented_size(reader)
         if size is None:
-            raise ImageFileError(f"{Path(path).name} is not a readable image{reason(reader)}.")
+            raise ImageFileError(NOT_READABLE, values={"name": Path(path).name, "reason": reason(reader)})
         target = None
         if max_side is not None and max(size) > max_side:
             scale = max_side / max(size)
@@ -213,7 +216,8 @@ def load_image(path: str, *, max_side: int | None = None) -> QImage:
         is_jpeg = qt_format(reader) in ("jpeg", "jpg")
         image = read_scaled(reader, target, fast_scaled_decode=is_jpeg)
         if image.isNull():
-            raise ImageFileError(f"{Path(path).name} could not be decoded{reason(reader)}.")
+            raise ImageFileError(QT_TRANSLATE_NOOP("WanError", "{name} could not be decoded{reason}."),
+                                 values={"name": Path(path).name, "reason": reason(reader)})
         return image
     finally:
         reader.setFileName("")

@@ -120,9 +120,11 @@ def prepare_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
     try:
         data = path.read_bytes()
     except FileNotFoundError as err:
-        raise ReferenceImageError(f"{path.name} does not exist (it may have been moved or deleted).") from err
+        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "{name} does not exist (it may have been moved or "
+                                                                "deleted)."), values={"name": path.name}) from err
     except OSError as err:
-        raise ReferenceImageError(f"{path.name} cannot be read: {err.strerror or err}.") from err
+        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "{name} cannot be read: {reason}."),
+                                  values={"name": path.name, "reason": err.strerror or str(err)}) from err
     source = _codec.Source(data)
     try:
         return _prepare(path, data, source, max_side=max_side, max_bytes=max_bytes)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from ..api.translatable import QT_TRANSLATE_NOOP
 from . import _codec
 from ._codec import ImageFileError
 
@@ -22,7 +23,7 @@ def image_size(path: str | Path) -> tuple[int, int]:
     try:
         size = _codec.oriented_size(reader)
         if size is None:
-            raise ImageFileError(f"{Path(path).name} is not a readable image{_codec.reason(reader)}.")
+            raise ImageFileError(_codec.NOT_READABLE, values={"name": Path(path).name, "reason": _codec.reason(reader)})
         return size
     finally:
         reader.setFileName("")
@@ -65,7 +66,8 @@ def make_thumbnail(src_path: str | Path, dest_path: str | Path, size: int = 256)
     try:
         _write_atomically(dest, data)
     except OSError as err:
-        raise ImageFileError(f"Cannot write thumbnail {dest.name}: {err.strerror or err}.") from err
+        raise ImageFileError(QT_TRANSLATE_NOOP("WanError", "Cannot write thumbnail {name}: {reason}."),
+                             values={"name": dest.name, "reason": err.strerror or str(err)}) from err
     return image.width(), image.height()
 
 

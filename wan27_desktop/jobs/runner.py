@@ -404,8 +404,9 @@ class JobRunner:
             state = JobState.EXPIRED if expired else JobState.FAILED
         fields: dict[str, Any] = {"state": state}
         if last_error is None and state is JobState.PARTIAL and fewer:
-            last_error = WanError(f"The service returned {downloaded} of {asked} images; "
-                                  "only the returned images are billed.", code="PartialResult",
+            last_error = WanError(QT_TRANSLATE_NOOP("WanError", "The service returned {downloaded} of {asked} images; "
+                                                                "only the returned images are billed."),
+                                  values={"downloaded": downloaded, "asked": asked}, code="PartialResult",
                                   hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
@@ -544,7 +545,8 @@ def _sha256_of(path: Path) -> str:
                 digest.update(block)
         return digest.hexdigest()
     except OSError as err:
-        raise ReferenceImageError(f"Cannot read reference image {path.name}: {err.strerror}.") from err
+        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "Cannot read reference image {name}: {reason}."),
+                                  values={"name": path.name, "reason": err.strerror or str(err)}) from err
 
 
 def _expired(expires_at: str | None) -> bool:

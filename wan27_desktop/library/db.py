@@ -49,7 +49,8 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as err:
         conn.close()
         if isinstance(err, sqlite3.OperationalError) and is_busy(err):
-            raise LibraryError(f"The library database {path} stayed locked: {err}.") from err
+            raise LibraryError(QT_TRANSLATE_NOOP("WanError", "The library database {path} stayed locked: {reason}."),
+                               values={"path": str(path), "reason": str(err)}) from err
         raise LibraryCorrupt(path, str(err)) from err
     return conn
 
@@ -82,7 +83,9 @@ class Database:
             try:
                 _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
             except sqlite3.OperationalError as err:
-                raise LibraryError(f"The library is busy in another program and stayed locked: {err}.",
+                raise LibraryError(QT_TRANSLATE_NOOP("WanError", "The library is busy in another program and "
+                                                                 "stayed locked: {reason}."),
+                                   values={"reason": str(err)},
                                    hint=QT_TRANSLATE_NOOP(
                                        "WanError", "Close other Wan 2.7 windows or commands and try again.")) from err
             try:

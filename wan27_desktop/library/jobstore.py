@@ -48,7 +48,8 @@ class JobStore(LibraryBase):
         path, written_sha, _size = atomic_write(folder, lambda out: copy_into(source, out), lambda s: f"{s}{ext}")
         if written_sha != sha:
             path.unlink(missing_ok=True)
-            raise LibraryError(f"Reference image {source.name} changed while it was being copied.",
+            raise LibraryError(QT_TRANSLATE_NOOP("WanError", "Reference image {name} changed while it was being "
+                                                             "copied."), values={"name": source.name},
                                hint=QT_TRANSLATE_NOOP(
                                    "WanError", "Try again once the file is no longer being written."))
         return sha, path
