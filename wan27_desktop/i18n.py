@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -26,6 +27,9 @@ from .api.models import Mode, Region
 from .api.translatable import ERROR_CONTEXT, ISSUE_CONTEXT, QT_TRANSLATE_NOOP
 from .assets import resource
 from .settings import Language
+
+if TYPE_CHECKING:
+    from .library.records import JobRecord
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +165,17 @@ def hint_text(hint: str | None) -> str:
 def message_text(message: str | None) -> str:
     """An error message stored as text (the job journal), translated when it is a marked API text."""
     return QCoreApplication.translate(ERROR_CONTEXT, message) if message else ""
+
+
+def job_error_message(job: JobRecord) -> str | None:
+    """A journaled job's error message in the UI language: from its stored template and values when
+    it has values, else the stored text (translated by `message_text` where it is a marked text)."""
+    if job.error_template and job.error_values is not None:
+        try:
+            return QCoreApplication.translate(ERROR_CONTEXT, job.error_template).format(**job.error_values)
+        except (KeyError, IndexError, ValueError):  # a journal from another version: its English text is kept
+            pass
+    return job.error_message
 
 
 def issue_text(issue: ValidationIssue) -> str:

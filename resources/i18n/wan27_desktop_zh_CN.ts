@@ -3900,12 +3900,28 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请用 &apos;wan27 key set&apos; 保存密钥（或在应用的密钥对话框中保存），或设置环境变量 DASHSCOPE_API_KEY。</translation>
     </message>
     <message>
+        <source>Not sent: the app closed before this job&apos;s turn came. Nothing was billed.</source>
+        <translation>未发送：轮到此任务之前应用已关闭。未产生费用。</translation>
+    </message>
+    <message>
+        <source>Canceled before it was sent. Nothing was billed.</source>
+        <translation>在发送前已取消。未产生费用。</translation>
+    </message>
+    <message>
         <source>Retry to send it.</source>
         <translation>请重试以重新发送。</translation>
     </message>
     <message>
         <source>Copy the diagnostic info (Help menu) into a bug report.</source>
         <translation>请将诊断信息（帮助菜单）复制到问题报告中。</translation>
+    </message>
+    <message>
+        <source>The task was canceled before it ran.</source>
+        <translation>任务在运行前已取消。</translation>
+    </message>
+    <message>
+        <source>The service no longer knows this task (tasks are kept 24 hours).</source>
+        <translation>服务端已不再保留此任务（任务只保留 24 小时）。</translation>
     </message>
     <message>
         <source>Try again, or change the prompt if it may have been filtered.</source>
@@ -3920,8 +3936,24 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请重新生成缺少的图片。</translation>
     </message>
     <message>
+        <source>Interrupted while sending; the request may have been accepted and billed.</source>
+        <translation>发送时被中断；请求可能已被受理并计费。</translation>
+    </message>
+    <message>
+        <source>The task is older than 24 hours; the service has discarded it.</source>
+        <translation>任务已超过 24 小时；服务端已将其丢弃。</translation>
+    </message>
+    <message>
         <source>Retry to run it again.</source>
         <translation>请重试以重新运行。</translation>
+    </message>
+    <message>
+        <source>Canceled by you.</source>
+        <translation>已由你取消。</translation>
+    </message>
+    <message>
+        <source>Stopped waiting. The service may still finish this task and bill it; resume task {task_id} within 24 hours to fetch the images.</source>
+        <translation>已停止等待。服务端仍可能完成此任务并计费；请在 24 小时内继续任务 {task_id} 以获取图片。</translation>
     </message>
     <message>
         <source>Add a key in Settings or set DASHSCOPE_API_KEY.</source>

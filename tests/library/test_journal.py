@@ -106,3 +106,27 @@ def test_spend_ledger_totals_by_day_month_and_today(maker: Maker, library: Libra
     assert sum(by_day.values()) == expected
     by_month = library.spend_by_month(3)
     assert list(by_month)[-1] == date.today().strftime("%Y-%m") and by_month[date.today().strftime("%Y-%m")] == expected
+
+
+def test_an_error_message_with_values_keeps_its_template_until_the_next_message(maker: Maker, library: Library):
+    job_id = maker.job()
+    library.update_job(job_id, error_code="DiskFull", error_message="The disk is full: the result could not be "
+                       "saved in /data.", error_values=("The disk is full: the result could not be saved in {folder}.",
+                                                        {"folder": "/data", "count": 3}))
+    job = library.get_job(job_id)
+    assert job.error_template == "The disk is full: the result could not be saved in {folder}."
+    assert job.error_values == {"folder": "/data", "count": 3}
+    library.update_job(job_id, state=JobState.RUNNING)  # no new message: the stored one stays whole
+    assert library.get_job(job_id).error_values == {"folder": "/data", "count": 3}
+    library.update_job(job_id, error_message="Canceled by you.")  # a message without values clears them
+    job = library.get_job(job_id)
+    assert (job.error_message, job.error_template, job.error_values) == ("Canceled by you.", None, None)
+
+
+def test_unreadable_stored_values_fall_back_to_the_message(maker: Maker, library: Library):
+    job_id = maker.job()
+    library.update_job(job_id, error_message="It broke.")
+    with library._db.write() as conn:
+        conn.execute("UPDATE jobs SET error_values = '{not json' WHERE id = ?", (job_id,))
+    job = library.get_job(job_id)
+    assert (job.error_message, job.error_template, job.error_values) == ("It broke.", None, None)

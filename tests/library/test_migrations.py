@@ -43,6 +43,22 @@ def test_v1_to_v2_adds_trash_flag_sort_indexes_and_prompt_search(data_dir: Path)
         assert library.search_prompts("灯塔", 5) == ["古老的灯塔"]
 
 
+def test_v2_to_v3_keeps_job_errors_and_stores_message_values(data_dir: Path):
+    conn = _db_at(data_dir / "library" / "library.sqlite3", 2)
+    conn.execute("INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
+                 "created_at, updated_at, error_code, error_message) VALUES (1, 'failed', 'm', 'sync', 'sg', 'e', 1, "
+                 "'0', '{}', '2025-01-01', '2025-01-01', 'InternalError', 'It broke.')")
+    conn.close()
+    with Library.open(data_dir, reconcile=False) as library:
+        old = library.get_job(1)
+        assert (old.error_code, old.error_message, old.error_template, old.error_values) == \
+            ("InternalError", "It broke.", None, None)
+        library.update_job(1, error_message="Task t-1 failed.", error_values=("Task {task_id} failed.",
+                                                                              {"task_id": "t-1"}))
+        assert (library.get_job(1).error_template, library.get_job(1).error_values) == \
+            ("Task {task_id} failed.", {"task_id": "t-1"})
+
+
 def test_migration_is_one_transaction_and_rolls_back_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     conn = _db_at(tmp_path / "x.sqlite3", 1)
 

@@ -322,6 +322,30 @@ def test_errors_with_values_are_translated_around_their_values(zh_cn: str, tmp_p
     assert "t-42" in i18n.error_message(made[7])
 
 
+def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str, tmp_path: Path) -> None:
+    # A real failed job (nothing listens on port 9), read back from the journal by a new queue row,
+    # as the queue does at the next start: the message comes from its stored template and values.
+    from tests.reliability.support import SleepLog, fast_client_factory
+    from wan27_desktop.jobs.runner import Connection, JobRunner
+    from wan27_desktop.library import Library
+    from wan27_desktop.ui.job_queue_model import JobRow
+
+    with Library.open(tmp_path / "data") as library:
+        connection = Connection(Region.SINGAPORE, "http://127.0.0.1:9/api/v1", "sk-i18n-journal")
+        runner = JobRunner(library, connection, client_factory=fast_client_factory(SleepLog(), max_attempts=1))
+        try:
+            job = runner.run(runner.create(GenerationRequest("a fox"), RequestMode.SYNC))
+        finally:
+            runner.close()
+        assert job.state is JobState.FAILED and job.error_template and job.error_values
+        row = JobRow(job.id)
+        row.apply_record(library.get_job(job.id))
+    assert job.error_message.startswith("Could not connect to 127.0.0.1: ")  # the journal keeps English
+    shown = i18n.message_text(row.error_message)
+    assert _has_chinese(shown) and "127.0.0.1" in shown and "Errno 111" in shown, shown
+    assert _has_chinese(row.details())
+
+
 # -- no English left on screen ---------------------------------------------------------------------
 # Words that stay as they are in a Chinese UI: product, model and company names, formats, units,
 # protocols, keyboard keys and the language's own name in the language picker.

@@ -160,10 +160,12 @@ class JobRunner:
         They are not sent on their own at start; the user can retry them."""
         ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
         for job_id in ids:
-            self.cancel_unsent(job_id, "Not sent: the app closed before this job's turn came. Nothing was billed.")
+            self.cancel_unsent(job_id, QT_TRANSLATE_NOOP("WanError", "Not sent: the app closed before this job's "
+                                                                     "turn came. Nothing was billed."))
         return ids
 
-    def cancel_unsent(self, job_id: int, message: str = "Canceled before it was sent. Nothing was billed.") -> None:
+    def cancel_unsent(self, job_id: int, message: str = QT_TRANSLATE_NOOP(
+            "WanError", "Canceled before it was sent. Nothing was billed.")) -> None:
         self.library.update_job(job_id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
                                 error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to send it."))
         self._emit(job_id, JobState.CANCELED, error=Canceled(message))
@@ -277,8 +279,7 @@ class JobRunner:
                 should_cancel=self._should_cancel, on_update=on_update)
         except TaskTimeout as err:
             # Still resumable: the state stays submitted/running and the task id is kept.
-            self.library.update_job(job.id, error_code="WaitTaskTimeout", error_message=err.message,
-                                    error_hint=err.hint)
+            self.library.update_job(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
             self._emit(job.id, self.library.get_job(job.id).state, error=err)
             return
         except Canceled:
@@ -295,17 +296,18 @@ class JobRunner:
             self._download_all(job.id)
             return
         if status is TaskStatus.CANCELED:
-            err: WanError = TaskCanceled("The task was canceled before it ran.", code="Canceled",
-                                         request_id=snapshot.request_id)
+            err: WanError = TaskCanceled(QT_TRANSLATE_NOOP("WanError", "The task was canceled before it ran."),
+                                         code="Canceled", request_id=snapshot.request_id)
             self.library.update_job(job.id, state=JobState.CANCELED, server_status=status.value,
-                                    error_code=err.code, error_message=err.message, error_hint=err.hint)
+                                    error_code=err.code, **_message_fields(err))
             self._emit(job.id, JobState.CANCELED, status.value, error=err)
             return
         if status is TaskStatus.UNKNOWN:
-            err = TaskUnknown("The service no longer knows this task (tasks are kept 24 hours).",
+            err = TaskUnknown(QT_TRANSLATE_NOOP("WanError", "The service no longer knows this task (tasks are kept "
+                                                            "24 hours)."),
                               code="UNKNOWN", request_id=snapshot.request_id)
             self.library.update_job(job.id, state=JobState.EXPIRED, server_status=status.value,
-                                    error_code=err.code, error_message=err.message, error_hint=err.hint)
+                                    error_code=err.code, **_message_fields(err))
             self._emit(job.id, JobState.EXPIRED, status.value, error=err)
             return
         from ..api.client import raise_for_task
@@ -410,8 +412,7 @@ class JobRunner:
                                   hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
-            fields.update(error_code=last_error.code or type(last_error).__name__, error_message=last_error.message,
-                          error_hint=last_error.hint)
+            fields.update(error_code=last_error.code or type(last_error).__name__, **_message_fields(last_error))
         self.library.update_job(job_id, **fields)
         self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
                    if state is not JobState.DONE else None)
@@ -427,16 +428,16 @@ class JobRunner:
         age = datetime.now(timezone.utc) - created
         if job.state is JobState.SUBMITTING:
             # We cannot know whether the create reached the service: never resend it (§5).
-            self._interrupted(job.id, InterruptedCreateError(
-                "Interrupted while sending; the request may have been accepted and billed "
-                f"(request id {job.request_id or 'unknown'}).", request_id=job.request_id))
+            self._interrupted(job.id, InterruptedCreateError(QT_TRANSLATE_NOOP(
+                "WanError", "Interrupted while sending; the request may have been accepted and billed."),
+                request_id=job.request_id))
             return
         if job.state in (JobState.SUBMITTED, JobState.RUNNING) and job.task_id:
             if age > TASK_LIFETIME:
-                err = TaskUnknown("The task is older than 24 hours; the service has discarded it.",
+                err = TaskUnknown(QT_TRANSLATE_NOOP("WanError", "The task is older than 24 hours; the service has "
+                                                                "discarded it."),
                                   code="UNKNOWN", request_id=job.request_id)
-                self.library.update_job(job.id, state=JobState.EXPIRED, error_code=err.code,
-                                        error_message=err.message, error_hint=err.hint)
+                self.library.update_job(job.id, state=JobState.EXPIRED, error_code=err.code, **_message_fields(err))
                 self._emit(job.id, JobState.EXPIRED, error=err)
                 return
             self._poll(job)
@@ -447,7 +448,7 @@ class JobRunner:
     # -- outcomes -----------------------------------------------------------------------------
     def _interrupted(self, job_id: int, err: WanError) -> None:
         self.library.update_job(job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted",
-                                error_message=err.message, error_hint=err.hint)
+                                **_message_fields(err))
         self._emit(job_id, JobState.INTERRUPTED, error=err)
 
     def _cancel_locally(self, job: JobRecord) -> None:
@@ -457,18 +458,19 @@ class JobRunner:
                 self._get_client().cancel_task(current.task_id)
             except WanError as err:  # already running: the service may still finish and bill it
                 log.info("cancel of task %s refused: %s", current.task_id, err)
-        message = "Canceled by you."
+        again = QT_TRANSLATE_NOOP("WanError", "Retry to run it again.")
+        stopped = Canceled(QT_TRANSLATE_NOOP("WanError", "Canceled by you."), hint=again)
         if current.task_id and current.server_status != TaskStatus.PENDING.value:
-            message = ("Stopped waiting. The service may still finish this task and bill it; "
-                       f"resume task {current.task_id} within 24 hours to fetch the images.")
-        self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
-                                error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to run it again."))
-        self._emit(job.id, JobState.CANCELED, error=Canceled(message))
+            stopped = Canceled(QT_TRANSLATE_NOOP("WanError", "Stopped waiting. The service may still finish this task "
+                                                             "and bill it; resume task {task_id} within 24 hours to "
+                                                             "fetch the images."),
+                               values={"task_id": current.task_id}, hint=again)
+        self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", **_message_fields(stopped))
+        self._emit(job.id, JobState.CANCELED, error=stopped)
 
     def _fail(self, job_id: int, err: WanError) -> None:
         self.library.update_job(job_id, state=JobState.FAILED, error_code=err.code or type(err).__name__,
-                                error_message=err.message, error_hint=err.hint,
-                                request_id=err.request_id)
+                                request_id=err.request_id, **_message_fields(err))
         self._emit(job_id, JobState.FAILED, error=err)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -552,3 +554,11 @@ def _sha256_of(path: Path) -> str:
 def _expired(expires_at: str | None) -> bool:
     moment = parse_time(expires_at)
     return moment is not None and moment <= datetime.now(timezone.utc)
+
+
+def _message_fields(err: WanError) -> dict[str, Any]:
+    """An error's text as the job journal keeps it: the English message and the hint, plus the
+    message's template and values when it has values, so the UI can show it in its language after a
+    restart too (a message without values is its own template)."""
+    return {"error_message": err.message, "error_hint": err.hint,
+            "error_values": (err.template, err.values) if err.values else None}

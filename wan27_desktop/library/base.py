@@ -127,7 +127,8 @@ class LibraryBase:
             n=row[6], estimated_cost=row[7], cost=row[8], task_id=row[9], request_id=row[10],
             server_status=row[11], error_code=row[12], error_message=row[13], error_hint=row[14],
             usage=json.loads(row[15]) if row[15] else None, request_json=json.loads(row[16]),
-            created_at=row[17], updated_at=row[18], finished_at=row[19], inputs=inputs)
+            created_at=row[17], updated_at=row[18], finished_at=row[19], inputs=inputs,
+            **_error_text(row[20]))
 
     def _result_from_row(self, row: tuple[Any, ...]) -> ResultRecord:
         return ResultRecord(id=row[0], job_id=row[1], index=row[2], url=row[3], expires_at=row[4], status=row[5],
@@ -136,6 +137,21 @@ class LibraryBase:
 
 JOB_COLUMNS = ("id, state, model, request_mode, region, endpoint, n, estimated_cost, cost, task_id, request_id, "
                "server_status, error_code, error_message, error_hint, usage_json, request_json, created_at, "
-               "updated_at, finished_at")
+               "updated_at, finished_at, error_values")
+
+
+def _error_text(stored: str | None) -> dict[str, Any]:
+    """`error_template` and `error_values` from the jobs.error_values column; nothing if absent or unreadable
+    (the English `error_message` is always there to fall back on)."""
+    if not stored:
+        return {}
+    try:
+        data = json.loads(stored)
+        template, values = data["template"], data["values"]
+    except (ValueError, TypeError, KeyError):
+        return {}
+    if not isinstance(template, str) or not isinstance(values, dict):
+        return {}
+    return {"error_template": template, "error_values": values}
 RESULT_COLUMNS = ("r.id, r.job_id, r.idx, r.url, r.expires_at, r.status, r.error, r.created_at, "
                   "(SELECT i.id FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx)")

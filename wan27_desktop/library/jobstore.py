@@ -8,7 +8,7 @@ before the first download.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -83,8 +83,12 @@ class JobStore(LibraryBase):
     def update_job(self, job_id: int, *, state: JobState | None = None, task_id: str | None = None,
                    request_id: str | None = None, server_status: str | None = None, error_code: str | None = None,
                    error_message: str | None = None, error_hint: str | None = None,
+                   error_values: tuple[str, Mapping[str, Any]] | None = None,
                    usage: dict[str, Any] | None = None, cost: str | None = None) -> None:
         """Set the given fields (None = leave unchanged) in one committed transaction.
+
+        `error_values` is the message's (template, values) when it has values; a new `error_message`
+        without them clears the old ones.
 
         A usage with `image_count` and no explicit cost fills `cost` from the §6 price table.
         """
@@ -94,6 +98,9 @@ class JobStore(LibraryBase):
                             ("error_hint", error_hint), ("cost", cost)):
             if value is not None:
                 fields[name] = str(value)
+        if error_message is not None:
+            fields["error_values"] = json.dumps({"template": error_values[0], "values": dict(error_values[1])},
+                                                ensure_ascii=False, default=str) if error_values else None
         if usage is not None:
             fields["usage_json"] = json.dumps(usage, ensure_ascii=False)
         now = utc_now()

@@ -64,6 +64,9 @@ class JobRecord:
     updated_at: str
     finished_at: str | None
     inputs: tuple[str, ...] = ()
+    # The error message's template and values (`WanError.template`/`.values`), when it has values.
+    error_template: str | None = None
+    error_values: dict[str, Any] | None = None
 
     @property
     def prompt(self) -> str:

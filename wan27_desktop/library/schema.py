@@ -138,7 +138,13 @@ def _v2_gallery(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', ?)", (tokenizer or "none",))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_base, _v2_gallery]
+def _v3_error_values(conn: sqlite3.Connection) -> None:
+    """A job's error message as its template and values (JSON), so the UI shows a stored message in
+    its language after a restart, not only while the job runs. NULL: the message has no values."""
+    conn.execute("ALTER TABLE jobs ADD COLUMN error_values TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_base, _v2_gallery, _v3_error_values]
 LATEST = len(MIGRATIONS)
 
 

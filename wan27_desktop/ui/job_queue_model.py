@@ -139,7 +139,7 @@ class JobRow:
         self.task_id = job.task_id
         self.cost = job.cost
         self.error_code = job.error_code
-        self.error_message = job.error_message
+        self.error_message = i18n.job_error_message(job)
         self.error_hint = job.error_hint
         if images_done is not None:
             self.images_done = images_done
