@@ -67,15 +67,18 @@ def path_reader(path: str) -> QImageReader:
 # Formats we sniff reliably ourselves. Pinning the reader to one of them stops Qt from probing every
 # plugin: the SVG probe builds a QTextStream, whose signal connection takes Qt's connection mutex
 # while PySide still holds the GIL on this worker thread; a widget being destroyed on the UI thread
-# at that moment holds the mutex and waits for the GIL - a deadlock seen in the test suite.
-_PINNABLE = {"png": b"png", "jpeg": b"jpeg", "bmp": b"bmp", "webp": b"webp", "gif": b"gif"}
+# at that moment holds the mutex and waits for the GIL - a deadlock seen in the test suite. Content
+# we cannot name (an empty or half-written file, SVG, anything else) gets a format no plugin has,
+# so it fails at once as unsupported instead of being probed: every image the app reads (results,
+# library images, references: §2.3 accepts PNG, JPEG, BMP and WebP) is one we can name.
+_PINNABLE = {"png": b"png", "jpeg": b"jpeg", "bmp": b"bmp", "webp": b"webp", "gif": b"gif", "tiff": b"tiff",
+             "ico": b"ico"}
+_NO_PLUGIN = b"wan27-unrecognised"
 
 
 def _pin_format(reader: QImageReader, head: bytes) -> None:
-    fmt = _PINNABLE.get(sniff_format(head))
-    if fmt is not None:
-        reader.setFormat(fmt)
-        reader.setAutoDetectImageFormat(False)
+    reader.setFormat(_PINNABLE.get(sniff_format(head), _NO_PLUGIN))
+    reader.setAutoDetectImageFormat(False)
 
 
 def _rotates(reader: QImageReader) -> bool:
@@ -84,8 +87,9 @@ def _rotates(reader: QImageReader) -> bool:
 
 
 def qt_format(reader: QImageReader) -> str:
-    """Qt's lower-case name for the format it detected, '' when it recognises none."""
-    return bytes(reader.format().data()).decode("ascii", "replace").lower()
+    """Qt's lower-case name for the format it reads, '' when it recognises none."""
+    name = bytes(reader.format().data())
+    return "" if name == _NO_PLUGIN else name.decode("ascii", "replace").lower()
 
 
 def reason(reader: QImageReader) -> str:
