@@ -137,3 +137,50 @@ def test_the_space_is_claimed_up_front_and_the_file_is_exactly_the_body(noise_pn
         result = download_result("https://oss.example.com/a.png", tmp_path, client=client)
     assert claimed == [(0, len(noise_png))]
     assert result.path.read_bytes() == noise_png and result.path.stat().st_size == len(noise_png)
+
+
+def test_a_staged_download_is_verified_but_neither_hashed_nor_fsynced(noise_png: bytes, tmp_path: Path,
+                                                                      monkeypatch):
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(download_module, "_sync_file_range", lambda: pytest.fail("no writeback for staging"))
+    with mock_client(noise_png) as client:
+        first = download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="7-0")
+        (tmp_path / "7-0.png").write_bytes(b"a leftover of a killed run")
+        again = download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="7-0")
+        other = download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="7-1")
+    assert synced == []
+    assert first.sha256 is None and (first.format, first.width, first.height) == ("png", SIDE, SIDE)
+    assert first.path == again.path == tmp_path / "7-0.png" and other.path == tmp_path / "7-1.png"
+    assert again.path.read_bytes() == noise_png == other.path.read_bytes()  # the leftover was replaced
+    assert sorted(tmp_path.iterdir()) == [tmp_path / "7-0.png", tmp_path / "7-1.png"]
+
+
+@pytest.mark.parametrize("name", ["", "../x", "a/b", "x" * 65, "a.png", "ä"])
+def test_a_stage_name_must_be_plain(name: str, tmp_path: Path):
+    with pytest.raises(ValueError, match="stage_as"):
+        download_result("https://oss.example.com/a.png", tmp_path, stage_as=name)
+
+
+def test_a_staged_download_still_refuses_a_corrupt_body(noise_png: bytes, tmp_path: Path):
+    corrupt = bytearray(noise_png)
+    corrupt[len(corrupt) // 2] ^= 0x01
+    with mock_client(bytes(corrupt)) as client, pytest.raises(E.DownloadError, match="CRC"):
+        download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="1-0")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_durable_download_fsyncs_the_file_and_its_folder(noise_png: bytes, tmp_path: Path, monkeypatch):
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+    with mock_client(noise_png) as client:
+        result = download_result("https://oss.example.com/a.png", tmp_path, client=client)
+    assert len(synced) == (2 if os.name == "posix" else 1)  # the file, then the folder after the rename
+    assert result.sha256 == hashlib.sha256(noise_png).hexdigest()

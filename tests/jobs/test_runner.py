@@ -111,3 +111,27 @@ def test_resume_never_resubmits_an_interrupted_create(runner: JobRunner, library
     assert job.state is JobState.INTERRUPTED
     assert "may have been" in job.error_message
     assert fake_dashscope.created_count == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the fsynced files")
+def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(runner: JobRunner, library: Library,
+                                                                       fake_dashscope, monkeypatch):
+    # The library writes, hashes and fsyncs its own copy of each result (with the metadata); the
+    # staged download is verified but not fsynced, since a result not landed is fetched again.
+    import os
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    job = runner.run(runner.create(GenerationRequest("a red fox", n=2, size="1K"), RequestMode.SYNC))
+    assert job.state is JobState.DONE
+    incoming = library.data_dir / "incoming"
+    assert not [path for path in synced if path.startswith(str(incoming))]
+    images_dir = str(Path(library.images_of_job(job.id)[0].path).parent)
+    assert len([path for path in synced if path.startswith(images_dir)]) >= 2  # each landed file
+    assert list(incoming.iterdir()) == []  # nothing staged is left behind

@@ -3,12 +3,18 @@
 - The API key is never sent: results are downloaded by a separate `httpx.Client` that carries no
   credentials (a caller-supplied client is refused if it has any). Redirects (up to
   `MAX_REDIRECTS`, to any http(s) host) are followed by hand, so nothing is ever added to them.
-- The body streams into a temp file in `dest_dir`; the size cap is enforced up front (Content-Length)
-  and while streaming. The file must verify as a PNG/JPEG/WebP (`imageformat`), is fsynced, then
-  atomically renamed to `<sha256>.<ext>`: no part of the name comes from the server.
-- Speed (issue 7): the body is written in ~1 MiB blocks; each block is hashed and verified on two
-  worker threads while the next one arrives, and the OS is asked to start writing to disk as the
-  download goes, so the closing fsync is short. Nothing is read back.
+- The body streams into a temp file in `dest_dir` whose space is claimed up front; the size cap is
+  enforced up front (Content-Length) and while streaming. The file must verify as a PNG/JPEG/WebP
+  (`imageformat`), is fsynced, then atomically renamed to `<sha256>.<ext>`: no part of the name comes
+  from the server.
+- `stage_as=<name>` is for a download that is copied elsewhere at once and fetched again after a
+  crash (the job runner: the library writes, hashes and fsyncs its own copy with the metadata, and
+  the journal re-downloads what was not landed). The same checks, but no hash and no fsync, which
+  would be done twice; the file is `<name>.<ext>` (the caller's ids, so a download repeated after a
+  crash replaces its leftover) and reaches the disk only if it lives long.
+- Speed (issue 7): the body is read from the socket and written in ~1 MiB blocks; each block is
+  hashed and verified on worker threads while the next one arrives, and the OS is asked to start
+  writing to disk as the download goes, so the closing fsync is short. Nothing is read back.
 - 429, 5xx, connection failures and truncated bodies are retried with the retry policy; a 403 for an
   expired link (`Expires=` in the past, or OSS's "Request has expired" body) is `ResultExpired`.
 """
@@ -21,6 +27,7 @@ import hashlib
 import logging
 import os
 import queue
+import re
 import sys
 import tempfile
 import threading
@@ -49,6 +56,7 @@ DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
 _EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 _TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
+_STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BLOCK_BYTES = 1 << 20  # written, hashed and verified in ~1 MiB blocks (fewer syscalls and GIL hand-offs)
 _HOST_ANSWERED = QT_TRANSLATE_NOOP("WanError", "The result host answered HTTP {status}.")
 _DOWNLOAD_CANCELED = QT_TRANSLATE_NOOP("WanError", "The download was canceled.")
@@ -58,7 +66,7 @@ _DISK_FULL = {errno.ENOSPC} | ({errno.EDQUOT} if hasattr(errno, "EDQUOT") else s
 @dataclass(frozen=True)
 class DownloadedFile:
     path: Path
-    sha256: str
+    sha256: str | None  # None for a staged download (not hashed)
     size: int
     format: str  # "png" | "jpeg" | "webp"
     width: int
@@ -105,12 +113,16 @@ def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BY
                     client: httpx.Client | None = None, retry_policy: RetryPolicy | None = None,
                     should_cancel: CancelSignal = None,
                     on_progress: Callable[[int, int | None], None] | None = None,
-                    deadline_s: float = DEFAULT_DEADLINE_S) -> DownloadedFile:
-    """Download one result into `dest_dir` as `<sha256>.<ext>`; see the module docstring."""
+                    deadline_s: float = DEFAULT_DEADLINE_S, stage_as: str | None = None) -> DownloadedFile:
+    """Download one result into `dest_dir` as `<sha256>.<ext>`, or `<stage_as>.<ext>` for a staged
+    download; see the module docstring."""
+    if stage_as is not None and not _STAGE_NAME.fullmatch(stage_as):
+        raise ValueError(f"stage_as must be 1-64 letters, digits, '-' or '_', not {stage_as!r}")
     if client is not None and (client.auth is not None or "authorization" in client.headers):
         raise ValueError("download_result needs a client without credentials; result URLs are pre-signed")
     dest_dir.mkdir(parents=True, exist_ok=True)
     policy = retry_policy or RetryPolicy()
+    target = _Target(dest_dir, max_bytes, should_cancel, on_progress, deadline_s, stage_as)
     own_client = client is None
     http = client or new_download_client()
     try:
@@ -119,8 +131,7 @@ def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BY
             attempt += 1
             raise_if_cancelled(should_cancel, _DOWNLOAD_CANCELED)
             try:
-                return _attempt(http, url, dest_dir, max_bytes, policy, should_cancel, on_progress,
-                                deadline_s)
+                return _attempt(http, url, policy, target)
             except _Retryable as failure:
                 if not policy.can_retry(attempt):
                     raise failure.error from None
@@ -132,9 +143,19 @@ def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BY
             http.close()
 
 
-def _attempt(http: httpx.Client, url: str, dest_dir: Path, max_bytes: int, policy: RetryPolicy,
-             should_cancel: CancelSignal, on_progress: Callable[[int, int | None], None] | None,
-             deadline_s: float) -> DownloadedFile:
+@dataclass(frozen=True)
+class _Target:
+    """Where and how one download is saved (the arguments of `download_result`)."""
+
+    dest_dir: Path
+    max_bytes: int
+    should_cancel: CancelSignal
+    on_progress: Callable[[int, int | None], None] | None
+    deadline_s: float
+    stage_as: str | None
+
+
+def _attempt(http: httpx.Client, url: str, policy: RetryPolicy, target: _Target) -> DownloadedFile:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         try:
@@ -143,7 +164,7 @@ def _attempt(http: httpx.Client, url: str, dest_dir: Path, max_bytes: int, polic
                     current = _redirect_target(response)
                     continue
                 _check_status(response, current, policy)
-                return _save(response, dest_dir, max_bytes, should_cancel, on_progress, deadline_s)
+                return _save(response, target)
         except httpx.InvalidURL as exc:
             raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result URL is not valid: {reason}."),
                                 values={"reason": str(exc)},
@@ -201,8 +222,8 @@ def _read_some(response: httpx.Response, limit: int = 65536) -> bytes:
     return data[:limit]
 
 
-def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cancel: CancelSignal,
-          on_progress: Callable[[int, int | None], None] | None, deadline_s: float) -> DownloadedFile:
+def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
+    dest_dir, max_bytes, durable = target.dest_dir, target.max_bytes, target.stage_as is None
     total = _content_length(response)
     if total is not None and total > max_bytes:
         raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is {size} bytes, over the {limit}-byte limit; "
@@ -213,8 +234,8 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
     except OSError as exc:
         raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
-    checker = _BodyChecker()  # hash and verify in the same pass as the writes: nothing is read back
-    writeback = _Writeback(fd)
+    checker = _BodyChecker(hash_body=durable)  # verify (and hash) in the same pass as the writes: nothing is read back
+    writeback = _Writeback(fd) if durable else None
     received = 0
     pending: list[bytes] = []  # socket reads not yet written: they go out in ~1 MiB blocks
     pending_bytes = 0
@@ -230,34 +251,36 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
             pending, pending_bytes = [], 0
             _write_all(fd, block)
             checker.add(block)
-            writeback.wrote(len(block))
+            if writeback is not None:
+                writeback.wrote(len(block))
 
         # No chunk_size: pieces arrive as the socket delivers them, so cancel, the cap and the
         # deadline are checked promptly. iter_bytes undoes any Content-Encoding: we keep the file.
         for chunk in response.iter_bytes():
-            raise_if_cancelled(should_cancel, _DOWNLOAD_CANCELED)
+            raise_if_cancelled(target.should_cancel, _DOWNLOAD_CANCELED)
             received += len(chunk)
             if received > max_bytes:
                 raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is over the {limit}-byte limit; "
                                                                   "download stopped."),
                                     values={"limit": f"{max_bytes:,}"})
-            if time.monotonic() - started > deadline_s:
+            if time.monotonic() - started > target.deadline_s:
                 raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result host is too slow ({size} bytes in "
                                                                   "{seconds} s); download stopped."),
-                                    values={"size": f"{received:,}", "seconds": f"{deadline_s:g}"})
+                                    values={"size": f"{received:,}", "seconds": f"{target.deadline_s:g}"})
             pending.append(chunk)
             pending_bytes += len(chunk)
             if pending_bytes >= _BLOCK_BYTES:
                 write_pending()
-            if on_progress is not None:
-                on_progress(received, total)
+            if target.on_progress is not None:
+                target.on_progress(received, total)
         if pending:
             write_pending()
         if total is not None and received != total:
             raise _Retryable(DownloadError(QT_TRANSLATE_NOOP("WanError", "The download was cut off ({size} of {total} "
                                                                          "bytes)."),
                                            values={"size": f"{received:,}", "total": f"{total:,}"}))
-        os.fsync(fd)  # meanwhile the checker catches up
+        if durable:
+            os.fsync(fd)  # meanwhile the checker catches up
         open_fd = None
         os.close(fd)  # before the rename, which Windows refuses for an open file
         checker.close()
@@ -267,10 +290,11 @@ def _save(response: httpx.Response, dest_dir: Path, max_bytes: int, should_cance
             if total is None:  # without a length a truncated body only shows up as a broken image
                 raise _Retryable(exc) from exc
             raise
-        sha = checker.digest.hexdigest()
-        final = dest_dir / f"{sha}.{_EXTENSIONS[info.format]}"
+        sha = checker.digest.hexdigest() if checker.digest is not None else None
+        final = dest_dir / f"{sha or target.stage_as}.{_EXTENSIONS[info.format]}"
         os.replace(temp, final)
-        _fsync_dir(dest_dir)
+        if durable:
+            _fsync_dir(dest_dir)
     except BaseException as exc:
         checker.abort()
         if open_fd is not None:
@@ -337,8 +361,8 @@ def save_error(exc: OSError, folder: Path) -> DownloadError:
 
 
 class _BodyChecker:
-    """sha256 and image verification of the body on two worker threads, fed the ~1 MiB blocks the
-    downloading thread writes.
+    """Image verification and (unless staged) sha256 of the body, each on its own worker thread, fed
+    the ~1 MiB blocks the downloading thread writes.
 
     Issue 7: hashing, CRCs and inflating a 50 MB PNG cost as much CPU as receiving it. hashlib and
     zlib release the GIL on large buffers, so on other cores the hash and the verification run in
@@ -348,13 +372,14 @@ class _BodyChecker:
 
     _QUEUED_BLOCKS = 16  # at most ~16 MiB in flight per worker; the downloading thread waits beyond that
 
-    def __init__(self) -> None:
-        self.digest = hashlib.sha256()
+    def __init__(self, *, hash_body: bool = True) -> None:
+        self.digest = hashlib.sha256() if hash_body else None
         self.verifier = BodyVerifier()
         self._stop = False
         self._failure: BaseException | None = None
-        self._workers = [_CheckWorker(self.digest.update, "wan27-download-hash", self),
-                         _CheckWorker(self.verifier.feed, "wan27-download-verify", self)]
+        self._workers = [_CheckWorker(self.verifier.feed, "wan27-download-verify", self)]
+        if self.digest is not None:
+            self._workers.append(_CheckWorker(self.digest.update, "wan27-download-hash", self))
 
     def add(self, block: bytes) -> None:
         for worker in self._workers:

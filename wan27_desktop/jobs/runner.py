@@ -361,8 +361,11 @@ class JobRunner:
             downloaded = None
             try:
                 crashpoint("before_download")
+                # Staged: add_image writes, hashes and fsyncs the library's own copy (with the
+                # metadata), and a result not landed is downloaded again on resume, replacing this.
                 downloaded = download_result(result.url, incoming, client=downloader,
-                                             should_cancel=self._should_cancel)
+                                             should_cancel=self._should_cancel,
+                                             stage_as=f"{job_id}-{result.index}")
                 crashpoint("after_download")
                 image = self.library.add_image(job_id, result.id, result.index, downloaded.path,
                                                metadata=self._metadata(job, downloaded))
