@@ -192,12 +192,13 @@ def _hand_to_app_handlers(record: logging.LogRecord) -> None:
 
 
 def show_main_window(settings: Any, *, api_base: str | None = None, notifier: Any = None,
-                     after_first_paint: Callable[[], None] | None = None, fallback_ms: int = 1000) -> Any:
+                     after_first_paint: Callable[[], None] | None = None,
+                     before_start: Callable[[], None] | None = None, fallback_ms: int = 1000) -> Any:
     """The main window as `wan27-desktop` opens it (issue 7): its shell (the saved geometry and dock
     layout over the window's background, see MainWindow) is shown now; right after its first paint
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
-    that full window has painted, `window.start()` (keyring, journal, resume). Closing the shell
-    first is fine: nothing is built and the saved layout is kept."""
+    that full window has painted, `before_start()` and then `window.start()` (keyring, journal,
+    resume). Closing the shell first is fine: nothing is built and the saved layout is kept."""
     from .ui.main_window import MainWindow
 
     window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
@@ -217,7 +218,12 @@ def show_main_window(settings: Any, *, api_base: str | None = None, notifier: An
         install_first_run(window)
         # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
         # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
-        call_after_first_paint(window.centralWidget(), window.start, fallback_ms)
+        def start() -> None:
+            if before_start is not None:
+                before_start()
+            window.start()
+
+        call_after_first_paint(window.centralWidget(), start, fallback_ms)
 
     window.show()
     call_after_first_paint(window, build, fallback_ms)
@@ -226,8 +232,9 @@ def show_main_window(settings: Any, *, api_base: str | None = None, notifier: An
 
 def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     app: Any = create_application(qt_args)
-    # The log file and the crash dialog: set up after the first paint. An exception before then
-    # (even one that ends run_gui) sets them up and is logged and reported as before.
+    # The log file and the crash dialog: set up once the full window has painted (their modules cost
+    # ~15 ms). An exception before then (even one that ends run_gui) sets them up and is logged and
+    # reported as before; records logged before then are kept and written to the log in order.
     startup = StartupDiagnostics(app)
 
     from .i18n import install_translators
@@ -245,7 +252,8 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
             startup.close()
             return 0
     _window = show_main_window(settings, api_base=api_base,  # the library: settings.library_dir
-                               after_first_paint=startup.set_up)
+                               before_start=startup.set_up)
     code = int(app.exec())
+    startup.set_up()  # closed before the window was built: what was logged still reaches the log file
     startup.close()
     return code
