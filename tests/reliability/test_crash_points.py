@@ -260,3 +260,16 @@ def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(li
     assert len(library.images_of_job(job.id)) == len(fake_dashscope.billed_images) == 2
     assert fake_dashscope.created_count == 1
     assert_library_clean(library)
+
+
+def test_stale_staged_results_go_only_from_a_staging_folder(tmp_path: Path):
+    old = time.time() - 3600
+    stale, fresh, sha_named = tmp_path / "12-0.png", tmp_path / "12-1.png", tmp_path / ("a" * 64 + ".png")
+    notes = tmp_path / "notes.txt"
+    for path in (stale, fresh, sha_named, notes):
+        path.write_bytes(b"x")
+    for path in (stale, sha_named, notes):
+        os.utime(path, (old, old))
+    assert download_module.remove_stale_parts(tmp_path) == 0  # a folder of kept downloads: untouched
+    assert download_module.remove_stale_parts(tmp_path, staged=True) == 2
+    assert fresh.exists() and notes.exists() and not stale.exists() and not sha_named.exists()

@@ -330,18 +330,26 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S) -> int:
-    """Delete temp files a killed process left in `dest_dir`; returns how many went.
+def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S, *, staged: bool = False) -> int:
+    """Delete temp files a killed process left in `dest_dir`, and with `staged=True` (a folder of
+    staged downloads only) staged results it never landed; returns how many went.
 
     A live download ends by its deadline, so a `.part` file untouched for twice the deadline
-    belongs to no running download.
+    belongs to no running download; a staged result is landed the moment its download ends, so one
+    that old was left by a process that died in between (its job downloads it again on resume).
     """
     removed = 0
     cutoff = time.time() - older_than_s
-    for part in dest_dir.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+    for entry in dest_dir.iterdir():
+        name = entry.name
+        stem, _, ext = name.rpartition(".")
+        stale_part = name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)
+        stale_staged = staged and ext in _EXTENSIONS.values() and bool(_STAGE_NAME.fullmatch(stem))
+        if not (stale_part or stale_staged):
+            continue
         with contextlib.suppress(OSError):
-            if part.stat().st_mtime < cutoff:
-                part.unlink()
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink()
                 removed += 1
     return removed
 

@@ -349,7 +349,7 @@ class JobRunner:
         downloader = self._get_download_client()
         incoming = self.library.data_dir / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
-        remove_stale_parts(incoming)  # partial downloads of a process that was killed
+        remove_stale_parts(incoming, staged=True)  # what a process that was killed left behind
         expected = len(self.library.results_of_job(job_id))
         last_error: WanError | None = None
         for result in self.library.pending_results(job_id):
