@@ -198,15 +198,8 @@ def error_message(err: WanError) -> str:
 
 def error_details(err: WanError) -> str:
     """`err.details()` in the UI language: message, what to do, code, HTTP status, request id."""
-    lines = [error_message(err),
-             QCoreApplication.translate("WanError", "What to do: {hint}").format(hint=hint_text(err.hint))]
-    if err.code:
-        lines.append(QCoreApplication.translate("WanError", "Code: {code}").format(code=err.code))
-    if err.status:
-        lines.append(QCoreApplication.translate("WanError", "HTTP status: {status}").format(status=err.status))
-    if err.request_id:
-        lines.append(QCoreApplication.translate("WanError", "Request id: {id}").format(id=err.request_id))
-    return "\n".join(lines)
+    return err.details(lambda text: QCoreApplication.translate(ERROR_CONTEXT, text), message=error_message(err),
+                       hint=hint_text(err.hint))
 
 
 def error_text(err: WanError) -> str:

@@ -3616,6 +3616,18 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
 <context>
     <name>WanError</name>
     <message>
+        <source>Code: {value}</source>
+        <translation>错误码：{value}</translation>
+    </message>
+    <message>
+        <source>HTTP status: {value}</source>
+        <translation>HTTP 状态：{value}</translation>
+    </message>
+    <message>
+        <source>Request id: {value}</source>
+        <translation>请求 ID：{value}</translation>
+    </message>
+    <message>
         <source>Try again; if it keeps happening, copy the details into a bug report.</source>
         <translation>请重试；如果问题持续出现，请将详情复制到问题报告中。</translation>
     </message>
@@ -3790,18 +3802,6 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>What to do: {hint}</source>
         <translation>建议：{hint}</translation>
-    </message>
-    <message>
-        <source>Code: {code}</source>
-        <translation>错误码：{code}</translation>
-    </message>
-    <message>
-        <source>HTTP status: {status}</source>
-        <translation>HTTP 状态：{status}</translation>
-    </message>
-    <message>
-        <source>Request id: {id}</source>
-        <translation>请求 ID：{id}</translation>
     </message>
     <message>
         <source>The request was canceled.</source>

@@ -411,3 +411,17 @@ def test_api_package_imports_no_qt():
             "wan27_desktop.api.responses, wan27_desktop.api.retry; "
             "sys.exit(1 if any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_error_details_list_what_is_known_and_take_a_translation():
+    err = E.ServerError("The service had an internal error.", code="InternalError", status=500, request_id="r-1")
+    assert err.details().splitlines() == [
+        "The service had an internal error.", f"What to do: {err.hint}", "Code: InternalError", "HTTP status: 500",
+        "Request id: r-1"]
+    bare = E.WanError("Something failed.")
+    assert bare.details().splitlines() == ["Something failed.", f"What to do: {bare.hint}"]
+    labels = {"What to do: {hint}": "建议：{hint}", "Code: {value}": "错误码：{value}",
+              "HTTP status: {value}": "HTTP 状态：{value}", "Request id: {value}": "请求 ID：{value}"}
+    translated = err.details(labels.__getitem__, message="服务端发生内部错误。", hint="请稍后重试。")
+    assert translated.splitlines() == ["服务端发生内部错误。", "建议：请稍后重试。", "错误码：InternalError",
+                                       "HTTP 状态：500", "请求 ID：r-1"]

@@ -6,9 +6,15 @@ service's `code` and `request_id` when there is one. Branch on `code`, not on HT
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .translatable import QT_TRANSLATE_NOOP
+
+# The labelled lines of `WanError.details`.
+_WHAT_TO_DO = QT_TRANSLATE_NOOP("WanError", "What to do: {hint}")
+_CODE = QT_TRANSLATE_NOOP("WanError", "Code: {value}")
+_STATUS = QT_TRANSLATE_NOOP("WanError", "HTTP status: {value}")
+_REQUEST_ID = QT_TRANSLATE_NOOP("WanError", "Request id: {value}")
 
 
 class WanError(Exception):
@@ -44,15 +50,18 @@ class WanError(Exception):
             parts.append(f"(request id {self.request_id})")
         return " ".join(parts)
 
-    def details(self) -> str:
-        """Multi-line text for a details pane or stderr: message, hint, code, request id, status."""
-        lines = [self.message, f"What to do: {self.hint}"]
-        if self.code:
-            lines.append(f"Code: {self.code}")
-        if self.status:
-            lines.append(f"HTTP status: {self.status}")
-        if self.request_id:
-            lines.append(f"Request id: {self.request_id}")
+    def details(self, translate: Callable[[str], str] = str, *, message: str | None = None,
+                hint: str | None = None) -> str:
+        """Multi-line text for a details pane or stderr: message, hint, code, HTTP status, request id.
+
+        In English as it stands; the UI passes its `translate` for the line labels (context
+        "WanError") with the message and hint already in its language (`i18n.error_details`).
+        """
+        lines = [self.message if message is None else message,
+                 translate(_WHAT_TO_DO).format(hint=self.hint if hint is None else hint)]
+        for template, value in ((_CODE, self.code), (_STATUS, self.status), (_REQUEST_ID, self.request_id)):
+            if value:
+                lines.append(translate(template).format(value=value))
         return "\n".join(lines)
 
 
