@@ -188,3 +188,28 @@ def test_view_menu_switches_theme_live_and_remembers_it(qtbot: Any, make_window:
     window.actions_by_name["actionThemeLight"].trigger()
     assert window.palette().color(Role.Window) == QColor(theme.LIGHT.window)
     assert window.settings.theme is Theme.LIGHT
+
+
+def test_palette_swatches_keep_a_visible_outline_in_both_themes(qtbot: Any, tmp_path: Any) -> None:
+    # A dark colour (§3.3's navy) on the dark theme needs a light outline, as the palette bar has.
+    from wan27_desktop.api.models import PaletteColor
+    from wan27_desktop.ui.gen_palette_store import PaletteStore
+    from wan27_desktop.ui.palette_editor import PaletteEditor
+
+    editor = PaletteEditor(PaletteStore(tmp_path / "palettes.json"))
+    qtbot.addWidget(editor)
+    editor.set_colors([PaletteColor("#1F3A5F", 40.0), PaletteColor("#F2C14E", 35.0), PaletteColor("#FAFAF7", 25.0)])
+
+    def outline() -> QColor:
+        image = editor._rows[0].swatch.icon().pixmap(18, 18).toImage()
+        return image.pixelColor(9, 0)  # the middle of the top edge
+
+    try:
+        for choice, spec in ((Theme.DARK, theme.DARK), (Theme.LIGHT, theme.LIGHT)):
+            theme.apply_theme(choice)
+            qtbot.waitUntil(lambda spec=spec: editor.palette().color(Role.Window) == QColor(spec.window))
+            edge, background = outline(), QColor(spec.window)
+            assert abs(edge.lightness() - background.lightness()) >= 40, (choice, edge.name(), background.name())
+            assert edge.name() != QColor("#1F3A5F").name()
+    finally:
+        theme.apply_theme(Theme.LIGHT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, QRegularExpression, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QRegularExpression, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPalette, QPixmap, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,12 +40,14 @@ DEFAULT_PALETTE = (PaletteColor("#1F3A5F", 40.0), PaletteColor("#F2C14E", 35.0),
 STEPS = 100  # slider/spin resolution: hundredths of a percent (§3.3: two decimals)
 
 
-def _swatch_icon(hex_colour: str, size: int = 18) -> QIcon:
+def _swatch_icon(hex_colour: str, palette: QPalette, size: int = 18) -> QIcon:
+    """A rounded swatch, outlined in the theme's Mid colour so a dark colour stays visible on a dark
+    theme and a light one on a light theme (as the palette bar's outline)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor(0, 0, 0, 90))
+    painter.setPen(palette.color(QPalette.ColorRole.Mid))
     painter.setBrush(QColor(hex_colour))
     painter.drawRoundedRect(QRectF(0.5, 0.5, size - 1, size - 1), 4, 4)
     painter.end()
@@ -81,6 +83,7 @@ class PaletteRow(QWidget):
     def __init__(self, editor: PaletteEditor, index: int) -> None:
         super().__init__(editor)
         self.index = index
+        self._hex = ""
         n = index + 1
         self.swatch = named(QToolButton(self), f"paletteSwatch{index}", self.tr("Colour {n}").format(n=n),
                             self.tr("Choose this colour"))
@@ -121,10 +124,16 @@ class PaletteRow(QWidget):
         self.spin.valueChanged.connect(lambda v: editor.set_ratio(self.index, v))
         self.remove.clicked.connect(lambda: editor.remove_color(self.index))
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._hex:
+            self.swatch.setIcon(_swatch_icon(self._hex, self.palette()))  # the outline follows a theme switch
+
     def show_color(self, color: PaletteColor, can_remove: bool) -> None:
         for widget in (self.slider, self.spin):
             widget.blockSignals(True)
-        self.swatch.setIcon(_swatch_icon(color.hex))
+        self._hex = color.hex
+        self.swatch.setIcon(_swatch_icon(color.hex, self.palette()))
         if not self.hex_edit.hasFocus():
             self.hex_edit.setText(color.hex)
         self.slider.setValue(round(color.ratio * STEPS))
@@ -361,6 +370,11 @@ class PaletteEditor(QWidget):
         self.inline.clear_message()
         self.set_colors(colours)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "saved_combo"):
+            self._reload_saved(self.saved_combo.currentData() or "")  # swatch outlines follow the theme
+
     # --- saved palettes ------------------------------------------------------------------------
     def _reload_saved(self, current: str = "") -> None:
         self.saved_combo.blockSignals(True)
@@ -369,7 +383,8 @@ class PaletteEditor(QWidget):
         names = self._store.names() if self._store is not None else []
         for name in names:
             colors = self._store.get(name) if self._store is not None else None
-            self.saved_combo.addItem(_swatch_icon(colors[0].hex, 12) if colors else QIcon(), name, name)
+            self.saved_combo.addItem(_swatch_icon(colors[0].hex, self.palette(), 12) if colors else QIcon(), name,
+                                     name)
         if current in names:
             self.saved_combo.setCurrentIndex(names.index(current) + 1)
         self.saved_combo.blockSignals(False)
