@@ -24,7 +24,13 @@ def test_reply_hook_sees_every_answer_with_its_status_and_send_times(fake: FakeD
     url = answer.json()["output"]["choices"][0]["message"]["content"][0]["image"]
     assert httpx.get(url).status_code == 200
     assert api.get("/tasks/no-such-task").status_code == 200
+    # The hook runs on the server's thread once the answer is sent, which can be just after the
+    # client has read it: wait for all three, then order them by when they started.
+    deadline = time.monotonic() + 5
+    while len(seen) < 3 and time.monotonic() < deadline:
+        time.sleep(0.005)
     after = time.monotonic()
+    seen.sort(key=lambda entry: entry[3])
     assert [(op, listener, status) for op, listener, status, _, _ in seen] == [
         ("sync", "api", 200), ("download", "result", 200), ("query", "api", 200)]
     assert all(before <= started <= ended <= after for _, _, _, started, ended in seen)

@@ -362,6 +362,37 @@ def test_a_new_window_opens_the_moved_library(qtbot: Any, make_window: Any, isol
     window.shutdown()
 
 
+def test_an_unfinished_job_resumes_in_the_moved_library(qtbot: Any, make_window: Any, env_key: Any,
+                                                         isolated_environment: Path, tmp_path: Path) -> None:
+    """A job left unfinished (here: submitted, its task still on the service) is picked up where the
+    library now is, as the next start would, and its images land there."""
+    from wan27_desktop.api.client import DashScopeClient
+    from wan27_desktop.api.request_body import build_body
+    from wan27_desktop.library.move import move_library
+
+    request = GenerationRequest(prompt="waiting across the move", size="1K")
+    with DashScopeClient(env_key.api_key, env_key.base_url) as client:
+        task = client.submit_task(build_body(request))
+    with Library.open(isolated_environment) as library:
+        job_id = library.create_job(build_body(request), model=request.model.value, request_mode="async",
+                                    region="sg", endpoint=env_key.base_url, n=1, estimated_cost="0.2",
+                                    state=JobState.SUBMITTED)
+        library.update_job(job_id, task_id=task.task_id)
+    window = make_window(start=False)
+    with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
+        window.start(resume=False)  # as when the job had stopped: it waits in the queue
+    assert next(row for row in window.queue.model.jobs() if row.job_id == job_id).state is JobState.SUBMITTED
+    target = tmp_path / "moved"
+    move_library(isolated_environment, target, lambda folder: None, app_data_dir=isolated_environment)
+    window.reopen_library(target.resolve())
+    qtbot.waitUntil(lambda: any(row.job_id == job_id and row.state is JobState.DONE
+                                for row in window.queue.model.jobs()), timeout=20_000)
+    with Library.open(target, reconcile=False) as library:
+        images = library.images_of_job(job_id)
+    assert len(images) == 1 and target.resolve() in images[0].path.parents
+    assert env_key.created_count == 1  # resumed by its task id, never sent again
+
+
 def test_move_is_refused_while_a_job_runs(qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path,
                                           tmp_path: Path) -> None:
     env_key.polls_pending = 10**6  # the task stays PENDING on the "server"

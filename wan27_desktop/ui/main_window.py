@@ -582,7 +582,8 @@ class MainWindow(QMainWindow):
         self.reopen_library(folder)
 
     def reopen_library(self, folder: Path) -> None:
-        """Point everything at the library in `folder`: jobs, gallery, journal, spend."""
+        """Point everything at the library in `folder`: jobs, gallery, journal, spend; unfinished
+        jobs resume there, as at a start (a move waits until none runs)."""
         log.info("library now in %s", folder)
         if self._reader is not None:
             self._reader.close()  # nothing uses it: the move waits for jobs and imports
@@ -590,7 +591,7 @@ class MainWindow(QMainWindow):
         self.data_dir = folder
         self.jobs.data_dir = folder
         self._reopen_gallery(folder)
-        self._load_journal(resume=False)
+        self._load_journal(resume=True)
 
     def _reopen_gallery(self, folder: Path) -> None:
         old = self.gallery
