@@ -234,47 +234,12 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
     except OSError as exc:
         raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
-    checker = _BodyChecker(hash_body=durable)  # verify (and hash) in the same pass as the writes: nothing is read back
-    writeback = _Writeback(fd) if durable else None
-    received = 0
-    pending: list[bytes] = []  # socket reads not yet written: they go out in ~1 MiB blocks
-    pending_bytes = 0
-    started = time.monotonic()
+    checker = _BodyChecker(hash_body=durable)  # verified (and hashed) as it is written: nothing is read back
     open_fd: int | None = fd
     try:
         if total:
             _reserve(fd, total)
-
-        def write_pending() -> None:
-            nonlocal pending, pending_bytes
-            block = pending[0] if len(pending) == 1 else b"".join(pending)
-            pending, pending_bytes = [], 0
-            _write_all(fd, block)
-            checker.add(block)
-            if writeback is not None:
-                writeback.wrote(len(block))
-
-        # No chunk_size: pieces arrive as the socket delivers them, so cancel, the cap and the
-        # deadline are checked promptly. iter_bytes undoes any Content-Encoding: we keep the file.
-        for chunk in response.iter_bytes():
-            raise_if_cancelled(target.should_cancel, _DOWNLOAD_CANCELED)
-            received += len(chunk)
-            if received > max_bytes:
-                raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is over the {limit}-byte limit; "
-                                                                  "download stopped."),
-                                    values={"limit": f"{max_bytes:,}"})
-            if time.monotonic() - started > target.deadline_s:
-                raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result host is too slow ({size} bytes in "
-                                                                  "{seconds} s); download stopped."),
-                                    values={"size": f"{received:,}", "seconds": f"{target.deadline_s:g}"})
-            pending.append(chunk)
-            pending_bytes += len(chunk)
-            if pending_bytes >= _BLOCK_BYTES:
-                write_pending()
-            if target.on_progress is not None:
-                target.on_progress(received, total)
-        if pending:
-            write_pending()
+        received = _write_body(response, fd, checker, _Writeback(fd) if durable else None, target, total)
         if total is not None and received != total:
             raise _Retryable(DownloadError(QT_TRANSLATE_NOOP("WanError", "The download was cut off ({size} of {total} "
                                                                          "bytes)."),
@@ -306,6 +271,48 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
         raise
     return DownloadedFile(path=final, sha256=sha, size=received, format=info.format, width=info.width,
                           height=info.height)
+
+
+def _write_body(response: httpx.Response, fd: int, checker: _BodyChecker, writeback: _Writeback | None,
+                target: _Target, total: int | None) -> int:
+    """Stream the body into `fd` in ~1 MiB blocks, each handed to the checker (and the write-back hint)
+    once written; returns how many bytes came. Cancel, the size cap and the deadline are checked as
+    pieces arrive: no chunk_size, so a piece is whatever the socket delivered. iter_bytes undoes any
+    Content-Encoding: the file is the image."""
+    received = 0
+    pending: list[bytes] = []  # socket reads not yet written
+    pending_bytes = 0
+    started = time.monotonic()
+
+    def write_pending() -> None:
+        nonlocal pending, pending_bytes
+        block = pending[0] if len(pending) == 1 else b"".join(pending)
+        pending, pending_bytes = [], 0
+        _write_all(fd, block)
+        checker.add(block)
+        if writeback is not None:
+            writeback.wrote(len(block))
+
+    for chunk in response.iter_bytes():
+        raise_if_cancelled(target.should_cancel, _DOWNLOAD_CANCELED)
+        received += len(chunk)
+        if received > target.max_bytes:
+            raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is over the {limit}-byte limit; "
+                                                              "download stopped."),
+                                values={"limit": f"{target.max_bytes:,}"})
+        if time.monotonic() - started > target.deadline_s:
+            raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result host is too slow ({size} bytes in "
+                                                              "{seconds} s); download stopped."),
+                                values={"size": f"{received:,}", "seconds": f"{target.deadline_s:g}"})
+        pending.append(chunk)
+        pending_bytes += len(chunk)
+        if pending_bytes >= _BLOCK_BYTES:
+            write_pending()
+        if target.on_progress is not None:
+            target.on_progress(received, total)
+    if pending:
+        write_pending()
+    return received
 
 
 def _reserve(fd: int, size: int) -> None:
