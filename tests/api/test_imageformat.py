@@ -85,6 +85,12 @@ def test_png_whose_zlib_stream_declares_a_small_window_is_accepted(wbits):
     assert verify_bytes(make_png(40, 30, stream=stream)) == ImageInfo("png", 40, 30)
 
 
+def test_png_whose_zlib_header_declares_the_smallest_window_is_accepted():
+    # CINFO 0 (a 256-byte window) is valid RFC 1950, though zlib itself never writes it.
+    stream = b"\x08\x1d" + zlib.compress(_rows(8, 4), 9)[2:]
+    assert verify_bytes(make_png(8, 4, stream=stream)) == ImageInfo("png", 8, 4)
+
+
 def test_png_with_one_byte_idat_chunks_is_accepted():
     # The zlib header and the Adler-32 trailer arrive split across chunks.
     stream = zlib.compress(_rows(8, 4))

@@ -309,7 +309,8 @@ class _IdatStream:
             piece = piece[take:]
             if len(self._header) < 2:
                 return
-            self._inflater = zlib.decompressobj(-_zlib_window_bits(self._header))
+            _check_zlib_header(self._header)
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # the largest window inflates any smaller one
         if self._inflater.eof:
             self._trailer += len(piece)
             return
@@ -326,12 +327,12 @@ class _IdatStream:
                                 f"{expected:,} bytes decoded).")
 
 
-def _zlib_window_bits(header: bytes) -> int:
-    """The window size a zlib header (RFC 1950) declares; raises `DownloadError` for a bad header."""
+def _check_zlib_header(header: bytes) -> None:
+    """Raise `DownloadError` unless `header` is a zlib header (RFC 1950) PNG allows: deflate, a window
+    of at most 32 KiB, a valid check value, no preset dictionary."""
     cmf, flg = header
     if cmf & 0x0F != 8 or cmf >> 4 > 7 or (cmf << 8 | flg) % 31 or flg & 0x20:
         raise DownloadError("The PNG's compressed image data is corrupt (invalid zlib header).")
-    return (cmf >> 4) + 8
 
 
 def _inflate(inflater: zlib._Decompress, data: bytes | memoryview, allowed: int) -> int:
