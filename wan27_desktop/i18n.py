@@ -16,7 +16,7 @@ here (`error_message`, `hint_text`, `issue_text` ...) translate them when the UI
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,12 +167,20 @@ def message_text(message: str | None) -> str:
     return QCoreApplication.translate(ERROR_CONTEXT, message) if message else ""
 
 
+def _translated(values: Mapping[str, object]) -> dict[str, object]:
+    """A message's values, each one that is a marked text (a plain network reason, say) translated;
+    anything else (a host, a path, a number) is not in the catalogue and stays as it is."""
+    return {key: QCoreApplication.translate(ERROR_CONTEXT, value) if isinstance(value, str) and value else value
+            for key, value in values.items()}
+
+
 def job_error_message(job: JobRecord) -> str | None:
     """A journaled job's error message in the UI language: from its stored template and values when
     it has values, else the stored text (translated by `message_text` where it is a marked text)."""
     if job.error_template and job.error_values is not None:
         try:
-            return QCoreApplication.translate(ERROR_CONTEXT, job.error_template).format(**job.error_values)
+            return QCoreApplication.translate(ERROR_CONTEXT, job.error_template).format(
+                **_translated(job.error_values))
         except (KeyError, IndexError, ValueError):  # a journal from another version: its English text is kept
             pass
     return job.error_message
@@ -193,7 +201,7 @@ def error_message(err: WanError) -> str:
     if isinstance(err, ValidationError) and err.issues:
         return issues_text(err.issues)
     template = QCoreApplication.translate(ERROR_CONTEXT, err.template)
-    return template.format(**err.values) if err.values else template
+    return template.format(**_translated(err.values)) if err.values else template
 
 
 def error_details(err: WanError) -> str:

@@ -4151,6 +4151,38 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <source>Cannot write thumbnail {name}: {reason}.</source>
         <translation>无法写入缩略图 {name}：{reason}。</translation>
     </message>
+    <message>
+        <source>the connection was refused (is the address right, and the service up?)</source>
+        <translation>连接被拒绝（地址是否正确？服务是否在运行？）</translation>
+    </message>
+    <message>
+        <source>the host name could not be resolved (no internet connection, or DNS is not working)</source>
+        <translation>无法解析主机名（没有网络连接，或 DNS 不可用）</translation>
+    </message>
+    <message>
+        <source>the network is unreachable (check the internet connection)</source>
+        <translation>网络不可达（请检查网络连接）</translation>
+    </message>
+    <message>
+        <source>the connection timed out</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>the answer did not come in time</source>
+        <translation>未能及时收到响应</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not trusted (a proxy or firewall may be intercepting the connection)</source>
+        <translation>服务器证书不受信任（可能有代理或防火墙在拦截连接）</translation>
+    </message>
+    <message>
+        <source>the connection was closed unexpectedly</source>
+        <translation>连接意外关闭</translation>
+    </message>
+    <message>
+        <source>the proxy refused the connection</source>
+        <translation>代理拒绝了连接</translation>
+    </message>
 </context>
 <context>
     <name>WelcomeDialog</name>

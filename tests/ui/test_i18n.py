@@ -318,8 +318,11 @@ def test_errors_with_values_are_translated_around_their_values(zh_cn: str, tmp_p
         text = i18n.error_message(err)
         assert _has_chinese(text) and "{" not in text, (err.message, text)
         for value in err.values.values():
-            assert str(value) in text, (err.message, text)  # the value, exactly as in English
+            shown = QCoreApplication.translate("WanError", value) if isinstance(value, str) else str(value)
+            assert shown in text, (err.message, text)  # the value as in English, or its marked phrase translated
     assert "t-42" in i18n.error_message(made[7])
+    refused = i18n.error_message(made[0])  # nothing listens on 127.0.0.1:9
+    assert "127.0.0.1" in refused and "连接被拒绝" in refused and "refused" not in refused
 
 
 def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str, tmp_path: Path) -> None:
@@ -340,9 +343,9 @@ def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str,
         assert job.state is JobState.FAILED and job.error_template and job.error_values
         row = JobRow(job.id)
         row.apply_record(library.get_job(job.id))
-    assert job.error_message.startswith("Could not connect to 127.0.0.1: ")  # the journal keeps English
+    assert job.error_message.startswith("Could not connect to 127.0.0.1: the connection was refused")  # English
     shown = i18n.message_text(row.error_message)
-    assert _has_chinese(shown) and "127.0.0.1" in shown and "Errno 111" in shown, shown
+    assert _has_chinese(shown) and "127.0.0.1" in shown and "连接被拒绝" in shown, shown
     assert _has_chinese(row.details())
 
 

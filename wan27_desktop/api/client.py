@@ -44,6 +44,7 @@ from .errors import (
     WanError,
 )
 from .models import GenerationResult, Region, TaskSnapshot, TaskSubmission
+from .netreasons import plain_reason, technical
 from .responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
 from .responses import raise_for_task as raise_for_task
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
@@ -284,12 +285,12 @@ class DashScopeClient:
                 response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
             except _NOT_SENT as exc:
                 error = NetworkError(QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),
-                                     values={"host": self._host, "reason": self._describe(exc)})
+                                     values={"host": self._host, "reason": self._reason(exc)})
             except _FAILED_EXCHANGE as exc:
                 raise InterruptedCreateError(QT_TRANSLATE_NOOP(
                     "WanError", "The generation was interrupted and may have been billed: the connection failed "
                                 "after the request was sent ({reason}); no request id is known."),
-                    values={"reason": self._describe(exc)}) from exc
+                    values={"reason": self._reason(exc)}) from exc
             else:
                 if response.is_success:
                     try:
@@ -336,7 +337,7 @@ class DashScopeClient:
                 response = self._send(method, path, timeout=self.query_timeout)
             except _FAILED_EXCHANGE as exc:
                 error = NetworkError(QT_TRANSLATE_NOOP("WanError", "The request to {host} failed: {reason}."),
-                                     values={"host": self._host, "reason": self._describe(exc)})
+                                     values={"host": self._host, "reason": self._reason(exc)})
             else:
                 if response.is_success:
                     try:
@@ -388,9 +389,12 @@ class DashScopeClient:
         return error
 
     def _describe(self, exc: httpx.HTTPError) -> str:
-        """An httpx error as text for a message or log line, with the key redacted just in case."""
-        text = str(exc).strip().replace(self._key, "<api key>")
-        return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        """An httpx error as text for a log line, with the key redacted just in case."""
+        return technical(exc).replace(self._key, "<api key>")
+
+    def _reason(self, exc: httpx.HTTPError) -> str:
+        """An httpx error for a message: a plain phrase where one fits, else `_describe`."""
+        return plain_reason(exc, self._describe(exc))
 
     @property
     def _host(self) -> str:

@@ -43,6 +43,7 @@ import httpx
 from .. import __version__
 from .errors import DownloadError, NetworkError, ResultExpired, WanError
 from .imageformat import BodyVerifier
+from .netreasons import plain_reason, technical
 from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from .tls import shared_ssl_context
 from .translatable import QT_TRANSLATE_NOOP
@@ -172,7 +173,7 @@ def _attempt(http: httpx.Client, url: str, policy: RetryPolicy, target: _Target)
         except (httpx.TransportError, httpx.DecodingError) as exc:  # DecodingError: a lying Content-Encoding
             raise _Retryable(NetworkError(QT_TRANSLATE_NOOP("WanError", "The download from {host} failed: {reason}."),
                                           values={"host": _host(current),
-                                                  "reason": f"{type(exc).__name__} {exc}".strip()})) from exc
+                                                  "reason": plain_reason(exc, technical(exc))})) from exc
     raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result URL redirected more than {count} times."),
                         values={"count": MAX_REDIRECTS})
 
