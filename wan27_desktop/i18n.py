@@ -167,11 +167,15 @@ def message_text(message: str | None) -> str:
     return QCoreApplication.translate(ERROR_CONTEXT, message) if message else ""
 
 
-def _translated(values: Mapping[str, object]) -> dict[str, object]:
-    """A message's values, each one that is a marked text (a plain network reason, say) translated;
-    anything else (a host, a path, a number) is not in the catalogue and stays as it is."""
-    return {key: QCoreApplication.translate(ERROR_CONTEXT, value) if isinstance(value, str) and value else value
-            for key, value in values.items()}
+def _error_text(template: str, values: Mapping[str, object]) -> str:
+    """A WanError message (`template` + `values`) in the UI language. Values that are marked texts
+    (a plain network reason, say) are translated too; anything else (a host, a path, a number) is
+    not in the catalogue and stays as it is. Without values the template is the message as it is."""
+    text = QCoreApplication.translate(ERROR_CONTEXT, template)
+    if not values:
+        return text
+    return text.format(**{key: QCoreApplication.translate(ERROR_CONTEXT, value) if isinstance(value, str) and value
+                          else value for key, value in values.items()})
 
 
 def job_error_message(job: JobRecord) -> str | None:
@@ -179,8 +183,7 @@ def job_error_message(job: JobRecord) -> str | None:
     it has values, else the stored text (translated by `message_text` where it is a marked text)."""
     if job.error_template and job.error_values is not None:
         try:
-            return QCoreApplication.translate(ERROR_CONTEXT, job.error_template).format(
-                **_translated(job.error_values))
+            return _error_text(job.error_template, job.error_values)
         except (KeyError, IndexError, ValueError):  # a journal from another version: its English text is kept
             pass
     return job.error_message
@@ -200,8 +203,7 @@ def error_message(err: WanError) -> str:
     """The error's message in the UI language (a service's own message stays as the service sent it)."""
     if isinstance(err, ValidationError) and err.issues:
         return issues_text(err.issues)
-    template = QCoreApplication.translate(ERROR_CONTEXT, err.template)
-    return template.format(**_translated(err.values)) if err.values else template
+    return _error_text(err.template, err.values)
 
 
 def error_details(err: WanError) -> str:

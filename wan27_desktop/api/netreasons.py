@@ -46,8 +46,7 @@ def plain_reason(exc: BaseException, technical_text: str) -> str:
     if isinstance(exc, httpx.ReadTimeout):
         return READ_TIMEOUT
     codes = {c.errno for c in causes if isinstance(c, OSError)}
-    if isinstance(exc, httpx.ConnectError) and (errno.ECONNREFUSED in codes or isinstance(
-            exc.__context__, ConnectionRefusedError) or "refused" in str(exc).lower()):
+    if isinstance(exc, httpx.ConnectError) and (errno.ECONNREFUSED in codes or "refused" in str(exc).lower()):
         return REFUSED
     if codes & _UNREACHABLE_ERRNOS:
         return UNREACHABLE
