@@ -139,16 +139,22 @@ def test_the_space_is_claimed_up_front_and_the_file_is_exactly_the_body(noise_pn
     assert result.path.read_bytes() == noise_png and result.path.stat().st_size == len(noise_png)
 
 
-def test_a_staged_download_is_verified_but_neither_hashed_nor_fsynced(noise_png: bytes, tmp_path: Path,
-                                                                      monkeypatch):
-    synced: list[int] = []
+@pytest.fixture
+def synced(monkeypatch) -> list[int]:
+    """The file descriptors fsynced during the test (the real fsync still runs)."""
+    calls: list[int] = []
     real_fsync = os.fsync
 
     def fsync(fd: int) -> None:
-        synced.append(fd)
+        calls.append(fd)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+def test_a_staged_download_is_verified_but_neither_hashed_nor_fsynced(noise_png: bytes, tmp_path: Path,
+                                                                      synced: list[int], monkeypatch):
     monkeypatch.setattr(download_module, "_sync_file_range", lambda: pytest.fail("no writeback for staging"))
     with mock_client(noise_png) as client:
         first = download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="7-0")
@@ -176,10 +182,7 @@ def test_a_staged_download_still_refuses_a_corrupt_body(noise_png: bytes, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_durable_download_fsyncs_the_file_and_its_folder(noise_png: bytes, tmp_path: Path, monkeypatch):
-    synced: list[int] = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
+def test_the_durable_download_fsyncs_the_file_and_its_folder(noise_png: bytes, tmp_path: Path, synced: list[int]):
     with mock_client(noise_png) as client:
         result = download_result("https://oss.example.com/a.png", tmp_path, client=client)
     assert len(synced) == (2 if os.name == "posix" else 1)  # the file, then the folder after the rename
