@@ -103,17 +103,8 @@ class FakeProcess:
         self._proc: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> FakeProcess:
-        self._proc = subprocess.Popen([sys.executable, "-c", _FAKE_SCRIPT, API_KEY, self.mode], cwd=common.REPO_ROOT,
-                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                      env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"})
-        assert self._proc.stdout is not None
-        for line in self._proc.stdout:
-            if line.startswith("WAN27_API_BASE="):
-                self.base_url = line.split("=", 1)[1].strip()
-                break
-        if not self.base_url:
-            self.__exit__(None, None, None)
-            raise RuntimeError(f"the fake DashScope did not start (exit code {self._proc.poll()})")
+        self._proc, self.base_url = common.start_fake(
+            _FAKE_SCRIPT, API_KEY, self.mode, env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"})
         threading.Thread(target=self._read, name="bench-fake-replies", daemon=True).start()
         return self
 

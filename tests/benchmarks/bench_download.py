@@ -30,7 +30,6 @@ import io
 import os
 import pstats
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -68,17 +67,8 @@ def fake_server(link_mb_s: float = 0.0) -> Iterator[str]:
 
     `link_mb_s` > 0 paces result bodies to about that rate, like a real link to the result host.
     """
-    proc = subprocess.Popen([sys.executable, "-c", _FAKE_SCRIPT, API_KEY, str(link_mb_s)], cwd=common.REPO_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc, base = common.start_fake(_FAKE_SCRIPT, API_KEY, str(link_mb_s))
     try:
-        base = None
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("WAN27_API_BASE="):
-                base = line.split("=", 1)[1].strip()
-                break
-        if base is None:
-            raise RuntimeError(f"the fake DashScope did not start (exit code {proc.poll()})")
         yield base
     finally:
         common.stop_process(proc)

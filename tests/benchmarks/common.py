@@ -36,6 +36,21 @@ def stop_process(proc: subprocess.Popen[Any]) -> None:
         proc.wait()
 
 
+def start_fake(script: str, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Run a fake DashScope script (`python -c script args...`) in a child process, the way every
+    benchmark does, so the fake's threads do not share our GIL. The script prints
+    `WAN27_API_BASE=<url>` once it serves; returns the process (its stdout still open for what the
+    script prints next) and that URL. Stop it with `stop_process`."""
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO_ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("WAN27_API_BASE="):
+            return proc, line.split("=", 1)[1].strip()
+    stop_process(proc)
+    raise RuntimeError(f"the fake DashScope did not start (exit code {proc.poll()})")
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
 
