@@ -109,8 +109,9 @@ def drop_dangling_symlinks(datas: list[Entry], binaries: list[Entry]) -> list[En
     return [entry for entry in datas if entry[2] != "SYMLINK" or entry[1] in present]
 
 
-def filter_linux(binaries: list[Entry], datas: list[Entry],
-                 needed: Callable[[str], Iterable[str]]) -> tuple[list[Entry], list[Entry]]:
+def filter_linux(
+    binaries: list[Entry], datas: list[Entry], needed: Callable[[str], Iterable[str]]
+) -> tuple[list[Entry], list[Entry]]:
     binaries = [entry for entry in binaries if not is_system_provided(entry[0])]
     binaries = prune_unreachable(binaries, needed)
     return binaries, drop_dangling_symlinks(datas, binaries)

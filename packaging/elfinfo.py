@@ -42,28 +42,31 @@ class ElfFile:
         self.is64 = self.data[4] == 2
         self.end = "<" if self.data[5] == 1 else ">"
         if self.is64:
-            shoff, = struct.unpack_from(self.end + "Q", self.data, 0x28)
+            (shoff,) = struct.unpack_from(self.end + "Q", self.data, 0x28)
             shentsize, shnum, shstrndx = struct.unpack_from(self.end + "HHH", self.data, 0x3A)
         else:
-            shoff, = struct.unpack_from(self.end + "I", self.data, 0x20)
+            (shoff,) = struct.unpack_from(self.end + "I", self.data, 0x20)
             shentsize, shnum, shstrndx = struct.unpack_from(self.end + "HHH", self.data, 0x2E)
         raw = [self._section_header(shoff + i * shentsize) for i in range(shnum)]
         names = raw[shstrndx] if shstrndx < len(raw) else None
         self.sections = [
-            Section(self._cstr(names[3] + r[0]) if names else "", *r[1:]) for r in raw  # type: ignore[index]
+            Section(self._cstr(names[3] + r[0]) if names else "", *r[1:])
+            for r in raw  # type: ignore[index]
         ]
 
     def _section_header(self, at: int) -> tuple[int, int, int, int, int, int, int]:
         if self.is64:
             name, typ, _flags, addr, off, size, link, _info, _align, entsize = struct.unpack_from(
-                self.end + "IIQQQQIIQQ", self.data, at)
+                self.end + "IIQQQQIIQQ", self.data, at
+            )
         else:
             name, typ, _flags, addr, off, size, link, _info, _align, entsize = struct.unpack_from(
-                self.end + "IIIIIIIIII", self.data, at)
+                self.end + "IIIIIIIIII", self.data, at
+            )
         return name, typ, addr, off, size, link, entsize
 
     def _cstr(self, at: int) -> str:
-        return self.data[at:self.data.index(b"\0", at)].decode("utf-8", "replace")
+        return self.data[at : self.data.index(b"\0", at)].decode("utf-8", "replace")
 
     def _dynamic(self) -> list[tuple[int, int]]:
         entries: list[tuple[int, int]] = []
@@ -106,7 +109,7 @@ class ElfFile:
         """The bytes a defined data symbol points at (translated from address to file offset)."""
         sec = self.sections[symbol.section_index]
         start = sec.offset + (symbol.value - sec.addr)
-        return self.data[start:start + symbol.size]
+        return self.data[start : start + symbol.size]
 
 
 def needed(path: Path) -> list[str]:

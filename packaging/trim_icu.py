@@ -44,18 +44,40 @@ KEPT_LOCALE = re.compile(r"(root|en|zh|yue)(_[A-Za-z0-9]+)*\.res")
 KEPT_TREES = {"coll", "zone", "region", "lang", "curr", "unit", "rbnf"}
 # Shared/supplemental items at the top of the package, kept whatever their name.
 KEPT_TOP = {
-    "pool.res", "res_index.res", "supplementalData.res", "likelySubtags.res", "metadata.res",
-    "metaZones.res", "timezoneTypes.res", "windowsZones.res", "zoneinfo64.res", "numberingSystems.res",
-    "plurals.res", "pluralRanges.res", "dayPeriods.res", "keyTypeData.res", "currencyNumericCodes.res",
-    "genderList.res", "grammaticalFeatures.res", "units.res", "langInfo.res", "icuver.res", "icustd.res",
-    "cnvalias.icu", "nfkc.nrm", "nfkc_cf.nrm", "uts46.nrm", "ulayout.icu", "uemoji.icu",
+    "pool.res",
+    "res_index.res",
+    "supplementalData.res",
+    "likelySubtags.res",
+    "metadata.res",
+    "metaZones.res",
+    "timezoneTypes.res",
+    "windowsZones.res",
+    "zoneinfo64.res",
+    "numberingSystems.res",
+    "plurals.res",
+    "pluralRanges.res",
+    "dayPeriods.res",
+    "keyTypeData.res",
+    "currencyNumericCodes.res",
+    "genderList.res",
+    "grammaticalFeatures.res",
+    "units.res",
+    "langInfo.res",
+    "icuver.res",
+    "icustd.res",
+    "cnvalias.icu",
+    "nfkc.nrm",
+    "nfkc_cf.nrm",
+    "uts46.nrm",
+    "ulayout.icu",
+    "uemoji.icu",
 }
 _ALIGN = 16  # ICU requires each item (and the package) to start 16-byte aligned
 
 
 @dataclass(frozen=True)
 class Package:
-    header: bytes               # MappedData + UDataInfo ("CmnD") + copyright, as in the original
+    header: bytes  # MappedData + UDataInfo ("CmnD") + copyright, as in the original
     items: list[tuple[str, bytes]]  # (full name "icudt73l/coll/zh.res", item bytes incl. padding)
 
 
@@ -65,14 +87,14 @@ def parse_package(blob: bytes) -> Package:
         raise ValueError("not an ICU common-data package")
     if blob[8] != 0:  # UDataInfo.isBigEndian
         raise ValueError("big-endian ICU data is not handled")
-    count, = struct.unpack_from("<I", blob, header_size)
+    (count,) = struct.unpack_from("<I", blob, header_size)
     toc = [struct.unpack_from("<II", blob, header_size + 4 + 8 * i) for i in range(count)]
     starts = [header_size + data for _name, data in toc] + [len(blob)]
     items = []
     for i, (name_off, _data) in enumerate(toc):
         at = header_size + name_off
-        name = blob[at:blob.index(b"\0", at)].decode("ascii")
-        items.append((name, blob[starts[i]:starts[i + 1]]))
+        name = blob[at : blob.index(b"\0", at)].decode("ascii")
+        items.append((name, blob[starts[i] : starts[i + 1]]))
     return Package(blob[:header_size], items)
 
 
@@ -94,7 +116,8 @@ def build_package(package: Package) -> bytes:
         data_offsets.append(data_start + len(body))
         body += data + b"\0" * (-len(data) % _ALIGN)
     toc = struct.pack("<I", len(items)) + b"".join(
-        struct.pack("<II", n, d) for n, d in zip(name_offsets, data_offsets, strict=True))
+        struct.pack("<II", n, d) for n, d in zip(name_offsets, data_offsets, strict=True)
+    )
     padding = b"\xaa" * (data_start - toc_size - len(names))  # genccode/icupkg pad with 0xAA
     return package.header + toc + bytes(names) + padding + bytes(body)
 
@@ -103,8 +126,10 @@ def keep(name: str) -> bool:
     path = name.split("/", 1)[1]
     if "/" in path:
         tree, leaf = path.split("/", 1)
-        return tree in KEPT_TREES and (leaf in {"pool.res", "res_index.res", "ucadata.icu", "tzdbNames.res"}
-                                       or KEPT_LOCALE.fullmatch(leaf) is not None)
+        return tree in KEPT_TREES and (
+            leaf in {"pool.res", "res_index.res", "ucadata.icu", "tzdbNames.res"}
+            or KEPT_LOCALE.fullmatch(leaf) is not None
+        )
     return path in KEPT_TOP or KEPT_LOCALE.fullmatch(path) is not None
 
 
@@ -133,12 +158,26 @@ def link_library(blob: bytes, symbol: str, soname: str, out: Path) -> None:
         work = Path(tmp)
         (work / "data.bin").write_bytes(blob)
         (work / "data.s").write_text(
-            f'.section .rodata\n.globl {symbol}\n.type {symbol}, @object\n.balign 16\n{symbol}:\n'
+            f".section .rodata\n.globl {symbol}\n.type {symbol}, @object\n.balign 16\n{symbol}:\n"
             f'.incbin "data.bin"\n.size {symbol}, . - {symbol}\n'
-            '.section .note.GNU-stack,"",@progbits\n')
+            '.section .note.GNU-stack,"",@progbits\n'
+        )
         subprocess.run([as_, "-o", "data.o", "data.s"], cwd=work, check=True)
-        subprocess.run([ld, "-shared", "-soname", soname, "--hash-style=both", "-z", "noexecstack",
-                        "-o", str(out), str(work / "data.o")], check=True)
+        subprocess.run(
+            [
+                ld,
+                "-shared",
+                "-soname",
+                soname,
+                "--hash-style=both",
+                "-z",
+                "noexecstack",
+                "-o",
+                str(out),
+                str(work / "data.o"),
+            ],
+            check=True,
+        )
 
 
 def trim_bundle(bundle: Path, out_dat: Path | None = None) -> tuple[Path, int, int]:

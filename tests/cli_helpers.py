@@ -17,7 +17,14 @@ def cli_env(fake, data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], stdin: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "wan27_desktop.cli", *args], env=env, input=stdin,
-                          capture_output=True, text=True, timeout=timeout)
+def run_cli(
+    args: list[str], env: dict[str, str], stdin: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wan27_desktop.cli", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -32,8 +32,12 @@ def start_private_secret_service() -> Callable[[], None] | None:
     if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
         return None
     home = tempfile.mkdtemp(prefix="wan27-keyring-")
-    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert bus.stdout is not None
     address = bus.stdout.readline().strip()
     if not address:
@@ -41,9 +45,14 @@ def start_private_secret_service() -> Callable[[], None] | None:
         shutil.rmtree(home, ignore_errors=True)
         return None
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_DATA_HOME": home}
-    daemon = subprocess.Popen(["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              env=env, text=True)
+    daemon = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
     assert daemon.stdin is not None and daemon.stdout is not None
     daemon.stdin.write(secrets.token_hex(9))
     daemon.stdin.close()

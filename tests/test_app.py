@@ -17,12 +17,17 @@ REPO = Path(__file__).resolve().parent.parent
 def test_self_test_passes_in_a_subprocess_without_a_display(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["WAN27_DATA_DIR"] = str(tmp_path / "user-data")
-    result = subprocess.run([sys.executable, "-m", "wan27_desktop", "--self-test"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "wan27_desktop", "--self-test"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    for check in ("qt", "image plugins", "tls certificates", "keyring", "library", "request bodies",
-                  "main window"):
+    for check in ("qt", "image plugins", "tls certificates", "keyring", "library", "request bodies", "main window"):
         assert any(line.split(":")[0].split(maxsplit=1)[-1] == check for line in lines), check
     assert "FAIL " not in result.stdout
     assert lines[-1].startswith("PASSED")
@@ -49,8 +54,9 @@ def test_an_insecure_api_base_is_refused_before_the_app_starts(capsys: Any) -> N
 
 def test_data_dir_option_sets_the_environment(monkeypatch: Any, tmp_path: Path) -> None:
     seen: dict[str, str] = {}
-    monkeypatch.setattr("wan27_desktop.selftest.run_self_test", lambda: seen.setdefault(
-        "dir", os.environ["WAN27_DATA_DIR"]) and 0)
+    monkeypatch.setattr(
+        "wan27_desktop.selftest.run_self_test", lambda: seen.setdefault("dir", os.environ["WAN27_DATA_DIR"]) and 0
+    )
     assert app.main(["--data-dir", str(tmp_path / "elsewhere"), "--self-test"]) == 0
     assert seen["dir"] == str((tmp_path / "elsewhere").resolve())
 
@@ -70,6 +76,7 @@ def test_no_arguments_start_the_gui_and_qt_arguments_still_pass_through(monkeypa
 
 # -- a moved library whose folder is missing at start-up ------------------------------------------
 
+
 def answer_missing_library(button: str, before: Any = None) -> list[str]:
     """Click `button` in the "Library not found" box once it is up (it runs its own event loop)."""
     from PySide6.QtCore import QTimer
@@ -85,8 +92,11 @@ def answer_missing_library(button: str, before: Any = None) -> list[str]:
         seen.append(box.text())
         if before is not None:
             before()
-        target = (box.button(QMessageBox.StandardButton.Retry) if button == "retry"
-                  else box.findChild(QAbstractButton, button))
+        target = (
+            box.button(QMessageBox.StandardButton.Retry)
+            if button == "retry"
+            else box.findChild(QAbstractButton, button)
+        )
         target.click()
 
     QTimer.singleShot(0, answer)
@@ -123,8 +133,9 @@ def test_retry_finds_the_library_once_the_drive_is_connected(qtbot: Any, tmp_pat
     assert settings.library_dir == folder
 
 
-def test_a_new_library_can_be_started_in_the_default_folder(qtbot: Any, tmp_path: Path,
-                                                             isolated_environment: Path) -> None:
+def test_a_new_library_can_be_started_in_the_default_folder(
+    qtbot: Any, tmp_path: Path, isolated_environment: Path
+) -> None:
     from wan27_desktop import config
     from wan27_desktop.settings import AppSettings
     from wan27_desktop.ui.library_move import ensure_library_reachable

@@ -27,21 +27,25 @@ def test_generate_prints_the_saved_paths_and_exits_0(env, fake_dashscope, tmp_pa
 
 
 def test_generate_async_polls_to_completion(env, fake_dashscope):
-    result = run_cli(["generate", "a comic", "--set", "-n", "3", "--size", "1K", "--mode", "async",
-                      "--poll-interval", "0.01"], env)
+    result = run_cli(
+        ["generate", "a comic", "--set", "-n", "3", "--size", "1K", "--mode", "async", "--poll-interval", "0.01"], env
+    )
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == len(fake_dashscope.billed_images) >= 1
     assert fake_dashscope.requests[0].headers.get("x-dashscope-async") == "enable"
 
 
-@pytest.mark.parametrize("args, field", [
-    (["generate", ""], "prompt"),
-    (["generate", "x", "--size", "4K", "--model", "standard"], "size"),
-    (["generate", "x", "-n", "5"], "n"),
-    (["generate", "x", "--seed", "-1"], "seed"),
-    (["generate", "x", "--palette", "#000000:50,#FFFFFF:50"], "color_palette"),
-    (["generate", "x", "--ref", "/nonexistent/file.png"], "images[1]"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["generate", ""], "prompt"),
+        (["generate", "x", "--size", "4K", "--model", "standard"], "size"),
+        (["generate", "x", "-n", "5"], "n"),
+        (["generate", "x", "--seed", "-1"], "seed"),
+        (["generate", "x", "--palette", "#000000:50,#FFFFFF:50"], "color_palette"),
+        (["generate", "x", "--ref", "/nonexistent/file.png"], "images[1]"),
+    ],
+)
 def test_invalid_input_exits_2_and_sends_nothing(env, fake_dashscope, args, field):
     result = run_cli(args, env)
     assert result.returncode == 2, result.stderr
@@ -65,8 +69,12 @@ def test_network_failure_exits_4(isolated_environment: Path):
 
 
 def test_missing_key_explains_how_to_add_one(isolated_environment: Path):
-    env = cli_env(None, isolated_environment, WAN27_API_BASE="http://127.0.0.1:9/api/v1",
-                  PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    env = cli_env(
+        None,
+        isolated_environment,
+        WAN27_API_BASE="http://127.0.0.1:9/api/v1",
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+    )
     result = run_cli(["generate", "a fox"], env)
     assert result.returncode in (2, 3)
     assert "wan27 key set" in result.stderr or "DASHSCOPE_API_KEY" in result.stderr

@@ -46,18 +46,23 @@ def test_status_reports_an_environment_key_masked(keyring_env):
 
 @pytest.fixture
 def two_regions(monkeypatch: pytest.MonkeyPatch):
-    with FakeDashScope(region="sg", api_key="sk-sg-only-key") as sg, \
-            FakeDashScope(region="cn", api_key="sk-cn-only-key") as cn:
+    with (
+        FakeDashScope(region="sg", api_key="sk-sg-only-key") as sg,
+        FakeDashScope(region="cn", api_key="sk-cn-only-key") as cn,
+    ):
         bases = {Region.SINGAPORE: sg.base_url, Region.BEIJING: cn.base_url}
         monkeypatch.setattr(config, "api_base", lambda region, override=None: override or bases[region])
         yield sg, cn
 
 
-@pytest.mark.parametrize("key, exit_code, says", [
-    ("sk-sg-only-key", 0, "valid for Singapore"),
-    ("sk-cn-only-key", 3, "belongs to China (Beijing)"),
-    ("sk-nobodys-key", 3, "refused"),
-])
+@pytest.mark.parametrize(
+    "key, exit_code, says",
+    [
+        ("sk-sg-only-key", 0, "valid for Singapore"),
+        ("sk-cn-only-key", 3, "belongs to China (Beijing)"),
+        ("sk-nobodys-key", 3, "refused"),
+    ],
+)
 def test_check_tells_where_a_key_belongs_at_zero_cost(two_regions, monkeypatch, capsys, key, exit_code, says):
     monkeypatch.setenv("DASHSCOPE_API_KEY", key)
     assert main(["key", "check", "--region", "sg"]) == exit_code

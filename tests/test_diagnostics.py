@@ -18,11 +18,10 @@ import pytest
 
 from wan27_desktop import __version__, diagnostics, keys
 
-KEY = "sk-diag0test0KEY0abcdefgh12345678"          # recognisable fake; the env var carries it
-GATEWAY_TOKEN = "gw/tok+en=ZQ9XyK2mLp"            # registered, not key-shaped, has URL-unsafe characters
-BEARER_ONLY = "opaqueAccessToken0123456789"       # neither registered nor key-shaped: only 'Bearer' marks it
-SECRET_FORMS = [KEY, GATEWAY_TOKEN, quote(GATEWAY_TOKEN, safe=""), BEARER_ONLY,
-                base64.b64encode(KEY.encode()).decode()]
+KEY = "sk-diag0test0KEY0abcdefgh12345678"  # recognisable fake; the env var carries it
+GATEWAY_TOKEN = "gw/tok+en=ZQ9XyK2mLp"  # registered, not key-shaped, has URL-unsafe characters
+BEARER_ONLY = "opaqueAccessToken0123456789"  # neither registered nor key-shaped: only 'Bearer' marks it
+SECRET_FORMS = [KEY, GATEWAY_TOKEN, quote(GATEWAY_TOKEN, safe=""), BEARER_ONLY, base64.b64encode(KEY.encode()).decode()]
 
 
 @pytest.fixture
@@ -66,6 +65,7 @@ def assert_no_secret(text: str) -> None:
 
 # -- redaction in the log file --------------------------------------------------------------------
 
+
 def test_key_logged_every_way_never_reaches_the_file(key_in_env: str, tmp_path: Path) -> None:
     path = diagnostics.setup_logging(tmp_path)
     log = logging.getLogger("wan27.api")
@@ -87,16 +87,27 @@ def test_key_logged_every_way_never_reaches_the_file(key_in_env: str, tmp_path: 
 
     text = all_log_text(tmp_path)
     assert path == tmp_path / "logs" / "wan27.log"
-    for case in ("fstring", "args", "dict-args", "header", "urlencoded", "base64", "base64-alone",
-                 "other-tree", "exception-message", "exception bad key", "stack", "extra"):
+    for case in (
+        "fstring",
+        "args",
+        "dict-args",
+        "header",
+        "urlencoded",
+        "base64",
+        "base64-alone",
+        "other-tree",
+        "exception-message",
+        "exception bad key",
+        "stack",
+        "extra",
+    ):
         assert f"case-{case}" in text, f"line {case!r} was not written at all"
     assert "Traceback (most recent call last)" in text
     assert_no_secret(text)
     assert text.count(diagnostics.REDACTED) >= 12
 
 
-def test_extra_attributes_are_redacted_before_other_handlers_see_the_record(key_in_env: str,
-                                                                           tmp_path: Path) -> None:
+def test_extra_attributes_are_redacted_before_other_handlers_see_the_record(key_in_env: str, tmp_path: Path) -> None:
     diagnostics.setup_logging(tmp_path)
     seen: list[logging.LogRecord] = []
 
@@ -124,8 +135,10 @@ def test_key_shaped_text_is_redacted_without_registration(fresh_diagnostics: Non
 
 
 def test_ordinary_text_is_left_alone(fresh_diagnostics: None) -> None:
-    text = ("task-1234567890abcdef risk-assessment-framework request_id=7a1b2c3d-0000 "
-            "sk-short authorization failed for region sg")
+    text = (
+        "task-1234567890abcdef risk-assessment-framework request_id=7a1b2c3d-0000 "
+        "sk-short authorization failed for region sg"
+    )
     assert diagnostics.redact(text) == text
 
 
@@ -140,6 +153,7 @@ def test_non_bearer_authorization_values_are_redacted(fresh_diagnostics: None) -
 
 
 # -- rotation and idempotence ---------------------------------------------------------------------
+
 
 def test_log_rotates_at_the_size_limit_and_keeps_the_backup_count(key_in_env: str, tmp_path: Path) -> None:
     diagnostics.setup_logging(tmp_path, max_bytes=2_000, backups=2)
@@ -190,6 +204,7 @@ def test_default_data_dir_comes_from_config(fresh_diagnostics: None, isolated_en
 
 # -- recent errors --------------------------------------------------------------------------------
 
+
 def test_recent_errors_keeps_warnings_and_up_redacted(key_in_env: str, tmp_path: Path) -> None:
     diagnostics.setup_logging(tmp_path)
     log = logging.getLogger("wan27.api")
@@ -204,22 +219,36 @@ def test_recent_errors_keeps_warnings_and_up_redacted(key_in_env: str, tmp_path:
 
 # -- the report -----------------------------------------------------------------------------------
 
+
 def test_diagnostic_info_has_versions_paths_backend_and_never_the_key(key_in_env: str, tmp_path: Path) -> None:
     import PySide6
 
     log_file = diagnostics.setup_logging(tmp_path)
     logging.getLogger("wan27.api").error("upload failed for %s", KEY)
     text = diagnostics.diagnostic_info(extra={"Region": "sg", "Library": {"images": 12}})
-    for expected in (f"Wan 2.7 Desktop {__version__}", platform.python_version(), sqlite3.sqlite_version,
-                     httpx.__version__, PySide6.__version__, str(tmp_path), str(log_file),
-                     type(keyring.get_keyring()).__name__, "key for sg: environment", keys.mask(KEY),
-                     "DASHSCOPE_API_KEY: set", "Region: sg", "images: 12", "upload failed for"):
+    for expected in (
+        f"Wan 2.7 Desktop {__version__}",
+        platform.python_version(),
+        sqlite3.sqlite_version,
+        httpx.__version__,
+        PySide6.__version__,
+        str(tmp_path),
+        str(log_file),
+        type(keyring.get_keyring()).__name__,
+        "key for sg: environment",
+        keys.mask(KEY),
+        "DASHSCOPE_API_KEY: set",
+        "Region: sg",
+        "images: 12",
+        "upload failed for",
+    ):
         assert expected in text, expected
     assert_no_secret(text)
 
 
-def test_diagnostic_info_waits_only_so_long_for_a_hung_keyring(fresh_diagnostics: None,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diagnostic_info_waits_only_so_long_for_a_hung_keyring(
+    fresh_diagnostics: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
 
     def hung() -> tuple[bool, str]:
@@ -234,8 +263,9 @@ def test_diagnostic_info_waits_only_so_long_for_a_hung_keyring(fresh_diagnostics
     assert "no answer from the keyring within 0.2 s" in text
 
 
-def test_diagnostic_info_hides_credentials_in_a_custom_endpoint(fresh_diagnostics: None,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diagnostic_info_hides_credentials_in_a_custom_endpoint(
+    fresh_diagnostics: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WAN27_API_BASE", "https://alice:hunter2secret@gw.example:8443/api/v1")
     text = diagnostics.diagnostic_info()
     assert "hunter2secret" not in text and "alice" not in text
@@ -249,6 +279,7 @@ def test_component_versions_names_every_component(fresh_diagnostics: None) -> No
 
 
 # -- excepthook -----------------------------------------------------------------------------------
+
 
 def raised(exc: BaseException) -> tuple[type[BaseException], BaseException, object]:
     try:

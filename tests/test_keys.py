@@ -227,13 +227,16 @@ def test_session_key_refuses_a_malformed_key() -> None:
     assert keys.resolve_key(Region.SINGAPORE).origin != "session"
 
 
-@pytest.mark.parametrize(("key", "masked"), [
-    ("sk-test0sg0key0aaaaaaaaaaaa1b2c", "sk-…1b2c"),
-    ("abcdefghijklmnop", "…mnop"),
-    ("sk-short", "sk-…"),
-    ("", ""),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    ("key", "masked"),
+    [
+        ("sk-test0sg0key0aaaaaaaaaaaa1b2c", "sk-…1b2c"),
+        ("abcdefghijklmnop", "…mnop"),
+        ("sk-short", "sk-…"),
+        ("", ""),
+        (None, ""),
+    ],
+)
 def test_mask_shows_at_most_the_last_four_characters(key: str | None, masked: str) -> None:
     assert keys.mask(key) == masked
 

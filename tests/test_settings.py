@@ -136,27 +136,33 @@ def test_setters_refuse_invalid_values() -> None:
     assert reopened(s).concurrency == 2
 
 
-@pytest.mark.parametrize("url", [
-    "https://dashscope-intl.aliyuncs.com/api/v1",
-    "https://gw.example.com:8443/api/v1",
-    "http://127.0.0.1:8080/api/v1",
-    "http://localhost:8080/api/v1",
-    "http://[::1]:9000/api/v1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dashscope-intl.aliyuncs.com/api/v1",
+        "https://gw.example.com:8443/api/v1",
+        "http://127.0.0.1:8080/api/v1",
+        "http://localhost:8080/api/v1",
+        "http://[::1]:9000/api/v1",
+    ],
+)
 def test_endpoint_accepts_https_and_local_http(url: str) -> None:
     assert normalise_endpoint(f"  {url}/ ") == url
 
 
-@pytest.mark.parametrize(("url", "why"), [
-    ("http://gateway.example.com/api/v1", "only allowed for localhost"),
-    ("http://10.0.0.5/api/v1", "only allowed for localhost"),
-    ("ftp://example.com/api/v1", "full URL"),
-    ("dashscope.aliyuncs.com/api/v1", "full URL"),
-    ("https://user:pw@example.com/api/v1", "credentials"),
-    ("https://example.com/api/v1?key=1", "query"),
-    ("https://example.com:99999/api/v1", "not a valid URL"),
-    ("https://exa mple.com/api/v1", "spaces"),
-])
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://gateway.example.com/api/v1", "only allowed for localhost"),
+        ("http://10.0.0.5/api/v1", "only allowed for localhost"),
+        ("ftp://example.com/api/v1", "full URL"),
+        ("dashscope.aliyuncs.com/api/v1", "full URL"),
+        ("https://user:pw@example.com/api/v1", "credentials"),
+        ("https://example.com/api/v1?key=1", "query"),
+        ("https://example.com:99999/api/v1", "not a valid URL"),
+        ("https://exa mple.com/api/v1", "spaces"),
+    ],
+)
 def test_endpoint_refusals_say_why(url: str, why: str) -> None:
     with pytest.raises(ValidationError, match=why) as caught:
         normalise_endpoint(url)
@@ -193,8 +199,16 @@ def test_stored_key_never_reaches_the_settings_file() -> None:
 
 # -- where the library lives ---------------------------------------------------------------------
 
-AWKWARD_FOLDERS = ["/srv/Wan Library", "/media/u/My Pics, 2024; a=b", '/home/u/"quoted" \\ back', "/home/u/图片/万相",
-                   "/home/u/ leading and trailing ", "/home/u/tab\there", "/home/u/@at", "/home/u/x\x01y"]
+AWKWARD_FOLDERS = [
+    "/srv/Wan Library",
+    "/media/u/My Pics, 2024; a=b",
+    '/home/u/"quoted" \\ back',
+    "/home/u/图片/万相",
+    "/home/u/ leading and trailing ",
+    "/home/u/tab\there",
+    "/home/u/@at",
+    "/home/u/x\x01y",
+]
 
 
 @pytest.mark.parametrize("folder", AWKWARD_FOLDERS)
@@ -239,8 +253,9 @@ def test_another_data_dir_has_its_own_library(monkeypatch: pytest.MonkeyPatch, t
     assert AppSettings().library_dir == tmp_path / "portable"
 
 
-@pytest.mark.parametrize("line", ["folder=relative/path", "folder=", "folder=@Variant(\\0\\0\\0\\x7f)",
-                                  "folder=/a, /b"])
+@pytest.mark.parametrize(
+    "line", ["folder=relative/path", "folder=", "folder=@Variant(\\0\\0\\0\\x7f)", "folder=/a, /b"]
+)
 def test_an_invalid_library_folder_means_the_data_dir(isolated_environment: Path, line: str) -> None:
     from wan27_desktop import config
 

@@ -1,6 +1,6 @@
 """The `wan27-desktop` GUI entry point: QApplication set-up, wiring, the crash handler, --self-test.
 
-    wan27-desktop [--data-dir DIR] [--api-base URL] [--self-test] [--debug]
+wan27-desktop [--data-dir DIR] [--api-base URL] [--self-test] [--debug]
 """
 
 from __future__ import annotations
@@ -26,11 +26,17 @@ DESKTOP_FILE = "wan27-desktop"
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wan27-desktop", description="Desktop client for the Wan 2.7 image API.")
-    parser.add_argument("--data-dir", type=Path,
-                        help=f"settings, logs, caches and (unless moved) the library here (sets {config.ENV_DATA_DIR})")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help=f"settings, logs, caches and (unless moved) the library here (sets {config.ENV_DATA_DIR})",
+    )
     parser.add_argument("--api-base", help=f"custom endpoint ending in /api/v1 (like {config.ENV_API_BASE})")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check the installation offscreen (Qt plugins, TLS, keyring, library) and exit 0/1")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the installation offscreen (Qt plugins, TLS, keyring, library) and exit 0/1",
+    )
     parser.add_argument("--debug", action="store_true", help="verbose logging to stderr")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -191,9 +197,15 @@ def _hand_to_app_handlers(record: logging.LogRecord) -> None:
         logger = logger.parent if logger.propagate else None
 
 
-def show_main_window(settings: Any, *, api_base: str | None = None, notifier: Any = None,
-                     after_first_paint: Callable[[], None] | None = None,
-                     before_start: Callable[[], None] | None = None, fallback_ms: int = 1000) -> Any:
+def show_main_window(
+    settings: Any,
+    *,
+    api_base: str | None = None,
+    notifier: Any = None,
+    after_first_paint: Callable[[], None] | None = None,
+    before_start: Callable[[], None] | None = None,
+    fallback_ms: int = 1000,
+) -> Any:
     """The main window as `wan27-desktop` opens it (issue 7): its shell (the saved geometry and dock
     layout over the window's background, see MainWindow) is shown now; right after its first paint
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
@@ -216,6 +228,7 @@ def show_main_window(settings: Any, *, api_base: str | None = None, notifier: An
         # First run (no key anywhere, welcome never closed): the welcome explains region, key and
         # library once the key lookup has answered. Later runs ask for a key at the first Generate.
         install_first_run(window)
+
         # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
         # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
         def start() -> None:
@@ -251,8 +264,11 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
         if not ensure_library_reachable(settings):
             startup.close()
             return 0
-    _window = show_main_window(settings, api_base=api_base,  # the library: settings.library_dir
-                               before_start=startup.set_up)
+    _window = show_main_window(
+        settings,
+        api_base=api_base,  # the library: settings.library_dir
+        before_start=startup.set_up,
+    )
     code = int(app.exec())
     startup.set_up()  # closed before the window was built: what was logged still reaches the log file
     startup.close()

@@ -101,8 +101,13 @@ class TintedSvgIconEngine(QIconEngine):
         super().__init__()
         self._svg = svg
 
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,  # noqa: N802 (Qt API)
-                     scale: float) -> QPixmap:
+    def scaledPixmap(
+        self,
+        size: QSize,
+        mode: QIcon.Mode,
+        state: QIcon.State,  # noqa: N802 (Qt API)
+        scale: float,
+    ) -> QPixmap:
         return _render_tinted(self._svg, tint_color(mode).rgba(), size.width(), size.height(), float(scale))
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:

@@ -84,8 +84,19 @@ def read_library_folder(settings_file: Path) -> Path | None:
     return None
 
 
-_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-            '"': '"', "'": "'", "?": "?", "\\": "\\"}
+_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    '"': '"',
+    "'": "'",
+    "?": "?",
+    "\\": "\\",
+}
 
 
 def _ini_unescape(raw: str) -> str:
@@ -109,7 +120,7 @@ def _ini_unescape(raw: str) -> str:
                 j = i + 1
                 while j < len(raw) and raw[j] in "0123456789abcdefABCDEF":
                     j += 1
-                out.append(chr(int(raw[i + 1:j] or "0", 16)))
+                out.append(chr(int(raw[i + 1 : j] or "0", 16)))
                 i = j - 1
             elif nxt in "01234567":
                 j = i

@@ -56,8 +56,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Authorization: Bearer <key>" as a header line, a dict repr or a curl command.
     (re.compile(r"(?i)(\bbearer\s+)[^\s'\"<>,;}]+"), r"\1" + REDACTED),
     # Any other scheme or a bare value after an Authorization field name.
-    (re.compile(r"(?i)(\b(?:proxy-)?authorization\b['\"]?\s*[:=]\s*['\"]?)(?!bearer\s)(?:basic\s+|token\s+)?"
-                r"[^\s'\"<>,;}]+"), r"\1" + REDACTED),
+    (
+        re.compile(
+            r"(?i)(\b(?:proxy-)?authorization\b['\"]?\s*[:=]\s*['\"]?)(?!bearer\s)(?:basic\s+|token\s+)?"
+            r"[^\s'\"<>,;}]+"
+        ),
+        r"\1" + REDACTED,
+    ),
     # Anything shaped like a DashScope key. The look-behind keeps words like "task-12345678" intact.
     (re.compile(r"(?<![A-Za-z0-9_\-])sk-[A-Za-z0-9_\-]{8,}"), "sk-" + REDACTED),
 )
@@ -164,6 +169,7 @@ class RedactingFilter(logging.Filter):
 
 # -- log handlers ---------------------------------------------------------------------------------
 
+
 class _RecentErrors(logging.Handler):
     """WARNING and above from the app's loggers, formatted (and so redacted) as they arrive."""
 
@@ -207,8 +213,9 @@ def _ensure_recent_handler() -> None:
                 logger.handlers.insert(0, _recent)  # first: redacts before any other handler sees it
 
 
-def setup_logging(data_dir: Path | None = None, level: int = logging.INFO, *,
-                  max_bytes: int = 1_000_000, backups: int = 5) -> Path:
+def setup_logging(
+    data_dir: Path | None = None, level: int = logging.INFO, *, max_bytes: int = 1_000_000, backups: int = 5
+) -> Path:
     """Log the app's loggers to `<data_dir>/logs/wan27.log` (rotating), redacted. Idempotent: a
     second call adjusts the level and keeps the one handler (or moves it if `data_dir` changed).
 
@@ -231,8 +238,9 @@ def setup_logging(data_dir: Path | None = None, level: int = logging.INFO, *,
             current.close()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups,
-                                                           encoding="utf-8")
+            handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+            )
         except OSError as err:
             _state["log_path"] = None
             log.warning("Cannot write the log file %s (%s); logging in memory only.", path, err)
@@ -259,6 +267,7 @@ def recent_errors(n: int = 20) -> list[str]:
 
 
 # -- the report -----------------------------------------------------------------------------------
+
 
 def _version_of(module_name: str, dist_name: str) -> str:
     import importlib
@@ -362,8 +371,9 @@ def _format_extra(extra: Mapping[str, object]) -> list[str]:
     return lines
 
 
-def diagnostic_info(extra: Mapping[str, object] | None = None, *,
-                    keyring_timeout: float = KEYRING_PROBE_SECONDS) -> str:
+def diagnostic_info(
+    extra: Mapping[str, object] | None = None, *, keyring_timeout: float = KEYRING_PROBE_SECONDS
+) -> str:
     """Plain text for a bug report: versions, platform, paths, keyring, key origin (masked), recent
     errors, plus `extra` (e.g. the main window's region, endpoint, library stats). Never the key:
     the whole text is redacted once more before it is returned.
@@ -376,22 +386,31 @@ def diagnostic_info(extra: Mapping[str, object] | None = None, *,
     database = data / LIBRARY_DIRNAME / DB_NAME
     lines = [f"{APP_TITLE} {__version__}", ""]
     lines += ["Components:"] + [f"  {name}: {version}" for name, version in component_versions()]
-    lines += ["", "System:",
-              f"  OS: {platform.platform()}",
-              f"  machine: {platform.machine()}",
-              f"  Python executable: {sys.executable}",
-              f"  frozen bundle: {'yes' if getattr(sys, 'frozen', False) else 'no'}",
-              f"  locale: {'.'.join(filter(None, locale.getlocale())) or 'C'}"]
-    lines += ["", "Paths:",
-              f"  data dir: {data}",
-              f"  library: {data / LIBRARY_DIRNAME}",
-              f"  database: {_file_note(database if database.exists() else None, 'not created yet')}",
-              f"  log file: {_file_note(log_path())}"]
+    lines += [
+        "",
+        "System:",
+        f"  OS: {platform.platform()}",
+        f"  machine: {platform.machine()}",
+        f"  Python executable: {sys.executable}",
+        f"  frozen bundle: {'yes' if getattr(sys, 'frozen', False) else 'no'}",
+        f"  locale: {'.'.join(filter(None, locale.getlocale())) or 'C'}",
+    ]
+    lines += [
+        "",
+        "Paths:",
+        f"  data dir: {data}",
+        f"  library: {data / LIBRARY_DIRNAME}",
+        f"  database: {_file_note(database if database.exists() else None, 'not created yet')}",
+        f"  log file: {_file_note(log_path())}",
+    ]
     api_base = os.environ.get(config.ENV_API_BASE)
-    lines += ["", "Environment:",
-              f"  {config.ENV_API_KEY}: {'set' if config.env_api_key() else 'not set'}",
-              f"  {config.ENV_API_BASE}: {_without_userinfo(api_base) if api_base else 'not set'}",
-              f"  {config.ENV_DATA_DIR}: {'set' if os.environ.get(config.ENV_DATA_DIR) else 'not set'}"]
+    lines += [
+        "",
+        "Environment:",
+        f"  {config.ENV_API_KEY}: {'set' if config.env_api_key() else 'not set'}",
+        f"  {config.ENV_API_BASE}: {_without_userinfo(api_base) if api_base else 'not set'}",
+        f"  {config.ENV_DATA_DIR}: {'set' if os.environ.get(config.ENV_DATA_DIR) else 'not set'}",
+    ]
     lines += ["", "Keyring:"] + _keyring_lines(keyring_timeout)
     if extra:
         lines += ["", "Application:"] + [f"  {line}" for line in _format_extra(extra)]
@@ -408,8 +427,9 @@ _previous_hooks: list[tuple[Callable[..., object], Callable[..., object]]] = []
 crash_log = logging.getLogger("wan27.crash")
 
 
-def describe_exception(kind: type[BaseException], value: BaseException | None,
-                       tb: TracebackType | None) -> tuple[str, str]:
+def describe_exception(
+    kind: type[BaseException], value: BaseException | None, tb: TracebackType | None
+) -> tuple[str, str]:
     """(one-line summary, full traceback), both redacted."""
     details = redact("".join(traceback.format_exception(kind, value, tb)))
     text = str(value) if value is not None else ""
@@ -418,13 +438,15 @@ def describe_exception(kind: type[BaseException], value: BaseException | None,
     return summary[:500], details
 
 
-def report_exception(kind: type[BaseException], value: BaseException | None, tb: TracebackType | None,
-                     show: ShowCrash | None = None) -> tuple[str, str]:
+def report_exception(
+    kind: type[BaseException], value: BaseException | None, tb: TracebackType | None, show: ShowCrash | None = None
+) -> tuple[str, str]:
     """Log an uncaught exception (redacted) and pass it to `show`. Returns (summary, details)."""
     _ensure_recent_handler()
     summary, details = describe_exception(kind, value, tb)
-    crash_log.critical("Unhandled exception in thread %s: %s\n%s", threading.current_thread().name,
-                       summary, details.rstrip())
+    crash_log.critical(
+        "Unhandled exception in thread %s: %s\n%s", threading.current_thread().name, summary, details.rstrip()
+    )
     if show is not None:
         try:
             show(summary, details)
@@ -468,4 +490,3 @@ def uninstall_excepthook() -> None:
         previous_sys, previous_thread = _previous_hooks.pop()
         sys.excepthook = previous_sys
         threading.excepthook = previous_thread
-

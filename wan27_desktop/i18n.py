@@ -47,8 +47,9 @@ _API_TEXTS = (
     QT_TRANSLATE_NOOP("ApiText", "Text to image set"),
     QT_TRANSLATE_NOOP("ApiText", "Edit / multi-reference"),
     QT_TRANSLATE_NOOP("ApiText", "Image to image set"),
-    QT_TRANSLATE_NOOP("ApiText", "Thinking mode applies only to text-to-image; it is ignored when reference "
-                                 "images are used."),
+    QT_TRANSLATE_NOOP(
+        "ApiText", "Thinking mode applies only to text-to-image; it is ignored when reference images are used."
+    ),
     QT_TRANSLATE_NOOP("ApiText", "Thinking mode does not apply to image sets."),
 )
 
@@ -120,8 +121,11 @@ def catalogue_problems() -> list[str]:
     """For --self-test: every catalogue the app can install, loaded once (not installed)."""
     wanted = [(translations_dir(), f"{CATALOG}_{language}") for language in UI_LANGUAGES]
     wanted.append((qt_translations_dir(), "qtbase_zh_CN"))
-    return [f"{name}.qm missing or unreadable in {directory}" for directory, name in wanted
-            if QTranslator().load(name, str(directory)) is False]
+    return [
+        f"{name}.qm missing or unreadable in {directory}"
+        for directory, name in wanted
+        if QTranslator().load(name, str(directory)) is False
+    ]
 
 
 def uninstall_translators(app: QCoreApplication) -> None:
@@ -133,9 +137,11 @@ def uninstall_translators(app: QCoreApplication) -> None:
 
 def language_choices() -> list[tuple[Language, str]]:
     """(setting, label) for a language picker. Each language is named in itself, as is usual."""
-    return [(Language.SYSTEM, QCoreApplication.translate("Language", "Same as the system")),
-            (Language.ENGLISH, "English"),
-            (Language.CHINESE_SIMPLIFIED, "简体中文")]
+    return [
+        (Language.SYSTEM, QCoreApplication.translate("Language", "Same as the system")),
+        (Language.ENGLISH, "English"),
+        (Language.CHINESE_SIMPLIFIED, "简体中文"),
+    ]
 
 
 def restart_note() -> str:
@@ -174,8 +180,12 @@ def _error_text(template: str, values: Mapping[str, object]) -> str:
     text = QCoreApplication.translate(ERROR_CONTEXT, template)
     if not values:
         return text
-    return text.format(**{key: QCoreApplication.translate(ERROR_CONTEXT, value) if isinstance(value, str) and value
-                          else value for key, value in values.items()})
+    return text.format(
+        **{
+            key: QCoreApplication.translate(ERROR_CONTEXT, value) if isinstance(value, str) and value else value
+            for key, value in values.items()
+        }
+    )
 
 
 def job_error_message(job: JobRecord) -> str | None:
@@ -208,8 +218,11 @@ def error_message(err: WanError) -> str:
 
 def error_details(err: WanError) -> str:
     """`err.details()` in the UI language: message, what to do, code, HTTP status, request id."""
-    return err.details(lambda text: QCoreApplication.translate(ERROR_CONTEXT, text), message=error_message(err),
-                       hint=hint_text(err.hint))
+    return err.details(
+        lambda text: QCoreApplication.translate(ERROR_CONTEXT, text),
+        message=error_message(err),
+        hint=hint_text(err.hint),
+    )
 
 
 def error_text(err: WanError) -> str:

@@ -36,8 +36,11 @@ USERNAME = "api-key"
 
 Origin = Literal["environment", "keyring", "session", "none"]
 
-_ENV_HINT = QT_TRANSLATE_NOOP("WanError", "Set the DASHSCOPE_API_KEY environment variable before starting the "
-                              "app or the wan27 command; it is used in place of the keyring and never saved.")
+_ENV_HINT = QT_TRANSLATE_NOOP(
+    "WanError",
+    "Set the DASHSCOPE_API_KEY environment variable before starting the "
+    "app or the wan27 command; it is used in place of the keyring and never saved.",
+)
 
 
 class KeyringUnavailable(WanError):
@@ -124,8 +127,7 @@ def normalise_key(text: str) -> str:
     if not key:
         problem = "The key is empty; paste the key from the Model Studio console."
     elif any(ch.isspace() for ch in key):
-        problem = ("The key contains spaces or line breaks; paste only the key itself "
-                   "(without 'Bearer' or other text).")
+        problem = "The key contains spaces or line breaks; paste only the key itself (without 'Bearer' or other text)."
     elif not all(33 <= ord(ch) <= 126 for ch in key):
         problem = "The key contains characters a DashScope key never has; copy it again from the console."
     if problem:
@@ -199,8 +201,9 @@ def resolve_key(region: Region) -> KeySource:
         stored = _keyring().get_password(service_name(region), USERNAME)
     except _backend_errors() as err:
         log.warning("Keyring read failed for %s: %s", region.value, type(err).__name__)
-        return KeySource(None, "none", region,
-                         problem=f"The system keyring cannot be used: {type(err).__name__}: {err}. {_ENV_HINT}")
+        return KeySource(
+            None, "none", region, problem=f"The system keyring cannot be used: {type(err).__name__}: {err}. {_ENV_HINT}"
+        )
     if stored and stored.strip():
         return KeySource(stored.strip(), "keyring", region)
     return KeySource(None, "none", region)

@@ -56,8 +56,9 @@ def check_image_plugins() -> tuple[str, str]:
     image.fill(QColor(200, 40, 90))
     for fmt in ("png", "jpeg", "webp"):
         if fmt not in readable or fmt not in writable:
-            problems.append(f"{fmt}: read={'yes' if fmt in readable else 'NO'}, "
-                            f"write={'yes' if fmt in writable else 'NO'}")
+            problems.append(
+                f"{fmt}: read={'yes' if fmt in readable else 'NO'}, write={'yes' if fmt in writable else 'NO'}"
+            )
             continue
         data = QByteArray()
         buffer = QBuffer(data)
@@ -115,10 +116,20 @@ def check_library(data_dir: Path) -> tuple[str, str]:
     from .library import JobState, Library
 
     with Library.open(data_dir) as library:
-        job_id = library.create_job({"model": "wan2.7-image", "input": {"messages": [
-            {"role": "user", "content": [{"text": "self-test"}]}]}, "parameters": {"n": 1}},
-            model="wan2.7-image", request_mode="sync", region="sg", endpoint="http://127.0.0.1/api/v1",
-            n=1, estimated_cost="0", state=JobState.CANCELED)
+        job_id = library.create_job(
+            {
+                "model": "wan2.7-image",
+                "input": {"messages": [{"role": "user", "content": [{"text": "self-test"}]}]},
+                "parameters": {"n": 1},
+            },
+            model="wan2.7-image",
+            request_mode="sync",
+            region="sg",
+            endpoint="http://127.0.0.1/api/v1",
+            n=1,
+            estimated_cost="0",
+            state=JobState.CANCELED,
+        )
         jobs = library.list_jobs(limit=5)
         spend = library.spend_today()
     with Library.open(data_dir) as library:
@@ -137,8 +148,9 @@ def check_request_bodies() -> tuple[str, str]:
         Mode.TEXT_TO_IMAGE: GenerationRequest(prompt="a red kite over a beach", n=1),
         Mode.TEXT_TO_IMAGE_SET: GenerationRequest(prompt="a four-panel story", n=4, enable_sequential=True),
         Mode.EDIT: GenerationRequest(prompt="make image 1 a watercolour", images=(ImageInput(image),)),
-        Mode.IMAGE_SET: GenerationRequest(prompt="variations of image 1", images=(ImageInput(image),), n=3,
-                                          enable_sequential=True),
+        Mode.IMAGE_SET: GenerationRequest(
+            prompt="variations of image 1", images=(ImageInput(image),), n=3, enable_sequential=True
+        ),
     }
     built = []
     for mode, request in cases.items():
@@ -165,8 +177,7 @@ def check_main_window(data_dir: Path) -> tuple[str, str]:
         def alert(self, window: QWidget) -> None:
             pass
 
-    window = MainWindow(data_dir=data_dir, settings=AppSettings(data_dir / "settings.ini"),
-                        notifier=_QuietNotifier())
+    window = MainWindow(data_dir=data_dir, settings=AppSettings(data_dir / "settings.ini"), notifier=_QuietNotifier())
     try:
         window.show()
         loop = QEventLoop()
@@ -177,16 +188,21 @@ def check_main_window(data_dir: Path) -> tuple[str, str]:
         loop.exec()
         if window._reader is None:
             return "FAIL", "the journal did not load within 10 s"
-        missing = [name for name in ("promptEdit", "generateButton", "jobQueue", "statusBar")
-                   if window.findChild(QWidget, name) is None]
+        missing = [
+            name
+            for name in ("promptEdit", "generateButton", "jobQueue", "statusBar")
+            if window.findChild(QWidget, name) is None
+        ]
         if missing:
             return "FAIL", f"missing controls: {', '.join(missing)}"
         grab = window.grab()
         if grab.isNull():
             return "FAIL", "the window could not be painted"
         centre = "gallery" if window.gallery is not None else "results strip (gallery unavailable)"
-        return "OK", (f"built {window.width()}x{window.height()} with {centre}; journal in "
-                      f"{(time.monotonic() - started) * 1000:.0f} ms")
+        return "OK", (
+            f"built {window.width()}x{window.height()} with {centre}; journal in "
+            f"{(time.monotonic() - started) * 1000:.0f} ms"
+        )
     finally:
         window.close()
         QApplication.processEvents()
@@ -208,8 +224,15 @@ def run_self_test(out: TextIO | None = None) -> int:
 
         from .app import create_application
 
-        checks.append(_run("qt", lambda: ("OK", f"Qt {qVersion()}, platform plugin "
-                                                f"{(create_application(), QGuiApplication.platformName())[1]}")))
+        checks.append(
+            _run(
+                "qt",
+                lambda: (
+                    "OK",
+                    f"Qt {qVersion()}, platform plugin {(create_application(), QGuiApplication.platformName())[1]}",
+                ),
+            )
+        )
         checks.append(_run("image plugins", check_image_plugins))
         checks.append(_run("tls certificates", check_tls))
         checks.append(_run("keyring", check_keyring))

@@ -80,29 +80,34 @@ def normalise_endpoint(text: str) -> str | None:
         host = parts.hostname or ""
         _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
     except ValueError:
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "This is not a valid URL.")) from None
+        raise refuse(QCoreApplication.translate("AppSettings", "This is not a valid URL.")) from None
     if parts.scheme not in ("http", "https") or not host:
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "Use a full URL such as https://gateway.example.com/api/v1."))
+        raise refuse(
+            QCoreApplication.translate("AppSettings", "Use a full URL such as https://gateway.example.com/api/v1.")
+        )
     if parts.scheme == "http" and not _is_loopback(host):
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "Plain http is only allowed for localhost; use https so the key is encrypted."))
+        raise refuse(
+            QCoreApplication.translate(
+                "AppSettings", "Plain http is only allowed for localhost; use https so the key is encrypted."
+            )
+        )
     if parts.username or parts.password:
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "Do not put credentials in the URL; the key is sent in a header."))
+        raise refuse(
+            QCoreApplication.translate("AppSettings", "Do not put credentials in the URL; the key is sent in a header.")
+        )
     if parts.query or parts.fragment:
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "The endpoint cannot have a query (?…) or fragment (#…)."))
+        raise refuse(
+            QCoreApplication.translate("AppSettings", "The endpoint cannot have a query (?…) or fragment (#…).")
+        )
     if any(ch.isspace() for ch in url):
-        raise refuse(QCoreApplication.translate(
-            "AppSettings", "The URL cannot contain spaces."))
+        raise refuse(QCoreApplication.translate("AppSettings", "The URL cannot contain spaces."))
     return url.rstrip("/")
 
 
 def _parse_enum(kind: type[T]) -> Callable[[object], T]:
     def parse(raw: object) -> T:
         return kind(str(raw))  # type: ignore[call-arg]  # Enum lookup by value; ValueError if unknown
+
     return parse
 
 
@@ -271,12 +276,14 @@ class AppSettings:
 
     def state_blob(self, name: str) -> bytes | None:
         """A saved QWidget/QMainWindow/QSplitter state, e.g. 'window/geometry'; None if absent."""
+
         def parse(raw: object) -> bytes:
             if isinstance(raw, QByteArray):
                 return bytes(raw.data())
             if isinstance(raw, bytes):
                 return raw
             raise TypeError("not a byte array")
+
         return self._get(f"state/{name}", parse, None)
 
     def set_state_blob(self, name: str, data: bytes | QByteArray | None) -> None:

@@ -89,8 +89,12 @@ def test_real_mode_result_dimensions_match_usage(fake, client, tmp_path: Path):
 def test_edit_with_data_uri_references_and_boxes_is_accepted(fake, client):
     uri = "data:image/png;base64," + base64.b64encode(make_png(320, 240)).decode()
     boxes = (Box(10, 10, 100, 100),)
-    request = GenerationRequest(prompt="put image 1 in the box of image 2", n=1, size="1K",
-                                images=(ImageInput("a.png"), ImageInput("b.png", boxes)))
+    request = GenerationRequest(
+        prompt="put image 1 in the box of image 2",
+        n=1,
+        size="1K",
+        images=(ImageInput("a.png"), ImageInput("b.png", boxes)),
+    )
     body = build_body(request, [EncodedImage(uri), EncodedImage(uri, boxes)])
     result = client.generate(body)
     assert len(result.image_urls) == 1
@@ -141,9 +145,10 @@ def test_server_error_on_create_is_retried_once_accepted_once(fake, client):
 def test_no_resubmit_after_read_timeout(fake):
     fake.add_fault(Fault("sync", "slow", delay=1.0))
     timeout = httpx.Timeout(connect=5.0, read=0.2, write=5.0, pool=5.0)
-    with DashScopeClient(fake.api_key, fake.base_url, timeout=timeout,
-                         retry_policy=RetryPolicy(sleep=no_sleep)) as c, \
-            pytest.raises(E.InterruptedCreateError) as info:
+    with (
+        DashScopeClient(fake.api_key, fake.base_url, timeout=timeout, retry_policy=RetryPolicy(sleep=no_sleep)) as c,
+        pytest.raises(E.InterruptedCreateError) as info,
+    ):
         c.generate(build_body(REQUEST))
     assert "may have been billed" in str(info.value) and "no request id is known" in str(info.value)
     wait_until(lambda: fake.created_count == 1)  # the fake answers after its delay: it did run (and bill)
@@ -181,10 +186,17 @@ def test_create_retried_when_connection_is_refused(fake):
     assert not isinstance(info.value, E.InterruptedCreateError)
 
 
-@pytest.mark.parametrize("fault", [Fault("query", "throttle", retry_after=1),
-                                   Fault("query", "server_error", status=503), Fault("query", "html", status=502),
-                                   Fault("query", "invalid_json"), Fault("query", "drop"),
-                                   Fault("query", "reset_mid_body")])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("query", "throttle", retry_after=1),
+        Fault("query", "server_error", status=503),
+        Fault("query", "html", status=502),
+        Fault("query", "invalid_json"),
+        Fault("query", "drop"),
+        Fault("query", "reset_mid_body"),
+    ],
+)
 def test_query_survives_transient_faults(fake, client, fault):
     task_id = client.submit_task(build_body(REQUEST)).task_id
     fake.add_fault(fault)
@@ -252,8 +264,10 @@ def test_check_key_valid_and_invalid(fake):
 
 
 def test_check_key_regions_tells_singapore_from_beijing():
-    with FakeDashScope(region="sg", api_key="sk-sg-key-00000000000000000") as sg, \
-            FakeDashScope(region="cn", api_key="sk-cn-key-00000000000000000") as cn:
+    with (
+        FakeDashScope(region="sg", api_key="sk-sg-key-00000000000000000") as sg,
+        FakeDashScope(region="cn", api_key="sk-cn-key-00000000000000000") as cn,
+    ):
         bases = {Region.SINGAPORE: sg.base_url, Region.BEIJING: cn.base_url}
         assert check_key_regions(cn.api_key, bases) is Region.BEIJING
         assert check_key_regions(sg.api_key, bases) is Region.SINGAPORE

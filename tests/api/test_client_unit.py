@@ -25,10 +25,16 @@ from wan27_desktop.api.retry import RetryPolicy
 
 KEY = "sk-unit0test0key0abcdefghijklmn"
 BASE = "https://dashscope-intl.aliyuncs.com/api/v1"
-BODY = {"model": "wan2.7-image-pro", "input": {"messages": [{"role": "user", "content": [{"text": "x"}]}]},
-        "parameters": {"size": "1K", "n": 1, "watermark": False}}
-SYNC_OK = {"request_id": "rid-ok", "output": {"choices": [{"message": {"content": [{"image": "https://r/x.png"}]}}]},
-           "usage": {"image_count": 1, "size": "1024*1024"}}
+BODY = {
+    "model": "wan2.7-image-pro",
+    "input": {"messages": [{"role": "user", "content": [{"text": "x"}]}]},
+    "parameters": {"size": "1K", "n": 1, "watermark": False},
+}
+SYNC_OK = {
+    "request_id": "rid-ok",
+    "output": {"choices": [{"message": {"content": [{"image": "https://r/x.png"}]}}]},
+    "usage": {"image_count": 1, "size": "1024*1024"},
+}
 
 
 class Script:
@@ -64,8 +70,9 @@ def html(status: int = 502) -> httpx.Response:
 def make(script: Script, sleeps: list[float] | None = None, **kwargs) -> DashScopeClient:
     sleeps = sleeps if sleeps is not None else []
     policy = kwargs.pop("retry_policy", None) or RetryPolicy(sleep=sleeps.append, rand=lambda: 0.5)
-    return DashScopeClient(KEY, kwargs.pop("base_url", BASE), transport=httpx.MockTransport(script),
-                           retry_policy=policy, **kwargs)
+    return DashScopeClient(
+        KEY, kwargs.pop("base_url", BASE), transport=httpx.MockTransport(script), retry_policy=policy, **kwargs
+    )
 
 
 # ------------------------------------------------------------------------------------ requests
@@ -107,8 +114,10 @@ def test_query_and_cancel_paths():
 
 
 def test_cancel_of_a_running_task_raises_the_mapped_error():
-    with make(Script(err(400, "UnsupportedOperation", "task is running"))) as client, \
-            pytest.raises(E.InvalidRequestError) as info:
+    with (
+        make(Script(err(400, "UnsupportedOperation", "task is running"))) as client,
+        pytest.raises(E.InvalidRequestError) as info,
+    ):
         client.cancel_task("t-1")
     assert info.value.code == "UnsupportedOperation" and info.value.request_id == "rid-err"
 
@@ -144,9 +153,15 @@ def test_create_retried_after_connect_error_before_sending():
     assert len(script.requests) == 3
 
 
-@pytest.mark.parametrize("failure", [httpx.ReadTimeout("read timed out"), httpx.ReadError("reset"),
-                                     httpx.RemoteProtocolError("Server disconnected without sending a response."),
-                                     httpx.WriteTimeout("write timed out")])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ReadTimeout("read timed out"),
+        httpx.ReadError("reset"),
+        httpx.RemoteProtocolError("Server disconnected without sending a response."),
+        httpx.WriteTimeout("write timed out"),
+    ],
+)
 def test_create_never_resubmitted_after_the_request_was_sent(failure):
     script = Script(failure, ok(SYNC_OK))
     with make(script) as client, pytest.raises(E.InterruptedCreateError) as info:
@@ -178,11 +193,16 @@ def test_async_create_without_task_id_is_interrupted_with_request_id():
     assert info.value.request_id == "rid-7" and "rid-7" in str(info.value)
 
 
-@pytest.mark.parametrize(("status", "code", "cls"), [(400, "InvalidParameter", E.InvalidRequestError),
-                                                      (400, "DataInspectionFailed", E.ModerationError),
-                                                      (401, "InvalidApiKey", E.AuthError),
-                                                      (408, "RequestTimeOut", E.ServerError),
-                                                      (400, "Arrearage", E.QuotaError)])
+@pytest.mark.parametrize(
+    ("status", "code", "cls"),
+    [
+        (400, "InvalidParameter", E.InvalidRequestError),
+        (400, "DataInspectionFailed", E.ModerationError),
+        (401, "InvalidApiKey", E.AuthError),
+        (408, "RequestTimeOut", E.ServerError),
+        (400, "Arrearage", E.QuotaError),
+    ],
+)
 def test_create_not_retried_on_refusals(status, code, cls):
     script = Script(err(status, code), ok(SYNC_OK))
     with make(script) as client, pytest.raises(cls):
@@ -192,8 +212,10 @@ def test_create_not_retried_on_refusals(status, code, cls):
 
 def test_create_gives_up_after_max_attempts_with_the_last_error():
     script = Script(err(429, "Throttling"))
-    with make(script, retry_policy=RetryPolicy(max_attempts=3, sleep=lambda s: None)) as client, \
-            pytest.raises(E.RateLimitError):
+    with (
+        make(script, retry_policy=RetryPolicy(max_attempts=3, sleep=lambda s: None)) as client,
+        pytest.raises(E.RateLimitError),
+    ):
         client.generate(BODY)
     assert len(script.requests) == 3
 
@@ -215,9 +237,17 @@ def test_cancel_during_retry_wait_raises_canceled():
 
 
 # ------------------------------------------------------------------------------ query retries
-@pytest.mark.parametrize("first", [httpx.ReadTimeout("t"), httpx.RemoteProtocolError("gone"), html(503),
-                                   err(429, "Throttling"), httpx.Response(200, content=b"<html>proxy</html>"),
-                                   err(500, "SystemError")])
+@pytest.mark.parametrize(
+    "first",
+    [
+        httpx.ReadTimeout("t"),
+        httpx.RemoteProtocolError("gone"),
+        html(503),
+        err(429, "Throttling"),
+        httpx.Response(200, content=b"<html>proxy</html>"),
+        err(500, "SystemError"),
+    ],
+)
 def test_query_retries_transient_failures(first):
     script = Script(first, ok({"output": {"task_id": "t", "task_status": "RUNNING"}}))
     with make(script) as client:
@@ -252,12 +282,17 @@ def task(status: str, **extra) -> httpx.Response:
 
 def test_wait_polls_until_terminal_with_jittered_5_to_10_s_intervals():
     time_ = FakeTime()
-    script = Script(task("PENDING"), task("RUNNING"), task("RUNNING"),
-                    task("SUCCEEDED", choices=[{"message": {"content": [{"image": "https://r/1.png"}]}}]))
+    script = Script(
+        task("PENDING"),
+        task("RUNNING"),
+        task("RUNNING"),
+        task("SUCCEEDED", choices=[{"message": {"content": [{"image": "https://r/1.png"}]}}]),
+    )
     seen: list[TaskStatus] = []
     with make(script, retry_policy=RetryPolicy(sleep=time_.sleep)) as client:
-        snapshot = client.wait_for_task("t", on_update=lambda s: seen.append(s.status),
-                                        sleep=time_.sleep, clock=time_.clock)
+        snapshot = client.wait_for_task(
+            "t", on_update=lambda s: seen.append(s.status), sleep=time_.sleep, clock=time_.clock
+        )
     assert snapshot.status is TaskStatus.SUCCEEDED and snapshot.result.image_urls == ("https://r/1.png",)
     assert seen == [TaskStatus.PENDING, TaskStatus.RUNNING, TaskStatus.RUNNING, TaskStatus.SUCCEEDED]
     assert len(time_.sleeps) == 3 and all(5.0 <= s <= 10.0 for s in time_.sleeps)
@@ -350,8 +385,7 @@ def test_check_key_regions_raises_when_a_region_could_not_be_asked():
 
     bases = {Region.SINGAPORE: Region.SINGAPORE.base_url, Region.BEIJING: Region.BEIJING.base_url}
     with pytest.raises(E.NetworkError):
-        check_key_regions(KEY, bases, transport=httpx.MockTransport(answer),
-                          retry_policy=RetryPolicy(max_attempts=1))
+        check_key_regions(KEY, bases, transport=httpx.MockTransport(answer), retry_policy=RetryPolicy(max_attempts=1))
 
 
 # ------------------------------------------------------------------------------ key hygiene
@@ -362,8 +396,7 @@ def test_key_never_appears_in_errors_reprs_or_logs(caplog):
     texts: list[str] = []
     with make(script) as client:
         texts.append(repr(client))
-        for call in (lambda: client.generate(BODY), lambda: client.query_task("t"),
-                     lambda: client.submit_task(BODY)):
+        for call in (lambda: client.generate(BODY), lambda: client.query_task("t"), lambda: client.submit_task(BODY)):
             with pytest.raises(E.WanError) as info:
                 call()
             texts += [str(info.value), repr(info.value), info.value.details(), info.value.hint]
@@ -381,14 +414,17 @@ def test_malformed_key_is_refused_without_echoing_it():
 
 
 # ------------------------------------------------------------------------------ endpoints
-@pytest.mark.parametrize("base", ["http://127.0.0.1:8080/api/v1", "http://localhost/api/v1", "http://[::1]:9/api/v1",
-                                  BASE])
+@pytest.mark.parametrize(
+    "base", ["http://127.0.0.1:8080/api/v1", "http://localhost/api/v1", "http://[::1]:9/api/v1", BASE]
+)
 def test_https_and_loopback_http_are_accepted(base):
     DashScopeClient(KEY, base).close()
 
 
-@pytest.mark.parametrize("base", ["http://dashscope-intl.aliyuncs.com/api/v1", "http://10.0.0.5/api/v1",
-                                  "ftp://example.com/api/v1", "not a url"])
+@pytest.mark.parametrize(
+    "base",
+    ["http://dashscope-intl.aliyuncs.com/api/v1", "http://10.0.0.5/api/v1", "ftp://example.com/api/v1", "not a url"],
+)
 def test_plain_http_to_other_hosts_and_odd_schemes_are_refused(base):
     with pytest.raises(E.WanError) as info:
         DashScopeClient(KEY, base)
@@ -407,21 +443,36 @@ def test_one_http_client_per_object_and_close():
 
 
 def test_api_package_imports_no_qt():
-    code = ("import sys, wan27_desktop.api.client, wan27_desktop.api.download, wan27_desktop.api.imageformat, "
-            "wan27_desktop.api.responses, wan27_desktop.api.retry; "
-            "sys.exit(1 if any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules) else 0)")
+    code = (
+        "import sys, wan27_desktop.api.client, wan27_desktop.api.download, wan27_desktop.api.imageformat, "
+        "wan27_desktop.api.responses, wan27_desktop.api.retry; "
+        "sys.exit(1 if any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules) else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
 def test_error_details_list_what_is_known_and_take_a_translation():
     err = E.ServerError("The service had an internal error.", code="InternalError", status=500, request_id="r-1")
     assert err.details().splitlines() == [
-        "The service had an internal error.", f"What to do: {err.hint}", "Code: InternalError", "HTTP status: 500",
-        "Request id: r-1"]
+        "The service had an internal error.",
+        f"What to do: {err.hint}",
+        "Code: InternalError",
+        "HTTP status: 500",
+        "Request id: r-1",
+    ]
     bare = E.WanError("Something failed.")
     assert bare.details().splitlines() == ["Something failed.", f"What to do: {bare.hint}"]
-    labels = {"What to do: {hint}": "建议：{hint}", "Code: {value}": "错误码：{value}",
-              "HTTP status: {value}": "HTTP 状态：{value}", "Request id: {value}": "请求 ID：{value}"}
+    labels = {
+        "What to do: {hint}": "建议：{hint}",
+        "Code: {value}": "错误码：{value}",
+        "HTTP status: {value}": "HTTP 状态：{value}",
+        "Request id: {value}": "请求 ID：{value}",
+    }
     translated = err.details(labels.__getitem__, message="服务端发生内部错误。", hint="请稍后重试。")
-    assert translated.splitlines() == ["服务端发生内部错误。", "建议：请稍后重试。", "错误码：InternalError",
-                                       "HTTP 状态：500", "请求 ID：r-1"]
+    assert translated.splitlines() == [
+        "服务端发生内部错误。",
+        "建议：请稍后重试。",
+        "错误码：InternalError",
+        "HTTP 状态：500",
+        "请求 ID：r-1",
+    ]

@@ -148,8 +148,9 @@ def test_server_errors_are_retried_with_retry_after(tmp_path: Path):
     answers = [httpx.Response(503, headers={"Retry-After": "4"}), httpx.Response(200, content=make_png(8, 8))]
     sleeps: list[float] = []
     with mock_client(lambda r: answers.pop(0)) as client:
-        result = download_result("https://oss.example.com/a.png", tmp_path, client=client,
-                                 retry_policy=RetryPolicy(sleep=sleeps.append))
+        result = download_result(
+            "https://oss.example.com/a.png", tmp_path, client=client, retry_policy=RetryPolicy(sleep=sleeps.append)
+        )
     assert result.width == 8 and sleeps == [4.0]
 
 
@@ -167,18 +168,23 @@ def test_too_many_redirects_are_refused(tmp_path: Path):
 
 
 def test_redirect_to_non_http_scheme_is_refused(tmp_path: Path):
-    with mock_client(lambda r: httpx.Response(302, headers={"Location": "file:///etc/passwd"})) as client, \
-            pytest.raises(E.DownloadError, match="refused"):
+    with (
+        mock_client(lambda r: httpx.Response(302, headers={"Location": "file:///etc/passwd"})) as client,
+        pytest.raises(E.DownloadError, match="refused"),
+    ):
         download_result("https://oss.example.com/a.png", tmp_path, client=client)
 
 
 def test_body_shorter_than_content_length_without_transport_error_is_retried(tmp_path: Path):
     png = make_png(8, 8)
-    answers = [httpx.Response(200, content=png[:-5], headers={"Content-Length": str(len(png))}),
-               httpx.Response(200, content=png)]
+    answers = [
+        httpx.Response(200, content=png[:-5], headers={"Content-Length": str(len(png))}),
+        httpx.Response(200, content=png),
+    ]
     with mock_client(lambda r: answers.pop(0)) as client:
-        assert download_result("https://oss.example.com/a.png", tmp_path, client=client,
-                               retry_policy=FAST).size == len(png)
+        assert download_result("https://oss.example.com/a.png", tmp_path, client=client, retry_policy=FAST).size == len(
+            png
+        )
 
 
 def test_same_image_twice_lands_on_the_same_name(tmp_path: Path):
@@ -188,12 +194,17 @@ def test_same_image_twice_lands_on_the_same_name(tmp_path: Path):
     assert first.path == second.path and leftovers(tmp_path) == [first.path]
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("https://x/a.png?Expires=1700000000&Signature=s", datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)),
-    ("https://x/a.png?x-oss-date=20250101T000000Z&x-oss-expires=86400&x-oss-signature=s",
-     datetime(2025, 1, 2, tzinfo=timezone.utc)),
-    ("https://x/a.png", None),
-    ("https://x/a.png?Expires=soon", None),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://x/a.png?Expires=1700000000&Signature=s", datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)),
+        (
+            "https://x/a.png?x-oss-date=20250101T000000Z&x-oss-expires=86400&x-oss-signature=s",
+            datetime(2025, 1, 2, tzinfo=timezone.utc),
+        ),
+        ("https://x/a.png", None),
+        ("https://x/a.png?Expires=soon", None),
+    ],
+)
 def test_url_expires_at(url, expected):
     assert url_expires_at(url) == expected

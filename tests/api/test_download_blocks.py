@@ -35,8 +35,7 @@ def mock_client(body: bytes) -> httpx.Client:
     return httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, content=body)))
 
 
-def test_large_result_from_the_fake_is_named_by_its_sha256_and_verified(fake_dashscope: FakeDashScope,
-                                                                      tmp_path: Path):
+def test_large_result_from_the_fake_is_named_by_its_sha256_and_verified(fake_dashscope: FakeDashScope, tmp_path: Path):
     fake_dashscope.result_image_mode = "noise"
     with DashScopeClient(fake_dashscope.api_key, fake_dashscope.base_url) as client:
         url = client.generate(build_body(GenerationRequest(prompt="p", n=1, size="2K"))).image_urls[0]
@@ -61,15 +60,16 @@ def test_a_flipped_byte_deep_in_a_large_png_is_refused_and_nothing_is_kept(noise
 def test_a_large_png_whose_pixels_do_not_inflate_is_refused(tmp_path: Path):
     # Valid CRCs around a zlib stream that is cut short: only inflating it can tell.
     raw = os.urandom(3 * SIDE * 512 + 512)
-    idat = zlib.compress(raw, 0)[: -100]
+    idat = zlib.compress(raw, 0)[:-100]
     body = pngmaker._png(SIDE, 512, idat)
     with mock_client(body) as client, pytest.raises(E.DownloadError, match="incomplete or corrupt"):
         download_result("https://oss.example.com/a.png", tmp_path, client=client)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_error_in_a_check_thread_reaches_the_caller_and_removes_the_temp_file(noise_png: bytes,
-                                                                               tmp_path: Path, monkeypatch):
+def test_an_error_in_a_check_thread_reaches_the_caller_and_removes_the_temp_file(
+    noise_png: bytes, tmp_path: Path, monkeypatch
+):
     class BrokenVerifier(download_module.BodyVerifier):
         def feed(self, data: bytes | bytearray | memoryview) -> None:
             raise MemoryError("verifier ran out of memory")
@@ -106,16 +106,19 @@ def test_a_full_disk_is_reported_before_the_body_is_downloaded(noise_png: bytes,
     def body() -> Iterator[bytes]:
         for start in range(0, len(noise_png), 1 << 16):
             sent.append(start)
-            yield noise_png[start:start + (1 << 16)]
+            yield noise_png[start : start + (1 << 16)]
 
     def no_room(fd: int, offset: int, length: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "posix_fallocate", no_room, raising=False)
     headers = {"Content-Length": str(len(noise_png))}
-    with httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, headers=headers,
-                                                                                   content=body()))) as client, \
-            pytest.raises(E.DownloadError) as raised:
+    with (
+        httpx.Client(
+            transport=httpx.MockTransport(lambda request: httpx.Response(200, headers=headers, content=body()))
+        ) as client,
+        pytest.raises(E.DownloadError) as raised,
+    ):
         download_result("https://oss.example.com/a.png", tmp_path, client=client)
     assert raised.value.code == "DiskFull" and "disk is full" in str(raised.value)
     assert len(sent) <= 1  # refused up front, not after ~12 MB
@@ -123,8 +126,7 @@ def test_a_full_disk_is_reported_before_the_body_is_downloaded(noise_png: bytes,
 
 
 @pytest.mark.skipif(not hasattr(os, "posix_fallocate"), reason="no posix_fallocate on this platform")
-def test_the_space_is_claimed_up_front_and_the_file_is_exactly_the_body(noise_png: bytes, tmp_path: Path,
-                                                                         monkeypatch):
+def test_the_space_is_claimed_up_front_and_the_file_is_exactly_the_body(noise_png: bytes, tmp_path: Path, monkeypatch):
     claimed: list[tuple[int, int]] = []
     real = os.posix_fallocate
 
@@ -153,8 +155,9 @@ def synced(monkeypatch) -> list[int]:
     return calls
 
 
-def test_a_staged_download_is_verified_but_neither_hashed_nor_fsynced(noise_png: bytes, tmp_path: Path,
-                                                                      synced: list[int], monkeypatch):
+def test_a_staged_download_is_verified_but_neither_hashed_nor_fsynced(
+    noise_png: bytes, tmp_path: Path, synced: list[int], monkeypatch
+):
     monkeypatch.setattr(download_module, "_sync_file_range", lambda: pytest.fail("no writeback for staging"))
     with mock_client(noise_png) as client:
         first = download_result("https://oss.example.com/a.png", tmp_path, client=client, stage_as="7-0")

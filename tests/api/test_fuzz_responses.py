@@ -23,16 +23,43 @@ from wan27_desktop.api.responses import (
 from .test_responses import SYNC_OK
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=20)
-known_keys = st.sampled_from(["request_id", "output", "usage", "code", "message", "choices", "message",
-                              "content", "image", "task_id", "task_status", "task_metrics", "image_count",
-                              "results", "url", "error", "TOTAL"])
-shaped_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                             | st.dictionaries(known_keys, inner, max_size=5), max_leaves=25)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+known_keys = st.sampled_from(
+    [
+        "request_id",
+        "output",
+        "usage",
+        "code",
+        "message",
+        "choices",
+        "message",
+        "content",
+        "image",
+        "task_id",
+        "task_status",
+        "task_metrics",
+        "image_count",
+        "results",
+        "url",
+        "error",
+        "TOTAL",
+    ]
+)
+shaped_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(known_keys, inner, max_size=5),
+    max_leaves=25,
+)
 
-TASK_OK = {"request_id": "q", "output": {**SYNC_OK["output"], "task_id": "t", "task_status": "SUCCEEDED"},
-           "usage": {"image_count": 2}}
+TASK_OK = {
+    "request_id": "q",
+    "output": {**SYNC_OK["output"], "task_id": "t", "task_status": "SUCCEEDED"},
+    "usage": {"image_count": 2},
+}
 CREATE_OK = {"request_id": "c", "output": {"task_id": "t", "task_status": "PENDING"}}
 SHAPES = [SYNC_OK, TASK_OK, CREATE_OK, {"request_id": "r", "code": "Throttling", "message": "m"}]
 
@@ -99,9 +126,11 @@ def test_parse_task_raises_only_wan_errors(document, task_id):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.integers(min_value=300, max_value=599),
-       (mutated_shapes() | shaped_values | json_values).map(lambda v: json.dumps(v).encode()) | st.binary(max_size=200),
-       st.none() | st.floats(min_value=0, max_value=1e6))
+@given(
+    st.integers(min_value=300, max_value=599),
+    (mutated_shapes() | shaped_values | json_values).map(lambda v: json.dumps(v).encode()) | st.binary(max_size=200),
+    st.none() | st.floats(min_value=0, max_value=1e6),
+)
 def test_error_from_response_always_returns_a_wan_error(status, body, retry_after):
     error = error_from_response(status, body, retry_after=retry_after)
     assert isinstance(error, WanError)
@@ -137,8 +166,12 @@ def test_client_operations_raise_only_wan_errors(status, body, operation):
     from wan27_desktop.api.retry import RetryPolicy
 
     transport = httpx.MockTransport(lambda request: httpx.Response(status, content=body))
-    with DashScopeClient("sk-fuzz-key-000000000000000", "https://dashscope-intl.aliyuncs.com/api/v1",
-                         transport=transport, retry_policy=RetryPolicy(max_attempts=1)) as client:
+    with DashScopeClient(
+        "sk-fuzz-key-000000000000000",
+        "https://dashscope-intl.aliyuncs.com/api/v1",
+        transport=transport,
+        retry_policy=RetryPolicy(max_attempts=1),
+    ) as client:
         call = getattr(client, operation)
         args = ({"model": "m"},) if operation in ("generate", "submit_task") else ("t-1",)
         _only_wan_errors(call, *args[: 0 if operation == "check_key" else 1])

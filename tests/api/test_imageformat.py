@@ -97,8 +97,11 @@ def test_png_with_one_byte_idat_chunks_is_accepted():
     assert verify_bytes(make_png(8, 4, stream=stream, idat_parts=len(stream))) == ImageInfo("png", 8, 4)
 
 
-@pytest.mark.parametrize("header", [b"\x79\x18", b"\x78\x9d", b"\x88\x98", b"\x78\xbb"],
-                         ids=["not-deflate", "bad-check-bits", "window-too-large", "preset-dictionary"])
+@pytest.mark.parametrize(
+    "header",
+    [b"\x79\x18", b"\x78\x9d", b"\x88\x98", b"\x78\xbb"],
+    ids=["not-deflate", "bad-check-bits", "window-too-large", "preset-dictionary"],
+)
 def test_png_with_a_bad_zlib_header_is_refused_even_with_good_crcs(header):
     stream = header + zlib.compress(_rows(8, 4))[2:]
     with pytest.raises(DownloadError, match="zlib header"):
@@ -173,12 +176,15 @@ def test_webp_without_image_chunk_is_refused():
         verify_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
 
 
-@pytest.mark.parametrize(("data", "match"), [
-    (b"", "empty"),
-    (b"<?xml version='1.0'?><Error><Code>AccessDenied</Code></Error>", "not an image"),
-    (b'{"code": "x"}', "not an image"),
-    (b"GIF89a" + b"\x00" * 20, "not a PNG, JPEG or WebP"),
-])
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        (b"", "empty"),
+        (b"<?xml version='1.0'?><Error><Code>AccessDenied</Code></Error>", "not an image"),
+        (b'{"code": "x"}', "not an image"),
+        (b"GIF89a" + b"\x00" * 20, "not a PNG, JPEG or WebP"),
+    ],
+)
 def test_non_images_are_refused_with_a_clear_message(data, match):
     with pytest.raises(DownloadError, match=match):
         verify_bytes(data)
@@ -198,16 +204,21 @@ def test_verify_file_reads_from_disk(tmp_path: Path):
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff",
-                                                              b"RIFF\x20\x00\x00\x00WEBP"]))
+@given(
+    data=st.binary(max_size=400),
+    prefix=st.sampled_from([b"", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF\x20\x00\x00\x00WEBP"]),
+)
 def test_arbitrary_bytes_raise_only_download_error(data, prefix):
     with contextlib.suppress(DownloadError):
         verify_bytes(prefix + data)
 
 
 @settings(max_examples=300, deadline=None)
-@given(position=st.integers(min_value=0), value=st.integers(min_value=0, max_value=255),
-       fmt=st.sampled_from(["png", "jpeg", "webp"]))
+@given(
+    position=st.integers(min_value=0),
+    value=st.integers(min_value=0, max_value=255),
+    fmt=st.sampled_from(["png", "jpeg", "webp"]),
+)
 def test_mutated_images_raise_only_download_error(position, value, fmt):
     original = {"png": make_png(20, 10), "jpeg": qt_encode("JPEG", 40, 30), "webp": qt_encode("WEBP", 40, 30)}[fmt]
     data = bytearray(original)

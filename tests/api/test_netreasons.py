@@ -64,8 +64,12 @@ def test_anything_else_keeps_the_technical_text():
 
 
 def test_the_client_message_says_it_plainly_and_the_log_keeps_the_details(caplog: pytest.LogCaptureFixture):
-    with DashScopeClient("sk-netreasons-test", "http://127.0.0.1:9/api/v1",
-                         retry_policy=RetryPolicy(max_attempts=1)) as client, pytest.raises(NetworkError) as raised:
+    with (
+        DashScopeClient(
+            "sk-netreasons-test", "http://127.0.0.1:9/api/v1", retry_policy=RetryPolicy(max_attempts=1)
+        ) as client,
+        pytest.raises(NetworkError) as raised,
+    ):
         client.query_task("t-1")
     assert str(raised.value).startswith("The request to 127.0.0.1 failed: the connection was refused")
     assert raised.value.values["reason"] == netreasons.REFUSED

@@ -14,33 +14,81 @@ from wan27_desktop.api.request_body import EncodedImage, build_body
 GOLDEN = Path(__file__).parent / "golden"
 
 CASES: dict[str, tuple[GenerationRequest, list[EncodedImage] | None]] = {
-    "text_to_image": (GenerationRequest(prompt="A lighthouse at dawn, watercolour", model=Model.PRO, n=2,
-                                        size="4k", seed=42, thinking_mode=True), None),
-    "text_to_image_set": (GenerationRequest(prompt="A four-panel comic about a cat learning to fly",
-                                            model=Model.STANDARD, n=8, size="1536x1024", watermark=True,
-                                            enable_sequential=True, thinking_mode=True), None),
+    "text_to_image": (
+        GenerationRequest(
+            prompt="A lighthouse at dawn, watercolour", model=Model.PRO, n=2, size="4k", seed=42, thinking_mode=True
+        ),
+        None,
+    ),
+    "text_to_image_set": (
+        GenerationRequest(
+            prompt="A four-panel comic about a cat learning to fly",
+            model=Model.STANDARD,
+            n=8,
+            size="1536x1024",
+            watermark=True,
+            enable_sequential=True,
+            thinking_mode=True,
+        ),
+        None,
+    ),
     "edit_bbox": (
-        GenerationRequest(prompt="Place the logo from image 1 inside the box on the mug in image 2",
-                          images=(ImageInput("https://example.com/logo.png"),
-                                  ImageInput("/home/me/mug.png", (Box(989, 515, 1138, 681), Box(10, 20, 30, 40))),
-                                  ImageInput("https://example.com/table.jpg"))),
-        [EncodedImage("https://example.com/logo.png"),
-         EncodedImage("data:image/png;base64,iVBORw0KGgo=", (Box(989, 515, 1138, 681), Box(10, 20, 30, 40))),
-         EncodedImage("https://example.com/table.jpg")]),
-    "edit_no_boxes": (GenerationRequest(prompt="Make it night time", model=Model.STANDARD, n=4,
-                                        size="2048*1152", seed=0,
-                                        images=(ImageInput("https://example.com/street.jpg"),)), None),
-    "image_set": (GenerationRequest(
-        prompt="A storyboard of this character (image 1) visiting the place in image 2", n=12, size="1K",
-        enable_sequential=True,
-        images=(ImageInput("https://example.com/character.png"), ImageInput("https://example.com/place.jpg"))),
-        None),
-    "palette": (GenerationRequest(prompt="A minimalist poster of a mountain", size="1K", thinking_mode=False,
-                                  color_palette=(PaletteColor("#1f3a5f", 40), PaletteColor("#F2C14E", 35.0),
-                                                 PaletteColor("#fafaf7", 25))), None),
-    "edit_palette": (GenerationRequest(prompt="Recolour the room", images=(ImageInput("https://example.com/room.jpg"),),
-                                       color_palette=(PaletteColor("#112233", 33.34), PaletteColor("#445566", 33.33),
-                                                      PaletteColor("#778899", 33.33))), None),
+        GenerationRequest(
+            prompt="Place the logo from image 1 inside the box on the mug in image 2",
+            images=(
+                ImageInput("https://example.com/logo.png"),
+                ImageInput("/home/me/mug.png", (Box(989, 515, 1138, 681), Box(10, 20, 30, 40))),
+                ImageInput("https://example.com/table.jpg"),
+            ),
+        ),
+        [
+            EncodedImage("https://example.com/logo.png"),
+            EncodedImage("data:image/png;base64,iVBORw0KGgo=", (Box(989, 515, 1138, 681), Box(10, 20, 30, 40))),
+            EncodedImage("https://example.com/table.jpg"),
+        ],
+    ),
+    "edit_no_boxes": (
+        GenerationRequest(
+            prompt="Make it night time",
+            model=Model.STANDARD,
+            n=4,
+            size="2048*1152",
+            seed=0,
+            images=(ImageInput("https://example.com/street.jpg"),),
+        ),
+        None,
+    ),
+    "image_set": (
+        GenerationRequest(
+            prompt="A storyboard of this character (image 1) visiting the place in image 2",
+            n=12,
+            size="1K",
+            enable_sequential=True,
+            images=(ImageInput("https://example.com/character.png"), ImageInput("https://example.com/place.jpg")),
+        ),
+        None,
+    ),
+    "palette": (
+        GenerationRequest(
+            prompt="A minimalist poster of a mountain",
+            size="1K",
+            thinking_mode=False,
+            color_palette=(PaletteColor("#1f3a5f", 40), PaletteColor("#F2C14E", 35.0), PaletteColor("#fafaf7", 25)),
+        ),
+        None,
+    ),
+    "edit_palette": (
+        GenerationRequest(
+            prompt="Recolour the room",
+            images=(ImageInput("https://example.com/room.jpg"),),
+            color_palette=(
+                PaletteColor("#112233", 33.34),
+                PaletteColor("#445566", 33.33),
+                PaletteColor("#778899", 33.33),
+            ),
+        ),
+        None,
+    ),
 }
 
 

@@ -24,12 +24,14 @@ URL2 = "https://dashscope-result-intl.oss-cn-singapore.aliyuncs.com/b.png?Expire
 
 SYNC_OK = {  # §4.1 verbatim shape
     "request_id": "a3f4",
-    "output": {"finished": True, "choices": [
-        {"finish_reason": "stop", "message": {"role": "assistant", "content": [{"type": "image", "image": URL1}]}},
-        {"finish_reason": "stop", "message": {"role": "assistant", "content": [{"image": URL2}]}},
-    ]},
-    "usage": {"image_count": 2, "size": "2985*1405", "input_tokens": 18790, "output_tokens": 2,
-              "total_tokens": 18792},
+    "output": {
+        "finished": True,
+        "choices": [
+            {"finish_reason": "stop", "message": {"role": "assistant", "content": [{"type": "image", "image": URL1}]}},
+            {"finish_reason": "stop", "message": {"role": "assistant", "content": [{"image": URL2}]}},
+        ],
+    },
+    "usage": {"image_count": 2, "size": "2985*1405", "input_tokens": 18790, "output_tokens": 2, "total_tokens": 18792},
 }
 
 
@@ -43,8 +45,23 @@ def test_sync_result_collects_every_image_in_order():
 
 
 def test_sync_result_collects_images_without_type_and_skips_text_items():
-    body = {"request_id": "r", "output": {"choices": [{"message": {"content": [
-        {"type": "text", "text": "hello"}, {"image": URL1}, {"type": "image"}, {"image": ""}]}}]}}
+    body = {
+        "request_id": "r",
+        "output": {
+            "choices": [
+                {
+                    "message": {
+                        "content": [
+                            {"type": "text", "text": "hello"},
+                            {"image": URL1},
+                            {"type": "image"},
+                            {"image": ""},
+                        ]
+                    }
+                }
+            ]
+        },
+    }
     assert parse_generation(body).image_urls == (URL1,)
 
 
@@ -83,17 +100,28 @@ def test_async_create_without_task_id_is_malformed():
 
 @pytest.mark.parametrize("status", ["PENDING", "RUNNING", "CANCELED", "UNKNOWN"])
 def test_task_states_parse(status):
-    snapshot = parse_task({"request_id": "q", "output": {"task_id": "t1", "task_status": status,
-                                                          "submit_time": "2025-01-01 10:00:00.000"}})
+    snapshot = parse_task(
+        {
+            "request_id": "q",
+            "output": {"task_id": "t1", "task_status": status, "submit_time": "2025-01-01 10:00:00.000"},
+        }
+    )
     assert snapshot.status is TaskStatus(status)
     assert snapshot.result is None
     assert snapshot.submit_time == "2025-01-01 10:00:00.000"
 
 
 def test_succeeded_task_has_result_and_usage():
-    body = {"request_id": "q", "output": {**SYNC_OK["output"], "task_id": "t1", "task_status": "SUCCEEDED",
-                                          "end_time": "2025-01-01 10:01:00.000"},
-            "usage": {"image_count": 2}}
+    body = {
+        "request_id": "q",
+        "output": {
+            **SYNC_OK["output"],
+            "task_id": "t1",
+            "task_status": "SUCCEEDED",
+            "end_time": "2025-01-01 10:01:00.000",
+        },
+        "usage": {"image_count": 2},
+    }
     snapshot = parse_task(body)
     assert snapshot.status is TaskStatus.SUCCEEDED
     assert snapshot.result is not None
@@ -104,8 +132,15 @@ def test_succeeded_task_has_result_and_usage():
 
 
 def test_failed_task_is_a_snapshot_with_code_and_message():
-    body = {"request_id": "q", "output": {"task_id": "t1", "task_status": "FAILED", "code": "DataInspectionFailed",
-                                          "message": "Input data may contain inappropriate content."}}
+    body = {
+        "request_id": "q",
+        "output": {
+            "task_id": "t1",
+            "task_status": "FAILED",
+            "code": "DataInspectionFailed",
+            "message": "Input data may contain inappropriate content.",
+        },
+    }
     snapshot = parse_task(body)
     assert snapshot.status is TaskStatus.FAILED
     assert snapshot.code == "DataInspectionFailed"
@@ -113,8 +148,14 @@ def test_failed_task_is_a_snapshot_with_code_and_message():
 
 
 def test_task_metrics_are_tolerated():
-    body = {"output": {"task_id": "t", "task_status": "SUCCEEDED", "choices": [],
-                       "task_metrics": {"TOTAL": 4, "SUCCEEDED": 3, "FAILED": 1}}}
+    body = {
+        "output": {
+            "task_id": "t",
+            "task_status": "SUCCEEDED",
+            "choices": [],
+            "task_metrics": {"TOTAL": 4, "SUCCEEDED": 3, "FAILED": 1},
+        }
+    }
     assert parse_task(body).task_metrics == TaskMetrics(total=4, succeeded=3, failed=1)
 
 

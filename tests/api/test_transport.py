@@ -35,8 +35,9 @@ class RecordingStream(httpcore.NetworkStream):
     def close(self) -> None:
         self.closed = True
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
         upgraded = RecordingStream()
         upgraded.tls = (ssl_context, server_hostname)
         return upgraded

@@ -35,7 +35,8 @@ def test_custom_size_accepted_iff_in_pixel_budget_and_ratio(model, mode, width, 
 @given(models, modes, sides, sides, st.sampled_from(["x", "X", "×", " * "]))
 def test_size_separators_are_equivalent(model, mode, width, height, separator):
     assert (check_size(f"{width}{separator}{height}", model, mode) == []) == (
-        check_size(f"{width}*{height}", model, mode) == [])
+        check_size(f"{width}*{height}", model, mode) == []
+    )
 
 
 @given(models, modes)
@@ -57,15 +58,18 @@ def test_balance_ratios_always_sum_to_exactly_100(weights):
     assert sum(Decimal(format_ratio(r)[:-1]) for r in ratios) == Decimal("100.00")
 
 
-@given(st.lists(st.floats(min_value=1, max_value=1000, allow_nan=False), min_size=3, max_size=10),
-       st.sampled_from([Mode.TEXT_TO_IMAGE, Mode.EDIT]))
+@given(
+    st.lists(st.floats(min_value=1, max_value=1000, allow_nan=False), min_size=3, max_size=10),
+    st.sampled_from([Mode.TEXT_TO_IMAGE, Mode.EDIT]),
+)
 def test_balanced_palette_validates_and_serialises_to_100(weights, mode):
     ratios = balance_ratios(weights)
     assume(all(r > 0 for r in ratios))
     palette = tuple(PaletteColor(f"#{i:06X}", r) for i, r in enumerate(ratios))
     assert check_palette(palette, mode) == []
-    request = GenerationRequest(prompt="p", color_palette=palette,
-                                images=(ImageInput("https://e.com/a.png"),) if mode is Mode.EDIT else ())
+    request = GenerationRequest(
+        prompt="p", color_palette=palette, images=(ImageInput("https://e.com/a.png"),) if mode is Mode.EDIT else ()
+    )
     sent = build_body(request)["parameters"]["color_palette"]
     assert sum(Decimal(c["ratio"].rstrip("%")) for c in sent) == Decimal("100.00")
     assert all(len(c["ratio"].rstrip("%").split(".")[1]) == 2 for c in sent)
@@ -85,14 +89,20 @@ def test_palette_is_refused_with_image_sets(mode):
     assert check_palette(palette, mode)
 
 
-boxes = st.builds(lambda x, y, w, h: Box(x, y, x + w, y + h), st.integers(0, 8000), st.integers(0, 8000),
-                  st.integers(1, 4000), st.integers(1, 4000))
+boxes = st.builds(
+    lambda x, y, w, h: Box(x, y, x + w, y + h),
+    st.integers(0, 8000),
+    st.integers(0, 8000),
+    st.integers(1, 4000),
+    st.integers(1, 4000),
+)
 
 
 @given(st.lists(st.lists(boxes, max_size=3), min_size=1, max_size=9))
 def test_boxes_accepted_iff_at_most_two_per_image(per_image):
-    request = GenerationRequest(prompt="p", images=tuple(ImageInput(f"https://e.com/{i}.png", tuple(b))
-                                                         for i, b in enumerate(per_image)))
+    request = GenerationRequest(
+        prompt="p", images=tuple(ImageInput(f"https://e.com/{i}.png", tuple(b)) for i, b in enumerate(per_image))
+    )
     box_issues = [i for i in check(request) if i.field.endswith(".boxes")]
     assert (box_issues == []) is all(len(b) <= 2 for b in per_image)
     if not box_issues:
@@ -112,8 +122,9 @@ def test_degenerate_or_negative_boxes_are_refused(x1, y1, x2, y2):
 
 @given(st.lists(boxes, min_size=1, max_size=2))
 def test_boxes_are_refused_in_image_sets(image_boxes):
-    request = GenerationRequest(prompt="p", enable_sequential=True,
-                                images=(ImageInput("https://e.com/a.png", tuple(image_boxes)),))
+    request = GenerationRequest(
+        prompt="p", enable_sequential=True, images=(ImageInput("https://e.com/a.png", tuple(image_boxes)),)
+    )
     assert any(i.field.endswith(".boxes") for i in check(request))
 
 
@@ -123,6 +134,6 @@ def test_n_range_follows_mode(mode, n):
     assert (check_n(n, mode) == []) is (1 <= n <= high)
 
 
-@given(st.integers(-2**33, 2**33))
+@given(st.integers(-(2**33), 2**33))
 def test_seed_range(seed):
     assert (check_seed(seed) == []) is (0 <= seed <= 2147483647)

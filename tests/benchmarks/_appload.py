@@ -104,7 +104,8 @@ class FakeProcess:
 
     def __enter__(self) -> FakeProcess:
         self._proc, self.base_url = common.start_fake(
-            _FAKE_SCRIPT, API_KEY, self.mode, env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"})
+            _FAKE_SCRIPT, API_KEY, self.mode, env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        )
         threading.Thread(target=self._read, name="bench-fake-replies", daemon=True).start()
         return self
 
@@ -183,6 +184,7 @@ def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> fl
         loop = QEventLoop()
         timer = QTimer()
         timer.setInterval(2)
+
         def tick() -> None:
             if check():
                 loop.quit()
@@ -264,10 +266,16 @@ class GapProbe:
 
 def gap_summary(gaps: list[float], seconds: float) -> dict[str, Any]:
     ms = [g * 1000 for g in gaps] or [0.0]
-    return {"max_gap_ms": round(max(ms), 1), "p99_gap_ms": round(common.percentile(ms, 99), 1),
-            "p95_gap_ms": round(common.percentile(ms, 95), 1), "median_gap_ms": round(common.median(ms), 2),
-            "gaps_over_20_ms": sum(1 for g in ms if g > 20), "gaps_over_50_ms": sum(1 for g in ms if g > 50),
-            "ticks": len(gaps), "seconds": round(seconds, 2)}
+    return {
+        "max_gap_ms": round(max(ms), 1),
+        "p99_gap_ms": round(common.percentile(ms, 99), 1),
+        "p95_gap_ms": round(common.percentile(ms, 95), 1),
+        "median_gap_ms": round(common.median(ms), 2),
+        "gaps_over_20_ms": sum(1 for g in ms if g > 20),
+        "gaps_over_50_ms": sum(1 for g in ms if g > 50),
+        "ticks": len(gaps),
+        "seconds": round(seconds, 2),
+    }
 
 
 class StallSampler:
@@ -303,8 +311,7 @@ class StallSampler:
             self.stacks[" <- ".join(reversed(inner))] += 1
 
     def report(self, top: int = 12) -> dict[str, Any]:
-        return {"innermost": dict(self.samples.most_common(top)),
-                "stacks": dict(self.stacks.most_common(top // 2))}
+        return {"innermost": dict(self.samples.most_common(top)), "stacks": dict(self.stacks.most_common(top // 2))}
 
 
 @contextlib.contextmanager

@@ -31,6 +31,7 @@ def hook_first_main_window() -> None:
     from wan27_desktop import benchhooks
 
     if os.environ.get("WAN27_BENCH_CPROFILE"):
+
         def dump() -> None:
             _profiler.disable()
             _profiler.dump_stats(os.environ["WAN27_BENCH_CPROFILE"])

@@ -77,11 +77,17 @@ def fake_server(link_mb_s: float = 0.0) -> Iterator[str]:
 def make_result(base: str, side: int) -> str:
     """One synchronous text-to-image call (§1.2) for a `side`x`side` result; returns its URL."""
     size = "4K" if side == 4096 else f"{side}*{side}"
-    body = {"model": "wan2.7-image-pro",
-            "input": {"messages": [{"role": "user", "content": [{"text": "download benchmark"}]}]},
-            "parameters": {"n": 1, "size": size, "watermark": False}}
-    response = httpx.post(f"{base}/services/aigc/multimodal-generation/generation", json=body,
-                          headers={"Authorization": f"Bearer {API_KEY}"}, timeout=120)
+    body = {
+        "model": "wan2.7-image-pro",
+        "input": {"messages": [{"role": "user", "content": [{"text": "download benchmark"}]}]},
+        "parameters": {"n": 1, "size": size, "watermark": False},
+    }
+    response = httpx.post(
+        f"{base}/services/aigc/multimodal-generation/generation",
+        json=body,
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=120,
+    )
     response.raise_for_status()
     content = response.json()["output"]["choices"][0]["message"]["content"]
     return next(item["image"] for item in content if "image" in item)
@@ -116,8 +122,9 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
         bare = httpx.Client(timeout=120)
         try:
             size = bare_stream(bare, url, None)  # also warms the fake's result cache
-            common.log(f"bench_download: {size / 1e6:.1f} MB result, link {link_mb_s or 'unpaced'} MB/s, "
-                       f"{repeat} rounds")
+            common.log(
+                f"bench_download: {size / 1e6:.1f} MB result, link {link_mb_s or 'unpaced'} MB/s, {repeat} rounds"
+            )
 
             def clean() -> None:
                 for path in dest.iterdir():
@@ -148,8 +155,9 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
         "rounds": repeat,
         "time_ms": {name: common.summary(values) for name, values in samples.items()},
         "throughput_mb_s": {name: round(size / 1e6 / value, 1) for name, value in medians.items()},
-        "ratio_vs_bare_disk": common.budget(common.ratio(medians["bare_disk"], medians["client"]), BUDGET_RATIO,
-                                            at_least=True),
+        "ratio_vs_bare_disk": common.budget(
+            common.ratio(medians["bare_disk"], medians["client"]), BUDGET_RATIO, at_least=True
+        ),
         "ratio_vs_bare_disk_fsync": common.ratio(medians["bare_disk_fsync"], medians["client"]),
         "ratio_vs_bare_nodisk": common.ratio(medians["bare_nodisk"], medians["client"]),
         "durable_ratio_vs_bare_disk": common.ratio(medians["bare_disk"], medians["client_durable"]),
@@ -161,8 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=15, help="timed rounds on loopback (default 15)")
     parser.add_argument("--size", type=int, default=4096, help="result side in pixels (default 4096: ~50 MB)")
-    parser.add_argument("--link-mb-s", type=float, default=100.0,
-                        help="also measure with bodies paced to this rate (default 100; 0: skip)")
+    parser.add_argument(
+        "--link-mb-s",
+        type=float,
+        default=100.0,
+        help="also measure with bodies paced to this rate (default 100; 0: skip)",
+    )
     parser.add_argument("--link-repeat", type=int, default=5, help="timed rounds on the paced link (default 5)")
     parser.add_argument("--dir", type=Path, help="download directory (default: a temp dir, removed)")
     parser.add_argument("--profile", action="store_true", help="cProfile one client download to stderr")

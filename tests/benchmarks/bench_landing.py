@@ -101,8 +101,7 @@ def land_one(window: Any, fake: _appload.FakeProcess, size: str, number: int) ->
     window.jobs.jobEvent.connect(on_event)
     gallery.loader.ready.connect(on_ready)
     try:
-        window.submit_request(GenerationRequest(prompt=f"landing benchmark {number}", size=size, n=1),
-                              RequestMode.SYNC)
+        window.submit_request(GenerationRequest(prompt=f"landing benchmark {number}", size=size, n=1), RequestMode.SYNC)
         _appload.wait_until(painted, 60, "the thumbnail to be painted")
     finally:
         window.jobs.jobEvent.disconnect(on_event)
@@ -113,8 +112,13 @@ def land_one(window: Any, fake: _appload.FakeProcess, size: str, number: int) ->
     download = fake.replies_for("download")[downloads_before]
     assert clock.painted_at is not None
     start = sync.started
-    steps = {"answer_sent": sync.ended, "download_started": download.started, "download_sent": download.ended,
-             **marks, "painted": clock.painted_at}
+    steps = {
+        "answer_sent": sync.ended,
+        "download_started": download.started,
+        "download_sent": download.ended,
+        **marks,
+        "painted": clock.painted_at,
+    }
     return {name: round((value - start) * 1000, 1) for name, value in steps.items()}
 
 
@@ -122,8 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeat", type=int, default=9, help="timed jobs (default 9)")
     parser.add_argument("--size", default="2K", help="result size (default 2K)")
-    parser.add_argument("--mode", choices=["noise", "real"], default="noise",
-                        help="the fake's result PNGs: incompressible noise (default) or its cheap pattern")
+    parser.add_argument(
+        "--mode",
+        choices=["noise", "real"],
+        default="noise",
+        help="the fake's result PNGs: incompressible noise (default) or its cheap pattern",
+    )
     parser.add_argument("--images", type=int, default=1000, help="synthetic library size (default 1000)")
     args = parser.parse_args(argv)
 
@@ -151,7 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     steps = {name: round(common.median([s[name] for s in samples if name in s]), 1) for name in samples[0]}
     median_ms = round(common.median(painted) * 1000, 1)
     result: dict[str, Any] = {
-        "benchmark": "landing", "size": args.size, "mode": args.mode, "library_images": args.images,
+        "benchmark": "landing",
+        "size": args.size,
+        "mode": args.mode,
+        "library_images": args.images,
         "server_answer_to_thumbnail_painted_ms": common.summary(painted),
         "median_ms": common.budget(median_ms, BUDGET_MS),
         "median_steps_ms_after_answer": steps,

@@ -31,16 +31,36 @@ MARKER = ".wan27-bench-complete.json"
 BUDGET_MS = 30.0
 QUERIES = {
     # English: words and phrases (FTS, trigram)
-    "fox": "fts", "red fox": "fts", "lighthouse": "fts", "cyberpunk street": "fts", "watercolor golden": "fts",
-    "tiny astronaut": "fts", "ink sketch": "fts", "variation 4242": "fts", "neon": "fts", "snow leopard": "fts",
+    "fox": "fts",
+    "red fox": "fts",
+    "lighthouse": "fts",
+    "cyberpunk street": "fts",
+    "watercolor golden": "fts",
+    "tiny astronaut": "fts",
+    "ink sketch": "fts",
+    "variation 4242": "fts",
+    "neon": "fts",
+    "snow leopard": "fts",
     # Chinese of 3+ characters (FTS, trigram)
-    "赛博朋克": "fts", "古老的灯塔": "fts", "浮世绘木刻": "fts", "在竹林里": "fts",
+    "赛博朋克": "fts",
+    "古老的灯塔": "fts",
+    "浮世绘木刻": "fts",
+    "在竹林里": "fts",
     # short Chinese (1-2 characters) and short ASCII: the LIKE fallback
-    "猫": "like", "灯塔": "like", "拉面": "like", "雪豹": "like", "水彩": "like", "海边": "like", "3D": "like",
+    "猫": "like",
+    "灯塔": "like",
+    "拉面": "like",
+    "雪豹": "like",
+    "水彩": "like",
+    "海边": "like",
+    "3D": "like",
     # mixed: FTS + LIKE conditions together
-    "雪豹 水彩": "like", "fox 水彩": "mixed", "油画 lighthouse": "mixed",
+    "雪豹 水彩": "like",
+    "fox 水彩": "mixed",
+    "油画 lighthouse": "mixed",
     # nothing matches
-    "unicorn": "fts", "独角兽": "fts",
+    "unicorn": "fts",
+    "独角兽": "fts",
 }
 
 
@@ -78,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         figures: dict[str, Any] = {}
         for name, action in (
             ("prompt_search", lambda q: library.search_prompts(q, 50)),
-            ("gallery_filter", lambda q: (library.count_images(ImageQuery(text=q)),
-                                          library.query_images(ImageQuery(text=q), 0, 200))),
+            (
+                "gallery_filter",
+                lambda q: (library.count_images(ImageQuery(text=q)), library.query_images(ImageQuery(text=q), 0, 200)),
+            ),
         ):
             everything: list[float] = []
             by_kind: dict[str, list[float]] = {}
@@ -92,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
                 per_query[query] = round(common.median(samples) * 1000, 2)
                 if name == "prompt_search":
                     hits[query] = len(library.search_prompts(query, 50))
-            figures[name] = {"ms": common.summary(everything),
-                             "by_kind_ms": {kind: common.summary(v) for kind, v in by_kind.items()},
-                             "by_query_median_ms": per_query}
+            figures[name] = {
+                "ms": common.summary(everything),
+                "by_kind_ms": {kind: common.summary(v) for kind, v in by_kind.items()},
+                "by_query_median_ms": per_query,
+            }
             if hits:
                 figures[name]["hits_of_50"] = hits
         tokenizer = library.fts_tokenizer

@@ -68,8 +68,12 @@ class StartupError(RuntimeError):
 def xvfb_display() -> Iterator[str]:
     """A private Xvfb server; yields its DISPLAY (":N"), then stops it."""
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp",
-                             "-noreset"], pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1920x1080x24", "-nolisten", "tcp", "-noreset"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_fd)
     try:
         with os.fdopen(read_fd) as pipe:
@@ -81,13 +85,23 @@ def xvfb_display() -> Iterator[str]:
         common.stop_process(proc)
 
 
-def child_env(data_dir: Path, platform: str, display: str | None, pycache: Path, pythonpath: Path,
-              mode: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONDONTWRITEBYTECODE", "WAN27_BENCH_CPROFILE", "DISPLAY", "WAYLAND_DISPLAY")}
-    env.update(PYTHONPATH=str(pythonpath), PYTHONPYCACHEPREFIX=str(pycache), WAN27_DATA_DIR=str(data_dir),
-               WAN27_BENCH_STARTUP=mode, DASHSCOPE_API_KEY=DUMMY_KEY, WAN27_KEYRING_SERVICE="wan27-bench-startup",
-               QT_QPA_PLATFORM="xcb" if platform == "xvfb" else "offscreen")
+def child_env(
+    data_dir: Path, platform: str, display: str | None, pycache: Path, pythonpath: Path, mode: str
+) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "WAN27_BENCH_CPROFILE", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    env.update(
+        PYTHONPATH=str(pythonpath),
+        PYTHONPYCACHEPREFIX=str(pycache),
+        WAN27_DATA_DIR=str(data_dir),
+        WAN27_BENCH_STARTUP=mode,
+        DASHSCOPE_API_KEY=DUMMY_KEY,
+        WAN27_KEYRING_SERVICE="wan27-bench-startup",
+        QT_QPA_PLATFORM="xcb" if platform == "xvfb" else "offscreen",
+    )
     env.pop("WAN27_API_BASE", None)
     if display is not None:
         env["DISPLAY"] = display
@@ -98,8 +112,15 @@ def run_child(kind: str, env: dict[str, str], extra_args: tuple[str, ...] = ()) 
     """Start one child; milliseconds from just before Popen to each event it reports."""
     command = [sys.executable, *extra_args, str(CHILD), kind]
     started = time.monotonic()
-    proc = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT_S, cwd=tempfile.gettempdir())
+    proc = subprocess.run(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+        cwd=tempfile.gettempdir(),
+    )
     events: dict[str, float] = {}
     for line in proc.stdout.splitlines():
         parts = line.split()
@@ -112,8 +133,9 @@ def run_child(kind: str, env: dict[str, str], extra_args: tuple[str, ...] = ()) 
     return events
 
 
-def measure_platform(platform: str, data_dir: Path, pycache: Path, pythonpath: Path, repeat: int,
-                     gallery_repeat: int) -> dict[str, Any]:
+def measure_platform(
+    platform: str, data_dir: Path, pycache: Path, pythonpath: Path, repeat: int, gallery_repeat: int
+) -> dict[str, Any]:
     with contextlib.ExitStack() as stack:
         display = stack.enter_context(xvfb_display()) if platform == "xvfb" else None
         env = child_env(data_dir, platform, display, pycache, pythonpath, "1")
@@ -135,8 +157,10 @@ def measure_platform(platform: str, data_dir: Path, pycache: Path, pythonpath: P
                 workspace.setdefault(name, []).append(value)
     app, bare = common.median(samples["app"]), common.median(samples["bare"])
     full = common.median(full_ui)
-    common.log(f"bench_startup [{platform}]: app first paint {app * 1000:.0f} ms, full UI {full * 1000:.0f} ms; "
-               f"bare {bare * 1000:.0f} ms ({app / bare:.2f}x, full UI {full / bare:.2f}x)")
+    common.log(
+        f"bench_startup [{platform}]: app first paint {app * 1000:.0f} ms, full UI {full * 1000:.0f} ms; "
+        f"bare {bare * 1000:.0f} ms ({app / bare:.2f}x, full UI {full / bare:.2f}x)"
+    )
     return {
         "first_paint_ms": {kind: common.summary(values) for kind, values in samples.items()},
         "full_ui_ms": {"app": common.summary(full_ui)},
@@ -179,12 +203,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--images", type=int, default=10_000, help="library size (default 10000)")
     parser.add_argument("--repeat", type=int, default=9, help="timed app/bare rounds per platform (default 9)")
-    parser.add_argument("--gallery-repeat", type=int, default=3,
-                        help="extra app starts that also wait for the gallery's rows and thumbnails (default 3)")
-    parser.add_argument("--platform", choices=["auto", "offscreen", "xvfb", "both"], default="both",
-                        help="Qt platform: Xvfb + xcb, offscreen, or both (default; Xvfb only if installed)")
-    parser.add_argument("--pythonpath", type=Path, default=common.REPO_ROOT,
-                        help="where the children import wan27_desktop from (default: this checkout)")
+    parser.add_argument(
+        "--gallery-repeat",
+        type=int,
+        default=3,
+        help="extra app starts that also wait for the gallery's rows and thumbnails (default 3)",
+    )
+    parser.add_argument(
+        "--platform",
+        choices=["auto", "offscreen", "xvfb", "both"],
+        default="both",
+        help="Qt platform: Xvfb + xcb, offscreen, or both (default; Xvfb only if installed)",
+    )
+    parser.add_argument(
+        "--pythonpath",
+        type=Path,
+        default=common.REPO_ROOT,
+        help="where the children import wan27_desktop from (default: this checkout)",
+    )
     parser.add_argument("--profile", choices=["cprofile", "importtime"], help="also profile one app start")
     parser.add_argument("--keep", type=Path, help="build the library here and keep it (default: temp, removed)")
     args = parser.parse_args(argv)
@@ -197,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         pycache = work / "pycache"
         result: dict[str, Any] = {"benchmark": "startup", "images": args.images, "rounds": args.repeat}
         for platform in platforms(args.platform):
-            result[platform] = measure_platform(platform, data_dir, pycache, args.pythonpath, args.repeat,
-                                                args.gallery_repeat)
+            result[platform] = measure_platform(
+                platform, data_dir, pycache, args.pythonpath, args.repeat, args.gallery_repeat
+            )
         if args.profile:
             profile(args.profile, data_dir, pycache, args.pythonpath, args.platform)
     finally:

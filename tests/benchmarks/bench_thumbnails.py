@@ -54,8 +54,9 @@ def make_source(path: Path, seed: int) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     for _ in range(250):
         painter.setBrush(QColor(rng.randrange(256), rng.randrange(256), rng.randrange(256), 80))
-        painter.drawEllipse(rng.randrange(SOURCE_SIDE), rng.randrange(SOURCE_SIDE), rng.randrange(20, 500),
-                            rng.randrange(20, 500))
+        painter.drawEllipse(
+            rng.randrange(SOURCE_SIDE), rng.randrange(SOURCE_SIDE), rng.randrange(20, 500), rng.randrange(20, 500)
+        )
     # Sensor-like grain: a random greyscale tile at low opacity keeps the PNG from compressing to nothing.
     grain = rng.randbytes(256 * 256)  # kept alive: the QImage below does not copy it
     noise = QImage(grain, 256, 256, 256, QImage.Format.Format_Grayscale8)
@@ -111,8 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="wan27-bench-thumbs-"))
     try:
         library = Library.open(data_dir)
-        images = [library.add_image(None, None, number, path, metadata={"prompt": f"thumbnail bench {number}"},
-                                    keep_source=True) for number, path in enumerate(sources)]
+        images = [
+            library.add_image(
+                None, None, number, path, metadata={"prompt": f"thumbnail bench {number}"}, keep_source=True
+            )
+            for number, path in enumerate(sources)
+        ]
         thumbs = library.thumbs_dir
 
         def clear_cache() -> None:
@@ -138,8 +143,9 @@ def main(argv: list[str] | None = None) -> int:
                 "decode_only_per_s": round(count / common.median(decoded), 1),
                 "thumbnail_vs_decode": common.ratio(common.median(decoded), common.median(made)),
             }
-        throughput["scaling_2_vs_1"] = common.ratio(throughput["workers_2"]["thumbnails_per_s"],
-                                                    throughput["workers_1"]["thumbnails_per_s"])
+        throughput["scaling_2_vs_1"] = common.ratio(
+            throughput["workers_2"]["thumbnails_per_s"], throughput["workers_1"]["thumbnails_per_s"]
+        )
 
         cold, warm = [], []
         for _ in range(max(5, args.rounds)):
@@ -151,11 +157,17 @@ def main(argv: list[str] | None = None) -> int:
         result = {
             "benchmark": "thumbnails",
             "images": count,
-            "source": {"side": SOURCE_SIDE, "format": "png",
-                       "mean_mb": round(sum(p.stat().st_size for p in sources) / count / 1e6, 2)},
+            "source": {
+                "side": SOURCE_SIDE,
+                "format": "png",
+                "mean_mb": round(sum(p.stat().st_size for p in sources) / count / 1e6, 2),
+            },
             "throughput": throughput,
-            "first_screen": {"cold_ms": common.summary(cold), "warm_ms": common.summary(warm),
-                             "warm_speedup": common.budget(speedup, WARM_BUDGET, at_least=True)},
+            "first_screen": {
+                "cold_ms": common.summary(cold),
+                "warm_ms": common.summary(warm),
+                "warm_speedup": common.budget(speedup, WARM_BUDGET, at_least=True),
+            },
             "peak_rss_mb": common.peak_rss_mb(),
             "environment": common.environment(),
         }

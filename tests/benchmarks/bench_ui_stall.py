@@ -75,8 +75,10 @@ def load_round(window: Any, jobs: int, size: str, diagnose: bool, timeout_s: flo
     started = time.monotonic()
     with _appload.stall_sampler(probe, diagnose) as sampler:
         for number in range(jobs):
-            window.submit_request(GenerationRequest(prompt=f"ui stall benchmark {number}", model=Model.PRO,
-                                                    size=size, n=1), RequestMode.SYNC)
+            window.submit_request(
+                GenerationRequest(prompt=f"ui stall benchmark {number}", model=Model.PRO, size=size, n=1),
+                RequestMode.SYNC,
+            )
         _appload.wait_until(thumbnails_shown, timeout_s, f"{jobs} images landed and thumbnailed")
         _appload.pump(0.05)  # the repaint that shows the last thumbnail
     elapsed = time.monotonic() - started
@@ -110,11 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=int, default=1000, help="synthetic library size (default 1000)")
     parser.add_argument("--idle-seconds", type=float, default=3.0, help="idle baseline length (default 3)")
     parser.add_argument("--diagnose", action="store_true", help="sample the UI thread's stack when it is late")
-    parser.add_argument("--profile", action="store_true", help="cProfile the UI thread during the load rounds "
-                        "(to stderr; wall time, so waits for the GIL count in the callers)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the UI thread during the load rounds "
+        "(to stderr; wall time, so waits for the GIL count in the callers)",
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per load round (default 300)")
-    parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval(seconds) for the run "
-                        "(default: whatever the app sets; CPython's own default is 0.005)")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        help="sys.setswitchinterval(seconds) for the run "
+        "(default: whatever the app sets; CPython's own default is 0.005)",
+    )
     args = parser.parse_args(argv)
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
@@ -146,8 +156,10 @@ def main(argv: list[str] | None = None) -> int:
                     rounds.append(load_round(window, args.jobs, args.size, args.diagnose, args.timeout))
                     if profiler is not None:
                         profiler.disable()
-                    common.log(f"bench_ui_stall: load round {number + 1}: max gap {rounds[-1]['max_gap_ms']} ms, "
-                               f"p99 {rounds[-1]['p99_gap_ms']} ms, {rounds[-1]['seconds']} s")
+                    common.log(
+                        f"bench_ui_stall: load round {number + 1}: max gap {rounds[-1]['max_gap_ms']} ms, "
+                        f"p99 {rounds[-1]['p99_gap_ms']} ms, {rounds[-1]['seconds']} s"
+                    )
                     _appload.pump(1.0)
                 if profiler is not None:
                     stats = pstats.Stats(profiler, stream=sys.stderr)
@@ -160,12 +172,17 @@ def main(argv: list[str] | None = None) -> int:
     worst_max = max(r["max_gap_ms"] for r in rounds)
     worst_p99 = max(r["p99_gap_ms"] for r in rounds)
     result: dict[str, Any] = {
-        "benchmark": "ui_stall", "jobs": args.jobs, "size": args.size, "library_images": args.images,
-        "idle": idle, "load_rounds": rounds,
+        "benchmark": "ui_stall",
+        "jobs": args.jobs,
+        "size": args.size,
+        "library_images": args.images,
+        "idle": idle,
+        "load_rounds": rounds,
         "max_gap_ms": common.budget(worst_max, BUDGET_MAX_GAP_MS),
         "p99_gap_ms": common.budget(worst_p99, BUDGET_P99_GAP_MS),
         "max_gap_vs_idle": common.ratio(worst_max, idle["max_gap_ms"], 2),
-        "diagnose": args.diagnose, "switch_interval_s": sys.getswitchinterval(),
+        "diagnose": args.diagnose,
+        "switch_interval_s": sys.getswitchinterval(),
     }
     result["within_budget"] = {"max_gap_ms": result["max_gap_ms"]["ok"], "p99_gap_ms": result["p99_gap_ms"]["ok"]}
     result["environment"] = common.environment()

@@ -41,8 +41,14 @@ def start_fake(script: str, *args: str, env: dict[str, str] | None = None) -> tu
     benchmark does, so the fake's threads do not share our GIL. The script prints
     `WAN27_API_BASE=<url>` once it serves; returns the process (its stdout still open for what the
     script prints next) and that URL. Stop it with `stop_process`."""
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert proc.stdout is not None
     for line in proc.stdout:
         if line.startswith("WAN27_API_BASE="):
@@ -78,8 +84,13 @@ def repeat_timed(action: Callable[[], object], repeat: int, *, warmup: int = 1) 
     return [time_call(action) for _ in range(repeat)]
 
 
-def interleaved(actions: dict[str, Callable[[], object]], repeat: int, *, warmup: int = 1,
-                between: Callable[[], object] | None = None) -> dict[str, list[float]]:
+def interleaved(
+    actions: dict[str, Callable[[], object]],
+    repeat: int,
+    *,
+    warmup: int = 1,
+    between: Callable[[], object] | None = None,
+) -> dict[str, list[float]]:
     """Time several actions round-robin (a, b, c, a, b, c, ...) so drift and noise hit them alike.
 
     The starting action rotates each round, so none always runs first after a pause. `between` runs
@@ -103,9 +114,13 @@ def interleaved(actions: dict[str, Callable[[], object]], repeat: int, *, warmup
 
 def summary(samples: Sequence[float], *, scale: float = 1000.0, digits: int = 2) -> dict[str, float]:
     """median / p95 / min / max of seconds, as milliseconds by default."""
-    return {"median": round(median(samples) * scale, digits), "p95": round(percentile(samples, 95) * scale, digits),
-            "min": round(min(samples) * scale, digits), "max": round(max(samples) * scale, digits),
-            "n": len(samples)}
+    return {
+        "median": round(median(samples) * scale, digits),
+        "p95": round(percentile(samples, 95) * scale, digits),
+        "min": round(min(samples) * scale, digits),
+        "max": round(max(samples) * scale, digits),
+        "n": len(samples),
+    }
 
 
 def ratio(subject: float, baseline: float, digits: int = 3) -> float | None:
@@ -154,8 +169,7 @@ def _status_field(field: str) -> float | None:
 
 def environment() -> dict[str, Any]:
     """Enough about the machine to compare runs: Python, platform, CPUs."""
-    return {"python": platform.python_version(), "platform": platform.platform(terse=True),
-            "cpus": os.cpu_count()}
+    return {"python": platform.python_version(), "platform": platform.platform(terse=True), "cpus": os.cpu_count()}
 
 
 def emit(result: dict[str, Any]) -> None:

@@ -41,7 +41,6 @@ if not __package__:  # run as a script: make the repository importable like `pyt
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
-
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -49,8 +48,25 @@ from tests.benchmarks.library_scale import build_synthetic_library  # noqa: E402
 from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME  # noqa: E402
 
 BUDGETS = {"first_paint_ms": 250, "max_gap_ms": 50, "rss_mb": 300, "search_ms": 50}
-TYPED = ["f", "fo", "fox", "fox ", "fox w", "fox wa", "fox wat", "fox water", "fox watercolor",
-         "狐", "狐狸", "l", "li", "lig", "ligh", "lighthouse", ""]
+TYPED = [
+    "f",
+    "fo",
+    "fox",
+    "fox ",
+    "fox w",
+    "fox wa",
+    "fox wat",
+    "fox water",
+    "fox watercolor",
+    "狐",
+    "狐狸",
+    "l",
+    "li",
+    "lig",
+    "ligh",
+    "lighthouse",
+    "",
+]
 
 
 def status_mb(field: str) -> float:
@@ -97,8 +113,11 @@ class GapProbe:
     def stop(self) -> dict[str, float]:
         self.timer.stop()
         gaps = sorted(self.gaps) or [0.0]
-        return {"max_gap_ms": round(gaps[-1], 1), "p99_gap_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
-                "ticks": len(gaps)}
+        return {
+            "max_gap_ms": round(gaps[-1], 1),
+            "p99_gap_ms": round(gaps[int(len(gaps) * 0.99) - 1], 1),
+            "ticks": len(gaps),
+        }
 
 
 def wait_until(app: QApplication, condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:
@@ -142,21 +161,42 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
     watch = PaintWatch(panel.view.viewport())
     show_start = time.perf_counter()
     panel.show()
-    wait_until(app, lambda: panel.model.is_loaded() and watch.paints > 0 and watch.last_paint > 0
-               and panel.model.rowCount() > 0 and watch_paint_after_load(panel, watch))
+    wait_until(
+        app,
+        lambda: (
+            panel.model.is_loaded()
+            and watch.paints > 0
+            and watch.last_paint > 0
+            and panel.model.rowCount() > 0
+            and watch_paint_after_load(panel, watch)
+        ),
+    )
     first_paint = (watch.last_paint - show_start) * 1000
     wait_until(app, lambda: not panel.model.count_pending() and not panel.model.is_busy())
     count_known = (time.perf_counter() - show_start) * 1000  # the scroll range is complete from here
     first, last = panel.view.visible_rows()
-    wait_until(app, lambda: all(panel.loader.image(r, 160) is not None or panel.loader.is_broken(r.id)
-                                for r in (panel.model.loaded_record(i) for i in range(first, last + 1))
-                                if r is not None) and panel.loader.pending_count() == 0)
-    figures.update({"rows": panel.model.rowCount(), "images": panel.model.image_count(),
-                    "count_known_ms": round(count_known, 1),
-                    "stacked": panel.model.query().collapse_sets,
-                    "construct_to_paint_ms": round((watch.last_paint - construct_start) * 1000, 1),
-                    "first_paint_ms": round(first_paint, 1),
-                    "first_thumbnails_ms": round((time.perf_counter() - show_start) * 1000, 1)})
+    wait_until(
+        app,
+        lambda: (
+            all(
+                panel.loader.image(r, 160) is not None or panel.loader.is_broken(r.id)
+                for r in (panel.model.loaded_record(i) for i in range(first, last + 1))
+                if r is not None
+            )
+            and panel.loader.pending_count() == 0
+        ),
+    )
+    figures.update(
+        {
+            "rows": panel.model.rowCount(),
+            "images": panel.model.image_count(),
+            "count_known_ms": round(count_known, 1),
+            "stacked": panel.model.query().collapse_sets,
+            "construct_to_paint_ms": round((watch.last_paint - construct_start) * 1000, 1),
+            "first_paint_ms": round(first_paint, 1),
+            "first_thumbnails_ms": round((time.perf_counter() - show_start) * 1000, 1),
+        }
+    )
     if profile == "first_paint":
         profiler.disable()
 
@@ -182,8 +222,12 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
     QTimer.singleShot(0, step)
     wait_until(app, lambda: done, timeout_s=600)
     scroll_s = time.perf_counter() - scroll_start
-    figures["scroll"] = {**probe.stop(), "turns": turns, "seconds": round(scroll_s, 2),
-                         "rows_per_s": round(panel.model.rowCount() / scroll_s)}
+    figures["scroll"] = {
+        **probe.stop(),
+        "turns": turns,
+        "seconds": round(scroll_s, 2),
+        "rows_per_s": round(panel.model.rowCount() / scroll_s),
+    }
     if profile == "scroll":
         profiler.disable()
     wait_until(app, lambda: panel.model.loaded_record(panel.model.rowCount() - 1) is not None)
@@ -228,11 +272,15 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
     if profile == "search":
         profiler.disable()
     search_gaps = probe.stop()
-    figures["search"] = {"median_ms": round(statistics.median(latencies), 1),
-                         "max_ms": round(max(latencies), 1), "keystrokes": len(TYPED),
-                         "debounce_ms": 150, "max_gap_ms": search_gaps["max_gap_ms"],
-                         "count_known_max_ms": round(max(count_latencies or [0.0]), 1),
-                         "per_keystroke_ms": dict(per_key)}
+    figures["search"] = {
+        "median_ms": round(statistics.median(latencies), 1),
+        "max_ms": round(max(latencies), 1),
+        "keystrokes": len(TYPED),
+        "debounce_ms": 150,
+        "max_gap_ms": search_gaps["max_gap_ms"],
+        "count_known_max_ms": round(max(count_latencies or [0.0]), 1),
+        "per_keystroke_ms": dict(per_key),
+    }
     figures["search_ms"] = figures["search"]["max_ms"]  # type: ignore[index]
 
     # --- opening and closing a set in place ----------------------------------------------------------
@@ -251,8 +299,10 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
         figures["set_toggle"] = timings
     figures["max_gap_ms"] = figures["scroll"]["max_gap_ms"]  # type: ignore[index]
     figures["budgets"] = BUDGETS
-    figures["within_budget"] = {key: float(figures[key]) <= limit  # type: ignore[arg-type]
-                                for key, limit in BUDGETS.items()}
+    figures["within_budget"] = {
+        key: float(figures[key]) <= limit  # type: ignore[arg-type]
+        for key, limit in BUDGETS.items()
+    }
     panel.shutdown()
     panel.close()
     if profile:
@@ -276,8 +326,9 @@ def watch_paint_after_load(panel: object, watch: PaintWatch) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--dir", type=Path, help="library data dir to build or reuse "
-                        "(default: <tmp>/wan27-gallery-bench-<count>)")
+    parser.add_argument(
+        "--dir", type=Path, help="library data dir to build or reuse (default: <tmp>/wan27-gallery-bench-<count>)"
+    )
     parser.add_argument("--profile", choices=["first_paint", "scroll", "search"])
     parser.add_argument("--flat", action="store_true", help="show image sets flat instead of stacked")
     args = parser.parse_args(argv)

@@ -36,19 +36,88 @@ from wan27_desktop.library.imagefiles import sha256_of
 DISTINCT_FILES = 48
 IMAGES_PER_JOB = 4
 
-_SUBJECTS_EN = ["a red fox", "an old lighthouse", "a cyberpunk street", "a bowl of ramen", "a snow leopard",
-                "a paper boat", "a glass teapot", "a koi pond", "a vintage motorcycle", "a mountain village",
-                "a robot gardener", "a jazz trio", "a desert caravan", "a floating island", "a tiny astronaut"]
-_STYLES_EN = ["watercolor", "oil painting", "studio photo", "isometric 3D render", "ink sketch", "pixel art",
-              "cinematic lighting", "soft pastel", "film noir", "ukiyo-e woodblock"]
-_PLACES_EN = ["at dawn", "in heavy rain", "under neon lights", "on a misty morning", "at golden hour",
-              "in a snowstorm", "by the sea", "in a bamboo forest", "on Mars", "inside a library"]
-_SUBJECTS_ZH = ["一只红色的狐狸", "古老的灯塔", "赛博朋克街道", "一碗拉面", "雪豹", "纸船", "玻璃茶壶", "锦鲤池",
-                "复古摩托车", "山间村庄", "机器人园丁", "爵士三重奏", "沙漠驼队", "漂浮的岛屿", "小小宇航员"]
-_STYLES_ZH = ["水彩画", "油画", "棚拍照片", "等距三维渲染", "水墨素描", "像素艺术", "电影感光影", "柔和粉彩",
-              "黑色电影", "浮世绘木刻"]
-_PLACES_ZH = ["在黎明时分", "在大雨中", "在霓虹灯下", "在雾蒙蒙的早晨", "在黄金时刻", "在暴风雪中", "在海边",
-              "在竹林里", "在火星上", "在图书馆里"]
+_SUBJECTS_EN = [
+    "a red fox",
+    "an old lighthouse",
+    "a cyberpunk street",
+    "a bowl of ramen",
+    "a snow leopard",
+    "a paper boat",
+    "a glass teapot",
+    "a koi pond",
+    "a vintage motorcycle",
+    "a mountain village",
+    "a robot gardener",
+    "a jazz trio",
+    "a desert caravan",
+    "a floating island",
+    "a tiny astronaut",
+]
+_STYLES_EN = [
+    "watercolor",
+    "oil painting",
+    "studio photo",
+    "isometric 3D render",
+    "ink sketch",
+    "pixel art",
+    "cinematic lighting",
+    "soft pastel",
+    "film noir",
+    "ukiyo-e woodblock",
+]
+_PLACES_EN = [
+    "at dawn",
+    "in heavy rain",
+    "under neon lights",
+    "on a misty morning",
+    "at golden hour",
+    "in a snowstorm",
+    "by the sea",
+    "in a bamboo forest",
+    "on Mars",
+    "inside a library",
+]
+_SUBJECTS_ZH = [
+    "一只红色的狐狸",
+    "古老的灯塔",
+    "赛博朋克街道",
+    "一碗拉面",
+    "雪豹",
+    "纸船",
+    "玻璃茶壶",
+    "锦鲤池",
+    "复古摩托车",
+    "山间村庄",
+    "机器人园丁",
+    "爵士三重奏",
+    "沙漠驼队",
+    "漂浮的岛屿",
+    "小小宇航员",
+]
+_STYLES_ZH = [
+    "水彩画",
+    "油画",
+    "棚拍照片",
+    "等距三维渲染",
+    "水墨素描",
+    "像素艺术",
+    "电影感光影",
+    "柔和粉彩",
+    "黑色电影",
+    "浮世绘木刻",
+]
+_PLACES_ZH = [
+    "在黎明时分",
+    "在大雨中",
+    "在霓虹灯下",
+    "在雾蒙蒙的早晨",
+    "在黄金时刻",
+    "在暴风雪中",
+    "在海边",
+    "在竹林里",
+    "在火星上",
+    "在图书馆里",
+]
 _MODELS = ["wan2.7-image-pro", "wan2.7-image"]
 
 
@@ -63,8 +132,12 @@ def tiny_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     def chunk(ctype: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _prompt(rng: random.Random, job: int) -> str:
@@ -133,10 +206,26 @@ def build_synthetic_library(data_dir: Path, count: int) -> None:
 
         mode = Mode.of(refs, sequential).value
         request = _request(prompt, model, n, refs, sequential, seed)
-        jobs.append((job, JobState.DONE.value, model, "sync", "sg", "https://dashscope-intl.aliyuncs.com/api/v1", n,
-                     "2.248260" if model == _MODELS[0] else "0.880708", None, None, f"req-{job}",
-                     json.dumps({"image_count": n}), json.dumps(request, ensure_ascii=False), created_at,
-                     created_at, created_at))
+        jobs.append(
+            (
+                job,
+                JobState.DONE.value,
+                model,
+                "sync",
+                "sg",
+                "https://dashscope-intl.aliyuncs.com/api/v1",
+                n,
+                "2.248260" if model == _MODELS[0] else "0.880708",
+                None,
+                None,
+                f"req-{job}",
+                json.dumps({"image_count": n}),
+                json.dumps(request, ensure_ascii=False),
+                created_at,
+                created_at,
+                created_at,
+            )
+        )
         prompts.append((job, prompt))
         day_dir = library_dir / "images" / created.astimezone().strftime("%Y/%m/%d")
         if day_dir not in made_dirs:
@@ -147,28 +236,67 @@ def build_synthetic_library(data_dir: Path, count: int) -> None:
             source, sha, width, height = sources[image_number % len(sources)]
             name = f"{job}-{index}-{sha[:12]}.png"
             _link(source, day_dir / name)
-            results.append((image_number, job, index, f"https://example.invalid/{job}/{index}.png", None,
-                            "downloaded", None, created_at))
+            results.append(
+                (
+                    image_number,
+                    job,
+                    index,
+                    f"https://example.invalid/{job}/{index}.png",
+                    None,
+                    "downloaded",
+                    None,
+                    created_at,
+                )
+            )
             rating = rng.choice([0, 0, 0, 0, 1, 2, 3, 4, 5])
             trashed_at = created_at if rng.random() < 0.01 else None
-            images.append((image_number, job, image_number, index,
-                           (day_dir / name).relative_to(library_dir).as_posix(), sha, "png", width, height,
-                           source.stat().st_size, created_at, rating, int(rng.random() < 0.05),
-                           1 if trashed_at else 0, trashed_at, job, model, mode, seed, "2K", int(sequential),
-                           int(refs > 0)))
+            images.append(
+                (
+                    image_number,
+                    job,
+                    image_number,
+                    index,
+                    (day_dir / name).relative_to(library_dir).as_posix(),
+                    sha,
+                    "png",
+                    width,
+                    height,
+                    source.stat().st_size,
+                    created_at,
+                    rating,
+                    int(rng.random() < 0.05),
+                    1 if trashed_at else 0,
+                    trashed_at,
+                    job,
+                    model,
+                    mode,
+                    seed,
+                    "2K",
+                    int(sequential),
+                    int(refs > 0),
+                )
+            )
     conn = __import__("sqlite3").connect(str(library_dir / DB_NAME), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, cost, "
-                     "task_id, request_id, usage_json, request_json, created_at, updated_at, finished_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", jobs)
+    conn.executemany(
+        "INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, cost, "
+        "task_id, request_id, usage_json, request_json, created_at, updated_at, finished_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        jobs,
+    )
     conn.executemany("INSERT INTO prompts(id, text) VALUES (?, ?)", prompts)
-    conn.executemany("INSERT INTO results(id, job_id, idx, url, expires_at, status, error, created_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", results)
-    conn.executemany("INSERT INTO images(id, job_id, result_id, idx, path, sha256, format, width, height, bytes, "
-                     "created_at, rating, favourite, trashed, trashed_at, prompt_id, model, mode, seed, size_label, "
-                     "is_set, has_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     images)
+    conn.executemany(
+        "INSERT INTO results(id, job_id, idx, url, expires_at, status, error, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        results,
+    )
+    conn.executemany(
+        "INSERT INTO images(id, job_id, result_id, idx, path, sha256, format, width, height, bytes, "
+        "created_at, rating, favourite, trashed, trashed_at, prompt_id, model, mode, seed, size_label, "
+        "is_set, has_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        images,
+    )
     conn.execute("COMMIT")
     conn.execute("PRAGMA optimize")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -196,8 +324,18 @@ def measure(data_dir: Path) -> dict:
     library.close()
     figures["open_ms_median_of_5"] = _median_ms(lambda: Library.open(data_dir).close(), 5)
     with Library.open(data_dir) as library:
-        queries = ["red fox", "灯塔", "cyberpunk", "赛博朋克街道", "watercolor golden", "拉面", "tiny astronaut",
-                   "雪豹 水彩", "variation 4242", "ink"]
+        queries = [
+            "red fox",
+            "灯塔",
+            "cyberpunk",
+            "赛博朋克街道",
+            "watercolor golden",
+            "拉面",
+            "tiny astronaut",
+            "雪豹 水彩",
+            "variation 4242",
+            "ink",
+        ]
         per_query = {q: _median_ms(lambda q=q: library.search_prompts(q, 50), 3) for q in queries}
         figures["fts_search_ms_median"] = round(statistics.median(per_query.values()), 2)
         figures["fts_search_ms_by_query"] = per_query
@@ -207,17 +345,20 @@ def measure(data_dir: Path) -> dict:
             library.count_images(query)
             library.query_images(query, 0, 200)
 
-        figures["text_filter_count_plus_page_ms_median"] = round(statistics.median(
-            _median_ms(lambda q=q: text_page(q), 3) for q in queries), 2)
+        figures["text_filter_count_plus_page_ms_median"] = round(
+            statistics.median(_median_ms(lambda q=q: text_page(q), 3) for q in queries), 2
+        )
         for sort in ("newest", "oldest", "rating"):
             query = ImageQuery(sort=sort)
             figures[f"count_plus_first_page_{sort}_ms"] = _median_ms(
-                lambda query=query: (library.count_images(query), library.query_images(query, 0, 200)), 5)
+                lambda query=query: (library.count_images(query), library.query_images(query, 0, 200)), 5
+            )
         deep = ImageQuery()
         figures["page_at_offset_90000_ms"] = _median_ms(lambda: library.query_images(deep, 90_000, 200), 5)
         fav = ImageQuery(favourites_only=True, min_rating=3, model="wan2.7-image")
         figures["filtered_count_plus_page_ms"] = _median_ms(
-            lambda: (library.count_images(fav), library.query_images(fav, 0, 200)), 5)
+            lambda: (library.count_images(fav), library.query_images(fav, 0, 200)), 5
+        )
         figures["image_ids_all_ms"] = _median_ms(lambda: library.image_ids(ImageQuery()), 3)
         figures["insert_add_image_ms_median_of_20"] = _insert_median(library, data_dir)
         figures["images"] = library.stats()["images"] + library.stats()["trashed"]
@@ -231,9 +372,16 @@ def _insert_median(library: Library, data_dir: Path) -> float:
     incoming.mkdir(exist_ok=True)
     payload = tiny_png(256, 256, (10, 120, 200))
     request = _request("benchmark insert, 基准测试", "wan2.7-image", 20, 0, False, 1)
-    job_id = library.create_job(request, model="wan2.7-image", request_mode="async", region="sg",
-                                endpoint="https://dashscope-intl.aliyuncs.com/api/v1", n=20,
-                                estimated_cost="4.40354", state=JobState.DOWNLOADING)
+    job_id = library.create_job(
+        request,
+        model="wan2.7-image",
+        request_mode="async",
+        region="sg",
+        endpoint="https://dashscope-intl.aliyuncs.com/api/v1",
+        n=20,
+        estimated_cost="4.40354",
+        state=JobState.DOWNLOADING,
+    )
     library.add_results(job_id, [f"https://example.invalid/bench/{i}.png" for i in range(20)], [None] * 20)
     times = []
     for index in range(20):

@@ -89,9 +89,18 @@ def run_one(name: str, timeout_s: float, folder: Path = common.BENCH_DIR) -> dic
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"), PYTHONUNBUFFERED="1")
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", f"tests.benchmarks.{name}"], cwd=common.REPO_ROOT, env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", errors="replace", start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", f"tests.benchmarks.{name}"],
+            cwd=common.REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
     except OSError as exc:
         return {"status": "failed", "error": f"could not start: {exc}"}
     timed_out = False
@@ -108,8 +117,11 @@ def run_one(name: str, timeout_s: float, folder: Path = common.BENCH_DIR) -> dic
     elif proc.returncode != 0:
         entry.update(status="failed", error=f"exit code {proc.returncode}")
     elif result is None:
-        entry.update(status="no_json", error="the last line of stdout is not a JSON object",
-                     stdout_tail=(stdout or "")[-STDERR_TAIL:])
+        entry.update(
+            status="no_json",
+            error="the last line of stdout is not a JSON object",
+            stdout_tail=(stdout or "")[-STDERR_TAIL:],
+        )
     else:
         entry["status"] = "ok"
     if result is not None:
@@ -163,11 +175,17 @@ def main(argv: list[str] | None = None) -> int:
         common.log(f"run_all: {name} ...")
         benchmarks[name] = run_one(name, args.timeout)
         common.log(f"run_all: {name}: {benchmarks[name]['status']} ({benchmarks[name].get('seconds', 0)} s)")
-    ok = bool(benchmarks) and all(entry["status"] == "ok" and budgets_met(entry.get("result", {}))
-                                  for entry in benchmarks.values())
-    combined = {"ok": ok, "started": started.isoformat(timespec="seconds"),
-                "seconds": round(time.perf_counter() - clock, 1), "environment": common.environment(),
-                "benchmarks": benchmarks, "coverage": coverage(found)}
+    ok = bool(benchmarks) and all(
+        entry["status"] == "ok" and budgets_met(entry.get("result", {})) for entry in benchmarks.values()
+    )
+    combined = {
+        "ok": ok,
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - clock, 1),
+        "environment": common.environment(),
+        "benchmarks": benchmarks,
+        "coverage": coverage(found),
+    }
     text = json.dumps(combined, ensure_ascii=False, indent=2 if args.pretty else None, default=str)
     if args.output is not None:
         args.output.write_text(text + "\n", encoding="utf-8")

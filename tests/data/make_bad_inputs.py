@@ -84,7 +84,7 @@ def gif89a(width: int, height: int) -> bytes:
     codes: list[int] = []
     for start in range(0, len(pixels), 250):
         codes.append(256)  # clear
-        codes += pixels[start:start + 250]
+        codes += pixels[start : start + 250]
     codes.append(257)  # end of information
     bits = 0
     nbits = 0
@@ -98,10 +98,19 @@ def gif89a(width: int, height: int) -> bytes:
             nbits -= 8
     if nbits:
         stream.append(bits & 0xFF)
-    blocks = b"".join(bytes([len(stream[i:i + 255])]) + bytes(stream[i:i + 255])
-                      for i in range(0, len(stream), 255))
-    return (b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + palette
-            + b"\x2c" + struct.pack("<HHHHB", 0, 0, width, height, 0) + b"\x08" + blocks + b"\x00\x3b")
+    blocks = b"".join(
+        bytes([len(stream[i : i + 255])]) + bytes(stream[i : i + 255]) for i in range(0, len(stream), 255)
+    )
+    return (
+        b"GIF89a"
+        + struct.pack("<HHBBB", width, height, 0xF7, 0, 0)
+        + palette
+        + b"\x2c"
+        + struct.pack("<HHHHB", 0, 0, width, height, 0)
+        + b"\x08"
+        + blocks
+        + b"\x00\x3b"
+    )
 
 
 def heic_bytes() -> bytes:
@@ -109,8 +118,10 @@ def heic_bytes() -> bytes:
     return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x08free" + bytes(200)
 
 
-SVG_TEXT = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" '
-            'height="300"><rect width="400" height="300" fill="#1F3A5F"/></svg>\n')
+SVG_TEXT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="400" '
+    'height="300"><rect width="400" height="300" fill="#1F3A5F"/></svg>\n'
+)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -120,16 +131,20 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
     """A decompression bomb: a tiny PNG whose header declares an enormous image."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
-            + _png_chunk(b"IDAT", zlib.compress(bytes(64))) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", zlib.compress(bytes(64)))
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def corrupt_idat(png: bytes) -> bytes:
     """Overwrite bytes in the middle of the first IDAT chunk (its CRC no longer matches)."""
     start = png.index(b"IDAT") + 4
-    length = struct.unpack(">I", png[start - 8:start - 4])[0]
+    length = struct.unpack(">I", png[start - 8 : start - 4])[0]
     middle = start + length // 2
-    return png[:middle] + bytes(b ^ 0x5A for b in png[middle:middle + 64]) + png[middle + 64:]
+    return png[:middle] + bytes(b ^ 0x5A for b in png[middle : middle + 64]) + png[middle + 64 :]
 
 
 def noise_png(width: int, height: int, seed: int = 8) -> bytes:
@@ -170,7 +185,7 @@ class Case:
 
 
 def _cut(data: bytes, fraction: float = 0.6) -> bytes:
-    return data[:int(len(data) * fraction)]
+    return data[: int(len(data) * fraction)]
 
 
 def _photo_jpeg(width: int = 640, height: int = 480, quality: int = 90) -> bytes:
@@ -181,8 +196,12 @@ CASES: tuple[Case, ...] = (
     # -- refused: not an image / unsupported format
     Case("zero_byte.png", "problem", "empty (0 bytes)", lambda: b""),
     Case("text_named.png", "problem", "not an image", lambda: b"This is a text file, not a picture.\n" * 20),
-    Case("html_error_page.jpg", "problem", "not an image",
-         lambda: b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>\n"),
+    Case(
+        "html_error_page.jpg",
+        "problem",
+        "not an image",
+        lambda: b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>\n",
+    ),
     Case("animation.gif", "problem", "GIF is not supported", lambda: gif89a(300, 300)),
     Case("photo.heic", "problem", "HEIC is not supported", heic_bytes),
     Case("drawing.svg", "problem", "SVG is not supported", lambda: SVG_TEXT.encode()),
@@ -193,10 +212,14 @@ CASES: tuple[Case, ...] = (
     Case("truncated.jpg", "problem", "truncated", lambda: _cut(_photo_jpeg())),
     Case("truncated.webp", "problem", "truncated", lambda: _cut(encode(pattern_image(640, 480), "webp", 90))),
     Case("truncated.bmp", "problem", "truncated", lambda: _cut(encode(pattern_image(640, 480), "bmp"))),
-    Case("header_garbage.png", "problem", "damaged",
-         lambda: b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(2000)),
-    Case("corrupt_idat.png", "problem", "could not be decoded",
-         lambda: corrupt_idat(encode(pattern_image(640, 480), "png")), detected_by="prepare"),
+    Case("header_garbage.png", "problem", "damaged", lambda: b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(2000)),
+    Case(
+        "corrupt_idat.png",
+        "problem",
+        "could not be decoded",
+        lambda: corrupt_idat(encode(pattern_image(640, 480), "png")),
+        detected_by="prepare",
+    ),
     # -- refused: outside §2.3 bounds, or a decompression bomb
     Case("side_239.png", "problem", "at least 240", lambda: encode(pattern_image(239, 400), "png")),
     Case("ratio_1_9.png", "problem", "between 1:8 and 8:1", lambda: encode(pattern_image(240, 2160), "png")),
@@ -209,12 +232,25 @@ CASES: tuple[Case, ...] = (
     Case("alpha.webp", "note", "flattened onto white", lambda: animated_free_webp_alpha(640, 480)),
     Case("palette_trns.png", "note", "flattened onto white", lambda: transparent_indexed_png(640, 480)),
     Case("exif_rotated.jpg", "note", "EXIF orientation", lambda: with_exif_orientation(_photo_jpeg(), 6)),
-    Case("cmyk.jpg", "note", "CMYK",
-         lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_CMYK8888), "jpeg", 90)),
-    Case("rgb16.png", "note", "16-bit",
-         lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_RGBX64), "png")),
-    Case("png_named.jpg", "note", "name ends in .jpg", lambda: encode(pattern_image(640, 480), "png"),
-         prepare_contains=""),
+    Case(
+        "cmyk.jpg",
+        "note",
+        "CMYK",
+        lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_CMYK8888), "jpeg", 90),
+    ),
+    Case(
+        "rgb16.png",
+        "note",
+        "16-bit",
+        lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_RGBX64), "png"),
+    ),
+    Case(
+        "png_named.jpg",
+        "note",
+        "name ends in .jpg",
+        lambda: encode(pattern_image(640, 480), "png"),
+        prepare_contains="",
+    ),
     # -- accepted as they are (edge values included: bounds are inclusive)
     Case("ok_photo.jpg", "ok", "", _photo_jpeg),
     Case("ok_lossless.webp", "ok", "", lambda: encode(pattern_image(640, 480), "webp", 100)),
@@ -222,11 +258,23 @@ CASES: tuple[Case, ...] = (
     Case("ok_240x240.png", "ok", "", lambda: encode(pattern_image(240, 240), "png")),
     Case("ok_ratio_8_1.png", "ok", "", lambda: encode(pattern_image(1920, 240), "png")),
     Case("ok_trailing_bytes.jpg", "ok", "", lambda: _photo_jpeg() + b"\x00" * 512),
-    Case("ok_grey.jpg", "ok", "",
-         lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_Grayscale8), "jpeg", 90)),
-    Case("ok_indexed.png", "ok", "",
-         lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_Indexed8,
-                                                                 Qt.ImageConversionFlag.ThresholdDither), "png")),
+    Case(
+        "ok_grey.jpg",
+        "ok",
+        "",
+        lambda: encode(pattern_image(640, 480).convertToFormat(QImage.Format.Format_Grayscale8), "jpeg", 90),
+    ),
+    Case(
+        "ok_indexed.png",
+        "ok",
+        "",
+        lambda: encode(
+            pattern_image(640, 480).convertToFormat(
+                QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
+            ),
+            "png",
+        ),
+    ),
 )
 
 

@@ -16,23 +16,35 @@ from .server import DEFAULT_API_KEY, FakeDashScope
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fake_dashscope",
-                                     description="Fake DashScope Wan 2.7 image API on 127.0.0.1.")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fake_dashscope", description="Fake DashScope Wan 2.7 image API on 127.0.0.1."
+    )
     parser.add_argument("--port", type=int, default=0, help="API port (default: a free one)")
     parser.add_argument("--result-port", type=int, default=0, help="result host port (default: free)")
     parser.add_argument("--region", choices=("sg", "cn"), default="sg")
     parser.add_argument("--key", default=DEFAULT_API_KEY, help="the API key the fake accepts")
-    parser.add_argument("--delay-polls", type=int, default=1, metavar="N",
-                        help="task queries that answer PENDING, then RUNNING (default 1)")
-    parser.add_argument("--sync-delay", type=float, default=0.0, metavar="S",
-                        help="seconds a sync call takes (default 0)")
-    parser.add_argument("--mode", choices=("real", "small", "noise"), default="real",
-                        help="result images (default: real = the requested size)")
+    parser.add_argument(
+        "--delay-polls",
+        type=int,
+        default=1,
+        metavar="N",
+        help="task queries that answer PENDING, then RUNNING (default 1)",
+    )
+    parser.add_argument(
+        "--sync-delay", type=float, default=0.0, metavar="S", help="seconds a sync call takes (default 0)"
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("real", "small", "noise"),
+        default="real",
+        help="result images (default: real = the requested size)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
-    fake = FakeDashScope(region=args.region, api_key=args.key, port=args.port,
-                         result_port=args.result_port, verbose=args.verbose)
+    fake = FakeDashScope(
+        region=args.region, api_key=args.key, port=args.port, result_port=args.result_port, verbose=args.verbose
+    )
     fake.polls_pending = fake.polls_running = args.delay_polls
     fake.sync_delay = args.sync_delay
     fake.result_image_mode = args.mode

@@ -15,8 +15,7 @@ ASYNC_PATH = PREFIX + "/services/aigc/image-generation/generation"
 _TASK = re.compile(r"^/api/v1/tasks/([^/]+)$")
 _CANCEL = re.compile(r"^/api/v1/tasks/([^/]+)/cancel$")
 
-_SERVER_ERROR_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable",
-                       504: "GatewayTimeout"}
+_SERVER_ERROR_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
 
 PROXY_HTML = """<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
 <html>
@@ -34,14 +33,12 @@ Thank you very much!</p>
 
 
 def html_reply(status: int, path: str) -> Reply:
-    reason = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}.get(
-        status, "Error")
+    reason = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}.get(status, "Error")
     body = PROXY_HTML.format(status=status, reason=reason, path=path).encode()
     return Reply(status, body, "text/html; charset=utf-8")
 
 
-def error_reply(status: int, request_id: str, code: str, message: str,
-                headers: dict[str, str] | None = None) -> Reply:
+def error_reply(status: int, request_id: str, code: str, message: str, headers: dict[str, str] | None = None) -> Reply:
     return json_reply(status, t.error_body(request_id, code, message), headers)
 
 
@@ -49,20 +46,31 @@ def fault_reply_json(fault: Fault, request_id: str, path: str) -> Reply:
     """The answer a replacing fault puts in place of the real one, for the API host."""
     kind = fault.kind
     if kind == "error":
-        return error_reply(int(fault.get("status", 400)), request_id, fault.get("code", "InvalidParameter"),
-                           fault.get("message", "Injected error."))
+        return error_reply(
+            int(fault.get("status", 400)),
+            request_id,
+            fault.get("code", "InvalidParameter"),
+            fault.get("message", "Injected error."),
+        )
     if kind == "throttle":
         headers = {}
         if fault.get("retry_after") is not None:
             headers["Retry-After"] = str(fault.get("retry_after"))
-        return error_reply(int(fault.get("status", 429)), request_id,
-                           fault.get("code", "Throttling.RateQuota"),
-                           fault.get("message", "Requests rate limit exceeded, please try again later."),
-                           headers)
+        return error_reply(
+            int(fault.get("status", 429)),
+            request_id,
+            fault.get("code", "Throttling.RateQuota"),
+            fault.get("message", "Requests rate limit exceeded, please try again later."),
+            headers,
+        )
     if kind == "server_error":
         status = int(fault.get("status", 500))
-        return error_reply(status, request_id, fault.get("code", _SERVER_ERROR_CODES.get(status, "InternalError")),
-                           fault.get("message", "An internal error has occured, please try again later."))
+        return error_reply(
+            status,
+            request_id,
+            fault.get("code", _SERVER_ERROR_CODES.get(status, "InternalError")),
+            fault.get("message", "An internal error has occured, please try again later."),
+        )
     if kind == "html":
         return html_reply(int(fault.get("status", 502)), path)
     if kind == "invalid_json":
@@ -105,8 +113,9 @@ class ApiHandler(BaseHandler):
         if expected is None:
             return error_reply(404, rid, "NotFound", f"The requested path {request.path} was not found.")
         if request.method != expected:
-            return error_reply(405, rid, "MethodNotAllowed",
-                               f"Method {request.method} is not allowed for {request.path}.")
+            return error_reply(
+                405, rid, "MethodNotAllowed", f"Method {request.method} is not allowed for {request.path}."
+            )
         try:
             if request.op == "sync":
                 return self._sync(request, oversized)
@@ -122,13 +131,18 @@ class ApiHandler(BaseHandler):
 
     def _parse(self, request: RecordedRequest, oversized: bool) -> ParsedRequest:
         if oversized:
-            raise ApiError(413, "BadRequest.TooLarge", "Payload Too Large: the request body exceeds "
-                           f"{self.fake.max_body_bytes} bytes.")
+            raise ApiError(
+                413,
+                "BadRequest.TooLarge",
+                f"Payload Too Large: the request body exceeds {self.fake.max_body_bytes} bytes.",
+            )
         fake = self.fake
-        policy = InputPolicy(fetch=fake._fetch_input, unreachable_urls=set(fake.unreachable_urls),
-                             failing_urls=set(fake.failing_urls),
-                             oss_resolve=request.headers.get("x-dashscope-ossresourceresolve", "")
-                             .lower() == "enable")
+        policy = InputPolicy(
+            fetch=fake._fetch_input,
+            unreachable_urls=set(fake.unreachable_urls),
+            failing_urls=set(fake.failing_urls),
+            oss_resolve=request.headers.get("x-dashscope-ossresourceresolve", "").lower() == "enable",
+        )
         return validate_body(parse_json(request.body), policy)
 
     def _sync(self, request: RecordedRequest, oversized: bool) -> Reply:
@@ -156,7 +170,9 @@ class ApiHandler(BaseHandler):
 
     def _cancel(self, task_id: str, request_id: str) -> Reply:
         if not self.fake._cancel(task_id):
-            raise ApiError(400, "UnsupportedOperation",
-                           "Failed to cancel the task, please confirm if the task is in PENDING status.")
+            raise ApiError(
+                400,
+                "UnsupportedOperation",
+                "Failed to cancel the task, please confirm if the task is in PENDING status.",
+            )
         return json_reply(200, {"request_id": request_id})
-

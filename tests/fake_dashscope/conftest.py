@@ -21,6 +21,7 @@ def fake() -> Iterator[FakeDashScope]:
 
 @pytest.fixture
 def api(fake: FakeDashScope) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"},
-                      timeout=10, verify=SSL_CONTEXT) as client:
+    with httpx.Client(
+        base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"}, timeout=10, verify=SSL_CONTEXT
+    ) as client:
         yield client

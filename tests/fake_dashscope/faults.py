@@ -18,10 +18,19 @@ from typing import Any
 
 OPS = ("sync", "create", "query", "cancel", "download", "any")
 
-RESPONSE_KINDS = frozenset({
-    "error", "throttle", "server_error", "slow", "slow_body", "drop", "reset_mid_body",
-    "invalid_json", "html",
-})
+RESPONSE_KINDS = frozenset(
+    {
+        "error",
+        "throttle",
+        "server_error",
+        "slow",
+        "slow_body",
+        "drop",
+        "reset_mid_body",
+        "invalid_json",
+        "html",
+    }
+)
 OUTCOME_KINDS = frozenset({"moderation", "task_failed", "partial", "empty"})
 DOWNLOAD_KINDS = frozenset({"expired", "not_image", "redirect", "huge", "bomb"})
 KINDS = RESPONSE_KINDS | OUTCOME_KINDS | DOWNLOAD_KINDS

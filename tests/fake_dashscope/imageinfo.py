@@ -46,15 +46,15 @@ def _png(data: bytes) -> ImageInfo:
     while True:
         if pos + 8 > len(data):
             raise UnreadableImage("PNG is truncated")
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 12 + length
         if end > len(data):
             raise UnreadableImage("PNG is truncated")
-        chunk = data[pos + 8:pos + 8 + length]
+        chunk = data[pos + 8 : pos + 8 + length]
         if pos == 8:
             if ctype != b"IHDR" or length != 13:
                 raise UnreadableImage("PNG has no IHDR")
-            (crc,) = struct.unpack(">I", data[pos + 8 + length:end])
+            (crc,) = struct.unpack(">I", data[pos + 8 + length : end])
             if zlib.crc32(ctype + chunk) != crc:
                 raise UnreadableImage("PNG header CRC mismatch")
             width, height, _depth, colour = struct.unpack(">IIBB", chunk[:10])
@@ -86,11 +86,11 @@ def _jpeg(data: bytes) -> ImageInfo:
         if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
             pos += 2
             continue
-        (seglen,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        (seglen,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         if marker in _SOF_MARKERS:
             if pos + 9 > len(data):
                 break
-            height, width = struct.unpack(">HH", data[pos + 5:pos + 9])
+            height, width = struct.unpack(">HH", data[pos + 5 : pos + 9])
             # A decoder needs the end of the scan; a cut-off file has no EOI marker near its end.
             if b"\xff\xd9" not in data[-4096:]:
                 raise UnreadableImage("JPEG is truncated")

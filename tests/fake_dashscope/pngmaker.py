@@ -65,7 +65,7 @@ def noise_png(width: int, height: int, comment: str = "") -> bytes:
     noise = os.urandom(row_bytes * height)
     for y in range(height):
         raw += b"\x00"
-        raw += noise[y * row_bytes:(y + 1) * row_bytes]
+        raw += noise[y * row_bytes : (y + 1) * row_bytes]
     return _png(width, height, zlib.compress(bytes(raw), 0), comment)
 
 

@@ -31,15 +31,19 @@ def sign(secret: bytes, image_id: str, expires: int) -> str:
 
 
 def signed_query(secret: bytes, image_id: str, expires: int) -> str:
-    return (f"Expires={expires}&OSSAccessKeyId={OSS_ACCESS_KEY_ID}"
-            f"&Signature={quote(sign(secret, image_id, expires), safe='')}")
+    return (
+        f"Expires={expires}&OSSAccessKeyId={OSS_ACCESS_KEY_ID}"
+        f"&Signature={quote(sign(secret, image_id, expires), safe='')}"
+    )
 
 
 def oss_error(status: int, code: str, message: str, request_id: str, **extra: str) -> Reply:
     fields = "".join(f"\n  <{k}>{escape(v)}</{k}>" for k, v in extra.items())
-    body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>{escape(code)}</Code>\n'
-            f"  <Message>{escape(message)}</Message>\n  <RequestId>{request_id}</RequestId>\n"
-            f"  <HostId>fake-result-bucket.oss.aliyuncs.com</HostId>{fields}\n</Error>\n").encode()
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error>\n  <Code>{escape(code)}</Code>\n'
+        f"  <Message>{escape(message)}</Message>\n  <RequestId>{request_id}</RequestId>\n"
+        f"  <HostId>fake-result-bucket.oss.aliyuncs.com</HostId>{fields}\n</Error>\n"
+    ).encode()
     return Reply(status, body, "application/xml", {"x-oss-request-id": request_id})
 
 
@@ -58,18 +62,29 @@ class ResultHandler(BaseHandler):
     def fault_reply(self, fault: Fault, request_id: str) -> Reply:
         kind = fault.kind
         if kind == "error":
-            return oss_error(int(fault.get("status", 403)), fault.get("code", "AccessDenied"),
-                             fault.get("message", "Injected error."), request_id)
+            return oss_error(
+                int(fault.get("status", 403)),
+                fault.get("code", "AccessDenied"),
+                fault.get("message", "Injected error."),
+                request_id,
+            )
         if kind == "throttle":
-            reply = oss_error(int(fault.get("status", 503)), fault.get("code", "SlowDown"),
-                              fault.get("message", "Please reduce your request rate."), request_id)
+            reply = oss_error(
+                int(fault.get("status", 503)),
+                fault.get("code", "SlowDown"),
+                fault.get("message", "Please reduce your request rate."),
+                request_id,
+            )
             if fault.get("retry_after") is not None:
                 reply.headers["Retry-After"] = str(fault.get("retry_after"))
             return reply
         if kind == "server_error":
-            return oss_error(int(fault.get("status", 500)), fault.get("code", "InternalError"),
-                             fault.get("message", "We encountered an internal error. Please try again."),
-                             request_id)
+            return oss_error(
+                int(fault.get("status", 500)),
+                fault.get("code", "InternalError"),
+                fault.get("message", "We encountered an internal error. Please try again."),
+                request_id,
+            )
         # Same proxy page / garbage as on the API host.
         if kind == "html":
             return html_reply(int(fault.get("status", 502)), self.path)
@@ -88,22 +103,31 @@ class ResultHandler(BaseHandler):
         if fault is not None:
             return self._download_fault(fault, request, image.width, image.height)
         expires = request.query.get("Expires", "")
-        if not expires.isdigit() or request.query.get("Signature") != sign(fake._secret, image.image_id,
-                                                                            int(expires)):
-            return oss_error(403, "SignatureDoesNotMatch",
-                             "The request signature we calculated does not match the signature you "
-                             "provided.", rid)
+        if not expires.isdigit() or request.query.get("Signature") != sign(fake._secret, image.image_id, int(expires)):
+            return oss_error(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided.",
+                rid,
+            )
         now = fake.now()
         if now > int(expires):
             return self._expired(rid, int(expires), now)
         data = fake._result_bytes(image)
-        return Reply(200, data, "image/png", {
-            "ETag": '"' + hashlib.md5(data).hexdigest().upper() + '"',
-            "x-oss-request-id": rid, "x-oss-object-type": "Normal", "Accept-Ranges": "bytes"})
+        return Reply(
+            200,
+            data,
+            "image/png",
+            {
+                "ETag": '"' + hashlib.md5(data).hexdigest().upper() + '"',
+                "x-oss-request-id": rid,
+                "x-oss-object-type": "Normal",
+                "Accept-Ranges": "bytes",
+            },
+        )
 
     def _expired(self, rid: str, expires: int, now: float) -> Reply:
-        return oss_error(403, "AccessDenied", "Request has expired.", rid,
-                         Expires=_gmt(expires), ServerTime=_gmt(now))
+        return oss_error(403, "AccessDenied", "Request has expired.", rid, Expires=_gmt(expires), ServerTime=_gmt(now))
 
     def _download_fault(self, fault: Fault, request: RecordedRequest, width: int, height: int) -> Reply:
         rid = request.request_id
@@ -111,10 +135,14 @@ class ResultHandler(BaseHandler):
         if kind == "expired":
             return self._expired(rid, int(self.fake.now()) - 60, self.fake.now())
         if kind == "not_image":
-            body = fault.get("body", "<html><body><h1>Welcome to the hotel Wi-Fi</h1>"
-                                     "<p>Please log in to continue.</p></body></html>")
-            return Reply(200, body.encode() if isinstance(body, str) else body,
-                         fault.get("content_type", "text/html; charset=utf-8"))
+            body = fault.get(
+                "body", "<html><body><h1>Welcome to the hotel Wi-Fi</h1><p>Please log in to continue.</p></body></html>"
+            )
+            return Reply(
+                200,
+                body.encode() if isinstance(body, str) else body,
+                fault.get("content_type", "text/html; charset=utf-8"),
+            )
         if kind == "redirect":
             # Default: the same object on another host name ("localhost" instead of 127.0.0.1),
             # so a client that follows redirects can be checked for what it sends there.
@@ -131,11 +159,12 @@ class ResultHandler(BaseHandler):
                 yield prefix
                 sent = len(prefix)
                 while sent < size:
-                    piece = _HUGE_CHUNK[:size - sent]
+                    piece = _HUGE_CHUNK[: size - sent]
                     sent += len(piece)
                     yield piece
 
             declare = fault.get("declare", True)
-            return Reply(200, b"", "image/png", {"x-oss-request-id": rid}, stream=chunks,
-                         length=size if declare else None)
+            return Reply(
+                200, b"", "image/png", {"x-oss-request-id": rid}, stream=chunks, length=size if declare else None
+            )
         raise AssertionError(kind)

@@ -33,8 +33,15 @@ _CACHE_BUDGET = 256 * 1024 * 1024  # bytes of generated PNGs kept for repeated d
 class FakeDashScope:
     """A faithful fake of the DashScope Wan 2.7 image API over real HTTP on 127.0.0.1."""
 
-    def __init__(self, region: str = "sg", api_key: str = DEFAULT_API_KEY, *, port: int = 0,
-                 result_port: int = 0, verbose: bool = False) -> None:
+    def __init__(
+        self,
+        region: str = "sg",
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        port: int = 0,
+        result_port: int = 0,
+        verbose: bool = False,
+    ) -> None:
         if region not in _BUCKETS:
             raise ValueError("region must be 'sg' or 'cn'")
         self.region = region
@@ -77,11 +84,17 @@ class FakeDashScope:
         if self._listeners:
             return self
         self._stopping.clear()
-        self._listeners = [Listener(self, "api", ApiHandler, self._ports[0]),
-                           Listener(self, "result", ResultHandler, self._ports[1])]
+        self._listeners = [
+            Listener(self, "api", ApiHandler, self._ports[0]),
+            Listener(self, "result", ResultHandler, self._ports[1]),
+        ]
         for listener in self._listeners:
-            thread = threading.Thread(target=listener.serve_forever, kwargs={"poll_interval": 0.02},
-                                      name=f"fake-dashscope-{listener.name}", daemon=True)
+            thread = threading.Thread(
+                target=listener.serve_forever,
+                kwargs={"poll_interval": 0.02},
+                name=f"fake-dashscope-{listener.name}",
+                daemon=True,
+            )
             thread.start()
             self._threads.append(thread)
         return self
@@ -106,8 +119,9 @@ class FakeDashScope:
     def __enter__(self) -> FakeDashScope:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -138,8 +152,7 @@ class FakeDashScope:
     def requests_for(self, op: str | None = None, listener: str | None = None) -> list[RecordedRequest]:
         """Recorded requests filtered by op ("sync", "create", "query", "cancel", "download",
         "other") and/or listener ("api", "result")."""
-        return [r for r in self.requests
-                if (op is None or r.op == op) and (listener is None or r.listener == listener)]
+        return [r for r in self.requests if (op is None or r.op == op) and (listener is None or r.listener == listener)]
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -229,13 +242,17 @@ class FakeDashScope:
         """Run a generation: the failure a fault asks for, or images that are then billed (§6)."""
         kind = fault.kind if fault is not None else None
         if kind == "moderation" and fault is not None:
-            return t.Outcome(code=fault.get("code", "DataInspectionFailed"),
-                             message=fault.get("message", "Input data may contain inappropriate content."),
-                             status=int(fault.get("status", 400)))
+            return t.Outcome(
+                code=fault.get("code", "DataInspectionFailed"),
+                message=fault.get("message", "Input data may contain inappropriate content."),
+                status=int(fault.get("status", 400)),
+            )
         if kind == "task_failed" and fault is not None:
-            return t.Outcome(code=fault.get("code", "InternalError.Algo"),
-                             message=fault.get("message", "Algorithm process error."),
-                             status=int(fault.get("status", 500)))
+            return t.Outcome(
+                code=fault.get("code", "InternalError.Algo"),
+                message=fault.get("message", "Algorithm process error."),
+                status=int(fault.get("status", 500)),
+            )
         count = request.n
         if request.sequential and self.sequential_images is not None:
             count = max(0, min(count, self.sequential_images))  # §3: n is a ceiling for sets
@@ -260,26 +277,43 @@ class FakeDashScope:
             day = _dt.datetime.fromtimestamp(now).strftime("%Y%m%d")
             for index in range(count):
                 image_id = uuid.uuid4().hex
-                url = (f"{self.result_host}/{_BUCKETS[self.region]}/{day}/{owner}/{image_id}.png?"
-                       + signed_query(self._secret, image_id, expires))
-                image = t.ResultImage(image_id, owner, width, height, mode, expires, url,
-                                      seed=f"{owner}/{index}/{request.seed}")
+                url = f"{self.result_host}/{_BUCKETS[self.region]}/{day}/{owner}/{image_id}.png?" + signed_query(
+                    self._secret, image_id, expires
+                )
+                image = t.ResultImage(
+                    image_id, owner, width, height, mode, expires, url, seed=f"{owner}/{index}/{request.seed}"
+                )
                 self._results[image_id] = image
                 self._billed.append((owner, url))
                 outcome.images.append(image)
-        input_tokens = 12 + len(request.prompt) // 2 + sum(
-            (i.info.width * i.info.height // 784) if i.info else 1024 for i in request.images)
+        input_tokens = (
+            12
+            + len(request.prompt) // 2
+            + sum((i.info.width * i.info.height // 784) if i.info else 1024 for i in request.images)
+        )
         output_tokens = 2 * count
-        outcome.usage = {"image_count": count, "size": f"{width}*{height}", "input_tokens": input_tokens,
-                         "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+        outcome.usage = {
+            "image_count": count,
+            "size": f"{width}*{height}",
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "total_tokens": input_tokens + output_tokens,
+        }
         return outcome
 
     def _create_task(self, request: ParsedRequest, fault: Fault | None, request_id: str) -> t.Task:
         with self._lock:
-            task = t.Task(task_id=str(uuid.uuid4()), request_id=request_id, request=request,
-                          submit_time=self.now(), polls_pending=self.polls_pending,
-                          polls_running=self.polls_running, pending_seconds=self.pending_seconds,
-                          running_seconds=self.running_seconds, outcome_fault=fault)
+            task = t.Task(
+                task_id=str(uuid.uuid4()),
+                request_id=request_id,
+                request=request,
+                submit_time=self.now(),
+                polls_pending=self.polls_pending,
+                polls_running=self.polls_running,
+                pending_seconds=self.pending_seconds,
+                running_seconds=self.running_seconds,
+                outcome_fault=fault,
+            )
             self._tasks[task.task_id] = task
             self._created += 1
             return task

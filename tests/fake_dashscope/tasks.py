@@ -9,7 +9,13 @@ from typing import Any
 from .validation import ParsedRequest
 
 PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN = (
-    "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED", "UNKNOWN")
+    "PENDING",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "CANCELED",
+    "UNKNOWN",
+)
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELED, UNKNOWN})
 LIFETIME = 24 * 3600  # §4.5: task data and result URLs live 24 h
 
@@ -88,6 +94,7 @@ class Task:
 
 # ---- bodies -----------------------------------------------------------------------------------
 
+
 def error_body(request_id: str, code: str, message: str) -> dict[str, Any]:
     """§4.4."""
     return {"request_id": request_id, "code": code, "message": message}
@@ -97,12 +104,20 @@ def _choices(images: list[ResultImage], empty_variant: str | None) -> list[dict[
     if empty_variant == "content_empty":
         return [{"finish_reason": "stop", "message": {"role": "assistant", "content": []}}]
     if empty_variant == "text_only":
-        return [{"finish_reason": "stop", "message": {"role": "assistant", "content": [
-            {"type": "text", "text": "Sorry, I could not generate an image for this request."}]}}]
+        return [
+            {
+                "finish_reason": "stop",
+                "message": {
+                    "role": "assistant",
+                    "content": [{"type": "text", "text": "Sorry, I could not generate an image for this request."}],
+                },
+            }
+        ]
     # §4.1: one choices[] entry per image.
-    return [{"finish_reason": "stop",
-             "message": {"role": "assistant", "content": [{"type": "image", "image": image.url}]}}
-            for image in images]
+    return [
+        {"finish_reason": "stop", "message": {"role": "assistant", "content": [{"type": "image", "image": image.url}]}}
+        for image in images
+    ]
 
 
 def _result_output(outcome: Outcome) -> dict[str, Any]:
@@ -131,8 +146,11 @@ def unknown_body(request_id: str, task_id: str) -> dict[str, Any]:
 
 def task_body(request_id: str, task: Task) -> dict[str, Any]:
     """§4.3, one shape per state; usage only on SUCCEEDED, code/message on FAILED."""
-    output: dict[str, Any] = {"task_id": task.task_id, "task_status": task.status,
-                              "submit_time": timestamp(task.submit_time)}
+    output: dict[str, Any] = {
+        "task_id": task.task_id,
+        "task_status": task.status,
+        "submit_time": timestamp(task.submit_time),
+    }
     if task.scheduled_time is not None:
         output["scheduled_time"] = timestamp(task.scheduled_time)
     if task.end_time is not None:

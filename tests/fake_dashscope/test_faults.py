@@ -38,14 +38,18 @@ def _wait_for(condition: object, timeout: float = 5.0) -> None:
 
 # -- the Fault object ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "params"), [
-    (("nowhere", "error"), {}),
-    (("sync", "explode"), {}),
-    (("sync", "expired"), {}),  # download-only kind
-    (("cancel", "moderation"), {}),  # outcome kind on a cancel
-    (("sync", "throttle"), {"retry_afterr": 3}),  # typo
-    (("sync", "error"), {"times": 0}),
-])
+
+@pytest.mark.parametrize(
+    ("args", "params"),
+    [
+        (("nowhere", "error"), {}),
+        (("sync", "explode"), {}),
+        (("sync", "expired"), {}),  # download-only kind
+        (("cancel", "moderation"), {}),  # outcome kind on a cancel
+        (("sync", "throttle"), {"retry_afterr": 3}),  # typo
+        (("sync", "error"), {"times": 0}),
+    ],
+)
 def test_fault_refuses_bad_definitions(args: tuple[str, str], params: dict) -> None:
     with pytest.raises(ValueError):
         Fault(*args, **params)
@@ -79,12 +83,12 @@ def test_any_op_fault_hits_the_next_request(fake: FakeDashScope, api: httpx.Clie
 
 # -- response faults ------------------------------------------------------------------------------
 
+
 def test_error_fault_has_the_error_shape_and_creates_nothing(fake: FakeDashScope, api: httpx.Client) -> None:
     fake.add_fault(Fault("sync", "error", status=400, code="Arrearage", message="Overdue."))
     response = api.post(SYNC, json=body())
     assert response.status_code == 400
-    assert response.json() == {"request_id": response.json()["request_id"], "code": "Arrearage",
-                               "message": "Overdue."}
+    assert response.json() == {"request_id": response.json()["request_id"], "code": "Arrearage", "message": "Overdue."}
     assert fake.created_count == 0
 
 
@@ -110,10 +114,10 @@ def test_throttle_without_retry_after(fake: FakeDashScope, api: httpx.Client) ->
     assert "retry-after" not in response.headers
 
 
-@pytest.mark.parametrize(("status", "code"), [(500, "InternalError"), (503, "ServiceUnavailable"),
-                                              (504, "GatewayTimeout")])
-def test_server_error_status_and_default_code(status: int, code: str, fake: FakeDashScope,
-                                              api: httpx.Client) -> None:
+@pytest.mark.parametrize(
+    ("status", "code"), [(500, "InternalError"), (503, "ServiceUnavailable"), (504, "GatewayTimeout")]
+)
+def test_server_error_status_and_default_code(status: int, code: str, fake: FakeDashScope, api: httpx.Client) -> None:
     fake.add_fault(Fault("query", "server_error", status=status))
     response = api.get("/tasks/x")
     assert (response.status_code, response.json()["code"]) == (status, code)
@@ -127,8 +131,7 @@ def test_server_error_custom_code(fake: FakeDashScope, api: httpx.Client) -> Non
 def test_slow_delays_the_headers(fake: FakeDashScope) -> None:
     fake.add_fault(Fault("query", "slow", delay=2))
     with pytest.raises(httpx.ReadTimeout):
-        get(f"{fake.base_url}/tasks/x", headers={"Authorization": f"Bearer {fake.api_key}"},
-                  timeout=0.2)
+        get(f"{fake.base_url}/tasks/x", headers={"Authorization": f"Bearer {fake.api_key}"}, timeout=0.2)
 
 
 def test_slow_body_dribbles_the_whole_body(fake: FakeDashScope, api: httpx.Client) -> None:
@@ -193,6 +196,7 @@ def test_html_proxy_page(fake: FakeDashScope, api: httpx.Client) -> None:
 
 # -- outcome faults -------------------------------------------------------------------------------
 
+
 def test_moderation_on_sync_is_400_data_inspection_failed(fake: FakeDashScope, api: httpx.Client) -> None:
     fake.add_fault(Fault("sync", "moderation"))
     response = api.post(SYNC, json=body())
@@ -255,6 +259,7 @@ def test_empty_answers_200_without_images(variant: str, fake: FakeDashScope, api
 
 
 # -- download faults ------------------------------------------------------------------------------
+
 
 def test_expired_download(fake: FakeDashScope, api: httpx.Client) -> None:
     url = _result_url(fake, api)
@@ -326,6 +331,7 @@ def test_download_error_fault_is_oss_xml(fake: FakeDashScope, api: httpx.Client)
 
 # -- shutdown -------------------------------------------------------------------------------------
 
+
 def test_stop_interrupts_a_slow_fault_and_leaves_no_threads() -> None:
     fake = FakeDashScope().start()
     fake.add_fault(Fault("query", "slow", delay=60))
@@ -333,8 +339,7 @@ def test_stop_interrupts_a_slow_fault_and_leaves_no_threads() -> None:
 
     def query() -> None:
         try:
-            get(f"{fake.base_url}/tasks/x", headers={"Authorization": f"Bearer {fake.api_key}"},
-                      timeout=30)
+            get(f"{fake.base_url}/tasks/x", headers={"Authorization": f"Bearer {fake.api_key}"}, timeout=30)
         except httpx.HTTPError as exc:
             errors.append(exc)
 
@@ -345,6 +350,9 @@ def test_stop_interrupts_a_slow_fault_and_leaves_no_threads() -> None:
     client.join(timeout=10)
     assert not client.is_alive()
     assert len(errors) == 1
-    leftovers = [t.name for t in threading.enumerate()
-                 if t.name.startswith(("fake-dashscope", "Thread")) and t is not threading.current_thread()]
+    leftovers = [
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith(("fake-dashscope", "Thread")) and t is not threading.current_thread()
+    ]
     assert leftovers == []

@@ -18,15 +18,14 @@ def _decode_rgb_rows(data: bytes) -> tuple[int, int, bytes]:
     width, height = struct.unpack(">II", data[16:24])
     pos, idat = 8, b""
     while pos < len(data):
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
         if ctype == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
+            idat += data[pos + 8 : pos + 8 + length]
         pos += 12 + length
     return width, height, zlib.decompress(idat)
 
 
-@pytest.mark.parametrize(("mode", "size"), [("real", (1280, 720)), ("small", (256, 144)),
-                                            ("noise", (1280, 720))])
+@pytest.mark.parametrize(("mode", "size"), [("real", (1280, 720)), ("small", (256, 144)), ("noise", (1280, 720))])
 def test_make_png_sizes(mode: str, size: tuple[int, int]) -> None:
     data = pngmaker.make_png(1280, 720, mode, "seed")
     width, height, raw = _decode_rgb_rows(data)
@@ -52,13 +51,16 @@ def test_bomb_declares_dimensions_it_does_not_carry() -> None:
     assert len(data) < 1024 * 1024
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (pngmaker.pattern_png(300, 250, "x"), ("png", 300, 250)),
-    (jpeg_header(1200, 800), ("jpeg", 1200, 800)),
-    (bmp_header(640, 480), ("bmp", 640, 480)),
-    (webp_vp8x(700, 300), ("webp", 700, 300)),
-    (webp_vp8l(16000, 2), ("webp", 16000, 2)),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (pngmaker.pattern_png(300, 250, "x"), ("png", 300, 250)),
+        (jpeg_header(1200, 800), ("jpeg", 1200, 800)),
+        (bmp_header(640, 480), ("bmp", 640, 480)),
+        (webp_vp8x(700, 300), ("webp", 700, 300)),
+        (webp_vp8l(16000, 2), ("webp", 16000, 2)),
+    ],
+)
 def test_sniff_reads_format_and_size(data: bytes, expected: tuple[str, int, int]) -> None:
     info = sniff(data)
     assert (info.format, info.width, info.height) == expected
@@ -76,14 +78,17 @@ def test_sniff_sees_alpha() -> None:
     assert not sniff(pngmaker.pattern_png(300, 300, "x")).has_alpha
 
 
-@pytest.mark.parametrize("data", [
-    b"",
-    b"GIF89a" + b"\x00" * 40,
-    b"<svg xmlns='http://www.w3.org/2000/svg'/>",
-    pngmaker.pattern_png(300, 300, "x")[:-20],  # no IEND
-    jpeg_header(300, 300)[:-2],  # no EOI
-    b"\xff\xd8\xff\xe0\x00\x10JFIF",  # no frame header
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"GIF89a" + b"\x00" * 40,
+        b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        pngmaker.pattern_png(300, 300, "x")[:-20],  # no IEND
+        jpeg_header(300, 300)[:-2],  # no EOI
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",  # no frame header
+    ],
+)
 def test_sniff_refuses_unreadable(data: bytes) -> None:
     with pytest.raises(UnreadableImage):
         sniff(data)

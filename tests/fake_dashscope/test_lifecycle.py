@@ -182,8 +182,7 @@ def test_image_sets_deliver_at_most_n(fake: FakeDashScope, api: httpx.Client) ->
 
 def test_concurrent_creates_are_all_counted(fake: FakeDashScope) -> None:
     def create() -> None:
-        with httpx.Client(headers={"Authorization": f"Bearer {fake.api_key}"},
-                          verify=SSL_CONTEXT) as client:
+        with httpx.Client(headers={"Authorization": f"Bearer {fake.api_key}"}, verify=SSL_CONTEXT) as client:
             for _ in range(5):
                 client.post(fake.base_url + ASYNC, json=body(), headers=ASYNC_HEADERS)
 

@@ -18,10 +18,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_runs_by_hand_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_dashscope", "--region", "cn", "--key", "sk-fake-demo",
-         "--mode", "small"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        [sys.executable, "-m", "tests.fake_dashscope", "--region", "cn", "--key", "sk-fake-demo", "--mode", "small"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         lines: list[str] = []
         assert process.stdout is not None
@@ -34,8 +37,9 @@ def test_runs_by_hand_and_stops_on_ctrl_c() -> None:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v1", base)
         assert "DASHSCOPE_API_KEY=sk-fake-demo" in text
 
-        with httpx.Client(base_url=base, headers={"Authorization": "Bearer sk-fake-demo"},
-                          verify=SSL_CONTEXT) as client:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": "Bearer sk-fake-demo"}, verify=SSL_CONTEXT
+        ) as client:
             data = client.post(SYNC, json=body()).json()
         assert "dashscope-result-bj" in image_urls(data)[0]
         assert get(image_urls(data)[0]).status_code == 200

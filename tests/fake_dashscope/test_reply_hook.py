@@ -9,8 +9,7 @@ import httpx
 from tests.fake_dashscope import FakeDashScope, RecordedRequest
 
 
-def test_reply_hook_sees_every_answer_with_its_status_and_send_times(fake: FakeDashScope,
-                                                                     api: httpx.Client) -> None:
+def test_reply_hook_sees_every_answer_with_its_status_and_send_times(fake: FakeDashScope, api: httpx.Client) -> None:
     seen: list[tuple[str, str, int, float, float]] = []
 
     def hook(request: RecordedRequest, status: int, started: float, ended: float) -> None:
@@ -18,8 +17,11 @@ def test_reply_hook_sees_every_answer_with_its_status_and_send_times(fake: FakeD
 
     fake.reply_hook = hook
     before = time.monotonic()
-    body = {"model": "wan2.7-image", "input": {"messages": [{"role": "user", "content": [{"text": "a fox"}]}]},
-            "parameters": {"n": 1, "size": "1K"}}
+    body = {
+        "model": "wan2.7-image",
+        "input": {"messages": [{"role": "user", "content": [{"text": "a fox"}]}]},
+        "parameters": {"n": 1, "size": "1K"},
+    }
     answer = api.post("/services/aigc/multimodal-generation/generation", json=body)
     url = answer.json()["output"]["choices"][0]["message"]["content"][0]["image"]
     assert httpx.get(url).status_code == 200
@@ -32,7 +34,10 @@ def test_reply_hook_sees_every_answer_with_its_status_and_send_times(fake: FakeD
     after = time.monotonic()
     seen.sort(key=lambda entry: entry[3])
     assert [(op, listener, status) for op, listener, status, _, _ in seen] == [
-        ("sync", "api", 200), ("download", "result", 200), ("query", "api", 200)]
+        ("sync", "api", 200),
+        ("download", "result", 200),
+        ("query", "api", 200),
+    ]
     assert all(before <= started <= ended <= after for _, _, _, started, ended in seen)
 
 

@@ -93,8 +93,9 @@ def test_missing_key_is_401_invalid_api_key(fake: FakeDashScope) -> None:
 
 
 def test_wrong_key_is_401_and_creates_nothing(fake: FakeDashScope) -> None:
-    response = httpx.post(f"{fake.base_url}{SYNC}", json=body(),
-                          headers={"Authorization": "Bearer sk-fake-other-region-key"})
+    response = httpx.post(
+        f"{fake.base_url}{SYNC}", json=body(), headers={"Authorization": "Bearer sk-fake-other-region-key"}
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "InvalidApiKey"
     assert fake.created_count == 0
@@ -149,8 +150,9 @@ def test_downloads_are_recorded_with_their_headers(fake: FakeDashScope, api: htt
 
 
 def test_keep_alive_serves_many_requests_on_one_connection(fake: FakeDashScope) -> None:
-    with httpx.Client(base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"},
-                      verify=SSL_CONTEXT) as client:
+    with httpx.Client(
+        base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"}, verify=SSL_CONTEXT
+    ) as client:
         ports = set()
         for _ in range(5):
             response = client.get(f"/tasks/{uuid.uuid4()}")

@@ -43,8 +43,11 @@ def _with(path: list[Any], value: Any, sent: dict[str, Any] | None = None) -> di
     return sent
 
 
-PALETTE = [{"hex": "#1F3A5F", "ratio": "40.00%"}, {"hex": "#F2C14E", "ratio": "35.00%"},
-           {"hex": "#FAFAF7", "ratio": "25.00%"}]
+PALETTE = [
+    {"hex": "#1F3A5F", "ratio": "40.00%"},
+    {"hex": "#F2C14E", "ratio": "35.00%"},
+    {"hex": "#FAFAF7", "ratio": "25.00%"},
+]
 
 BAD_BODIES: dict[str, tuple[dict[str, Any], int, str]] = {
     "no model": (_without("model"), 400, "BadRequest.EmptyModel"),
@@ -54,8 +57,7 @@ BAD_BODIES: dict[str, tuple[dict[str, Any], int, str]] = {
     "null parameters": (_with(["parameters"], None), 400, "BadRequest.EmptyParameters"),
     "two messages": (_with(["input", "messages"], body()["input"]["messages"] * 2), 400, "InvalidParameter"),
     "assistant role": (_with(["input", "messages", 0, "role"], "assistant"), 400, "InvalidParameter"),
-    "two texts": (_with(["input", "messages", 0, "content"], [{"text": "a"}, {"text": "b"}]),
-                  400, "InvalidParameter"),
+    "two texts": (_with(["input", "messages", 0, "content"], [{"text": "a"}, {"text": "b"}]), 400, "InvalidParameter"),
     "no text": (_with(["input", "messages", 0, "content"], [{"image": PNG_320}]), 400, "InvalidParameter"),
     "blank prompt": (body(prompt="   "), 400, "InvalidParameter"),
     "ten images": (body(images=[PNG_320] * 10), 400, "InvalidParameter"),
@@ -77,29 +79,52 @@ BAD_BODIES: dict[str, tuple[dict[str, Any], int, str]] = {
     "4K in a set": (body(size="4K", enable_sequential=True), 400, "InvalidParameter"),
     "custom 3000*3000 with an image": (body(size="3000*3000", images=[PNG_320]), 400, "InvalidParameter"),
     "boxes without images": (body(bbox_list=[[[0, 0, 10, 10]]]), 400, "InvalidParameter"),
-    "boxes count mismatch": (body(images=[PNG_320, PNG_320], bbox_list=[[[0, 0, 10, 10]]]),
-                             400, "InvalidParameter"),
-    "three boxes": (body(images=[PNG_320], bbox_list=[[[0, 0, 9, 9], [1, 1, 9, 9], [2, 2, 9, 9]]]),
-                    400, "InvalidParameter"),
+    "boxes count mismatch": (body(images=[PNG_320, PNG_320], bbox_list=[[[0, 0, 10, 10]]]), 400, "InvalidParameter"),
+    "three boxes": (
+        body(images=[PNG_320], bbox_list=[[[0, 0, 9, 9], [1, 1, 9, 9], [2, 2, 9, 9]]]),
+        400,
+        "InvalidParameter",
+    ),
     "box outside the image": (body(images=[PNG_320], bbox_list=[[[0, 0, 321, 100]]]), 400, "InvalidParameter"),
     "inverted box": (body(images=[PNG_320], bbox_list=[[[50, 50, 10, 10]]]), 400, "InvalidParameter"),
-    "boxes in a set": (body(images=[PNG_320], enable_sequential=True, bbox_list=[[[0, 0, 9, 9]]]),
-                       400, "InvalidParameter"),
+    "boxes in a set": (
+        body(images=[PNG_320], enable_sequential=True, bbox_list=[[[0, 0, 9, 9]]]),
+        400,
+        "InvalidParameter",
+    ),
     "palette of 2": (body(color_palette=PALETTE[:2]), 400, "InvalidParameter"),
-    "palette of 11": (body(color_palette=[{"hex": "#000000", "ratio": "9.10%"}] * 10
-                           + [{"hex": "#000000", "ratio": "9.00%"}]), 400, "InvalidParameter"),
-    "palette sums to 99.99%": (body(color_palette=PALETTE[:2] + [{"hex": "#FAFAF7", "ratio": "24.99%"}]),
-                               400, "InvalidParameter"),
-    "palette ratio one decimal": (body(color_palette=PALETTE[:2] + [{"hex": "#FAFAF7", "ratio": "25.0%"}]),
-                                  400, "InvalidParameter"),
-    "palette bad hex": (body(color_palette=[{"hex": "1F3A5F", "ratio": "40.00%"}] + PALETTE[1:]),
-                        400, "InvalidParameter"),
+    "palette of 11": (
+        body(color_palette=[{"hex": "#000000", "ratio": "9.10%"}] * 10 + [{"hex": "#000000", "ratio": "9.00%"}]),
+        400,
+        "InvalidParameter",
+    ),
+    "palette sums to 99.99%": (
+        body(color_palette=PALETTE[:2] + [{"hex": "#FAFAF7", "ratio": "24.99%"}]),
+        400,
+        "InvalidParameter",
+    ),
+    "palette ratio one decimal": (
+        body(color_palette=PALETTE[:2] + [{"hex": "#FAFAF7", "ratio": "25.0%"}]),
+        400,
+        "InvalidParameter",
+    ),
+    "palette bad hex": (
+        body(color_palette=[{"hex": "1F3A5F", "ratio": "40.00%"}] + PALETTE[1:]),
+        400,
+        "InvalidParameter",
+    ),
     "palette in a set": (body(color_palette=PALETTE, enable_sequential=True), 400, "InvalidParameter"),
-    "image not base64": (body(images=["data:image/png;base64,!!!not base64!!!"]),
-                         400, "BadRequest.UnsupportedFileFormat"),
+    "image not base64": (
+        body(images=["data:image/png;base64,!!!not base64!!!"]),
+        400,
+        "BadRequest.UnsupportedFileFormat",
+    ),
     "data uri without base64": (body(images=["data:image/png,rawbytes"]), 400, "BadRequest.UnsupportedFileFormat"),
-    "gif image": (body(images=[data_uri(b"GIF89a" + b"\x00" * 64, "image/gif")]),
-                  400, "BadRequest.UnsupportedFileFormat"),
+    "gif image": (
+        body(images=[data_uri(b"GIF89a" + b"\x00" * 64, "image/gif")]),
+        400,
+        "BadRequest.UnsupportedFileFormat",
+    ),
     "text file as png": (body(images=[data_uri(b"hello, I am text")]), 400, "BadRequest.UnsupportedFileFormat"),
     "truncated png": (body(images=[data_uri(png()[:200])]), 400, "BadRequest.UnsupportedFileFormat"),
     "239 px side": (body(images=[data_uri(png(239, 400))]), 400, "InvalidParameter"),
@@ -145,12 +170,16 @@ def test_image_over_20_mb_is_refused(api: httpx.Client) -> None:
     assert "20 MB" in response.json()["message"]
 
 
-@pytest.mark.parametrize("image", [
-    data_uri(jpeg_header(1200, 800), "image/jpeg"),
-    data_uri(bmp_header(640, 480), "image/bmp"),
-    data_uri(webp_vp8x(640, 480), "image/webp"),
-    data_uri(webp_vp8l(640, 480), "image/webp"),
-], ids=["jpeg", "bmp", "webp-vp8x", "webp-vp8l"])
+@pytest.mark.parametrize(
+    "image",
+    [
+        data_uri(jpeg_header(1200, 800), "image/jpeg"),
+        data_uri(bmp_header(640, 480), "image/bmp"),
+        data_uri(webp_vp8x(640, 480), "image/webp"),
+        data_uri(webp_vp8l(640, 480), "image/webp"),
+    ],
+    ids=["jpeg", "bmp", "webp-vp8x", "webp-vp8l"],
+)
 def test_supported_formats_are_accepted(image: str, api: httpx.Client) -> None:
     assert api.post(SYNC, json=body(images=[image])).status_code == 200
 
@@ -159,6 +188,7 @@ def test_alpha_png_is_accepted_because_9_says_it_is_uncertain(api: httpx.Client)
     # A colour-type-6 (RGBA) IHDR patched into a valid PNG, CRC fixed.
     import struct
     import zlib
+
     data = bytearray(png(320, 240))
     data[25] = 6
     data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
@@ -208,8 +238,7 @@ def test_long_prompt_is_truncated_not_refused(fake: FakeDashScope, api: httpx.Cl
 
 
 def test_valid_boxes_and_palette_are_accepted(api: httpx.Client) -> None:
-    sent = body(images=[PNG_320, PNG_320], bbox_list=[[], [[10, 10, 320, 240], [0, 0, 5, 5]]],
-                color_palette=PALETTE)
+    sent = body(images=[PNG_320, PNG_320], bbox_list=[[], [[10, 10, 320, 240], [0, 0, 5, 5]]], color_palette=PALETTE)
     assert api.post(SYNC, json=sent).status_code == 200
 
 
@@ -253,6 +282,9 @@ def test_registered_failing_url_is_input_download_failed(fake: FakeDashScope, ap
 
 
 def test_oss_url_with_resolve_header_is_accepted(api: httpx.Client) -> None:
-    response = api.post(SYNC, json=body(images=["oss://dashscope-instant/abc/a.png"]),
-                        headers={"X-DashScope-OssResourceResolve": "enable"})
+    response = api.post(
+        SYNC,
+        json=body(images=["oss://dashscope-instant/abc/a.png"]),
+        headers={"X-DashScope-OssResourceResolve": "enable"},
+    )
     assert response.status_code == 200

@@ -31,16 +31,16 @@ def stream(url: str, **kwargs: Any) -> Iterator[httpx.Response]:
         yield response
 
 
-def body(prompt: str = "a red fox", images: list[str] | None = None, model: str = "wan2.7-image-pro",
-         **parameters: Any) -> dict[str, Any]:
+def body(
+    prompt: str = "a red fox", images: list[str] | None = None, model: str = "wan2.7-image-pro", **parameters: Any
+) -> dict[str, Any]:
     """A create body; parameters default to n=1, size=1K, watermark=false."""
     content: list[dict[str, str]] = [{"text": prompt}]
     content += [{"image": image} for image in images or []]
     params = {"n": 1, "size": "1K", "watermark": False}
     params.update(parameters)
     params = {k: v for k, v in params.items() if v is not None}
-    return {"model": model, "input": {"messages": [{"role": "user", "content": content}]},
-            "parameters": params}
+    return {"model": model, "input": {"messages": [{"role": "user", "content": content}]}, "parameters": params}
 
 
 def data_uri(data: bytes, mime: str = "image/png") -> str:
@@ -64,8 +64,9 @@ def bmp_header(width: int, height: int) -> bytes:
 
 
 def webp_vp8x(width: int, height: int, alpha: bool = False) -> bytes:
-    payload = bytes([0x10 if alpha else 0, 0, 0, 0]) + (width - 1).to_bytes(3, "little") + (
-        height - 1).to_bytes(3, "little")
+    payload = (
+        bytes([0x10 if alpha else 0, 0, 0, 0]) + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    )
     chunk = b"VP8X" + struct.pack("<I", len(payload)) + payload
     return b"RIFF" + struct.pack("<I", 4 + len(chunk)) + b"WEBP" + chunk
 
@@ -78,5 +79,9 @@ def webp_vp8l(width: int, height: int) -> bytes:
 
 
 def image_urls(response_json: dict[str, Any]) -> list[str]:
-    return [item["image"] for choice in response_json["output"].get("choices", [])
-            for item in choice["message"]["content"] if "image" in item]
+    return [
+        item["image"]
+        for choice in response_json["output"].get("choices", [])
+        for item in choice["message"]["content"]
+        if "image" in item
+    ]

@@ -72,8 +72,7 @@ class Listener(ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True  # server_close() joins handler threads: no leaks
 
-    def __init__(self, fake: FakeDashScope, name: str, handler: type[BaseHTTPRequestHandler],
-                 port: int = 0) -> None:
+    def __init__(self, fake: FakeDashScope, name: str, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
         self.fake = fake
         self.name = name
         self.connections: set[socket.socket] = set()
@@ -174,9 +173,16 @@ class BaseHandler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         op = self.classify(self.command, split.path)
         request = RecordedRequest(
-            method=self.command, path=split.path, query=dict(parse_qsl(split.query, keep_blank_values=True)),
-            headers={k.lower(): v for k, v in self.headers.items()}, body=body,
-            listener=self.listener_name, op=op, time=time.time(), request_id=request_id)
+            method=self.command,
+            path=split.path,
+            query=dict(parse_qsl(split.query, keep_blank_values=True)),
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+            listener=self.listener_name,
+            op=op,
+            time=time.time(),
+            request_id=request_id,
+        )
         self.fake._record(request)
         fault = self.fake._faults.take(op, RESPONSE_KINDS)
         if fault is not None and fault.kind == "slow":
@@ -192,8 +198,9 @@ class BaseHandler(BaseHTTPRequestHandler):
                 reply = self.fault_reply(replacing, request_id)
         except Exception as exc:  # a bug in the fake itself: answer 500 and keep it for the test
             self.fake._internal_error(f"{self.command} {self.path}: {exc!r}\n{traceback.format_exc()}")
-            reply = json_reply(500, {"request_id": request_id, "code": "InternalError",
-                                     "message": f"fake server bug: {exc!r}"})
+            reply = json_reply(
+                500, {"request_id": request_id, "code": "InternalError", "message": f"fake server bug: {exc!r}"}
+            )
         assert reply is not None
         sending = time.monotonic()
         self._send(reply, fault)
@@ -239,7 +246,7 @@ class BaseHandler(BaseHTTPRequestHandler):
         cut = fault.get("bytes")
         if cut is None:
             cut = int(len(body) * float(fault.get("fraction", 0.5)))
-        self.wfile.write(body[:max(0, min(int(cut), len(body) - 1))])
+        self.wfile.write(body[: max(0, min(int(cut), len(body) - 1))])
         self.wfile.flush()
         self._drop()
 
@@ -253,5 +260,5 @@ class BaseHandler(BaseHTTPRequestHandler):
                 if self.fake._stopping.is_set():
                     self._drop()
                     return
-            self.wfile.write(body[start:start + size])
+            self.wfile.write(body[start : start + size])
             self.wfile.flush()

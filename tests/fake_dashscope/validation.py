@@ -132,8 +132,7 @@ def validate_body(body: dict[str, Any], policy: InputPolicy) -> ParsedRequest:
     # §2.1 marks parameters optional: missing means all defaults (n=4 is billed!); an explicit
     # null is what the service calls an empty parameters object.
     if "parameters" in body and body["parameters"] is None:
-        raise ApiError(400, "BadRequest.EmptyParameters",
-                       'Required parameter "parameters" missing from request.')
+        raise ApiError(400, "BadRequest.EmptyParameters", 'Required parameter "parameters" missing from request.')
     params = body.get("parameters", {})
     if not isinstance(params, dict):
         raise invalid("parameters must be an object.")
@@ -184,8 +183,11 @@ def _resolve_image(value: str, number: int, policy: InputPolicy) -> InputImage:
     if value.startswith("oss://"):
         # §2.4: temp files need the resolve header; the fake cannot look inside them.
         if not policy.oss_resolve:
-            raise ApiError(400, "InvalidURL", f"image {number}: oss:// URLs need the header "
-                           "X-DashScope-OssResourceResolve: enable.")
+            raise ApiError(
+                400,
+                "InvalidURL",
+                f"image {number}: oss:// URLs need the header X-DashScope-OssResourceResolve: enable.",
+            )
         return InputImage(value, "oss", None)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -193,15 +195,17 @@ def _resolve_image(value: str, number: int, policy: InputPolicy) -> InputImage:
     if value in policy.unreachable_urls:
         raise ApiError(400, "InvalidURL", f"image {number}: the url is unreachable: {value[:200]}")
     if value in policy.failing_urls:
-        raise ApiError(400, "BadRequest.InputDownloadFailed",
-                       f"image {number}: failed to download the input file: {value[:200]}")
+        raise ApiError(
+            400, "BadRequest.InputDownloadFailed", f"image {number}: failed to download the input file: {value[:200]}"
+        )
     if parts.hostname not in LOCAL_HOSTS:
         return InputImage(value, "url", None)  # no internet here: accept as-is
     try:
         data = policy.fetch(value)
     except OSError as exc:
-        raise ApiError(400, "BadRequest.InputDownloadFailed",
-                       f"image {number}: failed to download the input file: {exc}") from None
+        raise ApiError(
+            400, "BadRequest.InputDownloadFailed", f"image {number}: failed to download the input file: {exc}"
+        ) from None
     if len(data) > MAX_IMAGE_BYTES:
         raise invalid(f"image {number}: the file is larger than 20 MB.")
     return InputImage(value, "url", _check_pixels(data, number))
@@ -210,8 +214,7 @@ def _resolve_image(value: str, number: int, policy: InputPolicy) -> InputImage:
 def _decode_data_uri(value: str, number: int) -> bytes:
     match = _DATA_URI.match(value)
     if not match:
-        raise ApiError(400, "BadRequest.UnsupportedFileFormat",
-                       f"image {number}: expected data:<mime>;base64,<data>.")
+        raise ApiError(400, "BadRequest.UnsupportedFileFormat", f"image {number}: expected data:<mime>;base64,<data>.")
     payload = match.group(2)
     # 4/3 of 20 MB plus padding: refuse before decoding a monster.
     if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 4:
@@ -219,8 +222,9 @@ def _decode_data_uri(value: str, number: int) -> bytes:
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(400, "BadRequest.UnsupportedFileFormat",
-                       f"image {number}: the base64 data cannot be decoded.") from None
+        raise ApiError(
+            400, "BadRequest.UnsupportedFileFormat", f"image {number}: the base64 data cannot be decoded."
+        ) from None
     if len(data) > MAX_IMAGE_BYTES:
         raise invalid(f"image {number}: the file is larger than 20 MB.")
     return data
@@ -232,11 +236,12 @@ def _check_pixels(data: bytes, number: int) -> ImageInfo:
     except UnreadableImage as exc:
         raise ApiError(400, "BadRequest.UnsupportedFileFormat", f"image {number}: {exc}.") from None
     if not (MIN_SIDE <= info.width <= MAX_SIDE and MIN_SIDE <= info.height <= MAX_SIDE):
-        raise invalid(f"image {number}: width and height must be within [{MIN_SIDE}, {MAX_SIDE}] px, "
-                      f"got {info.width}x{info.height}.")
+        raise invalid(
+            f"image {number}: width and height must be within [{MIN_SIDE}, {MAX_SIDE}] px, "
+            f"got {info.width}x{info.height}."
+        )
     if max(info.width, info.height) / min(info.width, info.height) > MAX_RATIO:
-        raise invalid(f"image {number}: aspect ratio must be within [1:8, 8:1], "
-                      f"got {info.width}x{info.height}.")
+        raise invalid(f"image {number}: aspect ratio must be within [1:8, 8:1], got {info.width}x{info.height}.")
     return info
 
 
@@ -248,8 +253,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _parse_parameters(model: str, prompt: str, images: list[InputImage],
-                      params: dict[str, Any]) -> ParsedRequest:
+def _parse_parameters(model: str, prompt: str, images: list[InputImage], params: dict[str, Any]) -> ParsedRequest:
     for name in ("watermark", "thinking_mode", "enable_sequential"):
         if name in params and not _is_bool(params[name]):
             raise invalid(f"parameters.{name} must be a boolean.")
@@ -272,12 +276,21 @@ def _parse_parameters(model: str, prompt: str, images: list[InputImage],
     if palette is not None:
         _check_palette(palette, sequential)
     return ParsedRequest(
-        model=model, prompt=prompt, images=images, n=n, n_sent=n_sent, size=size,
+        model=model,
+        prompt=prompt,
+        images=images,
+        n=n,
+        n_sent=n_sent,
+        size=size,
         sequential=sequential,
         # §3: thinking_mode is ignored outside text-to-image.
         thinking_mode=params.get("thinking_mode", True) if pure_t2i else None,
-        seed=seed, watermark=bool(params.get("watermark", False)),
-        bbox_list=bbox_list, color_palette=palette, parameters=params)
+        seed=seed,
+        watermark=bool(params.get("watermark", False)),
+        bbox_list=bbox_list,
+        color_palette=palette,
+        parameters=params,
+    )
 
 
 def _check_size(size: Any, model: str, pure_t2i: bool) -> None:
@@ -286,8 +299,10 @@ def _check_size(size: Any, model: str, pure_t2i: bool) -> None:
     four_k_ok = model == PRO and pure_t2i  # §3.1
     if size in PRESETS:
         if size == "4K" and not four_k_ok:
-            raise invalid("size 4K is only supported by wan2.7-image-pro for text-to-image "
-                          "without input images and with enable_sequential=false.")
+            raise invalid(
+                "size 4K is only supported by wan2.7-image-pro for text-to-image "
+                "without input images and with enable_sequential=false."
+            )
         return
     match = _CUSTOM.match(size)
     if not match:
@@ -295,8 +310,9 @@ def _check_size(size: Any, model: str, pure_t2i: bool) -> None:
     width, height = int(match.group(1)), int(match.group(2))
     max_pixels = 4096 * 4096 if four_k_ok else 2048 * 2048
     if width == 0 or height == 0 or not MIN_PIXELS <= width * height <= max_pixels:
-        raise invalid(f"size {size}: total pixels must be within [768*768, "
-                      f"{math.isqrt(max_pixels)}*{math.isqrt(max_pixels)}].")
+        raise invalid(
+            f"size {size}: total pixels must be within [768*768, {math.isqrt(max_pixels)}*{math.isqrt(max_pixels)}]."
+        )
     if max(width, height) / min(width, height) > MAX_RATIO:
         raise invalid(f"size {size}: aspect ratio must be within [1:8, 8:1].")
 
@@ -312,8 +328,7 @@ def _check_boxes(bbox_list: Any, images: list[InputImage], sequential: bool) -> 
         if not isinstance(boxes, list) or len(boxes) > 2:
             raise invalid(f"bbox_list[{i - 1}]: at most 2 boxes per image.")
         for box in boxes:
-            if (not isinstance(box, list) or len(box) != 4
-                    or not all(_is_int(v) or isinstance(v, float) for v in box)):
+            if not isinstance(box, list) or len(box) != 4 or not all(_is_int(v) or isinstance(v, float) for v in box):
                 raise invalid(f"bbox_list[{i - 1}]: each box is [x1, y1, x2, y2] in pixels.")
             x1, y1, x2, y2 = box
             if not (0 <= x1 < x2 and 0 <= y1 < y2):
@@ -322,8 +337,7 @@ def _check_boxes(bbox_list: Any, images: list[InputImage], sequential: bool) -> 
             # client scaled the image but not the box.
             info = image.info
             if info is not None and (x2 > info.width or y2 > info.height):
-                raise invalid(f"bbox_list[{i - 1}]: box {box} lies outside image {i} "
-                              f"({info.width}x{info.height}).")
+                raise invalid(f"bbox_list[{i - 1}]: box {box} lies outside image {i} ({info.width}x{info.height}).")
 
 
 def _check_palette(palette: Any, sequential: bool) -> None:
@@ -334,13 +348,12 @@ def _check_palette(palette: Any, sequential: bool) -> None:
     total = 0
     for i, entry in enumerate(palette):
         if not isinstance(entry, dict) or set(entry) != {"hex", "ratio"}:
-            raise invalid(f"color_palette[{i}] must be {{\"hex\": \"#RRGGBB\", \"ratio\": \"xx.xx%\"}}.")
+            raise invalid(f'color_palette[{i}] must be {{"hex": "#RRGGBB", "ratio": "xx.xx%"}}.')
         if not isinstance(entry["hex"], str) or not _HEX.match(entry["hex"]):
             raise invalid(f"color_palette[{i}].hex must be #RRGGBB, got {entry['hex']!r}.")
         match = _RATIO.match(entry["ratio"]) if isinstance(entry["ratio"], str) else None
         if not match:
-            raise invalid(f"color_palette[{i}].ratio must be a percentage with two decimals, "
-                          f"got {entry['ratio']!r}.")
+            raise invalid(f"color_palette[{i}].ratio must be a percentage with two decimals, got {entry['ratio']!r}.")
         total += int(match.group(1)) * 100 + int(match.group(2))
     if total != 10000:
         raise invalid(f"color_palette ratios must sum to 100.00%, got {total // 100}.{total % 100:02d}%.")

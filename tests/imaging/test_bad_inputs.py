@@ -14,8 +14,9 @@ from wan27_desktop.imaging import inspect_reference, prepare_reference
 
 from .conftest import Corpus
 
-CASE_PARAMS = [pytest.param(case.file, id=case.file, marks=[pytest.mark.slow] if case.slow else [])
-               for case in corpus.CASES]
+CASE_PARAMS = [
+    pytest.param(case.file, id=case.file, marks=[pytest.mark.slow] if case.slow else []) for case in corpus.CASES
+]
 
 
 def _has(texts: tuple[str, ...], needle: str) -> bool:
@@ -67,6 +68,7 @@ def test_prepare_reference_refuses_or_fixes_corpus_file(bad_inputs: Corpus, name
 
 # The corpus is only worth something if each file really is what its name claims.
 
+
 def test_corpus_gif_is_a_real_gif_that_qt_can_decode(bad_inputs: Corpus) -> None:
     reader = QImageReader(str(bad_inputs.path("animation.gif")))
     assert bytes(reader.format().data()) == b"gif"
@@ -76,15 +78,17 @@ def test_corpus_gif_is_a_real_gif_that_qt_can_decode(bad_inputs: Corpus) -> None
     assert (image.pixelColor(0, 0).name(), image.pixelColor(25, 0).name()) == ("#000000", "#ffffff")
 
 
-@pytest.mark.parametrize(("name", "stored"), [
-    ("cmyk.jpg", QImage.Format.Format_CMYK8888),
-    ("rgb16.png", QImage.Format.Format_RGBX64),
-    ("alpha.png", QImage.Format.Format_ARGB32),
-    ("ok_indexed.png", QImage.Format.Format_Indexed8),
-    ("ok_grey.jpg", QImage.Format.Format_Grayscale8),
-])
-def test_corpus_file_has_the_pixel_format_its_name_claims(bad_inputs: Corpus, name: str,
-                                                           stored: QImage.Format) -> None:
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [
+        ("cmyk.jpg", QImage.Format.Format_CMYK8888),
+        ("rgb16.png", QImage.Format.Format_RGBX64),
+        ("alpha.png", QImage.Format.Format_ARGB32),
+        ("ok_indexed.png", QImage.Format.Format_Indexed8),
+        ("ok_grey.jpg", QImage.Format.Format_Grayscale8),
+    ],
+)
+def test_corpus_file_has_the_pixel_format_its_name_claims(bad_inputs: Corpus, name: str, stored: QImage.Format) -> None:
     assert QImageReader(str(bad_inputs.path(name))).imageFormat() == stored
 
 

@@ -32,9 +32,16 @@ def test_a_known_format_is_pinned_and_read(tmp_path: Path, fmt: str, qt_name: st
     assert load_image(str(path)).size().width() == 40
 
 
-@pytest.mark.parametrize("content", [b"", b"plain text, no image", b'<?xml version="1.0"?><svg width="4"/>',
-                                     b"\x00\x00\x02\x00" + bytes(40)],  # an empty, text, SVG and TGA-like file
-                         ids=["empty", "text", "svg", "tga-like"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"plain text, no image",
+        b'<?xml version="1.0"?><svg width="4"/>',
+        b"\x00\x00\x02\x00" + bytes(40),
+    ],  # an empty, text, SVG and TGA-like file
+    ids=["empty", "text", "svg", "tga-like"],
+)
 def test_content_we_cannot_name_is_not_probed_and_fails_at_once(tmp_path: Path, content: bytes):
     path = tmp_path / "picture.png"
     path.write_bytes(content)

@@ -42,8 +42,10 @@ def test_ratio_just_over_eight_is_a_problem_and_exactly_eight_is_not(tmp_path: P
 def test_side_over_service_limit_is_a_note_naming_the_downscaled_size(tmp_path: Path) -> None:
     info = inspect_reference(save(pattern_image(8001, 1200), tmp_path / "wide.png", "png"))
     assert info.problems == ()
-    assert info.notes == ("Will be downscaled from 8001×1200 to 4096×614 px (longest side at most 4096 px; "
-                          "the service accepts at most 8000 px).",)
+    assert info.notes == (
+        "Will be downscaled from 8001×1200 to 4096×614 px (longest side at most 4096 px; "
+        "the service accepts at most 8000 px).",
+    )
 
 
 def test_downscale_note_matches_what_prepare_actually_sends(tmp_path: Path) -> None:
@@ -88,8 +90,7 @@ def test_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
     from tests.data.make_bad_inputs import bomb_png
 
     info = inspect_reference(write(tmp_path / "bomb.png", bomb_png(20000, 20000)))
-    assert info.problems == ("Image is 20000×20000 px (400 megapixels); at most 134 megapixels can be "
-                             "decoded safely.",)
+    assert info.problems == ("Image is 20000×20000 px (400 megapixels); at most 134 megapixels can be decoded safely.",)
 
 
 def test_image_size_reads_the_header_after_orientation(tmp_path: Path) -> None:
@@ -97,10 +98,13 @@ def test_image_size_reads_the_header_after_orientation(tmp_path: Path) -> None:
     assert image_size(path) == (260, 300)
 
 
-@pytest.mark.parametrize(("total", "count", "expected"), [
-    (28 * 1024 * 1024, 4, 5 * 1024 * 1024),  # plenty: capped at the default
-    (8 * 1024 * 1024, 4, 1536 * 1024),  # base64 of 4 x 1.5 MiB = 8 MiB
-    (10, 3, 64 * 1024),  # never below a usable floor
-])
+@pytest.mark.parametrize(
+    ("total", "count", "expected"),
+    [
+        (28 * 1024 * 1024, 4, 5 * 1024 * 1024),  # plenty: capped at the default
+        (8 * 1024 * 1024, 4, 1536 * 1024),  # base64 of 4 x 1.5 MiB = 8 MiB
+        (10, 3, 64 * 1024),  # never below a usable floor
+    ],
+)
 def test_per_image_budget_splits_a_base64_body_budget(total: int, count: int, expected: int) -> None:
     assert per_image_budget(total, count) == expected

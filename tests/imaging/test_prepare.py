@@ -28,8 +28,10 @@ def _is_white(colour: QColor) -> bool:
     return min(colour.red(), colour.green(), colour.blue()) > 240
 
 
-@pytest.mark.parametrize(("fmt", "suffix", "mime"), [
-    ("jpeg", "jpg", "image/jpeg"), ("png", "png", "image/png"), ("webp", "webp", "image/webp")])
+@pytest.mark.parametrize(
+    ("fmt", "suffix", "mime"),
+    [("jpeg", "jpg", "image/jpeg"), ("png", "png", "image/png"), ("webp", "webp", "image/webp")],
+)
 def test_image_within_limits_is_sent_byte_for_byte(tmp_path: Path, fmt: str, suffix: str, mime: str) -> None:
     path = save(pattern_image(800, 600), tmp_path / f"plain.{suffix}", fmt, 90)
     prepared = prepare_reference(path)
@@ -157,8 +159,10 @@ def test_missing_file_raises_reference_image_error(tmp_path: Path) -> None:
 
 def test_worker_threads_prepare_concurrently_with_identical_results(tmp_path: Path) -> None:
     paths = [save(pattern_image(900 + 37 * i, 700), tmp_path / f"r{i}.png", "png") for i in range(4)]
-    paths += [write(tmp_path / f"e{i}.jpg", with_exif_orientation(encode(pattern_image(700, 500 + 11 * i), "jpeg",
-                                                                             90), 6)) for i in range(4)]
+    paths += [
+        write(tmp_path / f"e{i}.jpg", with_exif_orientation(encode(pattern_image(700, 500 + 11 * i), "jpeg", 90), 6))
+        for i in range(4)
+    ]
     expected = [prepare_reference(p, max_side=512) for p in paths]
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda p: prepare_reference(p, max_side=512), paths * 3))
@@ -179,8 +183,9 @@ def test_works_without_any_qapplication(tmp_path: Path) -> None:
         "t = imaging.make_thumbnail(d / 'b.jpg', d / 't.webp', 128)\n"
         "print(a.mime, b.width, b.height, t)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["image/webp", "480", "640", "(96,", "128)"]
 

@@ -22,10 +22,12 @@ def test_thumbnail_of_a_2048_png_is_a_256_jpeg(tmp_path: Path) -> None:
     assert bytes(reader.format().data()) == b"jpeg" and reader.size().toTuple() == (256, 256)
 
 
-@pytest.mark.parametrize(("source", "expected"), [((1000, 500), (256, 128)), ((300, 900), (85, 256)),
-                                                  ((100, 50), (100, 50))])
-def test_thumbnail_keeps_aspect_and_never_upscales(tmp_path: Path, source: tuple[int, int],
-                                                   expected: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    ("source", "expected"), [((1000, 500), (256, 128)), ((300, 900), (85, 256)), ((100, 50), (100, 50))]
+)
+def test_thumbnail_keeps_aspect_and_never_upscales(
+    tmp_path: Path, source: tuple[int, int], expected: tuple[int, int]
+) -> None:
     src = save(pattern_image(*source), tmp_path / "src.png", "png")
     assert make_thumbnail(src, tmp_path / "t.jpg") == expected
     assert load_thumbnail_image(tmp_path / "t.jpg").size().toTuple() == expected

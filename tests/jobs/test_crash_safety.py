@@ -39,8 +39,9 @@ POINTS = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point, mode, final_state", POINTS, ids=[f"{p}-{m}" for p, m, _ in POINTS])
-def test_kill_then_resume_loses_nothing(point: str, mode: str, final_state: JobState, fake_dashscope,
-                                        isolated_environment: Path):
+def test_kill_then_resume_loses_nothing(
+    point: str, mode: str, final_state: JobState, fake_dashscope, isolated_environment: Path
+):
     fake_dashscope.result_image_mode = "small"
     fake_dashscope.polls_pending, fake_dashscope.polls_running = 1, 2
     env = cli_env(fake_dashscope, isolated_environment)

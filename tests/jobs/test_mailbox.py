@@ -12,8 +12,9 @@ from PySide6.QtCore import QEvent, QObject, QThread
 from wan27_desktop.jobs.mailbox import Mailbox
 
 
-def _post_from_threads(box: Mailbox, owner: QObject | None, sink: list[tuple[int, int]], threads: int,
-                       each: int) -> list[threading.Thread]:
+def _post_from_threads(
+    box: Mailbox, owner: QObject | None, sink: list[tuple[int, int]], threads: int, each: int
+) -> list[threading.Thread]:
     def work(n: int) -> None:
         for i in range(each):
             box.post(owner, sink.append, (n, i))
@@ -51,8 +52,9 @@ def test_a_result_for_a_deleted_owner_is_dropped(qtbot: Any) -> None:
     assert calls == ["kept"]
 
 
-def test_a_failing_callback_is_reported_and_does_not_starve_the_others(qtbot: Any,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_callback_is_reported_and_does_not_starve_the_others(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     box = Mailbox.instance()
     reported: list[type[BaseException]] = []
     monkeypatch.setattr(sys, "excepthook", lambda kind, value, tb: reported.append(kind))

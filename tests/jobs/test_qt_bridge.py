@@ -33,7 +33,8 @@ def _created(qtbot, manager: JobManager, request: GenerationRequest, mode: Reque
 
 
 def test_a_request_waiting_for_a_slot_is_journaled_and_can_be_canceled_unsent(
-        qtbot, manager: JobManager, fake_dashscope, isolated_environment: Path):
+    qtbot, manager: JobManager, fake_dashscope, isolated_environment: Path
+):
     fake_dashscope.polls_pending = 100_000  # the first job holds the only slot
     first = _created(qtbot, manager, GenerationRequest("first"), RequestMode.ASYNC)
     qtbot.waitUntil(lambda: fake_dashscope.created_count == 1, timeout=10_000)
@@ -49,7 +50,8 @@ def test_a_request_waiting_for_a_slot_is_journaled_and_can_be_canceled_unsent(
 
 
 def test_jobs_queued_at_shutdown_stay_in_the_journal_and_close_unsent_at_next_start(
-        qtbot, manager: JobManager, fake_dashscope, isolated_environment: Path):
+    qtbot, manager: JobManager, fake_dashscope, isolated_environment: Path
+):
     fake_dashscope.polls_pending = 100_000
     _created(qtbot, manager, GenerationRequest("first"), RequestMode.ASYNC)
     qtbot.waitUntil(lambda: fake_dashscope.created_count == 1, timeout=10_000)
@@ -64,8 +66,9 @@ def test_jobs_queued_at_shutdown_stay_in_the_journal_and_close_unsent_at_next_st
     assert fake_dashscope.created_count == 1
 
 
-def test_an_unexpected_error_leaves_a_readable_failed_job(qtbot, manager: JobManager, monkeypatch,
-                                                          isolated_environment: Path):
+def test_an_unexpected_error_leaves_a_readable_failed_job(
+    qtbot, manager: JobManager, monkeypatch, isolated_environment: Path
+):
     def broken_run(self, job_id):
         raise RuntimeError("simulated bug")
 

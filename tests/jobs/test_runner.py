@@ -32,11 +32,11 @@ def test_sync_job_lands_every_billed_image_in_the_library(runner: JobRunner, lib
     assert job.cost is not None and job.usage["image_count"] == 2
 
 
-def test_async_job_commits_the_task_id_and_walks_the_states(runner: JobRunner, library: Library,
-                                                            fake_dashscope, events: list[JobEvent]):
+def test_async_job_commits_the_task_id_and_walks_the_states(
+    runner: JobRunner, library: Library, fake_dashscope, events: list[JobEvent]
+):
     fake_dashscope.polls_pending, fake_dashscope.polls_running = 2, 2
-    job_id = runner.create(GenerationRequest("a comic", n=3, size="1K", enable_sequential=True),
-                           RequestMode.ASYNC)
+    job_id = runner.create(GenerationRequest("a comic", n=3, size="1K", enable_sequential=True), RequestMode.ASYNC)
     job = runner.run(job_id)
     assert job.state is JobState.DONE and job.task_id
     states = [e.state for e in events if e.job_id == job_id]
@@ -52,8 +52,9 @@ def test_moderation_failure_fails_the_job_with_code_and_hint(runner: JobRunner, 
     assert library.images_of_job(job.id) == []
 
 
-def test_invalid_reference_is_refused_before_anything_is_journaled(runner: JobRunner, library: Library,
-                                                                   tmp_path: Path, fake_dashscope):
+def test_invalid_reference_is_refused_before_anything_is_journaled(
+    runner: JobRunner, library: Library, tmp_path: Path, fake_dashscope
+):
     bogus = tmp_path / "notes.png"
     bogus.write_text("not an image")
     with pytest.raises(ValidationError) as raised:
@@ -62,8 +63,9 @@ def test_invalid_reference_is_refused_before_anything_is_journaled(runner: JobRu
     assert library.list_jobs() == [] and fake_dashscope.requests == []
 
 
-def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(runner: JobRunner, library: Library,
-                                                                          fake_dashscope):
+def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(
+    runner: JobRunner, library: Library, fake_dashscope
+):
     fake_dashscope.add_fault(Fault("download", "expired", times=None))
     job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.SYNC))
     assert job.state is JobState.EXPIRED
@@ -114,8 +116,9 @@ def test_resume_never_resubmits_an_interrupted_create(runner: JobRunner, library
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the fsynced files")
-def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(runner: JobRunner, library: Library,
-                                                                       fake_dashscope, monkeypatch):
+def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(
+    runner: JobRunner, library: Library, fake_dashscope, monkeypatch
+):
     # The library writes, hashes and fsyncs its own copy of each result (with the metadata); the
     # staged download is verified but not fsynced, since a result not landed is fetched again.
     import os

@@ -14,12 +14,16 @@ CASES = {
     "text_to_image": GenerationRequest("a fox", n=2, size="4K", seed=7, thinking_mode=False),
     "text_to_image_set": GenerationRequest("a comic", n=12, size="1K", enable_sequential=True),
     "edit_with_boxes": GenerationRequest(
-        "put image 2 into the box", model=Model.STANDARD, size="1536*1024", watermark=True,
+        "put image 2 into the box",
+        model=Model.STANDARD,
+        size="1536*1024",
+        watermark=True,
         images=(ImageInput("/refs/a.png"), ImageInput("/refs/b.png", (Box(10, 20, 300, 400),))),
-        color_palette=(PaletteColor("#112233", 50.0), PaletteColor("#445566", 30.0),
-                       PaletteColor("#778899", 20.0))),
+        color_palette=(PaletteColor("#112233", 50.0), PaletteColor("#445566", 30.0), PaletteColor("#778899", 20.0)),
+    ),
     "image_set_with_url": GenerationRequest(
-        "storyboard", n=6, enable_sequential=True, images=(ImageInput("https://example.com/x.jpg"),)),
+        "storyboard", n=6, enable_sequential=True, images=(ImageInput("https://example.com/x.jpg"),)
+    ),
 }
 
 
@@ -27,8 +31,9 @@ CASES = {
 def test_request_round_trips_through_the_journal_form(name: str) -> None:
     request = CASES[name]
     shas = [None if image.is_url else f"{index:064x}" for index, image in enumerate(request.images)]
-    body = build_body(request, [EncodedImage(i.source if i.is_url else "data:image/png;base64,AAAA", i.boxes)
-                                for i in request.images])
+    body = build_body(
+        request, [EncodedImage(i.source if i.is_url else "data:image/png;base64,AAAA", i.boxes) for i in request.images]
+    )
     stored = request_to_json(request, body, shas, RequestMode.ASYNC)
     paths = {sha: Path(image.source) for sha, image in zip(shas, request.images, strict=True) if sha}
     assert request_from_json(stored, paths) == request
@@ -53,8 +58,11 @@ def test_missing_library_copy_falls_back_to_the_original_path() -> None:
 
 
 def test_lenient_with_a_bare_wire_body() -> None:
-    body = {"model": "wan2.7-image", "input": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]},
-            "parameters": {"size": "1K", "n": 3, "color_palette": [{"hex": "#000000", "ratio": "40.00%"}]}}
+    body = {
+        "model": "wan2.7-image",
+        "input": {"messages": [{"role": "user", "content": [{"text": "hi"}]}]},
+        "parameters": {"size": "1K", "n": 3, "color_palette": [{"hex": "#000000", "ratio": "40.00%"}]},
+    }
     rebuilt = request_from_json(body)
     assert rebuilt.model is Model.STANDARD and rebuilt.n == 3 and rebuilt.color_palette[0].ratio == 40.0
     assert request_mode_of(body) is RequestMode.SYNC

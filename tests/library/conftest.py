@@ -17,13 +17,23 @@ def chunk(ctype: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
 
 
-def make_png(width: int = 8, height: int = 6, rgb: tuple[int, int, int] = (200, 30, 30),
-             extra: bytes = b"", split_idat: bool = False) -> bytes:
+def make_png(
+    width: int = 8,
+    height: int = 6,
+    rgb: tuple[int, int, int] = (200, 30, 30),
+    extra: bytes = b"",
+    split_idat: bool = False,
+) -> bytes:
     raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     data = zlib.compress(raw)
     idat = chunk(b"IDAT", data[:5]) + chunk(b"IDAT", data[5:]) if split_idat else chunk(b"IDAT", data)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + extra + idat + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + extra
+        + idat
+        + chunk(b"IEND", b"")
+    )
 
 
 def make_jpeg(width: int = 16, height: int = 8) -> bytes:
@@ -44,14 +54,22 @@ def make_webp(width: int = 10, height: int = 12) -> bytes:
 def png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     out, pos = [], 8
     while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        out.append((data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]))
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        out.append((data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]))
         pos += 12 + length
     return out
 
 
-def request(prompt: str = "a red fox in the snow", *, refs: int = 0, n: int = 1, sequential: bool = False,
-            seed: int | None = 7, size: str = "1K", model: str = "wan2.7-image-pro") -> dict[str, Any]:
+def request(
+    prompt: str = "a red fox in the snow",
+    *,
+    refs: int = 0,
+    n: int = 1,
+    sequential: bool = False,
+    seed: int | None = 7,
+    size: str = "1K",
+    model: str = "wan2.7-image-pro",
+) -> dict[str, Any]:
     content: list[dict[str, Any]] = [{"text": prompt}] + [{"image": f"input:{i}"} for i in range(refs)]
     params: dict[str, Any] = {"n": n, "size": size, "watermark": False}
     if seed is not None:
@@ -80,21 +98,37 @@ class Maker:
         self.tmp = tmp
         self.counter = 0
 
-    def download(self, rgb: tuple[int, int, int] | None = None, data: bytes | None = None,
-                 suffix: str = ".png") -> Path:
+    def download(
+        self, rgb: tuple[int, int, int] | None = None, data: bytes | None = None, suffix: str = ".png"
+    ) -> Path:
         self.counter += 1
         path = self.tmp / f"incoming-{self.counter}{suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data if data is not None else make_png(rgb=rgb or (self.counter % 256, 80, 120)))
         return path
 
-    def job(self, prompt: str = "a red fox in the snow", *, n: int = 1, refs: list[Path] = (),  # type: ignore[assignment]
-            sequential: bool = False, model: str = "wan2.7-image-pro", region: str = "sg",
-            state: JobState = JobState.SUBMITTING) -> int:
+    def job(
+        self,
+        prompt: str = "a red fox in the snow",
+        *,
+        n: int = 1,
+        refs: list[Path] = (),  # type: ignore[assignment]
+        sequential: bool = False,
+        model: str = "wan2.7-image-pro",
+        region: str = "sg",
+        state: JobState = JobState.SUBMITTING,
+    ) -> int:
         return self.library.create_job(
-            request(prompt, refs=len(refs), n=n, sequential=sequential, model=model), model=model,
-            request_mode="async", region=region, endpoint="http://127.0.0.1:9/api/v1", n=n,
-            estimated_cost="0.562065", state=state, inputs=list(refs))
+            request(prompt, refs=len(refs), n=n, sequential=sequential, model=model),
+            model=model,
+            request_mode="async",
+            region=region,
+            endpoint="http://127.0.0.1:9/api/v1",
+            n=n,
+            estimated_cost="0.562065",
+            state=state,
+            inputs=list(refs),
+        )
 
     def image(self, prompt: str = "a red fox in the snow", **kwargs: Any):  # -> ImageRecord
         job_id = self.job(prompt, **kwargs)

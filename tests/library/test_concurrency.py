@@ -28,9 +28,16 @@ def _writer(data_dir: str, worker: int, job_id: int) -> None:
 
 def test_four_processes_add_fifty_images_each(data_dir: Path):
     with Library.open(data_dir) as library:
-        job_id = library.create_job({"model": "wan2.7-image"}, model="wan2.7-image", request_mode="async",
-                                    region="sg", endpoint="e", n=PROCESSES * PER_PROCESS, estimated_cost="0",
-                                    state=JobState.DOWNLOADING)
+        job_id = library.create_job(
+            {"model": "wan2.7-image"},
+            model="wan2.7-image",
+            request_mode="async",
+            region="sg",
+            endpoint="e",
+            n=PROCESSES * PER_PROCESS,
+            estimated_cost="0",
+            state=JobState.DOWNLOADING,
+        )
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_writer, args=(str(data_dir), w, job_id)) for w in range(PROCESSES)]
     for process in workers:
@@ -47,8 +54,9 @@ def test_four_processes_add_fifty_images_each(data_dir: Path):
 
 
 def test_threads_sharing_one_library_and_racing_on_the_same_result(library: Library, tmp_path: Path):
-    job_id = library.create_job({"model": "m"}, model="m", request_mode="sync", region="sg", endpoint="e", n=1,
-                                estimated_cost="0")
+    job_id = library.create_job(
+        {"model": "m"}, model="m", request_mode="sync", region="sg", endpoint="e", n=1, estimated_cost="0"
+    )
     errors: list[BaseException] = []
     results = []
 

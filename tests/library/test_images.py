@@ -23,8 +23,13 @@ def test_add_image_keeps_pixels_and_adds_three_metadata_chunks(maker: Maker, lib
     assert [c for c in png_chunks(stored) if c[0] not in (b"tEXt", b"iTXt")] == png_chunks(original)
     meta = read_metadata(image.path)
     doc = meta["wan27"]
-    assert (doc["job_id"], doc["index"], doc["task_id"], doc["request_id"], doc["seed"]) == (job_id, 0, "task-9",
-                                                                                          "req-9", 7)
+    assert (doc["job_id"], doc["index"], doc["task_id"], doc["request_id"], doc["seed"]) == (
+        job_id,
+        0,
+        "task-9",
+        "req-9",
+        7,
+    )
     assert doc["request"]["model"] == "wan2.7-image-pro" and doc["cost"] == "0.562065"
     assert meta["parameters"]["prompt"] == "一只红色的狐狸 in the snow" and meta["parameters"]["seed"] == 7
     assert meta["xmp"]["digital_source_type"] == SOURCE_GENERATED
@@ -37,10 +42,20 @@ def test_image_record_has_facts_and_a_safe_dated_name(maker: Maker, library: Lib
     assert image.path.parent.relative_to(library.images_dir).as_posix().count("/") == 2  # YYYY/MM/DD
     assert image.path.name == f"{image.job_id}-0-{image.sha256[:12]}.png"
     assert (image.width, image.height, image.bytes) == (8, 6, image.path.stat().st_size)
-    assert (image.prompt, image.model, image.mode, image.seed, image.size_label) == ("fox", "wan2.7-image-pro",
-                                                                                     "text-to-image", 7, "1K")
-    assert (image.is_set, image.has_refs, image.rating, image.favourite, image.trashed_at) == (False, False, 0,
-                                                                                               False, None)
+    assert (image.prompt, image.model, image.mode, image.seed, image.size_label) == (
+        "fox",
+        "wan2.7-image-pro",
+        "text-to-image",
+        7,
+        "1K",
+    )
+    assert (image.is_set, image.has_refs, image.rating, image.favourite, image.trashed_at) == (
+        False,
+        False,
+        0,
+        False,
+        None,
+    )
     assert library.get_image(image.id) == image
 
 
@@ -63,8 +78,9 @@ def test_adding_the_same_result_twice_returns_the_existing_record(maker: Maker, 
 
 def test_file_names_never_come_from_server_data(maker: Maker, library: Library):
     job_id = maker.job()
-    image = library.add_image(job_id, None, 0, maker.download(), metadata={
-        "task_id": "../../etc/passwd", "request_id": "a/b", "size": "../x"})
+    image = library.add_image(
+        job_id, None, 0, maker.download(), metadata={"task_id": "../../etc/passwd", "request_id": "a/b", "size": "../x"}
+    )
     assert image.path.parent.parent.parent.parent == library.images_dir
     assert "/" not in image.path.name and ".." not in image.path.name
 
@@ -118,6 +134,7 @@ def test_filters_select_the_right_images(maker: Maker, library: Library, tmp_pat
     assert found(text="zebra") == set()
     today = library.get_image(ids["fox"]).created_at
     from datetime import datetime
+
     local_day = datetime.fromisoformat(today).astimezone().date().isoformat()
     assert found(date_from=local_day, date_to=local_day) == set(ids.values())
     assert found(date_to="2000-01-01") == set()
@@ -131,7 +148,11 @@ def test_sort_orders_and_windows(maker: Maker, library: Library, tmp_path: Path)
     assert newest == sorted(ids.values(), reverse=True)
     assert [i.id for i in library.query_images(ImageQuery(sort="oldest"), 0, 10)] == sorted(ids.values())
     assert [i.id for i in library.query_images(ImageQuery(sort="rating"), 0, 10)] == [
-        ids["cat"], ids["fox"], ids["set"], ids["edit"]]
+        ids["cat"],
+        ids["fox"],
+        ids["set"],
+        ids["edit"],
+    ]
     assert [i.id for i in library.query_images(ImageQuery(), 1, 2)] == newest[1:3]
     assert library.query_images(ImageQuery(), 10, 5) == []
     assert library.row_of(ImageQuery(), newest[2]) == 2

@@ -16,30 +16,51 @@ def test_create_job_stores_request_and_copies_inputs_content_addressed(library: 
     ref_a, ref_b = tmp_path / "a.PNG", tmp_path / "b.png"
     ref_a.write_bytes(make_png(rgb=(1, 2, 3)))
     ref_b.write_bytes(make_png(rgb=(4, 5, 6)))
-    job_id = library.create_job(request(refs=2), model="wan2.7-image-pro", request_mode="sync", region="sg",
-                                endpoint="https://x/api/v1", n=1, estimated_cost="0.562065", inputs=[ref_b, ref_a])
+    job_id = library.create_job(
+        request(refs=2),
+        model="wan2.7-image-pro",
+        request_mode="sync",
+        region="sg",
+        endpoint="https://x/api/v1",
+        n=1,
+        estimated_cost="0.562065",
+        inputs=[ref_b, ref_a],
+    )
     job = library.get_job(job_id)
     assert job.state is JobState.SUBMITTING and job.request_json == request(refs=2)
     assert job.prompt == "a red fox in the snow"
     assert [Path(p).read_bytes() for p in job.inputs] == [ref_b.read_bytes(), ref_a.read_bytes()]
     import hashlib
+
     for p in map(Path, job.inputs):
         sha = hashlib.sha256(p.read_bytes()).hexdigest()
         assert p == library.inputs_dir / sha[:2] / f"{sha}.png"
-    again = library.create_job(request(refs=1), model="wan2.7-image", request_mode="sync", region="sg",
-                               endpoint="e", n=1, estimated_cost="0.2", inputs=[ref_a])
+    again = library.create_job(
+        request(refs=1),
+        model="wan2.7-image",
+        request_mode="sync",
+        region="sg",
+        endpoint="e",
+        n=1,
+        estimated_cost="0.2",
+        inputs=[ref_a],
+    )
     assert library.get_job(again).inputs == (job.inputs[1],)  # stored once, shared
 
 
 def test_update_job_sets_fields_and_finished_at_only_when_terminal(maker: Maker, library: Library):
     job_id = maker.job()
-    library.update_job(job_id, state=JobState.SUBMITTED, task_id="task-1", request_id="req-1",
-                       server_status="PENDING")
+    library.update_job(job_id, state=JobState.SUBMITTED, task_id="task-1", request_id="req-1", server_status="PENDING")
     job = library.get_job(job_id)
     assert (job.state, job.task_id, job.request_id, job.finished_at) == (JobState.SUBMITTED, "task-1", "req-1", None)
     assert job.updated_at >= job.created_at
-    library.update_job(job_id, state=JobState.FAILED, error_code="DataInspectionFailed", error_message="blocked",
-                       error_hint="change it")
+    library.update_job(
+        job_id,
+        state=JobState.FAILED,
+        error_code="DataInspectionFailed",
+        error_message="blocked",
+        error_hint="change it",
+    )
     job = library.get_job(job_id)
     assert job.finished_at is not None and job.error_code == "DataInspectionFailed" and job.task_id == "task-1"
 
@@ -62,10 +83,22 @@ def test_missing_job_raises_not_found(library: Library):
 
 
 def test_list_and_unfinished_jobs_filter_by_state(maker: Maker, library: Library):
-    ids = {state: maker.job(state=state) for state in (JobState.QUEUED, JobState.SUBMITTED, JobState.RUNNING,
-                                                       JobState.DOWNLOADING, JobState.DONE, JobState.INTERRUPTED)}
-    assert [j.id for j in library.unfinished_jobs()] == [ids[JobState.SUBMITTED], ids[JobState.RUNNING],
-                                                         ids[JobState.DOWNLOADING]]
+    ids = {
+        state: maker.job(state=state)
+        for state in (
+            JobState.QUEUED,
+            JobState.SUBMITTED,
+            JobState.RUNNING,
+            JobState.DOWNLOADING,
+            JobState.DONE,
+            JobState.INTERRUPTED,
+        )
+    }
+    assert [j.id for j in library.unfinished_jobs()] == [
+        ids[JobState.SUBMITTED],
+        ids[JobState.RUNNING],
+        ids[JobState.DOWNLOADING],
+    ]
     assert [j.id for j in library.list_jobs()] == sorted(ids.values(), reverse=True)
     assert [j.id for j in library.list_jobs([JobState.DONE], newest_first=False)] == [ids[JobState.DONE]]
     assert len(library.list_jobs(limit=2)) == 2
@@ -87,8 +120,10 @@ def test_pending_results_include_failed_but_not_expired_or_downloaded(maker: Mak
     results = library.add_results(job_id, ["u0", "u1", "u2"], [None, None, None])
     library.mark_result(results[0].id, "failed", "reset")
     library.mark_result(results[1].id, "expired", "403")
-    assert [(r.index, r.status, r.error) for r in library.pending_results(job_id)] == [(0, "failed", "reset"),
-                                                                                       (2, "pending", None)]
+    assert [(r.index, r.status, r.error) for r in library.pending_results(job_id)] == [
+        (0, "failed", "reset"),
+        (2, "pending", None),
+    ]
     with pytest.raises(ValueError):
         library.mark_result(results[2].id, "downloaded", None)
 
@@ -110,9 +145,12 @@ def test_spend_ledger_totals_by_day_month_and_today(maker: Maker, library: Libra
 
 def test_an_error_message_with_values_keeps_its_template_until_the_next_message(maker: Maker, library: Library):
     job_id = maker.job()
-    library.update_job(job_id, error_code="DiskFull", error_message="The disk is full: the result could not be "
-                       "saved in /data.", error_values=("The disk is full: the result could not be saved in {folder}.",
-                                                        {"folder": "/data", "count": 3}))
+    library.update_job(
+        job_id,
+        error_code="DiskFull",
+        error_message="The disk is full: the result could not be saved in /data.",
+        error_values=("The disk is full: the result could not be saved in {folder}.", {"folder": "/data", "count": 3}),
+    )
     job = library.get_job(job_id)
     assert job.error_template == "The disk is full: the result could not be saved in {folder}."
     assert job.error_values == {"folder": "/data", "count": 3}

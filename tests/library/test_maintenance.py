@@ -82,8 +82,13 @@ def test_sigkill_between_rename_and_commit_is_healed_on_next_open(data_dir: Path
         library.add_results(job_id, ["https://r/0"], [None])
         download = maker.download()
     env = {**os.environ, "WAN27_CRASHPOINT": "library_after_rename"}
-    proc = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(data_dir), str(download), str(job_id)],
-                          env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASH_SCRIPT, str(data_dir), str(download), str(job_id)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     files = list((data_dir / "library" / "images").rglob("*.png"))
     assert len(files) == 1
@@ -109,9 +114,25 @@ def test_stale_temp_files_are_quarantined_fresh_ones_left_alone(library: Library
 
 
 def _index_snapshot(library: Library) -> list[tuple]:
-    return sorted((i.job_id, i.index, i.path, i.sha256, i.width, i.height, i.prompt, i.model, i.mode, i.seed,
-                   i.size_label, i.is_set, i.has_refs, i.created_at)
-                  for i in library.query_images(ImageQuery(), 0, 1000))
+    return sorted(
+        (
+            i.job_id,
+            i.index,
+            i.path,
+            i.sha256,
+            i.width,
+            i.height,
+            i.prompt,
+            i.model,
+            i.mode,
+            i.seed,
+            i.size_label,
+            i.is_set,
+            i.has_refs,
+            i.created_at,
+        )
+        for i in library.query_images(ImageQuery(), 0, 1000)
+    )
 
 
 def test_rebuild_from_files_reproduces_the_index(maker: Maker, library: Library, tmp_path: Path):
@@ -172,13 +193,18 @@ def test_truncated_database_header_is_reported_as_corrupt(data_dir: Path):
 def test_import_reads_a1111_parameters_and_never_touches_the_originals(library: Library, tmp_path: Path):
     folder = tmp_path / "mine"
     (folder / "sub").mkdir(parents=True)
-    a1111 = make_text_chunk(TextChunk("parameters", "a castle on a hill\nNegative prompt: blur\n"
-                                                    "Steps: 30, Seed: 99, Size: 8x6, Model: sdxl", "tEXt"))
+    a1111 = make_text_chunk(
+        TextChunk(
+            "parameters",
+            "a castle on a hill\nNegative prompt: blur\nSteps: 30, Seed: 99, Size: 8x6, Model: sdxl",
+            "tEXt",
+        )
+    )
     (folder / "castle.png").write_bytes(make_png(extra=a1111))
     (folder / "sub" / "plain.jpg").write_bytes(make_jpeg())
     (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnope")
     (folder / "notes.txt").write_text("ignored")
-    before = {p: p.read_bytes() for p in folder.rglob("*")if p.is_file()}
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     report = library.import_dir(folder)
     assert len(report.imported) == 2 and [p.name for p, _ in report.failed] == ["broken.png"]
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
@@ -192,8 +218,7 @@ def test_import_reads_a1111_parameters_and_never_touches_the_originals(library: 
     assert "Imported 0" in str(again)
 
 
-def test_import_of_an_export_is_a_duplicate_and_rebuild_keeps_imports(maker: Maker, library: Library,
-                                                                      tmp_path: Path):
+def test_import_of_an_export_is_a_duplicate_and_rebuild_keeps_imports(maker: Maker, library: Library, tmp_path: Path):
     image = maker.image("round trip")
     exported = library.export([image.id], tmp_path / "exp")
     assert library.import_dir(exported[0].parent).duplicates == (exported[0],)

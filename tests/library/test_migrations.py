@@ -30,9 +30,11 @@ def test_v1_to_v2_adds_trash_flag_sort_indexes_and_prompt_search(data_dir: Path)
     conn = _db_at(data_dir / "library" / "library.sqlite3", 1)
     conn.execute("INSERT INTO prompts(id, text) VALUES (1, 'an old lighthouse'), (2, '古老的灯塔')")
     for image_id, prompt_id, trashed_at in ((1, 1, None), (2, 2, "2025-01-01T00:00:00.000000+00:00")):
-        conn.execute("INSERT INTO images(id, idx, path, sha256, format, width, height, bytes, created_at, prompt_id, "
-                     "trashed_at) VALUES (?, 0, ?, 'x', 'png', 1, 1, 1, '2025-01-01', ?, ?)",
-                     (image_id, f"images/{image_id}.png", prompt_id, trashed_at))
+        conn.execute(
+            "INSERT INTO images(id, idx, path, sha256, format, width, height, bytes, created_at, prompt_id, "
+            "trashed_at) VALUES (?, 0, ?, 'x', 'png', 1, 1, 1, '2025-01-01', ?, ?)",
+            (image_id, f"images/{image_id}.png", prompt_id, trashed_at),
+        )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
         indexes = {r[0] for r in library._db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -45,18 +47,27 @@ def test_v1_to_v2_adds_trash_flag_sort_indexes_and_prompt_search(data_dir: Path)
 
 def test_v2_to_v3_keeps_job_errors_and_stores_message_values(data_dir: Path):
     conn = _db_at(data_dir / "library" / "library.sqlite3", 2)
-    conn.execute("INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
-                 "created_at, updated_at, error_code, error_message) VALUES (1, 'failed', 'm', 'sync', 'sg', 'e', 1, "
-                 "'0', '{}', '2025-01-01', '2025-01-01', 'InternalError', 'It broke.')")
+    conn.execute(
+        "INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
+        "created_at, updated_at, error_code, error_message) VALUES (1, 'failed', 'm', 'sync', 'sg', 'e', 1, "
+        "'0', '{}', '2025-01-01', '2025-01-01', 'InternalError', 'It broke.')"
+    )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
         old = library.get_job(1)
-        assert (old.error_code, old.error_message, old.error_template, old.error_values) == \
-            ("InternalError", "It broke.", None, None)
-        library.update_job(1, error_message="Task t-1 failed.", error_values=("Task {task_id} failed.",
-                                                                              {"task_id": "t-1"}))
-        assert (library.get_job(1).error_template, library.get_job(1).error_values) == \
-            ("Task {task_id} failed.", {"task_id": "t-1"})
+        assert (old.error_code, old.error_message, old.error_template, old.error_values) == (
+            "InternalError",
+            "It broke.",
+            None,
+            None,
+        )
+        library.update_job(
+            1, error_message="Task t-1 failed.", error_values=("Task {task_id} failed.", {"task_id": "t-1"})
+        )
+        assert (library.get_job(1).error_template, library.get_job(1).error_values) == (
+            "Task {task_id} failed.",
+            {"task_id": "t-1"},
+        )
 
 
 def test_migration_is_one_transaction_and_rolls_back_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

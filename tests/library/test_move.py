@@ -49,8 +49,11 @@ def digest(root: Path) -> dict[str, str]:
 
 def rows(root: Path) -> dict[str, object]:
     with Library.open(root, reconcile=False) as library:
-        images = [(image.id, image.sha256, image.prompt, image.path.relative_to(root).as_posix())
-                  for job in library.list_jobs(limit=1000) for image in library.images_of_job(job.id)]
+        images = [
+            (image.id, image.sha256, image.prompt, image.path.relative_to(root).as_posix())
+            for job in library.list_jobs(limit=1000)
+            for image in library.images_of_job(job.id)
+        ]
         jobs = [(job.id, job.state.value, job.inputs and len(job.inputs)) for job in library.list_jobs(limit=1000)]
         return {"images": sorted(images), "jobs": sorted(jobs), "integrity": library.check_integrity()}
 
@@ -98,8 +101,9 @@ def recording_switch() -> tuple[list[Path], object]:
     return calls, calls.append
 
 
-def test_a_move_copies_everything_then_removes_the_old_copy(source: Path, snapshot: tuple, tmp_path: Path,
-                                                          library: Library) -> None:
+def test_a_move_copies_everything_then_removes_the_old_copy(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library
+) -> None:
     files, expected_rows = snapshot
     assert any(name.startswith("library/inputs/") for name in files)
     target = tmp_path / "new place"
@@ -123,8 +127,9 @@ def test_a_move_copies_everything_then_removes_the_old_copy(source: Path, snapsh
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 
 
-def test_a_library_moved_again_leaves_no_empty_folder_behind(source: Path, snapshot: tuple, tmp_path: Path,
-                                                            library: Library) -> None:
+def test_a_library_moved_again_leaves_no_empty_folder_behind(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library
+) -> None:
     library.close()
     first, second = tmp_path / "first", tmp_path / "second"
     move_library(source, first, lambda _p: None, app_data_dir=source)
@@ -134,8 +139,9 @@ def test_a_library_moved_again_leaves_no_empty_folder_behind(source: Path, snaps
     assert_complete(second, *snapshot)
 
 
-def test_the_library_can_move_back_into_the_data_dir(source: Path, snapshot: tuple, tmp_path: Path,
-                                                   library: Library) -> None:
+def test_the_library_can_move_back_into_the_data_dir(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library
+) -> None:
     library.close()
     away = tmp_path / "away"
     move_library(source, away, lambda _p: None, app_data_dir=source)
@@ -146,6 +152,7 @@ def test_the_library_can_move_back_into_the_data_dir(source: Path, snapshot: tup
 
 
 # -- refusals: nothing is changed ------------------------------------------------------------------
+
 
 def test_refuses_a_target_inside_the_library(source: Path) -> None:
     with pytest.raises(MoveRefused) as refused:
@@ -211,8 +218,9 @@ def test_refuses_a_folder_it_cannot_write_to(source: Path, tmp_path: Path, monke
         target.chmod(0o755)
 
 
-def test_refuses_a_disk_without_enough_free_space(source: Path, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_a_disk_without_enough_free_space(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(library_move.shutil, "disk_usage", lambda _path: usage(10**9, 10**9 - 1000, 1000))
     with pytest.raises(MoveRefused) as refused:
@@ -231,9 +239,11 @@ def test_refuses_a_folder_without_a_library(tmp_path: Path) -> None:
 
 # -- cancel, failures, a source that changes --------------------------------------------------------
 
+
 @pytest.mark.parametrize("existing_target", [False, True])
-def test_cancel_mid_way_leaves_the_source_intact_and_no_partial_copy(source: Path, snapshot: tuple, tmp_path: Path,
-                                                                     existing_target: bool) -> None:
+def test_cancel_mid_way_leaves_the_source_intact_and_no_partial_copy(
+    source: Path, snapshot: tuple, tmp_path: Path, existing_target: bool
+) -> None:
     target = tmp_path / "target"
     if existing_target:
         target.mkdir()
@@ -254,8 +264,9 @@ def test_cancel_mid_way_leaves_the_source_intact_and_no_partial_copy(source: Pat
     assert_complete(source, *snapshot)
 
 
-def test_a_copy_that_does_not_verify_is_discarded(source: Path, snapshot: tuple, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_copy_that_does_not_verify_is_discarded(
+    source: Path, snapshot: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_copy = library_move._copy_file
 
     def short_copy(src: Path, dst: Path, counter: object) -> int:
@@ -275,8 +286,9 @@ def test_a_copy_that_does_not_verify_is_discarded(source: Path, snapshot: tuple,
     assert_complete(source, *snapshot)
 
 
-def test_a_write_to_the_library_during_the_copy_stops_the_move(source: Path, snapshot: tuple, tmp_path: Path,
-                                                              maker: Maker) -> None:
+def test_a_write_to_the_library_during_the_copy_stops_the_move(
+    source: Path, snapshot: tuple, tmp_path: Path, maker: Maker
+) -> None:
     """Another window or the wan27 command writes while we copy: nothing may be lost."""
     wrote = False
 
@@ -294,8 +306,9 @@ def test_a_write_to_the_library_during_the_copy_stops_the_move(source: Path, sna
     assert "made during the move" in [image[2] for image in rows(source)["images"]]
 
 
-def test_a_write_after_the_copy_keeps_the_old_copy_with_a_note(source: Path, snapshot: tuple, tmp_path: Path,
-                                                              maker: Maker) -> None:
+def test_a_write_after_the_copy_keeps_the_old_copy_with_a_note(
+    source: Path, snapshot: tuple, tmp_path: Path, maker: Maker
+) -> None:
     target = tmp_path / "target"
     report = copy_library(plan_move(source, target))
     maker.image("made after the copy, before the switch")
@@ -307,9 +320,9 @@ def test_a_write_after_the_copy_keeps_the_old_copy_with_a_note(source: Path, sna
     assert_complete(target, *snapshot)  # the new copy is complete as of the copy
 
 
-def test_an_old_copy_that_cannot_be_deleted_is_left_with_a_note(source: Path, snapshot: tuple, tmp_path: Path,
-                                                               library: Library, monkeypatch: pytest.MonkeyPatch
-                                                               ) -> None:
+def test_an_old_copy_that_cannot_be_deleted_is_left_with_a_note(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library.close()
     real_unlink = os.unlink
 
@@ -362,19 +375,32 @@ MOVER = textwrap.dedent("""
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-@pytest.mark.parametrize("point, lands_in", [("library_move_copied", "source"), ("library_move_switched", "target"),
-                                             ("library_move_removing", "target"), (None, "target")])
-def test_killed_at_any_step_the_configured_library_is_complete(source: Path, snapshot: tuple, tmp_path: Path,
-                                                               library: Library, point: str | None,
-                                                               lands_in: str) -> None:
+@pytest.mark.parametrize(
+    "point, lands_in",
+    [
+        ("library_move_copied", "source"),
+        ("library_move_switched", "target"),
+        ("library_move_removing", "target"),
+        (None, "target"),
+    ],
+)
+def test_killed_at_any_step_the_configured_library_is_complete(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library, point: str | None, lands_in: str
+) -> None:
     library.close()
     target = tmp_path / "target"
     env = {**os.environ, "WAN27_DATA_DIR": str(source)}
     env.pop("WAN27_CRASHPOINT", None)
     if point:
         env["WAN27_CRASHPOINT"] = point
-    result = subprocess.run([sys.executable, "-c", MOVER, str(source), str(target)], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", MOVER, str(source), str(target)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if point:
         assert result.returncode == -signal.SIGKILL, result.stderr
     else:
@@ -410,8 +436,9 @@ def test_work_still_in_the_wal_is_in_the_copy(source: Path, tmp_path: Path, make
     assert report.files == report.plan.file_count
 
 
-def test_folder_names_with_spaces_and_uri_characters(source: Path, snapshot: tuple, tmp_path: Path,
-                                                    library: Library) -> None:
+def test_folder_names_with_spaces_and_uri_characters(
+    source: Path, snapshot: tuple, tmp_path: Path, library: Library
+) -> None:
     library.close()
     odd = tmp_path / "Bilder #1 ?, 图片 50%"
     move_library(source, odd, lambda _p: None, app_data_dir=source)

@@ -23,8 +23,11 @@ def _embed(tmp_path: Path, source: bytes, chunks: list[TextChunk]) -> bytes:
 
 
 def test_embedded_chunks_round_trip_with_valid_crcs(tmp_path: Path):
-    text = [TextChunk("parameters", "a fox\nSeed: 1", "tEXt"), TextChunk("wan27", '{"k": "狐狸"}', "iTXt"),
-            TextChunk("Comment", "z" * 100, "zTXt")]
+    text = [
+        TextChunk("parameters", "a fox\nSeed: 1", "tEXt"),
+        TextChunk("wan27", '{"k": "狐狸"}', "iTXt"),
+        TextChunk("Comment", "z" * 100, "zTXt"),
+    ]
     data = _embed(tmp_path, make_png(), text)
     for ctype, body in png_chunks(data):
         assert chunk(ctype, body) in data  # every chunk's CRC recomputes to what was written
@@ -74,9 +77,11 @@ def test_non_png_is_refused(tmp_path: Path):
 
 
 def test_a1111_parameters_are_parsed_leniently():
-    text = ("masterpiece, a castle\nwith towers\nNegative prompt: blurry, low quality\n"
-            'Steps: 20, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 1234567, Size: 512x768, '
-            'Model hash: abc123, Model: sdxl_base, Lora hashes: "a: 1, b: 2", Version: v1.6.0')
+    text = (
+        "masterpiece, a castle\nwith towers\nNegative prompt: blurry, low quality\n"
+        "Steps: 20, Sampler: DPM++ 2M Karras, CFG scale: 7, Seed: 1234567, Size: 512x768, "
+        'Model hash: abc123, Model: sdxl_base, Lora hashes: "a: 1, b: 2", Version: v1.6.0'
+    )
     parsed = pngmeta.parse_parameters(text)
     assert parsed["prompt"] == "masterpiece, a castle\nwith towers"
     assert parsed["negative_prompt"] == "blurry, low quality"
@@ -93,8 +98,9 @@ def test_a1111_text_without_parameter_line_is_all_prompt():
 
 
 def test_our_parameters_text_round_trips_through_the_a1111_parser():
-    text = pngmeta.build_parameters("一只狐狸", {"Model": "wan2.7-image", "Seed": 9, "Size": "1024x768",
-                                            "Task id": "t-1", "Note": "a, b"})
+    text = pngmeta.build_parameters(
+        "一只狐狸", {"Model": "wan2.7-image", "Seed": 9, "Size": "1024x768", "Task id": "t-1", "Note": "a, b"}
+    )
     parsed = pngmeta.parse_parameters(text)
     assert parsed["prompt"] == "一只狐狸"
     assert (parsed["seed"], parsed["width"], parsed["model"]) == (9, 1024, "wan2.7-image")
@@ -102,8 +108,9 @@ def test_our_parameters_text_round_trips_through_the_a1111_parser():
 
 
 def test_xmp_packet_carries_digital_source_type_and_description():
-    packet = pngmeta.build_xmp(prompt="a <b> & c", source_type=pngmeta.SOURCE_COMPOSITE, created="2025-01-01",
-                               extra_json='{"a": 1}')
+    packet = pngmeta.build_xmp(
+        prompt="a <b> & c", source_type=pngmeta.SOURCE_COMPOSITE, created="2025-01-01", extra_json='{"a": 1}'
+    )
     parsed = pngmeta.parse_xmp(packet)
     assert parsed["digital_source_type"] == pngmeta.SOURCE_COMPOSITE
     assert parsed["description"] == "a <b> & c"
@@ -111,9 +118,13 @@ def test_xmp_packet_carries_digital_source_type_and_description():
 
 
 def test_read_metadata_interprets_all_three_chunks(tmp_path: Path):
-    chunks = [TextChunk("parameters", "p\nSeed: 5, Size: 8x6", "tEXt"), TextChunk("wan27", '{"job_id": 3}'),
-              TextChunk("XML:com.adobe.xmp", pngmeta.build_xmp(prompt="p", source_type=pngmeta.SOURCE_GENERATED,
-                                                               created="now"))]
+    chunks = [
+        TextChunk("parameters", "p\nSeed: 5, Size: 8x6", "tEXt"),
+        TextChunk("wan27", '{"job_id": 3}'),
+        TextChunk(
+            "XML:com.adobe.xmp", pngmeta.build_xmp(prompt="p", source_type=pngmeta.SOURCE_GENERATED, created="now")
+        ),
+    ]
     path = tmp_path / "m.png"
     path.write_bytes(_embed(tmp_path, make_png(), chunks))
     meta = pngmeta.read_metadata(path)
@@ -127,11 +138,17 @@ def test_jpeg_gets_xmp_and_comment_without_touching_the_scan(tmp_path: Path):
     src = tmp_path / "a.jpg"
     src.write_bytes(make_jpeg())
     out = io.BytesIO()
-    embed_jpeg(src, out, xmp=pngmeta.build_xmp(prompt="fox", source_type=pngmeta.SOURCE_GENERATED, created="x",
-                                               extra_json='{"job_id": 1}'), parameters="fox\nSeed: 1")
+    embed_jpeg(
+        src,
+        out,
+        xmp=pngmeta.build_xmp(
+            prompt="fox", source_type=pngmeta.SOURCE_GENERATED, created="x", extra_json='{"job_id": 1}'
+        ),
+        parameters="fox\nSeed: 1",
+    )
     dest = tmp_path / "b.jpg"
     dest.write_bytes(out.getvalue())
-    assert out.getvalue().endswith(make_jpeg()[make_jpeg().index(b"\xff\xda"):])
+    assert out.getvalue().endswith(make_jpeg()[make_jpeg().index(b"\xff\xda") :])
     assert image_size(dest) == (16, 8)
     meta = pngmeta.read_metadata(dest)
     assert meta["wan27"] == {"job_id": 1}
@@ -139,8 +156,11 @@ def test_jpeg_gets_xmp_and_comment_without_touching_the_scan(tmp_path: Path):
 
 
 def test_formats_and_sizes_are_sniffed_from_headers(tmp_path: Path):
-    cases = (("a.png", make_png(8, 6), "png", (8, 6)), ("b.jpg", make_jpeg(16, 8), "jpeg", (16, 8)),
-             ("c.webp", make_webp(10, 12), "webp", (10, 12)))
+    cases = (
+        ("a.png", make_png(8, 6), "png", (8, 6)),
+        ("b.jpg", make_jpeg(16, 8), "jpeg", (16, 8)),
+        ("c.webp", make_webp(10, 12), "webp", (10, 12)),
+    )
     for name, data, fmt, size in cases:
         path = tmp_path / name
         path.write_bytes(data)

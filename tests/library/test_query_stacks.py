@@ -89,8 +89,15 @@ def job_of(library: Library, image_id: int) -> int:
 def test_each_set_is_one_row_showing_its_first_image(library: Library, mixed: dict[str, list[int]]) -> None:
     q = ImageQuery(collapse_sets=True)
     rows = stacked_ids(library, q)
-    assert rows == [mixed["set2"][0], mixed["single3"][0], mixed["set3"][0], *reversed(mixed["batch2"]),
-                    mixed["single2"][0], mixed["set4"][0], mixed["single1"][0]]
+    assert rows == [
+        mixed["set2"][0],
+        mixed["single3"][0],
+        mixed["set3"][0],
+        *reversed(mixed["batch2"]),
+        mixed["single2"][0],
+        mixed["set4"][0],
+        mixed["single1"][0],
+    ]
     assert stack_layout(library, q).count == library.count_images(q) == len(rows) == 8
     flat = stacked_ids(library, ImageQuery())
     assert len(flat) == library.count_images(ImageQuery()) == 14  # the default query stays flat
@@ -99,17 +106,19 @@ def test_each_set_is_one_row_showing_its_first_image(library: Library, mixed: di
 def test_page_carries_badges_with_each_sets_size(library: Library, mixed: dict[str, list[int]]) -> None:
     page = stacked_page(library, ImageQuery(collapse_sets=True), 0, 20)
     badges = {image_id: (b.size, b.position, b.expanded) for image_id, b in page.badges.items()}
-    assert badges == {mixed["set2"][0]: (2, 1, False), mixed["set3"][0]: (3, 1, False),
-                      mixed["set4"][0]: (4, 1, False)}
+    assert badges == {mixed["set2"][0]: (2, 1, False), mixed["set3"][0]: (3, 1, False), mixed["set4"][0]: (4, 1, False)}
     assert page.badges[mixed["set4"][0]].job_id == job_of(library, mixed["set4"][0])
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_pages_of_any_size_join_into_the_grouped_order(library: Library, mixed: dict[str, list[int]],
-                                                       sort: str) -> None:
+def test_pages_of_any_size_join_into_the_grouped_order(
+    library: Library, mixed: dict[str, list[int]], sort: str
+) -> None:
     expanded = frozenset({job_of(library, mixed["set4"][0]), job_of(library, mixed["set2"][0])})
-    for q in (ImageQuery(collapse_sets=True, sort=sort),  # type: ignore[arg-type]
-              ImageQuery(collapse_sets=True, sort=sort, expanded_jobs=expanded)):  # type: ignore[arg-type]
+    for q in (
+        ImageQuery(collapse_sets=True, sort=sort),  # type: ignore[arg-type]
+        ImageQuery(collapse_sets=True, sort=sort, expanded_jobs=expanded),
+    ):  # type: ignore[arg-type]
         want = expected_rows(library, q)
         assert stacked_ids(library, q) == want
         for size in (1, 2, 3, 5, 7, 50):
@@ -121,14 +130,18 @@ def test_expanded_set_rows_follow_the_stack_in_set_order(library: Library, mixed
     q = ImageQuery(collapse_sets=True, expanded_jobs=frozenset({job_of(library, set4[0])}))
     rows = stacked_ids(library, q)
     head = rows.index(set4[0])
-    assert rows[head:head + 4] == set4
+    assert rows[head : head + 4] == set4
     assert rows[:head] == stacked_ids(library, ImageQuery(collapse_sets=True))[:head]  # nothing before moves
     assert library.count_images(q) == len(rows) == 11
     layout = stack_layout(library, q)
     assert [(e.head, e.head_id, e.members) for e in layout.expansions] == [(head, set4[0], tuple(set4[1:]))]
     page = stacked_page(library, q, 0, 20, layout)
-    assert [(page.badges[i].position, page.badges[i].expanded) for i in set4] == [(1, True), (2, True), (3, True),
-                                                                                 (4, True)]
+    assert [(page.badges[i].position, page.badges[i].expanded) for i in set4] == [
+        (1, True),
+        (2, True),
+        (3, True),
+        (4, True),
+    ]
 
 
 def test_a_set_straddling_a_page_boundary_pages_correctly(library: Library, mixed: dict[str, list[int]]) -> None:
@@ -139,10 +152,10 @@ def test_a_set_straddling_a_page_boundary_pages_correctly(library: Library, mixe
     layout = stack_layout(library, q)
     # A window that starts inside the expanded set and one that ends inside it.
     middle = stacked_page(library, q, head + 2, 4, layout)
-    assert [r.id for r in middle.records] == rows[head + 2:head + 6]
+    assert [r.id for r in middle.records] == rows[head + 2 : head + 6]
     assert middle.badges[set4[2]].position == 3
     before = stacked_page(library, q, head - 1, 3, layout)
-    assert [r.id for r in before.records] == rows[head - 1:head + 2]
+    assert [r.id for r in before.records] == rows[head - 1 : head + 2]
 
 
 def test_filters_choose_which_images_a_stack_holds(library: Library, mixed: dict[str, list[int]]) -> None:
@@ -166,8 +179,9 @@ def test_search_stacks_matching_sets(library: Library, mixed: dict[str, list[int
     assert sizes == {mixed["set2"][0]: 2, mixed["set4"][0]: 4}
 
 
-def test_trashing_a_stacks_first_image_makes_the_next_one_the_stack(library: Library,
-                                                                    mixed: dict[str, list[int]]) -> None:
+def test_trashing_a_stacks_first_image_makes_the_next_one_the_stack(
+    library: Library, mixed: dict[str, list[int]]
+) -> None:
     set3 = mixed["set3"]
     library.trash([set3[0]])
     q = ImageQuery(collapse_sets=True)

@@ -26,8 +26,26 @@ from PySide6.QtCore import (  # noqa: E402
 )
 from PySide6.QtGui import QFont, QGuiApplication, QTextLayout  # noqa: E402
 
-WORDS = ["zebra", "Apple", "apple", "Äpfel", "banana", "波", "次", "啊", "中文", "张三", "李四", "王五",
-         "北京", "上海", "10", "9", "résumé", "resume"]
+WORDS = [
+    "zebra",
+    "Apple",
+    "apple",
+    "Äpfel",
+    "banana",
+    "波",
+    "次",
+    "啊",
+    "中文",
+    "张三",
+    "李四",
+    "王五",
+    "北京",
+    "上海",
+    "10",
+    "9",
+    "résumé",
+    "resume",
+]
 ZH_TEXT = "通义万相是阿里云的图像生成模型。It draws 4K images, 支持中文提示词！"
 
 
@@ -57,8 +75,7 @@ def time_zones() -> dict[str, str]:
     for zone_id in (b"Asia/Shanghai", b"Asia/Singapore", b"Europe/Berlin", b"America/New_York", b"Asia/Taipei"):
         zone = QTimeZone(zone_id)
         for locale in ("en_US", "zh_CN"):
-            for name_type in (QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName,
-                              QTimeZone.NameType.OffsetName):
+            for name_type in (QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName, QTimeZone.NameType.OffsetName):
                 key = f"{zone_id.decode()}/{locale}/{name_type.name}"
                 out[key] = zone.displayName(when, name_type, QLocale(locale))
         out[zone_id.decode() + "/offset"] = str(zone.offsetFromUtc(when))
@@ -68,8 +85,12 @@ def time_zones() -> dict[str, str]:
 
 def boundaries() -> dict[str, list[int]]:
     out = {}
-    for kind in (QTextBoundaryFinder.BoundaryType.Grapheme, QTextBoundaryFinder.BoundaryType.Word,
-                 QTextBoundaryFinder.BoundaryType.Line, QTextBoundaryFinder.BoundaryType.Sentence):
+    for kind in (
+        QTextBoundaryFinder.BoundaryType.Grapheme,
+        QTextBoundaryFinder.BoundaryType.Word,
+        QTextBoundaryFinder.BoundaryType.Line,
+        QTextBoundaryFinder.BoundaryType.Sentence,
+    ):
         finder = QTextBoundaryFinder(kind, ZH_TEXT)
         positions = [0]
         while (position := finder.toNextBoundary()) != -1:
@@ -85,7 +106,7 @@ def line_layout() -> list[str]:
     lines = []
     while (line := layout.createLine()).isValid():
         line.setLineWidth(120)
-        lines.append(ZH_TEXT[line.textStart() % len(ZH_TEXT):][:line.textLength()])
+        lines.append(ZH_TEXT[line.textStart() % len(ZH_TEXT) :][: line.textLength()])
     layout.endLayout()
     return lines
 

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="li
 def qt_icudata() -> Path:
     import PySide6
 
-    found = sorted(p for p in (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*")
-                   if not p.is_symlink())
+    found = sorted(
+        p for p in (Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*") if not p.is_symlink()
+    )
     if not found:
         pytest.skip("this PySide6 build has no libicudata.so (Qt built without ICU)")
     return found[0]
@@ -58,8 +59,9 @@ def test_trimmed_icu_library_is_a_fraction_of_the_original(trimmed: tuple[Path, 
     assert size < qt_icudata().stat().st_size / 4
 
 
-def test_icupkg_reads_the_trimmed_package_without_missing_dependencies(trimmed: tuple[Path, Path],
-                                                                       tmp_path: Path) -> None:
+def test_icupkg_reads_the_trimmed_package_without_missing_dependencies(
+    trimmed: tuple[Path, Path], tmp_path: Path
+) -> None:
     if not shutil.which("icupkg"):
         pytest.skip("icupkg (Debian icu-devtools) not installed: cross-check with ICU's own tool skipped")
     _folder, dat = trimmed

@@ -20,8 +20,10 @@ import pytest
 
 from tests.packaging.tools import ROOT, elfinfo, linux_deps, run_icu_probe
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the .deb/.tar.gz are Linux builds")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the .deb/.tar.gz are Linux builds"),
+]
 
 SIZE_BUDGET = 120_000_000  # bytes, issue 6: "the Linux bundle stays <= 120 MB unpacked"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -41,7 +43,7 @@ class Built:
     dist: Path
     deb: Path
     tarball: Path
-    root: Path         # the .deb unpacked with dpkg-deb -x, as if installed
+    root: Path  # the .deb unpacked with dpkg-deb -x, as if installed
     build_log: str
 
     @property
@@ -53,16 +55,31 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     missing = _missing_tools()
     if missing:
-        why = "cannot build the Linux bundle here; missing: " + ", ".join(missing) + \
-              " (apt-get install dpkg desktop-file-utils binutils)"
+        why = (
+            "cannot build the Linux bundle here; missing: "
+            + ", ".join(missing)
+            + " (apt-get install dpkg desktop-file-utils binutils)"
+        )
         if os.environ.get("CI"):
             pytest.fail(why)
         pytest.skip(why)
     base = tmp_path_factory.mktemp("linux-build")
-    env = {**os.environ, "SKIP_PIP": "1", "PYTHON": sys.executable,
-           "DIST_DIR": str(base / "dist"), "WORK_DIR": str(base / "work"), "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(["bash", str(ROOT / "packaging" / "build_linux.sh")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=BUILD_TIMEOUT_S)
+    env = {
+        **os.environ,
+        "SKIP_PIP": "1",
+        "PYTHON": sys.executable,
+        "DIST_DIR": str(base / "dist"),
+        "WORK_DIR": str(base / "work"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    done = subprocess.run(
+        ["bash", str(ROOT / "packaging" / "build_linux.sh")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+    )
     log = done.stdout + done.stderr
     assert done.returncode == 0, f"build_linux.sh failed ({done.returncode}):\n{log[-6000:]}"
     dist = base / "dist"
@@ -120,8 +137,14 @@ def test_installed_binary_passes_its_self_test(built: Built, tmp_path: Path) -> 
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WAN27_DATA_DIR": str(tmp_path / "data")}
     env.pop("PYTHONPATH", None)
-    done = subprocess.run([str(built.app / "wan27-desktop"), "--self-test"], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(built.app / "wan27-desktop"), "--self-test"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     report = done.stdout + done.stderr
     assert done.returncode == 0, report
     assert "PASSED" in report

@@ -74,4 +74,4 @@ def test_macos_entitlements_and_bundle_metadata() -> None:
     spec = (PACKAGING / "wan27_desktop.spec").read_text(encoding="utf-8")
     for key in ("CFBundleShortVersionString", "NSHighResolutionCapable", "LSMinimumSystemVersion"):
         assert f'"{key}"' in spec
-    assert 'bundle_identifier=BUNDLE_ID' in spec and 'BUNDLE_ID = "com.wan27desktop.app"' in spec
+    assert "bundle_identifier=BUNDLE_ID" in spec and 'BUNDLE_ID = "com.wan27desktop.app"' in spec

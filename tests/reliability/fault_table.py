@@ -31,13 +31,18 @@ def grouped_rows() -> list[str]:
     not_retried = ", ".join(f"{status} `{code}`" for status, code, _ in NOT_RETRIED)
     retried = ", ".join(f"{status} `{code}`" for status, code in RETRIED)
     rows = [
-        _row(f"§5 error on sync and async create: {not_retried}; 429 `Throttling.AllocationQuota` "
-             "'Free allocated quota exceeded'",
-             "not retried (1 request); job failed with the service's code, message and a code-specific hint",
-             "failed; creates accepted: 0"),
-        _row(f"§5 error once on sync and async create: {retried}; 429 burst message without code; "
-             f"gateway {'/'.join(map(str, GATEWAY))} with the service's body",
-             "retried with backoff + jitter (2 requests), then done", "done; creates accepted: 1"),
+        _row(
+            f"§5 error on sync and async create: {not_retried}; 429 `Throttling.AllocationQuota` "
+            "'Free allocated quota exceeded'",
+            "not retried (1 request); job failed with the service's code, message and a code-specific hint",
+            "failed; creates accepted: 0",
+        ),
+        _row(
+            f"§5 error once on sync and async create: {retried}; 429 burst message without code; "
+            f"gateway {'/'.join(map(str, GATEWAY))} with the service's body",
+            "retried with backoff + jitter (2 requests), then done",
+            "done; creates accepted: 1",
+        ),
     ]
     return rows
 
@@ -51,9 +56,11 @@ def table(full: bool = False) -> str:
             lines.append(_row(case.fault, case.expected, case.outcome))
     lines.append("")
     codes = sum(1 for c in CASES if _is_code_case(c))
-    lines.append(f"{len(CASES)} cases ({codes} of them §5 codes), each also checked for: requests per "
-                 "operation, a readable message with a hint, no file in `incoming/`, no row without its "
-                 "file, `PRAGMA integrity_check` ok, and no credential on any request to the result host.")
+    lines.append(
+        f"{len(CASES)} cases ({codes} of them §5 codes), each also checked for: requests per "
+        "operation, a readable message with a hint, no file in `incoming/`, no row without its "
+        "file, `PRAGMA integrity_check` ok, and no credential on any request to the result host."
+    )
     return "\n".join(lines)
 
 

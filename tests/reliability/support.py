@@ -54,8 +54,13 @@ def fast_policy(sleep: SleepLog, max_attempts: int = 3) -> RetryPolicy:
 
 def fast_client_factory(sleep: SleepLog, max_attempts: int = 3) -> Callable[[Connection], DashScopeClient]:
     def factory(connection: Connection) -> DashScopeClient:
-        return DashScopeClient(connection.api_key, connection.base_url, timeout=FAST_TIMEOUT,
-                               query_timeout=FAST_TIMEOUT, retry_policy=fast_policy(sleep, max_attempts))
+        return DashScopeClient(
+            connection.api_key,
+            connection.base_url,
+            timeout=FAST_TIMEOUT,
+            query_timeout=FAST_TIMEOUT,
+            retry_policy=fast_policy(sleep, max_attempts),
+        )
 
     return factory
 
@@ -78,7 +83,8 @@ def assert_library_clean(library: Library) -> None:
         rows = db.execute("SELECT id, path FROM images").fetchall()
         dangling = db.execute(
             "SELECT r.id FROM results r WHERE r.status = 'downloaded' AND NOT EXISTS "
-            "(SELECT 1 FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx)").fetchall()
+            "(SELECT 1 FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx)"
+        ).fetchall()
     assert dangling == [], f"results marked downloaded without an image row: {dangling}"
     for image_id, rel in rows:
         path = library.abs_path(rel)
@@ -95,10 +101,15 @@ def assert_readable(text: str | None) -> None:
 
 def key_forms(key: str) -> list[bytes]:
     """The key as it could leak: raw, URL-encoded, base64 (alone and as a Basic/Bearer blob)."""
-    forms = {key, urllib.parse.quote(key), urllib.parse.quote_plus(key),
-             base64.b64encode(key.encode()).decode(), base64.urlsafe_b64encode(key.encode()).decode(),
-             base64.b64encode(f"Bearer {key}".encode()).decode(),
-             base64.b64encode(f":{key}".encode()).decode()}
+    forms = {
+        key,
+        urllib.parse.quote(key),
+        urllib.parse.quote_plus(key),
+        base64.b64encode(key.encode()).decode(),
+        base64.urlsafe_b64encode(key.encode()).decode(),
+        base64.b64encode(f"Bearer {key}".encode()).decode(),
+        base64.b64encode(f":{key}".encode()).decode(),
+    }
     # base64 of the key at every alignment inside a longer blob: the stable middle of each encoding.
     for prefix in (b"", b"x", b"xy"):
         encoded = base64.b64encode(prefix + key.encode()).decode()

@@ -53,8 +53,9 @@ def library(isolated_environment: Path) -> Iterator[Library]:
 def runner(library: Library, fake_dashscope) -> Iterator[JobRunner]:
     fake_dashscope.result_image_mode = "small"
     connection = Connection(Region.SINGAPORE, fake_dashscope.base_url, fake_dashscope.api_key)
-    job_runner = JobRunner(library, connection, client_factory=fast_client_factory(SleepLog()),
-                           poll_interval=POLL_INTERVAL)
+    job_runner = JobRunner(
+        library, connection, client_factory=fast_client_factory(SleepLog()), poll_interval=POLL_INTERVAL
+    )
     yield job_runner
     job_runner.close()
 
@@ -125,6 +126,7 @@ def test_reference_file(name: str, corpus_dir: Path, runner: JobRunner, library:
 
 # ----------------------------------------------------------------------------- request fields
 
+
 @dataclass(frozen=True)
 class Field:
     id: str
@@ -167,8 +169,7 @@ def field_cases(root: Path) -> list[Field]:
         Field("size-767x768", g("x", model=std, size="767*768"), "size"),
         Field("size-std-2048x2048", g("x", model=std, size="2048*2048"), None, {"size": "2048*2048"}),
         Field("size-std-2049x2048", g("x", model=std, size="2049*2048"), "size"),
-        Field("size-pro-edit-2048x2048", g("x", model=pro, images=one, size="2048x2048"), None,
-              {"size": "2048*2048"}),
+        Field("size-pro-edit-2048x2048", g("x", model=pro, images=one, size="2048x2048"), None, {"size": "2048*2048"}),
         Field("size-pro-edit-2049x2048", g("x", model=pro, images=one, size="2049*2048"), "size"),
         Field("size-pro-t2i-4096x4096", g("x", model=pro, size="4096*4096"), None, {"size": "4096*4096"}),
         Field("size-pro-t2i-4097x4096", g("x", model=pro, size="4097*4096"), "size"),
@@ -182,23 +183,44 @@ def field_cases(root: Path) -> list[Field]:
         Field("4k-standard", g("x", model=std, size="4K"), "size"),
         Field("4k-pro-t2i", g("x", model=pro, size="4K"), None, {"size": "4K"}),
         Field("3-boxes", g("x", images=_refs(root, 1, (Box(0, 0, 10, 10),) * 3), size="1K"), "images[1].boxes"),
-        Field("box-outside-image", g("x", images=_refs(root, 1, (Box(600, 400, 641, 470),)), size="1K"),
-              "images[1].boxes"),
+        Field(
+            "box-outside-image", g("x", images=_refs(root, 1, (Box(600, 400, 641, 470),)), size="1K"), "images[1].boxes"
+        ),
         Field("box-inverted", g("x", images=_refs(root, 1, (Box(50, 50, 10, 10),)), size="1K"), "images[1].boxes"),
-        Field("box-on-image-edge", g("x", images=_refs(root, 1, (Box(0, 0, 640, 480),)), size="1K"), None,
-              {"bbox_list": [[[0, 0, 640, 480]]]}),
-        Field("boxes-with-image-set", g("x", images=_refs(root, 1, (Box(0, 0, 10, 10),)), enable_sequential=True,
-                                        size="1K"), "images[1].boxes"),
+        Field(
+            "box-on-image-edge",
+            g("x", images=_refs(root, 1, (Box(0, 0, 640, 480),)), size="1K"),
+            None,
+            {"bbox_list": [[[0, 0, 640, 480]]]},
+        ),
+        Field(
+            "boxes-with-image-set",
+            g("x", images=_refs(root, 1, (Box(0, 0, 10, 10),)), enable_sequential=True, size="1K"),
+            "images[1].boxes",
+        ),
         Field("palette-2", g("x", color_palette=_palette(50, 50)), "color_palette"),
         Field("palette-11", g("x", color_palette=_palette(*([9.0] * 10 + [10.0]))), "color_palette"),
         Field("palette-99.99", g("x", color_palette=_palette(33.33, 33.33, 33.33)), "color_palette"),
-        Field("palette-bad-hex", g("x", color_palette=(PaletteColor("#GG0000", 50), *_palette(25, 25))),
-              "color_palette"),
-        Field("palette-with-image-set", g("x", color_palette=_palette(40, 30, 30), enable_sequential=True),
-              "color_palette"),
-        Field("palette-3-exact", g("x", size="1K", color_palette=_palette(33.34, 33.33, 33.33)), None,
-              {"color_palette": [{"hex": "#003366", "ratio": "33.34%"}, {"hex": "#143366", "ratio": "33.33%"},
-                                 {"hex": "#283366", "ratio": "33.33%"}]}),
+        Field(
+            "palette-bad-hex", g("x", color_palette=(PaletteColor("#GG0000", 50), *_palette(25, 25))), "color_palette"
+        ),
+        Field(
+            "palette-with-image-set",
+            g("x", color_palette=_palette(40, 30, 30), enable_sequential=True),
+            "color_palette",
+        ),
+        Field(
+            "palette-3-exact",
+            g("x", size="1K", color_palette=_palette(33.34, 33.33, 33.33)),
+            None,
+            {
+                "color_palette": [
+                    {"hex": "#003366", "ratio": "33.34%"},
+                    {"hex": "#143366", "ratio": "33.33%"},
+                    {"hex": "#283366", "ratio": "33.33%"},
+                ]
+            },
+        ),
         Field("n-0", g("x", n=0), "n"),
         Field("n-5", g("x", n=5), "n"),
         Field("n-13-set", g("x", n=13, enable_sequential=True), "n"),
@@ -255,16 +277,36 @@ def _cli_cases(root: Path) -> list[tuple[str, list[str], str, str | None]]:
         ("ratio-1-8.01", ["generate", "x", "--model", "standard", "--size", "723*5792"], "size", None),
         ("4k-with-reference", ["generate", "x", "--size", "4K", "--ref", ref], "size", None),
         ("10-references", ["generate", "x", *sum((["--ref", ref] for _ in range(10)), [])], "images", None),
-        ("3-boxes", ["generate", "x", "--size", "1K", "--ref", ref, *["--box", "1:0,0,10,10"] * 3],
-         "images[1].boxes", None),
-        ("box-outside", ["generate", "x", "--size", "1K", "--ref", ref, "--box", "1:600,400,700,470"],
-         "images[1].boxes", None),
-        ("palette-11", ["generate", "x", "--palette", ",".join([f"#0000{i:02X}:9" for i in range(10)]
-                                                               + ["#FFFFFF:10"])], "color_palette", None),
-        ("palette-99.99", ["generate", "x", "--palette", "#000000:33.33,#777777:33.33,#FFFFFF:33.33"],
-         "color_palette", None),
-        ("palette-with-set", ["generate", "x", "--set", "--palette", "#000000:40,#777777:30,#FFFFFF:30"],
-         "color_palette", None),
+        (
+            "3-boxes",
+            ["generate", "x", "--size", "1K", "--ref", ref, *["--box", "1:0,0,10,10"] * 3],
+            "images[1].boxes",
+            None,
+        ),
+        (
+            "box-outside",
+            ["generate", "x", "--size", "1K", "--ref", ref, "--box", "1:600,400,700,470"],
+            "images[1].boxes",
+            None,
+        ),
+        (
+            "palette-11",
+            ["generate", "x", "--palette", ",".join([f"#0000{i:02X}:9" for i in range(10)] + ["#FFFFFF:10"])],
+            "color_palette",
+            None,
+        ),
+        (
+            "palette-99.99",
+            ["generate", "x", "--palette", "#000000:33.33,#777777:33.33,#FFFFFF:33.33"],
+            "color_palette",
+            None,
+        ),
+        (
+            "palette-with-set",
+            ["generate", "x", "--set", "--palette", "#000000:40,#777777:30,#FFFFFF:30"],
+            "color_palette",
+            None,
+        ),
         ("n-0", ["generate", "x", "-n", "0"], "n", None),
         ("n-13-set", ["generate", "x", "--set", "-n", "13"], "n", None),
         ("seed-2^31", ["generate", "x", "--seed", str(2**31)], "seed", None),

@@ -55,11 +55,11 @@ def _resume(env: dict[str, str]) -> None:
     assert "Traceback" not in resumed.stderr
 
 
-def _kill_when(args: list[str], env: dict[str, str], condition: Callable[[], bool],
-               timeout: float = 60.0) -> None:
+def _kill_when(args: list[str], env: dict[str, str], condition: Callable[[], bool], timeout: float = 60.0) -> None:
     """Start the CLI and SIGKILL it the moment `condition` holds (polled; nothing is slept away)."""
-    proc = subprocess.Popen([sys.executable, "-m", "wan27_desktop.cli", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "wan27_desktop.cli", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + timeout
         while not condition():
@@ -103,8 +103,7 @@ def _partial_download_present(data_dir: Path) -> Callable[[], bool]:
 
     def present() -> bool:
         # A temp download with its first bytes on disk: the kill lands mid-body.
-        return incoming.is_dir() and any(p.name.endswith(".part") and p.stat().st_size > 0
-                                         for p in incoming.iterdir())
+        return incoming.is_dir() and any(p.name.endswith(".part") and p.stat().st_size > 0 for p in incoming.iterdir())
 
     return present
 
@@ -112,8 +111,7 @@ def _partial_download_present(data_dir: Path) -> Callable[[], bool]:
 @posix_only
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_kill_with_a_partial_download_on_disk_then_resume(mode: str, env, fake_dashscope,
-                                                          isolated_environment: Path):
+def test_kill_with_a_partial_download_on_disk_then_resume(mode: str, env, fake_dashscope, isolated_environment: Path):
     # Incompressible results: each dribbled chunk (~60 KB) is larger than the file buffer, so the
     # first bytes really are on disk when the kill lands.
     fake_dashscope.result_image_mode = "noise"
@@ -161,6 +159,7 @@ def test_second_kill_during_resume_then_resume_again(env, fake_dashscope, isolat
 
 # ----------------------------------------------------------------------------- disk full
 
+
 class _OsWithFullDisk(ModuleType):
     """`os` as download.py sees it, on a disk with `room` bytes free.
 
@@ -197,8 +196,13 @@ def library(isolated_environment: Path) -> Iterator[Library]:
 
 def _runner(library: Library, fake, events: list[JobEvent]) -> JobRunner:
     connection = Connection(Region.SINGAPORE, fake.base_url, fake.api_key)
-    return JobRunner(library, connection, client_factory=fast_client_factory(SleepLog()), on_event=events.append,
-                     poll_interval=POLL_INTERVAL)
+    return JobRunner(
+        library,
+        connection,
+        client_factory=fast_client_factory(SleepLog()),
+        on_event=events.append,
+        poll_interval=POLL_INTERVAL,
+    )
 
 
 def _assert_disk_full_reported(job, events: list[JobEvent]) -> None:
@@ -212,8 +216,9 @@ def _assert_disk_full_reported(job, events: list[JobEvent]) -> None:
 
 @pytest.mark.parametrize("reserve", ["refused", "unsupported"])
 @pytest.mark.parametrize("mode", [RequestMode.SYNC, RequestMode.ASYNC])
-def test_disk_full_while_downloading_is_clear_and_resume_completes(mode: RequestMode, reserve: str,
-                                                                    library: Library, fake_dashscope, monkeypatch):
+def test_disk_full_while_downloading_is_clear_and_resume_completes(
+    mode: RequestMode, reserve: str, library: Library, fake_dashscope, monkeypatch
+):
     fake_dashscope.result_image_mode = "small"
     events: list[JobEvent] = []
     runner = _runner(library, fake_dashscope, events)
@@ -235,8 +240,9 @@ def test_disk_full_while_downloading_is_clear_and_resume_completes(mode: Request
     assert_library_clean(library)
 
 
-def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(library: Library, fake_dashscope,
-                                                                             monkeypatch):
+def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(
+    library: Library, fake_dashscope, monkeypatch
+):
     fake_dashscope.result_image_mode = "small"
     events: list[JobEvent] = []
     real_write = library_files.HashingWriter.write

@@ -57,8 +57,9 @@ def _runner(case: FaultCase, library: Library, fake, sleep: SleepLog, events: li
         if case.setup == "expire_urls" and event.state is JobState.DOWNLOADING and not event.images_done:
             fake.advance_clock(DAY_AND_AN_HOUR)
 
-    return JobRunner(library, connection, client_factory=fast_client_factory(sleep), on_event=on_event,
-                     poll_interval=POLL_INTERVAL)
+    return JobRunner(
+        library, connection, client_factory=fast_client_factory(sleep), on_event=on_event, poll_interval=POLL_INTERVAL
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -79,8 +80,9 @@ def test_fault(case: FaultCase, library: Library, fake_dashscope, monkeypatch: p
         assert job.state is case.state, (job.state, job.error_code, job.error_message)
         if case.state is not JobState.DONE:
             assert_readable(job.error_message)
-            assert job.error_hint and case.hint_has.lower() in job.error_hint.lower() + \
-                job.error_message.lower(), job.error_hint
+            assert job.error_hint and case.hint_has.lower() in job.error_hint.lower() + job.error_message.lower(), (
+                job.error_hint
+            )
             assert any(e.error is not None for e in events), "the UI was never told what went wrong"
         if case.code is not None:
             assert job.error_code == case.code, job.error_message

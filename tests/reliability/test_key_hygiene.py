@@ -65,14 +65,19 @@ def debug_log(isolated_environment: Path) -> Iterator[Path]:
 
 def _in_process_session(library: Library, fake: FakeDashScope, export_dir: Path) -> None:
     connection = Connection(Region.SINGAPORE, fake.base_url, KEY)
-    runner = JobRunner(library, connection, client_factory=fast_client_factory(SleepLog()),
-                       poll_interval=POLL_INTERVAL)
+    runner = JobRunner(library, connection, client_factory=fast_client_factory(SleepLog()), poll_interval=POLL_INTERVAL)
     try:
         fake.add_fault(Fault("sync", "throttle", retry_after=0))  # retried by the client
-        assert runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), RequestMode.SYNC)).state \
+        assert (
+            runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), RequestMode.SYNC)).state
             is JobState.DONE
-        assert runner.run(runner.create(GenerationRequest("a comic", n=2, size="1K", enable_sequential=True),
-                                        RequestMode.ASYNC)).state is JobState.DONE
+        )
+        assert (
+            runner.run(
+                runner.create(GenerationRequest("a comic", n=2, size="1K", enable_sequential=True), RequestMode.ASYNC)
+            ).state
+            is JobState.DONE
+        )
         fake.add_fault(Fault("create", "moderation"))
         failed = runner.run(runner.create(GenerationRequest("blocked", size="1K"), RequestMode.ASYNC))
         assert failed.state is JobState.FAILED
@@ -86,8 +91,9 @@ def _in_process_session(library: Library, fake: FakeDashScope, export_dir: Path)
     library.export([i.id for i in images], export_dir)
 
 
-def test_a_full_session_never_writes_or_sends_the_key(fake: FakeDashScope, isolated_environment: Path,
-                                                       debug_log: Path, tmp_path: Path):
+def test_a_full_session_never_writes_or_sends_the_key(
+    fake: FakeDashScope, isolated_environment: Path, debug_log: Path, tmp_path: Path
+):
     data = isolated_environment
     export_dir, config_home, cache_home = tmp_path / "export", tmp_path / "xdg-config", tmp_path / "xdg-cache"
     for folder in (export_dir, config_home, cache_home):
@@ -98,8 +104,10 @@ def test_a_full_session_never_writes_or_sends_the_key(fake: FakeDashScope, isola
     # The CLI: a crash after submit, a resume, an export - all with --debug logs kept in the data dir.
     env = cli_env(fake, data, XDG_CONFIG_HOME=str(config_home), XDG_CACHE_HOME=str(cache_home))
     logs = data / "logs"
-    crash = run_cli(["--debug", "generate", "a crash", "-n", "2", "--size", "1K", "--mode", "async",
-                     "--poll-interval", "0.01"], {**env, "WAN27_CRASHPOINT": "async_after_submit"})
+    crash = run_cli(
+        ["--debug", "generate", "a crash", "-n", "2", "--size", "1K", "--mode", "async", "--poll-interval", "0.01"],
+        {**env, "WAN27_CRASHPOINT": "async_after_submit"},
+    )
     assert crash.returncode == -signal.SIGKILL
     resume = run_cli(["--debug", "jobs", "resume", "--poll-interval", "0.01"], env)
     assert resume.returncode == 0, resume.stderr
@@ -148,12 +156,19 @@ def test_an_error_echoing_the_key_is_scrubbed_before_anyone_sees_it(fake: FakeDa
 
 # ----------------------------------------------------------------------------- TLS
 
+
 def _ssl_context(http: httpx.Client) -> ssl.SSLContext:
     return http._transport._pool._ssl_context  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("base", ["https://dashscope-intl.aliyuncs.com/api/v1",
-                                  "https://dashscope.aliyuncs.com/api/v1", "https://gateway.example.com/api/v1"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://dashscope-intl.aliyuncs.com/api/v1",
+        "https://dashscope.aliyuncs.com/api/v1",
+        "https://gateway.example.com/api/v1",
+    ],
+)
 def test_tls_verification_is_on_for_api_hosts(base: str):
     with DashScopeClient(KEY, base) as client:
         context = _ssl_context(client._http)
@@ -171,8 +186,15 @@ def test_verification_cannot_be_turned_off():
         DashScopeClient(KEY, "https://dashscope-intl.aliyuncs.com/api/v1", verify=False)  # type: ignore[call-arg]
 
 
-@pytest.mark.parametrize("base", ["http://dashscope-intl.aliyuncs.com/api/v1", "http://10.0.0.5/api/v1",
-                                  "http://gateway.example.com:8080/api/v1", "ftp://dashscope.aliyuncs.com/api/v1"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://dashscope-intl.aliyuncs.com/api/v1",
+        "http://10.0.0.5/api/v1",
+        "http://gateway.example.com:8080/api/v1",
+        "ftp://dashscope.aliyuncs.com/api/v1",
+    ],
+)
 def test_the_key_is_never_sent_in_clear_text_to_another_machine(base: str):
     with pytest.raises(WanError) as raised:
         DashScopeClient(KEY, base)
@@ -190,12 +212,30 @@ def self_signed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     base URL and the certificate."""
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
-    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                           str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"], capture_output=True)
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        capture_output=True,
+    )
     if made.returncode != 0:
         pytest.skip("openssl is not available to make a test certificate")
-    server = subprocess.Popen([sys.executable, "-c", _TLS_SERVER, str(cert), str(key)], stdout=subprocess.PIPE,
-                              text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", _TLS_SERVER, str(cert), str(key)], stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(server.stdout.readline())  # type: ignore[union-attr]
         yield f"https://127.0.0.1:{port}/api/v1", cert
@@ -227,8 +267,10 @@ httpd.serve_forever()
 def test_an_untrusted_certificate_is_refused_and_the_key_is_not_sent(self_signed_server: str):
     from wan27_desktop.api.retry import RetryPolicy
 
-    with DashScopeClient(KEY, self_signed_server, retry_policy=RetryPolicy(max_attempts=1)) as client, \
-            pytest.raises(NetworkError) as raised:
+    with (
+        DashScopeClient(KEY, self_signed_server, retry_policy=RetryPolicy(max_attempts=1)) as client,
+        pytest.raises(NetworkError) as raised,
+    ):
         client.query_task("t")
     assert "certificate" in str(raised.value).lower() or "ssl" in str(raised.value).lower()
 
@@ -261,9 +303,13 @@ def test_the_scan_finds_the_key_in_every_form_it_looks_for(tmp_path: Path):
     import base64
     import urllib.parse
 
-    plants = {"raw": KEY, "url": urllib.parse.quote(KEY + "/"), "b64": base64.b64encode(KEY.encode()).decode(),
-              "b64-bearer": base64.b64encode(f"Bearer {KEY}".encode()).decode(),
-              "b64-offset": base64.b64encode(b"x" + KEY.encode()).decode()}
+    plants = {
+        "raw": KEY,
+        "url": urllib.parse.quote(KEY + "/"),
+        "b64": base64.b64encode(KEY.encode()).decode(),
+        "b64-bearer": base64.b64encode(f"Bearer {KEY}".encode()).decode(),
+        "b64-offset": base64.b64encode(b"x" + KEY.encode()).decode(),
+    }
     for name, text in plants.items():
         (tmp_path / f"{name}.txt").write_text(f"prefix {text} suffix", encoding="utf-8")
     (tmp_path / "clean.txt").write_text("nothing here", encoding="utf-8")

@@ -37,25 +37,37 @@ def _pages_scrambled(db: Path) -> None:
     data = bytearray(db.read_bytes())
     page = int.from_bytes(data[16:18], "big") or 65536
     for start in range(page, len(data), page):
-        data[start + 8:start + 200] = os.urandom(192)
+        data[start + 8 : start + 200] = os.urandom(192)
     db.write_bytes(bytes(data))
 
 
-DAMAGE: dict[str, Callable[[Path], None]] = {"garbage": _garbage, "truncated": _truncated,
-                                             "header-zeroed": _header_zeroed, "pages-scrambled": _pages_scrambled}
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "garbage": _garbage,
+    "truncated": _truncated,
+    "header-zeroed": _header_zeroed,
+    "pages-scrambled": _pages_scrambled,
+}
 
 
 def _fill(data_dir: Path, fake) -> set[str]:
     """Two real jobs through the runner; returns the sha256 of every image."""
     fake.result_image_mode = "small"
     with Library.open(data_dir) as library:
-        runner = JobRunner(library, Connection(Region.SINGAPORE, fake.base_url, fake.api_key),
-                           client_factory=fast_client_factory(SleepLog()), poll_interval=POLL_INTERVAL)
+        runner = JobRunner(
+            library,
+            Connection(Region.SINGAPORE, fake.base_url, fake.api_key),
+            client_factory=fast_client_factory(SleepLog()),
+            poll_interval=POLL_INTERVAL,
+        )
         try:
-            assert runner.run(runner.create(GenerationRequest("a lighthouse", n=2, size="1K"),
-                                            RequestMode.SYNC)).state is JobState.DONE
-            assert runner.run(runner.create(GenerationRequest("a harbour", n=1, size="1K"),
-                                            RequestMode.ASYNC)).state is JobState.DONE
+            assert (
+                runner.run(runner.create(GenerationRequest("a lighthouse", n=2, size="1K"), RequestMode.SYNC)).state
+                is JobState.DONE
+            )
+            assert (
+                runner.run(runner.create(GenerationRequest("a harbour", n=1, size="1K"), RequestMode.ASYNC)).state
+                is JobState.DONE
+            )
         finally:
             runner.close()
         shas = {i.sha256 for i in library.query_images(ImageQuery(), 0, 100)}
@@ -76,7 +88,8 @@ def _open_and_use(data_dir: Path) -> None:
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
 def test_damaged_database_is_reported_with_the_recovery_path_and_recover_brings_every_image_back(
-        damage: str, fake_dashscope, isolated_environment: Path):
+    damage: str, fake_dashscope, isolated_environment: Path
+):
     shas = _fill(isolated_environment, fake_dashscope)
     db = isolated_environment / "library" / "library.sqlite3"
     DAMAGE[damage](db)
@@ -96,8 +109,9 @@ def test_damaged_database_is_reported_with_the_recovery_path_and_recover_brings_
 
 
 @pytest.mark.parametrize("damage", ["garbage", "pages-scrambled"])
-def test_cli_on_a_damaged_database_explains_and_recover_fixes_it(damage: str, fake_dashscope,
-                                                                 isolated_environment: Path):
+def test_cli_on_a_damaged_database_explains_and_recover_fixes_it(
+    damage: str, fake_dashscope, isolated_environment: Path
+):
     _fill(isolated_environment, fake_dashscope)
     DAMAGE[damage](isolated_environment / "library" / "library.sqlite3")
     env = cli_env(fake_dashscope, isolated_environment)

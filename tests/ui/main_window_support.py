@@ -77,8 +77,9 @@ def notifier() -> RecordingNotifier:
 
 
 @pytest.fixture
-def make_window(qtbot: Any, isolated_environment: Path, notifier: RecordingNotifier
-                ) -> Iterator[Callable[..., MainWindow]]:
+def make_window(
+    qtbot: Any, isolated_environment: Path, notifier: RecordingNotifier
+) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
     def make(*, start: bool = True, show: bool = True, **kwargs: Any) -> MainWindow:

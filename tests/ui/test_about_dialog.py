@@ -18,8 +18,14 @@ from wan27_desktop import __version__
 from wan27_desktop.ui import about_dialog
 from wan27_desktop.ui.about_dialog import AboutDialog, licence_path
 
-CONTROLS = ["componentsTable", "openLgplButton", "openGplButton", "openNoticesButton", "copyDiagnosticsButton",
-            "aboutCloseButton"]
+CONTROLS = [
+    "componentsTable",
+    "openLgplButton",
+    "openGplButton",
+    "openNoticesButton",
+    "copyDiagnosticsButton",
+    "aboutCloseButton",
+]
 
 
 @pytest.fixture
@@ -53,10 +59,16 @@ def test_every_control_has_an_object_name_and_accessible_name(dialog: AboutDialo
         assert control.accessibleName(), name
 
 
-@pytest.mark.parametrize(("button", "which"), [("openLgplButton", "lgpl"), ("openGplButton", "gpl"),
-                                               ("openNoticesButton", "notices")])
-def test_licence_buttons_open_the_shipped_files(qtbot: object, dialog: AboutDialog, opened_urls: UrlRecorder,  # noqa: F811
-                                                button: str, which: str) -> None:
+@pytest.mark.parametrize(
+    ("button", "which"), [("openLgplButton", "lgpl"), ("openGplButton", "gpl"), ("openNoticesButton", "notices")]
+)
+def test_licence_buttons_open_the_shipped_files(
+    qtbot: object,
+    dialog: AboutDialog,
+    opened_urls: UrlRecorder,  # noqa: F811
+    button: str,
+    which: str,
+) -> None:
     qtbot.mouseClick(dialog.findChild(QWidget, button), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert [Path(url.toLocalFile()) for url in opened_urls.urls] == [licence_path(which)]
     assert licence_path(which).is_file()
@@ -66,14 +78,33 @@ def test_shipped_licence_texts_are_the_real_ones() -> None:
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in licence_path("lgpl").read_text(encoding="utf-8")
     assert "GNU GENERAL PUBLIC LICENSE" in licence_path("gpl").read_text(encoding="utf-8")
     notices = licence_path("notices").read_text(encoding="utf-8")
-    for component in ("PySide6", "Qt", "httpx", "httpcore", "h11", "anyio", "idna", "sniffio", "certifi",
-                      "keyring", "jaraco", "SecretStorage", "jeepney", "platformdirs"):
+    for component in (
+        "PySide6",
+        "Qt",
+        "httpx",
+        "httpcore",
+        "h11",
+        "anyio",
+        "idna",
+        "sniffio",
+        "certifi",
+        "keyring",
+        "jaraco",
+        "SecretStorage",
+        "jeepney",
+        "platformdirs",
+    ):
         assert component in notices, component
     assert "separate shared libraries" in notices
 
 
-def test_a_missing_licence_file_is_explained(qtbot: object, dialog: AboutDialog, opened_urls: UrlRecorder,  # noqa: F811
-                                             monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_a_missing_licence_file_is_explained(
+    qtbot: object,
+    dialog: AboutDialog,
+    opened_urls: UrlRecorder,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
     monkeypatch.setattr(about_dialog, "resource", lambda *parts: tmp_path.joinpath(*parts))
     assert dialog.open_licence("lgpl") is False
     assert opened_urls.urls == []

@@ -17,10 +17,18 @@ from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop import __version__, diagnostics
 from wan27_desktop.ui.crash_dialog import QUIT_CODE, CrashDialog, CrashReporter, install_gui_excepthook
 
-DETAILS = ('Traceback (most recent call last):\n  File "gallery.py", line 12, in paint\n'
-           "ValueError: thumbnail size 0 x 0\n")
-CONTROLS = ["crashSummaryLabel", "crashDetailsToggle", "crashDetailsText", "copyDiagnosticsButton",
-            "openLogFolderButton", "crashQuitButton", "crashContinueButton"]
+DETAILS = (
+    'Traceback (most recent call last):\n  File "gallery.py", line 12, in paint\nValueError: thumbnail size 0 x 0\n'
+)
+CONTROLS = [
+    "crashSummaryLabel",
+    "crashDetailsToggle",
+    "crashDetailsText",
+    "copyDiagnosticsButton",
+    "openLogFolderButton",
+    "crashQuitButton",
+    "crashContinueButton",
+]
 
 
 @pytest.fixture
@@ -47,6 +55,7 @@ def crash_dialogs() -> list[QWidget]:
 
 
 # -- the dialog -----------------------------------------------------------------------------------
+
 
 def test_every_control_has_an_object_name_and_accessible_name(dialog: CrashDialog) -> None:
     assert dialog.objectName() == "crashDialog"
@@ -103,8 +112,9 @@ def test_copy_puts_diagnostics_and_traceback_in_the_clipboard(qtbot: object, key
     assert "copied" in widget.status_label.text()
 
 
-def test_open_log_folder_opens_the_logs_directory(qtbot: object, dialog: CrashDialog, tmp_path: Path,
-                                                  opened_urls: UrlRecorder) -> None:
+def test_open_log_folder_opens_the_logs_directory(
+    qtbot: object, dialog: CrashDialog, tmp_path: Path, opened_urls: UrlRecorder
+) -> None:
     log_file = diagnostics.setup_logging(tmp_path)
     qtbot.mouseClick(dialog.log_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert [Path(url.toLocalFile()) for url in opened_urls.urls] == [log_file.parent]
@@ -112,8 +122,10 @@ def test_open_log_folder_opens_the_logs_directory(qtbot: object, dialog: CrashDi
 
 # -- the GUI excepthook ---------------------------------------------------------------------------
 
-def test_worker_thread_exception_reaches_the_ui_thread_once(qtbot: object, qapp: QApplication,
-                                                            reporter: CrashReporter) -> None:
+
+def test_worker_thread_exception_reaches_the_ui_thread_once(
+    qtbot: object, qapp: QApplication, reporter: CrashReporter
+) -> None:
     diagnostics.install_excepthook(reporter.report)
     shown_on: list[bool] = []
     reporter.dialogShown.connect(lambda _d: shown_on.append(QThread.currentThread() is qapp.thread()))
@@ -132,8 +144,9 @@ def test_worker_thread_exception_reaches_the_ui_thread_once(qtbot: object, qapp:
     assert len(crash_dialogs()) == 1
 
 
-def test_thread_pool_exception_reaches_the_dialog_once(qtbot: object, qapp: QApplication,
-                                                       reporter: CrashReporter) -> None:
+def test_thread_pool_exception_reaches_the_dialog_once(
+    qtbot: object, qapp: QApplication, reporter: CrashReporter
+) -> None:
     class Failing(QRunnable):
         def run(self) -> None:
             raise LookupError("pool boom")
@@ -148,8 +161,9 @@ def test_thread_pool_exception_reaches_the_dialog_once(qtbot: object, qapp: QApp
     assert reporter.dialog.report_count == 1 and "LookupError: pool boom" in reporter.dialog.details()
 
 
-def test_further_exceptions_are_appended_not_stacked(qtbot: object, qapp: QApplication,
-                                                     reporter: CrashReporter) -> None:
+def test_further_exceptions_are_appended_not_stacked(
+    qtbot: object, qapp: QApplication, reporter: CrashReporter
+) -> None:
     with qtbot.waitSignal(reporter.dialogShown):  # type: ignore[attr-defined]
         reporter.report("ValueError: one", "Traceback one\n")
     reporter.report("KeyError: two", "Traceback two\n")
@@ -171,8 +185,9 @@ def test_after_continue_the_next_exception_gets_a_new_dialog(qtbot: object, repo
     assert shown.args[0].report_count == 1
 
 
-def test_quit_in_the_dialog_exits_the_event_loop(qtbot: object, qapp: QApplication, reporter: CrashReporter,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quit_in_the_dialog_exits_the_event_loop(
+    qtbot: object, qapp: QApplication, reporter: CrashReporter, monkeypatch: pytest.MonkeyPatch
+) -> None:
     codes: list[int] = []
     monkeypatch.setattr(qapp, "exit", codes.append)
     with qtbot.waitSignal(reporter.dialogShown):  # type: ignore[attr-defined]

@@ -43,8 +43,9 @@ def visible_dialogs() -> list[QDialog]:
 
 @pytest.mark.keyring
 @pytest.mark.usefixtures("real_keyring")
-def test_first_run_welcome_leads_to_a_key_stored_in_the_os_keyring(qtbot: Any, make_window: Any,
-                                                                    fake_dashscope: Any) -> None:
+def test_first_run_welcome_leads_to_a_key_stored_in_the_os_keyring(
+    qtbot: Any, make_window: Any, fake_dashscope: Any
+) -> None:
     window = start_like_the_app(qtbot, make_window, api_base=fake_dashscope.base_url)
     assert window.key_origin() == "none"
     qtbot.waitUntil(lambda: window.findChild(WelcomeDialog) is not None and window.findChild(WelcomeDialog).isVisible())
@@ -76,9 +77,9 @@ def test_first_run_welcome_leads_to_a_key_stored_in_the_os_keyring(qtbot: Any, m
 
 
 @pytest.mark.usefixtures("no_keyring")
-def test_no_welcome_and_no_key_prompt_when_dashscope_api_key_is_set(qtbot: Any, make_window: Any,
-                                                                      fake_dashscope: Any,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_welcome_and_no_key_prompt_when_dashscope_api_key_is_set(
+    qtbot: Any, make_window: Any, fake_dashscope: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DASHSCOPE_API_KEY", fake_dashscope.api_key)
     window = start_like_the_app(qtbot, make_window, api_base=fake_dashscope.base_url)
     assert window.key_origin() == "environment"

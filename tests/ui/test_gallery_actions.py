@@ -38,16 +38,26 @@ def stored_body(request: GenerationRequest, *, keep_private: bool = True) -> dic
         if not image.is_url:
             item["image"] = "input:" + hashlib.sha256(Path(image.source).read_bytes()).hexdigest()
     if keep_private:
-        body["_wan27"] = {"boxes": [[b.as_list() for b in i.boxes] for i in request.images],
-                          "request_mode": "async", "sizes": None}
+        body["_wan27"] = {
+            "boxes": [[b.as_list() for b in i.boxes] for i in request.images],
+            "request_mode": "async",
+            "sizes": None,
+        }
     return body
 
 
 def store(lib: Library, request: GenerationRequest, **kwargs: Any) -> int:
     local = [Path(i.source) for i in request.images if not i.is_url]
-    return lib.create_job(stored_body(request, **kwargs), model=request.model.value, request_mode="async",
-                          region="sg", endpoint="http://127.0.0.1/api/v1", n=request.n,
-                          estimated_cost="0.60", inputs=local)
+    return lib.create_job(
+        stored_body(request, **kwargs),
+        model=request.model.value,
+        request_mode="async",
+        region="sg",
+        endpoint="http://127.0.0.1/api/v1",
+        n=request.n,
+        estimated_cost="0.60",
+        inputs=local,
+    )
 
 
 @pytest.fixture
@@ -66,10 +76,15 @@ def with_stored_inputs(request: GenerationRequest, lib: Library, job_id: int) ->
 def test_edit_job_round_trips_references_boxes_and_palette(tmp_path: Path, library: Library) -> None:
     a, b = png(tmp_path / "a.png", 10), png(tmp_path / "b.png", 200)
     request = GenerationRequest(
-        prompt="Put the cat from image 1 into image 2", model=Model.STANDARD,
+        prompt="Put the cat from image 1 into image 2",
+        model=Model.STANDARD,
         images=(ImageInput(str(a), (Box(10, 20, 110, 120), Box(200, 10, 300, 90))), ImageInput(str(b))),
-        n=2, size="1K", seed=42, watermark=True,
-        color_palette=(PaletteColor("#FF0000", 50.0), PaletteColor("#00FF00", 30.0), PaletteColor("#0000FF", 20.0)))
+        n=2,
+        size="1K",
+        seed=42,
+        watermark=True,
+        color_palette=(PaletteColor("#FF0000", 50.0), PaletteColor("#00FF00", 30.0), PaletteColor("#0000FF", 20.0)),
+    )
     job_id = store(library, request)
     rebuilt = request_from_job(library.get_job(job_id), library)
     assert rebuilt == with_stored_inputs(request, library, job_id)
@@ -78,8 +93,9 @@ def test_edit_job_round_trips_references_boxes_and_palette(tmp_path: Path, libra
 
 
 def test_text_to_image_job_round_trips_thinking_and_custom_size(library: Library) -> None:
-    request = GenerationRequest(prompt="a lighthouse", model=Model.PRO, n=4, size="2048*1152", seed=7,
-                                thinking_mode=False)
+    request = GenerationRequest(
+        prompt="a lighthouse", model=Model.PRO, n=4, size="2048*1152", seed=7, thinking_mode=False
+    )
     assert request_from_job(library.get_job(store(library, request)), library) == request
 
 
@@ -89,15 +105,17 @@ def test_image_set_job_round_trips_sequential(library: Library) -> None:
 
 
 def test_url_references_stay_urls(library: Library) -> None:
-    request = GenerationRequest(prompt="restyle image 1", images=(ImageInput("https://example.com/cat.png"),),
-                                size="1K")
+    request = GenerationRequest(
+        prompt="restyle image 1", images=(ImageInput("https://example.com/cat.png"),), size="1K"
+    )
     assert request_from_job(library.get_job(store(library, request)), library) == request
 
 
 def test_without_private_boxes_the_sent_bbox_list_is_used(tmp_path: Path, library: Library) -> None:
     a = png(tmp_path / "a.png", 30)
-    request = GenerationRequest(prompt="edit image 1", images=(ImageInput(str(a), (Box(100, 100, 300, 200),)),),
-                                size="1K")
+    request = GenerationRequest(
+        prompt="edit image 1", images=(ImageInput(str(a), (Box(100, 100, 300, 200),)),), size="1K"
+    )
     job_id = store(library, request, keep_private=False)
     rebuilt = request_from_job(library.get_job(job_id), library)
     assert rebuilt.images[0].boxes == (Box(50, 50, 150, 100),)  # as sent (halved)

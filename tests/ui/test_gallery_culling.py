@@ -75,8 +75,7 @@ def test_delete_trashes_and_ctrl_z_restores(qtbot: QtBot, panel: GalleryPanel, l
     qtbot.waitUntil(lambda: [panel.model.data(panel.model.index(r), Role.IMAGE_ID) for r in (2, 3, 4)] == ids)
 
 
-def test_trash_view_restores_and_empties_after_confirmation(qtbot: QtBot, panel: GalleryPanel,
-                                                            lib: Library) -> None:  # noqa: F811
+def test_trash_view_restores_and_empties_after_confirmation(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     ids = lib.image_ids(ImageQuery())[:4]
     lib.trash(ids)
     with qtbot.waitSignal(panel.model.queryApplied):
@@ -101,8 +100,9 @@ def test_trash_view_restores_and_empties_after_confirmation(qtbot: QtBot, panel:
     assert panel.view.empty_text().startswith("Trash is empty")
 
 
-def test_new_image_lands_at_top_without_moving_the_view(qtbot: QtBot, panel: GalleryPanel,
-                                                        lib: Library, tmp_path: Path) -> None:  # noqa: F811
+def test_new_image_lands_at_top_without_moving_the_view(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
+) -> None:  # noqa: F811
     bar = panel.view.verticalScrollBar()
     bar.setValue(bar.maximum() // 2)
     qtbot.waitUntil(lambda: panel.model.visible_range()[0] > 0)
@@ -126,8 +126,7 @@ def test_new_image_lands_at_top_without_moving_the_view(qtbot: QtBot, panel: Gal
     qtbot.waitUntil(lambda: panel.model.data(panel.model.index(0), Role.IMAGE_ID) == new_id)
 
 
-def test_new_image_appears_at_top_when_at_top(qtbot: QtBot, panel: GalleryPanel, lib: Library,
-                                              tmp_path: Path) -> None:  # noqa: F811
+def test_new_image_appears_at_top_when_at_top(qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path) -> None:  # noqa: F811
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     new_id = lib.images_of_job(add_job(lib, scratch, 998))[0].id
@@ -153,8 +152,17 @@ def test_context_menu_offers_actions_and_emits_requests(qtbot: QtBot, panel: Gal
     assert record is not None
     menu = panel.context_menu(panel.view.visualRect(panel.model.index(0)).center())
     texts = [a.text() for a in menu.actions()]
-    for wanted in ("Reuse prompt", "Reuse all parameters", "Use as reference", "Extract palette",
-                   "Copy image", "Save as…", "Export selection…", "Reveal in file manager", "Move to trash"):
+    for wanted in (
+        "Reuse prompt",
+        "Reuse all parameters",
+        "Use as reference",
+        "Extract palette",
+        "Copy image",
+        "Save as…",
+        "Export selection…",
+        "Reveal in file manager",
+        "Move to trash",
+    ):
         assert wanted in texts
     with qtbot.waitSignal(panel.reusePromptRequested) as prompt:
         next(a for a in menu.actions() if a.text() == "Reuse prompt").trigger()

@@ -40,8 +40,10 @@ def backdate(data_dir: Path, image_ids: list[int], day: date) -> None:
     moment = datetime(day.year, day.month, day.day, 12).astimezone().astimezone(timezone.utc)
     conn = sqlite3.connect(data_dir / "library" / "library.sqlite3")
     with conn:
-        conn.executemany("UPDATE images SET created_at = ? WHERE id = ?",
-                         [(moment.isoformat(timespec="microseconds"), i) for i in image_ids])
+        conn.executemany(
+            "UPDATE images SET created_at = ? WHERE id = ?",
+            [(moment.isoformat(timespec="microseconds"), i) for i in image_ids],
+        )
     conn.close()
 
 
@@ -63,8 +65,9 @@ def test_filter_bar_needs_at_most_480_px(qtbot: QtBot) -> None:
         assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width(), widget.objectName()
 
 
-def test_filters_menu_counts_active_filters_and_the_line_removes_them(qtbot: QtBot, panel: GalleryPanel,
-                                                                      lib: Library) -> None:  # noqa: F811
+def test_filters_menu_counts_active_filters_and_the_line_removes_them(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library
+) -> None:  # noqa: F811
     filters = panel.filters
     assert filters.more.text() == "Filters" and not filters.active_label.isVisibleTo(panel)
     image_ids = lib.image_ids(ImageQuery())[:3]
@@ -123,8 +126,7 @@ def open_dialog(qtbot: QtBot, filters: GalleryFilters) -> DateRangeDialog:
     return dialog
 
 
-def test_date_range_picker_refuses_a_backwards_range_with_a_clear_message(qtbot: QtBot,
-                                                                           panel: GalleryPanel) -> None:
+def test_date_range_picker_refuses_a_backwards_range_with_a_clear_message(qtbot: QtBot, panel: GalleryPanel) -> None:
     dialog = open_dialog(qtbot, panel.filters)
     assert dialog.start.calendarPopup() and dialog.end.calendarPopup()
     dialog.start.setDate(QDate(2026, 3, 10))
@@ -142,8 +144,7 @@ def test_date_range_picker_refuses_a_backwards_range_with_a_clear_message(qtbot:
     assert not panel.filters.custom_range_action.isChecked() and panel.filters.date_actions[0].isChecked()
 
 
-def test_custom_date_range_filters_by_day_and_can_be_cleared(qtbot: QtBot, gallery_data: Path,
-                                                             lib: Library) -> None:  # noqa: F811
+def test_custom_date_range_filters_by_day_and_can_be_cleared(qtbot: QtBot, gallery_data: Path, lib: Library) -> None:  # noqa: F811
     old_ids = lib.image_ids(ImageQuery(sort="oldest"))[:5]  # single images (the oldest jobs)
     backdate(gallery_data, old_ids[:3], date(2025, 1, 10))
     backdate(gallery_data, old_ids[3:], date(2025, 1, 21))
@@ -159,8 +160,9 @@ def test_custom_date_range_filters_by_day_and_can_be_cleared(qtbot: QtBot, galle
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     query = panel.model.query()
     assert (query.date_from, query.date_to) == ("2025-01-10", "2025-01-20")
-    assert sorted(r.id for r in (panel.model.loaded_record(i) for i in range(panel.model.rowCount())) if r) == \
-        sorted(old_ids[:3])
+    assert sorted(r.id for r in (panel.model.loaded_record(i) for i in range(panel.model.rowCount())) if r) == sorted(
+        old_ids[:3]
+    )
     filters = panel.filters
     assert "2025-01-10 – 2025-01-20" in filters.active_label.text()
     assert filters.date_menu.title() == "Date: 2025-01-10 – 2025-01-20"
@@ -191,8 +193,11 @@ def test_a_date_preset_replaces_a_custom_range(qtbot: QtBot, panel: GalleryPanel
 
 
 def test_empty_states_say_what_to_do(qtbot: QtBot, panel: GalleryPanel, tmp_path: Path) -> None:
-    apply(qtbot, panel, lambda: (panel.filters.search.setText("zzzz-no-such-prompt"),
-                                 panel.filters.search.returnPressed.emit()))
+    apply(
+        qtbot,
+        panel,
+        lambda: (panel.filters.search.setText("zzzz-no-such-prompt"), panel.filters.search.returnPressed.emit()),
+    )
     assert panel.model.rowCount() == 0
     empty = panel.view.empty_state
     assert "No images match" in panel.view.empty_text()
@@ -223,8 +228,12 @@ def test_each_menu_filter_shows_up_in_the_count_and_the_line(qtbot: QtBot, key: 
     if key == "favourites":
         filters.favourites.setChecked(True)
     else:
-        group = {"model": filters.model_actions, "mode": filters.mode_actions, "refs": filters.refs_actions,
-                 "sets": filters.sets_actions}[key]
+        group = {
+            "model": filters.model_actions,
+            "mode": filters.mode_actions,
+            "refs": filters.refs_actions,
+            "sets": filters.sets_actions,
+        }[key]
         filters.select(group, group[1].data())
     assert filters.active_count() == 1 and filters.is_filtered()
     assert f'href="{key}"' in filters.active_label.text()

@@ -16,8 +16,14 @@ from PySide6.QtGui import QColor, QImage
 from wan27_desktop.library import Library
 from wan27_desktop.ui.gallery import GalleryPanel
 
-PROMPTS = ["a red cat on a sofa", "blue dog in the snow", "green forest at dawn", "猫在窗台上",
-           "portrait of an astronaut", "watercolour city skyline"]
+PROMPTS = [
+    "a red cat on a sofa",
+    "blue dog in the snow",
+    "green forest at dawn",
+    "猫在窗台上",
+    "portrait of an astronaut",
+    "watercolour city skyline",
+]
 SINGLE_JOBS = 120  # one image each
 SET_JOBS = 10  # three images each
 EDIT_JOBS = 10  # one image from two references (with boxes)
@@ -32,9 +38,17 @@ def _png(path: Path, i: int, w: int = 96, h: int = 64) -> Path:
     return path
 
 
-def request_json(prompt: str, *, model: str = "wan2.7-image-pro", n: int = 1, seed: int | None = None,
-                 images: list[str] | None = None, sequential: bool = False,
-                 boxes: list[list[list[int]]] | None = None, palette: bool = False) -> dict[str, object]:
+def request_json(
+    prompt: str,
+    *,
+    model: str = "wan2.7-image-pro",
+    n: int = 1,
+    seed: int | None = None,
+    images: list[str] | None = None,
+    sequential: bool = False,
+    boxes: list[list[list[int]]] | None = None,
+    palette: bool = False,
+) -> dict[str, object]:
     content: list[dict[str, str]] = [{"text": prompt}] + [{"image": value} for value in images or []]
     params: dict[str, object] = {"size": "2K" if not images else "1K", "n": n, "watermark": False}
     if seed is not None:
@@ -46,26 +60,55 @@ def request_json(prompt: str, *, model: str = "wan2.7-image-pro", n: int = 1, se
     if boxes:
         params["bbox_list"] = [[[v // 2 for v in box] for box in per] for per in boxes]  # "as sent"
     if palette:
-        params["color_palette"] = [{"hex": "#FF0000", "ratio": "50.00%"}, {"hex": "#00FF00", "ratio": "30.00%"},
-                                   {"hex": "#0000FF", "ratio": "20.00%"}]
-    body: dict[str, object] = {"model": model, "input": {"messages": [{"role": "user", "content": content}]},
-                               "parameters": params}
+        params["color_palette"] = [
+            {"hex": "#FF0000", "ratio": "50.00%"},
+            {"hex": "#00FF00", "ratio": "30.00%"},
+            {"hex": "#0000FF", "ratio": "20.00%"},
+        ]
+    body: dict[str, object] = {
+        "model": model,
+        "input": {"messages": [{"role": "user", "content": content}]},
+        "parameters": params,
+    }
     body["_wan27"] = {"boxes": boxes or [], "request_mode": "sync", "sizes": None}
     return body
 
 
-def add_job(lib: Library, scratch: Path, i: int, *, n: int = 1, sequential: bool = False,
-            refs: list[Path] | None = None, boxes: list[list[list[int]]] | None = None) -> int:
+def add_job(
+    lib: Library,
+    scratch: Path,
+    i: int,
+    *,
+    n: int = 1,
+    sequential: bool = False,
+    refs: list[Path] | None = None,
+    boxes: list[list[list[int]]] | None = None,
+) -> int:
     import hashlib
 
     prompt = f"{PROMPTS[i % len(PROMPTS)]} #{i}"
     model = "wan2.7-image-pro" if i % 2 == 0 else "wan2.7-image"
     images = [f"input:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in refs or []]
-    body = request_json(prompt, model=model, n=n, seed=1000 + i, images=images, sequential=sequential,
-                        boxes=boxes, palette=not sequential and i % 3 == 0)
-    job_id = lib.create_job(body, model=model, request_mode="sync", region="sg",
-                            endpoint="http://127.0.0.1/api/v1", n=n, estimated_cost="0.30",
-                            inputs=refs or [])
+    body = request_json(
+        prompt,
+        model=model,
+        n=n,
+        seed=1000 + i,
+        images=images,
+        sequential=sequential,
+        boxes=boxes,
+        palette=not sequential and i % 3 == 0,
+    )
+    job_id = lib.create_job(
+        body,
+        model=model,
+        request_mode="sync",
+        region="sg",
+        endpoint="http://127.0.0.1/api/v1",
+        n=n,
+        estimated_cost="0.30",
+        inputs=refs or [],
+    )
     for index in range(n):
         src = _png(scratch / f"r{i}-{index}.png", i * 7 + index)
         lib.add_image(job_id, None, index, src, metadata={"seed": 1000 + i})

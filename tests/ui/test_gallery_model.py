@@ -99,8 +99,7 @@ def test_unloaded_rows_are_placeholders_until_their_page_arrives(qtbot: QtBot, s
     assert 10 in small_pages.loaded_pages()
 
 
-def test_pages_in_memory_stay_bounded_while_scrolling(qtbot: QtBot, small_pages: GalleryModel,
-                                                      lib: Library) -> None:  # noqa: F811
+def test_pages_in_memory_stay_bounded_while_scrolling(qtbot: QtBot, small_pages: GalleryModel, lib: Library) -> None:  # noqa: F811
     with qtbot.waitSignal(small_pages.queryApplied):
         small_pages.set_query(ImageQuery())
     expected = lib.image_ids(ImageQuery())
@@ -196,16 +195,16 @@ def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library
     assert panel.model.rowCount() == 3  # everything was made today
 
 
-def test_search_as_you_type_shows_matching_prompts(qtbot: QtBot, panel: GalleryPanel,
-                                                   lib: Library) -> None:  # noqa: F811
+def test_search_as_you_type_shows_matching_prompts(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
         qtbot.keyClicks(panel.filters.search, "astronaut")
     expected = lib.count_images(panel.model.query())
     images = lib.count_images(ImageQuery(text="astronaut"))
     assert 0 < expected < images < TOTAL  # one of the matching jobs is an image set: one stack
     assert panel.model.rowCount() == expected
-    assert all("astronaut" in (panel.model.data(panel.model.index(r), Role.RECORD).prompt or "")
-               for r in range(expected))
+    assert all(
+        "astronaut" in (panel.model.data(panel.model.index(r), Role.RECORD).prompt or "") for r in range(expected)
+    )
     assert panel.filters.count_label.full_text().startswith(f"{images} image")
 
 
@@ -219,8 +218,11 @@ def test_search_debounce_runs_one_query_for_a_burst_of_keys(qtbot: QtBot, panel:
 
 
 def test_no_match_and_empty_library_show_what_to_do(qtbot: QtBot, panel: GalleryPanel, tmp_path: Path) -> None:
-    apply(qtbot, panel, lambda: panel.filters.search.setText("zzzz-no-such-prompt") or
-          panel.filters.search.returnPressed.emit())
+    apply(
+        qtbot,
+        panel,
+        lambda: panel.filters.search.setText("zzzz-no-such-prompt") or panel.filters.search.returnPressed.emit(),
+    )
     assert panel.model.rowCount() == 0
     assert "No images match" in panel.view.empty_text()
     empty = GalleryPanel(tmp_path / "empty-data")

@@ -69,16 +69,30 @@ def bokeh_png(path: Path, seed: int, width: int, height: int) -> Path:
 
 
 SHAPES = [(384, 256), (256, 384), (320, 320), (384, 256), (384, 216)]
-PROMPTS = ["a lighthouse on a cliff at dusk", "paper boats on a rainy street, macro", "a fox in fresh snow",
-           "isometric tiny greenhouse", "a cosy reading nook with a cat", "neon signs reflected in puddles",
-           "a red kite over a grey beach", "watercolour city skyline"]
+PROMPTS = [
+    "a lighthouse on a cliff at dusk",
+    "paper boats on a rainy street, macro",
+    "a fox in fresh snow",
+    "isometric tiny greenhouse",
+    "a cosy reading nook with a cat",
+    "neon signs reflected in puddles",
+    "a red kite over a grey beach",
+    "watercolour city skyline",
+]
 
 
 def land(lib: Library, scratch: Path, number: int, *, n: int = 1, sequential: bool = False) -> list[int]:
     prompt = PROMPTS[number % len(PROMPTS)] + (" — four-panel story" if sequential else "")
     body = request_json(prompt, n=n, seed=number, sequential=sequential)
-    job_id = lib.create_job(body, model="wan2.7-image-pro", request_mode="sync", region="sg",
-                            endpoint="http://127.0.0.1/api/v1", n=n, estimated_cost="0.56")
+    job_id = lib.create_job(
+        body,
+        model="wan2.7-image-pro",
+        request_mode="sync",
+        region="sg",
+        endpoint="http://127.0.0.1/api/v1",
+        n=n,
+        estimated_cost="0.56",
+    )
     ids = []
     for index in range(n):
         width, height = SHAPES[(number + index) % len(SHAPES)]
@@ -114,8 +128,9 @@ def settle(qtbot: QtBot, panel: GalleryPanel) -> None:
     qtbot.waitUntil(lambda: panel.model.is_loaded() and not panel.model.is_busy(), timeout=10_000)
     qtbot.waitUntil(lambda: panel.wait_idle(50) and panel.loader.pending_count() == 0, timeout=20_000)
     first, last = panel.view.visible_rows()
-    qtbot.waitUntil(lambda: all(panel.model.loaded_record(r) is not None for r in range(first, last + 1)),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all(panel.model.loaded_record(r) is not None for r in range(first, last + 1)), timeout=10_000
+    )
     panel.grab()  # a paint asks for the thumbnails of every tile on screen
     qtbot.waitUntil(lambda: panel.loader.pending_count() == 0, timeout=20_000)
     QApplication.sendPostedEvents()
@@ -147,28 +162,35 @@ def shown(qtbot: QtBot, showcase: tuple[Path, dict[str, list[int]]], shots: Path
 
 
 def badge_rows(panel: GalleryPanel) -> dict[int, Any]:
-    return {row: panel.model.data(panel.model.index(row), Role.SET_BADGE) for row in range(panel.model.rowCount())
-            if panel.model.data(panel.model.index(row), Role.SET_BADGE) is not None}
+    return {
+        row: panel.model.data(panel.model.index(row), Role.SET_BADGE)
+        for row in range(panel.model.rowCount())
+        if panel.model.data(panel.model.index(row), Role.SET_BADGE) is not None
+    }
 
 
-def test_grid_shows_each_image_set_as_one_stack(qtbot: QtBot, shown: GalleryPanel, shots: Path,
-                                               showcase: tuple[Path, dict[str, list[int]]]) -> None:
+def test_grid_shows_each_image_set_as_one_stack(
+    qtbot: QtBot, shown: GalleryPanel, shots: Path, showcase: tuple[Path, dict[str, list[int]]]
+) -> None:
     made = showcase[1]
     assert shown.model.rowCount() == 31 + 3  # 31 single images, three stacks
     assert shown.model.image_count() == 31 + 12
     stacks = badge_rows(shown)
     assert sorted(b.size for b in stacks.values()) == [3, 4, 5]
     assert all(not b.expanded and b.position == 1 for b in stacks.values())
-    assert {shown.model.loaded_record(r).id for r in stacks} == {made["set4"][0], made["set3"][0],  # type: ignore[union-attr]
-                                                                  made["set5"][0]}
+    assert {shown.model.loaded_record(r).id for r in stacks} == {
+        made["set4"][0],
+        made["set3"][0],  # type: ignore[union-attr]
+        made["set5"][0],
+    }
     shown.view.setCurrentIndex(shown.model.index(2))
     settle(qtbot, shown)
     grab(shown, shots / "gallery_grid.png", PANEL_SIZE)
 
 
-def test_badge_click_opens_the_set_in_place_and_again_closes_it(qtbot: QtBot, shown: GalleryPanel,
-                                                               shots: Path,
-                                                               showcase: tuple[Path, dict[str, list[int]]]) -> None:
+def test_badge_click_opens_the_set_in_place_and_again_closes_it(
+    qtbot: QtBot, shown: GalleryPanel, shots: Path, showcase: tuple[Path, dict[str, list[int]]]
+) -> None:
     made = showcase[1]
     row = next(r for r, b in badge_rows(shown).items() if b.size == 5)
     before = [shown.model.loaded_record(r).id for r in range(row + 1)]  # type: ignore[union-attr]
@@ -190,8 +212,9 @@ def test_badge_click_opens_the_set_in_place_and_again_closes_it(qtbot: QtBot, sh
     assert shown.model.set_badge(row) is not None and not shown.model.set_badge(row).expanded  # type: ignore[union-attr]
 
 
-def test_trash_shows_every_image_of_a_trashed_stack(qtbot: QtBot, shown: GalleryPanel, shots: Path,
-                                                  showcase: tuple[Path, dict[str, list[int]]]) -> None:
+def test_trash_shows_every_image_of_a_trashed_stack(
+    qtbot: QtBot, shown: GalleryPanel, shots: Path, showcase: tuple[Path, dict[str, list[int]]]
+) -> None:
     made = showcase[1]
     row = next(r for r, b in badge_rows(shown).items() if b.size == 4)
     shown.view.setCurrentIndex(shown.model.index(row))
@@ -208,8 +231,9 @@ def test_trash_shows_every_image_of_a_trashed_stack(qtbot: QtBot, shown: Gallery
     grab(shown, shots / "trash.png", PANEL_SIZE)
 
 
-def test_empty_library_says_what_to_do(qtbot: QtBot, tmp_path: Path, shots: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_library_says_what_to_do(
+    qtbot: QtBot, tmp_path: Path, shots: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))  # the path reads like a real one: ~/.local/share/…
     data = tmp_path / ".local" / "share" / "Wan27Desktop"
     panel = GalleryPanel(data)
@@ -238,4 +262,3 @@ def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_wind
         assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width(), widget.objectName()
     assert window.generation.width() >= 400
     grab(window, tmp_path / "main_gallery_1280.png", WINDOW_SIZE)  # to look at; not a README picture
-

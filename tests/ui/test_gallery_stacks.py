@@ -29,8 +29,11 @@ from wan27_desktop.ui.gallery_worker import DbWorker, LibraryAccess
 
 
 def stack_rows(panel: GalleryPanel) -> list[int]:
-    return [row for row in range(panel.model.rowCount()) if panel.model.set_badge(row) is not None
-            and not panel.model.set_badge(row).expanded]  # type: ignore[union-attr]
+    return [
+        row
+        for row in range(panel.model.rowCount())
+        if panel.model.set_badge(row) is not None and not panel.model.set_badge(row).expanded
+    ]  # type: ignore[union-attr]
 
 
 def ids(panel: GalleryPanel, rows: range | list[int]) -> list[int | None]:
@@ -82,8 +85,9 @@ def test_badge_click_opens_the_set_after_its_stack_and_closes_it_again(qtbot: Qt
     assert panel.model.set_badge(row) is not None and not panel.model.set_badge(row).expanded  # type: ignore[union-attr]
 
 
-def test_plus_and_minus_keys_open_and_close_without_moving_the_scroll(qtbot: QtBot, panel: GalleryPanel,
-                                                                      lib: Library) -> None:  # noqa: F811
+def test_plus_and_minus_keys_open_and_close_without_moving_the_scroll(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library
+) -> None:  # noqa: F811
     panel.filters.slider.setValue(96)  # small tiles: the stacks sit mid-screen, not at the top
     bar = panel.view.verticalScrollBar()
     row = stack_rows(panel)[-1]
@@ -113,11 +117,10 @@ def test_plus_and_minus_keys_open_and_close_without_moving_the_scroll(qtbot: QtB
     # The rows re-read after the edits agree with the library's own order.
     panel.model.refresh()
     qtbot.waitUntil(lambda: not panel.model.is_busy())
-    assert ids(panel, range(first, row + 1)) == stacked_ids(lib, panel.model.query())[first:row + 1]
+    assert ids(panel, range(first, row + 1)) == stacked_ids(lib, panel.model.query())[first : row + 1]
 
 
-def test_open_sets_page_correctly_when_pages_end_inside_them(qtbot: QtBot, gallery_data: Path,
-                                                              lib: Library) -> None:  # noqa: F811
+def test_open_sets_page_correctly_when_pages_end_inside_them(qtbot: QtBot, gallery_data: Path, lib: Library) -> None:  # noqa: F811
     worker = DbWorker(LibraryAccess(gallery_data))
     model = GalleryModel(worker, page_size=7, max_pages=4)
     with qtbot.waitSignal(model.queryApplied):
@@ -137,17 +140,17 @@ def test_open_sets_page_correctly_when_pages_end_inside_them(qtbot: QtBot, galle
         last = min(first + 6, model.rowCount() - 1)
         model.set_visible_range(first, last)
         model.record(first)
-        qtbot.waitUntil(lambda first=first, last=last: all(model.loaded_record(r) is not None
-                                                           for r in range(first, last + 1)))
-        assert [model.loaded_record(r).id for r in range(first, last + 1)] == expected[first:last + 1]  # type: ignore[union-attr]
+        qtbot.waitUntil(
+            lambda first=first, last=last: all(model.loaded_record(r) is not None for r in range(first, last + 1))
+        )
+        assert [model.loaded_record(r).id for r in range(first, last + 1)] == expected[first : last + 1]  # type: ignore[union-attr]
     with qtbot.waitSignal(model.queryApplied):
         model.refresh(reset=True)  # a refresh reads the layout again from the library: the same rows
     assert model.layout().expansions and model.rowCount() == ROWS + 6
     worker.shutdown()
 
 
-def test_an_open_set_stays_open_while_searching(qtbot: QtBot, panel: GalleryPanel,
-                                                lib: Library) -> None:  # noqa: F811
+def test_an_open_set_stays_open_while_searching(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     apply(qtbot, panel, lambda: (panel.filters.search.setText("astronaut"), panel.filters.search.returnPressed.emit()))
     row = stack_rows(panel)[0]
     with qtbot.waitSignal(panel.model.rowsInserted, timeout=5000):
@@ -159,8 +162,9 @@ def test_an_open_set_stays_open_while_searching(qtbot: QtBot, panel: GalleryPane
     assert ids(panel, range(panel.model.rowCount())) == stacked_ids(lib, panel.model.query())
 
 
-def test_delete_on_a_stack_trashes_the_whole_set_and_undo_restores_it(qtbot: QtBot, panel: GalleryPanel,
-                                                                       lib: Library) -> None:  # noqa: F811
+def test_delete_on_a_stack_trashes_the_whole_set_and_undo_restores_it(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library
+) -> None:  # noqa: F811
     row = stack_rows(panel)[0]
     record = panel.model.loaded_record(row)
     assert record is not None and record.job_id is not None
@@ -178,8 +182,7 @@ def test_delete_on_a_stack_trashes_the_whole_set_and_undo_restores_it(qtbot: QtB
     qtbot.waitUntil(lambda: panel.model.rowCount() == ROWS and ids(panel, [row])[0] == record.id)
 
 
-def test_delete_inside_an_open_set_trashes_one_image(qtbot: QtBot, panel: GalleryPanel,
-                                                     lib: Library) -> None:  # noqa: F811
+def test_delete_inside_an_open_set_trashes_one_image(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     row = stack_rows(panel)[0]
     with qtbot.waitSignal(panel.model.rowsInserted, timeout=5000):
         panel.toggle_set(row)
@@ -195,8 +198,7 @@ def test_delete_inside_an_open_set_trashes_one_image(qtbot: QtBot, panel: Galler
     assert ids(panel, range(ROWS + 1)) == stacked_ids(lib, panel.model.query())
 
 
-def test_search_and_filters_stack_the_matching_images(qtbot: QtBot, panel: GalleryPanel,
-                                                      lib: Library) -> None:  # noqa: F811
+def test_search_and_filters_stack_the_matching_images(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     apply(qtbot, panel, lambda: (panel.filters.search.setText("astronaut"), panel.filters.search.returnPressed.emit()))
     rows = stack_rows(panel)
     assert len(rows) == 1 and panel.model.set_badge(rows[0]).size == 3  # type: ignore[union-attr]
@@ -211,8 +213,7 @@ def test_search_and_filters_stack_the_matching_images(qtbot: QtBot, panel: Galle
     assert panel.model.set_badge(0) is None
 
 
-def test_the_trash_shows_each_image_of_a_trashed_set(qtbot: QtBot, panel: GalleryPanel,
-                                                     lib: Library) -> None:  # noqa: F811
+def test_the_trash_shows_each_image_of_a_trashed_set(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.loaded_record(stack_rows(panel)[0])
     assert record is not None and record.job_id is not None
     lib.trash([i.id for i in lib.images_of_job(record.job_id)][:2])
@@ -221,22 +222,34 @@ def test_the_trash_shows_each_image_of_a_trashed_set(qtbot: QtBot, panel: Galler
     assert [panel.model.set_badge(r) for r in range(2)] == [None, None]
     assert panel.trash_bar.isVisibleTo(panel)
     apply(qtbot, panel, panel.trash_toggle.click)
-    row = next(r for r in range(panel.model.rowCount()) if ids(panel, [r])[0] ==
-               lib.images_of_job(record.job_id)[2].id)
+    row = next(r for r in range(panel.model.rowCount()) if ids(panel, [r])[0] == lib.images_of_job(record.job_id)[2].id)
     assert panel.model.set_badge(row) is None  # the one image left of the set is a plain tile
 
 
-def test_images_landing_in_a_set_grow_its_stack(qtbot: QtBot, panel: GalleryPanel, lib: Library,
-                                                tmp_path: Path) -> None:  # noqa: F811
+def test_images_landing_in_a_set_grow_its_stack(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
+) -> None:  # noqa: F811
     body = request_json("a three-panel comic of a lighthouse", n=3, sequential=True)
-    job_id = lib.create_job(body, model="wan2.7-image-pro", request_mode="sync", region="sg",
-                            endpoint="http://127.0.0.1/api/v1", n=3, estimated_cost="0.56")
+    job_id = lib.create_job(
+        body,
+        model="wan2.7-image-pro",
+        request_mode="sync",
+        region="sg",
+        endpoint="http://127.0.0.1/api/v1",
+        n=3,
+        estimated_cost="0.56",
+    )
     landed = []
     for index in range(3):
         image = lib.add_image(job_id, None, index, _png(tmp_path / f"n{index}.png", 900 + index), metadata={})
         landed.append(image.id)
         panel.notify_image_added(image.id)
-        qtbot.waitUntil(lambda: not panel.model.is_busy() and ids(panel, [0])[0] == landed[0]
-                        and (panel.model.set_badge(0).size if panel.model.set_badge(0) else 1) == len(landed))
+        qtbot.waitUntil(
+            lambda: (
+                not panel.model.is_busy()
+                and ids(panel, [0])[0] == landed[0]
+                and (panel.model.set_badge(0).size if panel.model.set_badge(0) else 1) == len(landed)
+            )
+        )
         assert panel.model.rowCount() == ROWS + 1
     assert panel.model.image_count() == TOTAL + 3

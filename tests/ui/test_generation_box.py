@@ -46,10 +46,17 @@ def test_points_outside_the_image_are_clamped() -> None:
     assert to_image(fit, -50, -50, clamp=False) == (-100, -100)
 
 
-@given(st.integers(240, 8000), st.integers(240, 8000), st.integers(100, 2000), st.integers(100, 2000),
-       st.floats(0, 1), st.floats(0, 1))
-def test_image_to_widget_round_trip_is_within_half_a_widget_pixel(iw: int, ih: int, ww: int, wh: int,
-                                                                  fx: float, fy: float) -> None:
+@given(
+    st.integers(240, 8000),
+    st.integers(240, 8000),
+    st.integers(100, 2000),
+    st.integers(100, 2000),
+    st.floats(0, 1),
+    st.floats(0, 1),
+)
+def test_image_to_widget_round_trip_is_within_half_a_widget_pixel(
+    iw: int, ih: int, ww: int, wh: int, fx: float, fy: float
+) -> None:
     fit = fit_image(iw, ih, ww, wh)
     ix, iy = round(fx * iw), round(fy * ih)
     wx, wy = to_widget(fit, ix, iy)

@@ -121,8 +121,7 @@ def test_extract_palette_from_image(qtbot: Any, tmp_path: Path) -> None:
     assert image.save(str(path))
     editor = make_editor(qtbot, tmp_path)
     editor.set_on(False)
-    with qtbot.waitSignal(editor.paletteChanged, timeout=5000,
-                          check_params_cb=lambda *a: len(editor.colors()) >= 3):
+    with qtbot.waitSignal(editor.paletteChanged, timeout=5000, check_params_cb=lambda *a: len(editor.colors()) >= 3):
         editor.set_from_image(str(path))
     hexes = {c.hex for c in editor.colors()}
     assert {"#E63946", "#F1FAEE", "#1D3557", "#457B9D"} <= hexes
@@ -139,8 +138,11 @@ def test_saved_palettes_persist(qtbot: Any, tmp_path: Path) -> None:
     qtbot.addWidget(other)
     assert other.saved_combo.findData("Greys") == 1
     assert other.apply_saved("Greys")
-    assert other.colors() == (PaletteColor("#101010", 50.0), PaletteColor("#808080", 30.0),
-                              PaletteColor("#F0F0F0", 20.0))
+    assert other.colors() == (
+        PaletteColor("#101010", 50.0),
+        PaletteColor("#808080", 30.0),
+        PaletteColor("#F0F0F0", 20.0),
+    )
 
 
 def test_not_applicable_in_set_mode_keeps_but_says_so(qtbot: Any, tmp_path: Path) -> None:

@@ -27,10 +27,27 @@ from wan27_desktop.ui.gen_palette_store import PaletteStore
 from wan27_desktop.ui.gen_style import is_marked_invalid
 from wan27_desktop.ui.generation_panel import GenerationPanel
 
-OBJECT_NAMES = ["promptEdit", "generateButton", "referenceStrip", "modelCombo", "sizeCombo", "countSpin",
-                "seedSpin", "seedDiceButton", "thinkingCheck", "imageSetCheck", "watermarkCheck",
-                "requestModeCombo", "paletteCheck", "referenceAddButton", "referenceRemoveButton",
-                "referenceBoxesButton", "insertReferenceButton", "promptHistoryButton", "generationScroll"]
+OBJECT_NAMES = [
+    "promptEdit",
+    "generateButton",
+    "referenceStrip",
+    "modelCombo",
+    "sizeCombo",
+    "countSpin",
+    "seedSpin",
+    "seedDiceButton",
+    "thinkingCheck",
+    "imageSetCheck",
+    "watermarkCheck",
+    "requestModeCombo",
+    "paletteCheck",
+    "referenceAddButton",
+    "referenceRemoveButton",
+    "referenceBoxesButton",
+    "insertReferenceButton",
+    "promptHistoryButton",
+    "generationScroll",
+]
 
 
 @pytest.fixture
@@ -101,8 +118,9 @@ def test_generate_refuses_when_invalid(qtbot: Any, panel: GenerationPanel) -> No
     assert is_marked_invalid(panel.editor)
 
 
-def test_adding_a_reference_removes_4k_and_disables_thinking(qtbot: Any, panel: GenerationPanel,
-                                                             tmp_path: Path) -> None:
+def test_adding_a_reference_removes_4k_and_disables_thinking(
+    qtbot: Any, panel: GenerationPanel, tmp_path: Path
+) -> None:
     panel.editor.setPlainText("edit this")
     panel.params.size_combo.setCurrentIndex(panel.params.size_combo.findData("4K"))
     assert panel.current_request().size == "4K" and panel.params.thinking_check.isEnabled()
@@ -117,8 +135,9 @@ def test_adding_a_reference_removes_4k_and_disables_thinking(qtbot: Any, panel: 
     assert validation.check(request) == [] and panel.generate_button.isEnabled()
 
 
-def test_set_mode_disables_palette_and_boxes_and_keeps_request_valid(qtbot: Any, panel: GenerationPanel,
-                                                                     tmp_path: Path) -> None:
+def test_set_mode_disables_palette_and_boxes_and_keeps_request_valid(
+    qtbot: Any, panel: GenerationPanel, tmp_path: Path
+) -> None:
     panel.editor.setPlainText("a storyboard")
     panel.add_reference(str(make_image(tmp_path / "a.png", 800, 600)))
     wait_ready(qtbot, panel, 1)
@@ -159,8 +178,7 @@ def test_reorder_updates_prompt_references_and_boxes(qtbot: Any, panel: Generati
     assert panel.editor.toPlainText() == "Put the logo from image 2 on the mug in image 1; 图2 stays sharp"
 
 
-def test_removing_a_referenced_image_flags_it_and_blocks(qtbot: Any, panel: GenerationPanel,
-                                                         tmp_path: Path) -> None:
+def test_removing_a_referenced_image_flags_it_and_blocks(qtbot: Any, panel: GenerationPanel, tmp_path: Path) -> None:
     panel.strip.add_references([str(make_image(tmp_path / f"{i}.png")) for i in range(2)])
     wait_ready(qtbot, panel, 2)
     panel.editor.setPlainText("blend image 1 with image 2")
@@ -190,11 +208,17 @@ def test_set_request_round_trips(qtbot: Any, panel: GenerationPanel, tmp_path: P
     a = str(make_image(tmp_path / "a.png", 1000, 800))
     b = str(make_image(tmp_path / "b.png", 600, 600))
     original = GenerationRequest(
-        prompt="Put image 2 into the box on image 1", model=Model.STANDARD,
+        prompt="Put image 2 into the box on image 1",
+        model=Model.STANDARD,
         images=(ImageInput(a, (Box(10, 20, 300, 400), Box(500, 500, 900, 700))), ImageInput(b)),
-        n=3, size="1536*1024", seed=12345, watermark=True, thinking_mode=False, enable_sequential=False,
-        color_palette=(PaletteColor("#1f3a5f", 33.33), PaletteColor("#F2C14E", 33.33),
-                       PaletteColor("#FAFAF7", 33.34)))
+        n=3,
+        size="1536*1024",
+        seed=12345,
+        watermark=True,
+        thinking_mode=False,
+        enable_sequential=False,
+        color_palette=(PaletteColor("#1f3a5f", 33.33), PaletteColor("#F2C14E", 33.33), PaletteColor("#FAFAF7", 33.34)),
+    )
     panel.set_request(original, RequestMode.ASYNC)
     assert panel.current_request() == original
     assert panel.request_mode() is RequestMode.ASYNC
@@ -203,12 +227,16 @@ def test_set_request_round_trips(qtbot: Any, panel: GenerationPanel, tmp_path: P
     assert panel.generate_button.isEnabled()
 
 
-@pytest.mark.parametrize("original", [
-    GenerationRequest(prompt="a 4K poster", model=Model.PRO, size="4K", n=4, thinking_mode=True),
-    GenerationRequest(prompt="comic", enable_sequential=True, n=12, size="1K"),
-    GenerationRequest(prompt="web ref", images=(ImageInput("https://example.com/x.jpg"),), size="2K", n=2,
-                      thinking_mode=True),
-])
+@pytest.mark.parametrize(
+    "original",
+    [
+        GenerationRequest(prompt="a 4K poster", model=Model.PRO, size="4K", n=4, thinking_mode=True),
+        GenerationRequest(prompt="comic", enable_sequential=True, n=12, size="1K"),
+        GenerationRequest(
+            prompt="web ref", images=(ImageInput("https://example.com/x.jpg"),), size="2K", n=2, thinking_mode=True
+        ),
+    ],
+)
 def test_set_request_round_trips_other_modes(panel: GenerationPanel, original: GenerationRequest) -> None:
     panel.set_request(original)
     assert panel.current_request() == original
@@ -217,9 +245,15 @@ def test_set_request_round_trips_other_modes(panel: GenerationPanel, original: G
 def test_show_issues_marks_the_right_controls(qtbot: Any, panel: GenerationPanel, tmp_path: Path) -> None:
     panel.strip.add_references([str(make_image(tmp_path / f"{i}.png")) for i in range(2)])
     wait_ready(qtbot, panel, 2)
-    panel.show_issues([ValidationIssue("size", "size bad"), ValidationIssue("n", "n bad"),
-                       ValidationIssue("seed", "seed bad"), ValidationIssue("images[2].boxes", "box bad"),
-                       ValidationIssue("model", "model bad")])
+    panel.show_issues(
+        [
+            ValidationIssue("size", "size bad"),
+            ValidationIssue("n", "n bad"),
+            ValidationIssue("seed", "seed bad"),
+            ValidationIssue("images[2].boxes", "box bad"),
+            ValidationIssue("model", "model bad"),
+        ]
+    )
     assert is_marked_invalid(panel.params.size_combo)
     assert is_marked_invalid(panel.params.count_spin)
     assert is_marked_invalid(panel.params.seed_spin)

@@ -126,9 +126,21 @@ def test_request_mode_combo(panel: ParametersPanel) -> None:
 
 
 def test_every_control_has_names(panel: ParametersPanel) -> None:
-    for name in ("modelCombo", "sizeCombo", "countSpin", "seedSpin", "seedDiceButton", "thinkingCheck",
-                 "imageSetCheck", "watermarkCheck", "requestModeCombo", "aspectCombo", "widthSpin", "heightSpin",
-                 "seedLockCheck"):
+    for name in (
+        "modelCombo",
+        "sizeCombo",
+        "countSpin",
+        "seedSpin",
+        "seedDiceButton",
+        "thinkingCheck",
+        "imageSetCheck",
+        "watermarkCheck",
+        "requestModeCombo",
+        "aspectCombo",
+        "widthSpin",
+        "heightSpin",
+        "seedLockCheck",
+    ):
         widget = panel.findChild(object, name)
         assert widget is not None, name
         assert widget.accessibleName(), name

@@ -163,7 +163,8 @@ def test_json_history_defaults_to_the_data_dir(isolated_environment: Path) -> No
     history.add("城市夜景")
     history.flush()
     assert json.loads((isolated_environment / "prompt_history.json").read_text(encoding="utf-8"))["prompts"] == [
-        "城市夜景"]
+        "城市夜景"
+    ]
 
 
 def test_damaged_history_file_is_set_aside(tmp_path: Path) -> None:

@@ -19,8 +19,7 @@ from wan27_desktop.ui.gen_reference_viewer import ReferenceViewer
 from wan27_desktop.ui.reference_strip import ReferenceStrip
 
 
-def make_image(path: Path, width: int = 400, height: int = 300, colour: str = "#3366AA",
-               alpha: bool = False) -> Path:
+def make_image(path: Path, width: int = 400, height: int = 300, colour: str = "#3366AA", alpha: bool = False) -> Path:
     image = QImage(width, height, QImage.Format.Format_ARGB32 if alpha else QImage.Format.Format_RGB32)
     image.fill(QColor(0, 0, 0, 0) if alpha else QColor(colour))
     if alpha:
@@ -47,8 +46,7 @@ def strip(qtbot: Any) -> ReferenceStrip:
     return widget
 
 
-def drop(widget: ReferenceStrip, mime: QMimeData,
-         action: Qt.DropAction = Qt.DropAction.CopyAction) -> QDropEvent:
+def drop(widget: ReferenceStrip, mime: QMimeData, action: Qt.DropAction = Qt.DropAction.CopyAction) -> QDropEvent:
     """What a drag from another application delivers: drag-enter, then drop, with real QMimeData."""
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction | Qt.DropAction.LinkAction
     enter = QDragEnterEvent(QPoint(30, 30), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
@@ -110,8 +108,7 @@ def test_drop_url_as_plain_text(strip: ReferenceStrip) -> None:
     assert strip.image_inputs()[0].source == "https://example.com/a.png"
 
 
-def test_drop_png_data_is_saved_by_content_hash(qtbot: Any, strip: ReferenceStrip,
-                                                 isolated_environment: Path) -> None:
+def test_drop_png_data_is_saved_by_content_hash(qtbot: Any, strip: ReferenceStrip, isolated_environment: Path) -> None:
     data = png_bytes()
     mime = QMimeData()
     mime.setData("image/png", QByteArray(data))
@@ -137,8 +134,9 @@ def test_drop_qt_image_data(qtbot: Any, strip: ReferenceStrip, isolated_environm
     assert QImage(str(saved)).pixelColor(5, 5) == QColor("#123456")
 
 
-def test_pasting_the_same_data_twice_stores_one_file(qtbot: Any, strip: ReferenceStrip,
-                                                      isolated_environment: Path) -> None:
+def test_pasting_the_same_data_twice_stores_one_file(
+    qtbot: Any, strip: ReferenceStrip, isolated_environment: Path
+) -> None:
     image = QImage(300, 250, QImage.Format.Format_RGB32)
     image.fill(QColor("#010203"))
     for _ in range(2):

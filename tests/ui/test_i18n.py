@@ -109,8 +109,11 @@ class Message:
 
 def read_ts(path: Path) -> list[Message]:
     root = ET.parse(path).getroot()
-    return [Message(context.findtext("name") or "", message)
-            for context in root.iter("context") for message in context.iter("message")]
+    return [
+        Message(context.findtext("name") or "", message)
+        for context in root.iter("context")
+        for message in context.iter("message")
+    ]
 
 
 _FIELD = string.Formatter()
@@ -120,8 +123,11 @@ def placeholders(text: str) -> list[str]:
     """{name[!conv][:spec]} fields, %n and %1..%99, sorted: what a translation must keep."""
     found = re.findall(r"%L?(?:n|\d{1,2})", text)
     try:
-        found += [f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
-                  for _lit, name, spec, conv in _FIELD.parse(text) if name is not None]
+        found += [
+            f"{{{name}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+            for _lit, name, spec, conv in _FIELD.parse(text)
+            if name is not None
+        ]
     except ValueError as err:  # unbalanced braces: str.format would fail on it at run time
         found.append(f"<invalid format: {err}>")
     return sorted(found)
@@ -138,8 +144,10 @@ def test_every_message_is_translated_with_its_placeholders(language: str) -> Non
     problems = []
     for message in messages:
         if message.context == "":
-            problems.append(f"{message}: no context. Call self.tr(...) / QCoreApplication.translate(...) "
-                            "directly: lupdate cannot follow an alias such as `tr = self.tr`")
+            problems.append(
+                f"{message}: no context. Call self.tr(...) / QCoreApplication.translate(...) "
+                "directly: lupdate cannot follow an alias such as `tr = self.tr`"
+            )
             continue
         if message.kind:
             problems.append(f"{message}: {message.kind}")
@@ -152,8 +160,10 @@ def test_every_message_is_translated_with_its_placeholders(language: str) -> Non
             if not form.strip():
                 problems.append(f"{message}: empty translation")
             elif placeholders(form) != placeholders(message.source):
-                problems.append(f"{message}: placeholders {placeholders(form)} in {form!r}, "
-                                f"source has {placeholders(message.source)}")
+                problems.append(
+                    f"{message}: placeholders {placeholders(form)} in {form!r}, "
+                    f"source has {placeholders(message.source)}"
+                )
             elif has_mnemonic(message.source) and not has_mnemonic(form):
                 problems.append(f"{message}: {form!r} lost the keyboard mnemonic; write it as in 文件(&F)")
     assert not problems, "Fix resources/i18n (packaging/update_translations.py):\n" + "\n".join(problems)
@@ -167,10 +177,14 @@ def test_the_committed_ts_has_every_message_of_the_sources(language: str, tmp_pa
     committed = {m.key for m in read_ts(update.ts_path(language))}
     missing = [repr(in_sources[key]) for key in in_sources if key not in committed]
     stale = [key for key in committed if key not in in_sources]
-    assert not missing, ("Messages in the code but not in resources/i18n: run packaging/update_translations.py "
-                         "and translate them:\n" + "\n".join(sorted(missing)))
-    assert not stale, ("Messages in resources/i18n no longer in the code: run packaging/update_translations.py:\n"
-                       + "\n".join(map(str, sorted(stale))))
+    assert not missing, (
+        "Messages in the code but not in resources/i18n: run packaging/update_translations.py "
+        "and translate them:\n" + "\n".join(sorted(missing))
+    )
+    assert not stale, (
+        "Messages in resources/i18n no longer in the code: run packaging/update_translations.py:\n"
+        + "\n".join(map(str, sorted(stale)))
+    )
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -179,19 +193,23 @@ def test_the_committed_qm_is_compiled_from_the_committed_ts(language: str, tmp_p
     update.lrelease(update.ts_path(language), compiled)
     committed = update.qm_path(language)
     assert committed.is_file() and committed.read_bytes() == compiled.read_bytes(), (
-        f"{committed.name} is older than its .ts: run packaging/update_translations.py --release")
+        f"{committed.name} is older than its .ts: run packaging/update_translations.py --release"
+    )
 
 
 # -- choosing and installing the language ----------------------------------------------------------
-@pytest.mark.parametrize(("preferred", "expected"), [
-    (["zh-Hans-CN", "en-US"], "zh_CN"),
-    (["zh-CN"], "zh_CN"),
-    (["zh-TW", "en"], "zh_CN"),  # Traditional Chinese readers get Simplified rather than English
-    (["de-DE", "en-GB", "zh-CN"], "en"),  # the first language we have wins
-    (["en-US"], "en"),
-    (["fr-FR", "ja-JP"], "en"),
-    ([], "en"),
-])
+@pytest.mark.parametrize(
+    ("preferred", "expected"),
+    [
+        (["zh-Hans-CN", "en-US"], "zh_CN"),
+        (["zh-CN"], "zh_CN"),
+        (["zh-TW", "en"], "zh_CN"),  # Traditional Chinese readers get Simplified rather than English
+        (["de-DE", "en-GB", "zh-CN"], "en"),  # the first language we have wins
+        (["en-US"], "en"),
+        (["fr-FR", "ja-JP"], "en"),
+        ([], "en"),
+    ],
+)
 def test_system_language_picks_chinese_or_english(preferred: list[str], expected: str) -> None:
     assert i18n.resolve_language(Language.SYSTEM, preferred) == expected
 
@@ -225,8 +243,9 @@ def test_english_catalogue_gives_singular_and_plural(qapp: QApplication) -> None
         i18n.uninstall_translators(qapp)
 
 
-def test_a_missing_catalogue_leaves_the_app_in_english(qapp: QApplication, monkeypatch: pytest.MonkeyPatch,
-                                                       tmp_path: Path) -> None:
+def test_a_missing_catalogue_leaves_the_app_in_english(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(i18n, "translations_dir", lambda: tmp_path)
     try:
         assert i18n.install_translators(qapp, Language.CHINESE_SIMPLIFIED) == "zh_CN"
@@ -254,17 +273,26 @@ def test_api_hints_labels_and_rule_texts_are_translated(zh_cn: str) -> None:
             importlib.import_module(module.name)  # every WanError subclass, wherever it is defined
     untranslated = [cls.__name__ for cls in _error_classes() if not _has_chinese(i18n.hint_text(cls.default_hint))]
     assert not untranslated, f"default hints without a zh_CN translation: {untranslated}"
-    labels = [r.label for r in Region] + [m.label for m in Mode] + [rules.thinking_disabled_reason(m) for m in Mode
-                                                                   if not rules.thinking_applies(m)]
+    labels = (
+        [r.label for r in Region]
+        + [m.label for m in Mode]
+        + [rules.thinking_disabled_reason(m) for m in Mode if not rules.thinking_applies(m)]
+    )
     assert not [text for text in labels if not _has_chinese(i18n.api_text(text))], "add them to i18n._API_TEXTS"
     assert i18n.region_name(Region.SINGAPORE) == "新加坡（国际站）"
     assert i18n.region_name(Region.BEIJING) == "北京（中国内地）"
 
 
 def test_validation_messages_are_translated_with_their_values(zh_cn: str) -> None:
-    bad = GenerationRequest(prompt="x" * (rules.MAX_PROMPT_CHARS + 1), model=Model.STANDARD, n=9, size="4K",
-                            seed=-5, images=(ImageInput(""),),
-                            color_palette=(PaletteColor("#12345", 50.0), PaletteColor("#000000", 30.0)))
+    bad = GenerationRequest(
+        prompt="x" * (rules.MAX_PROMPT_CHARS + 1),
+        model=Model.STANDARD,
+        n=9,
+        size="4K",
+        seed=-5,
+        images=(ImageInput(""),),
+        color_palette=(PaletteColor("#12345", 50.0), PaletteColor("#000000", 30.0)),
+    )
     issues = validation.check(bad)
     assert len(issues) >= 6
     for issue in issues:
@@ -288,8 +316,9 @@ def _errors_from_real_paths(tmp_path: Path) -> list[errors.WanError]:
     from wan27_desktop.imaging import prepare
 
     made: list[errors.WanError] = []
-    with DashScopeClient("sk-i18n-test", "http://127.0.0.1:9/api/v1",
-                         retry_policy=RetryPolicy(max_attempts=1)) as client:
+    with DashScopeClient(
+        "sk-i18n-test", "http://127.0.0.1:9/api/v1", retry_policy=RetryPolicy(max_attempts=1)
+    ) as client:
         for call in (lambda: client.query_task("t-1"), lambda: client.submit_task({"model": "wan2.7-image"})):
             with pytest.raises(errors.WanError) as raised:
                 call()
@@ -354,11 +383,68 @@ def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str,
 # protocols, keyboard keys and the language's own name in the language picker.
 ALLOWED_PHRASES = ("Wan 2.7 Desktop", "Wan 2.7 Pro", "Wan 2.7")
 ALLOWED_WORDS = {
-    "Wan", "Pro", "DashScope", "API", "URL", "URLs", "HTTP", "HTTPS", "http", "https", "ID", "id", "JSON", "PNG",
-    "JPEG", "JPG", "BMP", "WebP", "GIF", "SVG", "RRGGBB", "SHA", "px", "MP", "MB", "KB", "KiB", "AI", "LGPL", "GPL",
-    "MIT", "Qt", "PySide", "Python", "English", "Ctrl", "Shift", "Alt", "Meta", "Cmd", "Del", "Esc", "Enter",
-    "Return", "Tab", "Space", "PgUp", "PgDown", "Home", "End", "Backspace", "Up", "Down", "Left", "Right", "Ins",
-    "Delete", "F11", "GNU", "LGPLv3", "PySide6", "localhost",
+    "Wan",
+    "Pro",
+    "DashScope",
+    "API",
+    "URL",
+    "URLs",
+    "HTTP",
+    "HTTPS",
+    "http",
+    "https",
+    "ID",
+    "id",
+    "JSON",
+    "PNG",
+    "JPEG",
+    "JPG",
+    "BMP",
+    "WebP",
+    "GIF",
+    "SVG",
+    "RRGGBB",
+    "SHA",
+    "px",
+    "MP",
+    "MB",
+    "KB",
+    "KiB",
+    "AI",
+    "LGPL",
+    "GPL",
+    "MIT",
+    "Qt",
+    "PySide",
+    "Python",
+    "English",
+    "Ctrl",
+    "Shift",
+    "Alt",
+    "Meta",
+    "Cmd",
+    "Del",
+    "Esc",
+    "Enter",
+    "Return",
+    "Tab",
+    "Space",
+    "PgUp",
+    "PgDown",
+    "Home",
+    "End",
+    "Backspace",
+    "Up",
+    "Down",
+    "Left",
+    "Right",
+    "Ins",
+    "Delete",
+    "F11",
+    "GNU",
+    "LGPLv3",
+    "PySide6",
+    "localhost",
 }
 # Data in a text, not words: paths and URLs, file names, environment variables, model ids, a masked key.
 # Data in a text, not words: paths and URLs, file names, environment variables, model ids, a masked
@@ -366,7 +452,8 @@ ALLOWED_WORDS = {
 _DATA_TOKEN = re.compile(
     r"(^|\s)(\S*[/\\]\S*|\S+\.(png|jpe?g|webp|bmp|json|md|txt|ini|sqlite3|svg)|\S+@\S+)(?=\s|$)"
     r"|(?<![A-Za-z0-9_])([A-Z][A-Z0-9]*_[A-Z0-9_]+|wan2\.7-image(-pro)?|sk-…\w*|[\w-]+(\.[\w-]+)*\.(com|cn)"
-    r"|(?=[0-9a-f…-]*\d)[0-9a-f]{3,}(?:[-…]+[0-9a-f]+)*)(?![A-Za-z0-9_])")
+    r"|(?=[0-9a-f…-]*\d)[0-9a-f]{3,}(?:[-…]+[0-9a-f]+)*)(?![A-Za-z0-9_])"
+)
 
 
 def english_words(text: str, data: tuple[str, ...] = ()) -> list[str]:
@@ -454,8 +541,10 @@ def untranslated(roots: list[QWidget], data: tuple[str, ...] = ()) -> list[str]:
             if english_words(value, data):
                 obj, _, kind = where.rpartition(".")
                 found.setdefault((owner, obj, value), []).append(kind)
-    return sorted(f"{owner}: {obj}.{'/'.join(kinds)} = {value!r} -> {sorted(set(english_words(value, data)))}"
-                  for (owner, obj, value), kinds in found.items())
+    return sorted(
+        f"{owner}: {obj}.{'/'.join(kinds)} = {value!r} -> {sorted(set(english_words(value, data)))}"
+        for (owner, obj, value), kinds in found.items()
+    )
 
 
 def _run_jobs(qtbot: Any, window: Any, env_key: Any) -> tuple[str, ...]:
@@ -495,10 +584,15 @@ def _dialogs(qtbot: Any, window: Any, tmp_path: Path) -> list[QWidget]:
     from wan27_desktop.ui.viewer import ImageViewer
 
     dialogs: list[QWidget] = [
-        SettingsDialog(window.settings, window), KeyDialog(window), AboutDialog(window),
+        SettingsDialog(window.settings, window),
+        KeyDialog(window),
+        AboutDialog(window),
         CrashDialog(*CRASH, window),
-        ShortcutsDialog(window), WelcomeDialog(window), BoxEditor(800, 600, (), "a.png", window),
-        ReferenceViewer("a.png", "", window), PromptHistoryPopup(window.generation.editor.history, "", window),
+        ShortcutsDialog(window),
+        WelcomeDialog(window),
+        BoxEditor(800, 600, (), "a.png", window),
+        ReferenceViewer("a.png", "", window),
+        PromptHistoryPopup(window.generation.editor.history, "", window),
     ]
     gallery = window.gallery
     if gallery is not None:
@@ -526,8 +620,9 @@ def test_zh_cn_shows_no_english(qtbot: Any, zh_cn: str, make_window: Any, env_ke
     assert not found, f"{len(found)} visible texts still in English:\n" + "\n".join(found)
 
 
-def test_zh_cn_main_window_with_results_and_an_api_error(qtbot: Any, zh_cn: str, make_window: Any, env_key: Any,
-                                                         tmp_path: Path) -> None:
+def test_zh_cn_main_window_with_results_and_an_api_error(
+    qtbot: Any, zh_cn: str, make_window: Any, env_key: Any, tmp_path: Path
+) -> None:
     env_key.result_image_mode = "real"
     window = make_window()
     window.resize(1280, 800)

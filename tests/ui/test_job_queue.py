@@ -19,11 +19,27 @@ from wan27_desktop.ui.job_queue import STATE_LABELS, JobQueueModel, JobQueuePane
 def record(job_id: int, state: JobState, **fields: Any) -> JobRecord:
     created = fields.pop("created_at", datetime.now(timezone.utc).isoformat())
     base = JobRecord(
-        id=job_id, state=state, model="wan2.7-image-pro", request_mode="async", region="sg",
-        endpoint="http://127.0.0.1/api/v1", n=2, estimated_cost="0.60", cost=None, task_id=None, request_id=None,
-        server_status=None, error_code=None, error_message=None, error_hint=None, usage=None,
+        id=job_id,
+        state=state,
+        model="wan2.7-image-pro",
+        request_mode="async",
+        region="sg",
+        endpoint="http://127.0.0.1/api/v1",
+        n=2,
+        estimated_cost="0.60",
+        cost=None,
+        task_id=None,
+        request_id=None,
+        server_status=None,
+        error_code=None,
+        error_message=None,
+        error_hint=None,
+        usage=None,
         request_json={"input": {"messages": [{"role": "user", "content": [{"text": f"prompt {job_id}"}]}]}},
-        created_at=created, updated_at=created, finished_at=None)
+        created_at=created,
+        updated_at=created,
+        finished_at=None,
+    )
     return replace(base, **fields)
 
 
@@ -81,8 +97,13 @@ def test_one_timer_ticks_only_while_a_job_is_active(qtbot: Any, panel: JobQueueP
 
 def test_finished_journal_job_shows_its_duration(panel: JobQueuePanel) -> None:
     created = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
-    job = record(3, JobState.DONE, created_at=created.isoformat(),
-                 finished_at=(created + timedelta(seconds=42)).isoformat(), cost="0.60")
+    job = record(
+        3,
+        JobState.DONE,
+        created_at=created.isoformat(),
+        finished_at=(created + timedelta(seconds=42)).isoformat(),
+        cost="0.60",
+    )
     panel.apply_records([(job, 2)])
     assert cell(panel.model, 3, JobQueueModel.COL_ELAPSED) == "0:42"
     assert cell(panel.model, 3, JobQueueModel.COL_PROGRESS) == "2/2"
@@ -109,8 +130,11 @@ def test_buttons_follow_the_selected_jobs_state(panel: JobQueuePanel) -> None:
     expectations = {1: (True, False, False), 2: (False, True, False), 3: (False, False, True)}
     for job_id, (cancel, retry, results) in expectations.items():
         panel.select_job(job_id)
-        assert (panel.cancel_button.isEnabled(), panel.retry_button.isEnabled(),
-                panel.results_button.isEnabled()) == (cancel, retry, results), job_id
+        assert (panel.cancel_button.isEnabled(), panel.retry_button.isEnabled(), panel.results_button.isEnabled()) == (
+            cancel,
+            retry,
+            results,
+        ), job_id
 
 
 def test_buttons_and_context_menu_emit_requests_for_the_selected_job(qtbot: Any, panel: JobQueuePanel) -> None:

@@ -26,8 +26,15 @@ from wan27_desktop.ui.key_dialog import KeyDialog
 
 KEY_SG = "sk-dialog0sg0key0aaaaaaaaaa1111"
 KEY_CN = "sk-dialog0cn0key0bbbbbbbbbb2222"
-OBJECT_NAMES = ["keyRegionCombo", "keyEdit", "keyShowButton", "keyCheckButton", "keySaveButton",
-                "keySessionButton", "keyStatusLabel"]
+OBJECT_NAMES = [
+    "keyRegionCombo",
+    "keyEdit",
+    "keyShowButton",
+    "keyCheckButton",
+    "keySaveButton",
+    "keySessionButton",
+    "keyStatusLabel",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -95,8 +102,9 @@ def test_singapore_is_the_default_region(dialog: KeyDialog) -> None:
     assert dialog.region() is Region.SINGAPORE
 
 
-def test_check_reports_a_key_valid_for_the_selected_region(qtbot: Any, dialog: KeyDialog,
-                                                           regions: dict[Region, Any]) -> None:
+def test_check_reports_a_key_valid_for_the_selected_region(
+    qtbot: Any, dialog: KeyDialog, regions: dict[Region, Any]
+) -> None:
     wait_idle(qtbot, dialog)
     type_key(qtbot, dialog, KEY_SG)
     click(qtbot, dialog, "keyCheckButton")
@@ -106,8 +114,9 @@ def test_check_reports_a_key_valid_for_the_selected_region(qtbot: Any, dialog: K
     assert not regions[Region.BEIJING].requests  # Singapore was asked first and said yes
 
 
-def test_check_disables_the_button_and_shows_progress_while_waiting(qtbot: Any, dialog: KeyDialog,
-                                                                    regions: dict[Region, Any]) -> None:
+def test_check_disables_the_button_and_shows_progress_while_waiting(
+    qtbot: Any, dialog: KeyDialog, regions: dict[Region, Any]
+) -> None:
     wait_idle(qtbot, dialog)
     regions[Region.SINGAPORE].add_fault(Fault("query", "slow", delay=1.0))
     type_key(qtbot, dialog, KEY_SG)
@@ -155,8 +164,9 @@ def test_check_reports_a_network_failure(qtbot: Any) -> None:
     wait_idle(qtbot, widget)
 
 
-def test_a_malformed_key_is_refused_before_anything_is_sent(qtbot: Any, dialog: KeyDialog,
-                                                            regions: dict[Region, Any]) -> None:
+def test_a_malformed_key_is_refused_before_anything_is_sent(
+    qtbot: Any, dialog: KeyDialog, regions: dict[Region, Any]
+) -> None:
     wait_idle(qtbot, dialog)
     type_key(qtbot, dialog, "Bearer sk-something")
     click(qtbot, dialog, "keyCheckButton")

@@ -46,21 +46,43 @@ def type_and_generate(qtbot: Any, window: Any, text: str) -> None:
 
 def test_controls_have_stable_object_names_and_accessible_names(make_window: Any, no_keyring: None) -> None:
     window = make_window()
-    for name in ("promptEdit", "generateButton", "jobQueue", "jobTable", "jobCancelButton", "jobRetryButton",
-                 "jobShowResultsButton", "jobCopyDetailsButton", "statusRegion", "statusKey", "statusSpend",
-                 "statusConnectivity", "mainSplitter"):
+    for name in (
+        "promptEdit",
+        "generateButton",
+        "jobQueue",
+        "jobTable",
+        "jobCancelButton",
+        "jobRetryButton",
+        "jobShowResultsButton",
+        "jobCopyDetailsButton",
+        "statusRegion",
+        "statusKey",
+        "statusSpend",
+        "statusConnectivity",
+        "mainSplitter",
+    ):
         widget = window.findChild(QWidget, name)
         assert widget is not None, name
         if isinstance(widget, QAbstractButton) or name in ("jobQueue", "jobTable"):
             assert widget.accessibleName(), name
-    for name in ("actionImportFolder", "actionExport", "actionSettings", "actionQuit", "actionResumeUnfinished",
-                 "actionRetryJob", "actionCancelJob", "actionShortcuts", "actionAbout", "actionCopyDiagnostics",
-                 "actionShowJobQueue", "actionThemeDark"):
+    for name in (
+        "actionImportFolder",
+        "actionExport",
+        "actionSettings",
+        "actionQuit",
+        "actionResumeUnfinished",
+        "actionRetryJob",
+        "actionCancelJob",
+        "actionShortcuts",
+        "actionAbout",
+        "actionCopyDiagnostics",
+        "actionShowJobQueue",
+        "actionThemeDark",
+    ):
         assert name in window.actions_by_name, name
 
 
-def test_starts_offline_without_key_with_focus_in_the_prompt(qtbot: Any, make_window: Any,
-                                                               no_keyring: None) -> None:
+def test_starts_offline_without_key_with_focus_in_the_prompt(qtbot: Any, make_window: Any, no_keyring: None) -> None:
     window = make_window()
     qtbot.waitUntil(lambda: window.key_origin() == "none")
     assert window.status.key_label.text() == "No key"
@@ -69,8 +91,9 @@ def test_starts_offline_without_key_with_focus_in_the_prompt(qtbot: Any, make_wi
     qtbot.waitUntil(lambda: QApplication.focusWidget() is prompt_edit(window))
 
 
-def test_ctrl_enter_generates_an_image_into_the_library(qtbot: Any, make_window: Any, env_key: Any,
-                                                        isolated_environment: Any) -> None:
+def test_ctrl_enter_generates_an_image_into_the_library(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Any
+) -> None:
     window = make_window()
     type_and_generate(qtbot, window, "a red kite over a grey beach")
     job = wait_for_job(qtbot, window)[0]
@@ -84,14 +107,14 @@ def test_ctrl_enter_generates_an_image_into_the_library(qtbot: Any, make_window:
     assert window.status.key_label.text() == "Key: environment"
 
 
-def test_async_job_runs_through_the_queue(qtbot: Any, make_window: Any, env_key: Any,
-                                          isolated_environment: Any) -> None:
+def test_async_job_runs_through_the_queue(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Any
+) -> None:
     env_key.polls_pending = 2
     window = make_window()
     window.submit_request(GenerationRequest(prompt="a lighthouse at dusk", n=2, size="1K"), RequestMode.ASYNC)
     job = wait_for_job(qtbot, window)[0]
-    qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status in ("PENDING", "RUNNING",
-                                                                                  "SUCCEEDED"))
+    qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status in ("PENDING", "RUNNING", "SUCCEEDED"))
     row = wait_state(qtbot, window, job.job_id, JobState.DONE)
     assert row.server_status == "SUCCEEDED"
     assert (row.images_done, row.images_expected) == (2, 2)
@@ -149,8 +172,9 @@ def test_error_row_shows_code_hint_and_request_id(qtbot: Any, make_window: Any, 
     assert "Online" in window.status.connectivity_label.text()  # the service answered
 
 
-def test_notification_and_taskbar_alert_when_the_window_is_inactive(qtbot: Any, make_window: Any, env_key: Any,
-                                                                    notifier: Any) -> None:
+def test_notification_and_taskbar_alert_when_the_window_is_inactive(
+    qtbot: Any, make_window: Any, env_key: Any, notifier: Any
+) -> None:
     window = make_window()
     other = QWidget()
     qtbot.addWidget(other)
@@ -166,8 +190,7 @@ def test_notification_and_taskbar_alert_when_the_window_is_inactive(qtbot: Any, 
     assert title == "Images ready" and "done while away" in message and not error
 
 
-def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any, env_key: Any,
-                                                    notifier: Any) -> None:
+def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any, env_key: Any, notifier: Any) -> None:
     window = make_window()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -179,8 +202,9 @@ def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any
     assert notifier.notifications == [] and notifier.alerts == []
 
 
-def test_generate_without_any_key_opens_the_key_dialog(qtbot: Any, make_window: Any, no_keyring: None,
-                                                       fake: Any) -> None:
+def test_generate_without_any_key_opens_the_key_dialog(
+    qtbot: Any, make_window: Any, no_keyring: None, fake: Any
+) -> None:
     window = make_window()
     qtbot.waitUntil(lambda: window.key_origin() == "none")
     type_and_generate(qtbot, window, "needs a key first")
@@ -189,8 +213,9 @@ def test_generate_without_any_key_opens_the_key_dialog(qtbot: Any, make_window: 
     assert window.queue.model.jobs() == []
 
 
-def test_generate_before_the_key_lookup_ends_also_asks_for_a_key(qtbot: Any, make_window: Any,
-                                                                 no_keyring: None) -> None:
+def test_generate_before_the_key_lookup_ends_also_asks_for_a_key(
+    qtbot: Any, make_window: Any, no_keyring: None
+) -> None:
     window = make_window()
     window._key_source = None  # as if the keyring lookup were still running
     window.submit_request(GenerationRequest(prompt="early bird", size="1K"), RequestMode.SYNC)
@@ -207,19 +232,44 @@ def test_no_key_dialog_when_dashscope_api_key_is_set(qtbot: Any, make_window: An
     assert window.findChild(QDialog, "keyDialog") is None
 
 
-def test_journal_jobs_appear_at_start_and_unfinished_ones_resume(qtbot: Any, make_window: Any, env_key: Any,
-                                                                   isolated_environment: Any) -> None:
-    body = {"model": "wan2.7-image", "input": {"messages": [{"role": "user", "content": [{"text": "old"}]}]},
-            "parameters": {"n": 1, "size": "1K", "watermark": False}}
+def test_journal_jobs_appear_at_start_and_unfinished_ones_resume(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Any
+) -> None:
+    body = {
+        "model": "wan2.7-image",
+        "input": {"messages": [{"role": "user", "content": [{"text": "old"}]}]},
+        "parameters": {"n": 1, "size": "1K", "watermark": False},
+    }
     with Library.open(isolated_environment) as library:
-        failed = library.create_job(body, model="wan2.7-image", request_mode="sync", region="sg",
-                                    endpoint=env_key.base_url, n=1, estimated_cost="0.2", state=JobState.SUBMITTING)
-        library.update_job(failed, state=JobState.FAILED, error_code="InternalError", error_message="boom",
-                           error_hint="try later", request_id="req-123")
+        failed = library.create_job(
+            body,
+            model="wan2.7-image",
+            request_mode="sync",
+            region="sg",
+            endpoint=env_key.base_url,
+            n=1,
+            estimated_cost="0.2",
+            state=JobState.SUBMITTING,
+        )
+        library.update_job(
+            failed,
+            state=JobState.FAILED,
+            error_code="InternalError",
+            error_message="boom",
+            error_hint="try later",
+            request_id="req-123",
+        )
         # Crashed mid-send: resuming must never resend, it becomes "interrupted - may have been billed".
-        sending = library.create_job(body, model="wan2.7-image", request_mode="sync", region="sg",
-                                     endpoint=env_key.base_url, n=1, estimated_cost="0.2",
-                                     state=JobState.SUBMITTING)
+        sending = library.create_job(
+            body,
+            model="wan2.7-image",
+            request_mode="sync",
+            region="sg",
+            endpoint=env_key.base_url,
+            n=1,
+            estimated_cost="0.2",
+            state=JobState.SUBMITTING,
+        )
     window = make_window()
     assert window.queue.model.job(failed).state is JobState.FAILED
     assert window.queue.model.job(failed).request_id == "req-123"
@@ -241,8 +291,7 @@ def test_window_geometry_and_splitter_state_persist(qtbot: Any, make_window: Any
     assert not again.queue_dock.isVisible()
 
 
-def test_diagnostic_info_names_the_key_source_but_never_the_key(qtbot: Any, make_window: Any,
-                                                                env_key: Any) -> None:
+def test_diagnostic_info_names_the_key_source_but_never_the_key(qtbot: Any, make_window: Any, env_key: Any) -> None:
     from wan27_desktop.ui.main_window import copy_diagnostics
 
     window = make_window()
@@ -252,8 +301,9 @@ def test_diagnostic_info_names_the_key_source_but_never_the_key(qtbot: Any, make
     assert env_key.api_key not in text and env_key.api_key not in QApplication.clipboard().text()
 
 
-def test_a_key_entered_in_the_dialog_sends_the_pending_request(qtbot: Any, make_window: Any, no_keyring: None,
-                                                               fake: Any, monkeypatch: Any) -> None:
+def test_a_key_entered_in_the_dialog_sends_the_pending_request(
+    qtbot: Any, make_window: Any, no_keyring: None, fake: Any, monkeypatch: Any
+) -> None:
     from wan27_desktop import keys
     from wan27_desktop.api.models import Region
 
@@ -265,8 +315,12 @@ def test_a_key_entered_in_the_dialog_sends_the_pending_request(qtbot: Any, make_
     dialog = window.findChild(QDialog, "keyDialog")
     try:
         qtbot.keyClicks(dialog.findChild(QWidget, "keyEdit"), fake.api_key)
-        qtbot.waitUntil(lambda: dialog.findChild(QAbstractButton, "keySessionButton").isVisible()
-                        and dialog.findChild(QAbstractButton, "keySessionButton").isEnabled())
+        qtbot.waitUntil(
+            lambda: (
+                dialog.findChild(QAbstractButton, "keySessionButton").isVisible()
+                and dialog.findChild(QAbstractButton, "keySessionButton").isEnabled()
+            )
+        )
         qtbot.mouseClick(dialog.findChild(QAbstractButton, "keySessionButton"), Qt.MouseButton.LeftButton)
         job = wait_for_job(qtbot, window)[0]
         wait_state(qtbot, window, job.job_id, JobState.DONE)
@@ -276,10 +330,9 @@ def test_a_key_entered_in_the_dialog_sends_the_pending_request(qtbot: Any, make_
         keys.set_session_key(Region.SINGAPORE, None)
 
 
-def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(qtbot: Any, make_window: Any,
-                                                                     no_keyring: None, fake: Any,
-                                                                     monkeypatch: Any,
-                                                                     isolated_environment: Any) -> None:
+def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
+    qtbot: Any, make_window: Any, no_keyring: None, fake: Any, monkeypatch: Any, isolated_environment: Any
+) -> None:
     from wan27_desktop import keys
     from wan27_desktop.api.models import Region
     from wan27_desktop.jobs.runner import Connection, JobRunner

@@ -102,8 +102,7 @@ def test_empty_first_run(qtbot: Any, make_window: Any, no_keyring: None, shots: 
     assert spend.width() >= spend.sizeHint().width(), "the spend label is cut off"
 
 
-def test_generating_with_references(qtbot: Any, make_window: Any, env_key: Any, tmp_path: Path,
-                                   shots: Path) -> None:
+def test_generating_with_references(qtbot: Any, make_window: Any, env_key: Any, tmp_path: Path, shots: Path) -> None:
     env_key.polls_pending = 10**6  # the async tasks stay queued on the "server" while we look
     window = make_window()
     window.resize(*SIZE)
@@ -112,10 +111,12 @@ def test_generating_with_references(qtbot: Any, make_window: Any, env_key: Any, 
         parts.call_panel(window, "add_reference", str(ref))
     edit = prompt_edit(window)
     qtbot.keyClicks(edit, "Put the cat from image 1 on the sofa of image 2, warm evening light")
-    window.submit_request(GenerationRequest(prompt="a lighthouse on a cliff at dusk, long exposure", n=2,
-                                            size="1K"), RequestMode.ASYNC)
-    window.submit_request(GenerationRequest(prompt="isometric tiny greenhouse, soft shadows", size="1K"),
-                          RequestMode.ASYNC)
+    window.submit_request(
+        GenerationRequest(prompt="a lighthouse on a cliff at dusk, long exposure", n=2, size="1K"), RequestMode.ASYNC
+    )
+    window.submit_request(
+        GenerationRequest(prompt="isometric tiny greenhouse, soft shadows", size="1K"), RequestMode.ASYNC
+    )
     jobs = wait_for_job(qtbot, window, count=2)
     qtbot.waitUntil(lambda: all(window.queue.model.job(j.job_id).server_status == "PENDING" for j in jobs))
     settle(qtbot, window)
@@ -129,11 +130,16 @@ def test_results_in_the_gallery(qtbot: Any, make_window: Any, env_key: Any, shot
     env_key.result_image_mode = "real"
     window = make_window()
     window.resize(*SIZE)
-    prompts = ["a red kite over a grey beach", "paper boats on a rainy street, macro",
-               "a cosy reading nook with a cat, morning light"]
+    prompts = [
+        "a red kite over a grey beach",
+        "paper boats on a rainy street, macro",
+        "a cosy reading nook with a cat, morning light",
+    ]
     for index, prompt in enumerate(prompts):
-        window.submit_request(GenerationRequest(prompt=prompt, n=2 if index == 1 else 1, size="1K"),
-                              RequestMode.ASYNC if index == 1 else RequestMode.SYNC)
+        window.submit_request(
+            GenerationRequest(prompt=prompt, n=2 if index == 1 else 1, size="1K"),
+            RequestMode.ASYNC if index == 1 else RequestMode.SYNC,
+        )
     jobs = wait_for_job(qtbot, window, count=3)
     for job in jobs:
         wait_state(qtbot, window, job.job_id, JobState.DONE, timeout=60_000)
@@ -153,8 +159,7 @@ def test_error_row(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> N
     first = wait_for_job(qtbot, window)[0]
     wait_state(qtbot, window, first.job_id, JobState.DONE)
     env_key.add_fault(Fault("sync", "moderation"))
-    window.submit_request(GenerationRequest(prompt="a prompt the content filter refuses", size="1K"),
-                          RequestMode.SYNC)
+    window.submit_request(GenerationRequest(prompt="a prompt the content filter refuses", size="1K"), RequestMode.SYNC)
     failed = next(j for j in wait_for_job(qtbot, window, count=2) if j.job_id != first.job_id)
     wait_state(qtbot, window, failed.job_id, JobState.FAILED)
     qtbot.waitUntil(lambda: window.queue.model.job(failed.job_id).request_id is not None)
@@ -174,8 +179,9 @@ def lived_in(qtbot: Any, window: Any, fake: Any, folder: Path) -> None:
     window.submit_request(GenerationRequest(prompt=refused, size="1K"), RequestMode.SYNC)
     window.submit_request(GenerationRequest(prompt=waiting, n=2, size="1K"), RequestMode.ASYNC)
     # A row can appear from a job event before its record (with the prompt) is read back.
-    qtbot.waitUntil(lambda: {row.prompt for row in wait_for_job(qtbot, window, count=2)} >= {refused, waiting},
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: {row.prompt for row in wait_for_job(qtbot, window, count=2)} >= {refused, waiting}, timeout=20_000
+    )
     jobs = wait_for_job(qtbot, window, count=2)
     failed = next(j for j in jobs if j.prompt == refused)
     pending = next(j for j in jobs if j.prompt == waiting)
@@ -189,8 +195,9 @@ def lived_in(qtbot: Any, window: Any, fake: Any, folder: Path) -> None:
 
 
 @pytest.mark.parametrize("scheme", [Theme.LIGHT, Theme.DARK])
-def test_light_and_dark_themes(qtbot: Any, make_window: Any, env_key: Any, app_theme: Any, tmp_path: Path,
-                               shots: Path, scheme: Theme) -> None:
+def test_light_and_dark_themes(
+    qtbot: Any, make_window: Any, env_key: Any, app_theme: Any, tmp_path: Path, shots: Path, scheme: Theme
+) -> None:
     app_theme(scheme)
     window = make_window()
     window.resize(*SIZE)
@@ -237,13 +244,32 @@ def test_scaled_window_child(qtbot: Any, make_window: Any, env_key: Any, app_the
 @pytest.mark.parametrize(("scale", "name"), [("1", "hidpi_100"), ("1.5", "hidpi_150"), ("2", "hidpi_200")])
 def test_main_window_at_scale(shots: Path, tmp_path: Path, scale: str, name: str) -> None:
     target = shots / f"{name}.png"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale, SCALE_ENV: str(target),
-           "QT_ENABLE_HIGHDPI_SCALING": "1"}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "QT_SCALE_FACTOR": scale,
+        SCALE_ENV: str(target),
+        "QT_ENABLE_HIGHDPI_SCALING": "1",
+    }
     env.pop("QT_SCREEN_SCALE_FACTORS", None)
     child = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--basetemp", str(tmp_path / "child"),
-         f"{Path(__file__).resolve()}::test_scaled_window_child"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--basetemp",
+            str(tmp_path / "child"),
+            f"{Path(__file__).resolve()}::test_scaled_window_child",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert child.returncode == 0, child.stdout[-4000:] + child.stderr[-4000:]
     facts = json.loads(target.with_suffix(".json").read_text())
     target.with_suffix(".json").unlink()

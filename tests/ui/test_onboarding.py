@@ -43,8 +43,7 @@ def test_it_explains_region_and_key_and_where_to_get_one(welcome: WelcomeDialog)
     assert child(welcome, "welcomeKeyButton").isDefault()
 
 
-def test_add_key_opens_the_key_dialog_on_top_of_the_welcome(qtbot: Any, window: Any,
-                                                            welcome: WelcomeDialog) -> None:
+def test_add_key_opens_the_key_dialog_on_top_of_the_welcome(qtbot: Any, window: Any, welcome: WelcomeDialog) -> None:
     click(qtbot, child(welcome, "welcomeKeyButton"))
     dialog = welcome.findChild(KeyDialog)
     assert dialog is not None and dialog.isVisible()
@@ -63,8 +62,9 @@ def test_the_sample_prompt_goes_into_the_prompt_editor(qtbot: Any, window: Any, 
     assert "In the prompt editor" in child(welcome, "welcomeSampleButton").text()
 
 
-def test_it_shows_the_library_folder_and_opens_it(qtbot: Any, window: Any, welcome: WelcomeDialog,
-                                                  opened_urls: UrlRecorder) -> None:
+def test_it_shows_the_library_folder_and_opens_it(
+    qtbot: Any, window: Any, welcome: WelcomeDialog, opened_urls: UrlRecorder
+) -> None:
     assert child(welcome, "welcomeLibraryPath").text() == str(window.data_dir)
     click(qtbot, child(welcome, "welcomeOpenFolderButton"))
     assert opened_urls.urls == [QUrl.fromLocalFile(str(window.data_dir))]
@@ -110,19 +110,26 @@ def test_every_text_it_shows_is_translatable(qtbot: Any, window: Any) -> None:
         welcome = window.show_welcome()
         qtbot.waitExposed(welcome)
         assert welcome.windowTitle().startswith("‹")
-        shown = [w for w in welcome.findChildren(QLabel) + welcome.findChildren(QAbstractButton)
-                 if w.isVisible() and w.text().strip()]
+        shown = [
+            w
+            for w in welcome.findChildren(QLabel) + welcome.findChildren(QAbstractButton)
+            if w.isVisible() and w.text().strip()
+        ]
         assert len(shown) >= 12
-        untranslated = [w.text() for w in shown
-                        if "‹" not in w.text() and w.objectName() not in ("welcomeLibraryPath", "welcomeStepNumber")]
+        untranslated = [
+            w.text()
+            for w in shown
+            if "‹" not in w.text() and w.objectName() not in ("welcomeLibraryPath", "welcomeStepNumber")
+        ]
         assert untranslated == []
         welcome.reject()
     finally:
         QCoreApplication.removeTranslator(marking)
 
 
-def test_onboarding_screenshot_shows_every_step_unclipped(qtbot: Any, window: Any, welcome: WelcomeDialog,
-                                                           shots: Path) -> None:
+def test_onboarding_screenshot_shows_every_step_unclipped(
+    qtbot: Any, window: Any, welcome: WelcomeDialog, shots: Path
+) -> None:
     QApplication.sendPostedEvents()
     QApplication.processEvents()
     labels = [w for w in welcome.findChildren(QLabel) if w.isVisible() and w.wordWrap()]

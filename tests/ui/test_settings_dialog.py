@@ -31,10 +31,22 @@ from wan27_desktop.ui.main_window import MainWindow
 from wan27_desktop.ui.settings_dialog import SettingsDialog
 
 KEY = "sk-settings0dialog0key0dddddd4d4d"
-OBJECT_NAMES = ["settingsRegionCombo", "settingsEndpointEdit", "settingsKeySourceLabel", "settingsKeyMaskedLabel",
-                "settingsKeyReplaceButton", "settingsKeyRemoveButton", "settingsConcurrencySpin",
-                "settingsRequestModeCombo", "settingsLibraryPathLabel", "settingsLibraryMoveButton",
-                "settingsThemeCombo", "settingsLanguageCombo", "settingsOkButton", "settingsCancelButton"]
+OBJECT_NAMES = [
+    "settingsRegionCombo",
+    "settingsEndpointEdit",
+    "settingsKeySourceLabel",
+    "settingsKeyMaskedLabel",
+    "settingsKeyReplaceButton",
+    "settingsKeyRemoveButton",
+    "settingsConcurrencySpin",
+    "settingsRequestModeCombo",
+    "settingsLibraryPathLabel",
+    "settingsLibraryMoveButton",
+    "settingsThemeCombo",
+    "settingsLanguageCombo",
+    "settingsOkButton",
+    "settingsCancelButton",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -159,7 +171,8 @@ def test_key_section_follows_the_selected_region(qtbot: Any, settings: AppSettin
 
 
 def test_a_key_from_the_environment_cannot_be_replaced_or_removed_here(
-        qtbot: Any, settings: AppSettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, settings: AppSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DASHSCOPE_API_KEY", KEY)
     dialog = open_dialog(qtbot, settings)
     assert "DASHSCOPE_API_KEY" in child(dialog, "settingsKeySourceLabel").text()
@@ -246,8 +259,8 @@ def test_move_library_emits_the_chosen_folder(qtbot: Any, settings: AppSettings,
     assert child(dialog, "settingsLibraryPathLabel").text() == str(target)
 
 
-
 # -- Library ▸ Move…, end to end: the real main window, a real library, the fake service ------------
+
 
 def seed_library(root: Path, tmp_path: Path, prompts: tuple[str, ...] = ("a red kite", "a grey beach")) -> None:
     from tests.library.conftest import Maker
@@ -285,8 +298,9 @@ def message_box(qtbot: Any, parent: QWidget, name: str) -> QMessageBox:
     return shown()
 
 
-def test_move_library_end_to_end(qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path,
-                                 tmp_path: Path) -> None:
+def test_move_library_end_to_end(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path, tmp_path: Path
+) -> None:
     seed_library(isolated_environment, tmp_path)
     window = make_window()
     old_paths = gallery_paths(qtbot, window, 2)
@@ -328,8 +342,10 @@ def test_move_library_end_to_end(qtbot: Any, make_window: Any, env_key: Any, iso
     window.actions_by_name["actionFind"].trigger()  # Edit ▸ Find reaches the new gallery
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.gallery.filters.search)
     window.submit_request(GenerationRequest(prompt="after the move", size="1K"), RequestMode.SYNC)
-    qtbot.waitUntil(lambda: any(row.prompt == "after the move" and row.state is JobState.DONE
-                                for row in window.queue.model.jobs()), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: any(row.prompt == "after the move" and row.state is JobState.DONE for row in window.queue.model.jobs()),
+        timeout=20_000,
+    )
     with Library.open(target, reconcile=False) as library:
         landed = [image for job in library.list_jobs() for image in library.images_of_job(job.id)]
     assert "after the move" in [image.prompt for image in landed]
@@ -338,8 +354,9 @@ def test_move_library_end_to_end(qtbot: Any, make_window: Any, env_key: Any, iso
     gallery_paths(qtbot, window, 3)
 
 
-def test_a_new_window_opens_the_moved_library(qtbot: Any, make_window: Any, isolated_environment: Path,
-                                              tmp_path: Path) -> None:
+def test_a_new_window_opens_the_moved_library(
+    qtbot: Any, make_window: Any, isolated_environment: Path, tmp_path: Path
+) -> None:
     """What the next start sees: MainWindow without a data dir follows the setting."""
     seed_library(isolated_environment, tmp_path, ("one image",))
     target = tmp_path / "moved"
@@ -362,8 +379,9 @@ def test_a_new_window_opens_the_moved_library(qtbot: Any, make_window: Any, isol
     window.shutdown()
 
 
-def test_an_unfinished_job_resumes_in_the_moved_library(qtbot: Any, make_window: Any, env_key: Any,
-                                                         isolated_environment: Path, tmp_path: Path) -> None:
+def test_an_unfinished_job_resumes_in_the_moved_library(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path, tmp_path: Path
+) -> None:
     """A job left unfinished (here: submitted, its task still on the service) is picked up where the
     library now is, as the next start would, and its images land there."""
     from wan27_desktop.api.client import DashScopeClient
@@ -374,9 +392,16 @@ def test_an_unfinished_job_resumes_in_the_moved_library(qtbot: Any, make_window:
     with DashScopeClient(env_key.api_key, env_key.base_url) as client:
         task = client.submit_task(build_body(request))
     with Library.open(isolated_environment) as library:
-        job_id = library.create_job(build_body(request), model=request.model.value, request_mode="async",
-                                    region="sg", endpoint=env_key.base_url, n=1, estimated_cost="0.2",
-                                    state=JobState.SUBMITTED)
+        job_id = library.create_job(
+            build_body(request),
+            model=request.model.value,
+            request_mode="async",
+            region="sg",
+            endpoint=env_key.base_url,
+            n=1,
+            estimated_cost="0.2",
+            state=JobState.SUBMITTED,
+        )
         library.update_job(job_id, task_id=task.task_id)
     window = make_window(start=False)
     with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
@@ -385,16 +410,19 @@ def test_an_unfinished_job_resumes_in_the_moved_library(qtbot: Any, make_window:
     target = tmp_path / "moved"
     move_library(isolated_environment, target, lambda folder: None, app_data_dir=isolated_environment)
     window.reopen_library(target.resolve())
-    qtbot.waitUntil(lambda: any(row.job_id == job_id and row.state is JobState.DONE
-                                for row in window.queue.model.jobs()), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: any(row.job_id == job_id and row.state is JobState.DONE for row in window.queue.model.jobs()),
+        timeout=20_000,
+    )
     with Library.open(target, reconcile=False) as library:
         images = library.images_of_job(job_id)
     assert len(images) == 1 and target.resolve() in images[0].path.parents
     assert env_key.created_count == 1  # resumed by its task id, never sent again
 
 
-def test_move_is_refused_while_a_job_runs(qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path,
-                                          tmp_path: Path) -> None:
+def test_move_is_refused_while_a_job_runs(
+    qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path, tmp_path: Path
+) -> None:
     env_key.polls_pending = 10**6  # the task stays PENDING on the "server"
     window = make_window()
     window.submit_request(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
@@ -423,9 +451,9 @@ def test_move_is_refused_while_a_job_runs(qtbot: Any, make_window: Any, env_key:
     assert config.library_root(isolated_environment) == target.resolve()
 
 
-def test_cancel_during_the_copy_keeps_the_library_where_it_was(qtbot: Any, make_window: Any,
-                                                              isolated_environment: Path, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cancel_during_the_copy_keeps_the_library_where_it_was(
+    qtbot: Any, make_window: Any, isolated_environment: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from wan27_desktop.library import move as library_move
 
     seed_library(isolated_environment, tmp_path)

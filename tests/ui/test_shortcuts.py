@@ -31,6 +31,7 @@ def window(make_window: Any) -> Any:
 
 def menus(window: Any) -> Iterator[tuple[str, QMenu]]:
     """(path, menu) for every menu and submenu of the menu bar."""
+
     def walk(menu: QMenu, path: str) -> Iterator[tuple[str, QMenu]]:
         yield path, menu
         for action in menu.actions():
@@ -42,8 +43,12 @@ def menus(window: Any) -> Iterator[tuple[str, QMenu]]:
 
 
 def menu_actions(window: Any) -> list[QAction]:
-    return [a for _path, menu in menus(window) for a in menu.actions()
-            if not a.isSeparator() and not isinstance(a.menu(), QMenu)]
+    return [
+        a
+        for _path, menu in menus(window)
+        for a in menu.actions()
+        if not a.isSeparator() and not isinstance(a.menu(), QMenu)
+    ]
 
 
 def mnemonic(text: str) -> str | None:
@@ -69,8 +74,9 @@ def test_f1_and_ctrl_slash_open_the_shortcuts_window(qtbot: Any, window: Any, ke
     prompt_edit(window).setFocus()
     sequence = QKeySequence(keys)[0]
     qtbot.keyClick(QApplication.focusWidget(), sequence.key(), sequence.keyboardModifiers())
-    qtbot.waitUntil(lambda: getattr(window, "_shortcuts_dialog", None) is not None
-                    and window._shortcuts_dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: getattr(window, "_shortcuts_dialog", None) is not None and window._shortcuts_dialog.isVisible()
+    )
     assert window._shortcuts_dialog.objectName() == "shortcutsDialog"
     assert window.findChild(QAction, "actionShortcuts") in window.menuBar().actions()[-1].menu().actions()
 
@@ -186,11 +192,16 @@ def test_no_two_menu_actions_share_a_shortcut(window: Any) -> None:
 
 def test_window_wide_shortcuts_are_not_bound_again_anywhere_in_the_window(window: Any) -> None:
     """A window-wide key and a panel's key with the same sequence are ambiguous: neither fires."""
-    wide = [a for a in window.actions() if a.shortcutContext() in (Qt.ShortcutContext.WindowShortcut,
-                                                                  Qt.ShortcutContext.ApplicationShortcut)]
+    wide = [
+        a
+        for a in window.actions()
+        if a.shortcutContext() in (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut)
+    ]
     others: list[tuple[str, list[QKeySequence]]] = [
-        (a.text(), a.shortcuts()) for a in window.findChildren(QAction)
-        if a not in wide and a.shortcutContext() != Qt.ShortcutContext.WidgetShortcut]
+        (a.text(), a.shortcuts())
+        for a in window.findChildren(QAction)
+        if a not in wide and a.shortcutContext() != Qt.ShortcutContext.WidgetShortcut
+    ]
     others += [(f"QShortcut {s.key().toString()}", [s.key()]) for s in window.findChildren(QShortcut)]
     for action in wide:
         for sequence in action.shortcuts():
@@ -198,18 +209,22 @@ def test_window_wide_shortcuts_are_not_bound_again_anywhere_in_the_window(window
             assert not clashes, f"{action.text()} {sequence.toString()} is also bound by {clashes}"
 
 
-@pytest.mark.parametrize(("name", "standard", "fallback"), [
-    ("actionQuit", StandardKey.Quit, "Ctrl+Q"),
-    ("actionSettings", StandardKey.Preferences, "Ctrl+,"),
-    ("actionFind", StandardKey.Find, None),
-    ("actionCopy", StandardKey.Copy, None),
-    ("actionUndo", StandardKey.Undo, None),
-    ("actionRedo", StandardKey.Redo, None),
-    ("actionFullScreen", StandardKey.FullScreen, "F11"),
-    ("actionShortcuts", StandardKey.HelpContents, "F1"),
-])
-def test_menu_actions_use_the_platforms_standard_keys(window: Any, name: str, standard: StandardKey,
-                                                      fallback: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "standard", "fallback"),
+    [
+        ("actionQuit", StandardKey.Quit, "Ctrl+Q"),
+        ("actionSettings", StandardKey.Preferences, "Ctrl+,"),
+        ("actionFind", StandardKey.Find, None),
+        ("actionCopy", StandardKey.Copy, None),
+        ("actionUndo", StandardKey.Undo, None),
+        ("actionRedo", StandardKey.Redo, None),
+        ("actionFullScreen", StandardKey.FullScreen, "F11"),
+        ("actionShortcuts", StandardKey.HelpContents, "F1"),
+    ],
+)
+def test_menu_actions_use_the_platforms_standard_keys(
+    window: Any, name: str, standard: StandardKey, fallback: str | None
+) -> None:
     bindings = QKeySequence.keyBindings(standard)
     expected = bindings[0] if bindings else QKeySequence(fallback)
     assert window.actions_by_name[name].shortcuts()[0] == expected

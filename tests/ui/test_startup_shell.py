@@ -34,8 +34,18 @@ from wan27_desktop.settings import AppSettings
 from wan27_desktop.ui.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
-KEY_WIDGETS = ("promptEdit", "generateButton", "jobQueue", "jobTable", "gallery", "galleryPanel", "mainSplitter",
-               "statusKey", "statusConnectivity", "menuBar")
+KEY_WIDGETS = (
+    "promptEdit",
+    "generateButton",
+    "jobQueue",
+    "jobTable",
+    "gallery",
+    "galleryPanel",
+    "mainSplitter",
+    "statusKey",
+    "statusConnectivity",
+    "menuBar",
+)
 
 
 @pytest.fixture
@@ -73,8 +83,9 @@ def test_the_shell_is_shown_before_the_panels_exist(open_like_the_app: Any, no_k
     assert window.centralWidget().objectName() == "centralArea"
 
 
-def test_the_built_window_equals_one_built_at_once(qtbot: Any, open_like_the_app: Any, isolated_environment: Path,
-                                                   notifier: Any, no_keyring: None) -> None:
+def test_the_built_window_equals_one_built_at_once(
+    qtbot: Any, open_like_the_app: Any, isolated_environment: Path, notifier: Any, no_keyring: None
+) -> None:
     window = open_like_the_app()
     qtbot.waitUntil(window.is_built)  # right after the shell's first paint
     qtbot.waitUntil(lambda: window.key_origin() == "none", timeout=10_000)  # start() ran after the full paint
@@ -99,13 +110,16 @@ def test_the_built_window_equals_one_built_at_once(qtbot: Any, open_like_the_app
         at_once.shutdown()
 
 
-def test_the_first_run_welcome_opens_over_the_built_window(qtbot: Any, open_like_the_app: Any,
-                                                           no_keyring: None) -> None:
+def test_the_first_run_welcome_opens_over_the_built_window(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
     from wan27_desktop.ui.onboarding import WelcomeDialog
 
     window = open_like_the_app(first_run=True)
-    qtbot.waitUntil(lambda: window.findChild(WelcomeDialog) is not None and window.findChild(WelcomeDialog).isVisible(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.findChild(WelcomeDialog) is not None and window.findChild(WelcomeDialog).isVisible(),
+        timeout=10_000,
+    )
     assert window.is_built() and window.key_origin() == "none"
     window.findChild(WelcomeDialog).close()
 
@@ -122,9 +136,9 @@ def test_ctrl_enter_generates_once_the_panels_are_built(qtbot: Any, open_like_th
     assert done.prompt == "a lighthouse at dusk" and done.images_done >= 1
 
 
-def test_the_shell_opens_at_the_saved_size_and_the_saved_layout_follows(qtbot: Any, open_like_the_app: Any,
-                                                                       isolated_environment: Path, notifier: Any,
-                                                                       no_keyring: None) -> None:
+def test_the_shell_opens_at_the_saved_size_and_the_saved_layout_follows(
+    qtbot: Any, open_like_the_app: Any, isolated_environment: Path, notifier: Any, no_keyring: None
+) -> None:
     before = MainWindow(data_dir=isolated_environment, settings=AppSettings(), notifier=notifier)
     qtbot.addWidget(before)
     before.resize(780, 580)  # within the offscreen screen (800x600), so Qt keeps it as it is
@@ -145,13 +159,16 @@ def test_the_shell_opens_at_the_saved_size_and_the_saved_layout_follows(qtbot: A
 
 
 def saved_layout(settings: AppSettings) -> tuple[bytes, bytes, bytes]:
-    return (bytes(settings.window_state or b""), bytes(settings.state_blob("main_splitter") or b""),
-            bytes(settings.state_blob("job_queue_header") or b""))
+    return (
+        bytes(settings.window_state or b""),
+        bytes(settings.state_blob("main_splitter") or b""),
+        bytes(settings.state_blob("job_queue_header") or b""),
+    )
 
 
-def test_closing_the_shell_before_it_is_built_keeps_the_saved_layout(qtbot: Any, open_like_the_app: Any,
-                                                                     isolated_environment: Path, notifier: Any,
-                                                                     no_keyring: None) -> None:
+def test_closing_the_shell_before_it_is_built_keeps_the_saved_layout(
+    qtbot: Any, open_like_the_app: Any, isolated_environment: Path, notifier: Any, no_keyring: None
+) -> None:
     first = MainWindow(data_dir=isolated_environment, settings=AppSettings(), notifier=notifier)
     qtbot.addWidget(first)
     first.show()
@@ -177,8 +194,9 @@ def test_closing_the_shell_before_it_is_built_keeps_the_saved_layout(qtbot: Any,
     assert not again.queue_dock.isVisible(), "the hidden job queue stays hidden"
 
 
-def test_closing_as_the_build_ends_saves_the_layout_and_starts_nothing(qtbot: Any, open_like_the_app: Any,
-                                                                       no_keyring: None) -> None:
+def test_closing_as_the_build_ends_saves_the_layout_and_starts_nothing(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
     window = open_like_the_app(fallback_ms=20)
     busy_after_start: list[bool] = []
     original = window.start
@@ -198,13 +216,14 @@ def test_closing_as_the_build_ends_saves_the_layout_and_starts_nothing(qtbot: An
 
 # -- the log file and crash dialog, set up after the first paint --------------------------------------------
 
+
 def test_the_app_keeps_the_logger_names_of_diagnostics() -> None:
     assert app.LOGGER_NAMES == diagnostics.LOGGER_NAMES
 
 
-def test_records_before_the_log_file_exists_are_written_to_it_redacted(qapp: Any, tmp_path: Path,
-                                                                         fresh_diagnostics: None,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_records_before_the_log_file_exists_are_written_to_it_redacted(
+    qapp: Any, tmp_path: Path, fresh_diagnostics: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WAN27_DATA_DIR", str(tmp_path))
     startup = app.StartupDiagnostics(qapp)
     try:
@@ -224,9 +243,9 @@ def test_records_before_the_log_file_exists_are_written_to_it_redacted(qapp: Any
             reporter.deleteLater()
 
 
-def test_an_exception_before_the_first_paint_is_logged_and_shown(qtbot: Any, qapp: Any, tmp_path: Path,
-                                                                  fresh_diagnostics: None,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_exception_before_the_first_paint_is_logged_and_shown(
+    qtbot: Any, qapp: Any, tmp_path: Path, fresh_diagnostics: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("WAN27_DATA_DIR", str(tmp_path))
     previous = sys.excepthook, threading.excepthook
     startup = app.StartupDiagnostics(qapp)
@@ -236,8 +255,12 @@ def test_an_exception_before_the_first_paint_is_logged_and_shown(qtbot: Any, qap
         except ValueError as err:
             sys.excepthook(type(err), err, err.__traceback__)
         assert startup.logging_ready and startup.dialog_ready
-        qtbot.waitUntil(lambda: any(isinstance(w, QDialog) and w.objectName() == "crashDialog" and w.isVisible()
-                                    for w in QApplication.topLevelWidgets()))
+        qtbot.waitUntil(
+            lambda: any(
+                isinstance(w, QDialog) and w.objectName() == "crashDialog" and w.isVisible()
+                for w in QApplication.topLevelWidgets()
+            )
+        )
         assert "broken before the first paint" in (tmp_path / "logs" / "wan27.log").read_text(encoding="utf-8")
     finally:
         for widget in QApplication.topLevelWidgets():
@@ -253,31 +276,47 @@ def test_closing_without_set_up_puts_the_hooks_back(qapp: Any, fresh_diagnostics
     assert sys.excepthook is not previous[0]
     startup.close()
     assert (sys.excepthook, threading.excepthook) == previous
-    assert all(not isinstance(h, app._KeepRecords) for name in app.LOGGER_NAMES
-               for h in logging.getLogger(name).handlers)
+    assert all(
+        not isinstance(h, app._KeepRecords) for name in app.LOGGER_NAMES for h in logging.getLogger(name).handlers
+    )
 
 
 # -- the real entry point, in a process of its own ------------------------------------------------------------
+
 
 def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) -> None:
     """`wan27_desktop.app.main` unchanged, with the benchmark's first-paint hook: the shell's paint
     is reported, then the full window's (the hook ends the process there, before the log file and
     the start-up work, which follow that paint: see the next test)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAN27_API_BASE")}
-    env.update(QT_QPA_PLATFORM="offscreen", WAN27_DATA_DIR=str(tmp_path / "data"), WAN27_BENCH_STARTUP="1",
-               DASHSCOPE_API_KEY="sk-test-startup-shell-0000", PYTHONPATH=str(REPO))
-    result = subprocess.run([sys.executable, str(REPO / "tests" / "benchmarks" / "_startup_child.py"), "app"],
-                            env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        WAN27_DATA_DIR=str(tmp_path / "data"),
+        WAN27_BENCH_STARTUP="1",
+        DASHSCOPE_API_KEY="sk-test-startup-shell-0000",
+        PYTHONPATH=str(REPO),
+    )
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "benchmarks" / "_startup_child.py"), "app"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     events = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("WAN27_BENCH ")]
     assert events == ["first_paint", "full_ui"], result.stdout
 
 
-def test_diagnostics_are_set_up_after_the_full_window_and_before_its_start(qtbot: Any, open_like_the_app: Any,
-                                                                           no_keyring: None) -> None:
+def test_diagnostics_are_set_up_after_the_full_window_and_before_its_start(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
     order: list[str] = []
-    window = open_like_the_app(after_first_paint=lambda: order.append("shell painted"),
-                               before_start=lambda: order.append("diagnostics" if window.is_built() else "early"))
+    window = open_like_the_app(
+        after_first_paint=lambda: order.append("shell painted"),
+        before_start=lambda: order.append("diagnostics" if window.is_built() else "early"),
+    )
     original = window.start
     window.start = lambda: (order.append("start"), original())  # type: ignore[method-assign]
     qtbot.waitUntil(lambda: "start" in order)

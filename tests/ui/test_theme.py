@@ -37,9 +37,15 @@ def window_color() -> QColor:
 
 # -- the palettes ---------------------------------------------------------------------------------
 TEXT_PAIRS = [
-    (Role.WindowText, Role.Window), (Role.Text, Role.Base), (Role.Text, Role.AlternateBase),
-    (Role.ButtonText, Role.Button), (Role.ToolTipText, Role.ToolTipBase), (Role.PlaceholderText, Role.Base),
-    (Role.PlaceholderText, Role.Window), (Role.HighlightedText, Role.Highlight), (Role.Link, Role.Base),
+    (Role.WindowText, Role.Window),
+    (Role.Text, Role.Base),
+    (Role.Text, Role.AlternateBase),
+    (Role.ButtonText, Role.Button),
+    (Role.ToolTipText, Role.ToolTipBase),
+    (Role.PlaceholderText, Role.Base),
+    (Role.PlaceholderText, Role.Window),
+    (Role.HighlightedText, Role.Highlight),
+    (Role.Link, Role.Base),
     (Role.LinkVisited, Role.Base),
 ]
 
@@ -141,8 +147,12 @@ def test_coloured_labels_take_the_new_colour_after_a_switch(qtbot: Any) -> None:
 # -- icons ----------------------------------------------------------------------------------------
 def opaque_colours(image: QImage) -> list[QColor]:
     image = image.convertToFormat(QImage.Format.Format_ARGB32)
-    return [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())
-            if image.pixelColor(x, y).alpha() >= 250]
+    return [
+        image.pixelColor(x, y)
+        for y in range(image.height())
+        for x in range(image.width())
+        if image.pixelColor(x, y).alpha() >= 250
+    ]
 
 
 @pytest.mark.parametrize("name", assets.icon_names())
@@ -173,8 +183,7 @@ def test_a_tinted_icon_follows_a_theme_switch_without_being_reloaded(qtbot: Any)
     dark = opaque_colours(icon.pixmap(QSize(24, 24), 1.0).toImage())[0]
     assert light.lightnessF() < 0.3 < 0.7 < dark.lightnessF()
     disabled = icon.pixmap(QSize(24, 24), 1.0, QIcon.Mode.Disabled).toImage()
-    assert opaque_colours(disabled)[0] == QGuiApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                                           Role.WindowText)
+    assert opaque_colours(disabled)[0] == QGuiApplication.palette().color(QPalette.ColorGroup.Disabled, Role.WindowText)
 
 
 # -- in the window --------------------------------------------------------------------------------

@@ -57,16 +57,24 @@ def test_event_loop_keeps_turning_while_four_jobs_download(qtbot: Any, make_wind
     probe.start()
     started = time.perf_counter()
     for index in range(4):
-        window.submit_request(GenerationRequest(prompt=f"stall probe {index}", size="2K", n=1),
-                              RequestMode.ASYNC if index % 2 else RequestMode.SYNC)
-    qtbot.waitUntil(lambda: len(window.queue.model.jobs()) == 4
-                    and all(row.state is JobState.DONE for row in window.queue.model.jobs()), timeout=120_000)
+        window.submit_request(
+            GenerationRequest(prompt=f"stall probe {index}", size="2K", n=1),
+            RequestMode.ASYNC if index % 2 else RequestMode.SYNC,
+        )
+    qtbot.waitUntil(
+        lambda: (
+            len(window.queue.model.jobs()) == 4 and all(row.state is JobState.DONE for row in window.queue.model.jobs())
+        ),
+        timeout=120_000,
+    )
     probe.stop()
     elapsed = time.perf_counter() - started
     landed = sum(row.images_done for row in window.queue.model.jobs())
-    print(f"\nUI stall probe: 4 jobs, {landed} x 2K PNG in {elapsed:.2f} s; "
-          f"max event-loop gap {probe.max_gap * 1000:.1f} ms, p99 {probe.percentile(0.99) * 1000:.1f} ms, "
-          f"{len(probe.gaps)} ticks")
+    print(
+        f"\nUI stall probe: 4 jobs, {landed} x 2K PNG in {elapsed:.2f} s; "
+        f"max event-loop gap {probe.max_gap * 1000:.1f} ms, p99 {probe.percentile(0.99) * 1000:.1f} ms, "
+        f"{len(probe.gaps)} ticks"
+    )
     assert landed == 4
     assert len(probe.gaps) > 10
     assert probe.max_gap < SANITY_BOUND_S

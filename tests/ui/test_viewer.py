@@ -63,10 +63,18 @@ def test_wheel_zooms_around_the_cursor_and_drag_pans(qtbot: QtBot, panel: Galler
     scale = canvas.state.scale
     cursor = QPointF(canvas.width() / 2 + 20, canvas.height() / 2 + 10)
     before = vm.image_point(canvas.state, cursor.x(), cursor.y())
-    event = QWheelEvent(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 240), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        cursor,
+        canvas.mapToGlobal(cursor),
+        QPoint(),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(canvas, event)
-    assert canvas.state.scale == pytest.approx(scale * vm.WHEEL_STEP ** 2)
+    assert canvas.state.scale == pytest.approx(scale * vm.WHEEL_STEP**2)
     assert vm.image_point(canvas.state, cursor.x(), cursor.y()) == pytest.approx(before, abs=0.5)
     start = canvas.state
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
@@ -79,8 +87,7 @@ def test_wheel_zooms_around_the_cursor_and_drag_pans(qtbot: QtBot, panel: Galler
     assert canvas.fitting
 
 
-def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: GalleryPanel,
-                                                      lib: Library) -> None:  # noqa: F811
+def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
     lib.update_job(record.job_id, task_id="task-123", request_id="req-456")
     viewer = open_row(qtbot, panel, 0)
@@ -95,8 +102,9 @@ def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: Galle
     assert copied.args == [record.prompt] and QApplication.clipboard().text() == record.prompt
 
 
-def test_lineage_links_references_and_derived_images(qtbot: QtBot, panel: GalleryPanel, lib: Library,
-                                                     tmp_path: Path) -> None:  # noqa: F811
+def test_lineage_links_references_and_derived_images(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
+) -> None:  # noqa: F811
     edited = lib.query_images(ImageQuery(with_references=True), 0, 1)[0]
     source = lib.get_image(lib.image_ids(ImageQuery(with_references=False))[0])
     scratch = tmp_path / "scratch"

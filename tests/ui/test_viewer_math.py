@@ -27,8 +27,9 @@ def test_actual_size_is_one_image_pixel_per_device_pixel() -> None:
 
 
 @given(scales, coords, coords, factors, coords, coords)
-def test_zoom_about_keeps_the_point_under_the_cursor(scale: float, ox: float, oy: float, factor: float,
-                                                     ax: float, ay: float) -> None:
+def test_zoom_about_keeps_the_point_under_the_cursor(
+    scale: float, ox: float, oy: float, factor: float, ax: float, ay: float
+) -> None:
     state = vm.ViewState(scale, ox, oy)
     before = vm.image_point(state, ax, ay)
     after_state = vm.zoom_about(state, factor, ax, ay)
@@ -65,8 +66,9 @@ def test_view_and_image_points_are_inverse(scale: float, ox: float, oy: float, x
 
 
 @given(st.floats(0.1, 10), coords, coords, factors, st.floats(0, 800), st.floats(0, 600))
-def test_compare_zoom_keeps_the_anchor_for_any_image_fit(zoom: float, px: float, py: float, factor: float,
-                                                         ax: float, ay: float) -> None:
+def test_compare_zoom_keeps_the_anchor_for_any_image_fit(
+    zoom: float, px: float, py: float, factor: float, ax: float, ay: float
+) -> None:
     centre = (400.0, 300.0)
     for base in (vm.fit(4000, 3000, 800, 600), vm.fit(500, 1000, 800, 600)):
         state = vm.relative_state(base, zoom, px, py, *centre)

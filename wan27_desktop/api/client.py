@@ -103,18 +103,26 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise WanError(QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not a valid URL."),
-                       values={"url": repr(base_url)},
-                       hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1.")) from exc
+        raise WanError(
+            QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not a valid URL."),
+            values={"url": repr(base_url)},
+            hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."),
+        ) from exc
     if url.scheme not in ("http", "https") or not url.host:
-        raise WanError(QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not an http(s) URL."),
-                       values={"url": repr(base_url)},
-                       hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."))
+        raise WanError(
+            QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not an http(s) URL."),
+            values={"url": repr(base_url)},
+            hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."),
+        )
     if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
         # The key travels in a header: never in clear text to another machine.
-        raise WanError(QT_TRANSLATE_NOOP("WanError", "Refusing to send the API key over plain http:// to {host}."),
-                       values={"host": url.host}, hint=QT_TRANSLATE_NOOP(
-                           "WanError", "Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost."))
+        raise WanError(
+            QT_TRANSLATE_NOOP("WanError", "Refusing to send the API key over plain http:// to {host}."),
+            values={"host": url.host},
+            hint=QT_TRANSLATE_NOOP(
+                "WanError", "Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost."
+            ),
+        )
     return base_url.rstrip("/")
 
 
@@ -124,9 +132,10 @@ def _check_api_key(api_key: str) -> str:
         raise AuthError("No API key is set.")
     # A header cannot carry these; httpx would echo the bad value (and so the key) in its error.
     if not key.isascii() or not key.isprintable() or any(ch.isspace() for ch in key):
-        raise AuthError("The API key contains spaces, line breaks or non-ASCII characters; it was not sent.",
-                        hint=QT_TRANSLATE_NOOP(
-                            "WanError", "Paste the key again exactly as shown in the Model Studio console."))
+        raise AuthError(
+            "The API key contains spaces, line breaks or non-ASCII characters; it was not sent.",
+            hint=QT_TRANSLATE_NOOP("WanError", "Paste the key again exactly as shown in the Model Studio console."),
+        )
     return key
 
 
@@ -139,28 +148,37 @@ def _check_task_id(task_id: str) -> str:
 class DashScopeClient:
     """Blocking client for one key, one endpoint (region or custom base URL) and optional workspace."""
 
-    def __init__(self, api_key: str, base_url: str, *, timeout: httpx.Timeout = CREATE_TIMEOUT,
-                 query_timeout: httpx.Timeout = QUERY_TIMEOUT, retry_policy: RetryPolicy | None = None,
-                 transport: httpx.BaseTransport | None = None, workspace: str | None = None,
-                 allow_insecure_http: bool = False) -> None:
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str,
+        *,
+        timeout: httpx.Timeout = CREATE_TIMEOUT,
+        query_timeout: httpx.Timeout = QUERY_TIMEOUT,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+        workspace: str | None = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
         self._key = _check_api_key(api_key)
         self.base_url = _check_base_url(base_url, allow_insecure_http)
         if workspace is not None and not _WORKSPACE.match(workspace):
-            raise ValidationError([ValidationIssue("workspace", "The workspace id may contain only letters, "
-                                                                "digits, '-' and '_'.")])
+            raise ValidationError(
+                [ValidationIssue("workspace", "The workspace id may contain only letters, digits, '-' and '_'.")]
+            )
         self.workspace = workspace
         self.timeout = timeout
         self.query_timeout = query_timeout
         self.retry_policy = retry_policy or RetryPolicy()
-        headers = {"Authorization": f"Bearer {self._key}", "User-Agent": USER_AGENT,
-                   "Accept": "application/json"}
+        headers = {"Authorization": f"Bearer {self._key}", "User-Agent": USER_AGENT, "Accept": "application/json"}
         if workspace:
             headers["X-DashScope-WorkSpace"] = workspace  # §1.3 [SDK]
         # TLS verification is never turned off (the shared context verifies; one context for the
         # process saves ~17 ms per client, issue 7). Redirects are not followed, so the
         # Authorization header can only ever go to base_url.
-        self._http = httpx.Client(headers=headers, timeout=timeout, transport=transport,
-                                  follow_redirects=False, verify=shared_ssl_context())
+        self._http = httpx.Client(
+            headers=headers, timeout=timeout, transport=transport, follow_redirects=False, verify=shared_ssl_context()
+        )
 
     def __repr__(self) -> str:
         return f"DashScopeClient(base_url={self.base_url!r}, workspace={self.workspace!r}, key=<set>)"
@@ -181,28 +199,35 @@ class DashScopeClient:
 
     def submit_task(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> TaskSubmission:
         """Async create (§1.2, §4.2). Persist the returned task_id before polling (§5)."""
-        return self._create(ASYNC_PATH, body, {"X-DashScope-Async": "enable"}, parse_submission,
-                            should_cancel)
+        return self._create(ASYNC_PATH, body, {"X-DashScope-Async": "enable"}, parse_submission, should_cancel)
 
     def query_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> TaskSnapshot:
         """One `GET /tasks/{id}` (§4.3). FAILED/CANCELED/UNKNOWN come back as snapshots; see
         `raise_for_task`."""
         task_id = _check_task_id(task_id)
         return self._idempotent(
-            "GET", f"/tasks/{task_id}",
+            "GET",
+            f"/tasks/{task_id}",
             lambda response: parse_task(self._json(response), task_id=task_id, status=response.status_code),
-            should_cancel)
+            should_cancel,
+        )
 
     def cancel_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> None:
         """§1.2: only PENDING tasks can be cancelled; otherwise the service's error is raised."""
         task_id = _check_task_id(task_id)
         self._idempotent("POST", f"/tasks/{task_id}/cancel", lambda response: None, should_cancel)
 
-    def wait_for_task(self, task_id: str, *, interval: tuple[float, float] = DEFAULT_POLL_INTERVAL,
-                      deadline_s: float = 600.0, should_cancel: CancelSignal = None,
-                      on_update: Callable[[TaskSnapshot], None] | None = None,
-                      sleep: Callable[[float], None] | None = None,
-                      clock: Callable[[], float] | None = None) -> TaskSnapshot:
+    def wait_for_task(
+        self,
+        task_id: str,
+        *,
+        interval: tuple[float, float] = DEFAULT_POLL_INTERVAL,
+        deadline_s: float = 600.0,
+        should_cancel: CancelSignal = None,
+        on_update: Callable[[TaskSnapshot], None] | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> TaskSnapshot:
         """Poll until the task is terminal and return that snapshot (FAILED etc. included).
 
         §6: every 5-10 s with jitter, until a local deadline (the task stays resumable for 24 h).
@@ -233,13 +258,22 @@ class DashScopeClient:
             remaining = deadline - clock()
             if remaining <= 0:
                 if last_error is None:
-                    raise TaskTimeout(QT_TRANSLATE_NOOP("WanError", "Task {task_id} did not finish within "
-                                                                    "{seconds} s; it may still finish on the service."),
-                                      values={"task_id": task_id, "seconds": f"{deadline_s:g}"})
-                raise TaskTimeout(QT_TRANSLATE_NOOP("WanError", "Task {task_id} did not finish within {seconds} s "
-                                                                "(last error: {error}); it may still finish on the "
-                                                                "service."),
-                                  values={"task_id": task_id, "seconds": f"{deadline_s:g}", "error": str(last_error)})
+                    raise TaskTimeout(
+                        QT_TRANSLATE_NOOP(
+                            "WanError",
+                            "Task {task_id} did not finish within {seconds} s; it may still finish on the service.",
+                        ),
+                        values={"task_id": task_id, "seconds": f"{deadline_s:g}"},
+                    )
+                raise TaskTimeout(
+                    QT_TRANSLATE_NOOP(
+                        "WanError",
+                        "Task {task_id} did not finish within {seconds} s "
+                        "(last error: {error}); it may still finish on the "
+                        "service.",
+                    ),
+                    values={"task_id": task_id, "seconds": f"{deadline_s:g}", "error": str(last_error)},
+                )
             delay = low + (high - low) * self.retry_policy.rand()
             if retry_after is not None:
                 delay = max(delay, min(retry_after, self.retry_policy.max_retry_after))
@@ -254,27 +288,35 @@ class DashScopeClient:
         try:
             snapshot = self.query_task(str(uuid.uuid4()))
         except AuthError as exc:
-            return KeyCheck(valid=False, message=exc.message, code=exc.code, request_id=exc.request_id,
-                            status=exc.status)
-        return KeyCheck(valid=True, message="The API key is valid for this endpoint.",
-                        request_id=snapshot.request_id, status=200)
+            return KeyCheck(
+                valid=False, message=exc.message, code=exc.code, request_id=exc.request_id, status=exc.status
+            )
+        return KeyCheck(
+            valid=True, message="The API key is valid for this endpoint.", request_id=snapshot.request_id, status=200
+        )
 
     # ------------------------------------------------------------------------------ plumbing
-    def _create(self, path: str, body: dict[str, Any], extra: dict[str, str],
-                parse: Callable[[Any], _T], should_cancel: CancelSignal) -> _T:
+    def _create(
+        self,
+        path: str,
+        body: dict[str, Any],
+        extra: dict[str, str],
+        parse: Callable[[Any], _T],
+        should_cancel: CancelSignal,
+    ) -> _T:
         try:
             # allow_nan=False: NaN is not JSON; better a local error than a 400 after a round trip.
             content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
         except (TypeError, ValueError) as exc:
-            raise ValidationError([ValidationIssue("body", f"The request cannot be encoded as JSON: {exc}")]
-                                  ) from exc
+            raise ValidationError([ValidationIssue("body", f"The request cannot be encoded as JSON: {exc}")]) from exc
         try:
             return self._create_attempts(path, content, extra, parse, should_cancel)
         except WanError as exc:
             raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
 
-    def _create_attempts(self, path: str, content: bytes, extra: dict[str, str],
-                         parse: Callable[[Any], _T], should_cancel: CancelSignal) -> _T:
+    def _create_attempts(
+        self, path: str, content: bytes, extra: dict[str, str], parse: Callable[[Any], _T], should_cancel: CancelSignal
+    ) -> _T:
         headers = {"Content-Type": "application/json", **extra}
         attempt = 0
         while True:
@@ -284,50 +326,72 @@ class DashScopeClient:
             try:
                 response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
             except _NOT_SENT as exc:
-                error = NetworkError(QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),
-                                     values={"host": self._host, "reason": self._reason(exc)})
+                error = NetworkError(
+                    QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),
+                    values={"host": self._host, "reason": self._reason(exc)},
+                )
             except _FAILED_EXCHANGE as exc:
-                raise InterruptedCreateError(QT_TRANSLATE_NOOP(
-                    "WanError", "The generation was interrupted and may have been billed: the connection failed "
-                                "after the request was sent ({reason}); no request id is known."),
-                    values={"reason": self._reason(exc)}) from exc
+                raise InterruptedCreateError(
+                    QT_TRANSLATE_NOOP(
+                        "WanError",
+                        "The generation was interrupted and may have been billed: the connection failed "
+                        "after the request was sent ({reason}); no request id is known.",
+                    ),
+                    values={"reason": self._reason(exc)},
+                ) from exc
             else:
                 if response.is_success:
                     try:
                         return parse(self._json(response))
                     except MalformedResponseError as exc:
-                        raise InterruptedCreateError(QT_TRANSLATE_NOOP(
-                            "WanError", "The generation was interrupted and may have been billed: the service "
-                                        "accepted the request but its answer could not be read; request id "
-                                        "{request_id}.") if exc.request_id else QT_TRANSLATE_NOOP(
-                            "WanError", "The generation was interrupted and may have been billed: the service "
-                                        "accepted the request but its answer could not be read; no request id "
-                                        "is known."), values={"request_id": exc.request_id or ""},
-                            request_id=exc.request_id) from exc
+                        raise InterruptedCreateError(
+                            QT_TRANSLATE_NOOP(
+                                "WanError",
+                                "The generation was interrupted and may have been billed: the service "
+                                "accepted the request but its answer could not be read; request id "
+                                "{request_id}.",
+                            )
+                            if exc.request_id
+                            else QT_TRANSLATE_NOOP(
+                                "WanError",
+                                "The generation was interrupted and may have been billed: the service "
+                                "accepted the request but its answer could not be read; no request id "
+                                "is known.",
+                            ),
+                            values={"request_id": exc.request_id or ""},
+                            request_id=exc.request_id,
+                        ) from exc
                 error = self._error(response)
                 demonstrably_refused = isinstance(error, RateLimitError) or (
-                    isinstance(error, ServerError) and error.code is not None and response.status_code >= 500)
+                    isinstance(error, ServerError) and error.code is not None and response.status_code >= 500
+                )
                 if response.status_code >= 500 and error.code is None:
                     # A gateway page, not the service's own error: the service may have run the job.
-                    raise InterruptedCreateError(QT_TRANSLATE_NOOP(
-                        "WanError", "The generation was interrupted and may have been billed: a gateway answered "
-                                    "HTTP {status} without the service's error body; no request id is known."),
-                        values={"status": response.status_code}) from error
+                    raise InterruptedCreateError(
+                        QT_TRANSLATE_NOOP(
+                            "WanError",
+                            "The generation was interrupted and may have been billed: a gateway answered "
+                            "HTTP {status} without the service's error body; no request id is known.",
+                        ),
+                        values={"status": response.status_code},
+                    ) from error
                 if not demonstrably_refused:
                     raise error
             if not self.retry_policy.can_retry(attempt):
                 raise error
             self._pause(attempt, error, should_cancel)
 
-    def _idempotent(self, method: str, path: str, parse: Callable[[httpx.Response], _T],
-                    should_cancel: CancelSignal) -> _T:
+    def _idempotent(
+        self, method: str, path: str, parse: Callable[[httpx.Response], _T], should_cancel: CancelSignal
+    ) -> _T:
         try:
             return self._idempotent_attempts(method, path, parse, should_cancel)
         except WanError as exc:
             raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
 
-    def _idempotent_attempts(self, method: str, path: str, parse: Callable[[httpx.Response], _T],
-                             should_cancel: CancelSignal) -> _T:
+    def _idempotent_attempts(
+        self, method: str, path: str, parse: Callable[[httpx.Response], _T], should_cancel: CancelSignal
+    ) -> _T:
         attempt = 0
         while True:
             attempt += 1
@@ -336,8 +400,10 @@ class DashScopeClient:
             try:
                 response = self._send(method, path, timeout=self.query_timeout)
             except _FAILED_EXCHANGE as exc:
-                error = NetworkError(QT_TRANSLATE_NOOP("WanError", "The request to {host} failed: {reason}."),
-                                     values={"host": self._host, "reason": self._reason(exc)})
+                error = NetworkError(
+                    QT_TRANSLATE_NOOP("WanError", "The request to {host} failed: {reason}."),
+                    values={"host": self._host, "reason": self._reason(exc)},
+                )
             else:
                 if response.is_success:
                     try:
@@ -350,18 +416,31 @@ class DashScopeClient:
                 raise error
             self._pause(attempt, error, should_cancel)
 
-    def _send(self, method: str, path: str, *, timeout: httpx.Timeout, content: bytes | None = None,
-              headers: dict[str, str] | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout: httpx.Timeout,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         started = time.monotonic()
         try:
-            response = self._http.request(method, self.base_url + path, content=content, headers=headers,
-                                          timeout=timeout)
+            response = self._http.request(
+                method, self.base_url + path, content=content, headers=headers, timeout=timeout
+            )
         except _FAILED_EXCHANGE as exc:
-            log.warning("%s %s failed after %.1f s: %s", method, path, time.monotonic() - started,
-                        self._describe(exc))
+            log.warning("%s %s failed after %.1f s: %s", method, path, time.monotonic() - started, self._describe(exc))
             raise
-        log.info("%s %s -> %s in %.1f s (request id %s)", method, path, response.status_code,
-                 time.monotonic() - started, _request_id_of(response) or "unknown")
+        log.info(
+            "%s %s -> %s in %.1f s (request id %s)",
+            method,
+            path,
+            response.status_code,
+            time.monotonic() - started,
+            _request_id_of(response) or "unknown",
+        )
         if log.isEnabledFor(logging.DEBUG):
             log.debug("request headers %s", redact_headers(response.request.headers))
         return response
@@ -371,8 +450,9 @@ class DashScopeClient:
 
     def _error(self, response: httpx.Response) -> WanError:
         retry_after = parse_retry_after(response.headers.get("Retry-After"), self.retry_policy.clock())
-        return error_from_response(response.status_code, response.content, retry_after=retry_after,
-                                   request_id=_request_id_of(response))
+        return error_from_response(
+            response.status_code, response.content, retry_after=retry_after, request_id=_request_id_of(response)
+        )
 
     def _pause(self, attempt: int, error: WanError, should_cancel: CancelSignal) -> None:
         delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
@@ -406,10 +486,14 @@ def _request_id_of(response: httpx.Response) -> str | None:
     return response.headers.get("x-request-id") or response.headers.get("x-dashscope-request-id")
 
 
-def check_key_regions(api_key: str, bases: Mapping[Region, str], *,
-                      transport: httpx.BaseTransport | None = None,
-                      retry_policy: RetryPolicy | None = None,
-                      allow_insecure_http: bool = False) -> Region | None:
+def check_key_regions(
+    api_key: str,
+    bases: Mapping[Region, str],
+    *,
+    transport: httpx.BaseTransport | None = None,
+    retry_policy: RetryPolicy | None = None,
+    allow_insecure_http: bool = False,
+) -> Region | None:
     """Which region's endpoint accepts this key (keys are region-bound, §1.1); None if none does.
 
     Tries the regions in the order given. Raises the first network or service error if no region
@@ -418,8 +502,9 @@ def check_key_regions(api_key: str, bases: Mapping[Region, str], *,
     failure: WanError | None = None
     for region, base in bases.items():
         try:
-            with DashScopeClient(api_key, base, transport=transport, retry_policy=retry_policy,
-                                 allow_insecure_http=allow_insecure_http) as client:
+            with DashScopeClient(
+                api_key, base, transport=transport, retry_policy=retry_policy, allow_insecure_http=allow_insecure_http
+            ) as client:
                 if client.check_key().valid:
                     return region
         except AuthError:

@@ -106,15 +106,27 @@ def url_expires_at(url: str) -> datetime | None:
 def new_download_client() -> httpx.Client:
     """A client with no credentials, for result hosts only. TLS verification stays on."""
     context = shared_ssl_context()
-    return httpx.Client(headers={"User-Agent": f"wan27-desktop/{__version__}"}, timeout=DOWNLOAD_TIMEOUT,
-                        follow_redirects=False, verify=context, transport=result_transport(context))
+    return httpx.Client(
+        headers={"User-Agent": f"wan27-desktop/{__version__}"},
+        timeout=DOWNLOAD_TIMEOUT,
+        follow_redirects=False,
+        verify=context,
+        transport=result_transport(context),
+    )
 
 
-def download_result(url: str, dest_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                    client: httpx.Client | None = None, retry_policy: RetryPolicy | None = None,
-                    should_cancel: CancelSignal = None,
-                    on_progress: Callable[[int, int | None], None] | None = None,
-                    deadline_s: float = DEFAULT_DEADLINE_S, stage_as: str | None = None) -> DownloadedFile:
+def download_result(
+    url: str,
+    dest_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    client: httpx.Client | None = None,
+    retry_policy: RetryPolicy | None = None,
+    should_cancel: CancelSignal = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    stage_as: str | None = None,
+) -> DownloadedFile:
     """Download one result into `dest_dir` as `<sha256>.<ext>`, or `<stage_as>.<ext>` for a staged
     download; see the module docstring."""
     if stage_as is not None and not _STAGE_NAME.fullmatch(stage_as):
@@ -167,26 +179,37 @@ def _attempt(http: httpx.Client, url: str, policy: RetryPolicy, target: _Target)
                 _check_status(response, current, policy)
                 return _save(response, target)
         except httpx.InvalidURL as exc:
-            raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result URL is not valid: {reason}."),
-                                values={"reason": str(exc)},
-                                hint=QT_TRANSLATE_NOOP("WanError", "Generate the image again.")) from exc
+            raise DownloadError(
+                QT_TRANSLATE_NOOP("WanError", "The result URL is not valid: {reason}."),
+                values={"reason": str(exc)},
+                hint=QT_TRANSLATE_NOOP("WanError", "Generate the image again."),
+            ) from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:  # DecodingError: a lying Content-Encoding
-            raise _Retryable(NetworkError(QT_TRANSLATE_NOOP("WanError", "The download from {host} failed: {reason}."),
-                                          values={"host": _host(current),
-                                                  "reason": plain_reason(exc, technical(exc))})) from exc
-    raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result URL redirected more than {count} times."),
-                        values={"count": MAX_REDIRECTS})
+            raise _Retryable(
+                NetworkError(
+                    QT_TRANSLATE_NOOP("WanError", "The download from {host} failed: {reason}."),
+                    values={"host": _host(current), "reason": plain_reason(exc, technical(exc))},
+                )
+            ) from exc
+    raise DownloadError(
+        QT_TRANSLATE_NOOP("WanError", "The result URL redirected more than {count} times."),
+        values={"count": MAX_REDIRECTS},
+    )
 
 
 def _redirect_target(response: httpx.Response) -> str:
     location = response.headers.get("Location")
     if not location:
-        raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result host answered HTTP {status} without a Location."),
-                            values={"status": response.status_code})
+        raise DownloadError(
+            QT_TRANSLATE_NOOP("WanError", "The result host answered HTTP {status} without a Location."),
+            values={"status": response.status_code},
+        )
     target = response.url.join(location)
     if target.scheme not in ("http", "https"):
-        raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result URL redirected to a {scheme} URL; refused."),
-                            values={"scheme": repr(target.scheme)})
+        raise DownloadError(
+            QT_TRANSLATE_NOOP("WanError", "The result URL redirected to a {scheme} URL; refused."),
+            values={"scheme": repr(target.scheme)},
+        )
     log.info("download redirected from %s to %s", response.url.host, target.host)
     return str(target)
 
@@ -200,9 +223,12 @@ def _check_status(response: httpx.Response, url: str, policy: RetryPolicy) -> No
         expires = url_expires_at(url)
         past = expires is not None and expires.timestamp() <= policy.clock()
         if past or b"expired" in body.lower():
-            raise ResultExpired("The result link has expired" + (
-                f" (it was valid until {expires:%Y-%m-%d %H:%M} UTC)" if expires else "") + ".",
-                status=status)
+            raise ResultExpired(
+                "The result link has expired"
+                + (f" (it was valid until {expires:%Y-%m-%d %H:%M} UTC)" if expires else "")
+                + ".",
+                status=status,
+            )
         raise DownloadError("The result host refused the download (HTTP 403).", status=status)
     if status == 429 or status >= 500:
         retry_after = parse_retry_after(response.headers.get("Retry-After"), policy.clock())
@@ -227,9 +253,10 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
     dest_dir, max_bytes, durable = target.dest_dir, target.max_bytes, target.stage_as is None
     total = _content_length(response)
     if total is not None and total > max_bytes:
-        raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is {size} bytes, over the {limit}-byte limit; "
-                                                          "refused."),
-                            values={"size": f"{total:,}", "limit": f"{max_bytes:,}"})
+        raise DownloadError(
+            QT_TRANSLATE_NOOP("WanError", "The result is {size} bytes, over the {limit}-byte limit; refused."),
+            values={"size": f"{total:,}", "limit": f"{max_bytes:,}"},
+        )
     try:
         fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=dest_dir)
     except OSError as exc:
@@ -242,9 +269,12 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
             _reserve(fd, total)
         received = _write_body(response, fd, checker, _Writeback(fd) if durable else None, target, total)
         if total is not None and received != total:
-            raise _Retryable(DownloadError(QT_TRANSLATE_NOOP("WanError", "The download was cut off ({size} of {total} "
-                                                                         "bytes)."),
-                                           values={"size": f"{received:,}", "total": f"{total:,}"}))
+            raise _Retryable(
+                DownloadError(
+                    QT_TRANSLATE_NOOP("WanError", "The download was cut off ({size} of {total} bytes)."),
+                    values={"size": f"{received:,}", "total": f"{total:,}"},
+                )
+            )
         if durable:
             os.fsync(fd)  # meanwhile the checker catches up
         open_fd = None
@@ -270,12 +300,19 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
         if isinstance(exc, OSError):  # only local file operations raise OSError here (httpx wraps its own)
             raise save_error(exc, dest_dir) from exc
         raise
-    return DownloadedFile(path=final, sha256=sha, size=received, format=info.format, width=info.width,
-                          height=info.height)
+    return DownloadedFile(
+        path=final, sha256=sha, size=received, format=info.format, width=info.width, height=info.height
+    )
 
 
-def _write_body(response: httpx.Response, fd: int, checker: _BodyChecker, writeback: _Writeback | None,
-                target: _Target, total: int | None) -> int:
+def _write_body(
+    response: httpx.Response,
+    fd: int,
+    checker: _BodyChecker,
+    writeback: _Writeback | None,
+    target: _Target,
+    total: int | None,
+) -> int:
     """Stream the body into `fd` in ~1 MiB blocks, each handed to the checker (and the write-back hint)
     once written; returns how many bytes came. Cancel, the size cap and the deadline are checked as
     pieces arrive: no chunk_size, so a piece is whatever the socket delivered. iter_bytes undoes any
@@ -298,13 +335,17 @@ def _write_body(response: httpx.Response, fd: int, checker: _BodyChecker, writeb
         raise_if_cancelled(target.should_cancel, _DOWNLOAD_CANCELED)
         received += len(chunk)
         if received > target.max_bytes:
-            raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result is over the {limit}-byte limit; "
-                                                              "download stopped."),
-                                values={"limit": f"{target.max_bytes:,}"})
+            raise DownloadError(
+                QT_TRANSLATE_NOOP("WanError", "The result is over the {limit}-byte limit; download stopped."),
+                values={"limit": f"{target.max_bytes:,}"},
+            )
         if time.monotonic() - started > target.deadline_s:
-            raise DownloadError(QT_TRANSLATE_NOOP("WanError", "The result host is too slow ({size} bytes in "
-                                                              "{seconds} s); download stopped."),
-                                values={"size": f"{received:,}", "seconds": f"{target.deadline_s:g}"})
+            raise DownloadError(
+                QT_TRANSLATE_NOOP(
+                    "WanError", "The result host is too slow ({size} bytes in {seconds} s); download stopped."
+                ),
+                values={"size": f"{received:,}", "seconds": f"{target.deadline_s:g}"},
+            )
         pending.append(chunk)
         pending_bytes += len(chunk)
         if pending_bytes >= _BLOCK_BYTES:
@@ -335,7 +376,7 @@ def _reserve(fd: int, size: int) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S, *, staged: bool = False) -> int:
@@ -365,15 +406,20 @@ def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLIN
 def save_error(exc: OSError, folder: Path) -> DownloadError:
     """A failed local write as a readable error; a full disk says so and how to carry on."""
     if exc.errno in _DISK_FULL:
-        return DownloadError(QT_TRANSLATE_NOOP("WanError", "The disk is full: the result could not be saved in "
-                                                           "{folder}."),
-                             values={"folder": str(folder)}, code="DiskFull",
-                             hint=QT_TRANSLATE_NOOP("WanError", "Free some space on that disk, then resume the "
-                                                                "job; result links stay valid for 24 hours."))
-    return DownloadError(QT_TRANSLATE_NOOP("WanError", "The result could not be saved in {folder}: {reason}."),
-                         values={"folder": str(folder), "reason": exc.strerror or str(exc)}, code="SaveFailed",
-                         hint=QT_TRANSLATE_NOOP("WanError", "Check that the folder exists and is writable, then "
-                                                            "resume the job."))
+        return DownloadError(
+            QT_TRANSLATE_NOOP("WanError", "The disk is full: the result could not be saved in {folder}."),
+            values={"folder": str(folder)},
+            code="DiskFull",
+            hint=QT_TRANSLATE_NOOP(
+                "WanError", "Free some space on that disk, then resume the job; result links stay valid for 24 hours."
+            ),
+        )
+    return DownloadError(
+        QT_TRANSLATE_NOOP("WanError", "The result could not be saved in {folder}: {reason}."),
+        values={"folder": str(folder), "reason": exc.strerror or str(exc)},
+        code="SaveFailed",
+        hint=QT_TRANSLATE_NOOP("WanError", "Check that the folder exists and is writable, then resume the job."),
+    )
 
 
 class _BodyChecker:

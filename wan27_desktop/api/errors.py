@@ -26,12 +26,20 @@ class WanError(Exception):
     """
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Try again; if it keeps happening, copy the details into a bug report.")
+        "WanError", "Try again; if it keeps happening, copy the details into a bug report."
+    )
     retryable = False
 
-    def __init__(self, message: str, *, code: str | None = None, request_id: str | None = None,
-                 status: int | None = None, hint: str | None = None,
-                 values: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        request_id: str | None = None,
+        status: int | None = None,
+        hint: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
         self.template = message
         self.values = dict(values or {})
         message = message.format(**self.values) if self.values else message
@@ -50,15 +58,18 @@ class WanError(Exception):
             parts.append(f"(request id {self.request_id})")
         return " ".join(parts)
 
-    def details(self, translate: Callable[[str], str] = str, *, message: str | None = None,
-                hint: str | None = None) -> str:
+    def details(
+        self, translate: Callable[[str], str] = str, *, message: str | None = None, hint: str | None = None
+    ) -> str:
         """Multi-line text for a details pane or stderr: message, hint, code, HTTP status, request id.
 
         In English as it stands; the UI passes its `translate` for the line labels (context
         "WanError") with the message and hint already in its language (`i18n.error_details`).
         """
-        lines = [self.message if message is None else message,
-                 translate(_WHAT_TO_DO).format(hint=self.hint if hint is None else hint)]
+        lines = [
+            self.message if message is None else message,
+            translate(_WHAT_TO_DO).format(hint=self.hint if hint is None else hint),
+        ]
         for template, value in ((_CODE, self.code), (_STATUS, self.status), (_REQUEST_ID, self.request_id)):
             if value:
                 lines.append(translate(template).format(value=value))
@@ -72,7 +83,8 @@ class ValidationError(WanError):
     """
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Change the highlighted setting and try again; nothing was sent or billed.")
+        "WanError", "Change the highlighted setting and try again; nothing was sent or billed."
+    )
 
     def __init__(self, issues: list[ValidationIssue]) -> None:
         self.issues = list(issues)
@@ -89,8 +101,9 @@ class ValidationIssue:
 
     __slots__ = ("field", "message", "template", "values")
 
-    def __init__(self, field: str, message: str, *, template: str | None = None,
-                 values: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self, field: str, message: str, *, template: str | None = None, values: Mapping[str, object] | None = None
+    ) -> None:
         self.field = field
         self.message = message
         self.template = message if template is None else template
@@ -115,7 +128,8 @@ class ReferenceImageError(WanError):
     """A reference image cannot be used (unreadable, wrong format, out of bounds)."""
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side.")
+        "WanError", "Pick a JPEG, PNG, BMP or WebP image between 240 and 8000 pixels per side."
+    )
 
 
 class ServiceError(WanError):
@@ -124,44 +138,53 @@ class ServiceError(WanError):
 
 class AuthError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Check the API key and its region: a Singapore key does not work in Beijing and vice versa. Run "
-                    "'wan27 key check' or open Settings › API key.")
+        "WanError",
+        "Check the API key and its region: a Singapore key does not work in Beijing and vice versa. Run "
+        "'wan27 key check' or open Settings › API key.",
+    )
 
 
 class AccessDeniedError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Activate the Wan 2.7 model for this account or workspace in the Model Studio console.")
+        "WanError", "Activate the Wan 2.7 model for this account or workspace in the Model Studio console."
+    )
 
 
 class QuotaError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The account is out of funds or free quota; top up in the Alibaba Cloud console.")
+        "WanError", "The account is out of funds or free quota; top up in the Alibaba Cloud console."
+    )
 
 
 class ModerationError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The prompt or an image was blocked by content moderation; change it before retrying.")
+        "WanError", "The prompt or an image was blocked by content moderation; change it before retrying."
+    )
 
 
 class InvalidRequestError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The service rejected the request; check the parameters and reference images.")
+        "WanError", "The service rejected the request; check the parameters and reference images."
+    )
 
 
 class PayloadTooLargeError(InvalidRequestError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The request is too large; use smaller reference images or pass them as URLs.")
+        "WanError", "The request is too large; use smaller reference images or pass them as URLs."
+    )
 
 
 class InputDownloadError(InvalidRequestError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The service could not fetch a reference image URL; check it is public, or use a local file.")
+        "WanError", "The service could not fetch a reference image URL; check it is public, or use a local file."
+    )
     retryable = True
 
 
 class RateLimitError(ServiceError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Too many requests right now; wait a minute and retry (the account allows 5 at a time).")
+        "WanError", "Too many requests right now; wait a minute and retry (the account allows 5 at a time)."
+    )
     retryable = True
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object) -> None:
@@ -170,16 +193,14 @@ class RateLimitError(ServiceError):
 
 
 class ServerError(ServiceError):
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The service had a temporary problem; retry in a moment.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "The service had a temporary problem; retry in a moment.")
     retryable = True
 
 
 class NetworkError(WanError):
     """No usable answer reached us: DNS, refused or reset connection, timeout, garbled response."""
 
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Check the internet connection (or proxy) and retry.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "Check the internet connection (or proxy) and retry.")
     retryable = True
 
 
@@ -190,8 +211,10 @@ class InterruptedCreateError(NetworkError):
     """
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The request may have been accepted and billed. Check the console before retrying; an async "
-                    "task can be looked up by its id if it was returned.")
+        "WanError",
+        "The request may have been accepted and billed. Check the console before retrying; an async "
+        "task can be looked up by its id if it was returned.",
+    )
     retryable = False
 
 
@@ -200,22 +223,22 @@ class MalformedResponseError(NetworkError):
     JSON, an HTML page, or JSON of an unexpected shape (§4 is parsed leniently, but not blindly)."""
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The service's answer was garbled, often by a proxy or gateway; retry in a moment. If a "
-                    "generation was sent, it may already have run.")
+        "WanError",
+        "The service's answer was garbled, often by a proxy or gateway; retry in a moment. If a "
+        "generation was sent, it may already have run.",
+    )
 
 
 class ResultExpired(WanError):
     """A result URL is past its `Expires` (§4.5: 24 h); the image can no longer be downloaded."""
 
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Result links expire after 24 hours; generate the image again.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "Result links expire after 24 hours; generate the image again.")
 
 
 class DownloadError(WanError):
     """A result could not be fetched or is not a valid image."""
 
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Retry the download; result links stay valid for 24 hours.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "Retry the download; result links stay valid for 24 hours.")
     retryable = True
 
 
@@ -223,24 +246,24 @@ class TaskUnknown(ServiceError):
     """§4.3: the task does not exist, or is older than 24 h."""
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Tasks are kept for 24 hours; this one has expired or was never created with this key.")
+        "WanError", "Tasks are kept for 24 hours; this one has expired or was never created with this key."
+    )
 
 
 class TaskCanceled(ServiceError):
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The task was canceled before it ran; nothing was billed.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "The task was canceled before it ran; nothing was billed.")
 
 
 class TaskTimeout(WanError):
     """Our local polling deadline passed; the task may still finish on the server."""
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The task is still known to the service for 24 hours; resume it from the job queue.")
+        "WanError", "The task is still known to the service for 24 hours; resume it from the job queue."
+    )
     retryable = True
 
 
 class Canceled(WanError):
     """The user canceled a local wait or download."""
 
-    default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Canceled.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "Canceled.")

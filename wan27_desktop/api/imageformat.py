@@ -119,8 +119,10 @@ def _check_dimensions(kind: str, width: int, height: int) -> ImageInfo:
     if width <= 0 or height <= 0:
         raise DownloadError(f"The {kind.upper()} declares an empty size {width}x{height}.")
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        raise DownloadError(f"The {kind.upper()} declares {width}x{height} pixels, far beyond any Wan "
-                            "result; refused as a likely decompression bomb.")
+        raise DownloadError(
+            f"The {kind.upper()} declares {width}x{height} pixels, far beyond any Wan "
+            "result; refused as a likely decompression bomb."
+        )
     return ImageInfo(kind, width, height)
 
 
@@ -134,13 +136,13 @@ def _read_exact(stream: BinaryIO, count: int, what: str) -> bytes:
 # ------------------------------------------------------------------------------------------ PNG
 def _png_expected_bytes(width: int, height: int, bits_per_pixel: int, interlaced: bool) -> int:
     """Inflated IDAT size: per row one filter byte plus the packed pixels, per Adam7 pass if interlaced."""
+
     def rows(w: int, h: int) -> int:
         return 0 if w == 0 or h == 0 else h * (1 + (w * bits_per_pixel + 7) // 8)
 
     if not interlaced:
         return rows(width, height)
-    return sum(rows((width - x0 + dx - 1) // dx, (height - y0 + dy - 1) // dy)
-               for x0, y0, dx, dy in _ADAM7)
+    return sum(rows((width - x0 + dx - 1) // dx, (height - y0 + dy - 1) // dy) for x0, y0, dx, dy in _ADAM7)
 
 
 def _verify_png(stream: BinaryIO) -> ImageInfo:
@@ -188,14 +190,14 @@ class PngVerifier:
         position, size = 0, len(view)
         while position < size and not self.complete:
             if self._phase == _DATA:
-                piece = view[position:position + self._remaining]
+                piece = view[position : position + self._remaining]
                 position += len(piece)
                 self._remaining -= len(piece)
                 self._chunk_data(piece)
                 if not self._remaining:
                     self._expect(_CRC, 4)
                 continue
-            piece = view[position:position + self._need - len(self._pending)]
+            piece = view[position : position + self._need - len(self._pending)]
             position += len(piece)
             self._pending += piece
             if len(self._pending) == self._need:
@@ -211,8 +213,12 @@ class PngVerifier:
         if self._error is not None:
             raise self._error
         if self._phase != _DONE:
-            what = {_SIGNATURE: "the signature", _HEADER: "a chunk header",
-                    _DATA: f"the {self._name} chunk", _CRC: f"the {self._name} checksum"}[self._phase]
+            what = {
+                _SIGNATURE: "the signature",
+                _HEADER: "a chunk header",
+                _DATA: f"the {self._name} chunk",
+                _CRC: f"the {self._name} checksum",
+            }[self._phase]
             raise DownloadError(f"The image is truncated (cut off in {what}).")
         assert self._info is not None  # the parser refuses any chunk before IHDR
         if not self._seen_idat:
@@ -272,8 +278,7 @@ class PngVerifier:
         if self._ctype == b"IHDR":
             if self._info is not None or self._length != 13:
                 raise DownloadError("The PNG has a malformed IHDR header.")
-            width, height, depth, color, compression, filtering, interlace = struct.unpack(
-                ">IIBBBBB", self._header)
+            width, height, depth, color, compression, filtering, interlace = struct.unpack(">IIBBBBB", self._header)
             if depth not in _PNG_BIT_DEPTHS.get(color, ()) or compression or filtering or interlace > 1:
                 raise DownloadError(f"The PNG header is invalid (colour type {color}, bit depth {depth}).")
             self._info = _check_dimensions("png", width, height)
@@ -321,10 +326,15 @@ class _IdatStream:
     def finish(self, expected: int) -> None:
         if self._inflater is not None and not self._inflater.eof:
             self.produced += _inflate(self._inflater, b"", expected - self.produced)
-        if self._inflater is None or not self._inflater.eof or self._trailer < self._TRAILER \
-                or self.produced != expected:
-            raise DownloadError(f"The PNG's image data is incomplete or corrupt ({self.produced:,} of "
-                                f"{expected:,} bytes decoded).")
+        if (
+            self._inflater is None
+            or not self._inflater.eof
+            or self._trailer < self._TRAILER
+            or self.produced != expected
+        ):
+            raise DownloadError(
+                f"The PNG's image data is incomplete or corrupt ({self.produced:,} of {expected:,} bytes decoded)."
+            )
 
 
 def _check_zlib_header(header: bytes) -> None:

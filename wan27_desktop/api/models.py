@@ -37,9 +37,15 @@ class Region(str, enum.Enum):
     def parse(cls, text: str) -> Region:
         """Accept 'sg', 'cn', 'singapore', 'beijing', 'intl' (case-insensitive)."""
         key = text.strip().lower()
-        aliases = {"sg": cls.SINGAPORE, "singapore": cls.SINGAPORE, "intl": cls.SINGAPORE,
-                   "international": cls.SINGAPORE, "cn": cls.BEIJING, "beijing": cls.BEIJING,
-                   "china": cls.BEIJING}
+        aliases = {
+            "sg": cls.SINGAPORE,
+            "singapore": cls.SINGAPORE,
+            "intl": cls.SINGAPORE,
+            "international": cls.SINGAPORE,
+            "cn": cls.BEIJING,
+            "beijing": cls.BEIJING,
+            "china": cls.BEIJING,
+        }
         if key not in aliases:
             raise ValueError(f"Unknown region {text!r}: use 'sg' (Singapore) or 'cn' (Beijing).")
         return aliases[key]
@@ -105,8 +111,7 @@ class Box:
 
     def scaled(self, factor: float) -> Box:
         """The same region in an image resized by `factor` (boxes follow the pixels as sent)."""
-        return Box(round(self.x1 * factor), round(self.y1 * factor),
-                   round(self.x2 * factor), round(self.y2 * factor))
+        return Box(round(self.x1 * factor), round(self.y1 * factor), round(self.x2 * factor), round(self.y2 * factor))
 
 
 @dataclass(frozen=True)

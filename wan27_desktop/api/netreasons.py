@@ -19,13 +19,15 @@ import httpx
 from .translatable import QT_TRANSLATE_NOOP
 
 REFUSED = QT_TRANSLATE_NOOP("WanError", "the connection was refused (is the address right, and the service up?)")
-NO_DNS = QT_TRANSLATE_NOOP("WanError", "the host name could not be resolved (no internet connection, or DNS is "
-                                       "not working)")
+NO_DNS = QT_TRANSLATE_NOOP(
+    "WanError", "the host name could not be resolved (no internet connection, or DNS is not working)"
+)
 UNREACHABLE = QT_TRANSLATE_NOOP("WanError", "the network is unreachable (check the internet connection)")
 CONNECT_TIMEOUT = QT_TRANSLATE_NOOP("WanError", "the connection timed out")
 READ_TIMEOUT = QT_TRANSLATE_NOOP("WanError", "the answer did not come in time")
-UNTRUSTED = QT_TRANSLATE_NOOP("WanError", "the server's certificate is not trusted (a proxy or firewall may be "
-                                          "intercepting the connection)")
+UNTRUSTED = QT_TRANSLATE_NOOP(
+    "WanError", "the server's certificate is not trusted (a proxy or firewall may be intercepting the connection)"
+)
 CLOSED = QT_TRANSLATE_NOOP("WanError", "the connection was closed unexpectedly")
 PROXY = QT_TRANSLATE_NOOP("WanError", "the proxy refused the connection")
 
@@ -72,5 +74,13 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def _mentions_dns(causes: list[BaseException]) -> bool:
     text = " ".join(str(c).lower() for c in causes)
-    return any(hint in text for hint in ("name or service not known", "nodename nor servname", "getaddrinfo failed",
-                                         "temporary failure in name resolution", "no address associated"))
+    return any(
+        hint in text
+        for hint in (
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo failed",
+            "temporary failure in name resolution",
+            "no address associated",
+        )
+    )

@@ -53,8 +53,9 @@ def build_body(request: GenerationRequest, images: list[EncodedImage] | None = N
         # §3.2: one entry per image, [] for none, so indexes never shift.
         parameters["bbox_list"] = [[box.as_list() for box in image.boxes] for image in images]
     if request.color_palette and rules.palette_applies(mode):
-        parameters["color_palette"] = [{"hex": c.hex.upper(), "ratio": format_ratio(c.ratio)}
-                                       for c in request.color_palette]
+        parameters["color_palette"] = [
+            {"hex": c.hex.upper(), "ratio": format_ratio(c.ratio)} for c in request.color_palette
+        ]
     return {
         "model": request.model.value,
         "input": {"messages": [{"role": "user", "content": content}]},

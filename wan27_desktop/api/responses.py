@@ -46,49 +46,72 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CODE_TABLE: dict[str, tuple[type[ServiceError], str | None]] = {
     "InvalidParameter": (InvalidRequestError, None),
     "InvalidParameter.DataInspection": (
-        InvalidRequestError, "Moderation could not read an image's format; re-save it as PNG or JPEG "
-                             "and send it again."),
+        InvalidRequestError,
+        "Moderation could not read an image's format; re-save it as PNG or JPEG and send it again.",
+    ),
     "DataInspectionFailed": (ModerationError, None),
     "IPInfringementSuspect": (
-        ModerationError, "The request looks like it may infringe intellectual property (a brand, "
-                         "character or artwork); change the prompt or images before retrying."),
+        ModerationError,
+        "The request looks like it may infringe intellectual property (a brand, "
+        "character or artwork); change the prompt or images before retrying.",
+    ),
     "BadRequest.EmptyInput": (
-        InvalidRequestError, "The request had no input; this is a bug in Wan 2.7 Desktop, please report it."),
+        InvalidRequestError,
+        "The request had no input; this is a bug in Wan 2.7 Desktop, please report it.",
+    ),
     "BadRequest.EmptyParameters": (
-        InvalidRequestError, "The request had no parameters; this is a bug in Wan 2.7 Desktop, please report it."),
+        InvalidRequestError,
+        "The request had no parameters; this is a bug in Wan 2.7 Desktop, please report it.",
+    ),
     "BadRequest.EmptyModel": (
-        InvalidRequestError, "The request named no model; this is a bug in Wan 2.7 Desktop, please report it."),
+        InvalidRequestError,
+        "The request named no model; this is a bug in Wan 2.7 Desktop, please report it.",
+    ),
     "InvalidURL": (
-        InvalidRequestError, "A reference image URL is invalid or not reachable by the service; fix the "
-                             "URL or use a local file instead."),
-    "Arrearage": (QuotaError, "The account has an overdue payment; top up in the Alibaba Cloud console, "
-                              "then try again."),
+        InvalidRequestError,
+        "A reference image URL is invalid or not reachable by the service; fix the URL or use a local file instead.",
+    ),
+    "Arrearage": (
+        QuotaError,
+        "The account has an overdue payment; top up in the Alibaba Cloud console, then try again.",
+    ),
     "UnsupportedOperation": (
-        InvalidRequestError, "The service does not allow this operation here (for example cancelling a "
-                             "task that already started)."),
+        InvalidRequestError,
+        "The service does not allow this operation here (for example cancelling a task that already started).",
+    ),
     "InvalidApiKey": (AuthError, None),
     "AccessDenied": (
-        AccessDeniedError, "The key may not use this model, or the workspace or region does not match the "
-                           "key; check Settings › API key and the Model Studio console."),
+        AccessDeniedError,
+        "The key may not use this model, or the workspace or region does not match the "
+        "key; check Settings › API key and the Model Studio console.",
+    ),
     "AccessDenied.Unpurchased": (AccessDeniedError, None),
-    "ModelNotFound": (InvalidRequestError, "The model name is unknown to this endpoint; check the region "
-                                           "and custom endpoint in Settings."),
-    "WorkSpaceNotFound": (AccessDeniedError, "The workspace id is wrong or belongs to another region; "
-                                             "check it in Settings."),
+    "ModelNotFound": (
+        InvalidRequestError,
+        "The model name is unknown to this endpoint; check the region and custom endpoint in Settings.",
+    ),
+    "WorkSpaceNotFound": (
+        AccessDeniedError,
+        "The workspace id is wrong or belongs to another region; check it in Settings.",
+    ),
     "RequestTimeOut": (ServerError, "The service timed out; retry, or use asynchronous mode for big jobs."),
     "BadRequest.TooLarge": (PayloadTooLargeError, None),
     "BadRequest.InputDownloadFailed": (InputDownloadError, None),
     "BadRequest.UnsupportedFileFormat": (
-        InvalidRequestError, "A reference image is in a format the service does not take; convert it to "
-                             "PNG or JPEG."),
+        InvalidRequestError,
+        "A reference image is in a format the service does not take; convert it to PNG or JPEG.",
+    ),
     "Throttling": (RateLimitError, None),
-    "Throttling.RateQuota": (RateLimitError, "Too many requests per second; this usually clears within a "
-                                             "minute."),
-    "Throttling.AllocationQuota": (RateLimitError, "The account's quota is exhausted for now; wait a minute "
-                                                   "and retry."),
+    "Throttling.RateQuota": (RateLimitError, "Too many requests per second; this usually clears within a minute."),
+    "Throttling.AllocationQuota": (
+        RateLimitError,
+        "The account's quota is exhausted for now; wait a minute and retry.",
+    ),
     "InternalError": (ServerError, None),
-    "InternalError.Algo": (ServerError, "The model failed on this input; retry, and if it keeps failing "
-                                        "change the prompt or images."),
+    "InternalError.Algo": (
+        ServerError,
+        "The model failed on this input; retry, and if it keeps failing change the prompt or images.",
+    ),
     "InternalError.Timeout": (ServerError, None),
     "SystemError": (ServerError, None),
     "ModelServiceFailed": (ServerError, None),
@@ -106,8 +129,10 @@ _PREFIX_TABLE: tuple[tuple[str, type[ServiceError]], ...] = (
 )
 _BURST_MESSAGE = "request rate increased too quickly"  # §5: burst protection, sometimes with no code
 _BURST_HINT = "Requests were sent in a burst; slow down and retry in a few seconds."
-_FREE_QUOTA_HINT = ("The free quota is used up; enable paid usage in the Model Studio console (or turn "
-                    "off 'stop when free quota is used up') before retrying.")
+_FREE_QUOTA_HINT = (
+    "The free quota is used up; enable paid usage in the Model Studio console (or turn "
+    "off 'stop when free quota is used up') before retrying."
+)
 
 
 def _class_for_status(status: int | None) -> type[ServiceError]:
@@ -129,8 +154,14 @@ def _class_for_status(status: int | None) -> type[ServiceError]:
     return ServiceError
 
 
-def error_for_code(code: str | None, message: str | None, *, request_id: str | None = None,
-                   status: int | None = None, retry_after: float | None = None) -> ServiceError:
+def error_for_code(
+    code: str | None,
+    message: str | None,
+    *,
+    request_id: str | None = None,
+    status: int | None = None,
+    retry_after: float | None = None,
+) -> ServiceError:
     """The exception for a service error `code` (§5), falling back to `status` when there is no code."""
     code = code.strip() if isinstance(code, str) and code.strip() else None
     text = clean_message(message)
@@ -158,18 +189,30 @@ def error_for_code(code: str | None, message: str | None, *, request_id: str | N
 
 # What an error says when the service sent no message: (without a status, with one).
 _DEFAULT_MESSAGES: dict[type[ServiceError] | None, tuple[str, str]] = {
-    AuthError: (QT_TRANSLATE_NOOP("WanError", "The API key was rejected."),
-                QT_TRANSLATE_NOOP("WanError", "The API key was rejected (HTTP {status}).")),
-    AccessDeniedError: (QT_TRANSLATE_NOOP("WanError", "Access to the model was denied."),
-                        QT_TRANSLATE_NOOP("WanError", "Access to the model was denied (HTTP {status}).")),
-    RateLimitError: (QT_TRANSLATE_NOOP("WanError", "The service is throttling requests."),
-                     QT_TRANSLATE_NOOP("WanError", "The service is throttling requests (HTTP {status}).")),
-    ServerError: (QT_TRANSLATE_NOOP("WanError", "The service had an internal error."),
-                  QT_TRANSLATE_NOOP("WanError", "The service had an internal error (HTTP {status}).")),
-    PayloadTooLargeError: (QT_TRANSLATE_NOOP("WanError", "The request was too large for the service."),
-                           QT_TRANSLATE_NOOP("WanError", "The request was too large for the service (HTTP {status}).")),
-    None: (QT_TRANSLATE_NOOP("WanError", "The service refused the request."),
-           QT_TRANSLATE_NOOP("WanError", "The service refused the request (HTTP {status}).")),
+    AuthError: (
+        QT_TRANSLATE_NOOP("WanError", "The API key was rejected."),
+        QT_TRANSLATE_NOOP("WanError", "The API key was rejected (HTTP {status})."),
+    ),
+    AccessDeniedError: (
+        QT_TRANSLATE_NOOP("WanError", "Access to the model was denied."),
+        QT_TRANSLATE_NOOP("WanError", "Access to the model was denied (HTTP {status})."),
+    ),
+    RateLimitError: (
+        QT_TRANSLATE_NOOP("WanError", "The service is throttling requests."),
+        QT_TRANSLATE_NOOP("WanError", "The service is throttling requests (HTTP {status})."),
+    ),
+    ServerError: (
+        QT_TRANSLATE_NOOP("WanError", "The service had an internal error."),
+        QT_TRANSLATE_NOOP("WanError", "The service had an internal error (HTTP {status})."),
+    ),
+    PayloadTooLargeError: (
+        QT_TRANSLATE_NOOP("WanError", "The request was too large for the service."),
+        QT_TRANSLATE_NOOP("WanError", "The request was too large for the service (HTTP {status})."),
+    ),
+    None: (
+        QT_TRANSLATE_NOOP("WanError", "The service refused the request."),
+        QT_TRANSLATE_NOOP("WanError", "The service refused the request (HTTP {status})."),
+    ),
 }
 
 
@@ -220,20 +263,21 @@ def _list(value: object) -> list[Any]:
 # ---------------------------------------------------------------------------------------------
 # Bodies
 # ---------------------------------------------------------------------------------------------
-def decode_json(content: bytes | str, *, status: int | None = None,
-                request_id: str | None = None) -> dict[str, Any]:
+def decode_json(content: bytes | str, *, status: int | None = None, request_id: str | None = None) -> dict[str, Any]:
     """The JSON object in a response body, or `MalformedResponseError` (HTML page, garbage, a list)."""
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         kind = "an HTML page" if _looks_like_html(content) else "invalid JSON"
         raise MalformedResponseError(
-            f"The service answered with {kind} instead of its JSON"
-            + (f" (HTTP {status})" if status else "") + ".",
-            status=status, request_id=request_id) from exc
+            f"The service answered with {kind} instead of its JSON" + (f" (HTTP {status})" if status else "") + ".",
+            status=status,
+            request_id=request_id,
+        ) from exc
     if not isinstance(data, dict):
-        raise MalformedResponseError("The service answered with JSON that is not an object.",
-                                     status=status, request_id=request_id)
+        raise MalformedResponseError(
+            "The service answered with JSON that is not an object.", status=status, request_id=request_id
+        )
     return data
 
 
@@ -244,8 +288,9 @@ def _looks_like_html(content: bytes | str) -> bool:
     return head[:1] == "<" or "<html" in head.lower()
 
 
-def error_from_response(status: int, content: bytes | str, *, retry_after: float | None = None,
-                        request_id: str | None = None) -> ServiceError:
+def error_from_response(
+    status: int, content: bytes | str, *, retry_after: float | None = None, request_id: str | None = None
+) -> ServiceError:
     """The exception for an HTTP error answer (§4.4), whatever its body looks like.
 
     A JSON body with a code maps through the code table; a gateway page (HTML, empty, garbage) maps
@@ -262,12 +307,12 @@ def error_from_response(status: int, content: bytes | str, *, retry_after: float
         message = inner.get("message") if inner.get("message") is not None else data.get("message")
         rid = _string(data.get("request_id")) or _string(inner.get("request_id")) or request_id
         if code or message is not None:
-            return error_for_code(code, clean_message(message), request_id=rid, status=status,
-                                  retry_after=retry_after)
+            return error_for_code(code, clean_message(message), request_id=rid, status=status, retry_after=retry_after)
         request_id = rid
     if _looks_like_html(content):
-        message = QT_TRANSLATE_NOOP("WanError", "The request failed: an HTML error page (HTTP {status}) from a proxy "
-                                                "or gateway.")
+        message = QT_TRANSLATE_NOOP(
+            "WanError", "The request failed: an HTML error page (HTTP {status}) from a proxy or gateway."
+        )
     elif not content.strip():
         message = QT_TRANSLATE_NOOP("WanError", "The request failed: HTTP {status} with an empty body.")
     else:
@@ -283,17 +328,19 @@ def body_error(data: Mapping[str, Any], status: int | None = None) -> ServiceErr
     """An error carried in a 2xx body (some gateways do that): a code and no output."""
     code = _string(data.get("code"))
     if code and not isinstance(data.get("output"), Mapping):
-        return error_for_code(code, data.get("message"), request_id=_string(data.get("request_id")),
-                              status=status)
+        return error_for_code(code, data.get("message"), request_id=_string(data.get("request_id")), status=status)
     return None
 
 
 def _usage(value: object) -> Usage:
     usage = _mapping(value)
-    return Usage(image_count=_int(usage.get("image_count")), size=_string(usage.get("size")),
-                 input_tokens=_int(usage.get("input_tokens")),
-                 output_tokens=_int(usage.get("output_tokens")),
-                 total_tokens=_int(usage.get("total_tokens")))
+    return Usage(
+        image_count=_int(usage.get("image_count")),
+        size=_string(usage.get("size")),
+        input_tokens=_int(usage.get("input_tokens")),
+        output_tokens=_int(usage.get("output_tokens")),
+        total_tokens=_int(usage.get("total_tokens")),
+    )
 
 
 def image_urls(output: Mapping[str, Any]) -> tuple[str, ...]:
@@ -330,10 +377,13 @@ def parse_generation(data: object, *, status: int | None = None) -> GenerationRe
     request_id = _string(body.get("request_id"))
     output = body.get("output")
     if not isinstance(output, Mapping):
-        raise MalformedResponseError("The service's answer has no output.", request_id=request_id,
-                                     status=status)
-    return GenerationResult(request_id=request_id, image_urls=image_urls(output),
-                            usage=_usage(body.get("usage")), task_id=_string(output.get("task_id")))
+        raise MalformedResponseError("The service's answer has no output.", request_id=request_id, status=status)
+    return GenerationResult(
+        request_id=request_id,
+        image_urls=image_urls(output),
+        usage=_usage(body.get("usage")),
+        task_id=_string(output.get("task_id")),
+    )
 
 
 def parse_submission(data: object, *, status: int | None = None) -> TaskSubmission:
@@ -346,10 +396,12 @@ def parse_submission(data: object, *, status: int | None = None) -> TaskSubmissi
     output = _mapping(body.get("output"))
     task_id = _string(output.get("task_id"))
     if not task_id:
-        raise MalformedResponseError("The service accepted the task but sent no task id.",
-                                     request_id=request_id, status=status)
-    return TaskSubmission(task_id=task_id, request_id=request_id,
-                          status=_status(output.get("task_status"), default=TaskStatus.PENDING))
+        raise MalformedResponseError(
+            "The service accepted the task but sent no task id.", request_id=request_id, status=status
+        )
+    return TaskSubmission(
+        task_id=task_id, request_id=request_id, status=_status(output.get("task_status"), default=TaskStatus.PENDING)
+    )
 
 
 def _status(value: object, *, default: TaskStatus | None = None) -> TaskStatus:
@@ -375,8 +427,7 @@ def parse_task(data: object, *, task_id: str | None = None, status: int | None =
         error = body_error(body, status)
         if error is not None:
             raise error
-        raise MalformedResponseError("The task answer has no output.", request_id=request_id,
-                                     status=status)
+        raise MalformedResponseError("The task answer has no output.", request_id=request_id, status=status)
     task_status = _status(output.get("task_status"))
     the_id = _string(output.get("task_id")) or task_id
     if not the_id:
@@ -384,22 +435,29 @@ def parse_task(data: object, *, task_id: str | None = None, status: int | None =
     metrics_raw = output.get("task_metrics")
     metrics = None
     if isinstance(metrics_raw, Mapping):
-        metrics = TaskMetrics(total=_int(metrics_raw.get("TOTAL")),
-                              succeeded=_int(metrics_raw.get("SUCCEEDED")),
-                              failed=_int(metrics_raw.get("FAILED")))
+        metrics = TaskMetrics(
+            total=_int(metrics_raw.get("TOTAL")),
+            succeeded=_int(metrics_raw.get("SUCCEEDED")),
+            failed=_int(metrics_raw.get("FAILED")),
+        )
     result = None
     if task_status is TaskStatus.SUCCEEDED:
         # §4.3: usage is present only on SUCCEEDED.
-        result = GenerationResult(request_id=request_id, image_urls=image_urls(output),
-                                  usage=_usage(body.get("usage")), task_id=the_id)
+        result = GenerationResult(
+            request_id=request_id, image_urls=image_urls(output), usage=_usage(body.get("usage")), task_id=the_id
+        )
     return TaskSnapshot(
-        task_id=the_id, status=task_status, request_id=request_id, result=result,
+        task_id=the_id,
+        status=task_status,
+        request_id=request_id,
+        result=result,
         code=_string(output.get("code")) or _string(body.get("code")),
-        message=clean_message(output.get("message") if output.get("message") is not None
-                              else body.get("message")),
+        message=clean_message(output.get("message") if output.get("message") is not None else body.get("message")),
         submit_time=_string(output.get("submit_time")),
         scheduled_time=_string(output.get("scheduled_time")),
-        end_time=_string(output.get("end_time")), task_metrics=metrics)
+        end_time=_string(output.get("end_time")),
+        task_metrics=metrics,
+    )
 
 
 def task_error(snapshot: TaskSnapshot) -> WanError | None:
@@ -411,16 +469,26 @@ def task_error(snapshot: TaskSnapshot) -> WanError | None:
         text = clean_message(snapshot.message)
         if text:
             return ServerError(text, request_id=snapshot.request_id)
-        return ServerError(QT_TRANSLATE_NOOP("WanError", "Task {task_id} failed."),
-                           values={"task_id": snapshot.task_id},
-                           request_id=snapshot.request_id)
+        return ServerError(
+            QT_TRANSLATE_NOOP("WanError", "Task {task_id} failed."),
+            values={"task_id": snapshot.task_id},
+            request_id=snapshot.request_id,
+        )
     if snapshot.status is TaskStatus.CANCELED:
-        return TaskCanceled(QT_TRANSLATE_NOOP("WanError", "Task {task_id} was canceled."),
-                            values={"task_id": snapshot.task_id}, request_id=snapshot.request_id)
+        return TaskCanceled(
+            QT_TRANSLATE_NOOP("WanError", "Task {task_id} was canceled."),
+            values={"task_id": snapshot.task_id},
+            request_id=snapshot.request_id,
+        )
     if snapshot.status is TaskStatus.UNKNOWN:
-        return TaskUnknown(QT_TRANSLATE_NOOP("WanError", "Task {task_id} is unknown to the service (expired after "
-                                                         "24 h, or never created with this key)."),
-                           values={"task_id": snapshot.task_id}, request_id=snapshot.request_id)
+        return TaskUnknown(
+            QT_TRANSLATE_NOOP(
+                "WanError",
+                "Task {task_id} is unknown to the service (expired after 24 h, or never created with this key).",
+            ),
+            values={"task_id": snapshot.task_id},
+            request_id=snapshot.request_id,
+        )
     return None
 
 

@@ -91,8 +91,9 @@ def normalise_size(text: str) -> str:
     return f"{parsed[0]}*{parsed[1]}"
 
 
-def size_for_ratio(ratio_w: int, ratio_h: int, model: Model, mode: Mode,
-                   target_pixels: int | None = None) -> tuple[int, int]:
+def size_for_ratio(
+    ratio_w: int, ratio_h: int, model: Model, mode: Mode, target_pixels: int | None = None
+) -> tuple[int, int]:
     """A valid custom size with the given aspect ratio, near `target_pixels` (default: the 2K budget).
 
     Sides are multiples of 16 and the result always lies inside the pixel budget and ratio bounds.

@@ -41,16 +41,32 @@ def validate(request: GenerationRequest) -> None:
 
 def check_prompt(prompt: str) -> list[ValidationIssue]:
     if not prompt.strip():
-        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "The prompt is empty; describe the image or the edit you want."))]
+        return [
+            ValidationIssue.of(
+                "prompt",
+                QT_TRANSLATE_NOOP("ValidationIssue", "The prompt is empty; describe the image or the edit you want."),
+            )
+        ]
     if len(prompt) > rules.MAX_PROMPT_CHARS:
-        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "The prompt has {count:,} characters; the limit is {limit:,} "
-                               "(the service would silently cut the rest)."),
-            count=len(prompt), limit=rules.MAX_PROMPT_CHARS)]
+        return [
+            ValidationIssue.of(
+                "prompt",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue",
+                    "The prompt has {count:,} characters; the limit is {limit:,} "
+                    "(the service would silently cut the rest).",
+                ),
+                count=len(prompt),
+                limit=rules.MAX_PROMPT_CHARS,
+            )
+        ]
     if any(_is_disallowed_control(ch) for ch in prompt):
-        return [ValidationIssue.of("prompt", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "The prompt contains invisible control characters; remove them."))]
+        return [
+            ValidationIssue.of(
+                "prompt",
+                QT_TRANSLATE_NOOP("ValidationIssue", "The prompt contains invisible control characters; remove them."),
+            )
+        ]
     return []
 
 
@@ -63,8 +79,14 @@ def _is_disallowed_control(ch: str) -> bool:
 def _check_model(model: object) -> list[ValidationIssue]:
     if not isinstance(model, Model):
         allowed = ", ".join(m.value for m in Model)
-        return [ValidationIssue.of("model", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Unknown model {model!r}; use one of {allowed}."), model=model, allowed=allowed)]
+        return [
+            ValidationIssue.of(
+                "model",
+                QT_TRANSLATE_NOOP("ValidationIssue", "Unknown model {model!r}; use one of {allowed}."),
+                model=model,
+                allowed=allowed,
+            )
+        ]
     return []
 
 
@@ -72,31 +94,61 @@ def _check_images(request: GenerationRequest, mode: Mode) -> list[ValidationIssu
     issues: list[ValidationIssue] = []
     count = len(request.images)
     if count > rules.MAX_IMAGES:
-        issues.append(ValidationIssue.of("images", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "{count} reference images; at most {limit} are allowed."),
-            count=count, limit=rules.MAX_IMAGES))
+        issues.append(
+            ValidationIssue.of(
+                "images",
+                QT_TRANSLATE_NOOP("ValidationIssue", "{count} reference images; at most {limit} are allowed."),
+                count=count,
+                limit=rules.MAX_IMAGES,
+            )
+        )
     for index, image in enumerate(request.images, start=1):
         field = f"images[{index}]"
         if not image.source.strip():
-            issues.append(ValidationIssue.of(field, QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Image {index} has no file or URL."), index=index))
+            issues.append(
+                ValidationIssue.of(
+                    field, QT_TRANSLATE_NOOP("ValidationIssue", "Image {index} has no file or URL."), index=index
+                )
+            )
         if not image.boxes:
             continue
         if not rules.boxes_apply(mode):
-            issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Region boxes cannot be used with image sets; turn off the image set "
-                                   "or remove the boxes.")))
+            issues.append(
+                ValidationIssue.of(
+                    f"{field}.boxes",
+                    QT_TRANSLATE_NOOP(
+                        "ValidationIssue",
+                        "Region boxes cannot be used with image sets; turn off the image set or remove the boxes.",
+                    ),
+                )
+            )
             continue
         if len(image.boxes) > rules.MAX_BOXES_PER_IMAGE:
-            issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Image {index} has {count} boxes; at most {limit} per image are allowed."),
-                index=index, count=len(image.boxes), limit=rules.MAX_BOXES_PER_IMAGE))
+            issues.append(
+                ValidationIssue.of(
+                    f"{field}.boxes",
+                    QT_TRANSLATE_NOOP(
+                        "ValidationIssue", "Image {index} has {count} boxes; at most {limit} per image are allowed."
+                    ),
+                    index=index,
+                    count=len(image.boxes),
+                    limit=rules.MAX_BOXES_PER_IMAGE,
+                )
+            )
         for box in image.boxes:
             if min(box.x1, box.y1, box.x2, box.y2) < 0 or box.x2 <= box.x1 or box.y2 <= box.y1:
-                issues.append(ValidationIssue.of(f"{field}.boxes", QT_TRANSLATE_NOOP(
-                    "ValidationIssue", "Box {box} on image {index} is not a rectangle with "
-                                       "x1 < x2 and y1 < y2 in non-negative pixels."),
-                    box=box.as_list(), index=index))
+                issues.append(
+                    ValidationIssue.of(
+                        f"{field}.boxes",
+                        QT_TRANSLATE_NOOP(
+                            "ValidationIssue",
+                            "Box {box} on image {index} is not a rectangle with "
+                            "x1 < x2 and y1 < y2 in non-negative pixels.",
+                        ),
+                        box=box.as_list(),
+                        index=index,
+                    )
+                )
     return issues
 
 
@@ -105,12 +157,14 @@ def check_n(n: int, mode: Mode) -> list[ValidationIssue]:
     if isinstance(n, bool) or not isinstance(n, int) or not low <= n <= high:
         if mode.is_set:
             template = QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Number of images n={n!r} is out of range; in image-set mode it must be "
-                                   "{low}-{high}.")
+                "ValidationIssue",
+                "Number of images n={n!r} is out of range; in image-set mode it must be {low}-{high}.",
+            )
         else:
             template = QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Number of images n={n!r} is out of range; without image set it must be "
-                                   "{low}-{high}.")
+                "ValidationIssue",
+                "Number of images n={n!r} is out of range; without image set it must be {low}-{high}.",
+            )
         return [ValidationIssue.of("n", template, n=n, low=low, high=high)]
     return []
 
@@ -124,26 +178,59 @@ def check_size(size: str, model: Model, mode: Mode) -> list[ValidationIssue]:
         return []
     parsed = rules.parse_custom_size(text)
     if parsed is None:
-        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Size {size!r} is not 1K, 2K, 4K or a custom width*height such as 1536*1024."),
-            size=size)]
+        return [
+            ValidationIssue.of(
+                "size",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue", "Size {size!r} is not 1K, 2K, 4K or a custom width*height such as 1536*1024."
+                ),
+                size=size,
+            )
+        ]
     width, height = parsed
     if width <= 0 or height <= 0:
-        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Size {width}*{height} must have positive sides."), width=width, height=height)]
+        return [
+            ValidationIssue.of(
+                "size",
+                QT_TRANSLATE_NOOP("ValidationIssue", "Size {width}*{height} must have positive sides."),
+                width=width,
+                height=height,
+            )
+        ]
     pixels = width * height
     budget = rules.max_custom_pixels(model, mode)
     side = 4096 if budget == rules.MAX_CUSTOM_PIXELS_4K else 2048
     if not rules.MIN_CUSTOM_PIXELS <= pixels <= budget:
-        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Size {width}*{height} has {pixels:,} pixels; {model} in {mode} mode "
-                               "allows 768*768 ({minimum:,}) to {side}*{side} ({budget:,})."),
-            width=width, height=height, pixels=pixels, model=model.value, mode=mode.value,
-            minimum=rules.MIN_CUSTOM_PIXELS, side=side, budget=budget)]
+        return [
+            ValidationIssue.of(
+                "size",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue",
+                    "Size {width}*{height} has {pixels:,} pixels; {model} in {mode} mode "
+                    "allows 768*768 ({minimum:,}) to {side}*{side} ({budget:,}).",
+                ),
+                width=width,
+                height=height,
+                pixels=pixels,
+                model=model.value,
+                mode=mode.value,
+                minimum=rules.MIN_CUSTOM_PIXELS,
+                side=side,
+                budget=budget,
+            )
+        ]
     if max(width / height, height / width) > rules.MAX_OUTPUT_RATIO:
-        return [ValidationIssue.of("size", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Size {width}*{height} is wider than 1:8 or 8:1; "
-                               "choose a less extreme aspect ratio."), width=width, height=height)]
+        return [
+            ValidationIssue.of(
+                "size",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue",
+                    "Size {width}*{height} is wider than 1:8 or 8:1; choose a less extreme aspect ratio.",
+                ),
+                width=width,
+                height=height,
+            )
+        ]
     return []
 
 
@@ -152,19 +239,29 @@ def _why_no_4k(model: Model, mode: Mode) -> str:
         return QT_TRANSLATE_NOOP("ValidationIssue", "4K needs wan2.7-image-pro; wan2.7-image goes up to 2K.")
     if mode.has_images:
         return QT_TRANSLATE_NOOP(
-            "ValidationIssue", "4K needs wan2.7-image-pro text-to-image with no reference images; "
-                               "use 1K, 2K or W*H up to 2048*2048.")
+            "ValidationIssue",
+            "4K needs wan2.7-image-pro text-to-image with no reference images; use 1K, 2K or W*H up to 2048*2048.",
+        )
     return QT_TRANSLATE_NOOP(
-        "ValidationIssue", "4K needs wan2.7-image-pro text-to-image, no image set; use 1K, 2K or W*H up to 2048*2048.")
+        "ValidationIssue", "4K needs wan2.7-image-pro text-to-image, no image set; use 1K, 2K or W*H up to 2048*2048."
+    )
 
 
 def check_seed(seed: int | None) -> list[ValidationIssue]:
     if seed is None:
         return []
     if isinstance(seed, bool) or not isinstance(seed, int) or not rules.SEED_MIN <= seed <= rules.SEED_MAX:
-        return [ValidationIssue.of("seed", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Seed {seed!r} is out of range; use {low} to {high}, or leave it random."),
-            seed=seed, low=rules.SEED_MIN, high=rules.SEED_MAX)]
+        return [
+            ValidationIssue.of(
+                "seed",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue", "Seed {seed!r} is out of range; use {low} to {high}, or leave it random."
+                ),
+                seed=seed,
+                low=rules.SEED_MIN,
+                high=rules.SEED_MAX,
+            )
+        ]
     return []
 
 
@@ -172,26 +269,57 @@ def check_palette(palette: tuple[PaletteColor, ...], mode: Mode) -> list[Validat
     if not palette:
         return []
     if not rules.palette_applies(mode):
-        return [ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "A colour palette cannot be used with image sets; "
-                               "turn off the image set or clear the palette."))]
+        return [
+            ValidationIssue.of(
+                "color_palette",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue",
+                    "A colour palette cannot be used with image sets; turn off the image set or clear the palette.",
+                ),
+            )
+        ]
     issues: list[ValidationIssue] = []
     if not rules.PALETTE_MIN <= len(palette) <= rules.PALETTE_MAX:
-        issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "The palette has {count} colours; use {low} to {high}."),
-            count=len(palette), low=rules.PALETTE_MIN, high=rules.PALETTE_MAX))
+        issues.append(
+            ValidationIssue.of(
+                "color_palette",
+                QT_TRANSLATE_NOOP("ValidationIssue", "The palette has {count} colours; use {low} to {high}."),
+                count=len(palette),
+                low=rules.PALETTE_MIN,
+                high=rules.PALETTE_MAX,
+            )
+        )
     for color in palette:
         if not _HEX.match(color.hex):
-            issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Colour {hex!r} is not #RRGGBB."), hex=color.hex))
+            issues.append(
+                ValidationIssue.of(
+                    "color_palette",
+                    QT_TRANSLATE_NOOP("ValidationIssue", "Colour {hex!r} is not #RRGGBB."),
+                    hex=color.hex,
+                )
+            )
         if not 0 < color.ratio <= 100:
-            issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
-                "ValidationIssue", "Colour {hex} has ratio {ratio}%; each must be above 0 and at most 100%."),
-                hex=color.hex, ratio=color.ratio))
+            issues.append(
+                ValidationIssue.of(
+                    "color_palette",
+                    QT_TRANSLATE_NOOP(
+                        "ValidationIssue", "Colour {hex} has ratio {ratio}%; each must be above 0 and at most 100%."
+                    ),
+                    hex=color.hex,
+                    ratio=color.ratio,
+                )
+            )
     total = sum(format_ratio_decimal(c.ratio) for c in palette)
     if total != Decimal("100.00"):
-        issues.append(ValidationIssue.of("color_palette", QT_TRANSLATE_NOOP(
-            "ValidationIssue", "Palette ratios add up to {total}%; they must total exactly 100.00%."), total=total))
+        issues.append(
+            ValidationIssue.of(
+                "color_palette",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue", "Palette ratios add up to {total}%; they must total exactly 100.00%."
+                ),
+                total=total,
+            )
+        )
     return issues
 
 

@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     from . import generate, jobs_cmd, keys_cmd, library_cmd
 
     parser = argparse.ArgumentParser(
-        prog="wan27", description="Generate and edit images with Alibaba Cloud Wan 2.7 from the terminal.")
+        prog="wan27", description="Generate and edit images with Alibaba Cloud Wan 2.7 from the terminal."
+    )
     parser.add_argument("--version", action="version", version=f"wan27 {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and HTTP logging (key redacted)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

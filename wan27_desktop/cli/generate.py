@@ -9,28 +9,47 @@ from ..api.errors import ValidationError, ValidationIssue, WanError
 from ..api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from .common import EXIT_OK, CliError, err, open_library, out
 
-MODEL_ALIASES = {"pro": Model.PRO, "standard": Model.STANDARD, "std": Model.STANDARD,
-                 Model.PRO.value: Model.PRO, Model.STANDARD.value: Model.STANDARD}
+MODEL_ALIASES = {
+    "pro": Model.PRO,
+    "standard": Model.STANDARD,
+    "std": Model.STANDARD,
+    Model.PRO.value: Model.PRO,
+    Model.STANDARD.value: Model.STANDARD,
+}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("generate", help="generate or edit images (saved into the library)",
-                            description="Generate or edit images. Prints the path of each saved file.")
+    p = commands.add_parser(
+        "generate",
+        help="generate or edit images (saved into the library)",
+        description="Generate or edit images. Prints the path of each saved file.",
+    )
     p.add_argument("prompt", help="the prompt or edit instruction (up to 5,000 characters; '-' reads stdin)")
     p.add_argument("--model", default="pro", help="pro (wan2.7-image-pro, default) or standard (wan2.7-image)")
     p.add_argument("--size", default="2K", help="1K, 2K (default), 4K (pro text-to-image only) or W*H")
     p.add_argument("-n", type=int, default=1, help="number of images: 1-4, or 1-12 with --set (default 1)")
     p.add_argument("--seed", type=int, help="seed 0..2147483647 (default: random)")
-    p.add_argument("--ref", action="append", default=[], metavar="FILE_OR_URL",
-                   help="reference image (repeat up to 9 times; order gives 'image 1', 'image 2', ...)")
-    p.add_argument("--box", action="append", default=[], metavar="I:x1,y1,x2,y2",
-                   help="region box on reference I (1-based), in that image's pixels; up to 2 per image")
+    p.add_argument(
+        "--ref",
+        action="append",
+        default=[],
+        metavar="FILE_OR_URL",
+        help="reference image (repeat up to 9 times; order gives 'image 1', 'image 2', ...)",
+    )
+    p.add_argument(
+        "--box",
+        action="append",
+        default=[],
+        metavar="I:x1,y1,x2,y2",
+        help="region box on reference I (1-based), in that image's pixels; up to 2 per image",
+    )
     p.add_argument("--palette", metavar="'#RRGGBB:PCT,...'", help="3-10 colours with percentages summing to 100")
     p.add_argument("--set", action="store_true", help="image set: several coherent images from one prompt")
     p.add_argument("--no-thinking", action="store_true", help="turn off thinking mode (text-to-image only)")
     p.add_argument("--watermark", action="store_true", help="add the 'AI generated' mark")
-    p.add_argument("--mode", choices=["sync", "async"], default="sync",
-                   help="sync endpoint (default) or async submit + poll")
+    p.add_argument(
+        "--mode", choices=["sync", "async"], default="sync", help="sync endpoint (default) or async submit + poll"
+    )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
     p.add_argument("--api-base", help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)")
     p.add_argument("--out", help="also copy the images into this folder")
@@ -80,8 +99,12 @@ def run(args: argparse.Namespace) -> int:
             err(f"Only {len(images)} of the images could be saved; see 'wan27 jobs show {job_id}'.")
         if errors:
             raise errors[-1]
-        raise WanError(job.error_message or f"Job {job_id} ended as {job.state.value}.",
-                       code=job.error_code, request_id=job.request_id, hint=job.error_hint)
+        raise WanError(
+            job.error_message or f"Job {job_id} ended as {job.state.value}.",
+            code=job.error_code,
+            request_id=job.request_id,
+            hint=job.error_hint,
+        )
 
 
 def request_from_args(args: argparse.Namespace) -> GenerationRequest:
@@ -104,9 +127,17 @@ def request_from_args(args: argparse.Namespace) -> GenerationRequest:
             raise ValidationError([ValidationIssue(f"images[{index}]", f"File not found: {ref}")])
         images.append(ImageInput(source, tuple(boxes.get(index, ()))))
     return GenerationRequest(
-        prompt=prompt, model=model, images=tuple(images), n=args.n, size=args.size, seed=args.seed,
-        watermark=args.watermark, thinking_mode=not args.no_thinking, enable_sequential=args.set,
-        color_palette=parse_palette(args.palette) if args.palette else ())
+        prompt=prompt,
+        model=model,
+        images=tuple(images),
+        n=args.n,
+        size=args.size,
+        seed=args.seed,
+        watermark=args.watermark,
+        thinking_mode=not args.no_thinking,
+        enable_sequential=args.set,
+        color_palette=parse_palette(args.palette) if args.palette else (),
+    )
 
 
 def parse_region(text: str) -> Region:

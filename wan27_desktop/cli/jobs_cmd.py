@@ -19,8 +19,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     show = sub.add_parser("show", help="everything known about one job")
     show.add_argument("job_id")
     show.set_defaults(handler=show_job)
-    for name, handler, text in (("resume", resume_jobs, "carry on unfinished jobs (never resubmits)"),
-                                ("retry", retry_job, "run a job's request again as a new job (billed again)")):
+    for name, handler, text in (
+        ("resume", resume_jobs, "carry on unfinished jobs (never resubmits)"),
+        ("retry", retry_job, "run a job's request again as a new job (billed again)"),
+    ):
         cmd = sub.add_parser(name, help=text)
         if name == "retry":
             cmd.add_argument("job_id")
@@ -34,11 +36,13 @@ def list_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
         jobs = library.list_jobs(limit=args.limit)
         if not jobs:
-            out("No jobs yet. Try: wan27 generate \"a red fox in snow\"")
+            out('No jobs yet. Try: wan27 generate "a red fox in snow"')
         for job in jobs:
             prompt = _prompt_of(job.request_json)
-            out(f"{job.id:>6}  {job.created_at[:19]}  {job.state.value:<15} {job.model:<18} "
-                f"{job.request_mode:<5} {prompt[:60]}")
+            out(
+                f"{job.id:>6}  {job.created_at[:19]}  {job.state.value:<15} {job.model:<18} "
+                f"{job.request_mode:<5} {prompt[:60]}"
+            )
     return EXIT_OK
 
 

@@ -11,8 +11,11 @@ from .generate import parse_region
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("key", help="store, inspect, check or remove the API key",
-                            description="Manage the DashScope API key in the OS keyring.")
+    p = commands.add_parser(
+        "key",
+        help="store, inspect, check or remove the API key",
+        description="Manage the DashScope API key in the OS keyring.",
+    )
     p.add_argument("action", choices=["set", "status", "clear", "check"])
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
     p.add_argument("--api-base", help="check against this endpoint instead of the region's host")
@@ -21,8 +24,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     region = parse_region(args.region)
-    return {"set": key_set, "status": key_status, "clear": key_clear, "check": key_check}[args.action](
-        region, args)
+    return {"set": key_set, "status": key_status, "clear": key_clear, "check": key_check}[args.action](region, args)
 
 
 def _require_keyring() -> None:
@@ -30,8 +32,10 @@ def _require_keyring() -> None:
 
     available, why = keys.keyring_available()
     if not available:
-        raise CliError(f"No OS keyring is available: {why}\n"
-                       "Set the DASHSCOPE_API_KEY environment variable instead; it is used and never saved.")
+        raise CliError(
+            f"No OS keyring is available: {why}\n"
+            "Set the DASHSCOPE_API_KEY environment variable instead; it is used and never saved."
+        )
 
 
 def key_set(region: Region, args: argparse.Namespace) -> int:
@@ -92,8 +96,7 @@ def key_check(region: Region, args: argparse.Namespace) -> int:
         out(f"The key ({keys.mask(source.key)}) is valid for {region.label}.")
         return EXIT_OK
     if belongs is not None:
-        err(f"The key is not valid for {region.label}; it belongs to {belongs.label}. "
-            f"Use --region {belongs.value}.")
+        err(f"The key is not valid for {region.label}; it belongs to {belongs.label}. Use --region {belongs.value}.")
         return EXIT_SERVICE
     err(f"The key ({keys.mask(source.key)}) was refused by {region.label}. Check it in the Model Studio console.")
     return EXIT_SERVICE

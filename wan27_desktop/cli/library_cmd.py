@@ -27,10 +27,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("ids", nargs="+", help="image ids (see 'wan27 library list')")
     exp.add_argument("--to", required=True, help="destination folder")
     exp.set_defaults(handler=export_images)
-    sub.add_parser("rebuild", help="rebuild the index from the images' embedded metadata").set_defaults(
-        handler=rebuild)
+    sub.add_parser("rebuild", help="rebuild the index from the images' embedded metadata").set_defaults(handler=rebuild)
     sub.add_parser("recover", help="set a damaged database aside and rebuild it from the image files").set_defaults(
-        handler=recover)
+        handler=recover
+    )
     sub.add_parser("stats", help="counts, sizes and spend").set_defaults(handler=stats)
     trash = sub.add_parser("trash", help="move images to the trash (restorable)")
     trash.add_argument("ids", nargs="+")
@@ -38,8 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     restore = sub.add_parser("restore", help="restore images from the trash")
     restore.add_argument("ids", nargs="+")
     restore.set_defaults(handler=restore_images)
-    sub.add_parser("empty-trash", help="delete the trashed images' files for good").set_defaults(
-        handler=empty_trash)
+    sub.add_parser("empty-trash", help="delete the trashed images' files for good").set_defaults(handler=empty_trash)
 
 
 def _print_images(images) -> None:

@@ -71,8 +71,15 @@ def path_reader(path: str) -> QImageReader:
 # we cannot name (an empty or half-written file, SVG, anything else) gets a format no plugin has,
 # so it fails at once as unsupported instead of being probed: every image the app reads (results,
 # library images, references: §2.3 accepts PNG, JPEG, BMP and WebP) is one we can name.
-_PINNABLE = {"png": b"png", "jpeg": b"jpeg", "bmp": b"bmp", "webp": b"webp", "gif": b"gif", "tiff": b"tiff",
-             "ico": b"ico"}
+_PINNABLE = {
+    "png": b"png",
+    "jpeg": b"jpeg",
+    "bmp": b"bmp",
+    "webp": b"webp",
+    "gif": b"gif",
+    "tiff": b"tiff",
+    "ico": b"ico",
+}
 _NO_PLUGIN = b"wan27-unrecognised"
 
 
@@ -112,9 +119,15 @@ def oriented_size(reader: QImageReader) -> tuple[int, int] | None:
 
 
 # Stored pixel formats that a service expecting plain 8-bit RGB or grey can take unchanged.
-_PLAIN_FORMATS = frozenset({QImage.Format.Format_RGB32, QImage.Format.Format_RGB888,
-                            QImage.Format.Format_RGBX8888, QImage.Format.Format_BGR888,
-                            QImage.Format.Format_Grayscale8})
+_PLAIN_FORMATS = frozenset(
+    {
+        QImage.Format.Format_RGB32,
+        QImage.Format.Format_RGB888,
+        QImage.Format.Format_RGBX8888,
+        QImage.Format.Format_BGR888,
+        QImage.Format.Format_Grayscale8,
+    }
+)
 
 
 def is_plain(fmt: QImage.Format) -> bool:
@@ -151,8 +164,9 @@ def read_scaled(reader: QImageReader, target: tuple[int, int] | None, *, fast_sc
     if image.isNull() or target is None:
         return image
     if (image.width(), image.height()) != target:
-        image = image.scaled(target[0], target[1], Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
+        image = image.scaled(
+            target[0], target[1], Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     return image
 
 
@@ -165,8 +179,7 @@ def to_rgb8(image: QImage) -> tuple[QImage, bool]:
     space = image.colorSpace()
     if space.isValid() and space.colorModel() != QColorSpace.ColorModel.Rgb:
         # A CMYK or grey ICC profile cannot stay on RGB pixels; convert through it to sRGB.
-        image = image.convertedToColorSpace(QColorSpace(QColorSpace.NamedColorSpace.SRgb),
-                                            QImage.Format.Format_RGB32)
+        image = image.convertedToColorSpace(QColorSpace(QColorSpace.NamedColorSpace.SRgb), QImage.Format.Format_RGB32)
     if image.hasAlphaChannel():
         flat = QImage(image.size(), QImage.Format.Format_RGB32)
         flat.setColorSpace(image.colorSpace())
@@ -200,7 +213,8 @@ class ImageFileError(WanError):
     """An image file (a result, a library image, a reference) cannot be read or written."""
 
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "The file may be damaged, still being written, or not an image; try re-exporting it.")
+        "WanError", "The file may be damaged, still being written, or not an image; try re-exporting it."
+    )
 
 
 def load_image(path: str, *, max_side: int | None = None) -> QImage:
@@ -220,8 +234,10 @@ def load_image(path: str, *, max_side: int | None = None) -> QImage:
         is_jpeg = qt_format(reader) in ("jpeg", "jpg")
         image = read_scaled(reader, target, fast_scaled_decode=is_jpeg)
         if image.isNull():
-            raise ImageFileError(QT_TRANSLATE_NOOP("WanError", "{name} could not be decoded{reason}."),
-                                 values={"name": Path(path).name, "reason": reason(reader)})
+            raise ImageFileError(
+                QT_TRANSLATE_NOOP("WanError", "{name} could not be decoded{reason}."),
+                values={"name": Path(path).name, "reason": reason(reader)},
+            )
         return image
     finally:
         reader.setFileName("")

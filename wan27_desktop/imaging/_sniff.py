@@ -15,18 +15,46 @@ from ..api.translatable import QT_TRANSLATE_NOOP
 # Display names for formats people drop on us; §2.3 accepts only the first four.
 ACCEPTED = ("jpeg", "png", "bmp", "webp")
 DISPLAY_NAMES = {
-    "jpeg": "JPEG", "png": "PNG", "bmp": "BMP", "webp": "WebP", "gif": "GIF", "heic": "HEIC",
-    "avif": "AVIF", "svg": "SVG", "tiff": "TIFF", "ico": "ICO", "cur": "CUR", "icns": "ICNS",
-    "tga": "TGA", "pbm": "PBM", "pgm": "PGM", "ppm": "PPM", "xbm": "XBM", "xpm": "XPM",
-    "wbmp": "WBMP", "jxl": "JPEG XL", "psd": "PSD", "pdf": "PDF",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "bmp": "BMP",
+    "webp": "WebP",
+    "gif": "GIF",
+    "heic": "HEIC",
+    "avif": "AVIF",
+    "svg": "SVG",
+    "tiff": "TIFF",
+    "ico": "ICO",
+    "cur": "CUR",
+    "icns": "ICNS",
+    "tga": "TGA",
+    "pbm": "PBM",
+    "pgm": "PGM",
+    "ppm": "PPM",
+    "xbm": "XBM",
+    "xpm": "XPM",
+    "wbmp": "WBMP",
+    "jxl": "JPEG XL",
+    "psd": "PSD",
+    "pdf": "PDF",
 }
 # Qt's plugin names for the same thing.
 _QT_ALIASES = {"jpg": "jpeg", "jfif": "jpeg", "tif": "tiff", "svgz": "svg"}
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _PNG_IEND = b"IEND\xaeB`\x82"
-_HEIF_BRANDS = {b"heic": "heic", b"heix": "heic", b"hevc": "heic", b"hevx": "heic", b"heim": "heic",
-                b"heis": "heic", b"mif1": "heic", b"msf1": "heic", b"avif": "avif", b"avis": "avif"}
+_HEIF_BRANDS = {
+    b"heic": "heic",
+    b"heix": "heic",
+    b"hevc": "heic",
+    b"hevx": "heic",
+    b"heim": "heic",
+    b"heis": "heic",
+    b"mif1": "heic",
+    b"msf1": "heic",
+    b"avif": "avif",
+    b"avis": "avif",
+}
 
 
 def normalise_qt_format(name: bytes | str) -> str:
@@ -90,16 +118,20 @@ def truncation(fmt: str, data: bytes | mmap.mmap) -> tuple[str, dict[str, int]] 
     if fmt == "webp" and file_size >= 12:
         declared = struct.unpack("<I", data[4:8])[0] + 8
         if declared > file_size:
-            return (QT_TRANSLATE_NOOP("ReferenceCheck",
-                                      "the WebP header declares {declared} bytes but the file has {size}"),
-                    {"declared": declared, "size": file_size})
+            return (
+                QT_TRANSLATE_NOOP(
+                    "ReferenceCheck", "the WebP header declares {declared} bytes but the file has {size}"
+                ),
+                {"declared": declared, "size": file_size},
+            )
         return None
     if fmt == "bmp" and file_size >= 6:
         declared = struct.unpack("<I", data[2:6])[0]
         if declared > file_size:
-            return (QT_TRANSLATE_NOOP("ReferenceCheck",
-                                      "the BMP header declares {declared} bytes but the file has {size}"),
-                    {"declared": declared, "size": file_size})
+            return (
+                QT_TRANSLATE_NOOP("ReferenceCheck", "the BMP header declares {declared} bytes but the file has {size}"),
+                {"declared": declared, "size": file_size},
+            )
         return None
     return None
 
@@ -118,7 +150,7 @@ def header_has_alpha(fmt: str, head: bytes) -> bool | None:
         # A tRNS chunk (palette or colour-key transparency) sits between IHDR and the first IDAT.
         pos = 8
         while pos + 8 <= len(head):
-            length, kind = struct.unpack(">I4s", head[pos:pos + 8])
+            length, kind = struct.unpack(">I4s", head[pos : pos + 8])
             if kind == b"tRNS":
                 return True
             if kind in (b"IDAT", b"IEND"):

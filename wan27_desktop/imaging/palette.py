@@ -27,14 +27,15 @@ _Bucket = list[tuple[Colour, int]]  # distinct colours with their pixel counts
 def _sample(image: QImage) -> Counter[Colour]:
     image, _had_alpha = _codec.to_rgb8(image)
     if max(image.width(), image.height()) > SAMPLE_SIDE:
-        image = image.scaled(SAMPLE_SIDE, SAMPLE_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                             Qt.TransformationMode.FastTransformation)
+        image = image.scaled(
+            SAMPLE_SIDE, SAMPLE_SIDE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+        )
     image = image.convertToFormat(QImage.Format.Format_RGBX8888)  # bytes R, G, B, X on any platform
     raw = bytes(image.constBits())
     stride, width = image.bytesPerLine(), image.width()
     counts: Counter[Colour] = Counter()
     for y in range(image.height()):
-        row = raw[y * stride:y * stride + width * 4]
+        row = raw[y * stride : y * stride + width * 4]
         counts.update(zip(row[0::4], row[1::4], row[2::4], strict=True))
     return counts
 
@@ -72,9 +73,15 @@ def _refine(counts: Counter[Colour], seeds: list[Colour]) -> list[tuple[Colour, 
     for _ in range(REFINE_PASSES):
         members = [[] for _ in centres]
         for colour, n in counts.items():
-            nearest = min(range(len(centres)), key=lambda i: (
-                (colour[0] - centres[i][0]) ** 2 + (colour[1] - centres[i][1]) ** 2
-                + (colour[2] - centres[i][2]) ** 2, i))
+            nearest = min(
+                range(len(centres)),
+                key=lambda i: (
+                    (colour[0] - centres[i][0]) ** 2
+                    + (colour[1] - centres[i][1]) ** 2
+                    + (colour[2] - centres[i][2]) ** 2,
+                    i,
+                ),
+            )
             members[nearest].append((colour, n))
         moved = [_mean(group) if group else centre for group, centre in zip(members, centres, strict=True)]
         if moved == centres:

@@ -69,12 +69,21 @@ def _png_estimate(image: QImage) -> int:
 
 
 def _resized(image: QImage, size: tuple[int, int]) -> QImage:
-    return image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(
+        size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
-def _encode_within(name: str, image: QImage, *, original: tuple[int, int], scale: float, lossless: bool,
-                   max_bytes: int, notes: list[str]) -> tuple[bytes, str, QImage, float]:
+def _encode_within(
+    name: str,
+    image: QImage,
+    *,
+    original: tuple[int, int],
+    scale: float,
+    lossless: bool,
+    max_bytes: int,
+    notes: list[str],
+) -> tuple[bytes, str, QImage, float]:
     """Smallest-effort encoding within `max_bytes`: PNG (lossless sources), JPEG q92, JPEG q85,
     then smaller JPEGs. Returns (bytes, mime, the image as encoded, final scale)."""
     budget = f"to fit the {megabytes(max_bytes)} request budget"
@@ -97,18 +106,23 @@ def _encode_within(name: str, image: QImage, *, original: tuple[int, int], scale
         image = _resized(image, size)
         data = _codec.encode(image, "jpeg", JPEG_FALLBACK_QUALITY)
         if len(data) <= max_bytes:
-            notes.append(f"Downscaled from {before[0]}×{before[1]} to {size[0]}×{size[1]} px and re-encoded "
-                         f"as JPEG (quality {JPEG_FALLBACK_QUALITY}) {budget}.")
+            notes.append(
+                f"Downscaled from {before[0]}×{before[1]} to {size[0]}×{size[1]} px and re-encoded "
+                f"as JPEG (quality {JPEG_FALLBACK_QUALITY}) {budget}."
+            )
             return data, "image/jpeg", image, scale
     raise ReferenceImageError(
         f"{name} cannot be made to fit the {megabytes(max_bytes)} request budget without going below "
         f"{rules.MIN_IMAGE_SIDE} px per side.",
         hint=QT_TRANSLATE_NOOP(
-            "WanError", "Use fewer reference images in one request, or a less detailed (noisy) image."))
+            "WanError", "Use fewer reference images in one request, or a less detailed (noisy) image."
+        ),
+    )
 
 
-def prepare_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
-                      max_bytes: int = DEFAULT_MAX_BYTES) -> PreparedImage:
+def prepare_reference(
+    path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE, max_bytes: int = DEFAULT_MAX_BYTES
+) -> PreparedImage:
     """Read, check and encode one reference image as a `data:` URI (§2.4 way 2).
 
     `max_side` caps the longest side sent (default 4096, see reference.DEFAULT_MAX_SIDE);
@@ -120,11 +134,15 @@ def prepare_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
     try:
         data = path.read_bytes()
     except FileNotFoundError as err:
-        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "{name} does not exist (it may have been moved or "
-                                                                "deleted)."), values={"name": path.name}) from err
+        raise ReferenceImageError(
+            QT_TRANSLATE_NOOP("WanError", "{name} does not exist (it may have been moved or deleted)."),
+            values={"name": path.name},
+        ) from err
     except OSError as err:
-        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "{name} cannot be read: {reason}."),
-                                  values={"name": path.name, "reason": err.strerror or str(err)}) from err
+        raise ReferenceImageError(
+            QT_TRANSLATE_NOOP("WanError", "{name} cannot be read: {reason}."),
+            values={"name": path.name, "reason": err.strerror or str(err)},
+        ) from err
     source = _codec.Source(data)
     try:
         return _prepare(path, data, source, max_side=max_side, max_bytes=max_bytes)
@@ -133,24 +151,39 @@ def prepare_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
 
 
 def _prepare(path: Path, data: bytes, source: _codec.Source, *, max_side: int, max_bytes: int) -> PreparedImage:
-    a = analyse(path.name, data, source.reader, max_side=max_side, max_bytes=max_bytes,
-                suffix=path.suffix.lower())
+    a = analyse(path.name, data, source.reader, max_side=max_side, max_bytes=max_bytes, suffix=path.suffix.lower())
     if a.problems:
         raise ReferenceImageError(" ".join(a.problems), hint=a.hints[0] if a.hints else None)
     original = (a.width, a.height)
     resize = a.target != original
-    sendable_as_is = (a.format in _MIME and not resize and len(data) <= max_bytes and not a.has_alpha
-                      and a.plain_pixels and not a.transformed and not a.animated)
-    image = _codec.read_scaled(source.reader, a.target if resize else None,
-                               fast_scaled_decode=a.format == "jpeg")
+    sendable_as_is = (
+        a.format in _MIME
+        and not resize
+        and len(data) <= max_bytes
+        and not a.has_alpha
+        and a.plain_pixels
+        and not a.transformed
+        and not a.animated
+    )
+    image = _codec.read_scaled(source.reader, a.target if resize else None, fast_scaled_decode=a.format == "jpeg")
     if image.isNull():
         raise ReferenceImageError(
             f"{path.name} could not be decoded{_codec.reason(source.reader)}; the file may be damaged.",
-            hint=QT_TRANSLATE_NOOP("WanError", "Re-export or re-download the image."))
+            hint=QT_TRANSLATE_NOOP("WanError", "Re-export or re-download the image."),
+        )
     if sendable_as_is:
         # Decoded only to prove the pixel data is intact; the service gets the original bytes.
-        return PreparedImage(_data_uri(_MIME[a.format], data), _MIME[a.format], a.width, a.height, 1.0,
-                             len(data), (), original, passed_through=True)
+        return PreparedImage(
+            _data_uri(_MIME[a.format], data),
+            _MIME[a.format],
+            a.width,
+            a.height,
+            1.0,
+            len(data),
+            (),
+            original,
+            passed_through=True,
+        )
 
     notes: list[str] = []
     if a.transformed:
@@ -165,14 +198,19 @@ def _prepare(path: Path, data: bytes, source: _codec.Source, *, max_side: int, m
     if had_alpha:
         notes.append("Transparency flattened onto white (the service does not accept alpha).")
     if resize:
-        notes.append(f"Downscaled from {a.width}×{a.height} to {a.target[0]}×{a.target[1]} px "
-                     f"(longest side at most {min(max_side, rules.MAX_IMAGE_SIDE)} px).")
+        notes.append(
+            f"Downscaled from {a.width}×{a.height} to {a.target[0]}×{a.target[1]} px "
+            f"(longest side at most {min(max_side, rules.MAX_IMAGE_SIDE)} px)."
+        )
     if len(data) > max_bytes:
-        notes.append(f"The {megabytes(len(data))} file was re-encoded to fit the {megabytes(max_bytes)} "
-                     "request budget.")
-    encoded, mime, image, scale = _encode_within(path.name, image, original=original, scale=a.scale,
-                                                 lossless=a.lossless, max_bytes=max_bytes, notes=notes)
+        notes.append(
+            f"The {megabytes(len(data))} file was re-encoded to fit the {megabytes(max_bytes)} request budget."
+        )
+    encoded, mime, image, scale = _encode_within(
+        path.name, image, original=original, scale=a.scale, lossless=a.lossless, max_bytes=max_bytes, notes=notes
+    )
     if mime == "image/png" and a.format != "png":
         notes.append(f"Re-encoded as PNG (from {a.format.upper()}).")
-    return PreparedImage(_data_uri(mime, encoded), mime, image.width(), image.height(), scale,
-                         len(encoded), tuple(notes), original)
+    return PreparedImage(
+        _data_uri(mime, encoded), mime, image.width(), image.height(), scale, len(encoded), tuple(notes), original
+    )

@@ -76,8 +76,16 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
 
     def info(self, path: Path) -> ReferenceInfo:
-        return ReferenceInfo(path, self.format, self.width, self.height, self.file_size, self.has_alpha,
-                             tuple(self.problems), tuple(self.notes))
+        return ReferenceInfo(
+            path,
+            self.format,
+            self.width,
+            self.height,
+            self.file_size,
+            self.has_alpha,
+            tuple(self.problems),
+            tuple(self.notes),
+        )
 
     def refuse(self, message: str, hint: str | None = None) -> Analysis:
         self.problems.append(message)
@@ -126,8 +134,9 @@ def full_decode_pixel_limit(deep: bool) -> int:
     return _codec.ALLOCATION_LIMIT_MB * _MIB // (8 if deep else 4)
 
 
-def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_side: int,
-            max_bytes: int, suffix: str = "") -> Analysis:
+def analyse(
+    name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_side: int, max_bytes: int, suffix: str = ""
+) -> Analysis:
     """The shared check behind `inspect_reference` and `prepare_reference` (header only).
 
     Texts are translated where they are made (QCoreApplication.translate is thread-safe); the
@@ -136,7 +145,8 @@ def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_sid
     if not len(data):
         return a.refuse(
             translate("ReferenceCheck", "{name} is empty (0 bytes).").format(name=name),
-            translate("ReferenceCheck", "The file was probably not saved or copied completely."))
+            translate("ReferenceCheck", "The file was probably not saved or copied completely."),
+        )
     head = bytes(data[:65536])
     fmt = _sniff.sniff_format(head) or _sniff.normalise_qt_format(_codec.qt_format(reader)) or "unknown"
     a.format = fmt
@@ -144,26 +154,35 @@ def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_sid
     if fmt not in _sniff.ACCEPTED:
         if fmt == "unknown":
             return a.refuse(
-                translate("ReferenceCheck", "{name} is not an image: its content is not JPEG, PNG, BMP or "
-                                            "WebP data.").format(name=name),
-                translate("ReferenceCheck", "Pick an image file; renaming a file does not convert it."))
+                translate(
+                    "ReferenceCheck", "{name} is not an image: its content is not JPEG, PNG, BMP or WebP data."
+                ).format(name=name),
+                translate("ReferenceCheck", "Pick an image file; renaming a file does not convert it."),
+            )
         return a.refuse(
             translate("ReferenceCheck", "{format} is not supported; use JPEG, PNG, BMP or WebP.").format(
-                format=display),
-            translate("ReferenceCheck", "Convert the {format} image to JPEG or PNG in an image editor, then "
-                                        "add it again.").format(format=display))
+                format=display
+            ),
+            translate(
+                "ReferenceCheck", "Convert the {format} image to JPEG or PNG in an image editor, then add it again."
+            ).format(format=display),
+        )
     size = _codec.oriented_size(reader)
     if size is None:
         return a.refuse(
             translate("ReferenceCheck", "{name} is damaged: its {format} header cannot be read{reason}.").format(
-                name=name, format=display, reason=_codec.reason(reader)),
-            translate("ReferenceCheck", "Re-export or re-download the image."))
+                name=name, format=display, reason=_codec.reason(reader)
+            ),
+            translate("ReferenceCheck", "Re-export or re-download the image."),
+        )
     cut = _sniff.truncation(fmt, data)
     if cut:
         return a.refuse(
             translate("ReferenceCheck", "{name} is damaged: {detail} (the file is truncated).").format(
-                name=name, detail=translate("ReferenceCheck", cut[0]).format(**cut[1])),
-            translate("ReferenceCheck", "Re-export or re-download the image; the copy is incomplete."))
+                name=name, detail=translate("ReferenceCheck", cut[0]).format(**cut[1])
+            ),
+            translate("ReferenceCheck", "Re-export or re-download the image; the copy is incomplete."),
+        )
     a.width, a.height = size
     stored = reader.size()
     a.stored_size = (stored.width(), stored.height())
@@ -180,65 +199,82 @@ def analyse(name: str, data: bytes | mmap.mmap, reader: QImageReader, *, max_sid
     pixel_limit = MAX_JPEG_PIXELS if fmt == "jpeg" else full_decode_pixel_limit(a.deep)
     if w * h > pixel_limit:
         return a.refuse(
-            translate("ReferenceCheck", "Image is {w}×{h} px ({mp:,.0f} megapixels); at most {limit:,.0f} "
-                                        "megapixels can be decoded safely.").format(
-                w=w, h=h, mp=w * h / 1e6, limit=pixel_limit / 1e6),
-            translate("ReferenceCheck", "Reduce the image to at most 8000 px per side in an image editor."))
+            translate(
+                "ReferenceCheck",
+                "Image is {w}×{h} px ({mp:,.0f} megapixels); at most {limit:,.0f} megapixels can be decoded safely.",
+            ).format(w=w, h=h, mp=w * h / 1e6, limit=pixel_limit / 1e6),
+            translate("ReferenceCheck", "Reduce the image to at most 8000 px per side in an image editor."),
+        )
     if min(w, h) < rules.MIN_IMAGE_SIDE:
         a.refuse(
-            translate("ReferenceCheck", "Image is {w}×{h} px; each side must be at least {min} px (allowed "
-                                        "{min}–{max} px).").format(
-                w=w, h=h, min=rules.MIN_IMAGE_SIDE, max=rules.MAX_IMAGE_SIDE),
-            translate("ReferenceCheck", "Use a larger image; small images cannot be upscaled without losing "
-                                        "detail."))
+            translate(
+                "ReferenceCheck", "Image is {w}×{h} px; each side must be at least {min} px (allowed {min}–{max} px)."
+            ).format(w=w, h=h, min=rules.MIN_IMAGE_SIDE, max=rules.MAX_IMAGE_SIDE),
+            translate("ReferenceCheck", "Use a larger image; small images cannot be upscaled without losing detail."),
+        )
     if max(w, h) > rules.MAX_IMAGE_RATIO * min(w, h):
         a.refuse(
-            translate("ReferenceCheck", "Aspect ratio is {ratio} ({w}×{h} px); it must be between 1:8 and "
-                                        "8:1.").format(ratio=_ratio_text(w, h), w=w, h=h),
-            translate("ReferenceCheck", "Crop the image to a less extreme shape."))
+            translate("ReferenceCheck", "Aspect ratio is {ratio} ({w}×{h} px); it must be between 1:8 and 8:1.").format(
+                ratio=_ratio_text(w, h), w=w, h=h
+            ),
+            translate("ReferenceCheck", "Crop the image to a less extreme shape."),
+        )
     if a.problems:
         return a
 
     a.scale = plan_scale(w, h, max_side)
     a.target = scaled_dims(w, h, a.scale)
     if a.target != (w, h):
-        why = translate("ReferenceCheck", "longest side at most {px} px").format(
-            px=min(max_side, rules.MAX_IMAGE_SIDE))
+        why = translate("ReferenceCheck", "longest side at most {px} px").format(px=min(max_side, rules.MAX_IMAGE_SIDE))
         if max(w, h) > rules.MAX_IMAGE_SIDE:
-            why += translate("ReferenceCheck", "; the service accepts at most {px} px").format(
-                px=rules.MAX_IMAGE_SIDE)
-        a.notes.append(translate("ReferenceCheck", "Will be downscaled from {w}×{h} to {tw}×{th} px ({why}).")
-                       .format(w=w, h=h, tw=a.target[0], th=a.target[1], why=why))
+            why += translate("ReferenceCheck", "; the service accepts at most {px} px").format(px=rules.MAX_IMAGE_SIDE)
+        a.notes.append(
+            translate("ReferenceCheck", "Will be downscaled from {w}×{h} to {tw}×{th} px ({why}).").format(
+                w=w, h=h, tw=a.target[0], th=a.target[1], why=why
+            )
+        )
     if a.file_size > max_bytes:
         over = ""
         if a.file_size > rules.MAX_IMAGE_BYTES:
             over = translate("ReferenceCheck", " (the service accepts at most {size})").format(
-                size=megabytes(rules.MAX_IMAGE_BYTES))
-        a.notes.append(translate("ReferenceCheck", "The file is {size}; it will be re-encoded to fit the "
-                                                   "{budget} request budget{over}.").format(
-            size=megabytes(a.file_size), budget=megabytes(max_bytes), over=over))
+                size=megabytes(rules.MAX_IMAGE_BYTES)
+            )
+        a.notes.append(
+            translate(
+                "ReferenceCheck", "The file is {size}; it will be re-encoded to fit the {budget} request budget{over}."
+            ).format(size=megabytes(a.file_size), budget=megabytes(max_bytes), over=over)
+        )
     if a.has_alpha:
-        a.notes.append(translate("ReferenceCheck", "Transparency will be flattened onto white (the service "
-                                                   "does not accept alpha)."))
+        a.notes.append(
+            translate(
+                "ReferenceCheck", "Transparency will be flattened onto white (the service does not accept alpha)."
+            )
+        )
     if a.cmyk:
         a.notes.append(translate("ReferenceCheck", "CMYK colour will be converted to RGB."))
     if a.deep:
         a.notes.append(translate("ReferenceCheck", "16-bit colour will be converted to 8-bit RGB."))
     if a.transformed:
-        a.notes.append(translate("ReferenceCheck", "Will be turned upright from its EXIF orientation (stored "
-                                                   "as {w}×{h} px).").format(w=a.stored_size[0],
-                                                                            h=a.stored_size[1]))
+        a.notes.append(
+            translate(
+                "ReferenceCheck", "Will be turned upright from its EXIF orientation (stored as {w}×{h} px)."
+            ).format(w=a.stored_size[0], h=a.stored_size[1])
+        )
     if a.animated:
         a.notes.append(translate("ReferenceCheck", "Only the first frame of this animated WebP will be sent."))
     named = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".bmp": "bmp", ".webp": "webp"}.get(suffix)
     if named and named != fmt:
-        a.notes.append(translate("ReferenceCheck", "The file is a {format} image although its name ends in "
-                                                   "{suffix}.").format(format=display, suffix=suffix))
+        a.notes.append(
+            translate("ReferenceCheck", "The file is a {format} image although its name ends in {suffix}.").format(
+                format=display, suffix=suffix
+            )
+        )
     return a
 
 
-def inspect_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
-                      max_bytes: int = DEFAULT_MAX_BYTES) -> ReferenceInfo:
+def inspect_reference(
+    path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ReferenceInfo:
     """Check a reference image against §2.3 from its header; fast enough for a drop handler.
 
     Safe in any thread. Never raises for a bad file: everything wrong is in `problems`.
@@ -248,13 +284,15 @@ def inspect_reference(path: str | Path, *, max_side: int = DEFAULT_MAX_SIDE,
     try:
         with path.open("rb") as handle:
             if path.stat().st_size == 0:
-                return analyse(name, b"", _codec.path_reader(str(path)), max_side=max_side,
-                               max_bytes=max_bytes).info(path)
+                return analyse(name, b"", _codec.path_reader(str(path)), max_side=max_side, max_bytes=max_bytes).info(
+                    path
+                )
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 reader = _codec.path_reader(str(path))
                 try:
-                    result = analyse(name, data, reader, max_side=max_side, max_bytes=max_bytes,
-                                     suffix=path.suffix.lower())
+                    result = analyse(
+                        name, data, reader, max_side=max_side, max_bytes=max_bytes, suffix=path.suffix.lower()
+                    )
                 finally:
                     reader.setFileName("")  # release the file (Windows keeps it locked otherwise)
                 return result.info(path)

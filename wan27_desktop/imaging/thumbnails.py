@@ -66,8 +66,10 @@ def make_thumbnail(src_path: str | Path, dest_path: str | Path, size: int = 256)
     try:
         _write_atomically(dest, data)
     except OSError as err:
-        raise ImageFileError(QT_TRANSLATE_NOOP("WanError", "Cannot write thumbnail {name}: {reason}."),
-                             values={"name": dest.name, "reason": err.strerror or str(err)}) from err
+        raise ImageFileError(
+            QT_TRANSLATE_NOOP("WanError", "Cannot write thumbnail {name}: {reason}."),
+            values={"name": dest.name, "reason": err.strerror or str(err)},
+        ) from err
     return image.width(), image.height()
 
 

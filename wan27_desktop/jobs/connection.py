@@ -9,8 +9,11 @@ from .runner import Connection
 
 
 class NoKeyError(AuthError):
-    default_hint = QT_TRANSLATE_NOOP("WanError", "Store a key with 'wan27 key set' (or in the app's key dialog), "
-                                     "or set the DASHSCOPE_API_KEY environment variable.")
+    default_hint = QT_TRANSLATE_NOOP(
+        "WanError",
+        "Store a key with 'wan27 key set' (or in the app's key dialog), "
+        "or set the DASHSCOPE_API_KEY environment variable.",
+    )
 
 
 def resolve_connection(region: Region, api_base: str | None = None) -> Connection:

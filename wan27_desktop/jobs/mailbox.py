@@ -26,6 +26,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
 
 log = logging.getLogger(__name__)
 
+
 def _close(*sockets: socket.socket) -> None:
     for sock in sockets:
         sock.close()

@@ -43,10 +43,15 @@ class _Task(QRunnable):
         cancel = self._manager._cancel_event(self._job_id) if self._job_id is not None else threading.Event()
         try:
             with Library.open(self._manager.data_dir, reconcile=False) as library:
-                runner = JobRunner(library, self._connection(), client_factory=self._manager.client_factory,
-                                   on_event=partial(self._manager._post, "jobEvent"),
-                                   poll_interval=self._manager.poll_interval,
-                                   should_cancel=cancel.is_set, should_stop=self._manager._stopping.is_set)
+                runner = JobRunner(
+                    library,
+                    self._connection(),
+                    client_factory=self._manager.client_factory,
+                    on_event=partial(self._manager._post, "jobEvent"),
+                    poll_interval=self._manager.poll_interval,
+                    should_cancel=cancel.is_set,
+                    should_stop=self._manager._stopping.is_set,
+                )
                 try:
                     self._work(runner, library, cancel)
                 except WanError:
@@ -77,8 +82,15 @@ class _Task(QRunnable):
 class _JournalTask(_Task):
     """Write a new job (or a retry of one) to the journal, then hand it to the run pool."""
 
-    def __init__(self, manager: JobManager, *, token: int, request: GenerationRequest | None = None,
-                 request_mode: RequestMode = RequestMode.SYNC, retry_of: int | None = None) -> None:
+    def __init__(
+        self,
+        manager: JobManager,
+        *,
+        token: int,
+        request: GenerationRequest | None = None,
+        request_mode: RequestMode = RequestMode.SYNC,
+        retry_of: int | None = None,
+    ) -> None:
         super().__init__(manager, token=token)
         self._request = request
         self._request_mode = request_mode
@@ -138,9 +150,16 @@ class JobManager(QObject):
     jobEvent = Signal(object)
     jobFinished = Signal(int)
 
-    def __init__(self, data_dir: Path, connection_provider: ConnectionProvider, *, concurrency: int = 2,
-                 client_factory: Callable[[Connection], object] | None = None,
-                 poll_interval: tuple[float, float] = (5.0, 10.0), parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        connection_provider: ConnectionProvider,
+        *,
+        concurrency: int = 2,
+        client_factory: Callable[[Connection], object] | None = None,
+        poll_interval: tuple[float, float] = (5.0, 10.0),
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         from .runner import _default_client_factory
 
@@ -249,5 +268,11 @@ class JobManager(QObject):
 
 
 def is_terminal(state: JobState) -> bool:
-    return state in (JobState.DONE, JobState.PARTIAL, JobState.FAILED, JobState.CANCELED,
-                     JobState.INTERRUPTED, JobState.EXPIRED)
+    return state in (
+        JobState.DONE,
+        JobState.PARTIAL,
+        JobState.FAILED,
+        JobState.CANCELED,
+        JobState.INTERRUPTED,
+        JobState.EXPIRED,
+    )

@@ -82,12 +82,18 @@ def _default_client_factory(connection: Connection) -> Any:
 class JobRunner:
     """Runs journaled jobs against one library and one connection. One runner per thread."""
 
-    def __init__(self, library: Library, connection: Connection | None, *,
-                 client_factory: ClientFactory = _default_client_factory,
-                 on_event: Callable[[JobEvent], None] | None = None,
-                 poll_interval: tuple[float, float] = (5.0, 10.0), poll_deadline_s: float = 600.0,
-                 should_cancel: Callable[[], bool] | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        connection: Connection | None,
+        *,
+        client_factory: ClientFactory = _default_client_factory,
+        on_event: Callable[[JobEvent], None] | None = None,
+        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_deadline_s: float = 600.0,
+        should_cancel: Callable[[], bool] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
         self.library = library
         self.connection = connection
         self._client_factory = client_factory
@@ -105,8 +111,7 @@ class JobRunner:
         self._in_create = threading.Event()
 
     # -- public -------------------------------------------------------------------------------
-    def create(self, request: GenerationRequest, request_mode: RequestMode,
-               state: JobState = JobState.QUEUED) -> int:
+    def create(self, request: GenerationRequest, request_mode: RequestMode, state: JobState = JobState.QUEUED) -> int:
         """Journal a new job (validated, inputs copied into the library); nothing is sent yet."""
         validate(request)
         check_references(request)
@@ -116,10 +121,15 @@ class JobRunner:
         placeholder_body = build_body(request, [EncodedImage(i.source, i.boxes) for i in request.images])
         job_id = self.library.create_job(
             request_to_json(request, placeholder_body, shas, request_mode),
-            model=request.model.value, request_mode=request_mode.value, region=connection.region.value,
-            endpoint=connection.base_url, n=request.n,
+            model=request.model.value,
+            request_mode=request_mode.value,
+            region=connection.region.value,
+            endpoint=connection.base_url,
+            n=request.n,
             estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
-            state=state, inputs=local_inputs)
+            state=state,
+            inputs=local_inputs,
+        )
         self._emit(job_id, state)
         return job_id
 
@@ -160,14 +170,26 @@ class JobRunner:
         They are not sent on their own at start; the user can retry them."""
         ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
         for job_id in ids:
-            self.cancel_unsent(job_id, QT_TRANSLATE_NOOP("WanError", "Not sent: the app closed before this job's "
-                                                                     "turn came. Nothing was billed."))
+            self.cancel_unsent(
+                job_id,
+                QT_TRANSLATE_NOOP(
+                    "WanError", "Not sent: the app closed before this job's turn came. Nothing was billed."
+                ),
+            )
         return ids
 
-    def cancel_unsent(self, job_id: int, message: str = QT_TRANSLATE_NOOP(
-            "WanError", "Canceled before it was sent. Nothing was billed.")) -> None:
-        self.library.update_job(job_id, state=JobState.CANCELED, error_code="Canceled", error_message=message,
-                                error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to send it."))
+    def cancel_unsent(
+        self,
+        job_id: int,
+        message: str = QT_TRANSLATE_NOOP("WanError", "Canceled before it was sent. Nothing was billed."),
+    ) -> None:
+        self.library.update_job(
+            job_id,
+            state=JobState.CANCELED,
+            error_code="Canceled",
+            error_message=message,
+            error_hint=QT_TRANSLATE_NOOP("WanError", "Retry to send it."),
+        )
         self._emit(job_id, JobState.CANCELED, error=Canceled(message))
 
     def fail_unexpected(self, job_id: int, error: BaseException) -> None:
@@ -177,9 +199,14 @@ class JobRunner:
         try:
             job = self.library.get_job(job_id)
             if job.state in UNFINISHED or job.state is JobState.QUEUED:
-                self._fail(job_id, WanError(message, code="InternalError",
-                                            hint=QT_TRANSLATE_NOOP(
-                                                "WanError", "Copy the diagnostic info (Help menu) into a bug report.")))
+                self._fail(
+                    job_id,
+                    WanError(
+                        message,
+                        code="InternalError",
+                        hint=QT_TRANSLATE_NOOP("WanError", "Copy the diagnostic info (Help menu) into a bug report."),
+                    ),
+                )
         except (WanError, OSError, sqlite3.Error):
             log.exception("could not record the failure of job %s", job_id)
 
@@ -253,8 +280,13 @@ class JobRunner:
             self._interrupted(job.id, err)
             return
         # The task id is committed before the first poll, so a crash can always resume it (§5).
-        self.library.update_job(job.id, state=JobState.SUBMITTED, task_id=submission.task_id,
-                                request_id=submission.request_id, server_status=submission.status.value)
+        self.library.update_job(
+            job.id,
+            state=JobState.SUBMITTED,
+            task_id=submission.task_id,
+            request_id=submission.request_id,
+            server_status=submission.status.value,
+        )
         self._emit(job.id, JobState.SUBMITTED, submission.status.value)
         crashpoint("async_after_submit")
         self._poll(self.library.get_job(job.id))
@@ -275,8 +307,12 @@ class JobRunner:
 
         try:
             snapshot = self._get_client().wait_for_task(
-                job.task_id, interval=self.poll_interval, deadline_s=self.poll_deadline_s,
-                should_cancel=self._should_cancel, on_update=on_update)
+                job.task_id,
+                interval=self.poll_interval,
+                deadline_s=self.poll_deadline_s,
+                should_cancel=self._should_cancel,
+                on_update=on_update,
+            )
         except TaskTimeout as err:
             # Still resumable: the state stays submitted/running and the task id is kept.
             self.library.update_job(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
@@ -296,18 +332,25 @@ class JobRunner:
             self._download_all(job.id)
             return
         if status is TaskStatus.CANCELED:
-            err: WanError = TaskCanceled(QT_TRANSLATE_NOOP("WanError", "The task was canceled before it ran."),
-                                         code="Canceled", request_id=snapshot.request_id)
-            self.library.update_job(job.id, state=JobState.CANCELED, server_status=status.value,
-                                    error_code=err.code, **_message_fields(err))
+            err: WanError = TaskCanceled(
+                QT_TRANSLATE_NOOP("WanError", "The task was canceled before it ran."),
+                code="Canceled",
+                request_id=snapshot.request_id,
+            )
+            self.library.update_job(
+                job.id, state=JobState.CANCELED, server_status=status.value, error_code=err.code, **_message_fields(err)
+            )
             self._emit(job.id, JobState.CANCELED, status.value, error=err)
             return
         if status is TaskStatus.UNKNOWN:
-            err = TaskUnknown(QT_TRANSLATE_NOOP("WanError", "The service no longer knows this task (tasks are kept "
-                                                            "24 hours)."),
-                              code="UNKNOWN", request_id=snapshot.request_id)
-            self.library.update_job(job.id, state=JobState.EXPIRED, server_status=status.value,
-                                    error_code=err.code, **_message_fields(err))
+            err = TaskUnknown(
+                QT_TRANSLATE_NOOP("WanError", "The service no longer knows this task (tasks are kept 24 hours)."),
+                code="UNKNOWN",
+                request_id=snapshot.request_id,
+            )
+            self.library.update_job(
+                job.id, state=JobState.EXPIRED, server_status=status.value, error_code=err.code, **_message_fields(err)
+            )
             self._emit(job.id, JobState.EXPIRED, status.value, error=err)
             return
         from ..api.client import raise_for_task
@@ -319,26 +362,31 @@ class JobRunner:
             self._fail(job.id, failure)
             return
         # SUCCEEDED without images: the service billed nothing we can fetch.
-        self._fail(job.id, WanError("The task succeeded but returned no images.",
-                                    request_id=snapshot.request_id))
+        self._fail(job.id, WanError("The task succeeded but returned no images.", request_id=snapshot.request_id))
 
     def _record_result(self, job: JobRecord, result: GenerationResult) -> None:
         from ..api.download import url_expires_at
 
         if not result.image_urls:
             # §4.1: a 200 with no images; nothing to fetch and, per usage, usually nothing billed.
-            raise ServiceError("The service answered without any image (perhaps filtered).",
-                               code="NoImages", request_id=result.request_id,
-                               hint=QT_TRANSLATE_NOOP(
-                                   "WanError", "Try again, or change the prompt if it may have been filtered."))
+            raise ServiceError(
+                "The service answered without any image (perhaps filtered).",
+                code="NoImages",
+                request_id=result.request_id,
+                hint=QT_TRANSLATE_NOOP("WanError", "Try again, or change the prompt if it may have been filtered."),
+            )
         usage = {k: v for k, v in vars(result.usage).items() if v is not None}
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
         region, model = Region(job.region), Model(job.model)
         expires = [url_expires_at(url) for url in result.image_urls]
-        self.library.add_results(job.id, list(result.image_urls),
-                                 [e.isoformat() if e else None for e in expires])
-        self.library.update_job(job.id, state=JobState.DOWNLOADING, request_id=result.request_id or job.request_id,
-                                usage=usage, cost=str(pricing.cost(region, model, billed)))
+        self.library.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
+        self.library.update_job(
+            job.id,
+            state=JobState.DOWNLOADING,
+            request_id=result.request_id or job.request_id,
+            usage=usage,
+            cost=str(pricing.cost(region, model, billed)),
+        )
         self._emit(job.id, JobState.DOWNLOADING, images_expected=len(result.image_urls))
         crashpoint("after_results_recorded")
 
@@ -363,12 +411,17 @@ class JobRunner:
                 crashpoint("before_download")
                 # Staged: add_image writes, hashes and fsyncs the library's own copy (with the
                 # metadata), and a result not landed is downloaded again on resume, replacing this.
-                downloaded = download_result(result.url, incoming, client=downloader,
-                                             should_cancel=self._should_cancel,
-                                             stage_as=f"{job_id}-{result.index}")
+                downloaded = download_result(
+                    result.url,
+                    incoming,
+                    client=downloader,
+                    should_cancel=self._should_cancel,
+                    stage_as=f"{job_id}-{result.index}",
+                )
                 crashpoint("after_download")
-                image = self.library.add_image(job_id, result.id, result.index, downloaded.path,
-                                               metadata=self._metadata(job, downloaded))
+                image = self.library.add_image(
+                    job_id, result.id, result.index, downloaded.path, metadata=self._metadata(job, downloaded)
+                )
                 crashpoint("after_image_committed")
             except ResultExpired as err:
                 self.library.mark_result(result.id, "expired", err.message)
@@ -387,8 +440,9 @@ class JobRunner:
                 self.library.mark_result(result.id, "failed", last_error.message)
                 continue
             done = len(self.library.images_of_job(job_id))
-            self._emit(job_id, JobState.DOWNLOADING, images_done=done,
-                       images_expected=max(expected, done), image_id=image.id)
+            self._emit(
+                job_id, JobState.DOWNLOADING, images_done=done, images_expected=max(expected, done), image_id=image.id
+            )
         self._settle_downloads(job_id, last_error)
 
     def _settle_downloads(self, job_id: int, last_error: WanError | None) -> None:
@@ -409,16 +463,26 @@ class JobRunner:
             state = JobState.EXPIRED if expired else JobState.FAILED
         fields: dict[str, Any] = {"state": state}
         if last_error is None and state is JobState.PARTIAL and fewer:
-            last_error = WanError(QT_TRANSLATE_NOOP("WanError", "The service returned {downloaded} of {asked} images; "
-                                                                "only the returned images are billed."),
-                                  values={"downloaded": downloaded, "asked": asked}, code="PartialResult",
-                                  hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."))
+            last_error = WanError(
+                QT_TRANSLATE_NOOP(
+                    "WanError",
+                    "The service returned {downloaded} of {asked} images; only the returned images are billed.",
+                ),
+                values={"downloaded": downloaded, "asked": asked},
+                code="PartialResult",
+                hint=QT_TRANSLATE_NOOP("WanError", "Generate again for the missing images."),
+            )
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
             fields.update(error_code=last_error.code or type(last_error).__name__, **_message_fields(last_error))
         self.library.update_job(job_id, **fields)
-        self._emit(job_id, state, images_done=downloaded, images_expected=len(results), error=last_error
-                   if state is not JobState.DONE else None)
+        self._emit(
+            job_id,
+            state,
+            images_done=downloaded,
+            images_expected=len(results),
+            error=last_error if state is not JobState.DONE else None,
+        )
 
     def _exact_count(self, job_id: int) -> int | None:
         """The `n` the service must meet, or None in image-set mode, where `n` is only a ceiling
@@ -431,15 +495,23 @@ class JobRunner:
         age = datetime.now(timezone.utc) - created
         if job.state is JobState.SUBMITTING:
             # We cannot know whether the create reached the service: never resend it (§5).
-            self._interrupted(job.id, InterruptedCreateError(QT_TRANSLATE_NOOP(
-                "WanError", "Interrupted while sending; the request may have been accepted and billed."),
-                request_id=job.request_id))
+            self._interrupted(
+                job.id,
+                InterruptedCreateError(
+                    QT_TRANSLATE_NOOP(
+                        "WanError", "Interrupted while sending; the request may have been accepted and billed."
+                    ),
+                    request_id=job.request_id,
+                ),
+            )
             return
         if job.state in (JobState.SUBMITTED, JobState.RUNNING) and job.task_id:
             if age > TASK_LIFETIME:
-                err = TaskUnknown(QT_TRANSLATE_NOOP("WanError", "The task is older than 24 hours; the service has "
-                                                                "discarded it."),
-                                  code="UNKNOWN", request_id=job.request_id)
+                err = TaskUnknown(
+                    QT_TRANSLATE_NOOP("WanError", "The task is older than 24 hours; the service has discarded it."),
+                    code="UNKNOWN",
+                    request_id=job.request_id,
+                )
                 self.library.update_job(job.id, state=JobState.EXPIRED, error_code=err.code, **_message_fields(err))
                 self._emit(job.id, JobState.EXPIRED, error=err)
                 return
@@ -450,8 +522,9 @@ class JobRunner:
 
     # -- outcomes -----------------------------------------------------------------------------
     def _interrupted(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted",
-                                **_message_fields(err))
+        self.library.update_job(
+            job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted", **_message_fields(err)
+        )
         self._emit(job_id, JobState.INTERRUPTED, error=err)
 
     def _cancel_locally(self, job: JobRecord) -> None:
@@ -464,16 +537,27 @@ class JobRunner:
         again = QT_TRANSLATE_NOOP("WanError", "Retry to run it again.")
         stopped = Canceled(QT_TRANSLATE_NOOP("WanError", "Canceled by you."), hint=again)
         if current.task_id and current.server_status != TaskStatus.PENDING.value:
-            stopped = Canceled(QT_TRANSLATE_NOOP("WanError", "Stopped waiting. The service may still finish this task "
-                                                             "and bill it; resume task {task_id} within 24 hours to "
-                                                             "fetch the images."),
-                               values={"task_id": current.task_id}, hint=again)
+            stopped = Canceled(
+                QT_TRANSLATE_NOOP(
+                    "WanError",
+                    "Stopped waiting. The service may still finish this task "
+                    "and bill it; resume task {task_id} within 24 hours to "
+                    "fetch the images.",
+                ),
+                values={"task_id": current.task_id},
+                hint=again,
+            )
         self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", **_message_fields(stopped))
         self._emit(job.id, JobState.CANCELED, error=stopped)
 
     def _fail(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(job_id, state=JobState.FAILED, error_code=err.code or type(err).__name__,
-                                request_id=err.request_id, **_message_fields(err))
+        self.library.update_job(
+            job_id,
+            state=JobState.FAILED,
+            error_code=err.code or type(err).__name__,
+            request_id=err.request_id,
+            **_message_fields(err),
+        )
         self._emit(job_id, JobState.FAILED, error=err)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -510,13 +594,23 @@ class JobRunner:
 
     def _require_connection(self) -> Connection:
         if self.connection is None:
-            raise WanError("No API key is set up.", hint=QT_TRANSLATE_NOOP(
-                "WanError", "Add a key in Settings or set DASHSCOPE_API_KEY."))
+            raise WanError(
+                "No API key is set up.",
+                hint=QT_TRANSLATE_NOOP("WanError", "Add a key in Settings or set DASHSCOPE_API_KEY."),
+            )
         return self.connection
 
-    def _emit(self, job_id: int, state: JobState, server_status: str | None = None, *,
-              images_done: int = 0, images_expected: int = 0, image_id: int | None = None,
-              error: WanError | None = None) -> None:
+    def _emit(
+        self,
+        job_id: int,
+        state: JobState,
+        server_status: str | None = None,
+        *,
+        images_done: int = 0,
+        images_expected: int = 0,
+        image_id: int | None = None,
+        error: WanError | None = None,
+    ) -> None:
         if self._on_event is not None:
             self._on_event(JobEvent(job_id, state, server_status, images_done, images_expected, image_id, error))
 
@@ -535,9 +629,12 @@ def check_references(request: GenerationRequest) -> None:
             continue
         for box in image.boxes:
             if box.x2 > info.width or box.y2 > info.height:
-                issues.append(ValidationIssue(
-                    f"images[{index}].boxes", f"Box {box.as_list()} lies outside image {index} "
-                                              f"({info.width}x{info.height} pixels)."))
+                issues.append(
+                    ValidationIssue(
+                        f"images[{index}].boxes",
+                        f"Box {box.as_list()} lies outside image {index} ({info.width}x{info.height} pixels).",
+                    )
+                )
     if issues:
         raise ValidationError(issues)
 
@@ -550,8 +647,10 @@ def _sha256_of(path: Path) -> str:
                 digest.update(block)
         return digest.hexdigest()
     except OSError as err:
-        raise ReferenceImageError(QT_TRANSLATE_NOOP("WanError", "Cannot read reference image {name}: {reason}."),
-                                  values={"name": path.name, "reason": err.strerror or str(err)}) from err
+        raise ReferenceImageError(
+            QT_TRANSLATE_NOOP("WanError", "Cannot read reference image {name}: {reason}."),
+            values={"name": path.name, "reason": err.strerror or str(err)},
+        ) from err
 
 
 def _expired(expires_at: str | None) -> bool:
@@ -563,5 +662,8 @@ def _message_fields(err: WanError) -> dict[str, Any]:
     """An error's text as the job journal keeps it: the English message and the hint, plus the
     message's template and values when it has values, so the UI can show it in its language after a
     restart too (a message without values is its own template)."""
-    return {"error_message": err.message, "error_hint": err.hint,
-            "error_values": (err.template, err.values) if err.values else None}
+    return {
+        "error_message": err.message,
+        "error_hint": err.hint,
+        "error_values": (err.template, err.values) if err.values else None,
+    }

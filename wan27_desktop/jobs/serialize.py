@@ -18,8 +18,9 @@ INPUT_PREFIX = "input:"
 FORMAT_VERSION = 1
 
 
-def request_to_json(request: GenerationRequest, body: dict[str, Any], input_shas: list[str | None],
-                    request_mode: RequestMode) -> dict[str, Any]:
+def request_to_json(
+    request: GenerationRequest, body: dict[str, Any], input_shas: list[str | None], request_mode: RequestMode
+) -> dict[str, Any]:
     """The journal form of a request. `input_shas[i]` is the sha256 of local image i (None for URLs)."""
     stored = copy.deepcopy(body)
     content = stored["input"]["messages"][0]["content"]
@@ -57,11 +58,10 @@ def request_from_json(stored: dict[str, Any], input_paths: dict[str, Path] | Non
         original = sources[index] if index < len(sources) else value
         source = original
         if value.startswith(INPUT_PREFIX):
-            source = str(input_paths.get(value[len(INPUT_PREFIX):], original))
+            source = str(input_paths.get(value[len(INPUT_PREFIX) :], original))
         image_boxes = boxes[index] if index < len(boxes) else []
         images.append(ImageInput(source, tuple(Box(*b) for b in image_boxes)))
-    palette = tuple(PaletteColor(c["hex"], float(str(c["ratio"]).rstrip("%")))
-                    for c in params.get("color_palette", []))
+    palette = tuple(PaletteColor(c["hex"], float(str(c["ratio"]).rstrip("%"))) for c in params.get("color_palette", []))
     return GenerationRequest(
         prompt=prompt,
         model=Model(stored.get("model", Model.PRO.value)),

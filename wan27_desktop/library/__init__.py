@@ -19,6 +19,17 @@ from .records import (
 
 __all__ = [
     "parse_time",
-    "ImageQuery", "ImageRecord", "ImportReport", "JobRecord", "JobState", "Library", "LibraryCorrupt",
-    "LibraryError", "LibraryTooNew", "NotFound", "RebuildReport", "ReconcileReport", "ResultRecord",
+    "ImageQuery",
+    "ImageRecord",
+    "ImportReport",
+    "JobRecord",
+    "JobState",
+    "Library",
+    "LibraryCorrupt",
+    "LibraryError",
+    "LibraryTooNew",
+    "NotFound",
+    "RebuildReport",
+    "ReconcileReport",
+    "ResultRecord",
 ]

@@ -61,16 +61,28 @@ class Adoption(Indexer):
         doc: dict[str, Any] = found or {}
         facts = facts_of_metadata(meta)
         created_at = normalise_time(str(doc.get("created_at") or "")) or datetime.fromtimestamp(
-            path.stat().st_mtime, timezone.utc).isoformat(timespec="microseconds")
+            path.stat().st_mtime, timezone.utc
+        ).isoformat(timespec="microseconds")
         ours = doc.get("library_id") == self.library_id
         job_id = int(doc["job_id"]) if ours and isinstance(doc.get("job_id"), int) else None
         index = int(doc["index"]) if isinstance(doc.get("index"), int) else 0
         if job_id is not None:
             self._ensure_job(job_id, doc)
         record = self._insert_image(
-            path=path, sha=sha256_of(path), size=path.stat().st_size, fmt=meta["format"], width=width,
-            height=height, created_at=created_at, job_id=job_id, result_id=None, index=index, facts=facts,
-            meta_json=None if job_id is not None else (found or _foreign_doc(meta)), keep_duplicate=True)
+            path=path,
+            sha=sha256_of(path),
+            size=path.stat().st_size,
+            fmt=meta["format"],
+            width=width,
+            height=height,
+            created_at=created_at,
+            job_id=job_id,
+            result_id=None,
+            index=index,
+            facts=facts,
+            meta_json=None if job_id is not None else (found or _foreign_doc(meta)),
+            keep_duplicate=True,
+        )
         if record.path != path:
             return "duplicate", record
         return "adopted", record
@@ -85,14 +97,30 @@ class Adoption(Indexer):
                 "INSERT OR IGNORE INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, "
                 "cost, task_id, request_id, usage_json, request_json, created_at, updated_at, finished_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (job_id, JobState.DONE.value, str(doc.get("model") or ""), str(doc.get("request_mode") or "sync"),
-                 str(doc.get("region") or ""), str(doc.get("endpoint") or ""),
-                 int(doc.get("n") or (request.get("parameters") or {}).get("n") or 1),
-                 str(doc.get("estimated_cost") or "0"), doc.get("cost"), doc.get("task_id"), doc.get("request_id"),
-                 json.dumps(doc["usage"]) if doc.get("usage") else None, json.dumps(request, ensure_ascii=False),
-                 created, now, now))
-            conn.execute("INSERT OR IGNORE INTO results(job_id, idx, url, status, created_at) "
-                         "VALUES (?, ?, '', 'downloaded', ?)", (job_id, int(doc.get("index", 0)), now))
+                (
+                    job_id,
+                    JobState.DONE.value,
+                    str(doc.get("model") or ""),
+                    str(doc.get("request_mode") or "sync"),
+                    str(doc.get("region") or ""),
+                    str(doc.get("endpoint") or ""),
+                    int(doc.get("n") or (request.get("parameters") or {}).get("n") or 1),
+                    str(doc.get("estimated_cost") or "0"),
+                    doc.get("cost"),
+                    doc.get("task_id"),
+                    doc.get("request_id"),
+                    json.dumps(doc["usage"]) if doc.get("usage") else None,
+                    json.dumps(request, ensure_ascii=False),
+                    created,
+                    now,
+                    now,
+                ),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO results(job_id, idx, url, status, created_at) "
+                "VALUES (?, ?, '', 'downloaded', ?)",
+                (job_id, int(doc.get("index", 0)), now),
+            )
             linked = conn.execute("SELECT count(*) FROM job_inputs WHERE job_id = ?", (job_id,)).fetchone()[0]
             if linked:
                 return
@@ -100,10 +128,15 @@ class Adoption(Indexer):
                 found = _input_file(self.inputs_dir, str(sha))
                 if found is None:
                     continue
-                conn.execute("INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
-                             (sha, self.rel_path(found), found.stat().st_size, now))
-                conn.execute("INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
-                             "SELECT ?, ?, id FROM inputs WHERE sha256 = ?", (job_id, position, sha))
+                conn.execute(
+                    "INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
+                    (sha, self.rel_path(found), found.stat().st_size, now),
+                )
+                conn.execute(
+                    "INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
+                    "SELECT ?, ?, id FROM inputs WHERE sha256 = ?",
+                    (job_id, position, sha),
+                )
 
     def image_folders(self) -> list[Path]:
         """Every images/YYYY/MM/DD folder (and any other folder under images/)."""

@@ -15,14 +15,16 @@ def _ids(ids: Iterable[int]) -> list[int]:
 
 
 class Curation(LibraryBase):
-    def _update_many(self, assignment: str, values: tuple[object, ...], ids: Iterable[int],
-                     extra_where: str = "") -> int:
+    def _update_many(
+        self, assignment: str, values: tuple[object, ...], ids: Iterable[int], extra_where: str = ""
+    ) -> int:
         changed = 0
         with self._db.write() as conn:
             for chunk in _chunks(_ids(ids)):
                 cursor = conn.execute(
                     f"UPDATE images SET {assignment} WHERE id IN ({','.join('?' * len(chunk))}) {extra_where}",
-                    (*values, *chunk))
+                    (*values, *chunk),
+                )
                 changed += cursor.rowcount
         return changed
 
@@ -42,30 +44,44 @@ class Curation(LibraryBase):
             for name in names:
                 conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
                 (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
-                conn.executemany("INSERT OR IGNORE INTO image_tags(image_id, tag_id) "
-                                 "SELECT id, ? FROM images WHERE id = ?", [(tag_id, i) for i in wanted])
+                conn.executemany(
+                    "INSERT OR IGNORE INTO image_tags(image_id, tag_id) SELECT id, ? FROM images WHERE id = ?",
+                    [(tag_id, i) for i in wanted],
+                )
 
     def remove_tag(self, ids: Iterable[int], tag: str) -> None:
         with self._db.write() as conn:
             row = conn.execute("SELECT id FROM tags WHERE name = ?", (tag.strip(),)).fetchone()
             if row is None:
                 return
-            conn.executemany("DELETE FROM image_tags WHERE image_id = ? AND tag_id = ?",
-                             [(i, row[0]) for i in _ids(ids)])
-            conn.execute("DELETE FROM tags WHERE id = ? AND NOT EXISTS "
-                         "(SELECT 1 FROM image_tags WHERE tag_id = ?)", (row[0], row[0]))
+            conn.executemany(
+                "DELETE FROM image_tags WHERE image_id = ? AND tag_id = ?", [(i, row[0]) for i in _ids(ids)]
+            )
+            conn.execute(
+                "DELETE FROM tags WHERE id = ? AND NOT EXISTS (SELECT 1 FROM image_tags WHERE tag_id = ?)",
+                (row[0], row[0]),
+            )
 
     def tags_of(self, image_id: int) -> list[str]:
         with self._db.read() as conn:
-            return [r[0] for r in conn.execute(
-                "SELECT t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE it.image_id = ? "
-                "ORDER BY t.name COLLATE NOCASE", (image_id,))]
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT t.name FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE it.image_id = ? "
+                    "ORDER BY t.name COLLATE NOCASE",
+                    (image_id,),
+                )
+            ]
 
     def all_tags(self) -> list[tuple[str, int]]:
         with self._db.read() as conn:
-            return [(r[0], r[1]) for r in conn.execute(
-                "SELECT t.name, count(it.image_id) FROM tags t LEFT JOIN image_tags it ON it.tag_id = t.id "
-                "GROUP BY t.id ORDER BY t.name COLLATE NOCASE")]
+            return [
+                (r[0], r[1])
+                for r in conn.execute(
+                    "SELECT t.name, count(it.image_id) FROM tags t LEFT JOIN image_tags it ON it.tag_id = t.id "
+                    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                )
+            ]
 
     # -- trash ------------------------------------------------------------------------------------
     def trash(self, ids: Iterable[int]) -> int:
@@ -91,8 +107,7 @@ class Curation(LibraryBase):
             deleted.append(image_id)
         with self._db.write() as conn:
             for chunk in _chunks(deleted):
-                conn.execute(f"DELETE FROM images WHERE trashed = 1 AND id IN ({','.join('?' * len(chunk))})",
-                             chunk)
+                conn.execute(f"DELETE FROM images WHERE trashed = 1 AND id IN ({','.join('?' * len(chunk))})", chunk)
         return len(deleted)
 
     def _drop_thumbnails(self, sha: str) -> None:
@@ -118,12 +133,24 @@ class Curation(LibraryBase):
         """
         with self._db.read() as conn:
             image = self._get_image(conn, image_id)
-            inputs = [self.abs_path(r[0]) for r in conn.execute(
-                "SELECT n.path FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
-                "ORDER BY j.position", (image.job_id,))] if image.job_id is not None else []
+            inputs = (
+                [
+                    self.abs_path(r[0])
+                    for r in conn.execute(
+                        "SELECT n.path FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                        "ORDER BY j.position",
+                        (image.job_id,),
+                    )
+                ]
+                if image.job_id is not None
+                else []
+            )
             derived = self._images_where(
-                conn, "i.job_id IN (SELECT j.job_id FROM job_inputs j JOIN inputs n ON n.id = j.input_id "
-                      "WHERE n.sha256 = ?)", (image.sha256,), order="i.created_at, i.id")
+                conn,
+                "i.job_id IN (SELECT j.job_id FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE n.sha256 = ?)",
+                (image.sha256,),
+                order="i.created_at, i.id",
+            )
         return inputs, derived
 
     def source_images(self, image_id: int) -> list[ImageRecord | None]:
@@ -132,9 +159,14 @@ class Curation(LibraryBase):
             image = self._get_image(conn, image_id)
             if image.job_id is None:
                 return []
-            shas = [r[0] for r in conn.execute(
-                "SELECT n.sha256 FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
-                "ORDER BY j.position", (image.job_id,))]
+            shas = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT n.sha256 FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                    "ORDER BY j.position",
+                    (image.job_id,),
+                )
+            ]
             found = []
             for sha in shas:
                 match = self._images_where(conn, "i.sha256 = ?", (sha,))

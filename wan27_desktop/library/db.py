@@ -37,8 +37,7 @@ def connect(path: Path) -> sqlite3.Connection:
         with path.open("rb") as handle:
             if handle.read(16) != SQLITE_HEADER:
                 raise LibraryCorrupt(path, "not an SQLite database")
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -49,8 +48,10 @@ def connect(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as err:
         conn.close()
         if isinstance(err, sqlite3.OperationalError) and is_busy(err):
-            raise LibraryError(QT_TRANSLATE_NOOP("WanError", "The library database {path} stayed locked: {reason}."),
-                               values={"path": str(path), "reason": str(err)}) from err
+            raise LibraryError(
+                QT_TRANSLATE_NOOP("WanError", "The library database {path} stayed locked: {reason}."),
+                values={"path": str(path), "reason": str(err)},
+            ) from err
         raise LibraryCorrupt(path, str(err)) from err
     return conn
 
@@ -83,11 +84,13 @@ class Database:
             try:
                 _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
             except sqlite3.OperationalError as err:
-                raise LibraryError(QT_TRANSLATE_NOOP("WanError", "The library is busy in another program and "
-                                                                 "stayed locked: {reason}."),
-                                   values={"reason": str(err)},
-                                   hint=QT_TRANSLATE_NOOP(
-                                       "WanError", "Close other Wan 2.7 windows or commands and try again.")) from err
+                raise LibraryError(
+                    QT_TRANSLATE_NOOP(
+                        "WanError", "The library is busy in another program and stayed locked: {reason}."
+                    ),
+                    values={"reason": str(err)},
+                    hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows or commands and try again."),
+                ) from err
             try:
                 yield self.conn
             except BaseException:

@@ -48,15 +48,23 @@ def _sequential(request: dict[str, Any]) -> bool:
     return bool(params.get("enable_sequential", extra.get("enable_sequential", False)))
 
 
-def job_document(job: JobRecord | None, metadata: dict[str, Any], index: int, created_at: str,
-                 library_id: str) -> dict[str, Any]:
+def job_document(
+    job: JobRecord | None, metadata: dict[str, Any], index: int, created_at: str, library_id: str
+) -> dict[str, Any]:
     """The caller's metadata, completed from the job row; ids and times are ours, not the server's."""
     doc: dict[str, Any] = dict(metadata)
     if job is not None:
         defaults = {
-            "model": job.model, "region": job.region, "request_mode": job.request_mode, "task_id": job.task_id,
-            "request_id": job.request_id, "request": job.request_json, "n": job.n,
-            "estimated_cost": job.estimated_cost, "cost": job.cost, "usage": job.usage,
+            "model": job.model,
+            "region": job.region,
+            "request_mode": job.request_mode,
+            "task_id": job.task_id,
+            "request_id": job.request_id,
+            "request": job.request_json,
+            "n": job.n,
+            "estimated_cost": job.estimated_cost,
+            "cost": job.cost,
+            "usage": job.usage,
             "job_created_at": job.created_at,
             "inputs": [Path(p).stem for p in job.inputs],
         }
@@ -71,8 +79,15 @@ def job_document(job: JobRecord | None, metadata: dict[str, Any], index: int, cr
         doc["seed"] = params.get("seed")
     if doc.get("size") is None:
         doc["size"] = params.get("size")
-    doc.update({"format": DOC_FORMAT, "app": f"wan27-desktop {__version__}", "library_id": library_id,
-                "index": index, "created_at": created_at})
+    doc.update(
+        {
+            "format": DOC_FORMAT,
+            "app": f"wan27-desktop {__version__}",
+            "library_id": library_id,
+            "index": index,
+            "created_at": created_at,
+        }
+    )
     return doc
 
 
@@ -88,10 +103,13 @@ def facts_of_document(doc: dict[str, Any]) -> ImageFacts:
     seed = doc.get("seed")
     return ImageFacts(
         prompt=doc.get("prompt") or prompt_of_request(request) or None,
-        model=doc.get("model"), mode=mode,
+        model=doc.get("model"),
+        mode=mode,
         seed=int(seed) if isinstance(seed, int) or (isinstance(seed, str) and seed.isdigit()) else None,
         size_label=str(doc["size"]) if doc.get("size") else None,
-        is_set=sequential or bool(doc.get("is_set")), has_refs=refs > 0 or bool(doc.get("has_refs")))
+        is_set=sequential or bool(doc.get("is_set")),
+        has_refs=refs > 0 or bool(doc.get("has_refs")),
+    )
 
 
 def facts_of_metadata(meta: dict[str, Any]) -> ImageFacts:
@@ -101,24 +119,52 @@ def facts_of_metadata(meta: dict[str, Any]) -> ImageFacts:
     parsed = meta.get("parameters")
     if parsed:
         seed = parsed.get("seed")
-        return ImageFacts(prompt=parsed.get("prompt") or None, model=parsed.get("model"), mode=None,
-                          seed=seed if isinstance(seed, int) and seed >= 0 else None,
-                          size_label=parsed.get("params", {}).get("Size"), is_set=False, has_refs=False)
+        return ImageFacts(
+            prompt=parsed.get("prompt") or None,
+            model=parsed.get("model"),
+            mode=None,
+            seed=seed if isinstance(seed, int) and seed >= 0 else None,
+            size_label=parsed.get("params", {}).get("Size"),
+            is_set=False,
+            has_refs=False,
+        )
     xmp = meta.get("xmp") or {}
-    return ImageFacts(prompt=xmp.get("description"), model=None, mode=None, seed=None, size_label=None,
-                      is_set=False, has_refs=False)
+    return ImageFacts(
+        prompt=xmp.get("description"), model=None, mode=None, seed=None, size_label=None, is_set=False, has_refs=False
+    )
 
 
 def _parameters_text(doc: dict[str, Any], facts: ImageFacts, width: int, height: int) -> str:
-    return build_parameters(facts.prompt or "", {
-        "Model": facts.model, "Seed": facts.seed, "Size": f"{width}x{height}", "Requested size": facts.size_label,
-        "Mode": facts.mode, "Region": doc.get("region"), "Task id": doc.get("task_id"),
-        "Request id": doc.get("request_id"), "Version": doc.get("app")})
+    return build_parameters(
+        facts.prompt or "",
+        {
+            "Model": facts.model,
+            "Seed": facts.seed,
+            "Size": f"{width}x{height}",
+            "Requested size": facts.size_label,
+            "Mode": facts.mode,
+            "Region": doc.get("region"),
+            "Task id": doc.get("task_id"),
+            "Request id": doc.get("request_id"),
+            "Version": doc.get("app"),
+        },
+    )
 
 
-def write_image_file(source: Path, fmt: str, directory: Path, doc: dict[str, Any], facts: ImageFacts,
-                     width: int, height: int, name_for: Any, *, add_parameters: bool = True,
-                     add_xmp: bool = True, as_is: bool = False) -> tuple[Path, str, int]:
+def write_image_file(
+    source: Path,
+    fmt: str,
+    directory: Path,
+    doc: dict[str, Any],
+    facts: ImageFacts,
+    width: int,
+    height: int,
+    name_for: Any,
+    *,
+    add_parameters: bool = True,
+    add_xmp: bool = True,
+    as_is: bool = False,
+) -> tuple[Path, str, int]:
     """Write `source` plus metadata into `directory` atomically; pixels are never re-encoded.
 
     PNG: `parameters` (A1111), `wan27` JSON, XMP. JPEG: XMP (our JSON inside) + COM with the A1111
@@ -139,15 +185,28 @@ def write_image_file(source: Path, fmt: str, directory: Path, doc: dict[str, Any
                 chunks.append(TextChunk(PARAMETERS_KEY, params, kind))
             chunks.append(TextChunk(JSON_KEY, text_json, "iTXt"))
             if add_xmp:
-                chunks.append(TextChunk(XMP_KEY, build_xmp(prompt=facts.prompt or "", source_type=source_type,
-                                                           created=created, model=facts.model), "iTXt"))
+                chunks.append(
+                    TextChunk(
+                        XMP_KEY,
+                        build_xmp(
+                            prompt=facts.prompt or "", source_type=source_type, created=created, model=facts.model
+                        ),
+                        "iTXt",
+                    )
+                )
             embed_text_chunks(source, out, chunks)
         elif fmt == "jpeg":
-            xmp = build_xmp(prompt=facts.prompt or "", source_type=source_type, created=created,
-                            model=facts.model, extra_json=text_json)
+            xmp = build_xmp(
+                prompt=facts.prompt or "",
+                source_type=source_type,
+                created=created,
+                model=facts.model,
+                extra_json=text_json,
+            )
             if len(xmp.encode("utf-8")) > 65000:  # one APP1 segment: keep the essentials only
-                xmp = build_xmp(prompt=(facts.prompt or "")[:5000], source_type=source_type, created=created,
-                                model=facts.model)
+                xmp = build_xmp(
+                    prompt=(facts.prompt or "")[:5000], source_type=source_type, created=created, model=facts.model
+                )
             embed_jpeg(source, out, xmp=xmp, parameters=_parameters_text(doc, facts, width, height))
         else:
             copy_into(source, out)

@@ -10,7 +10,8 @@ from ..api.translatable import QT_TRANSLATE_NOOP
 
 class LibraryError(WanError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "Check that the library folder exists and is writable, then try again.")
+        "WanError", "Check that the library folder exists and is writable, then try again."
+    )
 
 
 class LibraryCorrupt(LibraryError):
@@ -20,14 +21,19 @@ class LibraryCorrupt(LibraryError):
         super().__init__(
             f"The library database {db_path} is damaged ({detail}).",
             code="LibraryCorrupt",
-            hint=QT_TRANSLATE_NOOP("WanError", "Rebuild the library from its image files with `wan27 library "
-                                   "recover`; the damaged file is kept aside, never deleted."))
+            hint=QT_TRANSLATE_NOOP(
+                "WanError",
+                "Rebuild the library from its image files with `wan27 library "
+                "recover`; the damaged file is kept aside, never deleted.",
+            ),
+        )
         self.db_path = db_path
 
 
 class LibraryTooNew(LibraryError):
     default_hint = QT_TRANSLATE_NOOP(
-        "WanError", "This library was written by a newer Wan 2.7 Desktop; update the app to open it.")
+        "WanError", "This library was written by a newer Wan 2.7 Desktop; update the app to open it."
+    )
 
 
 class NotFound(LibraryError):

@@ -52,6 +52,7 @@ def image_size(path: Path, fmt: str | None = None) -> tuple[int, int]:
 
 # -- JPEG -------------------------------------------------------------------------------------
 
+
 def _jpeg_segments(handle: BinaryIO) -> list[tuple[int, int, int]]:
     """(marker, data offset, data length) of each header segment up to the scan (SOS)."""
     handle.seek(2)
@@ -97,7 +98,7 @@ def _jpeg_texts(path: Path) -> dict[str, str]:
                 handle.seek(offset)
                 data = handle.read(length)
                 if data.startswith(XMP_APP1_HEADER):
-                    texts[XMP_KEY] = data[len(XMP_APP1_HEADER):].decode("utf-8", errors="replace")
+                    texts[XMP_KEY] = data[len(XMP_APP1_HEADER) :].decode("utf-8", errors="replace")
             elif marker == 0xFE:
                 handle.seek(offset)
                 texts[PARAMETERS_KEY] = handle.read(length).decode("utf-8", errors="replace")
@@ -114,8 +115,14 @@ def embed_jpeg(source: Path, out: BinaryIO | HashingWriter, *, xmp: str, paramet
         segments = _jpeg_segments(handle)
         handle.seek(0)
         data = handle.read()
-    ours = (b"\xff\xe1" + struct.pack(">H", len(xmp_data) + 2) + xmp_data
-            + b"\xff\xfe" + struct.pack(">H", len(com_data) + 2) + com_data)
+    ours = (
+        b"\xff\xe1"
+        + struct.pack(">H", len(xmp_data) + 2)
+        + xmp_data
+        + b"\xff\xfe"
+        + struct.pack(">H", len(com_data) + 2)
+        + com_data
+    )
     out.write(b"\xff\xd8")
     inserted = False
     for marker, offset, length in segments:
@@ -126,13 +133,14 @@ def embed_jpeg(source: Path, out: BinaryIO | HashingWriter, *, xmp: str, paramet
         if marker == 0xDA:
             out.write(data[start:])
             return
-        if (marker == 0xE1 and data[offset:offset + len(XMP_APP1_HEADER)] == XMP_APP1_HEADER) or marker == 0xFE:
+        if (marker == 0xE1 and data[offset : offset + len(XMP_APP1_HEADER)] == XMP_APP1_HEADER) or marker == 0xFE:
             continue  # replaced by ours
-        out.write(data[start:offset + length])
+        out.write(data[start : offset + length])
     raise ImageFormatError("JPEG without image data")
 
 
 # -- WebP -------------------------------------------------------------------------------------
+
 
 def _webp_chunks(handle: BinaryIO) -> list[tuple[bytes, int, int]]:
     handle.seek(0)
@@ -182,6 +190,7 @@ def text_entries(path: Path, fmt: str) -> dict[str, str]:
 
 # -- atomic writes ----------------------------------------------------------------------------
 
+
 class HashingWriter:
     """Writes through to a file while hashing, so the final name can carry the content hash."""
 
@@ -207,8 +216,9 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(directory: Path, fill: Callable[[HashingWriter], None],
-                 name_for: Callable[[str], str]) -> tuple[Path, str, int]:
+def atomic_write(
+    directory: Path, fill: Callable[[HashingWriter], None], name_for: Callable[[str], str]
+) -> tuple[Path, str, int]:
     """Write via a temp file in `directory` (fill it, flush, fsync), then rename to `name_for(sha)`.
 
     Returns (path, sha256, bytes). A crash leaves either nothing or a `.tmp-*` file, never a torn image.

@@ -20,8 +20,16 @@ class ImageStore(Indexer):
         raise NotImplementedError
 
     # -- landing ----------------------------------------------------------------------------------
-    def add_image(self, job_id: int | None, result_id: int | None, index: int, downloaded: Path, *,
-                  metadata: dict[str, Any], keep_source: bool = False) -> ImageRecord:
+    def add_image(
+        self,
+        job_id: int | None,
+        result_id: int | None,
+        index: int,
+        downloaded: Path,
+        *,
+        metadata: dict[str, Any],
+        keep_source: bool = False,
+    ) -> ImageRecord:
         """Store a complete, verified download (PNG/JPEG/WebP) with its metadata, then index it.
 
         Order: file written (temp, fsync, rename into images/YYYY/MM/DD/<job>-<index>-<sha12>.<ext>),
@@ -45,12 +53,31 @@ class ImageStore(Indexer):
         rel_dir = day_dir_of(created_at)
         prefix = f"{job_id}-{int(index)}" if job_id is not None else "image"
         self._marker.note_dir(rel_dir)  # before the file exists: a crash now is reconciled on open
-        path, sha, size = write_image_file(downloaded, fmt, self.abs_path(rel_dir), doc, facts, width, height,
-                                           lambda s: f"{prefix}-{s[:12]}{EXTENSIONS[fmt]}")
+        path, sha, size = write_image_file(
+            downloaded,
+            fmt,
+            self.abs_path(rel_dir),
+            doc,
+            facts,
+            width,
+            height,
+            lambda s: f"{prefix}-{s[:12]}{EXTENSIONS[fmt]}",
+        )
         crashpoint("after_rename")
-        record = self._insert_image(path=path, sha=sha, size=size, fmt=fmt, width=width, height=height,
-                                    created_at=created_at, job_id=job_id, result_id=result_id, index=index,
-                                    facts=facts, meta_json=None if job_id is not None else doc)
+        record = self._insert_image(
+            path=path,
+            sha=sha,
+            size=size,
+            fmt=fmt,
+            width=width,
+            height=height,
+            created_at=created_at,
+            job_id=job_id,
+            result_id=result_id,
+            index=index,
+            facts=facts,
+            meta_json=None if job_id is not None else doc,
+        )
         if not keep_source:
             downloaded.unlink(missing_ok=True)
         return record
@@ -95,17 +122,21 @@ class ImageStore(Indexer):
         where, params = where_clause(q, self.fts_tokenizer)
         # Deferred join: the window is picked from the covering sort index alone, so skipping
         # 90,000 rows does not read 90,000 table rows; only the page itself is fetched in full.
-        sql = (f"SELECT {IMAGE_COLUMNS} FROM images i LEFT JOIN prompts p ON p.id = i.prompt_id "
-               f"WHERE i.id IN (SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)} LIMIT ? OFFSET ?) "
-               f"ORDER BY {order_by(q.sort)}")
+        sql = (
+            f"SELECT {IMAGE_COLUMNS} FROM images i LEFT JOIN prompts p ON p.id = i.prompt_id "
+            f"WHERE i.id IN (SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)} LIMIT ? OFFSET ?) "
+            f"ORDER BY {order_by(q.sort)}"
+        )
         with self._db.read() as conn:
             return [self._image_from_row(row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
 
     def image_ids(self, q: ImageQuery) -> list[int]:
         where, params = where_clause(q, self.fts_tokenizer)
         with self._db.read() as conn:
-            return [row[0] for row in conn.execute(
-                f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)]
+            return [
+                row[0]
+                for row in conn.execute(f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)
+            ]
 
     def row_of(self, q: ImageQuery, image_id: int) -> int | None:
         """Position of an image in a query's order (keeps the gallery's selection when rows land)."""
@@ -120,8 +151,10 @@ class ImageStore(Indexer):
             return []
         conditions, params = text_conditions(text, self.fts_tokenizer, "p.id")
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT p.text FROM prompts p WHERE {' AND '.join(conditions)} "
-                                "ORDER BY p.id DESC LIMIT ?", (*params, int(limit)))
+            rows = conn.execute(
+                f"SELECT p.text FROM prompts p WHERE {' AND '.join(conditions)} ORDER BY p.id DESC LIMIT ?",
+                (*params, int(limit)),
+            )
             return [row[0] for row in rows]
 
     def require_images(self, ids: Iterable[int]) -> list[ImageRecord]:
@@ -135,4 +168,4 @@ class ImageStore(Indexer):
 
 def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]

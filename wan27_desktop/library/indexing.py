@@ -13,10 +13,24 @@ from .records import ImageRecord
 
 
 class Indexer(LibraryBase):
-    def _insert_image(self, *, path: Path, sha: str, size: int, fmt: str, width: int, height: int,
-                      created_at: str, job_id: int | None, result_id: int | None, index: int, facts: ImageFacts,
-                      meta_json: dict[str, Any] | None, origin_sha: str | None = None,
-                      keep_duplicate: bool = False) -> ImageRecord:
+    def _insert_image(
+        self,
+        *,
+        path: Path,
+        sha: str,
+        size: int,
+        fmt: str,
+        width: int,
+        height: int,
+        created_at: str,
+        job_id: int | None,
+        result_id: int | None,
+        index: int,
+        facts: ImageFacts,
+        meta_json: dict[str, Any] | None,
+        origin_sha: str | None = None,
+        keep_duplicate: bool = False,
+    ) -> ImageRecord:
         rel = self.rel_path(path)
         with self._db.write() as conn:
             if job_id is not None:
@@ -26,8 +40,9 @@ class Indexer(LibraryBase):
                         path.unlink(missing_ok=True)
                     return clash[0]
                 if result_id is None:
-                    row = conn.execute("SELECT id FROM results WHERE job_id = ? AND idx = ?",
-                                       (job_id, int(index))).fetchone()
+                    row = conn.execute(
+                        "SELECT id FROM results WHERE job_id = ? AND idx = ?", (job_id, int(index))
+                    ).fetchone()
                     result_id = row[0] if row else None
             same_path = self._images_where(conn, "i.path = ?", (rel,))
             if same_path:
@@ -37,9 +52,28 @@ class Indexer(LibraryBase):
                 "INSERT INTO images(job_id, result_id, idx, path, sha256, origin_sha256, format, width, height, "
                 "bytes, created_at, prompt_id, model, mode, seed, size_label, is_set, has_refs, meta_json) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (job_id, result_id, int(index), rel, sha, origin_sha, fmt, width, height, size, created_at,
-                 prompt_id, facts.model, facts.mode, facts.seed, facts.size_label, int(facts.is_set),
-                 int(facts.has_refs), json.dumps(meta_json, ensure_ascii=False) if meta_json else None))
+                (
+                    job_id,
+                    result_id,
+                    int(index),
+                    rel,
+                    sha,
+                    origin_sha,
+                    fmt,
+                    width,
+                    height,
+                    size,
+                    created_at,
+                    prompt_id,
+                    facts.model,
+                    facts.mode,
+                    facts.seed,
+                    facts.size_label,
+                    int(facts.is_set),
+                    int(facts.has_refs),
+                    json.dumps(meta_json, ensure_ascii=False) if meta_json else None,
+                ),
+            )
             if result_id is not None:
                 conn.execute("UPDATE results SET status = 'downloaded', error = NULL WHERE id = ?", (result_id,))
             return self._get_image(conn, int(cursor.lastrowid or 0))
@@ -52,4 +86,3 @@ class Indexer(LibraryBase):
         if row:
             return int(row[0])
         return int(conn.execute("INSERT INTO prompts(text) VALUES (?)", (prompt,)).lastrowid or 0)
-

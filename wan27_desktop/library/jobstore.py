@@ -48,24 +48,39 @@ class JobStore(LibraryBase):
         path, written_sha, _size = atomic_write(folder, lambda out: copy_into(source, out), lambda s: f"{s}{ext}")
         if written_sha != sha:
             path.unlink(missing_ok=True)
-            raise LibraryError(QT_TRANSLATE_NOOP("WanError", "Reference image {name} changed while it was being "
-                                                             "copied."), values={"name": source.name},
-                               hint=QT_TRANSLATE_NOOP(
-                                   "WanError", "Try again once the file is no longer being written."))
+            raise LibraryError(
+                QT_TRANSLATE_NOOP("WanError", "Reference image {name} changed while it was being copied."),
+                values={"name": source.name},
+                hint=QT_TRANSLATE_NOOP("WanError", "Try again once the file is no longer being written."),
+            )
         return sha, path
 
     def _link_inputs(self, conn: Any, job_id: int, stored: Sequence[tuple[str, Path]]) -> None:
         for position, (sha, path) in enumerate(stored):
-            conn.execute("INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
-                         (sha, self.rel_path(path), path.stat().st_size, utc_now()))
+            conn.execute(
+                "INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
+                (sha, self.rel_path(path), path.stat().st_size, utc_now()),
+            )
             (input_id,) = conn.execute("SELECT id FROM inputs WHERE sha256 = ?", (sha,)).fetchone()
-            conn.execute("INSERT OR REPLACE INTO job_inputs(job_id, position, input_id) VALUES (?, ?, ?)",
-                         (job_id, position, input_id))
+            conn.execute(
+                "INSERT OR REPLACE INTO job_inputs(job_id, position, input_id) VALUES (?, ?, ?)",
+                (job_id, position, input_id),
+            )
 
     # -- jobs -------------------------------------------------------------------------------------
-    def create_job(self, request_json: dict[str, Any], *, model: str, request_mode: str, region: str,
-                   endpoint: str, n: int, estimated_cost: str, state: JobState = JobState.SUBMITTING,
-                   inputs: Iterable[Path] = ()) -> int:
+    def create_job(
+        self,
+        request_json: dict[str, Any],
+        *,
+        model: str,
+        request_mode: str,
+        region: str,
+        endpoint: str,
+        n: int,
+        estimated_cost: str,
+        state: JobState = JobState.SUBMITTING,
+        inputs: Iterable[Path] = (),
+    ) -> int:
         """Journal a job. Input files are copied first (outside the transaction), then one commit."""
         stored = [self.store_input(Path(p)) for p in inputs]
         now = utc_now()
@@ -74,17 +89,39 @@ class JobStore(LibraryBase):
             cursor = conn.execute(
                 "INSERT INTO jobs(state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
                 "created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (state.value, model, request_mode, region, endpoint, int(n), str(estimated_cost),
-                 json.dumps(request_json, ensure_ascii=False), now, now, now if state.is_terminal else None))
+                (
+                    state.value,
+                    model,
+                    request_mode,
+                    region,
+                    endpoint,
+                    int(n),
+                    str(estimated_cost),
+                    json.dumps(request_json, ensure_ascii=False),
+                    now,
+                    now,
+                    now if state.is_terminal else None,
+                ),
+            )
             job_id = int(cursor.lastrowid or 0)
             self._link_inputs(conn, job_id, stored)
         return job_id
 
-    def update_job(self, job_id: int, *, state: JobState | None = None, task_id: str | None = None,
-                   request_id: str | None = None, server_status: str | None = None, error_code: str | None = None,
-                   error_message: str | None = None, error_hint: str | None = None,
-                   error_values: tuple[str, Mapping[str, Any]] | None = None,
-                   usage: dict[str, Any] | None = None, cost: str | None = None) -> None:
+    def update_job(
+        self,
+        job_id: int,
+        *,
+        state: JobState | None = None,
+        task_id: str | None = None,
+        request_id: str | None = None,
+        server_status: str | None = None,
+        error_code: str | None = None,
+        error_message: str | None = None,
+        error_hint: str | None = None,
+        error_values: tuple[str, Mapping[str, Any]] | None = None,
+        usage: dict[str, Any] | None = None,
+        cost: str | None = None,
+    ) -> None:
         """Set the given fields (None = leave unchanged) in one committed transaction.
 
         `error_values` is the message's (template, values) when it has values; a new `error_message`
@@ -93,14 +130,25 @@ class JobStore(LibraryBase):
         A usage with `image_count` and no explicit cost fills `cost` from the §6 price table.
         """
         fields: dict[str, Any] = {}
-        for name, value in (("task_id", task_id), ("request_id", request_id), ("server_status", server_status),
-                            ("error_code", error_code), ("error_message", error_message),
-                            ("error_hint", error_hint), ("cost", cost)):
+        for name, value in (
+            ("task_id", task_id),
+            ("request_id", request_id),
+            ("server_status", server_status),
+            ("error_code", error_code),
+            ("error_message", error_message),
+            ("error_hint", error_hint),
+            ("cost", cost),
+        ):
             if value is not None:
                 fields[name] = str(value)
         if error_message is not None:
-            fields["error_values"] = json.dumps({"template": error_values[0], "values": dict(error_values[1])},
-                                                ensure_ascii=False, default=str) if error_values else None
+            fields["error_values"] = (
+                json.dumps(
+                    {"template": error_values[0], "values": dict(error_values[1])}, ensure_ascii=False, default=str
+                )
+                if error_values
+                else None
+            )
         if usage is not None:
             fields["usage_json"] = json.dumps(usage, ensure_ascii=False)
         now = utc_now()
@@ -127,8 +175,9 @@ class JobStore(LibraryBase):
                 raise NotFound(f"Job {job_id} is not in the journal.")
             return self._job_from_row(conn, row)
 
-    def list_jobs(self, states: Iterable[JobState] | None = None, limit: int = 200,
-                  newest_first: bool = True) -> list[JobRecord]:
+    def list_jobs(
+        self, states: Iterable[JobState] | None = None, limit: int = 200, newest_first: bool = True
+    ) -> list[JobRecord]:
         where, params = "1", []
         if states is not None:
             values = [JobState(s).value for s in states]
@@ -138,8 +187,10 @@ class JobStore(LibraryBase):
             params = values
         order = "DESC" if newest_first else "ASC"
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE {where} ORDER BY created_at {order}, "
-                                f"id {order} LIMIT ?", (*params, int(limit))).fetchall()
+            rows = conn.execute(
+                f"SELECT {JOB_COLUMNS} FROM jobs WHERE {where} ORDER BY created_at {order}, id {order} LIMIT ?",
+                (*params, int(limit)),
+            ).fetchall()
             return [self._job_from_row(conn, row) for row in rows]
 
     def unfinished_jobs(self) -> list[JobRecord]:
@@ -159,13 +210,13 @@ class JobStore(LibraryBase):
                     "INSERT INTO results(job_id, idx, url, expires_at, status, created_at) "
                     "VALUES (?, ?, ?, ?, 'pending', ?) ON CONFLICT(job_id, idx) DO UPDATE SET "
                     "url = excluded.url, expires_at = excluded.expires_at WHERE results.status != 'downloaded'",
-                    (job_id, index, url, normalise_time(expires) or expires, now))
+                    (job_id, index, url, normalise_time(expires) or expires, now),
+                )
         return self.results_of_job(job_id)
 
     def results_of_job(self, job_id: int) -> list[ResultRecord]:
         with self._db.read() as conn:
-            rows = conn.execute(f"SELECT {RESULT_COLUMNS} FROM results r WHERE r.job_id = ? ORDER BY r.idx",
-                                (job_id,))
+            rows = conn.execute(f"SELECT {RESULT_COLUMNS} FROM results r WHERE r.job_id = ? ORDER BY r.idx", (job_id,))
             return [self._result_from_row(row) for row in rows]
 
     def pending_results(self, job_id: int) -> list[ResultRecord]:
@@ -177,8 +228,10 @@ class JobStore(LibraryBase):
         if status not in ("failed", "expired", "pending"):
             raise ValueError(f"status must be 'failed' or 'expired', not {status!r}")
         with self._db.write() as conn:
-            conn.execute("UPDATE results SET status = ?, error = ? WHERE id = ? AND status != 'downloaded'",
-                         (status, error, result_id))
+            conn.execute(
+                "UPDATE results SET status = ?, error = ? WHERE id = ? AND status != 'downloaded'",
+                (status, error, result_id),
+            )
 
 
 def decimal_or_zero(text: str | None) -> Decimal:

@@ -24,8 +24,9 @@ class Ledger(LibraryBase):
         the recorded cost, else usage.image_count x the §6 price; jobs without either cost 0."""
         with self._db.read() as conn:
             rows = conn.execute(
-                "SELECT date(created_at, 'localtime'), cost, usage_json, region, model FROM jobs "
-                "WHERE created_at >= ?", (_utc_start_of(since_local_day),)).fetchall()
+                "SELECT date(created_at, 'localtime'), cost, usage_json, region, model FROM jobs WHERE created_at >= ?",
+                (_utc_start_of(since_local_day),),
+            ).fetchall()
         spent = []
         for day, cost, usage_json, region, model in rows:
             if cost is None and usage_json:
@@ -65,19 +66,25 @@ class Ledger(LibraryBase):
         with self._db.read() as conn:
             images, trashed, total_bytes, missing = conn.execute(
                 "SELECT count(*), coalesce(sum(trashed), 0), coalesce(sum(bytes), 0), coalesce(sum(missing), 0) "
-                "FROM images").fetchone()
+                "FROM images"
+            ).fetchone()
             jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
         db_size = sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists())
-        return {"images": images - trashed, "trashed": trashed, "missing": missing, "jobs": jobs,
-                "bytes": total_bytes, "db_size": db_size}
+        return {
+            "images": images - trashed,
+            "trashed": trashed,
+            "missing": missing,
+            "jobs": jobs,
+            "bytes": total_bytes,
+            "db_size": db_size,
+        }
 
     # -- thumbnails -------------------------------------------------------------------------------
     def thumbnail_path(self, image: ImageRecord, size: int = 256) -> Path:
         """Cache location, keyed by content hash so identical images share one thumbnail."""
         return self.thumbs_dir / image.sha256[:2] / f"{image.sha256}-{int(size)}.jpg"
 
-    def ensure_thumbnail(self, image: ImageRecord, size: int = 256, *,
-                         maker: ThumbnailMaker | None = None) -> Path:
+    def ensure_thumbnail(self, image: ImageRecord, size: int = 256, *, maker: ThumbnailMaker | None = None) -> Path:
         """Create the cached thumbnail if it is missing and return its path.
 
         Touches no database, so any worker thread may call it. Written to a temp name and renamed,

@@ -101,8 +101,13 @@ class Library(JobStore, ImageStore, Curation, Rebuild, Ledger):
             report = library.rebuild(keep_annotations=False)
         finally:
             library.close()
-        return RebuildReport(images=report.images, jobs=report.jobs, quarantined=report.quarantined,
-                             moved_aside=aside, backup=report.backup)
+        return RebuildReport(
+            images=report.images,
+            jobs=report.jobs,
+            quarantined=report.quarantined,
+            moved_aside=aside,
+            backup=report.backup,
+        )
 
     def check_integrity(self) -> list[str]:
         """`PRAGMA integrity_check` (slow on big libraries: for tests and diagnostics). [] = healthy."""
@@ -117,6 +122,7 @@ class Library(JobStore, ImageStore, Curation, Rebuild, Ledger):
     def __enter__(self) -> Library:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

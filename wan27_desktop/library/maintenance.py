@@ -41,8 +41,12 @@ class Maintenance(Adoption):
                 continue
             prefix = self.rel_path(folder) + "/"
             with self._db.read() as conn:
-                known = {r[0] for r in conn.execute(
-                    "SELECT path FROM images WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + "0"))}
+                known = {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT path FROM images WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + "0")
+                    )
+                }
             for entry in os.scandir(folder):
                 if not entry.is_file():
                     continue
@@ -62,8 +66,14 @@ class Maintenance(Adoption):
                 else:
                     quarantined.append(self.quarantine(path, outcome))
         missing, found_again = self._flag_missing(folders if not full else None, seen)
-        return ReconcileReport(tuple(adopted), tuple(quarantined), tuple(missing), tuple(found_again),
-                               scanned_dirs=len(folders), full_scan=full)
+        return ReconcileReport(
+            tuple(adopted),
+            tuple(quarantined),
+            tuple(missing),
+            tuple(found_again),
+            scanned_dirs=len(folders),
+            full_scan=full,
+        )
 
     def _flag_missing(self, folders: list[Path] | None, seen: set[str]) -> tuple[list[int], list[int]]:
         with self._db.read() as conn:
@@ -73,8 +83,9 @@ class Maintenance(Adoption):
                 rows = []
                 for folder in folders:
                     prefix = self.rel_path(folder) + "/"
-                    rows += conn.execute("SELECT id, path, missing FROM images WHERE path >= ? AND path < ?",
-                                         (prefix, prefix[:-1] + "0")).fetchall()
+                    rows += conn.execute(
+                        "SELECT id, path, missing FROM images WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + "0")
+                    ).fetchall()
         missing, newly_missing, found_again = [], [], []
         for image_id, rel, flagged in rows:
             exists = rel in seen or self.abs_path(rel).is_file()
@@ -94,8 +105,11 @@ class Maintenance(Adoption):
         """Copy PNG/JPEG/WebP files in (the user's files are never moved or changed), reading our
         metadata and A1111 `parameters` where present. Files already in the library are skipped."""
         root = Path(path)
-        files = sorted(p for p in (root.rglob("*") if recursive else root.iterdir())
-                       if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+        files = sorted(
+            p
+            for p in (root.rglob("*") if recursive else root.iterdir())
+            if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
+        )
         imported: list[int] = []
         duplicates: list[Path] = []
         failed: list[tuple[Path, str]] = []
@@ -116,8 +130,9 @@ class Maintenance(Adoption):
         fmt = sniff_format(file)
         origin = sha256_of(file)
         with self._db.read() as conn:
-            if conn.execute("SELECT 1 FROM images WHERE sha256 = ? OR origin_sha256 = ? LIMIT 1",
-                            (origin, origin)).fetchone():
+            if conn.execute(
+                "SELECT 1 FROM images WHERE sha256 = ? OR origin_sha256 = ? LIMIT 1", (origin, origin)
+            ).fetchone():
                 return None
         meta = read_metadata(file)
         width, height = image_size(file, fmt)
@@ -126,9 +141,19 @@ class Maintenance(Adoption):
         base = dict(meta["wan27"]) if meta.get("wan27") else {}
         if "job_id" in base:  # another library's (or an export's) job id means nothing here
             base["origin_job_id"] = base.pop("job_id")
-        base.update({"imported": True, "original_name": file.name, "prompt": facts.prompt, "model": facts.model,
-                     "seed": facts.seed, "size": facts.size_label, "mode": facts.mode,
-                     "is_set": facts.is_set, "has_refs": facts.has_refs})
+        base.update(
+            {
+                "imported": True,
+                "original_name": file.name,
+                "prompt": facts.prompt,
+                "model": facts.model,
+                "seed": facts.seed,
+                "size": facts.size_label,
+                "mode": facts.mode,
+                "is_set": facts.is_set,
+                "has_refs": facts.has_refs,
+            }
+        )
         if meta.get("parameters"):
             base["parameters"] = meta["text"].get("parameters")
         doc = job_document(None, base, 0, created_at, self.library_id)
@@ -137,13 +162,33 @@ class Maintenance(Adoption):
         self._marker.note_dir(rel_dir)
         jpeg_has_own = fmt == "jpeg" and bool(texts)
         target, sha, size = write_image_file(
-            file, fmt, self.abs_path(rel_dir), doc, facts, width, height,
+            file,
+            fmt,
+            self.abs_path(rel_dir),
+            doc,
+            facts,
+            width,
+            height,
             lambda s: f"import-{s[:12]}{EXTENSIONS[fmt]}",
-            add_parameters="parameters" not in texts, add_xmp="XML:com.adobe.xmp" not in texts,
-            as_is=jpeg_has_own)  # a JPEG's own XMP/comment is the user's; keep its bytes
-        return self._insert_image(path=target, sha=sha, size=size, fmt=fmt, width=width, height=height,
-                                  created_at=created_at, job_id=None, result_id=None, index=0, facts=facts,
-                                  meta_json=doc, origin_sha=origin)
+            add_parameters="parameters" not in texts,
+            add_xmp="XML:com.adobe.xmp" not in texts,
+            as_is=jpeg_has_own,
+        )  # a JPEG's own XMP/comment is the user's; keep its bytes
+        return self._insert_image(
+            path=target,
+            sha=sha,
+            size=size,
+            fmt=fmt,
+            width=width,
+            height=height,
+            created_at=created_at,
+            job_id=None,
+            result_id=None,
+            index=0,
+            facts=facts,
+            meta_json=doc,
+            origin_sha=origin,
+        )
 
     def export(self, ids: Iterable[int], dest_dir: Path) -> list[Path]:
         """Copy images out byte for byte (metadata chunks included). Names are our own file names,

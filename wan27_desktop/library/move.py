@@ -47,10 +47,12 @@ BACKUP_PAGES = 256
 FREE_SPACE_MARGIN = 32 << 20
 
 CHANGED_DURING_MOVE = QT_TRANSLATE_NOOP(
-    "WanError", "The library changed while it was being copied (another Wan 2.7 window or the wan27 command "
-    "wrote to it).")
+    "WanError",
+    "The library changed while it was being copied (another Wan 2.7 window or the wan27 command wrote to it).",
+)
 CHANGED_HINT = QT_TRANSLATE_NOOP(
-    "WanError", "Nothing was moved. Wait until nothing else uses the library, then move it again.")
+    "WanError", "Nothing was moved. Wait until nothing else uses the library, then move it again."
+)
 
 Progress = Callable[[int, int], None]  # bytes done, bytes in total
 ShouldCancel = Callable[[], bool]
@@ -74,8 +76,7 @@ class MoveCanceled(LibraryError):
 
 
 class MoveFailed(LibraryError):
-    default_hint = QT_TRANSLATE_NOOP("WanError", "The library was not moved; it is still in its old folder. "
-                                                 "Try again.")
+    default_hint = QT_TRANSLATE_NOOP("WanError", "The library was not moved; it is still in its old folder. Try again.")
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class RemovalReport:
 
 
 # -- 1. plan ------------------------------------------------------------------------------------
+
 
 def is_library_root(path: Path) -> bool:
     return (Path(path) / LIBRARY_DIRNAME / DB_NAME).is_file()
@@ -176,19 +178,33 @@ def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -
     source = Path(source).expanduser().resolve()
     target = Path(target).expanduser().resolve()
     if not is_library_root(source):
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "There is no library in {source} to move."),
-                          reason="no_library", source=source,
-                          hint=QT_TRANSLATE_NOOP("WanError", "Check the library folder in Settings."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "There is no library in {source} to move."),
+            reason="no_library",
+            source=source,
+            hint=QT_TRANSLATE_NOOP("WanError", "Check the library folder in Settings."),
+        )
     if target == source:
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "The library is already in this folder."), reason="same",
-                          hint=QT_TRANSLATE_NOOP("WanError", "Choose another folder."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "The library is already in this folder."),
+            reason="same",
+            hint=QT_TRANSLATE_NOOP("WanError", "Choose another folder."),
+        )
     if _inside(target, source):
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "{target} is inside the library's current folder {source}."),
-                          reason="inside_source", target=target, source=source,
-                          hint=QT_TRANSLATE_NOOP("WanError", "Choose a folder outside the current library folder."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "{target} is inside the library's current folder {source}."),
+            reason="inside_source",
+            target=target,
+            source=source,
+            hint=QT_TRANSLATE_NOOP("WanError", "Choose a folder outside the current library folder."),
+        )
     if target.exists() and not target.is_dir():
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "{target} is a file, not a folder."), reason="not_empty",
-                          target=target, hint=QT_TRANSLATE_NOOP("WanError", "Choose an empty folder."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "{target} is a file, not a folder."),
+            reason="not_empty",
+            target=target,
+            hint=QT_TRANSLATE_NOOP("WanError", "Choose an empty folder."),
+        )
     leftover = (target / IN_PROGRESS_MARKER).is_file()
     entries = _visible_entries(target)
     if leftover:
@@ -198,16 +214,21 @@ def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -
         entries = []  # settings and logs live there; the library may come home
     if entries:
         shown = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "The folder {target} is not empty ({entries})."),
-                          reason="not_empty", target=target, entries=shown,
-                          hint=QT_TRANSLATE_NOOP("WanError", "Choose an empty folder, or create a new folder for "
-                                                             "the library."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "The folder {target} is not empty ({entries})."),
+            reason="not_empty",
+            target=target,
+            entries=shown,
+            hint=QT_TRANSLATE_NOOP("WanError", "Choose an empty folder, or create a new folder for the library."),
+        )
     existing = _nearest_existing(target)
     if not existing.is_dir() or not _writable(existing):
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "The folder {folder} cannot be written to."),
-                          reason="not_writable", folder=existing,
-                          hint=QT_TRANSLATE_NOOP("WanError", "Choose a folder you can write to, or change its "
-                                                             "permissions."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "The folder {folder} cannot be written to."),
+            reason="not_writable",
+            folder=existing,
+            hint=QT_TRANSLATE_NOOP("WanError", "Choose a folder you can write to, or change its permissions."),
+        )
     files = []
     for path in _walk_files(source):
         with contextlib.suppress(FileNotFoundError):  # a thumbnail replaced while we looked
@@ -217,10 +238,16 @@ def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -
     plan = MovePlan(source, target, tuple(files), db_bytes, free, target.exists(), leftover)
     needed = plan.total_bytes + max(FREE_SPACE_MARGIN, plan.total_bytes // 50)
     if free < needed:
-        raise MoveRefused(QT_TRANSLATE_NOOP("WanError", "Not enough free space in {folder}: the library needs "
-                                                        "{needed}, {free} is free."),
-                          reason="no_space", folder=existing, needed=format_size(needed), free=format_size(free),
-                          hint=QT_TRANSLATE_NOOP("WanError", "Free some space there or choose another disk."))
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP(
+                "WanError", "Not enough free space in {folder}: the library needs {needed}, {free} is free."
+            ),
+            reason="no_space",
+            folder=existing,
+            needed=format_size(needed),
+            free=format_size(free),
+            hint=QT_TRANSLATE_NOOP("WanError", "Free some space there or choose another disk."),
+        )
     return plan
 
 
@@ -242,6 +269,7 @@ def format_size(count: int) -> str:
 
 # -- 2. copy and verify -------------------------------------------------------------------------
 
+
 class _Counter:
     def __init__(self, total: int, progress: Progress | None, should_cancel: ShouldCancel | None) -> None:
         self.done = 0
@@ -257,8 +285,9 @@ class _Counter:
             raise MoveCanceled()
 
 
-def copy_library(plan: MovePlan, *, progress: Progress | None = None,
-                 should_cancel: ShouldCancel | None = None) -> CopyReport:
+def copy_library(
+    plan: MovePlan, *, progress: Progress | None = None, should_cancel: ShouldCancel | None = None
+) -> CopyReport:
     """Copy and verify (step 2). On cancel or failure the target is left as it was before (a
     folder we created is removed again) and MoveCanceled / MoveFailed / OSError is raised."""
     counter = _Counter(plan.total_bytes, progress, should_cancel)
@@ -284,33 +313,41 @@ def copy_library(plan: MovePlan, *, progress: Progress | None = None,
 def _write_marker(target: Path, source: Path) -> None:
     marker = target / IN_PROGRESS_MARKER
     with marker.open("w", encoding="utf-8") as handle:
-        handle.write(f"A Wan 2.7 library is being copied here from {source}.\n"
-                     "If this file stays, the copy did not finish: the library is still in its old folder "
-                     "and this folder can be deleted.\n")
+        handle.write(
+            f"A Wan 2.7 library is being copied here from {source}.\n"
+            "If this file stays, the copy did not finish: the library is still in its old folder "
+            "and this folder can be deleted.\n"
+        )
         handle.flush()
         os.fsync(handle.fileno())
 
 
 def _open_db(path: Path) -> sqlite3.Connection:
     """An existing database (mode=rw: a missing file is an error, never a new empty database)."""
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, isolation_level=None,
-                           check_same_thread=False, timeout=10)
+    conn = sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode=rw", uri=True, isolation_level=None, check_same_thread=False, timeout=10
+    )
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
 
-_LAST_CHANGES = ("SELECT max(updated_at) FROM jobs",
-                 "SELECT max(trashed_at), total(rating), total(favourite) FROM images")
+_LAST_CHANGES = (
+    "SELECT max(updated_at) FROM jobs",
+    "SELECT max(trashed_at), total(rating), total(favourite) FROM images",
+)
 
 
 def _fingerprint(conn: sqlite3.Connection) -> dict[str, object]:
     """Row counts of every table plus the latest job update and the images' curation: enough to
     tell that a library was written to (a new job or image, a job that moved on, a rating)."""
-    names = [row[0] for row in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
-    found: dict[str, object] = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-                                for name in names}
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+        )
+    ]
+    found: dict[str, object] = {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
     for query in _LAST_CHANGES:
         with contextlib.suppress(sqlite3.OperationalError):  # an older or newer schema
             found[query] = tuple(conn.execute(query).fetchone())
@@ -370,8 +407,12 @@ def _copy_files(plan: MovePlan, counter: _Counter) -> list[FileEntry]:
             if entry.rel.startswith("cache/"):
                 counter.add(entry.size)  # a thumbnail replaced meanwhile: made again when needed
                 continue
-            raise MoveFailed(QT_TRANSLATE_NOOP("WanError", "{path} disappeared during the move."),
-                             code="MoveSourceChanged", hint=CHANGED_HINT, values={"path": str(src)}) from None
+            raise MoveFailed(
+                QT_TRANSLATE_NOOP("WanError", "{path} disappeared during the move."),
+                code="MoveSourceChanged",
+                hint=CHANGED_HINT,
+                values={"path": str(src)},
+            ) from None
         counter.add(max(entry.size - size, 0))  # a file that shrank still completes its share
         copied.append(FileEntry(entry.rel, size))
     return copied
@@ -420,9 +461,11 @@ def _verify(plan: MovePlan, copied: list[FileEntry], fingerprint: dict[str, obje
         except (LibraryError, sqlite3.DatabaseError) as err:
             problems.append(f"the copy does not open: {err}")
     if problems:
-        raise MoveFailed(QT_TRANSLATE_NOOP("WanError", "The copy of the library did not match the original: "
-                                                       "{problems}"),
-                         code="MoveVerifyFailed", values={"problems": "; ".join(problems[:5])})
+        raise MoveFailed(
+            QT_TRANSLATE_NOOP("WanError", "The copy of the library did not match the original: {problems}"),
+            code="MoveVerifyFailed",
+            values={"problems": "; ".join(problems[:5])},
+        )
 
 
 def _fsync_tree(root: Path) -> None:
@@ -465,6 +508,7 @@ def discard_copy(plan: MovePlan) -> None:
 
 # -- 4. finish: drop the marker, remove the old copy ----------------------------------------------
 
+
 def finish_move(report: CopyReport, *, app_data_dir: Path | None = None) -> RemovalReport:
     """After the caller switched to the target: the target stops being "in progress", and the old
     copy is removed unless anything wrote to it since the snapshot. Never raises for a file that
@@ -482,8 +526,9 @@ def finish_move(report: CopyReport, *, app_data_dir: Path | None = None) -> Remo
     left = _remove_entries(source)
     if left:
         note = _write_note(source, plan.target, kept=None, leftovers=left)
-        return RemovalReport(False, kept_reason="locked", leftovers=tuple(left), note=note,
-                             details=[str(path) for path in left[:5]])
+        return RemovalReport(
+            False, kept_reason="locked", leftovers=tuple(left), note=note, details=[str(path) for path in left[:5]]
+        )
     is_app_dir = app_data_dir is not None and source == Path(app_data_dir).expanduser().resolve()
     if note is not None:
         note.unlink(missing_ok=True)
@@ -513,14 +558,15 @@ def _changed_since(report: CopyReport) -> str | None:
     return None
 
 
-def _write_note(source: Path, target: Path, *, kept: str | None,
-                leftovers: list[Path] | None = None) -> Path | None:
+def _write_note(source: Path, target: Path, *, kept: str | None, leftovers: list[Path] | None = None) -> Path | None:
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     lines = [f"This Wan 2.7 library was moved to {target} on {when}.", ""]
     if kept:
-        lines += ["The old copy here was KEPT because " + kept + ".",
-                  "Images made since the move started may only be here: open the new library and use",
-                  "File > Import Folder on this folder's library/images to bring them over, then delete it."]
+        lines += [
+            "The old copy here was KEPT because " + kept + ".",
+            "Images made since the move started may only be here: open the new library and use",
+            "File > Import Folder on this folder's library/images to bring them over, then delete it.",
+        ]
     elif leftovers:
         lines += ["These could not be deleted and are safe to delete by hand:"]
         lines += [f"  {path}" for path in leftovers[:50]]
@@ -536,9 +582,16 @@ def _write_note(source: Path, target: Path, *, kept: str | None,
 
 # -- all steps ----------------------------------------------------------------------------------
 
-def move_library(source: Path, target: Path, switch: Callable[[Path], None], *,
-                 app_data_dir: Path | None = None, progress: Progress | None = None,
-                 should_cancel: ShouldCancel | None = None) -> RemovalReport:
+
+def move_library(
+    source: Path,
+    target: Path,
+    switch: Callable[[Path], None],
+    *,
+    app_data_dir: Path | None = None,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> RemovalReport:
     """Plan, copy and verify, `switch(target)` (persist the new location; must raise on failure),
     then remove the old copy. A kill at any point leaves the library the setting names complete."""
     plan = plan_move(source, target, app_data_dir=app_data_dir)
@@ -551,4 +604,3 @@ def move_library(source: Path, target: Path, switch: Callable[[Path], None], *,
         raise
     crashpoint("move_switched")
     return finish_move(report, app_data_dir=app_data_dir)
-

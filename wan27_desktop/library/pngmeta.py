@@ -62,6 +62,7 @@ class TextChunk:
 
 # -- chunk level ------------------------------------------------------------------------------
 
+
 def iter_chunks(handle: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, data offset, length) for each chunk; the caller may read or skip the data."""
     if handle.read(8) != PNG_SIGNATURE:
@@ -220,7 +221,7 @@ def parse_parameters(text: str) -> dict[str, Any]:
     prompt_lines = []
     for line in lines:
         if line.startswith("Negative prompt:") and not negative:
-            negative = line[len("Negative prompt:"):].strip()
+            negative = line[len("Negative prompt:") :].strip()
         elif negative:
             negative += "\n" + line
         else:
@@ -240,8 +241,10 @@ def parse_parameters(text: str) -> dict[str, Any]:
 
 # -- XMP --------------------------------------------------------------------------------------
 
-def build_xmp(*, prompt: str, source_type: str, created: str, model: str | None = None,
-              extra_json: str | None = None) -> str:
+
+def build_xmp(
+    *, prompt: str, source_type: str, created: str, model: str | None = None, extra_json: str | None = None
+) -> str:
     """An XMP packet with IPTC DigitalSourceType; `extra_json` embeds our JSON (used for JPEG)."""
     from xml.sax.saxutils import escape, quoteattr  # on first use: it imports urllib.request (~20 ms)
 
@@ -271,7 +274,7 @@ def parse_xmp(text: str) -> dict[str, Any]:
     import xml.etree.ElementTree as ET  # on first use (issue 7: start-up imports)
 
     try:
-        root = ET.fromstring(text[start:end + len("</x:xmpmeta>")])
+        root = ET.fromstring(text[start : end + len("</x:xmpmeta>")])
     except ET.ParseError:
         return {}
     found: dict[str, Any] = {}
@@ -295,6 +298,7 @@ def parse_xmp(text: str) -> dict[str, Any]:
 
 
 # -- one call for readers ---------------------------------------------------------------------
+
 
 def metadata_from_texts(texts: dict[str, str]) -> dict[str, Any]:
     """Interpret text entries by keyword: our JSON, A1111 parameters, XMP (JSON inside XMP too)."""

@@ -110,8 +110,9 @@ def _filter_conditions(q: ImageQuery, tokenizer: str, a: str) -> tuple[list[str]
         conditions.append(f"{a}.is_set = ?")
         params.append(1 if q.image_sets else 0)
     if q.tag:
-        conditions.append(f"{a}.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id "
-                          "WHERE t.name = ?)")
+        conditions.append(
+            f"{a}.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE t.name = ?)"
+        )
         params.append(q.tag)
     if q.job_id is not None:
         conditions.append(f"{a}.job_id = ?")
@@ -133,8 +134,10 @@ def where_clause(q: ImageQuery, tokenizer: str, *, expanded: bool = True) -> tup
     conditions, params = _filter_conditions(q, tokenizer, "i")
     if q.stacks_sets:
         inner, inner_params = _filter_conditions(q, tokenizer, "s")
-        stacked = ("(i.is_set = 0 OR i.job_id IS NULL OR NOT EXISTS (SELECT 1 FROM images s "
-                   f"WHERE s.job_id = i.job_id AND s.idx < i.idx AND {' AND '.join(inner)})")
+        stacked = (
+            "(i.is_set = 0 OR i.job_id IS NULL OR NOT EXISTS (SELECT 1 FROM images s "
+            f"WHERE s.job_id = i.job_id AND s.idx < i.idx AND {' AND '.join(inner)})"
+        )
         params += inner_params
         jobs = sorted(q.expanded_jobs) if expanded else []
         if jobs:
@@ -152,6 +155,7 @@ def flat(q: ImageQuery) -> ImageQuery:
 # --- stacked reads for the gallery -----------------------------------------------------------------
 # Library-internal helpers (they use the Library's connection and row conversion); the gallery model
 # runs them on its worker threads.
+
 
 def _before(sort: str, alias: str = "i") -> str:
     """Rows that come before a given (rating, created_at, id) in `sort` order: 3 or 4 params."""
@@ -175,8 +179,13 @@ def _set_members(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int])
         return {}
     where, params = where_clause(flat(q), lib.fts_tokenizer)
     found: dict[int, list[int]] = {}
-    for job_id, image_id in _rows_in(conn, f"SELECT i.job_id, i.id FROM images i WHERE {where} AND i.is_set = 1 "
-                                     "AND i.job_id IN ({ids}) ORDER BY i.job_id, i.idx", params, job_ids):
+    for job_id, image_id in _rows_in(
+        conn,
+        f"SELECT i.job_id, i.id FROM images i WHERE {where} AND i.is_set = 1 "
+        "AND i.job_id IN ({ids}) ORDER BY i.job_id, i.idx",
+        params,
+        job_ids,
+    ):
         found.setdefault(job_id, []).append(image_id)
     return found
 
@@ -185,15 +194,20 @@ def _set_sizes(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -
     if not job_ids:
         return {}
     where, params = where_clause(flat(q), lib.fts_tokenizer)
-    rows = _rows_in(conn, f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
-                    "AND i.job_id IN ({ids}) GROUP BY i.job_id", params, job_ids)
+    rows = _rows_in(
+        conn,
+        f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
+        "AND i.job_id IN ({ids}) GROUP BY i.job_id",
+        params,
+        job_ids,
+    )
     return {job_id: int(n) for job_id, n in rows}
 
 
 def _rows_in(conn: Any, sql: str, params: list[Any], ids: list[int], chunk: int = 500) -> Iterator[Any]:
     """Rows of `sql`, whose `{ids}` is an IN list, run for `ids` in chunks (SQLite's variable limit)."""
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         yield from conn.execute(sql.replace("{ids}", _in_list(part)), (*params, *part))
 
 
@@ -231,10 +245,13 @@ def _layout(conn: Any, lib: LibraryBase, q: ImageQuery) -> StackLayout:
         head_id = ids[0]
         head = positions.get(head_id)
         if head is None:
-            rating, created_at = conn.execute("SELECT rating, created_at FROM images WHERE id = ?",
-                                              (head_id,)).fetchone()
-            head = conn.execute(f"SELECT count(*) FROM images i WHERE {where} AND {_before(q.sort)}",
-                                (*params, *_before_params(q.sort, rating, created_at, head_id))).fetchone()[0]
+            rating, created_at = conn.execute(
+                "SELECT rating, created_at FROM images WHERE id = ?", (head_id,)
+            ).fetchone()
+            head = conn.execute(
+                f"SELECT count(*) FROM images i WHERE {where} AND {_before(q.sort)}",
+                (*params, *_before_params(q.sort, rating, created_at, head_id)),
+            ).fetchone()[0]
         expansions.append(SetExpansion(job_id=job_id, head=int(head), head_id=head_id, members=tuple(ids[1:])))
         extra += len(ids) - 1
     expansions.sort(key=lambda e: e.head)
@@ -259,8 +276,9 @@ def _slots(layout: StackLayout, offset: int, limit: int) -> list[tuple[int, int]
     return out
 
 
-def stacked_page(lib: LibraryBase, q: ImageQuery, offset: int, limit: int,
-                 layout: StackLayout | None = None) -> StackedPage:
+def stacked_page(
+    lib: LibraryBase, q: ImageQuery, offset: int, limit: int, layout: StackLayout | None = None
+) -> StackedPage:
     """Rows offset..offset+limit-1 of `q` in gallery order, with set badges. Pass the query's
     `stack_layout` when it has expanded sets (it is computed here otherwise)."""
     with lib._db.read() as conn:
@@ -296,18 +314,23 @@ def _window(conn: Any, lib: LibraryBase, q: ImageQuery, offset: int, limit: int)
     the sort index alone, so skipping 90,000 rows does not read 90,000 table rows."""
     where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
     order = order_by(q.sort)
-    sql = (f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN (SELECT i.id FROM images i WHERE {where} "
-           f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}")
+    sql = (
+        f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN (SELECT i.id FROM images i WHERE {where} "
+        f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
+    )
     return [lib._image_from_row(row) for row in conn.execute(sql, (*params, int(limit), int(max(0, offset))))]
 
 
 def _records(conn: Any, lib: LibraryBase, ids: list[int]) -> list[ImageRecord]:
-    return [lib._image_from_row(row)
-            for row in _rows_in(conn, f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({{ids}})", [], ids)]
+    return [
+        lib._image_from_row(row)
+        for row in _rows_in(conn, f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({{ids}})", [], ids)
+    ]
 
 
-def _badges(conn: Any, lib: LibraryBase, q: ImageQuery, records: list[ImageRecord],
-            expansions: tuple[SetExpansion, ...]) -> dict[int, SetBadge]:
+def _badges(
+    conn: Any, lib: LibraryBase, q: ImageQuery, records: list[ImageRecord], expansions: tuple[SetExpansion, ...]
+) -> dict[int, SetBadge]:
     badges: dict[int, SetBadge] = {}
     expanded = {e.job_id: e for e in expansions}
     for expansion in expansions:
@@ -328,13 +351,15 @@ def stacked_ids(lib: LibraryBase, q: ImageQuery, layout: StackLayout | None = No
     """Every row's image id in gallery order (a selection of rows not loaded yet)."""
     with lib._db.read() as conn:
         where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
-        ids = [row[0] for row in conn.execute(
-            f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)]
+        ids = [
+            row[0]
+            for row in conn.execute(f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)
+        ]
         if not q.stacks_sets or not q.expanded_jobs:
             return ids
         layout = layout or _layout(conn, lib, q)
     for expansion in reversed(layout.expansions):  # from the end, so earlier heads keep their place
-        ids[expansion.head + 1:expansion.head + 1] = list(expansion.members)
+        ids[expansion.head + 1 : expansion.head + 1] = list(expansion.members)
     return ids
 
 

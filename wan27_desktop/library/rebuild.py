@@ -61,8 +61,9 @@ class Rebuild(Maintenance):
         finally:
             fresh.close()
         backup = self._swap_in(new_path)
-        return RebuildReport(images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept,
-                             backup=backup)
+        return RebuildReport(
+            images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept, backup=backup
+        )
 
     def _rebuild_candidates(self) -> list[Path]:
         files = []
@@ -100,9 +101,10 @@ class Rebuild(Maintenance):
             wal = Path(f"{self.db_path}-wal")
             if wal.exists() and wal.stat().st_size > 0:
                 self._db = Database(self.db_path)
-                raise LibraryError("Another program is using the library, so it cannot be swapped now.",
-                                   hint=QT_TRANSLATE_NOOP(
-                                       "WanError", "Close other Wan 2.7 windows and commands, then rebuild again."))
+                raise LibraryError(
+                    "Another program is using the library, so it cannot be swapped now.",
+                    hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
+                )
             backup = self.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
             try:
                 os.link(self.db_path, backup)
@@ -125,31 +127,45 @@ def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
         conn.execute("BEGIN IMMEDIATE")
         kept = 0
         for sha, rating, favourite, trashed, trashed_at in conn.execute(
-                "SELECT sha256, rating, favourite, trashed, trashed_at FROM old.images "
-                "WHERE rating != 0 OR favourite != 0 OR trashed != 0").fetchall():
-            kept += conn.execute("UPDATE images SET rating = ?, favourite = ?, trashed = ?, trashed_at = ? "
-                                 "WHERE sha256 = ?", (rating, favourite, trashed, trashed_at, sha)).rowcount
+            "SELECT sha256, rating, favourite, trashed, trashed_at FROM old.images "
+            "WHERE rating != 0 OR favourite != 0 OR trashed != 0"
+        ).fetchall():
+            kept += conn.execute(
+                "UPDATE images SET rating = ?, favourite = ?, trashed = ?, trashed_at = ? WHERE sha256 = ?",
+                (rating, favourite, trashed, trashed_at, sha),
+            ).rowcount
         for sha, name in conn.execute(
-                "SELECT i.sha256, t.name FROM old.image_tags it JOIN old.images i ON i.id = it.image_id "
-                "JOIN old.tags t ON t.id = it.tag_id").fetchall():
+            "SELECT i.sha256, t.name FROM old.image_tags it JOIN old.images i ON i.id = it.image_id "
+            "JOIN old.tags t ON t.id = it.tag_id"
+        ).fetchall():
             conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
-            conn.execute("INSERT OR IGNORE INTO image_tags(image_id, tag_id) SELECT i.id, t.id FROM images i, "
-                         "tags t WHERE i.sha256 = ? AND t.name = ?", (sha, name))
+            conn.execute(
+                "INSERT OR IGNORE INTO image_tags(image_id, tag_id) SELECT i.id, t.id FROM images i, "
+                "tags t WHERE i.sha256 = ? AND t.name = ?",
+                (sha, name),
+            )
         fields = ", ".join(_JOB_FIELDS)
         conn.execute(f"INSERT OR IGNORE INTO jobs(id, {fields}) SELECT id, {fields} FROM old.jobs")
-        conn.execute(f"UPDATE jobs SET ({fields}) = (SELECT {fields} FROM old.jobs o WHERE o.id = jobs.id) "
-                     "WHERE id IN (SELECT id FROM old.jobs)")
+        conn.execute(
+            f"UPDATE jobs SET ({fields}) = (SELECT {fields} FROM old.jobs o WHERE o.id = jobs.id) "
+            "WHERE id IN (SELECT id FROM old.jobs)"
+        )
         conn.execute(
             "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at) "
             "SELECT job_id, idx, url, expires_at, status, error, created_at FROM old.results WHERE true "
             "ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at, "
             "error = excluded.error, status = CASE WHEN results.status = 'downloaded' THEN 'downloaded' "
-            "ELSE excluded.status END")
-        conn.execute("INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) "
-                     "SELECT sha256, path, bytes, created_at FROM old.inputs")
-        conn.execute("INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
-                     "SELECT j.job_id, j.position, n2.id FROM old.job_inputs j JOIN old.inputs n ON n.id = j.input_id "
-                     "JOIN main.inputs n2 ON n2.sha256 = n.sha256")
+            "ELSE excluded.status END"
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) "
+            "SELECT sha256, path, bytes, created_at FROM old.inputs"
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
+            "SELECT j.job_id, j.position, n2.id FROM old.job_inputs j JOIN old.inputs n ON n.id = j.input_id "
+            "JOIN main.inputs n2 ON n2.sha256 = n.sha256"
+        )
         conn.execute("COMMIT")
         return kept
     except sqlite3.DatabaseError:

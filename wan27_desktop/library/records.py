@@ -33,8 +33,9 @@ class JobState(str, enum.Enum):
         return self in UNFINISHED_STATES
 
 
-TERMINAL_STATES = frozenset({JobState.DONE, JobState.PARTIAL, JobState.FAILED, JobState.CANCELED,
-                             JobState.INTERRUPTED, JobState.EXPIRED})
+TERMINAL_STATES = frozenset(
+    {JobState.DONE, JobState.PARTIAL, JobState.FAILED, JobState.CANCELED, JobState.INTERRUPTED, JobState.EXPIRED}
+)
 UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 
 ResultStatus = Literal["pending", "downloaded", "failed", "expired"]
@@ -206,9 +207,11 @@ class ReconcileReport:
         return len(self.missing_ids)
 
     def __str__(self) -> str:
-        return (f"Reconciled {'all folders' if self.full_scan else f'{self.scanned_dirs} folder(s)'}: "
-                f"{len(self.adopted)} adopted, {len(self.quarantined)} quarantined, "
-                f"{self.missing} missing, {len(self.found_again)} found again.")
+        return (
+            f"Reconciled {'all folders' if self.full_scan else f'{self.scanned_dirs} folder(s)'}: "
+            f"{len(self.adopted)} adopted, {len(self.quarantined)} quarantined, "
+            f"{self.missing} missing, {len(self.found_again)} found again."
+        )
 
 
 @dataclass(frozen=True)

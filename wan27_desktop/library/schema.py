@@ -15,7 +15,9 @@ from .errors import LibraryTooNew
 
 def _v1_base(conn: sqlite3.Connection) -> None:
     """Journal, inputs, results, images and tags."""
-    _run_script(conn, """
+    _run_script(
+        conn,
+        """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE jobs (
             id INTEGER PRIMARY KEY,
@@ -103,26 +105,34 @@ def _v1_base(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (image_id, tag_id)
         ) WITHOUT ROWID;
         CREATE INDEX image_tags_tag ON image_tags(tag_id);
-    """)
+    """,
+    )
     conn.execute("INSERT INTO meta(key, value) VALUES ('library_id', ?)", (uuid.uuid4().hex,))
 
 
 def _v2_gallery(conn: sqlite3.Connection) -> None:
     """Gallery at 100k rows (issue 5): a `trashed` flag leading every sort index, so each sort
     order of the library or the trash is an index walk (count too), and FTS5 over prompts."""
-    _run_script(conn, """
+    _run_script(
+        conn,
+        """
         ALTER TABLE images ADD COLUMN trashed INTEGER NOT NULL DEFAULT 0;
         UPDATE images SET trashed = (trashed_at IS NOT NULL);
         CREATE INDEX images_by_created ON images(trashed, created_at, id);
         CREATE INDEX images_by_rating ON images(trashed, rating, created_at, id);
         CREATE INDEX images_by_favourite ON images(trashed, favourite, created_at, id);
         CREATE INDEX images_prompt ON images(prompt_id);
-    """)
+    """,
+    )
     tokenizer = fts_tokenizer_available(conn)
     if tokenizer is not None:
-        conn.execute(f"CREATE VIRTUAL TABLE prompts_fts USING fts5(text, content='prompts', "
-                     f"content_rowid='id', tokenize='{tokenizer}')")
-        _run_script(conn, """
+        conn.execute(
+            f"CREATE VIRTUAL TABLE prompts_fts USING fts5(text, content='prompts', "
+            f"content_rowid='id', tokenize='{tokenizer}')"
+        )
+        _run_script(
+            conn,
+            """
             CREATE TRIGGER prompts_ai AFTER INSERT ON prompts BEGIN
                 INSERT INTO prompts_fts(rowid, text) VALUES (new.id, new.text);
             END;
@@ -133,7 +143,8 @@ def _v2_gallery(conn: sqlite3.Connection) -> None:
                 INSERT INTO prompts_fts(prompts_fts, rowid, text) VALUES ('delete', old.id, old.text);
                 INSERT INTO prompts_fts(rowid, text) VALUES (new.id, new.text);
             END;
-        """)
+        """,
+        )
         conn.execute("INSERT INTO prompts_fts(prompts_fts) VALUES ('rebuild')")
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', ?)", (tokenizer or "none",))
 

@@ -61,8 +61,9 @@ class AboutDialog(QDialog):
         version = QLabel(self.tr("Version %1").replace("%1", __version__), self)
         version.setObjectName("aboutVersionLabel")
         version.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        description = QLabel(self.tr("A desktop client for Alibaba Cloud Model Studio's Wan 2.7 image "
-                                     "generation and editing API."), self)
+        description = QLabel(
+            self.tr("A desktop client for Alibaba Cloud Model Studio's Wan 2.7 image generation and editing API."), self
+        )
         description.setObjectName("aboutDescriptionLabel")
         description.setWordWrap(True)
 
@@ -74,8 +75,9 @@ class AboutDialog(QDialog):
         rows.setVisible(False)
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.components_table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft
-                                                                     | Qt.AlignmentFlag.AlignVCenter)
+        self.components_table.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
         self.components_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.components_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.components_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -90,25 +92,35 @@ class AboutDialog(QDialog):
             self.components_table.setItem(row, 1, QTableWidgetItem(component_version))
         self._fit_table_height()
 
-        licences = QLabel(self.tr(
-            "Wan 2.7 Desktop is released under the MIT licence. It uses Qt and PySide6 under the GNU "
-            "Lesser General Public License v3 (LGPLv3); Qt is kept as separate shared libraries, which "
-            "you may replace with your own build. Other components are listed with their licences in "
-            "the third-party notices."), self)
+        licences = QLabel(
+            self.tr(
+                "Wan 2.7 Desktop is released under the MIT licence. It uses Qt and PySide6 under the GNU "
+                "Lesser General Public License v3 (LGPLv3); Qt is kept as separate shared libraries, which "
+                "you may replace with your own build. Other components are listed with their licences in "
+                "the third-party notices."
+            ),
+            self,
+        )
         licences.setObjectName("aboutLicenceLabel")
         licences.setWordWrap(True)
 
-        self.lgpl_button = self._button("openLgplButton", self.tr("&LGPL 3.0"),
-                                        self.tr("Open the GNU LGPL 3.0 licence text"), "lgpl")
-        self.gpl_button = self._button("openGplButton", self.tr("&GPL 3.0"),
-                                       self.tr("Open the GNU GPL 3.0 licence text"), "gpl")
-        self.notices_button = self._button("openNoticesButton", self.tr("Third-party &notices"),
-                                           self.tr("Open the third-party notices"), "notices")
+        self.lgpl_button = self._button(
+            "openLgplButton", self.tr("&LGPL 3.0"), self.tr("Open the GNU LGPL 3.0 licence text"), "lgpl"
+        )
+        self.gpl_button = self._button(
+            "openGplButton", self.tr("&GPL 3.0"), self.tr("Open the GNU GPL 3.0 licence text"), "gpl"
+        )
+        self.notices_button = self._button(
+            "openNoticesButton", self.tr("Third-party &notices"), self.tr("Open the third-party notices"), "notices"
+        )
         self.copy_button = QPushButton(self.tr("&Copy diagnostic info"), self)
         self.copy_button.setObjectName("copyDiagnosticsButton")
         self.copy_button.setAccessibleName(self.tr("Copy diagnostic info"))
-        self.copy_button.setToolTip(self.tr("Copies versions, platform, paths and recent errors for a bug "
-                                            "report. It never contains your API key."))
+        self.copy_button.setToolTip(
+            self.tr(
+                "Copies versions, platform, paths and recent errors for a bug report. It never contains your API key."
+            )
+        )
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(self.copy_diagnostics)
         self.close_button = QPushButton(self.tr("Close"), self)
@@ -151,8 +163,7 @@ class AboutDialog(QDialog):
     def _fit_table_height(self) -> None:
         # The whole table, no scrolling: it is a handful of rows.
         table = self.components_table
-        height = (table.verticalHeader().length() + table.horizontalHeader().sizeHint().height()
-                  + 2 * table.frameWidth())
+        height = table.verticalHeader().length() + table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
         table.setFixedHeight(height)
 
     def _button(self, name: str, text: str, accessible: str, which: str) -> QPushButton:
@@ -174,12 +185,10 @@ class AboutDialog(QDialog):
         """Open a shipped licence file with the system viewer; say so when it cannot."""
         path = licence_path(which)
         if not path.is_file():
-            self._set_status(self.tr("The file %1 is missing from this installation.")
-                                      .replace("%1", str(path)))
+            self._set_status(self.tr("The file %1 is missing from this installation.").replace("%1", str(path)))
             return False
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            self._set_status(self.tr("Could not open %1; you can find it in that folder.")
-                                      .replace("%1", str(path)))
+            self._set_status(self.tr("Could not open %1; you can find it in that folder.").replace("%1", str(path)))
             return False
         self._set_status("")
         return True

@@ -30,8 +30,14 @@ class BackgroundWork(QObject):
     handler still reports what nobody expected.
     """
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 2, *, pool: QThreadPool | None = None,
-                 expected: tuple[type[BaseException], ...] = (WanError,)) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        max_threads: int = 2,
+        *,
+        pool: QThreadPool | None = None,
+        expected: tuple[type[BaseException], ...] = (WanError,),
+    ) -> None:
         super().__init__(parent)
         if pool is None:
             pool = QThreadPool(self)

@@ -34,10 +34,14 @@ from .gen_box_math import (
 from .gen_style import InlineMessage, muted_color, named, small_font
 
 _CURSORS = {
-    Handle.TOP_LEFT: Qt.CursorShape.SizeFDiagCursor, Handle.BOTTOM_RIGHT: Qt.CursorShape.SizeFDiagCursor,
-    Handle.TOP_RIGHT: Qt.CursorShape.SizeBDiagCursor, Handle.BOTTOM_LEFT: Qt.CursorShape.SizeBDiagCursor,
-    Handle.TOP: Qt.CursorShape.SizeVerCursor, Handle.BOTTOM: Qt.CursorShape.SizeVerCursor,
-    Handle.LEFT: Qt.CursorShape.SizeHorCursor, Handle.RIGHT: Qt.CursorShape.SizeHorCursor,
+    Handle.TOP_LEFT: Qt.CursorShape.SizeFDiagCursor,
+    Handle.BOTTOM_RIGHT: Qt.CursorShape.SizeFDiagCursor,
+    Handle.TOP_RIGHT: Qt.CursorShape.SizeBDiagCursor,
+    Handle.BOTTOM_LEFT: Qt.CursorShape.SizeBDiagCursor,
+    Handle.TOP: Qt.CursorShape.SizeVerCursor,
+    Handle.BOTTOM: Qt.CursorShape.SizeVerCursor,
+    Handle.LEFT: Qt.CursorShape.SizeHorCursor,
+    Handle.RIGHT: Qt.CursorShape.SizeHorCursor,
     Handle.MOVE: Qt.CursorShape.SizeAllCursor,
 }
 MARGIN = 10
@@ -45,8 +49,9 @@ MARGIN = 10
 
 def describe_box(number: int, box: Box) -> str:
     text = QCoreApplication.translate("BoxEditor", "Box {number}: ({x1}, {y1}) → ({x2}, {y2}) · {width} × {height} px")
-    return text.format(number=number, x1=box.x1, y1=box.y1, x2=box.x2, y2=box.y2,
-                       width=box.x2 - box.x1, height=box.y2 - box.y1)
+    return text.format(
+        number=number, x1=box.x1, y1=box.y1, x2=box.x2, y2=box.y2, width=box.x2 - box.x1, height=box.y2 - box.y1
+    )
 
 
 class BoxCanvas(QWidget):
@@ -56,12 +61,15 @@ class BoxCanvas(QWidget):
     selectionChanged = Signal(int)
     message = Signal(str)
 
-    def __init__(self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (),
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "boxCanvas", self.tr("Region box canvas"))
-        self.setAccessibleDescription(self.tr("Drag to draw a box; drag a box to move it; drag its edges to "
-                                              "resize; Delete removes the selected box; arrow keys nudge it."))
+        self.setAccessibleDescription(
+            self.tr(
+                "Drag to draw a box; drag a box to move it; drag its edges to "
+                "resize; Delete removes the selected box; arrow keys nudge it."
+            )
+        )
         self.image_w, self.image_h = image_w, image_h
         self._boxes: list[Box] = list(boxes)[: rules.MAX_BOXES_PER_IMAGE]
         self._selected = len(self._boxes) - 1
@@ -147,8 +155,11 @@ class BoxCanvas(QWidget):
             self.set_selected(-1)
             return None
         if len(self._boxes) >= rules.MAX_BOXES_PER_IMAGE:
-            self.message.emit(self.tr("At most {count} boxes per image (§3.2): select one and press Delete to "
-                                      "draw another.").format(count=rules.MAX_BOXES_PER_IMAGE))
+            self.message.emit(
+                self.tr("At most {count} boxes per image (§3.2): select one and press Delete to draw another.").format(
+                    count=rules.MAX_BOXES_PER_IMAGE
+                )
+            )
             return None
         self._boxes.append(Box(point[0], point[1], point[0], point[1]))
         self._selected = len(self._boxes) - 1
@@ -168,8 +179,9 @@ class BoxCanvas(QWidget):
             drawn = normalised_box(start[0], start[1], point[0], point[1], self.image_w, self.image_h)
             self._boxes[index] = drawn or Box(start[0], start[1], start[0], start[1])
         elif handle is Handle.MOVE and original is not None:
-            self._boxes[index] = moved_box(original, point[0] - start[0], point[1] - start[1],
-                                           self.image_w, self.image_h)
+            self._boxes[index] = moved_box(
+                original, point[0] - start[0], point[1] - start[1], self.image_w, self.image_h
+            )
         elif original is not None:
             self._boxes[index] = resized_box(original, handle, point[0], point[1], self.image_w, self.image_h)
         self.boxesChanged.emit()
@@ -193,13 +205,18 @@ class BoxCanvas(QWidget):
         key = event.key()
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.delete_selected():
             return
-        steps: dict[int, tuple[int, int]] = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
-                                             Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        steps: dict[int, tuple[int, int]] = {
+            Qt.Key.Key_Left: (-1, 0),
+            Qt.Key.Key_Right: (1, 0),
+            Qt.Key.Key_Up: (0, -1),
+            Qt.Key.Key_Down: (0, 1),
+        }
         if key in steps and 0 <= self._selected < len(self._boxes):
             factor = 10 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
             dx, dy = steps[key]
-            self._boxes[self._selected] = moved_box(self._boxes[self._selected], dx * factor, dy * factor,
-                                                    self.image_w, self.image_h)
+            self._boxes[self._selected] = moved_box(
+                self._boxes[self._selected], dx * factor, dy * factor, self.image_w, self.image_h
+            )
             self.boxesChanged.emit()
             self.update()
             return
@@ -259,28 +276,40 @@ class BoxCanvas(QWidget):
 class BoxEditor(QDialog):
     """Dialog around a BoxCanvas; `boxes()` is the result (original image pixels, ≤ 2 boxes)."""
 
-    def __init__(self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (), title: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, image_w: int, image_h: int, boxes: tuple[Box, ...] = (), title: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         named(self, "boxEditorDialog", self.tr("Region box editor"))
         self.setWindowTitle(self.tr("Region boxes — {title}").format(title=title) if title else self.tr("Region boxes"))
         self.canvas = BoxCanvas(image_w, image_h, boxes, self)
-        hint = QLabel(self.tr("Drag on the image to draw up to {count} boxes for the region to edit. Drag a box to "
-                              "move it, its edges or corners to resize; Delete removes the selected box.")
-                      .format(count=rules.MAX_BOXES_PER_IMAGE), self)
+        hint = QLabel(
+            self.tr(
+                "Drag on the image to draw up to {count} boxes for the region to edit. Drag a box to "
+                "move it, its edges or corners to resize; Delete removes the selected box."
+            ).format(count=rules.MAX_BOXES_PER_IMAGE),
+            self,
+        )
         hint.setWordWrap(True)
-        self.size_label = QLabel(self.tr("Image: {width} × {height} px (coordinates are in these pixels)")
-                                 .format(width=image_w, height=image_h), self)
+        self.size_label = QLabel(
+            self.tr("Image: {width} × {height} px (coordinates are in these pixels)").format(
+                width=image_w, height=image_h
+            ),
+            self,
+        )
         self.size_label.setFont(small_font(self))
         self.coords = named(QLabel(self), "boxCoordsLabel", self.tr("Box coordinates"))
         self.coords.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = InlineMessage("boxMessage", self.tr("Box editor message"), self)
-        self.delete_button = named(QPushButton(self.tr("Delete box"), self), "boxDeleteButton",
-                                   self.tr("Delete selected box"))
-        self.clear_button = named(QPushButton(self.tr("Clear all"), self), "boxClearButton",
-                                  self.tr("Delete all boxes"))
+        self.delete_button = named(
+            QPushButton(self.tr("Delete box"), self), "boxDeleteButton", self.tr("Delete selected box")
+        )
+        self.clear_button = named(
+            QPushButton(self.tr("Clear all"), self), "boxClearButton", self.tr("Delete all boxes")
+        )
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("boxOkButton")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("boxCancelButton")
         row = QHBoxLayout()

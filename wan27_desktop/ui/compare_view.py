@@ -79,13 +79,17 @@ class CompareView(QWidget):
                 continue
             clip = panes[which]
             if self.mode == SPLIT:
-                clip = (QRectF(0, 0, split_x, self.height()) if which == 0
-                        else QRectF(split_x, 0, self.width() - split_x, self.height()))
+                clip = (
+                    QRectF(0, 0, split_x, self.height())
+                    if which == 0
+                    else QRectF(split_x, 0, self.width() - split_x, self.height())
+                )
             state = self.state_for(which)
             painter.save()
             painter.setClipRect(clip)
-            painter.drawImage(QRectF(state.offset_x, state.offset_y, image.width() * state.scale,
-                                     image.height() * state.scale), image)
+            painter.drawImage(
+                QRectF(state.offset_x, state.offset_y, image.width() * state.scale, image.height() * state.scale), image
+            )
             painter.restore()
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2))
         if self.mode == SPLIT:
@@ -95,8 +99,11 @@ class CompareView(QWidget):
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
         for which, label in enumerate(self.labels):
             if label:
-                area = QRectF(8, 6, self.width() / 2 - 16, 20) if which == 0 else \
-                    QRectF(self.width() / 2 + 8, 6, self.width() / 2 - 16, 20)
+                area = (
+                    QRectF(8, 6, self.width() / 2 - 16, 20)
+                    if which == 0
+                    else QRectF(self.width() / 2 + 8, 6, self.width() / 2 - 16, 20)
+                )
                 align = Qt.AlignmentFlag.AlignLeft if which == 0 else Qt.AlignmentFlag.AlignRight
                 back = palette.color(QPalette.ColorRole.Window)
                 back.setAlpha(190)
@@ -113,8 +120,15 @@ class CompareView(QWidget):
             pane = next((p for p in self.panes() if p.contains(event.position())), self.panes()[0])
             anchor = event.position() - pane.topLeft()
             self.zoom, self.pan_x, self.pan_y = vm.zoom_relative(
-                self.zoom, self.pan_x, self.pan_y, vm.wheel_factor(delta), anchor.x(), anchor.y(),
-                pane.width() / 2, pane.height() / 2)
+                self.zoom,
+                self.pan_x,
+                self.pan_y,
+                vm.wheel_factor(delta),
+                anchor.x(),
+                anchor.y(),
+                pane.width() / 2,
+                pane.height() / 2,
+            )
             self.update()
         event.accept()
 
@@ -185,8 +199,11 @@ class CompareWindow(QWidget):
 
     @staticmethod
     def _label(record: ImageRecord) -> str:
-        seed = QCoreApplication.translate("CompareWindow", " · seed {seed}").format(seed=record.seed) \
-            if record.seed is not None else ""
+        seed = (
+            QCoreApplication.translate("CompareWindow", " · seed {seed}").format(seed=record.seed)
+            if record.seed is not None
+            else ""
+        )
         return f"#{record.id} {record.width}×{record.height}{seed} — {(record.prompt or '')[:50]}"
 
     def _mode_changed(self) -> None:

@@ -71,9 +71,13 @@ class CrashDialog(QDialog):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        message = QLabel(self.tr(
-            "Your images and jobs are safe — everything is saved as it happens. You can keep working; "
-            "if this happens again, please copy the diagnostic info into a bug report."), self)
+        message = QLabel(
+            self.tr(
+                "Your images and jobs are safe — everything is saved as it happens. You can keep working; "
+                "if this happens again, please copy the diagnostic info into a bug report."
+            ),
+            self,
+        )
         message.setObjectName("crashMessageLabel")
         message.setWordWrap(True)
         message.setAccessibleName(self.tr("What happened"))
@@ -102,16 +106,22 @@ class CrashDialog(QDialog):
         self.details_text.setMinimumHeight(180)
         self.details_text.setVisible(False)
 
-        self.copy_button = self._button("copyDiagnosticsButton", self.tr("&Copy diagnostic info"),
-                                        self.tr("Copy diagnostic info"), self.copy_diagnostics)
-        self.copy_button.setToolTip(self.tr("Copies versions, paths and this error for a bug report. "
-                                            "It never contains your API key."))
-        self.log_button = self._button("openLogFolderButton", self.tr("Open &log folder"),
-                                       self.tr("Open log folder"), self.open_log_folder)
-        self.quit_button = self._button("crashQuitButton", self.tr("&Quit"), self.tr("Quit the app"),
-                                        self._quit)
-        self.continue_button = self._button("crashContinueButton", self.tr("C&ontinue"),
-                                            self.tr("Continue working"), self.accept)
+        self.copy_button = self._button(
+            "copyDiagnosticsButton",
+            self.tr("&Copy diagnostic info"),
+            self.tr("Copy diagnostic info"),
+            self.copy_diagnostics,
+        )
+        self.copy_button.setToolTip(
+            self.tr("Copies versions, paths and this error for a bug report. It never contains your API key.")
+        )
+        self.log_button = self._button(
+            "openLogFolderButton", self.tr("Open &log folder"), self.tr("Open log folder"), self.open_log_folder
+        )
+        self.quit_button = self._button("crashQuitButton", self.tr("&Quit"), self.tr("Quit the app"), self._quit)
+        self.continue_button = self._button(
+            "crashContinueButton", self.tr("C&ontinue"), self.tr("Continue working"), self.accept
+        )
         self.continue_button.setDefault(True)
         self.continue_button.setAutoDefault(True)
         self.status_label = QLabel(self)
@@ -162,8 +172,9 @@ class CrashDialog(QDialog):
         if len(self._reports) == 1:
             self.summary_label.setText(summary)
         else:
-            self.summary_label.setText(self.tr("%n problem(s) so far; the latest: %1", "", len(self._reports))
-                                       .replace("%1", summary))
+            self.summary_label.setText(
+                self.tr("%n problem(s) so far; the latest: %1", "", len(self._reports)).replace("%1", summary)
+            )
         self.details_text.setPlainText(self.details())
 
     def details(self) -> str:

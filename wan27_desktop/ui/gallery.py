@@ -47,6 +47,7 @@ __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
 
 log = logging.getLogger(__name__)
 
+
 def display_path(path: Path) -> str:
     """A path as people read it: '~/…' under the home folder (not on Windows, where '~' means nothing)."""
     if sys.platform != "win32":
@@ -77,13 +78,13 @@ class GalleryPanel(QWidget):
     statusMessage = Signal(str)
     selectionCountChanged = Signal(int)
 
-    def __init__(self, data_dir: Path | None = None, library: Library | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | None = None, library: Library | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("galleryPanel")
         if library is not None:
-            access = LibraryAccess(getattr(library, "data_dir", data_dir or Path(".")),
-                                   opener=lambda _dir: library)
+            access = LibraryAccess(getattr(library, "data_dir", data_dir or Path(".")), opener=lambda _dir: library)
         else:
             if data_dir is None:
                 raise ValueError("GalleryPanel needs a data_dir or a Library")
@@ -170,7 +171,8 @@ class GalleryPanel(QWidget):
         self._undo_timer = QTimer(self, singleShot=True, interval=8000)
         self._undo_timer.timeout.connect(self.undo_bar.hide)
         self.view.selectionModel().selectionChanged.connect(
-            lambda *_: self.selectionCountChanged.emit(len(self.view.selected_rows())))
+            lambda *_: self.selectionCountChanged.emit(len(self.view.selected_rows()))
+        )
         self._install_shortcuts()
         self.model.set_query(self.filters.query())
 
@@ -222,8 +224,9 @@ class GalleryPanel(QWidget):
         query = self.model.query()
         images = self.model.image_count()
         self.filters.count_label.set_count(self.tr("%Ln image(s)", "", images), self.locale().toString(images))
-        self.filters.count_label.setToolTip(self.tr("Shown as %Ln tile(s): each image set is one stack", "", count)
-                                            if images != count else "")
+        self.filters.count_label.setToolTip(
+            self.tr("Shown as %Ln tile(s): each image set is one stack", "", count) if images != count else ""
+        )
         filtered = self.filters.is_filtered() and query.job_id is None
         self._empty_clears_filters = False
         if count:
@@ -231,20 +234,27 @@ class GalleryPanel(QWidget):
         elif filtered:
             self._empty_clears_filters = True
             self.view.set_empty_text(
-                self.tr("No images in the trash match this search or these filters.") if query.trashed
+                self.tr("No images in the trash match this search or these filters.")
+                if query.trashed
                 else self.tr("No images match this search or these filters."),
-                self.tr("Try other words, or clear the filters to see every image."), self.tr("Clear filters"))
+                self.tr("Try other words, or clear the filters to see every image."),
+                self.tr("Clear filters"),
+            )
         elif query.trashed:
-            self.view.set_empty_text(self.tr("Trash is empty"),
-                                     self.tr("Images you delete (Del) wait here until you empty the trash; "
-                                             "Ctrl+Z undoes a delete."))
+            self.view.set_empty_text(
+                self.tr("Trash is empty"),
+                self.tr("Images you delete (Del) wait here until you empty the trash; Ctrl+Z undoes a delete."),
+            )
         elif query.job_id is not None:
-            self.view.set_empty_text(self.tr("This job has no images in the library yet."),
-                                     self.tr("View ▸ Show all images goes back to the whole library."))
+            self.view.set_empty_text(
+                self.tr("This job has no images in the library yet."),
+                self.tr("View ▸ Show all images goes back to the whole library."),
+            )
         else:
             self.view.set_empty_text(
                 self.tr("No images yet. Write a prompt on the left and press Ctrl+Enter — results land here."),
-                self.tr("Your library lives on this computer, in {path}").format(path=display_path(self.library_dir())))
+                self.tr("Your library lives on this computer, in {path}").format(path=display_path(self.library_dir())),
+            )
         self.empty_button.setEnabled(bool(count) and query.trashed)
 
     def library_dir(self) -> Path:
@@ -269,8 +279,9 @@ class GalleryPanel(QWidget):
             self.statusMessage.emit(self.tr("Closed a set of %n image(s)", "", badge.size))
         else:
             self.model.expand_set(row)
-            self.statusMessage.emit(self.tr("Opened a set of %n image(s); press − or click its badge to close it.",
-                                            "", badge.size))
+            self.statusMessage.emit(
+                self.tr("Opened a set of %n image(s); press − or click its badge to close it.", "", badge.size)
+            )
 
     def _visible_changed(self, first: int, last: int) -> None:
         self.model.set_visible_range(first, last)
@@ -323,8 +334,11 @@ class GalleryPanel(QWidget):
             self.model.update_records(ids, rating=stars)
             after = self.model.refresh if self._needs_refresh_after("rating") else None
             self._write(lambda lib: lib.set_rating(ids, stars), after and (lambda _r: after()))
-            label = (self.tr("Rated %n image(s) {stars}", "", len(ids)).format(stars="★" * stars) if stars
-                     else self.tr("Cleared the rating of %n image(s)", "", len(ids)))
+            label = (
+                self.tr("Rated %n image(s) {stars}", "", len(ids)).format(stars="★" * stars)
+                if stars
+                else self.tr("Cleared the rating of %n image(s)", "", len(ids))
+            )
             self._push_undo(_Undo(label, ids, _restore_ratings(before)), show=False)
             self.statusMessage.emit(label)
 
@@ -338,8 +352,11 @@ class GalleryPanel(QWidget):
             self.model.update_records(ids, favourite=value)
             after = self.model.refresh if self._needs_refresh_after("favourite") else None
             self._write(lambda lib: lib.set_favourite(ids, value), after and (lambda _r: after()))
-            label = (self.tr("Marked %n image(s) as favourite", "", len(ids)) if value
-                     else self.tr("Removed %n image(s) from favourites", "", len(ids)))
+            label = (
+                self.tr("Marked %n image(s) as favourite", "", len(ids))
+                if value
+                else self.tr("Removed %n image(s) from favourites", "", len(ids))
+            )
             self._push_undo(_Undo(label, ids, _restore_favourites(before)), show=False)
 
         self._with_selection(act)
@@ -355,8 +372,12 @@ class GalleryPanel(QWidget):
             # (the ones this view shows). The writer learns which; undo restores exactly those.
             trashed: list[int] = list(ids)
             shown = sum(self._stack_size(r) for r in rows)
-            entry = _Undo(self.tr("Moved %n image(s) to the trash", "", shown), trashed,
-                          lambda lib: lib.restore(trashed), rows=rows)
+            entry = _Undo(
+                self.tr("Moved %n image(s) to the trash", "", shown),
+                trashed,
+                lambda lib: lib.restore(trashed),
+                rows=rows,
+            )
 
             def trash(lib: Library) -> int:
                 trashed[:] = stacked_members(lib, query, ids)
@@ -422,10 +443,14 @@ class GalleryPanel(QWidget):
 
     def empty_trash(self) -> None:
         count = self.model.rowCount() if self.model.query().trashed else None
-        text = (self.tr("Permanently delete %Ln image(s) in the trash?", "", count) if count is not None
-                else self.tr("Permanently delete every image in the trash?"))
-        if not self.confirm(self.tr("Empty trash"),
-                            text + " " + self.tr("Their files are deleted; this cannot be undone.")):
+        text = (
+            self.tr("Permanently delete %Ln image(s) in the trash?", "", count)
+            if count is not None
+            else self.tr("Permanently delete every image in the trash?")
+        )
+        if not self.confirm(
+            self.tr("Empty trash"), text + " " + self.tr("Their files are deleted; this cannot be undone.")
+        ):
             return
         self._write(lambda lib: lib.empty_trash(), self._trash_emptied)
 
@@ -435,9 +460,13 @@ class GalleryPanel(QWidget):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this)."""
-        answer = QMessageBox.question(self, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def add_tags(self, tags: list[str]) -> None:
@@ -465,8 +494,11 @@ class GalleryPanel(QWidget):
             return
         job_id = record.job_id
         self.reuseParametersRequested.emit(job_id)
-        self.worker.submit(lambda lib: gallery_actions.request_from_job(lib.get_job(job_id), lib),
-                           self.reuseRequestReady.emit, self._write_failed)
+        self.worker.submit(
+            lambda lib: gallery_actions.request_from_job(lib.get_job(job_id), lib),
+            self.reuseRequestReady.emit,
+            self._write_failed,
+        )
 
     def use_as_reference(self, record: ImageRecord | None = None) -> None:
         record = record or self.current_record()
@@ -497,12 +529,18 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         if record is None:
             return
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("Save image as"), record.path.name,
-                                                self.tr("Image (*{suffix})").format(suffix=record.path.suffix))
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save image as"),
+            record.path.name,
+            self.tr("Image (*{suffix})").format(suffix=record.path.suffix),
+        )
         if target:
             # A byte copy keeps the embedded metadata (parameters, JSON, XMP) intact.
-            self._write(lambda _lib: shutil.copyfile(record.path, target),
-                        lambda _r: self.statusMessage.emit(self.tr("Saved {path}").format(path=target)))
+            self._write(
+                lambda _lib: shutil.copyfile(record.path, target),
+                lambda _r: self.statusMessage.emit(self.tr("Saved {path}").format(path=target)),
+            )
 
     def export_selection(self, dest: Path | None = None) -> None:
         if dest is None:
@@ -513,9 +551,12 @@ class GalleryPanel(QWidget):
         target = dest
 
         def act(rows: list[int], ids: list[int]) -> None:
-            self._write(lambda lib: lib.export(ids, target),
-                        lambda paths: self.statusMessage.emit(
-                            self.tr("Exported %n image(s) to {path}", "", len(paths)).format(path=target)))
+            self._write(
+                lambda lib: lib.export(ids, target),
+                lambda paths: self.statusMessage.emit(
+                    self.tr("Exported %n image(s) to {path}", "", len(paths)).format(path=target)
+                ),
+            )
 
         self._with_selection(act)
 
@@ -582,18 +623,20 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         has = record is not None
         trashed = self.model.query().trashed
-        for text, slot in ((self.tr("Open"), lambda: self.open_viewer(self.view.currentIndex().row())),
-                           (None, None),
-                           (self.tr("Reuse prompt"), self.reuse_prompt),
-                           (self.tr("Reuse all parameters"), self.reuse_parameters),
-                           (self.tr("Use as reference"), self.use_as_reference),
-                           (self.tr("Extract palette"), self.extract_palette),
-                           (None, None),
-                           (self.tr("Copy image"), self.copy_image),
-                           (self.tr("Copy prompt"), self.copy_prompt),
-                           (self.tr("Save as…"), self.save_as),
-                           (self.tr("Export selection…"), self.export_selection),
-                           (self.tr("Reveal in file manager"), self.reveal)):
+        for text, slot in (
+            (self.tr("Open"), lambda: self.open_viewer(self.view.currentIndex().row())),
+            (None, None),
+            (self.tr("Reuse prompt"), self.reuse_prompt),
+            (self.tr("Reuse all parameters"), self.reuse_parameters),
+            (self.tr("Use as reference"), self.use_as_reference),
+            (self.tr("Extract palette"), self.extract_palette),
+            (None, None),
+            (self.tr("Copy image"), self.copy_image),
+            (self.tr("Copy prompt"), self.copy_prompt),
+            (self.tr("Save as…"), self.save_as),
+            (self.tr("Export selection…"), self.export_selection),
+            (self.tr("Reveal in file manager"), self.reveal),
+        ):
             if text is None:
                 menu.addSeparator()
                 continue
@@ -603,8 +646,11 @@ class GalleryPanel(QWidget):
         row = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
         badge = self.model.set_badge(row) if row >= 0 else None
         if badge is not None:
-            text = (self.tr("Close this image set") if badge.expanded
-                    else self.tr("Open this image set (%n image(s))", "", badge.size))
+            text = (
+                self.tr("Close this image set")
+                if badge.expanded
+                else self.tr("Open this image set (%n image(s))", "", badge.size)
+            )
             toggle = menu.addAction(text)
             toggle.setShortcut(QKeySequence("-" if badge.expanded else "+"))
             toggle.triggered.connect(lambda _c=False, r=row: self.toggle_set(r))
@@ -626,8 +672,9 @@ class GalleryPanel(QWidget):
             menu.addAction(self.tr("Restore")).triggered.connect(self.restore_selection)
             menu.addAction(self.tr("Empty trash…")).triggered.connect(self.empty_trash)
         else:
-            trash = menu.addAction(self.tr("Move to trash") if badge is None or badge.expanded
-                                   else self.tr("Move the whole set to trash"))
+            trash = menu.addAction(
+                self.tr("Move to trash") if badge is None or badge.expanded else self.tr("Move the whole set to trash")
+            )
             trash.setShortcut(QKeySequence(Qt.Key.Key_Delete))
             trash.triggered.connect(self.trash_selection)
         return menu

@@ -77,7 +77,7 @@ def request_from_job(job: JobRecord, lib: Library | None = None) -> GenerationRe
     sources: list[str] = []
     for value in image_values:
         if value.startswith(INPUT_PREFIX):
-            sha = value[len(INPUT_PREFIX):].strip().lower()
+            sha = value[len(INPUT_PREFIX) :].strip().lower()
             path = by_sha.get(sha)
             if path is None and unused:
                 path = unused[0]
@@ -97,15 +97,19 @@ def request_from_job(job: JobRecord, lib: Library | None = None) -> GenerationRe
     per_image_boxes: Sequence[Any] = private.get("boxes") or params.get("bbox_list") or []
     images = tuple(
         ImageInput(source, _boxes(per_image_boxes[i]) if i < len(per_image_boxes) else ())
-        for i, source in enumerate(sources))
+        for i, source in enumerate(sources)
+    )
 
     model_value = request.get("model") or job.model
     try:
         model = Model(model_value)
     except ValueError:
         model = Model.PRO
-    palette = tuple(PaletteColor(str(c.get("hex", "")).upper(), _ratio(c.get("ratio")))
-                    for c in params.get("color_palette") or () if isinstance(c, dict))
+    palette = tuple(
+        PaletteColor(str(c.get("hex", "")).upper(), _ratio(c.get("ratio")))
+        for c in params.get("color_palette") or ()
+        if isinstance(c, dict)
+    )
     seed = params.get("seed")
     return GenerationRequest(
         prompt=prompt,

@@ -59,8 +59,9 @@ class DateRangeDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("galleryDateRangeMessage")
         self.message.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("Show these days"))
         self.buttons.accepted.connect(self.accept)
@@ -105,16 +106,19 @@ class DateRangeDialog(QDialog):
             self.message.setText(self.tr("%n day(s).", "", days))
             set_text_role(self.message, "muted")
         else:
-            self.message.setText(self.tr("The first day ({start}) is after the last day ({end}). Pick a first day "
-                                         "on or before the last day.").format(
-                start=self.start.date().toString(DATE_FORMAT), end=self.end.date().toString(DATE_FORMAT)))
+            self.message.setText(
+                self.tr(
+                    "The first day ({start}) is after the last day ({end}). Pick a first day on or before the last day."
+                ).format(start=self.start.date().toString(DATE_FORMAT), end=self.end.date().toString(DATE_FORMAT))
+            )
             set_text_role(self.message, "error")
         # The message may need more lines than the last one: let the dialog grow to show all of it.
         layout = self.layout()
         if layout is not None:
             layout.activate()
-        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width()),
-                                      self.minimumSizeHint().height()))
+        self.resize(
+            self.width(), max(self.height(), self.heightForWidth(self.width()), self.minimumSizeHint().height())
+        )
 
     def accept(self) -> None:
         if not self.is_valid():  # Enter in a field reaches here even while OK is disabled

@@ -26,7 +26,8 @@ STACK_OFFSET = 4  # px between the cards of a collapsed stack
 def set_badge_text(badge: SetBadge) -> str:
     if badge.expanded:
         return QCoreApplication.translate("ThumbnailDelegate", "▣ {position}/{size}").format(
-            position=badge.position, size=badge.size)
+            position=badge.position, size=badge.size
+        )
     return QCoreApplication.translate("ThumbnailDelegate", "▣ {size}").format(size=badge.size)
 
 
@@ -54,8 +55,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(self.tile, self.tile)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         palette = option.palette
         rect: QRect = option.rect
         state = option.state
@@ -79,8 +81,11 @@ class ThumbnailDelegate(QStyledItemDelegate):
             dpr = widget.devicePixelRatioF() if widget is not None else 1.0
             image = self.loader.image(record, decode_size(self.tile, dpr))
             stacked = badge is not None and not badge.expanded
-            inner = tile.adjusted(2, 2 + 2 * STACK_OFFSET, -2 - 2 * STACK_OFFSET, -2) if stacked \
+            inner = (
+                tile.adjusted(2, 2 + 2 * STACK_OFFSET, -2 - 2 * STACK_OFFSET, -2)
+                if stacked
                 else tile.adjusted(2, 2, -2, -2)
+            )
             width, height = (image.width(), image.height()) if image is not None else (record.width, record.height)
             target = aspect_fit(width, height, inner)
             if stacked:
@@ -116,11 +121,19 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.drawRect(rect)
         if broken:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter,
-                             QCoreApplication.translate("ThumbnailDelegate", "missing"))
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("ThumbnailDelegate", "missing")
+            )
 
-    def _badge(self, painter: QPainter, palette: QPalette, anchor: QRectF, text: str,
-               corner: Qt.AlignmentFlag, control: bool = False) -> QRectF:
+    def _badge(
+        self,
+        painter: QPainter,
+        palette: QPalette,
+        anchor: QRectF,
+        text: str,
+        corner: Qt.AlignmentFlag,
+        control: bool = False,
+    ) -> QRectF:
         """A pill in a corner; `control` pills (the set badge: click it) use the highlight colours."""
         metrics = painter.fontMetrics()
         w = metrics.horizontalAdvance(text) + 10
@@ -142,19 +155,27 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         return box
 
-    def _badges(self, painter: QPainter, palette: QPalette, tile: QRectF, record: ImageRecord,
-                badge: SetBadge | None) -> None:
+    def _badges(
+        self, painter: QPainter, palette: QPalette, tile: QRectF, record: ImageRecord, badge: SetBadge | None
+    ) -> None:
         if self.tile < 72:
             return  # too small to read; the tooltip and metadata panel still say it
         painter.setFont(badge_font(painter.font()))
         if record.rating:
-            self._badge(painter, palette, tile, "★" * record.rating,
-                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+            self._badge(
+                painter, palette, tile, "★" * record.rating, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+            )
         if record.favourite:
             self._badge(painter, palette, tile, "♥", Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         if badge is not None:
-            self._badge(painter, palette, tile, set_badge_text(badge),
-                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, control=True)
+            self._badge(
+                painter,
+                palette,
+                tile,
+                set_badge_text(badge),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                control=True,
+            )
 
     def set_badge_rect(self, tile_rect: QRect, font: QFont, badge: SetBadge) -> QRectF:
         """Where the set badge sits in a tile (the view hit-tests clicks with it). Empty when tiles
@@ -163,5 +184,6 @@ class ThumbnailDelegate(QStyledItemDelegate):
             return QRectF()
         metrics = QFontMetrics(badge_font(font))
         tile = QRectF(tile_rect).adjusted(TILE_MARGIN, TILE_MARGIN, -TILE_MARGIN, -TILE_MARGIN)
-        return QRectF(tile.left() + 5, tile.top() + 5, metrics.horizontalAdvance(set_badge_text(badge)) + 10,
-                      metrics.height() + 4)
+        return QRectF(
+            tile.left() + 5, tile.top() + 5, metrics.horizontalAdvance(set_badge_text(badge)) + 10, metrics.height() + 4
+        )

@@ -54,8 +54,11 @@ class GalleryEmptyState(QWidget):
 
     def text(self) -> str:
         """Everything it says (tests and accessibility)."""
-        parts = [self.title.text(), self.detail.text() if self.detail.isVisibleTo(self) else "",
-                 self.button.text() if self.button.isVisibleTo(self) else ""]
+        parts = [
+            self.title.text(),
+            self.detail.text() if self.detail.isVisibleTo(self) else "",
+            self.button.text() if self.button.isVisibleTo(self) else "",
+        ]
         return "\n".join(p for p in parts if p)
 
     def place(self, area: QRect) -> None:
@@ -64,5 +67,9 @@ class GalleryEmptyState(QWidget):
         layout = self.layout()
         height = layout.heightForWidth(width) if layout is not None and layout.hasHeightForWidth() else -1
         height = max(height, self.minimumSizeHint().height())
-        self.setGeometry(area.x() + (area.width() - width) // 2, area.y() + max(0, (area.height() - height) // 2),
-                         width, min(height, area.height()))
+        self.setGeometry(
+            area.x() + (area.width() - width) // 2,
+            area.y() + max(0, (area.height() - height) // 2),
+            width,
+            min(height, area.height()),
+        )

@@ -51,17 +51,21 @@ def search_text(raw: str) -> str:
 
 
 def sort_choices() -> list[tuple[str, str]]:
-    return [("newest", QCoreApplication.translate("GalleryFilters", "Newest first")),
-            ("oldest", QCoreApplication.translate("GalleryFilters", "Oldest first")),
-            ("rating", QCoreApplication.translate("GalleryFilters", "Highest rated"))]
+    return [
+        ("newest", QCoreApplication.translate("GalleryFilters", "Newest first")),
+        ("oldest", QCoreApplication.translate("GalleryFilters", "Oldest first")),
+        ("rating", QCoreApplication.translate("GalleryFilters", "Highest rated")),
+    ]
 
 
 def date_presets() -> list[tuple[str, str]]:
-    return [("any", QCoreApplication.translate("GalleryFilters", "Any time")),
-            ("today", QCoreApplication.translate("GalleryFilters", "Today")),
-            ("7", QCoreApplication.translate("GalleryFilters", "Last 7 days")),
-            ("30", QCoreApplication.translate("GalleryFilters", "Last 30 days")),
-            ("365", QCoreApplication.translate("GalleryFilters", "Last year"))]
+    return [
+        ("any", QCoreApplication.translate("GalleryFilters", "Any time")),
+        ("today", QCoreApplication.translate("GalleryFilters", "Today")),
+        ("7", QCoreApplication.translate("GalleryFilters", "Last 7 days")),
+        ("30", QCoreApplication.translate("GalleryFilters", "Last 30 days")),
+        ("365", QCoreApplication.translate("GalleryFilters", "Last year")),
+    ]
 
 
 def date_range_for(preset: str, today: date | None = None) -> tuple[str | None, str | None]:
@@ -150,11 +154,14 @@ class GalleryFilters(QWidget):
         self.favourites.setObjectName("galleryFavouritesFilter")
         self.favourites.setCheckable(True)
         self.rating_menu, self.rating_actions, _ = self._choice_menu(
-            self.tr("Rating"), [(0, self.tr("Any rating"))] + [(n, "≥ " + "★" * n) for n in range(1, 6)])
+            self.tr("Rating"), [(0, self.tr("Any rating"))] + [(n, "≥ " + "★" * n) for n in range(1, 6)]
+        )
         self.model_menu, self.model_actions, _ = self._choice_menu(
-            self.tr("Model"), [(None, self.tr("Any model"))] + [(m.value, m.label) for m in Model])
+            self.tr("Model"), [(None, self.tr("Any model"))] + [(m.value, m.label) for m in Model]
+        )
         self.mode_menu, self.mode_actions, _ = self._choice_menu(
-            self.tr("Mode"), [(None, self.tr("Any mode"))] + [(m.value, i18n.mode_name(m)) for m in Mode])
+            self.tr("Mode"), [(None, self.tr("Any mode"))] + [(m.value, i18n.mode_name(m)) for m in Mode]
+        )
         self.date_menu, self.date_actions, self.date_group = self._choice_menu(self.tr("Date"), date_presets())
         # A custom range checks no preset: the presets may then all be unchecked.
         self.date_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
@@ -164,19 +171,33 @@ class GalleryFilters(QWidget):
         self.custom_range_action.setCheckable(True)  # checked while a custom range applies
         self.custom_range_action.triggered.connect(lambda _checked=False: self.open_date_range())
         self.refs_menu, self.refs_actions, _ = self._choice_menu(
-            self.tr("References"), [(None, self.tr("With or without references")),
-                                    (True, self.tr("With references")), (False, self.tr("Without references"))])
+            self.tr("References"),
+            [
+                (None, self.tr("With or without references")),
+                (True, self.tr("With references")),
+                (False, self.tr("Without references")),
+            ],
+        )
         self.sets_menu, self.sets_actions, _ = self._choice_menu(
-            self.tr("Image sets"), [(None, self.tr("Sets and single images")), (True, self.tr("Image sets only")),
-                                    (False, self.tr("Single images only"))])
+            self.tr("Image sets"),
+            [
+                (None, self.tr("Sets and single images")),
+                (True, self.tr("Image sets only")),
+                (False, self.tr("Single images only")),
+            ],
+        )
         self.menu.addSeparator()
         self.stack_action = self.menu.addAction(self.tr("Stack image sets"))
         self.stack_action.setObjectName("galleryStackSets")
         self.stack_action.setCheckable(True)
         self.stack_action.setChecked(True)
-        self.stack_action.setToolTip(self.tr("Show each image set as one tile with a count badge; click the badge "
-                                             "(or press + / −) to open or close it. The trash always shows "
-                                             "every image."))
+        self.stack_action.setToolTip(
+            self.tr(
+                "Show each image set as one tile with a count badge; click the badge "
+                "(or press + / −) to open or close it. The trash always shows "
+                "every image."
+            )
+        )
         self.menu.setToolTipsVisible(True)
         self.menu.addSeparator()
         self.clear_action = self.menu.addAction(self.tr("Clear filters"))
@@ -226,8 +247,9 @@ class GalleryFilters(QWidget):
         self.stack_action.toggled.connect(self._emit_now)
         self._update_labels()
 
-    def _choice_menu(self, title: str, choices: Sequence[tuple[object, str]]
-                     ) -> tuple[QMenu, list[QAction], QActionGroup]:
+    def _choice_menu(
+        self, title: str, choices: Sequence[tuple[object, str]]
+    ) -> tuple[QMenu, list[QAction], QActionGroup]:
         menu = self.menu.addMenu(title)
         menu.setProperty("baseTitle", title)
         group = QActionGroup(menu)
@@ -267,9 +289,11 @@ class GalleryFilters(QWidget):
         active: list[tuple[str, str]] = []
         if self.favourites.isChecked():
             active.append(("favourites", self.tr("♥ Favourites")))
-        for key, group, menu in (("rating", self.rating_actions, self.rating_menu),
-                                 ("model", self.model_actions, self.model_menu),
-                                 ("mode", self.mode_actions, self.mode_menu)):
+        for key, group, menu in (
+            ("rating", self.rating_actions, self.rating_menu),
+            ("model", self.model_actions, self.model_menu),
+            ("mode", self.mode_actions, self.mode_menu),
+        ):
             if not group[0].isChecked():
                 chosen = next(a for a in group if a.isChecked())
                 active.append((key, self._titled(str(menu.property("baseTitle")), chosen.text())))
@@ -295,25 +319,31 @@ class GalleryFilters(QWidget):
         font = self.more.font()
         font.setBold(bool(active))
         self.more.setFont(font)
-        for menu, group in ((self.rating_menu, self.rating_actions), (self.model_menu, self.model_actions),
-                            (self.mode_menu, self.mode_actions), (self.refs_menu, self.refs_actions),
-                            (self.sets_menu, self.sets_actions)):
+        for menu, group in (
+            (self.rating_menu, self.rating_actions),
+            (self.model_menu, self.model_actions),
+            (self.mode_menu, self.mode_actions),
+            (self.refs_menu, self.refs_actions),
+            (self.sets_menu, self.sets_actions),
+        ):
             base = str(menu.property("baseTitle"))
             chosen = next((a for a in group if a.isChecked()), group[0])
             menu.setTitle(base if chosen is group[0] else self._titled(base, chosen.text()))
         date_base = str(self.date_menu.property("baseTitle"))
         if self._custom_dates:
             self.date_menu.setTitle(self._titled(date_base, range_text(*self._custom_dates)))
-            self.custom_range_action.setText(self.tr("Custom range: {range}…").format(
-                range=range_text(*self._custom_dates)))
+            self.custom_range_action.setText(
+                self.tr("Custom range: {range}…").format(range=range_text(*self._custom_dates))
+            )
             for action in self.date_actions:
                 action.setChecked(False)
         else:
             if not any(a.isChecked() for a in self.date_actions):
                 self.date_actions[0].setChecked(True)
             chosen = next(a for a in self.date_actions if a.isChecked())
-            self.date_menu.setTitle(date_base if chosen is self.date_actions[0]
-                                    else self._titled(date_base, chosen.text()))
+            self.date_menu.setTitle(
+                date_base if chosen is self.date_actions[0] else self._titled(date_base, chosen.text())
+            )
             self.custom_range_action.setText(self.tr("Custom range…"))
         self.custom_range_action.setChecked(bool(self._custom_dates))
         self.clear_action.setEnabled(bool(active) or bool(self.search.text()))
@@ -322,10 +352,11 @@ class GalleryFilters(QWidget):
             self.active_label.clear()
             return
         remove = self.tr("Remove this filter")
-        parts = [f"{html.escape(label)}&nbsp;<a href=\"{key}\" title=\"{html.escape(remove)}\">✕</a>"
-                 for key, label in active]
+        parts = [
+            f'{html.escape(label)}&nbsp;<a href="{key}" title="{html.escape(remove)}">✕</a>' for key, label in active
+        ]
         clear_all = self.tr("Clear all")  # outside the f-string: lupdate does not look inside one
-        clear = f"<a href=\"all\">{html.escape(clear_all)}</a>"
+        clear = f'<a href="all">{html.escape(clear_all)}</a>'
         self.active_label.setText(html.escape(self.tr("Filtered by:")) + " " + " · ".join(parts) + " · " + clear)
         self.active_label.show()
 
@@ -338,9 +369,14 @@ class GalleryFilters(QWidget):
             return
         if key == "date":
             self._custom_dates = None
-        groups: dict[str, list[QAction]] = {"rating": self.rating_actions, "model": self.model_actions,
-                                            "mode": self.mode_actions, "date": self.date_actions,
-                                            "refs": self.refs_actions, "sets": self.sets_actions}
+        groups: dict[str, list[QAction]] = {
+            "rating": self.rating_actions,
+            "model": self.model_actions,
+            "mode": self.mode_actions,
+            "date": self.date_actions,
+            "refs": self.refs_actions,
+            "sets": self.sets_actions,
+        }
         groups[key][0].setChecked(True)
         self._changed()
 
@@ -374,8 +410,11 @@ class GalleryFilters(QWidget):
         self._update_labels()  # the menu toggled the action's check mark; it shows what applies
         start, end = self.date_range()
         today = date.today()
-        dialog = DateRangeDialog(date.fromisoformat(start) if start else today - timedelta(days=29),
-                                 date.fromisoformat(end) if end else today, parent=self)
+        dialog = DateRangeDialog(
+            date.fromisoformat(start) if start else today - timedelta(days=29),
+            date.fromisoformat(end) if end else today,
+            parent=self,
+        )
         self.date_dialog = dialog
 
         def accepted() -> None:
@@ -393,8 +432,14 @@ class GalleryFilters(QWidget):
         blockers = [self.favourites.blockSignals(True)]
         self.favourites.setChecked(False)
         self.favourites.blockSignals(blockers[0])
-        for group in (self.rating_actions, self.model_actions, self.mode_actions, self.date_actions,
-                      self.refs_actions, self.sets_actions):
+        for group in (
+            self.rating_actions,
+            self.model_actions,
+            self.mode_actions,
+            self.date_actions,
+            self.refs_actions,
+            self.sets_actions,
+        ):
             group[0].setChecked(True)
         self._custom_dates = None
         self.search.blockSignals(True)
@@ -447,4 +492,3 @@ class GalleryFilters(QWidget):
     def _emit(self) -> None:
         self.clear_action.setEnabled(bool(self.active_count()) or bool(self.search.text()))
         self.queryChanged.emit(self.query())
-

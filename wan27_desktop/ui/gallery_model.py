@@ -105,8 +105,9 @@ class GalleryModel(QAbstractListModel):
     pageLoaded = Signal(int)
     loadFailed = Signal(str)
 
-    def __init__(self, worker: DbWorker, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES,
-                 parent: Any = None) -> None:
+    def __init__(
+        self, worker: DbWorker, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self.worker = worker
         self.page_size = page_size
@@ -154,8 +155,10 @@ class GalleryModel(QAbstractListModel):
             return (record.prompt or "").split("\n", 1)[0][:80]
         if role == Qt.ItemDataRole.ToolTipRole:
             stars = "★" * record.rating
-            text = (f"{(record.prompt or '')[:300]}\n{record.model or ''} · {record.width}×{record.height}"
-                    f" · {record.created_at[:16].replace('T', ' ')} {stars}").strip()
+            text = (
+                f"{(record.prompt or '')[:300]}\n{record.model or ''} · {record.width}×{record.height}"
+                f" · {record.created_at[:16].replace('T', ' ')} {stars}"
+            ).strip()
             badge = self._badges.get(record.id)
             if badge is not None:
                 text += "\n" + self.set_tooltip(badge)
@@ -164,10 +167,10 @@ class GalleryModel(QAbstractListModel):
 
     def set_tooltip(self, badge: SetBadge) -> str:
         if badge.expanded:
-            return self.tr("Image {position} of a set of {size}. Click the set badge or press − to "
-                           "collapse the set.").format(position=badge.position, size=badge.size)
-        return self.tr("A set of %n image(s), stacked. Click the badge or press + to show them all.", "",
-                       badge.size)
+            return self.tr(
+                "Image {position} of a set of {size}. Click the set badge or press − to collapse the set."
+            ).format(position=badge.position, size=badge.size)
+        return self.tr("A set of %n image(s), stacked. Click the badge or press + to show them all.", "", badge.size)
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -248,8 +251,9 @@ class GalleryModel(QAbstractListModel):
             if epoch == self._epoch:
                 callback([ids[r] for r in rows if r < len(ids)])
 
-        self.worker.submit(lambda lib: stacked_ids(lib, query, layout if not self._layout_dirty else None),
-                           done, self._failed)
+        self.worker.submit(
+            lambda lib: stacked_ids(lib, query, layout if not self._layout_dirty else None), done, self._failed
+        )
 
     # --- queries ---------------------------------------------------------------------------------
     def set_query(self, query: ImageQuery) -> None:
@@ -278,10 +282,14 @@ class GalleryModel(QAbstractListModel):
             first, last = self._visible
             pages = sorted({p for p in range(max(0, first) // size, max(0, last) // size + 1)} | {0})
         if query.stacks_sets and query.expanded_jobs:
+
             def read(lib: Library) -> tuple[StackLayout, dict[int, StackedPage]]:
                 layout = stack_layout(lib, query)
-                return layout, {p: stacked_page(lib, query, p * size, size, layout) for p in pages
-                                if p * size < layout.count or p == 0}
+                return layout, {
+                    p: stacked_page(lib, query, p * size, size, layout)
+                    for p in pages
+                    if p * size < layout.count or p == 0
+                }
 
             def together(result: tuple[StackLayout, dict[int, StackedPage]]) -> None:
                 self._query_tokens = []
@@ -294,8 +302,13 @@ class GalleryModel(QAbstractListModel):
 
         def arrived(key: str, value: Any) -> None:
             answers[key] = value
-            if len(answers) == 1 and key == "pages" and reset and len(value[0].records) == size \
-                    and query == self._query:
+            if (
+                len(answers) == 1
+                and key == "pages"
+                and reset
+                and len(value[0].records) == size
+                and query == self._query
+            ):
                 self._apply_refresh(query, StackLayout(size), value, reset=True, provisional=True)
                 shown_early.append(self._epoch)
             if len(answers) == 2:
@@ -309,8 +322,11 @@ class GalleryModel(QAbstractListModel):
 
         self._query_tokens = [
             self.worker.submit(lambda lib: stack_layout(lib, query), lambda c: arrived("layout", c), self._failed),
-            self.worker.submit(lambda lib: {p: stacked_page(lib, query, p * size, size) for p in pages},
-                               lambda rows: arrived("pages", rows), self._failed),
+            self.worker.submit(
+                lambda lib: {p: stacked_page(lib, query, p * size, size) for p in pages},
+                lambda rows: arrived("pages", rows),
+                self._failed,
+            ),
         ]
 
     def is_busy(self) -> bool:
@@ -338,15 +354,22 @@ class GalleryModel(QAbstractListModel):
         elif layout.count < old:
             self.beginRemoveRows(QModelIndex(), layout.count, old - 1)
             self._count = layout.count
-            self._pages = OrderedDict((p, rows[:max(0, layout.count - p * self.page_size)])
-                                      for p, rows in self._pages.items())
+            self._pages = OrderedDict(
+                (p, rows[: max(0, layout.count - p * self.page_size)]) for p, rows in self._pages.items()
+            )
             self.endRemoveRows()
         self.countChanged.emit(self._count)
         self.queryApplied.emit()
         self._want_visible()
 
-    def _apply_refresh(self, query: ImageQuery, layout: StackLayout, read: dict[int, StackedPage],
-                       reset: bool, provisional: bool = False) -> None:
+    def _apply_refresh(
+        self,
+        query: ImageQuery,
+        layout: StackLayout,
+        read: dict[int, StackedPage],
+        reset: bool,
+        provisional: bool = False,
+    ) -> None:
         if query != self._query:
             # Only a set opened or closed meanwhile changes the query under a running read (set_query
             # cancels older reads): read again for what is shown now.
@@ -444,9 +467,11 @@ class GalleryModel(QAbstractListModel):
         above = sum(len(e.members) for e in self._layout.expansions if e.head + self._extra_before(e) < row)
         expansion = SetExpansion(job_id, row - above, head.id, tuple(m.id for m in members))
         self._query = query
-        self._layout = StackLayout(self._layout.count + len(members),
-                                   tuple(sorted((*self._layout.expansions, expansion), key=lambda e: e.head)),
-                                   self._layout.images)
+        self._layout = StackLayout(
+            self._layout.count + len(members),
+            tuple(sorted((*self._layout.expansions, expansion), key=lambda e: e.head)),
+            self._layout.images,
+        )
         self._badges[head.id] = SetBadge(job_id, len(records), 1, True)
         for number, member in enumerate(members, start=2):
             self._badges[member.id] = SetBadge(job_id, len(records), number, True)
@@ -687,7 +712,8 @@ class GalleryModel(QAbstractListModel):
             self._failed(error)
 
         self._in_flight[page_no] = self.worker.submit(
-            lambda lib: stacked_page(lib, query, page_no * size, size, layout), done, failed)
+            lambda lib: stacked_page(lib, query, page_no * size, size, layout), done, failed
+        )
 
     def _store_page(self, page_no: int, rows: list[ImageRecord]) -> None:
         self._pages[page_no] = rows

@@ -238,8 +238,9 @@ class GalleryView(QListView):
         row = self.geometry_now().row_at(point.x(), point.y() + self.verticalOffset())
         return model.index(row, 0) if row >= 0 else QModelIndex()
 
-    def scrollTo(self, index: ModelIndex,
-                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+    def scrollTo(
+        self, index: ModelIndex, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible
+    ) -> None:
         if not index.isValid():
             return
         rect = self.geometry_now().rect(index.row())
@@ -254,8 +255,7 @@ class GalleryView(QListView):
         elif rect.bottom() > top + height:
             bar.setValue(rect.bottom() - height + SPACING)
 
-    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
-                   ) -> QModelIndex:
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         model = self.model()
         if model is None or model.rowCount() == 0:
             return QModelIndex()
@@ -266,10 +266,14 @@ class GalleryView(QListView):
         per_page = max(1, self.viewport().height() // geometry.row_height) * geometry.columns
         action_enum = QAbstractItemView.CursorAction
         step = {
-            action_enum.MoveLeft: -1, action_enum.MovePrevious: -1,
-            action_enum.MoveRight: 1, action_enum.MoveNext: 1,
-            action_enum.MoveUp: -geometry.columns, action_enum.MoveDown: geometry.columns,
-            action_enum.MovePageUp: -per_page, action_enum.MovePageDown: per_page,
+            action_enum.MoveLeft: -1,
+            action_enum.MovePrevious: -1,
+            action_enum.MoveRight: 1,
+            action_enum.MoveNext: 1,
+            action_enum.MoveUp: -geometry.columns,
+            action_enum.MoveDown: geometry.columns,
+            action_enum.MovePageUp: -per_page,
+            action_enum.MovePageDown: per_page,
         }.get(action)
         if action == action_enum.MoveHome:
             target = 0
@@ -293,12 +297,13 @@ class GalleryView(QListView):
         if last >= first:
             columns = geometry.columns
             for line in range(first // columns, last // columns + 1):
-                hit = [c for c in range(columns)
-                       if line * columns + c < geometry.count
-                       and geometry.rect(line * columns + c).intersects(content)]
+                hit = [
+                    c
+                    for c in range(columns)
+                    if line * columns + c < geometry.count and geometry.rect(line * columns + c).intersects(content)
+                ]
                 if hit:
-                    selection.select(model.index(line * columns + hit[0], 0),
-                                     model.index(line * columns + hit[-1], 0))
+                    selection.select(model.index(line * columns + hit[0], 0), model.index(line * columns + hit[-1], 0))
         selection_model.select(selection, command)
 
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
@@ -321,8 +326,7 @@ class GalleryView(QListView):
         if first > 0:
             self.verticalScrollBar().setValue(self.geometry_now().rect(first).top() - SPACING)
 
-    def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex,
-                    roles: list[int] | None = None) -> None:  # type: ignore[override]
+    def dataChanged(self, top_left: ModelIndex, bottom_right: ModelIndex, roles: list[int] | None = None) -> None:  # type: ignore[override]
         """One repaint when a changed range touches the screen (a page of 200 rows lands at once);
         Qt's version asks visualRect of every changed row."""
         first, last = self.visible_rows()
@@ -377,8 +381,10 @@ class GalleryView(QListView):
         elif plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.currentIndex().isValid():
                 self.openRequested.emit(self.currentIndex().row())
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Underscore) and (
-                mods & ~Qt.KeyboardModifier.ShiftModifier) == Qt.KeyboardModifier.NoModifier:
+        elif (
+            key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus, Qt.Key.Key_Underscore)
+            and (mods & ~Qt.KeyboardModifier.ShiftModifier) == Qt.KeyboardModifier.NoModifier
+        ):
             self._toggle_set_by_key(expand=key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal))
         else:
             super().keyPressEvent(event)

@@ -81,8 +81,12 @@ class DbWorker(QObject):
         self._lock = threading.Lock()
         self._mailbox = Mailbox.instance()
 
-    def submit(self, fn: Callable[[Library], Any], on_done: Callable[[Any], None],
-               on_error: Callable[[BaseException], None] | None = None) -> int:
+    def submit(
+        self,
+        fn: Callable[[Library], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> int:
         token = next(self._tokens)
         self._callbacks[token] = (on_done, on_error)
         self.pool.start(lambda: self._run(token, fn))
@@ -132,6 +136,5 @@ class DbWorker(QObject):
             assert isinstance(error, BaseException)
             on_error(error)
         else:
-            log.error("library read failed: %s", error, exc_info=error if isinstance(error, BaseException)
-                      else None)
+            log.error("library read failed: %s", error, exc_info=error if isinstance(error, BaseException) else None)
             self.failed.emit(error)

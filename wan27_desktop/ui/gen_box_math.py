@@ -106,8 +106,12 @@ def handle_at(fit: ImageFit, box: Box, x: float, y: float, grab: float = 6.0) ->
         return None
     near_l, near_r = abs(x - left) <= grab, abs(x - right) <= grab
     near_t, near_b = abs(y - top) <= grab, abs(y - bottom) <= grab
-    corners = {(True, False, True, False): Handle.TOP_LEFT, (False, True, True, False): Handle.TOP_RIGHT,
-               (False, True, False, True): Handle.BOTTOM_RIGHT, (True, False, False, True): Handle.BOTTOM_LEFT}
+    corners = {
+        (True, False, True, False): Handle.TOP_LEFT,
+        (False, True, True, False): Handle.TOP_RIGHT,
+        (False, True, False, True): Handle.BOTTOM_RIGHT,
+        (True, False, False, True): Handle.BOTTOM_LEFT,
+    }
     key = (near_l, near_r, near_t, near_b)
     if key in corners:
         return corners[key]

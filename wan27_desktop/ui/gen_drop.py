@@ -54,8 +54,9 @@ def _from_url(url: QUrl, content: DropContent) -> None:
     elif url.scheme().lower() in ("http", "https"):
         content.urls.append(url.toString())
     elif url.isValid() and url.scheme():
-        content.skipped.append(QCoreApplication.translate("DropContent", "{scheme}: links are not supported")
-                               .format(scheme=url.scheme()))
+        content.skipped.append(
+            QCoreApplication.translate("DropContent", "{scheme}: links are not supported").format(scheme=url.scheme())
+        )
 
 
 def read_mime(mime: QMimeData) -> DropContent:
@@ -95,5 +96,6 @@ def can_accept(mime: QMimeData) -> bool:
     """Cheap check for dragEnter: could this drop add a reference?"""
     if mime.hasUrls() or mime.hasImage() or any(mime.hasFormat(f) for f in RAW_IMAGE_FORMATS):
         return True
-    return mime.hasText() and any(_is_web(line.strip()) or line.strip().lower().startswith("file:")
-                                  for line in mime.text().splitlines())
+    return mime.hasText() and any(
+        _is_web(line.strip()) or line.strip().lower().startswith("file:") for line in mime.text().splitlines()
+    )

@@ -43,7 +43,7 @@ class MemoryPromptHistory:
             if text in self._entries:
                 self._entries.remove(text)
             self._entries.insert(0, text)
-            del self._entries[self._max:]
+            del self._entries[self._max :]
         return True
 
     def add(self, text: str) -> None:
@@ -57,7 +57,7 @@ class MemoryPromptHistory:
 
     def recent(self, n: int) -> list[str]:
         with self._lock:
-            return self._entries[:max(0, n)]
+            return self._entries[: max(0, n)]
 
     def snapshot(self) -> list[str]:
         with self._lock:
@@ -80,8 +80,7 @@ class JsonPromptHistory(MemoryPromptHistory):
         if self._insert(text):
             snapshot = self.snapshot()
             # One writer thread: saves happen in order and the newest snapshot lands last.
-            self._pending = self._writer.submit(
-                write_json_atomically, self.path, {"version": 1, "prompts": snapshot})
+            self._pending = self._writer.submit(write_json_atomically, self.path, {"version": 1, "prompts": snapshot})
 
     def flush(self) -> None:
         """Wait for the last save (tests, and the app at exit). Re-raises a failed save's OSError."""

@@ -55,9 +55,13 @@ class PaletteStore:
 
     def _write(self) -> None:
         with self._lock:
-            data = {"version": 1, "palettes": [
-                {"name": name, "colors": [{"hex": c.hex, "ratio": c.ratio} for c in colors]}
-                for name, colors in self._palettes.items()]}
+            data = {
+                "version": 1,
+                "palettes": [
+                    {"name": name, "colors": [{"hex": c.hex, "ratio": c.ratio} for c in colors]}
+                    for name, colors in self._palettes.items()
+                ],
+            }
         self._pending = self._writer.submit(write_json_atomically, self.path, data)
 
     def flush(self) -> None:

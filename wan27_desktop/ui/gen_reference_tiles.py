@@ -290,8 +290,7 @@ class ReferenceTiles(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
 
-    def _paint_tile(self, painter: QPainter, rect: QRectF, index: int, item: ReferenceItem,
-                    palette: QPalette) -> None:
+    def _paint_tile(self, painter: QPainter, rect: QRectF, index: int, item: ReferenceItem, palette: QPalette) -> None:
         clip = QPainterPath()
         clip.addRoundedRect(rect, 6, 6)
         painter.save()
@@ -309,8 +308,7 @@ class ReferenceTiles(QWidget):
             text = {ItemState.SAVING: self.tr("Saving…"), ItemState.CHECKING: self.tr("Checking…")}.get(item.state)
             if text is None:
                 text = f"🌐\n{item.name}" if item.is_url else (item.info.format.upper() if item.info else "?")
-            painter.drawText(rect.adjusted(6, 6, -6, -6), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             text)
+            painter.drawText(rect.adjusted(6, 6, -6, -6), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         painter.restore()
 
         problems = bool(item.problems)
@@ -382,6 +380,11 @@ class ReferenceTiles(QWidget):
         if empty:
             text_rect = QRectF(rect.right() + 12, rect.top(), self.width() - rect.right() - 16, rect.height())
             painter.setFont(small_font(self, 0))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
-                             self.tr("Drop up to {count} images here — files, web images or image data — or "
-                                     "paste with Ctrl+V. No images: text to image.").format(count=rules.MAX_IMAGES))
+            painter.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap,
+                self.tr(
+                    "Drop up to {count} images here — files, web images or image data — or "
+                    "paste with Ctrl+V. No images: text to image."
+                ).format(count=rules.MAX_IMAGES),
+            )

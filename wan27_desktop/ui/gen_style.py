@@ -115,8 +115,12 @@ class ErrorOutline(QWidget):
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self._target and event.type() in (QEvent.Type.Move, QEvent.Type.Resize,
-                                                         QEvent.Type.Show, QEvent.Type.Hide):
+        if watched is self._target and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+        ):
             self._follow()
         return False
 

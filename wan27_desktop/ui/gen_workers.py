@@ -69,8 +69,9 @@ class Worker(QObject):
         self._next += 1
         token = self._next
         self.pending.add(token)
-        self._work.run(fn, lambda result: self._report(token, result, None),
-                       lambda error: self._report(token, None, error))
+        self._work.run(
+            fn, lambda result: self._report(token, result, None), lambda error: self._report(token, None, error)
+        )
         return token
 
     def _report(self, token: int, result: object, error: BaseException | None) -> None:

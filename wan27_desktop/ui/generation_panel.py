@@ -33,8 +33,12 @@ _IMAGE_FIELD = re.compile(r"^images\[(\d+)\](\.boxes)?$")
 class GenerationPanel(QWidget):
     generateRequested = Signal(object, object)  # GenerationRequest, RequestMode
 
-    def __init__(self, history: PromptHistory | None = None, palette_store: PaletteStore | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        history: PromptHistory | None = None,
+        palette_store: PaletteStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         named(self, "generationPanel", self.tr("Generation"))
         self._region = Region.SINGAPORE
@@ -116,8 +120,9 @@ class GenerationPanel(QWidget):
         palette = QPalette(button.palette())
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
             palette.setColor(group, QPalette.ColorRole.Button, palette.color(group, QPalette.ColorRole.Highlight))
-            palette.setColor(group, QPalette.ColorRole.ButtonText,
-                             palette.color(group, QPalette.ColorRole.HighlightedText))
+            palette.setColor(
+                group, QPalette.ColorRole.ButtonText, palette.color(group, QPalette.ColorRole.HighlightedText)
+            )
         button.setPalette(palette)
 
     # --- public API ----------------------------------------------------------------------------
@@ -129,10 +134,17 @@ class GenerationPanel(QWidget):
         images = tuple(ImageInput(item.source, item.boxes if keep_boxes else ()) for item in self.strip.items())
         palette = self.palette_editor.colors() if rules.palette_applies(mode) else ()
         return GenerationRequest(
-            prompt=self.editor.toPlainText(), model=self.params.model(), images=images, n=self.params.n(),
-            size=self.params.size_text(), seed=self.params.seed(), watermark=self.params.watermark(),
-            thinking_mode=self.params.thinking(), enable_sequential=self.params.sequential(),
-            color_palette=palette)
+            prompt=self.editor.toPlainText(),
+            model=self.params.model(),
+            images=images,
+            n=self.params.n(),
+            size=self.params.size_text(),
+            seed=self.params.seed(),
+            watermark=self.params.watermark(),
+            thinking_mode=self.params.thinking(),
+            enable_sequential=self.params.sequential(),
+            color_palette=palette,
+        )
 
     def request_mode(self) -> RequestMode:
         return self.params.request_mode()
@@ -140,9 +152,16 @@ class GenerationPanel(QWidget):
     def set_request(self, request: GenerationRequest, request_mode: RequestMode | None = None) -> None:
         """Fill every control from a request ("reuse all parameters"): prompt, references with
         their boxes, parameters and palette."""
-        self.params.set_values(model=request.model, size=request.size, n=request.n, seed=request.seed,
-                               thinking=request.thinking_mode, sequential=request.enable_sequential,
-                               watermark=request.watermark, image_count=len(request.images))
+        self.params.set_values(
+            model=request.model,
+            size=request.size,
+            n=request.n,
+            seed=request.seed,
+            thinking=request.thinking_mode,
+            sequential=request.enable_sequential,
+            watermark=request.watermark,
+            image_count=len(request.images),
+        )
         self.strip.set_references(request.images)
         self.editor.replace_text(request.prompt)
         self.palette_editor.set_colors(request.color_palette)
@@ -179,9 +198,12 @@ class GenerationPanel(QWidget):
             elif item.state is ItemState.CHECKING:
                 reasons.append(self.tr("Checking image {number}…").format(number=number))
         names = self.strip.names()
-        reasons += [self.tr("Reference {number} ({name}): {problem}").format(
-                    number=number, name=names[number - 1], problem=problem)
-                    for number, problem in self.strip.problems()]
+        reasons += [
+            self.tr("Reference {number} ({name}): {problem}").format(
+                number=number, name=names[number - 1], problem=problem
+            )
+            for number, problem in self.strip.problems()
+        ]
         return reasons
 
     def can_generate(self) -> bool:
@@ -247,9 +269,11 @@ class GenerationPanel(QWidget):
     def _on_references_changed(self) -> None:
         self.params.set_image_count(self.strip.count())
         self.prompt.set_reference_names(self.strip.names())
-        sources = [(self.tr("image {number} — {name}").format(number=n, name=item.name), item.source)
-                   for n, item in enumerate(self.strip.items(), start=1)
-                   if item.state is ItemState.READY and not item.is_url and not item.problems]
+        sources = [
+            (self.tr("image {number} — {name}").format(number=n, name=item.name), item.source)
+            for n, item in enumerate(self.strip.items(), start=1)
+            if item.state is ItemState.READY and not item.is_url and not item.problems
+        ]
         self.palette_editor.set_image_sources(sources)
         self._on_mode_changed(self.params.mode())
         self._on_input_changed()
@@ -262,8 +286,9 @@ class GenerationPanel(QWidget):
             self.strip.inline.show_message(kept, "warn")
         elif self.strip.inline.property("textRole") == "warn" and self.strip.inline.text() == kept:
             self.strip.inline.clear_message()
-        self.palette_editor.set_applicable(rules.palette_applies(mode),
-                                           self.tr("Image sets cannot use a colour palette (§3.3)."))
+        self.palette_editor.set_applicable(
+            rules.palette_applies(mode), self.tr("Image sets cannot use a colour palette (§3.3).")
+        )
 
     def _update(self) -> None:
         n = self.params.n()
@@ -279,14 +304,18 @@ class GenerationPanel(QWidget):
         reasons = self.blocking_reasons()
         self.generate_button.setEnabled(not reasons)
         price_note = self.tr("{price} per image in {region}; only generated images are billed. Ctrl+Enter").format(
-            price=per_image, region=i18n.region_name(self._region))
+            price=per_image, region=i18n.region_name(self._region)
+        )
         if reasons:
             self.generate_button.setToolTip("\n".join(reasons))
             self.generate_button.setAccessibleDescription(" ".join(reasons))
             only_empty = len(reasons) == 1 and not self.editor.toPlainText().strip()
             if not self._marked:
-                first = reasons[0] if len(reasons) == 1 else self.tr("{reason} (+{count} more)").format(
-                    reason=reasons[0], count=len(reasons) - 1)
+                first = (
+                    reasons[0]
+                    if len(reasons) == 1
+                    else self.tr("{reason} (+{count} more)").format(reason=reasons[0], count=len(reasons) - 1)
+                )
                 self.reason.show_message(first, "muted" if only_empty else "error")
         else:
             self.generate_button.setToolTip(price_note)

@@ -74,8 +74,13 @@ class JobQueuePanel(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        widths = {JobQueueModel.COL_STATE: 170, JobQueueModel.COL_PROMPT: 300, JobQueueModel.COL_ELAPSED: 70,
-                  JobQueueModel.COL_SERVER: 100, JobQueueModel.COL_PROGRESS: 70}
+        widths = {
+            JobQueueModel.COL_STATE: 170,
+            JobQueueModel.COL_PROMPT: 300,
+            JobQueueModel.COL_ELAPSED: 70,
+            JobQueueModel.COL_SERVER: 100,
+            JobQueueModel.COL_PROGRESS: 70,
+        }
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -90,14 +95,34 @@ class JobQueuePanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("jobQueueSummary")
         self.summary.setEnabled(False)  # the disabled text colour reads as secondary in both schemes
-        self.cancel_button = _tool_button("jobCancelButton", self.tr("Cancel"), self.tr("Cancel job"),
-                                          self.tr("Cancel the selected job (Delete)"), self)
-        self.retry_button = _tool_button("jobRetryButton", self.tr("Retry"), self.tr("Retry job"),
-                                         self.tr("Run the selected job again as a new job"), self)
-        self.results_button = _tool_button("jobShowResultsButton", self.tr("Show results"), self.tr("Show job results"),
-                                           self.tr("Show this job's images in the gallery (double-click)"), self)
-        self.copy_button = _tool_button("jobCopyDetailsButton", self.tr("Copy details"), self.tr("Copy job details"),
-                                        self.tr("Copy the job's error, code, hint and request id"), self)
+        self.cancel_button = _tool_button(
+            "jobCancelButton",
+            self.tr("Cancel"),
+            self.tr("Cancel job"),
+            self.tr("Cancel the selected job (Delete)"),
+            self,
+        )
+        self.retry_button = _tool_button(
+            "jobRetryButton",
+            self.tr("Retry"),
+            self.tr("Retry job"),
+            self.tr("Run the selected job again as a new job"),
+            self,
+        )
+        self.results_button = _tool_button(
+            "jobShowResultsButton",
+            self.tr("Show results"),
+            self.tr("Show job results"),
+            self.tr("Show this job's images in the gallery (double-click)"),
+            self,
+        )
+        self.copy_button = _tool_button(
+            "jobCopyDetailsButton",
+            self.tr("Copy details"),
+            self.tr("Copy job details"),
+            self.tr("Copy the job's error, code, hint and request id"),
+            self,
+        )
         # The header can serve as a dock's title bar (MainWindow does that): one row, not two.
         self.header = QWidget(self)
         self.header.setObjectName("jobQueueHeader")
@@ -115,8 +140,9 @@ class JobQueuePanel(QWidget):
         self.error_details.setAccessibleName(self.tr("Job error details"))
         self.error_details.setWordWrap(True)
         self.error_details.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.error_details.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.error_details.setContentsMargins(10, 6, 10, 6)
         self.error_details.hide()
         layout = QVBoxLayout(self)
@@ -238,8 +264,7 @@ class JobQueuePanel(QWidget):
         self.error_details.setText("\n".join(lines))
         tone = Tone.WARNING if job.state in (JobState.CANCELED, JobState.INTERRUPTED) else Tone.ERROR
         color = tone_color(tone, self.palette())
-        self.error_details.setStyleSheet(
-            f"QLabel#jobErrorDetails {{ border-top: 1px solid {color.name()}; }}")
+        self.error_details.setStyleSheet(f"QLabel#jobErrorDetails {{ border-top: 1px solid {color.name()}; }}")
         self.error_details.show()
 
     def context_menu(self, job: JobRow) -> QMenu:

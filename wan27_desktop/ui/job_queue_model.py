@@ -32,7 +32,6 @@ from .style import Tone, status_icon
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
-
 # English source texts; `state_name` translates them (context "JobState").
 STATE_LABELS = {
     JobState.QUEUED: QT_TRANSLATE_NOOP("JobState", "Queued"),
@@ -52,6 +51,8 @@ PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
 
 def state_name(state: JobState) -> str:
     return QCoreApplication.translate("JobState", STATE_LABELS[state])
+
+
 _STATE_LOOK: dict[JobState, tuple[str, Tone]] = {
     JobState.QUEUED: ("queued", Tone.MUTED),
     JobState.SUBMITTING: ("active", Tone.ACTIVE),
@@ -178,31 +179,43 @@ class JobRow:
 
     def details(self) -> str:
         """Everything someone needs to report or look up this job (never the key), in the UI language."""
-        lines = [QCoreApplication.translate("JobRow", "Job {id}: {state}").format(id=self.job_id,
-                                                                                  state=self.state_label)]
+        lines = [
+            QCoreApplication.translate("JobRow", "Job {id}: {state}").format(id=self.job_id, state=self.state_label)
+        ]
         if self.prompt:
             lines.append(QCoreApplication.translate("JobRow", "Prompt: {prompt}").format(prompt=self.prompt))
         if self.model:
-            lines.append(QCoreApplication.translate("JobRow", "Model: {model} ({mode})").format(
-                model=self.model, mode=self.request_mode or "sync"))
+            lines.append(
+                QCoreApplication.translate("JobRow", "Model: {model} ({mode})").format(
+                    model=self.model, mode=self.request_mode or "sync"
+                )
+            )
         if self.error_message:
-            lines.append(QCoreApplication.translate("JobRow", "Error: {message}").format(
-                message=i18n.message_text(self.error_message)))
+            lines.append(
+                QCoreApplication.translate("JobRow", "Error: {message}").format(
+                    message=i18n.message_text(self.error_message)
+                )
+            )
         if self.error_code:
             lines.append(QCoreApplication.translate("JobRow", "Code: {code}").format(code=self.error_code))
         if self.error_hint:
-            lines.append(QCoreApplication.translate("JobRow", "What to do: {hint}").format(
-                hint=i18n.hint_text(self.error_hint)))
+            lines.append(
+                QCoreApplication.translate("JobRow", "What to do: {hint}").format(hint=i18n.hint_text(self.error_hint))
+            )
         if self.request_id:
             lines.append(QCoreApplication.translate("JobRow", "Request id: {id}").format(id=self.request_id))
         if self.task_id:
             lines.append(QCoreApplication.translate("JobRow", "Task id: {id}").format(id=self.task_id))
         if self.server_status:
-            lines.append(QCoreApplication.translate("JobRow", "Server status: {status}").format(
-                status=self.server_status))
+            lines.append(
+                QCoreApplication.translate("JobRow", "Server status: {status}").format(status=self.server_status)
+            )
         if self.images_expected:
-            lines.append(QCoreApplication.translate("JobRow", "Images: {done}/{expected}").format(
-                done=self.images_done, expected=self.images_expected))
+            lines.append(
+                QCoreApplication.translate("JobRow", "Images: {done}/{expected}").format(
+                    done=self.images_done, expected=self.images_expected
+                )
+            )
         return "\n".join(lines)
 
 
@@ -222,9 +235,14 @@ class JobQueueModel(QAbstractTableModel):
     """Newest job first. Columns: state, prompt, elapsed, server, images, details."""
 
     COL_STATE, COL_PROMPT, COL_ELAPSED, COL_SERVER, COL_PROGRESS, COL_DETAILS = range(6)
-    HEADERS = (QT_TRANSLATE_NOOP("JobQueueModel", "State"), QT_TRANSLATE_NOOP("JobQueueModel", "Prompt"),
-               QT_TRANSLATE_NOOP("JobQueueModel", "Elapsed"), QT_TRANSLATE_NOOP("JobQueueModel", "Server"),
-               QT_TRANSLATE_NOOP("JobQueueModel", "Images"), QT_TRANSLATE_NOOP("JobQueueModel", "Details"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("JobQueueModel", "State"),
+        QT_TRANSLATE_NOOP("JobQueueModel", "Prompt"),
+        QT_TRANSLATE_NOOP("JobQueueModel", "Elapsed"),
+        QT_TRANSLATE_NOOP("JobQueueModel", "Server"),
+        QT_TRANSLATE_NOOP("JobQueueModel", "Images"),
+        QT_TRANSLATE_NOOP("JobQueueModel", "Details"),
+    )
     JobIdRole = Qt.ItemDataRole.UserRole + 1
 
     rowsChangedState = Signal(int)  # job id whose state changed
@@ -241,8 +259,7 @@ class JobQueueModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -262,8 +279,7 @@ class JobQueueModel(QAbstractTableModel):
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.COL_STATE and row.idle:
-                return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished "
-                               "Jobs.")
+                return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.")
             if col == self.COL_STATE and row.placeholder:
                 return self.tr("Waiting for a free slot (Settings ▸ concurrency).")
             if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code):
@@ -413,6 +429,9 @@ class JobQueueModel(QAbstractTableModel):
         active = self.active_rows()
         if not active:
             return False
-        self.dataChanged.emit(self.index(min(active), self.COL_ELAPSED), self.index(max(active), self.COL_ELAPSED),
-                              [Qt.ItemDataRole.DisplayRole])
+        self.dataChanged.emit(
+            self.index(min(active), self.COL_ELAPSED),
+            self.index(max(active), self.COL_ELAPSED),
+            [Qt.ItemDataRole.DisplayRole],
+        )
         return True

@@ -68,9 +68,11 @@ def default_bases() -> dict[Region, str]:
 def _region_hint(region: Region) -> str:
     if region is Region.SINGAPORE:
         return QCoreApplication.translate(
-            "KeyDialog", "International site (dashscope-intl.aliyuncs.com): keys from the Alibaba Cloud console.")
+            "KeyDialog", "International site (dashscope-intl.aliyuncs.com): keys from the Alibaba Cloud console."
+        )
     return QCoreApplication.translate(
-        "KeyDialog", "Chinese mainland (dashscope.aliyuncs.com): keys from the Aliyun (China) console.")
+        "KeyDialog", "Chinese mainland (dashscope.aliyuncs.com): keys from the Aliyun (China) console."
+    )
 
 
 def _region_name(region: Region) -> str:
@@ -84,9 +86,15 @@ class KeyDialog(QDialog):
 
     keySaved = Signal(object)  # keys.KeySource (its repr never shows the key)
 
-    def __init__(self, parent: QWidget | None = None, *, region: Region = Region.SINGAPORE,
-                 bases: dict[Region, str] | None = None, pool: QThreadPool | None = None,
-                 current: keys.KeySource | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        region: Region = Region.SINGAPORE,
+        bases: dict[Region, str] | None = None,
+        pool: QThreadPool | None = None,
+        current: keys.KeySource | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("keyDialog")
         self.setWindowTitle(self.tr("DashScope API key"))
@@ -102,9 +110,12 @@ class KeyDialog(QDialog):
     # -- layout ----------------------------------------------------------------------------------
 
     def _build(self, current: keys.KeySource | None) -> None:
-        intro = QLabel(self.tr(
-            "Wan 2.7 Desktop needs a DashScope API key from Alibaba Cloud Model Studio. "
-            "Keys belong to one region: choose the region where you created it."))
+        intro = QLabel(
+            self.tr(
+                "Wan 2.7 Desktop needs a DashScope API key from Alibaba Cloud Model Studio. "
+                "Keys belong to one region: choose the region where you created it."
+            )
+        )
         intro.setWordWrap(True)
 
         self.region_combo = named(QComboBox(), "keyRegionCombo")
@@ -143,8 +154,7 @@ class KeyDialog(QDialog):
         self.current_label = named(QLabel(), "keyCurrentLabel")
         self.current_label.setAccessibleName(self.tr("Current key"))
         if current is not None and current.key:
-            self.current_label.setText(self.tr("Current key: {0} ({1})").format(
-                current.masked, current.description))
+            self.current_label.setText(self.tr("Current key: {0} ({1})").format(current.masked, current.description))
             form.addRow("", self.current_label)
         else:
             self.current_label.hide()
@@ -248,8 +258,9 @@ class KeyDialog(QDialog):
             self._set_status(err.issues[0].message)
             return None
 
-    def _start(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-               on_failed: Callable[[BaseException], None]) -> None:
+    def _start(
+        self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]
+    ) -> None:
         def done(value: Any) -> None:
             self._update_buttons()
             on_done(value)
@@ -282,8 +293,11 @@ class KeyDialog(QDialog):
         self.session_button.setDefault(True)
         self._update_buttons()
         self.save_button.setToolTip(self.tr("No usable system keyring: the key cannot be stored"))
-        self._set_status(self.tr("{0}\nOr use the key for this session only: it is kept in memory and "
-                                 "forgotten when the app quits.").format(explanation))
+        self._set_status(
+            self.tr(
+                "{0}\nOr use the key for this session only: it is kept in memory and forgotten when the app quits."
+            ).format(explanation)
+        )
 
     # -- check -----------------------------------------------------------------------------------
 
@@ -311,8 +325,12 @@ class KeyDialog(QDialog):
 
     def _checked(self, selected: Region, region: Region | None) -> None:
         if region is None:
-            self._set_status(self.tr("Invalid key: neither Singapore nor Beijing accepted it. "
-                                     "Copy it again from the Model Studio console."))
+            self._set_status(
+                self.tr(
+                    "Invalid key: neither Singapore nor Beijing accepted it. "
+                    "Copy it again from the Model Studio console."
+                )
+            )
         elif region is selected:
             self._set_status(self.tr("✓ Valid for {0}.").format(_region_name(region)))
         else:
@@ -323,8 +341,9 @@ class KeyDialog(QDialog):
 
     def _check_failed(self, err: BaseException) -> None:
         if isinstance(err, WanError):
-            self._set_status(self.tr("Could not check the key: {0}\n{1}").format(
-                error_message(err), hint_text(err.hint)))
+            self._set_status(
+                self.tr("Could not check the key: {0}\n{1}").format(error_message(err), hint_text(err.hint))
+            )
         else:
             self._set_status(self.tr("Could not check the key: {0}").format(type(err).__name__))
 
@@ -358,10 +377,12 @@ class KeyDialog(QDialog):
         # From here on the key is never shown in full: clear the field, show the masked form.
         self.key_edit.clear()
         self.show_button.setChecked(False)
-        where = (self.tr("in the system keyring") if source.origin == "keyring"
-                 else self.tr("for this session only; it is forgotten when the app quits"))
-        self._set_status(self.tr("✓ Saved {0} for {1} {2}.").format(
-            source.masked, _region_name(source.region), where))
+        where = (
+            self.tr("in the system keyring")
+            if source.origin == "keyring"
+            else self.tr("for this session only; it is forgotten when the app quits")
+        )
+        self._set_status(self.tr("✓ Saved {0} for {1} {2}.").format(source.masked, _region_name(source.region), where))
         self.close_button.setText(self.tr("Done"))
         self.close_button.setDefault(True)
         self.close_button.setFocus()

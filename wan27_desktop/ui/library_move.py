@@ -71,8 +71,16 @@ class LibraryMoveFlow(QObject):
 
     finished = Signal(bool)
 
-    def __init__(self, parent: QWidget, source: Path, target: Path, *, app_data_dir: Path,
-                 switch: Callable[[Path], None], blocked: Callable[[], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        source: Path,
+        target: Path,
+        *,
+        app_data_dir: Path,
+        switch: Callable[[Path], None],
+        blocked: Callable[[], str | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("libraryMoveFlow")
         self._parent = parent
@@ -99,8 +107,9 @@ class LibraryMoveFlow(QObject):
         dialog = self._open_progress(self.tr("Looking at the library…"), busy=True)
         dialog.canceled.connect(self._progress.cancel)
         source, target, app_dir = self.source, self.target, self._app_data_dir
-        self._work.run(lambda: library_move.plan_move(source, target, app_data_dir=app_dir),
-                       self._planned, self._failed)
+        self._work.run(
+            lambda: library_move.plan_move(source, target, app_data_dir=app_dir), self._planned, self._failed
+        )
 
     def _planned(self, plan: MovePlan) -> None:
         self._close_progress()
@@ -109,15 +118,25 @@ class LibraryMoveFlow(QObject):
             return
         self.plan = plan
         text = self.tr("Move the library to this folder?\n{target}").format(target=plan.target)
-        details = "\n\n".join([
-            self.tr("%n file(s), {size} in all, will be copied there ({free} free).", "", plan.file_count).format(
-                size=size_text(plan.total_bytes), free=size_text(plan.free_bytes)),
-            self.tr("The copy is checked before the app switches to it; then the old copy in {source} is "
-                    "removed. Until then nothing changes, and you can cancel at any time.").format(source=plan.source),
-            self.tr("Settings, logs and prompt history stay where they are."),
-        ])
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Move the library"), text,
-                          QMessageBox.StandardButton.Cancel, self._parent)
+        details = "\n\n".join(
+            [
+                self.tr("%n file(s), {size} in all, will be copied there ({free} free).", "", plan.file_count).format(
+                    size=size_text(plan.total_bytes), free=size_text(plan.free_bytes)
+                ),
+                self.tr(
+                    "The copy is checked before the app switches to it; then the old copy in {source} is "
+                    "removed. Until then nothing changes, and you can cancel at any time."
+                ).format(source=plan.source),
+                self.tr("Settings, logs and prompt history stay where they are."),
+            ]
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Move the library"),
+            text,
+            QMessageBox.StandardButton.Cancel,
+            self._parent,
+        )
         box.setObjectName("libraryMoveConfirm")
         box.setInformativeText(details)
         move_button = box.addButton(self.tr("&Move"), QMessageBox.ButtonRole.AcceptRole)
@@ -147,9 +166,11 @@ class LibraryMoveFlow(QObject):
         dialog.canceled.connect(self._cancel_copy)
         self._timer.start()
         progress = self._progress
-        self._work.run(lambda: library_move.copy_library(plan, progress=progress.update,
-                                                         should_cancel=progress.canceled),
-                       self._copied, self._failed)
+        self._work.run(
+            lambda: library_move.copy_library(plan, progress=progress.update, should_cancel=progress.canceled),
+            self._copied,
+            self._failed,
+        )
 
     def cancel(self) -> None:
         """Stop looking or copying (the app is closing); once switched, the move completes."""
@@ -173,8 +194,9 @@ class LibraryMoveFlow(QObject):
         if done >= total:
             dialog.setLabelText(self.tr("Checking the copy…"))
         else:
-            dialog.setLabelText(self.tr("Copying the library: {done} of {total}…").format(
-                done=size_text(done), total=size_text(total)))
+            dialog.setLabelText(
+                self.tr("Copying the library: {done} of {total}…").format(done=size_text(done), total=size_text(total))
+            )
 
     def _copied(self, report: CopyReport) -> None:
         self._timer.stop()
@@ -187,17 +209,22 @@ class LibraryMoveFlow(QObject):
             log.warning("library move: switching failed: %s", err)
             self._work.run(lambda: library_move.discard_copy(report.plan))
             self._close_progress()
-            self._report(QMessageBox.Icon.Warning, self.tr("The library was not moved"),
-                         self.tr("The app could not switch to the new folder: {error}\nThe library stays in "
-                                 "{source}.").format(error=self._error_text(err), source=report.plan.source),
-                         moved=False)
+            self._report(
+                QMessageBox.Icon.Warning,
+                self.tr("The library was not moved"),
+                self.tr("The app could not switch to the new folder: {error}\nThe library stays in {source}.").format(
+                    error=self._error_text(err), source=report.plan.source
+                ),
+                moved=False,
+            )
             return
         self.moved = True
         if self.progress_dialog is not None:
             self.progress_dialog.setLabelText(self.tr("Removing the old copy…"))
         app_dir = self._app_data_dir
-        self._work.run(lambda: library_move.finish_move(report, app_data_dir=app_dir), self._removed,
-                       self._removal_failed)
+        self._work.run(
+            lambda: library_move.finish_move(report, app_data_dir=app_dir), self._removed, self._removal_failed
+        )
 
     # -- 3. the old copy -------------------------------------------------------------------------
     def _removed(self, removal: RemovalReport) -> None:
@@ -205,39 +232,61 @@ class LibraryMoveFlow(QObject):
         plan = self.plan
         assert plan is not None
         if removal.removed:
-            self._report(QMessageBox.Icon.Information, self.tr("Library moved"),
-                         self.tr("The library is now in\n{target}").format(target=plan.target), moved=True)
+            self._report(
+                QMessageBox.Icon.Information,
+                self.tr("Library moved"),
+                self.tr("The library is now in\n{target}").format(target=plan.target),
+                moved=True,
+            )
             return
         if removal.kept_reason == "changed":
-            text = self.tr("The library is now in {target}. The old copy in {source} was kept because something "
-                           "wrote to it during the move; see {note} there.")
+            text = self.tr(
+                "The library is now in {target}. The old copy in {source} was kept because something "
+                "wrote to it during the move; see {note} there."
+            )
         else:
-            text = self.tr("The library is now in {target}. Some files of the old copy in {source} could not be "
-                           "deleted; {note} lists them, and you can delete them yourself.")
+            text = self.tr(
+                "The library is now in {target}. Some files of the old copy in {source} could not be "
+                "deleted; {note} lists them, and you can delete them yourself."
+            )
         note = removal.note.name if removal.note is not None else library_move.MOVED_NOTE
-        self._report(QMessageBox.Icon.Warning, self.tr("Library moved"),
-                     text.format(target=plan.target, source=plan.source, note=note), moved=True)
+        self._report(
+            QMessageBox.Icon.Warning,
+            self.tr("Library moved"),
+            text.format(target=plan.target, source=plan.source, note=note),
+            moved=True,
+        )
 
     def _removal_failed(self, err: BaseException) -> None:
         self._close_progress()
         plan = self.plan
         assert plan is not None
-        self._report(QMessageBox.Icon.Warning, self.tr("Library moved"),
-                     self.tr("The library is now in {target}, but the old copy in {source} could not be removed: "
-                             "{error}").format(target=plan.target, source=plan.source,
-                                               error=self._error_text(err)), moved=True)
+        self._report(
+            QMessageBox.Icon.Warning,
+            self.tr("Library moved"),
+            self.tr(
+                "The library is now in {target}, but the old copy in {source} could not be removed: {error}"
+            ).format(target=plan.target, source=plan.source, error=self._error_text(err)),
+            moved=True,
+        )
 
     # -- failures and endings ----------------------------------------------------------------------
     def _failed(self, err: BaseException) -> None:
         self._timer.stop()
         self._close_progress()
         if isinstance(err, MoveCanceled) or self._progress.canceled():
-            self._report(QMessageBox.Icon.Information, self.tr("Move canceled"),
-                         self.tr("The library was not moved; it is still in {source}.").format(source=self.source),
-                         moved=False)
+            self._report(
+                QMessageBox.Icon.Information,
+                self.tr("Move canceled"),
+                self.tr("The library was not moved; it is still in {source}.").format(source=self.source),
+                moved=False,
+            )
             return
-        title = (self.tr("The library cannot move there") if isinstance(err, library_move.MoveRefused)
-                 else self.tr("The library was not moved"))
+        title = (
+            self.tr("The library cannot move there")
+            if isinstance(err, library_move.MoveRefused)
+            else self.tr("The library was not moved")
+        )
         self._report(QMessageBox.Icon.Warning, title, self._error_text(err), moved=False)
 
     def _error_text(self, err: BaseException) -> str:
@@ -246,7 +295,8 @@ class LibraryMoveFlow(QObject):
             return f"{error_message(err)}\n\n{hint}" if hint else error_message(err)
         if isinstance(err, OSError) and err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
             return self.tr("The disk is full ({path}). Free some space there or choose another disk.").format(
-                path=err.filename or self.target)
+                path=err.filename or self.target
+            )
         if isinstance(err, OSError):
             return self.tr("{path}: {reason}").format(path=err.filename or "", reason=err.strerror or str(err))
         if isinstance(err, sqlite3.Error):
@@ -293,27 +343,36 @@ class LibraryMoveFlow(QObject):
         return self._work.busy
 
 
-
 def ensure_library_reachable(settings: AppSettings, parent: QWidget | None = None) -> bool:
     """At start-up, before the window opens the library: a moved library whose folder is missing
     (an external drive not connected) must not be replaced silently by a new, empty one there.
     Asks to connect it and retry, or to start a new library in the default folder. False: quit."""
     while settings.library_moved and not library_move.is_library_root(settings.library_dir):
         folder = settings.library_dir
-        box = QMessageBox(QMessageBox.Icon.Warning,
-                          QCoreApplication.translate("LibraryMoveFlow", "Library not found"),
-                          QCoreApplication.translate("LibraryMoveFlow", "The library folder {folder} cannot be found."
-                                                     ).format(folder=folder),
-                          QMessageBox.StandardButton.Retry, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            QCoreApplication.translate("LibraryMoveFlow", "Library not found"),
+            QCoreApplication.translate("LibraryMoveFlow", "The library folder {folder} cannot be found.").format(
+                folder=folder
+            ),
+            QMessageBox.StandardButton.Retry,
+            parent,
+        )
         box.setObjectName("libraryMissingBox")
-        box.setInformativeText(QCoreApplication.translate(
-            "LibraryMoveFlow", "If it is on an external or network drive, connect it and choose Retry. Your images "
-            "stay in that folder either way."))
-        fresh = box.addButton(QCoreApplication.translate("LibraryMoveFlow", "Start a New Library"),
-                              QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "LibraryMoveFlow",
+                "If it is on an external or network drive, connect it and choose Retry. Your images "
+                "stay in that folder either way.",
+            )
+        )
+        fresh = box.addButton(
+            QCoreApplication.translate("LibraryMoveFlow", "Start a New Library"), QMessageBox.ButtonRole.DestructiveRole
+        )
         fresh.setObjectName("libraryMissingNewButton")
-        quit_button = box.addButton(QCoreApplication.translate("LibraryMoveFlow", "Quit"),
-                                    QMessageBox.ButtonRole.RejectRole)
+        quit_button = box.addButton(
+            QCoreApplication.translate("LibraryMoveFlow", "Quit"), QMessageBox.ButtonRole.RejectRole
+        )
         quit_button.setObjectName("libraryMissingQuitButton")
         box.setDefaultButton(QMessageBox.StandardButton.Retry)
         box.exec()

@@ -55,10 +55,17 @@ class MainWindow(QMainWindow):
     journalLoaded = Signal()
     built = Signal()  # finish_building() made the panels (emitted once; at once in the constructor if not deferred)
 
-    def __init__(self, *, data_dir: Path | None = None, settings: AppSettings | None = None,
-                 api_base: str | None = None, notifier: NotifierLike | None = None,
-                 poll_interval: tuple[float, float] = (5.0, 10.0), parent: QWidget | None = None,
-                 deferred: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        data_dir: Path | None = None,
+        settings: AppSettings | None = None,
+        api_base: str | None = None,
+        notifier: NotifierLike | None = None,
+        poll_interval: tuple[float, float] = (5.0, 10.0),
+        parent: QWidget | None = None,
+        deferred: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Wan 2.7 Desktop")  # the product name: not translated
@@ -120,8 +127,13 @@ class MainWindow(QMainWindow):
 
         self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
         self.background = BackgroundWork(self, max_threads=2)
-        self.jobs = JobManager(self.data_dir, self._connection, concurrency=self.settings.concurrency,
-                               poll_interval=self._poll_interval, parent=self)
+        self.jobs = JobManager(
+            self.data_dir,
+            self._connection,
+            concurrency=self.settings.concurrency,
+            poll_interval=self._poll_interval,
+            parent=self,
+        )
 
         self.generation: Any = parts.make_generation_panel(self)
         self.gallery = parts.make_centre(self, self.data_dir)
@@ -142,9 +154,11 @@ class MainWindow(QMainWindow):
         self.queue_dock.setWidget(self.queue)
         # Title, summary and job actions on one row; dragging it still moves the dock.
         self.queue_dock.setTitleBarWidget(self.queue.header)
-        self.queue_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                    | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.queue_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
         self.resizeDocks([self.queue_dock], [180], Qt.Orientation.Vertical)
 
@@ -176,8 +190,7 @@ class MainWindow(QMainWindow):
         gallery.reusePromptRequested.connect(self._reuse_prompt)
         gallery.reuseRequestReady.connect(self._reuse_request)
         gallery.useAsReferenceRequested.connect(lambda path: parts.call_panel(self, "add_reference", path))
-        gallery.extractPaletteRequested.connect(
-            lambda path: parts.call_panel(self, "set_palette_from_image", path))
+        gallery.extractPaletteRequested.connect(lambda path: parts.call_panel(self, "set_palette_from_image", path))
         gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
         self._keep_stacking_choice(gallery)
 
@@ -250,8 +263,9 @@ class MainWindow(QMainWindow):
         self.queue.apply_records(records)
         self.status.set_spend_today(spend)
         if resumed:
-            self.status.showMessage(self.tr("Resuming %n unfinished job(s) from the last session.", "",
-                                            len(resumed)), 8000)
+            self.status.showMessage(
+                self.tr("Resuming %n unfinished job(s) from the last session.", "", len(resumed)), 8000
+            )
         self.journalLoaded.emit()
 
     def _journal_failed(self, err: BaseException) -> None:
@@ -280,8 +294,9 @@ class MainWindow(QMainWindow):
     def submit_request(self, request: GenerationRequest, mode: RequestMode) -> int | None:
         """From the generation panel. With no key anywhere, ask for one first (KeyDialog)."""
         if self._move_flow is not None:
-            self.status.showMessage(self.tr("Not sent: the library is being moved. Generate again when the move "
-                                            "has finished."), 10000)
+            self.status.showMessage(
+                self.tr("Not sent: the library is being moved. Generate again when the move has finished."), 10000
+            )
             return None
         if self.key_origin() == "none":
             self._pending = (request, mode)
@@ -352,8 +367,9 @@ class MainWindow(QMainWindow):
 
     def _key_dialog_closed(self) -> None:
         if self._pending is not None and self.key_origin() == "none":
-            self.status.showMessage(self.tr("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY."),
-                                    10000)
+            self.status.showMessage(
+                self.tr("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY."), 10000
+            )
         self._pending = None
 
     # -- jobs -------------------------------------------------------------------------------------
@@ -375,8 +391,7 @@ class MainWindow(QMainWindow):
             self.status.set_online(False)
         elif isinstance(err, ServiceError) and not isinstance(err, NoKeyError):
             self.status.set_online(True)  # the service answered, even if it said no
-        elif err is None and event.state in (JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING,
-                                             JobState.DONE):
+        elif err is None and event.state in (JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING, JobState.DONE):
             self.status.set_online(True)
 
     def _image_landed(self, image_id: int) -> None:
@@ -413,12 +428,18 @@ class MainWindow(QMainWindow):
             return
         if not self.isActiveWindow():
             failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED)
-            titles = {JobState.FAILED: self.tr("Job failed"), JobState.INTERRUPTED: self.tr("Job interrupted"),
-                      JobState.EXPIRED: self.tr("Job expired")}
+            titles = {
+                JobState.FAILED: self.tr("Job failed"),
+                JobState.INTERRUPTED: self.tr("Job interrupted"),
+                JobState.EXPIRED: self.tr("Job expired"),
+            }
             title = titles[row.state] if failed else self.tr("Images ready")
             prompt = " ".join(row.prompt.split())
-            message = (self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
-                       if not failed else row.error_message or self.tr("The job did not finish."))
+            message = (
+                self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
+                if not failed
+                else row.error_message or self.tr("The job did not finish.")
+            )
             self.notifier.notify(title, message, error=failed)
             self.notifier.alert(self)
 
@@ -464,8 +485,12 @@ class MainWindow(QMainWindow):
             return ids
 
         def resumed(ids: list[int]) -> None:
-            self.status.showMessage(self.tr("Resuming %n unfinished job(s).", "", len(ids)) if ids
-                                    else self.tr("No unfinished jobs to resume."), 6000)
+            self.status.showMessage(
+                self.tr("Resuming %n unfinished job(s).", "", len(ids))
+                if ids
+                else self.tr("No unfinished jobs to resume."),
+                6000,
+            )
 
         self.background.run(resume, resumed)
 
@@ -477,8 +502,9 @@ class MainWindow(QMainWindow):
         from ..library import ImageQuery
 
         self.gallery.set_query(ImageQuery(job_id=job_id))
-        self.status.showMessage(self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.")
-                                .format(job=job_id), 0)
+        self.status.showMessage(
+            self.tr("Showing the images of job {job}. View ▸ Show All Images to go back.").format(job=job_id), 0
+        )
         self.gallery.setFocus()
 
     def show_all_images(self) -> None:
@@ -534,8 +560,14 @@ class MainWindow(QMainWindow):
 
         if self._move_flow is not None:
             return self._move_flow
-        flow = LibraryMoveFlow(parent or self, self.data_dir, target, app_data_dir=self.settings.path.parent,
-                               switch=self._switch_library, blocked=self._move_blocker)
+        flow = LibraryMoveFlow(
+            parent or self,
+            self.data_dir,
+            target,
+            app_data_dir=self.settings.path.parent,
+            switch=self._switch_library,
+            blocked=self._move_blocker,
+        )
 
         def ended(_moved: bool) -> None:
             self._move_flow = None
@@ -551,21 +583,27 @@ class MainWindow(QMainWindow):
 
     def jobs_in_progress(self) -> int:
         """Jobs being journaled, queued for a slot or running in this window."""
-        active = {row.job_id for row in self.queue.model.jobs()
-                  if not row.placeholder and self.jobs.is_active(row.job_id)}
+        active = {
+            row.job_id for row in self.queue.model.jobs() if not row.placeholder and self.jobs.is_active(row.job_id)
+        }
         return max(len(active), self.jobs.active_count()) + len(self._tokens)
 
     def _move_blocker(self) -> str | None:
         running = self.jobs_in_progress()
         if running:
-            return self.tr("%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
-                           "then move the library.", "", running)
+            return self.tr(
+                "%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
+                "then move the library.",
+                "",
+                running,
+            )
         if self._imports:
-            return self.tr("An import into the library is still running. Wait for it to finish, then move the "
-                           "library.")
+            return self.tr("An import into the library is still running. Wait for it to finish, then move the library.")
         if self._journal_error:
-            return self.tr("The library could not be opened, so it cannot be moved. Restart the app to try "
-                           "again, or see the message shown at start.")
+            return self.tr(
+                "The library could not be opened, so it cannot be moved. Restart the app to try "
+                "again, or see the message shown at start."
+            )
         if self._started and self._reader is None:
             return self.tr("The library is still opening. Try again in a moment.")
         return None
@@ -636,10 +674,14 @@ class MainWindow(QMainWindow):
             self.gallery.refresh()
 
         self.status.showMessage(self.tr("Importing {folder}…").format(folder=folder))
+
         def failed(err: BaseException) -> None:
             self._imports -= 1
-            parts.show_error(self, self.tr("Import failed"),
-                             error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}")
+            parts.show_error(
+                self,
+                self.tr("Import failed"),
+                error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}",
+            )
 
         def finished(report: Any) -> None:
             self._imports -= 1
@@ -707,6 +749,10 @@ class MainWindow(QMainWindow):
 def copy_diagnostics(window: MainWindow) -> str:
     text = parts.diagnostic_text(window)
     QGuiApplication.clipboard().setText(text)
-    window.status.showMessage(QCoreApplication.translate(
-        "MainWindow", "Diagnostic info copied to the clipboard (it never contains the key)."), 6000)
+    window.status.showMessage(
+        QCoreApplication.translate(
+            "MainWindow", "Diagnostic info copied to the clipboard (it never contains the key)."
+        ),
+        6000,
+    )
     return text

@@ -97,9 +97,16 @@ def standard_keys(key: QKeySequence.StandardKey, *fallback: str) -> list[QKeySeq
     return keys or [QKeySequence(k) for k in fallback]
 
 
-def _action(window: MainWindow, name: str, text: str, slot: Callable[..., Any],
-            shortcut: Shortcut | list[QKeySequence] | None = None, *,
-            display_only: bool = False, tip: str | None = None) -> QAction:
+def _action(
+    window: MainWindow,
+    name: str,
+    text: str,
+    slot: Callable[..., Any],
+    shortcut: Shortcut | list[QKeySequence] | None = None,
+    *,
+    display_only: bool = False,
+    tip: str | None = None,
+) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
     if shortcut is not None:
@@ -131,6 +138,7 @@ def _focus_call(method: str) -> Callable[[], None]:
         signal = getattr(widget, f"{method}Requested", None)
         if isinstance(signal, SignalInstance):
             signal.emit()
+
     return call
 
 
@@ -160,20 +168,51 @@ def build_menus(window: MainWindow) -> None:
 
     file_menu = bar.addMenu(translate("MainWindow", "&File"))
     file_menu.setObjectName("menuFile")
-    add(file_menu, _action(window, "actionImportFolder", translate("MainWindow", "&Import Folder…"),
-                           window.import_folder, "Ctrl+Shift+I",
-                           tip=translate("MainWindow", "Add existing images from a folder to the library")))
-    export = add(file_menu, _action(window, "actionExport", translate("MainWindow", "&Export Selection…"),
-                                    window.export_selection, "Ctrl+E",
-                                    tip=translate("MainWindow", "Copy the selected images out, metadata intact")))
+    add(
+        file_menu,
+        _action(
+            window,
+            "actionImportFolder",
+            translate("MainWindow", "&Import Folder…"),
+            window.import_folder,
+            "Ctrl+Shift+I",
+            tip=translate("MainWindow", "Add existing images from a folder to the library"),
+        ),
+    )
+    export = add(
+        file_menu,
+        _action(
+            window,
+            "actionExport",
+            translate("MainWindow", "&Export Selection…"),
+            window.export_selection,
+            "Ctrl+E",
+            tip=translate("MainWindow", "Copy the selected images out, metadata intact"),
+        ),
+    )
     file_menu.addSeparator()
-    settings = add(file_menu, _action(window, "actionSettings", translate("MainWindow", "&Settings…"),
-                                      window.open_settings, standard_keys(QKeySequence.StandardKey.Preferences,
-                                                                          "Ctrl+,")))
+    settings = add(
+        file_menu,
+        _action(
+            window,
+            "actionSettings",
+            translate("MainWindow", "&Settings…"),
+            window.open_settings,
+            standard_keys(QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+        ),
+    )
     settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     file_menu.addSeparator()
-    quit_action = add(file_menu, _action(window, "actionQuit", translate("MainWindow", "&Quit"),
-                                         window.close, standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q")))
+    quit_action = add(
+        file_menu,
+        _action(
+            window,
+            "actionQuit",
+            translate("MainWindow", "&Quit"),
+            window.close,
+            standard_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"),
+        ),
+    )
     quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
     edit_menu = bar.addMenu(translate("MainWindow", "&Edit"))
@@ -184,23 +223,35 @@ def build_menus(window: MainWindow) -> None:
         ("actionCut", translate("MainWindow", "Cu&t"), "cut", QKeySequence.StandardKey.Cut),
         ("actionCopy", translate("MainWindow", "&Copy"), "copy", QKeySequence.StandardKey.Copy),
         ("actionPaste", translate("MainWindow", "&Paste"), "paste", QKeySequence.StandardKey.Paste),
-        ("actionSelectAll", translate("MainWindow", "Select &All"), "selectAll",
-         QKeySequence.StandardKey.SelectAll),
+        ("actionSelectAll", translate("MainWindow", "Select &All"), "selectAll", QKeySequence.StandardKey.SelectAll),
     ):
         if name == "actionCut":
             edit_menu.addSeparator()
         add(edit_menu, _action(window, name, text, _focus_call(method), key, display_only=True))
     edit_menu.addSeparator()
-    find = add(edit_menu, _action(window, "actionFind", translate("MainWindow", "&Find in Library"),
-                                  lambda: focus_library_search(window), QKeySequence.StandardKey.Find))
+    find = add(
+        edit_menu,
+        _action(
+            window,
+            "actionFind",
+            translate("MainWindow", "&Find in Library"),
+            lambda: focus_library_search(window),
+            QKeySequence.StandardKey.Find,
+        ),
+    )
     find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     export.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     adopt_gallery(window, window.gallery)
 
     view_menu = bar.addMenu(translate("MainWindow", "&View"))
     view_menu.setObjectName("menuView")
-    panel_action = _action(window, "actionShowGenerationPanel", translate("MainWindow", "&Generation Panel"),
-                           lambda: window.generation.setVisible(panel_action.isChecked()), "Ctrl+1")
+    panel_action = _action(
+        window,
+        "actionShowGenerationPanel",
+        translate("MainWindow", "&Generation Panel"),
+        lambda: window.generation.setVisible(panel_action.isChecked()),
+        "Ctrl+1",
+    )
     panel_action.setCheckable(True)
     panel_action.setChecked(True)
     add(view_menu, panel_action)
@@ -209,23 +260,30 @@ def build_menus(window: MainWindow) -> None:
     queue_action.setText(translate("MainWindow", "&Job Queue"))
     queue_action.setShortcut(QKeySequence("Ctrl+2"))
     add(view_menu, queue_action)
-    add(view_menu, _action(window, "actionShowAllImages", translate("MainWindow", "Show &All Images"),
-                           window.show_all_images))
+    add(
+        view_menu,
+        _action(window, "actionShowAllImages", translate("MainWindow", "Show &All Images"), window.show_all_images),
+    )
     view_menu.addSeparator()
-    full_screen = _action(window, "actionFullScreen", translate("MainWindow", "&Full Screen"),
-                          lambda: toggle_full_screen(window),
-                          standard_keys(QKeySequence.StandardKey.FullScreen, "F11"))
+    full_screen = _action(
+        window,
+        "actionFullScreen",
+        translate("MainWindow", "&Full Screen"),
+        lambda: toggle_full_screen(window),
+        standard_keys(QKeySequence.StandardKey.FullScreen, "F11"),
+    )
     full_screen.setCheckable(True)
     add(view_menu, full_screen)
     theme_menu = view_menu.addMenu(translate("MainWindow", "&Theme"))
     theme_menu.setObjectName("menuTheme")
     group = QActionGroup(window)
     group.setExclusive(True)
-    for theme, label in ((Theme.SYSTEM, translate("MainWindow", "Follow &System")),
-                         (Theme.LIGHT, translate("MainWindow", "&Light")),
-                         (Theme.DARK, translate("MainWindow", "&Dark"))):
-        action = _action(window, f"actionTheme{theme.value.title()}", label,
-                         lambda t=theme: window.set_theme(t))
+    for theme, label in (
+        (Theme.SYSTEM, translate("MainWindow", "Follow &System")),
+        (Theme.LIGHT, translate("MainWindow", "&Light")),
+        (Theme.DARK, translate("MainWindow", "&Dark")),
+    ):
+        action = _action(window, f"actionTheme{theme.value.title()}", label, lambda t=theme: window.set_theme(t))
         action.setCheckable(True)
         action.setData(theme.value)
         group.addAction(action)
@@ -236,40 +294,78 @@ def build_menus(window: MainWindow) -> None:
     jobs_menu = bar.addMenu(translate("MainWindow", "&Jobs"))
     jobs_menu.setObjectName("menuJobs")
     panel_binds_generate = panel_handles_generate_shortcut(window)
-    generate = _action(window, "actionGenerate", translate("MainWindow", "&Generate"),
-                       lambda: trigger_generate(window), "Ctrl+Return", display_only=panel_binds_generate)
+    generate = _action(
+        window,
+        "actionGenerate",
+        translate("MainWindow", "&Generate"),
+        lambda: trigger_generate(window),
+        "Ctrl+Return",
+        display_only=panel_binds_generate,
+    )
     # Qt maps Ctrl to Cmd on macOS: this is Cmd+Return there. Keypad Enter works too.
     if not panel_binds_generate:
         generate.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     add(jobs_menu, generate)
     jobs_menu.addSeparator()
-    add(jobs_menu, _action(window, "actionResumeUnfinished",
-                           translate("MainWindow", "&Resume Unfinished Jobs"), window.resume_unfinished))
-    add(jobs_menu, _action(window, "actionRetryJob", translate("MainWindow", "Re&try Selected Job"),
-                           window.retry_job))
-    add(jobs_menu, _action(window, "actionCancelJob", translate("MainWindow", "&Cancel Selected Job"),
-                           window.cancel_job))
+    add(
+        jobs_menu,
+        _action(
+            window,
+            "actionResumeUnfinished",
+            translate("MainWindow", "&Resume Unfinished Jobs"),
+            window.resume_unfinished,
+        ),
+    )
+    add(jobs_menu, _action(window, "actionRetryJob", translate("MainWindow", "Re&try Selected Job"), window.retry_job))
+    add(
+        jobs_menu,
+        _action(window, "actionCancelJob", translate("MainWindow", "&Cancel Selected Job"), window.cancel_job),
+    )
 
     help_menu = bar.addMenu(translate("MainWindow", "&Help"))
     help_menu.setObjectName("menuHelp")
     help_keys = standard_keys(QKeySequence.StandardKey.HelpContents, "F1")
     help_keys += [k for k in (QKeySequence("Ctrl+/"),) if k not in help_keys]
-    add(help_menu, _action(window, "actionShortcuts", translate("MainWindow", "&Keyboard Shortcuts"),
-                           lambda: show_shortcuts(window), help_keys))
+    add(
+        help_menu,
+        _action(
+            window,
+            "actionShortcuts",
+            translate("MainWindow", "&Keyboard Shortcuts"),
+            lambda: show_shortcuts(window),
+            help_keys,
+        ),
+    )
     if callable(getattr(window, "show_welcome", None)):
-        add(help_menu, _action(window, "actionWelcome", translate("MainWindow", "&Welcome…"), window.show_welcome,
-                               tip=translate("MainWindow", "Region and key, a sample prompt, where the library lives")))
-    add(help_menu, _action(window, "actionCopyDiagnostics", translate("MainWindow", "Copy &Diagnostic Info"),
-                           lambda: copy_diagnostics(window),
-                           tip=translate("MainWindow", "Versions, platform, paths and recent errors for a bug "
-                                                       "report; never the key")))
+        add(
+            help_menu,
+            _action(
+                window,
+                "actionWelcome",
+                translate("MainWindow", "&Welcome…"),
+                window.show_welcome,
+                tip=translate("MainWindow", "Region and key, a sample prompt, where the library lives"),
+            ),
+        )
+    add(
+        help_menu,
+        _action(
+            window,
+            "actionCopyDiagnostics",
+            translate("MainWindow", "Copy &Diagnostic Info"),
+            lambda: copy_diagnostics(window),
+            tip=translate("MainWindow", "Versions, platform, paths and recent errors for a bug report; never the key"),
+        ),
+    )
     help_menu.addSeparator()
-    about = add(help_menu, _action(window, "actionAbout",
-                                   translate("MainWindow", "&About Wan 2.7 Desktop"),
-                                   lambda: show_about(window)))
+    about = add(
+        help_menu,
+        _action(window, "actionAbout", translate("MainWindow", "&About Wan 2.7 Desktop"), lambda: show_about(window)),
+    )
     about.setMenuRole(QAction.MenuRole.AboutRole)
-    about_qt = add(help_menu, _action(window, "actionAboutQt", translate("MainWindow", "About &Qt"),
-                                      QApplication.aboutQt))
+    about_qt = add(
+        help_menu, _action(window, "actionAboutQt", translate("MainWindow", "About &Qt"), QApplication.aboutQt)
+    )
     about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
 
     for action in window.actions_by_name.values():
@@ -372,6 +468,8 @@ def diagnostic_text(window: MainWindow) -> str:
     if failed:
         lines.append("Recent errors:")
         for row in failed:
-            lines.append(f"  job {row.job_id} {row.state.value}: {row.error_code}: {row.error_message} "
-                         f"(request id {row.request_id or '-'})")
+            lines.append(
+                f"  job {row.job_id} {row.state.value}: {row.error_code}: {row.error_message} "
+                f"(request id {row.request_id or '-'})"
+            )
     return "\n".join(lines)

@@ -69,8 +69,10 @@ LABELS = {
     "file_size": QT_TRANSLATE_NOOP("MetadataPanel", "File size"),
     "sha256": QT_TRANSLATE_NOOP("MetadataPanel", "SHA-256"),
 }
-REQUEST_MODES = {RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
-                 RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous")}
+REQUEST_MODES = {
+    RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
+    RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous"),
+}
 
 
 def _tr(text: str) -> str:
@@ -84,8 +86,11 @@ def label_for(key: str) -> str:
 
 def describe_value(value: Any) -> str:
     if isinstance(value, bool):
-        return QCoreApplication.translate("MetadataPanel", "on") if value else \
-            QCoreApplication.translate("MetadataPanel", "off")
+        return (
+            QCoreApplication.translate("MetadataPanel", "on")
+            if value
+            else QCoreApplication.translate("MetadataPanel", "off")
+        )
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -129,8 +134,10 @@ def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -
             rows.append((key, describe_value(params[key])))
         estimate = QCoreApplication.translate("MetadataPanel", "≈ {cost} (estimate)").format(cost=job.estimated_cost)
         rows += [
-            ("request_mode", _tr(REQUEST_MODES[job.request_mode]) if job.request_mode in REQUEST_MODES
-             else job.request_mode),
+            (
+                "request_mode",
+                _tr(REQUEST_MODES[job.request_mode]) if job.request_mode in REQUEST_MODES else job.request_mode,
+            ),
             ("region", _region_text(job.region)),
             ("request_id", job.request_id or "—"),
             ("task_id", job.task_id or "—"),
@@ -144,8 +151,12 @@ def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -
     rows += [
         ("created", record.created_at.replace("T", " ")[:19]),
         ("rating", "★" * record.rating if record.rating else "—"),
-        ("favourite", QCoreApplication.translate("MetadataPanel", "yes") if record.favourite
-         else QCoreApplication.translate("MetadataPanel", "no")),
+        (
+            "favourite",
+            QCoreApplication.translate("MetadataPanel", "yes")
+            if record.favourite
+            else QCoreApplication.translate("MetadataPanel", "no"),
+        ),
         ("tags", QCoreApplication.translate("MetadataPanel", ", ").join(tags) if tags else "—"),
         ("file", str(record.path)),
         ("file_size", f"{record.bytes / 1024:,.0f} KiB"),
@@ -209,8 +220,7 @@ class MetadataPanel(QScrollArea):
             self.worker.cancel(self._token)
         job_id = record.job_id
 
-        def read(lib: Library) -> tuple[JobRecord | None, list[str], list[str], list[ImageRecord],
-                                         dict[str, Any]]:
+        def read(lib: Library) -> tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]:
             job = lib.get_job(job_id) if job_id is not None else None
             inputs, derived = lib.lineage(record.id)
             tags = list(lib.tags_of(record.id))
@@ -221,19 +231,25 @@ class MetadataPanel(QScrollArea):
 
         self._token = self.worker.submit(read, self._loaded)
 
-    def _loaded(self, result: tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]
-                ) -> None:
+    def _loaded(self, result: tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]) -> None:
         self._token = None
         job, inputs, tags, derived, images = result
         if self.record is None:
             return
         self.job, self.inputs, self.derived = job, inputs, derived
         self._fill(metadata_rows(self.record, job, tags))
-        self._fill_row(self.inputs_row, [(p, images.get(p), Path(p).name) for p in inputs],
-                       lambda key: self.referenceClicked.emit(key), self.tr("No reference images"))
-        self._fill_row(self.derived_row,
-                       [(f"id:{d.id}", images.get(f"id:{d.id}"), (d.prompt or "")[:60]) for d in derived[:12]],
-                       lambda key: self.derivedClicked.emit(int(key[3:])), self.tr("None yet"))
+        self._fill_row(
+            self.inputs_row,
+            [(p, images.get(p), Path(p).name) for p in inputs],
+            lambda key: self.referenceClicked.emit(key),
+            self.tr("No reference images"),
+        )
+        self._fill_row(
+            self.derived_row,
+            [(f"id:{d.id}", images.get(f"id:{d.id}"), (d.prompt or "")[:60]) for d in derived[:12]],
+            lambda key: self.derivedClicked.emit(int(key[3:])),
+            self.tr("None yet"),
+        )
 
     def _fill(self, rows: list[tuple[str, str, str]]) -> None:
         while self.form.rowCount():

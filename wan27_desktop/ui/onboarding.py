@@ -38,8 +38,10 @@ KEY_HELP_CHINA = "https://help.aliyun.com/zh/model-studio/get-api-key"
 def sample_prompt() -> str:
     """A prompt that shows what the model does well; translated, since it accepts Chinese too."""
     return QCoreApplication.translate(
-        "WelcomeDialog", "A red fox curled up asleep in fresh snow at golden hour, soft backlight through "
-        "snowy pines, shallow depth of field, photorealistic, 35 mm film look")
+        "WelcomeDialog",
+        "A red fox curled up asleep in fresh snow at golden hour, soft backlight through "
+        "snowy pines, shallow depth of field, photorealistic, 35 mm film look",
+    )
 
 
 def keyring_name() -> str:
@@ -76,8 +78,12 @@ class WelcomeDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setBold(True)
         title.setFont(font)
-        lead = QLabel(self.tr("Make and edit images with Alibaba Cloud's Wan 2.7 models. Every image is saved on this "
-                              "computer with its prompt and settings. Three things to know:"))
+        lead = QLabel(
+            self.tr(
+                "Make and edit images with Alibaba Cloud's Wan 2.7 models. Every image is saved on this "
+                "computer with its prompt and settings. Three things to know:"
+            )
+        )
         lead.setWordWrap(True)
         heading = QVBoxLayout()
         heading.setSpacing(4)
@@ -90,15 +96,18 @@ class WelcomeDialog(QDialog):
         top.addLayout(heading, 1)
 
         # 1. region and key
-        regions = self.tr("Choose the region where you use Model Studio: <b>{intl}</b> for the international "
-                          "site (alibabacloud.com), <b>{china}</b> for the Chinese mainland site (aliyun.com). "
-                          "A key works only in its own region.").format(
-            intl=region_name_html("sg"), china=region_name_html("cn"))
-        where = self.tr("Create one in the Model Studio console, under <i>API keys</i>. Step by step: "
-                        "<a href=\"{intl}\">international site</a> · <a href=\"{china}\">China site</a>.").format(
-            intl=KEY_HELP_INTERNATIONAL, china=KEY_HELP_CHINA)
+        regions = self.tr(
+            "Choose the region where you use Model Studio: <b>{intl}</b> for the international "
+            "site (alibabacloud.com), <b>{china}</b> for the Chinese mainland site (aliyun.com). "
+            "A key works only in its own region."
+        ).format(intl=region_name_html("sg"), china=region_name_html("cn"))
+        where = self.tr(
+            "Create one in the Model Studio console, under <i>API keys</i>. Step by step: "
+            '<a href="{intl}">international site</a> · <a href="{china}">China site</a>.'
+        ).format(intl=KEY_HELP_INTERNATIONAL, china=KEY_HELP_CHINA)
         stored = self.tr("The app keeps it in {keyring}, never in a file, and only ever shows it masked.").format(
-            keyring=keyring_name())
+            keyring=keyring_name()
+        )
         paragraphs = "".join(f"<p style='margin:0 0 4px 0'>{part}</p>" for part in (regions, where, stored))
         key_text = named(QLabel(paragraphs), "welcomeKeyText")
         key_text.setTextFormat(Qt.TextFormat.RichText)
@@ -113,8 +122,11 @@ class WelcomeDialog(QDialog):
         self.key_button.clicked.connect(self.open_key_dialog)
 
         # 2. a sample prompt
-        prompt_text = QLabel(self.tr("Type what you want to see and press {keys} to generate. Or start from this "
-                                     "sample:").format(keys=generate_keys()))
+        prompt_text = QLabel(
+            self.tr("Type what you want to see and press {keys} to generate. Or start from this sample:").format(
+                keys=generate_keys()
+            )
+        )
         self.sample = named(QLabel(f"“{sample_prompt()}”"), "welcomeSamplePrompt")
         self.sample.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sample_button = named(QPushButton(self.tr("Use this &prompt")), "welcomeSampleButton")
@@ -123,8 +135,12 @@ class WelcomeDialog(QDialog):
         self.sample_button.clicked.connect(self.use_sample_prompt)
 
         # 3. the library
-        library_text = QLabel(self.tr("Your images, their prompts and the job history are kept in this folder. It "
-                                      "works offline; back it up like any folder, or move it in Settings ▸ Library."))
+        library_text = QLabel(
+            self.tr(
+                "Your images, their prompts and the job history are kept in this folder. It "
+                "works offline; back it up like any folder, or move it in Settings ▸ Library."
+            )
+        )
         self.library_path = named(QLabel(str(self._window.data_dir)), "welcomeLibraryPath")
         self.library_path.setAccessibleName(self.tr("Library folder"))
         self.library_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -154,8 +170,10 @@ class WelcomeDialog(QDialog):
             badge.setObjectName("welcomeStepNumber")
             badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
             badge.setFixedSize(26, 26)
-            badge.setStyleSheet("QLabel { border-radius: 13px; font-weight: bold; "
-                                "background: palette(highlight); color: palette(highlighted-text); }")
+            badge.setStyleSheet(
+                "QLabel { border-radius: 13px; font-weight: bold; "
+                "background: palette(highlight); color: palette(highlighted-text); }"
+            )
             steps.addWidget(badge, row, 0, Qt.AlignmentFlag.AlignTop)
             column = QVBoxLayout()
             column.setSpacing(4)
@@ -217,8 +235,9 @@ class WelcomeDialog(QDialog):
         folder = Path(self._window.data_dir)
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
         if not opened:
-            self.library_path.setText(self.tr("{path}\n(The file manager could not be opened; copy the path "
-                                              "instead.)").format(path=folder))
+            self.library_path.setText(
+                self.tr("{path}\n(The file manager could not be opened; copy the path instead.)").format(path=folder)
+            )
         return bool(opened)
 
 
@@ -257,6 +276,7 @@ def show_welcome(window: MainWindow) -> WelcomeDialog:
 def install_first_run(window: MainWindow) -> None:
     """Show the welcome once the first key lookup says there is no key, unless it was shown before.
     Call before `window.start()`; the dialog opens after the window has painted."""
+
     def key_known(origin: str) -> None:
         window.keyOriginChanged.disconnect(key_known)
         if origin == "none" and not window.settings.onboarding_done:

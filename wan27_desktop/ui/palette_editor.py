@@ -85,20 +85,23 @@ class PaletteRow(QWidget):
         self.index = index
         self._hex = ""
         n = index + 1
-        self.swatch = named(QToolButton(self), f"paletteSwatch{index}", self.tr("Colour {n}").format(n=n),
-                            self.tr("Choose this colour"))
+        self.swatch = named(
+            QToolButton(self), f"paletteSwatch{index}", self.tr("Colour {n}").format(n=n), self.tr("Choose this colour")
+        )
         self.swatch.setIconSize(QSize(18, 18))
         self.swatch.setAutoRaise(True)
         self.hex_edit = named(QLineEdit(self), f"paletteHexEdit{index}", self.tr("Colour {n} hex value").format(n=n))
         self.hex_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"#?[0-9A-Fa-f]{0,6}"), self))
         self.hex_edit.setMaxLength(7)
         self.hex_edit.setFixedWidth(self.hex_edit.fontMetrics().horizontalAdvance("#DDDDDD") + 16)
-        self.slider = named(QSlider(Qt.Orientation.Horizontal, self), f"paletteSlider{index}",
-                            self.tr("Colour {n} share").format(n=n))
+        self.slider = named(
+            QSlider(Qt.Orientation.Horizontal, self), f"paletteSlider{index}", self.tr("Colour {n} share").format(n=n)
+        )
         self.slider.setRange(1, 100 * STEPS - 1)
         self.slider.setMinimumWidth(60)
-        self.spin = named(QDoubleSpinBox(self), f"paletteRatioSpin{index}",
-                          self.tr("Colour {n} share in percent").format(n=n))
+        self.spin = named(
+            QDoubleSpinBox(self), f"paletteRatioSpin{index}", self.tr("Colour {n} share in percent").format(n=n)
+        )
         self.spin.setRange(0.01, 99.99)
         self.spin.setDecimals(2)
         self.spin.setSuffix(" %")
@@ -106,8 +109,12 @@ class PaletteRow(QWidget):
         self.spin.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.spin.setFixedWidth(self.spin.fontMetrics().horizontalAdvance("100.00 %") + 14)
-        self.remove = named(QToolButton(self), f"paletteRemoveButton{index}", self.tr("Remove colour {n}").format(n=n),
-                            self.tr("Remove this colour"))
+        self.remove = named(
+            QToolButton(self),
+            f"paletteRemoveButton{index}",
+            self.tr("Remove colour {n}").format(n=n),
+            self.tr("Remove this colour"),
+        )
         self.remove.setText("✕")
         self.remove.setAutoRaise(True)
         layout = QHBoxLayout(self)
@@ -141,9 +148,11 @@ class PaletteRow(QWidget):
         for widget in (self.slider, self.spin):
             widget.blockSignals(False)
         self.remove.setEnabled(can_remove)
-        self.remove.setToolTip(self.tr("Remove this colour") if can_remove
-                               else self.tr("A palette needs at least {count} colours (§3.3)").format(
-                                   count=rules.PALETTE_MIN))
+        self.remove.setToolTip(
+            self.tr("Remove this colour")
+            if can_remove
+            else self.tr("A palette needs at least {count} colours (§3.3)").format(count=rules.PALETTE_MIN)
+        )
 
 
 class PaletteEditor(QWidget):
@@ -160,20 +169,30 @@ class PaletteEditor(QWidget):
         self._applicable = True
         self._extract = Worker(self)
         self._extract.done.connect(self._on_extracted)
-        self._extract.failed.connect(lambda _t, msg: self._say(
-            self.tr("Could not extract a palette: {reason}").format(reason=msg), "error"))
+        self._extract.failed.connect(
+            lambda _t, msg: self._say(self.tr("Could not extract a palette: {reason}").format(reason=msg), "error")
+        )
 
-        self.enable_check = named(QCheckBox(self.tr("Use a colour palette"), self), "paletteCheck",
-                                  self.tr("Use a colour palette"), self._check_tip())
+        self.enable_check = named(
+            QCheckBox(self.tr("Use a colour palette"), self),
+            "paletteCheck",
+            self.tr("Use a colour palette"),
+            self._check_tip(),
+        )
         self.saved_combo = named(QComboBox(self), "paletteSavedCombo", self.tr("Saved palettes"))
         self.saved_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.saved_combo.setMinimumContentsLength(8)
-        self.save_button = named(QToolButton(self), "paletteSaveButton", self.tr("Save palette"),
-                                 self.tr("Save this palette by name"))
+        self.save_button = named(
+            QToolButton(self), "paletteSaveButton", self.tr("Save palette"), self.tr("Save this palette by name")
+        )
         self.save_button.setText(self.tr("Save…"))
         self.save_button.setAutoRaise(True)
-        self.delete_button = named(QToolButton(self), "paletteDeleteButton", self.tr("Delete saved palette"),
-                                   self.tr("Delete the chosen saved palette"))
+        self.delete_button = named(
+            QToolButton(self),
+            "paletteDeleteButton",
+            self.tr("Delete saved palette"),
+            self.tr("Delete the chosen saved palette"),
+        )
         self.delete_button.setText(self.tr("Delete"))
         self.delete_button.setAutoRaise(True)
 
@@ -181,13 +200,20 @@ class PaletteEditor(QWidget):
         self.bar = PaletteBar(self.body)
         self.rows_box = QVBoxLayout()
         self.rows_box.setSpacing(2)
-        self.add_button = named(QToolButton(self.body), "paletteAddButton", self.tr("Add colour"),
-                                self.tr("Add a colour (up to {count})").format(count=rules.PALETTE_MAX))
+        self.add_button = named(
+            QToolButton(self.body),
+            "paletteAddButton",
+            self.tr("Add colour"),
+            self.tr("Add a colour (up to {count})").format(count=rules.PALETTE_MAX),
+        )
         self.add_button.setText(self.tr("+ Colour"))
         self.add_button.setAutoRaise(True)
-        self.extract_button = named(QToolButton(self.body), "paletteExtractButton",
-                                    self.tr("Extract palette from image"),
-                                    self.tr("Take the main colours of a reference image"))
+        self.extract_button = named(
+            QToolButton(self.body),
+            "paletteExtractButton",
+            self.tr("Extract palette from image"),
+            self.tr("Take the main colours of a reference image"),
+        )
         self.extract_button.setText(self.tr("From image"))
         self.extract_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.extract_button.setAutoRaise(True)
@@ -236,7 +262,8 @@ class PaletteEditor(QWidget):
 
     def _check_tip(self) -> str:
         return self.tr("Guide the colours of the result with {low} to {high} colours and their shares (§3.3)").format(
-            low=rules.PALETTE_MIN, high=rules.PALETTE_MAX)
+            low=rules.PALETTE_MIN, high=rules.PALETTE_MAX
+        )
 
     # --- state ---------------------------------------------------------------------------------
     def is_on(self) -> bool:
@@ -271,8 +298,9 @@ class PaletteEditor(QWidget):
         self.body.setEnabled(applicable)
         self.enable_check.setToolTip(self._check_tip() if applicable else reason)
         if not applicable and self.is_on():
-            self.inline.show_message(self.tr("{reason} The palette is kept but not sent.").format(reason=reason),
-                                     "warn")
+            self.inline.show_message(
+                self.tr("{reason} The palette is kept but not sent.").format(reason=reason), "warn"
+            )
         elif applicable and self.inline.property("textRole") == "warn":
             self.inline.clear_message()
 
@@ -310,8 +338,9 @@ class PaletteEditor(QWidget):
 
     def remove_color(self, index: int) -> bool:
         if len(self._colors) <= rules.PALETTE_MIN or not 0 <= index < len(self._colors):
-            self._say(self.tr("A palette needs at least {count} colours (§3.3).").format(count=rules.PALETTE_MIN),
-                      "error")
+            self._say(
+                self.tr("A palette needs at least {count} colours (§3.3).").format(count=rules.PALETTE_MIN), "error"
+            )
             return False
         ratios = without([c.ratio for c in self._colors], index)
         del self._colors[index]
@@ -343,8 +372,11 @@ class PaletteEditor(QWidget):
         """(label, local path) of images the palette can be extracted from (the references)."""
         self._sources = list(sources)
         self.extract_button.setEnabled(bool(sources))
-        self.extract_button.setToolTip(self.tr("Take the main colours of a reference image") if sources
-                                       else self.tr("Add a reference image to extract its colours"))
+        self.extract_button.setToolTip(
+            self.tr("Take the main colours of a reference image")
+            if sources
+            else self.tr("Add a reference image to extract its colours")
+        )
 
     def _fill_extract_menu(self) -> None:
         self._extract_menu.clear()
@@ -364,8 +396,14 @@ class PaletteEditor(QWidget):
     def _on_extracted(self, _token: int, result: object) -> None:
         colours = [PaletteColor(hex_, float(pct)) for hex_, pct in result]  # type: ignore[attr-defined]
         if len(colours) < rules.PALETTE_MIN:
-            self._say(self.tr("The image has only %n distinct colours; a palette needs {count}. The palette was "
-                              "not changed.", "", len(colours)).format(count=rules.PALETTE_MIN), "warn")
+            self._say(
+                self.tr(
+                    "The image has only %n distinct colours; a palette needs {count}. The palette was not changed.",
+                    "",
+                    len(colours),
+                ).format(count=rules.PALETTE_MIN),
+                "warn",
+            )
             return
         self.inline.clear_message()
         self.set_colors(colours)
@@ -383,8 +421,7 @@ class PaletteEditor(QWidget):
         names = self._store.names() if self._store is not None else []
         for name in names:
             colors = self._store.get(name) if self._store is not None else None
-            self.saved_combo.addItem(_swatch_icon(colors[0].hex, self.palette(), 12) if colors else QIcon(), name,
-                                     name)
+            self.saved_combo.addItem(_swatch_icon(colors[0].hex, self.palette(), 12) if colors else QIcon(), name, name)
         if current in names:
             self.saved_combo.setCurrentIndex(names.index(current) + 1)
         self.saved_combo.blockSignals(False)
@@ -453,8 +490,9 @@ class PaletteEditor(QWidget):
         self.bar.colors = tuple(self._colors)
         self.bar.update()
         total = sum(round(c.ratio * 100) for c in self._colors) / 100
-        self.total_label.setText(self.tr("%n colours · total {total}%", "", len(self._colors)).format(
-            total=f"{total:.2f}"))
+        self.total_label.setText(
+            self.tr("%n colours · total {total}%", "", len(self._colors)).format(total=f"{total:.2f}")
+        )
         self.add_button.setEnabled(len(self._colors) < rules.PALETTE_MAX)
 
     def _say(self, text: str, role: str) -> None:

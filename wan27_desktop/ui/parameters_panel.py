@@ -32,15 +32,27 @@ from .gen_style import InlineMessage, dice_icon, mark_invalid, named, set_text_r
 CUSTOM = "custom"
 # The aspect-ratio picker; `rules.size_for_ratio` turns a choice into a valid W*H for the mode.
 ASPECTS: tuple[tuple[str, int, int], ...] = (
-    ("1:1", 1, 1), ("4:3", 4, 3), ("3:4", 3, 4), ("16:9", 16, 9), ("9:16", 9, 16),
-    ("3:2", 3, 2), ("2:3", 2, 3), ("21:9", 21, 9))
+    ("1:1", 1, 1),
+    ("4:3", 4, 3),
+    ("3:4", 3, 4),
+    ("16:9", 16, 9),
+    ("9:16", 9, 16),
+    ("3:2", 3, 2),
+    ("2:3", 2, 3),
+    ("21:9", 21, 9),
+)
 PRESET_LABELS = {"1K": "1K  (≈1024 × 1024)", "2K": "2K  (≈2048 × 2048)", "4K": "4K  (≈4096 × 4096)"}
 # Translated where they are shown (self.tr in ParametersPanel).
-MODEL_LABELS = {Model.PRO: QT_TRANSLATE_NOOP("ParametersPanel", "Wan 2.7 Pro"),
-                Model.STANDARD: QT_TRANSLATE_NOOP("ParametersPanel", "Wan 2.7 Standard")}
-MODEL_TIPS = {Model.PRO: QT_TRANSLATE_NOOP("ParametersPanel",
-                                           "wan2.7-image-pro: higher quality; up to 4K for pure text-to-image"),
-              Model.STANDARD: QT_TRANSLATE_NOOP("ParametersPanel", "wan2.7-image: faster and cheaper; up to 2K")}
+MODEL_LABELS = {
+    Model.PRO: QT_TRANSLATE_NOOP("ParametersPanel", "Wan 2.7 Pro"),
+    Model.STANDARD: QT_TRANSLATE_NOOP("ParametersPanel", "Wan 2.7 Standard"),
+}
+MODEL_TIPS = {
+    Model.PRO: QT_TRANSLATE_NOOP(
+        "ParametersPanel", "wan2.7-image-pro: higher quality; up to 4K for pure text-to-image"
+    ),
+    Model.STANDARD: QT_TRANSLATE_NOOP("ParametersPanel", "wan2.7-image: faster and cheaper; up to 2K"),
+}
 
 
 class ParametersPanel(QWidget):
@@ -58,14 +70,19 @@ class ParametersPanel(QWidget):
         self.model_combo = named(QComboBox(self), "modelCombo", self.tr("Model"))
         for model in Model:
             self.model_combo.addItem(self.tr(MODEL_LABELS[model]), model.value)
-            self.model_combo.setItemData(self.model_combo.count() - 1, self.tr(MODEL_TIPS[model]),
-                                         Qt.ItemDataRole.ToolTipRole)
+            self.model_combo.setItemData(
+                self.model_combo.count() - 1, self.tr(MODEL_TIPS[model]), Qt.ItemDataRole.ToolTipRole
+            )
         self.mode_label = named(QLabel(self), "modeLabel", self.tr("Mode"))
         self.mode_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.size_combo = named(QComboBox(self), "sizeCombo", self.tr("Output size"))
-        self.aspect_combo = named(QComboBox(self), "aspectCombo", self.tr("Aspect ratio"),
-                                  self.tr("Pick an aspect ratio; width and height are chosen to fit the pixel budget"))
+        self.aspect_combo = named(
+            QComboBox(self),
+            "aspectCombo",
+            self.tr("Aspect ratio"),
+            self.tr("Pick an aspect ratio; width and height are chosen to fit the pixel budget"),
+        )
         for label, w, h in ASPECTS:
             self.aspect_combo.addItem(label, (w, h))
         self.aspect_combo.addItem(self.tr("Custom"), None)
@@ -90,8 +107,12 @@ class ParametersPanel(QWidget):
         size_box.addWidget(self.custom_row)
         size_box.addWidget(self.size_hint)
 
-        self.count_spin = named(QSpinBox(self), "countSpin", self.tr("Number of images"),
-                                self.tr("How many images to generate; each one is billed"))
+        self.count_spin = named(
+            QSpinBox(self),
+            "countSpin",
+            self.tr("Number of images"),
+            self.tr("How many images to generate; each one is billed"),
+        )
         self.count_spin.setValue(1)
         self.count_range = QLabel(self)
         self.count_range.setFont(small_font(self))
@@ -100,16 +121,22 @@ class ParametersPanel(QWidget):
         count_row.addWidget(self.count_spin)
         count_row.addWidget(self.count_range, 1)
 
-        self.seed_lock = named(QCheckBox(self.tr("Fixed"), self), "seedLockCheck", self.tr("Fixed seed"),
-                               self.tr("Off: a new random seed each time. On: reuse this seed to repeat a result "
-                                       "(similar, not bit-identical)"))
+        self.seed_lock = named(
+            QCheckBox(self.tr("Fixed"), self),
+            "seedLockCheck",
+            self.tr("Fixed seed"),
+            self.tr(
+                "Off: a new random seed each time. On: reuse this seed to repeat a result (similar, not bit-identical)"
+            ),
+        )
         self.seed_spin = named(QSpinBox(self), "seedSpin", self.tr("Seed"))
         self.seed_spin.setRange(rules.SEED_MIN, rules.SEED_MAX)
         self.seed_spin.setGroupSeparatorShown(False)
         self.seed_spin.setSpecialValueText(self.tr("Random each time"))
         self._last_seed = 0
-        self.seed_dice = named(QToolButton(self), "seedDiceButton", self.tr("Roll a random seed"),
-                               self.tr("Pick a random seed and fix it"))
+        self.seed_dice = named(
+            QToolButton(self), "seedDiceButton", self.tr("Roll a random seed"), self.tr("Pick a random seed and fix it")
+        )
         self.seed_dice.setIcon(dice_icon(self.palette()))
         self.seed_dice.setAutoRaise(True)
         seed_row = QHBoxLayout()
@@ -117,17 +144,25 @@ class ParametersPanel(QWidget):
         seed_row.addWidget(self.seed_spin, 1)
         seed_row.addWidget(self.seed_dice)
 
-        self.image_set_check = named(QCheckBox(self.tr("Image set (several coherent images)"), self),
-                                     "imageSetCheck", self.tr("Image set"),
-                                     self.tr("A storyboard or series from one prompt; n becomes a ceiling of up to "
-                                             "{count} (no thinking mode, palette or boxes)")
-                                     .format(count=rules.n_range(Mode.TEXT_TO_IMAGE_SET)[1]))
-        self.thinking_check = named(QCheckBox(self.tr("Thinking mode"), self), "thinkingCheck",
-                                    self.tr("Thinking mode"))
+        self.image_set_check = named(
+            QCheckBox(self.tr("Image set (several coherent images)"), self),
+            "imageSetCheck",
+            self.tr("Image set"),
+            self.tr(
+                "A storyboard or series from one prompt; n becomes a ceiling of up to "
+                "{count} (no thinking mode, palette or boxes)"
+            ).format(count=rules.n_range(Mode.TEXT_TO_IMAGE_SET)[1]),
+        )
+        self.thinking_check = named(
+            QCheckBox(self.tr("Thinking mode"), self), "thinkingCheck", self.tr("Thinking mode")
+        )
         self.thinking_check.setChecked(True)
-        self.watermark_check = named(QCheckBox(self.tr("Watermark (“AI generated” mark)"), self), "watermarkCheck",
-                                     self.tr("Watermark"),
-                                     self.tr("Add the service's “AI生成 / AI Generated” mark in the corner"))
+        self.watermark_check = named(
+            QCheckBox(self.tr("Watermark (“AI generated” mark)"), self),
+            "watermarkCheck",
+            self.tr("Watermark"),
+            self.tr("Add the service's “AI生成 / AI Generated” mark in the corner"),
+        )
         options = QVBoxLayout()
         options.setSpacing(2)
         for check in (self.image_set_check, self.thinking_check, self.watermark_check):
@@ -136,10 +171,12 @@ class ParametersPanel(QWidget):
         self.request_combo = named(QComboBox(self), "requestModeCombo", self.tr("Request mode"))
         self.request_combo.addItem(self.tr("Synchronous (wait for the result)"), RequestMode.SYNC.value)
         self.request_combo.addItem(self.tr("Asynchronous (queued task)"), RequestMode.ASYNC.value)
-        self.request_combo.setItemData(0, self.tr("One call that returns the images; recommended for most uses"),
-                                       Qt.ItemDataRole.ToolTipRole)
-        self.request_combo.setItemData(1, self.tr("Creates a task and polls it; survives long queues"),
-                                       Qt.ItemDataRole.ToolTipRole)
+        self.request_combo.setItemData(
+            0, self.tr("One call that returns the images; recommended for most uses"), Qt.ItemDataRole.ToolTipRole
+        )
+        self.request_combo.setItemData(
+            1, self.tr("Creates a task and polls it; survives long queues"), Qt.ItemDataRole.ToolTipRole
+        )
 
         self.info = InlineMessage("parametersInfoLabel", self.tr("Parameter adjustments"), self)
 
@@ -247,8 +284,9 @@ class ParametersPanel(QWidget):
         """The control a validation field concerns (for `show_issues`)."""
         if name == "size" and self.size_combo.currentData() == CUSTOM:
             return self.width_spin
-        return {"model": self.model_combo, "size": self.size_combo, "n": self.count_spin,
-                "seed": self.seed_spin}.get(name)
+        return {"model": self.model_combo, "size": self.size_combo, "n": self.count_spin, "seed": self.seed_spin}.get(
+            name
+        )
 
     # --- writing -------------------------------------------------------------------------------
     def set_image_count(self, count: int) -> None:
@@ -256,8 +294,18 @@ class ParametersPanel(QWidget):
             self._image_count = count
             self._apply_mode()
 
-    def set_values(self, *, model: Model, size: str, n: int, seed: int | None, thinking: bool,
-                   sequential: bool, watermark: bool, image_count: int | None = None) -> None:
+    def set_values(
+        self,
+        *,
+        model: Model,
+        size: str,
+        n: int,
+        seed: int | None,
+        thinking: bool,
+        sequential: bool,
+        watermark: bool,
+        image_count: int | None = None,
+    ) -> None:
         """Show a whole request's parameters (reuse from the gallery)."""
         self._updating = True
         try:
@@ -311,9 +359,13 @@ class ParametersPanel(QWidget):
     def _on_seed_lock(self, locked: bool) -> None:
         self._show_seed(locked)
         self.seed_spin.setEnabled(locked)
-        self.seed_spin.setToolTip(self.tr("The seed sent with every generation ({low} to {high})").format(
-                                  low=rules.SEED_MIN, high=rules.SEED_MAX) if locked
-                                  else self.tr("Random each time: tick “Fixed” or roll the dice to repeat a result"))
+        self.seed_spin.setToolTip(
+            self.tr("The seed sent with every generation ({low} to {high})").format(
+                low=rules.SEED_MIN, high=rules.SEED_MAX
+            )
+            if locked
+            else self.tr("Random each time: tick “Fixed” or roll the dice to repeat a result")
+        )
         self._user_changed()
 
     def _fill_sizes(self, wanted: str) -> None:
@@ -365,8 +417,7 @@ class ParametersPanel(QWidget):
 
     def _sync_aspect(self) -> None:
         width, height = self._custom_size
-        match = next((i for i, (_l, w, h) in enumerate(ASPECTS) if abs(width / height - w / h) < 0.01),
-                     len(ASPECTS))
+        match = next((i for i, (_l, w, h) in enumerate(ASPECTS) if abs(width / height - w / h) < 0.01), len(ASPECTS))
         self.aspect_combo.blockSignals(True)
         self.aspect_combo.setCurrentIndex(match)
         self.aspect_combo.blockSignals(False)
@@ -388,15 +439,20 @@ class ParametersPanel(QWidget):
         if custom:
             width, height = self._custom_size
             side = 4096 if budget == rules.MAX_CUSTOM_PIXELS_4K else 2048
-            self.size_hint.setText(self.tr("{pixels} MP of at most {side} × {side} ({budget} MP); the service may "
-                                           "deliver slightly different sides.").format(
-                pixels=f"{width * height / 1e6:.1f}", side=side, budget=f"{budget / 1e6:.1f}"))
+            self.size_hint.setText(
+                self.tr(
+                    "{pixels} MP of at most {side} × {side} ({budget} MP); the service may "
+                    "deliver slightly different sides."
+                ).format(pixels=f"{width * height / 1e6:.1f}", side=side, budget=f"{budget / 1e6:.1f}")
+            )
         elif self._mode.has_images:
-            self.size_hint.setText(self.tr("Presets keep the pixel budget and take the aspect ratio of the last "
-                                           "reference image (§3.1)."))
+            self.size_hint.setText(
+                self.tr("Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).")
+            )
         else:
-            self.size_hint.setText(self.tr("Text-to-image presets usually come out square; choose a custom size "
-                                           "for another aspect ratio."))
+            self.size_hint.setText(
+                self.tr("Text-to-image presets usually come out square; choose a custom size for another aspect ratio.")
+            )
 
     def _apply_mode(self, user: bool = False) -> None:
         """Re-derive the mode and bring every control back inside what it allows (§3.4)."""
@@ -413,15 +469,19 @@ class ParametersPanel(QWidget):
                 new = rules.size_for_ratio(width, height, self.model(), self._mode, target_pixels=budget)
                 self._set_custom_fields(*new)
                 side = 4096 if budget == rules.MAX_CUSTOM_PIXELS_4K else 2048
-                notes.append(self.tr("Custom size {width} × {height} is over the {side} × {side} budget in this "
-                                     "mode; reduced to {new_width} × {new_height}.").format(
-                    width=width, height=height, side=side, new_width=new[0], new_height=new[1]))
+                notes.append(
+                    self.tr(
+                        "Custom size {width} × {height} is over the {side} × {side} budget in this "
+                        "mode; reduced to {new_width} × {new_height}."
+                    ).format(width=width, height=height, side=side, new_width=new[0], new_height=new[1])
+                )
         else:
             issues = validation.check_size(size, self.model(), self._mode)
             self._fill_sizes(size if not issues else "2K")
             if issues:
-                notes.append(self.tr("Size {size} switched to 2K: {reason}").format(
-                    size=size, reason=i18n.issue_text(issues[0])))
+                notes.append(
+                    self.tr("Size {size} switched to 2K: {reason}").format(size=size, reason=i18n.issue_text(issues[0]))
+                )
 
         low, high = rules.n_range(self._mode)
         n = self.count_spin.value()
@@ -431,25 +491,32 @@ class ParametersPanel(QWidget):
         finally:
             self._updating = was_updating
         if n > high:
-            notes.append(self.tr("Number of images reduced from {n} to {high}: without an image set it is "
-                                 "{low}–{high}.").format(n=n, low=low, high=high))
+            notes.append(
+                self.tr("Number of images reduced from {n} to {high}: without an image set it is {low}–{high}.").format(
+                    n=n, low=low, high=high
+                )
+            )
         if self._mode.is_set:
-            self.count_range.setText(self.tr("{low}–{high} (a ceiling: the set may have fewer)").format(
-                low=low, high=high))
+            self.count_range.setText(
+                self.tr("{low}–{high} (a ceiling: the set may have fewer)").format(low=low, high=high)
+            )
         else:
             self.count_range.setText(f"{low}–{high}")
 
         applies = rules.thinking_applies(self._mode)
         self.thinking_check.setEnabled(applies)
-        self.thinking_check.setToolTip(self.tr("An extra reasoning step: better quality, longer wait (text to "
-                                               "image only)") if applies
-                                       else i18n.api_text(rules.thinking_disabled_reason(self._mode)))
+        self.thinking_check.setToolTip(
+            self.tr("An extra reasoning step: better quality, longer wait (text to image only)")
+            if applies
+            else i18n.api_text(rules.thinking_disabled_reason(self._mode))
+        )
 
         count = self._image_count
         refs = self.tr("%n reference images", "", count) if count else self.tr("no reference images")
         self.mode_label.setText(f"{i18n.mode_name(self._mode)}  ·  {refs}")
-        self.mode_label.setToolTip(self.tr("Derived from the inputs: add reference images to edit, tick “Image set” "
-                                           "for a series (§3.4)."))
+        self.mode_label.setToolTip(
+            self.tr("Derived from the inputs: add reference images to edit, tick “Image set” for a series (§3.4).")
+        )
         self._show_size_state()
         if notes:
             self.info.show_message("ⓘ " + " ".join(notes), "warn")

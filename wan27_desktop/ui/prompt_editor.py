@@ -52,10 +52,15 @@ class PromptEditor(QPlainTextEdit):
     def __init__(self, history: PromptHistory | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "promptEdit", self.tr("Prompt"))
-        self.setAccessibleDescription(self.tr("Describe the image to generate or the edit to make. "
-                                              "Ctrl+Enter generates."))
-        self.setPlaceholderText(self.tr("Describe the image, or the edit to make to the reference images…\n\n"
-                                        "Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter generates."))
+        self.setAccessibleDescription(
+            self.tr("Describe the image to generate or the edit to make. Ctrl+Enter generates.")
+        )
+        self.setPlaceholderText(
+            self.tr(
+                "Describe the image, or the edit to make to the reference images…\n\n"
+                "Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter generates."
+            )
+        )
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.history: PromptHistory = history if history is not None else MemoryPromptHistory()
@@ -99,12 +104,20 @@ class PromptEditor(QPlainTextEdit):
         if len(text) > rules.MAX_PROMPT_CHARS:
             tint = QColor(error_color(self.palette()))
             tint.setAlpha(70)
-            selections.append(self._selection(rules.MAX_PROMPT_CHARS, len(text) - rules.MAX_PROMPT_CHARS,
-                                              background=tint))
+            selections.append(
+                self._selection(rules.MAX_PROMPT_CHARS, len(text) - rules.MAX_PROMPT_CHARS, background=tint)
+            )
         self.setExtraSelections(selections)
 
-    def _selection(self, start: int, length: int, *, foreground: QColor | None = None,
-                   background: QColor | None = None, bold: bool = False) -> QTextEdit.ExtraSelection:
+    def _selection(
+        self,
+        start: int,
+        length: int,
+        *,
+        foreground: QColor | None = None,
+        background: QColor | None = None,
+        bold: bool = False,
+    ) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -272,8 +285,12 @@ class PromptHistoryPopup(QDialog):
 
     def eventFilter(self, watched: object, event: object) -> bool:  # noqa: N802 (Qt API)
         # Up/Down in the search field move through the list, like a command palette.
-        if watched is self.search and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+        ):
             row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
             if 0 <= row < self.list.count():
                 self.list.setCurrentRow(row)
@@ -296,8 +313,12 @@ class PromptSection(QWidget):
         self.editor.setMinimumHeight(120)
         self._reference_names: list[str] = []
 
-        self.insert_button = named(QToolButton(self), "insertReferenceButton", self.tr("Insert image reference"),
-                                   self.tr("Insert “image N” for a reference image at the cursor"))
+        self.insert_button = named(
+            QToolButton(self),
+            "insertReferenceButton",
+            self.tr("Insert image reference"),
+            self.tr("Insert “image N” for a reference image at the cursor"),
+        )
         self.insert_button.setText(self.tr("Insert image ref"))
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -306,8 +327,12 @@ class PromptSection(QWidget):
         self._menu.aboutToShow.connect(self._fill_menu)
         self.insert_button.setMenu(self._menu)
 
-        self.history_button = named(QToolButton(self), "promptHistoryButton", self.tr("Prompt history"),
-                                    self.tr("Search earlier prompts (Ctrl+R); Ctrl+Up / Ctrl+Down recall them"))
+        self.history_button = named(
+            QToolButton(self),
+            "promptHistoryButton",
+            self.tr("Prompt history"),
+            self.tr("Search earlier prompts (Ctrl+R); Ctrl+Up / Ctrl+Down recall them"),
+        )
         self.history_button.setText(self.tr("History…"))
         self.history_button.setAutoRaise(True)
         self.history_button.clicked.connect(self.editor.open_history_search)
@@ -338,9 +363,11 @@ class PromptSection(QWidget):
         """Names of the current references, in order (image 1 first), for the insert menu."""
         self._reference_names = list(names)
         self.insert_button.setEnabled(bool(names))
-        self.insert_button.setToolTip(self.tr("Insert “image N” for a reference image at the cursor") if names
-                                      else self.tr("Add reference images first, then refer to them as "
-                                                   "“image 1”, “image 2”…"))
+        self.insert_button.setToolTip(
+            self.tr("Insert “image N” for a reference image at the cursor")
+            if names
+            else self.tr("Add reference images first, then refer to them as “image 1”, “image 2”…")
+        )
         self._update_state()
 
     def _fill_menu(self) -> None:
@@ -355,12 +382,19 @@ class PromptSection(QWidget):
         found: list[str] = []
         count = len(text)
         if count > rules.MAX_PROMPT_CHARS:
-            found.append(self.tr("The prompt is {over:,} characters over the {limit:,} limit; shorten it "
-                                 "(the service would cut the rest).").format(
-                over=count - rules.MAX_PROMPT_CHARS, limit=rules.MAX_PROMPT_CHARS))
+            found.append(
+                self.tr(
+                    "The prompt is {over:,} characters over the {limit:,} limit; shorten it "
+                    "(the service would cut the rest)."
+                ).format(over=count - rules.MAX_PROMPT_CHARS, limit=rules.MAX_PROMPT_CHARS)
+            )
         if removed_markers(text):
-            found.append(self.tr("The prompt still refers to a removed image (marked “[removed image N]”); "
-                                 "edit or delete that reference."))
+            found.append(
+                self.tr(
+                    "The prompt still refers to a removed image (marked “[removed image N]”); "
+                    "edit or delete that reference."
+                )
+            )
         return found
 
     def warnings(self) -> list[str]:
@@ -381,8 +415,9 @@ class PromptSection(QWidget):
         self.count_label.setText(f"{count:,} / {limit:,}")
         role = "error" if count > limit else "warn" if count >= WARN_FRACTION * limit else "muted"
         set_text_role(self.count_label, role)
-        self.count_label.setAccessibleDescription(self.tr("{count} of {limit} characters").format(
-            count=count, limit=limit))
+        self.count_label.setAccessibleDescription(
+            self.tr("{count} of {limit} characters").format(count=count, limit=limit)
+        )
         problems = self.problems()
         if problems:
             self.message.show_message(" ".join(problems), "error")

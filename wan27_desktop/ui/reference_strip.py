@@ -69,14 +69,27 @@ class ReferenceStrip(QWidget):
         self._tokens: dict[tuple[str, int], object] = {}  # (worker, token) -> uid or dialog
 
         self.tiles = ReferenceTiles(lambda: self._items, self)
-        self.add_button = self._tool("referenceAddButton", self.tr("Add reference images"), self.tr("Add…"),
-                                     self.tr("Choose image files (or drop them here, or paste with Ctrl+V)"))
-        self.boxes_button = self._tool("referenceBoxesButton", self.tr("Edit region boxes"), self.tr("Boxes…"),
-                                       self._boxes_tip())
-        self.view_button = self._tool("referenceViewButton", self.tr("Open reference large"), self.tr("View"),
-                                      self.tr("Open the selected image large (double click)"))
-        self.remove_button = self._tool("referenceRemoveButton", self.tr("Remove reference image"),
-                                        self.tr("Remove"), self.tr("Remove the selected image (Del)"))
+        self.add_button = self._tool(
+            "referenceAddButton",
+            self.tr("Add reference images"),
+            self.tr("Add…"),
+            self.tr("Choose image files (or drop them here, or paste with Ctrl+V)"),
+        )
+        self.boxes_button = self._tool(
+            "referenceBoxesButton", self.tr("Edit region boxes"), self.tr("Boxes…"), self._boxes_tip()
+        )
+        self.view_button = self._tool(
+            "referenceViewButton",
+            self.tr("Open reference large"),
+            self.tr("View"),
+            self.tr("Open the selected image large (double click)"),
+        )
+        self.remove_button = self._tool(
+            "referenceRemoveButton",
+            self.tr("Remove reference image"),
+            self.tr("Remove"),
+            self.tr("Remove the selected image (Del)"),
+        )
         self.count_label = named(QLabel(self), "referenceCountLabel", self.tr("Reference image count"))
         self.count_label.setFont(small_font(self))
         set_text_role(self.count_label, "muted")
@@ -111,7 +124,8 @@ class ReferenceStrip(QWidget):
 
     def _boxes_tip(self) -> str:
         return self.tr("Draw up to {count} region boxes on the selected image (B)").format(
-            count=rules.MAX_BOXES_PER_IMAGE)
+            count=rules.MAX_BOXES_PER_IMAGE
+        )
 
     def _tool(self, name: str, accessible: str, text: str, tip: str) -> QToolButton:
         button = named(QToolButton(self), name, accessible, tip)
@@ -151,11 +165,13 @@ class ReferenceStrip(QWidget):
         if wanted > room:
             refused = wanted - room
             if room <= 0:
-                text = self.tr("Not added: at most {limit} reference images are allowed. "
-                               "Remove one to add another.").format(limit=rules.MAX_IMAGES)
+                text = self.tr(
+                    "Not added: at most {limit} reference images are allowed. Remove one to add another."
+                ).format(limit=rules.MAX_IMAGES)
             else:
-                text = self.tr("Only {limit} reference images are allowed: %n images were not added.", "",
-                               refused).format(limit=rules.MAX_IMAGES)
+                text = self.tr(
+                    "Only {limit} reference images are allowed: %n images were not added.", "", refused
+                ).format(limit=rules.MAX_IMAGES)
             self._say(text, "error")
         return max(0, min(wanted, room))
 
@@ -198,8 +214,9 @@ class ReferenceStrip(QWidget):
         content = read_mime(mime)
         if content.empty:
             if content.skipped:
-                text = self.tr("Nothing to add ({reasons}): drop or paste image files, web images or "
-                               "image data.").format(reasons=self.tr("; ").join(content.skipped))
+                text = self.tr(
+                    "Nothing to add ({reasons}): drop or paste image files, web images or image data."
+                ).format(reasons=self.tr("; ").join(content.skipped))
             else:
                 text = self.tr("Nothing to add: drop or paste image files, web images or image data.")
             self._say(text, "error")
@@ -318,8 +335,11 @@ class ReferenceStrip(QWidget):
         self.boxes_button.setEnabled(can_box)
         self.boxes_button.setToolTip(self._boxes_tip() if can_box else why)
         summary = self.tr(", ").join(
-            (self.tr("image {number}: {name} (problem)") if it.problems else self.tr("image {number}: {name}"))
-            .format(number=n, name=it.name) for n, it in enumerate(self._items, start=1))
+            (self.tr("image {number}: {name} (problem)") if it.problems else self.tr("image {number}: {name}")).format(
+                number=n, name=it.name
+            )
+            for n, it in enumerate(self._items, start=1)
+        )
         self.tiles.setAccessibleDescription(summary or self.tr("No reference images: text to image."))
 
     def _can_edit_boxes(self, item: ReferenceItem | None) -> tuple[bool, str]:
@@ -443,16 +463,20 @@ class ReferenceStrip(QWidget):
             menu.addAction(self.tr("Open large"), lambda: self.open_viewer(index)).setEnabled(not item.is_url)
             boxes = menu.addAction(self.tr("Region boxes…"), lambda: self.open_box_editor(index))
             boxes.setEnabled(self._can_edit_boxes(item)[0])
-            colours = menu.addAction(self.tr("Use its colours for the palette"),
-                                     lambda: self.paletteRequested.emit(item.source))
+            colours = menu.addAction(
+                self.tr("Use its colours for the palette"), lambda: self.paletteRequested.emit(item.source)
+            )
             colours.setEnabled(not item.is_url and item.state is ItemState.READY and not item.problems)
-            menu.addAction(self.tr("Insert “image {number}” in the prompt").format(number=index + 1),
-                           lambda: self.insertReferenceRequested.emit(index + 1))
+            menu.addAction(
+                self.tr("Insert “image {number}” in the prompt").format(number=index + 1),
+                lambda: self.insertReferenceRequested.emit(index + 1),
+            )
             menu.addSeparator()
             menu.addAction(self.tr("Move left"), lambda: self.move_reference(index, index - 1)).setEnabled(index > 0)
             last = len(self._items) - 1
-            menu.addAction(self.tr("Move right"),
-                           lambda: self.move_reference(index, index + 1)).setEnabled(index < last)
+            menu.addAction(self.tr("Move right"), lambda: self.move_reference(index, index + 1)).setEnabled(
+                index < last
+            )
             menu.addSeparator()
             menu.addAction(self.tr("Remove"), lambda: self.remove_at(index))
         menu.popup(global_pos)

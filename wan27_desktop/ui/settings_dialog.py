@@ -57,8 +57,14 @@ class SettingsDialog(QDialog):
     keyChanged = Signal(object)  # Region whose key was replaced or removed
     applied = Signal()
 
-    def __init__(self, settings: AppSettings, parent: QWidget | None = None, *,
-                 bases: dict[Region, str] | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        *,
+        bases: dict[Region, str] | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
@@ -75,14 +81,19 @@ class SettingsDialog(QDialog):
 
     def _build(self) -> None:
         # Service
-        self.region_combo = _combo("settingsRegionCombo", self.tr("Region"),
-                                   [(region_name(region), region) for region in Region])
+        self.region_combo = _combo(
+            "settingsRegionCombo", self.tr("Region"), [(region_name(region), region) for region in Region]
+        )
         self.region_combo.currentIndexChanged.connect(self.refresh_key)
         self.endpoint_edit = named(QLineEdit(), "settingsEndpointEdit")
         self.endpoint_edit.setAccessibleName(self.tr("Custom endpoint"))
         self.endpoint_edit.setPlaceholderText(self.tr("Default for the region"))
-        self.endpoint_edit.setToolTip(self.tr("A gateway or proxy base URL ending in /api/v1. https is required "
-                                              "except for localhost. Leave empty to use the region's host."))
+        self.endpoint_edit.setToolTip(
+            self.tr(
+                "A gateway or proxy base URL ending in /api/v1. https is required "
+                "except for localhost. Leave empty to use the region's host."
+            )
+        )
         self.endpoint_edit.textChanged.connect(self._validate)
         self.endpoint_error = named(QLabel(), "settingsEndpointError")
         self.endpoint_error.setWordWrap(True)
@@ -126,12 +137,19 @@ class SettingsDialog(QDialog):
         self.concurrency_spin.setRange(MIN_CONCURRENCY, MAX_CONCURRENCY)
         self.concurrency_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.concurrency_spin.setAccessibleName(self.tr("Jobs at a time"))
-        self.concurrency_spin.setToolTip(self.tr("How many jobs run at once. The service allows {0} tasks in "
-                                                 "progress per account.").format(MAX_CONCURRENCY))
-        self.request_mode_combo = _combo("settingsRequestModeCombo", self.tr("Default request mode"), [
-            (self.tr("Synchronous (result in the response)"), RequestMode.SYNC),
-            (self.tr("Asynchronous (task, polled)"), RequestMode.ASYNC),
-        ])
+        self.concurrency_spin.setToolTip(
+            self.tr("How many jobs run at once. The service allows {0} tasks in progress per account.").format(
+                MAX_CONCURRENCY
+            )
+        )
+        self.request_mode_combo = _combo(
+            "settingsRequestModeCombo",
+            self.tr("Default request mode"),
+            [
+                (self.tr("Synchronous (result in the response)"), RequestMode.SYNC),
+                (self.tr("Asynchronous (task, polled)"), RequestMode.ASYNC),
+            ],
+        )
         jobs = named(QGroupBox(self.tr("Jobs")), "settingsJobsGroup")
         form = QFormLayout(jobs)
         form.addRow(self.tr("Jobs at a &time:"), self.concurrency_spin)
@@ -153,19 +171,28 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Folder:"), library_row)
 
         # Appearance
-        self.theme_combo = _combo("settingsThemeCombo", self.tr("Theme"), [
-            (self.tr("Follow the system"), Theme.SYSTEM), (self.tr("Light"), Theme.LIGHT),
-            (self.tr("Dark"), Theme.DARK)])
-        self.language_combo = _combo("settingsLanguageCombo", self.tr("Language"),
-                                     [(label, language) for language, label in language_choices()])
+        self.theme_combo = _combo(
+            "settingsThemeCombo",
+            self.tr("Theme"),
+            [
+                (self.tr("Follow the system"), Theme.SYSTEM),
+                (self.tr("Light"), Theme.LIGHT),
+                (self.tr("Dark"), Theme.DARK),
+            ],
+        )
+        self.language_combo = _combo(
+            "settingsLanguageCombo", self.tr("Language"), [(label, language) for language, label in language_choices()]
+        )
         self.language_combo.setToolTip(restart_note())
         appearance = named(QGroupBox(self.tr("Appearance")), "settingsAppearanceGroup")
         form = QFormLayout(appearance)
         form.addRow(self.tr("T&heme:"), self.theme_combo)
         form.addRow(self.tr("&Language:"), self.language_combo)
 
-        self.buttons = named(QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel), "settingsButtonBox")
+        self.buttons = named(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel),
+            "settingsButtonBox",
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setObjectName("settingsOkButton")
         self.ok_button.setAccessibleName(self.tr("OK"))
@@ -273,8 +300,9 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def open_key_dialog(self) -> KeyDialog:
-        dialog = KeyDialog(self, region=self.region(), bases=self._bases or default_bases(),
-                           pool=self._pool, current=self._key_source)
+        dialog = KeyDialog(
+            self, region=self.region(), bases=self._bases or default_bases(), pool=self._pool, current=self._key_source
+        )
         dialog.keySaved.connect(self._key_saved)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -289,11 +317,15 @@ class SettingsDialog(QDialog):
     @Slot()
     def confirm_remove_key(self) -> QMessageBox:
         region = self.region()
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove API key"),
-                          self.tr("Remove the API key for {0} from this computer? "
-                                  "You will need to enter it again to generate images.").format(
-                              region_name(region)),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Remove API key"),
+            self.tr(
+                "Remove the API key for {0} from this computer? You will need to enter it again to generate images."
+            ).format(region_name(region)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setObjectName("settingsKeyRemoveConfirm")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Remove"))

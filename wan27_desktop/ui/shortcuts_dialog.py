@@ -196,52 +196,77 @@ def fixed_groups() -> list[ShortcutGroup]:
     prompt_editor.py, gen_reference_tiles.py, box_editor.py and viewer.py (tests/ui/test_shortcuts.py
     checks the viewer's)."""
     return [
-        ShortcutGroup(translate("ShortcutsDialog", "Gallery"), (
-            _fixed(translate("ShortcutsDialog", "Rate the selected images 1 to 5 stars"), "1", "5", span=True),
-            _fixed(translate("ShortcutsDialog", "Clear the rating"), "0"),
-            _fixed(translate("ShortcutsDialog", "Mark or unmark as favourite"), "F"),
-            _fixed(translate("ShortcutsDialog", "Move to the trash"), "Del", "Backspace"),
-            _fixed(translate("ShortcutsDialog", "Undo the last rating, favourite or trash"), "Ctrl+Z"),
-            _fixed(translate("ShortcutsDialog", "Open the current image in the viewer"), "Return"),
-            # gallery_view.py: + (or =) opens the set under the cursor, − (or _) closes it.
-            ShortcutEntry(translate("ShortcutsDialog", "Open / close the image set under the cursor (or click its "
-                                                       "▣ badge)"), "+ / −", "+ / -"),
-            _fixed(translate("ShortcutsDialog", "Move between images"), "Left", "Right", "Up", "Down"),
-            _fixed(translate("ShortcutsDialog", "Extend the selection"), "Shift+Left", "Shift+Right"),
-        )),
-        ShortcutGroup(translate("ShortcutsDialog", "Prompt"), (
-            _fixed(translate("ShortcutsDialog", "Generate"), "Ctrl+Return"),
-            _fixed(translate("ShortcutsDialog", "Previous prompt from the history"), "Ctrl+Up"),
-            _fixed(translate("ShortcutsDialog", "Next prompt from the history"), "Ctrl+Down"),
-            _fixed(translate("ShortcutsDialog", "Search the prompt history"), "Ctrl+R"),
-        )),
-        ShortcutGroup(translate("ShortcutsDialog", "Reference images"), (
-            _fixed(translate("ShortcutsDialog", "Paste an image as a reference"), "Ctrl+V"),
-            _fixed(translate("ShortcutsDialog", "Select the previous or next reference"), "Left", "Right"),
-            _fixed(translate("ShortcutsDialog", "Move the selected reference"), "Ctrl+Left", "Ctrl+Right"),
-            _fixed(translate("ShortcutsDialog", "Open the selected reference"), "Return", "Space"),
-            _fixed(translate("ShortcutsDialog", "Draw boxes on the selected reference"), "B"),
-            _fixed(translate("ShortcutsDialog", "Remove the selected reference"), "Del", "Backspace"),
-        )),
-        ShortcutGroup(translate("ShortcutsDialog", "Box editor"), (
-            _fixed(translate("ShortcutsDialog", "Nudge the selected box by one pixel"), "Left", "Right", "Up", "Down"),
-            _fixed(translate("ShortcutsDialog", "Nudge the selected box by ten pixels"), "Shift+Left", "Shift+Right",
-                   "Shift+Up", "Shift+Down"),
-            _fixed(translate("ShortcutsDialog", "Delete the selected box"), "Del", "Backspace"),
-        )),
-        ShortcutGroup(translate("ShortcutsDialog", "Viewer"), (
-            _fixed(translate("ShortcutsDialog", "Previous image"), "Left", "PgUp"),
-            _fixed(translate("ShortcutsDialog", "Next image"), "Right", "PgDown", "Space"),
-            _fixed(translate("ShortcutsDialog", "Fit to the window"), "Ctrl+0", "0"),
-            _fixed(translate("ShortcutsDialog", "Actual size (100%)"), "Ctrl+1", "1"),
-            _fixed(translate("ShortcutsDialog", "Zoom in"), "Ctrl++", "+", "="),
-            _fixed(translate("ShortcutsDialog", "Zoom out"), "Ctrl+-", "-"),
-            _fixed(translate("ShortcutsDialog", "Full screen"), "F11"),
-            _fixed(translate("ShortcutsDialog", "Compare with the next image"), "C"),
-            _fixed(translate("ShortcutsDialog", "Reuse the prompt"), "Ctrl+R"),
-            _fixed(translate("ShortcutsDialog", "Reuse all parameters"), "Ctrl+Shift+R"),
-            _fixed(translate("ShortcutsDialog", "Close the viewer"), "Esc"),
-        )),
+        ShortcutGroup(
+            translate("ShortcutsDialog", "Gallery"),
+            (
+                _fixed(translate("ShortcutsDialog", "Rate the selected images 1 to 5 stars"), "1", "5", span=True),
+                _fixed(translate("ShortcutsDialog", "Clear the rating"), "0"),
+                _fixed(translate("ShortcutsDialog", "Mark or unmark as favourite"), "F"),
+                _fixed(translate("ShortcutsDialog", "Move to the trash"), "Del", "Backspace"),
+                _fixed(translate("ShortcutsDialog", "Undo the last rating, favourite or trash"), "Ctrl+Z"),
+                _fixed(translate("ShortcutsDialog", "Open the current image in the viewer"), "Return"),
+                # gallery_view.py: + (or =) opens the set under the cursor, − (or _) closes it.
+                ShortcutEntry(
+                    translate("ShortcutsDialog", "Open / close the image set under the cursor (or click its ▣ badge)"),
+                    "+ / −",
+                    "+ / -",
+                ),
+                _fixed(translate("ShortcutsDialog", "Move between images"), "Left", "Right", "Up", "Down"),
+                _fixed(translate("ShortcutsDialog", "Extend the selection"), "Shift+Left", "Shift+Right"),
+            ),
+        ),
+        ShortcutGroup(
+            translate("ShortcutsDialog", "Prompt"),
+            (
+                _fixed(translate("ShortcutsDialog", "Generate"), "Ctrl+Return"),
+                _fixed(translate("ShortcutsDialog", "Previous prompt from the history"), "Ctrl+Up"),
+                _fixed(translate("ShortcutsDialog", "Next prompt from the history"), "Ctrl+Down"),
+                _fixed(translate("ShortcutsDialog", "Search the prompt history"), "Ctrl+R"),
+            ),
+        ),
+        ShortcutGroup(
+            translate("ShortcutsDialog", "Reference images"),
+            (
+                _fixed(translate("ShortcutsDialog", "Paste an image as a reference"), "Ctrl+V"),
+                _fixed(translate("ShortcutsDialog", "Select the previous or next reference"), "Left", "Right"),
+                _fixed(translate("ShortcutsDialog", "Move the selected reference"), "Ctrl+Left", "Ctrl+Right"),
+                _fixed(translate("ShortcutsDialog", "Open the selected reference"), "Return", "Space"),
+                _fixed(translate("ShortcutsDialog", "Draw boxes on the selected reference"), "B"),
+                _fixed(translate("ShortcutsDialog", "Remove the selected reference"), "Del", "Backspace"),
+            ),
+        ),
+        ShortcutGroup(
+            translate("ShortcutsDialog", "Box editor"),
+            (
+                _fixed(
+                    translate("ShortcutsDialog", "Nudge the selected box by one pixel"), "Left", "Right", "Up", "Down"
+                ),
+                _fixed(
+                    translate("ShortcutsDialog", "Nudge the selected box by ten pixels"),
+                    "Shift+Left",
+                    "Shift+Right",
+                    "Shift+Up",
+                    "Shift+Down",
+                ),
+                _fixed(translate("ShortcutsDialog", "Delete the selected box"), "Del", "Backspace"),
+            ),
+        ),
+        ShortcutGroup(
+            translate("ShortcutsDialog", "Viewer"),
+            (
+                _fixed(translate("ShortcutsDialog", "Previous image"), "Left", "PgUp"),
+                _fixed(translate("ShortcutsDialog", "Next image"), "Right", "PgDown", "Space"),
+                _fixed(translate("ShortcutsDialog", "Fit to the window"), "Ctrl+0", "0"),
+                _fixed(translate("ShortcutsDialog", "Actual size (100%)"), "Ctrl+1", "1"),
+                _fixed(translate("ShortcutsDialog", "Zoom in"), "Ctrl++", "+", "="),
+                _fixed(translate("ShortcutsDialog", "Zoom out"), "Ctrl+-", "-"),
+                _fixed(translate("ShortcutsDialog", "Full screen"), "F11"),
+                _fixed(translate("ShortcutsDialog", "Compare with the next image"), "C"),
+                _fixed(translate("ShortcutsDialog", "Reuse the prompt"), "Ctrl+R"),
+                _fixed(translate("ShortcutsDialog", "Reuse all parameters"), "Ctrl+Shift+R"),
+                _fixed(translate("ShortcutsDialog", "Close the viewer"), "Esc"),
+            ),
+        ),
     ]
 
 
@@ -278,8 +303,13 @@ class ShortcutsDialog(QDialog):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.25)
         title.setFont(font)
-        hint = QLabel(self.tr("Every command is also in the menus. Keys listed under a panel work "
-                              "while that panel has the keyboard focus."), self)
+        hint = QLabel(
+            self.tr(
+                "Every command is also in the menus. Keys listed under a panel work "
+                "while that panel has the keyboard focus."
+            ),
+            self,
+        )
         hint.setObjectName("shortcutsHint")
         hint.setWordWrap(True)
         set_text_role(hint, "muted")
@@ -394,8 +424,13 @@ class ShortcutsDialog(QDialog):
 
     def visible_entries(self) -> list[tuple[str, ShortcutEntry]]:
         """(group title, entry) of every row shown."""
-        return [(head.text(0), self._entry(item)) for head, children in self._rows if not head.isHidden()
-                for item in children if not item.isHidden()]
+        return [
+            (head.text(0), self._entry(item))
+            for head, children in self._rows
+            if not head.isHidden()
+            for item in children
+            if not item.isHidden()
+        ]
 
     def _focus_first_match(self) -> None:
         for _head, children in self._rows:

@@ -15,16 +15,26 @@ from .style import Tone, tone_color
 
 # (label, tooltip) per key origin; translated when shown (context "AppStatusBar").
 _ORIGIN_TEXT = {
-    "environment": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: environment"),
-                    QT_TRANSLATE_NOOP("AppStatusBar", "The key comes from the DASHSCOPE_API_KEY environment "
-                                                      "variable (used in place of the keyring, never saved).")),
-    "keyring": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: keyring"),
-                QT_TRANSLATE_NOOP("AppStatusBar", "The key is stored in the system keyring.")),
-    "session": (QT_TRANSLATE_NOOP("AppStatusBar", "Key: this session"),
-                QT_TRANSLATE_NOOP("AppStatusBar", "The key is kept for this session only and forgotten when the "
-                                                  "app quits.")),
-    "none": (QT_TRANSLATE_NOOP("AppStatusBar", "No key"),
-             QT_TRANSLATE_NOOP("AppStatusBar", "No API key yet: you will be asked for one when you generate.")),
+    "environment": (
+        QT_TRANSLATE_NOOP("AppStatusBar", "Key: environment"),
+        QT_TRANSLATE_NOOP(
+            "AppStatusBar",
+            "The key comes from the DASHSCOPE_API_KEY environment "
+            "variable (used in place of the keyring, never saved).",
+        ),
+    ),
+    "keyring": (
+        QT_TRANSLATE_NOOP("AppStatusBar", "Key: keyring"),
+        QT_TRANSLATE_NOOP("AppStatusBar", "The key is stored in the system keyring."),
+    ),
+    "session": (
+        QT_TRANSLATE_NOOP("AppStatusBar", "Key: this session"),
+        QT_TRANSLATE_NOOP("AppStatusBar", "The key is kept for this session only and forgotten when the app quits."),
+    ),
+    "none": (
+        QT_TRANSLATE_NOOP("AppStatusBar", "No key"),
+        QT_TRANSLATE_NOOP("AppStatusBar", "No API key yet: you will be asked for one when you generate."),
+    ),
 }
 
 
@@ -66,7 +76,8 @@ class AppStatusBar(QStatusBar):
         if custom_endpoint:
             text = self.tr("Region: {region} (custom endpoint)").format(region=name)
             tip = self.tr("Requests go to the custom endpoint {endpoint} with the {region} key.").format(
-                endpoint=custom_endpoint, region=name)
+                endpoint=custom_endpoint, region=name
+            )
         self.region_label.setText(text)
         self.region_label.setToolTip(tip)
 

@@ -76,8 +76,16 @@ def tone_color(tone: Tone, palette: QPalette | None = None) -> QColor:
     return QColor.fromRgb(_readable_hue(_HUES[tone], window.rgb(), is_dark(palette)))
 
 
-_GLYPHS = {"queued": "…", "active": "", "done": "✓", "partial": "◐", "failed": "!", "canceled": "–",
-           "interrupted": "!", "expired": "⌛"}
+_GLYPHS = {
+    "queued": "…",
+    "active": "",
+    "done": "✓",
+    "partial": "◐",
+    "failed": "!",
+    "canceled": "–",
+    "interrupted": "!",
+    "expired": "⌛",
+}
 
 
 @lru_cache(maxsize=64)

@@ -24,8 +24,16 @@ from .style import contrast_ratio, relative_luminance
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DARK", "LIGHT", "ThemeController", "apply_theme", "build_palette", "contrast_ratio", "controller",
-           "relative_luminance"]
+__all__ = [
+    "DARK",
+    "LIGHT",
+    "ThemeController",
+    "apply_theme",
+    "build_palette",
+    "contrast_ratio",
+    "controller",
+    "relative_luminance",
+]
 
 STYLE_NAME = "Fusion"
 
@@ -61,19 +69,49 @@ class Scheme:
 
 
 LIGHT = Scheme(
-    window="#eff0f3", window_text="#1d2025", base="#ffffff", alternate_base="#f5f6f8",
-    button="#f8f9fa", button_text="#1d2025", tooltip_base="#ffffff", tooltip_text="#1d2025",
-    placeholder="#656a73", light="#ffffff", midlight="#e3e5e9", mid="#b9bdc5", dark="#8d939c",
-    shadow="#4f545c", highlight="#2463c7", highlighted_text="#ffffff", link="#1b58b8",
-    link_visited="#6c3eb3", disabled_text="#90959d", disabled_highlight="#c5cad3",
+    window="#eff0f3",
+    window_text="#1d2025",
+    base="#ffffff",
+    alternate_base="#f5f6f8",
+    button="#f8f9fa",
+    button_text="#1d2025",
+    tooltip_base="#ffffff",
+    tooltip_text="#1d2025",
+    placeholder="#656a73",
+    light="#ffffff",
+    midlight="#e3e5e9",
+    mid="#b9bdc5",
+    dark="#8d939c",
+    shadow="#4f545c",
+    highlight="#2463c7",
+    highlighted_text="#ffffff",
+    link="#1b58b8",
+    link_visited="#6c3eb3",
+    disabled_text="#90959d",
+    disabled_highlight="#c5cad3",
 )
 
 DARK = Scheme(
-    window="#2a2c30", window_text="#e7e8eb", base="#1d1f22", alternate_base="#25272b",
-    button="#35383d", button_text="#e7e8eb", tooltip_base="#3c3f45", tooltip_text="#f1f2f4",
-    placeholder="#9ca1aa", light="#4b4e55", midlight="#3d4046", mid="#5a5e66", dark="#17181b",
-    shadow="#0c0d0f", highlight="#3373dc", highlighted_text="#ffffff", link="#7fb2ff",
-    link_visited="#c09cff", disabled_text="#6f737b", disabled_highlight="#464a51",
+    window="#2a2c30",
+    window_text="#e7e8eb",
+    base="#1d1f22",
+    alternate_base="#25272b",
+    button="#35383d",
+    button_text="#e7e8eb",
+    tooltip_base="#3c3f45",
+    tooltip_text="#f1f2f4",
+    placeholder="#9ca1aa",
+    light="#4b4e55",
+    midlight="#3d4046",
+    mid="#5a5e66",
+    dark="#17181b",
+    shadow="#0c0d0f",
+    highlight="#3373dc",
+    highlighted_text="#ffffff",
+    link="#7fb2ff",
+    link_visited="#c09cff",
+    disabled_text="#6f737b",
+    disabled_highlight="#464a51",
 )
 
 
@@ -164,8 +202,9 @@ class ThemeController(QObject):
         # removes the override, so colorScheme() reports the system's own choice again.
         setter = getattr(self._app.styleHints(), "setColorScheme", None)
         if setter is not None:
-            setter({Theme.LIGHT: Qt.ColorScheme.Light, Theme.DARK: Qt.ColorScheme.Dark}.get(
-                theme, Qt.ColorScheme.Unknown))
+            setter(
+                {Theme.LIGHT: Qt.ColorScheme.Light, Theme.DARK: Qt.ColorScheme.Dark}.get(theme, Qt.ColorScheme.Unknown)
+            )
 
     def _system_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self.theme is Theme.SYSTEM and self._applied:

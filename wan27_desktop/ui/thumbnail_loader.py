@@ -50,8 +50,7 @@ def read_scaled(path: Path, px: int) -> QImage:
     size = reader.size()
     if size.isValid() and (size.width() > px or size.height() > px):
         factor = px / max(size.width(), size.height())
-        reader.setScaledSize(QSize(max(1, round(size.width() * factor)),
-                                   max(1, round(size.height() * factor))))
+        reader.setScaledSize(QSize(max(1, round(size.width() * factor)), max(1, round(size.height() * factor))))
     image = reader.read()
     if image.isNull():
         return image
@@ -70,8 +69,14 @@ class ThumbnailLoader(QObject):
 
     ready = Signal(int)
 
-    def __init__(self, access: LibraryAccess, max_threads: int = 3, max_bytes: int = DEFAULT_MAX_BYTES,
-                 max_count: int = DEFAULT_MAX_COUNT, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        access: LibraryAccess,
+        max_threads: int = 3,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_count: int = DEFAULT_MAX_COUNT,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.access = access
         self.pool = QThreadPool(self)

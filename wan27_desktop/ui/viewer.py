@@ -27,8 +27,9 @@ class ImageViewer(QWidget):
     useAsReferenceRequested = Signal(str)
     imageShown = Signal(int)  # image id, once the full-size image is on screen
 
-    def __init__(self, model: GalleryModel, worker: DbWorker, thumbnails: ThumbnailLoader,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: GalleryModel, worker: DbWorker, thumbnails: ThumbnailLoader, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("imageViewer")
         self.setWindowTitle(self.tr("Wan 2.7 — Viewer"))
@@ -88,7 +89,8 @@ class ImageViewer(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.splitter, 1)
         self.canvas.zoomChanged.connect(
-            lambda pct: self.zoom_label.setText(self.tr("Zoom {percent}%").format(percent=f"{pct:.0f}")))
+            lambda pct: self.zoom_label.setText(self.tr("Zoom {percent}%").format(percent=f"{pct:.0f}"))
+        )
         self.model.pageLoaded.connect(self._page_loaded)
         self.canvas.setFocus()
 

@@ -67,8 +67,12 @@ class ImageCanvas(QWidget):
         self._preview = False
         self.placeholder_text = ""
 
-    def set_image(self, image: QImage, preview: bool = False, logical_size: tuple[int, int] | None = None,
-                  ) -> None:
+    def set_image(
+        self,
+        image: QImage,
+        preview: bool = False,
+        logical_size: tuple[int, int] | None = None,
+    ) -> None:
         """Show `image`. A preview (the thumbnail while the full image loads) is drawn stretched to
         `logical_size`, the full image's pixels, so the view does not jump when the full one lands."""
         keep_view = not self.fitting and not self._preview and not preview and not self.image.isNull()
@@ -94,8 +98,13 @@ class ImageCanvas(QWidget):
     def actual_size(self) -> None:
         self.fitting = False
         w, h = self.image_size()
-        self.state = vm.clamp_offset(vm.actual_size(w, h, self.width(), self.height(), self.devicePixelRatioF()),
-                                     w, h, self.width(), self.height())
+        self.state = vm.clamp_offset(
+            vm.actual_size(w, h, self.width(), self.height(), self.devicePixelRatioF()),
+            w,
+            h,
+            self.width(),
+            self.height(),
+        )
         self.update()
         self.zoomChanged.emit(self.zoom_percent())
 
@@ -125,8 +134,10 @@ class ImageCanvas(QWidget):
         w, h = self.image_size()
         target = QRectF(self.state.offset_x, self.state.offset_y, w * self.state.scale, h * self.state.scale)
         # Smooth when shrinking; nearest pixels when magnified so 100 %+ shows true pixels.
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
-                              self.state.scale * self.devicePixelRatioF() < 1.0 or self._preview)
+        painter.setRenderHint(
+            QPainter.RenderHint.SmoothPixmapTransform,
+            self.state.scale * self.devicePixelRatioF() < 1.0 or self._preview,
+        )
         painter.drawImage(target, self.image)
 
     def resizeEvent(self, event: object) -> None:

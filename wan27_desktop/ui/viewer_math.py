@@ -37,8 +37,13 @@ def fit(image_w: int, image_h: int, view_w: int, view_h: int) -> ViewState:
     return centred(fit_scale(image_w, image_h, view_w, view_h), image_w, image_h, view_w, view_h)
 
 
-def actual_size(image_w: int, image_h: int, view_w: int, view_h: int, device_pixel_ratio: float = 1.0,
-                ) -> ViewState:
+def actual_size(
+    image_w: int,
+    image_h: int,
+    view_w: int,
+    view_h: int,
+    device_pixel_ratio: float = 1.0,
+) -> ViewState:
     """100 %: one image pixel per device pixel, so logical scale is 1 / devicePixelRatio."""
     return centred(1.0 / device_pixel_ratio, image_w, image_h, view_w, view_h)
 
@@ -74,9 +79,11 @@ def clamp_offset(state: ViewState, image_w: int, image_h: int, view_w: int, view
             return (view - content) / 2
         return min(0.0, max(view - content, offset))
 
-    return ViewState(state.scale,
-                     axis(state.offset_x, image_w * state.scale, view_w),
-                     axis(state.offset_y, image_h * state.scale, view_h))
+    return ViewState(
+        state.scale,
+        axis(state.offset_x, image_w * state.scale, view_w),
+        axis(state.offset_y, image_h * state.scale, view_h),
+    )
 
 
 def image_point(state: ViewState, view_x: float, view_y: float) -> tuple[float, float]:
@@ -93,20 +100,38 @@ def split_position(fraction: float, view_w: int) -> int:
     return round(max(0.0, min(1.0, fraction)) * view_w)
 
 
-def zoom_relative(zoom: float, pan_x: float, pan_y: float, factor: float, anchor_x: float, anchor_y: float,
-                  centre_x: float, centre_y: float) -> tuple[float, float, float]:
+def zoom_relative(
+    zoom: float,
+    pan_x: float,
+    pan_y: float,
+    factor: float,
+    anchor_x: float,
+    anchor_y: float,
+    centre_x: float,
+    centre_y: float,
+) -> tuple[float, float, float]:
     """Compare view: a shared zoom/pan applied on top of each image's fit, p -> zoom*(p-c) + c + pan.
     Zoom by `factor` keeping the point under the anchor fixed; returns (zoom, pan_x, pan_y)."""
     new_zoom = max(MIN_SCALE, min(MAX_SCALE, zoom * factor))
     ratio = new_zoom / zoom
-    return (new_zoom,
-            anchor_x - centre_x - ratio * (anchor_x - centre_x - pan_x),
-            anchor_y - centre_y - ratio * (anchor_y - centre_y - pan_y))
+    return (
+        new_zoom,
+        anchor_x - centre_x - ratio * (anchor_x - centre_x - pan_x),
+        anchor_y - centre_y - ratio * (anchor_y - centre_y - pan_y),
+    )
 
 
-def relative_state(base: ViewState, zoom: float, pan_x: float, pan_y: float, centre_x: float, centre_y: float,
-                   ) -> ViewState:
+def relative_state(
+    base: ViewState,
+    zoom: float,
+    pan_x: float,
+    pan_y: float,
+    centre_x: float,
+    centre_y: float,
+) -> ViewState:
     """The concrete state of one image given its fit (`base`) and the shared zoom/pan."""
-    return ViewState(base.scale * zoom,
-                     zoom * (base.offset_x - centre_x) + centre_x + pan_x,
-                     zoom * (base.offset_y - centre_y) + centre_y + pan_y)
+    return ViewState(
+        base.scale * zoom,
+        zoom * (base.offset_x - centre_x) + centre_x + pan_x,
+        zoom * (base.offset_y - centre_y) + centre_y + pan_y,
+    )
