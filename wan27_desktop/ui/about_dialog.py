@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__, diagnostics
-from ..assets import app_icon_path, resource
+from wan27_desktop import __version__, diagnostics
+from wan27_desktop.assets import app_icon_path, resource
 
 LICENCE_FILES = {
     "lgpl": ("licenses", "LGPL-3.0.txt"),

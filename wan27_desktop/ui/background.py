@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool
 
-from ..api.errors import WanError
-from ..jobs.mailbox import Mailbox
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.jobs.mailbox import Mailbox
 
 log = logging.getLogger(__name__)
 

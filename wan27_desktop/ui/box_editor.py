@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import rules
-from ..api.models import Box
-from .gen_box_math import (
+from wan27_desktop.api import rules
+from wan27_desktop.api.models import Box
+from wan27_desktop.ui.gen_box_math import (
     Handle,
     ImageFit,
     box_to_widget,
@@ -31,7 +31,7 @@ from .gen_box_math import (
     resized_box,
     to_image,
 )
-from .gen_style import InlineMessage, muted_color, named, small_font
+from wan27_desktop.ui.gen_style import InlineMessage, muted_color, named, small_font
 
 _CURSORS = {
     Handle.TOP_LEFT: Qt.CursorShape.SizeFDiagCursor,

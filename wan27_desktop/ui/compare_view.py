@@ -11,9 +11,8 @@ from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QPen, QWheelE
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QSlider, QVBoxLayout, QWidget
 
 from wan27_desktop.library import ImageRecord
-
-from . import viewer_math as vm
-from .viewer_canvas import AsyncImageLoader
+from wan27_desktop.ui import viewer_math as vm
+from wan27_desktop.ui.viewer_canvas import AsyncImageLoader
 
 SIDE, SPLIT = "side", "split"
 

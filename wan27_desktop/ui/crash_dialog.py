@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import config, diagnostics
+from wan27_desktop import config, diagnostics
 
 QUIT_CODE = 2  # QDialog.done() code of "Quit" (Accepted = 1 is "Continue")
 

@@ -34,14 +34,13 @@ from PySide6.QtWidgets import (
 from wan27_desktop.library import ImageQuery, ImageRecord, Library
 from wan27_desktop.library.base import LIBRARY_DIRNAME
 from wan27_desktop.library.query import stacked_members
-
-from . import gallery_actions
-from .gallery_delegate import ThumbnailDelegate
-from .gallery_filters import GalleryFilters
-from .gallery_model import GalleryModel
-from .gallery_view import GalleryView
-from .gallery_worker import DbWorker, LibraryAccess
-from .thumbnail_loader import ThumbnailLoader
+from wan27_desktop.ui import gallery_actions
+from wan27_desktop.ui.gallery_delegate import ThumbnailDelegate
+from wan27_desktop.ui.gallery_filters import GalleryFilters
+from wan27_desktop.ui.gallery_model import GalleryModel
+from wan27_desktop.ui.gallery_view import GalleryView
+from wan27_desktop.ui.gallery_worker import DbWorker, LibraryAccess
+from wan27_desktop.ui.thumbnail_loader import ThumbnailLoader
 
 __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
 
@@ -561,7 +560,7 @@ class GalleryPanel(QWidget):
         self._with_selection(act)
 
     def open_viewer(self, row: int) -> None:
-        from .viewer import ImageViewer
+        from wan27_desktop.ui.viewer import ImageViewer
 
         if self._viewer is None:
             self._viewer = ImageViewer(self.model, self.worker, self.loader, parent=self)
@@ -585,7 +584,7 @@ class GalleryPanel(QWidget):
     def compare_selection(self) -> None:
         records = self.selected_records()[:2]
         if len(records) == 2:
-            from .compare_view import CompareWindow
+            from wan27_desktop.ui.compare_view import CompareWindow
 
             window = CompareWindow(records[0], records[1], parent=self)
             window.show()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .gen_style import set_text_role
+from wan27_desktop.ui.gen_style import set_text_role
 
 DATE_FORMAT = "yyyy-MM-dd"
 EARLIEST = QDate(2020, 1, 1)  # before any Wan 2.7 image; keeps the calendar's year list short

@@ -15,9 +15,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.library.records import SetBadge
-
-from .gallery_model import Role
-from .thumbnail_loader import ThumbnailLoader, decode_size
+from wan27_desktop.ui.gallery_model import Role
+from wan27_desktop.ui.thumbnail_loader import ThumbnailLoader, decode_size
 
 TILE_MARGIN = 3
 STACK_OFFSET = 4  # px between the cards of a collapsed stack

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from .gen_style import set_text_role
+from wan27_desktop.ui.gen_style import set_text_role
 
 MAX_WIDTH = 520
 

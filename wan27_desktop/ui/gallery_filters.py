@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 from wan27_desktop import i18n
 from wan27_desktop.api.models import Mode, Model
 from wan27_desktop.library import ImageQuery
-
-from .gallery_dates import DateRangeDialog, range_text
+from wan27_desktop.ui.gallery_dates import DateRangeDialog, range_text
 
 SEARCH_DEBOUNCE_MS = 150
 THUMB_MIN, THUMB_MAX, THUMB_DEFAULT = 64, 320, 160

@@ -35,8 +35,7 @@ from PySide6.QtCore import (
 from wan27_desktop.library import ImageQuery, ImageRecord, Library
 from wan27_desktop.library.query import stack_layout, stacked_ids, stacked_members, stacked_page
 from wan27_desktop.library.records import SetBadge, SetExpansion, StackedPage, StackLayout
-
-from .gallery_worker import DbWorker
+from wan27_desktop.ui.gallery_worker import DbWorker
 
 PAGE_SIZE = 200
 MAX_PAGES = 12

@@ -26,8 +26,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
 
-from .gallery_empty import GalleryEmptyState
-from .gallery_model import GalleryModel
+from wan27_desktop.ui.gallery_empty import GalleryEmptyState
+from wan27_desktop.ui.gallery_model import GalleryModel
 
 SPACING = 6
 

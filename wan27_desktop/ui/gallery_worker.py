@@ -16,9 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import Library
-
-from ..jobs.mailbox import Mailbox
 
 log = logging.getLogger(__name__)
 

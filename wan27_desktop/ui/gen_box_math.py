@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from ..api.models import Box
+from wan27_desktop.api.models import Box
 
 MIN_BOX_SIDE = 2  # image pixels; a click without a drag draws nothing
 

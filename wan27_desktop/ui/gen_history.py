@@ -12,8 +12,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
-from .. import config
-from .gen_json_store import read_json, write_json_atomically
+from wan27_desktop import config
+from wan27_desktop.ui.gen_json_store import read_json, write_json_atomically
 
 DEFAULT_MAX_ENTRIES = 500
 

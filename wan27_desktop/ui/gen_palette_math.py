@@ -6,7 +6,7 @@ widget and the request validator agree on what "100.00%" means.
 
 from __future__ import annotations
 
-from ..api.validation import balance_ratios
+from wan27_desktop.api.validation import balance_ratios
 
 MIN_SHARE = 1.0  # percent; a colour below 1% would not show and only confuses the sliders
 

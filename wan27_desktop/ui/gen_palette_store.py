@@ -6,9 +6,9 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .. import config
-from ..api.models import PaletteColor
-from .gen_json_store import read_json, write_json_atomically
+from wan27_desktop import config
+from wan27_desktop.api.models import PaletteColor
+from wan27_desktop.ui.gen_json_store import read_json, write_json_atomically
 
 MAX_SAVED = 200
 

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPixmap
 
-from ..api.models import Box, ImageInput
+from wan27_desktop.api.models import Box, ImageInput
 
 if TYPE_CHECKING:
-    from ..imaging import ReferenceInfo
+    from wan27_desktop.imaging import ReferenceInfo
 
 
 class ItemState(str, enum.Enum):

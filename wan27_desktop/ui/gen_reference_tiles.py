@@ -26,9 +26,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
-from ..api import rules
-from .gen_reference_item import ItemState, ReferenceItem
-from .gen_style import badge_text_color, error_color, muted_color, named, small_font
+from wan27_desktop.api import rules
+from wan27_desktop.ui.gen_reference_item import ItemState, ReferenceItem
+from wan27_desktop.ui.gen_style import badge_text_color, error_color, muted_color, named, small_font
 
 TILE = 84
 GAP = 8

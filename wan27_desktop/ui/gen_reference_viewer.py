@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from .gen_style import muted_color, named, small_font
+from wan27_desktop.ui.gen_style import muted_color, named, small_font
 
 
 class _FitImage(QWidget):

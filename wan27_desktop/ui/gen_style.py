@@ -13,9 +13,9 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from .. import assets
-from .style import Tone, text_on, tone_color
-from .style import is_dark as _is_dark
+from wan27_desktop import assets
+from wan27_desktop.ui.style import Tone, text_on, tone_color
+from wan27_desktop.ui.style import is_dark as _is_dark
 
 _W = TypeVar("_W", bound=QWidget)
 

@@ -17,9 +17,9 @@ from typing import Any
 from PySide6.QtCore import QBuffer, QIODevice, QObject, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-from .. import config
-from ..api.errors import WanError
-from .background import BackgroundWork
+from wan27_desktop import config
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.ui.background import BackgroundWork
 
 log = logging.getLogger("wan27.ui.generation")
 
@@ -39,7 +39,7 @@ def thumbs_dir() -> Path:
 def cached_preview(path: str, side: int) -> QImage:
     """A decoded copy of `path` no larger than `side`, through a file cache keyed by the file's
     identity (path, size, mtime) so reopening a reference does not decode the original again."""
-    from .. import imaging  # deferred: QtGui image plugins load on first use
+    from wan27_desktop import imaging  # deferred: QtGui image plugins load on first use
 
     stat = os.stat(path)
     key = hashlib.sha1(f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}|{side}".encode()).hexdigest()
@@ -89,7 +89,7 @@ class Worker(QObject):
 
 def inspect_with_thumbnail(path: str) -> tuple[Any, QImage]:
     """§2.3 header check plus a tile thumbnail (null QImage when the file cannot be decoded)."""
-    from .. import imaging
+    from wan27_desktop import imaging
 
     info = imaging.inspect_reference(path)
     thumb = QImage()

@@ -14,18 +14,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from .. import i18n
-from ..api import pricing, rules, validation
-from ..api.errors import ValidationIssue
-from ..api.models import GenerationRequest, ImageInput, Mode, Region, RequestMode
-from .gen_history import JsonPromptHistory, PromptHistory
-from .gen_palette_store import PaletteStore
-from .gen_reference_item import ItemState
-from .gen_style import Hairline, InlineMessage, SectionHeader, mark_invalid, named
-from .palette_editor import PaletteEditor
-from .parameters_panel import ParametersPanel
-from .prompt_editor import PromptSection
-from .reference_strip import ReferenceStrip
+from wan27_desktop import i18n
+from wan27_desktop.api import pricing, rules, validation
+from wan27_desktop.api.errors import ValidationIssue
+from wan27_desktop.api.models import GenerationRequest, ImageInput, Mode, Region, RequestMode
+from wan27_desktop.ui.gen_history import JsonPromptHistory, PromptHistory
+from wan27_desktop.ui.gen_palette_store import PaletteStore
+from wan27_desktop.ui.gen_reference_item import ItemState
+from wan27_desktop.ui.gen_style import Hairline, InlineMessage, SectionHeader, mark_invalid, named
+from wan27_desktop.ui.palette_editor import PaletteEditor
+from wan27_desktop.ui.parameters_panel import ParametersPanel
+from wan27_desktop.ui.prompt_editor import PromptSection
+from wan27_desktop.ui.reference_strip import ReferenceStrip
 
 _IMAGE_FIELD = re.compile(r"^images\[(\d+)\](\.boxes)?$")
 

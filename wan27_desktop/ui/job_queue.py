@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n
-from ..jobs.runner import JobEvent
-from ..library import JobRecord, JobState
-from .job_queue_model import STATE_LABELS, JobQueueModel, JobRow, format_elapsed
-from .style import Tone, tone_color
+from wan27_desktop import i18n
+from wan27_desktop.jobs.runner import JobEvent
+from wan27_desktop.library import JobRecord, JobState
+from wan27_desktop.ui.job_queue_model import STATE_LABELS, JobQueueModel, JobRow, format_elapsed
+from wan27_desktop.ui.style import Tone, tone_color
 
 __all__ = ["STATE_LABELS", "JobQueueModel", "JobQueuePanel", "JobRow", "format_elapsed"]
 

@@ -22,12 +22,12 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from .. import i18n
-from ..api.pricing import format_cny
-from ..api.translatable import QT_TRANSLATE_NOOP
-from ..jobs.runner import JobEvent
-from ..library import JobRecord, JobState, parse_time
-from .style import Tone, status_icon
+from wan27_desktop import i18n
+from wan27_desktop.api.pricing import format_cny
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.jobs.runner import JobEvent
+from wan27_desktop.library import JobRecord, JobState, parse_time
+from wan27_desktop.ui.style import Tone, status_icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import config, keys
-from ..api.errors import ValidationError, WanError
-from ..api.models import Region
-from ..i18n import error_message, hint_text, region_name
-from .background import BackgroundWork
+from wan27_desktop import config, keys
+from wan27_desktop.api.errors import ValidationError, WanError
+from wan27_desktop.api.models import Region
+from wan27_desktop.i18n import error_message, hint_text, region_name
+from wan27_desktop.ui.background import BackgroundWork
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -315,8 +315,8 @@ class KeyDialog(QDialog):
 
         def work() -> Region | None:
             # Deferred imports keep the dialog (and app start-up) light.
-            from ..api.client import check_key_regions
-            from ..api.retry import RetryPolicy
+            from wan27_desktop.api.client import check_key_regions
+            from wan27_desktop.api.retry import RetryPolicy
 
             # Someone is waiting on the button: one quick retry, not the jobs' patient policy.
             return check_key_regions(key, bases, retry_policy=RetryPolicy(max_attempts=2, base_delay=0.5))

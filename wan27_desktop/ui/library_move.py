@@ -20,12 +20,12 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from ..api.errors import WanError
-from ..i18n import error_message, hint_text
-from ..library import move as library_move
-from ..library.move import CopyReport, MoveCanceled, MovePlan, RemovalReport
-from ..settings import AppSettings
-from .background import BackgroundWork
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.i18n import error_message, hint_text
+from wan27_desktop.library import move as library_move
+from wan27_desktop.library.move import CopyReport, MoveCanceled, MovePlan, RemovalReport
+from wan27_desktop.settings import AppSettings
+from wan27_desktop.ui.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

@@ -23,22 +23,22 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from ..api.errors import NetworkError, ServiceError, ValidationError, WanError
-from ..api.models import Region
-from ..i18n import error_details, error_message
-from ..settings import AppSettings, Theme
-from . import main_window_parts as parts
+from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
+from wan27_desktop.api.models import Region
+from wan27_desktop.i18n import error_details, error_message
+from wan27_desktop.settings import AppSettings, Theme
+from wan27_desktop.ui import main_window_parts as parts
 
 if TYPE_CHECKING:
     from decimal import Decimal
 
     from PySide6.QtGui import QAction
 
-    from .. import keys
-    from ..api.models import GenerationRequest, RequestMode
-    from ..jobs.runner import Connection, JobEvent
-    from ..library import Library
-    from .notifications import NotifierLike
+    from wan27_desktop import keys
+    from wan27_desktop.api.models import GenerationRequest, RequestMode
+    from wan27_desktop.jobs.runner import Connection, JobEvent
+    from wan27_desktop.library import Library
+    from wan27_desktop.ui.notifications import NotifierLike
 
 # The job manager, the library, the panels and the status bar are imported where they are used, not
 # here: on the deferred path they load after the shell's first paint.
@@ -119,11 +119,11 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtWidgets import QSplitter
 
-        from ..jobs.qt import JobManager
-        from .background import BackgroundWork
-        from .job_queue import JobQueuePanel
-        from .notifications import Notifier
-        from .status_bar import AppStatusBar
+        from wan27_desktop.jobs.qt import JobManager
+        from wan27_desktop.ui.background import BackgroundWork
+        from wan27_desktop.ui.job_queue import JobQueuePanel
+        from wan27_desktop.ui.notifications import Notifier
+        from wan27_desktop.ui.status_bar import AppStatusBar
 
         self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
         self.background = BackgroundWork(self, max_threads=2)
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
 
     def _connection(self) -> Connection:
         """Called by JobManager on worker threads (may block on the keyring)."""
-        from ..jobs.connection import resolve_connection
+        from wan27_desktop.jobs.connection import resolve_connection
 
         return resolve_connection(self._region, self.api_base)
 
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
 
     def _load_journal(self, *, resume: bool) -> None:
         """Open the library (healing after a crash), read the journal and today's spend, resume."""
-        from ..library import Library
+        from wan27_desktop.library import Library
 
         manager, data_dir = self.jobs, self.data_dir
 
@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         parts.show_error(self, self.tr("The library could not be opened"), text)
 
     def refresh_key_source(self) -> None:
-        from .. import keys
+        from wan27_desktop import keys
 
         region = self._region
         self.background.run(lambda: keys.resolve_key(region), self._key_resolved)
@@ -313,8 +313,8 @@ class MainWindow(QMainWindow):
         self._fetch_job(job_id)
 
     def _job_refused(self, token: int, err: WanError) -> None:
-        from .. import keys
-        from ..jobs.connection import NoKeyError
+        from wan27_desktop import keys
+        from wan27_desktop.jobs.connection import NoKeyError
 
         pending = self._tokens.pop(token, None)
         self.queue.model.remove_placeholder(token)
@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         if self._key_dialog is not None and self._key_dialog.isVisible():
             self._key_dialog.raise_()
             return self._key_dialog
-        from .key_dialog import KeyDialog
+        from wan27_desktop.ui.key_dialog import KeyDialog
 
         bases = {region: self.api_base for region in Region} if self.api_base else None
         dialog = KeyDialog(parent or self, region=self._region, bases=bases)
@@ -383,8 +383,8 @@ class MainWindow(QMainWindow):
             self._fetch_job(event.job_id)
 
     def _note_connectivity(self, event: JobEvent) -> None:
-        from ..jobs.connection import NoKeyError
-        from ..library import JobState
+        from wan27_desktop.jobs.connection import NoKeyError
+        from wan27_desktop.library import JobState
 
         err = event.error
         if isinstance(err, NetworkError):
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         self.gallery.notify_image_added(image_id)
 
     def _fetch_job(self, job_id: int) -> None:
-        from ..library import Library
+        from wan27_desktop.library import Library
 
         data_dir = self.data_dir
         reader = self._reader
@@ -417,7 +417,7 @@ class MainWindow(QMainWindow):
         self.background.run(fetch, fetched)
 
     def _job_finished(self, job_id: int) -> None:
-        from ..library import JobState
+        from wan27_desktop.library import JobState
 
         self.refresh_spend()
         # The worker is gone: a job still unfinished in the journal is paused until resumed.
@@ -472,7 +472,7 @@ class MainWindow(QMainWindow):
         return token
 
     def resume_unfinished(self) -> None:
-        from ..library import Library
+        from wan27_desktop.library import Library
 
         manager, data_dir = self.jobs, self.data_dir
         reader = self._reader
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
         return None if row is None else row.job_id
 
     def show_results(self, job_id: int) -> None:
-        from ..library import ImageQuery
+        from wan27_desktop.library import ImageQuery
 
         self.gallery.set_query(ImageQuery(job_id=job_id))
         self.status.showMessage(
@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
 
     # -- settings, theme --------------------------------------------------------------------------
     def open_settings(self) -> Any:
-        from .settings_dialog import SettingsDialog
+        from wan27_desktop.ui.settings_dialog import SettingsDialog
 
         bases = {region: self.api_base for region in Region} if self.api_base else None
         dialog = SettingsDialog(self.settings, self, bases=bases)
@@ -556,7 +556,7 @@ class MainWindow(QMainWindow):
     def move_library(self, target: Path, parent: QWidget | None = None) -> Any:
         """Move the library to `target` (Settings ▸ Library ▸ Move…); returns the LibraryMoveFlow.
         Refused while jobs or an import run: they write to the library being copied."""
-        from .library_move import LibraryMoveFlow
+        from wan27_desktop.ui.library_move import LibraryMoveFlow
 
         if self._move_flow is not None:
             return self._move_flow
@@ -643,7 +643,7 @@ class MainWindow(QMainWindow):
 
     def show_welcome(self) -> Any:
         """Help ▸ Welcome…: region and key, a sample prompt, where the library lives."""
-        from .onboarding import show_welcome
+        from wan27_desktop.ui.onboarding import show_welcome
 
         return show_welcome(self)
 
@@ -655,7 +655,7 @@ class MainWindow(QMainWindow):
     def import_folder(self, folder: Path | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from ..library import Library
+        from wan27_desktop.library import Library
 
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))

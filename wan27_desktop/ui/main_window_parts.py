@@ -17,17 +17,17 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
-from .. import __version__, config
-from ..settings import Theme
+from wan27_desktop import __version__, config
+from wan27_desktop.settings import Theme
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QActionGroup
     from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
-    from .about_dialog import AboutDialog
-    from .gallery import GalleryPanel
-    from .main_window import MainWindow
-    from .shortcuts_dialog import ShortcutsDialog
+    from wan27_desktop.ui.about_dialog import AboutDialog
+    from wan27_desktop.ui.gallery import GalleryPanel
+    from wan27_desktop.ui.main_window import MainWindow
+    from wan27_desktop.ui.shortcuts_dialog import ShortcutsDialog
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
@@ -35,7 +35,7 @@ translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Conte
 
 # -- panels ---------------------------------------------------------------------------------------
 def make_generation_panel(window: MainWindow) -> QWidget:
-    from .generation_panel import GenerationPanel
+    from wan27_desktop.ui.generation_panel import GenerationPanel
 
     panel = GenerationPanel(parent=window)
     panel.set_region(window.settings.region)
@@ -45,7 +45,7 @@ def make_generation_panel(window: MainWindow) -> QWidget:
 
 def make_centre(window: MainWindow, data_dir: Path) -> GalleryPanel:
     """The gallery over the library in `data_dir`."""
-    from .gallery import GalleryPanel
+    from wan27_desktop.ui.gallery import GalleryPanel
 
     return GalleryPanel(data_dir=data_dir, parent=window)
 
@@ -155,7 +155,7 @@ def adopt_gallery(window: MainWindow, gallery: GalleryPanel | None) -> None:
 def build_menus(window: MainWindow) -> None:
     from PySide6.QtGui import QActionGroup
 
-    from .main_window import copy_diagnostics
+    from wan27_desktop.ui.main_window import copy_diagnostics
 
     bar = window.menuBar()
     bar.setObjectName("menuBar")
@@ -398,7 +398,7 @@ def toggle_full_screen(window: MainWindow) -> None:
 # -- theme ----------------------------------------------------------------------------------------
 def apply_theme(theme: Theme) -> bool:
     """Light, dark or the system's scheme for the whole app, live (issue 9). See theme.py."""
-    from .theme import apply_theme as apply
+    from wan27_desktop.ui.theme import apply_theme as apply
 
     return apply(theme)
 
@@ -414,7 +414,7 @@ def sync_theme_actions(window: MainWindow) -> None:
 # -- help -----------------------------------------------------------------------------------------
 def show_shortcuts(window: MainWindow) -> ShortcutsDialog:
     """Help ▸ Keyboard Shortcuts (F1, Ctrl+/): one non-modal window, made afresh from the actions."""
-    from .shortcuts_dialog import ShortcutsDialog
+    from wan27_desktop.ui.shortcuts_dialog import ShortcutsDialog
 
     old: ShortcutsDialog | None = getattr(window, "_shortcuts_dialog", None)
     if old is not None:
@@ -430,7 +430,7 @@ def show_shortcuts(window: MainWindow) -> ShortcutsDialog:
 
 
 def show_about(window: QWidget) -> AboutDialog:
-    from .about_dialog import AboutDialog
+    from wan27_desktop.ui.about_dialog import AboutDialog
 
     dialog = AboutDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

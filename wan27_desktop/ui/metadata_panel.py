@@ -28,11 +28,10 @@ from wan27_desktop import i18n
 from wan27_desktop.api.models import Mode, Region, RequestMode
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library import ImageRecord, JobRecord, JobState, Library
-
-from .gallery_actions import copy_text_to_clipboard
-from .gallery_worker import DbWorker
-from .job_queue_model import state_name
-from .thumbnail_loader import read_scaled
+from wan27_desktop.ui.gallery_actions import copy_text_to_clipboard
+from wan27_desktop.ui.gallery_worker import DbWorker
+from wan27_desktop.ui.job_queue_model import state_name
+from wan27_desktop.ui.thumbnail_loader import read_scaled
 
 LINEAGE_PX = 64
 CONTEXT = "MetadataPanel"

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..i18n import region_name
-from .key_dialog import named
+from wan27_desktop.i18n import region_name
+from wan27_desktop.ui.key_dialog import named
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from wan27_desktop.ui.main_window import MainWindow
 
 # Alibaba Cloud's "get an API key" pages, one per site (the console links change more often).
 KEY_HELP_INTERNATIONAL = "https://www.alibabacloud.com/help/en/model-studio/get-api-key"
@@ -69,7 +69,7 @@ class WelcomeDialog(QDialog):
         icon = named(QLabel(), "welcomeIcon")
         window_icon = QGuiApplication.windowIcon()
         if window_icon.isNull():  # set by app.create_application; not when embedded in tests or tools
-            from ..assets import app_icon_path
+            from wan27_desktop.assets import app_icon_path
 
             window_icon = QIcon(str(app_icon_path()))
         icon.setPixmap(window_icon.pixmap(56, 56))
@@ -242,7 +242,7 @@ class WelcomeDialog(QDialog):
 
 
 def region_name_html(code: str) -> str:
-    from ..api.models import Region
+    from wan27_desktop.api.models import Region
 
     return region_name(Region(code)).replace("&", "&amp;").replace("<", "&lt;")
 

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import rules
-from ..api.models import PaletteColor
-from .gen_palette_math import rebalance, with_added, without
-from .gen_palette_store import PaletteStore
-from .gen_style import InlineMessage, named, set_text_role, small_font
-from .gen_workers import Worker
+from wan27_desktop.api import rules
+from wan27_desktop.api.models import PaletteColor
+from wan27_desktop.ui.gen_palette_math import rebalance, with_added, without
+from wan27_desktop.ui.gen_palette_store import PaletteStore
+from wan27_desktop.ui.gen_style import InlineMessage, named, set_text_role, small_font
+from wan27_desktop.ui.gen_workers import Worker
 
 # §3.3's example palette: a neutral, readable starting point when the palette is switched on.
 DEFAULT_PALETTE = (PaletteColor("#1F3A5F", 40.0), PaletteColor("#F2C14E", 35.0), PaletteColor("#FAFAF7", 25.0))
@@ -388,7 +388,7 @@ class PaletteEditor(QWidget):
 
     def set_from_image(self, path: str, count: int = 5) -> None:
         """Extract `count` main colours from an image, off the UI thread (the gallery uses this too)."""
-        from .. import imaging  # deferred: loads image plugins
+        from wan27_desktop import imaging  # deferred: loads image plugins
 
         self.inline.show_message(self.tr("Extracting colours…"), "muted")
         self._extract.submit(lambda: imaging.extract_palette(path, count))

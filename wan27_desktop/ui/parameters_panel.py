@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import i18n
-from ..api import rules, validation
-from ..api.models import Mode, Model, RequestMode
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .gen_style import InlineMessage, dice_icon, mark_invalid, named, set_text_role, small_font
+from wan27_desktop import i18n
+from wan27_desktop.api import rules, validation
+from wan27_desktop.api.models import Mode, Model, RequestMode
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.ui.gen_style import InlineMessage, dice_icon, mark_invalid, named, set_text_role, small_font
 
 CUSTOM = "custom"
 # The aspect-ratio picker; `rules.size_for_ratio` turns a choice into a valid W*H for the mode.

@@ -28,16 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..api import rules
-from .gen_history import MemoryPromptHistory, PromptHistory
-from .gen_prompt_refs import (
+from wan27_desktop.api import rules
+from wan27_desktop.ui.gen_history import MemoryPromptHistory, PromptHistory
+from wan27_desktop.ui.gen_prompt_refs import (
     reference_spans,
     reference_token,
     referenced_numbers,
     removed_markers,
     renumber_references,
 )
-from .gen_style import InlineMessage, error_color, mark_invalid, named, set_text_role, small_font, warn_color
+from wan27_desktop.ui.gen_style import (
+    InlineMessage,
+    error_color,
+    mark_invalid,
+    named,
+    set_text_role,
+    small_font,
+    warn_color,
+)
 
 WARN_FRACTION = 0.9  # the count turns amber from 4,500 characters
 

@@ -24,18 +24,18 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from ..api import rules
-from ..api.models import Box, ImageInput
-from .box_editor import BoxEditor
-from .gen_drop import DropContent, can_accept, read_mime
-from .gen_reference_item import ItemState, ReferenceItem
-from .gen_reference_tiles import ReferenceTiles
-from .gen_reference_viewer import ReferenceViewer
-from .gen_style import InlineMessage, named, set_text_role, small_font
-from .gen_workers import PREVIEW_SIDE, Worker, cached_preview, inspect_with_thumbnail, save_image_data
+from wan27_desktop.api import rules
+from wan27_desktop.api.models import Box, ImageInput
+from wan27_desktop.ui.box_editor import BoxEditor
+from wan27_desktop.ui.gen_drop import DropContent, can_accept, read_mime
+from wan27_desktop.ui.gen_reference_item import ItemState, ReferenceItem
+from wan27_desktop.ui.gen_reference_tiles import ReferenceTiles
+from wan27_desktop.ui.gen_reference_viewer import ReferenceViewer
+from wan27_desktop.ui.gen_style import InlineMessage, named, set_text_role, small_font
+from wan27_desktop.ui.gen_workers import PREVIEW_SIDE, Worker, cached_preview, inspect_with_thumbnail, save_image_data
 
 if TYPE_CHECKING:
-    from ..imaging import ReferenceInfo
+    from wan27_desktop.imaging import ReferenceInfo
 
 Mapping = dict[int, "int | None"]
 

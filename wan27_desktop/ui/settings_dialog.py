@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import keys
-from ..api.errors import ValidationError, WanError
-from ..api.models import Region, RequestMode
-from ..i18n import error_message, issue_text, language_choices, region_name, restart_note
-from ..settings import MAX_CONCURRENCY, MIN_CONCURRENCY, AppSettings, Language, Theme, normalise_endpoint
-from .key_dialog import BackgroundCalls, KeyDialog, default_bases, grow_to_fit, named
+from wan27_desktop import keys
+from wan27_desktop.api.errors import ValidationError, WanError
+from wan27_desktop.api.models import Region, RequestMode
+from wan27_desktop.i18n import error_message, issue_text, language_choices, region_name, restart_note
+from wan27_desktop.settings import MAX_CONCURRENCY, MIN_CONCURRENCY, AppSettings, Language, Theme, normalise_endpoint
+from wan27_desktop.ui.key_dialog import BackgroundCalls, KeyDialog, default_bases, grow_to_fit, named
 
 
 def _combo(name: str, accessible: str, items: list[tuple[str, object]]) -> QComboBox:

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import assets
-from .gen_style import set_text_role
+from wan27_desktop import assets
+from wan27_desktop.ui.gen_style import set_text_role
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 NATIVE = QKeySequence.SequenceFormat.NativeText

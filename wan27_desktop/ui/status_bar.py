@@ -7,11 +7,11 @@ from decimal import Decimal
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from .. import i18n
-from ..api.models import Region
-from ..api.pricing import format_cny
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .style import Tone, tone_color
+from wan27_desktop import i18n
+from wan27_desktop.api.models import Region
+from wan27_desktop.api.pricing import format_cny
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.ui.style import Tone, tone_color
 
 # (label, tooltip) per key origin; translated when shown (context "AppStatusBar").
 _ORIGIN_TEXT = {

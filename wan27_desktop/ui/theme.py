@@ -19,8 +19,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..settings import Theme
-from .style import contrast_ratio, relative_luminance
+from wan27_desktop.settings import Theme
+from wan27_desktop.ui.style import contrast_ratio, relative_luminance
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class ThemeController(QObject):
 
 def _refresh_widgets() -> None:
     """Widgets that copied a colour out of the old palette take it again from the new one."""
-    from .gen_style import refresh_text_roles
+    from wan27_desktop.ui.gen_style import refresh_text_roles
 
     # Qt hands the new palette to widgets through posted events: deliver them now, so every widget
     # (and the parents set_text_role reads from) has it before we recolour, and callers see it at once.

@@ -19,11 +19,10 @@ from PySide6.QtGui import QImage
 # first import of a PySide-using module racing on several worker threads crashes shiboken.
 import wan27_desktop.imaging  # noqa: F401
 from wan27_desktop.api.errors import WanError
+from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
-
-from ..imaging._codec import path_reader
-from ..jobs.mailbox import Mailbox
-from .gallery_worker import LibraryAccess
+from wan27_desktop.ui.gallery_worker import LibraryAccess
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from wan27_desktop.library import ImageRecord
-
-from .gallery_model import GalleryModel
-from .gallery_worker import DbWorker
-from .metadata_panel import MetadataPanel
-from .thumbnail_loader import ThumbnailLoader, decode_size
-from .viewer_canvas import AsyncImageLoader, ImageCanvas
+from wan27_desktop.ui.gallery_model import GalleryModel
+from wan27_desktop.ui.gallery_worker import DbWorker
+from wan27_desktop.ui.metadata_panel import MetadataPanel
+from wan27_desktop.ui.thumbnail_loader import ThumbnailLoader, decode_size
+from wan27_desktop.ui.viewer_canvas import AsyncImageLoader, ImageCanvas
 
 
 class ImageViewer(QWidget):
@@ -180,7 +179,7 @@ class ImageViewer(QWidget):
     def compare_with_next(self) -> None:
         other = self.model.loaded_record(self.row + 1)
         if self.record is not None and other is not None:
-            from .compare_view import CompareWindow
+            from wan27_desktop.ui.compare_view import CompareWindow
 
             CompareWindow(self.record, other, parent=self).show()
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..imaging._codec import path_reader
-from ..jobs.mailbox import Mailbox
-from . import viewer_math as vm
+from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.jobs.mailbox import Mailbox
+from wan27_desktop.ui import viewer_math as vm
 
 
 class AsyncImageLoader(QObject):
