@@ -150,7 +150,7 @@ class StartupDiagnostics:
                 _hand_to_app_handlers(record)
             self._records.clear()
         if not self.dialog_ready and threading.current_thread() is threading.main_thread():
-            from wan27_desktop.ui.crash_dialog import install_gui_excepthook
+            from wan27_desktop.ui.dialogs.crash import install_gui_excepthook
 
             self.dialog_ready = True
             install_gui_excepthook(self._app)  # a friendly dialog on the UI thread, for any thread's exception
@@ -211,7 +211,7 @@ def show_main_window(
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
     that full window has painted, `before_start()` and then `window.start()` (keyring, journal,
     resume). Closing the shell first is fine: nothing is built and the saved layout is kept."""
-    from wan27_desktop.ui.main_window import MainWindow
+    from wan27_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
 
@@ -223,7 +223,7 @@ def show_main_window(
         window.finish_building()
         if not window.is_built():  # closed before its panels were made
             return
-        from wan27_desktop.ui.onboarding import install_first_run
+        from wan27_desktop.ui.dialogs.onboarding import install_first_run
 
         # First run (no key anywhere, welcome never closed): the welcome explains region, key and
         # library once the key lookup has answered. Later runs ask for a key at the first Generate.
@@ -252,13 +252,13 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
 
     from wan27_desktop.i18n import install_translators
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.theme import apply_theme
+    from wan27_desktop.ui.common.theme import apply_theme
 
     settings = AppSettings()
     install_translators(app, settings.language)  # before any widget is built: texts are set once
     apply_theme(settings.theme)
     if settings.library_moved:  # a moved library on a drive that is not connected: ask first
-        from wan27_desktop.ui.library_move import ensure_library_reachable
+        from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
         startup.set_up()
         if not ensure_library_reachable(settings):

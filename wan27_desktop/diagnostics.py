@@ -459,7 +459,7 @@ def install_excepthook(show: ShowCrash | None = None) -> None:
     """Route uncaught exceptions of every thread to the log and to `show(summary, details)`.
 
     `show` may be called from any thread; a GUI must marshal it to the UI thread (use
-    `ui.crash_dialog.install_gui_excepthook`). KeyboardInterrupt goes to the previous hook, and a
+    `ui.dialogs.crash.install_gui_excepthook`). KeyboardInterrupt goes to the previous hook, and a
     thread's SystemExit is ignored like Python's default does. Installing again replaces `show`.
     """
     if not _previous_hooks:

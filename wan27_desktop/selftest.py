@@ -168,7 +168,7 @@ def check_main_window(data_dir: Path) -> tuple[str, str]:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.main_window import MainWindow
+    from wan27_desktop.ui.window.main_window import MainWindow
 
     class _QuietNotifier:
         def notify(self, title: str, message: str, *, error: bool = False) -> bool:
