@@ -186,7 +186,7 @@ def check_main_window(data_dir: Path) -> tuple[str, str]:
         started = time.monotonic()
         window.start(resume=False, check_key=False)
         loop.exec()
-        if window._reader is None:
+        if window.workspace.reader is None:
             return "FAIL", "the journal did not load within 10 s"
         missing = [
             name

@@ -172,31 +172,10 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>Resuming %n unfinished job(s) from the last session.</source>
-        <translation>
-            <numerusform>Resuming %n unfinished job from the last session.</numerusform>
-            <numerusform>Resuming %n unfinished jobs from the last session.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n image(s): {prompt}</source>
         <translation>
             <numerusform>%n image: {prompt}</numerusform>
             <numerusform>%n images: {prompt}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Resuming %n unfinished job(s).</source>
-        <translation>
-            <numerusform>Resuming %n unfinished job.</numerusform>
-            <numerusform>Resuming %n unfinished jobs.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</source>
-        <translation>
-            <numerusform>%n job is still running. Wait for it to finish, or cancel it in the job queue, then move the library.</numerusform>
-            <numerusform>%n jobs are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</numerusform>
         </translation>
     </message>
 </context>
@@ -254,6 +233,30 @@
         <translation>
             <numerusform>%n region box</numerusform>
             <numerusform>%n region boxes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s) from the last session.</source>
+        <translation>
+            <numerusform>Resuming %n unfinished job from the last session.</numerusform>
+            <numerusform>Resuming %n unfinished jobs from the last session.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s).</source>
+        <translation>
+            <numerusform>Resuming %n unfinished job.</numerusform>
+            <numerusform>Resuming %n unfinished jobs.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</source>
+        <translation>
+            <numerusform>%n job is still running. Wait for it to finish, or cancel it in the job queue, then move the library.</numerusform>
+            <numerusform>%n jobs are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</numerusform>
         </translation>
     </message>
 </context>

@@ -217,8 +217,16 @@
         <translation>请求发送到{region}。</translation>
     </message>
     <message>
-        <source>Region: {region} (custom endpoint)</source>
-        <translation>地域：{region}（自定义接入地址）</translation>
+        <source>Region: {region} · {host}</source>
+        <translation>区域：{region} · {host}</translation>
+    </message>
+    <message>
+        <source>Not checked yet</source>
+        <translation>尚未检查</translation>
+    </message>
+    <message>
+        <source>No request or key check has reached the service in this session yet. The library works offline.</source>
+        <translation>本次会话中尚无请求或密钥检查到达服务。图库可离线使用。</translation>
     </message>
     <message>
         <source>Requests go to the custom endpoint {endpoint} with the {region} key.</source>
@@ -263,14 +271,6 @@
     <message>
         <source>The last request could not reach the service. The library still works offline.</source>
         <translation>上一个请求未能连接到服务端。图库仍可离线使用。</translation>
-    </message>
-    <message>
-        <source>○ Offline</source>
-        <translation>○ 离线</translation>
-    </message>
-    <message>
-        <source>No request has been sent yet in this session. The library works offline.</source>
-        <translation>本次会话尚未发送任何请求。图库可离线使用。</translation>
     </message>
 </context>
 <context>
@@ -1756,12 +1756,6 @@ The library stays in {source}.</source>
         <source>Job queue</source>
         <translation>任务队列</translation>
     </message>
-    <message numerus="yes">
-        <source>Resuming %n unfinished job(s) from the last session.</source>
-        <translation>
-            <numerusform>正在继续上次会话中 %n 个未完成的任务。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>The library could not be opened.</source>
         <translation>无法打开图库。</translation>
@@ -1769,22 +1763,6 @@ The library stays in {source}.</source>
     <message>
         <source>The library could not be opened</source>
         <translation>无法打开图库</translation>
-    </message>
-    <message>
-        <source>Not sent: the library is being moved. Generate again when the move has finished.</source>
-        <translation>未发送：图库正在移动。移动完成后请重新生成。</translation>
-    </message>
-    <message>
-        <source>Not sent: {reason}</source>
-        <translation>未发送：{reason}</translation>
-    </message>
-    <message>
-        <source>The job could not start</source>
-        <translation>任务无法开始</translation>
-    </message>
-    <message>
-        <source>Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY.</source>
-        <translation>未发送：没有 API 密钥。请在设置中添加，或设置 DASHSCOPE_API_KEY。</translation>
     </message>
     <message>
         <source>Job failed</source>
@@ -1813,40 +1791,8 @@ The library stays in {source}.</source>
         <translation>任务未完成。</translation>
     </message>
     <message>
-        <source>Canceling job {job}…</source>
-        <translation>正在取消任务 {job}…</translation>
-    </message>
-    <message numerus="yes">
-        <source>Resuming %n unfinished job(s).</source>
-        <translation>
-            <numerusform>正在继续 %n 个未完成的任务。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No unfinished jobs to resume.</source>
-        <translation>没有需要继续的未完成任务。</translation>
-    </message>
-    <message>
         <source>Showing the images of job {job}. View ▸ Show All Images to go back.</source>
         <translation>正在显示任务 {job} 的图片。通过“视图 ▸ 显示所有图片”返回。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</source>
-        <translation>
-            <numerusform>还有 %n 个任务正在运行。请等待它们完成，或在任务队列中取消，然后再移动图库。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>An import into the library is still running. Wait for it to finish, then move the library.</source>
-        <translation>仍有导入图库的操作在进行。请等待其完成后再移动图库。</translation>
-    </message>
-    <message>
-        <source>The library could not be opened, so it cannot be moved. Restart the app to try again, or see the message shown at start.</source>
-        <translation>图库无法打开，因此无法移动。请重启应用后重试，或查看启动时显示的提示。</translation>
-    </message>
-    <message>
-        <source>The library is still opening. Try again in a moment.</source>
-        <translation>图库仍在打开。请稍后再试。</translation>
     </message>
     <message>
         <source>the settings file could not be written</source>
@@ -4319,6 +4265,71 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
 (The file manager could not be opened; copy the path instead.)</source>
         <translation>{path}
 （无法打开文件管理器；请复制路径。）</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s) from the last session.</source>
+        <translation>
+            <numerusform>正在继续上次会话中 %n 个未完成的任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY.</source>
+        <translation>未发送：没有 API 密钥。请在设置中添加，或设置 DASHSCOPE_API_KEY。</translation>
+    </message>
+    <message>
+        <source>Not sent: the library is being moved. Generate again when the move has finished.</source>
+        <translation>未发送：图库正在移动。移动完成后请重新生成。</translation>
+    </message>
+    <message>
+        <source>Canceling job {job}…</source>
+        <translation>正在取消任务 {job}…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming %n unfinished job(s).</source>
+        <translation>
+            <numerusform>正在继续 %n 个未完成的任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No unfinished jobs to resume.</source>
+        <translation>没有需要继续的未完成任务。</translation>
+    </message>
+    <message>
+        <source>Fetching a task by its id is not available in this version.</source>
+        <translation>此版本无法按任务 ID 获取任务。</translation>
+    </message>
+    <message>
+        <source>Task {task}</source>
+        <translation>任务 {task}</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <source>The job could not start</source>
+        <translation>任务无法开始</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</source>
+        <translation>
+            <numerusform>还有 %n 个任务正在运行。请等待它们完成，或在任务队列中取消，然后再移动图库。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>An import into the library is still running. Wait for it to finish, then move the library.</source>
+        <translation>仍有导入图库的操作在进行。请等待其完成后再移动图库。</translation>
+    </message>
+    <message>
+        <source>The library could not be opened, so it cannot be moved. Restart the app to try again, or see the message shown at start.</source>
+        <translation>图库无法打开，因此无法移动。请重启应用后重试，或查看启动时显示的提示。</translation>
+    </message>
+    <message>
+        <source>The library is still opening. Try again in a moment.</source>
+        <translation>图库仍在打开。请稍后再试。</translation>
     </message>
 </context>
 <context>

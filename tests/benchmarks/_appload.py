@@ -215,7 +215,7 @@ def open_main_window(data_dir: Path, concurrency: int) -> Any:
     settings = AppSettings()
     settings.concurrency = concurrency
     window = MainWindow(data_dir=data_dir, settings=settings, notifier=_SilentNotifier())
-    window.jobs.set_concurrency(concurrency)
+    window.workspace.jobs.set_concurrency(concurrency)
     window.resize(1280, 800)
     window.show()
     loaded: list[bool] = []

@@ -98,13 +98,15 @@ def land_one(window: Any, fake: _appload.FakeProcess, size: str, number: int) ->
 
     syncs_before = len(fake.replies_for("sync"))
     downloads_before = len(fake.replies_for("download"))
-    window.jobs.jobEvent.connect(on_event)
+    window.workspace.jobs.jobEvent.connect(on_event)
     gallery.loader.ready.connect(on_ready)
     try:
-        window.submit_request(GenerationRequest(prompt=f"landing benchmark {number}", size=size, n=1), RequestMode.SYNC)
+        window.workspace.submit(
+            GenerationRequest(prompt=f"landing benchmark {number}", size=size, n=1), RequestMode.SYNC
+        )
         _appload.wait_until(painted, 60, "the thumbnail to be painted")
     finally:
-        window.jobs.jobEvent.disconnect(on_event)
+        window.workspace.jobs.jobEvent.disconnect(on_event)
         gallery.loader.ready.disconnect(on_ready)
         clock.close()
     _appload.wait_until(lambda: len(fake.replies_for("download")) > downloads_before, 5, "the fake's reply log")

@@ -68,14 +68,14 @@ def load_round(window: Any, jobs: int, size: str, diagnose: bool, timeout_s: flo
                 shown += 1
         return shown >= jobs
 
-    window.jobs.jobEvent.connect(on_event)
+    window.workspace.jobs.jobEvent.connect(on_event)
     gallery.loader.ready.connect(on_ready)
     probe = _appload.GapProbe()
     probe.start()
     started = time.monotonic()
     with _appload.stall_sampler(probe, diagnose) as sampler:
         for number in range(jobs):
-            window.submit_request(
+            window.workspace.submit(
                 GenerationRequest(prompt=f"ui stall benchmark {number}", model=Model.PRO, size=size, n=1),
                 RequestMode.SYNC,
             )
@@ -83,7 +83,7 @@ def load_round(window: Any, jobs: int, size: str, diagnose: bool, timeout_s: flo
         _appload.pump(0.05)  # the repaint that shows the last thumbnail
     elapsed = time.monotonic() - started
     gaps = probe.stop()
-    window.jobs.jobEvent.disconnect(on_event)
+    window.workspace.jobs.jobEvent.disconnect(on_event)
     gallery.loader.ready.disconnect(on_ready)
     result = _appload.gap_summary(gaps, elapsed)
     result["images_landed"] = len(landed)

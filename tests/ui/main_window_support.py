@@ -182,7 +182,6 @@ def scene_png(path: Path, hue: int, width: int = 768, height: int = 512) -> Path
 def fill_showcase(qtbot: Any, window: MainWindow, folder: Path, count: int = 8) -> None:
     """A window as people use it: `count` pictures in the gallery (imported, as a user would),
     two reference images and a prompt."""
-    from wan27_desktop.ui.window import parts as parts
 
     pictures = folder / "pictures"
     pictures.mkdir(parents=True, exist_ok=True)
@@ -195,7 +194,7 @@ def fill_showcase(qtbot: Any, window: MainWindow, folder: Path, count: int = 8) 
     assert gallery is not None
     qtbot.waitUntil(lambda: gallery.model.rowCount() == count, timeout=20_000)
     for index, hue in enumerate((30, 200)):
-        parts.call_panel(window, "add_reference", str(scene_png(folder / f"reference{index}.png", hue, 640, 480)))
+        window.generation.add_reference(str(scene_png(folder / f"reference{index}.png", hue, 640, 480)))
     edit = prompt_edit(window)
     edit.setFocus()
     qtbot.keyClicks(edit, "Put the lighthouse from image 1 on the coast of image 2, warm evening light")

@@ -552,11 +552,11 @@ def _run_jobs(qtbot: Any, window: Any, env_key: Any) -> tuple[str, ...]:
     Returns the service's own texts (error code and message), which are shown as sent."""
     from tests.fake_dashscope import Fault
 
-    window.submit_request(GenerationRequest(prompt="一只红色的风筝飞过灰色的海滩", n=2, size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="一只红色的风筝飞过灰色的海滩", n=2, size="1K"), RequestMode.SYNC)
     done = wait_for_job(qtbot, window)[0]
     wait_state(qtbot, window, done.job_id, JobState.DONE, timeout=60_000)
     env_key.add_fault(Fault("sync", "moderation"))
-    window.submit_request(GenerationRequest(prompt="被内容审核拒绝的提示词", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="被内容审核拒绝的提示词", size="1K"), RequestMode.SYNC)
     failed = next(j for j in wait_for_job(qtbot, window, count=2) if j.job_id != done.job_id)
     wait_state(qtbot, window, failed.job_id, JobState.FAILED)
     qtbot.waitUntil(lambda: window.queue.model.job(failed.job_id).request_id is not None)

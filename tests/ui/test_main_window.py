@@ -82,11 +82,14 @@ def test_controls_have_stable_object_names_and_accessible_names(make_window: Any
         assert name in window.actions_by_name, name
 
 
-def test_starts_offline_without_key_with_focus_in_the_prompt(qtbot: Any, make_window: Any, no_keyring: None) -> None:
+def test_starts_not_checked_yet_without_key_with_focus_in_the_prompt(
+    qtbot: Any, make_window: Any, no_keyring: None
+) -> None:
     window = make_window()
     qtbot.waitUntil(lambda: window.key_origin() == "none")
     assert window.status.key_label.text() == "No key"
-    assert "Offline" in window.status.connectivity_label.text()
+    # Nothing has been asked of the service yet: neither online nor offline is known.
+    assert window.status.connectivity_label.text() == "Not checked yet"
     assert window.status.spend_label.text() == "Today: ¥0.00"
     qtbot.waitUntil(lambda: QApplication.focusWidget() is prompt_edit(window))
 
@@ -112,7 +115,7 @@ def test_async_job_runs_through_the_queue(
 ) -> None:
     env_key.polls_pending = 2
     window = make_window()
-    window.submit_request(GenerationRequest(prompt="a lighthouse at dusk", n=2, size="1K"), RequestMode.ASYNC)
+    window.workspace.submit(GenerationRequest(prompt="a lighthouse at dusk", n=2, size="1K"), RequestMode.ASYNC)
     job = wait_for_job(qtbot, window)[0]
     qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status in ("PENDING", "RUNNING", "SUCCEEDED"))
     row = wait_state(qtbot, window, job.job_id, JobState.DONE)
@@ -129,7 +132,7 @@ def test_async_job_runs_through_the_queue(
 def test_cancel_a_pending_task_then_retry_it(qtbot: Any, make_window: Any, env_key: Any) -> None:
     env_key.polls_pending = 10**6  # the task stays PENDING until canceled
     window = make_window()
-    window.submit_request(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
+    window.workspace.submit(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
     job = wait_for_job(qtbot, window)[0]
     qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status == "PENDING")
     window.queue.select_job(job.job_id)
@@ -152,7 +155,7 @@ def test_cancel_a_pending_task_then_retry_it(qtbot: Any, make_window: Any, env_k
 def test_error_row_shows_code_hint_and_request_id(qtbot: Any, make_window: Any, env_key: Any) -> None:
     env_key.add_fault(Fault("sync", "moderation"))
     window = make_window()
-    window.submit_request(GenerationRequest(prompt="something the filter refuses", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="something the filter refuses", size="1K"), RequestMode.SYNC)
     job = wait_for_job(qtbot, window)[0]
     row = wait_state(qtbot, window, job.job_id, JobState.FAILED)
     qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).request_id is not None)
@@ -181,7 +184,7 @@ def test_notification_and_taskbar_alert_when_the_window_is_inactive(
     other.show()
     other.activateWindow()
     qtbot.waitUntil(lambda: other.isActiveWindow() and not window.isActiveWindow())
-    window.submit_request(GenerationRequest(prompt="done while away", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="done while away", size="1K"), RequestMode.SYNC)
     job = wait_for_job(qtbot, window)[0]
     wait_state(qtbot, window, job.job_id, JobState.DONE)
     qtbot.waitUntil(lambda: notifier.alerts == [window])
@@ -194,9 +197,9 @@ def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any
     window = make_window()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.submit_request(GenerationRequest(prompt="done while watching", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="done while watching", size="1K"), RequestMode.SYNC)
     job = wait_for_job(qtbot, window)[0]
-    with qtbot.waitSignal(window.jobs.jobFinished, timeout=20_000):
+    with qtbot.waitSignal(window.workspace.jobs.jobFinished, timeout=20_000):
         pass
     assert window.queue.model.job(job.job_id).state is JobState.DONE
     assert notifier.notifications == [] and notifier.alerts == []
@@ -217,11 +220,11 @@ def test_generate_before_the_key_lookup_ends_also_asks_for_a_key(
     qtbot: Any, make_window: Any, no_keyring: None
 ) -> None:
     window = make_window()
-    window._key_source = None  # as if the keyring lookup were still running
-    window.submit_request(GenerationRequest(prompt="early bird", size="1K"), RequestMode.SYNC)
+    window.workspace.key_source = None  # as if the keyring lookup were still running
+    window.workspace.submit(GenerationRequest(prompt="early bird", size="1K"), RequestMode.SYNC)
     # The worker's connection provider finds no key: the job is refused and the dialog opens.
     qtbot.waitUntil(lambda: (d := window.findChild(QDialog, "keyDialog")) is not None and d.isVisible())
-    assert window._pending is not None
+    assert window.workspace.waiting_for_key
 
 
 def test_no_key_dialog_when_dashscope_api_key_is_set(qtbot: Any, make_window: Any, env_key: Any) -> None:
@@ -349,7 +352,7 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
     qtbot.waitUntil(lambda: (d := window.findChild(QDialog, "keyDialog")) is not None and d.isVisible())
     assert window.queue.model.job(job_id).state is JobState.SUBMITTED
     try:
-        window._key_saved(keys.set_session_key(Region.SINGAPORE, fake.api_key))
+        window.workspace.key_saved(keys.set_session_key(Region.SINGAPORE, fake.api_key))
         wait_state(qtbot, window, job_id, JobState.DONE)
         assert fake.created_count == 1, "resuming must never resubmit"
     finally:

@@ -108,13 +108,13 @@ def test_generating_with_references(qtbot: Any, make_window: Any, env_key: Any, 
     window.resize(*SIZE)
     refs = [reference_png(tmp_path / f"ref{i}.png", hue) for i, hue in enumerate((20, 200))]
     for ref in refs:
-        parts.call_panel(window, "add_reference", str(ref))
+        window.generation.add_reference(str(ref))
     edit = prompt_edit(window)
     qtbot.keyClicks(edit, "Put the cat from image 1 on the sofa of image 2, warm evening light")
-    window.submit_request(
+    window.workspace.submit(
         GenerationRequest(prompt="a lighthouse on a cliff at dusk, long exposure", n=2, size="1K"), RequestMode.ASYNC
     )
-    window.submit_request(
+    window.workspace.submit(
         GenerationRequest(prompt="isometric tiny greenhouse, soft shadows", size="1K"), RequestMode.ASYNC
     )
     jobs = wait_for_job(qtbot, window, count=2)
@@ -136,7 +136,7 @@ def test_results_in_the_gallery(qtbot: Any, make_window: Any, env_key: Any, shot
         "a cosy reading nook with a cat, morning light",
     ]
     for index, prompt in enumerate(prompts):
-        window.submit_request(
+        window.workspace.submit(
             GenerationRequest(prompt=prompt, n=2 if index == 1 else 1, size="1K"),
             RequestMode.ASYNC if index == 1 else RequestMode.SYNC,
         )
@@ -155,11 +155,13 @@ def test_error_row(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> N
     env_key.result_image_mode = "real"
     window = make_window()
     window.resize(*SIZE)
-    window.submit_request(GenerationRequest(prompt="a quiet harbour at dawn", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="a quiet harbour at dawn", size="1K"), RequestMode.SYNC)
     first = wait_for_job(qtbot, window)[0]
     wait_state(qtbot, window, first.job_id, JobState.DONE)
     env_key.add_fault(Fault("sync", "moderation"))
-    window.submit_request(GenerationRequest(prompt="a prompt the content filter refuses", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(
+        GenerationRequest(prompt="a prompt the content filter refuses", size="1K"), RequestMode.SYNC
+    )
     failed = next(j for j in wait_for_job(qtbot, window, count=2) if j.job_id != first.job_id)
     wait_state(qtbot, window, failed.job_id, JobState.FAILED)
     qtbot.waitUntil(lambda: window.queue.model.job(failed.job_id).request_id is not None)
@@ -176,8 +178,8 @@ def lived_in(qtbot: Any, window: Any, fake: Any, folder: Path) -> None:
     fake.polls_pending = 10**6
     fake.add_fault(Fault("sync", "moderation"))
     refused, waiting = "a prompt the content filter refuses", "a lighthouse on a cliff at dusk, long exposure"
-    window.submit_request(GenerationRequest(prompt=refused, size="1K"), RequestMode.SYNC)
-    window.submit_request(GenerationRequest(prompt=waiting, n=2, size="1K"), RequestMode.ASYNC)
+    window.workspace.submit(GenerationRequest(prompt=refused, size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt=waiting, n=2, size="1K"), RequestMode.ASYNC)
     # A row can appear from a job event before its record (with the prompt) is read back.
     qtbot.waitUntil(
         lambda: {row.prompt for row in wait_for_job(qtbot, window, count=2)} >= {refused, waiting}, timeout=20_000

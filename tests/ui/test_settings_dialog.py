@@ -341,7 +341,7 @@ def test_move_library_end_to_end(
     window.activateWindow()
     window.actions_by_name["actionFind"].trigger()  # Edit ▸ Find reaches the new gallery
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.gallery.filters.search)
-    window.submit_request(GenerationRequest(prompt="after the move", size="1K"), RequestMode.SYNC)
+    window.workspace.submit(GenerationRequest(prompt="after the move", size="1K"), RequestMode.SYNC)
     qtbot.waitUntil(
         lambda: any(row.prompt == "after the move" and row.state is JobState.DONE for row in window.queue.model.jobs()),
         timeout=20_000,
@@ -371,7 +371,7 @@ def test_a_new_window_opens_the_moved_library(
     window = MainWindow(settings=AppSettings(), notifier=RecordingNotifier())
     qtbot.addWidget(window)
     assert window.data_dir == target.resolve()
-    assert window.jobs.data_dir == target.resolve()
+    assert window.workspace.jobs.data_dir == target.resolve()
     window.show()
     with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
         window.start(check_key=False)
@@ -425,7 +425,7 @@ def test_move_is_refused_while_a_job_runs(
 ) -> None:
     env_key.polls_pending = 10**6  # the task stays PENDING on the "server"
     window = make_window()
-    window.submit_request(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
+    window.workspace.submit(GenerationRequest(prompt="a slow task", size="1K"), RequestMode.ASYNC)
     (job,) = wait_for_job(qtbot, window)
     qtbot.waitUntil(lambda: window.queue.model.job(job.job_id).server_status == "PENDING", timeout=10_000)
     target = tmp_path / "target"

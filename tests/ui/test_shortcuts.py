@@ -75,9 +75,9 @@ def test_f1_and_ctrl_slash_open_the_shortcuts_window(qtbot: Any, window: Any, ke
     sequence = QKeySequence(keys)[0]
     qtbot.keyClick(QApplication.focusWidget(), sequence.key(), sequence.keyboardModifiers())
     qtbot.waitUntil(
-        lambda: getattr(window, "_shortcuts_dialog", None) is not None and window._shortcuts_dialog.isVisible()
+        lambda: getattr(window, "shortcuts_dialog", None) is not None and window.shortcuts_dialog.isVisible()
     )
-    assert window._shortcuts_dialog.objectName() == "shortcutsDialog"
+    assert window.shortcuts_dialog.objectName() == "shortcutsDialog"
     assert window.findChild(QAction, "actionShortcuts") in window.menuBar().actions()[-1].menu().actions()
 
 

@@ -203,7 +203,7 @@ def test_closing_as_the_build_ends_saves_the_layout_and_starts_nothing(
 
     def start() -> None:  # what the build schedules; a start that ran leaves the key lookup and journal load running
         original()
-        busy_after_start.append(window.background.busy)
+        busy_after_start.append(window.workspace.background.busy)
 
     window.start = start
     window.built.connect(lambda: (window.splitter.setSizes([300, 500]), window.close()))  # before start()

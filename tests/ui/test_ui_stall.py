@@ -52,12 +52,12 @@ class GapProbe:
 def test_event_loop_keeps_turning_while_four_jobs_download(qtbot: Any, make_window: Any, env_key: Any) -> None:
     env_key.result_image_mode = "real"
     window = make_window()
-    window.jobs.set_concurrency(4)
+    window.workspace.jobs.set_concurrency(4)
     probe = GapProbe()
     probe.start()
     started = time.perf_counter()
     for index in range(4):
-        window.submit_request(
+        window.workspace.submit(
             GenerationRequest(prompt=f"stall probe {index}", size="2K", n=1),
             RequestMode.ASYNC if index % 2 else RequestMode.SYNC,
         )

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop import config, keys
-from wan27_desktop.api.errors import ValidationError, WanError
+from wan27_desktop.api.errors import NetworkError, ValidationError, WanError
 from wan27_desktop.api.models import Region
 from wan27_desktop.i18n import error_message, hint_text, region_name
 from wan27_desktop.ui.common.background import BackgroundWork
@@ -85,6 +85,7 @@ class KeyDialog(QDialog):
     """Asks for a region and an API key; checks and stores it. Emits `keySaved(KeySource)`."""
 
     keySaved = Signal(object)  # keys.KeySource (its repr never shows the key)
+    keyChecked = Signal(bool)  # a check answered: True when the service was reached (the key valid or not)
 
     def __init__(
         self,
@@ -324,6 +325,7 @@ class KeyDialog(QDialog):
         self._start(work, lambda region: self._checked(selected, region), self._check_failed)
 
     def _checked(self, selected: Region, region: Region | None) -> None:
+        self.keyChecked.emit(True)
         if region is None:
             self._set_status(
                 self.tr(
@@ -340,6 +342,7 @@ class KeyDialog(QDialog):
             self.switch_button.show()
 
     def _check_failed(self, err: BaseException) -> None:
+        self.keyChecked.emit(not isinstance(err, NetworkError))
         if isinstance(err, WanError):
             self._set_status(
                 self.tr("Could not check the key: {0}\n{1}").format(error_message(err), hint_text(err.hint))

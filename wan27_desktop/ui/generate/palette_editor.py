@@ -34,9 +34,9 @@ from wan27_desktop.ui.common.widgets import InlineMessage, named, set_text_role,
 from wan27_desktop.ui.generate.palette_math import rebalance, with_added, without
 from wan27_desktop.ui.generate.palette_store import PaletteStore
 from wan27_desktop.ui.generate.workers import Worker
+from wan27_desktop.workspace.draft import DEFAULT_PALETTE
 
 # §3.3's example palette: a neutral, readable starting point when the palette is switched on.
-DEFAULT_PALETTE = (PaletteColor("#1F3A5F", 40.0), PaletteColor("#F2C14E", 35.0), PaletteColor("#FAFAF7", 25.0))
 STEPS = 100  # slider/spin resolution: hundredths of a percent (§3.3: two decimals)
 
 
@@ -279,6 +279,14 @@ class PaletteEditor(QWidget):
     def editing_colors(self) -> tuple[PaletteColor, ...]:
         """The palette being edited, on or off."""
         return tuple(self._colors)
+
+    def set_editing_colors(self, colors: tuple[PaletteColor, ...]) -> None:
+        """Show `colors` (the draft's palette) without switching the palette on or off."""
+        if tuple(colors) == tuple(self._colors) or not colors:
+            return
+        self._colors = [PaletteColor(c.hex, float(c.ratio)) for c in colors][: rules.PALETTE_MAX]
+        self._rebuild()
+        self.paletteChanged.emit()
 
     def set_colors(self, colors: tuple[PaletteColor, ...] | list[PaletteColor]) -> None:
         """Show `colors` as given (ratios kept exactly); an empty palette switches it off."""

@@ -1,8 +1,10 @@
 """The generation panel: prompt, reference images, parameters, palette and the Generate button.
 
-It composes the widgets and asks `api.validation` whether the request can be sent; the button
-says what it will cost (`api.pricing`) and, when disabled, why. Emits
-`generateRequested(GenerationRequest, RequestMode)`; it never builds an HTTP request itself.
+Its widgets are bound to a `Draft` (workspace/draft.py): what the user edits goes into the draft,
+and whatever changes the draft (reuse from the gallery, File ▸ New, a restored draft) shows here.
+It asks `api.validation` whether the draft's request can be sent; the button says what it will
+cost (`api.pricing`) and, when disabled, why. Emits `generateRequested(GenerationRequest,
+RequestMode)`; it never builds an HTTP request itself.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVB
 from wan27_desktop import i18n
 from wan27_desktop.api import pricing, rules, validation
 from wan27_desktop.api.errors import ValidationIssue
-from wan27_desktop.api.models import GenerationRequest, ImageInput, Mode, Region, RequestMode
+from wan27_desktop.api.models import GenerationRequest, Mode, Region, RequestMode
 from wan27_desktop.ui.common.widgets import Hairline, InlineMessage, SectionHeader, mark_invalid, named
 from wan27_desktop.ui.generate.history import JsonPromptHistory, PromptHistory
 from wan27_desktop.ui.generate.palette_editor import PaletteEditor
@@ -26,6 +28,8 @@ from wan27_desktop.ui.generate.parameters import ParametersPanel
 from wan27_desktop.ui.generate.prompt_editor import PromptSection
 from wan27_desktop.ui.generate.reference_item import ItemState
 from wan27_desktop.ui.generate.reference_strip import ReferenceStrip
+from wan27_desktop.workspace.draft import Draft
+from wan27_desktop.workspace.properties import Binding, bind, bind_toggle
 
 _IMAGE_FIELD = re.compile(r"^images\[(\d+)\](\.boxes)?$")
 
@@ -38,11 +42,13 @@ class GenerationPanel(QWidget):
         history: PromptHistory | None = None,
         palette_store: PaletteStore | None = None,
         parent: QWidget | None = None,
+        draft: Draft | None = None,
     ) -> None:
         super().__init__(parent)
         named(self, "generationPanel", self.tr("Generation"))
         self._region = Region.SINGAPORE
         self._marked: list[QWidget] = []
+        self.draft = draft if draft is not None else Draft(self)
 
         self.prompt = PromptSection(history if history is not None else JsonPromptHistory(), self)
         self.editor = self.prompt.editor
@@ -100,6 +106,9 @@ class GenerationPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.generate)
 
+        # Bound before the panel's own handlers are connected: Qt calls slots in the order they
+        # were connected, so the draft is current whenever the panel re-checks the request.
+        self.bindings = self._bind(self.draft)
         self.generate_button.clicked.connect(self.generate)
         self.editor.submitRequested.connect(self.generate)
         self.editor.textChanged.connect(self._on_input_changed)
@@ -125,48 +134,35 @@ class GenerationPanel(QWidget):
             )
         button.setPalette(palette)
 
+    def _bind(self, draft: Draft) -> list[Binding]:
+        return [
+            bind(draft, "references", self.strip, "references"),
+            bind(draft, "parameters", self.params, "parameters", signal=self.params.changed),
+            bind(draft, "palette", self.palette_editor, "editing_colors", signal=self.palette_editor.paletteChanged),
+            bind_toggle(draft, "palette_on", self.palette_editor.enable_check),
+            bind(
+                draft,
+                "request_mode",
+                self.params,
+                "request_mode",
+                signal=self.params.request_combo.currentIndexChanged,
+            ),
+            bind(draft, "prompt", self.editor, "prompt", signal=self.editor.textChanged),
+        ]
+
     # --- public API ----------------------------------------------------------------------------
     def current_request(self) -> GenerationRequest:
         """What Generate would send. Boxes and palette that the mode does not allow are kept in
-        the editors but left out here (§3.2, §3.3), so the request is never invalid for that."""
-        mode = self.params.mode()
-        keep_boxes = rules.boxes_apply(mode)
-        images = tuple(ImageInput(item.source, item.boxes if keep_boxes else ()) for item in self.strip.items())
-        palette = self.palette_editor.colors() if rules.palette_applies(mode) else ()
-        return GenerationRequest(
-            prompt=self.editor.toPlainText(),
-            model=self.params.model(),
-            images=images,
-            n=self.params.n(),
-            size=self.params.size_text(),
-            seed=self.params.seed(),
-            watermark=self.params.watermark(),
-            thinking_mode=self.params.thinking(),
-            enable_sequential=self.params.sequential(),
-            color_palette=palette,
-        )
+        the draft but left out here (§3.2, §3.3), so the request is never invalid for that."""
+        return self.draft.request()
 
     def request_mode(self) -> RequestMode:
-        return self.params.request_mode()
+        return self.draft.request_mode
 
     def set_request(self, request: GenerationRequest, request_mode: RequestMode | None = None) -> None:
         """Fill every control from a request ("reuse all parameters"): prompt, references with
         their boxes, parameters and palette."""
-        self.params.set_values(
-            model=request.model,
-            size=request.size,
-            n=request.n,
-            seed=request.seed,
-            thinking=request.thinking_mode,
-            sequential=request.enable_sequential,
-            watermark=request.watermark,
-            image_count=len(request.images),
-        )
-        self.strip.set_references(request.images)
-        self.editor.replace_text(request.prompt)
-        self.palette_editor.set_colors(request.color_palette)
-        if request_mode is not None:
-            self.params.set_request_mode(request_mode)
+        self.draft.set_request(request, request_mode)
         self._update()
 
     def set_region(self, region: Region) -> None:

@@ -28,6 +28,7 @@ from wan27_desktop.api import rules, validation
 from wan27_desktop.api.models import Mode, Model, RequestMode
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.ui.common.widgets import InlineMessage, dice_icon, mark_invalid, named, set_text_role, small_font
+from wan27_desktop.workspace.draft import Parameters
 
 CUSTOM = "custom"
 # The aspect-ratio picker; `rules.size_for_ratio` turns a choice into a valid W*H for the mode.
@@ -279,6 +280,31 @@ class ParametersPanel(QWidget):
 
     def request_mode(self) -> RequestMode:
         return RequestMode(self.request_combo.currentData())
+
+    def parameters(self) -> Parameters:
+        """Every value as the draft keeps it (workspace binding)."""
+        return Parameters(
+            model=self.model(),
+            size=self.size_text(),
+            n=self.n(),
+            seed=self.seed(),
+            thinking=self.thinking(),
+            sequential=self.sequential(),
+            watermark=self.watermark(),
+        )
+
+    def set_parameters(self, values: Parameters) -> None:
+        """Show the draft's values (brought inside what the mode allows, and said so)."""
+        if values != self.parameters():
+            self.set_values(
+                model=values.model,
+                size=values.size,
+                n=values.n,
+                seed=values.seed,
+                thinking=values.thinking,
+                sequential=values.sequential,
+                watermark=values.watermark,
+            )
 
     def field_widget(self, name: str) -> QWidget | None:
         """The control a validation field concerns (for `show_issues`)."""

@@ -142,6 +142,15 @@ class PromptEditor(QPlainTextEdit):
         selection.format = fmt
         return selection
 
+    # --- the draft's prompt (workspace binding) -------------------------------------------------
+    def prompt(self) -> str:
+        return self.toPlainText()
+
+    def set_prompt(self, text: str) -> None:
+        """Show `text` (reuse, File ▸ New, a restored draft) as one undoable step."""
+        if text != self.toPlainText():
+            self.replace_text(text)
+
     # --- editing helpers (all undoable) --------------------------------------------------------
     def replace_text(self, text: str) -> None:
         """Replace the whole prompt as one undoable step (setPlainText would clear undo)."""

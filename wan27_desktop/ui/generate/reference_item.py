@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QPixmap
 
 from wan27_desktop.api.models import Box, ImageInput
+from wan27_desktop.workspace.draft import DraftReference
 
 if TYPE_CHECKING:
     from wan27_desktop.imaging import ReferenceInfo
@@ -34,6 +35,7 @@ class ReferenceItem:
     thumb: QPixmap | None = None
     error: str = ""  # could not save / read
     issue: str = ""  # marked by GenerationPanel.show_issues
+    label: str = ""  # the name it was added under, when `source` no longer says it (a restored draft)
 
     @property
     def is_url(self) -> bool:
@@ -45,6 +47,8 @@ class ReferenceItem:
 
     @property
     def name(self) -> str:
+        if self.label:
+            return self.label
         if not self.source:
             return QCoreApplication.translate("ReferenceItem", "Pasted image")
         if self.is_url:
@@ -74,3 +78,6 @@ class ReferenceItem:
 
     def image_input(self) -> ImageInput:
         return ImageInput(self.source, self.boxes)
+
+    def draft_reference(self) -> DraftReference:
+        return DraftReference(self.source, self.boxes, self.name)

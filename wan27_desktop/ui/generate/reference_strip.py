@@ -39,6 +39,7 @@ from wan27_desktop.ui.generate.workers import (
     inspect_with_thumbnail,
     save_image_data,
 )
+from wan27_desktop.workspace.draft import DraftReference
 
 if TYPE_CHECKING:
     from wan27_desktop.imaging import ReferenceInfo
@@ -149,6 +150,11 @@ class ReferenceStrip(QWidget):
     def image_inputs(self) -> tuple[ImageInput, ...]:
         return tuple(item.image_input() for item in self._items)
 
+    def references(self) -> tuple[DraftReference, ...]:
+        """The draft's view of the strip: every image with a source (pasted data being saved has
+        none yet, and joins once it is saved)."""
+        return tuple(item.draft_reference() for item in self._items if item.source)
+
     def names(self) -> list[str]:
         return [item.name for item in self._items]
 
@@ -181,9 +187,9 @@ class ReferenceStrip(QWidget):
             self._say(text, "error")
         return max(0, min(wanted, room))
 
-    def _new_item(self, source: str, boxes: tuple[Box, ...] = ()) -> ReferenceItem:
+    def _new_item(self, source: str, boxes: tuple[Box, ...] = (), label: str = "") -> ReferenceItem:
         self._next_uid += 1
-        item = ReferenceItem(self._next_uid, source, tuple(boxes))
+        item = ReferenceItem(self._next_uid, source, tuple(boxes), label=label)
         if not source:
             item.state = ItemState.SAVING
         elif item.is_url:
@@ -262,11 +268,25 @@ class ReferenceStrip(QWidget):
         if paths:
             self.add_references(paths)
 
-    def set_references(self, images: Sequence[ImageInput]) -> None:
-        """Replace every reference (reuse from the gallery); boxes come along. No renumbering."""
-        self._items = [self._new_item(image.source, tuple(image.boxes)) for image in images[: rules.MAX_IMAGES]]
+    def set_references(self, images: Sequence[ImageInput | DraftReference]) -> None:
+        """Replace every reference (reuse, a restored draft, File ▸ New); boxes come along. No
+        renumbering. An image already in the strip keeps its tile and what its check found."""
+        if tuple(images) == self.references() and not any(not item.source for item in self._items):
+            return
+        reusable = {item.source: item for item in self._items if item.source}
+        items = []
+        for image in images[: rules.MAX_IMAGES]:
+            label = image.name if isinstance(image, DraftReference) else ""
+            item = reusable.pop(image.source, None)
+            if item is None:
+                item = self._new_item(image.source, tuple(image.boxes), label)
+            else:
+                item.boxes, item.label = tuple(image.boxes), label or item.label
+            items.append(item)
+        selected = self.tiles.selected
+        self._items = items
         self.inline.clear_message()
-        self.tiles.select(len(self._items) - 1 if self._items else -1)
+        self.tiles.select(min(selected, len(items) - 1) if 0 <= selected < len(items) else len(items) - 1)
         self._changed()
 
     def clear(self) -> None:

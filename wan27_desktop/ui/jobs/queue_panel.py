@@ -1,7 +1,7 @@
 """The job queue panel: a table of journaled jobs plus actions on the selected one.
 
-The model (queue_model.py) is fed by JobManager signals and by the journal, which the main
-window reads on a worker. One QTimer for the whole view ticks the elapsed time of active jobs.
+The model (queue_model.py) mirrors the workspace's job board, which job events and the journal
+(read on a worker) keep current. One QTimer for the whole view ticks the elapsed time of active jobs.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from wan27_desktop.jobs.runner import JobEvent
 from wan27_desktop.library import JobRecord, JobState
 from wan27_desktop.ui.common.style import Tone, tone_color
 from wan27_desktop.ui.jobs.queue_model import STATE_LABELS, JobQueueModel, JobRow, format_elapsed
+from wan27_desktop.workspace.jobs import JobBoard
 
 __all__ = ["STATE_LABELS", "JobQueueModel", "JobQueuePanel", "JobRow", "format_elapsed"]
 
@@ -51,10 +52,10 @@ class JobQueuePanel(QWidget):
     retryRequested = Signal(int)
     showResultsRequested = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, board: JobBoard | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("jobQueuePanel")
-        self.model = JobQueueModel(self)
+        self.model = JobQueueModel(self, board)
 
         self.view = QTableView(self)
         self.view.setObjectName("jobTable")

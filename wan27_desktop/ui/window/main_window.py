@@ -1,4 +1,9 @@
-"""The main window: generation panel | gallery in a splitter, the job queue dock, menus, status bar.
+"""The main window: layout, menus and the first paint, over a `Workspace` that does the work.
+
+The workspace (workspace/workspace.py) holds the draft, the service state and the jobs, and offers
+the actions (submit, retry, cancel, resume, fetch); the panels bind to it. What stays here is what
+needs a window: the splitter and the job dock, the menus and status bar, the dialogs (key,
+settings, library move, welcome) and desktop notifications.
 
 Start-up does no blocking work on the UI thread: the key lookup (keyring), the journal, today's
 spend and resuming unfinished jobs all run on pool threads after the window is shown (`start`).
@@ -6,8 +11,8 @@ The window works with no key and no network: the library is always browsable.
 
 `MainWindow(deferred=True)` (what `wan27-desktop` uses, issue 7) is first only a shell: the saved
 geometry, filled with the window's background colour, nothing with text (the first text sets up the
-font database, ~5 ms), so it paints about as soon as a bare QMainWindow. The panels, job dock,
-menus, status bar and job manager, and their modules (most of start-up's imports), come with
+font database, ~5 ms), so it paints about as soon as a bare QMainWindow. The workspace, panels, job
+dock, menus and status bar, and their modules (most of start-up's imports), come with
 `finish_building()`, called after that first paint, with the saved dock, splitter and column state;
 `built` is emitted then. Without `deferred` the constructor builds it all at once.
 """
@@ -17,43 +22,59 @@ from __future__ import annotations
 import errno
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import Region
-from wan27_desktop.i18n import error_details, error_message
 from wan27_desktop.settings import AppSettings, Theme
 from wan27_desktop.ui.window import parts as parts
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
-    from PySide6.QtGui import QAction
+    from PySide6.QtGui import QAction, QActionGroup
+    from PySide6.QtWidgets import QSplitter
 
     from wan27_desktop import keys
-    from wan27_desktop.api.models import GenerationRequest, RequestMode
-    from wan27_desktop.jobs.runner import Connection, JobEvent
-    from wan27_desktop.library import Library
+    from wan27_desktop.api.models import GenerationRequest
+    from wan27_desktop.library import ImportReport
+    from wan27_desktop.ui.dialogs.key import KeyDialog
+    from wan27_desktop.ui.dialogs.library_move import LibraryMoveFlow
+    from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
+    from wan27_desktop.ui.dialogs.settings import SettingsDialog
+    from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
+    from wan27_desktop.ui.gallery.panel import GalleryPanel
+    from wan27_desktop.ui.generate.panel import GenerationPanel
     from wan27_desktop.ui.jobs.notifications import NotifierLike
+    from wan27_desktop.ui.jobs.queue_panel import JobQueuePanel
+    from wan27_desktop.ui.window.status_bar import AppStatusBar
+    from wan27_desktop.workspace.jobs import JobRow
+    from wan27_desktop.workspace.workspace import Workspace
 
-# The job manager, the library, the panels and the status bar are imported where they are used, not
+# The workspace, the library, the panels and the status bar are imported where they are used, not
 # here: on the deferred path they load after the shell's first paint.
 
 log = logging.getLogger(__name__)
 
-JOURNAL_ROWS = 200
-
 
 class MainWindow(QMainWindow):
-    """The workspace. `start()` kicks off the background work once the window is visible."""
+    """The window. `start()` kicks off the background work once the window is visible."""
 
     keyOriginChanged = Signal(str)
     journalLoaded = Signal()
     built = Signal()  # finish_building() made the panels (emitted once; at once in the constructor if not deferred)
+
+    workspace: Workspace
+    generation: GenerationPanel
+    gallery: GalleryPanel
+    queue: JobQueuePanel
+    queue_dock: QDockWidget
+    status: AppStatusBar
+    splitter: QSplitter
+    notifier: NotifierLike
+    theme_group: QActionGroup | None = None  # View ▸ Theme (parts.build_menus)
+    shortcuts_dialog: ShortcutsDialog | None = None  # Help ▸ Keyboard Shortcuts, made when first asked for
 
     def __init__(
         self,
@@ -70,28 +91,27 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Wan 2.7 Desktop")  # the product name: not translated
         self.settings = settings or AppSettings()
-        self.data_dir = data_dir or self.settings.library_dir  # the library root (moves: library_move.py)
-        self.api_base = api_base or self.settings.custom_endpoint
+        self._data_dir = data_dir or self.settings.library_dir  # the library root (moves: library_move.py)
+        self._api_base = api_base or self.settings.custom_endpoint
         self._given_notifier = notifier  # else a Notifier, made in finish_building
         self._poll_interval = poll_interval
-        self._region = self.settings.region
-        self._key_source: keys.KeySource | None = None
-        self._pending: tuple[GenerationRequest, RequestMode] | None = None
-        self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
-        self._key_dialog: Any = None
+        self._key_dialog: KeyDialog | None = None
         self._built = False
-        self._started = False
         self._shown_once = False
-        self._resume_after_key = False
         self._closing = False
-        self._reader: Library | None = None  # opened on a worker; thread-safe, read-mostly
-        self._move_flow: Any = None  # a LibraryMoveFlow while the library is being moved
-        self._imports = 0  # imports into the library still running (a move waits for them)
-        self._journal_error = False
+        self._move_flow: LibraryMoveFlow | None = None  # while the library is being moved
         self.actions_by_name: dict[str, QAction] = {}  # filled by build_menus
         self._build_shell()
         if not deferred:
             self.finish_building()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.workspace.data_dir if self._built else self._data_dir
+
+    @property
+    def api_base(self) -> str | None:
+        return self.workspace.api_base if self._built else self._api_base
 
     def _build_shell(self) -> None:
         """What the first paint shows: the window where and as large as it was left, empty."""
@@ -112,31 +132,25 @@ class MainWindow(QMainWindow):
         return self._built
 
     def finish_building(self) -> None:
-        """The panels, the job queue dock, the status bar, the menus and the job manager, with the
+        """The workspace, the panels, the job queue dock, the status bar and the menus, with the
         saved dock, splitter and column state. Idempotent; does nothing once the window is closing
         (closed before it was built)."""
         if self._built or self._closing:
             return
         from PySide6.QtWidgets import QSplitter
 
-        from wan27_desktop.jobs.qt import JobManager
-        from wan27_desktop.ui.common.background import BackgroundWork
         from wan27_desktop.ui.jobs.notifications import Notifier
         from wan27_desktop.ui.jobs.queue_panel import JobQueuePanel
         from wan27_desktop.ui.window.status_bar import AppStatusBar
+        from wan27_desktop.workspace.workspace import Workspace
 
-        self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
-        self.background = BackgroundWork(self, max_threads=2)
-        self.jobs = JobManager(
-            self.data_dir,
-            self._connection,
-            concurrency=self.settings.concurrency,
-            poll_interval=self._poll_interval,
-            parent=self,
+        self.notifier = self._given_notifier or Notifier(self.windowIcon(), self)
+        self.workspace = Workspace(
+            self._data_dir, self.settings, api_base=self._api_base, poll_interval=self._poll_interval, parent=self
         )
 
-        self.generation: Any = parts.make_generation_panel(self)
-        self.gallery = parts.make_centre(self, self.data_dir)
+        self.generation = parts.make_generation_panel(self, self.workspace)
+        self.gallery = parts.make_centre(self, self._data_dir)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -147,7 +161,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([440, 840])
         self._centre_layout.addWidget(self.splitter)
 
-        self.queue = JobQueuePanel(self)
+        self.queue = JobQueuePanel(self, self.workspace.board)
         self.queue_dock = QDockWidget(self.tr("Jobs"), self)
         self.queue_dock.setObjectName("jobQueue")
         self.queue_dock.setAccessibleName(self.tr("Job queue"))
@@ -164,10 +178,10 @@ class MainWindow(QMainWindow):
 
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
-        self.status.set_region(self._region, self.api_base)
+        self.status.bind(self.workspace.service)
+        self._built = True
         parts.build_menus(self)
         self._connect()
-        self._built = True
         self._restore_state()
         if self._shown_once:  # the deferred path: the shell is on screen already
             self._restore_splitter()
@@ -176,34 +190,35 @@ class MainWindow(QMainWindow):
 
     # -- wiring -----------------------------------------------------------------------------------
     def _connect(self) -> None:
-        self.generation.generateRequested.connect(self.submit_request)
-        self.jobs.jobCreated.connect(self._job_created)
-        self.jobs.jobRefused.connect(self._job_refused)
-        self.jobs.jobEvent.connect(self._job_event)
-        self.jobs.jobFinished.connect(self._job_finished)
+        workspace = self.workspace
+        self.generation.generateRequested.connect(workspace.submit)
+        workspace.keyNeeded.connect(self._key_needed)
+        workspace.keySourceChanged.connect(lambda source: self.keyOriginChanged.emit(source.origin))
+        workspace.issuesFound.connect(self.generation.show_issues)
+        workspace.jobStartFailed.connect(lambda title, details: parts.show_error(self, title, details))
+        workspace.message.connect(self.status.showMessage)
+        workspace.journalLoaded.connect(self.journalLoaded)
+        workspace.journalFailed.connect(self._journal_failed)
+        workspace.jobEnded.connect(self._job_ended)
+        workspace.imageLanded.connect(self._image_landed)
+        workspace.service.region_changed.connect(self.generation.set_region)
         self.queue.cancelRequested.connect(self.cancel_job)
         self.queue.retryRequested.connect(self.retry_job)
         self.queue.showResultsRequested.connect(self.show_results)
         self._connect_gallery(self.gallery)
 
-    def _connect_gallery(self, gallery: Any) -> None:
-        gallery.reusePromptRequested.connect(self._reuse_prompt)
+    def _connect_gallery(self, gallery: GalleryPanel) -> None:
+        gallery.reusePromptRequested.connect(self.fill_prompt)
         gallery.reuseRequestReady.connect(self._reuse_request)
-        gallery.useAsReferenceRequested.connect(lambda path: parts.call_panel(self, "add_reference", path))
-        gallery.extractPaletteRequested.connect(lambda path: parts.call_panel(self, "set_palette_from_image", path))
+        gallery.useAsReferenceRequested.connect(self.generation.add_reference)
+        gallery.extractPaletteRequested.connect(self.generation.set_palette_from_image)
         gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
         self._keep_stacking_choice(gallery)
-
-    def _connection(self) -> Connection:
-        """Called by JobManager on worker threads (may block on the keyring)."""
-        from wan27_desktop.jobs.connection import resolve_connection
-
-        return resolve_connection(self._region, self.api_base)
 
     def prompt_edit(self) -> QWidget | None:
         if not self._built:
             return None
-        return self.generation.findChild(QWidget, "promptEdit")
+        return self.generation.editor
 
     # -- start-up ---------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -227,272 +242,82 @@ class MainWindow(QMainWindow):
 
     def start(self, *, resume: bool = True, check_key: bool = True) -> None:
         """Background start-up work; call once the window is shown (builds it first if deferred)."""
-        if self._started or self._closing:
+        if self._closing:
             return
         self.finish_building()
-        self._started = True
+        if self.workspace.started:
+            return
         self.focus_prompt()
-        if check_key:
-            self.refresh_key_source()
-        self._load_journal(resume=resume)
+        self.workspace.start(resume=resume, check_key=check_key)
 
-    def _load_journal(self, *, resume: bool) -> None:
-        """Open the library (healing after a crash), read the journal and today's spend, resume."""
-        from wan27_desktop.library import Library
-
-        manager, data_dir = self.jobs, self.data_dir
-
-        def load() -> tuple[Library, list[tuple[Any, int]], Decimal, list[int]]:
-            library = Library.open(data_dir)
-            records = [(job, len(library.images_of_job(job.id))) for job in library.list_jobs(limit=JOURNAL_ROWS)]
-            spend = library.spend_today()
-            resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
-            return library, records, spend, resumed
-
-        self.background.run(load, self._journal_loaded, self._journal_failed)
-
-    def _journal_loaded(self, result: tuple[Library, list[tuple[Any, int]], Decimal, list[int]]) -> None:
-        library, records, spend, resumed = result
-        self._journal_error = False
-        if self._closing or library.data_dir != self.data_dir:  # closing, or the library moved meanwhile
-            library.close()
-            return
-        if self._reader is not None:
-            self._reader.close()
-        self._reader = library
-        self.queue.apply_records(records)
-        self.status.set_spend_today(spend)
-        if resumed:
-            self.status.showMessage(
-                self.tr("Resuming %n unfinished job(s) from the last session.", "", len(resumed)), 8000
-            )
-        self.journalLoaded.emit()
-
-    def _journal_failed(self, err: BaseException) -> None:
-        self._journal_error = True
-        text = error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}"
+    def _journal_failed(self, details: str) -> None:
         self.status.showMessage(self.tr("The library could not be opened."), 10000)
-        parts.show_error(self, self.tr("The library could not be opened"), text)
-
-    def refresh_key_source(self) -> None:
-        from wan27_desktop import keys
-
-        region = self._region
-        self.background.run(lambda: keys.resolve_key(region), self._key_resolved)
-
-    def _key_resolved(self, source: keys.KeySource) -> None:
-        if source.region is not self._region:
-            return
-        self._key_source = source
-        self.status.set_key_origin(source.origin, source.problem)
-        self.keyOriginChanged.emit(source.origin)
+        parts.show_error(self, self.tr("The library could not be opened"), details)
 
     def key_origin(self) -> str | None:
-        return None if self._key_source is None else self._key_source.origin
+        return self.workspace.key_origin() if self._built else None
 
-    # -- generate ---------------------------------------------------------------------------------
-    def submit_request(self, request: GenerationRequest, mode: RequestMode) -> int | None:
-        """From the generation panel. With no key anywhere, ask for one first (KeyDialog)."""
-        if self._move_flow is not None:
-            self.status.showMessage(
-                self.tr("Not sent: the library is being moved. Generate again when the move has finished."), 10000
-            )
-            return None
-        if self.key_origin() == "none":
-            self._pending = (request, mode)
-            self.open_key_dialog()
-            return None
-        token = self.jobs.submit(request, mode)
-        self._tokens[token] = (request, mode)
-        self.queue.model.add_placeholder(token, request.prompt)
-        return token
-
-    def _job_created(self, token: int, job_id: int) -> None:
-        self._tokens.pop(token, None)
-        self.queue.model.remove_placeholder(token)
-        self._fetch_job(job_id)
-
-    def _job_refused(self, token: int, err: WanError) -> None:
-        from wan27_desktop import keys
-        from wan27_desktop.jobs.connection import NoKeyError
-
-        pending = self._tokens.pop(token, None)
-        self.queue.model.remove_placeholder(token)
-        if isinstance(err, NoKeyError):
-            if pending is None:  # a resume (token 0) found no key: resume again once there is one
-                self._resume_after_key = True
-                if self._key_dialog is not None and self._key_dialog.isVisible():
-                    return
-            self._pending = pending or self._pending
-            self._key_source = keys.KeySource(None, "none", self._region)
-            self.status.set_key_origin("none")
-            self.open_key_dialog()
+    # -- key --------------------------------------------------------------------------------------
+    def _key_needed(self) -> None:
+        if self._key_dialog is not None and self._key_dialog.isVisible():
             return
-        if isinstance(err, ValidationError):
-            parts.call_panel(self, "show_issues", err.issues)
-            self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
-            return
-        self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
-        parts.show_error(self, self.tr("The job could not start"), error_details(err))
+        self.open_key_dialog()
 
-    def open_key_dialog(self, parent: QWidget | None = None) -> Any:
+    def open_key_dialog(self, parent: QWidget | None = None) -> KeyDialog:
         """The key dialog (one at a time), modal to `parent` (the welcome dialog) or the window."""
         if self._key_dialog is not None and self._key_dialog.isVisible():
             self._key_dialog.raise_()
             return self._key_dialog
         from wan27_desktop.ui.dialogs.key import KeyDialog
 
-        bases = {region: self.api_base for region in Region} if self.api_base else None
-        dialog = KeyDialog(parent or self, region=self._region, bases=bases)
+        workspace = self.workspace
+        bases = {region: workspace.api_base for region in Region} if workspace.api_base else None
+        dialog = KeyDialog(parent or self, region=workspace.region, bases=bases)
         dialog.keySaved.connect(self._key_saved)
-        dialog.finished.connect(lambda _result: self._key_dialog_closed())
+        dialog.keyChecked.connect(workspace.key_checked)
+        dialog.finished.connect(lambda _result: workspace.key_dialog_closed())
         self._key_dialog = dialog
         dialog.open()
         return dialog
 
     def _key_saved(self, source: keys.KeySource) -> None:
-        if source.region is not self._region:
-            self._region = source.region
-            self.settings.region = source.region
-            self.status.set_region(self._region, self.api_base)
-        self._key_source = source
-        self.status.set_key_origin(source.origin)
-        self.keyOriginChanged.emit(source.origin)
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            self.submit_request(*pending)
-        if self._resume_after_key:
-            self._resume_after_key = False
-            self.resume_unfinished()
-
-    def _key_dialog_closed(self) -> None:
-        if self._pending is not None and self.key_origin() == "none":
-            self.status.showMessage(
-                self.tr("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY."), 10000
-            )
-        self._pending = None
+        self.workspace.key_saved(source)
 
     # -- jobs -------------------------------------------------------------------------------------
-    def _job_event(self, event: JobEvent) -> None:
-        if self.queue.apply_event(event):
-            self._fetch_job(event.job_id)
-        self._note_connectivity(event)
-        if event.image_id is not None:
-            self._image_landed(event.image_id)
-        if event.state.is_terminal:
-            self._fetch_job(event.job_id)
-
-    def _note_connectivity(self, event: JobEvent) -> None:
-        from wan27_desktop.jobs.connection import NoKeyError
-        from wan27_desktop.library import JobState
-
-        err = event.error
-        if isinstance(err, NetworkError):
-            self.status.set_online(False)
-        elif isinstance(err, ServiceError) and not isinstance(err, NoKeyError):
-            self.status.set_online(True)  # the service answered, even if it said no
-        elif err is None and event.state in (JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING, JobState.DONE):
-            self.status.set_online(True)
-
     def _image_landed(self, image_id: int) -> None:
         self.gallery.notify_image_added(image_id)
 
-    def _fetch_job(self, job_id: int) -> None:
-        from wan27_desktop.library import Library
-
-        data_dir = self.data_dir
-        reader = self._reader
-
-        def fetch() -> tuple[Any, int]:
-            library = reader or Library.open(data_dir, reconcile=False)
-            try:
-                return library.get_job(job_id), len(library.images_of_job(job_id))
-            finally:
-                if library is not reader:
-                    library.close()
-
-        def fetched(record: tuple[Any, int]) -> None:
-            self.queue.apply_records([record])
-
-        self.background.run(fetch, fetched)
-
-    def _job_finished(self, job_id: int) -> None:
+    def _job_ended(self, row: JobRow) -> None:
         from wan27_desktop.library import JobState
 
-        self.refresh_spend()
-        # The worker is gone: a job still unfinished in the journal is paused until resumed.
-        self.queue.model.mark_idle(job_id)
-        self._fetch_job(job_id)
-        row = self.queue.model.job(job_id)
-        if row is None or not row.state.is_terminal or self._closing:
+        if self._closing or self.isActiveWindow():
             return
-        if not self.isActiveWindow():
-            failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED)
-            titles = {
-                JobState.FAILED: self.tr("Job failed"),
-                JobState.INTERRUPTED: self.tr("Job interrupted"),
-                JobState.EXPIRED: self.tr("Job expired"),
-            }
-            title = titles[row.state] if failed else self.tr("Images ready")
-            prompt = " ".join(row.prompt.split())
-            message = (
-                self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
-                if not failed
-                else row.error_message or self.tr("The job did not finish.")
-            )
-            self.notifier.notify(title, message, error=failed)
-            self.notifier.alert(self)
-
-    def refresh_spend(self) -> None:
-        reader = self._reader
-        if reader is not None:
-            self.background.run(reader.spend_today, self.status.set_spend_today)
+        failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED)
+        titles = {
+            JobState.FAILED: self.tr("Job failed"),
+            JobState.INTERRUPTED: self.tr("Job interrupted"),
+            JobState.EXPIRED: self.tr("Job expired"),
+        }
+        title = titles[row.state] if failed else self.tr("Images ready")
+        prompt = " ".join(row.prompt.split())
+        message = (
+            self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
+            if not failed
+            else row.error_message or self.tr("The job did not finish.")
+        )
+        self.notifier.notify(title, message, error=failed)
+        self.notifier.alert(self)
 
     def cancel_job(self, job_id: int | None = None) -> bool:
         job_id = job_id if job_id is not None else self._selected_job_id()
-        if job_id is None:
-            return False
-        if self.jobs.cancel(job_id):
-            self.status.showMessage(self.tr("Canceling job {job}…").format(job=job_id), 4000)
-            return True
-        return False
+        return job_id is not None and self.workspace.cancel(job_id)
 
     def retry_job(self, job_id: int | None = None) -> int | None:
         job_id = job_id if job_id is not None else self._selected_job_id()
-        if job_id is None:
-            return None
-        row = self.queue.model.job(job_id)
-        if row is not None and not row.can_retry:
-            return None
-        if self.key_origin() == "none":
-            self.open_key_dialog()
-            return None
-        token = self.jobs.retry(job_id)
-        self.queue.model.add_placeholder(token, row.prompt if row is not None else "")
-        return token
+        return None if job_id is None else self.workspace.retry(job_id)
 
     def resume_unfinished(self) -> None:
-        from wan27_desktop.library import Library
-
-        manager, data_dir = self.jobs, self.data_dir
-        reader = self._reader
-
-        def resume() -> list[int]:
-            library = reader or Library.open(data_dir)
-            ids = [job.id for job in library.unfinished_jobs() if not manager.is_active(job.id)]
-            for job_id in ids:
-                manager.resume(job_id)
-            return ids
-
-        def resumed(ids: list[int]) -> None:
-            self.status.showMessage(
-                self.tr("Resuming %n unfinished job(s).", "", len(ids))
-                if ids
-                else self.tr("No unfinished jobs to resume."),
-                6000,
-            )
-
-        self.background.run(resume, resumed)
+        self.workspace.resume_unfinished()
 
     def _selected_job_id(self) -> int | None:
         row = self.queue.selected_job()
@@ -512,48 +337,36 @@ class MainWindow(QMainWindow):
         self.status.clearMessage()
 
     # -- reuse from the gallery -------------------------------------------------------------------
-    def _reuse_prompt(self, prompt: str) -> None:
-        self.fill_prompt(prompt)
-
     def fill_prompt(self, prompt: str) -> None:
         """Replace the prompt (undoably) and put the cursor there: reuse, the welcome's sample."""
-        if not parts.call_panel(self, "set_prompt", prompt):
-            edit = self.prompt_edit()
-            # replace_text (the prompt editor's) keeps the change undoable; setPlainText does not.
-            setter = getattr(edit, "replace_text", None) or getattr(edit, "setPlainText", None)
-            if callable(setter):
-                setter(prompt)
+        self.workspace.draft.prompt = prompt
         self.focus_prompt()
 
     def _reuse_request(self, request: GenerationRequest) -> None:
-        parts.call_panel(self, "set_request", request)
+        self.workspace.draft.set_request(request)
         self.focus_prompt()
 
     # -- settings, theme --------------------------------------------------------------------------
-    def open_settings(self) -> Any:
+    def open_settings(self) -> SettingsDialog:
         from wan27_desktop.ui.dialogs.settings import SettingsDialog
 
-        bases = {region: self.api_base for region in Region} if self.api_base else None
+        api_base = self.workspace.api_base
+        bases = {region: api_base for region in Region} if api_base else None
         dialog = SettingsDialog(self.settings, self, bases=bases)
         dialog.applied.connect(self._settings_applied)
-        dialog.keyChanged.connect(lambda _region: self.refresh_key_source())
+        dialog.keyChanged.connect(lambda _region: self.workspace.refresh_key_source())
         dialog.libraryMoveRequested.connect(lambda folder: self.move_library(folder, dialog))
         dialog.set_library_dir(self.data_dir)
         dialog.open()
         return dialog
 
     def _settings_applied(self) -> None:
-        self._region = self.settings.region
-        self.api_base = self.settings.custom_endpoint or self.api_base
-        self.jobs.set_concurrency(self.settings.concurrency)
-        parts.call_panel(self, "set_region", self._region)
-        self.status.set_region(self._region, self.api_base)
+        self.workspace.apply_settings()
         parts.apply_theme(self.settings.theme)
         parts.sync_theme_actions(self)
-        self.refresh_key_source()
 
     # -- moving the library ------------------------------------------------------------------------
-    def move_library(self, target: Path, parent: QWidget | None = None) -> Any:
+    def move_library(self, target: Path, parent: QWidget | None = None) -> LibraryMoveFlow:
         """Move the library to `target` (Settings ▸ Library ▸ Move…); returns the LibraryMoveFlow.
         Refused while jobs or an import run: they write to the library being copied."""
         from wan27_desktop.ui.dialogs.library_move import LibraryMoveFlow
@@ -566,11 +379,12 @@ class MainWindow(QMainWindow):
             target,
             app_data_dir=self.settings.path.parent,
             switch=self._switch_library,
-            blocked=self._move_blocker,
+            blocked=self.workspace.move_blocker,
         )
 
         def ended(_moved: bool) -> None:
             self._move_flow = None
+            self.workspace.moving = False
             flow.deleteLater()  # a call still running (a discarded copy's cleanup) finishes first
             setter = getattr(parent, "set_library_dir", None)
             if callable(setter):
@@ -578,35 +392,12 @@ class MainWindow(QMainWindow):
 
         flow.finished.connect(ended)
         self._move_flow = flow
+        self.workspace.moving = True
         flow.start()
         return flow
 
     def jobs_in_progress(self) -> int:
-        """Jobs being journaled, queued for a slot or running in this window."""
-        active = {
-            row.job_id for row in self.queue.model.jobs() if not row.placeholder and self.jobs.is_active(row.job_id)
-        }
-        return max(len(active), self.jobs.active_count()) + len(self._tokens)
-
-    def _move_blocker(self) -> str | None:
-        running = self.jobs_in_progress()
-        if running:
-            return self.tr(
-                "%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
-                "then move the library.",
-                "",
-                running,
-            )
-        if self._imports:
-            return self.tr("An import into the library is still running. Wait for it to finish, then move the library.")
-        if self._journal_error:
-            return self.tr(
-                "The library could not be opened, so it cannot be moved. Restart the app to try "
-                "again, or see the message shown at start."
-            )
-        if self._started and self._reader is None:
-            return self.tr("The library is still opening. Try again in a moment.")
-        return None
+        return self.workspace.jobs_in_progress()
 
     def _switch_library(self, folder: Path) -> None:
         """The verified copy becomes the library: saved first (a crash after this opens the new
@@ -622,14 +413,8 @@ class MainWindow(QMainWindow):
     def reopen_library(self, folder: Path) -> None:
         """Point everything at the library in `folder`: jobs, gallery, journal, spend; unfinished
         jobs resume there, as at a start (a move waits until none runs)."""
-        log.info("library now in %s", folder)
-        if self._reader is not None:
-            self._reader.close()  # nothing uses it: the move waits for jobs and imports
-            self._reader = None
-        self.data_dir = folder
-        self.jobs.data_dir = folder
         self._reopen_gallery(folder)
-        self._load_journal(resume=True)
+        self.workspace.reopen(folder)
 
     def _reopen_gallery(self, folder: Path) -> None:
         old = self.gallery
@@ -641,7 +426,7 @@ class MainWindow(QMainWindow):
         parts.adopt_gallery(self, new)
         self._connect_gallery(new)
 
-    def show_welcome(self) -> Any:
+    def show_welcome(self) -> WelcomeDialog:
         """Help ▸ Welcome…: region and key, a sample prompt, where the library lives."""
         from wan27_desktop.ui.dialogs.onboarding import show_welcome
 
@@ -655,40 +440,28 @@ class MainWindow(QMainWindow):
     def import_folder(self, folder: Path | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from wan27_desktop.library import Library
-
         if folder is None:
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))
             if not chosen:
                 return
             folder = Path(chosen)
-        data_dir, target = self.data_dir, folder
-        reader = self._reader
 
-        def work() -> Any:
-            library = reader or Library.open(data_dir)
-            return library.import_dir(target)
-
-        def done(report: Any) -> None:
+        def done(report: ImportReport) -> None:
             self.status.showMessage(str(report), 10000)
             self.gallery.refresh()
 
-        self.status.showMessage(self.tr("Importing {folder}…").format(folder=folder))
-
         def failed(err: BaseException) -> None:
-            self._imports -= 1
+            from wan27_desktop.api.errors import WanError
+            from wan27_desktop.i18n import error_details
+
             parts.show_error(
                 self,
                 self.tr("Import failed"),
                 error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}",
             )
 
-        def finished(report: Any) -> None:
-            self._imports -= 1
-            done(report)
-
-        self._imports += 1
-        self.background.run(work, finished, failed)
+        self.status.showMessage(self.tr("Importing {folder}…").format(folder=folder))
+        self.workspace.import_folder(folder, done, failed)
 
     def export_selection(self) -> None:
         self.gallery.export_selection()
@@ -702,7 +475,7 @@ class MainWindow(QMainWindow):
         if header:
             self.queue.view.horizontalHeader().restoreState(QByteArray(header))
 
-    def _keep_stacking_choice(self, gallery: Any) -> None:
+    def _keep_stacking_choice(self, gallery: GalleryPanel) -> None:
         """Filters ▸ Stack image sets as the user left it, in every session and after a library move."""
         filters = gallery.filters
         filters.set_stacks_sets(self.settings.gallery_stack_sets)
@@ -730,12 +503,8 @@ class MainWindow(QMainWindow):
             self._move_flow.cancel()  # a partial copy is removed; the library stays where it was
         if self._built:
             self.queue.ticker.stop()
-            self.jobs.shutdown()
-            self.background.wait(10_000)
+            self.workspace.shutdown()
             self.gallery.shutdown()
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
         close = getattr(getattr(self, "notifier", None), "close", None)
         if callable(close):
             close()

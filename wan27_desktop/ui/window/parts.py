@@ -21,25 +21,26 @@ from wan27_desktop import __version__, config
 from wan27_desktop.settings import Theme
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QActionGroup
-    from PySide6.QtWidgets import QAbstractButton, QMessageBox
+    from PySide6.QtWidgets import QMenu, QMessageBox
 
     from wan27_desktop.ui.dialogs.about import AboutDialog
     from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
     from wan27_desktop.ui.gallery.panel import GalleryPanel
+    from wan27_desktop.ui.generate.panel import GenerationPanel
     from wan27_desktop.ui.window.main_window import MainWindow
+    from wan27_desktop.workspace.workspace import Workspace
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 
 
 # -- panels ---------------------------------------------------------------------------------------
-def make_generation_panel(window: MainWindow) -> QWidget:
+def make_generation_panel(window: MainWindow, workspace: Workspace) -> GenerationPanel:
+    """The generation panel over the workspace's draft."""
     from wan27_desktop.ui.generate.panel import GenerationPanel
 
-    panel = GenerationPanel(parent=window)
-    panel.set_region(window.settings.region)
-    panel.params.set_request_mode(window.settings.request_mode)  # the default from Settings
+    panel = GenerationPanel(parent=window, draft=workspace.draft)
+    panel.set_region(workspace.region)
     return panel
 
 
@@ -48,32 +49,6 @@ def make_centre(window: MainWindow, data_dir: Path) -> GalleryPanel:
     from wan27_desktop.ui.gallery.panel import GalleryPanel
 
     return GalleryPanel(data_dir=data_dir, parent=window)
-
-
-def call_panel(window: MainWindow, name: str, *args: Any) -> bool:
-    """Call an optional method of the generation panel; False when it has none."""
-    method = getattr(window.generation, name, None)
-    if not callable(method):
-        return False
-    method(*args)
-    return True
-
-
-def generate_button(window: MainWindow) -> QAbstractButton | None:
-    from PySide6.QtWidgets import QAbstractButton
-
-    return window.generation.findChild(QAbstractButton, "generateButton")
-
-
-def panel_handles_generate_shortcut(window: MainWindow) -> bool:
-    """True when the panel already binds Ctrl+Return itself (two bindings would be ambiguous)."""
-    from PySide6.QtGui import QShortcut
-
-    wanted = QKeySequence("Ctrl+Return")
-    panel = window.generation
-    if any(wanted in action.shortcuts() for action in panel.findChildren(QAction)):
-        return True
-    return any(shortcut.key() == wanted for shortcut in panel.findChildren(QShortcut))
 
 
 def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -161,7 +136,7 @@ def build_menus(window: MainWindow) -> None:
     bar.setObjectName("menuBar")
     window.actions_by_name = {}
 
-    def add(menu: Any, action: QAction) -> QAction:
+    def add(menu: QMenu, action: QAction) -> QAction:
         menu.addAction(action)
         window.actions_by_name[action.objectName()] = action
         return action
@@ -288,23 +263,21 @@ def build_menus(window: MainWindow) -> None:
         action.setData(theme.value)
         group.addAction(action)
         add(theme_menu, action)
-    window.theme_group = group  # type: ignore[attr-defined]
+    window.theme_group = group
     sync_theme_actions(window)
 
     jobs_menu = bar.addMenu(translate("MainWindow", "&Jobs"))
     jobs_menu.setObjectName("menuJobs")
-    panel_binds_generate = panel_handles_generate_shortcut(window)
+    # Shown in the menu; the generation panel binds the keys itself (two window-wide bindings of one
+    # key would be ambiguous). Qt maps Ctrl to Cmd on macOS; keypad Enter works too.
     generate = _action(
         window,
         "actionGenerate",
         translate("MainWindow", "&Generate"),
         lambda: trigger_generate(window),
         "Ctrl+Return",
-        display_only=panel_binds_generate,
+        display_only=True,
     )
-    # Qt maps Ctrl to Cmd on macOS: this is Cmd+Return there. Keypad Enter works too.
-    if not panel_binds_generate:
-        generate.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     add(jobs_menu, generate)
     jobs_menu.addSeparator()
     add(
@@ -380,8 +353,8 @@ def focus_library_search(window: MainWindow) -> None:
 
 
 def trigger_generate(window: MainWindow) -> None:
-    button = generate_button(window)
-    if button is not None and button.isEnabled() and button.isVisible():
+    button = window.generation.generate_button
+    if button.isEnabled() and button.isVisible():
         button.click()
 
 
@@ -404,7 +377,7 @@ def apply_theme(theme: Theme) -> bool:
 
 
 def sync_theme_actions(window: MainWindow) -> None:
-    group: QActionGroup | None = getattr(window, "theme_group", None)
+    group = window.theme_group
     if group is None:
         return
     for action in group.actions():
@@ -416,13 +389,13 @@ def show_shortcuts(window: MainWindow) -> ShortcutsDialog:
     """Help ▸ Keyboard Shortcuts (F1, Ctrl+/): one non-modal window, made afresh from the actions."""
     from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
 
-    old: ShortcutsDialog | None = getattr(window, "_shortcuts_dialog", None)
+    old = window.shortcuts_dialog
     if old is not None:
         old.close()
         old.deleteLater()
     dialog = ShortcutsDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    window._shortcuts_dialog = dialog  # type: ignore[attr-defined]
+    window.shortcuts_dialog = dialog
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
@@ -448,7 +421,7 @@ def diagnostic_text(window: MainWindow) -> str:
     from PySide6.QtGui import QGuiApplication, QImageReader
 
     formats = sorted(bytes(f.data()).decode() for f in QImageReader.supportedImageFormats())
-    source = window._key_source
+    source = window.workspace.key_source
     lines = [
         f"Wan 2.7 Desktop {__version__}",
         f"Python {platform.python_version()} ({sys.executable})",

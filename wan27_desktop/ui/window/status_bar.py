@@ -1,4 +1,5 @@
-"""The status bar: region, where the key comes from (never the key), today's spend, connectivity."""
+"""The status bar: region (and the endpoint's host when it is not the region's own), where the key
+comes from (never the key), today's spend and connectivity, bound to the workspace's `ServiceState`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from wan27_desktop.api.models import Region
 from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.ui.common.style import Tone, tone_color
+from wan27_desktop.workspace.service import Connectivity, ServiceState, custom_host
 
 # (label, tooltip) per key origin; translated when shown (context "AppStatusBar").
 _ORIGIN_TEXT = {
@@ -59,24 +61,46 @@ class AppStatusBar(QStatusBar):
         for label in (self.region_label, self.key_label, self.spend_label, self.connectivity_label):
             self.addPermanentWidget(label)
         self.key_origin: str | None = None
-        self.online: bool | None = None
+        self.connectivity = Connectivity.NOT_CHECKED
         self.set_key_origin(None)
         self.set_spend_today(None)
-        self.set_online(None)
+        self.set_connectivity(Connectivity.NOT_CHECKED)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            self.set_online(self.online)  # recolour for a light/dark switch
+            self.set_connectivity(self.connectivity)  # recolour for a light/dark switch
 
-    def set_region(self, region: Region, custom_endpoint: str | None = None) -> None:
+    def bind(self, service: ServiceState) -> None:
+        """Show `service` and follow it."""
+
+        def region(*_args: object) -> None:
+            self.set_region(service.region, service.endpoint)
+
+        def key(*_args: object) -> None:
+            self.set_key_origin(service.key_origin, service.key_problem)
+
+        region()
+        key()
+        self.set_spend_today(service.spend_today)
+        self.set_connectivity(service.connectivity)
+        service.region_changed.connect(region)
+        service.endpoint_changed.connect(region)
+        service.key_origin_changed.connect(key)
+        service.key_problem_changed.connect(key)
+        service.spend_today_changed.connect(self.set_spend_today)
+        service.connectivity_changed.connect(self.set_connectivity)
+
+    def set_region(self, region: Region, endpoint: str | None = None) -> None:
+        """`endpoint`: where requests go; its host is shown when it is not the region's own."""
         name = i18n.region_name(region)
+        host = custom_host(region, endpoint) if endpoint else None
         text = self.tr("Region: {region}").format(region=name)
         tip = self.tr("Requests go to {region}.").format(region=name)
-        if custom_endpoint:
-            text = self.tr("Region: {region} (custom endpoint)").format(region=name)
+        if host:
+            text = self.tr("Region: {region} · {host}").format(region=name, host=host)
             tip = self.tr("Requests go to the custom endpoint {endpoint} with the {region} key.").format(
-                endpoint=custom_endpoint, region=name
+                endpoint=endpoint, region=name
             )
         self.region_label.setText(text)
         self.region_label.setToolTip(tip)
@@ -102,18 +126,20 @@ class AppStatusBar(QStatusBar):
         self.spend_label.setText(self.tr("Today: {amount}").format(amount=format_cny(amount)))
         self.spend_label.setToolTip(self.tr("What today's jobs cost, from the local ledger (billed images × price)."))
 
-    def set_online(self, online: bool | None) -> None:
-        """Last known from job outcomes; the app never pings the network on its own."""
-        self.online = online
-        if online:
+    def set_connectivity(self, connectivity: Connectivity) -> None:
+        """Last known from job outcomes and key checks; the app never pings the network on its own."""
+        self.connectivity = connectivity
+        if connectivity is Connectivity.ONLINE:
             text, tone = self.tr("● Online"), Tone.SUCCESS
             tip = self.tr("The last request reached the service.")
-        elif online is False:
+        elif connectivity is Connectivity.OFFLINE:
             text, tone = self.tr("● Offline"), Tone.ERROR
             tip = self.tr("The last request could not reach the service. The library still works offline.")
         else:
-            text, tone = self.tr("○ Offline"), Tone.MUTED
-            tip = self.tr("No request has been sent yet in this session. The library works offline.")
+            text, tone = self.tr("Not checked yet"), Tone.MUTED
+            tip = self.tr(
+                "No request or key check has reached the service in this session yet. The library works offline."
+            )
         self.connectivity_label.setText(text)
         self.connectivity_label.setToolTip(tip)
         color = tone_color(tone, self.palette())

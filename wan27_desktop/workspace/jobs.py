@@ -1,0 +1,367 @@
+"""The jobs this window knows, as one board that the job queue and the generation stage both show.
+
+A `JobRow` is what is known of one job: from the journal (a `JobRecord`, read on a worker) and from
+live `JobEvent`s of the job manager. A request submitted but not journaled yet (every slot busy)
+has a row of its own under the key `-token`; once journaled, its job row remembers the token, so
+a view can put the job where its placeholder was. One `JobBoard` holds them all, newest first.
+
+QtCore only: the texts here are translated with `QCoreApplication.translate` where they are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from wan27_desktop import i18n
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library import JobRecord, JobState, parse_time
+
+if TYPE_CHECKING:
+    from wan27_desktop.jobs.runner import JobEvent
+
+# English source texts; `state_name` translates them (context "JobState").
+STATE_LABELS = {
+    JobState.QUEUED: QT_TRANSLATE_NOOP("JobState", "Queued"),
+    JobState.SUBMITTING: QT_TRANSLATE_NOOP("JobState", "Sending"),
+    JobState.SUBMITTED: QT_TRANSLATE_NOOP("JobState", "Waiting for service"),
+    JobState.RUNNING: QT_TRANSLATE_NOOP("JobState", "Generating"),
+    JobState.DOWNLOADING: QT_TRANSLATE_NOOP("JobState", "Downloading"),
+    JobState.DONE: QT_TRANSLATE_NOOP("JobState", "Done"),
+    JobState.PARTIAL: QT_TRANSLATE_NOOP("JobState", "Partly done"),
+    JobState.FAILED: QT_TRANSLATE_NOOP("JobState", "Failed"),
+    JobState.CANCELED: QT_TRANSLATE_NOOP("JobState", "Canceled"),
+    JobState.INTERRUPTED: QT_TRANSLATE_NOOP("JobState", "Interrupted"),
+    JobState.EXPIRED: QT_TRANSLATE_NOOP("JobState", "Expired"),
+}
+PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
+
+RETRYABLE = frozenset({JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELED, JobState.EXPIRED})
+
+
+def state_name(state: JobState) -> str:
+    return QCoreApplication.translate("JobState", STATE_LABELS[state])
+
+
+def format_elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 3600:
+        return f"{seconds // 60}:{seconds % 60:02d}"
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class JobRow:
+    job_id: int
+    state: JobState = JobState.QUEUED
+    prompt: str = ""
+    model: str = ""
+    request_mode: str = ""
+    n: int = 0
+    created: datetime | None = None
+    finished: datetime | None = None
+    server_status: str | None = None
+    images_done: int = 0
+    images_expected: int = 0
+    error_code: str | None = None
+    error_message: str | None = None
+    error_hint: str | None = None
+    request_id: str | None = None
+    task_id: str | None = None
+    cost: str | None = None
+    # The worker ended but the journal says unfinished (app stopping, poll deadline, a crash in the
+    # worker): nothing runs until Jobs > Resume Unfinished or the next start.
+    idle: bool = False
+    is_set: bool = False  # image-set mode: `n` is a ceiling, the set may have fewer
+    token: int = 0  # the submission this job came from (0: a resumed or journal-only job)
+    image_ids: list[int] = field(default_factory=list)  # landed images, in the order they landed
+    # Throttled (429): when the next attempt goes out, and which attempt that is.
+    retry_at: datetime | None = None
+    attempt: int = 0
+    cancel_requested: bool = False  # the user asked; the outcome is what the service says
+
+    @property
+    def placeholder(self) -> bool:
+        """Submitted, waiting for a free worker slot; not journaled yet (id is minus the token)."""
+        return self.job_id < 0
+
+    @property
+    def active(self) -> bool:
+        return not self.state.is_terminal and not self.idle
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.active and not self.placeholder
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in RETRYABLE
+
+    @property
+    def has_results(self) -> bool:
+        return self.images_done > 0
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.retry_at is not None and self.active
+
+    @property
+    def expected(self) -> int:
+        """How many images to make room for: what the service said it returns, else what was asked."""
+        return max(self.images_expected, self.images_done, len(self.image_ids), self.n if self.active else 0, 1)
+
+    def elapsed(self, now: datetime | None = None) -> float | None:
+        if self.created is None:
+            return None
+        end = self.finished if self.finished is not None and not self.active else (now or _utcnow())
+        return (end - self.created).total_seconds()
+
+    def apply_record(self, job: JobRecord, images_done: int | None = None) -> None:
+        self.state = job.state
+        self.prompt = job.prompt
+        self.model = job.model
+        self.request_mode = job.request_mode
+        self.n = job.n
+        self.is_set = bool(((job.request_json or {}).get("parameters") or {}).get("enable_sequential"))
+        self.created = parse_time(job.created_at)
+        self.finished = parse_time(job.finished_at)
+        self.server_status = job.server_status
+        self.request_id = job.request_id
+        self.task_id = job.task_id
+        self.cost = job.cost
+        self.error_code = job.error_code
+        self.error_message = i18n.job_error_message(job)
+        self.error_hint = job.error_hint
+        if images_done is not None:
+            self.images_done = images_done
+        if not job.state.is_unfinished:
+            self.retry_at = None
+        # §4.1: usage.image_count is what was delivered; before that, n is what we asked for.
+        self.images_expected = max(self.images_expected, self.images_done, job.n if job.state.is_unfinished else 0)
+
+    def apply_event(self, event: JobEvent) -> None:
+        self.idle = False
+        self.state = event.state
+        if self.created is None:
+            self.created = _utcnow()
+        if event.server_status:
+            self.server_status = event.server_status
+        if event.images_expected:
+            self.images_expected = event.images_expected
+        if event.images_done:
+            self.images_done = max(self.images_done, event.images_done)
+        if event.image_id is not None and event.image_id not in self.image_ids:
+            self.image_ids.append(event.image_id)
+        # A throttled attempt says when the next one goes out (events that do not, clear it).
+        retry_at = getattr(event, "retry_at", None)
+        self.retry_at = retry_at if isinstance(retry_at, datetime) and not event.state.is_terminal else None
+        self.attempt = int(getattr(event, "attempt", 0) or 0) if self.retry_at is not None else 0
+        if event.state.is_terminal:
+            self.finished = self.finished or _utcnow()
+        else:
+            self.finished = None
+        err = event.error
+        if err is not None:
+            self.error_code = err.code or self.error_code or type(err).__name__
+            self.error_message = i18n.error_message(err)  # translated now: its template is at hand
+            self.error_hint = err.hint
+            self.request_id = err.request_id or self.request_id
+        elif event.state in (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING):
+            self.error_code = self.error_message = self.error_hint = None
+
+    @property
+    def state_label(self) -> str:
+        if self.idle:
+            return QCoreApplication.translate("JobState", PAUSED_LABEL)
+        return state_name(self.state)
+
+    def details(self) -> str:
+        """Everything someone needs to report or look up this job (never the key), in the UI language."""
+        lines = [
+            QCoreApplication.translate("JobRow", "Job {id}: {state}").format(id=self.job_id, state=self.state_label)
+        ]
+        if self.prompt:
+            lines.append(QCoreApplication.translate("JobRow", "Prompt: {prompt}").format(prompt=self.prompt))
+        if self.model:
+            lines.append(
+                QCoreApplication.translate("JobRow", "Model: {model} ({mode})").format(
+                    model=self.model, mode=self.request_mode or "sync"
+                )
+            )
+        if self.error_message:
+            lines.append(
+                QCoreApplication.translate("JobRow", "Error: {message}").format(
+                    message=i18n.message_text(self.error_message)
+                )
+            )
+        if self.error_code:
+            lines.append(QCoreApplication.translate("JobRow", "Code: {code}").format(code=self.error_code))
+        if self.error_hint:
+            lines.append(
+                QCoreApplication.translate("JobRow", "What to do: {hint}").format(hint=i18n.hint_text(self.error_hint))
+            )
+        if self.request_id:
+            lines.append(QCoreApplication.translate("JobRow", "Request id: {id}").format(id=self.request_id))
+        if self.task_id:
+            lines.append(QCoreApplication.translate("JobRow", "Task id: {id}").format(id=self.task_id))
+        if self.server_status:
+            lines.append(
+                QCoreApplication.translate("JobRow", "Server status: {status}").format(status=self.server_status)
+            )
+        if self.images_expected:
+            lines.append(
+                QCoreApplication.translate("JobRow", "Images: {done}/{expected}").format(
+                    done=self.images_done, expected=self.images_expected
+                )
+            )
+        return "\n".join(lines)
+
+
+class JobBoard(QObject):
+    """Every job row, newest first: placeholders of waiting submissions on top, then job ids
+    descending. Changes are signalled by key (a job id, or minus a submission token)."""
+
+    added = Signal(int)  # key; its position is `position(key)`
+    changed = Signal(int)
+    removed = Signal(int, int)  # key, the position it had
+    stateChanged = Signal(int)  # key whose state (or presence) changed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[JobRow] = []
+        self._index: dict[int, int] = {}
+
+    # -- reading ------------------------------------------------------------------------------------
+    def row(self, key: int) -> JobRow | None:
+        position = self._index.get(key)
+        return None if position is None else self._rows[position]
+
+    def rows(self) -> list[JobRow]:
+        return list(self._rows)
+
+    def position(self, key: int) -> int | None:
+        return self._index.get(key)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def at(self, position: int) -> JobRow | None:
+        return self._rows[position] if 0 <= position < len(self._rows) else None
+
+    def active(self) -> list[JobRow]:
+        return [row for row in self._rows if row.active]
+
+    # -- changing -----------------------------------------------------------------------------------
+    def _ensure(self, job_id: int) -> tuple[JobRow, bool]:
+        position = self._index.get(job_id)
+        if position is not None:
+            return self._rows[position], False
+        # Newest first: a new job id is (almost always) the largest, so it goes on top.
+        insert_at = 0
+        while insert_at < len(self._rows) and self._rows[insert_at].job_id > job_id:
+            insert_at += 1
+        row = JobRow(job_id)
+        self._rows.insert(insert_at, row)
+        self._reindex()
+        self.added.emit(job_id)
+        return row, True
+
+    def _reindex(self) -> None:
+        self._index = {row.job_id: i for i, row in enumerate(self._rows)}
+
+    def _remove(self, key: int) -> JobRow | None:
+        position = self._index.get(key)
+        if position is None:
+            return None
+        row = self._rows.pop(position)
+        self._reindex()
+        self.removed.emit(key, position)
+        return row
+
+    def apply_records(self, records: Iterable[tuple[JobRecord, int]]) -> list[int]:
+        """Journal rows (record, images landed). Returns ids that were not on the board before."""
+        added = []
+        for job, done in records:
+            row, new = self._ensure(job.id)
+            # An event newer than the journal snapshot wins for live jobs.
+            if new or job.state.is_terminal or not row.active:
+                before = row.state
+                row.apply_record(job, done)
+                if row.state != before or new:
+                    self.stateChanged.emit(job.id)
+            else:
+                row.prompt, row.model, row.n = job.prompt, job.model, job.n
+                row.request_mode = job.request_mode
+                row.is_set = bool(((job.request_json or {}).get("parameters") or {}).get("enable_sequential"))
+                row.created = parse_time(job.created_at)
+                row.request_id = row.request_id or job.request_id
+                row.task_id = row.task_id or job.task_id
+            self.changed.emit(job.id)
+            if new:
+                added.append(job.id)
+        return added
+
+    def apply_event(self, event: JobEvent) -> bool:
+        """Returns True when the row is new (the caller then fetches its record)."""
+        row, new = self._ensure(event.job_id)
+        before = row.state
+        row.apply_event(event)
+        self.changed.emit(event.job_id)
+        if row.state != before or new:
+            self.stateChanged.emit(event.job_id)
+        return new
+
+    def add_placeholder(self, token: int, prompt: str, n: int = 0, *, is_set: bool = False) -> JobRow:
+        """A submitted request not journaled yet (all worker slots busy): shown at once, on top."""
+        key = -token
+        existing = self.row(key)
+        if existing is not None:
+            return existing
+        row = JobRow(key, JobState.QUEUED, prompt=prompt, n=n, created=_utcnow(), is_set=is_set, token=token)
+        self._rows.insert(0, row)
+        self._reindex()
+        self.added.emit(key)
+        self.stateChanged.emit(key)
+        return row
+
+    def remove_placeholder(self, token: int) -> JobRow | None:
+        row = self._remove(-token)
+        if row is not None:
+            self.stateChanged.emit(-token)
+        return row
+
+    def journaled(self, token: int, job_id: int) -> None:
+        """The submission `token` is journaled as `job_id`: the job takes its placeholder's place."""
+        placeholder = self.remove_placeholder(token)
+        row, _new = self._ensure(job_id)
+        row.token = token
+        if placeholder is not None:
+            row.prompt = row.prompt or placeholder.prompt
+            row.n = row.n or placeholder.n
+            row.is_set = row.is_set or placeholder.is_set
+            row.created = row.created or placeholder.created
+        self.changed.emit(job_id)
+
+    def mark_idle(self, job_id: int) -> None:
+        row = self.row(job_id)
+        if row is None or row.state.is_terminal or row.idle:
+            return
+        row.idle = True
+        row.retry_at = None
+        row.finished = _utcnow()
+        self.changed.emit(job_id)
+        self.stateChanged.emit(job_id)
+
+    def mark_cancel_requested(self, job_id: int) -> None:
+        row = self.row(job_id)
+        if row is not None and row.active:
+            row.cancel_requested = True
+            self.changed.emit(job_id)

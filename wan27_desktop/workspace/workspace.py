@@ -1,0 +1,473 @@
+"""The workspace: the draft, the service state and the jobs, with the actions a window offers.
+
+What `MainWindow` used to do as a controller lives here, without widgets: submit, retry, cancel,
+resume and fetch go through the job manager (jobs/qt.py), and everything that touches the library
+(journal, spend, import) runs on a pool thread through `BackgroundWork`, its results delivered on
+the UI thread. Windows and panels bind to the observable parts (`draft`, `service`, `board`) and
+connect to the signals below for what needs a person: a key, an error to read, a notification.
+
+QtCore only. The job manager and the library are imported when first used, so building a window
+over a workspace does not load them before its first paint.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
+from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
+from wan27_desktop.i18n import error_details, error_message
+from wan27_desktop.ui.common.background import BackgroundWork
+from wan27_desktop.workspace.draft import Draft
+from wan27_desktop.workspace.jobs import JobBoard, JobRow
+from wan27_desktop.workspace.service import Connectivity, ServiceState
+
+if TYPE_CHECKING:
+    from wan27_desktop import keys
+    from wan27_desktop.jobs.qt import JobManager
+    from wan27_desktop.jobs.runner import Connection, JobEvent
+    from wan27_desktop.library import ImportReport, JobRecord, Library
+    from wan27_desktop.settings import AppSettings
+
+log = logging.getLogger(__name__)
+
+JOURNAL_ROWS = 200
+
+JournalLoad = tuple["Library", list[tuple["JobRecord", int]], Decimal, list[int]]
+
+
+class Workspace(QObject):
+    """One library, one draft, the jobs of this window. Signals are delivered on the UI thread.
+
+    - `keyNeeded()`: a request waits for a key (the window opens the key dialog)
+    - `issuesFound(issues)`: the service or the runner refused the request's values
+    - `jobStartFailed(title, details)`: a job could not start, for a message box
+    - `message(text, ms)`: a transient line for the status bar
+    - `journalLoaded()` / `journalFailed(details)`: the library was opened (or could not be)
+    - `jobEnded(JobRow)`: a job of this session reached a final state
+    - `imageLanded(image_id)`: a result is in the library
+    """
+
+    keyNeeded = Signal()
+    issuesFound = Signal(object)
+    jobStartFailed = Signal(str, str)
+    message = Signal(str, int)
+    journalLoaded = Signal()
+    journalFailed = Signal(str)
+    jobEnded = Signal(object)
+    imageLanded = Signal(int)
+    keySourceChanged = Signal(object)  # keys.KeySource
+
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: AppSettings,
+        *,
+        api_base: str | None = None,
+        poll_interval: tuple[float, float] = (5.0, 10.0),
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.settings = settings
+        self.api_base = api_base
+        self.poll_interval = poll_interval
+        self.draft = Draft(self)
+        self.draft.request_mode = settings.request_mode  # the default from Settings
+        self.service = ServiceState(settings.region, api_base, self)
+        self.board = JobBoard(self)
+        self.background = BackgroundWork(self, max_threads=2)
+        self.key_source: keys.KeySource | None = None
+        self.reader: Library | None = None  # opened on a worker; thread-safe, read-mostly
+        self.moving = False  # the library is being moved: nothing may be sent
+        self.journal_error = False
+        self.imports = 0  # imports into the library still running (a move waits for them)
+        self.started = False
+        self._closing = False
+        self._jobs: JobManager | None = None
+        self._pending: tuple[GenerationRequest, RequestMode] | None = None
+        self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
+        self._resume_after_key = False
+
+    # -- the job manager ----------------------------------------------------------------------------
+    @property
+    def jobs(self) -> JobManager:
+        """The job manager, made on first use (its modules are most of what a job needs)."""
+        if self._jobs is None:
+            from wan27_desktop.jobs.qt import JobManager
+
+            manager = JobManager(
+                self.data_dir,
+                self._connection,
+                concurrency=self.settings.concurrency,
+                poll_interval=self.poll_interval,
+                parent=self,
+            )
+            manager.jobCreated.connect(self._job_created)
+            manager.jobRefused.connect(self._job_refused)
+            manager.jobEvent.connect(self._job_event)
+            manager.jobFinished.connect(self._job_finished)
+            self._jobs = manager
+        return self._jobs
+
+    def _connection(self) -> Connection:
+        """Called by the job manager on worker threads (may block on the keyring)."""
+        from wan27_desktop.jobs.connection import resolve_connection
+
+        return resolve_connection(self.service.region, self.api_base)
+
+    @property
+    def region(self) -> Region:
+        return self.service.region
+
+    # -- start-up -----------------------------------------------------------------------------------
+    def start(self, *, resume: bool = True, check_key: bool = True) -> None:
+        """Background start-up work: the key lookup, the journal, today's spend, resuming."""
+        if self.started or self._closing:
+            return
+        self.started = True
+        if check_key:
+            self.refresh_key_source()
+        self.load_journal(resume=resume)
+
+    def load_journal(self, *, resume: bool) -> None:
+        """Open the library (healing after a crash), read the journal and today's spend, resume."""
+        from wan27_desktop.library import Library
+
+        manager, data_dir = self.jobs, self.data_dir
+
+        def load() -> JournalLoad:
+            library = Library.open(data_dir)
+            records = [(job, len(library.images_of_job(job.id))) for job in library.list_jobs(limit=JOURNAL_ROWS)]
+            spend = library.spend_today()
+            resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
+            return library, records, spend, resumed
+
+        self.background.run(load, self._journal_loaded, self._journal_failed)
+
+    def _journal_loaded(self, result: JournalLoad) -> None:
+        library, records, spend, resumed = result
+        self.journal_error = False
+        if self._closing or library.data_dir != self.data_dir:  # closing, or the library moved meanwhile
+            library.close()
+            return
+        if self.reader is not None:
+            self.reader.close()
+        self.reader = library
+        self.board.apply_records(records)
+        self.service.spend_today = spend
+        if resumed:
+            self.message.emit(self.tr("Resuming %n unfinished job(s) from the last session.", "", len(resumed)), 8000)
+        self.journalLoaded.emit()
+
+    def _journal_failed(self, err: BaseException) -> None:
+        self.journal_error = True
+        self.journalFailed.emit(error_details(err) if isinstance(err, WanError) else f"{type(err).__name__}: {err}")
+
+    # -- key ------------------------------------------------------------------------------------------
+    def refresh_key_source(self) -> None:
+        from wan27_desktop import keys
+
+        region = self.service.region
+        self.background.run(lambda: keys.resolve_key(region), self._key_resolved)
+
+    def _key_resolved(self, source: keys.KeySource) -> None:
+        if source.region is not self.service.region:
+            return
+        self._set_key_source(source)
+
+    def _set_key_source(self, source: keys.KeySource) -> None:
+        self.key_source = source
+        self.service.key_problem = source.problem
+        self.service.key_origin = source.origin
+        self.keySourceChanged.emit(source)
+
+    def key_origin(self) -> str | None:
+        return None if self.key_source is None else self.key_source.origin
+
+    def key_saved(self, source: keys.KeySource) -> None:
+        """A key was stored or chosen for this session (the key dialog): send what waited for it."""
+        if source.region is not self.service.region:
+            self.settings.region = source.region
+            self.service.set_region(source.region, self.api_base)
+        self._set_key_source(source)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.submit(*pending)
+        if self._resume_after_key:
+            self._resume_after_key = False
+            self.resume_unfinished()
+
+    def key_checked(self, reached: bool) -> None:
+        """A key check answered (`reached`: the service said something) or found no network."""
+        self.service.connectivity = Connectivity.ONLINE if reached else Connectivity.OFFLINE
+
+    def key_dialog_closed(self) -> None:
+        if self._pending is not None and self.key_origin() == "none":
+            self.message.emit(self.tr("Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY."), 10000)
+        self._pending = None
+
+    @property
+    def waiting_for_key(self) -> bool:
+        return self._pending is not None or self._resume_after_key
+
+    # -- settings -------------------------------------------------------------------------------------
+    def apply_settings(self) -> None:
+        """The settings changed (Settings dialog): region, endpoint, concurrency, key source."""
+        self.api_base = self.settings.custom_endpoint or self.api_base
+        self.service.set_region(self.settings.region, self.api_base)
+        if self._jobs is not None:
+            self._jobs.set_concurrency(self.settings.concurrency)
+        self.refresh_key_source()
+
+    # -- actions --------------------------------------------------------------------------------------
+    def submit(self, request: GenerationRequest | None = None, mode: RequestMode | None = None) -> int | None:
+        """Send `request` (by default the draft's). With no key anywhere, ask for one first.
+        Returns the submission's token, or None when nothing was sent."""
+        if request is None:
+            request = self.draft.request()
+        if mode is None:
+            mode = self.draft.request_mode
+        if self.moving:
+            self.message.emit(
+                self.tr("Not sent: the library is being moved. Generate again when the move has finished."), 10000
+            )
+            return None
+        if self.key_origin() == "none":
+            self._pending = (request, mode)
+            self.keyNeeded.emit()
+            return None
+        token = self.jobs.submit(request, mode)
+        self._tokens[token] = (request, mode)
+        self.board.add_placeholder(token, request.prompt, request.n, is_set=request.enable_sequential)
+        return token
+
+    def retry(self, job_id: int) -> int | None:
+        """A new job with the same request (never automatic: the user asked)."""
+        row = self.board.row(job_id)
+        if row is not None and not row.can_retry:
+            return None
+        if self.key_origin() == "none":
+            self.keyNeeded.emit()
+            return None
+        token = self.jobs.retry(job_id)
+        self.board.add_placeholder(
+            token, row.prompt if row is not None else "", row.n if row else 0, is_set=bool(row and row.is_set)
+        )
+        return token
+
+    def cancel(self, job_id: int) -> bool:
+        """Ask a job to stop. What happens is the service's answer: a queued or pending job is
+        canceled; one the service already runs stops being waited for (and may still be billed)."""
+        if self._jobs is None or not self._jobs.cancel(job_id):
+            return False
+        self.board.mark_cancel_requested(job_id)
+        self.message.emit(self.tr("Canceling job {job}…").format(job=job_id), 4000)
+        return True
+
+    def resume_unfinished(self) -> None:
+        from wan27_desktop.library import Library
+
+        manager, data_dir, reader = self.jobs, self.data_dir, self.reader
+
+        def resume() -> list[int]:
+            library = reader or Library.open(data_dir)
+            ids = [job.id for job in library.unfinished_jobs() if not manager.is_active(job.id)]
+            for job_id in ids:
+                manager.resume(job_id)
+            return ids
+
+        def resumed(ids: list[int]) -> None:
+            self.message.emit(
+                self.tr("Resuming %n unfinished job(s).", "", len(ids))
+                if ids
+                else self.tr("No unfinished jobs to resume."),
+                6000,
+            )
+
+        self.background.run(resume, resumed)
+
+    def can_fetch(self) -> bool:
+        """Whether this build can adopt a task by its id (the job manager offers `fetch`)."""
+        return callable(getattr(self.jobs, "fetch", None))
+
+    def fetch(self, task_id: str) -> int | None:
+        """Adopt a task of this key by its id (made elsewhere, or lost): journal it, poll it, land it."""
+        fetch = getattr(self.jobs, "fetch", None)
+        if not callable(fetch):
+            self.message.emit(self.tr("Fetching a task by its id is not available in this version."), 8000)
+            return None
+        token = int(fetch(task_id))
+        self.board.add_placeholder(token, self.tr("Task {task}").format(task=task_id))
+        return token
+
+    # -- what the job manager says --------------------------------------------------------------------
+    def _job_created(self, token: int, job_id: int) -> None:
+        self._tokens.pop(token, None)
+        self.board.journaled(token, job_id)
+        self.fetch_job(job_id)
+
+    def _job_refused(self, token: int, err: WanError) -> None:
+        from wan27_desktop import keys
+        from wan27_desktop.jobs.connection import NoKeyError
+
+        pending = self._tokens.pop(token, None)
+        self.board.remove_placeholder(token)
+        if isinstance(err, NoKeyError):
+            if pending is None:  # a resume (token 0) found no key: resume again once there is one
+                self._resume_after_key = True
+            self._pending = pending or self._pending
+            self._set_key_source(keys.KeySource(None, "none", self.service.region))
+            self.keyNeeded.emit()
+            return
+        reason = self.tr("Not sent: {reason}").format(reason=error_message(err))
+        self.message.emit(reason, 10000)
+        if isinstance(err, ValidationError):
+            self.issuesFound.emit(err.issues)
+            return
+        self.jobStartFailed.emit(self.tr("The job could not start"), error_details(err))
+
+    def _job_event(self, event: JobEvent) -> None:
+        if self.board.apply_event(event):
+            self.fetch_job(event.job_id)
+        self._note_connectivity(event)
+        if event.image_id is not None:
+            self.imageLanded.emit(event.image_id)
+        if event.state.is_terminal:
+            self.fetch_job(event.job_id)
+
+    def _note_connectivity(self, event: JobEvent) -> None:
+        from wan27_desktop.jobs.connection import NoKeyError
+        from wan27_desktop.library import JobState
+
+        err = event.error
+        if isinstance(err, NetworkError):
+            self.service.connectivity = Connectivity.OFFLINE
+        elif isinstance(err, ServiceError) and not isinstance(err, NoKeyError):
+            self.service.connectivity = Connectivity.ONLINE  # the service answered, even if it said no
+        elif err is None and event.state in (JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING, JobState.DONE):
+            self.service.connectivity = Connectivity.ONLINE
+
+    def _job_finished(self, job_id: int) -> None:
+        self.refresh_spend()
+        # The worker is gone: a job still unfinished in the journal is paused until resumed.
+        self.board.mark_idle(job_id)
+        self.fetch_job(job_id)
+        row = self.board.row(job_id)
+        if row is not None and row.state.is_terminal and not self._closing:
+            self.jobEnded.emit(row)
+
+    def fetch_job(self, job_id: int) -> None:
+        """Read one job's journal row (and how many of its images landed) into the board."""
+        from wan27_desktop.library import Library
+
+        data_dir, reader = self.data_dir, self.reader
+
+        def fetch() -> tuple[JobRecord, int]:
+            library = reader or Library.open(data_dir, reconcile=False)
+            try:
+                return library.get_job(job_id), len(library.images_of_job(job_id))
+            finally:
+                if library is not reader:
+                    library.close()
+
+        def fetched(record: tuple[JobRecord, int]) -> None:
+            self.board.apply_records([record])
+
+        self.background.run(fetch, fetched)
+
+    def refresh_spend(self) -> None:
+        reader = self.reader
+        if reader is not None:
+            self.background.run(reader.spend_today, self._spend_read)
+
+    def _spend_read(self, amount: Decimal) -> None:
+        self.service.spend_today = amount
+
+    # -- the library ----------------------------------------------------------------------------------
+    def import_folder(
+        self,
+        folder: Path,
+        on_done: Callable[[ImportReport], None],
+        on_failed: Callable[[BaseException], None],
+    ) -> None:
+        """Add the images of `folder` to the library (on a worker)."""
+        from wan27_desktop.library import Library
+
+        data_dir, reader = self.data_dir, self.reader
+
+        def work() -> ImportReport:
+            library = reader or Library.open(data_dir)
+            return library.import_dir(folder)
+
+        def failed(err: BaseException) -> None:
+            self.imports -= 1
+            on_failed(err)
+
+        def finished(report: ImportReport) -> None:
+            self.imports -= 1
+            on_done(report)
+
+        self.imports += 1
+        self.background.run(work, finished, failed)
+
+    def jobs_in_progress(self) -> int:
+        """Jobs being journaled, queued for a slot or running in this window."""
+        if self._jobs is None:
+            return len(self._tokens)
+        active = {row.job_id for row in self.board.rows() if not row.placeholder and self._jobs.is_active(row.job_id)}
+        return max(len(active), self._jobs.active_count()) + len(self._tokens)
+
+    def move_blocker(self) -> str | None:
+        """Why the library cannot be moved right now (None: it can)."""
+        running = self.jobs_in_progress()
+        if running:
+            return self.tr(
+                "%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
+                "then move the library.",
+                "",
+                running,
+            )
+        if self.imports:
+            return self.tr("An import into the library is still running. Wait for it to finish, then move the library.")
+        if self.journal_error:
+            return self.tr(
+                "The library could not be opened, so it cannot be moved. Restart the app to try "
+                "again, or see the message shown at start."
+            )
+        if self.started and self.reader is None:
+            return self.tr("The library is still opening. Try again in a moment.")
+        return None
+
+    def reopen(self, folder: Path) -> None:
+        """Point jobs, journal and spend at the library in `folder`; unfinished jobs resume there."""
+        log.info("library now in %s", folder)
+        if self.reader is not None:
+            self.reader.close()  # nothing uses it: the move waits for jobs and imports
+            self.reader = None
+        self.data_dir = folder
+        self.jobs.data_dir = folder
+        self.load_journal(resume=True)
+
+    # -- reading for others ---------------------------------------------------------------------------
+    def running(self) -> list[JobRow]:
+        """Jobs of this window still in progress (placeholders included), newest first."""
+        return self.board.active()
+
+    def shutdown(self) -> None:
+        """Stop workers; jobs in flight stay resumable in the journal."""
+        if self._closing:
+            return
+        self._closing = True
+        if self._jobs is not None:
+            self._jobs.shutdown()
+        self.background.wait(10_000)
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
