@@ -1041,6 +1041,22 @@
         <translation>生成设置</translation>
     </message>
     <message>
+        <source>Draft notice</source>
+        <translation>草稿提示</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Undo new draft</source>
+        <translation>撤销新建草稿</translation>
+    </message>
+    <message>
+        <source>Bring back the prompt, references and settings that File ▸ New cleared</source>
+        <translation>恢复“文件 ▸ 新建”清除的提示词、参考图和设置</translation>
+    </message>
+    <message>
         <source>Why Generate is unavailable</source>
         <translation>无法生成的原因</translation>
     </message>
@@ -1799,6 +1815,10 @@ The library stays in {source}.</source>
         <translation>无法写入设置文件</translation>
     </message>
     <message>
+        <source>New draft started.</source>
+        <translation>已开始新草稿。</translation>
+    </message>
+    <message>
         <source>Import images from folder</source>
         <translation>从文件夹导入图片</translation>
     </message>
@@ -1817,6 +1837,14 @@ The library stays in {source}.</source>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New</source>
+        <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start an empty draft: prompt, references and parameters (Undo brings it back)</source>
+        <translation>开始一个空白草稿：提示词、参考图和参数（可撤销）</translation>
     </message>
     <message>
         <source>&amp;Import Folder…</source>

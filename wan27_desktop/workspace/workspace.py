@@ -24,7 +24,8 @@ from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
 from wan27_desktop.ui.common.background import BackgroundWork
-from wan27_desktop.workspace.draft import Draft
+from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
+from wan27_desktop.workspace.draft_store import DraftStore
 from wan27_desktop.workspace.jobs import JobBoard, JobRow
 from wan27_desktop.workspace.service import Connectivity, ServiceState
 
@@ -91,9 +92,44 @@ class Workspace(QObject):
         self.started = False
         self._closing = False
         self._jobs: JobManager | None = None
+        self.draft_store: DraftStore | None = None
+        self._cleared_draft: dict[str, object] | None = None  # what File ▸ New cleared, for its undo
         self._pending: tuple[GenerationRequest, RequestMode] | None = None
         self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
         self._resume_after_key = False
+
+    # -- the draft ----------------------------------------------------------------------------------
+    def keep_draft(self, path: Path) -> bool:
+        """Restore the draft saved in `path` and keep saving it there; True when one was restored."""
+        self.draft_store = DraftStore(self.draft, path, lambda: self.data_dir, self)
+        return self.draft_store.restore()
+
+    def new_draft(self) -> bool:
+        """File ▸ New: an empty draft (parameters back to their defaults). False when it was empty
+        already; otherwise `undo_new_draft()` brings the cleared one back."""
+        if self.draft.is_empty() and self.draft.parameters == Parameters() and not self.draft.palette_on:
+            return False
+        self._cleared_draft = self.draft.snapshot()
+        self.draft.references = ()
+        self.draft.parameters = Parameters()
+        self.draft.palette = DEFAULT_PALETTE
+        self.draft.palette_on = False
+        self.draft.request_mode = self.settings.request_mode
+        self.draft.prompt = ""
+        return True
+
+    def can_undo_new_draft(self) -> bool:
+        return self._cleared_draft is not None
+
+    def undo_new_draft(self) -> bool:
+        cleared, self._cleared_draft = self._cleared_draft, None
+        if cleared is None:
+            return False
+        self.draft.load_json(cleared)
+        return True
+
+    def forget_draft_undo(self) -> None:
+        self._cleared_draft = None
 
     # -- the job manager ----------------------------------------------------------------------------
     @property
@@ -465,6 +501,8 @@ class Workspace(QObject):
         if self._closing:
             return
         self._closing = True
+        if self.draft_store is not None:
+            self.draft_store.close()  # the last edits are on disk before anything else stops
         if self._jobs is not None:
             self._jobs.shutdown()
         self.background.wait(10_000)

@@ -10,11 +10,20 @@ RequestMode)`; it never builds an HTTP request itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
-from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wan27_desktop import i18n
 from wan27_desktop.api import pricing, rules, validation
@@ -80,6 +89,21 @@ class GenerationPanel(QWidget):
         footer.setObjectName("generationFooter")
         footer.setFrameShape(QFrame.Shape.NoFrame)
         line = Hairline(self)
+        self.undo_bar = QWidget(footer)
+        self.undo_bar.setObjectName("draftUndoBar")
+        self.undo_label = named(QLabel(self.undo_bar), "draftUndoLabel", self.tr("Draft notice"))
+        self.undo_label.setWordWrap(True)
+        self.undo_button = named(
+            QPushButton(self.tr("Undo"), self.undo_bar),
+            "draftUndoButton",
+            self.tr("Undo new draft"),
+            self.tr("Bring back the prompt, references and settings that File ▸ New cleared"),
+        )
+        undo_row = QHBoxLayout(self.undo_bar)
+        undo_row.setContentsMargins(0, 0, 0, 0)
+        undo_row.addWidget(self.undo_label, 1)
+        undo_row.addWidget(self.undo_button)
+        self.undo_bar.hide()
         self.reason = InlineMessage("generateReason", self.tr("Why Generate is unavailable"), footer)
         self.generate_button = named(QPushButton(self.tr("Generate"), footer), "generateButton", self.tr("Generate"))
         self.generate_button.setMinimumHeight(36)
@@ -91,6 +115,7 @@ class GenerationPanel(QWidget):
         foot = QVBoxLayout(footer)
         foot.setContentsMargins(12, 6, 12, 10)
         foot.setSpacing(4)
+        foot.addWidget(self.undo_bar)
         foot.addWidget(self.reason)
         foot.addWidget(self.generate_button)
 
@@ -171,6 +196,30 @@ class GenerationPanel(QWidget):
 
     def region(self) -> Region:
         return self._region
+
+    def offer_undo(self, text: str, undo: Callable[[], object], forget: Callable[[], object]) -> None:
+        """Say what was just done to the draft (File ▸ New) with an Undo button, until the undo is
+        used or the draft is edited again (`forget` is called then)."""
+        self.undo_label.setText(text)
+        self.undo_bar.show()
+        connections: list[QMetaObject.Connection] = []
+
+        def close(*_args: object) -> None:
+            for connection in connections:
+                QObject.disconnect(connection)
+            self.undo_bar.hide()
+
+        def undone() -> None:
+            close()
+            undo()
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        def edited(_name: str) -> None:
+            close()
+            forget()
+
+        connections.append(self.undo_button.clicked.connect(undone))
+        connections.append(self.draft.modified.connect(edited))
 
     def add_reference(self, path: str) -> bool:
         return self.strip.add_reference(path)

@@ -179,6 +179,9 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         self.status.bind(self.workspace.service)
+        from wan27_desktop.workspace.draft_store import draft_path
+
+        self.workspace.keep_draft(draft_path(self.settings.path.parent))
         self._built = True
         parts.build_menus(self)
         self._connect()
@@ -437,6 +440,16 @@ class MainWindow(QMainWindow):
         parts.apply_theme(theme)
 
     # -- file menu --------------------------------------------------------------------------------
+    def new_draft(self) -> bool:
+        """File ▸ New: an empty prompt, no references, default parameters; Undo brings it back."""
+        workspace = self.workspace
+        if not workspace.new_draft():
+            self.focus_prompt()
+            return False
+        self.generation.offer_undo(self.tr("New draft started."), workspace.undo_new_draft, workspace.forget_draft_undo)
+        self.focus_prompt()
+        return True
+
     def import_folder(self, folder: Path | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog
 

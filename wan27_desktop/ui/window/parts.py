@@ -147,6 +147,20 @@ def build_menus(window: MainWindow) -> None:
         file_menu,
         _action(
             window,
+            "actionNewDraft",
+            translate("MainWindow", "&New"),
+            window.new_draft,
+            QKeySequence.StandardKey.New,
+            tip=translate(
+                "MainWindow", "Start an empty draft: prompt, references and parameters (Undo brings it back)"
+            ),
+        ),
+    )
+    file_menu.addSeparator()
+    add(
+        file_menu,
+        _action(
+            window,
             "actionImportFolder",
             translate("MainWindow", "&Import Folder…"),
             window.import_folder,
