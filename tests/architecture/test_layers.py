@@ -67,7 +67,7 @@ def test_a_widget_import_two_modules_away_breaks_the_contract_with_its_chain(tmp
 
 
 @pytest.mark.xfail(
-    strict=True, reason="library still reaches imaging for thumbnails; ui imports imaging._codec (issue 15, in progress)"
+    strict=True, reason="library still reaches imaging (thumbnails); ui imports imaging._codec (issue 15, in progress)"
 )
 def test_the_tree_keeps_every_layer_contract() -> None:
     run = subprocess.run(
