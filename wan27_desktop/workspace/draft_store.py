@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.ui.common.background import BackgroundWork
-from wan27_desktop.ui.common.json_store import read_json, write_json_atomically
+from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.json_store import read_json, write_json_atomically
 from wan27_desktop.workspace.draft import Draft
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
-from wan27_desktop.ui.common.background import BackgroundWork
+from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore
 from wan27_desktop.workspace.jobs import JobBoard, JobRow

@@ -30,7 +30,7 @@ from wan27_desktop import config, keys
 from wan27_desktop.api.errors import NetworkError, ValidationError, WanError
 from wan27_desktop.api.models import Region
 from wan27_desktop.i18n import error_message, hint_text, region_name
-from wan27_desktop.ui.common.background import BackgroundWork
+from wan27_desktop.jobs.background import BackgroundWork
 
 _W = TypeVar("_W", bound=QWidget)
 

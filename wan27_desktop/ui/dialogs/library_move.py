@@ -22,10 +22,10 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.i18n import error_message, hint_text
+from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.library import move as library_move
 from wan27_desktop.library.move import CopyReport, MoveCanceled, MovePlan, RemovalReport
 from wan27_desktop.settings import AppSettings
-from wan27_desktop.ui.common.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

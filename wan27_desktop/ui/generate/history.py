@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from wan27_desktop import config
-from wan27_desktop.ui.common.json_store import read_json, write_json_atomically
+from wan27_desktop.json_store import read_json, write_json_atomically
 
 DEFAULT_MAX_ENTRIES = 500
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from wan27_desktop import config
 from wan27_desktop.api.models import PaletteColor
-from wan27_desktop.ui.common.json_store import read_json, write_json_atomically
+from wan27_desktop.json_store import read_json, write_json_atomically
 
 MAX_SAVED = 200
 

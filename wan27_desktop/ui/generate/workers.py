@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage
 
 from wan27_desktop import config
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.ui.common.background import BackgroundWork
+from wan27_desktop.jobs.background import BackgroundWork
 
 log = logging.getLogger("wan27.ui.generation")
 
