@@ -237,6 +237,16 @@
     </message>
 </context>
 <context>
+    <name>StagePanel</name>
+    <message numerus="yes">
+        <source>%n finished</source>
+        <translation>
+            <numerusform>%n finished</numerusform>
+            <numerusform>%n finished</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message numerus="yes">
         <source>Resuming %n unfinished job(s) from the last session.</source>
@@ -257,6 +267,23 @@
         <translation>
             <numerusform>%n job is still running. Wait for it to finish, or cancel it in the job queue, then move the library.</numerusform>
             <numerusform>%n jobs are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>_Counted</name>
+    <message numerus="yes">
+        <source>Done: %n image(s)</source>
+        <translation>
+            <numerusform>Done: %n image</numerusform>
+            <numerusform>Done: %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) running</source>
+        <translation>
+            <numerusform>%n job running</numerusform>
+            <numerusform>%n jobs running</numerusform>
         </translation>
     </message>
 </context>

@@ -1015,6 +1015,21 @@
     </message>
 </context>
 <context>
+    <name>GenerateActivity</name>
+    <message>
+        <source>Jobs running</source>
+        <translation>运行中的任务</translation>
+    </message>
+    <message>
+        <source>Stop the newest job</source>
+        <translation>停止最新的任务</translation>
+    </message>
+    <message>
+        <source>{summary}; newest: {detail}</source>
+        <translation>{summary}；最新：{detail}</translation>
+    </message>
+</context>
+<context>
     <name>GenerationPanel</name>
     <message>
         <source>Generation</source>
@@ -1185,6 +1200,53 @@
     <message>
         <source>Reference — {path}</source>
         <translation>参考图 — {path}</translation>
+    </message>
+</context>
+<context>
+    <name>JobCard</name>
+    <message>
+        <source>Job state</source>
+        <translation>任务状态</translation>
+    </message>
+    <message>
+        <source>Elapsed time</source>
+        <translation>已用时间</translation>
+    </message>
+    <message>
+        <source>Stop job</source>
+        <translation>停止任务</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry job</source>
+        <translation>重试任务</translation>
+    </message>
+    <message>
+        <source>Send the same request again, as a new job</source>
+        <translation>以新任务再次发送同一请求</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>处理建议</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>What to do: {hint}</source>
+        <translation>处理建议：{hint}</translation>
+    </message>
+    <message>
+        <source>Image {number} of {count}: ready</source>
+        <translation>第 {number} 张（共 {count} 张）：已就绪</translation>
+    </message>
+    <message>
+        <source>Image {number} of {count}: {state}</source>
+        <translation>第 {number} 张（共 {count} 张）：{state}</translation>
     </message>
 </context>
 <context>
@@ -2550,6 +2612,33 @@ The library stays in {source}.</source>
     </message>
 </context>
 <context>
+    <name>PreviewPane</name>
+    <message>
+        <source>Newest result, large</source>
+        <translation>最新结果（大图）</translation>
+    </message>
+    <message>
+        <source>The newest result appears here, large.</source>
+        <translation>最新结果会以大图显示在这里。</translation>
+    </message>
+    <message>
+        <source>About the image shown</source>
+        <translation>所显示图片的信息</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open in the viewer</source>
+        <translation>在查看器中打开</translation>
+    </message>
+    <message>
+        <source>Open this image in the viewer: zoom, details, compare (Enter)</source>
+        <translation>在查看器中打开此图片：缩放、详情、对比（Enter）</translation>
+    </message>
+</context>
+<context>
     <name>PromptEditor</name>
     <message>
         <source>Prompt</source>
@@ -3474,6 +3563,178 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     </message>
 </context>
 <context>
+    <name>Stage</name>
+    <message>
+        <source>Queued: being written to the journal</source>
+        <translation>排队中：正在写入任务日志</translation>
+    </message>
+    <message>
+        <source>Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs</source>
+        <translation>已暂停：下次启动时继续，或使用“任务 ▸ 继续未完成的任务”</translation>
+    </message>
+    <message>
+        <source>Stopping: waiting for the service to confirm</source>
+        <translation>正在停止：等待服务确认</translation>
+    </message>
+    <message>
+        <source>Rate-limited: retrying at {time} (in {seconds} s)</source>
+        <translation>已限流：将于 {time} 重试（{seconds} 秒后）</translation>
+    </message>
+    <message>
+        <source>, attempt {attempt}</source>
+        <translation>，第 {attempt} 次尝试</translation>
+    </message>
+    <message>
+        <source>Queued: waiting for a free slot</source>
+        <translation>排队中：等待空闲名额</translation>
+    </message>
+    <message>
+        <source>Sending: the service answers once the images are made</source>
+        <translation>发送中：图片生成后服务才会答复</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <source>At the service: pending</source>
+        <translation>服务端：排队中</translation>
+    </message>
+    <message>
+        <source>At the service: running</source>
+        <translation>服务端：生成中</translation>
+    </message>
+    <message>
+        <source>Downloading image {number} of {count}</source>
+        <translation>正在下载第 {number} 张（共 {count} 张）</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Partly done: {done} of {count} images</source>
+        <translation>部分完成：{done} / {count} 张</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Rate-limited</source>
+        <translation>已限流</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>生成中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Not returned</source>
+        <translation>未返回</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The service has not started this job: canceling it costs nothing.</source>
+        <translation>服务尚未开始此任务：取消不产生费用。</translation>
+    </message>
+    <message>
+        <source>Not sent yet: canceling it costs nothing.</source>
+        <translation>尚未发送：取消不产生费用。</translation>
+    </message>
+    <message>
+        <source>The service is already making these images and may still bill them; the app stops waiting for its answer.</source>
+        <translation>服务已在生成这些图片，仍可能计费；应用将不再等待其答复。</translation>
+    </message>
+    <message>
+        <source>The service is already running this task and will bill it; the app stops waiting. Resume within 24 hours to fetch the images.</source>
+        <translation>服务已在运行此任务并会计费；应用将停止等待。请在 24 小时内继续以取回图片。</translation>
+    </message>
+    <message>
+        <source>Stop waiting</source>
+        <translation>停止等待</translation>
+    </message>
+</context>
+<context>
+    <name>StagePanel</name>
+    <message>
+        <source>Generation stage</source>
+        <translation>生成舞台</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>生成中</translation>
+    </message>
+    <message>
+        <source>Jobs on the stage</source>
+        <translation>舞台上的任务</translation>
+    </message>
+    <message>
+        <source>Larger stage</source>
+        <translation>放大舞台</translation>
+    </message>
+    <message>
+        <source>Give the stage most of the height, to see the newest result large</source>
+        <translation>让舞台占据大部分高度，以大图查看最新结果</translation>
+    </message>
+    <message>
+        <source>Larger</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Hide the stage</source>
+        <translation>隐藏舞台</translation>
+    </message>
+    <message>
+        <source>Hide the stage until the next job (jobs go on running)</source>
+        <translation>隐藏舞台直到下一个任务（任务继续运行）</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Jobs of this session</source>
+        <translation>本次会话的任务</translation>
+    </message>
+    <message>
+        <source>Job {job}, image {number} of {count}</source>
+        <translation>任务 {job}，第 {number} 张（共 {count} 张）</translation>
+    </message>
+    <message>
+        <source>Image {id}</source>
+        <translation>图片 {id}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n finished</source>
+        <translation>
+            <numerusform>%n 个已结束</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Latest results</source>
+        <translation>最新结果</translation>
+    </message>
+    <message>
+        <source>Smaller</source>
+        <translation>缩小</translation>
+    </message>
+</context>
+<context>
     <name>ThumbnailDelegate</name>
     <message>
         <source>▣ {position}/{size}</source>
@@ -4358,6 +4619,21 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The library is still opening. Try again in a moment.</source>
         <translation>图库仍在打开。请稍后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>_Counted</name>
+    <message numerus="yes">
+        <source>Done: %n image(s)</source>
+        <translation>
+            <numerusform>完成：%n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) running</source>
+        <translation>
+            <numerusform>%n 个任务运行中</numerusform>
+        </translation>
     </message>
 </context>
 <context>

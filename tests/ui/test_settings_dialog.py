@@ -335,7 +335,7 @@ def test_move_library_end_to_end(
     new_paths = gallery_paths(qtbot, window, 2)
     assert sorted(p.name for p in new_paths) == sorted(p.name for p in old_paths)
     assert all(target in path.parents and path.is_file() for path in new_paths)
-    assert window.splitter.indexOf(window.gallery) == 1
+    assert window.centre_splitter.indexOf(window.gallery) == window.centre_splitter.count() - 1
     # ... and a new job lands there too.
     dialog.reject()
     window.activateWindow()

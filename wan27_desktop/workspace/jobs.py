@@ -10,6 +10,7 @@ QtCore only: the texts here are translated with `QCoreApplication.translate` whe
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -41,6 +42,24 @@ STATE_LABELS = {
 PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
 
 RETRYABLE = frozenset({JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELED, JobState.EXPIRED})
+
+
+class StopKind(enum.Enum):
+    """What stopping a job means, so a button can say it honestly (the job lifecycle decides)."""
+
+    NONE = "none"  # nothing runs, or a stop was already asked for
+    CANCEL = "cancel"  # not sent yet, or the service has not started it: nothing is billed
+    STOP_WAITING = "stop-waiting"  # the service has it (or may have it): it may still finish and bill
+
+
+def stop_kind(row: JobRow) -> StopKind:
+    if not row.active or row.cancel_requested:
+        return StopKind.NONE
+    if row.placeholder or row.state is JobState.QUEUED:
+        return StopKind.CANCEL
+    if row.state is JobState.SUBMITTED and (row.server_status or "PENDING") == "PENDING":
+        return StopKind.CANCEL
+    return StopKind.STOP_WAITING
 
 
 def state_name(state: JobState) -> str:

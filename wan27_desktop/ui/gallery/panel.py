@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -41,6 +41,9 @@ from wan27_desktop.ui.gallery.filters import GalleryFilters
 from wan27_desktop.ui.gallery.model import GalleryModel
 from wan27_desktop.ui.gallery.view import GalleryView
 from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
+
+if TYPE_CHECKING:
+    from wan27_desktop.ui.viewer.window import ImageViewer
 
 __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
 
@@ -94,7 +97,7 @@ class GalleryPanel(QWidget):
         self.loader = ThumbnailLoader(access, parent=self)
         self.model = GalleryModel(self.worker, parent=self)
         self._undo: list[_Undo] = []
-        self._viewer: Any = None
+        self._viewer: ImageViewer | None = None
         self._empty_clears_filters = False
 
         self.filters = GalleryFilters(self)
@@ -559,7 +562,8 @@ class GalleryPanel(QWidget):
 
         self._with_selection(act)
 
-    def open_viewer(self, row: int) -> None:
+    def _ensure_viewer(self) -> ImageViewer:
+        """The viewer, made the first time an image is opened (nothing of it is built before)."""
         from wan27_desktop.ui.viewer.window import ImageViewer
 
         if self._viewer is None:
@@ -568,12 +572,34 @@ class GalleryPanel(QWidget):
             self._viewer.reuseParametersRequested.connect(lambda rec: self.reuse_parameters(rec))
             self._viewer.useAsReferenceRequested.connect(self.useAsReferenceRequested)
             self._viewer.rowChanged.connect(self._viewer_row_changed)
-        self._viewer.show_row(row)
-        self._viewer.show()
-        self._viewer.raise_()
-        self._viewer.activateWindow()
+        return self._viewer
 
-    def viewer(self) -> Any:
+    def open_viewer(self, row: int) -> None:
+        viewer = self._ensure_viewer()
+        viewer.show_row(row)
+        self._raise_viewer(viewer)
+
+    def open_image(self, image_id: int) -> None:
+        """Open one image in the viewer: at its row when the grid shows it, else on its own (an image
+        inside a collapsed set, or outside the current search)."""
+        row = self.model.row_of(image_id)
+        if row is not None:
+            self.open_viewer(row)
+            return
+
+        def read(record: ImageRecord) -> None:
+            viewer = self._ensure_viewer()
+            viewer.show_record(record)
+            self._raise_viewer(viewer)
+
+        self.worker.submit(lambda lib: lib.get_image(image_id), read)
+
+    def _raise_viewer(self, viewer: ImageViewer) -> None:
+        viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()
+
+    def viewer(self) -> ImageViewer | None:
         return self._viewer
 
     def _viewer_row_changed(self, row: int) -> None:

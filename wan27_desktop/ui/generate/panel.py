@@ -37,6 +37,7 @@ from wan27_desktop.ui.generate.parameters import ParametersPanel
 from wan27_desktop.ui.generate.prompt_editor import PromptSection
 from wan27_desktop.ui.generate.reference_item import ItemState
 from wan27_desktop.ui.generate.reference_strip import ReferenceStrip
+from wan27_desktop.ui.stage.activity import GenerateActivity
 from wan27_desktop.workspace.draft import Draft
 from wan27_desktop.workspace.properties import Binding, bind, bind_toggle
 
@@ -115,9 +116,11 @@ class GenerationPanel(QWidget):
         foot = QVBoxLayout(footer)
         foot.setContentsMargins(12, 6, 12, 10)
         foot.setSpacing(4)
+        self.activity = GenerateActivity(footer)
         foot.addWidget(self.undo_bar)
         foot.addWidget(self.reason)
         foot.addWidget(self.generate_button)
+        foot.addWidget(self.activity)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

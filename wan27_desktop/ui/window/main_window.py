@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from wan27_desktop.ui.generate.panel import GenerationPanel
     from wan27_desktop.ui.jobs.notifications import NotifierLike
     from wan27_desktop.ui.jobs.queue_panel import JobQueuePanel
+    from wan27_desktop.ui.stage.panel import StagePanel
     from wan27_desktop.ui.window.status_bar import AppStatusBar
     from wan27_desktop.workspace.jobs import JobRow
     from wan27_desktop.workspace.workspace import Workspace
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
     status: AppStatusBar
     splitter: QSplitter
     notifier: NotifierLike
+    centre_splitter: QSplitter
+    stage: StagePanel | None = None  # the generation stage, built when the first job runs
     theme_group: QActionGroup | None = None  # View ▸ Theme (parts.build_menus)
     shortcuts_dialog: ShortcutsDialog | None = None  # Help ▸ Keyboard Shortcuts, made when first asked for
 
@@ -151,11 +154,16 @@ class MainWindow(QMainWindow):
 
         self.generation = parts.make_generation_panel(self, self.workspace)
         self.gallery = parts.make_centre(self, self._data_dir)
+        # The stage goes above the gallery the first time a job runs (`show_stage`).
+        self.centre_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.centre_splitter.setObjectName("centreSplitter")
+        self.centre_splitter.setChildrenCollapsible(False)
+        self.centre_splitter.addWidget(self.gallery)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.generation)
-        self.splitter.addWidget(self.gallery)
+        self.splitter.addWidget(self.centre_splitter)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([440, 840])
@@ -205,6 +213,9 @@ class MainWindow(QMainWindow):
         workspace.jobEnded.connect(self._job_ended)
         workspace.imageLanded.connect(self._image_landed)
         workspace.service.region_changed.connect(self.generation.set_region)
+        workspace.board.added.connect(self._job_appeared)
+        self.generation.activity.bind(workspace.board)
+        self.generation.activity.stopRequested.connect(self.cancel_job)
         self.queue.cancelRequested.connect(self.cancel_job)
         self.queue.retryRequested.connect(self.retry_job)
         self.queue.showResultsRequested.connect(self.show_results)
@@ -285,6 +296,42 @@ class MainWindow(QMainWindow):
 
     def _key_saved(self, source: keys.KeySource) -> None:
         self.workspace.key_saved(source)
+
+    # -- the generation stage ---------------------------------------------------------------------
+    def _job_appeared(self, key: int) -> None:
+        row = self.workspace.board.row(key)
+        if row is not None and (row.placeholder or row.active):  # a job of this session, not the journal's past
+            self.show_stage()
+
+    def show_stage(self) -> StagePanel:
+        """The stage above the gallery: built the first time a job runs, shown again for each new one."""
+        if self.stage is None:
+            from wan27_desktop.ui.stage.panel import StagePanel
+
+            stage = StagePanel(self.workspace.board, self.workspace.data_dir, self)
+            stage.stopRequested.connect(self.cancel_job)
+            stage.retryRequested.connect(self.retry_job)
+            stage.openImageRequested.connect(lambda image_id: self.gallery.open_image(image_id))
+            stage.hideRequested.connect(self.hide_stage)
+            stage.largeToggled.connect(self._stage_large)
+            self.centre_splitter.insertWidget(0, stage)
+            self.stage = stage
+            self._stage_large(False)
+        if not self.stage.isVisible():
+            self.stage.show()
+        return self.stage
+
+    def hide_stage(self) -> None:
+        if self.stage is not None:
+            self.stage.large_button.setChecked(False)
+            self.stage.hide()
+            self.gallery.setFocus()
+
+    def _stage_large(self, large: bool) -> None:
+        total = max(self.centre_splitter.height(), 400)
+        # Normal: room for a card with two rows of tiles; larger: most of the height, for the preview.
+        share = total * 3 // 4 if large else min(max(total * 2 // 5, 290), total - 150)
+        self.centre_splitter.setSizes([share, total - share])
 
     # -- jobs -------------------------------------------------------------------------------------
     def _image_landed(self, image_id: int) -> None:
@@ -423,7 +470,9 @@ class MainWindow(QMainWindow):
         old = self.gallery
         new = parts.make_centre(self, folder)
         old.shutdown()  # its pools stop and close their connections to the old folder
-        self.splitter.replaceWidget(self.splitter.indexOf(old), new)
+        self.centre_splitter.replaceWidget(self.centre_splitter.indexOf(old), new)
+        if self.stage is not None:
+            self.stage.set_library(folder)
         old.deleteLater()
         self.gallery = new  # menu actions look the gallery up when triggered (parts.focus_library_search)
         parts.adopt_gallery(self, new)
@@ -517,6 +566,8 @@ class MainWindow(QMainWindow):
         if self._built:
             self.queue.ticker.stop()
             self.workspace.shutdown()
+            if self.stage is not None:
+                self.stage.shutdown()
             self.gallery.shutdown()
         close = getattr(getattr(self, "notifier", None), "close", None)
         if callable(close):

@@ -1,0 +1,227 @@
+# ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
+"""The generation stage against the fake service: placeholders appear at once for every expected
+image, say where the job is, and give way to the images as they land; the newest result is shown
+large; the Generate area says what runs and offers Cancel or Stop waiting, honestly. The tests
+also write the stage's screenshots (resources/screenshots with WAN27_WRITE_SCREENSHOTS=1)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.fake_dashscope import Fault
+from tests.ui.main_window_support import env_key, fake, make_window, notifier, shots  # noqa: F401 - fixtures
+from wan27_desktop import i18n
+from wan27_desktop.api.models import GenerationRequest, RequestMode
+from wan27_desktop.jobs.runner import JobEvent
+from wan27_desktop.library import JobState
+
+SIZE = (1280, 800)
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    """As the app runs: "1 job running", not "1 job(s) running"."""
+    i18n.install_translators(qapp, "en")
+    yield
+    i18n.uninstall_translators(qapp)
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimited(JobEvent):
+    """A JobEvent with the time of the next attempt, as the job manager reports a throttled request."""
+
+    retry_at: datetime | None = None
+    attempt: int = 0
+
+
+def grab(window: Any, path: Path) -> None:
+    window.resize(*SIZE)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    assert window.grab().save(str(path), "PNG")
+
+
+def release(fake: Any) -> None:
+    """Let the fake's held tasks go on (their next poll answers RUNNING, then the result)."""
+    for task in fake.tasks.values():
+        task.polls_pending = task.queries
+
+
+def job_rows(window: Any) -> list[Any]:
+    return [row for row in window.workspace.board.rows() if not row.placeholder]
+
+
+def card_of(window: Any, job_id: int) -> Any:
+    stage = window.stage
+    assert stage is not None
+    return stage.cards[job_id]
+
+
+def tile_labels(card: Any) -> list[str]:
+    return [tile.label or "image" for tile in card.tiles]
+
+
+def test_the_stage_is_not_built_until_a_job_runs(qtbot: Any, make_window: Any, env_key: Any) -> None:
+    window = make_window()
+    assert window.stage is None
+    assert not window.generation.activity.isVisible()
+    window.workspace.submit(GenerationRequest(prompt="first of the session", size="1K"), RequestMode.SYNC)
+    assert window.stage is not None and window.stage.isVisible()
+
+
+def test_placeholders_say_where_the_job_is_then_images_replace_them(
+    qtbot: Any, make_window: Any, env_key: Any, shots: Path
+) -> None:
+    env_key.polls_pending = 10**6  # held at the service until released below
+    window = make_window()
+    window.generation.editor.setFocus()
+    qtbot.keyClicks(window.generation.editor, "a lighthouse on a cliff at dusk, four views")
+    window.generation.params.count_spin.setValue(4)
+    window.workspace.draft.request_mode = RequestMode.ASYNC
+    qtbot.mouseClick(window.generation.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].server_status == "PENDING", timeout=10_000)
+    job = job_rows(window)[0]
+    card = card_of(window, job.job_id)
+    assert tile_labels(card) == ["Pending"] * 4
+    assert card.phase.text() == "At the service: pending"
+    assert card.stop_button.text() == "Cancel"  # the service has not started it: nothing is billed
+    activity = window.generation.activity
+    assert activity.isVisible() and activity.label.text().startswith("1 job running; newest: At the service: pending")
+    assert activity.stop_button.text() == "Cancel"
+    grab(window, shots / "stage_running.png")
+
+    release(env_key)
+    env_key.add_fault(Fault("download", "slow", times=None, delay=0.3))
+    qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=30_000)
+    qtbot.waitUntil(lambda: all(tile.image is not None for tile in card.tiles), timeout=10_000)
+    assert [tile.image_id for tile in card.tiles] == job.image_ids and len(job.image_ids) == 4
+    assert card.phase.text() == "Done: 4 images"
+    assert not card.stop_button.isVisible() and not activity.isVisible()
+
+
+def test_a_rate_limited_job_shows_when_it_tries_again(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
+    env_key.polls_pending = 10**6
+    window = make_window()
+    window.workspace.submit(
+        GenerationRequest(prompt="a busy afternoon at the service", n=2, size="1K"), RequestMode.ASYNC
+    )
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].server_status == "PENDING", timeout=10_000)
+    job = job_rows(window)[0]
+    # What the job manager reports when the service throttles a poll: the time of the next attempt.
+    retry_at = datetime.now(timezone.utc) + timedelta(seconds=8)
+    window.workspace.board.apply_event(
+        RateLimited(job.job_id, JobState.SUBMITTED, "PENDING", retry_at=retry_at, attempt=3)
+    )
+    card = card_of(window, job.job_id)
+    assert card.phase.text().startswith(f"Rate-limited: retrying at {retry_at.astimezone():%H:%M:%S} (in ")
+    assert card.phase.text().endswith(", attempt 3")
+    assert tile_labels(card) == ["Rate-limited"] * 2
+    grab(window, shots / "stage_rate_limited.png")
+    window.workspace.board.apply_event(JobEvent(job.job_id, JobState.RUNNING, "RUNNING"))
+    assert card.phase.text() == "At the service: running"  # the next answer clears it
+    assert card.stop_button.text() == "Stop waiting"  # running at the service: it will be billed
+
+
+def test_an_image_set_of_six_lands_one_by_one(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
+    env_key.add_fault(Fault("download", "slow", times=None, delay=1.5))
+    window = make_window()
+    window.workspace.draft.prompt = "a six-panel storyboard: a kite escapes, crosses the sea, lands in a garden"
+    window.workspace.draft.set_parameter(sequential=True, n=6, size="1K")
+    window.workspace.draft.request_mode = RequestMode.ASYNC
+    window.workspace.submit()
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and len(job_rows(window)[0].image_ids) >= 3, timeout=30_000)
+    job = job_rows(window)[0]
+    card = card_of(window, job.job_id)
+    landed = len(job.image_ids)
+    assert landed < 6 and len(card.tiles) == 6
+    qtbot.waitUntil(lambda: all(tile.image is not None for tile in card.tiles[:landed]), timeout=10_000)
+    assert [tile.label for tile in card.tiles[landed:]] == ["Downloading"] + ["Waiting"] * (5 - landed)
+    assert card.phase.text() == f"Downloading image {landed + 1} of 6"
+    grab(window, shots / "stage_set_landing.png")
+    qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=30_000)
+    assert len(card.tiles) == 6 and card.phase.text() == "Done: 6 images"
+
+
+def test_a_failed_job_says_why_on_the_stage(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
+    env_key.add_fault(Fault("sync", "moderation"))
+    window = make_window()
+    window.workspace.submit(
+        GenerationRequest(prompt="a prompt the content filter refuses", n=2, size="1K"), RequestMode.SYNC
+    )
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].state is JobState.FAILED, timeout=20_000)
+    job = job_rows(window)[0]
+    card = card_of(window, job.job_id)
+    qtbot.waitUntil(lambda: card.phase.text().startswith("Failed: "), timeout=5000)
+    assert job.error_message and job.error_message in card.phase.text()
+    assert tile_labels(card) == ["Failed"] * 2 and not card.stop_button.isVisible()
+    assert card.retry_button.isVisible() and card.hint.text().startswith("What to do: ")
+    grab(window, shots / "stage_failed.png")
+
+
+def test_the_newest_result_is_shown_large_and_opens_in_the_viewer(
+    qtbot: Any, make_window: Any, env_key: Any, shots: Path
+) -> None:
+    env_key.result_image_mode = "real"
+    window = make_window()
+    window.workspace.submit(
+        GenerationRequest(prompt="a red kite over a grey beach, wide view", n=2, size="1K"), RequestMode.SYNC
+    )
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].state is JobState.DONE, timeout=30_000)
+    job = job_rows(window)[0]
+    stage = window.stage
+    newest = max(job.image_ids)
+    qtbot.waitUntil(
+        lambda: stage.preview.image_id == newest and not stage.preview.canvas.image.isNull(), timeout=10_000
+    )
+    qtbot.mouseClick(stage.large_button, Qt.MouseButton.LeftButton)
+    assert stage.height() > window.gallery.height()
+    qtbot.waitUntil(lambda: not stage.preview.canvas._preview, timeout=10_000)  # the full image, not the thumbnail
+    card = card_of(window, job.job_id)
+    qtbot.waitUntil(lambda: all(tile.image is not None for tile in card.tiles), timeout=10_000)
+    grab(window, shots / "stage_newest_large.png")
+
+    first = card.tiles[0]
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key.Key_Space)  # choose another result from the keyboard
+    assert stage.preview.image_id == first.image_id
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    viewer = window.gallery.viewer()
+    qtbot.waitUntil(lambda: viewer is not None and viewer.isVisible() and viewer.record is not None, timeout=10_000)
+    assert window.gallery.viewer().record.id == first.image_id
+
+
+def test_stop_waiting_on_a_running_task_says_it_may_be_billed(qtbot: Any, make_window: Any, env_key: Any) -> None:
+    env_key.polls_pending, env_key.polls_running = 0, 10**6
+    window = make_window()
+    window.workspace.submit(GenerationRequest(prompt="a long one", size="1K"), RequestMode.ASYNC)
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].state is JobState.RUNNING, timeout=10_000)
+    activity = window.generation.activity
+    qtbot.waitUntil(lambda: activity.stop_button.text() == "Stop waiting", timeout=5000)
+    assert "bill" in activity.stop_button.toolTip()
+    qtbot.mouseClick(activity.stop_button, Qt.MouseButton.LeftButton)
+    job = job_rows(window)[0]
+    qtbot.waitUntil(lambda: not job.active, timeout=10_000)
+    assert not activity.isVisible()
+
+
+def test_new_stage_widgets_are_named_and_reachable_by_keyboard(qtbot: Any, make_window: Any, env_key: Any) -> None:
+    window = make_window()
+    window.workspace.submit(GenerationRequest(prompt="names", n=2, size="1K"), RequestMode.SYNC)
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].state is JobState.DONE, timeout=20_000)
+    stage = window.stage
+    card = card_of(window, job_rows(window)[0].job_id)
+    for widget in (stage.large_button, stage.hide_button, stage.preview.open_button, *card.tiles):
+        assert widget.accessibleName(), widget.objectName()
+        assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus, widget.objectName()
+    qtbot.mouseClick(stage.hide_button, Qt.MouseButton.LeftButton)
+    assert not stage.isVisible()
+    window.workspace.submit(GenerationRequest(prompt="shown again", size="1K"), RequestMode.SYNC)
+    assert stage.isVisible()

@@ -1,0 +1,313 @@
+"""One job on the generation stage: where it is, how long it has taken, how to stop it, and a tile for
+each image it is expected to make. A tile is a placeholder that says what its image waits for, until
+the image lands and the tile shows it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QFocusEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wan27_desktop import i18n
+from wan27_desktop.ui.common.style import Tone, status_icon, tone_color
+from wan27_desktop.ui.common.widgets import named, set_text_role, small_font
+from wan27_desktop.ui.stage import texts
+from wan27_desktop.workspace.jobs import JobRow
+
+TILE = 88  # logical pixels; a placeholder and the image that replaces it are the same size
+
+
+class ResultTile(QAbstractButton):
+    """A square that is a placeholder (a short state, in the job's tone) or a landed image.
+    Click or Space shows it on the stage's large preview; double-click or Enter opens the viewer."""
+
+    opened = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stageTile")
+        self.setFixedSize(TILE, TILE)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.image: QImage | None = None
+        self.image_id: int | None = None
+        self.label = ""
+        self.tone = Tone.ACTIVE
+        self.current = False  # the one on the large preview
+
+    def show_placeholder(self, label: str, tone: Tone, accessible: str) -> None:
+        self.image, self.image_id, self.label, self.tone = None, None, label, tone
+        self.setAccessibleName(accessible)
+        self.setToolTip(accessible)
+        self.update()
+
+    def show_image(self, image_id: int, image: QImage | None, accessible: str) -> None:
+        self.image_id, self.image, self.label = image_id, image, ""
+        self.setAccessibleName(accessible)
+        self.setToolTip(accessible)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(TILE, TILE)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        frame = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        path = QPainterPath()
+        path.addRoundedRect(frame, 6, 6)
+        painter.fillPath(path, palette.color(QPalette.ColorRole.AlternateBase))
+        if self.image is not None and not self.image.isNull():
+            painter.save()
+            painter.setClipPath(path)
+            size = self.image.size().scaled(frame.size().toSize(), Qt.AspectRatioMode.KeepAspectRatioByExpanding)
+            target = QRectF(0, 0, size.width(), size.height())
+            target.moveCenter(frame.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(target, self.image)
+            painter.restore()
+        elif self.label:
+            color = tone_color(self.tone, palette)
+            painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
+            painter.drawPath(path)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.setFont(small_font(self))
+            painter.drawText(
+                frame.adjusted(6, 6, -6, -6), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.label
+            )
+        if self.current or self.hasFocus():
+            ring = palette.color(QPalette.ColorRole.Highlight)
+            painter.setPen(QPen(ring, 2.5 if self.hasFocus() else 2))
+            painter.drawRoundedRect(frame, 6, 6)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        super().focusOutEvent(event)
+        self.update()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.image_id is not None:
+            self.opened.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.image_id is not None:
+            self.opened.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class JobCard(QFrame):
+    """A job of this session. `stopRequested(job_id)`, `imageChosen(image_id)` (show it large),
+    `imageOpened(image_id)` (open the viewer)."""
+
+    stopRequested = Signal(int)
+    retryRequested = Signal(int)
+    imageChosen = Signal(int)
+    imageOpened = Signal(int)
+
+    def __init__(self, key: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stageJobCard")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.key = key
+        self.row: JobRow | None = None
+        self.tiles: list[ResultTile] = []
+        self._columns = 0
+
+        self.icon = QLabel(self)
+        self.icon.setObjectName("stageJobIcon")
+        self.phase = named(QLabel(self), "stageJobPhase", self.tr("Job state"))
+        self.phase.setWordWrap(True)
+        self.phase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.elapsed = named(QLabel(self), "stageJobElapsed", self.tr("Elapsed time"))
+        set_text_role(self.elapsed, "muted")
+        self.stop_button = named(QPushButton(self), "stageStopButton", self.tr("Stop job"))
+        self.stop_button.hide()
+        self.stop_button.clicked.connect(self._stop)
+        self.retry_button = named(
+            QPushButton(self.tr("Retry"), self),
+            "stageRetryButton",
+            self.tr("Retry job"),
+            self.tr("Send the same request again, as a new job"),
+        )
+        self.retry_button.hide()
+        self.retry_button.clicked.connect(self._retry)
+        self.hint = named(QLabel(self), "stageJobHint", self.tr("What to do"))
+        self.hint.setWordWrap(True)
+        self.hint.setFont(small_font(self))
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.hide()
+        self.prompt = named(QLabel(self), "stageJobPrompt", self.tr("Prompt"))
+        self.prompt.setFont(small_font(self))
+        set_text_role(self.prompt, "muted")
+        self.prompt.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(6)
+        top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.phase, 1)
+        top.addWidget(self.elapsed, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.stop_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 2, 0, 0)
+        self.grid.setSpacing(6)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        # The tiles wrap to the width the stage gives (see _reflow): the card never asks for more.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.prompt)
+        layout.addWidget(self.hint)
+        layout.addLayout(self.grid)
+
+    # -- showing --------------------------------------------------------------------------------------
+    def show_row(self, row: JobRow, images: dict[int, QImage | None]) -> None:
+        """Show `row`; `images` has the tile pictures known so far (None: not decoded yet)."""
+        self.row = row
+        tone = texts.tone(row)
+        self.icon.setPixmap(status_icon("active" if row.active else "done", tone).pixmap(14, 14))
+        self.phase.setText(texts.phase(row))
+        self.elapsed.setText(texts.elapsed(row))
+        prompt = " ".join(row.prompt.split())
+        self.prompt.setText(
+            self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
+        )
+        self.prompt.setToolTip(prompt)
+        stop = texts.stop_button(row)
+        self.stop_button.setVisible(stop is not None)
+        if stop is not None:
+            self.stop_button.setText(stop[0])
+            self.stop_button.setToolTip(stop[1])
+            self.stop_button.setAccessibleDescription(stop[1])
+        self.retry_button.setVisible(row.can_retry and not row.active)
+        hint = i18n.hint_text(row.error_hint) if row.error_hint and not row.active else ""
+        self.hint.setText(self.tr("What to do: {hint}").format(hint=hint) if hint else "")
+        self.hint.setVisible(bool(hint))
+        count = max(row.expected, len(row.image_ids))
+        if not row.active and row.state.is_terminal:
+            # Ended: the images it made, or (none made) the places that were waiting, now saying why.
+            count = len(row.image_ids) or max(row.n, 1)
+        self._ensure_tiles(count)
+        total = len(self.tiles)
+        for index, tile in enumerate(self.tiles):
+            if index < len(row.image_ids):
+                image_id = row.image_ids[index]
+                tile.show_image(
+                    image_id,
+                    images.get(image_id),
+                    self.tr("Image {number} of {count}: ready").format(number=index + 1, count=total),
+                )
+            else:
+                label = texts.tile_label(row, index)
+                tile.show_placeholder(
+                    label,
+                    tone,
+                    self.tr("Image {number} of {count}: {state}").format(number=index + 1, count=total, state=label),
+                )
+
+    def tick(self) -> None:
+        if self.row is not None:
+            self.elapsed.setText(texts.elapsed(self.row))
+            if self.row.rate_limited:
+                self.phase.setText(texts.phase(self.row))
+
+    def set_current(self, image_id: int | None) -> None:
+        for tile in self.tiles:
+            current = image_id is not None and tile.image_id == image_id
+            if tile.current != current:
+                tile.current = current
+                tile.update()
+
+    def _ensure_tiles(self, count: int) -> None:
+        while len(self.tiles) > count:
+            tile = self.tiles.pop()
+            self.grid.removeWidget(tile)
+            tile.deleteLater()
+        while len(self.tiles) < count:
+            tile = ResultTile(self)
+            tile.clicked.connect(lambda _checked=False, t=tile: self._chosen(t))
+            tile.opened.connect(lambda t=tile: self._opened(t))
+            self.tiles.append(tile)
+            self._columns = 0  # lay out again
+        self._reflow()
+
+    def _reflow(self) -> None:
+        columns = max(1, (self.width() - 16 + 6) // (TILE + 6)) if self.width() > TILE else 6
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for index, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, index // columns, index % columns)
+        self.updateGeometry()  # the height follows the rows
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        columns = max(1, (width - 16 + 6) // (TILE + 6))
+        rows = max(1, -(-len(self.tiles) // columns))
+        layout = self.layout()
+        top = (layout.sizeHint().height() if layout is not None else 0) - self.grid.sizeHint().height()
+        return top + rows * TILE + (rows - 1) * 6 + 2
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(max(self.width(), TILE + 16)))
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._reflow()
+        if self.row is not None:
+            prompt = " ".join(self.row.prompt.split())
+            self.prompt.setText(
+                self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
+            )
+
+    # -- acting ---------------------------------------------------------------------------------------
+    def _stop(self) -> None:
+        if self.row is not None and not self.row.placeholder:
+            self.stopRequested.emit(self.row.job_id)
+
+    def _retry(self) -> None:
+        if self.row is not None and self.row.can_retry:
+            self.retryRequested.emit(self.row.job_id)
+
+    def _chosen(self, tile: ResultTile) -> None:
+        if tile.image_id is not None:
+            self.imageChosen.emit(tile.image_id)
+
+    def _opened(self, tile: ResultTile) -> None:
+        if tile.image_id is not None:
+            self.imageOpened.emit(tile.image_id)
