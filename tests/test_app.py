@@ -47,6 +47,28 @@ def test_self_test_reports_a_failing_check_and_exits_1(monkeypatch: Any, capsys:
     assert out.splitlines()[-1].startswith("FAILED: 1 of")
 
 
+def test_self_test_says_warn_in_its_last_line_when_the_keyring_cannot_be_used(
+    monkeypatch: Any, capsys: Any, no_keyring: None
+) -> None:
+    assert run_self_test() == 0  # the app runs without a keyring (DASHSCOPE_API_KEY, a session key)
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("WARN  keyring: No system keyring") for line in lines)
+    assert lines[-1].startswith("WARN: ") and "1 with a warning (keyring)" in lines[-1]
+    assert "PASSED" not in lines[-1]
+
+
+def test_keyring_errors_are_said_in_plain_words() -> None:
+    from wan27_desktop.keys import keyring_trouble
+
+    class InitError(Exception):  # secretstorage's, when the unlock prompt is closed
+        pass
+
+    said = keyring_trouble(InitError("Prompt dismissed."))
+    assert "unlock prompt was closed" in said and "InitError" not in said and "Prompt dismissed" not in said
+    assert "could not be reached" in keyring_trouble(ConnectionRefusedError("connection refused"))
+    assert "locked" in keyring_trouble(InitError("Failed to unlock the collection!"))
+
+
 def test_an_insecure_api_base_is_refused_before_the_app_starts(capsys: Any) -> None:
     assert app.main(["--api-base", "http://gateway.example.com/api/v1"]) == 2
     assert "only allowed for localhost" in capsys.readouterr().err

@@ -148,6 +148,22 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def keyring_trouble(err: BaseException) -> str:
+    """What a keyring error means, in plain words: backends raise their own classes with terse texts
+    (secretstorage's "InitError: Prompt dismissed." when the unlock prompt was closed)."""
+    name, text = type(err).__name__, str(err).strip()
+    lowered = text.lower()
+    if "dismissed" in lowered or name == "PromptDismissedException":
+        return "The system keyring stayed locked: its unlock prompt was closed without unlocking it."
+    if "locked" in lowered or name in ("KeyringLocked", "LockedException"):
+        return "The system keyring is locked. Unlock it (log in again, or open your keyring app) and try again."
+    if isinstance(err, OSError) or "dbus" in lowered or "d-bus" in lowered:
+        return "The system keyring could not be reached (its service is not running or not answering)."
+    if name == "InitError" or "unlock" in lowered or "collection" in lowered:
+        return "The system keyring could not be opened: it may be locked, or its default collection missing."
+    return f"The system keyring cannot be used ({text or name})."
+
+
 def _no_backend_reason() -> str | None:
     """Why the active backend cannot store anything, or None when it might."""
     from keyring.backends import chainer, fail, null
@@ -161,7 +177,7 @@ def _no_backend_reason() -> str | None:
 
 
 def _unavailable(reason: str, err: BaseException | None = None) -> KeyringUnavailable:
-    detail = f" ({type(err).__name__}: {err})" if err is not None else ""
+    detail = f": {keyring_trouble(err)}" if err is not None else ""
     return KeyringUnavailable(f"{reason}{detail}")
 
 
@@ -177,7 +193,7 @@ def keyring_available() -> tuple[bool, str]:
     try:
         backend.get_password(service_name(Region.SINGAPORE), USERNAME)
     except _backend_errors() as err:
-        return False, f"The system keyring cannot be used: {type(err).__name__}: {err}. {_ENV_HINT}"
+        return False, f"{keyring_trouble(err)} {_ENV_HINT}"
     return True, f"System keyring: {backend.name}."
 
 
@@ -201,9 +217,7 @@ def resolve_key(region: Region) -> KeySource:
         stored = _keyring().get_password(service_name(region), USERNAME)
     except _backend_errors() as err:
         log.warning("Keyring read failed for %s: %s", region.value, type(err).__name__)
-        return KeySource(
-            None, "none", region, problem=f"The system keyring cannot be used: {type(err).__name__}: {err}. {_ENV_HINT}"
-        )
+        return KeySource(None, "none", region, problem=f"{keyring_trouble(err)} {_ENV_HINT}")
     if stored and stored.strip():
         return KeySource(stored.strip(), "keyring", region)
     return KeySource(None, "none", region)

@@ -250,13 +250,23 @@ def run_self_test(out: TextIO | None = None) -> int:
     print(f"Wan 2.7 Desktop {__version__} self-test", file=out)
     for check in checks:
         print(f"{check.status:<5} {check.name}: {check.detail}", file=out)
+    print(summary_line(checks, time.monotonic() - started), file=out)
+    return 1 if any(c.status == "FAIL" for c in checks) else 0
+
+
+def summary_line(checks: list[Check], elapsed: float) -> str:
+    """The last line, which installers and people read first: FAILED, WARN (it runs, with something
+    to know, e.g. no usable keyring) or PASSED."""
     failed = [c for c in checks if c.status == "FAIL"]
-    elapsed = time.monotonic() - started
+    warned = [c for c in checks if c.status == "WARN"]
     if failed:
-        print(f"FAILED: {len(failed)} of {len(checks)} checks ({elapsed:.1f} s)", file=out)
-        return 1
-    print(f"PASSED: {len(checks)} checks ({elapsed:.1f} s)", file=out)
-    return 0
+        return f"FAILED: {len(failed)} of {len(checks)} checks ({elapsed:.1f} s)"
+    if warned:
+        names = ", ".join(c.name for c in warned)
+        return (
+            f"WARN: {len(checks)} checks passed, {len(warned)} with a warning ({names}); the app runs ({elapsed:.1f} s)"
+        )
+    return f"PASSED: {len(checks)} checks ({elapsed:.1f} s)"
 
 
 def check_translations() -> tuple[str, str]:

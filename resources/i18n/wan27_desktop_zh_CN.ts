@@ -288,8 +288,8 @@
         <translation>正在加载预览…</translation>
     </message>
     <message>
-        <source>At most {count} boxes per image (§3.2): select one and press Delete to draw another.</source>
-        <translation>每张图最多 {count} 个区域框（§3.2）：选中一个并按 Delete 删除后再画新的。</translation>
+        <source>At most {count} boxes per image: select one and press Delete to draw another.</source>
+        <translation>每张图最多 {count} 个区域框：选中一个并按 Delete 删除后再画新的。</translation>
     </message>
 </context>
 <context>
@@ -1096,16 +1096,12 @@
         <translation>图{number} — {name}</translation>
     </message>
     <message>
-        <source>Region boxes cannot be used with image sets (§3.2).</source>
-        <translation>组图不能使用区域框（§3.2）。</translation>
+        <source>Region boxes do not apply to image sets: kept, not sent.</source>
+        <translation>区域框不适用于组图：已保留，不会发送。</translation>
     </message>
     <message>
-        <source>Region boxes are kept but not sent: image sets cannot use them (§3.2).</source>
-        <translation>区域框已保留但不会发送：组图不能使用区域框（§3.2）。</translation>
-    </message>
-    <message>
-        <source>Image sets cannot use a colour palette (§3.3).</source>
-        <translation>组图不能使用调色板（§3.3）。</translation>
+        <source>The colour palette does not apply to image sets: kept, not sent.</source>
+        <translation>调色板不适用于组图：已保留，不会发送。</translation>
     </message>
     <message>
         <source>Generate up to {n} · ≤ {cost}</source>
@@ -1138,16 +1134,44 @@
         <translation>Wan 2.7 — 查看器</translation>
     </message>
     <message>
-        <source>◀ Previous</source>
-        <translation>◀ 上一张</translation>
+        <source>Viewer tools</source>
+        <translation>查看器工具</translation>
     </message>
     <message>
-        <source>Next ▶</source>
-        <translation>下一张 ▶</translation>
+        <source>{tip} ({keys})</source>
+        <translation>{tip}（{keys}）</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一张</translation>
+    </message>
+    <message>
+        <source>Previous image</source>
+        <translation>上一张图片</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一张</translation>
+    </message>
+    <message>
+        <source>Next image</source>
+        <translation>下一张图片</translation>
     </message>
     <message>
         <source>Fit</source>
         <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Fit the window</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>Actual size</source>
+        <translation>实际大小</translation>
+    </message>
+    <message>
+        <source>Actual size, one image pixel per screen pixel</source>
+        <translation>实际大小：一个图像像素对应一个屏幕像素</translation>
     </message>
     <message>
         <source>Zoom in</source>
@@ -1166,20 +1190,40 @@
         <translation>与下一张对比</translation>
     </message>
     <message>
+        <source>Compare with the next image, side by side</source>
+        <translation>与下一张图片并排对比</translation>
+    </message>
+    <message>
         <source>Reuse prompt</source>
         <translation>复用提示词</translation>
+    </message>
+    <message>
+        <source>Put this image&apos;s prompt in the prompt editor</source>
+        <translation>将此图片的提示词放入提示词编辑器</translation>
     </message>
     <message>
         <source>Reuse parameters</source>
         <translation>复用参数</translation>
     </message>
     <message>
+        <source>Take this image&apos;s prompt, references and every parameter</source>
+        <translation>采用此图片的提示词、参考图和全部参数</translation>
+    </message>
+    <message>
         <source>Use as reference</source>
         <translation>用作参考图</translation>
     </message>
     <message>
+        <source>Add this image to the reference images</source>
+        <translation>将此图片添加为参考图</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close the viewer</source>
+        <translation>关闭查看器</translation>
     </message>
     <message>
         <source>Zoom {percent}%</source>
@@ -2076,10 +2120,6 @@ The library stays in {source}.</source>
         <translation>种子</translation>
     </message>
     <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
         <source>Number of images</source>
         <translation>图片数量</translation>
     </message>
@@ -2136,8 +2176,24 @@ The library stays in {source}.</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <source>Usage</source>
-        <translation>用量</translation>
+        <source>Images billed</source>
+        <translation>计费图片数</translation>
+    </message>
+    <message>
+        <source>Billed size</source>
+        <translation>计费尺寸</translation>
+    </message>
+    <message>
+        <source>Input tokens</source>
+        <translation>输入词元数</translation>
+    </message>
+    <message>
+        <source>Output tokens</source>
+        <translation>输出词元数</translation>
+    </message>
+    <message>
+        <source>Total tokens</source>
+        <translation>总词元数</translation>
     </message>
     <message>
         <source>Created</source>
@@ -2184,6 +2240,10 @@ The library stays in {source}.</source>
         <translation>关</translation>
     </message>
     <message>
+        <source>image {number}: {boxes}</source>
+        <translation>图{number}：{boxes}</translation>
+    </message>
+    <message>
         <source>≈ {cost} (estimate)</source>
         <translation>≈ {cost}（估算）</translation>
     </message>
@@ -2200,12 +2260,16 @@ The library stays in {source}.</source>
         <translation>、</translation>
     </message>
     <message>
+        <source>Image details</source>
+        <translation>图片详情</translation>
+    </message>
+    <message>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
+        <source>Copy {what}</source>
+        <translation>复制{what}</translation>
     </message>
     <message>
         <source>Copy prompt</source>
@@ -2303,24 +2367,20 @@ The library stays in {source}.</source>
         <translation>调色板提示</translation>
     </message>
     <message>
-        <source>Guide the colours of the result with {low} to {high} colours and their shares (§3.3)</source>
-        <translation>用 {low}–{high} 种颜色及其占比引导生成结果的配色（§3.3）</translation>
+        <source>Guide the colours of the result with {low} to {high} colours and their shares</source>
+        <translation>用 {low}–{high} 种颜色及其占比引导生成结果的配色</translation>
     </message>
     <message>
-        <source>{reason} The palette is kept but not sent.</source>
-        <translation>{reason}调色板已保留，但不会发送。</translation>
+        <source>A palette needs at least {count} colours.</source>
+        <translation>调色板至少需要 {count} 种颜色。</translation>
+    </message>
+    <message>
+        <source>A palette has at most {count} colours.</source>
+        <translation>调色板最多 {count} 种颜色。</translation>
     </message>
     <message>
         <source>“{text}” is not a colour like #1F3A5F.</source>
         <translation>“{text}”不是形如 #1F3A5F 的颜色。</translation>
-    </message>
-    <message>
-        <source>A palette needs at least {count} colours (§3.3).</source>
-        <translation>调色板至少需要 {count} 种颜色（§3.3）。</translation>
-    </message>
-    <message>
-        <source>A palette has at most {count} colours (§3.3).</source>
-        <translation>调色板最多 {count} 种颜色（§3.3）。</translation>
     </message>
     <message>
         <source>Add a reference image to extract its colours</source>
@@ -2386,8 +2446,8 @@ The library stays in {source}.</source>
         <translation>移除此颜色</translation>
     </message>
     <message>
-        <source>A palette needs at least {count} colours (§3.3)</source>
-        <translation>调色板至少需要 {count} 种颜色（§3.3）</translation>
+        <source>A palette needs at least {count} colours</source>
+        <translation>调色板至少需要 {count} 种颜色</translation>
     </message>
 </context>
 <context>
@@ -2457,6 +2517,10 @@ The library stays in {source}.</source>
         <translation>要生成的图片数量；每张都计费</translation>
     </message>
     <message>
+        <source>Number of images adjusted</source>
+        <translation>图片数量已调整</translation>
+    </message>
+    <message>
         <source>Fixed</source>
         <translation>固定</translation>
     </message>
@@ -2511,6 +2575,10 @@ The library stays in {source}.</source>
     <message>
         <source>Add the service&apos;s “AI生成 / AI Generated” mark in the corner</source>
         <translation>在角落添加服务端的“AI生成”标识</translation>
+    </message>
+    <message>
+        <source>Why thinking mode is not sent</source>
+        <translation>思考模式不发送的原因</translation>
     </message>
     <message>
         <source>Request mode</source>
@@ -2569,8 +2637,16 @@ The library stays in {source}.</source>
         <translation>{pixels} MP，上限 {side} × {side}（{budget} MP）；服务端返回的边长可能略有不同。</translation>
     </message>
     <message>
-        <source>Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).</source>
-        <translation>预设尺寸保持像素总量，宽高比取最后一张参考图的比例（§3.1）。</translation>
+        <source>Presets keep the pixel budget and take the aspect ratio of the last reference image.</source>
+        <translation>预设尺寸保持像素总量，宽高比取最后一张参考图的比例。</translation>
+    </message>
+    <message>
+        <source>Reduced from {n} to {high}: without an image set the number is {low}–{high}.</source>
+        <translation>已从 {n} 减为 {high}：不使用组图时数量为 {low}–{high}。</translation>
+    </message>
+    <message>
+        <source>Derived from the inputs: add reference images to edit, tick “Image set” for a series.</source>
+        <translation>由输入自动确定：添加参考图即为编辑，勾选“组图”即生成系列图。</translation>
     </message>
     <message>
         <source>Text-to-image presets usually come out square; choose a custom size for another aspect ratio.</source>
@@ -2585,16 +2661,20 @@ The library stays in {source}.</source>
         <translation>尺寸 {size} 已切换为 2K：{reason}</translation>
     </message>
     <message>
-        <source>Number of images reduced from {n} to {high}: without an image set it is {low}–{high}.</source>
-        <translation>图片数量已从 {n} 减为 {high}：不使用组图时只能为 {low}–{high}。</translation>
-    </message>
-    <message>
         <source>{low}–{high} (a ceiling: the set may have fewer)</source>
         <translation>{low}–{high}（上限：组图可能更少）</translation>
     </message>
     <message>
         <source>An extra reasoning step: better quality, longer wait (text to image only)</source>
         <translation>额外的推理步骤：效果更好，等待更久（仅限文生图）</translation>
+    </message>
+    <message>
+        <source>Thinking mode does not apply with reference images: kept, not sent.</source>
+        <translation>使用参考图时思考模式不适用：已保留，不会发送。</translation>
+    </message>
+    <message>
+        <source>Thinking mode does not apply to image sets: kept, not sent.</source>
+        <translation>思考模式不适用于组图：已保留，不会发送。</translation>
     </message>
     <message numerus="yes">
         <source>%n reference images</source>
@@ -2605,10 +2685,6 @@ The library stays in {source}.</source>
     <message>
         <source>no reference images</source>
         <translation>无参考图</translation>
-    </message>
-    <message>
-        <source>Derived from the inputs: add reference images to edit, tick “Image set” for a series (§3.4).</source>
-        <translation>由输入自动确定：添加参考图即为编辑，勾选“组图”即生成系列图（§3.4）。</translation>
     </message>
 </context>
 <context>

@@ -147,8 +147,8 @@ def test_saved_palettes_persist(qtbot: Any, tmp_path: Path) -> None:
 
 def test_not_applicable_in_set_mode_keeps_but_says_so(qtbot: Any, tmp_path: Path) -> None:
     editor = make_editor(qtbot, tmp_path)
-    editor.set_applicable(False, "Image sets cannot use a colour palette (§3.3).")
+    editor.set_applicable(False, "The colour palette does not apply to image sets: kept, not sent.")
     assert not editor.enable_check.isEnabled()
-    assert "kept but not sent" in editor.inline.text()
+    assert editor.inline.text() == "The colour palette does not apply to image sets: kept, not sent."
     editor.set_applicable(True)
     assert editor.enable_check.isEnabled() and not editor.inline.isVisible()

@@ -152,10 +152,15 @@ def test_set_mode_disables_palette_and_boxes_and_keeps_request_valid(
     assert request.mode is Mode.IMAGE_SET
     assert request.color_palette == () and request.images[0].boxes == ()
     assert validation.check(request) == []
-    assert "kept but not sent" in panel.strip.inline.text()
+    # Boxes, palette and thinking mode say it the same way: disabled, kept, and one line why.
+    notes = (panel.strip.inline, panel.palette_editor.inline, panel.params.thinking_note)
+    assert all(note.isVisible() and note.text().endswith(": kept, not sent.") for note in notes)
+    assert not panel.params.thinking_check.isEnabled() and panel.params.thinking_check.isChecked()
+    assert all("§" not in note.text() for note in notes)
     panel.params.image_set_check.setChecked(False)  # back: boxes and palette are sent again
     assert panel.current_request().images[0].boxes == (Box(10, 10, 200, 200),)
     assert len(panel.current_request().color_palette) == 3
+    assert not panel.strip.inline.isVisible() and not panel.palette_editor.inline.isVisible()
 
 
 def test_reorder_updates_prompt_references_and_boxes(qtbot: Any, panel: GenerationPanel, tmp_path: Path) -> None:
@@ -284,3 +289,23 @@ def test_layout_fits_420_px(qtbot: Any, panel: GenerationPanel, tmp_path: Path) 
     content = panel.scroll_area.widget()
     assert content.width() <= panel.scroll_area.viewport().width()
     assert content.minimumSizeHint().width() <= 420
+
+
+def test_a_number_lowered_by_leaving_image_sets_is_said_where_it_can_be_seen(
+    qtbot: Any, panel: GenerationPanel
+) -> None:
+    panel.resize(440, 520)
+    panel.params.image_set_check.setChecked(True)
+    panel.params.count_spin.setValue(6)
+    bar = panel.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())  # scrolled to the palette, the number out of sight
+    panel.params.image_set_check.setChecked(False)
+    note = panel.params.count_note
+    assert note.isVisible() and "6 to 4" in note.text() and panel.params.n() == 4
+    viewport = panel.scroll_area.viewport()
+
+    def in_view() -> bool:
+        top = note.mapTo(viewport, QPoint(0, 0)).y()
+        return top >= 0 and top + note.height() <= viewport.height()
+
+    qtbot.waitUntil(in_view)

@@ -64,7 +64,7 @@ def test_set_mode_raises_n_to_12_and_back_clamps(qtbot: Any, panel: ParametersPa
     panel.count_spin.setValue(12)
     qtbot.mouseClick(panel.image_set_check, Qt.MouseButton.LeftButton)
     assert panel.n() == 4
-    assert "12 to 4" in panel.info.text()
+    assert "12 to 4" in panel.count_note.text() and panel.count_note.isVisible()  # said beside the number
 
 
 def test_standard_model_has_no_4k(panel: ParametersPanel) -> None:

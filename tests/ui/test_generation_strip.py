@@ -264,7 +264,7 @@ def test_box_editing_is_off_for_web_images_and_when_disallowed(strip: ReferenceS
     assert strip.open_box_editor(0) is None
     assert not strip.boxes_button.isEnabled()
     assert "local image" in strip.boxes_button.toolTip()
-    strip.set_boxes_allowed(False, "Region boxes cannot be used with image sets (§3.2).")
+    strip.set_boxes_allowed(False, "Region boxes do not apply to image sets: kept, not sent.")
     assert "image sets" in strip.boxes_button.toolTip()
 
 

@@ -658,3 +658,11 @@ def test_actions_are_walked(qtbot: Any) -> None:
     combo.setToolTip("Ctrl+W · 1024 px · wan2.7-image-pro · /tmp/a.png")
     found = untranslated([widget])
     assert len(found) == 2 and any("Open folder" in f for f in found) and any("Close" in f for f in found)
+
+
+def test_no_user_visible_string_cites_a_reference_section() -> None:
+    """Section numbers of the API reference ("§3.2") mean nothing to a user: they stay in comments."""
+    for ts in sorted((REPO / "resources" / "i18n").glob("*.ts")):
+        text = ts.read_text(encoding="utf-8")
+        found = [line.strip() for line in text.splitlines() if "§" in line]
+        assert found == [], f"{ts.name}: {found[:5]}"

@@ -258,7 +258,8 @@ def test_a_locked_keyring_disables_save_and_offers_session_only(qtbot: Any, regi
         widget = KeyDialog(bases={region: fake.base_url for region, fake in regions.items()})
         qtbot.addWidget(widget)
         widget.show()
-        qtbot.waitUntil(lambda: "KeyringLocked" in status(widget))
+        qtbot.waitUntil(lambda: "keyring is locked" in status(widget))
+        assert "KeyringLocked" not in status(widget)  # said in plain words, not as a class name
         type_key(qtbot, widget, KEY_SG)
         assert child(widget, "keySessionButton").isVisible() and child(widget, "keySessionButton").isEnabled()
         assert not child(widget, "keySaveButton").isEnabled()

@@ -141,3 +141,24 @@ def test_onboarding_screenshot_shows_every_step_unclipped(
     assert welcome.height() <= 640, "too tall for a 768 px screen"
     image = welcome.grab().toImage()
     assert image.save(str(shots / "onboarding.png"), "PNG")
+
+
+def test_nothing_is_clipped_once_a_key_is_saved(qtbot: Any, window: Any, welcome: WelcomeDialog) -> None:
+    from wan27_desktop import keys
+    from wan27_desktop.api.models import Region
+
+    def clipped() -> list[str]:
+        QApplication.processEvents()
+        return [
+            label.objectName() or label.text()[:40]
+            for label in welcome.findChildren(QLabel)
+            if label.isVisible() and label.wordWrap() and label.height() < label.heightForWidth(label.width())
+        ]
+
+    welcome.resize(640, welcome.heightForWidth(640))  # as it opens: no room to spare
+    assert clipped() == []
+    # The keyring's status line is the longest: it wraps, and the paragraph above must not lose lines.
+    window.workspace.key_saved(keys.KeySource("sk-" + "a" * 32, "keyring", Region.SINGAPORE))
+    assert child(welcome, "welcomeKeyState").text().startswith("✓ A key for")
+    qtbot.waitUntil(lambda: clipped() == [])
+    assert welcome.height() <= welcome.screen().availableGeometry().height()

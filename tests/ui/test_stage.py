@@ -96,6 +96,7 @@ def test_placeholders_say_where_the_job_is_then_images_replace_them(
     activity = window.generation.activity
     assert activity.isVisible() and activity.label.text().startswith("1 job running; newest: At the service: pending")
     assert activity.stop_button.text() == "Cancel"
+    assert activity.stop_button.accessibleName() and activity.stop_button.focusPolicy() & Qt.FocusPolicy.TabFocus
     grab(window, shots / "stage_running.png")
 
     release(env_key)

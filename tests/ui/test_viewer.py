@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from tests.ui.test_gallery_fixtures import add_job, gallery_data, lib, library_template, panel  # noqa: F401
@@ -95,7 +95,7 @@ def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: Galle
     assert field(viewer, "seed") == str(record.seed)
     assert field(viewer, "task_id") == "task-123" and field(viewer, "request_id") == "req-456"
     assert field(viewer, "actual_size") == f"{record.width} × {record.height} px"
-    assert field(viewer, "size") == viewer.metadata.job.request_json["parameters"]["size"]  # type: ignore[union-attr]
+    assert field(viewer, "requested_size") == viewer.metadata.job.request_json["parameters"]["size"]  # type: ignore[union-attr]
     assert "0.30" in field(viewer, "cost") and field(viewer, "created")
     with qtbot.waitSignal(viewer.metadata.copyPromptRequested) as copied:
         viewer.metadata.copy_button.click()
@@ -151,3 +151,98 @@ def test_compare_loads_both_images_and_switches_modes(qtbot: QtBot, panel: Galle
     panes = window.view.panes()
     assert panes[0].right() < panes[1].left()
     window.loader.wait()
+
+
+def test_escape_closes_the_viewer_and_close_is_on_the_toolbar(qtbot: QtBot, panel: GalleryPanel) -> None:
+    viewer = open_row(qtbot, panel, 0)
+    close = viewer.toolbar.widgetForAction(viewer.close_action)
+    assert close is not None and close.isVisible() and close.accessibleName() == "Close"
+    viewer.activateWindow()
+    qtbot.waitUntil(viewer.isActiveWindow)  # a window shortcut fires in the active window
+    viewer.canvas.setFocus()
+    qtbot.keyClick(viewer.canvas, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not viewer.isVisible())
+    viewer = open_row(qtbot, panel, 1)
+    qtbot.mouseClick(viewer.toolbar.widgetForAction(viewer.close_action), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not viewer.isVisible())
+
+
+def test_every_toolbar_button_has_an_icon_a_name_and_a_tooltip(qtbot: QtBot, panel: GalleryPanel) -> None:
+    viewer = open_row(qtbot, panel, 0)
+    actions = [a for a in viewer.toolbar.actions() if not a.isSeparator() and a.objectName().startswith("viewer")]
+    assert len(actions) >= 12
+    for action in actions:
+        button = viewer.toolbar.widgetForAction(action)
+        assert not action.icon().isNull(), action.objectName()
+        assert action.toolTip() and button is not None and button.accessibleName(), action.objectName()
+        assert button.focusPolicy() & Qt.FocusPolicy.TabFocus, action.objectName()
+    assert viewer.next_action.toolTip() == "Next image (Right)"
+
+
+def test_the_backdrop_is_neutral_dark_in_a_light_theme(qtbot: QtBot, panel: GalleryPanel) -> None:
+    viewer = open_row(qtbot, panel, 0)
+    viewer.resize(1200, 800)
+    qtbot.waitUntil(lambda: viewer.canvas.width() > 400)
+    corner = viewer.canvas.grab().toImage().pixelColor(2, 2)
+    assert corner.red() == corner.green() == corner.blue() < 60  # grey, dark
+
+
+def test_ids_path_and_prompt_have_copy_buttons(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
+    record = panel.model.data(panel.model.index(0), Role.RECORD)
+    lib.update_job(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40)
+    viewer = open_row(qtbot, panel, 0)
+    qtbot.waitUntil(lambda: viewer.metadata.job is not None)
+    names = {button.objectName() for button in viewer.metadata.copy_buttons()}
+    assert names == {"copyPromptButton", "copy_request_id", "copy_task_id", "copy_file"}
+    for button in viewer.metadata.copy_buttons():
+        assert button.accessibleName().startswith("Copy ") and button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    button = viewer.metadata.findChild(QToolButton, "copy_task_id")
+    with qtbot.waitSignal(viewer.metadata.copied):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == "task-" + "7" * 40  # the whole id, though elided on screen
+    qtbot.mouseClick(viewer.metadata.findChild(QToolButton, "copy_file"), Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == str(record.path)
+
+
+def test_cost_reads_like_money_and_usage_as_fields(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
+    record = panel.model.data(panel.model.index(0), Role.RECORD)
+    lib.update_job(record.job_id, cost="0.562065", usage={"image_count": 1, "size": "2048*2048", "input_tokens": 12})
+    viewer = open_row(qtbot, panel, 0)
+    qtbot.waitUntil(lambda: viewer.metadata.job is not None and field(viewer, "usage_image_count") != "")
+    assert field(viewer, "cost") == "¥0.56"
+    assert (field(viewer, "usage_image_count"), field(viewer, "usage_size"), field(viewer, "usage_input_tokens")) == (
+        "1",
+        "2048*2048",
+        "12",
+    )
+    labels = [
+        viewer.metadata.form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text()
+        for row in range(viewer.metadata.form.rowCount())
+        if viewer.metadata.form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None
+    ]
+    assert "Size" not in labels and labels.count("Requested size") == 1  # said once
+    assert not any("{" in field(viewer, key) for key in ("usage_image_count", "cost"))
+
+
+@pytest.mark.parametrize("width", [900, 1000, 1100, 1280, 1600])
+def test_the_details_fit_their_panel_at_every_width(
+    qtbot: QtBot, panel: GalleryPanel, lib: Library, width: int
+) -> None:  # noqa: F811
+    record = panel.model.data(panel.model.index(0), Role.RECORD)
+    lib.update_job(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40, cost="0.56")
+    viewer = open_row(qtbot, panel, 0)
+    qtbot.waitUntil(lambda: viewer.metadata.job is not None)
+    viewer.resize(width, 760)
+    QApplication.processEvents()
+    details = viewer.metadata
+    qtbot.waitUntil(lambda: details.viewport().width() > 0)
+    body = details.widget()
+    assert body.minimumSizeHint().width() <= details.viewport().width(), "the details ask for more width than they get"
+    assert body.width() <= details.viewport().width()
+    for label in body.findChildren(QLabel):
+        if label.isVisible() and label.objectName().startswith("metadata_"):
+            right = label.mapTo(details.viewport(), label.rect().topRight()).x()
+            assert right <= details.viewport().width(), label.objectName()
+            # What cannot wrap (an id, a path, a hash) must fit as shown: elided, never cut off.
+            widest = max((label.fontMetrics().horizontalAdvance(w) for w in label.text().split()), default=0)
+            assert widest <= label.contentsRect().width(), (label.objectName(), label.text())

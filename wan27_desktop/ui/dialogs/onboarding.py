@@ -222,6 +222,18 @@ class WelcomeDialog(QDialog):
             self.done_button.setDefault(True)
         else:
             self.key_button.setDefault(True)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to what the wrapped texts need now: a longer key status or button text wraps the
+        paragraphs beside it into more lines (a dialog does not follow height-for-width on its own)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # -- actions -----------------------------------------------------------------------------------
     def open_key_dialog(self) -> Any:
@@ -250,7 +262,7 @@ def region_name_html(code: str) -> str:
 def generate_keys() -> str:
     from PySide6.QtGui import QKeySequence
 
-    return QKeySequence("Ctrl+Return").toString(QKeySequence.SequenceFormat.NativeText)
+    return QKeySequence("Ctrl+Enter").toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def show_welcome(window: MainWindow) -> WelcomeDialog:

@@ -218,7 +218,7 @@ def fixed_groups() -> list[ShortcutGroup]:
         ShortcutGroup(
             translate("ShortcutsDialog", "Prompt"),
             (
-                _fixed(translate("ShortcutsDialog", "Generate"), "Ctrl+Return"),
+                _fixed(translate("ShortcutsDialog", "Generate"), "Ctrl+Enter"),
                 _fixed(translate("ShortcutsDialog", "Previous prompt from the history"), "Ctrl+Up"),
                 _fixed(translate("ShortcutsDialog", "Next prompt from the history"), "Ctrl+Down"),
                 _fixed(translate("ShortcutsDialog", "Search the prompt history"), "Ctrl+R"),

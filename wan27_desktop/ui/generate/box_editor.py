@@ -156,7 +156,7 @@ class BoxCanvas(QWidget):
             return None
         if len(self._boxes) >= rules.MAX_BOXES_PER_IMAGE:
             self.message.emit(
-                self.tr("At most {count} boxes per image (§3.2): select one and press Delete to draw another.").format(
+                self.tr("At most {count} boxes per image: select one and press Delete to draw another.").format(
                     count=rules.MAX_BOXES_PER_IMAGE
                 )
             )

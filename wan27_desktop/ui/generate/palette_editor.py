@@ -151,7 +151,7 @@ class PaletteRow(QWidget):
         self.remove.setToolTip(
             self.tr("Remove this colour")
             if can_remove
-            else self.tr("A palette needs at least {count} colours (§3.3)").format(count=rules.PALETTE_MIN)
+            else self.tr("A palette needs at least {count} colours").format(count=rules.PALETTE_MIN)
         )
 
 
@@ -261,7 +261,7 @@ class PaletteEditor(QWidget):
         self._on_toggled(False)
 
     def _check_tip(self) -> str:
-        return self.tr("Guide the colours of the result with {low} to {high} colours and their shares (§3.3)").format(
+        return self.tr("Guide the colours of the result with {low} to {high} colours and their shares").format(
             low=rules.PALETTE_MIN, high=rules.PALETTE_MAX
         )
 
@@ -300,16 +300,15 @@ class PaletteEditor(QWidget):
         self.paletteChanged.emit()
 
     def set_applicable(self, applicable: bool, reason: str = "") -> None:
-        """§3.3: no palette with image sets; kept but not sent, and said so."""
+        """No palette with image sets (§3.3): disabled, kept as it is (on or off), and a line says why."""
+        was = self._applicable
         self._applicable = applicable
         self.enable_check.setEnabled(applicable)
         self.body.setEnabled(applicable)
         self.enable_check.setToolTip(self._check_tip() if applicable else reason)
-        if not applicable and self.is_on():
-            self.inline.show_message(
-                self.tr("{reason} The palette is kept but not sent.").format(reason=reason), "warn"
-            )
-        elif applicable and self.inline.property("textRole") == "warn":
+        if not applicable:
+            self.inline.show_message(reason, "muted")
+        elif not was:
             self.inline.clear_message()
 
     # --- editing -------------------------------------------------------------------------------
@@ -346,9 +345,7 @@ class PaletteEditor(QWidget):
 
     def remove_color(self, index: int) -> bool:
         if len(self._colors) <= rules.PALETTE_MIN or not 0 <= index < len(self._colors):
-            self._say(
-                self.tr("A palette needs at least {count} colours (§3.3).").format(count=rules.PALETTE_MIN), "error"
-            )
+            self._say(self.tr("A palette needs at least {count} colours.").format(count=rules.PALETTE_MIN), "error")
             return False
         ratios = without([c.ratio for c in self._colors], index)
         del self._colors[index]
@@ -373,7 +370,7 @@ class PaletteEditor(QWidget):
         dialog.open()
 
     def _at_most(self) -> str:
-        return self.tr("A palette has at most {count} colours (§3.3).").format(count=rules.PALETTE_MAX)
+        return self.tr("A palette has at most {count} colours.").format(count=rules.PALETTE_MAX)
 
     # --- from an image -------------------------------------------------------------------------
     def set_image_sources(self, sources: list[tuple[str, str]]) -> None:

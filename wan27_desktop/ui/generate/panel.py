@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QMetaObject, QObject, Qt, Signal
+from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -146,10 +146,15 @@ class GenerationPanel(QWidget):
         self.strip.insertReferenceRequested.connect(self.editor.insert_reference)
         self.params.changed.connect(self._on_input_changed)
         self.params.modeChanged.connect(self._on_mode_changed)
+        self.params.noteShown.connect(self._bring_into_view)
         self.palette_editor.paletteChanged.connect(self._on_input_changed)
         self.setFocusProxy(self.editor)
         self._on_mode_changed(self.params.mode())
         self._update()
+
+    def _bring_into_view(self, note: QWidget) -> None:
+        # After the layout has placed the note that was just shown (its geometry is stale until then).
+        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(note, 0, 24))
 
     def _accent(self, button: QPushButton) -> None:
         # The primary action in the palette's accent colours (follows light/dark themes); the
@@ -327,15 +332,17 @@ class GenerationPanel(QWidget):
         self._on_input_changed()
 
     def _on_mode_changed(self, mode: Mode) -> None:
+        # Boxes, palette and thinking mode say it the same way when the mode cannot use them: the
+        # control is disabled, keeps its value, and one line under it says why (not sent).
         boxes = rules.boxes_apply(mode) or not mode.has_images
-        self.strip.set_boxes_allowed(boxes, self.tr("Region boxes cannot be used with image sets (§3.2)."))
-        kept = self.tr("Region boxes are kept but not sent: image sets cannot use them (§3.2).")
-        if mode.is_set and any(item.boxes for item in self.strip.items()):
-            self.strip.inline.show_message(kept, "warn")
-        elif self.strip.inline.property("textRole") == "warn" and self.strip.inline.text() == kept:
+        why_boxes = self.tr("Region boxes do not apply to image sets: kept, not sent.")
+        self.strip.set_boxes_allowed(boxes, why_boxes)
+        if not boxes:
+            self.strip.inline.show_message(why_boxes, "muted")
+        elif self.strip.inline.text() == why_boxes:
             self.strip.inline.clear_message()
         self.palette_editor.set_applicable(
-            rules.palette_applies(mode), self.tr("Image sets cannot use a colour palette (§3.3).")
+            rules.palette_applies(mode), self.tr("The colour palette does not apply to image sets: kept, not sent.")
         )
 
     def _update(self) -> None:

@@ -59,6 +59,7 @@ MODEL_TIPS = {
 class ParametersPanel(QWidget):
     changed = Signal()
     modeChanged = Signal(object)  # Mode
+    noteShown = Signal(object)  # the InlineMessage that now says what the mode changed (to scroll to it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,9 +119,15 @@ class ParametersPanel(QWidget):
         self.count_range = QLabel(self)
         self.count_range.setFont(small_font(self))
         set_text_role(self.count_range, "muted")
-        count_row = QHBoxLayout()
-        count_row.addWidget(self.count_spin)
-        count_row.addWidget(self.count_range, 1)
+        count_line = QHBoxLayout()
+        count_line.addWidget(self.count_spin)
+        count_line.addWidget(self.count_range, 1)
+        # Said where the number is, so a change the mode forced cannot go unseen below the fold.
+        self.count_note = InlineMessage("countNote", self.tr("Number of images adjusted"), self)
+        count_row = QVBoxLayout()
+        count_row.setSpacing(2)
+        count_row.addLayout(count_line)
+        count_row.addWidget(self.count_note)
 
         self.seed_lock = named(
             QCheckBox(self.tr("Fixed"), self),
@@ -164,10 +171,13 @@ class ParametersPanel(QWidget):
             self.tr("Watermark"),
             self.tr("Add the service's “AI生成 / AI Generated” mark in the corner"),
         )
+        self.thinking_note = InlineMessage("thinkingNote", self.tr("Why thinking mode is not sent"), self)
         options = QVBoxLayout()
         options.setSpacing(2)
-        for check in (self.image_set_check, self.thinking_check, self.watermark_check):
-            options.addWidget(check)
+        options.addWidget(self.image_set_check)
+        options.addWidget(self.thinking_check)
+        options.addWidget(self.thinking_note)
+        options.addWidget(self.watermark_check)
 
         self.request_combo = named(QComboBox(self), "requestModeCombo", self.tr("Request mode"))
         self.request_combo.addItem(self.tr("Synchronous (wait for the result)"), RequestMode.SYNC.value)
@@ -473,7 +483,7 @@ class ParametersPanel(QWidget):
             )
         elif self._mode.has_images:
             self.size_hint.setText(
-                self.tr("Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).")
+                self.tr("Presets keep the pixel budget and take the aspect ratio of the last reference image.")
             )
         else:
             self.size_hint.setText(
@@ -517,11 +527,16 @@ class ParametersPanel(QWidget):
         finally:
             self._updating = was_updating
         if n > high:
-            notes.append(
-                self.tr("Number of images reduced from {n} to {high}: without an image set it is {low}–{high}.").format(
+            self.count_note.show_message(
+                "ⓘ "
+                + self.tr("Reduced from {n} to {high}: without an image set the number is {low}–{high}.").format(
                     n=n, low=low, high=high
-                )
+                ),
+                "warn",
             )
+            self.noteShown.emit(self.count_note)
+        elif user or self._mode is not old_mode:
+            self.count_note.clear_message()
         if self._mode.is_set:
             self.count_range.setText(
                 self.tr("{low}–{high} (a ceiling: the set may have fewer)").format(low=low, high=high)
@@ -536,16 +551,27 @@ class ParametersPanel(QWidget):
             if applies
             else i18n.api_text(rules.thinking_disabled_reason(self._mode))
         )
+        if applies:
+            self.thinking_note.clear_message()
+        elif self._mode.has_images:
+            self.thinking_note.show_message(
+                self.tr("Thinking mode does not apply with reference images: kept, not sent."), "muted"
+            )
+        else:
+            self.thinking_note.show_message(
+                self.tr("Thinking mode does not apply to image sets: kept, not sent."), "muted"
+            )
 
         count = self._image_count
         refs = self.tr("%n reference images", "", count) if count else self.tr("no reference images")
         self.mode_label.setText(f"{i18n.mode_name(self._mode)}  ·  {refs}")
         self.mode_label.setToolTip(
-            self.tr("Derived from the inputs: add reference images to edit, tick “Image set” for a series (§3.4).")
+            self.tr("Derived from the inputs: add reference images to edit, tick “Image set” for a series.")
         )
         self._show_size_state()
         if notes:
             self.info.show_message("ⓘ " + " ".join(notes), "warn")
+            self.noteShown.emit(self.info)
         elif user:
             self.info.clear_message()
         if self._mode is not old_mode:

@@ -5,7 +5,7 @@ the image lands and the tile shows it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QImage,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -36,6 +37,12 @@ from wan27_desktop.ui.stage import texts
 from wan27_desktop.workspace.jobs import JobRow
 
 TILE = 88  # logical pixels; a placeholder and the image that replaces it are the same size
+
+
+def _show(widget: QWidget, visible: bool) -> None:
+    # Only a real change: showing or hiding lays the card out again, which is not free on a busy UI.
+    if widget.isHidden() == visible:
+        widget.setVisible(visible)
 
 
 class ResultTile(QAbstractButton):
@@ -67,9 +74,6 @@ class ResultTile(QAbstractButton):
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
         self.update()
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(TILE, TILE)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         painter = QPainter(self)
@@ -123,7 +127,11 @@ class ResultTile(QAbstractButton):
 
 class JobCard(QFrame):
     """A job of this session. `stopRequested(job_id)`, `imageChosen(image_id)` (show it large),
-    `imageOpened(image_id)` (open the viewer)."""
+    `imageOpened(image_id)` (open the viewer).
+
+    No layout method is overridden in Python (sizeHint, heightForWidth): the layout calls them often,
+    and each call from Qt into Python waits for the GIL, which download threads hold much of the time.
+    The tiles are placed again only when the width changes."""
 
     stopRequested = Signal(int)
     retryRequested = Signal(int)
@@ -198,21 +206,19 @@ class JobCard(QFrame):
         self.icon.setPixmap(status_icon("active" if row.active else "done", tone).pixmap(14, 14))
         self.phase.setText(texts.phase(row))
         self.elapsed.setText(texts.elapsed(row))
-        prompt = " ".join(row.prompt.split())
-        self.prompt.setText(
-            self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
-        )
-        self.prompt.setToolTip(prompt)
+        self._show_prompt()
         stop = texts.stop_button(row)
-        self.stop_button.setVisible(stop is not None)
-        if stop is not None:
+        _show(self.stop_button, stop is not None)
+        if stop is not None and self.stop_button.text() != stop[0]:
             self.stop_button.setText(stop[0])
             self.stop_button.setToolTip(stop[1])
             self.stop_button.setAccessibleDescription(stop[1])
-        self.retry_button.setVisible(row.can_retry and not row.active)
+        _show(self.retry_button, row.can_retry and not row.active)
         hint = i18n.hint_text(row.error_hint) if row.error_hint and not row.active else ""
-        self.hint.setText(self.tr("What to do: {hint}").format(hint=hint) if hint else "")
-        self.hint.setVisible(bool(hint))
+        text = self.tr("What to do: {hint}").format(hint=hint) if hint else ""
+        if self.hint.text() != text:
+            self.hint.setText(text)
+        _show(self.hint, bool(hint))
         count = max(row.expected, len(row.image_ids))
         if not row.active and row.state.is_terminal:
             # Ended: the images it made, or (none made) the places that were waiting, now saying why.
@@ -270,30 +276,22 @@ class JobCard(QFrame):
             self.grid.removeWidget(tile)
         for index, tile in enumerate(self.tiles):
             self.grid.addWidget(tile, index // columns, index % columns)
-        self.updateGeometry()  # the height follows the rows
+        self.updateGeometry()  # the height follows the rows (the grid's own size hint says how many)
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
-        columns = max(1, (width - 16 + 6) // (TILE + 6))
-        rows = max(1, -(-len(self.tiles) // columns))
-        layout = self.layout()
-        top = (layout.sizeHint().height() if layout is not None else 0) - self.grid.sizeHint().height()
-        return top + rows * TILE + (rows - 1) * 6 + 2
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._reflow()
+            self._show_prompt()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
-        return True
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        hint = super().sizeHint()
-        return QSize(hint.width(), self.heightForWidth(max(self.width(), TILE + 16)))
-
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)  # type: ignore[arg-type]
-        self._reflow()
-        if self.row is not None:
-            prompt = " ".join(self.row.prompt.split())
-            self.prompt.setText(
-                self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
-            )
+    def _show_prompt(self) -> None:
+        if self.row is None:
+            return
+        prompt = " ".join(self.row.prompt.split())
+        shown = self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
+        if self.prompt.text() != shown:
+            self.prompt.setText(shown)
+            self.prompt.setToolTip(prompt)
 
     # -- acting ---------------------------------------------------------------------------------------
     def _stop(self) -> None:

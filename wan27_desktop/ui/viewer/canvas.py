@@ -6,12 +6,15 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wan27_desktop.imaging._codec import path_reader
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.ui.viewer import zoom as vm
+
+BACKDROP = QColor(0x26, 0x26, 0x26)
+BACKDROP_TEXT = QColor(0xB8, 0xB8, 0xB8)  # 7.9:1 on the backdrop
 
 
 class AsyncImageLoader(QObject):
@@ -126,9 +129,11 @@ class ImageCanvas(QWidget):
     # --- events -----------------------------------------------------------------------------------------
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        # A neutral dark backdrop, in light and dark themes alike (as image viewers do): colours are
+        # judged against grey, not against the theme's white or its tinted dark.
+        painter.fillRect(self.rect(), BACKDROP)
         if self.image.isNull():
-            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.setPen(BACKDROP_TEXT)
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder_text)
             return
         w, h = self.image_size()

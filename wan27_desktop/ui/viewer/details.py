@@ -1,37 +1,44 @@
 """Everything known about one image: prompt (copy), every parameter, seed, model, actual size,
-request and task ids, cost, dates, and lineage (the references it came from, the images made from it).
+request and task ids, cost, usage, dates, and lineage (the references it came from, the images made
+from it).
 
-The job, tags and lineage are read on the gallery's worker; lineage thumbnails are clickable.
+Values wrap, and values that cannot wrap (a path, a hash, an id) are elided in the middle with the
+whole in their tooltip and a copy button beside the ones people paste elsewhere (prompt, ids,
+path), so the panel never asks for more width than it has. The job, tags and lineage are read on the
+gallery's worker; lineage thumbnails are clickable.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from wan27_desktop import i18n
+from wan27_desktop import assets, i18n
 from wan27_desktop.api.models import Mode, Region, RequestMode
+from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library import ImageRecord, JobRecord, JobState, Library
 from wan27_desktop.ui.common.thumbnails import read_scaled
 from wan27_desktop.ui.gallery.actions import copy_text_to_clipboard
 from wan27_desktop.ui.gallery.worker import DbWorker
-from wan27_desktop.ui.jobs.queue_model import state_name
+from wan27_desktop.workspace.jobs import state_name
 
 LINEAGE_PX = 64
 CONTEXT = "MetadataPanel"
@@ -44,7 +51,6 @@ LABELS = {
     "actual_size": QT_TRANSLATE_NOOP("MetadataPanel", "Actual size"),
     "requested_size": QT_TRANSLATE_NOOP("MetadataPanel", "Requested size"),
     "seed": QT_TRANSLATE_NOOP("MetadataPanel", "Seed"),
-    "size": QT_TRANSLATE_NOOP("MetadataPanel", "Size"),
     "n": QT_TRANSLATE_NOOP("MetadataPanel", "Number of images"),
     "watermark": QT_TRANSLATE_NOOP("MetadataPanel", "Watermark"),
     "thinking_mode": QT_TRANSLATE_NOOP("MetadataPanel", "Thinking mode"),
@@ -59,7 +65,11 @@ LABELS = {
     "job_state": QT_TRANSLATE_NOOP("MetadataPanel", "Job state"),
     "submitted": QT_TRANSLATE_NOOP("MetadataPanel", "Submitted"),
     "finished": QT_TRANSLATE_NOOP("MetadataPanel", "Finished"),
-    "usage": QT_TRANSLATE_NOOP("MetadataPanel", "Usage"),
+    "usage_image_count": QT_TRANSLATE_NOOP("MetadataPanel", "Images billed"),
+    "usage_size": QT_TRANSLATE_NOOP("MetadataPanel", "Billed size"),
+    "usage_input_tokens": QT_TRANSLATE_NOOP("MetadataPanel", "Input tokens"),
+    "usage_output_tokens": QT_TRANSLATE_NOOP("MetadataPanel", "Output tokens"),
+    "usage_total_tokens": QT_TRANSLATE_NOOP("MetadataPanel", "Total tokens"),
     "created": QT_TRANSLATE_NOOP("MetadataPanel", "Created"),
     "rating": QT_TRANSLATE_NOOP("MetadataPanel", "Rating"),
     "favourite": QT_TRANSLATE_NOOP("MetadataPanel", "Favourite"),
@@ -68,10 +78,60 @@ LABELS = {
     "file_size": QT_TRANSLATE_NOOP("MetadataPanel", "File size"),
     "sha256": QT_TRANSLATE_NOOP("MetadataPanel", "SHA-256"),
 }
+# Rows whose value people paste elsewhere (a bug report, a console, a file manager): a copy button.
+COPYABLE = ("request_id", "task_id", "file")
+# The service's usage fields, in the order they are shown.
+USAGE_FIELDS = ("image_count", "size", "input_tokens", "output_tokens", "total_tokens")
+# A value longer than this with no space cannot wrap: it is elided in the middle.
+ELIDE_AFTER = 28
+
 REQUEST_MODES = {
     RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
     RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous"),
 }
+
+
+class _ValueLabel(QLabel):
+    """A value that wraps at spaces; a long run without one (a path, a hash, an id) is elided in
+    the middle to the width it is given, the whole of it in the tooltip and selectable for copying."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__()
+        self.value = value
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._unbroken = any(len(word) > ELIDE_AFTER for word in value.split())
+        self.setText(value)
+        if self._unbroken:
+            self.setToolTip(value)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 40), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self._unbroken:
+            elided = " ".join(
+                self.fontMetrics().elidedText(word, Qt.TextElideMode.ElideMiddle, max(40, self.width() - 4))
+                if len(word) > ELIDE_AFTER
+                else word
+                for word in self.value.split()
+            )
+            if elided != self.text():
+                self.setText(elided)
+
+
+def _copy_button(parent: QWidget, name: str, accessible: str) -> QToolButton:
+    button = QToolButton(parent)
+    button.setObjectName(name)
+    button.setAccessibleName(accessible)
+    button.setToolTip(accessible)
+    button.setIcon(assets.icon("edit-copy"))
+    button.setAutoRaise(True)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
 
 
 def _tr(text: str) -> str:
@@ -83,16 +143,41 @@ def label_for(key: str) -> str:
     return _tr(LABELS[key]) if key in LABELS else key.replace("_", " ").capitalize()
 
 
-def describe_value(value: Any) -> str:
+def describe_value(value: Any, key: str = "") -> str:
     if isinstance(value, bool):
         return (
             QCoreApplication.translate("MetadataPanel", "on")
             if value
             else QCoreApplication.translate("MetadataPanel", "off")
         )
+    if key == "color_palette" and isinstance(value, list):
+        return ", ".join(f"{c.get('hex', '?')} {c.get('ratio', '?')}" if isinstance(c, dict) else str(c) for c in value)
+    if key == "bbox_list" and isinstance(value, list):
+        return "; ".join(
+            QCoreApplication.translate("MetadataPanel", "image {number}: {boxes}").format(
+                number=number,
+                boxes=", ".join("[" + ", ".join(str(v) for v in box) + "]" for box in boxes) if boxes else "—",
+            )
+            for number, boxes in enumerate(value, start=1)
+            if isinstance(boxes, list)
+        )
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+@overload
+def _cost_text(value: str) -> str: ...
+@overload
+def _cost_text(value: None) -> None: ...
+def _cost_text(value: str | None) -> str | None:
+    """'¥0.56', as every other place shows money (a value that is not a number is shown as it is)."""
+    if value is None:
+        return None
+    try:
+        return format_cny(Decimal(value))
+    except (InvalidOperation, ValueError):
+        return value
 
 
 def _mode_text(mode: str | None) -> str:
@@ -118,20 +203,23 @@ def _state_text(state: object) -> str:
 
 def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -> list[tuple[str, str, str]]:
     """(key, label, value) rows shown in the form; pure so it is tested without widgets."""
+    params = ((job.request_json or {}).get("parameters") or {}) if job is not None else {}
+    requested = params.get("size") or record.size_label
     rows: list[tuple[str, str]] = [
         ("model", record.model or (job.model if job else "") or "—"),
         ("mode", _mode_text(record.mode)),
         ("actual_size", f"{record.width} × {record.height} px"),
-        ("requested_size", record.size_label or "—"),
+        ("requested_size", str(requested) if requested else "—"),
         ("seed", str(record.seed) if record.seed is not None else "—"),
     ]
     if job is not None:
-        params = (job.request_json or {}).get("parameters") or {}
         for key in sorted(params):
-            if key in ("seed",):
+            if key in ("seed", "size"):  # shown above, once
                 continue
-            rows.append((key, describe_value(params[key])))
-        estimate = QCoreApplication.translate("MetadataPanel", "≈ {cost} (estimate)").format(cost=job.estimated_cost)
+            rows.append((key, describe_value(params[key], key)))
+        estimate = QCoreApplication.translate("MetadataPanel", "≈ {cost} (estimate)").format(
+            cost=_cost_text(job.estimated_cost)
+        )
         rows += [
             (
                 "request_mode",
@@ -140,13 +228,14 @@ def metadata_rows(record: ImageRecord, job: JobRecord | None, tags: list[str]) -
             ("region", _region_text(job.region)),
             ("request_id", job.request_id or "—"),
             ("task_id", job.task_id or "—"),
-            ("cost", job.cost if job.cost is not None else estimate),
+            ("cost", _cost_text(job.cost) or estimate),
             ("job_state", _state_text(job.state)),
             ("submitted", job.created_at.replace("T", " ")[:19]),
             ("finished", (job.finished_at or "—").replace("T", " ")[:19]),
         ]
-        if job.usage:
-            rows.append(("usage", describe_value(job.usage)))
+        usage = job.usage or {}
+        rows += [(f"usage_{name}", describe_value(usage[name])) for name in USAGE_FIELDS if usage.get(name) is not None]
+        rows += [(f"usage_{name}", describe_value(value)) for name, value in usage.items() if name not in USAGE_FIELDS]
     rows += [
         ("created", record.created_at.replace("T", " ")[:19]),
         ("rating", "★" * record.rating if record.rating else "—"),
@@ -168,12 +257,15 @@ class MetadataPanel(QScrollArea):
     referenceClicked = Signal(str)  # path of a reference image
     derivedClicked = Signal(int)  # image id of an image made from this one
     copyPromptRequested = Signal(str)
+    copied = Signal(str)  # what was copied, by a row's copy button (the key of the row)
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("metadataPanel")
+        self.setAccessibleName(self.tr("Image details"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
         self.worker = worker
         self.record: ImageRecord | None = None
         self.job: JobRecord | None = None
@@ -182,23 +274,26 @@ class MetadataPanel(QScrollArea):
         self._token: int | None = None
 
         body = QWidget(self)
+        body.setObjectName("metadataBody")
         self.setWidget(body)
         outer = QVBoxLayout(body)
+        outer.setContentsMargins(10, 8, 10, 10)
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>{}</b>".format(self.tr("Prompt")), body), 1)
-        self.copy_button = QPushButton(self.tr("Copy"), body)
-        self.copy_button.setObjectName("copyPromptButton")
-        self.copy_button.setAccessibleName(self.tr("Copy prompt"))
+        self.copy_button = _copy_button(body, "copyPromptButton", self.tr("Copy prompt"))
         self.copy_button.clicked.connect(self._copy_prompt)
         header.addWidget(self.copy_button)
         outer.addLayout(header)
         self.prompt = QPlainTextEdit(body)
         self.prompt.setObjectName("metadataPrompt")
+        self.prompt.setAccessibleName(self.tr("Prompt"))
         self.prompt.setReadOnly(True)
         self.prompt.setMaximumHeight(110)
+        self.prompt.setMinimumWidth(0)
         outer.addWidget(self.prompt)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(self.form)
         outer.addWidget(QLabel("<b>{}</b>".format(self.tr("Made from")), body))
         self.inputs_row = QHBoxLayout()
@@ -254,16 +349,28 @@ class MetadataPanel(QScrollArea):
         while self.form.rowCount():
             self.form.removeRow(0)
         for key, label, value in rows:
-            shown = value
-            if len(value) > 34 and " " not in value:
-                # A path or hash cannot word-wrap: elide the middle, keep the whole in the tooltip.
-                shown = value[:14] + "…" + value[-18:]
-            field = QLabel(shown)
-            field.setToolTip(value if shown != value else "")
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            field.setWordWrap(True)
+            field = _ValueLabel(value)
             field.setObjectName("metadata_" + key)
-            self.form.addRow(label, field)
+            field.setAccessibleName(label)
+            if key not in COPYABLE or value in ("", "—"):
+                self.form.addRow(label, field)
+                continue
+            holder = QWidget()
+            line = QHBoxLayout(holder)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(2)
+            line.addWidget(field, 1)
+            button = _copy_button(holder, f"copy_{key}", self.tr("Copy {what}").format(what=label.lower()))
+            button.clicked.connect(lambda _checked=False, k=key, v=value: self._copy(k, v))
+            line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            self.form.addRow(label, holder)
+
+    def copy_buttons(self) -> list[QToolButton]:
+        return [b for b in self.findChildren(QToolButton) if b.objectName().startswith("copy")]
+
+    def _copy(self, key: str, value: str) -> None:
+        copy_text_to_clipboard(value)
+        self.copied.emit(key)
 
     def _fill_row(self, row: QHBoxLayout, items: list[tuple[str, Any, str]], on_click: Any, empty: str) -> None:
         while row.count():

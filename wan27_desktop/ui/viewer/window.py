@@ -7,10 +7,11 @@ thumbnail stands in, so next/previous is instant.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 
+from wan27_desktop import assets
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader, decode_size
 from wan27_desktop.ui.gallery.model import GalleryModel
@@ -46,38 +47,127 @@ class ImageViewer(QWidget):
         self.metadata.referenceClicked.connect(self._show_reference)
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("viewerToolbar")
+        self.toolbar.setAccessibleName(self.tr("Viewer tools"))
         self.zoom_label = QLabel(self)
         self.zoom_label.setObjectName("viewerZoom")
         self.zoom_label.setMinimumWidth(90)
 
-        def add(text: str, keys: list[str | QKeySequence.StandardKey], slot: object, name: str) -> QAction:
-            action = QAction(text, self)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.toolbar.setIconSize(QSize(20, 20))
+
+        def add(
+            text: str, icon: str, keys: list[str | QKeySequence.StandardKey], slot: object, name: str, tip: str
+        ) -> QAction:
+            action = QAction(assets.icon(icon), text, self)
             action.setObjectName(name)
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            shortcuts = [QKeySequence(k) for k in keys]
+            action.setShortcuts(shortcuts)
+            # The tooltip names the action and its first key, as a person would press it.
+            shown = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText) if shortcuts else ""
+            action.setToolTip(self.tr("{tip} ({keys})").format(tip=tip, keys=shown) if shown else tip)
             action.triggered.connect(slot)
             self.toolbar.addAction(action)
             self.addAction(action)
+            button = self.toolbar.widgetForAction(action)
+            if button is not None:
+                button.setObjectName(f"{name}Button")
+                button.setAccessibleName(text)
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Tab reaches it, as its key does
             return action
 
-        self.previous_action = add(self.tr("◀ Previous"), ["Left", "PgUp"], self.previous, "viewerPrevious")
-        self.next_action = add(self.tr("Next ▶"), ["Right", "PgDown", "Space"], self.next, "viewerNext")
+        self.previous_action = add(
+            self.tr("Previous"),
+            "go-previous",
+            ["Left", "PgUp"],
+            self.previous,
+            "viewerPrevious",
+            self.tr("Previous image"),
+        )
+        self.next_action = add(
+            self.tr("Next"), "go-next", ["Right", "PgDown", "Space"], self.next, "viewerNext", self.tr("Next image")
+        )
         self.toolbar.addSeparator()
-        self.fit_action = add(self.tr("Fit"), ["Ctrl+0", "0"], self.canvas.fit, "viewerFit")
-        self.actual_action = add("100%", ["Ctrl+1", "1"], self.canvas.actual_size, "viewerActualSize")
-        add(self.tr("Zoom in"), ["Ctrl++", "+", "="], lambda: self.canvas.zoom_by(1.25), "viewerZoomIn")
-        add(self.tr("Zoom out"), ["Ctrl+-", "-"], lambda: self.canvas.zoom_by(0.8), "viewerZoomOut")
+        self.fit_action = add(
+            self.tr("Fit"), "zoom-fit", ["Ctrl+0", "0"], self.canvas.fit, "viewerFit", self.tr("Fit the window")
+        )
+        self.actual_action = add(
+            self.tr("Actual size"),
+            "zoom-actual",
+            ["Ctrl+1", "1"],
+            self.canvas.actual_size,
+            "viewerActualSize",
+            self.tr("Actual size, one image pixel per screen pixel"),
+        )
+        add(
+            self.tr("Zoom in"),
+            "zoom-in",
+            ["Ctrl++", "+", "="],
+            lambda: self.canvas.zoom_by(1.25),
+            "viewerZoomIn",
+            self.tr("Zoom in"),
+        )
+        add(
+            self.tr("Zoom out"),
+            "zoom-out",
+            ["Ctrl+-", "-"],
+            lambda: self.canvas.zoom_by(0.8),
+            "viewerZoomOut",
+            self.tr("Zoom out"),
+        )
         self.toolbar.addWidget(self.zoom_label)
         self.toolbar.addSeparator()
-        self.fullscreen_action = add(self.tr("Full screen"), ["F11"], self.toggle_full_screen, "viewerFullScreen")
+        self.fullscreen_action = add(
+            self.tr("Full screen"),
+            "fullscreen",
+            ["F11"],
+            self.toggle_full_screen,
+            "viewerFullScreen",
+            self.tr("Full screen"),
+        )
         self.fullscreen_action.setCheckable(True)
-        self.compare_action = add(self.tr("Compare with next"), ["C"], self.compare_with_next, "viewerCompare")
+        self.compare_action = add(
+            self.tr("Compare with next"),
+            "compare",
+            ["C"],
+            self.compare_with_next,
+            "viewerCompare",
+            self.tr("Compare with the next image, side by side"),
+        )
         self.toolbar.addSeparator()
-        add(self.tr("Reuse prompt"), ["Ctrl+R"], self._reuse_prompt, "viewerReusePrompt")
-        add(self.tr("Reuse parameters"), ["Ctrl+Shift+R"], self._reuse_parameters, "viewerReuseParameters")
-        add(self.tr("Use as reference"), [], self._use_as_reference, "viewerUseAsReference")
-        add(self.tr("Close"), ["Esc"], self._escape, "viewerClose").setVisible(False)
+        add(
+            self.tr("Reuse prompt"),
+            "reuse-prompt",
+            ["Ctrl+R"],
+            self._reuse_prompt,
+            "viewerReusePrompt",
+            self.tr("Put this image's prompt in the prompt editor"),
+        )
+        add(
+            self.tr("Reuse parameters"),
+            "reuse-parameters",
+            ["Ctrl+Shift+R"],
+            self._reuse_parameters,
+            "viewerReuseParameters",
+            self.tr("Take this image's prompt, references and every parameter"),
+        )
+        add(
+            self.tr("Use as reference"),
+            "use-as-reference",
+            [],
+            self._use_as_reference,
+            "viewerUseAsReference",
+            self.tr("Add this image to the reference images"),
+        )
+        spacer = QWidget(self.toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        # Visible, so Esc works: Qt disables the shortcut of an action that is hidden.
+        self.close_action = add(
+            self.tr("Close"), "window-close", ["Esc"], self._escape, "viewerClose", self.tr("Close the viewer")
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.canvas)
         self.splitter.addWidget(self.metadata)
         self.splitter.setStretchFactor(0, 1)

@@ -282,14 +282,15 @@ def build_menus(window: MainWindow) -> None:
 
     jobs_menu = bar.addMenu(translate("MainWindow", "&Jobs"))
     jobs_menu.setObjectName("menuJobs")
-    # Shown in the menu; the generation panel binds the keys itself (two window-wide bindings of one
-    # key would be ambiguous). Qt maps Ctrl to Cmd on macOS; keypad Enter works too.
+    # Shown in the menu under one name, Ctrl+Enter (the Return key and keypad Enter both work); the
+    # generation panel binds the keys itself (two window-wide bindings of one key would be
+    # ambiguous). Qt maps Ctrl to Cmd on macOS.
     generate = _action(
         window,
         "actionGenerate",
         translate("MainWindow", "&Generate"),
         lambda: trigger_generate(window),
-        "Ctrl+Return",
+        "Ctrl+Enter",
         display_only=True,
     )
     add(jobs_menu, generate)
