@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
-from . import __version__, config
+from . import buildinfo, config
 
 APP_TITLE = "Wan 2.7 Desktop"
 LOGGER_NAMES = ("wan27", "wan27_desktop")
@@ -384,7 +384,7 @@ def diagnostic_info(
 
     data = _state["data_dir"] or config.data_dir()
     database = data / LIBRARY_DIRNAME / DB_NAME
-    lines = [f"{APP_TITLE} {__version__}", ""]
+    lines = [f"{APP_TITLE} {buildinfo.current().summary()}", ""]
     lines += ["Components:"] + [f"  {name}: {version}" for name, version in component_versions()]
     lines += [
         "",
