@@ -143,8 +143,9 @@ def _uses_lines(text: str) -> dict[str, list[str]]:
 
 
 def _bash_problems(script: str, where: str) -> list[str]:
-    # GitHub runs a bash step as `bash --noprofile --norc -eo pipefail {0}`.
-    source = "set -eo pipefail\n" + script
+    # GitHub runs a bash step as `bash --noprofile --norc -eo pipefail {0}`, after replacing each
+    # expression with its value (reported separately: here a plain word stands in for it).
+    source = "set -eo pipefail\n" + EXPRESSION.sub("EXPRESSION", script)
     done = subprocess.run(["bash", "-n"], input=source, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return [f"{where}: bash cannot parse the script: {done.stderr.strip()}"]
