@@ -108,7 +108,7 @@ def answer_missing_library(button: str, before: Any = None) -> list[str]:
 
 def test_a_missing_moved_library_is_not_replaced_by_an_empty_one(qtbot: Any, tmp_path: Path) -> None:
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.library_move import ensure_library_reachable
+    from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
     settings = AppSettings()
     settings.library_dir = tmp_path / "usb-drive" / "Wan library"
@@ -122,7 +122,7 @@ def test_a_missing_moved_library_is_not_replaced_by_an_empty_one(qtbot: Any, tmp
 def test_retry_finds_the_library_once_the_drive_is_connected(qtbot: Any, tmp_path: Path) -> None:
     from wan27_desktop.library import Library
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.library_move import ensure_library_reachable
+    from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
     folder = tmp_path / "usb-drive" / "Wan library"
     settings = AppSettings()
@@ -141,7 +141,7 @@ def test_a_new_library_can_be_started_in_the_default_folder(
 ) -> None:
     from wan27_desktop import config
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.library_move import ensure_library_reachable
+    from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
     settings = AppSettings()
     settings.library_dir = tmp_path / "gone"
@@ -153,6 +153,6 @@ def test_a_new_library_can_be_started_in_the_default_folder(
 
 def test_a_library_in_the_default_folder_needs_no_question(qtbot: Any) -> None:
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.library_move import ensure_library_reachable
+    from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
     assert ensure_library_reachable(AppSettings()) is True  # a first run: nothing there yet, nothing asked

@@ -2,7 +2,7 @@
 
 import sys
 
-from .app import main
+from wan27_desktop.app import main
 
 if __name__ == "__main__":
     sys.exit(main())

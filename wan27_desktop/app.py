@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import __version__, config
+from wan27_desktop import __version__, config
 
 log = logging.getLogger("wan27.app")
 
@@ -25,7 +25,7 @@ DESKTOP_FILE = "wan27-desktop"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .buildinfo import VersionAction  # its imports only when there are arguments to parse
+    from wan27_desktop.buildinfo import VersionAction  # its imports only when there are arguments to parse
 
     parser = argparse.ArgumentParser(prog="wan27-desktop", description="Desktop client for the Wan 2.7 image API.")
     parser.add_argument(
@@ -52,8 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.data_dir:
         os.environ[config.ENV_DATA_DIR] = str(args.data_dir.expanduser().resolve())
     if args.api_base:
-        from .api.errors import ValidationError
-        from .settings import normalise_endpoint
+        from wan27_desktop.api.errors import ValidationError
+        from wan27_desktop.settings import normalise_endpoint
 
         try:
             args.api_base = normalise_endpoint(args.api_base)
@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
     if args.self_test:
-        from .selftest import run_self_test
+        from wan27_desktop.selftest import run_self_test
 
         return run_self_test()
     return run_gui(qt_args, api_base=args.api_base)
@@ -86,7 +86,7 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     app = QApplication(["wan27-desktop", *qt_args])
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
-    from .assets import app_icon_path
+    from wan27_desktop.assets import app_icon_path
 
     icon_path = app_icon_path()
     if icon_path.exists():
@@ -138,7 +138,7 @@ class StartupDiagnostics:
     def set_up(self) -> None:
         """Idempotent. The log file (with what was kept), then the crash dialog's hook; on a thread
         other than the UI thread only the first (the dialog's hook is installed on the UI thread)."""
-        from . import diagnostics
+        from wan27_desktop import diagnostics
 
         if not self.logging_ready:
             self.logging_ready = True
@@ -152,7 +152,7 @@ class StartupDiagnostics:
                 _hand_to_app_handlers(record)
             self._records.clear()
         if not self.dialog_ready and threading.current_thread() is threading.main_thread():
-            from .ui.crash_dialog import install_gui_excepthook
+            from wan27_desktop.ui.dialogs.crash import install_gui_excepthook
 
             self.dialog_ready = True
             install_gui_excepthook(self._app)  # a friendly dialog on the UI thread, for any thread's exception
@@ -160,7 +160,7 @@ class StartupDiagnostics:
     def close(self) -> None:
         """Put back the exception hooks that were there before (the app is ending)."""
         if self.logging_ready:
-            from . import diagnostics
+            from wan27_desktop import diagnostics
 
             diagnostics.uninstall_excepthook()
             return
@@ -213,7 +213,7 @@ def show_main_window(
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
     that full window has painted, `before_start()` and then `window.start()` (keyring, journal,
     resume). Closing the shell first is fine: nothing is built and the saved layout is kept."""
-    from .ui.main_window import MainWindow
+    from wan27_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
 
@@ -225,7 +225,7 @@ def show_main_window(
         window.finish_building()
         if not window.is_built():  # closed before its panels were made
             return
-        from .ui.onboarding import install_first_run
+        from wan27_desktop.ui.dialogs.onboarding import install_first_run
 
         # First run (no key anywhere, welcome never closed): the welcome explains region, key and
         # library once the key lookup has answered. Later runs ask for a key at the first Generate.
@@ -252,15 +252,15 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
     # reported as before; records logged before then are kept and written to the log in order.
     startup = StartupDiagnostics(app)
 
-    from .i18n import install_translators
-    from .settings import AppSettings
-    from .ui.theme import apply_theme
+    from wan27_desktop.i18n import install_translators
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.common.theme import apply_theme
 
     settings = AppSettings()
     install_translators(app, settings.language)  # before any widget is built: texts are set once
     apply_theme(settings.theme)
     if settings.library_moved:  # a moved library on a drive that is not connected: ask first
-        from .ui.library_move import ensure_library_reachable
+        from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
         startup.set_up()
         if not ensure_library_reachable(settings):

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from wan27_desktop import __version__
 
 FILE_NAME = "build_info.json"
 FROZEN, SOURCE, INSTALLED = "frozen build", "source checkout", "installed package"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .api.models import Region
+from wan27_desktop.api.models import Region
 
 APP_NAME = "Wan27Desktop"
 SETTINGS_FILE = "settings.ini"

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
-from . import buildinfo, config
+from wan27_desktop import buildinfo, config
 
 APP_TITLE = "Wan 2.7 Desktop"
 LOGGER_NAMES = ("wan27", "wan27_desktop")
@@ -320,8 +320,8 @@ def _keyring_lines(timeout: float) -> list[str]:
     found: list[str] = []
 
     def probe() -> None:
-        from . import keys
-        from .api.models import Region
+        from wan27_desktop import keys
+        from wan27_desktop.api.models import Region
 
         # Anything the keyring stack raises belongs in the report, not in a second crash dialog.
         try:
@@ -380,7 +380,7 @@ def diagnostic_info(
 
     May block up to `keyring_timeout` seconds on a hung keyring.
     """
-    from .library.base import DB_NAME, LIBRARY_DIRNAME
+    from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME
 
     data = _state["data_dir"] or config.data_dir()
     database = data / LIBRARY_DIRNAME / DB_NAME
@@ -459,7 +459,7 @@ def install_excepthook(show: ShowCrash | None = None) -> None:
     """Route uncaught exceptions of every thread to the log and to `show(summary, details)`.
 
     `show` may be called from any thread; a GUI must marshal it to the UI thread (use
-    `ui.crash_dialog.install_gui_excepthook`). KeyboardInterrupt goes to the previous hook, and a
+    `ui.dialogs.crash.install_gui_excepthook`). KeyboardInterrupt goes to the previous hook, and a
     thread's SystemExit is ignored like Python's default does. Installing again replaces `show`.
     """
     if not _previous_hooks:

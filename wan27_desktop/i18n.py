@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from .api.errors import ValidationError, ValidationIssue, WanError
-from .api.models import Mode, Region
-from .api.translatable import ERROR_CONTEXT, ISSUE_CONTEXT, QT_TRANSLATE_NOOP
-from .assets import resource
-from .settings import Language
+from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
+from wan27_desktop.api.models import Mode, Region
+from wan27_desktop.api.translatable import ERROR_CONTEXT, ISSUE_CONTEXT, QT_TRANSLATE_NOOP
+from wan27_desktop.assets import resource
+from wan27_desktop.settings import Language
 
 if TYPE_CHECKING:
-    from .library.records import JobRecord
+    from wan27_desktop.library.records import JobRecord
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
 
-from . import config
-from .api.errors import ValidationError, ValidationIssue, WanError
-from .api.models import Region
-from .api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop import config
+from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
+from wan27_desktop.api.models import Region
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 

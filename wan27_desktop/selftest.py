@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, buildinfo, config
+from wan27_desktop import __version__, buildinfo, config
 
 KEYRING_TIMEOUT_S = 5.0
 
@@ -99,7 +99,7 @@ def check_tls() -> tuple[str, str]:
 def check_keyring() -> tuple[str, str]:
     """Availability is reported, not required: without a keyring, DASHSCOPE_API_KEY or a session key
     still work. A backend that does not answer in time is reported the same way."""
-    from . import keys
+    from wan27_desktop import keys
 
     result: list[tuple[bool, str]] = []
     worker = threading.Thread(target=lambda: result.append(keys.keyring_available()), daemon=True)
@@ -112,8 +112,8 @@ def check_keyring() -> tuple[str, str]:
 
 
 def check_library(data_dir: Path) -> tuple[str, str]:
-    from .api.pricing import format_cny
-    from .library import JobState, Library
+    from wan27_desktop.api.pricing import format_cny
+    from wan27_desktop.library import JobState, Library
 
     with Library.open(data_dir) as library:
         job_id = library.create_job(
@@ -140,8 +140,8 @@ def check_library(data_dir: Path) -> tuple[str, str]:
 
 
 def check_request_bodies() -> tuple[str, str]:
-    from .api.models import GenerationRequest, ImageInput, Mode
-    from .api.request_body import EncodedImage, build_body
+    from wan27_desktop.api.models import GenerationRequest, ImageInput, Mode
+    from wan27_desktop.api.request_body import EncodedImage, build_body
 
     image = "https://example.com/reference.png"
     cases = {
@@ -167,8 +167,8 @@ def check_main_window(data_dir: Path) -> tuple[str, str]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from .settings import AppSettings
-    from .ui.main_window import MainWindow
+    from wan27_desktop.settings import AppSettings
+    from wan27_desktop.ui.window.main_window import MainWindow
 
     class _QuietNotifier:
         def notify(self, title: str, message: str, *, error: bool = False) -> bool:
@@ -222,7 +222,7 @@ def run_self_test(out: TextIO | None = None) -> int:
         from PySide6.QtCore import qVersion
         from PySide6.QtGui import QGuiApplication
 
-        from .app import create_application
+        from wan27_desktop.app import create_application
 
         checks.append(
             _run(
@@ -261,7 +261,7 @@ def run_self_test(out: TextIO | None = None) -> int:
 
 
 def check_translations() -> tuple[str, str]:
-    from .i18n import UI_LANGUAGES, catalogue_problems
+    from wan27_desktop.i18n import UI_LANGUAGES, catalogue_problems
 
     problems = catalogue_problems()
     if problems:
@@ -270,7 +270,7 @@ def check_translations() -> tuple[str, str]:
 
 
 def _check_resources() -> tuple[str, str]:
-    from .assets import app_icon_path, resources_dir
+    from wan27_desktop.assets import app_icon_path, resources_dir
 
     icon = app_icon_path()
     if not icon.exists():

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 
-from . import config
-from .api.errors import ValidationError, ValidationIssue
-from .api.models import Region, RequestMode
-from .api.rules import MAX_TASKS_IN_PROGRESS
+from wan27_desktop import config
+from wan27_desktop.api.errors import ValidationError, ValidationIssue
+from wan27_desktop.api.models import Region, RequestMode
+from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.images import make_png
+from tests.api.test_responses import CODE_CASES
 from tests.fake_dashscope import FakeDashScope, Fault
 from wan27_desktop.api import errors as E
 from wan27_desktop.api.client import DashScopeClient, check_key_regions, raise_for_task
@@ -16,9 +18,6 @@ from wan27_desktop.api.download import download_result
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, Region, TaskStatus
 from wan27_desktop.api.request_body import EncodedImage, build_body
 from wan27_desktop.api.retry import RetryPolicy
-
-from .images import make_png
-from .test_responses import CODE_CASES
 
 REQUEST = GenerationRequest(prompt="A red bicycle in the snow", model=Model.PRO, n=2, size="1K", seed=7)
 

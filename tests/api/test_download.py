@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.api.images import make_png
 from tests.fake_dashscope import FakeDashScope, Fault
 from wan27_desktop.api import errors as E
 from wan27_desktop.api.client import DashScopeClient
@@ -15,8 +16,6 @@ from wan27_desktop.api.download import download_result, url_expires_at
 from wan27_desktop.api.models import GenerationRequest
 from wan27_desktop.api.request_body import build_body
 from wan27_desktop.api.retry import RetryPolicy
-
-from .images import make_png
 
 FAST = RetryPolicy(max_attempts=3, sleep=lambda s: None)
 

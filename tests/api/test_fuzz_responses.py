@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.api.test_responses import SYNC_OK
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import GenerationResult, TaskSnapshot, TaskSubmission
 from wan27_desktop.api.responses import (
@@ -19,8 +20,6 @@ from wan27_desktop.api.responses import (
     parse_task,
     task_error,
 )
-
-from .test_responses import SYNC_OK
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
 json_values = st.recursive(

@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.api.images import bomb_png, make_png, png_chunk, qt_encode
 from wan27_desktop.api.errors import DownloadError
 from wan27_desktop.api.imageformat import ImageInfo, sniff, verify_bytes, verify_file
-
-from .images import bomb_png, make_png, png_chunk, qt_encode
 
 
 def test_valid_png_reports_format_and_size():

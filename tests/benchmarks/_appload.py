@@ -210,7 +210,7 @@ def open_main_window(data_dir: Path, concurrency: int) -> Any:
     """The app's main window over `data_dir`, shown at its default size, started, journal loaded."""
     application()
     from wan27_desktop.settings import AppSettings
-    from wan27_desktop.ui.main_window import MainWindow
+    from wan27_desktop.ui.window.main_window import MainWindow
 
     settings = AppSettings()
     settings.concurrency = concurrency

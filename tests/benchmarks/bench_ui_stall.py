@@ -99,7 +99,7 @@ def warm_up(window: Any) -> None:
 
 
 def _tile_px(gallery: Any) -> int:
-    from wan27_desktop.ui.thumbnail_loader import decode_size
+    from wan27_desktop.ui.common.thumbnails import decode_size
 
     return decode_size(gallery.delegate.tile, gallery.view.devicePixelRatioF())
 

@@ -145,7 +145,7 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
     warm.show()
     app.processEvents()
     warm.close()
-    from wan27_desktop.ui.gallery import GalleryPanel
+    from wan27_desktop.ui.gallery.panel import GalleryPanel
 
     profiler = cProfile.Profile()
     figures: dict[str, object] = {"rss_before_mb": status_mb("VmRSS")}
@@ -260,7 +260,7 @@ def run(data_dir: Path, profile: str | None, flat: bool = False) -> dict[str, ob
         panel.filters.search.setText(text)
         panel.filters._emit_now()  # what the 150 ms debounce fires; the debounce itself is not latency
         if panel.model.query() == before:
-            # One or two Latin letters do not search yet (gallery_filters.MIN_LATIN_SEARCH): the
+            # One or two Latin letters do not search yet (ui/gallery/filters.py, MIN_LATIN_SEARCH): the
             # grid already shows the answer and nothing is read or painted.
             latencies.append(0.0)
         else:

@@ -54,8 +54,8 @@ then loses or replaces the answer: the "was it billed?" case. Outcome faults sco
 taken by the query at which a task ends. Response faults are applied before authentication.
 """
 
-from .faults import Fault
-from .server import DEFAULT_API_KEY, FakeDashScope
-from .transport import RecordedRequest
+from tests.fake_dashscope.faults import Fault
+from tests.fake_dashscope.server import DEFAULT_API_KEY, FakeDashScope
+from tests.fake_dashscope.transport import RecordedRequest
 
 __all__ = ["DEFAULT_API_KEY", "FakeDashScope", "Fault", "RecordedRequest"]

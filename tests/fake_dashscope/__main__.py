@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from .server import DEFAULT_API_KEY, FakeDashScope
+from tests.fake_dashscope.server import DEFAULT_API_KEY, FakeDashScope
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from . import tasks as t
-from .faults import OUTCOME_KINDS, Fault
-from .transport import BaseHandler, RecordedRequest, Reply, json_reply
-from .validation import ApiError, InputPolicy, ParsedRequest, parse_json, validate_body
+from tests.fake_dashscope import tasks as t
+from tests.fake_dashscope.faults import OUTCOME_KINDS, Fault
+from tests.fake_dashscope.transport import BaseHandler, RecordedRequest, Reply, json_reply
+from tests.fake_dashscope.validation import ApiError, InputPolicy, ParsedRequest, parse_json, validate_body
 
 PREFIX = "/api/v1"
 SYNC_PATH = PREFIX + "/services/aigc/multimodal-generation/generation"

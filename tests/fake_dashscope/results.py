@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from . import pngmaker
-from .api import fault_reply_json, html_reply
-from .faults import DOWNLOAD_KINDS, Fault
-from .transport import BaseHandler, RecordedRequest, Reply
+from tests.fake_dashscope import pngmaker
+from tests.fake_dashscope.api import fault_reply_json, html_reply
+from tests.fake_dashscope.faults import DOWNLOAD_KINDS, Fault
+from tests.fake_dashscope.transport import BaseHandler, RecordedRequest, Reply
 
 OSS_ACCESS_KEY_ID = "LTAI5tFakeResultBucket"  # not a credential: the fake's own "bucket" id
 _RESULT_PATH = re.compile(r"^/[^/]+/\d{8}/[^/]+/([0-9a-f]{32})\.png$")

@@ -16,13 +16,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from . import pngmaker
-from . import tasks as t
-from .api import ApiHandler
-from .faults import OUTCOME_KINDS, Fault, FaultBook
-from .results import ResultHandler, signed_query
-from .transport import Listener, RecordedRequest
-from .validation import MAX_IMAGE_BYTES, ParsedRequest
+from tests.fake_dashscope import pngmaker
+from tests.fake_dashscope import tasks as t
+from tests.fake_dashscope.api import ApiHandler
+from tests.fake_dashscope.faults import OUTCOME_KINDS, Fault, FaultBook
+from tests.fake_dashscope.results import ResultHandler, signed_query
+from tests.fake_dashscope.transport import Listener, RecordedRequest
+from tests.fake_dashscope.validation import MAX_IMAGE_BYTES, ParsedRequest
 
 DEFAULT_API_KEY = "sk-fake-test-key-0000"
 RESULT_MODES = ("real", "small", "noise")

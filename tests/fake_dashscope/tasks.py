@@ -6,7 +6,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .validation import ParsedRequest
+from tests.fake_dashscope.validation import ParsedRequest
 
 PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED, UNKNOWN = (
     "PENDING",

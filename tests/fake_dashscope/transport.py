@@ -18,10 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from .faults import RESPONSE_KINDS, Fault
+from tests.fake_dashscope.faults import RESPONSE_KINDS, Fault
 
 if TYPE_CHECKING:
-    from .server import FakeDashScope
+    from tests.fake_dashscope.server import FakeDashScope
 
 REPLACING_KINDS = frozenset({"error", "throttle", "server_error", "drop", "invalid_json", "html"})
 

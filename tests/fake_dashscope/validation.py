@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .imageinfo import ImageInfo, UnreadableImage, sniff
+from tests.fake_dashscope.imageinfo import ImageInfo, UnreadableImage, sniff
 
 MODELS = ("wan2.7-image-pro", "wan2.7-image")
 PRO = "wan2.7-image-pro"

@@ -9,10 +9,9 @@ import pytest
 from PySide6.QtGui import QImage, QImageReader
 
 from tests.data import make_bad_inputs as corpus
+from tests.imaging.conftest import Corpus
 from wan27_desktop.api.errors import ReferenceImageError
 from wan27_desktop.imaging import inspect_reference, prepare_reference
-
-from .conftest import Corpus
 
 CASE_PARAMS = [
     pytest.param(case.file, id=case.file, marks=[pytest.mark.slow] if case.slow else []) for case in corpus.CASES

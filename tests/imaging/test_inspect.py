@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.data.make_bad_inputs import corrupt_idat, encode, pattern_image, with_exif_orientation
+from tests.imaging.conftest import save, write
 from wan27_desktop.imaging import ReferenceInfo, image_size, inspect_reference, prepare_reference
 from wan27_desktop.imaging.reference import per_image_budget
-
-from .conftest import save, write
 
 
 def test_plain_jpeg_reports_format_size_and_file_size(tmp_path: Path) -> None:

@@ -13,11 +13,10 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from tests.data.make_bad_inputs import encode, noise_png, pattern_image, solid_image, with_exif_orientation
+from tests.imaging.conftest import decode_image, decode_uri, save, write
 from wan27_desktop.api.errors import ReferenceImageError
 from wan27_desktop.api.models import Box
 from wan27_desktop.imaging import prepare_reference, scale_boxes
-
-from .conftest import decode_image, decode_uri, save, write
 
 
 def _is_red(colour: QColor) -> bool:

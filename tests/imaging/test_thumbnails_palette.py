@@ -9,9 +9,8 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QImageReader, QPainter
 
 from tests.data.make_bad_inputs import encode, pattern_image, solid_image, with_exif_orientation
+from tests.imaging.conftest import save, write
 from wan27_desktop.imaging import ImageFileError, extract_palette, load_thumbnail_image, make_thumbnail
-
-from .conftest import save, write
 
 
 def test_thumbnail_of_a_2048_png_is_a_256_jpeg(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from .fault_cases import CASES, GATEWAY, NOT_RETRIED, RETRIED, FaultCase
+from tests.reliability.fault_cases import CASES, GATEWAY, NOT_RETRIED, RETRIED, FaultCase
 
 HEADER = "| Fault | Expected behaviour | Outcome (asserted) |\n|---|---|---|"
 

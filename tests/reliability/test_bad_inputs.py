@@ -19,12 +19,17 @@ from PySide6.QtGui import QImage
 
 from tests.cli_helpers import cli_env, run_cli
 from tests.data import make_bad_inputs as corpus
+from tests.reliability.support import (
+    POLL_INTERVAL,
+    SleepLog,
+    assert_library_clean,
+    assert_readable,
+    fast_client_factory,
+)
 from wan27_desktop.api.errors import ValidationError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from wan27_desktop.jobs.runner import Connection, JobRunner
 from wan27_desktop.library import JobState, Library
-
-from .support import POLL_INTERVAL, SleepLog, assert_library_clean, assert_readable, fast_client_factory
 
 CORPUS = {case.file: case for case in corpus.CASES}
 

@@ -23,13 +23,18 @@ import pytest
 
 from tests.cli_helpers import cli_env, run_cli
 from tests.fake_dashscope import Fault
+from tests.reliability.support import (
+    POLL_INTERVAL,
+    SleepLog,
+    assert_library_clean,
+    assert_readable,
+    fast_client_factory,
+)
 from wan27_desktop.api import download as download_module
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
 from wan27_desktop.library import JobState, Library
 from wan27_desktop.library import imagefiles as library_files
-
-from .support import POLL_INTERVAL, SleepLog, assert_library_clean, assert_readable, fast_client_factory
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 ARGS = ["generate", "a red fox", "-n", "2", "--size", "1K", "--poll-interval", "0.01"]

@@ -15,12 +15,8 @@ from pathlib import Path
 import pytest
 
 from tests.fake_dashscope import Fault
-from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
-from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
-from wan27_desktop.library import JobState, Library
-
-from .fault_cases import CASES, FaultCase
-from .support import (
+from tests.reliability.fault_cases import CASES, FaultCase
+from tests.reliability.support import (
     POLL_INTERVAL,
     SleepLog,
     assert_library_clean,
@@ -28,6 +24,9 @@ from .support import (
     fast_client_factory,
     speed_up_downloads,
 )
+from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
+from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
+from wan27_desktop.library import JobState, Library
 
 DAY_AND_AN_HOUR = 25 * 3600
 

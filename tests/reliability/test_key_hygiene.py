@@ -24,14 +24,13 @@ import pytest
 
 from tests.cli_helpers import cli_env, run_cli
 from tests.fake_dashscope import FakeDashScope, Fault
+from tests.reliability.support import POLL_INTERVAL, SleepLog, fast_client_factory, files_containing, key_forms
 from wan27_desktop.api.client import DashScopeClient
 from wan27_desktop.api.download import download_result, new_download_client
 from wan27_desktop.api.errors import NetworkError, WanError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.runner import Connection, JobRunner
 from wan27_desktop.library import ImageQuery, JobState, Library
-
-from .support import POLL_INTERVAL, SleepLog, fast_client_factory, files_containing, key_forms
 
 KEY = "sk-hygiene-" + secrets.token_hex(12)
 

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import cli_env, run_cli
+from tests.reliability.support import (
+    POLL_INTERVAL,
+    SleepLog,
+    assert_library_clean,
+    assert_readable,
+    fast_client_factory,
+)
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.runner import Connection, JobRunner
 from wan27_desktop.library import ImageQuery, JobState, Library, LibraryCorrupt
-
-from .support import POLL_INTERVAL, SleepLog, assert_library_clean, assert_readable, fast_client_factory
 
 
 def _garbage(db: Path) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from wan27_desktop.library import JobState, Library
 from wan27_desktop.settings import AppSettings
-from wan27_desktop.ui.main_window import MainWindow
+from wan27_desktop.ui.window.main_window import MainWindow
 
 FAST_POLL = (0.05, 0.05)
 REPO = Path(__file__).resolve().parents[2]
@@ -141,7 +141,7 @@ def wait_for_job(qtbot: Any, window: MainWindow, count: int = 1, timeout: int = 
 @pytest.fixture
 def app_theme(qapp: Any) -> Iterator[Callable[..., bool]]:
     """`app_theme(Theme.DARK)` applies a theme to the whole app; the platform's comes back afterwards."""
-    from wan27_desktop.ui import theme
+    from wan27_desktop.ui.common import theme
 
     yield theme.apply_theme
     theme.controller().restore_platform()
@@ -182,7 +182,7 @@ def scene_png(path: Path, hue: int, width: int = 768, height: int = 512) -> Path
 def fill_showcase(qtbot: Any, window: MainWindow, folder: Path, count: int = 8) -> None:
     """A window as people use it: `count` pictures in the gallery (imported, as a user would),
     two reference images and a prompt."""
-    from wan27_desktop.ui import main_window_parts as parts
+    from wan27_desktop.ui.window import parts as parts
 
     pictures = folder / "pictures"
     pictures.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from tests.test_diagnostics import KEY, assert_no_secret, fresh_diagnostics, key_in_env  # noqa: F401
 from tests.ui.test_crash_dialog import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop import __version__
-from wan27_desktop.ui import about_dialog
-from wan27_desktop.ui.about_dialog import AboutDialog, licence_path
+from wan27_desktop.ui.dialogs import about as about_dialog
+from wan27_desktop.ui.dialogs.about import AboutDialog, licence_path
 
 CONTROLS = [
     "componentsTable",

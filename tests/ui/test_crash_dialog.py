@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from tests.test_diagnostics import KEY, assert_no_secret, fresh_diagnostics, key_in_env  # noqa: F401
 from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop import __version__, diagnostics
-from wan27_desktop.ui.crash_dialog import QUIT_CODE, CrashDialog, CrashReporter, install_gui_excepthook
+from wan27_desktop.ui.dialogs.crash import QUIT_CODE, CrashDialog, CrashReporter, install_gui_excepthook
 
 DETAILS = (
     'Traceback (most recent call last):\n  File "gallery.py", line 12, in paint\nValueError: thumbnail size 0 x 0\n'

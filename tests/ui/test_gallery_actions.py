@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor
 from wan27_desktop.api.request_body import EncodedImage, build_body
 from wan27_desktop.library import Library
-from wan27_desktop.ui.gallery_actions import request_from_job
+from wan27_desktop.ui.gallery.actions import request_from_job
 
 
 def png(path: Path, hue: int) -> Path:

@@ -20,8 +20,8 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     panel,
 )
 from wan27_desktop.library import ImageQuery, Library
-from wan27_desktop.ui.gallery import GalleryPanel
-from wan27_desktop.ui.gallery_model import IMAGE_IDS_MIME, Role, parse_image_ids
+from wan27_desktop.ui.gallery.model import IMAGE_IDS_MIME, Role, parse_image_ids
+from wan27_desktop.ui.gallery.panel import GalleryPanel
 
 
 def select_rows(panel: GalleryPanel, rows: list[int]) -> list[int]:

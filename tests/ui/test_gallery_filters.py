@@ -25,9 +25,9 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     panel,
 )
 from wan27_desktop.library import ImageQuery, Library
-from wan27_desktop.ui.gallery import GalleryPanel, display_path
-from wan27_desktop.ui.gallery_dates import DateRangeDialog
-from wan27_desktop.ui.gallery_filters import GalleryFilters
+from wan27_desktop.ui.gallery.dates import DateRangeDialog
+from wan27_desktop.ui.gallery.filters import GalleryFilters
+from wan27_desktop.ui.gallery.panel import GalleryPanel, display_path
 
 
 def apply(qtbot: QtBot, panel: GalleryPanel, change: object) -> None:

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from wan27_desktop.library import Library
-from wan27_desktop.ui.gallery import GalleryPanel
+from wan27_desktop.ui.gallery.panel import GalleryPanel
 
 PROMPTS = [
     "a red cat on a sofa",

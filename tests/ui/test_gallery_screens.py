@@ -22,8 +22,8 @@ from tests.ui.main_window_support import make_window, notifier, screenshot_dir  
 from tests.ui.test_gallery_fixtures import request_json
 from wan27_desktop import i18n
 from wan27_desktop.library import ImageQuery, Library
-from wan27_desktop.ui.gallery import GalleryPanel
-from wan27_desktop.ui.gallery_model import Role
+from wan27_desktop.ui.gallery.model import Role
+from wan27_desktop.ui.gallery.panel import GalleryPanel
 
 PANEL_SIZE = (1200, 760)  # the gallery's share of a 1280x800 window, like the earlier shots
 WINDOW_SIZE = (1280, 800)

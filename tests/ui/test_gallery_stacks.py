@@ -23,9 +23,9 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
 )
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.library.query import stacked_ids
-from wan27_desktop.ui.gallery import GalleryPanel
-from wan27_desktop.ui.gallery_model import GalleryModel, Role
-from wan27_desktop.ui.gallery_worker import DbWorker, LibraryAccess
+from wan27_desktop.ui.gallery.model import GalleryModel, Role
+from wan27_desktop.ui.gallery.panel import GalleryPanel
+from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
 
 
 def stack_rows(panel: GalleryPanel) -> list[int]:

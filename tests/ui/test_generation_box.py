@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
 from wan27_desktop.api.models import Box
-from wan27_desktop.ui.box_editor import MARGIN, BoxEditor
-from wan27_desktop.ui.gen_box_math import (
+from wan27_desktop.ui.generate.box_editor import MARGIN, BoxEditor
+from wan27_desktop.ui.generate.box_math import (
     Handle,
     fit_image,
     handle_at,

@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from wan27_desktop.api import validation
 from wan27_desktop.api.models import Mode, PaletteColor
-from wan27_desktop.ui.gen_palette_math import MIN_SHARE, rebalance, with_added, without
-from wan27_desktop.ui.gen_palette_store import PaletteStore
-from wan27_desktop.ui.palette_editor import PaletteEditor
+from wan27_desktop.ui.generate.palette_editor import PaletteEditor
+from wan27_desktop.ui.generate.palette_math import MIN_SHARE, rebalance, with_added, without
+from wan27_desktop.ui.generate.palette_store import PaletteStore
 
 
 def total(ratios: list[float]) -> Decimal:

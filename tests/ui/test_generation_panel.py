@@ -22,10 +22,10 @@ from wan27_desktop.api.models import (
     Region,
     RequestMode,
 )
-from wan27_desktop.ui.gen_history import MemoryPromptHistory
-from wan27_desktop.ui.gen_palette_store import PaletteStore
-from wan27_desktop.ui.gen_style import is_marked_invalid
-from wan27_desktop.ui.generation_panel import GenerationPanel
+from wan27_desktop.ui.common.widgets import is_marked_invalid
+from wan27_desktop.ui.generate.history import MemoryPromptHistory
+from wan27_desktop.ui.generate.palette_store import PaletteStore
+from wan27_desktop.ui.generate.panel import GenerationPanel
 
 OBJECT_NAMES = [
     "promptEdit",

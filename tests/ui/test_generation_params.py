@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from wan27_desktop.api import rules, validation
 from wan27_desktop.api.models import Mode, Model, RequestMode
-from wan27_desktop.ui.parameters_panel import ASPECTS, CUSTOM, ParametersPanel
+from wan27_desktop.ui.generate.parameters import ASPECTS, CUSTOM, ParametersPanel
 
 
 @pytest.fixture

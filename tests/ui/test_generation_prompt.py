@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from wan27_desktop.api import rules
-from wan27_desktop.ui.gen_history import JsonPromptHistory, MemoryPromptHistory
-from wan27_desktop.ui.gen_style import is_marked_invalid
-from wan27_desktop.ui.prompt_editor import PromptHistoryPopup, PromptSection
+from wan27_desktop.ui.common.widgets import is_marked_invalid
+from wan27_desktop.ui.generate.history import JsonPromptHistory, MemoryPromptHistory
+from wan27_desktop.ui.generate.prompt_editor import PromptHistoryPopup, PromptSection
 
 
 def make_section(qtbot: Any, history: Any = None) -> PromptSection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wan27_desktop.ui.gen_prompt_refs import (
+from wan27_desktop.ui.generate.prompt_refs import (
     reference_token,
     referenced_numbers,
     removed_markers,

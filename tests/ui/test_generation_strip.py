@@ -12,11 +12,11 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, 
 from PySide6.QtWidgets import QApplication
 
 from wan27_desktop.api.models import Box
-from wan27_desktop.ui.gen_drop import IMAGE_IDS_MIME
-from wan27_desktop.ui.gen_reference_item import ItemState
-from wan27_desktop.ui.gen_reference_tiles import GAP, MARGIN, TILE
-from wan27_desktop.ui.gen_reference_viewer import ReferenceViewer
-from wan27_desktop.ui.reference_strip import ReferenceStrip
+from wan27_desktop.ui.generate.drop import IMAGE_IDS_MIME
+from wan27_desktop.ui.generate.reference_item import ItemState
+from wan27_desktop.ui.generate.reference_strip import ReferenceStrip
+from wan27_desktop.ui.generate.reference_tiles import GAP, MARGIN, TILE
+from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
 
 
 def make_image(path: Path, width: int = 400, height: int = 300, colour: str = "#3366AA", alpha: bool = False) -> Path:

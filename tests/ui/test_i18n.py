@@ -360,7 +360,7 @@ def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str,
     from tests.reliability.support import SleepLog, fast_client_factory
     from wan27_desktop.jobs.runner import Connection, JobRunner
     from wan27_desktop.library import Library
-    from wan27_desktop.ui.job_queue_model import JobRow
+    from wan27_desktop.ui.jobs.queue_model import JobRow
 
     with Library.open(tmp_path / "data") as library:
         connection = Connection(Region.SINGAPORE, "http://127.0.0.1:9/api/v1", "sk-i18n-journal")
@@ -571,17 +571,17 @@ CRASH = ("ValueError: boom", "Traceback (most recent call last):\nValueError: bo
 
 
 def _dialogs(qtbot: Any, window: Any, tmp_path: Path) -> list[QWidget]:
-    from wan27_desktop.ui.about_dialog import AboutDialog
-    from wan27_desktop.ui.box_editor import BoxEditor
-    from wan27_desktop.ui.compare_view import CompareWindow
-    from wan27_desktop.ui.crash_dialog import CrashDialog
-    from wan27_desktop.ui.gen_reference_viewer import ReferenceViewer
-    from wan27_desktop.ui.key_dialog import KeyDialog
-    from wan27_desktop.ui.onboarding import WelcomeDialog
-    from wan27_desktop.ui.prompt_editor import PromptHistoryPopup
-    from wan27_desktop.ui.settings_dialog import SettingsDialog
-    from wan27_desktop.ui.shortcuts_dialog import ShortcutsDialog
-    from wan27_desktop.ui.viewer import ImageViewer
+    from wan27_desktop.ui.dialogs.about import AboutDialog
+    from wan27_desktop.ui.dialogs.crash import CrashDialog
+    from wan27_desktop.ui.dialogs.key import KeyDialog
+    from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
+    from wan27_desktop.ui.dialogs.settings import SettingsDialog
+    from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
+    from wan27_desktop.ui.generate.box_editor import BoxEditor
+    from wan27_desktop.ui.generate.prompt_editor import PromptHistoryPopup
+    from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
+    from wan27_desktop.ui.viewer.compare import CompareWindow
+    from wan27_desktop.ui.viewer.window import ImageViewer
 
     dialogs: list[QWidget] = [
         SettingsDialog(window.settings, window),

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from wan27_desktop.api.errors import ModerationError, NetworkError
 from wan27_desktop.jobs.runner import JobEvent
 from wan27_desktop.library import JobRecord, JobState
-from wan27_desktop.ui.job_queue import STATE_LABELS, JobQueueModel, JobQueuePanel, format_elapsed
+from wan27_desktop.ui.jobs.queue_panel import STATE_LABELS, JobQueueModel, JobQueuePanel, format_elapsed
 
 
 def record(job_id: int, state: JobState, **fields: Any) -> JobRecord:

@@ -22,7 +22,7 @@ from tests.fake_dashscope import FakeDashScope, Fault
 from tests.test_keys import LockedKeyring
 from wan27_desktop import keys
 from wan27_desktop.api.models import Region
-from wan27_desktop.ui.key_dialog import KeyDialog
+from wan27_desktop.ui.dialogs.key import KeyDialog
 
 KEY_SG = "sk-dialog0sg0key0aaaaaaaaaa1111"
 KEY_CN = "sk-dialog0cn0key0bbbbbbbbbb2222"

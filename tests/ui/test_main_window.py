@@ -292,7 +292,7 @@ def test_window_geometry_and_splitter_state_persist(qtbot: Any, make_window: Any
 
 
 def test_diagnostic_info_names_the_key_source_but_never_the_key(qtbot: Any, make_window: Any, env_key: Any) -> None:
-    from wan27_desktop.ui.main_window import copy_diagnostics
+    from wan27_desktop.ui.window.main_window import copy_diagnostics
 
     window = make_window()
     qtbot.waitUntil(lambda: window.key_origin() == "environment")

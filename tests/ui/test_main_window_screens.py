@@ -40,8 +40,8 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
 from wan27_desktop.api.models import GenerationRequest, RequestMode
 from wan27_desktop.library import JobState
 from wan27_desktop.settings import Theme
-from wan27_desktop.ui import main_window_parts as parts
-from wan27_desktop.ui import theme
+from wan27_desktop.ui.common import theme
+from wan27_desktop.ui.window import parts as parts
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (1280, 800)

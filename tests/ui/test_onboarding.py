@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 from tests.ui.main_window_support import child, click, env_key, fake, make_window, notifier, prompt_edit, shots  # noqa: F401 - fixtures
 from tests.ui.url_recorder import UrlRecorder, opened_urls  # noqa: F401
 from wan27_desktop.settings import AppSettings
-from wan27_desktop.ui.key_dialog import KeyDialog
-from wan27_desktop.ui.onboarding import KEY_HELP_CHINA, KEY_HELP_INTERNATIONAL, WelcomeDialog, sample_prompt
+from wan27_desktop.ui.dialogs.key import KeyDialog
+from wan27_desktop.ui.dialogs.onboarding import KEY_HELP_CHINA, KEY_HELP_INTERNATIONAL, WelcomeDialog, sample_prompt
 
 
 @pytest.fixture

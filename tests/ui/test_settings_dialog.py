@@ -26,9 +26,9 @@ from wan27_desktop import config, keys
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.library import JobState, Library
 from wan27_desktop.settings import AppSettings, Language, Theme
-from wan27_desktop.ui.key_dialog import KeyDialog
-from wan27_desktop.ui.main_window import MainWindow
-from wan27_desktop.ui.settings_dialog import SettingsDialog
+from wan27_desktop.ui.dialogs.key import KeyDialog
+from wan27_desktop.ui.dialogs.settings import SettingsDialog
+from wan27_desktop.ui.window.main_window import MainWindow
 
 KEY = "sk-settings0dialog0key0dddddd4d4d"
 OBJECT_NAMES = [

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QMenu
 from tests.ui.main_window_support import make_window, notifier, prompt_edit  # noqa: F401 - fixtures
 from wan27_desktop import i18n
 from wan27_desktop.settings import Language
-from wan27_desktop.ui import main_window_parts as parts
-from wan27_desktop.ui.shortcuts_dialog import NATIVE, ShortcutsDialog, plain_text
-from wan27_desktop.ui.viewer import ImageViewer
+from wan27_desktop.ui.dialogs.shortcuts import NATIVE, ShortcutsDialog, plain_text
+from wan27_desktop.ui.viewer.window import ImageViewer
+from wan27_desktop.ui.window import parts as parts
 
 StandardKey = QKeySequence.StandardKey
 

@@ -31,7 +31,7 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
 from wan27_desktop import app, diagnostics
 from wan27_desktop.library import JobState
 from wan27_desktop.settings import AppSettings
-from wan27_desktop.ui.main_window import MainWindow
+from wan27_desktop.ui.window.main_window import MainWindow
 
 REPO = Path(__file__).resolve().parents[2]
 KEY_WIDGETS = (
@@ -113,7 +113,7 @@ def test_the_built_window_equals_one_built_at_once(
 def test_the_first_run_welcome_opens_over_the_built_window(
     qtbot: Any, open_like_the_app: Any, no_keyring: None
 ) -> None:
-    from wan27_desktop.ui.onboarding import WelcomeDialog
+    from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
 
     window = open_like_the_app(first_run=True)
     qtbot.waitUntil(

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from tests.ui.main_window_support import make_window, notifier  # noqa: F401 - fixtures
 from wan27_desktop import assets
 from wan27_desktop.settings import Theme
-from wan27_desktop.ui import main_window_parts as parts
-from wan27_desktop.ui import theme
-from wan27_desktop.ui.gen_style import InlineMessage, error_color
-from wan27_desktop.ui.style import Tone, contrast_ratio, text_on, tone_color
+from wan27_desktop.ui.common import theme
+from wan27_desktop.ui.common.style import Tone, contrast_ratio, text_on, tone_color
+from wan27_desktop.ui.common.widgets import InlineMessage, error_color
+from wan27_desktop.ui.window import parts as parts
 
 Role = QPalette.ColorRole
 SCHEMES = {"light": theme.LIGHT, "dark": theme.DARK}
@@ -202,8 +202,8 @@ def test_view_menu_switches_theme_live_and_remembers_it(qtbot: Any, make_window:
 def test_palette_swatches_keep_a_visible_outline_in_both_themes(qtbot: Any, tmp_path: Any) -> None:
     # A dark colour (§3.3's navy) on the dark theme needs a light outline, as the palette bar has.
     from wan27_desktop.api.models import PaletteColor
-    from wan27_desktop.ui.gen_palette_store import PaletteStore
-    from wan27_desktop.ui.palette_editor import PaletteEditor
+    from wan27_desktop.ui.generate.palette_editor import PaletteEditor
+    from wan27_desktop.ui.generate.palette_store import PaletteStore
 
     editor = PaletteEditor(PaletteStore(tmp_path / "palettes.json"))
     qtbot.addWidget(editor)

@@ -13,11 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.test_gallery_fixtures import add_job, gallery_data, lib, library_template, panel  # noqa: F401
 from wan27_desktop.library import ImageQuery, Library
-from wan27_desktop.ui import viewer_math as vm
-from wan27_desktop.ui.compare_view import SIDE, CompareWindow
-from wan27_desktop.ui.gallery import GalleryPanel
-from wan27_desktop.ui.gallery_model import Role
-from wan27_desktop.ui.viewer import ImageViewer
+from wan27_desktop.ui.gallery.model import Role
+from wan27_desktop.ui.gallery.panel import GalleryPanel
+from wan27_desktop.ui.viewer import zoom as vm
+from wan27_desktop.ui.viewer.compare import SIDE, CompareWindow
+from wan27_desktop.ui.viewer.window import ImageViewer
 
 
 def open_row(qtbot: QtBot, panel: GalleryPanel, row: int) -> ImageViewer:

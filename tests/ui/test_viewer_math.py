@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wan27_desktop.ui import viewer_math as vm
+from wan27_desktop.ui.viewer import zoom as vm
 
 scales = st.floats(min_value=0.05, max_value=20)
 coords = st.floats(min_value=-5000, max_value=5000)

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .. import __version__
-from .errors import (
+from wan27_desktop import __version__
+from wan27_desktop.api.errors import (
     AuthError,
     InterruptedCreateError,
     MalformedResponseError,
@@ -43,13 +43,13 @@ from .errors import (
     ValidationIssue,
     WanError,
 )
-from .models import GenerationResult, Region, TaskSnapshot, TaskSubmission
-from .netreasons import plain_reason, technical
-from .responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
-from .responses import raise_for_task as raise_for_task
-from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
-from .tls import shared_ssl_context
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.models import GenerationResult, Region, TaskSnapshot, TaskSubmission
+from wan27_desktop.api.netreasons import plain_reason, technical
+from wan27_desktop.api.responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
+from wan27_desktop.api.responses import raise_for_task as raise_for_task
+from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from wan27_desktop.api.tls import shared_ssl_context
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 _REQUEST_CANCELED = QT_TRANSLATE_NOOP("WanError", "The request was canceled.")

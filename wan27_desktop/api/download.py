@@ -40,14 +40,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from .. import __version__
-from .errors import DownloadError, NetworkError, ResultExpired, WanError
-from .imageformat import BodyVerifier
-from .netreasons import plain_reason, technical
-from .retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
-from .tls import shared_ssl_context
-from .translatable import QT_TRANSLATE_NOOP
-from .transport import result_transport
+from wan27_desktop import __version__
+from wan27_desktop.api.errors import DownloadError, NetworkError, ResultExpired, WanError
+from wan27_desktop.api.imageformat import BodyVerifier
+from wan27_desktop.api.netreasons import plain_reason, technical
+from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from wan27_desktop.api.tls import shared_ssl_context
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.transport import result_transport
 
 log = logging.getLogger("wan27.api")
 

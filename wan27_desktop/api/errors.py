@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 # The labelled lines of `WanError.details`.
 _WHAT_TO_DO = QT_TRANSLATE_NOOP("WanError", "What to do: {hint}")

@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from .errors import DownloadError
+from wan27_desktop.api.errors import DownloadError
 
 MAX_SIDE = 16384
 MAX_PIXELS = 100_000_000  # 4K output (§3.1) is ~16.8 MP; anything near this is not a Wan result

@@ -16,7 +16,7 @@ import ssl
 
 import httpx
 
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 REFUSED = QT_TRANSLATE_NOOP("WanError", "the connection was refused (is the address right, and the service up?)")
 NO_DNS = QT_TRANSLATE_NOOP(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .models import Model, Region
+from wan27_desktop.api.models import Model, Region
 
 CURRENCY = "CNY"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import rules
-from .models import Box, GenerationRequest
-from .validation import format_ratio, validate
+from wan27_desktop.api import rules
+from wan27_desktop.api.models import Box, GenerationRequest
+from wan27_desktop.api.validation import format_ratio, validate
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import (
+from wan27_desktop.api.errors import (
     AccessDeniedError,
     AuthError,
     InputDownloadError,
@@ -32,8 +32,8 @@ from .errors import (
     TaskUnknown,
     WanError,
 )
-from .models import GenerationResult, TaskMetrics, TaskSnapshot, TaskStatus, TaskSubmission, Usage
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.models import GenerationResult, TaskMetrics, TaskSnapshot, TaskStatus, TaskSubmission, Usage
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 

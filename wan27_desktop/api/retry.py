@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import Canceled
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.errors import Canceled
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 # Either an Event that is set to cancel, or a callable returning True to cancel.
 CancelSignal = threading.Event | Callable[[], bool] | None

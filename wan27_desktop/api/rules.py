@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-from .models import Mode, Model
+from wan27_desktop.api.models import Mode, Model
 
 MAX_PROMPT_CHARS = 5000  # §2.1: longer text is silently truncated by the service
 MAX_IMAGES = 9  # §2.3

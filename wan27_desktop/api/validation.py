@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import rules
-from .errors import ValidationError, ValidationIssue
-from .models import GenerationRequest, Mode, Model, PaletteColor
-from .translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api import rules
+from wan27_desktop.api.errors import ValidationError, ValidationIssue
+from wan27_desktop.api.models import GenerationRequest, Mode, Model, PaletteColor
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 

@@ -11,19 +11,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from ..api.errors import (
-    InterruptedCreateError,
-    NetworkError,
-    ServiceError,
-    ValidationError,
-    WanError,
-)
-from ..buildinfo import VersionAction
-from .common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, EXIT_SERVICE, CliError, err
+from wan27_desktop.api.errors import InterruptedCreateError, NetworkError, ServiceError, ValidationError, WanError
+from wan27_desktop.buildinfo import VersionAction
+from wan27_desktop.cli.common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, EXIT_SERVICE, CliError, err
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import generate, jobs_cmd, keys_cmd, library_cmd
+    from wan27_desktop.cli import generate, jobs_cmd, keys_cmd, library_cmd
 
     parser = argparse.ArgumentParser(
         prog="wan27", description="Generate and edit images with Alibaba Cloud Wan 2.7 from the terminal."
@@ -40,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def exit_code_for(error: BaseException) -> int:
-    from ..library import NotFound
+    from wan27_desktop.library import NotFound
 
     if isinstance(error, (ValidationError, CliError, NotFound)):
         return EXIT_INVALID

@@ -1,5 +1,5 @@
 import sys
 
-from . import main
+from wan27_desktop.cli import main
 
 sys.exit(main())

@@ -25,8 +25,8 @@ def err(text: str) -> None:
 
 
 def open_library():  # -> Library (import deferred: keeps `wan27 --help` fast)
-    from .. import config
-    from ..library import Library
+    from wan27_desktop import config
+    from wan27_desktop.library import Library
 
     return Library.open(config.library_root())
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..api.errors import ValidationError, ValidationIssue, WanError
-from ..api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
-from .common import EXIT_OK, CliError, err, open_library, out
+from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
+from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
+from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out
 
 MODEL_ALIASES = {
     "pro": Model.PRO,
@@ -58,9 +58,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..jobs.connection import resolve_connection
-    from ..jobs.runner import JobEvent, JobRunner
-    from ..library import JobState
+    from wan27_desktop.jobs.connection import resolve_connection
+    from wan27_desktop.jobs.runner import JobEvent, JobRunner
+    from wan27_desktop.library import JobState
 
     request = request_from_args(args)
     region = parse_region(args.region)

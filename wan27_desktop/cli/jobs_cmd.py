@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from .common import EXIT_OK, CliError, err, open_library, out, parse_ids
-from .generate import parse_region
+from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out, parse_ids
+from wan27_desktop.cli.generate import parse_region
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -67,8 +67,8 @@ def show_job(args: argparse.Namespace) -> int:
 
 
 def _runner(library, args: argparse.Namespace):
-    from ..jobs.connection import resolve_connection
-    from ..jobs.runner import JobEvent, JobRunner
+    from wan27_desktop.jobs.connection import resolve_connection
+    from wan27_desktop.jobs.runner import JobEvent, JobRunner
 
     def on_event(event: JobEvent) -> None:
         suffix = f" - {event.error.message}" if event.error else ""

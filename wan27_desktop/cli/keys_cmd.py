@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..api.models import Region
-from .common import EXIT_INVALID, EXIT_OK, EXIT_SERVICE, CliError, err, out
-from .generate import parse_region
+from wan27_desktop.api.models import Region
+from wan27_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SERVICE, CliError, err, out
+from wan27_desktop.cli.generate import parse_region
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _require_keyring() -> None:
-    from .. import keys
+    from wan27_desktop import keys
 
     available, why = keys.keyring_available()
     if not available:
@@ -39,7 +39,7 @@ def _require_keyring() -> None:
 
 
 def key_set(region: Region, args: argparse.Namespace) -> int:
-    from .. import keys
+    from wan27_desktop import keys
 
     _require_keyring()
     if sys.stdin.isatty():
@@ -57,7 +57,7 @@ def key_set(region: Region, args: argparse.Namespace) -> int:
 
 
 def key_status(region: Region, args: argparse.Namespace) -> int:
-    from .. import keys
+    from wan27_desktop import keys
 
     source = keys.resolve_key(region)
     available, why = keys.keyring_available()
@@ -71,7 +71,7 @@ def key_status(region: Region, args: argparse.Namespace) -> int:
 
 
 def key_clear(region: Region, args: argparse.Namespace) -> int:
-    from .. import keys
+    from wan27_desktop import keys
 
     _require_keyring()
     keys.clear_key(region)
@@ -81,8 +81,8 @@ def key_clear(region: Region, args: argparse.Namespace) -> int:
 
 def key_check(region: Region, args: argparse.Namespace) -> int:
     """Zero-cost: GET /tasks/<random id> is 200 UNKNOWN for a valid key, 401 for an invalid one."""
-    from .. import config, keys
-    from ..api.client import check_key_regions
+    from wan27_desktop import config, keys
+    from wan27_desktop.api.client import check_key_regions
 
     source = keys.resolve_key(region)
     if not source.key:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, existing_dir, open_library, out, parse_ids
+from wan27_desktop.cli.common import EXIT_OK, existing_dir, open_library, out, parse_ids
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -48,7 +48,7 @@ def _print_images(images) -> None:
 
 
 def list_images(args: argparse.Namespace) -> int:
-    from ..library import ImageQuery
+    from wan27_desktop.library import ImageQuery
 
     with open_library() as library:
         query = ImageQuery(trashed=args.trash)
@@ -60,7 +60,7 @@ def list_images(args: argparse.Namespace) -> int:
 
 
 def search_images(args: argparse.Namespace) -> int:
-    from ..library import ImageQuery
+    from wan27_desktop.library import ImageQuery
 
     with open_library() as library:
         images = library.query_images(ImageQuery(text=args.text), 0, args.limit)
@@ -95,8 +95,8 @@ def rebuild(args: argparse.Namespace) -> int:
 
 
 def recover(args: argparse.Namespace) -> int:
-    from .. import config
-    from ..library import Library
+    from wan27_desktop import config
+    from wan27_desktop.library import Library
 
     report = Library.recover(config.library_root())
     out(str(report))
@@ -105,7 +105,7 @@ def recover(args: argparse.Namespace) -> int:
 
 
 def stats(args: argparse.Namespace) -> int:
-    from .. import config
+    from wan27_desktop import config
 
     with open_library() as library:
         for key, value in library.stats().items():

@@ -6,10 +6,10 @@ QImageReader and QPainter-on-QImage are used, never QPixmap or widgets. Modules:
 `palette` (§3.3).
 """
 
-from ._codec import ALLOCATION_LIMIT_MB, ImageFileError
-from .palette import extract_palette
-from .prepare import PreparedImage, prepare_reference, scale_boxes
-from .reference import (
+from wan27_desktop.imaging._codec import ALLOCATION_LIMIT_MB, ImageFileError
+from wan27_desktop.imaging.palette import extract_palette
+from wan27_desktop.imaging.prepare import PreparedImage, prepare_reference, scale_boxes
+from wan27_desktop.imaging.reference import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_SIDE,
     MAX_JPEG_PIXELS,
@@ -17,7 +17,7 @@ from .reference import (
     inspect_reference,
     per_image_budget,
 )
-from .thumbnails import image_size, load_thumbnail_image, make_thumbnail
+from wan27_desktop.imaging.thumbnails import image_size, load_thumbnail_image, make_thumbnail
 
 __all__ = [
     "ALLOCATION_LIMIT_MB",

@@ -19,9 +19,9 @@ from PySide6.QtGui import (
     QPixelFormat,
 )
 
-from ..api.errors import WanError
-from ..api.translatable import QT_TRANSLATE_NOOP
-from ._sniff import sniff_format
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.imaging._sniff import sniff_format
 
 # Decompression bombs: Qt refuses to allocate a decoded image above this many megabytes.
 # 512 MB fits a full 8000x8000 8-bit decode (244 MB) and an 8000x8000 16-bit PNG (488 MB); bigger

@@ -10,7 +10,7 @@ from __future__ import annotations
 import mmap
 import struct
 
-from ..api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 # Display names for formats people drop on us; §2.3 accepts only the first four.
 ACCEPTED = ("jpeg", "png", "bmp", "webp")

@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from ..api.validation import balance_ratios
-from . import _codec
+from wan27_desktop.api.validation import balance_ratios
+from wan27_desktop.imaging import _codec
 
 SAMPLE_SIDE = 64
 REFINE_PASSES = 6

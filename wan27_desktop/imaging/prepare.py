@@ -17,12 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from ..api import rules
-from ..api.errors import ReferenceImageError
-from ..api.models import Box
-from ..api.translatable import QT_TRANSLATE_NOOP
-from . import _codec
-from .reference import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, analyse, megabytes, scaled_dims
+from wan27_desktop.api import rules
+from wan27_desktop.api.errors import ReferenceImageError
+from wan27_desktop.api.models import Box
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.imaging import _codec
+from wan27_desktop.imaging.reference import DEFAULT_MAX_BYTES, DEFAULT_MAX_SIDE, analyse, megabytes, scaled_dims
 
 JPEG_QUALITY = 92  # visually lossless for photos; what we re-encode with first
 JPEG_FALLBACK_QUALITY = 85  # before we give up pixels to fit the byte budget

@@ -14,8 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImageReader
 
-from ..api import rules
-from . import _codec, _sniff
+from wan27_desktop.api import rules
+from wan27_desktop.imaging import _codec, _sniff
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from ..api.translatable import QT_TRANSLATE_NOOP
-from . import _codec
-from ._codec import ImageFileError
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.imaging import _codec
+from wan27_desktop.imaging._codec import ImageFileError
 
 THUMBNAIL_JPEG_QUALITY = 85
 THUMBNAIL_WEBP_QUALITY = 80

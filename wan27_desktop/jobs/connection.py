@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..api.errors import AuthError
-from ..api.models import Region
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .runner import Connection
+from wan27_desktop.api.errors import AuthError
+from wan27_desktop.api.models import Region
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.jobs.runner import Connection
 
 
 class NoKeyError(AuthError):
@@ -19,14 +19,14 @@ class NoKeyError(AuthError):
 def resolve_connection(region: Region, api_base: str | None = None) -> Connection:
     """The key (environment, session or OS keyring) plus the endpoint. May block on the keyring:
     GUI code calls this from a worker thread."""
-    from .. import config, keys
+    from wan27_desktop import config, keys
 
     source = keys.resolve_key(region)
     if not source.key:
         # A locked or broken keyring is not the same as "no key": say which it is.
         detail = f" The keyring could not be read: {source.problem}" if source.problem else ""
         raise NoKeyError(f"No API key for {region.label}.{detail}")
-    from .. import diagnostics
+    from wan27_desktop import diagnostics
 
     diagnostics.register_secret(source.key)  # redacted from every log line and report from now on
     return Connection(region, config.api_base(region, api_base), source.key)

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from ..api.errors import WanError
-from ..api.models import GenerationRequest, RequestMode
-from ..api.rules import MAX_TASKS_IN_PROGRESS
-from ..library import JobState, Library
-from .mailbox import Mailbox
-from .runner import Connection, JobRunner
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.api.models import GenerationRequest, RequestMode
+from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
+from wan27_desktop.jobs.mailbox import Mailbox
+from wan27_desktop.jobs.runner import Connection, JobRunner
+from wan27_desktop.library import JobState, Library
 
 log = logging.getLogger("wan27.jobs.qt")
 
@@ -161,7 +161,7 @@ class JobManager(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        from .runner import _default_client_factory
+        from wan27_desktop.jobs.runner import _default_client_factory
 
         self.data_dir = data_dir
         self.connection_provider = connection_provider

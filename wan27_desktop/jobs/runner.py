@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from ..api import pricing
-from ..api.errors import (
+from wan27_desktop.api import pricing
+from wan27_desktop.api.errors import (
     Canceled,
     InterruptedCreateError,
     ReferenceImageError,
@@ -33,13 +33,21 @@ from ..api.errors import (
     ValidationIssue,
     WanError,
 )
-from ..api.models import GenerationRequest, GenerationResult, Model, Region, RequestMode, TaskSnapshot, TaskStatus
-from ..api.request_body import EncodedImage, build_body
-from ..api.translatable import QT_TRANSLATE_NOOP
-from ..api.validation import validate
-from ..crashpoints import crashpoint
-from ..library import JobRecord, JobState, Library, parse_time
-from .serialize import request_from_json, request_mode_of, request_to_json
+from wan27_desktop.api.models import (
+    GenerationRequest,
+    GenerationResult,
+    Model,
+    Region,
+    RequestMode,
+    TaskSnapshot,
+    TaskStatus,
+)
+from wan27_desktop.api.request_body import EncodedImage, build_body
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.validation import validate
+from wan27_desktop.crashpoints import crashpoint
+from wan27_desktop.jobs.serialize import request_from_json, request_mode_of, request_to_json
+from wan27_desktop.library import JobRecord, JobState, Library, parse_time
 
 log = logging.getLogger("wan27.jobs")
 
@@ -74,7 +82,7 @@ ClientFactory = Callable[[Connection], Any]
 
 
 def _default_client_factory(connection: Connection) -> Any:
-    from ..api.client import DashScopeClient
+    from wan27_desktop.api.client import DashScopeClient
 
     return DashScopeClient(connection.api_key, connection.base_url)
 
@@ -237,7 +245,7 @@ class JobRunner:
     # -- steps --------------------------------------------------------------------------------
     def _prepare(self, job: JobRecord) -> tuple[dict[str, Any], GenerationRequest]:
         """The wire body: local images encoded now (off the UI thread), boxes scaled to match."""
-        from .. import imaging  # QtGui; imported here so the CLI's cheap paths stay light
+        from wan27_desktop import imaging  # QtGui; imported here so the CLI's cheap paths stay light
 
         request = self.request_of(job)
         local_count = sum(1 for image in request.images if not image.is_url)
@@ -353,7 +361,7 @@ class JobRunner:
             )
             self._emit(job.id, JobState.EXPIRED, status.value, error=err)
             return
-        from ..api.client import raise_for_task
+        from wan27_desktop.api.client import raise_for_task
 
         try:
             raise_for_task(snapshot)
@@ -365,7 +373,7 @@ class JobRunner:
         self._fail(job.id, WanError("The task succeeded but returned no images.", request_id=snapshot.request_id))
 
     def _record_result(self, job: JobRecord, result: GenerationResult) -> None:
-        from ..api.download import url_expires_at
+        from wan27_desktop.api.download import url_expires_at
 
         if not result.image_urls:
             # §4.1: a 200 with no images; nothing to fetch and, per usage, usually nothing billed.
@@ -391,7 +399,7 @@ class JobRunner:
         crashpoint("after_results_recorded")
 
     def _download_all(self, job_id: int) -> None:
-        from ..api.download import download_result, remove_stale_parts, save_error
+        from wan27_desktop.api.download import download_result, remove_stale_parts, save_error
 
         job = self.library.get_job(job_id)
         downloader = self._get_download_client()
@@ -579,7 +587,7 @@ class JobRunner:
 
     def _get_download_client(self) -> Any:
         """One credential-free client for every result host (result URLs never see the key)."""
-        from ..api.download import new_download_client
+        from wan27_desktop.api.download import new_download_client
 
         with self._lock:
             if self._download_client is None:
@@ -617,7 +625,7 @@ class JobRunner:
 
 def check_references(request: GenerationRequest) -> None:
     """Refuse unusable local reference images and boxes outside them, before anything is journaled."""
-    from .. import imaging
+    from wan27_desktop import imaging
 
     issues: list[ValidationIssue] = []
     for index, image in enumerate(request.images, start=1):

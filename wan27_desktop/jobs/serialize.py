@@ -12,7 +12,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from ..api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, RequestMode
+from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, RequestMode
 
 INPUT_PREFIX = "input:"
 FORMAT_VERSION = 1

@@ -3,10 +3,10 @@
 Qt-free (thumbnails call `wan27_desktop.imaging` lazily). See `library.py` for the layout on disk.
 """
 
-from .base import parse_time
-from .errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
-from .library import Library
-from .records import (
+from wan27_desktop.library.base import parse_time
+from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
+from wan27_desktop.library.library import Library
+from wan27_desktop.library.records import (
     ImageQuery,
     ImageRecord,
     ImportReport,

@@ -10,12 +10,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .base import normalise_time, utc_now
-from .embedding import facts_of_metadata
-from .imagefiles import TEMP_PREFIX, image_size, sha256_of
-from .indexing import Indexer
-from .pngmeta import PngError, read_metadata
-from .records import ImageRecord, JobState
+from wan27_desktop.library.base import normalise_time, utc_now
+from wan27_desktop.library.embedding import facts_of_metadata
+from wan27_desktop.library.imagefiles import TEMP_PREFIX, image_size, sha256_of
+from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.pngmeta import PngError, read_metadata
+from wan27_desktop.library.records import ImageRecord, JobState
 
 STALE_TEMP_S = 15 * 60  # a temp file this old is not being written by anyone any more
 

@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..crashpoints import crashpoint as _crashpoint
-from .db import Database
-from .errors import NotFound
-from .records import ImageRecord, JobRecord, JobState, ResultRecord
-from .sessions import SessionMarker
+from wan27_desktop.crashpoints import crashpoint as _crashpoint
+from wan27_desktop.library.db import Database
+from wan27_desktop.library.errors import NotFound
+from wan27_desktop.library.records import ImageRecord, JobRecord, JobState, ResultRecord
+from wan27_desktop.library.sessions import SessionMarker
 
 LIBRARY_DIRNAME = "library"
 DB_NAME = "library.sqlite3"

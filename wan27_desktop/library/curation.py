@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .base import LibraryBase, utc_now
-from .images import _chunks
-from .records import ImageRecord
+from wan27_desktop.library.base import LibraryBase, utc_now
+from wan27_desktop.library.images import _chunks
+from wan27_desktop.library.records import ImageRecord
 
 
 def _ids(ids: Iterable[int]) -> list[int]:

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .errors import LibraryCorrupt, LibraryError
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library.errors import LibraryCorrupt, LibraryError
 
 BUSY_TIMEOUT_MS = 10_000
 RETRY_FOR_S = 60.0

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from .imagefiles import HashingWriter, atomic_write, copy_into, embed_jpeg
-from .pngmeta import (
+from wan27_desktop import __version__
+from wan27_desktop.library.imagefiles import HashingWriter, atomic_write, copy_into, embed_jpeg
+from wan27_desktop.library.pngmeta import (
     JSON_KEY,
     PARAMETERS_KEY,
     SOURCE_COMPOSITE,
@@ -24,7 +24,7 @@ from .pngmeta import (
     build_xmp,
     embed_text_chunks,
 )
-from .records import JobRecord, image_count_of_request, prompt_of_request
+from wan27_desktop.library.records import JobRecord, image_count_of_request, prompt_of_request
 
 DOC_FORMAT = 1
 
@@ -92,7 +92,7 @@ def job_document(
 
 
 def facts_of_document(doc: dict[str, Any]) -> ImageFacts:
-    from ..api.models import Mode
+    from wan27_desktop.api.models import Mode
 
     request = doc.get("request") or {}
     refs = image_count_of_request(request)

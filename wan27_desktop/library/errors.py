@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..api.errors import WanError
-from ..api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.api.errors import WanError
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 
 class LibraryError(WanError):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from .pngmeta import PARAMETERS_KEY, PNG_SIGNATURE, XMP_KEY, PngError, png_size
+from wan27_desktop.library.pngmeta import PARAMETERS_KEY, PNG_SIGNATURE, XMP_KEY, PngError, png_size
 
 XMP_APP1_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}

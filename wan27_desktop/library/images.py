@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .base import IMAGE_COLUMNS, crashpoint, day_dir_of, utc_now
-from .embedding import facts_of_document, job_document, write_image_file
-from .errors import NotFound
-from .imagefiles import EXTENSIONS, image_size, sniff_format
-from .indexing import Indexer
-from .query import order_by, text_conditions, where_clause
-from .records import ImageQuery, ImageRecord, JobRecord
+from wan27_desktop.library.base import IMAGE_COLUMNS, crashpoint, day_dir_of, utc_now
+from wan27_desktop.library.embedding import facts_of_document, job_document, write_image_file
+from wan27_desktop.library.errors import NotFound
+from wan27_desktop.library.imagefiles import EXTENSIONS, image_size, sniff_format
+from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.query import order_by, text_conditions, where_clause
+from wan27_desktop.library.records import ImageQuery, ImageRecord, JobRecord
 
 
 class ImageStore(Indexer):
@@ -107,7 +107,7 @@ class ImageStore(Indexer):
 
     def metadata_of(self, image_id: int) -> dict[str, Any]:
         """The complete stored document (our JSON chunk) of an image, read from its file."""
-        from .pngmeta import read_metadata
+        from wan27_desktop.library.pngmeta import read_metadata
 
         image = self.get_image(image_id)
         return read_metadata(image.path).get("wan27") or {}

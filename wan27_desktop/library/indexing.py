@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from .base import LibraryBase
-from .embedding import ImageFacts
-from .records import ImageRecord
+from wan27_desktop.library.base import LibraryBase
+from wan27_desktop.library.embedding import ImageFacts
+from wan27_desktop.library.records import ImageRecord
 
 
 class Indexer(LibraryBase):

@@ -13,11 +13,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .base import JOB_COLUMNS, RESULT_COLUMNS, LibraryBase, normalise_time, safe_ext, utc_now
-from .errors import LibraryError, NotFound
-from .imagefiles import atomic_write, copy_into, sha256_of
-from .records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library.base import JOB_COLUMNS, RESULT_COLUMNS, LibraryBase, normalise_time, safe_ext, utc_now
+from wan27_desktop.library.errors import LibraryError, NotFound
+from wan27_desktop.library.imagefiles import atomic_write, copy_into, sha256_of
+from wan27_desktop.library.records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
 
 _UNSET: Any = object()
 
@@ -26,8 +26,8 @@ def cost_from_usage(region: str, model: str, usage: dict[str, Any] | None) -> st
     """§4.1/§6: cost = usage.image_count x unit price, prices from api.pricing (their only home)."""
     if not usage or usage.get("image_count") is None:
         return None
-    from ..api import pricing
-    from ..api.models import Model, Region
+    from wan27_desktop.api import pricing
+    from wan27_desktop.api.models import Model, Region
 
     try:
         return str(pricing.cost(Region(region), Model(model), int(usage["image_count"])))

@@ -11,9 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .base import LibraryBase
-from .jobstore import cost_from_usage, decimal_or_zero
-from .records import ImageRecord
+from wan27_desktop.library.base import LibraryBase
+from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
+from wan27_desktop.library.records import ImageRecord
 
 ThumbnailMaker = Callable[[Path, Path, int], Any]
 
@@ -94,7 +94,7 @@ class Ledger(LibraryBase):
         if target.exists():
             return target
         if maker is None:
-            from ..imaging import make_thumbnail  # QtGui: imported only where thumbnails are made
+            from wan27_desktop.imaging import make_thumbnail  # QtGui: imported only where thumbnails are made
 
             maker = make_thumbnail
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +109,6 @@ class Ledger(LibraryBase):
 
 def _utc_start_of(local_day: str) -> str:
     start = datetime.fromisoformat(local_day).astimezone()  # local midnight of that day
-    from .base import normalise_time
+    from wan27_desktop.library.base import normalise_time
 
     return normalise_time(start.isoformat()) or local_day

@@ -18,17 +18,17 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from .base import DB_NAME, LIBRARY_DIRNAME
-from .curation import Curation
-from .db import Database
-from .errors import LibraryCorrupt
-from .images import ImageStore
-from .jobstore import JobStore
-from .ledger import Ledger
-from .rebuild import Rebuild, stamp
-from .records import RebuildReport, ReconcileReport
-from .schema import migrate
-from .sessions import SessionMarker, stale_markers
+from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME
+from wan27_desktop.library.curation import Curation
+from wan27_desktop.library.db import Database
+from wan27_desktop.library.errors import LibraryCorrupt
+from wan27_desktop.library.images import ImageStore
+from wan27_desktop.library.jobstore import JobStore
+from wan27_desktop.library.ledger import Ledger
+from wan27_desktop.library.rebuild import Rebuild, stamp
+from wan27_desktop.library.records import RebuildReport, ReconcileReport
+from wan27_desktop.library.schema import migrate
+from wan27_desktop.library.sessions import SessionMarker, stale_markers
 
 
 class Library(JobStore, ImageStore, Curation, Rebuild, Ledger):

@@ -7,12 +7,19 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .adoption import Adoption
-from .base import day_dir_of, utc_now
-from .embedding import facts_of_metadata, job_document, write_image_file
-from .imagefiles import EXTENSIONS, TEMP_PREFIX, ImageFormatError, image_size, sha256_of, sniff_format
-from .pngmeta import PngError, read_metadata
-from .records import ImageRecord, ImportReport, ReconcileReport
+from wan27_desktop.library.adoption import Adoption
+from wan27_desktop.library.base import day_dir_of, utc_now
+from wan27_desktop.library.embedding import facts_of_metadata, job_document, write_image_file
+from wan27_desktop.library.imagefiles import (
+    EXTENSIONS,
+    TEMP_PREFIX,
+    ImageFormatError,
+    image_size,
+    sha256_of,
+    sniff_format,
+)
+from wan27_desktop.library.pngmeta import PngError, read_metadata
+from wan27_desktop.library.records import ImageRecord, ImportReport, ReconcileReport
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .base import DB_NAME, LIBRARY_DIRNAME, crashpoint
-from .errors import LibraryError
-from .imagefiles import fsync_dir
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME, crashpoint
+from wan27_desktop.library.errors import LibraryError
+from wan27_desktop.library.imagefiles import fsync_dir
 
 LIBRARY_ENTRIES = (LIBRARY_DIRNAME, "cache", "incoming")
 IN_PROGRESS_MARKER = ".wan27-move-in-progress"
@@ -454,7 +454,7 @@ def _verify(plan: MovePlan, copied: list[FileEntry], fingerprint: dict[str, obje
     finally:
         dst.close()
     if not problems:
-        from .library import Library  # deferred: library.py imports this package's modules
+        from wan27_desktop.library.library import Library  # deferred: library.py imports this package's modules
 
         try:
             Library.open(plan.target, reconcile=False).close()

@@ -328,7 +328,7 @@ def read_metadata(path: Path) -> dict[str, Any]:
     `wan27` is our JSON (dict) or None; `parameters` the parsed A1111 text or None; `xmp` a dict or None.
     Raises PngError/OSError for files that are not readable images of those formats.
     """
-    from .imagefiles import sniff_format, text_entries  # JPEG/WebP containers live there
+    from wan27_desktop.library.imagefiles import sniff_format, text_entries  # JPEG/WebP containers live there
 
     fmt = sniff_format(path)
     png = fmt == "png"

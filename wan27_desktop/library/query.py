@@ -21,8 +21,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .base import IMAGE_COLUMNS, IMAGE_FROM, LibraryBase, normalise_time
-from .records import ImageQuery, ImageRecord, SetBadge, SetExpansion, StackedPage, StackLayout
+from wan27_desktop.library.base import IMAGE_COLUMNS, IMAGE_FROM, LibraryBase, normalise_time
+from wan27_desktop.library.records import ImageQuery, ImageRecord, SetBadge, SetExpansion, StackedPage, StackLayout
 
 _ORDER = {
     "newest": "i.created_at DESC, i.id DESC",

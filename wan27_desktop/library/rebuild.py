@@ -17,14 +17,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..api.translatable import QT_TRANSLATE_NOOP
-from .base import DB_NAME, JOB_COLUMNS
-from .db import Database
-from .errors import LibraryError
-from .maintenance import Maintenance
-from .pngmeta import PngError, read_metadata
-from .records import RebuildReport
-from .schema import migrate
+from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library.base import DB_NAME, JOB_COLUMNS
+from wan27_desktop.library.db import Database
+from wan27_desktop.library.errors import LibraryError
+from wan27_desktop.library.maintenance import Maintenance
+from wan27_desktop.library.pngmeta import PngError, read_metadata
+from wan27_desktop.library.records import RebuildReport
+from wan27_desktop.library.schema import migrate
 
 _JOB_FIELDS = [c.strip() for c in JOB_COLUMNS.split(",") if c.strip() != "id"]
 

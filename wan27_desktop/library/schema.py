@@ -10,7 +10,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 
-from .errors import LibraryTooNew
+from wan27_desktop.library.errors import LibraryTooNew
 
 
 def _v1_base(conn: sqlite3.Connection) -> None:

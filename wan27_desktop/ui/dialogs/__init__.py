@@ -1,0 +1,1 @@
+"""Dialogs: settings, key, welcome, about, shortcuts, library move, crash report."""

@@ -1,0 +1,697 @@
+"""The gallery panel: filters, the thumbnail grid, the trash view, culling keys and image actions.
+
+Everything that touches the library runs on the gallery's worker pool; the grid updates at once
+from memory (optimistic) and the rows are re-read afterwards. The main window connects the
+request signals (reuse prompt/parameters, use as reference, extract palette) to the workspace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wan27_desktop.library import ImageQuery, ImageRecord, Library
+from wan27_desktop.library.base import LIBRARY_DIRNAME
+from wan27_desktop.library.query import stacked_members
+from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
+from wan27_desktop.ui.gallery import actions as gallery_actions
+from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
+from wan27_desktop.ui.gallery.filters import GalleryFilters
+from wan27_desktop.ui.gallery.model import GalleryModel
+from wan27_desktop.ui.gallery.view import GalleryView
+from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
+
+__all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
+
+log = logging.getLogger(__name__)
+
+
+def display_path(path: Path) -> str:
+    """A path as people read it: '~/…' under the home folder (not on Windows, where '~' means nothing)."""
+    if sys.platform != "win32":
+        try:
+            return "~/" + path.relative_to(Path.home()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+@dataclass
+class _Undo:
+    label: str
+    ids: list[int]
+    undo: Callable[[Library], Any]
+    rows: list[int] = field(default_factory=list)  # rows removed from the view (trash)
+
+
+class GalleryPanel(QWidget):
+    """The whole gallery. Construct with a data dir (each pool thread opens its own Library) or an
+    opened, thread-safe Library to share."""
+
+    reusePromptRequested = Signal(str)
+    reuseParametersRequested = Signal(int)  # job id
+    reuseRequestReady = Signal(object)  # GenerationRequest rebuilt by request_from_job
+    useAsReferenceRequested = Signal(str)
+    extractPaletteRequested = Signal(str)
+    statusMessage = Signal(str)
+    selectionCountChanged = Signal(int)
+
+    def __init__(
+        self, data_dir: Path | None = None, library: Library | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("galleryPanel")
+        if library is not None:
+            access = LibraryAccess(getattr(library, "data_dir", data_dir or Path(".")), opener=lambda _dir: library)
+        else:
+            if data_dir is None:
+                raise ValueError("GalleryPanel needs a data_dir or a Library")
+            access = LibraryAccess(data_dir)
+        self.access = access
+        self.worker = DbWorker(access, max_threads=3, parent=self)
+        self.writer = DbWorker(access, max_threads=1, parent=self)  # writes in order, one at a time
+        self.loader = ThumbnailLoader(access, parent=self)
+        self.model = GalleryModel(self.worker, parent=self)
+        self._undo: list[_Undo] = []
+        self._viewer: Any = None
+        self._empty_clears_filters = False
+
+        self.filters = GalleryFilters(self)
+        self.view = GalleryView(self)
+        self.delegate = ThumbnailDelegate(self.loader, self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.model)
+        self.view.set_cell_size(self.filters.slider.value())
+        self.delegate.tile = self.filters.slider.value()
+
+        self.trash_bar = QWidget(self)
+        self.trash_bar.setObjectName("galleryTrashBar")
+        self.restore_button = QPushButton(self.tr("Restore selected"), self.trash_bar)
+        self.restore_button.setObjectName("galleryRestoreButton")
+        self.empty_button = QPushButton(self.tr("Empty trash…"), self.trash_bar)
+        self.empty_button.setObjectName("galleryEmptyTrashButton")
+        trash_layout = QHBoxLayout(self.trash_bar)
+        trash_layout.setContentsMargins(6, 0, 6, 0)
+        trash_label = QLabel(self.tr("Trash: images here can be restored until you empty it."), self.trash_bar)
+        trash_label.setWordWrap(True)
+        trash_layout.addWidget(trash_label, 1)
+        trash_layout.addWidget(self.restore_button)
+        trash_layout.addWidget(self.empty_button)
+        self.trash_bar.hide()
+
+        self.trash_toggle = QToolButton(self.filters)
+        self.trash_toggle.setObjectName("galleryTrashToggle")
+        self.trash_toggle.setText(self.tr("Trash"))
+        self.trash_toggle.setAccessibleName(self.tr("Show trash"))
+        self.trash_toggle.setToolTip(self.tr("Show the trash (images you deleted, until you empty it)"))
+        self.trash_toggle.setCheckable(True)
+        self.filters.insert_bar_widget(self.trash_toggle)
+
+        self.undo_bar = QWidget(self)
+        self.undo_bar.setObjectName("galleryUndoBar")
+        self.undo_label = QLabel(self.undo_bar)
+        self.undo_button = QPushButton(self.tr("Undo"), self.undo_bar)
+        self.undo_button.setObjectName("galleryUndoButton")
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(6, 0, 6, 0)
+        undo_layout.addWidget(self.undo_label, 1)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.trash_bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.undo_bar)
+
+        self.filters.queryChanged.connect(self.set_query)
+        self.filters.thumbSizeChanged.connect(self.view.set_cell_size)
+        self.view.visibleRangeChanged.connect(self._visible_changed)
+        self.loader.ready.connect(self._thumbnail_ready)
+        self.model.countChanged.connect(self._count_changed)
+        self.model.queryApplied.connect(self._count_changed)
+        self.model.loadFailed.connect(self.statusMessage)
+        self.view.rateRequested.connect(self.rate_selection)
+        self.view.favouriteRequested.connect(self.toggle_favourite_selection)
+        self.view.trashRequested.connect(self.trash_selection)
+        self.view.undoRequested.connect(self.undo)
+        self.view.openRequested.connect(self.open_viewer)
+        self.view.setToggleRequested.connect(self.toggle_set)
+        self.view.empty_state.actionClicked.connect(self._empty_action)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.trash_toggle.toggled.connect(self.show_trash)
+        self.restore_button.clicked.connect(self.restore_selection)
+        self.empty_button.clicked.connect(self.empty_trash)
+        self.undo_button.clicked.connect(self.undo)
+        self._undo_timer = QTimer(self, singleShot=True, interval=8000)
+        self._undo_timer.timeout.connect(self.undo_bar.hide)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.selectionCountChanged.emit(len(self.view.selected_rows()))
+        )
+        self._install_shortcuts()
+        self.model.set_query(self.filters.query())
+
+    # --- lifecycle --------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop the pools (call before the Library closes / the window goes away)."""
+        self.loader.shutdown()
+        self.worker.pool.clear()
+        self.worker.wait(30_000)
+        self.writer.wait(30_000)
+        if self._viewer is not None:
+            self._viewer.close()
+            self._viewer.loader.wait(30_000)
+        self.access.close_all()
+
+    def wait_idle(self, msecs: int = 10_000) -> bool:
+        return self.worker.wait(msecs) and self.writer.wait(msecs)
+
+    # --- queries ------------------------------------------------------------------------------------
+    def set_query(self, query: ImageQuery) -> None:
+        """Show `query`. Sets the user opened stay open while the search or filters change."""
+        if query.collapse_sets and not query.expanded_jobs:
+            query = dataclasses.replace(query, expanded_jobs=self.model.query().expanded_jobs)
+        if query == self.model.query() and self.model.is_loaded():
+            return  # e.g. the first letters of a search, which do not search yet: the grid is current
+        self.model.set_query(query)
+
+    def query(self) -> ImageQuery:
+        return self.model.query()
+
+    def show_trash(self, trashed: bool) -> None:
+        if self.trash_toggle.isChecked() != trashed:
+            self.trash_toggle.setChecked(trashed)  # re-enters through toggled
+            return
+        self.trash_bar.setVisible(trashed)
+        self.filters.set_trashed(trashed)
+
+    def notify_image_added(self, image_id: int) -> None:
+        """Call when a job lands an image: it appears at the top without moving what is in view."""
+        self.model.notify_image_added(image_id)
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def _count_changed(self, *_: object) -> None:
+        if self.model.count_pending():
+            return  # the first page is shown; the count (and what the label says) follows in a moment
+        count = self.model.rowCount()
+        query = self.model.query()
+        images = self.model.image_count()
+        self.filters.count_label.set_count(self.tr("%Ln image(s)", "", images), self.locale().toString(images))
+        self.filters.count_label.setToolTip(
+            self.tr("Shown as %Ln tile(s): each image set is one stack", "", count) if images != count else ""
+        )
+        filtered = self.filters.is_filtered() and query.job_id is None
+        self._empty_clears_filters = False
+        if count:
+            self.view.set_empty_text("")
+        elif filtered:
+            self._empty_clears_filters = True
+            self.view.set_empty_text(
+                self.tr("No images in the trash match this search or these filters.")
+                if query.trashed
+                else self.tr("No images match this search or these filters."),
+                self.tr("Try other words, or clear the filters to see every image."),
+                self.tr("Clear filters"),
+            )
+        elif query.trashed:
+            self.view.set_empty_text(
+                self.tr("Trash is empty"),
+                self.tr("Images you delete (Del) wait here until you empty the trash; Ctrl+Z undoes a delete."),
+            )
+        elif query.job_id is not None:
+            self.view.set_empty_text(
+                self.tr("This job has no images in the library yet."),
+                self.tr("View ▸ Show all images goes back to the whole library."),
+            )
+        else:
+            self.view.set_empty_text(
+                self.tr("No images yet. Write a prompt on the left and press Ctrl+Enter — results land here."),
+                self.tr("Your library lives on this computer, in {path}").format(path=display_path(self.library_dir())),
+            )
+        self.empty_button.setEnabled(bool(count) and query.trashed)
+
+    def library_dir(self) -> Path:
+        return self.access.data_dir / LIBRARY_DIRNAME
+
+    def _empty_action(self) -> None:
+        if self._empty_clears_filters:
+            self.filters.clear_filters()
+
+    # --- image sets ---------------------------------------------------------------------------------
+    def toggle_set(self, row: int) -> None:
+        """Open the image set at `row` in place, or close it (the badge, + / −, or the menu)."""
+        badge = self.model.set_badge(row)
+        if badge is None:
+            return
+        if badge.expanded:
+            head_row = row - (badge.position - 1)
+            current = self.view.currentIndex().row()
+            self.model.collapse_set(badge.job_id)
+            if head_row <= current < head_row + badge.size:
+                self.view.setCurrentIndex(self.model.index(head_row))
+            self.statusMessage.emit(self.tr("Closed a set of %n image(s)", "", badge.size))
+        else:
+            self.model.expand_set(row)
+            self.statusMessage.emit(
+                self.tr("Opened a set of %n image(s); press − or click its badge to close it.", "", badge.size)
+            )
+
+    def _visible_changed(self, first: int, last: int) -> None:
+        self.model.set_visible_range(first, last)
+        ids = {r.id for r in (self.model.loaded_record(row) for row in range(first, last + 1)) if r is not None}
+        self.loader.keep_only(ids)
+
+    def _thumbnail_ready(self, image_id: int) -> None:
+        first, last = self.view.visible_rows()
+        for row in range(first, last + 1):
+            record = self.model.loaded_record(row)
+            if record is not None and record.id == image_id:
+                self.view.viewport().update(self.view.visualRect(self.model.index(row)))
+
+    # --- selection helpers -----------------------------------------------------------------------
+    def selected_records(self) -> list[ImageRecord]:
+        """Loaded records of the selection (the visible ones; see model.resolve_ids for all)."""
+        return [r for r in (self.model.loaded_record(row) for row in self.view.selected_rows()) if r]
+
+    def current_record(self) -> ImageRecord | None:
+        index = self.view.currentIndex()
+        return self.model.loaded_record(index.row()) if index.isValid() else None
+
+    def _with_selection(self, action: Callable[[list[int], list[int]], None]) -> None:
+        rows = self.view.selected_rows()
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        if rows:
+            self.model.resolve_ids(rows, lambda ids: action(rows, ids))
+
+    def _write(self, fn: Callable[[Library], Any], done: Callable[[Any], None] | None = None) -> None:
+        self.writer.submit(fn, done or (lambda _result: None), self._write_failed)
+
+    def _write_failed(self, error: BaseException) -> None:
+        log.error("gallery write failed: %s", error)
+        self.statusMessage.emit(str(error))
+        self.model.refresh()
+
+    def _needs_refresh_after(self, field_name: str) -> bool:
+        q = self.model.query()
+        if field_name == "rating":
+            return q.min_rating > 0 or q.sort == "rating"
+        if field_name == "favourite":
+            return q.favourites_only
+        return False
+
+    # --- culling ------------------------------------------------------------------------------------
+    def rate_selection(self, stars: int) -> None:
+        def act(rows: list[int], ids: list[int]) -> None:
+            before = {r.id: r.rating for r in self.selected_records()}
+            self.model.update_records(ids, rating=stars)
+            after = self.model.refresh if self._needs_refresh_after("rating") else None
+            self._write(lambda lib: lib.set_rating(ids, stars), after and (lambda _r: after()))
+            label = (
+                self.tr("Rated %n image(s) {stars}", "", len(ids)).format(stars="★" * stars)
+                if stars
+                else self.tr("Cleared the rating of %n image(s)", "", len(ids))
+            )
+            self._push_undo(_Undo(label, ids, _restore_ratings(before)), show=False)
+            self.statusMessage.emit(label)
+
+        self._with_selection(act)
+
+    def toggle_favourite_selection(self) -> None:
+        def act(rows: list[int], ids: list[int]) -> None:
+            records = self.selected_records()
+            value = not all(r.favourite for r in records) if records else True
+            before = {r.id: r.favourite for r in records}
+            self.model.update_records(ids, favourite=value)
+            after = self.model.refresh if self._needs_refresh_after("favourite") else None
+            self._write(lambda lib: lib.set_favourite(ids, value), after and (lambda _r: after()))
+            label = (
+                self.tr("Marked %n image(s) as favourite", "", len(ids))
+                if value
+                else self.tr("Removed %n image(s) from favourites", "", len(ids))
+            )
+            self._push_undo(_Undo(label, ids, _restore_favourites(before)), show=False)
+
+        self._with_selection(act)
+
+    def trash_selection(self) -> None:
+        if self.model.query().trashed:
+            return  # in the trash, Delete does nothing; "Empty trash" is explicit
+
+        query = self.model.query()
+
+        def act(rows: list[int], ids: list[int]) -> None:
+            # A closed stack stands for its whole set: trashing it trashes every image it holds
+            # (the ones this view shows). The writer learns which; undo restores exactly those.
+            trashed: list[int] = list(ids)
+            shown = sum(self._stack_size(r) for r in rows)
+            entry = _Undo(
+                self.tr("Moved %n image(s) to the trash", "", shown),
+                trashed,
+                lambda lib: lib.restore(trashed),
+                rows=rows,
+            )
+
+            def trash(lib: Library) -> int:
+                trashed[:] = stacked_members(lib, query, ids)
+                lib.trash(trashed)
+                return len(trashed)
+
+            def written(count: int) -> None:
+                entry.label = self.tr("Moved %n image(s) to the trash", "", count)
+                if self._undo and self._undo[-1] is entry and self.undo_bar.isVisible():
+                    self.undo_label.setText(self.tr("{action} — Ctrl+Z to undo").format(action=entry.label))
+                self.model.refresh()  # the rows were removed at once; this re-reads what moved up
+
+            self._remove_and_select(rows)
+            self._write(trash, written)
+            self._push_undo(entry)
+
+        self._with_selection(act)
+
+    def _stack_size(self, row: int) -> int:
+        """How many images the row stands for: a closed stack's whole set, else 1."""
+        badge = self.model.set_badge(row)
+        return badge.size if badge is not None and not badge.expanded else 1
+
+    def restore_selection(self) -> None:
+        if not self.model.query().trashed:
+            return
+
+        def act(rows: list[int], ids: list[int]) -> None:
+            self._remove_and_select(rows)
+            self._write(lambda lib: lib.restore(ids), lambda _r: self.model.refresh())
+            self.statusMessage.emit(self.tr("Restored %n image(s)", "", len(ids)))
+
+        self._with_selection(act)
+
+    def _remove_and_select(self, rows: list[int]) -> None:
+        first = min(rows)
+        self.view.selectionModel().clear()
+        self.model.remove_rows(rows)
+        if self.model.rowCount():
+            index = self.model.index(min(first, self.model.rowCount() - 1))
+            self.view.setCurrentIndex(index)
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        entry = self._undo.pop()
+        self.undo_bar.hide()
+        if entry.rows and not self.model.query().trashed:
+            self.model.insert_known_rows(entry.rows)
+        self._write(entry.undo, lambda _r: self.model.refresh())
+        self.statusMessage.emit(self.tr("Undone: {action}").format(action=entry.label))
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def _push_undo(self, entry: _Undo, show: bool = True) -> None:
+        self._undo.append(entry)
+        del self._undo[:-50]
+        if show:
+            self.undo_label.setText(self.tr("{action} — Ctrl+Z to undo").format(action=entry.label))
+            self.undo_bar.show()
+            self._undo_timer.start()
+
+    def empty_trash(self) -> None:
+        count = self.model.rowCount() if self.model.query().trashed else None
+        text = (
+            self.tr("Permanently delete %Ln image(s) in the trash?", "", count)
+            if count is not None
+            else self.tr("Permanently delete every image in the trash?")
+        )
+        if not self.confirm(
+            self.tr("Empty trash"), text + " " + self.tr("Their files are deleted; this cannot be undone.")
+        ):
+            return
+        self._write(lambda lib: lib.empty_trash(), self._trash_emptied)
+
+    def _trash_emptied(self, deleted: int) -> None:
+        self.statusMessage.emit(self.tr("Deleted %n image(s) from the trash", "", deleted))
+        self.model.refresh(reset=True)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes/no (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def add_tags(self, tags: list[str]) -> None:
+        def act(rows: list[int], ids: list[int]) -> None:
+            self._write(lambda lib: lib.add_tags(ids, tags))
+
+        self._with_selection(act)
+
+    def _ask_tags(self) -> None:
+        text, ok = QInputDialog.getText(self, self.tr("Tag images"), self.tr("Tags (comma separated):"))
+        if ok:
+            tags = [t.strip() for t in text.split(",") if t.strip()]
+            if tags:
+                self.add_tags(tags)
+
+    # --- image actions ------------------------------------------------------------------------------
+    def reuse_prompt(self, record: ImageRecord | None = None) -> None:
+        record = record or self.current_record()
+        if record is not None and record.prompt:
+            self.reusePromptRequested.emit(record.prompt)
+
+    def reuse_parameters(self, record: ImageRecord | None = None) -> None:
+        record = record or self.current_record()
+        if record is None or record.job_id is None:
+            return
+        job_id = record.job_id
+        self.reuseParametersRequested.emit(job_id)
+        self.worker.submit(
+            lambda lib: gallery_actions.request_from_job(lib.get_job(job_id), lib),
+            self.reuseRequestReady.emit,
+            self._write_failed,
+        )
+
+    def use_as_reference(self, record: ImageRecord | None = None) -> None:
+        record = record or self.current_record()
+        if record is not None:
+            self.useAsReferenceRequested.emit(str(record.path))
+
+    def extract_palette(self, record: ImageRecord | None = None) -> None:
+        record = record or self.current_record()
+        if record is not None:
+            self.extractPaletteRequested.emit(str(record.path))
+
+    def copy_image(self) -> None:
+        record = self.current_record()
+        if record is not None and not gallery_actions.copy_image_to_clipboard(record.path):
+            self.statusMessage.emit(self.tr("Could not read {path}").format(path=record.path))
+
+    def copy_prompt(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            gallery_actions.copy_text_to_clipboard(record.prompt or "")
+
+    def reveal(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            gallery_actions.reveal_in_file_manager(record.path)
+
+    def save_as(self) -> None:
+        record = self.current_record()
+        if record is None:
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save image as"),
+            record.path.name,
+            self.tr("Image (*{suffix})").format(suffix=record.path.suffix),
+        )
+        if target:
+            # A byte copy keeps the embedded metadata (parameters, JSON, XMP) intact.
+            self._write(
+                lambda _lib: shutil.copyfile(record.path, target),
+                lambda _r: self.statusMessage.emit(self.tr("Saved {path}").format(path=target)),
+            )
+
+    def export_selection(self, dest: Path | None = None) -> None:
+        if dest is None:
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Export selected images to"))
+            if not chosen:
+                return
+            dest = Path(chosen)
+        target = dest
+
+        def act(rows: list[int], ids: list[int]) -> None:
+            self._write(
+                lambda lib: lib.export(ids, target),
+                lambda paths: self.statusMessage.emit(
+                    self.tr("Exported %n image(s) to {path}", "", len(paths)).format(path=target)
+                ),
+            )
+
+        self._with_selection(act)
+
+    def open_viewer(self, row: int) -> None:
+        from wan27_desktop.ui.viewer.window import ImageViewer
+
+        if self._viewer is None:
+            self._viewer = ImageViewer(self.model, self.worker, self.loader, parent=self)
+            self._viewer.reusePromptRequested.connect(self.reusePromptRequested)
+            self._viewer.reuseParametersRequested.connect(lambda rec: self.reuse_parameters(rec))
+            self._viewer.useAsReferenceRequested.connect(self.useAsReferenceRequested)
+            self._viewer.rowChanged.connect(self._viewer_row_changed)
+        self._viewer.show_row(row)
+        self._viewer.show()
+        self._viewer.raise_()
+        self._viewer.activateWindow()
+
+    def viewer(self) -> Any:
+        return self._viewer
+
+    def _viewer_row_changed(self, row: int) -> None:
+        index = self.model.index(row)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def compare_selection(self) -> None:
+        records = self.selected_records()[:2]
+        if len(records) == 2:
+            from wan27_desktop.ui.viewer.compare import CompareWindow
+
+            window = CompareWindow(records[0], records[1], parent=self)
+            window.show()
+
+    # --- menus and shortcuts -----------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        def add(text: str, keys: QKeySequence | QKeySequence.StandardKey | str, slot: Callable[[], None]) -> QAction:
+            action = QAction(text, self.view)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.view.addAction(action)
+            return action
+
+        self.copy_action = add(self.tr("Copy image"), QKeySequence.StandardKey.Copy, self.copy_image)
+        self.copy_prompt_action = add(self.tr("Copy prompt"), "Ctrl+Shift+C", self.copy_prompt)
+        self.reuse_prompt_action = add(self.tr("Reuse prompt"), "Ctrl+R", self.reuse_prompt)
+        self.reuse_parameters_action = add(self.tr("Reuse all parameters"), "Ctrl+Shift+R", self.reuse_parameters)
+        self.export_action = add(self.tr("Export selection…"), "Ctrl+E", self.export_selection)
+        self.save_action = add(self.tr("Save as…"), QKeySequence.StandardKey.Save, self.save_as)
+        self.find_action = QAction(self.tr("Search"), self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.find_action.triggered.connect(lambda: self.filters.search.setFocus())
+        self.addAction(self.find_action)
+
+    def _context_menu(self, point: QPoint) -> None:
+        self.context_menu(point).popup(self.view.viewport().mapToGlobal(point))
+
+    def context_menu(self, point: QPoint) -> QMenu:
+        index = self.view.indexAt(point)
+        if index.isValid() and not self.view.selectionModel().isSelected(index):
+            self.view.setCurrentIndex(index)
+        menu = QMenu(self)
+        record = self.current_record()
+        has = record is not None
+        trashed = self.model.query().trashed
+        for text, slot in (
+            (self.tr("Open"), lambda: self.open_viewer(self.view.currentIndex().row())),
+            (None, None),
+            (self.tr("Reuse prompt"), self.reuse_prompt),
+            (self.tr("Reuse all parameters"), self.reuse_parameters),
+            (self.tr("Use as reference"), self.use_as_reference),
+            (self.tr("Extract palette"), self.extract_palette),
+            (None, None),
+            (self.tr("Copy image"), self.copy_image),
+            (self.tr("Copy prompt"), self.copy_prompt),
+            (self.tr("Save as…"), self.save_as),
+            (self.tr("Export selection…"), self.export_selection),
+            (self.tr("Reveal in file manager"), self.reveal),
+        ):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = menu.addAction(text)
+            action.setEnabled(has)
+            action.triggered.connect(slot)
+        row = self.view.currentIndex().row() if self.view.currentIndex().isValid() else -1
+        badge = self.model.set_badge(row) if row >= 0 else None
+        if badge is not None:
+            text = (
+                self.tr("Close this image set")
+                if badge.expanded
+                else self.tr("Open this image set (%n image(s))", "", badge.size)
+            )
+            toggle = menu.addAction(text)
+            toggle.setShortcut(QKeySequence("-" if badge.expanded else "+"))
+            toggle.triggered.connect(lambda _c=False, r=row: self.toggle_set(r))
+        compare = menu.addAction(self.tr("Compare the two selected"))
+        compare.setEnabled(len(self.view.selected_rows()) == 2)
+        compare.triggered.connect(self.compare_selection)
+        menu.addSeparator()
+        rate = menu.addMenu(self.tr("Rate"))
+        for stars in range(6):
+            action = rate.addAction("★" * stars if stars else self.tr("No rating"))
+            action.setShortcut(QKeySequence(str(stars)))
+            action.triggered.connect(lambda _c=False, s=stars: self.rate_selection(s))
+        favourite = menu.addAction(self.tr("Toggle favourite"))
+        favourite.setShortcut(QKeySequence("F"))
+        favourite.triggered.connect(self.toggle_favourite_selection)
+        menu.addAction(self.tr("Tag…")).triggered.connect(self._ask_tags)
+        menu.addSeparator()
+        if trashed:
+            menu.addAction(self.tr("Restore")).triggered.connect(self.restore_selection)
+            menu.addAction(self.tr("Empty trash…")).triggered.connect(self.empty_trash)
+        else:
+            trash = menu.addAction(
+                self.tr("Move to trash") if badge is None or badge.expanded else self.tr("Move the whole set to trash")
+            )
+            trash.setShortcut(QKeySequence(Qt.Key.Key_Delete))
+            trash.triggered.connect(self.trash_selection)
+        return menu
+
+
+def _restore_ratings(before: dict[int, int]) -> Callable[[Library], None]:
+    def undo(lib: Library) -> None:
+        for rating in set(before.values()):
+            lib.set_rating([i for i, r in before.items() if r == rating], rating)
+
+    return undo
+
+
+def _restore_favourites(before: dict[int, bool]) -> Callable[[Library], None]:
+    def undo(lib: Library) -> None:
+        for value in (True, False):
+            ids = [i for i, v in before.items() if v is value]
+            if ids:
+                lib.set_favourite(ids, value)
+
+    return undo

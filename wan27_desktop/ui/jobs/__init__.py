@@ -1,0 +1,1 @@
+"""The job queue panel, its table model and job-ended notifications."""

@@ -1,0 +1,1 @@
+"""The large image viewer, its details panel and the compare view."""

@@ -1,0 +1,178 @@
+"""The viewer's drawing surface (fit / 100 % / wheel zoom about the cursor / drag to pan) and the
+off-thread full-size image loader. The arithmetic is in `zoom.py`."""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.jobs.mailbox import Mailbox
+from wan27_desktop.ui.viewer import zoom as vm
+
+
+class AsyncImageLoader(QObject):
+    """Decodes full-size images on a pool thread (a 4K PNG takes 100+ ms); only the latest request
+    per loader is delivered."""
+
+    loaded = Signal(str, QImage)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(2)
+        self._tokens = itertools.count(1)
+        self._latest: dict[str, int] = {}
+        self._mailbox = Mailbox.instance()
+
+    def load(self, path: str, slot: str = "main") -> None:
+        token = next(self._tokens)
+        self._latest[slot] = token
+
+        def run() -> None:
+            reader = path_reader(path)
+            reader.setAutoTransform(True)
+            image = reader.read()
+            self._mailbox.post(self, self._deliver, token, slot, image)  # no Qt call here (mailbox.py)
+
+        self.pool.start(run)
+
+    def _deliver(self, token: int, slot: str, image: QImage) -> None:
+        if self._latest.get(slot) == token:
+            self.loaded.emit(slot, image)
+
+    def wait(self, msecs: int = 10_000) -> bool:
+        return bool(self.pool.waitForDone(msecs))
+
+
+class ImageCanvas(QWidget):
+    """Shows one image. `fit()` / `actual_size()`; wheel zooms about the cursor; drag pans."""
+
+    zoomChanged = Signal(float)  # image pixels per device pixel (1.0 = 100 %)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("viewerCanvas")
+        self.setAccessibleName(self.tr("Image"))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.image = QImage()
+        self.state = vm.ViewState(1.0, 0.0, 0.0)
+        self.fitting = True
+        self._drag: QPointF | None = None
+        self._preview = False
+        self.placeholder_text = ""
+
+    def set_image(
+        self,
+        image: QImage,
+        preview: bool = False,
+        logical_size: tuple[int, int] | None = None,
+    ) -> None:
+        """Show `image`. A preview (the thumbnail while the full image loads) is drawn stretched to
+        `logical_size`, the full image's pixels, so the view does not jump when the full one lands."""
+        keep_view = not self.fitting and not self._preview and not preview and not self.image.isNull()
+        self.image = image
+        self._preview = preview
+        self._logical = logical_size if preview and logical_size else (image.width(), image.height())
+        if not keep_view or self.fitting:
+            self.fit()
+        else:
+            self._clamp()
+        self.update()
+
+    def image_size(self) -> tuple[int, int]:
+        return getattr(self, "_logical", (self.image.width(), self.image.height()))
+
+    def fit(self) -> None:
+        self.fitting = True
+        w, h = self.image_size()
+        self.state = vm.fit(w, h, self.width(), self.height())
+        self.update()
+        self.zoomChanged.emit(self.zoom_percent())
+
+    def actual_size(self) -> None:
+        self.fitting = False
+        w, h = self.image_size()
+        self.state = vm.clamp_offset(
+            vm.actual_size(w, h, self.width(), self.height(), self.devicePixelRatioF()),
+            w,
+            h,
+            self.width(),
+            self.height(),
+        )
+        self.update()
+        self.zoomChanged.emit(self.zoom_percent())
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        anchor = anchor or QPointF(self.width() / 2, self.height() / 2)
+        self.fitting = False
+        self.state = vm.zoom_about(self.state, factor, anchor.x(), anchor.y())
+        self._clamp()
+        self.update()
+        self.zoomChanged.emit(self.zoom_percent())
+
+    def zoom_percent(self) -> float:
+        return self.state.scale * self.devicePixelRatioF() * 100
+
+    def _clamp(self) -> None:
+        w, h = self.image_size()
+        self.state = vm.clamp_offset(self.state, w, h, self.width(), self.height())
+
+    # --- events -----------------------------------------------------------------------------------------
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        if self.image.isNull():
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder_text)
+            return
+        w, h = self.image_size()
+        target = QRectF(self.state.offset_x, self.state.offset_y, w * self.state.scale, h * self.state.scale)
+        # Smooth when shrinking; nearest pixels when magnified so 100 %+ shows true pixels.
+        painter.setRenderHint(
+            QPainter.RenderHint.SmoothPixmapTransform,
+            self.state.scale * self.devicePixelRatioF() < 1.0 or self._preview,
+        )
+        painter.drawImage(target, self.image)
+
+    def resizeEvent(self, event: object) -> None:
+        if self.fitting:
+            self.fit()
+        else:
+            self._clamp()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(vm.wheel_factor(delta), event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            delta = event.position() - self._drag
+            self._drag = event.position()
+            self.fitting = False
+            self.state = vm.pan(self.state, delta.x(), delta.y())
+            self._clamp()
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag = None
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.fitting:
+            self.actual_size()
+        else:
+            self.fit()
