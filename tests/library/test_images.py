@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.library.conftest import Maker, make_jpeg, make_png, make_webp, png_chunks
+from wan27_desktop.imaging.thumbnails import drop_thumbnails, thumbnail_path
 from wan27_desktop.library import ImageQuery, JobState, Library, NotFound
 from wan27_desktop.library.pngmeta import SOURCE_COMPOSITE, SOURCE_GENERATED, read_metadata
 
@@ -189,7 +191,7 @@ def test_rating_favourite_and_tags(maker: Maker, library: Library):
 
 def test_trash_is_restorable_until_emptied(maker: Maker, library: Library):
     keep, bin_ = maker.image("keep"), maker.image("bin")
-    thumb = library.thumbnail_path(bin_)
+    thumb = thumbnail_path(library.data_dir, bin_.sha256)
     thumb.parent.mkdir(parents=True, exist_ok=True)
     thumb.write_bytes(b"jpeg")
     assert library.trash([bin_.id]) == 1
@@ -198,7 +200,7 @@ def test_trash_is_restorable_until_emptied(maker: Maker, library: Library):
     assert [i.id for i in library.query_images(ImageQuery(trashed=True), 0, 10)] == [bin_.id]
     assert library.restore([bin_.id]) == 1 and library.count_images(ImageQuery()) == 2
     library.trash([bin_.id])
-    assert library.empty_trash() == 1
+    assert library.empty_trash(on_gone=partial(drop_thumbnails, library.data_dir)) == 1
     assert not bin_.path.exists() and not thumb.exists() and keep.path.exists()
     with pytest.raises(NotFound):
         library.get_image(bin_.id)
@@ -233,29 +235,6 @@ def test_stats_count_images_jobs_and_bytes(maker: Maker, library: Library):
     stats = library.stats()
     assert (stats["images"], stats["trashed"], stats["jobs"]) == (1, 1, 2)
     assert stats["bytes"] == sum(i.bytes for i in library.get_images([a.id, a.id + 1])) and stats["db_size"] > 0
-
-
-def test_thumbnail_is_cached_by_hash_and_made_once(maker: Maker, library: Library):
-    image = maker.image("thumb")
-    calls = []
-
-    def fake_maker(src: Path, dest: Path, size: int) -> tuple[int, int]:
-        calls.append((src, size))
-        dest.write_bytes(b"JPEG")
-        return (size, size)
-
-    path = library.ensure_thumbnail(image, 128, maker=fake_maker)
-    assert path == library.data_dir / "cache" / "thumbs" / image.sha256[:2] / f"{image.sha256}-128.jpg"
-    assert library.ensure_thumbnail(image, 128, maker=fake_maker) == path
-    assert calls == [(image.path, 128)] and path.read_bytes() == b"JPEG"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
-
-
-def test_thumbnail_with_the_real_imaging_module(maker: Maker, library: Library):
-    pytest.importorskip("PySide6.QtGui")
-    image = maker.image("real thumb")
-    path = library.ensure_thumbnail(image, 64)
-    assert path.read_bytes()[:3] == b"\xff\xd8\xff"
 
 
 def test_jobs_layer_contract_images_of_job_and_states(maker: Maker, library: Library):

@@ -19,6 +19,7 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     library_template,
     panel,
 )
+from wan27_desktop.imaging.thumbnails import thumbnail_path
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery.model import IMAGE_IDS_MIME, Role, parse_image_ids
 from wan27_desktop.ui.gallery.panel import GalleryPanel
@@ -212,7 +213,7 @@ def test_unreadable_thumbnail_shows_a_broken_tile(qtbot: QtBot, panel: GalleryPa
     qtbot.waitUntil(lambda: panel.loader.image(record, 160) is not None)
     panel.loader.forget(record.id)
     record.path.write_bytes(b"not an image")
-    thumbs = panel.access.get().thumbnail_path(record, 256)
+    thumbs = thumbnail_path(panel.access.get().data_dir, record.sha256, 256)
     if thumbs.exists():
         thumbs.unlink()
     panel.loader.image(record, 160)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 from wan27_desktop.cli.common import EXIT_OK, existing_dir, open_library, out, parse_ids
@@ -132,7 +133,9 @@ def restore_images(args: argparse.Namespace) -> int:
 
 
 def empty_trash(args: argparse.Namespace) -> int:
+    from wan27_desktop.imaging.thumbnails import drop_thumbnails  # QtGui: only this command touches images' cache
+
     with open_library() as library:
-        count = library.empty_trash()
+        count = library.empty_trash(on_gone=partial(drop_thumbnails, library.data_dir))
     out(f"Deleted {count} image(s) from the trash.")
     return EXIT_OK

@@ -91,10 +91,6 @@ class LibraryBase:
     def quarantine_dir(self) -> Path:
         return self.library_dir / "quarantine"
 
-    @property
-    def thumbs_dir(self) -> Path:
-        return self.data_dir / "cache" / "thumbs"
-
     def abs_path(self, rel: str) -> Path:
         return self.library_dir / Path(*rel.split("/"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from wan27_desktop.library.base import LibraryBase, utc_now
@@ -91,10 +91,13 @@ class Curation(LibraryBase):
     def restore(self, ids: Iterable[int]) -> int:
         return self._update_many("trashed = 0, trashed_at = NULL", (), ids, "AND trashed = 1")
 
-    def empty_trash(self) -> int:
-        """Delete trashed images for good: files (and thumbnails) first, then their rows. A crash
-        in between leaves rows whose file is gone; they stay in the trash, and the next empty
-        removes them. Returns how many images were deleted."""
+    def empty_trash(self, *, on_gone: Callable[[str], object] | None = None) -> int:
+        """Delete trashed images for good: files first, then their rows. A crash in between leaves
+        rows whose file is gone; they stay in the trash, and the next empty removes them. Returns
+        how many images were deleted.
+
+        `on_gone(sha256)` is called for each deleted file whose content no other image shares, right
+        after the file goes: the caller drops what it cached for that content (the thumbnails)."""
         with self._db.read() as conn:
             rows = conn.execute("SELECT id, path, sha256 FROM images WHERE trashed = 1").fetchall()
         deleted = []
@@ -103,22 +106,17 @@ class Curation(LibraryBase):
                 self.abs_path(rel).unlink(missing_ok=True)
             except OSError:
                 continue  # locked or read-only: keep the row so nothing points at a half-deleted state
-            self._drop_thumbnails(sha)
+            if on_gone is not None and not self._shared(sha):
+                on_gone(sha)
             deleted.append(image_id)
         with self._db.write() as conn:
             for chunk in _chunks(deleted):
                 conn.execute(f"DELETE FROM images WHERE trashed = 1 AND id IN ({','.join('?' * len(chunk))})", chunk)
         return len(deleted)
 
-    def _drop_thumbnails(self, sha: str) -> None:
+    def _shared(self, sha: str) -> bool:
         with self._db.read() as conn:
-            shared = conn.execute("SELECT count(*) FROM images WHERE sha256 = ?", (sha,)).fetchone()[0]
-        if shared > 1:
-            return
-        folder = self.thumbs_dir / sha[:2]
-        if folder.is_dir():
-            for thumb in folder.glob(f"{sha}-*.jpg"):
-                thumb.unlink(missing_ok=True)
+            return int(conn.execute("SELECT count(*) FROM images WHERE sha256 = ?", (sha,)).fetchone()[0]) > 1
 
     def mark_missing(self, ids: Iterable[int], missing: bool = True) -> None:
         """Flag rows whose file is gone (e.g. found by the gallery's thumbnail worker)."""

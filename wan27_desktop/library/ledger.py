@@ -1,21 +1,14 @@
-"""Spend ledger, library statistics and the thumbnail disk cache."""
+"""Spend ledger and library statistics."""
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from wan27_desktop.library.base import LibraryBase
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
-from wan27_desktop.library.records import ImageRecord
-
-ThumbnailMaker = Callable[[Path, Path, int], Any]
 
 
 class Ledger(LibraryBase):
@@ -78,33 +71,6 @@ class Ledger(LibraryBase):
             "bytes": total_bytes,
             "db_size": db_size,
         }
-
-    # -- thumbnails -------------------------------------------------------------------------------
-    def thumbnail_path(self, image: ImageRecord, size: int = 256) -> Path:
-        """Cache location, keyed by content hash so identical images share one thumbnail."""
-        return self.thumbs_dir / image.sha256[:2] / f"{image.sha256}-{int(size)}.jpg"
-
-    def ensure_thumbnail(self, image: ImageRecord, size: int = 256, *, maker: ThumbnailMaker | None = None) -> Path:
-        """Create the cached thumbnail if it is missing and return its path.
-
-        Touches no database, so any worker thread may call it. Written to a temp name and renamed,
-        so a reader never sees half a JPEG and two workers racing both end with a whole file.
-        """
-        target = self.thumbnail_path(image, size)
-        if target.exists():
-            return target
-        if maker is None:
-            from wan27_desktop.imaging import make_thumbnail  # QtGui: imported only where thumbnails are made
-
-            maker = make_thumbnail
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
-        try:
-            maker(image.path, temp, int(size))
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)
-        return target
 
 
 def _utc_start_of(local_day: str) -> str:

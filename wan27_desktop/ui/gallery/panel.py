@@ -13,6 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wan27_desktop.imaging.thumbnails import drop_thumbnails
 from wan27_desktop.library import ImageQuery, ImageRecord, Library
 from wan27_desktop.library.base import LIBRARY_DIRNAME
 from wan27_desktop.library.query import stacked_members
@@ -451,7 +453,7 @@ class GalleryPanel(QWidget):
             self.tr("Empty trash"), text + " " + self.tr("Their files are deleted; this cannot be undone.")
         ):
             return
-        self._write(lambda lib: lib.empty_trash(), self._trash_emptied)
+        self._write(lambda lib: lib.empty_trash(on_gone=partial(drop_thumbnails, lib.data_dir)), self._trash_emptied)
 
     def _trash_emptied(self, deleted: int) -> None:
         self.statusMessage.emit(self.tr("Deleted %n image(s) from the trash", "", deleted))
