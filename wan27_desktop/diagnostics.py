@@ -297,7 +297,7 @@ def diagnostic_info(
 
     May block up to `keyring_timeout` seconds on a hung keyring.
     """
-    from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME
+    from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME
 
     data = _state["data_dir"] or config.data_dir()
     database = data / LIBRARY_DIRNAME / DB_NAME

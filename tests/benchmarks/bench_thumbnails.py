@@ -6,7 +6,7 @@ versus a cold one, measured in the same run.
 Sources: `--images` distinct 2048x2048 photo-like PNGs (gradients, shapes, fine noise; ~5-7 MB each,
 like real 2K results rather than the fake's flat patterns), made once with QtGui and cached in
 `/tmp/wan27-bench-2k-pngs` (a marker file says the set is complete). They land in a fresh temp
-library through `Library.add_image`, so thumbnails are made the way the gallery makes them.
+library through `library.images.add`, so thumbnails are made the way the gallery makes them.
 
 - `throughput`: `imaging.thumbnails.ensure_thumbnail` for every image, cold cache, with 1 and with 2 workers
   (`concurrent.futures`, as the gallery's worker pool), in images/second; the baseline is a bare
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         library = Library.open(data_dir)
         images = [
-            library.add_image(
+            library.images.add(
                 None, None, number, path, metadata={"prompt": f"thumbnail bench {number}"}, keep_source=True
             )
             for number, path in enumerate(sources)

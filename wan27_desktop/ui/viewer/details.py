@@ -221,9 +221,9 @@ class MetadataPanel(QScrollArea):
         job_id = record.job_id
 
         def read(lib: Library) -> tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]:
-            job = lib.get_job(job_id) if job_id is not None else None
-            inputs, derived = lib.lineage(record.id)
-            tags = list(lib.tags_of(record.id))
+            job = lib.jobs.get(job_id) if job_id is not None else None
+            inputs, derived = lib.images.lineage(record.id)
+            tags = list(lib.curation.tags_of(record.id))
             images = {str(p): read_scaled(Path(p), LINEAGE_PX) for p in inputs}
             for image in derived[:12]:
                 images[f"id:{image.id}"] = read_scaled(ensure_thumbnail(lib.data_dir, image), LINEAGE_PX)
