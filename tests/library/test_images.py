@@ -1,16 +1,14 @@
-"""Landing images (metadata chunks, atomic names, idempotency) and querying them for the gallery."""
+"""`library.images`: landing images (metadata chunks, atomic names, idempotency) and querying them."""
 
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.library.conftest import Maker, make_jpeg, make_png, make_webp, png_chunks
-from wan27_desktop.imaging.thumbnails import drop_thumbnails, thumbnail_path
-from wan27_desktop.library import ImageQuery, JobState, Library, NotFound
+from wan27_desktop.library import ImageQuery, JobState, Library
 from wan27_desktop.library.pngmeta import SOURCE_COMPOSITE, SOURCE_GENERATED, read_metadata
 
 
@@ -173,40 +171,6 @@ def test_search_prompts_finds_distinct_prompts_in_english_and_chinese(maker: Mak
     assert library.images.search_prompts('"; DROP TABLE images; --', 10) == []
 
 
-def test_rating_favourite_and_tags(maker: Maker, library: Library):
-    a, b = maker.image("a"), maker.image("b")
-    library.curation.set_rating([a.id, b.id], 5)
-    library.curation.set_favourite([a.id], True)
-    assert (library.images.get(a.id).rating, library.images.get(a.id).favourite) == (5, True)
-    assert library.images.get(b.id).favourite is False
-    with pytest.raises(ValueError):
-        library.curation.set_rating([a.id], 6)
-    library.curation.add_tags([a.id, b.id], ["Portfolio", "cats", " "])
-    library.curation.add_tags([a.id], ["portfolio"])  # tags are case-insensitive
-    assert library.curation.tags_of(a.id) == ["cats", "Portfolio"]
-    library.curation.remove_tag([a.id], "cats")
-    assert library.curation.tags_of(a.id) == ["Portfolio"]
-    assert library.curation.all_tags() == [("cats", 1), ("Portfolio", 2)]
-
-
-def test_trash_is_restorable_until_emptied(maker: Maker, library: Library):
-    keep, bin_ = maker.image("keep"), maker.image("bin")
-    thumb = thumbnail_path(library.data_dir, bin_.sha256)
-    thumb.parent.mkdir(parents=True, exist_ok=True)
-    thumb.write_bytes(b"jpeg")
-    assert library.curation.trash([bin_.id]) == 1
-    assert library.images.get(bin_.id).trashed_at is not None
-    assert [i.id for i in library.images.query(ImageQuery(), 0, 10)] == [keep.id]
-    assert [i.id for i in library.images.query(ImageQuery(trashed=True), 0, 10)] == [bin_.id]
-    assert library.curation.restore([bin_.id]) == 1 and library.images.count(ImageQuery()) == 2
-    library.curation.trash([bin_.id])
-    assert library.curation.empty_trash(on_gone=partial(drop_thumbnails, library.data_dir)) == 1
-    assert not bin_.path.exists() and not thumb.exists() and keep.path.exists()
-    with pytest.raises(NotFound):
-        library.images.get(bin_.id)
-    assert library.stats()["trashed"] == 0
-
-
 def test_lineage_links_references_and_derived_images(maker: Maker, library: Library):
     parent = maker.image("a plain mug")
     child = maker.image("put a logo on image 1", refs=[parent.path])
@@ -214,27 +178,6 @@ def test_lineage_links_references_and_derived_images(maker: Maker, library: Libr
     assert [p.read_bytes() for p in inputs] == [parent.path.read_bytes()]
     assert library.images.lineage(parent.id) == ([], [child])
     assert library.images.source_images(child.id) == [parent]
-
-
-def test_export_copies_bytes_with_unique_names(maker: Maker, library: Library, tmp_path: Path):
-    image = maker.image("export me")
-    dest = tmp_path / "out"
-    first = library.maintenance.export([image.id], dest)
-    second = library.maintenance.export([image.id], dest)
-    assert first[0].name == image.path.name and second[0].name == f"{image.path.stem} (2).png"
-    assert first[0].read_bytes() == image.path.read_bytes() == second[0].read_bytes()
-    assert read_metadata(first[0])["wan27"]["prompt"] == "export me"
-    with pytest.raises(NotFound):
-        library.maintenance.export([12345], dest)
-
-
-def test_stats_count_images_jobs_and_bytes(maker: Maker, library: Library):
-    a = maker.image("a")
-    maker.image("b")
-    library.curation.trash([a.id])
-    stats = library.stats()
-    assert (stats["images"], stats["trashed"], stats["jobs"]) == (1, 1, 2)
-    assert stats["bytes"] == sum(i.bytes for i in library.images.get_many([a.id, a.id + 1])) and stats["db_size"] > 0
 
 
 def test_jobs_layer_contract_images_of_job_and_states(maker: Maker, library: Library):

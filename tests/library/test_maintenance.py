@@ -1,4 +1,4 @@
-"""Index and files in step: reconcile after crashes, rebuild from files, import, corrupt-DB recovery."""
+"""`library.maintenance`: reconcile after crashes, rebuild from files, import, export, corrupt-DB recovery."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.library.conftest import Maker, make_jpeg, make_png
-from wan27_desktop.library import ImageQuery, JobState, Library, LibraryCorrupt
+from wan27_desktop.library import ImageQuery, JobState, Library, LibraryCorrupt, NotFound
 from wan27_desktop.library.pngmeta import TextChunk, make_text_chunk, read_metadata
 
 
@@ -233,3 +233,15 @@ def test_import_of_an_export_is_a_duplicate_and_rebuild_keeps_imports(maker: Mak
     assert set(after) == {image.sha256, imported.sha256}
     assert after[imported.sha256].job_id is None and after[imported.sha256].path == imported.path
     assert after[image.sha256].job_id == image.job_id
+
+
+def test_export_copies_bytes_with_unique_names(maker: Maker, library: Library, tmp_path: Path):
+    image = maker.image("export me")
+    dest = tmp_path / "out"
+    first = library.maintenance.export([image.id], dest)
+    second = library.maintenance.export([image.id], dest)
+    assert first[0].name == image.path.name and second[0].name == f"{image.path.stem} (2).png"
+    assert first[0].read_bytes() == image.path.read_bytes() == second[0].read_bytes()
+    assert read_metadata(first[0])["wan27"]["prompt"] == "export me"
+    with pytest.raises(NotFound):
+        library.maintenance.export([12345], dest)

@@ -1,8 +1,7 @@
-"""The job journal's storage: jobs, content-addressed inputs, result URLs, and the spend ledger."""
+"""`library.jobs`, the job journal's storage: jobs, content-addressed inputs, result URLs."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -126,21 +125,6 @@ def test_pending_results_include_failed_but_not_expired_or_downloaded(maker: Mak
     ]
     with pytest.raises(ValueError):
         library.jobs.mark_result(results[2].id, "downloaded", None)
-
-
-def test_spend_ledger_totals_by_day_month_and_today(maker: Maker, library: Library):
-    a = maker.job(model="wan2.7-image-pro", region="sg")
-    b = maker.job(model="wan2.7-image", region="cn")
-    maker.job()  # never billed: costs nothing
-    library.jobs.update(a, usage={"image_count": 4}, state=JobState.DONE)
-    library.jobs.update(b, cost="0.40", state=JobState.DONE)
-    expected = Decimal("0.562065") * 4 + Decimal("0.40")
-    assert library.ledger.spend_today() == expected
-    by_day = library.ledger.spend_by_day(7)
-    assert list(by_day)[-1] == date.today().isoformat() and len(by_day) == 7
-    assert sum(by_day.values()) == expected
-    by_month = library.ledger.spend_by_month(3)
-    assert list(by_month)[-1] == date.today().strftime("%Y-%m") and by_month[date.today().strftime("%Y-%m")] == expected
 
 
 def test_an_error_message_with_values_keeps_its_template_until_the_next_message(maker: Maker, library: Library):
