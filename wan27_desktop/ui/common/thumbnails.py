@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.imaging import path_reader
 from wan27_desktop.imaging.thumbnails import ensure_thumbnail
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
