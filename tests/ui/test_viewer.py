@@ -89,7 +89,7 @@ def test_wheel_zooms_around_the_cursor_and_drag_pans(qtbot: QtBot, panel: Galler
 
 def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
-    lib.update_job(record.job_id, task_id="task-123", request_id="req-456")
+    lib.jobs.update(record.job_id, task_id="task-123", request_id="req-456")
     viewer = open_row(qtbot, panel, 0)
     qtbot.waitUntil(lambda: viewer.metadata.job is not None)
     assert field(viewer, "seed") == str(record.seed)
@@ -105,12 +105,12 @@ def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: Galle
 def test_lineage_links_references_and_derived_images(
     qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
 ) -> None:  # noqa: F811
-    edited = lib.query_images(ImageQuery(with_references=True), 0, 1)[0]
-    source = lib.get_image(lib.image_ids(ImageQuery(with_references=False))[0])
+    edited = lib.images.query(ImageQuery(with_references=True), 0, 1)[0]
+    source = lib.images.get(lib.images.ids(ImageQuery(with_references=False))[0])
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     child_job = add_job(lib, scratch, 777, refs=[source.path])  # an image made from `source`
-    child = lib.images_of_job(child_job)[0]
+    child = lib.images.of_job(child_job)[0]
     viewer = ImageViewer(panel.model, panel.worker, panel.loader)
     qtbot.addWidget(viewer)
     viewer.show_record(edited)
@@ -189,7 +189,7 @@ def test_the_backdrop_is_neutral_dark_in_a_light_theme(qtbot: QtBot, panel: Gall
 
 def test_ids_path_and_prompt_have_copy_buttons(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
-    lib.update_job(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40)
+    lib.jobs.update(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40)
     viewer = open_row(qtbot, panel, 0)
     qtbot.waitUntil(lambda: viewer.metadata.job is not None)
     names = {button.objectName() for button in viewer.metadata.copy_buttons()}
@@ -206,7 +206,7 @@ def test_ids_path_and_prompt_have_copy_buttons(qtbot: QtBot, panel: GalleryPanel
 
 def test_cost_reads_like_money_and_usage_as_fields(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
-    lib.update_job(record.job_id, cost="0.562065", usage={"image_count": 1, "size": "2048*2048", "input_tokens": 12})
+    lib.jobs.update(record.job_id, cost="0.562065", usage={"image_count": 1, "size": "2048*2048", "input_tokens": 12})
     viewer = open_row(qtbot, panel, 0)
     qtbot.waitUntil(lambda: viewer.metadata.job is not None and field(viewer, "usage_image_count") != "")
     assert field(viewer, "cost") == "¥0.56"
@@ -229,7 +229,7 @@ def test_the_details_fit_their_panel_at_every_width(
     qtbot: QtBot, panel: GalleryPanel, lib: Library, width: int
 ) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
-    lib.update_job(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40, cost="0.56")
+    lib.jobs.update(record.job_id, task_id="task-" + "7" * 40, request_id="req-" + "9" * 40, cost="0.56")
     viewer = open_row(qtbot, panel, 0)
     qtbot.waitUntil(lambda: viewer.metadata.job is not None)
     viewer.resize(width, 760)

@@ -18,7 +18,7 @@ import pytest
 from tests.ui.test_generation_strip import make_image
 from wan27_desktop.api.models import Box, RequestMode
 from wan27_desktop.library import Library
-from wan27_desktop.library.base import LIBRARY_DIRNAME
+from wan27_desktop.library.paths import LIBRARY_DIRNAME
 from wan27_desktop.workspace.draft import Draft, DraftReference, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore, draft_path
 
@@ -94,7 +94,7 @@ def test_the_input_copy_is_the_one_a_job_would_keep(qtbot: Any, tmp_path: Path) 
         draft.references = (DraftReference(str(image)),)
     store.close()
     with Library.open(tmp_path / "data", reconcile=False) as library:
-        _sha, job_copy = library.store_input(image)
+        _sha, job_copy = library.jobs.store_input(image)
     assert job_copy == tmp_path / "data" / LIBRARY_DIRNAME / "inputs" / saved_json(store)["references"][0]["input"]
 
 

@@ -71,7 +71,7 @@ def test_submit_shows_a_placeholder_then_each_state_then_every_image_landed(
     assert "PENDING" in statuses and "RUNNING" in statuses
     assert landed == job.image_ids
     with Library.open(isolated_environment, reconcile=False) as library:
-        assert sorted(image.id for image in library.images_of_job(job.job_id)) == sorted(job.image_ids)
+        assert sorted(image.id for image in library.images.of_job(job.job_id)) == sorted(job.image_ids)
     assert (job.images_done, job.expected) == (3, 3)
     assert workspace.service.connectivity is Connectivity.ONLINE
 

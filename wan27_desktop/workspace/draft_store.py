@@ -95,9 +95,9 @@ class DraftStore(QObject):
         return True
 
     def _inputs_dir(self) -> Path:
-        from wan27_desktop.library.base import LIBRARY_DIRNAME
+        from wan27_desktop.library import LibraryPaths
 
-        return self._root() / LIBRARY_DIRNAME / "inputs"
+        return LibraryPaths(self._root()).inputs_dir
 
     def _library(self) -> Library:  # pool thread
         from wan27_desktop.library import Library
@@ -166,7 +166,7 @@ class DraftStore(QObject):
         address = self._addresses.get(identity)
         if address is None:
             try:
-                _sha, stored = self._library().store_input(path)
+                _sha, stored = self._library().jobs.store_input(path)
             except (OSError, WanError):
                 log.warning("could not keep reference %s with the draft", path, exc_info=True)
                 return None

@@ -180,8 +180,8 @@ class Workspace(QObject):
 
         def load() -> JournalLoad:
             library = Library.open(data_dir)
-            records = [(job, len(library.images_of_job(job.id))) for job in library.list_jobs(limit=JOURNAL_ROWS)]
-            spend = library.spend_today()
+            records = [(job, len(library.images.of_job(job.id))) for job in library.jobs.find(limit=JOURNAL_ROWS)]
+            spend = library.ledger.spend_today()
             resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
             return library, records, spend, resumed
 
@@ -314,7 +314,7 @@ class Workspace(QObject):
 
         def resume() -> list[int]:
             library = reader or Library.open(data_dir)
-            ids = [job.id for job in library.unfinished_jobs() if not manager.is_active(job.id)]
+            ids = [job.id for job in library.jobs.unfinished() if not manager.is_active(job.id)]
             for job_id in ids:
                 manager.resume(job_id)
             return ids
@@ -408,7 +408,7 @@ class Workspace(QObject):
         def fetch() -> tuple[JobRecord, int]:
             library = reader or Library.open(data_dir, reconcile=False)
             try:
-                return library.get_job(job_id), len(library.images_of_job(job_id))
+                return library.jobs.get(job_id), len(library.images.of_job(job_id))
             finally:
                 if library is not reader:
                     library.close()
@@ -421,7 +421,7 @@ class Workspace(QObject):
     def refresh_spend(self) -> None:
         reader = self.reader
         if reader is not None:
-            self.background.run(reader.spend_today, self._spend_read)
+            self.background.run(reader.ledger.spend_today, self._spend_read)
 
     def _spend_read(self, amount: Decimal) -> None:
         self.service.spend_today = amount
@@ -440,7 +440,7 @@ class Workspace(QObject):
 
         def work() -> ImportReport:
             library = reader or Library.open(data_dir)
-            return library.import_dir(folder)
+            return library.maintenance.import_dir(folder)
 
         def failed(err: BaseException) -> None:
             self.imports -= 1

@@ -335,7 +335,7 @@ class StagePanel(QFrame):
         if image_id in self._asked or self._worker is None:
             return
         self._asked.add(image_id)
-        self._worker.submit(lambda lib: lib.get_image(image_id), self._record_read, lambda _err: None)
+        self._worker.submit(lambda lib: lib.images.get(image_id), self._record_read, lambda _err: None)
 
     def _record_read(self, record: ImageRecord) -> None:
         self._records[record.id] = record
