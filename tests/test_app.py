@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from wan27_desktop import __version__, app
 from wan27_desktop.selftest import run_self_test
 
@@ -178,3 +180,30 @@ def test_a_library_in_the_default_folder_needs_no_question(qtbot: Any) -> None:
     from wan27_desktop.ui.dialogs.library_move import ensure_library_reachable
 
     assert ensure_library_reachable(AppSettings()) is True  # a first run: nothing there yet, nothing asked
+
+
+def test_pyside_no_longer_reads_our_modules_source_and_still_reads_others(monkeypatch: Any) -> None:
+    import types
+
+    import PySide6.QtCore  # noqa: F401 - loads PySide's import hook
+
+    from wan27_desktop import app
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not hasattr(feature, "_mod_uses_pyside"):
+        pytest.skip("this PySide6 has no per-module feature scan")
+    monkeypatch.setattr(feature, "_mod_uses_pyside", feature._mod_uses_pyside)  # restored afterwards
+    asked: list[str] = []
+    original = feature._mod_uses_pyside
+
+    def recording(module: Any) -> bool:
+        asked.append(module.__name__)
+        return bool(original(module))
+
+    monkeypatch.setattr(feature, "_mod_uses_pyside", recording)
+    assert app.skip_pyside_source_scan()
+    assert not app.skip_pyside_source_scan()  # once is enough
+    assert feature._mod_uses_pyside(types.ModuleType("wan27_desktop.anything")) is True
+    assert asked == []  # answered without reading a source
+    feature._mod_uses_pyside(types.ModuleType("somebody_else"))
+    assert asked == ["somebody_else"]

@@ -69,12 +69,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(qt_args, api_base=args.api_base)
 
 
+def skip_pyside_source_scan(package: str = "wan27_desktop") -> bool:
+    """Tell PySide6 that our modules use it, so it stops reading each one's source to find out.
+
+    PySide6 supports `from __feature__ import ...` per module; to know which modules take part, it
+    hooks every import after its own and reads the new module's source (`inspect.getsource`) to look
+    for the word "PySide6". That costs ~0.3 ms per module, ~20 ms for the modules the window loads
+    after its first paint. Our modules never select a feature, and PySide treats a module that uses
+    it with no feature selected exactly as a module it ignores, so answering for our package is
+    safe. The hook is PySide's internal `shibokensupport.feature._mod_uses_pyside` (PySide6 6.4 to
+    6.11 at least); when it is not there, nothing is changed. Returns True when it was changed."""
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or not callable(original) or getattr(original, "skips", None) == package:
+        return False
+    prefix = package + "."
+
+    def uses_pyside(module: Any) -> bool:
+        name = getattr(module, "__name__", "")
+        if name == package or name.startswith(prefix):
+            return True
+        return bool(original(module))
+
+    uses_pyside.skips = package  # type: ignore[attr-defined]
+    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 - a private name of PySide
+    return True
+
+
 def create_application(qt_args: Sequence[str] = ()) -> object:
     """The QApplication with names (QSettings, desktop entry), icon and high-DPI defaults."""
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
+    skip_pyside_source_scan()
     existing = QApplication.instance()
     if existing is not None:
         return existing
@@ -225,7 +253,7 @@ def show_main_window(
         window.finish_building()
         if not window.is_built():  # closed before its panels were made
             return
-        from wan27_desktop.ui.dialogs.onboarding import install_first_run
+        from wan27_desktop.ui.dialogs.first_run import install_first_run
 
         # First run (no key anywhere, welcome never closed): the welcome explains region, key and
         # library once the key lookup has answered. Later runs ask for a key at the first Generate.

@@ -1080,6 +1080,10 @@
         <translation>调色板</translation>
     </message>
     <message>
+        <source>Show or hide the colour palette</source>
+        <translation>显示或隐藏调色板</translation>
+    </message>
+    <message>
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>

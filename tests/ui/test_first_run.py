@@ -16,8 +16,9 @@ from tests.ui.main_window_support import child, click, make_window, notifier  # 
 from wan27_desktop import keys
 from wan27_desktop.api.models import Region
 from wan27_desktop.settings import AppSettings
+from wan27_desktop.ui.dialogs.first_run import install_first_run
 from wan27_desktop.ui.dialogs.key import KeyDialog
-from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog, install_first_run
+from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
 from wan27_desktop.ui.window.main_window import MainWindow
 
 

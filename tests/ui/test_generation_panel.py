@@ -40,7 +40,7 @@ OBJECT_NAMES = [
     "imageSetCheck",
     "watermarkCheck",
     "requestModeCombo",
-    "paletteCheck",
+    "paletteSectionToggle",
     "referenceAddButton",
     "referenceRemoveButton",
     "referenceBoxesButton",
@@ -309,3 +309,21 @@ def test_a_number_lowered_by_leaving_image_sets_is_said_where_it_can_be_seen(
         return top >= 0 and top + note.height() <= viewport.height()
 
     qtbot.waitUntil(in_view)
+
+
+def test_the_palette_section_starts_closed_and_is_built_when_opened(qtbot: Any, panel: GenerationPanel) -> None:
+    assert not panel.palette_built() and panel.findChild(QWidget, "paletteCheck") is None  # nothing built yet
+    toggle = panel.palette_toggle
+    assert toggle.accessibleName() == "Colour palette" and toggle.focusPolicy() & Qt.FocusPolicy.TabFocus
+    toggle.setFocus()
+    qtbot.keyClick(toggle, Qt.Key.Key_Space)
+    check = panel.findChild(QWidget, "paletteCheck")
+    assert check is not None and check.isVisible() and check.accessibleName()
+    qtbot.keyClick(toggle, Qt.Key.Key_Space)
+    assert not check.isVisible()
+
+
+def test_a_draft_with_a_palette_opens_the_section(qtbot: Any, panel: GenerationPanel) -> None:
+    panel.draft.palette_on = True  # a reused request or a restored draft
+    assert panel.palette_toggle.isChecked() and panel.palette_editor.isVisible()
+    assert panel.palette_editor.is_on()

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from wan27_desktop.api import rules
 from wan27_desktop.ui.common.widgets import is_marked_invalid
 from wan27_desktop.ui.generate.history import JsonPromptHistory, MemoryPromptHistory
-from wan27_desktop.ui.generate.prompt_editor import PromptHistoryPopup, PromptSection
+from wan27_desktop.ui.generate.history_popup import PromptHistoryPopup
+from wan27_desktop.ui.generate.prompt_editor import PromptSection
 
 
 def make_section(qtbot: Any, history: Any = None) -> PromptSection:

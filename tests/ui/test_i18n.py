@@ -578,7 +578,7 @@ def _dialogs(qtbot: Any, window: Any, tmp_path: Path) -> list[QWidget]:
     from wan27_desktop.ui.dialogs.settings import SettingsDialog
     from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
     from wan27_desktop.ui.generate.box_editor import BoxEditor
-    from wan27_desktop.ui.generate.prompt_editor import PromptHistoryPopup
+    from wan27_desktop.ui.generate.history_popup import PromptHistoryPopup
     from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
     from wan27_desktop.ui.viewer.compare import CompareWindow
     from wan27_desktop.ui.viewer.window import ImageViewer
@@ -616,6 +616,7 @@ def test_zh_cn_shows_no_english(qtbot: Any, zh_cn: str, make_window: Any, env_ke
     reference.fill(QColor("teal"))
     assert reference.save(str(tmp_path / "reference.png"))
     window.generation.strip.add_reference(str(tmp_path / "reference.png"))  # tiles, counts, box tooltips
+    window.generation.open_palette()  # the palette section starts closed; its texts count too
     found = untranslated([window, *_dialogs(qtbot, window, tmp_path)], data=(*service_texts, *CRASH))
     assert not found, f"{len(found)} visible texts still in English:\n" + "\n".join(found)
 

@@ -46,6 +46,7 @@ def type_and_generate(qtbot: Any, window: Any, text: str) -> None:
 
 def test_controls_have_stable_object_names_and_accessible_names(make_window: Any, no_keyring: None) -> None:
     window = make_window()
+    window.queue_dock.show()  # the job queue starts closed; its table is made when first shown
     for name in (
         "promptEdit",
         "generateButton",
@@ -357,3 +358,11 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
         assert fake.created_count == 1, "resuming must never resubmit"
     finally:
         keys.set_session_key(Region.SINGAPORE, None)
+
+
+def test_the_job_queue_starts_closed_and_is_built_when_first_shown(make_window: Any, no_keyring: None) -> None:
+    window = make_window()
+    assert not window.queue_dock.isVisible() and window.findChild(QWidget, "jobTable") is None
+    window.actions_by_name["actionShowJobQueue"].trigger()
+    assert window.queue_dock.isVisible() and window.findChild(QWidget, "jobTable") is not None
+    assert window.queue_dock.titleBarWidget() is window.queue.header

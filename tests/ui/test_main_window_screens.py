@@ -173,7 +173,9 @@ def test_error_row(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> N
 
 # -- themes ---------------------------------------------------------------------------------------
 def lived_in(qtbot: Any, window: Any, fake: Any, folder: Path) -> None:
-    """Pictures, references and a prompt; a failed job (error colours) and one waiting on the service."""
+    """Pictures, references and a prompt; a failed job (error colours) and one waiting on the service,
+    with the job queue open to show them."""
+    window.queue_dock.show()
     fill_showcase(qtbot, window, folder)
     fake.polls_pending = 10**6
     fake.add_fault(Fault("sync", "moderation"))

@@ -105,6 +105,7 @@ def test_every_menu_action_is_listed_with_its_native_shortcut(qtbot: Any, window
 
 
 def test_panel_actions_and_keys_handled_in_code_are_listed(qtbot: Any, window: Any) -> None:
+    window.queue_dock.show()  # the job queue's own keys are listed once it exists
     dialog = open_dialog(qtbot, window)
     gallery = entries_of(dialog, "Gallery")
     native = {k: QKeySequence(k).toString(NATIVE) for k in ("Ctrl+Z", "Ctrl+Shift+C", "Ctrl+Up", "Ctrl+R")}

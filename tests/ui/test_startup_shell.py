@@ -38,7 +38,6 @@ KEY_WIDGETS = (
     "promptEdit",
     "generateButton",
     "jobQueue",
-    "jobTable",
     "gallery",
     "galleryPanel",
     "mainSplitter",
@@ -105,7 +104,10 @@ def test_the_built_window_equals_one_built_at_once(
         assert named_widgets(window) == named_widgets(at_once)
         assert window.actions_by_name.keys() == at_once.actions_by_name.keys()
         assert window.status.region_label.text() == at_once.status.region_label.text()
-        assert window.queue_dock.titleBarWidget() is window.queue.header
+        for each in (window, at_once):  # the job queue: closed in both, its table made on request
+            assert not each.queue_dock.isVisible() and each.findChild(QWidget, "jobTable") is None
+        header = window.queue.header  # made now
+        assert window.queue_dock.titleBarWidget() is header
     finally:
         at_once.shutdown()
 
@@ -144,6 +146,7 @@ def test_the_shell_opens_at_the_saved_size_and_the_saved_layout_follows(
     before.resize(780, 580)  # within the offscreen screen (800x600), so Qt keeps it as it is
     before.show()
     qtbot.waitExposed(before)
+    before.queue_dock.show()
     before.resizeDocks([before.queue_dock], [200], Qt.Orientation.Vertical)
     before.splitter.setSizes([330, 450])
     qtbot.waitUntil(lambda: before.queue_dock.height() == 200 and before.splitter.sizes()[0] == 330)
@@ -154,7 +157,7 @@ def test_the_shell_opens_at_the_saved_size_and_the_saved_layout_follows(
     assert (shell.width(), shell.height()) == (780, 580), "the shell opens at the saved size, not the default"
     qtbot.waitUntil(window.is_built)
     qtbot.waitUntil(lambda: window.findChild(QSplitter, "mainSplitter").sizes()[0] == 330)
-    assert window.queue_dock.height() == 200
+    assert window.queue_dock.isVisible() and window.queue_dock.height() == 200  # left open: open again
     assert window.geometry() == shell, "building the panels does not move or resize the window"
 
 
@@ -173,6 +176,7 @@ def test_closing_the_shell_before_it_is_built_keeps_the_saved_layout(
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
+    first.queue_dock.show()  # the job queue's table (and its columns' saved state) exists
     first.queue_dock.hide()
     first.close()
     saved = saved_layout(AppSettings())

@@ -16,8 +16,6 @@ from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.imaging import path_reader
-from wan27_desktop.imaging.thumbnails import ensure_thumbnail
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.ui.gallery.worker import LibraryAccess
@@ -42,6 +40,8 @@ def disk_size_for(px: int) -> int:
 
 def read_scaled(path: Path, px: int) -> QImage:
     """Decode `path` scaled to fit a px×px box (the reader scales JPEG while decoding)."""
+    from wan27_desktop.imaging import path_reader  # on a pool thread: the image modules load there, not at start
+
     reader = path_reader(str(path))
     reader.setAutoTransform(True)
     size = reader.size()
@@ -156,6 +156,8 @@ class ThumbnailLoader(QObject):
             return
         image: QImage | None = None
         try:
+            from wan27_desktop.imaging.thumbnails import ensure_thumbnail
+
             path = ensure_thumbnail(self.access.get().data_dir, record, disk_size_for(key[1]))
             image = read_scaled(Path(path), key[1])
         except (OSError, WanError) as exc:  # missing/unreadable file: a broken tile, not retried

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QDialog,
@@ -283,15 +283,3 @@ def show_welcome(window: MainWindow) -> WelcomeDialog:
     dialog.finished.connect(closed)
     dialog.open()
     return dialog
-
-
-def install_first_run(window: MainWindow) -> None:
-    """Show the welcome once the first key lookup says there is no key, unless it was shown before.
-    Call before `window.start()`; the dialog opens after the window has painted."""
-
-    def key_known(origin: str) -> None:
-        window.keyOriginChanged.disconnect(key_known)
-        if origin == "none" and not window.settings.onboarding_done:
-            QTimer.singleShot(0, lambda: show_welcome(window))
-
-    window.keyOriginChanged.connect(key_known)

@@ -158,7 +158,7 @@ def _owner_title(action: QAction, window: QWidget) -> str | None:
     """The panel an action belongs to, by walking up its parents; None when it is in another window."""
     owners = [
         (getattr(window, "gallery", None), translate("ShortcutsDialog", "Gallery")),
-        (getattr(window, "queue", None), translate("ShortcutsDialog", "Job queue")),
+        (getattr(window, "_queue", None), translate("ShortcutsDialog", "Job queue")),  # when built
         (getattr(window, "generation", None), translate("ShortcutsDialog", "Generation panel")),
     ]
     parent: QObject | None = action.parent()

@@ -20,13 +20,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor
-from wan27_desktop.library import JobRecord, Library
+from wan27_desktop.library import JobRecord
+
+if TYPE_CHECKING:
+    from wan27_desktop.library import Library
 
 INPUT_PREFIX = "input:"
 

@@ -10,9 +10,9 @@ Typing is debounced (150 ms) so a burst of keys runs one query; every other cont
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
@@ -32,7 +32,10 @@ from PySide6.QtWidgets import (
 from wan27_desktop import i18n
 from wan27_desktop.api.models import Mode, Model
 from wan27_desktop.library import ImageQuery
-from wan27_desktop.ui.gallery.dates import DateRangeDialog, range_text
+from wan27_desktop.ui.gallery.dates import range_text
+
+if TYPE_CHECKING:
+    from wan27_desktop.ui.gallery.dates import DateRangeDialog  # the dialog loads when first opened
 
 SEARCH_DEBOUNCE_MS = 150
 THUMB_MIN, THUMB_MAX, THUMB_DEFAULT = 64, 320, 160
@@ -350,6 +353,8 @@ class GalleryFilters(QWidget):
             self.active_label.hide()
             self.active_label.clear()
             return
+        import html  # only when a filter is on: not needed to draw the window
+
         remove = self.tr("Remove this filter")
         parts = [
             f'{html.escape(label)}&nbsp;<a href="{key}" title="{html.escape(remove)}">✕</a>' for key, label in active
@@ -405,6 +410,8 @@ class GalleryFilters(QWidget):
         return self._custom_dates or date_range_for(preset)
 
     def open_date_range(self) -> DateRangeDialog:
+        from wan27_desktop.ui.gallery.dates import DateRangeDialog
+
         """The calendar picker for a custom range (window-modal; applied when accepted)."""
         self._update_labels()  # the menu toggled the action's check mark; it shows what applies
         start, end = self.date_range()

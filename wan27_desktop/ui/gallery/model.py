@@ -18,7 +18,7 @@ import dataclasses
 import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -32,10 +32,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from wan27_desktop.library import ImageQuery, ImageRecord, Library
+from wan27_desktop.library import ImageQuery, ImageRecord
 from wan27_desktop.library.query import stack_layout, stacked_ids, stacked_members, stacked_page
 from wan27_desktop.library.records import SetBadge, SetExpansion, StackedPage, StackLayout
 from wan27_desktop.ui.gallery.worker import DbWorker
+
+if TYPE_CHECKING:
+    from wan27_desktop.library import Library
 
 PAGE_SIZE = 200
 MAX_PAGES = 12

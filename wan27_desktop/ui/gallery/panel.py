@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wan27_desktop.imaging.thumbnails import drop_thumbnails
-from wan27_desktop.library import ImageQuery, ImageRecord, Library
+from wan27_desktop.library import ImageQuery, ImageRecord
 from wan27_desktop.library.paths import LIBRARY_DIRNAME
 from wan27_desktop.library.query import stacked_members
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
@@ -45,6 +44,7 @@ from wan27_desktop.ui.gallery.view import GalleryView
 from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
 
 if TYPE_CHECKING:
+    from wan27_desktop.library import Library
     from wan27_desktop.ui.viewer.window import ImageViewer
 
 __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
@@ -60,6 +60,13 @@ def display_path(path: Path) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+def _drop_thumbnails(data_dir: Path, sha256: str) -> None:
+    # On the worker: the image modules load there the first time, not with the gallery at start.
+    from wan27_desktop.imaging.thumbnails import drop_thumbnails
+
+    drop_thumbnails(data_dir, sha256)
 
 
 @dataclass
@@ -83,9 +90,18 @@ class GalleryPanel(QWidget):
     selectionCountChanged = Signal(int)
 
     def __init__(
-        self, data_dir: Path | None = None, library: Library | None = None, parent: QWidget | None = None
+        self,
+        data_dir: Path | None = None,
+        library: Library | None = None,
+        parent: QWidget | None = None,
+        *,
+        load: bool = True,
     ) -> None:
+        """`load=False`: read nothing until `load()` (the main window does that once it has painted,
+        so the first query's worker does not compete with building and painting the window)."""
         super().__init__(parent)
+        self._waiting: ImageQuery | None = None  # the query to run at load(), while not loaded yet
+        self._deferred = not load
         self.setObjectName("galleryPanel")
         if library is not None:
             access = LibraryAccess(getattr(library, "data_dir", data_dir or Path(".")), opener=lambda _dir: library)
@@ -178,7 +194,14 @@ class GalleryPanel(QWidget):
             lambda *_: self.selectionCountChanged.emit(len(self.view.selected_rows()))
         )
         self._install_shortcuts()
-        self.model.set_query(self.filters.query())
+        self.set_query(self.filters.query())
+
+    def load(self) -> None:
+        """Run the query that waited (see `load=False`); does nothing when already loading."""
+        if self._deferred:
+            self._deferred = False
+            self.model.set_query(self._waiting or self.filters.query())
+            self._waiting = None
 
     # --- lifecycle --------------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -198,6 +221,9 @@ class GalleryPanel(QWidget):
     # --- queries ------------------------------------------------------------------------------------
     def set_query(self, query: ImageQuery) -> None:
         """Show `query`. Sets the user opened stay open while the search or filters change."""
+        if self._deferred:
+            self._waiting = query
+            return
         if query.collapse_sets and not query.expanded_jobs:
             query = dataclasses.replace(query, expanded_jobs=self.model.query().expanded_jobs)
         if query == self.model.query() and self.model.is_loaded():
@@ -205,6 +231,8 @@ class GalleryPanel(QWidget):
         self.model.set_query(query)
 
     def query(self) -> ImageQuery:
+        if self._deferred and self._waiting is not None:
+            return self._waiting  # what will be shown once loaded
         return self.model.query()
 
     def show_trash(self, trashed: bool) -> None:
@@ -457,7 +485,7 @@ class GalleryPanel(QWidget):
         ):
             return
         self._write(
-            lambda lib: lib.curation.empty_trash(on_gone=partial(drop_thumbnails, lib.data_dir)), self._trash_emptied
+            lambda lib: lib.curation.empty_trash(on_gone=partial(_drop_thumbnails, lib.data_dir)), self._trash_emptied
         )
 
     def _trash_emptied(self, deleted: int) -> None:

@@ -12,18 +12,23 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from wan27_desktop.jobs.mailbox import Mailbox
-from wan27_desktop.library import Library
+
+if TYPE_CHECKING:
+    from wan27_desktop.library import Library
 
 log = logging.getLogger(__name__)
 
 
 def _open_reader(data_dir: Path) -> Library:
-    # The app's own Library already healed after a crash; extra connections skip that work.
+    # The app's own Library already healed after a crash; extra connections skip that work. On the
+    # pool thread: the library's stores load there the first time, not with the window.
+    from wan27_desktop.library import Library
+
     return Library.open(data_dir, reconcile=False)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,13 +33,15 @@ from wan27_desktop.api.errors import ValidationIssue
 from wan27_desktop.api.models import GenerationRequest, Mode, Region, RequestMode
 from wan27_desktop.ui.common.widgets import Hairline, InlineMessage, SectionHeader, mark_invalid, named
 from wan27_desktop.ui.generate.history import JsonPromptHistory, PromptHistory
-from wan27_desktop.ui.generate.palette_editor import PaletteEditor
 from wan27_desktop.ui.generate.palette_store import PaletteStore
 from wan27_desktop.ui.generate.parameters import ParametersPanel
 from wan27_desktop.ui.generate.prompt_editor import PromptSection
 from wan27_desktop.ui.generate.reference_item import ItemState
 from wan27_desktop.ui.generate.reference_strip import ReferenceStrip
 from wan27_desktop.ui.stage.activity import GenerateActivity
+
+if TYPE_CHECKING:
+    from wan27_desktop.ui.generate.palette_editor import PaletteEditor
 from wan27_desktop.workspace.draft import Draft
 from wan27_desktop.workspace.properties import Binding, bind, bind_toggle
 
@@ -64,7 +68,27 @@ class GenerationPanel(QWidget):
         self.editor = self.prompt.editor
         self.strip = ReferenceStrip(self)
         self.params = ParametersPanel(self)
-        self.palette_editor = PaletteEditor(palette_store if palette_store is not None else PaletteStore(), self)
+        # The palette section starts closed (below the fold, and most requests have none): its editor
+        # is built the first time it is opened, or when the draft turns a palette on.
+        self._palette_store = palette_store
+        self._palette: PaletteEditor | None = None
+        self._palette_sources: list[tuple[str, str]] = []
+        self._palette_applicable: tuple[bool, str] = (True, "")
+        self.palette_toggle = named(
+            QToolButton(self),
+            "paletteSectionToggle",
+            self.tr("Colour palette"),
+            self.tr("Show or hide the colour palette"),
+        )
+        self.palette_toggle.setText(self.tr("Colour palette"))
+        self.palette_toggle.setCheckable(True)
+        self.palette_toggle.setAutoRaise(True)
+        self.palette_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.palette_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        bold = QFont(self.palette_toggle.font())
+        bold.setBold(True)
+        self.palette_toggle.setFont(bold)
+        self.palette_toggle.toggled.connect(self._palette_toggled)
 
         content = QWidget()
         content.setObjectName("generationContent")
@@ -77,8 +101,15 @@ class GenerationPanel(QWidget):
         column.addWidget(self.strip)
         column.addWidget(SectionHeader(self.tr("Parameters")))
         column.addWidget(self.params)
-        column.addWidget(SectionHeader(self.tr("Colour palette")))
-        column.addWidget(self.palette_editor)
+        palette_header = QHBoxLayout()
+        palette_header.setContentsMargins(0, 6, 0, 0)
+        palette_header.setSpacing(8)
+        palette_header.addWidget(self.palette_toggle)
+        palette_header.addWidget(Hairline(content), 1)
+        column.addLayout(palette_header)
+        self._palette_slot = QVBoxLayout()
+        self._palette_slot.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self._palette_slot)
         column.addStretch(0)
         self.scroll_area = named(QScrollArea(self), "generationScroll", self.tr("Generation settings"))
         self.scroll_area.setWidget(content)
@@ -147,9 +178,11 @@ class GenerationPanel(QWidget):
         self.params.changed.connect(self._on_input_changed)
         self.params.modeChanged.connect(self._on_mode_changed)
         self.params.noteShown.connect(self._bring_into_view)
-        self.palette_editor.paletteChanged.connect(self._on_input_changed)
+        self.draft.palette_on_changed.connect(self._palette_on_changed)
         self.setFocusProxy(self.editor)
         self._on_mode_changed(self.params.mode())
+        if self.draft.palette_on:
+            self.palette_toggle.setChecked(True)
         self._update()
 
     def _bring_into_view(self, note: QWidget) -> None:
@@ -171,8 +204,6 @@ class GenerationPanel(QWidget):
         return [
             bind(draft, "references", self.strip, "references"),
             bind(draft, "parameters", self.params, "parameters", signal=self.params.changed),
-            bind(draft, "palette", self.palette_editor, "editing_colors", signal=self.palette_editor.paletteChanged),
-            bind_toggle(draft, "palette_on", self.palette_editor.enable_check),
             bind(
                 draft,
                 "request_mode",
@@ -182,6 +213,44 @@ class GenerationPanel(QWidget):
             ),
             bind(draft, "prompt", self.editor, "prompt", signal=self.editor.textChanged),
         ]
+
+    # --- the palette section --------------------------------------------------------------------
+    @property
+    def palette_editor(self) -> PaletteEditor:
+        """The palette editor, built on first use (in the section, shown when the section is open)."""
+        if self._palette is None:
+            from wan27_desktop.ui.generate.palette_editor import PaletteEditor
+
+            editor = PaletteEditor(self._palette_store if self._palette_store is not None else PaletteStore(), self)
+            editor.setVisible(self.palette_toggle.isChecked())
+            self._palette_slot.addWidget(editor)
+            self.bindings += [
+                bind(self.draft, "palette", editor, "editing_colors", signal=editor.paletteChanged),
+                bind_toggle(self.draft, "palette_on", editor.enable_check),
+            ]
+            editor.paletteChanged.connect(self._on_input_changed)
+            editor.set_image_sources(self._palette_sources)
+            editor.set_applicable(*self._palette_applicable)
+            self._palette = editor
+        return self._palette
+
+    def palette_built(self) -> bool:
+        return self._palette is not None
+
+    def open_palette(self) -> PaletteEditor:
+        self.palette_toggle.setChecked(True)
+        return self.palette_editor
+
+    def _palette_toggled(self, opened: bool) -> None:
+        self.palette_toggle.setArrowType(Qt.ArrowType.DownArrow if opened else Qt.ArrowType.RightArrow)
+        if opened or self._palette is not None:
+            self.palette_editor.setVisible(opened)
+        if opened:
+            self.scroll_area.ensureWidgetVisible(self.palette_editor)
+
+    def _palette_on_changed(self, on: bool) -> None:
+        if on:  # turned on by a reused request or a restored draft: show it
+            self.palette_toggle.setChecked(True)
 
     # --- public API ----------------------------------------------------------------------------
     def current_request(self) -> GenerationRequest:
@@ -233,7 +302,7 @@ class GenerationPanel(QWidget):
         return self.strip.add_reference(path)
 
     def set_palette_from_image(self, path: str) -> None:
-        self.palette_editor.set_from_image(path)
+        self.open_palette().set_from_image(path)
 
     def blocking_reasons(self) -> list[str]:
         """Why Generate is unavailable right now (empty when it can be sent)."""
@@ -297,7 +366,7 @@ class GenerationPanel(QWidget):
         if field == "prompt":
             return self.editor
         if field == "color_palette":
-            self.palette_editor.inline.show_message(i18n.issue_text(issue), "error")
+            self.open_palette().inline.show_message(i18n.issue_text(issue), "error")
             return self.palette_editor.body if self.palette_editor.is_on() else self.palette_editor.enable_check
         if field == "images":
             self.strip.inline.show_message(i18n.issue_text(issue), "error")
@@ -327,7 +396,9 @@ class GenerationPanel(QWidget):
             for n, item in enumerate(self.strip.items(), start=1)
             if item.state is ItemState.READY and not item.is_url and not item.problems
         ]
-        self.palette_editor.set_image_sources(sources)
+        self._palette_sources = sources
+        if self._palette is not None:
+            self._palette.set_image_sources(sources)
         self._on_mode_changed(self.params.mode())
         self._on_input_changed()
 
@@ -341,9 +412,12 @@ class GenerationPanel(QWidget):
             self.strip.inline.show_message(why_boxes, "muted")
         elif self.strip.inline.text() == why_boxes:
             self.strip.inline.clear_message()
-        self.palette_editor.set_applicable(
-            rules.palette_applies(mode), self.tr("The colour palette does not apply to image sets: kept, not sent.")
+        self._palette_applicable = (
+            rules.palette_applies(mode),
+            self.tr("The colour palette does not apply to image sets: kept, not sent."),
         )
+        if self._palette is not None:
+            self._palette.set_applicable(*self._palette_applicable)
 
     def _update(self) -> None:
         n = self.params.n()

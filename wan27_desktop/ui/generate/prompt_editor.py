@@ -9,17 +9,13 @@ silently cut it).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPlainTextEdit,
     QTextEdit,
@@ -39,6 +35,9 @@ from wan27_desktop.ui.common.widgets import (
     warn_color,
 )
 from wan27_desktop.ui.generate.history import MemoryPromptHistory, PromptHistory
+
+if TYPE_CHECKING:
+    from wan27_desktop.ui.generate.history_popup import PromptHistoryPopup
 from wan27_desktop.ui.generate.prompt_refs import (
     reference_spans,
     reference_token,
@@ -224,6 +223,8 @@ class PromptEditor(QPlainTextEdit):
             self._recalling = False
 
     def open_history_search(self) -> PromptHistoryPopup:
+        from wan27_desktop.ui.generate.history_popup import PromptHistoryPopup
+
         previous = self.findChild(PromptHistoryPopup, "promptHistoryPopup")
         if previous is not None:
             previous.deleteLater()  # one popup at a time; a closed one is not kept around
@@ -253,72 +254,6 @@ class PromptEditor(QPlainTextEdit):
             self.open_history_search()
             return
         super().keyPressEvent(event)
-
-
-class PromptHistoryPopup(QDialog):
-    """Ctrl+R: type to filter earlier prompts, Enter to use one."""
-
-    chosen = Signal(str)
-
-    def __init__(self, history: PromptHistory, query: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        named(self, "promptHistoryPopup", self.tr("Prompt history"))
-        self.setWindowTitle(self.tr("Prompt history"))
-        self.resize(520, 360)
-        self._history = history
-        layout = QVBoxLayout(self)
-        self.search = named(QLineEdit(query, self), "historySearchEdit", self.tr("Search prompt history"))
-        self.search.setPlaceholderText(self.tr("Search earlier prompts…"))
-        self.search.setClearButtonEnabled(True)
-        self.list = named(QListWidget(self), "historyList", self.tr("Earlier prompts"))
-        self.list.setWordWrap(True)
-        self.list.setUniformItemSizes(False)
-        self.empty = QLabel(self)
-        set_text_role(self.empty, "muted")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Use prompt"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(self.search)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.empty)
-        layout.addWidget(buttons)
-        self.search.textChanged.connect(self._refresh)
-        self.search.installEventFilter(self)
-        self.list.itemActivated.connect(lambda _item: self.accept())
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.list.clear()
-        for text in self._history.search(self.search.text())[:200]:
-            shown = " ".join(text.split())
-            item = QListWidgetItem(shown if len(shown) <= 240 else shown[:239] + "…")
-            item.setData(Qt.ItemDataRole.UserRole, text)
-            item.setToolTip(text[:2000])
-            self.list.addItem(item)
-        if self.list.count():
-            self.list.setCurrentRow(0)
-        self.empty.setText("" if self.list.count() else self.tr("No earlier prompt matches."))
-
-    def eventFilter(self, watched: object, event: object) -> bool:  # noqa: N802 (Qt API)
-        # Up/Down in the search field move through the list, like a command palette.
-        if (
-            watched is self.search
-            and isinstance(event, QKeyEvent)
-            and event.type() == QKeyEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)
-        ):
-            row = self.list.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            if 0 <= row < self.list.count():
-                self.list.setCurrentRow(row)
-            return True
-        return False
-
-    def accept(self) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
-        super().accept()
 
 
 class PromptSection(QWidget):

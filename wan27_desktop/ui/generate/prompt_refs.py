@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cache
 
 # A reference to a removed image is rewritten into a marker the user sees and must resolve; the
 # patterns below never match inside a marker, so later renumbering leaves it alone.
@@ -17,11 +18,17 @@ REMOVED_EN = "[removed image {n}]"
 REMOVED_ZH = "[已删除的图{n}]"
 
 # "image 2", "Image2", "IMAGE 12" - not "images 2", not "myimage 2", and "image 10" is not "image 1".
-_EN = re.compile(r"(?<!\[removed )(?<![A-Za-z])(image)( ?)(\d+)(?!\d)", re.IGNORECASE)
+_EN_SOURCE = (r"(?<!\[removed )(?<![A-Za-z])(image)( ?)(\d+)(?!\d)", re.IGNORECASE)
 # "图2", "图片2" (not inside a removed marker: "[已删除的图2]").
-_ZH = re.compile(r"(?<!\[已删除的)(图片?)(\d+)(?!\d)")
-_REMOVED = re.compile(r"\[removed image (\d+)\]|\[已删除的图(\d+)\]", re.IGNORECASE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_SOURCE = (r"(?<!\[已删除的)(图片?)(\d+)(?!\d)", 0)
+_REMOVED_SOURCE = (r"\[removed image (\d+)\]|\[已删除的图(\d+)\]", re.IGNORECASE)
+_CJK_SOURCE = (r"[\u3400-\u9fff]", 0)
+
+
+@cache
+def _pattern(source: tuple[str, int]) -> re.Pattern[str]:
+    # Compiled at first use, not at import: the prompt editor loads with the window.
+    return re.compile(*source)
 
 
 def renumber_references(text: str, mapping: Mapping[int, int | None]) -> str:
@@ -49,13 +56,13 @@ def renumber_references(text: str, mapping: Mapping[int, int | None]) -> str:
             return REMOVED_ZH.format(n=old)
         return f"{match.group(1)}{new}"
 
-    return _ZH.sub(chinese, _EN.sub(english, text))
+    return _pattern(_ZH_SOURCE).sub(chinese, _pattern(_EN_SOURCE).sub(english, text))
 
 
 def referenced_numbers(text: str) -> list[int]:
     """The image numbers a prompt mentions, in order of first mention."""
-    found: list[tuple[int, int]] = [(m.start(), int(m.group(3))) for m in _EN.finditer(text)]
-    found += [(m.start(), int(m.group(2))) for m in _ZH.finditer(text)]
+    found: list[tuple[int, int]] = [(m.start(), int(m.group(3))) for m in _pattern(_EN_SOURCE).finditer(text)]
+    found += [(m.start(), int(m.group(2))) for m in _pattern(_ZH_SOURCE).finditer(text)]
     seen: list[int] = []
     for _pos, number in sorted(found):
         if number not in seen:
@@ -65,16 +72,16 @@ def referenced_numbers(text: str) -> list[int]:
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """(start, length) of every live reference token, for highlighting."""
-    spans = [(m.start(), m.end() - m.start()) for m in _EN.finditer(text)]
-    spans += [(m.start(), m.end() - m.start()) for m in _ZH.finditer(text)]
+    spans = [(m.start(), m.end() - m.start()) for m in _pattern(_EN_SOURCE).finditer(text)]
+    spans += [(m.start(), m.end() - m.start()) for m in _pattern(_ZH_SOURCE).finditer(text)]
     return sorted(spans)
 
 
 def removed_markers(text: str) -> list[tuple[int, int]]:
     """(start, length) of every removed-image marker left by `renumber_references`."""
-    return [(m.start(), m.end() - m.start()) for m in _REMOVED.finditer(text)]
+    return [(m.start(), m.end() - m.start()) for m in _pattern(_REMOVED_SOURCE).finditer(text)]
 
 
 def reference_token(number: int, text: str = "") -> str:
     """The token to insert for image `number`: "图N" when the prompt is Chinese, else "image N"."""
-    return f"图{number}" if _CJK.search(text) else f"image {number}"
+    return f"图{number}" if _pattern(_CJK_SOURCE).search(text) else f"image {number}"

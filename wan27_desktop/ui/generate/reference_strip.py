@@ -27,11 +27,8 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QToolButt
 from wan27_desktop.api import rules
 from wan27_desktop.api.models import Box, ImageInput
 from wan27_desktop.ui.common.widgets import InlineMessage, named, set_text_role, small_font
-from wan27_desktop.ui.generate.box_editor import BoxEditor
-from wan27_desktop.ui.generate.drop import DropContent, can_accept, read_mime
 from wan27_desktop.ui.generate.reference_item import ItemState, ReferenceItem
 from wan27_desktop.ui.generate.reference_tiles import ReferenceTiles
-from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
 from wan27_desktop.ui.generate.workers import (
     PREVIEW_SIDE,
     Worker,
@@ -44,7 +41,19 @@ from wan27_desktop.workspace.draft import DraftReference
 if TYPE_CHECKING:
     from wan27_desktop.imaging import ReferenceInfo
 
+    # Dialogs: loaded when first opened (they are not on screen at start).
+    from wan27_desktop.ui.generate.box_editor import BoxEditor
+    from wan27_desktop.ui.generate.drop import DropContent
+    from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
+
 Mapping = dict[int, "int | None"]
+
+
+def _can_accept(mime: QMimeData) -> bool:
+    # The drop module loads at the first drag or paste, not with the window.
+    from wan27_desktop.ui.generate.drop import can_accept
+
+    return can_accept(mime)
 
 
 class ReferenceStrip(QWidget):
@@ -223,6 +232,8 @@ class ReferenceStrip(QWidget):
 
     def add_mime(self, mime: QMimeData) -> int:
         """Add what a drop or paste offers (files, image data or web URLs). Returns how many."""
+        from wan27_desktop.ui.generate.drop import read_mime
+
         content = read_mime(mime)
         if content.empty:
             if content.skipped:
@@ -257,7 +268,7 @@ class ReferenceStrip(QWidget):
 
     def paste(self) -> int:
         mime = QGuiApplication.clipboard().mimeData()
-        if mime is None or not can_accept(mime):
+        if mime is None or not _can_accept(mime):
             self._say(self.tr("The clipboard holds no image, image file or image URL."), "error")
             return 0
         return self.add_mime(mime)
@@ -419,6 +430,8 @@ class ReferenceStrip(QWidget):
 
     # --- dialogs -------------------------------------------------------------------------------
     def open_viewer(self, index: int) -> ReferenceViewer | None:
+        from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
+
         if not 0 <= index < len(self._items):
             return None
         item = self._items[index]
@@ -433,6 +446,8 @@ class ReferenceStrip(QWidget):
         return viewer
 
     def open_box_editor(self, index: int) -> BoxEditor | None:
+        from wan27_desktop.ui.generate.box_editor import BoxEditor
+
         item = self._items[index] if 0 <= index < len(self._items) else None
         allowed, why = self._can_edit_boxes(item)
         if item is None or not allowed:
@@ -466,6 +481,9 @@ class ReferenceStrip(QWidget):
 
     def _on_preview_failed(self, token: int, message: str) -> None:
         dialog = self._tokens.pop(("preview", token), None)
+        from wan27_desktop.ui.generate.box_editor import BoxEditor
+        from wan27_desktop.ui.generate.reference_viewer import ReferenceViewer
+
         if isinstance(dialog, BoxEditor) and shiboken6.isValid(dialog):
             dialog.canvas.set_loading_text(self.tr("Cannot show the image: {reason}").format(reason=message))
         elif isinstance(dialog, ReferenceViewer) and shiboken6.isValid(dialog):
@@ -509,7 +527,7 @@ class ReferenceStrip(QWidget):
 
     # --- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
-        if can_accept(event.mimeData()):
+        if _can_accept(event.mimeData()):
             # Always copy: a file manager told "move" would delete the user's original.
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
@@ -519,7 +537,7 @@ class ReferenceStrip(QWidget):
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 (Qt API)
-        if can_accept(event.mimeData()):
+        if _can_accept(event.mimeData()):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
 
@@ -530,7 +548,7 @@ class ReferenceStrip(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
         self.tiles.drop_highlight = False
         self.tiles.update()
-        if not can_accept(event.mimeData()):
+        if not _can_accept(event.mimeData()):
             event.ignore()
             return
         event.setDropAction(Qt.DropAction.CopyAction)

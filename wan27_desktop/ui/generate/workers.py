@@ -6,7 +6,6 @@ Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (S
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -39,6 +38,8 @@ def thumbs_dir() -> Path:
 def cached_preview(path: str, side: int) -> QImage:
     """A decoded copy of `path` no larger than `side`, through a file cache keyed by the file's
     identity (path, size, mtime) so reopening a reference does not decode the original again."""
+    import hashlib
+
     from wan27_desktop import imaging  # deferred: QtGui image plugins load on first use
 
     stat = os.stat(path)
@@ -119,6 +120,8 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
     else:
         raw = bytes(data)
         suffix = _suffix_for(raw)
+    import hashlib
+
     folder = folder or refs_dir()
     dest = folder / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
     if not dest.exists():

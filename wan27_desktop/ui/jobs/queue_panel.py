@@ -7,7 +7,7 @@ The model (queue_model.py) mirrors the workspace's job board, which job events a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop import i18n
-from wan27_desktop.jobs.runner import JobEvent
 from wan27_desktop.library import JobRecord, JobState
 from wan27_desktop.ui.common.style import Tone, tone_color
 from wan27_desktop.ui.jobs.queue_model import STATE_LABELS, JobQueueModel, JobRow, format_elapsed
 from wan27_desktop.workspace.jobs import JobBoard
+
+if TYPE_CHECKING:
+    # Only for hints: the runner and what it needs load with the job manager, after the first paint.
+    from wan27_desktop.jobs.runner import JobEvent
 
 __all__ = ["STATE_LABELS", "JobQueueModel", "JobQueuePanel", "JobRow", "format_elapsed"]
 

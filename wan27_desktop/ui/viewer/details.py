@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap, QResizeEvent
@@ -35,11 +35,14 @@ from wan27_desktop.api.models import Mode, Region, RequestMode
 from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.imaging.thumbnails import ensure_thumbnail
-from wan27_desktop.library import ImageRecord, JobRecord, JobState, Library
+from wan27_desktop.library import ImageRecord, JobRecord, JobState
 from wan27_desktop.ui.common.thumbnails import read_scaled
 from wan27_desktop.ui.gallery.actions import copy_text_to_clipboard
 from wan27_desktop.ui.gallery.worker import DbWorker
 from wan27_desktop.workspace.jobs import state_name
+
+if TYPE_CHECKING:
+    from wan27_desktop.library import Library
 
 LINEAGE_PX = 64
 CONTEXT = "MetadataPanel"

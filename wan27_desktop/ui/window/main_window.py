@@ -69,8 +69,8 @@ class MainWindow(QMainWindow):
     workspace: Workspace
     generation: GenerationPanel
     gallery: GalleryPanel
-    queue: JobQueuePanel
     queue_dock: QDockWidget
+    _queue: JobQueuePanel | None = None
     status: AppStatusBar
     splitter: QSplitter
     notifier: NotifierLike
@@ -143,7 +143,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QSplitter
 
         from wan27_desktop.ui.jobs.notifications import Notifier
-        from wan27_desktop.ui.jobs.queue_panel import JobQueuePanel
         from wan27_desktop.ui.window.status_bar import AppStatusBar
         from wan27_desktop.workspace.workspace import Workspace
 
@@ -153,7 +152,7 @@ class MainWindow(QMainWindow):
         )
 
         self.generation = parts.make_generation_panel(self, self.workspace)
-        self.gallery = parts.make_centre(self, self._data_dir)
+        self.gallery = parts.make_centre(self, self._data_dir, load=False)  # reads once painted (start)
         # The stage goes above the gallery the first time a job runs (`show_stage`).
         self.centre_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.centre_splitter.setObjectName("centreSplitter")
@@ -169,13 +168,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([440, 840])
         self._centre_layout.addWidget(self.splitter)
 
-        self.queue = JobQueuePanel(self, self.workspace.board)
+        # The job queue: a dock that starts closed (the stage shows what runs now; the queue is the
+        # history), its table built the first time it is shown or asked for (`queue`).
         self.queue_dock = QDockWidget(self.tr("Jobs"), self)
         self.queue_dock.setObjectName("jobQueue")
         self.queue_dock.setAccessibleName(self.tr("Job queue"))
-        self.queue_dock.setWidget(self.queue)
-        # Title, summary and job actions on one row; dragging it still moves the dock.
-        self.queue_dock.setTitleBarWidget(self.queue.header)
+        self.queue_dock.visibilityChanged.connect(self._queue_dock_shown)
         self.queue_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -183,6 +181,7 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.queue_dock)
         self.resizeDocks([self.queue_dock], [180], Qt.Orientation.Vertical)
+        self.queue_dock.hide()  # unless the saved layout (restored below) has it open
 
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
@@ -216,10 +215,31 @@ class MainWindow(QMainWindow):
         workspace.board.added.connect(self._job_appeared)
         self.generation.activity.bind(workspace.board)
         self.generation.activity.stopRequested.connect(self.cancel_job)
-        self.queue.cancelRequested.connect(self.cancel_job)
-        self.queue.retryRequested.connect(self.retry_job)
-        self.queue.showResultsRequested.connect(self.show_results)
         self._connect_gallery(self.gallery)
+
+    # -- the job queue ------------------------------------------------------------------------------
+    @property
+    def queue(self) -> JobQueuePanel:
+        """The job queue's table, made the first time it is shown or asked for."""
+        if self._queue is None:
+            from wan27_desktop.ui.jobs.queue_panel import JobQueuePanel
+
+            queue = JobQueuePanel(self, self.workspace.board)
+            self.queue_dock.setWidget(queue)
+            # Title, summary and job actions on one row; dragging it still moves the dock.
+            self.queue_dock.setTitleBarWidget(queue.header)
+            queue.cancelRequested.connect(self.cancel_job)
+            queue.retryRequested.connect(self.retry_job)
+            queue.showResultsRequested.connect(self.show_results)
+            header = self.settings.state_blob("job_queue_header")
+            if header:
+                queue.view.horizontalHeader().restoreState(QByteArray(header))
+            self._queue = queue
+        return self._queue
+
+    def _queue_dock_shown(self, visible: bool) -> None:
+        if visible and self._queue is None:
+            self.queue  # noqa: B018 - builds it, now that it is on screen
 
     def _connect_gallery(self, gallery: GalleryPanel) -> None:
         gallery.reusePromptRequested.connect(self.fill_prompt)
@@ -259,6 +279,7 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self.finish_building()
+        self.gallery.load()
         if self.workspace.started:
             return
         self.focus_prompt()
@@ -370,7 +391,9 @@ class MainWindow(QMainWindow):
         self.workspace.resume_unfinished()
 
     def _selected_job_id(self) -> int | None:
-        row = self.queue.selected_job()
+        if self._queue is None:
+            return None
+        row = self._queue.selected_job()
         return None if row is None else row.job_id
 
     def show_results(self, job_id: int) -> None:
@@ -533,9 +556,6 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state
         if state:
             self.restoreState(QByteArray(state))
-        header = self.settings.state_blob("job_queue_header")
-        if header:
-            self.queue.view.horizontalHeader().restoreState(QByteArray(header))
 
     def _keep_stacking_choice(self, gallery: GalleryPanel) -> None:
         """Filters ▸ Stack image sets as the user left it, in every session and after a library move."""
@@ -553,7 +573,8 @@ class MainWindow(QMainWindow):
             return
         self.settings.window_state = self.saveState()
         self.settings.set_state_blob("main_splitter", self.splitter.saveState())
-        self.settings.set_state_blob("job_queue_header", self.queue.view.horizontalHeader().saveState())
+        if self._queue is not None:  # else its saved columns stay as they were
+            self.settings.set_state_blob("job_queue_header", self._queue.view.horizontalHeader().saveState())
         self.settings.sync()
 
     def shutdown(self) -> None:
@@ -564,7 +585,8 @@ class MainWindow(QMainWindow):
         if self._move_flow is not None:
             self._move_flow.cancel()  # a partial copy is removed; the library stays where it was
         if self._built:
-            self.queue.ticker.stop()
+            if self._queue is not None:
+                self._queue.ticker.stop()
             self.workspace.shutdown()
             if self.stage is not None:
                 self.stage.shutdown()

@@ -44,11 +44,11 @@ def make_generation_panel(window: MainWindow, workspace: Workspace) -> Generatio
     return panel
 
 
-def make_centre(window: MainWindow, data_dir: Path) -> GalleryPanel:
-    """The gallery over the library in `data_dir`."""
+def make_centre(window: MainWindow, data_dir: Path, *, load: bool = True) -> GalleryPanel:
+    """The gallery over the library in `data_dir` (reading nothing until `load()` when not `load`)."""
     from wan27_desktop.ui.gallery.panel import GalleryPanel
 
-    return GalleryPanel(data_dir=data_dir, parent=window)
+    return GalleryPanel(data_dir=data_dir, parent=window, load=load)
 
 
 def show_error(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -452,7 +452,7 @@ def diagnostic_text(window: MainWindow) -> str:
         f"Image formats: {', '.join(formats)}",
         f"Connectivity (last known): {window.status.connectivity_label.text()}",
     ]
-    failed = [row for row in window.queue.model.jobs() if row.error_code][:5]
+    failed = [row for row in window.workspace.board.rows() if row.error_code][:5]
     if failed:
         lines.append("Recent errors:")
         for row in failed:
