@@ -262,3 +262,41 @@ def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_wind
         assert widget.isVisible() and widget.width() >= widget.minimumSizeHint().width(), widget.objectName()
     assert window.generation.width() >= 400
     grab(window, tmp_path / "main_gallery_1280.png", WINDOW_SIZE)  # to look at; not a README picture
+
+
+def test_the_viewer_shows_one_image_with_its_details(
+    qtbot: QtBot, shown: GalleryPanel, shots: Path, showcase: tuple[Path, dict[str, list[int]]]
+) -> None:
+    row = next(r for r in range(shown.model.rowCount()) if shown.model.set_badge(r) is None)
+    record = shown.model.loaded_record(row)
+    assert record is not None
+    with Library.open(showcase[0], reconcile=False) as lib:
+        lib.jobs.update(
+            record.job_id,
+            task_id="0385dc79-5ff8-4d82-bcb6-8f2e1a0ee9c1",
+            request_id="7574ee8f-38a3-4b1e-9280-11c33ab46e45",
+            cost="0.562065",
+            usage={"image_count": 1, "size": "2048*2048"},
+        )
+    shown.open_viewer(row)
+    viewer = shown.viewer()
+    assert viewer is not None
+    qtbot.waitUntil(lambda: viewer.metadata.job is not None and not viewer.canvas.image.isNull(), timeout=10_000)
+    qtbot.waitUntil(lambda: not viewer.canvas._preview, timeout=10_000)  # the full image, not the thumbnail
+    viewer.canvas.fit()
+    grab(viewer, shots / "viewer.png", (1200, 760))
+    viewer.close()
+
+
+def test_compare_shows_two_images_side_by_side(qtbot: QtBot, shown: GalleryPanel, shots: Path) -> None:
+    from wan27_desktop.ui.viewer.compare import CompareWindow
+
+    first, second = (shown.model.loaded_record(r) for r in (3, 4))
+    assert first is not None and second is not None
+    window = CompareWindow(first, second, parent=shown)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not any(image.isNull() for image in window.view.images), timeout=10_000)
+    grab(window, shots / "compare.png", (1200, 700))
+    window.close()

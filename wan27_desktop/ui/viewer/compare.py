@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QSlider, 
 
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.ui.viewer import zoom as vm
-from wan27_desktop.ui.viewer.canvas import AsyncImageLoader
+from wan27_desktop.ui.viewer.canvas import BACKDROP, AsyncImageLoader
 
 SIDE, SPLIT = "side", "split"
 
@@ -68,7 +68,7 @@ class CompareView(QWidget):
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
         palette = self.palette()
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        painter.fillRect(self.rect(), BACKDROP)  # the viewer's neutral dark backdrop (canvas.py)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         panes = self.panes()
         split_x = vm.split_position(self.split, self.width())
