@@ -42,7 +42,7 @@ import httpx
 
 from wan27_desktop import __version__
 from wan27_desktop.api.errors import DownloadError, NetworkError, ResultExpired, WanError
-from wan27_desktop.api.imageformat import BodyVerifier
+from wan27_desktop.api.imageformat import EXTENSIONS, RESULT_FORMATS, BodyVerifier
 from wan27_desktop.api.netreasons import plain_reason, technical
 from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from wan27_desktop.api.tls import shared_ssl_context
@@ -55,7 +55,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 MAX_REDIRECTS = 5
 DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
 DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
-_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+_RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
 _TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BLOCK_BYTES = 1 << 20  # written, hashed and verified in ~1 MiB blocks (fewer syscalls and GIL hand-offs)
@@ -287,7 +287,7 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
                 raise _Retryable(exc) from exc
             raise
         sha = checker.digest.hexdigest() if checker.digest is not None else None
-        final = dest_dir / f"{sha or target.stage_as}.{_EXTENSIONS[info.format]}"
+        final = dest_dir / f"{sha or target.stage_as}{EXTENSIONS[info.format]}"
         os.replace(temp, final)
         if durable:
             _fsync_dir(dest_dir)
@@ -391,9 +391,9 @@ def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLIN
     cutoff = time.time() - older_than_s
     for entry in dest_dir.iterdir():
         name = entry.name
-        stem, _, ext = name.rpartition(".")
+        stem, dot, ext = name.rpartition(".")
         stale_part = name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)
-        stale_staged = staged and ext in _EXTENSIONS.values() and bool(_STAGE_NAME.fullmatch(stem))
+        stale_staged = staged and dot + ext in _RESULT_SUFFIXES and bool(_STAGE_NAME.fullmatch(stem))
         if not (stale_part or stale_staged):
             continue
         with contextlib.suppress(OSError):
