@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
-from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out
+from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
 
 MODEL_ALIASES = {
     "pro": Model.PRO,
@@ -51,7 +51,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--mode", choices=["sync", "async"], default="sync", help="sync endpoint (default) or async submit + poll"
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
-    p.add_argument("--api-base", help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)")
+    p.add_argument(
+        "--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)"
+    )
     p.add_argument("--out", help="also copy the images into this folder")
     p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out, parse_ids
+from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out, parse_ids
 from wan27_desktop.cli.generate import parse_region
 
 
@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         if name == "retry":
             cmd.add_argument("job_id")
         cmd.add_argument("--region", default="sg", help="region of the key to use (sg or cn)")
-        cmd.add_argument("--api-base", help="custom endpoint ending in /api/v1")
+        cmd.add_argument("--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1")
         cmd.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
         cmd.set_defaults(handler=handler)
 
