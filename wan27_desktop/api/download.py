@@ -47,7 +47,6 @@ from wan27_desktop.api.netreasons import plain_reason, technical
 from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from wan27_desktop.api.tls import shared_ssl_context
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.api.transport import result_transport
 
 log = logging.getLogger("wan27.api")
 
@@ -111,7 +110,6 @@ def new_download_client() -> httpx.Client:
         timeout=DOWNLOAD_TIMEOUT,
         follow_redirects=False,
         verify=context,
-        transport=result_transport(context),
     )
 
 
