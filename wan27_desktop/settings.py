@@ -20,6 +20,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from wan27_desktop import config
 from wan27_desktop.api import endpoint
+from wan27_desktop.api.constants import JOB_CONCURRENCY
 from wan27_desktop.api.errors import ValidationError
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
@@ -31,7 +32,7 @@ T = TypeVar("T")
 SETTINGS_FILE = config.SETTINGS_FILE
 MIN_CONCURRENCY = 1
 MAX_CONCURRENCY = MAX_TASKS_IN_PROGRESS  # §6: 5 tasks in progress per account
-DEFAULT_CONCURRENCY = 2
+DEFAULT_CONCURRENCY = JOB_CONCURRENCY
 _LIBRARY_FOLDER = f"{config.LIBRARY_SECTION}/{config.LIBRARY_KEY}"
 LEGACY_FIRST_RUN_KEY_PROMPT = "first_run_key_prompt"  # state blob written by 0.1's first-run prompt
 

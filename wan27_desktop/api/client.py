@@ -31,6 +31,7 @@ import httpx
 
 from wan27_desktop import __version__
 from wan27_desktop.api import endpoint
+from wan27_desktop.api.constants import CREATE_TIMEOUTS, POLL_DEADLINE_S, POLL_INTERVAL_S, QUERY_TIMEOUTS
 from wan27_desktop.api.errors import (
     AuthError,
     InterruptedCreateError,
@@ -58,9 +59,8 @@ USER_AGENT = f"wan27-desktop/{__version__}"
 SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
 ASYNC_PATH = "/services/aigc/image-generation/generation"  # §1.2: a different path from sync
 # §4.1: sync calls can take minutes, so read >= 300 s; queries answer at once.
-CREATE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
-QUERY_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-DEFAULT_POLL_INTERVAL = (5.0, 10.0)  # §6: Alibaba recommends polling every 5-10 s
+CREATE_TIMEOUT = httpx.Timeout(**CREATE_TIMEOUTS._asdict())
+QUERY_TIMEOUT = httpx.Timeout(**QUERY_TIMEOUTS._asdict())
 
 # Failures where the request certainly never reached the service: safe to resend even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
@@ -186,8 +186,8 @@ class DashScopeClient:
         self,
         task_id: str,
         *,
-        interval: tuple[float, float] = DEFAULT_POLL_INTERVAL,
-        deadline_s: float = 600.0,
+        interval: tuple[float, float] = POLL_INTERVAL_S,
+        deadline_s: float = POLL_DEADLINE_S,
         should_cancel: CancelSignal = None,
         on_update: Callable[[TaskSnapshot], None] | None = None,
         sleep: Callable[[float], None] | None = None,

@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from wan27_desktop import __version__
+from wan27_desktop.api.constants import DOWNLOAD_DEADLINE_S, DOWNLOAD_MAX_BYTES, DOWNLOAD_TIMEOUTS, MAX_REDIRECTS
 from wan27_desktop.api.errors import DownloadError, NetworkError, ResultExpired, WanError
 from wan27_desktop.api.imageformat import EXTENSIONS, RESULT_FORMATS, BodyVerifier
 from wan27_desktop.api.netreasons import plain_reason, technical
@@ -50,10 +51,7 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-MAX_REDIRECTS = 5
-DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
-DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
+DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS._asdict())
 _RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
 _TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -117,12 +115,12 @@ def download_result(
     url: str,
     dest_dir: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DOWNLOAD_MAX_BYTES,
     client: httpx.Client | None = None,
     retry_policy: RetryPolicy | None = None,
     should_cancel: CancelSignal = None,
     on_progress: Callable[[int, int | None], None] | None = None,
-    deadline_s: float = DEFAULT_DEADLINE_S,
+    deadline_s: float = DOWNLOAD_DEADLINE_S,
     stage_as: str | None = None,
 ) -> DownloadedFile:
     """Download one result into `dest_dir` as `<sha256>.<ext>`, or `<stage_as>.<ext>` for a staged
@@ -377,7 +375,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S, *, staged: bool = False) -> int:
+def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DOWNLOAD_DEADLINE_S, *, staged: bool = False) -> int:
     """Delete temp files a killed process left in `dest_dir`, and with `staged=True` (a folder of
     staged downloads only) staged results it never landed; returns how many went.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             err(f"job {event.job_id}: {event.state.value}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else (5.0, 10.0)
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
     with open_library() as library:
         runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
         try:

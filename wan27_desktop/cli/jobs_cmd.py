@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out, parse_ids
 from wan27_desktop.cli.generate import parse_region
 
@@ -74,7 +75,7 @@ def _runner(library, args: argparse.Namespace):
         suffix = f" - {event.error.message}" if event.error else ""
         err(f"job {event.job_id}: {event.state.value}{suffix}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else (5.0, 10.0)
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
     connection = resolve_connection(parse_region(args.region), args.api_base)
     return JobRunner(library, connection, on_event=on_event, poll_interval=interval)
 
