@@ -468,6 +468,7 @@ class _CheckWorker:
         self.queue: queue.Queue[bytes | None] = queue.Queue(_BodyChecker._QUEUED_BLOCKS)
         self._consume = consume
         self._owner = owner
+        # A plain thread: api/ is Qt-free, and this one lives exactly as long as one download's body.
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

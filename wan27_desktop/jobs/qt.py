@@ -168,9 +168,11 @@ class JobManager(QObject):
         self.connection_provider = connection_provider
         self.client_factory = client_factory or _default_client_factory
         self.poll_interval = poll_interval
+        # Not ui/common/background's pools: jobs/ sits below ui/, one journal thread keeps requests
+        # in the order they were made, and shutdown clears and waits for the runner pool alone.
         self._journal_pool = QThreadPool(self)
         self._journal_pool.setMaxThreadCount(1)
-        self._pool = QThreadPool(self)
+        self._pool = QThreadPool(self)  # sized by the concurrency setting (set_concurrency)
         self.set_concurrency(concurrency)
         self._mailbox = Mailbox.instance()
         self._lock = threading.Lock()

@@ -54,11 +54,11 @@ def grow_to_fit(dialog: QWidget) -> None:
 
 
 class BackgroundCalls(BackgroundWork):
-    """The dialogs' background calls: `start(fn, on_done, on_failed)` on `pool` (the global pool
-    by default), results delivered to the UI thread while `owner` exists."""
+    """The dialogs' background calls: `start(fn, on_done, on_failed)` on `pool` (the "dialogs"
+    pool by default), results delivered to the UI thread while `owner` exists."""
 
     def __init__(self, owner: QObject, pool: QThreadPool | None) -> None:
-        super().__init__(owner, pool=pool or QThreadPool.globalInstance())
+        super().__init__(owner, pool=pool if pool is not None else "dialogs")
 
 
 def default_bases() -> dict[Region, str]:

@@ -1,5 +1,5 @@
 """Background work for the generation panel: inspect references, decode previews, save dropped
-image data, extract palettes. Runs on a QThreadPool; results reach the UI thread via `BackgroundWork`.
+image data, extract palettes. Runs on the "generate" pool; results reach the UI thread via `BackgroundWork`.
 
 Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (STYLE.md).
 """
@@ -62,7 +62,7 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._work = BackgroundWork(self, pool=pool or QThreadPool.globalInstance(), expected=(Exception,))
+        self._work = BackgroundWork(self, pool=pool if pool is not None else "generate", expected=(Exception,))
         self._next = 0
         self.pending: set[int] = set()
 

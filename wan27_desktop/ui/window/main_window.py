@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         from wan27_desktop.ui.window.status_bar import AppStatusBar
 
         self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
-        self.background = BackgroundWork(self, max_threads=2)
+        self.background = BackgroundWork(self, pool="window")
         self.jobs = JobManager(
             self.data_dir,
             self._connection,
