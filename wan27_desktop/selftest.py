@@ -117,7 +117,7 @@ def check_library(data_dir: Path) -> tuple[str, str]:
     from wan27_desktop.library import JobState, Library
 
     with Library.open(data_dir) as library:
-        job_id = library.create_job(
+        job_id = library.jobs.create(
             {
                 "model": "wan2.7-image",
                 "input": {"messages": [{"role": "user", "content": [{"text": "self-test"}]}]},
@@ -131,10 +131,10 @@ def check_library(data_dir: Path) -> tuple[str, str]:
             estimated_cost="0",
             state=JobState.CANCELED,
         )
-        jobs = library.list_jobs(limit=5)
-        spend = library.spend_today()
+        jobs = library.jobs.find(limit=5)
+        spend = library.ledger.spend_today()
     with Library.open(data_dir) as library:
-        again = library.get_job(job_id)
+        again = library.jobs.get(job_id)
     if again.prompt != "self-test" or not jobs:
         return "FAIL", "a job written could not be read back"
     return "OK", f"created, wrote and re-read {library.db_path.name} (spend today {format_cny(spend)})"

@@ -208,7 +208,7 @@ class JobManager(QObject):
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
         JobRunner(library, None).close_unsent_queued()
-        ids = [job.id for job in library.unfinished_jobs()]
+        ids = [job.id for job in library.jobs.unfinished()]
         for job_id in ids:
             self.resume(job_id)
         return ids
