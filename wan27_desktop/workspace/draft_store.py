@@ -58,7 +58,7 @@ class DraftStore(QObject):
         self.path = path
         self._root = library_root
         # One writer, so saves land in order; a file that cannot be written is reported, not raised.
-        self._work = BackgroundWork(self, max_threads=1, expected=(OSError, WanError))
+        self._work = BackgroundWork(self, pool="draft", expected=(OSError, WanError))
         self._lock = threading.Lock()
         self._opened: Library | None = None  # opened on the pool when the first reference is kept
         self._timer = QTimer(self)

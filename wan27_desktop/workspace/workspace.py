@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
@@ -71,7 +72,7 @@ class Workspace(QObject):
         settings: AppSettings,
         *,
         api_base: str | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -83,7 +84,7 @@ class Workspace(QObject):
         self.draft.request_mode = settings.request_mode  # the default from Settings
         self.service = ServiceState(settings.region, api_base, self)
         self.board = JobBoard(self)
-        self.background = BackgroundWork(self, max_threads=2)
+        self.background = BackgroundWork(self, pool="window")
         self.key_source: keys.KeySource | None = None
         self.reader: Library | None = None  # opened on a worker; thread-safe, read-mostly
         self.moving = False  # the library is being moved: nothing may be sent

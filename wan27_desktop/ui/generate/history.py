@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from wan27_desktop import config
+from wan27_desktop.jobs.background import file_writer
 from wan27_desktop.json_store import read_json, write_json_atomically
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import Future
 
 DEFAULT_MAX_ENTRIES = 500
 
@@ -69,9 +70,6 @@ class MemoryPromptHistory:
 class JsonPromptHistory(MemoryPromptHistory):
     """Persisted history: `{"version": 1, "prompts": [newest, ...]}`, bounded to `max_entries`."""
 
-    _writer: ThreadPoolExecutor | None = None  # one for every history, made at the first save
-    _writer_lock = threading.Lock()
-
     def __init__(self, path: Path | None = None, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.path = path if path is not None else config.data_dir() / "prompt_history.json"
         stored = read_json(self.path)
@@ -83,18 +81,7 @@ class JsonPromptHistory(MemoryPromptHistory):
         if self._insert(text):
             snapshot = self.snapshot()
             # One writer thread: saves happen in order and the newest snapshot lands last.
-            self._pending = self._writer_pool().submit(
-                write_json_atomically, self.path, {"version": 1, "prompts": snapshot}
-            )
-
-    @classmethod
-    def _writer_pool(cls) -> ThreadPoolExecutor:
-        with cls._writer_lock:
-            if cls._writer is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                cls._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prompt-history")
-            return cls._writer
+            self._pending = file_writer().submit(write_json_atomically, self.path, {"version": 1, "prompts": snapshot})
 
     def flush(self) -> None:
         """Wait for the last save (tests, and the app at exit). Re-raises a failed save's OSError."""

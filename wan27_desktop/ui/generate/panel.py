@@ -187,7 +187,7 @@ class GenerationPanel(QWidget):
 
     def _bring_into_view(self, note: QWidget) -> None:
         # After the layout has placed the note that was just shown (its geometry is stale until then).
-        QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(note, 0, 24))
+        QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(note, 0, 24))
 
     def _accent(self, button: QPushButton) -> None:
         # The primary action in the palette's accent colours (follows light/dark themes); the
@@ -327,9 +327,6 @@ class GenerationPanel(QWidget):
             for number, problem in self.strip.problems()
         ]
         return reasons
-
-    def can_generate(self) -> bool:
-        return not self.blocking_reasons()
 
     def generate(self) -> bool:
         """Emit generateRequested if the request is valid; otherwise show why. True when emitted."""

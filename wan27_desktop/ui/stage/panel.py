@@ -221,7 +221,7 @@ class StagePanel(QFrame):
             self._worker.shutdown()  # closes the access's connections too
             self._worker.deleteLater()
             self._worker = None
-        self._full.pool.clear()
+        self._full.discard_queued()
         self._full.wait(10_000)
 
     # -- following the board --------------------------------------------------------------------------
@@ -257,7 +257,7 @@ class StagePanel(QFrame):
             return False
         if tries == 0 or key not in self._waiting:
             self._waiting.add(key)
-            QTimer.singleShot(30, lambda: self._waited(key))
+            QTimer.singleShot(30, self, lambda: self._waited(key))  # dropped with the stage
         self._waits[key] = tries + 1
         return True
 
@@ -269,7 +269,7 @@ class StagePanel(QFrame):
         if key in self.cards and key < 0:
             # A placeholder leaves the board when its job is journaled (its card moves to the job)
             # or when the request was refused: wait for the first, then drop the card.
-            QTimer.singleShot(0, lambda: self._drop_if_orphan(key))
+            QTimer.singleShot(0, self, lambda: self._drop_if_orphan(key))
 
     def _drop_if_orphan(self, key: int) -> None:
         if key in self.cards and self.board.row(key) is None:

@@ -28,6 +28,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.models import Region
 from wan27_desktop.settings import AppSettings, Theme
 from wan27_desktop.ui.window import parts as parts
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         api_base: str | None = None,
         notifier: NotifierLike | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
         parent: QWidget | None = None,
         deferred: bool = False,
     ) -> None:
