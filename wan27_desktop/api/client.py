@@ -127,12 +127,17 @@ def check_base_url(base_url: str, allow_insecure_http: bool = False) -> str:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, TypeError):
         raise refuse(
-            QT_TRANSLATE_NOOP("ValidationIssue", "The API endpoint {url} is not a valid URL; use an https:// URL ending in /api/v1."),
+            QT_TRANSLATE_NOOP(
+                "ValidationIssue", "The API endpoint {url} is not a valid URL; use an https:// URL ending in /api/v1."
+            ),
             url=repr(base_url),
         ) from None
     if url.scheme not in ("http", "https") or not url.host:
         raise refuse(
-            QT_TRANSLATE_NOOP("ValidationIssue", "The API endpoint {url} is not an http(s) URL; use an https:// URL ending in /api/v1."),
+            QT_TRANSLATE_NOOP(
+                "ValidationIssue",
+                "The API endpoint {url} is not an http(s) URL; use an https:// URL ending in /api/v1.",
+            ),
             url=repr(base_url),
         )
     if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
@@ -430,7 +435,9 @@ class DashScopeClient:
             raise_if_cancelled(should_cancel, _REQUEST_CANCELED)
             error: WanError
             try:
-                response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout, on_sent=on_sent)
+                response = self._send(
+                    "POST", path, content=content, headers=headers, timeout=self.timeout, on_sent=on_sent
+                )
             except _NOT_SENT as exc:
                 error = NetworkError(
                     QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),

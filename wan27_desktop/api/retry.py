@@ -124,7 +124,11 @@ class RetryPolicy:
         return ceiling * (0.5 + 0.5 * self.rand())
 
     def delay(
-        self, attempt: int, retry_after: float | str | None = None, error: BaseException | None = None, waited: float = 0.0
+        self,
+        attempt: int,
+        retry_after: float | str | None = None,
+        error: BaseException | None = None,
+        waited: float = 0.0,
     ) -> float:
         """The wait before the next try: Retry-After when the service gave one, else the backoff.
         A throttled request's waits stop at `throttle_budget` in all."""

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         api_base: str | None = None,
         notifier: NotifierLike | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_interval: tuple[float, float] | None = None,  # None: each request mode's own schedule
         parent: QWidget | None = None,
         deferred: bool = False,
     ) -> None:
