@@ -77,9 +77,7 @@ def test_our_client_reads_what_the_sdk_made(fake: FakeDashScope, sdk: dict[str, 
     """A task made by the SDK (another program, another machine) is listed and queried by ours."""
     from wan27_desktop.api.client import DashScopeClient
 
-    task_id = ImageGeneration.async_call(
-        model="wan2.7-image", messages=MESSAGES, n=1, size="1K", **sdk
-    ).output.task_id
+    task_id = ImageGeneration.async_call(model="wan2.7-image", messages=MESSAGES, n=1, size="1K", **sdk).output.task_id
     with DashScopeClient(fake.api_key, fake.base_url) as client:
         page = client.list_tasks(model_name="wan2.7-image")
         assert [task.task_id for task in page.tasks] == [task_id]

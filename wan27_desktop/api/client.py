@@ -62,7 +62,7 @@ from wan27_desktop.api.retry import (
     parse_retry_after,
     raise_if_cancelled,
 )
-from wan27_desktop.api.tasklist import TaskPage, parse_task_page
+from wan27_desktop.api.tasklist import TaskPage, is_task_id, parse_task_page
 from wan27_desktop.api.tls import shared_ssl_context
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
@@ -83,7 +83,6 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 # Failures once the request may have gone out: the connection broke, or the answer's body could
 # not be decoded (a Content-Encoding that lies; httpx raises DecodingError, not a TransportError).
 _FAILED_EXCHANGE = (httpx.TransportError, httpx.DecodingError)
-_TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _WORKSPACE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=WanError)
@@ -176,7 +175,7 @@ def _check_api_key(api_key: str) -> str:
 
 
 def _check_task_id(task_id: str) -> str:
-    if not isinstance(task_id, str) or not _TASK_ID.match(task_id):
+    if not is_task_id(task_id):
         raise ValidationError([ValidationIssue("task_id", f"{str(task_id)[:80]!r} is not a task id.")])
     return task_id
 

@@ -13,6 +13,7 @@ the window by a day on each side and callers filter on `submitted` (an epoch, un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -23,6 +24,8 @@ from wan27_desktop.api.models import TaskStatus
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 _LISTING_TIME = "%Y%m%d%H%M%S"  # §1.2
+# A task id as it may appear in a path: no '/', '..', spaces or anything that would change the URL.
+TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _ZONE_MARGIN = timedelta(days=1)  # the listing's time zone is not stated (§1.2)
 
 
@@ -55,6 +58,10 @@ class TaskPage:
         if self.total is not None:
             return self.page_no * self.page_size < self.total
         return len(self.tasks) >= self.page_size
+
+
+def is_task_id(text: str) -> bool:
+    return isinstance(text, str) and bool(TASK_ID.match(text))
 
 
 def listing_window(since: timedelta, now: datetime | None = None) -> tuple[str, str]:
