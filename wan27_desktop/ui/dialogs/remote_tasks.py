@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.tasklist import is_task_id
 from wan27_desktop.i18n import error_message
 from wan27_desktop.ui.common.background import BackgroundWork
@@ -106,8 +107,9 @@ class RemoteTasksDialog(QDialog):
         buttons.rejected.connect(self.reject)
         # Enter in the id field fetches that id; it must not also press a default button (Close).
         for button in (*buttons.buttons(), self.fetch_id_button):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -164,7 +166,7 @@ class RemoteTasksDialog(QDialog):
         self._update_buttons()
 
     def _failed(self, err: BaseException) -> None:
-        text = error_message(err) if hasattr(err, "template") else str(err)
+        text = error_message(err) if isinstance(err, WanError) else str(err)
         self._set_status(self.tr("The task list could not be read: {reason}").format(reason=text), "error")
         self.refresh_button.setEnabled(True)
 

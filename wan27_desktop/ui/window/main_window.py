@@ -460,6 +460,9 @@ class MainWindow(QMainWindow):
         job_id = job_id if job_id is not None else self._selected_job_id()
         if job_id is None:
             return False
+        row = self.queue.model.job(job_id)
+        if row is not None and not row.can_cancel:  # already billed, or the service said no
+            return False
         if self.jobs.cancel(job_id):
             self.status.showMessage(self.tr("Canceling job {job}…").format(job=job_id), 4000)
             return True
