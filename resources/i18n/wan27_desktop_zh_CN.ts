@@ -20,6 +20,10 @@
         <translation>版本 %1</translation>
     </message>
     <message>
+        <source>Build</source>
+        <translation>构建</translation>
+    </message>
+    <message>
         <source>A desktop client for Alibaba Cloud Model Studio&apos;s Wan 2.7 image generation and editing API.</source>
         <translation>阿里云百炼 Wan 2.7 图像生成与编辑 API 的桌面客户端。</translation>
     </message>
@@ -84,6 +88,30 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>%1 with local changes</source>
+        <translation>%1（含本地修改）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Commit unknown, built %1</source>
+        <translation>提交未知，构建于 %1</translation>
+    </message>
+    <message>
+        <source>Commit %1, built %2</source>
+        <translation>提交 %1，构建于 %2</translation>
+    </message>
+    <message>
+        <source>Source checkout, commit %1</source>
+        <translation>源代码检出，提交 %1</translation>
+    </message>
+    <message>
+        <source>Installed package (commit unknown)</source>
+        <translation>已安装的软件包（提交未知）</translation>
+    </message>
+    <message>
         <source>The file %1 is missing from this installation.</source>
         <translation>此安装中缺少文件 %1。</translation>
     </message>
@@ -129,33 +157,6 @@
     <message>
         <source>Thinking mode does not apply to image sets.</source>
         <translation>思考模式不适用于组图。</translation>
-    </message>
-</context>
-<context>
-    <name>AppSettings</name>
-    <message>
-        <source>This is not a valid URL.</source>
-        <translation>这不是有效的 URL。</translation>
-    </message>
-    <message>
-        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
-        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
-    </message>
-    <message>
-        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
-        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
-    </message>
-    <message>
-        <source>Do not put credentials in the URL; the key is sent in a header.</source>
-        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
-    </message>
-    <message>
-        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
-        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
-    </message>
-    <message>
-        <source>The URL cannot contain spaces.</source>
-        <translation>URL 不能包含空格。</translation>
     </message>
 </context>
 <context>
@@ -3806,20 +3807,32 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>调色板占比合计为 {total}%；必须正好等于 100.00%。</translation>
     </message>
     <message>
-        <source>The API endpoint {url} is not a valid URL; use an https:// URL ending in /api/v1.</source>
-        <translation>API 端点 {url} 不是有效的 URL；请使用以 /api/v1 结尾的 https:// 地址。</translation>
+        <source>This is not a valid URL.</source>
+        <translation>这不是有效的 URL。</translation>
     </message>
     <message>
-        <source>The API endpoint {url} is not an http(s) URL; use an https:// URL ending in /api/v1.</source>
-        <translation>API 端点 {url} 不是 http(s) 地址；请使用以 /api/v1 结尾的 https:// 地址。</translation>
+        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
+        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
     </message>
     <message>
-        <source>Refusing to send the API key over plain http:// to {host}; use an https:// endpoint (plain http is allowed only for 127.0.0.1/localhost).</source>
-        <translation>拒绝通过明文 http:// 向 {host} 发送 API 密钥；请使用 https:// 端点（明文 http 仅允许用于 127.0.0.1/localhost）。</translation>
+        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
+        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
     </message>
     <message>
-        <source>The API endpoint {url} does not end in /api/v1; every request would miss. Add /api/v1, e.g. https://dashscope-intl.aliyuncs.com/api/v1.</source>
-        <translation>API 端点 {url} 未以 /api/v1 结尾，所有请求都会落空。请加上 /api/v1，例如 https://dashscope-intl.aliyuncs.com/api/v1。</translation>
+        <source>Do not put credentials in the URL; the key is sent in a header.</source>
+        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
+    </message>
+    <message>
+        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
+        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>The URL cannot contain spaces.</source>
+        <translation>URL 不能包含空格。</translation>
+    </message>
+    <message>
+        <source>The endpoint must end in /api/v1, e.g. https://dashscope-intl.aliyuncs.com/api/v1; without it every request would miss.</source>
+        <translation>端点必须以 /api/v1 结尾，例如 https://dashscope-intl.aliyuncs.com/api/v1；否则所有请求都会落空。</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import cli_env, run_cli
-from wan27_desktop.api.imageformat import verify_image_file
+from wan27_desktop.api.imageformat import verify_file
 from wan27_desktop.library import JobState, Library
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -60,21 +60,21 @@ def test_kill_then_resume_loses_nothing(
     assert "Traceback" not in resumed.stderr
 
     with Library.open(isolated_environment) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert job.state is final_state, job.error_message
         if point in NOT_SENT:  # the journal knows the bytes never left: nothing was billed
             assert job.error_code == "NotSent" and "not billed" in job.error_message, job.error_message
         elif final_state is JobState.INTERRUPTED:
             assert "may have been" in (job.error_message or ""), job.error_message
-        images = library.images_of_job(job.id)
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+        images = library.images.of_job(job.id)
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
         billed = sorted(url for _, url in fake_dashscope.billed_images)
         if point != "sync_after_response":  # the one window where a sync answer lives only in memory
             assert saved == billed
         assert len(images) == len(saved) == len({i.sha256 for i in images})
         for image in images:
-            verify_image_file(Path(image.path))
-        assert library.reconcile().missing == 0
+            verify_file(Path(image.path))
+        assert library.maintenance.reconcile().missing == 0
         db_path = library.db_path
     # create_sent: the kill lands as the bytes are about to leave (journaled first), so none left.
     assert fake_dashscope.created_count == (0 if point in (*NOT_SENT, "create_sent") else 1)

@@ -48,13 +48,13 @@ def test_fetch_adopts_a_task_made_elsewhere_and_lands_its_images(env, fake_dashs
     assert result.returncode == 0, result.stderr + result.stdout
     assert "Traceback" not in result.stderr
     with Library.open(isolated_environment) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert (job.task_id, job.state, job.model) == (task_id, JobState.DONE, "wan2.7-image")
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
         assert saved == sorted(url for _, url in fake_dashscope.billed_images) and len(saved) == 2
         assert job.cost is not None  # the model came from the listing: priced, counted in the spend
         assert job.prompt == ""  # not invented: the service does not say what was asked
-        for image in library.images_of_job(job.id):
+        for image in library.images.of_job(job.id):
             assert str(image.path) in result.stdout
         assert_library_clean(library)
     assert fake_dashscope.created_count == 1  # adopting never creates
@@ -66,14 +66,14 @@ def test_fetch_of_a_task_already_here_does_not_duplicate_it(env, fake_dashscope,
     again = run_cli(["jobs", "fetch", task_id, "--poll-interval", "0.01"], env)
     assert again.returncode == 0 and "already job 1" in again.stderr
     with Library.open(isolated_environment) as library:
-        assert len(library.list_jobs()) == 1 and len(library.images_of_job(1)) == 2
+        assert len(library.jobs.find()) == 1 and len(library.images.of_job(1)) == 2
 
 
 def test_fetch_of_a_task_the_service_does_not_know_is_refused(env, fake_dashscope, isolated_environment: Path):
     result = run_cli(["jobs", "fetch", "0b1e2c3d-no-such-task"], env)
     assert result.returncode == 3 and "does not know task" in result.stderr and "Traceback" not in result.stderr
     with Library.open(isolated_environment) as library:
-        assert library.list_jobs() == []  # nothing journaled for a task that is not there
+        assert library.jobs.find() == []  # nothing journaled for a task that is not there
 
 
 def test_fetch_of_a_malformed_task_id_is_invalid_input(env, fake_dashscope):
@@ -88,7 +88,7 @@ def test_a_lost_create_answer_is_recovered_through_remote_and_fetch(env, fake_da
     lost = run_cli(["generate", "a fox", "-n", "2", "--size", "1K", "--poll-interval", "0.01"], env)
     assert lost.returncode == 4, lost.stderr  # network: the answer never came
     with Library.open(isolated_environment) as library:
-        job = library.list_jobs()[0]
+        job = library.jobs.find()[0]
         assert job.state is JobState.INTERRUPTED and job.task_id is None
         assert "Tasks at the Service" in job.error_hint and "jobs remote" in job.error_hint
 
@@ -103,7 +103,7 @@ def test_a_lost_create_answer_is_recovered_through_remote_and_fetch(env, fake_da
     listed = run_cli(["jobs", "remote"], env)
     assert "job 2" in listed.stdout and "not here" not in listed.stdout
     with Library.open(isolated_environment) as library:
-        saved = sorted(r.url for r in library.results_of_job(2) if r.status == "downloaded")
+        saved = sorted(r.url for r in library.jobs.results_of(2) if r.status == "downloaded")
         assert saved == sorted(url for _, url in fake_dashscope.billed_images) and len(saved) == 2
     assert fake_dashscope.created_count == 1
 

@@ -77,9 +77,9 @@ def test_a_refused_cancel_keeps_polling_lands_the_images_and_counts_them(library
     assert refused and "will be billed" in refused[0].message and "results will be saved" in refused[0].message
     assert "retry" not in refused[0].hint.lower()  # Retry would bill a second time
     assert job.state is JobState.DONE and job.error_code is None  # the notice does not outlive the job
-    saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+    saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
     assert saved == sorted(url for _, url in fake_dashscope.billed_images) and len(saved) == 2
-    assert job.cost is not None and library.spend_today() == Decimal(job.cost) > 0  # the spend counts them
+    assert job.cost is not None and library.ledger.spend_today() == Decimal(job.cost) > 0  # the spend counts them
     assert fake_dashscope.created_count == 1  # nothing sent again
     assert_library_clean(library)
 
@@ -122,7 +122,7 @@ def test_cli_cancel_of_a_pending_task_cancels_it(env, fake_dashscope, isolated_e
     assert result.returncode == 0, result.stderr + result.stdout
     assert "canceled" in result.stdout and "Traceback" not in result.stderr
     with Library.open(isolated_environment) as library:
-        assert library.get_job(1).state is JobState.CANCELED
+        assert library.jobs.get(1).state is JobState.CANCELED
     assert fake_dashscope.billed_images == []
 
 
@@ -137,13 +137,13 @@ def test_cli_cancel_of_a_running_task_says_it_will_be_billed_and_resume_lands_it
     assert "will be billed" in result.stdout and "results will be saved" in result.stdout
     assert "retry" not in result.stdout.lower()
     with Library.open(isolated_environment) as library:
-        job = library.get_job(1)
+        job = library.jobs.get(1)
         assert job.state is JobState.RUNNING and job.error_code == "CancelRefused"  # not "canceled"
     resumed = run_cli(["jobs", "resume", "--poll-interval", "0.01"], env)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     with Library.open(isolated_environment) as library:
-        job = library.get_job(1)
-        assert job.state is JobState.DONE and len(library.images_of_job(1)) == len(fake_dashscope.billed_images) == 2
+        job = library.jobs.get(1)
+        assert job.state is JobState.DONE and len(library.images.of_job(1)) == len(fake_dashscope.billed_images) == 2
 
 
 def test_cli_cancel_of_a_finished_job_is_refused_with_exit_3(env, fake_dashscope):
@@ -184,6 +184,6 @@ def test_stopping_a_sync_job_says_it_may_be_billed_and_lands_the_answer(
         notice = next(e.notice for e in events if e.notice is not None)
         assert notice.code == "SyncInFlight" and "may still bill" in notice.message
     with Library.open(isolated_environment, reconcile=False) as library:
-        job = library.get_job(job_id)
+        job = library.jobs.get(job_id)
         assert job.state is JobState.DONE, job.error_message  # the answer came and landed
-        assert len(library.images_of_job(job_id)) == len(fake_dashscope.billed_images) == 2
+        assert len(library.images.of_job(job_id)) == len(fake_dashscope.billed_images) == 2

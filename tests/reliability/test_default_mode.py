@@ -39,15 +39,15 @@ def _resume(env: dict[str, str]) -> None:
 
 def _assert_nothing_lost(fake, data_dir: Path, *, clean: bool = True) -> None:
     with Library.open(data_dir) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert job.state is JobState.DONE, (job.state, job.error_message)
         assert job.request_mode == "auto"
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
         billed = sorted(url for _, url in fake.billed_images)
         assert saved == billed and len(billed) == 2  # 0 paid images lost
-        images = library.images_of_job(job.id)
+        images = library.images.of_job(job.id)
         assert len({i.sha256 for i in images}) == len(images) == 2  # 0 duplicates
-        assert library.reconcile().missing == 0
+        assert library.maintenance.reconcile().missing == 0
         if clean:
             assert_library_clean(library)
         assert job.cost is not None  # the spend counts them
@@ -109,9 +109,9 @@ def test_the_same_kill_in_sync_mode_loses_the_billed_images(env, fake_dashscope,
     resumed = run_cli(["jobs", "resume"], env)
     assert resumed.returncode == 3  # README: a resumed job that ended interrupted
     with Library.open(isolated_environment) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert job.state is JobState.INTERRUPTED and "may have been" in job.error_message
-        assert library.images_of_job(job.id) == []
+        assert library.images.of_job(job.id) == []
     deadline = time.monotonic() + 30
     while len(fake_dashscope.billed_images) < 2:  # the service finishes the call nobody waits for
         assert time.monotonic() < deadline

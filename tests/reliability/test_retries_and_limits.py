@@ -95,8 +95,8 @@ def test_a_link_the_host_refuses_for_good_settles_the_job_at_once(library: Libra
         runner.close()
     assert job.state is JobState.FAILED and job.error_code == "ResultUnavailable"
     assert "404" in job.error_message and job.error_hint
-    assert [r.status for r in library.results_of_job(job.id)] == ["unavailable"]
-    assert library.unfinished_jobs() == []  # not "downloading" forever
+    assert [r.status for r in library.jobs.results_of(job.id)] == ["unavailable"]
+    assert library.jobs.unfinished() == []  # not "downloading" forever
 
 
 def test_a_link_that_keeps_failing_ends_after_a_bounded_number_of_rounds(library: Library, fake_dashscope):
@@ -115,7 +115,7 @@ def test_a_link_that_keeps_failing_ends_after_a_bounded_number_of_rounds(library
     assert rounds == MAX_DOWNLOAD_ROUNDS
     assert job.state is JobState.FAILED and job.error_code == "ResultUnavailable"
     assert f"{MAX_DOWNLOAD_ROUNDS} tries" in job.error_message
-    (result,) = library.results_of_job(job.id)
+    (result,) = library.jobs.results_of(job.id)
     assert (result.status, result.attempts) == ("unavailable", MAX_DOWNLOAD_ROUNDS)
 
 
@@ -186,7 +186,7 @@ def _no_job_and_nothing_sent(fake, data_dir: Path) -> None:
     assert fake.requests == []
     if (data_dir / "library" / "library.sqlite3").exists():
         with Library.open(data_dir) as library:
-            assert library.list_jobs() == []
+            assert library.jobs.find() == []
 
 
 def test_a_prompt_argument_that_is_not_utf8_is_refused(env, fake_dashscope, isolated_environment):

@@ -61,9 +61,9 @@ def test_resume_polls_the_jobs_own_region_and_endpoint_whatever_the_settings_say
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         assert fake_dashscope.requests == []  # nothing went to the current settings' endpoint
         with Library.open(isolated_environment) as library:
-            (job,) = library.list_jobs()
+            (job,) = library.jobs.find()
             assert (job.state, job.region, job.endpoint) == (JobState.DONE, "cn", beijing.base_url)
-            assert len(library.images_of_job(job.id)) == len(beijing.billed_images) == 1
+            assert len(library.images.of_job(job.id)) == len(beijing.billed_images) == 1
 
 
 def test_the_runner_uses_the_jobs_connection_for_poll_and_cancel(library: Library, fake_dashscope: FakeDashScope):
@@ -105,7 +105,7 @@ def test_a_skewed_local_clock_expires_nothing(library: Library, fake_dashscope: 
     finally:
         runner.close()
     assert job.state is JobState.DONE, job.error_message
-    assert len(library.images_of_job(job.id)) == len(fake_dashscope.billed_images) == 2
+    assert len(library.images.of_job(job.id)) == len(fake_dashscope.billed_images) == 2
     assert len(fake_dashscope.requests_for("download")) == 2
 
 
@@ -120,7 +120,7 @@ def test_an_expired_job_whose_links_still_work_can_be_resumed(library: Library, 
     finally:
         runner.close()
     assert job.state is JobState.DONE and job.error_code is None
-    assert len(library.images_of_job(job.id)) == 2
+    assert len(library.images.of_job(job.id)) == 2
     assert_library_clean(library)
 
 

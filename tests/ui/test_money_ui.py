@@ -215,8 +215,8 @@ def test_jobs_menu_fetches_a_task_made_elsewhere_into_the_library(
 
     def landed() -> bool:
         with Library.open(isolated_environment, reconcile=False) as library:
-            jobs = library.list_jobs()
-            return bool(jobs) and jobs[0].state is JobState.DONE and len(library.images_of_job(jobs[0].id)) == 2
+            jobs = library.jobs.find()
+            return bool(jobs) and jobs[0].state is JobState.DONE and len(library.images.of_job(jobs[0].id)) == 2
 
     qtbot.waitUntil(landed, timeout=20_000)
     qtbot.waitUntil(lambda: window.queue.model.job(1) is not None, timeout=5000)

@@ -152,6 +152,17 @@ def test_plain_http_to_a_remote_host_blocks_ok_with_a_reason(qtbot: Any, setting
     assert child(dialog, "settingsOkButton").isEnabled()
 
 
+@pytest.mark.parametrize("url", ["http://localhost.localdomain:8080/api/v1", "http://app.localhost:8080/api/v1"])
+def test_plain_http_to_a_name_the_client_refuses_blocks_ok(qtbot: Any, settings: AppSettings, url: str) -> None:
+    dialog = open_dialog(qtbot, settings)
+    qtbot.keyClicks(child(dialog, "settingsEndpointEdit"), url)
+    error = child(dialog, "settingsEndpointError")
+    assert error.isVisible() and "localhost" in error.text()
+    assert not child(dialog, "settingsOkButton").isEnabled()
+    click(qtbot, child(dialog, "settingsOkButton"))
+    assert AppSettings(settings.path).custom_endpoint is None
+
+
 def test_key_section_shows_source_and_masked_key_only(qtbot: Any, settings: AppSettings) -> None:
     keys.set_session_key(Region.SINGAPORE, KEY)
     dialog = open_dialog(qtbot, settings)
@@ -347,7 +358,7 @@ def test_move_library_end_to_end(
         timeout=20_000,
     )
     with Library.open(target, reconcile=False) as library:
-        landed = [image for job in library.list_jobs() for image in library.images_of_job(job.id)]
+        landed = [image for job in library.jobs.find() for image in library.images.of_job(job.id)]
     assert "after the move" in [image.prompt for image in landed]
     assert all(target in image.path.parents for image in landed)
     assert not (isolated_environment / "library").exists()
@@ -392,7 +403,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
     with DashScopeClient(env_key.api_key, env_key.base_url) as client:
         task = client.submit_task(build_body(request))
     with Library.open(isolated_environment) as library:
-        job_id = library.create_job(
+        job_id = library.jobs.create(
             build_body(request),
             model=request.model.value,
             request_mode="async",
@@ -402,7 +413,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
             estimated_cost="0.2",
             state=JobState.SUBMITTED,
         )
-        library.update_job(job_id, task_id=task.task_id)
+        library.jobs.update(job_id, task_id=task.task_id)
     window = make_window(start=False)
     with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
         window.start(resume=False)  # as when the job had stopped: it waits in the queue
@@ -415,7 +426,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
         timeout=20_000,
     )
     with Library.open(target, reconcile=False) as library:
-        images = library.images_of_job(job_id)
+        images = library.images.of_job(job_id)
     assert len(images) == 1 and target.resolve() in images[0].path.parents
     assert env_key.created_count == 1  # resumed by its task id, never sent again
 

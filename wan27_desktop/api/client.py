@@ -23,7 +23,6 @@ message, a repr, a log line or a URL. Result downloads use `download.py`, which 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -36,6 +35,8 @@ from typing import Any, TypeVar
 import httpx
 
 from wan27_desktop import __version__
+from wan27_desktop.api import endpoint
+from wan27_desktop.api.constants import CREATE_TIMEOUTS, POLL_DEADLINE_S, QUERY_TIMEOUTS
 from wan27_desktop.api.errors import (
     AuthError,
     InputDownloadError,
@@ -73,10 +74,8 @@ USER_AGENT = f"wan27-desktop/{__version__}"
 SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
 ASYNC_PATH = "/services/aigc/image-generation/generation"  # §1.2: a different path from sync
 # §4.1: sync calls can take minutes, so read >= 300 s; queries answer at once.
-CREATE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
-QUERY_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-DEFAULT_POLL_INTERVAL = (5.0, 10.0)  # §6: Alibaba recommends polling every 5-10 s
-API_PATH = "/api/v1"  # §1.1: every operation is appended to ".../api/v1"
+CREATE_TIMEOUT = httpx.Timeout(**CREATE_TIMEOUTS._asdict())
+QUERY_TIMEOUT = httpx.Timeout(**QUERY_TIMEOUTS._asdict())
 
 # Failures where the request certainly never reached the service: safe to resend even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
@@ -103,62 +102,6 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers fit for a log line: credentials replaced."""
     secret = {"authorization", "proxy-authorization", "cookie"}
     return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(base_url: str, allow_insecure_http: bool = False) -> str:
-    """A custom endpoint fit to receive the key: http(s), plain http only to this computer, and the
-    §1.1 base ending in /api/v1 (without it every path would miss: the request is not sent). Returns
-    it without a trailing slash; raises ValidationError (field 'api_base') otherwise."""
-
-    def refuse(template: str, **values: object) -> ValidationError:
-        return ValidationError([ValidationIssue.of("api_base", template, **values)])
-
-    try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError):
-        raise refuse(
-            QT_TRANSLATE_NOOP(
-                "ValidationIssue", "The API endpoint {url} is not a valid URL; use an https:// URL ending in /api/v1."
-            ),
-            url=repr(base_url),
-        ) from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise refuse(
-            QT_TRANSLATE_NOOP(
-                "ValidationIssue",
-                "The API endpoint {url} is not an http(s) URL; use an https:// URL ending in /api/v1.",
-            ),
-            url=repr(base_url),
-        )
-    if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
-        # The key travels in a header: never in clear text to another machine.
-        raise refuse(
-            QT_TRANSLATE_NOOP(
-                "ValidationIssue",
-                "Refusing to send the API key over plain http:// to {host}; use an https:// endpoint "
-                "(plain http is allowed only for 127.0.0.1/localhost).",
-            ),
-            host=url.host,
-        )
-    if not url.path.rstrip("/").endswith(API_PATH):
-        raise refuse(
-            QT_TRANSLATE_NOOP(
-                "ValidationIssue",
-                "The API endpoint {url} does not end in /api/v1; every request would miss. Add /api/v1, "
-                "e.g. https://dashscope-intl.aliyuncs.com/api/v1.",
-            ),
-            url=repr(base_url),
-        )
-    return base_url.rstrip("/")
 
 
 def _check_api_key(api_key: str) -> str:
@@ -196,7 +139,8 @@ class DashScopeClient:
         allow_insecure_http: bool = False,
     ) -> None:
         self._key = _check_api_key(api_key)
-        self.base_url = check_base_url(base_url, allow_insecure_http)
+        # The key travels in a header: never in clear text to another machine.
+        self.base_url = endpoint.normalise(base_url, allow_plain_http=allow_insecure_http)
         if workspace is not None and not _WORKSPACE.match(workspace):
             raise ValidationError(
                 [ValidationIssue("workspace", "The workspace id may contain only letters, digits, '-' and '_'.")]
@@ -307,7 +251,7 @@ class DashScopeClient:
         task_id: str,
         *,
         interval: PollSchedule | tuple[float, float] = REFERENCE_POLLING,
-        deadline_s: float = 600.0,
+        deadline_s: float = POLL_DEADLINE_S,
         should_cancel: CancelSignal = None,
         on_update: Callable[[TaskSnapshot], None] | None = None,
         on_retry: OnRetry = None,

@@ -21,9 +21,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from wan27_desktop.api.constants import (
+    ACCOUNT_QUERY_QPS,
+    AUTO_POLL_CAP_S,
+    AUTO_POLL_FIRST_S,
+    AUTO_POLL_FLOOR_S,
+    AUTO_POLL_STRETCH,
+    POLL_INTERVAL_S,
+)
 from wan27_desktop.api.retry import CancelSignal, raise_if_cancelled
 
-ACCOUNT_QUERY_QPS = 20.0  # §6: task queries per second per account
 PROCESS_QUERY_QPS = ACCOUNT_QUERY_QPS / 2
 
 
@@ -40,10 +47,10 @@ class AdaptivePolling:
     `elapsed / stretch` clamped to [floor, cap], give or take `jitter` (so jobs started together do
     not poll in lockstep)."""
 
-    first: float = 1.0
-    floor: float = 1.0
-    cap: float = 2.0
-    stretch: float = 20.0
+    first: float = AUTO_POLL_FIRST_S
+    floor: float = AUTO_POLL_FLOOR_S
+    cap: float = AUTO_POLL_CAP_S
+    stretch: float = AUTO_POLL_STRETCH
     jitter: float = 0.1
 
     def delay(self, elapsed_s: float, rand: float) -> float:
@@ -55,14 +62,14 @@ class AdaptivePolling:
 class FixedPolling:
     """Uniformly between `low` and `high` seconds (§6 recommends every 5-10 s)."""
 
-    low: float = 5.0
-    high: float = 10.0
+    low: float = POLL_INTERVAL_S[0]
+    high: float = POLL_INTERVAL_S[1]
 
     def delay(self, elapsed_s: float, rand: float) -> float:
         return self.low + (self.high - self.low) * rand
 
 
-REFERENCE_POLLING = FixedPolling(5.0, 10.0)
+REFERENCE_POLLING = FixedPolling(*POLL_INTERVAL_S)
 AUTOMATIC_POLLING = AdaptivePolling()
 
 

@@ -23,6 +23,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from wan27_desktop.api.constants import (
+    MAX_ATTEMPTS,
+    MAX_RETRY_AFTER_S,
+    RETRY_BASE_DELAY_S,
+    RETRY_MAX_DELAY_S,
+    THROTTLE_BUDGET_S,
+    THROTTLE_MAX_ATTEMPTS,
+    THROTTLE_MAX_DELAY_S,
+)
 from wan27_desktop.api.errors import Canceled, RateLimitError, WanError
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
@@ -92,15 +101,13 @@ class RetryPolicy:
     dates in Retry-After) and `rand` (in [0, 1)) are injectable for tests.
     """
 
-    max_attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-    # §6: throttling normally clears within a minute, so a longer Retry-After is not worth waiting.
-    max_retry_after: float = 60.0
-    # ... and a throttled request is tried again for about that long in all.
-    throttle_budget: float = 60.0
-    throttle_max_delay: float = 16.0
-    throttle_max_attempts: int = 12
+    max_attempts: int = MAX_ATTEMPTS
+    base_delay: float = RETRY_BASE_DELAY_S
+    max_delay: float = RETRY_MAX_DELAY_S
+    max_retry_after: float = MAX_RETRY_AFTER_S
+    throttle_budget: float = THROTTLE_BUDGET_S
+    throttle_max_delay: float = THROTTLE_MAX_DELAY_S
+    throttle_max_attempts: int = THROTTLE_MAX_ATTEMPTS
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)

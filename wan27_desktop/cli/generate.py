@@ -7,7 +7,7 @@ from pathlib import Path
 
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
-from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out
+from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
 
 MODEL_ALIASES = {
     "pro": Model.PRO,
@@ -55,7 +55,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "as sync), sync (one call; not recoverable if interrupted mid-request) or async (polled every 5-10 s)",
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
-    p.add_argument("--api-base", help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)")
+    p.add_argument(
+        "--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)"
+    )
     p.add_argument("--out", help="also copy the images into this folder")
     p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
@@ -92,13 +94,13 @@ def run(args: argparse.Namespace) -> int:
             job = runner.run(job_id)
         finally:
             runner.close()
-        images = library.images_of_job(job_id)
+        images = library.images.of_job(job_id)
         for image in images:
             out(str(image.path))
         if args.out and images:
             target = Path(args.out).expanduser()
             target.mkdir(parents=True, exist_ok=True)
-            for exported in library.export([i.id for i in images], target):
+            for exported in library.maintenance.export([i.id for i in images], target):
                 out(str(exported))
         if job.state is JobState.DONE:
             return EXIT_OK

@@ -14,7 +14,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from wan27_desktop.cli.common import EXIT_OK, EXIT_SERVICE, CliError, err, open_library, out, parse_ids
+from wan27_desktop.cli.common import EXIT_OK, EXIT_SERVICE, CliError, endpoint_arg, err, open_library, out, parse_ids
 from wan27_desktop.cli.generate import parse_region
 
 # States a command reports as not ending well (exit 3): the user has something to look at.
@@ -64,12 +64,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _service_flags(cmd: argparse.ArgumentParser, what: str) -> None:
     cmd.add_argument("--region", default="sg", help=f"sg or cn: {what}")
-    cmd.add_argument("--api-base", help="custom endpoint ending in /api/v1")
+    cmd.add_argument("--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1")
 
 
 def list_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
-        jobs = library.list_jobs(limit=args.limit)
+        jobs = library.jobs.find(limit=args.limit)
         if not jobs:
             out('No jobs yet. Try: wan27 generate "a red fox in snow"')
         for job in jobs:
@@ -84,7 +84,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 def show_job(args: argparse.Namespace) -> int:
     (job_id,) = parse_ids([args.job_id])
     with open_library() as library:
-        job = library.get_job(job_id)
+        job = library.jobs.get(job_id)
         out(f"Job {job.id}: {job.state.value}")
         out(f"  prompt:     {_prompt_of(job.request_json)}")
         out(f"  model:      {job.model or '-'}   mode: {job.request_mode}   region: {job.region}")
@@ -98,7 +98,7 @@ def show_job(args: argparse.Namespace) -> int:
         if job.error_message:
             out(f"  error:      {job.error_message} [{job.error_code}]")
             out(f"  hint:       {job.error_hint}")
-        for image in library.images_of_job(job.id):
+        for image in library.images.of_job(job.id):
             out(f"  image {image.index}: {image.path} ({image.width}x{image.height})")
     return EXIT_OK
 
@@ -128,7 +128,7 @@ def _report(library: Any, job_ids: list[int]) -> int:
     """Each job's final state and saved files on stdout; exit 3 when any ended badly (README)."""
     worst = EXIT_OK
     for job_id in job_ids:
-        job = library.get_job(job_id)
+        job = library.jobs.get(job_id)
         line = f"job {job_id}: {job.state.value}"
         if job.state.value in _BAD_ENDINGS or job.state.is_unfinished:
             line += f" - {job.error_message or 'not finished'}"
@@ -136,7 +136,7 @@ def _report(library: Any, job_ids: list[int]) -> int:
                 line += f" ({job.error_hint})"
             worst = EXIT_SERVICE
         out(line)
-        for image in library.images_of_job(job_id):
+        for image in library.images.of_job(job_id):
             out(str(image.path))
     return worst
 
@@ -147,12 +147,12 @@ def resume_jobs(args: argparse.Namespace) -> int:
         try:
             if args.job_id is not None:
                 (job_id,) = parse_ids([args.job_id])
-                library.get_job(job_id)  # NotFound: exit 2
+                library.jobs.get(job_id)  # NotFound: exit 2
                 runner.resume(job_id)
                 return _report(library, [job_id])
             for job_id in runner.close_unsent_queued():
                 out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
-            unfinished = [job.id for job in library.unfinished_jobs()]
+            unfinished = [job.id for job in library.jobs.unfinished()]
             if not unfinished:
                 out("Nothing to resume: every job is finished.")
                 return EXIT_OK
@@ -168,7 +168,7 @@ def retry_job(args: argparse.Namespace) -> int:
     with open_library() as library:
         from wan27_desktop.jobs.serialize import is_adopted
 
-        if is_adopted(library.get_job(job_id).request_json):
+        if is_adopted(library.jobs.get(job_id).request_json):
             raise CliError(
                 f"Job {job_id} was fetched by its task id; its request is not known, so it cannot be retried."
             )
@@ -207,7 +207,7 @@ def fetch_task(args: argparse.Namespace) -> int:
     with open_library() as library:
         runner = _runner(library, args)
         try:
-            held = library.job_of_task(args.task_id)
+            held = library.jobs.job_of_task(args.task_id)
             job_id = runner.adopt(args.task_id, connection)
             if held is not None:
                 err(f"Task {args.task_id} is already job {job_id} in this library.")

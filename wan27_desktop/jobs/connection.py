@@ -21,15 +21,15 @@ def resolve_connection(region: Region, api_base: str | None = None) -> Connectio
     GUI code calls this from a worker thread. An endpoint unfit for the key (not http(s), plain
     http to another machine, no /api/v1) is refused here, before any job is journaled."""
     from wan27_desktop import config, keys
-    from wan27_desktop.api.client import check_base_url
+    from wan27_desktop.api import endpoint
 
-    base_url = check_base_url(config.api_base(region, api_base))
+    base_url = endpoint.normalise(config.api_base(region, api_base))
     source = keys.resolve_key(region)
     if not source.key:
         # A locked or broken keyring is not the same as "no key": say which it is.
         detail = f" The keyring could not be read: {source.problem}" if source.problem else ""
         raise NoKeyError(f"No API key for {region.label}.{detail}")
-    from wan27_desktop import diagnostics
+    from wan27_desktop.redaction import register_secret
 
-    diagnostics.register_secret(source.key)  # redacted from every log line and report from now on
+    register_secret(source.key)  # redacted from every log line and report from now on
     return Connection(region, base_url, source.key)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from wan27_desktop.api.constants import JOB_CONCURRENCY
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import GenerationRequest, RequestMode
 from wan27_desktop.api.polling import PollSchedule
@@ -173,7 +174,7 @@ class JobManager(QObject):
         data_dir: Path,
         connection_provider: ConnectionProvider,
         *,
-        concurrency: int = 2,
+        concurrency: int = JOB_CONCURRENCY,
         client_factory: Callable[[Connection], object] | None = None,
         poll_interval: PollSchedule | tuple[float, float] | None = None,
         connection_for: ConnectionResolver | None = None,
@@ -188,9 +189,11 @@ class JobManager(QObject):
         self.connection_for = connection_for or _default_resolver
         self.client_factory = client_factory or _default_client_factory
         self.poll_interval = poll_interval  # None: each request mode's own schedule
+        # Not ui/common/background's pools: jobs/ sits below ui/, one journal thread keeps requests
+        # in the order they were made, and shutdown clears and waits for the runner pool alone.
         self._journal_pool = QThreadPool(self)
         self._journal_pool.setMaxThreadCount(1)
-        self._pool = QThreadPool(self)
+        self._pool = QThreadPool(self)  # sized by the concurrency setting (set_concurrency)
         self.set_concurrency(concurrency)
         self._mailbox = Mailbox.instance()
         self._lock = threading.Lock()
@@ -234,7 +237,7 @@ class JobManager(QObject):
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
         JobRunner(library, None).close_unsent_queued()
-        ids = [job.id for job in library.unfinished_jobs()]
+        ids = [job.id for job in library.jobs.unfinished()]
         for job_id in ids:
             self.resume(job_id)
         return ids

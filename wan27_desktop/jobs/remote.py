@@ -86,7 +86,7 @@ def list_remote_tasks(
         tasks = wan_tasks(client, since=since, status=status)
     finally:
         client.close()
-    held = library.jobs_of_tasks(task.task_id for task in tasks)
+    held = library.jobs.jobs_of_tasks(task.task_id for task in tasks)
     return [RemoteTask(task, held.get(task.task_id)) for task in tasks]
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from wan27_desktop.api import pricing
+from wan27_desktop.api.constants import DOWNLOAD_ROUNDS, POLL_DEADLINE_S
 from wan27_desktop.api.errors import (
     Canceled,
     InterruptedCreateError,
@@ -69,7 +70,7 @@ log = logging.getLogger("wan27.jobs")
 
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
-MAX_DOWNLOAD_ROUNDS = 5  # each round is one download_result (itself up to 4 tries)
+MAX_DOWNLOAD_ROUNDS = DOWNLOAD_ROUNDS  # each round is one download_result (itself with retries)
 UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 _LOCAL_TROUBLE = ("DiskFull", "SaveFailed")  # our disk, not the result host: no round is counted
 
@@ -129,7 +130,7 @@ class JobRunner:
         client_factory: ClientFactory = _default_client_factory,
         on_event: Callable[[JobEvent], None] | None = None,
         poll_interval: PollSchedule | tuple[float, float] | None = None,
-        poll_deadline_s: float = 600.0,
+        poll_deadline_s: float = POLL_DEADLINE_S,
         should_cancel: Callable[[], bool] | None = None,
         should_stop: Callable[[], bool] | None = None,
         connection_for: ConnectionResolver | None = None,
@@ -163,7 +164,7 @@ class JobRunner:
         local_inputs = [Path(i.source) for i in request.images if not i.is_url]
         shas = [None if i.is_url else _sha256_of(Path(i.source)) for i in request.images]
         placeholder_body = build_body(request, [EncodedImage(i.source, i.boxes) for i in request.images])
-        job_id = self.library.create_job(
+        job_id = self.library.jobs.create(
             request_to_json(request, placeholder_body, shas, request_mode),
             model=request.model.value,
             request_mode=request_mode.value,
@@ -179,7 +180,7 @@ class JobRunner:
 
     def run(self, job_id: int) -> JobRecord:
         """Send a journaled job and see it through; returns the final record. Never raises WanError."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         mode = request_mode_of(job.request_json)
         self._active = (job_id, mode)
         try:
@@ -194,12 +195,12 @@ class JobRunner:
             self._fail(job_id, err)
         finally:
             self._active = None
-        return self.library.get_job(job_id)
+        return self.library.jobs.get(job_id)
 
     def resume(self, job_id: int) -> JobRecord:
         """Carry an unfinished job on after a crash or restart, without ever resubmitting it. An
         expired job is tried again: only the result host or the service can say it is gone."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         self._active = (job_id, request_mode_of(job.request_json))
         try:
             self._resume(job)
@@ -207,13 +208,13 @@ class JobRunner:
             self._fail(job_id, err)
         finally:
             self._active = None
-        return self.library.get_job(job_id)
+        return self.library.jobs.get(job_id)
 
     def resume_all(self) -> list[int]:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
-        for job in self.library.unfinished_jobs():
+        for job in self.library.jobs.unfinished():
             ids.append(job.id)
             self.resume(job.id)
         return ids
@@ -221,7 +222,7 @@ class JobRunner:
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
         They are not sent on their own at start; the user can retry them."""
-        ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
+        ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,
@@ -236,7 +237,7 @@ class JobRunner:
         job_id: int,
         message: str = QT_TRANSLATE_NOOP("WanError", "Canceled before it was sent. Nothing was billed."),
     ) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id,
             state=JobState.CANCELED,
             error_code="Canceled",
@@ -250,7 +251,7 @@ class JobRunner:
         rules as a running job's cancel: a queued job closes unsent, a task is canceled only if the
         service confirms it (a refused cancel is recorded, the task will be billed and its images
         land), anything already with the service says so. Raises WanError when nothing can be done."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         self._active = (job_id, request_mode_of(job.request_json))
         try:
             if job.state is JobState.QUEUED:
@@ -271,7 +272,7 @@ class JobRunner:
                 raise notices.sync_cannot_stop()
         finally:
             self._active = None
-        return self.library.get_job(job_id)
+        return self.library.jobs.get(job_id)
 
     def request_cancel(self) -> None:
         """Called from another thread (the UI's Cancel) after `should_cancel` turned true: say at
@@ -287,7 +288,7 @@ class JobRunner:
         """A job for a task of this key that the service still keeps (made on another machine, by
         the SDK, or lost to a crash): journaled as submitted, to be resumed. A task this library
         already holds gives its job; a task the service does not know is refused (TaskUnknown)."""
-        held = self.library.job_of_task(task_id)
+        held = self.library.jobs.job_of_task(task_id)
         if held is not None:
             return held.id
         connection = connection or self._require_connection()
@@ -315,7 +316,7 @@ class JobRunner:
                 model = model_of_task(client, task_id)
             except WanError as err:  # a gateway without the listing: the cost stays unknown
                 log.info("the task listing did not name the model of %s: %s", task_id, err)
-        job_id = self.library.create_job(
+        job_id = self.library.jobs.create(
             adopted_request_json(task_id, model),
             model=model or "",
             request_mode=RequestMode.AUTO.value,
@@ -325,8 +326,8 @@ class JobRunner:
             estimated_cost="0",
             state=JobState.SUBMITTED,
         )
-        self.library.mark_sent(job_id)
-        self.library.update_job(job_id, task_id=task_id, server_status=snapshot.status.value)
+        self.library.jobs.mark_sent(job_id)
+        self.library.jobs.update(job_id, task_id=task_id, server_status=snapshot.status.value)
         self._emit(job_id, JobState.SUBMITTED, snapshot.status.value)
         return job_id
 
@@ -335,7 +336,7 @@ class JobRunner:
         instead of leaving the job looking unfinished. Best effort: the journal may be the problem."""
         message = f"Unexpected error: {type(error).__name__}: {error}"
         try:
-            job = self.library.get_job(job_id)
+            job = self.library.jobs.get(job_id)
             if job.state in UNFINISHED or job.state is JobState.QUEUED:
                 self._fail(
                     job_id,
@@ -350,7 +351,7 @@ class JobRunner:
 
     def retry(self, job_id: int) -> int:
         """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         request = self.request_of(job)
         return self.create(request, request_mode_of(job.request_json))
 
@@ -404,12 +405,12 @@ class JobRunner:
         }
 
     def _sent(self, job_id: int) -> None:
-        self.library.mark_sent(job_id)  # journal first: if this fails, nothing is sent
+        self.library.jobs.mark_sent(job_id)  # journal first: if this fails, nothing is sent
         self._bytes_left.set()
         crashpoint("create_sent")
 
     def _run_sync(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
-        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("sync_before_send")
         self._in_create.set()
@@ -426,7 +427,7 @@ class JobRunner:
         self._download_all(job.id)
 
     def _run_async(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
-        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("async_before_submit")
         self._in_create.set()
@@ -441,7 +442,7 @@ class JobRunner:
             self._bytes_left.clear()
         submitted_at = time.monotonic()
         # The task id is committed before the first poll, so a crash can always resume it (§5).
-        self.library.update_job(
+        self.library.jobs.update(
             job.id,
             state=JobState.SUBMITTED,
             task_id=submission.task_id,
@@ -450,7 +451,7 @@ class JobRunner:
         )
         self._emit(job.id, JobState.SUBMITTED, submission.status.value)
         crashpoint("async_after_submit")
-        self._poll(self.library.get_job(job.id), submitted_at=submitted_at, query_first=False)
+        self._poll(self.library.jobs.get(job.id), submitted_at=submitted_at, query_first=False)
 
     def _schedule(self, job: JobRecord) -> PollSchedule:
         if self.poll_interval is not None:
@@ -472,12 +473,12 @@ class JobRunner:
                 return
             last_status.append(status)
             state = JobState.RUNNING if snapshot.status is TaskStatus.RUNNING else JobState.SUBMITTED
-            self.library.update_job(job.id, state=state, server_status=status)
+            self.library.jobs.update(job.id, state=state, server_status=status)
             self._emit(job.id, state, status)
             crashpoint("async_mid_poll")
 
         def on_retry(notice: RetryNotice) -> None:
-            self._retrying(job.id, self.library.get_job(job.id).state, notice)
+            self._retrying(job.id, self.library.jobs.get(job.id).state, notice)
 
         client = self._client_for(job)
         while True:
@@ -494,15 +495,15 @@ class JobRunner:
                 )
             except TaskTimeout as err:
                 # Still resumable: the state stays submitted/running and the task id is kept.
-                self.library.update_job(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
-                self._emit(job.id, self.library.get_job(job.id).state, error=err)
+                self.library.jobs.update(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
+                self._emit(job.id, self.library.jobs.get(job.id).state, error=err)
                 return
             except Canceled:
                 if self._app_stop():
                     return
                 # The user's Cancel: ask the service, then keep polling until it says how it ended.
                 self._cancel_asked = True
-                self._cancel_at_service(self.library.get_job(job.id))
+                self._cancel_at_service(self.library.jobs.get(job.id))
                 query_first = True
                 continue
             self._finish_task(job, snapshot)
@@ -517,7 +518,9 @@ class JobRunner:
             self._client_for(job).cancel_task(job.task_id)
         except InvalidRequestError as err:
             refused = notices.cancel_refused(err.request_id)
-            self.library.update_job(job.id, state=JobState.RUNNING, error_code=refused.code, **_message_fields(refused))
+            self.library.jobs.update(
+                job.id, state=JobState.RUNNING, error_code=refused.code, **_message_fields(refused)
+            )
             self._emit(job.id, JobState.RUNNING, TaskStatus.RUNNING.value, notice=refused)
             return False
         except WanError as err:
@@ -542,7 +545,7 @@ class JobRunner:
     def _finish_task(self, job: JobRecord, snapshot: TaskSnapshot) -> None:
         status = snapshot.status
         if status is TaskStatus.SUCCEEDED and snapshot.result is not None:
-            self.library.update_job(job.id, server_status=status.value)
+            self.library.jobs.update(job.id, server_status=status.value)
             self._record_result(job, snapshot.result)
             self._download_all(job.id)
             return
@@ -552,20 +555,20 @@ class JobRunner:
                 code="Canceled",
                 request_id=snapshot.request_id,
             )
-            self.library.update_job(
+            self.library.jobs.update(
                 job.id, state=JobState.CANCELED, server_status=status.value, error_code=err.code, **_message_fields(err)
             )
             self._emit(job.id, JobState.CANCELED, status.value, error=err)
             return
         if status is TaskStatus.UNKNOWN:
-            self._task_unknown(self.library.get_job(job.id), snapshot.request_id)
+            self._task_unknown(self.library.jobs.get(job.id), snapshot.request_id)
             return
         from wan27_desktop.api.client import raise_for_task
 
         try:
             raise_for_task(snapshot)
         except WanError as failure:
-            self.library.update_job(job.id, server_status=status.value)
+            self.library.jobs.update(job.id, server_status=status.value)
             self._fail(job.id, failure)
             return
         # SUCCEEDED without images: the service billed nothing we can fetch.
@@ -577,7 +580,7 @@ class JobRunner:
         sent = parse_time(job.sent_at or job.created_at)
         if sent is not None and datetime.now(timezone.utc) - sent < TASK_LIFETIME:
             notice = notices.task_unknown_yet(job.task_id or "", request_id)
-            self.library.update_job(job.id, error_code=notice.code, **_message_fields(notice))
+            self.library.jobs.update(job.id, error_code=notice.code, **_message_fields(notice))
             self._emit(job.id, job.state, error=notice)
             return
         err = TaskUnknown(
@@ -585,7 +588,7 @@ class JobRunner:
             code="UNKNOWN",
             request_id=request_id,
         )
-        self.library.update_job(
+        self.library.jobs.update(
             job.id, state=JobState.EXPIRED, server_status="UNKNOWN", error_code=err.code, **_message_fields(err)
         )
         self._emit(job.id, JobState.EXPIRED, "UNKNOWN", error=err)
@@ -604,8 +607,8 @@ class JobRunner:
         usage = {k: v for k, v in vars(result.usage).items() if v is not None}
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
         expires = [url_expires_at(url) for url in result.image_urls]  # informative: the host decides
-        self.library.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
-        self.library.update_job(
+        self.library.jobs.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
+        self.library.jobs.update(
             job.id,
             state=JobState.DOWNLOADING,
             request_id=result.request_id or job.request_id,
@@ -620,20 +623,20 @@ class JobRunner:
         app closing stops this (the job stays resumable)."""
         from wan27_desktop.api.download import download_result, remove_stale_parts, save_error
 
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         downloader = self._get_download_client()
         incoming = self.library.data_dir / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(incoming, staged=True)  # what a process that was killed left behind
-        expected = len(self.library.results_of_job(job_id))
+        expected = len(self.library.jobs.results_of(job_id))
         last_error: WanError | None = None
-        for result in self.library.pending_results(job_id):
+        for result in self.library.jobs.pending_results(job_id):
             if self._app_stop():
                 break
             downloaded = None
             try:
                 crashpoint("before_download")
-                # Staged: add_image writes, hashes and fsyncs the library's own copy (with the
+                # Staged: images.add writes, hashes and fsyncs the library's own copy (with the
                 # metadata), and a result not landed is downloaded again on resume, replacing this.
                 downloaded = download_result(
                     result.url,
@@ -643,12 +646,12 @@ class JobRunner:
                     stage_as=f"{job_id}-{result.index}",
                 )
                 crashpoint("after_download")
-                image = self.library.add_image(
+                image = self.library.images.add(
                     job_id, result.id, result.index, downloaded.path, metadata=self._metadata(job, downloaded)
                 )
                 crashpoint("after_image_committed")
             except ResultExpired as err:  # the result host said so (403 "Request has expired")
-                self.library.mark_result(result.id, "expired", err.message, attempted=True)
+                self.library.jobs.mark_result(result.id, "expired", err.message, attempted=True)
                 last_error = err
                 continue
             except Canceled:
@@ -656,15 +659,15 @@ class JobRunner:
             except WanError as err:
                 last_error = err
                 if err.code in _LOCAL_TROUBLE:
-                    self.library.mark_result(result.id, "failed", err.message)
+                    self.library.jobs.mark_result(result.id, "failed", err.message)
                     continue
                 permanent = err.status is not None and 400 <= err.status < 500 and err.status not in (408, 429)
                 rounds = result.attempts + 1
                 if permanent or rounds >= MAX_DOWNLOAD_ROUNDS:
                     last_error = notices.result_unavailable(rounds, err)
-                    self.library.mark_result(result.id, "unavailable", last_error.message, attempted=True)
+                    self.library.jobs.mark_result(result.id, "unavailable", last_error.message, attempted=True)
                 else:
-                    self.library.mark_result(result.id, "failed", err.message, attempted=True)
+                    self.library.jobs.mark_result(result.id, "failed", err.message, attempted=True)
                 continue
             except OSError as err:
                 # Landing the file in the library failed (disk full, folder not writable): the
@@ -672,9 +675,9 @@ class JobRunner:
                 if downloaded is not None:
                     downloaded.path.unlink(missing_ok=True)
                 last_error = save_error(err, self.library.library_dir)
-                self.library.mark_result(result.id, "failed", last_error.message)
+                self.library.jobs.mark_result(result.id, "failed", last_error.message)
                 continue
-            done = len(self.library.images_of_job(job_id))
+            done = len(self.library.images.of_job(job_id))
             self._emit(
                 job_id, JobState.DOWNLOADING, images_done=done, images_expected=max(expected, done), image_id=image.id
             )
@@ -682,7 +685,7 @@ class JobRunner:
 
     def _settle_downloads(self, job_id: int, last_error: WanError | None) -> None:
         """Decide the final state from what landed; failures with tries left stay resumable."""
-        results = self.library.results_of_job(job_id)
+        results = self.library.jobs.results_of(job_id)
         downloaded = sum(1 for r in results if r.status == "downloaded")
         expired = sum(1 for r in results if r.status == "expired")
         retryable = [r for r in results if r.status in ("pending", "failed")]
@@ -712,7 +715,7 @@ class JobRunner:
             fields.update(error_code=last_error.code or type(last_error).__name__, **_message_fields(last_error))
         elif state is JobState.DONE:
             fields["clear_error"] = True  # no stale mark (a refused cancel, an earlier failed round)
-        self.library.update_job(job_id, **fields)
+        self.library.jobs.update(job_id, **fields)
         self._emit(
             job_id,
             state,
@@ -724,7 +727,7 @@ class JobRunner:
     def _exact_count(self, job_id: int) -> int | None:
         """The `n` the service must meet, or None in image-set mode, where `n` is only a ceiling
         (§3), and for an adopted task (its request is not known). Billing follows usage.image_count."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         if is_adopted(job.request_json):
             return None
         return None if request_from_json(job.request_json).enable_sequential else job.n
@@ -742,7 +745,7 @@ class JobRunner:
             return
         if job.state is JobState.EXPIRED:
             # Expired before (perhaps by a skewed clock, or a link that failed then): try again.
-            if self.library.reopen_results(job.id) or self.library.pending_results(job.id):
+            if self.library.jobs.reopen_results(job.id) or self.library.jobs.pending_results(job.id):
                 self._download_all(job.id)
             elif job.task_id:
                 self._poll(job)
@@ -750,12 +753,12 @@ class JobRunner:
         if job.state in (JobState.SUBMITTED, JobState.RUNNING) and job.task_id:
             self._poll(job)  # the service decides whether the task is gone (UNKNOWN), not our clock
             return
-        if job.state is JobState.DOWNLOADING or self.library.pending_results(job.id):
+        if job.state is JobState.DOWNLOADING or self.library.jobs.pending_results(job.id):
             self._download_all(job.id)
 
     # -- outcomes -----------------------------------------------------------------------------
     def _interrupted(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted", **_message_fields(err)
         )
         self._emit(job_id, JobState.INTERRUPTED, error=err)
@@ -767,14 +770,14 @@ class JobRunner:
         if self._user_cancel():
             self.cancel_unsent(job_id)
             return
-        self.library.update_job(job_id, state=JobState.QUEUED)
+        self.library.jobs.update(job_id, state=JobState.QUEUED)
         self._emit(job_id, JobState.QUEUED)
 
     def _retrying(self, job_id: int, state: JobState, notice: RetryNotice) -> None:
         self._emit(job_id, state, notice=notices.retrying(notice))
 
     def _fail(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id,
             state=JobState.FAILED,
             error_code=err.code or type(err).__name__,

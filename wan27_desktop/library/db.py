@@ -77,6 +77,12 @@ class Database:
         self.conn = connect(path)
         self.lock = threading.RLock()
 
+    def reopen(self) -> None:
+        """A fresh connection to the same file (after a rebuild swapped it), seen by every store
+        holding this object. The caller holds `lock` and has closed the old connection."""
+        with self.lock:
+            self.conn = connect(self.path)
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction; rolled back if the body raises."""

@@ -49,7 +49,7 @@ class RemoteTasksDialog(QDialog):
         self._load = load
         self._fetch = fetch
         self._tasks: list[Any] = []
-        self.background = BackgroundWork(self, max_threads=1)
+        self.background = BackgroundWork(self, pool="dialogs")  # the listing: network, a person waits
 
         intro = QLabel(
             self.tr(
