@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.api.test_client_unit import BODY, KEY, SYNC_OK, Script, err, make, ok
+from wan27_desktop.api import endpoint
 from wan27_desktop.api import errors as E
-from wan27_desktop.api.client import DashScopeClient, check_base_url
+from wan27_desktop.api.client import DashScopeClient
 from wan27_desktop.api.retry import RetryNotice, RetryPolicy
 
 
@@ -62,11 +63,11 @@ def test_input_download_failed_once_then_success():
 )
 def test_an_endpoint_without_api_v1_is_refused_with_a_hint(base: str):
     with pytest.raises(E.ValidationError) as raised:
-        check_base_url(base)
-    assert "/api/v1" in raised.value.message and raised.value.issues[0].field == "api_base"
+        endpoint.normalise(base)
+    assert "/api/v1" in raised.value.message and raised.value.issues[0].field == "endpoint"
     with pytest.raises(E.ValidationError):
         DashScopeClient(KEY, base)
 
 
 def test_an_endpoint_with_api_v1_and_a_trailing_slash_is_fine():
-    assert check_base_url("https://gw.example.com/api/v1/") == "https://gw.example.com/api/v1"
+    assert endpoint.normalise("https://gw.example.com/api/v1/") == "https://gw.example.com/api/v1"
