@@ -4,7 +4,7 @@ Automatic mode sends through the asynchronous endpoint so a task id is journaled
 can be lost; it must then land the result about as soon as a sync call would have returned it. So
 `AdaptivePolling` asks soon after submission and backs off slowly: a poll every `floor` seconds at
 first, stretching to `cap` seconds for long tasks. The wait between the task ending and our noticing
-is then at most one interval (median half of it): ~0.5 s for a 20 s task, at most 1 s for any task.
+is then at most one interval (median half of it): ~0.5 s for a 20 s task, at most 2 s for any task.
 
 §6 allows 20 task queries per second per account, shared by every job, window and process of the
 account, and at most 5 tasks are in progress at once. One adaptive job asks at most once a second,
