@@ -1,14 +1,12 @@
 # ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
 """The generation stage against the fake service: placeholders appear at once for every expected
 image, say where the job is, and give way to the images as they land; the newest result is shown
-large; the Generate area says what runs and offers Cancel or Stop waiting, honestly. The tests
+large; the Generate area says what runs and offers Cancel, saying honestly what it costs. The tests
 also write the stage's screenshots (resources/screenshots with WAN27_WRITE_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +30,6 @@ def english(qapp: QApplication) -> Iterator[None]:
     i18n.install_translators(qapp, "en")
     yield
     i18n.uninstall_translators(qapp)
-
-
-@dataclasses.dataclass(frozen=True)
-class RateLimited(JobEvent):
-    """A JobEvent with the time of the next attempt, as the job manager reports a throttled request."""
-
-    retry_at: datetime | None = None
-    attempt: int = 0
 
 
 def grab(window: Any, path: Path) -> None:
@@ -109,26 +99,25 @@ def test_placeholders_say_where_the_job_is_then_images_replace_them(
 
 
 def test_a_rate_limited_job_shows_when_it_tries_again(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
-    env_key.polls_pending = 10**6
+    # The service throttles the first poll and says when to come back: the runner waits that long.
+    env_key.add_fault(Fault("query", "throttle", times=1, retry_after=30))
     window = make_window()
     window.workspace.submit(
         GenerationRequest(prompt="a busy afternoon at the service", n=2, size="1K"), RequestMode.ASYNC
     )
-    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].server_status == "PENDING", timeout=10_000)
+    qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].rate_limited, timeout=10_000)
     job = job_rows(window)[0]
-    # What the job manager reports when the service throttles a poll: the time of the next attempt.
-    retry_at = datetime.now(timezone.utc) + timedelta(seconds=8)
-    window.workspace.board.apply_event(
-        RateLimited(job.job_id, JobState.SUBMITTED, "PENDING", retry_at=retry_at, attempt=3)
-    )
+    assert job.retry_at is not None and job.attempt == 2
     card = card_of(window, job.job_id)
-    assert card.phase.text().startswith(f"Rate-limited: retrying at {retry_at.astimezone():%H:%M:%S} (in ")
-    assert card.phase.text().endswith(", attempt 3")
+    qtbot.waitUntil(lambda: card.phase.text().startswith("Rate-limited: retrying at "), timeout=5000)
+    assert f"{job.retry_at.astimezone():%H:%M:%S} (in " in card.phase.text()
+    assert card.phase.text().endswith(", attempt 2")
     assert tile_labels(card) == ["Rate-limited"] * 2
+    assert card.stop_button.text() == "Cancel"  # the task waits at the service: canceling it costs nothing
     grab(window, shots / "stage_rate_limited.png")
     window.workspace.board.apply_event(JobEvent(job.job_id, JobState.RUNNING, "RUNNING"))
     assert card.phase.text() == "At the service: running"  # the next answer clears it
-    assert card.stop_button.text() == "Stop waiting"  # running at the service: it will be billed
+    assert not job.rate_limited
 
 
 def test_an_image_set_of_six_lands_one_by_one(qtbot: Any, make_window: Any, env_key: Any, shots: Path) -> None:
@@ -199,17 +188,24 @@ def test_the_newest_result_is_shown_large_and_opens_in_the_viewer(
     assert window.gallery.viewer().record.id == first.image_id
 
 
-def test_stop_waiting_on_a_running_task_says_it_may_be_billed(qtbot: Any, make_window: Any, env_key: Any) -> None:
+def test_cancel_on_a_running_task_says_it_will_be_billed(qtbot: Any, make_window: Any, env_key: Any) -> None:
     env_key.polls_pending, env_key.polls_running = 0, 10**6
     window = make_window()
     window.workspace.submit(GenerationRequest(prompt="a long one", size="1K"), RequestMode.ASYNC)
     qtbot.waitUntil(lambda: bool(job_rows(window)) and job_rows(window)[0].state is JobState.RUNNING, timeout=10_000)
     activity = window.generation.activity
-    qtbot.waitUntil(lambda: activity.stop_button.text() == "Stop waiting", timeout=5000)
-    assert "bill" in activity.stop_button.toolTip()
+    qtbot.waitUntil(lambda: activity.stop_button.isVisible(), timeout=5000)
+    assert activity.stop_button.text() == "Cancel" and "billed" in activity.stop_button.toolTip()
     qtbot.mouseClick(activity.stop_button, Qt.MouseButton.LeftButton)
     job = job_rows(window)[0]
-    qtbot.waitUntil(lambda: not job.active, timeout=10_000)
+    card = card_of(window, job.job_id)
+    # The service cancels only tasks that have not started: the job runs on, and says so.
+    qtbot.waitUntil(lambda: job.cancel_refused, timeout=10_000)
+    assert job.active and card.phase.text().startswith("Running at the service — it will be billed")
+    assert not card.stop_button.isVisible()
+    for task in env_key.tasks.values():  # the service finishes it: the next poll answers SUCCEEDED
+        task.polls_running = max(0, task.queries - task.polls_pending)
+    qtbot.waitUntil(lambda: job.state is JobState.DONE, timeout=20_000)  # its images land all the same
     assert not activity.isVisible()
 
 

@@ -68,7 +68,7 @@ def test_an_unreadable_saved_draft_loads_what_it_can(qapp: Any) -> None:
     assert draft.prompt == ""
     assert draft.references == (DraftReference("/a.png", (Box(0, 0, 5, 5),)),)
     assert draft.parameters == Parameters()
-    assert draft.request_mode is RequestMode.SYNC
+    assert draft.request_mode is RequestMode.AUTO  # the default
     assert draft.palette == DEFAULT_PALETTE and not draft.palette_on
 
 

@@ -112,7 +112,7 @@ class Draft(QObject, ObservableProperties):
     parameters = Property(Parameters(), persist=True)
     palette = Property[tuple[PaletteColor, ...]](DEFAULT_PALETTE, persist=True)  # being edited, used or not
     palette_on = Property(False, persist=True)
-    request_mode = Property(RequestMode.SYNC, persist=True)
+    request_mode = Property(RequestMode.AUTO, persist=True)
 
     prompt_changed = Signal(object)
     references_changed = Signal(object)

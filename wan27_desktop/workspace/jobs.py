@@ -13,13 +13,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from wan27_desktop import i18n
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.jobs.notices import CANCEL_REFUSED, NOTICE_CODES
+from wan27_desktop.jobs.serialize import is_adopted
 from wan27_desktop.library import JobRecord, JobState, parse_time
 
 if TYPE_CHECKING:
@@ -40,26 +42,36 @@ STATE_LABELS = {
     JobState.EXPIRED: QT_TRANSLATE_NOOP("JobState", "Expired"),
 }
 PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
+# A cancel the service refused: the task runs on and will be billed (its images land).
+CANCEL_REFUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Running at the service")
 
 RETRYABLE = frozenset({JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELED, JobState.EXPIRED})
+# Where Cancel can still change what is billed (a queued job, a task not yet running) or must say it
+# cannot (a sync request in flight); a downloading job is paid for, so it always lands.
+CANCELLABLE = frozenset({JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING})
+# Notices of a job that is throttled and tries again later (jobs/notices.py: `retrying`).
+RETRY_NOTICES = frozenset({"RateLimited", "Retrying"})
 
 
 class StopKind(enum.Enum):
-    """What stopping a job means, so a button can say it honestly (the job lifecycle decides)."""
+    """What Cancel means for a job now, so a button can say it honestly (jobs/notices.py decides)."""
 
-    NONE = "none"  # nothing runs, or a stop was already asked for
-    CANCEL = "cancel"  # not sent yet, or the service has not started it: nothing is billed
-    STOP_WAITING = "stop-waiting"  # the service has it (or may have it): it may still finish and bill
+    NONE = "none"  # nothing to stop: ended, already asked, refused, or paid for (downloading)
+    FREE = "free"  # not sent, or not started at the service: canceling costs nothing
+    ASK = "ask"  # running at the service: it cancels only tasks that have not started; likely billed
+    IN_FLIGHT = "in-flight"  # a sync request with the service: it cannot be stopped; it may be billed
 
 
 def stop_kind(row: JobRow) -> StopKind:
-    if not row.active or row.cancel_requested:
+    if not row.can_cancel or row.cancel_requested:
         return StopKind.NONE
-    if row.placeholder or row.state is JobState.QUEUED:
-        return StopKind.CANCEL
+    if row.state is JobState.QUEUED:
+        return StopKind.FREE
+    if row.state is JobState.SUBMITTING:
+        return StopKind.IN_FLIGHT if row.request_mode == "sync" else StopKind.FREE
     if row.state is JobState.SUBMITTED and (row.server_status or "PENDING") == "PENDING":
-        return StopKind.CANCEL
-    return StopKind.STOP_WAITING
+        return StopKind.FREE
+    return StopKind.ASK
 
 
 def state_name(state: JobState) -> str:
@@ -106,6 +118,10 @@ class JobRow:
     retry_at: datetime | None = None
     attempt: int = 0
     cancel_requested: bool = False  # the user asked; the outcome is what the service says
+    # News about a job that goes on (rate-limited and retrying, a refused cancel), in the UI language.
+    notice: str | None = None
+    notice_code: str | None = None
+    adopted: bool = False  # fetched by its task id: its request is not known, so no Retry
 
     @property
     def placeholder(self) -> bool:
@@ -118,11 +134,26 @@ class JobRow:
 
     @property
     def can_cancel(self) -> bool:
-        return self.active and not self.placeholder
+        return (
+            self.active
+            and not self.placeholder
+            and self.state in CANCELLABLE
+            and self.notice_code != CANCEL_REFUSED  # asked once; the service said no
+        )
 
     @property
     def can_retry(self) -> bool:
-        return self.state in RETRYABLE
+        return self.state in RETRYABLE and not self.adopted
+
+    @property
+    def can_resume(self) -> bool:
+        """A paused job (its worker ended, the journal says unfinished), or an expired one whose
+        links may still work: Resume tries again, never resending a create."""
+        return not self.placeholder and ((self.idle and self.state.is_unfinished) or self.state is JobState.EXPIRED)
+
+    @property
+    def cancel_refused(self) -> bool:
+        return self.active and self.notice_code == CANCEL_REFUSED
 
     @property
     def has_results(self) -> bool:
@@ -156,13 +187,21 @@ class JobRow:
         self.request_id = job.request_id
         self.task_id = job.task_id
         self.cost = job.cost
-        self.error_code = job.error_code
-        self.error_message = i18n.job_error_message(job)
-        self.error_hint = job.error_hint
+        self.adopted = is_adopted(job.request_json)
+        if job.error_code in NOTICE_CODES and not job.state.is_terminal:
+            # Journaled news about a job that goes on (a refused cancel), not a failure.
+            self.notice, self.notice_code = i18n.job_error_message(job), job.error_code
+            self.error_code = self.error_message = self.error_hint = None
+        else:
+            self.notice = self.notice_code = None
+            self.error_code = job.error_code
+            self.error_message = i18n.job_error_message(job)
+            self.error_hint = job.error_hint
         if images_done is not None:
             self.images_done = images_done
         if not job.state.is_unfinished:
             self.retry_at = None
+            self.cancel_requested = False
         # §4.1: usage.image_count is what was delivered; before that, n is what we asked for.
         self.images_expected = max(self.images_expected, self.images_done, job.n if job.state.is_unfinished else 0)
 
@@ -179,14 +218,22 @@ class JobRow:
             self.images_done = max(self.images_done, event.images_done)
         if event.image_id is not None and event.image_id not in self.image_ids:
             self.image_ids.append(event.image_id)
-        # A throttled attempt says when the next one goes out (events that do not, clear it).
-        retry_at = getattr(event, "retry_at", None)
-        self.retry_at = retry_at if isinstance(retry_at, datetime) and not event.state.is_terminal else None
-        self.attempt = int(getattr(event, "attempt", 0) or 0) if self.retry_at is not None else 0
         if event.state.is_terminal:
             self.finished = self.finished or _utcnow()
         else:
             self.finished = None
+        notice = event.notice
+        if notice is not None:
+            self.notice, self.notice_code = i18n.error_message(notice), notice.code
+        elif not (event.state is JobState.RUNNING and self.notice_code == CANCEL_REFUSED):
+            self.notice = self.notice_code = None  # progress: the news is old
+        # A throttled attempt says when the next one goes out; any other news clears it.
+        if notice is not None and notice.code in RETRY_NOTICES and not event.state.is_terminal:
+            seconds, attempt = notice.values.get("seconds"), notice.values.get("attempt")
+            self.retry_at = _utcnow() + timedelta(seconds=seconds if isinstance(seconds, (int, float)) else 0)
+            self.attempt = attempt if isinstance(attempt, int) else 0
+        else:
+            self.retry_at, self.attempt = None, 0
         err = event.error
         if err is not None:
             self.error_code = err.code or self.error_code or type(err).__name__
@@ -200,6 +247,8 @@ class JobRow:
     def state_label(self) -> str:
         if self.idle:
             return QCoreApplication.translate("JobState", PAUSED_LABEL)
+        if self.state is JobState.RUNNING and self.notice_code == CANCEL_REFUSED:
+            return QCoreApplication.translate("JobState", CANCEL_REFUSED_LABEL)
         return state_name(self.state)
 
     def details(self) -> str:
@@ -215,6 +264,8 @@ class JobRow:
                     model=self.model, mode=self.request_mode or "sync"
                 )
             )
+        if self.notice:
+            lines.append(QCoreApplication.translate("JobRow", "Note: {message}").format(message=self.notice))
         if self.error_message:
             lines.append(
                 QCoreApplication.translate("JobRow", "Error: {message}").format(

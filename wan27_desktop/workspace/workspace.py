@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
@@ -33,6 +32,7 @@ from wan27_desktop.workspace.service import Connectivity, ServiceState
 if TYPE_CHECKING:
     from wan27_desktop import keys
     from wan27_desktop.jobs.qt import JobManager
+    from wan27_desktop.jobs.remote import RemoteTask
     from wan27_desktop.jobs.runner import Connection, JobEvent
     from wan27_desktop.library import ImportReport, JobRecord, Library
     from wan27_desktop.settings import AppSettings
@@ -72,7 +72,7 @@ class Workspace(QObject):
         settings: AppSettings,
         *,
         api_base: str | None = None,
-        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_interval: tuple[float, float] | None = None,  # None: each request mode's own schedule
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -96,6 +96,7 @@ class Workspace(QObject):
         self.draft_store: DraftStore | None = None
         self._cleared_draft: dict[str, object] | None = None  # what File ▸ New cleared, for its undo
         self._pending: tuple[GenerationRequest, RequestMode] | None = None
+        self._adopting: dict[int, str] = {}  # token -> the task id being fetched
         self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
         self._resume_after_key = False
 
@@ -300,8 +301,12 @@ class Workspace(QObject):
         return token
 
     def cancel(self, job_id: int) -> bool:
-        """Ask a job to stop. What happens is the service's answer: a queued or pending job is
-        canceled; one the service already runs stops being waited for (and may still be billed)."""
+        """The user's Cancel; what happens is the service's answer (jobs/notices.py): a queued job is
+        closed unsent, a task is canceled only when the service confirms it, one it refuses (already
+        running) goes on, is billed and lands; a request already with the service says so and lands."""
+        row = self.board.row(job_id)
+        if row is not None and not row.can_cancel:  # already billed, or the service said no
+            return False
         if self._jobs is None or not self._jobs.cancel(job_id):
             return False
         self.board.mark_cancel_requested(job_id)
@@ -330,23 +335,44 @@ class Workspace(QObject):
 
         self.background.run(resume, resumed)
 
-    def can_fetch(self) -> bool:
-        """Whether this build can adopt a task by its id (the job manager offers `fetch`)."""
-        return callable(getattr(self.jobs, "fetch", None))
-
-    def fetch(self, task_id: str) -> int | None:
-        """Adopt a task of this key by its id (made elsewhere, or lost): journal it, poll it, land it."""
-        fetch = getattr(self.jobs, "fetch", None)
-        if not callable(fetch):
-            self.message.emit(self.tr("Fetching a task by its id is not available in this version."), 8000)
+    def fetch(self, task_id: str, model: str | None = None) -> int | None:
+        """Adopt a task of this key by its id (made elsewhere, or lost): journal it, poll it, land it
+        (Jobs › Fetch a Task by Id…). With no key, ask for one first."""
+        if self.key_origin() == "none":
+            self.keyNeeded.emit()
             return None
-        token = int(fetch(task_id))
+        token = self.jobs.adopt(task_id, model)
+        self._adopting[token] = task_id
         self.board.add_placeholder(token, self.tr("Task {task}").format(task=task_id))
+        self.message.emit(self.tr("Fetching task {task}…").format(task=task_id), 6000)
         return token
+
+    def resume_job(self, job_id: int) -> bool:
+        """Carry one paused job on (or try an expired one's links again); never resends a create."""
+        row = self.board.row(job_id)
+        if row is None or not row.can_resume or self.jobs.is_active(job_id):
+            return False
+        self.jobs.resume(job_id)
+        self.message.emit(self.tr("Resuming job {job}…").format(job=job_id), 4000)
+        return True
+
+    def remote_tasks(self) -> list[RemoteTask]:
+        """On a worker: the service's task listing for the current key, marked with the jobs here."""
+        from wan27_desktop.jobs.remote import list_remote_tasks
+        from wan27_desktop.library import Library
+
+        reader = self.reader
+        library = reader or Library.open(self.data_dir, reconcile=False)
+        try:
+            return list_remote_tasks(self._connection(), library)
+        finally:
+            if library is not reader:
+                library.close()
 
     # -- what the job manager says --------------------------------------------------------------------
     def _job_created(self, token: int, job_id: int) -> None:
         self._tokens.pop(token, None)
+        self._adopting.pop(token, None)
         self.board.journaled(token, job_id)
         self.fetch_job(job_id)
 
@@ -354,6 +380,12 @@ class Workspace(QObject):
         from wan27_desktop import keys
         from wan27_desktop.jobs.connection import NoKeyError
 
+        task_id = self._adopting.pop(token, None)
+        if task_id is not None and not isinstance(err, NoKeyError):
+            self.board.remove_placeholder(token)
+            self.message.emit(self.tr("Task {task} was not fetched.").format(task=task_id), 10000)
+            self.jobStartFailed.emit(self.tr("The task could not be fetched"), error_details(err))
+            return
         pending = self._tokens.pop(token, None)
         self.board.remove_placeholder(token)
         if isinstance(err, NoKeyError):

@@ -116,7 +116,7 @@ class JobQueueModel(QAbstractTableModel):
                 return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.")
             if col == self.COL_STATE and row.placeholder:
                 return self.tr("Waiting for a free slot (Settings ▸ concurrency).")
-            if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code):
+            if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code or row.notice):
                 return row.details()
             if col == self.COL_PROMPT:
                 return row.prompt
@@ -140,7 +140,7 @@ class JobQueueModel(QAbstractTableModel):
             seconds = row.elapsed()
             return "" if seconds is None else format_elapsed(seconds)
         if col == self.COL_SERVER:
-            return (row.server_status or "").title() if row.request_mode == "async" or row.server_status else ""
+            return (row.server_status or "").title() if row.request_mode != "sync" or row.server_status else ""
         if col == self.COL_PROGRESS:
             if row.images_expected:
                 return f"{row.images_done}/{row.images_expected}"
@@ -152,6 +152,8 @@ class JobQueueModel(QAbstractTableModel):
                 if row.request_id:
                     text += self.tr(" · request {id}").format(id=row.request_id)
                 return text
+            if row.notice:
+                return row.notice
             if row.state in (JobState.DONE, JobState.PARTIAL) and row.cost:
                 return _format_cost(row.cost)
             return ""

@@ -1,8 +1,11 @@
 """What the generation stage and the Generate area say about a job, in the job lifecycle's words.
 
 One place for these sentences, so the stage's cards, its tiles and the Generate area never
-disagree: "Cancel" only where nothing is billed, "Stop waiting" where the service may still finish
-(and bill) the job, a rate-limited job with the time of its next try.
+disagree. Cancel is offered where it can still act, and says what it will cost: nothing for a job
+not sent or not started; for a task the service already runs, it asks, and a refusal ("Running at
+the service — it will be billed; results will be saved", jobs/notices.py) is shown as it comes. A
+request already with the service (sync) cannot be stopped, and says so. A rate-limited job shows
+the time of its next try.
 """
 
 from __future__ import annotations
@@ -51,8 +54,6 @@ def phase(row: JobRow, now: datetime | None = None) -> str:
         return translate("Stage", "Queued: being written to the journal")
     if row.idle:
         return translate("Stage", "Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs")
-    if row.active and row.cancel_requested:
-        return translate("Stage", "Stopping: waiting for the service to confirm")
     if row.rate_limited and row.retry_at is not None:
         seconds = max(0, round((row.retry_at - now).total_seconds()))
         text = translate("Stage", "Rate-limited: retrying at {time} (in {seconds} s)").format(
@@ -61,12 +62,16 @@ def phase(row: JobRow, now: datetime | None = None) -> str:
         if row.attempt:
             text += translate("Stage", ", attempt {attempt}").format(attempt=row.attempt)
         return text
+    if row.active and row.notice:  # news from the job lifecycle: a refused cancel, a cancel asked...
+        return row.notice
+    if row.active and row.cancel_requested:
+        return translate("Stage", "Cancel requested: waiting for the service to confirm")
     state = row.state
     if state is JobState.QUEUED:
         return translate("Stage", "Queued: waiting for a free slot")
     if state is JobState.SUBMITTING:
         if row.request_mode == "sync":
-            return translate("Stage", "Sending: the service answers once the images are made")
+            return translate("Stage", "Sent: the service answers once the images are made (it cannot be stopped now)")
         return translate("Stage", "Sending")
     if state is JobState.SUBMITTED:
         return translate("Stage", "At the service: pending")
@@ -99,6 +104,8 @@ def tile_label(row: JobRow, index: int) -> str:
         return translate("Stage", "Paused")
     if row.rate_limited:
         return translate("Stage", "Rate-limited")
+    if row.cancel_refused:
+        return translate("Stage", "Running")
     if state is JobState.SUBMITTING:
         return translate("Stage", "Sending")
     if state is JobState.SUBMITTED:
@@ -130,28 +137,20 @@ def elapsed(row: JobRow) -> str:
 
 
 def stop_button(row: JobRow) -> tuple[str, str] | None:
-    """(button text, tooltip) for stopping `row`, or None when there is nothing to stop."""
+    """(button text, tooltip) for stopping `row`, or None when Cancel cannot act on it now."""
     kind = stop_kind(row)
-    if kind is StopKind.CANCEL:
+    if kind is StopKind.FREE:
         if row.state is JobState.SUBMITTED:
             return translate("Stage", "Cancel"), translate(
-                "Stage", "The service has not started this job: canceling it costs nothing."
+                "Stage", "The service has not started this task: canceling it costs nothing."
             )
         return translate("Stage", "Cancel"), translate("Stage", "Not sent yet: canceling it costs nothing.")
-    if kind is StopKind.STOP_WAITING:
-        if row.request_mode == "sync":
-            tip = translate(
-                "Stage",
-                "The service is already making these images and may still bill them; the app stops waiting "
-                "for its answer.",
-            )
-        else:
-            tip = translate(
-                "Stage",
-                "The service is already running this task and will bill it; the app stops waiting. "
-                "Resume within 24 hours to fetch the images.",
-            )
-        return translate("Stage", "Stop waiting"), tip
+    if kind is StopKind.ASK:
+        return translate("Stage", "Cancel"), translate(
+            "Stage",
+            "The service is already running this task and cancels only tasks that have not started: "
+            "it will most likely be billed, and its images are saved either way.",
+        )
     return None
 
 

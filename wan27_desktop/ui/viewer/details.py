@@ -90,6 +90,7 @@ USAGE_FIELDS = ("image_count", "size", "input_tokens", "output_tokens", "total_t
 ELIDE_AFTER = 28
 
 REQUEST_MODES = {
+    RequestMode.AUTO.value: QT_TRANSLATE_NOOP("MetadataPanel", "Automatic"),
     RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
     RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous"),
 }

@@ -28,7 +28,6 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.models import Region
 from wan27_desktop.settings import AppSettings, Theme
 from wan27_desktop.ui.window import parts as parts
@@ -43,6 +42,7 @@ if TYPE_CHECKING:
     from wan27_desktop.ui.dialogs.key import KeyDialog
     from wan27_desktop.ui.dialogs.library_move import LibraryMoveFlow
     from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
+    from wan27_desktop.ui.dialogs.remote_tasks import RemoteTasksDialog
     from wan27_desktop.ui.dialogs.settings import SettingsDialog
     from wan27_desktop.ui.dialogs.shortcuts import ShortcutsDialog
     from wan27_desktop.ui.gallery.panel import GalleryPanel
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         api_base: str | None = None,
         notifier: NotifierLike | None = None,
-        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_interval: tuple[float, float] | None = None,  # None: each request mode's own schedule
         parent: QWidget | None = None,
         deferred: bool = False,
     ) -> None:
@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
             self.queue_dock.setTitleBarWidget(queue.header)
             queue.cancelRequested.connect(self.cancel_job)
             queue.retryRequested.connect(self.retry_job)
+            queue.resumeRequested.connect(self.resume_job)
             queue.showResultsRequested.connect(self.show_results)
             header = self.settings.state_blob("job_queue_header")
             if header:
@@ -390,6 +391,26 @@ class MainWindow(QMainWindow):
 
     def resume_unfinished(self) -> None:
         self.workspace.resume_unfinished()
+
+    def resume_job(self, job_id: int | None = None) -> bool:
+        """Carry one paused job on (or try an expired one's links again); never resends a create."""
+        job_id = job_id if job_id is not None else self._selected_job_id()
+        return job_id is not None and self.workspace.resume_job(job_id)
+
+    def show_remote_tasks(self, *, fetch_by_id: bool = False) -> RemoteTasksDialog:
+        """Jobs › Tasks at the Service… / Fetch a Task by Id…: the account's recent tasks, and adopt one."""
+        from wan27_desktop.ui.dialogs.remote_tasks import RemoteTasksDialog
+
+        dialog = RemoteTasksDialog(
+            self, load=self.workspace.remote_tasks, fetch=self.workspace.fetch, focus_id=fetch_by_id
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def fetch_task(self, task_id: str, model: str | None = None) -> int | None:
+        """Adopt a task of the current key by its id: a job is journaled, polled and its images land."""
+        return self.workspace.fetch(task_id, model)
 
     def _selected_job_id(self) -> int | None:
         if self._queue is None:
