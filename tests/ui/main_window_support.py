@@ -23,6 +23,12 @@ REPO = Path(__file__).resolve().parents[2]
 def screenshot_dir(tmp_path: Path) -> Path:
     """resources/screenshots with WAN27_WRITE_SCREENSHOTS=1 (refreshing README's pictures), else tmp."""
     if os.environ.get("WAN27_WRITE_SCREENSHOTS") == "1":
+        # README's pictures include Chinese text (the prompt placeholder's "图1", the zh_CN window):
+        # without a CJK font they would show boxes.
+        from PySide6.QtGui import QFontDatabase
+
+        if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+            pytest.fail("README screenshots need a Chinese font: apt-get install fonts-noto-cjk")
         target = REPO / "resources" / "screenshots"
         target.mkdir(parents=True, exist_ok=True)
         return target

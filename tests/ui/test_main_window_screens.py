@@ -37,6 +37,7 @@ from tests.ui.main_window_support import (  # noqa: F401 - fixtures
     wait_for_job,
     wait_state,
 )
+from wan27_desktop import i18n
 from wan27_desktop.api.models import GenerationRequest, RequestMode
 from wan27_desktop.library import JobState
 from wan27_desktop.settings import Theme
@@ -45,6 +46,14 @@ from wan27_desktop.ui.window import parts as parts
 
 REPO = Path(__file__).resolve().parents[2]
 SIZE = (1280, 800)
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> Iterator[None]:
+    """As the app runs: README's pictures say "2 images", not "2 image(s)"."""
+    i18n.install_translators(qapp, "en")
+    yield
+    i18n.uninstall_translators(qapp)
 
 
 @pytest.fixture
@@ -76,6 +85,9 @@ def settle(qtbot: Any, window: Any) -> None:
     if gallery is None:
         return
     qtbot.waitUntil(lambda: gallery.wait_idle(50) and gallery.loader.pending_count() == 0, timeout=20_000)
+    # A paint asks for the thumbnails it shows: paint now, then wait for them, so no tile is grey.
+    gallery.view.viewport().repaint()
+    qtbot.waitUntil(lambda: gallery.loader.pending_count() == 0, timeout=20_000)
     gallery.view.viewport().update()
 
 

@@ -1,5 +1,6 @@
 """Under the Generate button: how many jobs run, where the newest one is, and how to stop it, in
-the words the job lifecycle uses ("Cancel" costs nothing; "Stop waiting" may still be billed)."""
+the words the job lifecycle uses (Cancel's tooltip says whether canceling costs nothing or the task
+runs on and is billed)."""
 
 from __future__ import annotations
 
