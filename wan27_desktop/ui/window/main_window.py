@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 # here: on the deferred path they load after the shell's first paint.
 
 log = logging.getLogger(__name__)
+STAGE_WARM_UP_MS = 1500  # after the first paint and the journal's first read: the window is idle
 
 
 class MainWindow(QMainWindow):
@@ -286,6 +287,13 @@ class MainWindow(QMainWindow):
             return
         self.focus_prompt()
         self.workspace.start(resume=resume, check_key=check_key)
+        # The stage's code (and the image code it shows results with) loads once the window is idle,
+        # so the first Generate does not freeze it; the stage itself is still built by the first job.
+        QTimer.singleShot(STAGE_WARM_UP_MS, self, self._warm_up_stage)
+
+    def _warm_up_stage(self) -> None:
+        if self.stage is None and not self._closing:
+            import wan27_desktop.ui.stage.panel  # noqa: F401 - loads the module, builds nothing
 
     def _journal_failed(self, details: str) -> None:
         self.status.showMessage(self.tr("The library could not be opened."), 10000)
