@@ -33,6 +33,8 @@ Public API (FakeDashScope):
   result_image_mode "real" | "small" | "noise"; sync_delay; sequential_images (cap for image sets);
   max_body_bytes (32 MiB -> 413 BadRequest.TooLarge); unreachable_urls (-> InvalidURL);
   failing_urls (-> BadRequest.InputDownloadFailed); internal_errors (bugs of the fake itself)
+  limits: None (default) or `AccountLimits(per_second=5, in_progress=5)` (limits.py): §6 account
+      limits, 429 beyond them; it records peak_in_progress, peak_per_second and refused
 
 Faults: op in sync|create|query|cancel|download|any; kinds and parameters:
   error(status=400, code="InvalidParameter", message, accept=False)

@@ -6,6 +6,7 @@ import re
 
 from tests.fake_dashscope import tasks as t
 from tests.fake_dashscope.faults import OUTCOME_KINDS, Fault
+from tests.fake_dashscope.limits import LimitRefused
 from tests.fake_dashscope.transport import BaseHandler, RecordedRequest, Reply, json_reply
 from tests.fake_dashscope.validation import ApiError, InputPolicy, ParsedRequest, parse_json, validate_body
 
@@ -149,10 +150,14 @@ class ApiHandler(BaseHandler):
         # The async header is ignored on the sync path; the answer is always synchronous.
         parsed = self._parse(request, oversized)
         fake = self.fake
-        fault = fake._faults.take("sync", OUTCOME_KINDS)
-        if fake.sync_delay:
-            fake._sleep(fake.sync_delay)
-        outcome = fake._produce(parsed, fault, request.request_id)
+        self._admit(request, sync=True)
+        try:
+            fault = fake._faults.take("sync", OUTCOME_KINDS)
+            if fake.sync_delay:
+                fake._sleep(fake.sync_delay)
+            outcome = fake._produce(parsed, fault, request.request_id)
+        finally:
+            fake._sync_done()
         if outcome.failed:
             return error_reply(outcome.status, request.request_id, outcome.code or "", outcome.message or "")
         fake._count_create()
@@ -164,9 +169,16 @@ class ApiHandler(BaseHandler):
             raise ApiError(403, "AccessDenied", "current user api does not support synchronous calls")
         parsed = self._parse(request, oversized)
         fake = self.fake
+        self._admit(request, sync=False)
         fault = fake._faults.take("create", OUTCOME_KINDS)
         task = fake._create_task(parsed, fault, request.request_id)
         return json_reply(200, t.create_body(request.request_id, task))
+
+    def _admit(self, request: RecordedRequest, *, sync: bool) -> None:
+        try:
+            self.fake._admit(sync=sync)
+        except LimitRefused as refused:
+            raise ApiError(429, refused.code, refused.message) from None
 
     def _cancel(self, task_id: str, request_id: str) -> Reply:
         if not self.fake._cancel(task_id):

@@ -20,6 +20,7 @@ from tests.fake_dashscope import pngmaker
 from tests.fake_dashscope import tasks as t
 from tests.fake_dashscope.api import ApiHandler
 from tests.fake_dashscope.faults import OUTCOME_KINDS, Fault, FaultBook
+from tests.fake_dashscope.limits import AccountLimits
 from tests.fake_dashscope.results import ResultHandler, signed_query
 from tests.fake_dashscope.transport import Listener, RecordedRequest
 from tests.fake_dashscope.validation import MAX_IMAGE_BYTES, ParsedRequest
@@ -62,6 +63,8 @@ class FakeDashScope:
         # Optional observer: called on the handler thread after each answer went out, with the
         # request, the HTTP status and time.monotonic() when sending began and ended (benchmarks).
         self.reply_hook: Callable[[RecordedRequest, int, float, float], None] | None = None
+        # §6 account limits (limits.py): None = off; `AccountLimits()` = 5 submissions/s, 5 in progress.
+        self.limits: AccountLimits | None = None
 
         self._ports = (port, result_port)
         self._lock = threading.RLock()
@@ -317,6 +320,30 @@ class FakeDashScope:
             self._tasks[task.task_id] = task
             self._created += 1
             return task
+
+    def _admit(self, *, sync: bool) -> None:
+        """§6: refuse a submission beyond the account's limits (raises limits.LimitRefused)."""
+        limits = self.limits
+        if limits is not None:
+            limits.admit(self._tasks_in_progress(), sync=sync)
+
+    def _sync_done(self) -> None:
+        limits = self.limits
+        if limits is not None:
+            limits.sync_done()
+
+    def _tasks_in_progress(self) -> int:
+        """Async tasks not yet terminal (tasks driven by the clock move on even if nobody polls)."""
+        with self._lock:
+            now = self.now()
+            count = 0
+            for task in self._tasks.values():
+                if task.status in t.TERMINAL or self._expired(task, now):
+                    continue
+                if task.pending_seconds is not None:
+                    self._advance(task, now, at_query=False)
+                count += task.status not in t.TERMINAL
+            return count
 
     def _expired(self, task: t.Task, now: float) -> bool:
         return now - task.submit_time > t.LIFETIME

@@ -23,6 +23,7 @@ from wan27_desktop.api import pricing
 from wan27_desktop.api.errors import (
     Canceled,
     InterruptedCreateError,
+    NotSent,
     ReferenceImageError,
     ResultExpired,
     ServiceError,
@@ -119,8 +120,16 @@ class JobRunner:
         self._in_create = threading.Event()
 
     # -- public -------------------------------------------------------------------------------
-    def create(self, request: GenerationRequest, request_mode: RequestMode, state: JobState = JobState.QUEUED) -> int:
-        """Journal a new job (validated, inputs copied into the library); nothing is sent yet."""
+    def create(
+        self,
+        request: GenerationRequest,
+        request_mode: RequestMode,
+        state: JobState = JobState.QUEUED,
+        *,
+        on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
+    ) -> int:
+        """Journal a new job (validated, inputs copied into the library); nothing is sent yet.
+        `on_insert` runs in the job's own transaction (see `JobStore.create_job`)."""
         validate(request)
         check_references(request)
         connection = self._require_connection()
@@ -137,6 +146,7 @@ class JobRunner:
             estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
             state=state,
             inputs=local_inputs,
+            on_insert=on_insert,
         )
         self._emit(job_id, state)
         return job_id
@@ -151,6 +161,10 @@ class JobRunner:
                 self._run_sync(job, body, request)
             else:
                 self._run_async(job, body, request)
+        except NotSent:
+            # Stopped before the request left (a batch waiting for the send rate): still queued.
+            self.library.update_job(job_id, state=JobState.QUEUED)
+            self._emit(job_id, JobState.QUEUED)
         except WanError as err:
             self._fail(job_id, err)
         return self.library.get_job(job_id)
@@ -168,15 +182,22 @@ class JobRunner:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
-        for job in self.library.unfinished_jobs():
+        unfinished = self.library.unfinished_jobs()
+        in_batches = self.library.batches.member_job_ids(job.id for job in unfinished)
+        for job in unfinished:
+            if job.id in in_batches:
+                continue  # a batch's runner resumes its own rows (jobs/batch/scheduler.py)
             ids.append(job.id)
             self.resume(job.id)
         return ids
 
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
-        They are not sent on their own at start; the user can retry them."""
+        They are not sent on their own at start; the user can retry them. A batch's rows are left
+        to the batch: the user confirmed the whole batch, and resuming it sends them."""
         ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
+        in_batches = self.library.batches.member_job_ids(ids)
+        ids = [job_id for job_id in ids if job_id not in in_batches]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,

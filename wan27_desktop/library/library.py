@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME
+from wan27_desktop.library.batches import BatchStore
 from wan27_desktop.library.curation import Curation
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryCorrupt
@@ -29,6 +30,7 @@ from wan27_desktop.library.rebuild import Rebuild, stamp
 from wan27_desktop.library.records import RebuildReport, ReconcileReport
 from wan27_desktop.library.schema import migrate
 from wan27_desktop.library.sessions import SessionMarker, stale_markers
+from wan27_desktop.library.spendlimits import SpendLimits
 
 
 class Library(JobStore, ImageStore, Curation, Rebuild, Ledger):
@@ -47,6 +49,8 @@ class Library(JobStore, ImageStore, Curation, Rebuild, Ledger):
         self.library_id = meta["library_id"]
         self.fts_tokenizer = meta.get("fts_tokenizer", "none")
         self._marker = SessionMarker(self.library_dir / "sessions")
+        self.batches = BatchStore(self._db)  # issue 17: batches and their rows
+        self.spend_limits = SpendLimits(self._db)  # issue 17: daily and monthly limits per region
         self.last_reconcile: ReconcileReport | None = None
 
     @classmethod
