@@ -22,7 +22,6 @@ from wan27_desktop.library.errors import LibraryCorrupt, LibraryError
 
 BUSY_TIMEOUT_MS = 10_000
 RETRY_FOR_S = 60.0
-SQLITE_HEADER = b"SQLite format 3\x00"
 T = TypeVar("T")
 
 
@@ -32,11 +31,12 @@ def is_busy(err: sqlite3.OperationalError) -> bool:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt."""
-    if path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise LibraryCorrupt(path, "not an SQLite database")
+    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt.
+
+    The file is never opened by anything but SQLite: closing any other descriptor of it drops
+    every POSIX lock this process holds on it (SQLite's connections' too), after which another
+    process may checkpoint and reset the WAL under them ("database disk image is malformed").
+    SQLite itself reports a file that is not a database ("file is not a database")."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
