@@ -41,6 +41,11 @@ class AccountLimits:
         self.refused_in_progress = 0
 
     @property
+    def sync_in_progress(self) -> int:
+        with self._lock:
+            return self._sync_running
+
+    @property
     def refused(self) -> int:
         return self.refused_rate + self.refused_in_progress
 

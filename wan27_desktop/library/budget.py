@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from wan27_desktop.library.db import _retry_busy, connect
+from wan27_desktop.library.db import Database, _retry_busy
 from wan27_desktop.library.sessions import _try_lock
 
 MAX_IN_PROGRESS = 5  # §6: tasks in progress per account
@@ -133,7 +133,8 @@ class AccountBudget:
         self.max_per_second = max_per_second
         self.liveness = liveness or ProcessLiveness.for_dir(db_path.parent / "sessions")
         self._clock = clock
-        self._conn = connect(db_path)
+        self._db = Database(db_path)  # never a second descriptor of the file: see db.connect
+        self._conn = self._db.conn
         self._conn.execute("PRAGMA synchronous = NORMAL")
         self._lock = threading.Lock()
         self._changed = threading.Condition()
@@ -245,7 +246,7 @@ class AccountBudget:
         with self._registry_lock:
             self._shared.pop((self.db_path, self.account), None)
         with self._lock:
-            self._conn.close()
+            self._db.close()
 
     # -- internals --------------------------------------------------------------------------------
     def _try_slot(self) -> tuple[Slot | None, float]:

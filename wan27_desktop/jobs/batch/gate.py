@@ -52,12 +52,17 @@ class GatedClient:
         budget: AccountBudget,
         *,
         should_stop: Callable[[], bool] = lambda: False,
+        cancel_requested: Callable[[], bool] = lambda: False,
         on_throttled: Notice | None = None,
         on_sending: Callable[[], None] | None = None,
     ) -> None:
-        """`should_stop`: give up waiting (raises NotSent: the job stays queued). `on_sending`:
-        called right before a create request goes out."""
+        """`should_stop`: the app is closing: stop waiting, leave everything resumable.
+        `cancel_requested`: the user canceled: a create not yet sent is not sent, a task still
+        PENDING is canceled at the service, a task already running is seen through (it will be
+        billed). Either way a create that stops before it leaves raises NotSent (still queued).
+        `on_sending`: called right before a create request goes out."""
         self._client = client
+        self._cancel_requested = cancel_requested
         self._on_sending = on_sending
         self._budget = budget
         self._should_stop = should_stop
@@ -71,6 +76,26 @@ class GatedClient:
     def submit_task(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> Any:
         return self._create(lambda: self._client.submit_task(body, should_cancel=should_cancel), should_cancel)
 
+    def wait_for_task(self, task_id: str, *, should_cancel: CancelSignal = None, **kwargs: Any) -> Any:
+        """Poll as the wrapped client does; a cancel first asks the service to cancel the task and
+        stops waiting only if it did (§1.2: PENDING tasks only), else the task is seen through."""
+        service_refused = [False]
+
+        def stop_waiting() -> bool:
+            if self._should_stop():
+                return True  # closing: the task stays resumable
+            if service_refused[0] or not (is_cancelled(should_cancel) or self._cancel_requested()):
+                return False
+            try:
+                self._client.cancel_task(task_id)
+            except WanError as err:
+                log.info("task %s was not canceled (%s): it is seen through", task_id, err.code)
+                service_refused[0] = True
+                return False
+            return True
+
+        return self._client.wait_for_task(task_id, should_cancel=stop_waiting, **kwargs)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)  # query_task, wait_for_task, cancel_task, close, ...
 
@@ -78,7 +103,7 @@ class GatedClient:
         throttled = refused = 0
 
         def stop() -> bool:
-            return self._should_stop() or is_cancelled(should_cancel)
+            return self._should_stop() or self._cancel_requested() or is_cancelled(should_cancel)
 
         while True:
             try:

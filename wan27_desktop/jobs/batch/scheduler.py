@@ -113,8 +113,7 @@ class BatchScheduler:
         self._send_items: deque[_Item] = deque()
         self._busy = 0  # items workers are processing
         self._slots: dict[int, Slot] = {}  # job id -> its in-progress slot
-        self._server_status: dict[int, str] = {}
-        self._sent: set[int] = set()  # jobs whose create request went out
+        self._downloading: set[int] = set()  # jobs past the service: their results are billed
         self._runners: list[JobRunner] = []
         self._budget: AccountBudget | None = None
         self._mode = RequestMode.ASYNC
@@ -144,6 +143,11 @@ class BatchScheduler:
     @property
     def state(self) -> str:
         return self._state
+
+    def in_flight(self) -> int:
+        """Rows a worker is on right now (being sent, polled or downloaded)."""
+        with self._cond:
+            return self._busy
 
     def _set_state(self, state: str) -> None:
         with self._cond:
@@ -196,7 +200,7 @@ class BatchScheduler:
             self.stop()  # KeyboardInterrupt: everything stays resumable; re-raised
             raise
         counts = library.batches.counts(self.batch_id)
-        if counts.all_ended and not self._stopping.is_set():
+        if counts.all_ended and not self._stopping.is_set() and self._state != b.CANCELED:
             with self._cond:
                 self._state = b.FINISHED
             library.batches.set_state(self.batch_id, b.FINISHED)
@@ -255,18 +259,14 @@ class BatchScheduler:
             with Library.open(self.data_dir, reconcile=False) as library:
                 current: list[int | None] = [None]  # the job this worker is on
 
-                def cancel_job() -> bool:
-                    # A canceled batch stops what the service has not started: a create not yet
-                    # sent, a task still PENDING (canceled there, §1.2). A task already running is
-                    # seen through: it will be billed, so its images are kept.
-                    job_id = current[0]
-                    if self._state != b.CANCELED or job_id is None:
-                        return False
-                    return job_id not in self._sent or self._server_status.get(job_id) == "PENDING"
+                def canceled() -> bool:
+                    return self._state == b.CANCELED
 
-                def sending() -> None:
-                    if current[0] is not None:
-                        self._sent.add(current[0])
+                def cancel_job() -> bool:
+                    # A canceled batch stops what has not been sent and what the service has not
+                    # started (the gate asks it to cancel a task and stops only if it did); a job
+                    # already downloading holds billed images: never stopped.
+                    return canceled() and current[0] not in self._downloading
 
                 assert self._budget is not None
                 budget, raw = self._budget, self._raw_factory
@@ -275,9 +275,9 @@ class BatchScheduler:
                     return GatedClient(
                         raw(connection),
                         budget,
-                        should_stop=lambda: self._stopping.is_set() or cancel_job(),
+                        should_stop=self._stopping.is_set,
+                        cancel_requested=cancel_job,
                         on_throttled=self._throttled,
-                        on_sending=sending,
                     )
 
                 runner = JobRunner(
@@ -330,7 +330,6 @@ class BatchScheduler:
             assert item.job_id is not None
             job = library.get_job(item.job_id)
             if job.state in (JobState.SUBMITTED, JobState.RUNNING):
-                self._sent.add(job.id)
                 self._slots[job.id] = self._budget.take_running()  # in progress on the service now
             try:
                 runner.resume(job.id)
@@ -401,9 +400,8 @@ class BatchScheduler:
 
     # -- events -----------------------------------------------------------------------------------
     def _job_event(self, library: Library, event: JobEvent) -> None:
-        if event.server_status:
-            self._server_status[event.job_id] = event.server_status
         if event.state is JobState.DOWNLOADING or event.state.is_terminal:
+            self._downloading.add(event.job_id)
             self._release(event.job_id)  # no longer in progress on the service
         self._emit(library, job_event=event, counts=event.state in _COUNTED)
 
