@@ -155,7 +155,8 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
     fake_dashscope.polls_pending = fake_dashscope.polls_running = 10_000
     fake_dashscope.pending_seconds, fake_dashscope.running_seconds = 0.0, 0.3
     seed = random.randrange(1_000_000)
-    kill_after = random.Random(seed).randint(3, 190)
+    chance = random.Random(seed)
+    kill_after, then = chance.randint(3, 190), chance.uniform(0, 0.5)  # after k creates, plus a moment
     path = _prompts(tmp_path, 200)
     proc = subprocess.Popen(
         [sys.executable, "-m", "wan27_desktop.cli", "batch", str(path), *FAST, "--yes"],
@@ -169,6 +170,7 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
             assert proc.poll() is None, f"the batch ended before the kill point: {proc.communicate()[1]!r}"
             assert time.monotonic() < deadline, "kill point never reached"
             time.sleep(0.002)
+        time.sleep(then)  # the random moment itself, not a wait for anything to settle
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -176,7 +178,7 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
             proc.kill()
             proc.wait()
     resumed = run_cli(["batch", "resume", "1", "--poll-interval", "0.02"], env, timeout=300)
-    assert resumed.returncode == 0, (seed, resumed.stderr)
+    assert resumed.returncode in (0, 3), (seed, resumed.stderr)
     with Library.open(Path(env["WAN27_DATA_DIR"])) as library:
         rows = library.batches.rows(1)
         assert len(rows) == 200
@@ -189,10 +191,16 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
         # "interrupted, may have been billed", never resent. At most the 5 in flight can be.
         interrupted = states.count(JobState.INTERRUPTED)
         assert states.count(JobState.DONE) == 200 - interrupted and interrupted <= 5, (seed, states)
+        assert resumed.returncode == (3 if interrupted else 0)  # an interrupted row is reported
         for row in rows:
             if row.job_state is JobState.DONE:
                 assert len(library.images_of_job(row.job_id or 0)) == 1
         saved = {r.url for job in jobs for r in library.results_of_job(job or 0) if r.status == "downloaded"}
-        assert saved == {url for _, url in fake_dashscope.billed_images}, f"seed {seed}: a paid image was lost"
+        known_tasks = {library.get_job(j).task_id for j in jobs if j is not None}
+        unsaved = {owner for owner, url in fake_dashscope.billed_images if url not in saved}
+        # A paid image is missing only for a task whose create was on the wire at the kill: its id
+        # never reached the journal, and its row says "interrupted, may have been billed".
+        assert not unsaved & known_tasks, f"seed {seed}: a paid image of a known task was lost"
+        assert len(unsaved) <= interrupted, f"seed {seed}: more unsaved tasks than interrupted rows"
         assert library.batches.get_batch(1).state == "finished"
         assert library.check_integrity() == []

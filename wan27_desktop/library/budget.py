@@ -37,6 +37,7 @@ from wan27_desktop.library.sessions import _try_lock
 MAX_IN_PROGRESS = 5  # §6: tasks in progress per account
 MAX_PER_SECOND = 5  # §6: task submissions per second per account
 RATE_WINDOW_S = 1.15  # one second, plus a margin for the time a request takes to reach the service
+FRESH_S = 0.1  # a send counted this long ago may still go out: it stays inside that margin
 POLL_S = 0.05  # how often a waiting sender looks again for a slot freed by another process
 MAX_PAUSE_S = 60.0  # §6: throttling normally clears within a minute
 ALIVE_SUFFIX = ".alive"
@@ -50,6 +51,14 @@ class BudgetCanceled(Exception):
 class Slot:
     id: int
     account: str
+
+
+@dataclass(frozen=True)
+class Permit:
+    """One send counted in the account's rate at time `at`."""
+
+    id: int
+    at: float
 
 
 @dataclass(frozen=True)
@@ -156,10 +165,23 @@ class AccountBudget:
         when `should_stop` says so (checked at least every POLL_S) or `timeout` passes."""
         return self._wait(self._try_slot, should_stop, timeout)
 
-    def wait_send(self, should_stop: Callable[[], bool] | None = None, *, timeout: float | None = None) -> None:
+    def wait_send(self, should_stop: Callable[[], bool] | None = None, *, timeout: float | None = None) -> Permit:
         """Wait for a place in the send rate (and the end of a throttling pause), and count this
         send: called right before each create request goes out, retries included."""
-        self._wait(self._try_send, should_stop, timeout)
+        permit: Permit = self._wait(self._try_send, should_stop, timeout)
+        return permit
+
+    def is_fresh(self, permit: Permit) -> bool:
+        """Whether a send counted at `permit` may still go out now without breaking the rate: it
+        must leave within FRESH_S of being counted (the margin of RATE_WINDOW_S)."""
+        return self._clock() - permit.at <= FRESH_S
+
+    def withdraw(self, permit: Permit) -> None:
+        """A counted send that will not go out (or not now): its place is freed."""
+        with self._lock:
+            self._conn.execute("DELETE FROM budget_sends WHERE rowid = ?", (permit.id,))
+        with self._changed:
+            self._changed.notify_all()
 
     def _wait(
         self,
@@ -266,7 +288,7 @@ class AccountBudget:
             finally:
                 self._conn.execute("COMMIT")
 
-    def _try_send(self) -> tuple[bool | None, float]:
+    def _try_send(self) -> tuple[Permit | None, float]:
         with self._lock:
             _retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
             try:
@@ -282,8 +304,10 @@ class AccountBudget:
                 ).fetchone()
                 if sent >= self.max_per_second:
                     return None, max(0.001, oldest + RATE_WINDOW_S - now)
-                self._conn.execute("INSERT INTO budget_sends(account, sent_at) VALUES (?, ?)", (self.account, now))
-                return True, 0.0
+                cursor = self._conn.execute(
+                    "INSERT INTO budget_sends(account, sent_at) VALUES (?, ?)", (self.account, now)
+                )
+                return Permit(int(cursor.lastrowid or 0), now), 0.0
             finally:
                 self._conn.execute("COMMIT")
 

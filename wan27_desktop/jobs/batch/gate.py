@@ -8,9 +8,9 @@ rule as api/client.py, §5): a 429, a 5xx with the service's own error body, or 
 failed before the request went out; the wrapped client therefore does not retry creates itself.
 Everything else (queries, cancels) passes through to the wrapped client unchanged.
 
-The in-progress slots are taken by the scheduler before a job is marked as being sent, not here:
-a job must never wait for a slot in the "submitting" state, which a crash would turn into
-"interrupted, may have been billed".
+The in-progress slot, and the first send's place in the rate, are taken by the scheduler before a
+job is marked as being sent (`take_prepaid`): a job must not wait in the "submitting" state, which a
+crash would turn into "interrupted, may have been billed". Only retries after a refusal wait here.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from wan27_desktop.api.errors import (
 )
 from wan27_desktop.api.retry import CancelSignal, is_cancelled
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.budget import AccountBudget, BudgetCanceled
+from wan27_desktop.library.budget import AccountBudget, BudgetCanceled, Permit
 
 log = logging.getLogger("wan27.batch.gate")
 
@@ -55,13 +55,16 @@ class GatedClient:
         cancel_requested: Callable[[], bool] = lambda: False,
         on_throttled: Notice | None = None,
         on_sending: Callable[[], None] | None = None,
+        take_prepaid: Callable[[], Permit | None] | None = None,
     ) -> None:
         """`should_stop`: the app is closing: stop waiting, leave everything resumable.
         `cancel_requested`: the user canceled: a create not yet sent is not sent, a task still
         PENDING is canceled at the service, a task already running is seen through (it will be
         billed). Either way a create that stops before it leaves raises NotSent (still queued).
-        `on_sending`: called right before a create request goes out."""
+        `on_sending`: called right before a create request goes out. `take_prepaid`: the send the
+        scheduler already counted for this job, if any (used if still fresh)."""
         self._client = client
+        self._take_prepaid = take_prepaid
         self._cancel_requested = cancel_requested
         self._on_sending = on_sending
         self._budget = budget
@@ -105,11 +108,18 @@ class GatedClient:
         def stop() -> bool:
             return self._should_stop() or self._cancel_requested() or is_cancelled(should_cancel)
 
+        prepaid = self._take_prepaid() if self._take_prepaid is not None else None
         while True:
-            try:
-                self._budget.wait_send(stop)
-            except BudgetCanceled:
-                raise NotSent(_NOT_SENT) from None
+            if prepaid is not None and self._budget.is_fresh(prepaid):
+                prepaid = None  # counted just before the job was marked as being sent
+            else:
+                if prepaid is not None:
+                    self._budget.withdraw(prepaid)  # counted too long ago: count it again now
+                    prepaid = None
+                try:
+                    self._budget.wait_send(stop)
+                except BudgetCanceled:
+                    raise NotSent(_NOT_SENT) from None
             if self._on_sending is not None:
                 self._on_sending()
             try:

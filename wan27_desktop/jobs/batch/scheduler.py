@@ -8,9 +8,10 @@ its own `Library` connection and `JobRunner`; a row becomes a normal job at its 
    ours) - BEFORE the job is marked as being sent, so a crash while waiting costs nothing;
 2. journal the job and link it to its row in one transaction (`BatchStore.link_row`): a row never
    gets a second job, whoever resumes it;
-3. `JobRunner.run`: each create waits for a place in the send rate, and a 429 pauses every sender
-   and is tried again instead of failing the row (gate.py);
-4. the slot is released when the task is no longer in progress on the service (the sync answer,
+3. wait for a place in the account's send rate, again before the job is marked as being sent;
+4. `JobRunner.run`: a 429 pauses every sender of the account and the create is tried again
+   instead of failing the row (gate.py);
+5. the slot is released when the task is no longer in progress on the service (the sync answer,
    or a terminal task status), so downloads never hold one.
 
 Resuming (after a crash, a reboot, or Ctrl+C) takes the batch's lease (one process runs a batch),
@@ -44,7 +45,14 @@ from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
 from wan27_desktop.library import JobRecord, JobState, Library
 from wan27_desktop.library import batches as b
 from wan27_desktop.library.batches import BatchCounts, BatchRow, RowTaken
-from wan27_desktop.library.budget import MAX_IN_PROGRESS, AccountBudget, BudgetCanceled, ProcessLiveness, Slot
+from wan27_desktop.library.budget import (
+    MAX_IN_PROGRESS,
+    AccountBudget,
+    BudgetCanceled,
+    Permit,
+    ProcessLiveness,
+    Slot,
+)
 
 log = logging.getLogger("wan27.batch")
 
@@ -258,6 +266,7 @@ class BatchScheduler:
         try:
             with Library.open(self.data_dir, reconcile=False) as library:
                 current: list[int | None] = [None]  # the job this worker is on
+                prepaid: list[Permit] = []  # its first send, counted before it is marked as sending
 
                 def canceled() -> bool:
                     return self._state == b.CANCELED
@@ -278,6 +287,7 @@ class BatchScheduler:
                         should_stop=self._stopping.is_set,
                         cancel_requested=cancel_job,
                         on_throttled=self._throttled,
+                        take_prepaid=lambda: prepaid.pop() if prepaid else None,
                     )
 
                 runner = JobRunner(
@@ -295,7 +305,7 @@ class BatchScheduler:
                     while (item := self._next_item()) is not None:
                         current[0] = item.job_id
                         try:
-                            self._process(library, runner, item, current)
+                            self._process(library, runner, item, current, prepaid)
                         finally:
                             current[0] = None
                             with self._cond:
@@ -324,7 +334,9 @@ class BatchScheduler:
                 self._cond.wait(0.5)
             return None
 
-    def _process(self, library: Library, runner: JobRunner, item: _Item, current: list[int | None]) -> None:
+    def _process(
+        self, library: Library, runner: JobRunner, item: _Item, current: list[int | None], prepaid: list[Permit]
+    ) -> None:
         assert self._budget is not None
         if item.action == "resume":
             assert item.job_id is not None
@@ -353,9 +365,17 @@ class BatchScheduler:
         current[0] = job_id
         self._slots[job_id] = slot
         try:
+            prepaid.append(self._budget.wait_send(lambda: self._stopping.is_set() or self._state != b.RUNNING))
+        except BudgetCanceled:
+            self._release(job_id)
+            self._give_back(library, _Item(item.position, "run", job_id))
+            return
+        try:
             runner.run(job_id)
         finally:
             self._release(job_id)
+            while prepaid:  # not used (the job ended before its create): its place is freed
+                self._budget.withdraw(prepaid.pop())
         if library.get_job(job_id).state is JobState.QUEUED:  # stopped or canceled before it was sent
             self._give_back(library, _Item(item.position, "run", job_id))
             return
