@@ -182,3 +182,16 @@ def test_v3_to_v4_adds_the_batch_tables_and_keeps_jobs(data_dir: Path):
         assert library.batches.list_batches() == []
         assert library.batches.member_job_ids() == set()
         assert library.spend_limits.limits("sg") == (None, None)
+
+
+def test_the_gallery_can_show_one_batchs_images(library: Library, maker: Maker):
+    from wan27_desktop.library import ImageQuery
+
+    batch_id = _batch(library, rows=2)
+    inside = _job_for_row(library, batch_id, 0, state=JobState.DOWNLOADING)
+    library.add_results(inside, ["https://result.invalid/a.png"], [None])
+    mine = library.add_image(inside, None, 0, maker.download(), metadata={"job_id": inside})
+    other = maker.image("not in the batch")
+    assert [i.id for i in library.query_images(ImageQuery(batch_id=batch_id), 0, 10)] == [mine.id]
+    assert library.count_images(ImageQuery(batch_id=batch_id, collapse_sets=True)) == 1
+    assert {i.id for i in library.query_images(ImageQuery(), 0, 10)} == {mine.id, other.id}

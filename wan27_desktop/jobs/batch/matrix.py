@@ -90,7 +90,7 @@ def _read_group(text: str, start: int) -> tuple[tuple[str, ...] | None, int]:
         if char == "{":
             raise MatrixError(
                 QT_TRANSLATE_NOOP(
-                    "WanError", "A group inside a group at column {column}: nested braces are not supported."
+                    "ValidationIssue", "A group inside a group at column {column}: nested braces are not supported."
                 ),
                 column=index + 1,
             )
@@ -102,7 +102,7 @@ def _read_group(text: str, start: int) -> tuple[tuple[str, ...] | None, int]:
             options[-1] += char
         index += 1
     raise MatrixError(
-        QT_TRANSLATE_NOOP("WanError", "The '{{' at column {column} is never closed with '}}'."), column=start + 1
+        QT_TRANSLATE_NOOP("ValidationIssue", "The '{{' at column {column} is never closed with '}}'."), column=start + 1
     )
 
 
@@ -137,7 +137,9 @@ def expand(
         count *= max(1, len(values))
     if count > MAX_COMBINATIONS:
         raise MatrixError(
-            QT_TRANSLATE_NOOP("WanError", "The matrix makes {count} jobs; at most {limit} are allowed in one batch."),
+            QT_TRANSLATE_NOOP(
+                "ValidationIssue", "The matrix makes {count} jobs; at most {limit} are allowed in one batch."
+            ),
             count=count,
             limit=MAX_COMBINATIONS,
         )

@@ -258,29 +258,31 @@ def _from_fields(line: int, fields: dict[str, Any], shared: GenerationRequest, b
             continue
         try:
             changes[_REQUEST_FIELD.get(name, name)] = parse(raw, base)
-        except ValueError as err:
-            issues.append(
-                ValidationIssue.of(
-                    name,
-                    QT_TRANSLATE_NOOP("ValidationIssue", "{value!r} is not a valid {name}: {reason}"),
-                    value=raw,
-                    name=name,
-                    reason=str(err),
-                )
-            )
+        except _Bad as bad:
+            issues.append(ValidationIssue.of(name, bad.template, **{"name": name, "value": raw, **bad.values}))
     if "images" in changes:
         changes["images"] = (*changes["images"], *shared.images)
     request = replace(request, **changes)
     return _checked(line, prompt.strip(), request, issues)
 
 
+class _Bad(ValueError):
+    """A row value that cannot be used: a translatable template (with {name} and {value})."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template)
+        self.template = template
+        self.values = values
+
+
 def _parse_int(raw: Any, base: Path) -> int:
+    bad = _Bad(QT_TRANSLATE_NOOP("ValidationIssue", "{name}: '{value}' is not a whole number."))
     if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
-        raise ValueError("a whole number is needed")
+        raise bad
     try:
         return int(str(raw).strip())
     except ValueError:
-        raise ValueError("a whole number is needed") from None
+        raise bad from None
 
 
 def _parse_bool(raw: Any, base: Path) -> bool:
@@ -291,11 +293,14 @@ def _parse_bool(raw: Any, base: Path) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("use true or false")
+    raise _Bad(QT_TRANSLATE_NOOP("ValidationIssue", "{name}: '{value}' is not true or false."))
 
 
 def _parse_model(raw: Any, base: Path) -> Model:
-    return Model.parse(str(raw))
+    try:
+        return Model.parse(str(raw))
+    except ValueError:
+        raise _Bad(QT_TRANSLATE_NOOP("ValidationIssue", "Unknown model '{value}': use 'pro' or 'standard'.")) from None
 
 
 def _parse_size(raw: Any, base: Path) -> str:
@@ -307,7 +312,7 @@ def _parse_refs(raw: Any, base: Path) -> tuple[ImageInput, ...]:
     refs = []
     for item in items:
         if not isinstance(item, str):
-            raise ValueError("references are file paths or URLs")
+            raise _Bad(QT_TRANSLATE_NOOP("ValidationIssue", "{name}: references are file paths or URLs."))
         text = item.strip()
         if not text:
             continue
@@ -317,7 +322,7 @@ def _parse_refs(raw: Any, base: Path) -> tuple[ImageInput, ...]:
         path = Path(text).expanduser()
         path = path if path.is_absolute() else base / path
         if not path.is_file():
-            raise ValueError(f"file not found: {path}")
+            raise _Bad(QT_TRANSLATE_NOOP("ValidationIssue", "Reference image not found: {path}"), path=str(path))
         refs.append(ImageInput(str(path)))
     return tuple(refs)
 
@@ -344,10 +349,20 @@ def from_matrix(
     models: Sequence[str] = (),
 ) -> BatchPlan:
     """Every combination of the prompt's `{a|b}` groups and the lists (matrix.py)."""
-    try:
-        parsed_models = [Model.parse(m) for m in models]
-    except ValueError as err:
-        raise source_error(QT_TRANSLATE_NOOP("ValidationIssue", "{reason}"), reason=str(err)) from None
+    parsed_models = []
+    for text in models:
+        try:
+            parsed_models.append(Model.parse(text))
+        except ValueError:
+            raise ValidationError(
+                [
+                    ValidationIssue.of(
+                        "model",
+                        QT_TRANSLATE_NOOP("ValidationIssue", "Unknown model '{model}': use 'pro' or 'standard'."),
+                        model=text,
+                    )
+                ]
+            ) from None
     try:
         axes, combos = expand(
             prompt, seeds=seeds, sizes=[normalise_size(s) for s in sizes], models=[m.value for m in parsed_models]
