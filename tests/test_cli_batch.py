@@ -53,7 +53,7 @@ def test_the_preview_shows_totals_and_nothing_is_sent_without_yes(env, fake_dash
     assert "Nothing was sent" in text
     assert fake_dashscope.requests == []
     with Library.open(Path(env["WAN27_DATA_DIR"])) as library:
-        assert library.batches.list_batches() == [] and library.list_jobs() == []
+        assert library.batches.list_batches() == [] and library.jobs.find() == []
 
 
 def test_a_list_batch_runs_with_yes_and_prints_a_line_per_row(env, fake_dashscope, tmp_path: Path):
@@ -186,7 +186,7 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
         assert None not in jobs and len(set(jobs)) == 200, f"seed {seed}: a row without a job or two rows sharing one"
         accepted = sorted(task.request.prompt for task in fake_dashscope.tasks.values())
         assert len(accepted) == len(set(accepted)), f"seed {seed}: a row was created twice at the service"
-        states = [library.get_job(j).state for j in jobs if j is not None]
+        states = [library.jobs.get(j).state for j in jobs if j is not None]
         # The one unavoidable window: killed while a create was on the wire (§5): such a row is
         # "interrupted, may have been billed", never resent. At most the 5 in flight can be.
         interrupted = states.count(JobState.INTERRUPTED)
@@ -194,9 +194,9 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
         assert resumed.returncode == (3 if interrupted else 0)  # an interrupted row is reported
         for row in rows:
             if row.job_state is JobState.DONE:
-                assert len(library.images_of_job(row.job_id or 0)) == 1
-        saved = {r.url for job in jobs for r in library.results_of_job(job or 0) if r.status == "downloaded"}
-        known_tasks = {library.get_job(j).task_id for j in jobs if j is not None}
+                assert len(library.images.of_job(row.job_id or 0)) == 1
+        saved = {r.url for job in jobs for r in library.jobs.results_of(job or 0) if r.status == "downloaded"}
+        known_tasks = {library.jobs.get(j).task_id for j in jobs if j is not None}
         unsaved = {owner for owner, url in fake_dashscope.billed_images if url not in saved}
         # A paid image is missing only for a task whose create was on the wire at the kill: its id
         # never reached the journal, and its row says "interrupted, may have been billed".

@@ -16,7 +16,7 @@ import httpx
 import keyring
 import pytest
 
-from wan27_desktop import __version__, diagnostics, keys
+from wan27_desktop import __version__, diagnostics, keys, redaction
 
 KEY = "sk-diag0test0KEY0abcdefgh12345678"  # recognisable fake; the env var carries it
 GATEWAY_TOKEN = "gw/tok+en=ZQ9XyK2mLp"  # registered, not key-shaped, has URL-unsafe characters
@@ -31,8 +31,8 @@ def fresh_diagnostics(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     saved = [(lg, lg.level, list(lg.handlers)) for lg in loggers]
     for lg in loggers:
         lg.handlers = [h for h in lg.handlers if not (h.get_name() or "").startswith("wan27-diagnostics")]
-    monkeypatch.setattr(diagnostics, "_secrets", set())
-    monkeypatch.setattr(diagnostics, "_compiled", (frozenset(), None))
+    monkeypatch.setattr(redaction, "_secrets", set())
+    monkeypatch.setattr(redaction, "_compiled", (frozenset(), None))
     monkeypatch.setattr(diagnostics, "_recent", diagnostics._RecentErrors())
     monkeypatch.setattr(diagnostics, "_state", {"log_path": None, "data_dir": None})
     monkeypatch.setattr(diagnostics, "_previous_hooks", [])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from wan27_desktop import __version__, config
+from wan27_desktop import __version__, buildinfo, config
 
 KEYRING_TIMEOUT_S = 5.0
 
@@ -116,7 +116,7 @@ def check_library(data_dir: Path) -> tuple[str, str]:
     from wan27_desktop.library import JobState, Library
 
     with Library.open(data_dir) as library:
-        job_id = library.create_job(
+        job_id = library.jobs.create(
             {
                 "model": "wan2.7-image",
                 "input": {"messages": [{"role": "user", "content": [{"text": "self-test"}]}]},
@@ -130,10 +130,10 @@ def check_library(data_dir: Path) -> tuple[str, str]:
             estimated_cost="0",
             state=JobState.CANCELED,
         )
-        jobs = library.list_jobs(limit=5)
-        spend = library.spend_today()
+        jobs = library.jobs.find(limit=5)
+        spend = library.ledger.spend_today()
     with Library.open(data_dir) as library:
-        again = library.get_job(job_id)
+        again = library.jobs.get(job_id)
     if again.prompt != "self-test" or not jobs:
         return "FAIL", "a job written could not be read back"
     return "OK", f"created, wrote and re-read {library.db_path.name} (spend today {format_cny(spend)})"
@@ -248,6 +248,7 @@ def run_self_test(out: TextIO | None = None) -> int:
             os.environ[config.ENV_DATA_DIR] = previous
         shutil.rmtree(temp, ignore_errors=True)
     print(f"Wan 2.7 Desktop {__version__} self-test", file=out)
+    print(f"build: {buildinfo.current().summary()}", file=out)
     for check in checks:
         print(f"{check.status:<5} {check.name}: {check.detail}", file=out)
     failed = [c for c in checks if c.status == "FAIL"]

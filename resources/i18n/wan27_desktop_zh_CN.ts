@@ -20,6 +20,10 @@
         <translation>版本 %1</translation>
     </message>
     <message>
+        <source>Build</source>
+        <translation>构建</translation>
+    </message>
+    <message>
         <source>A desktop client for Alibaba Cloud Model Studio&apos;s Wan 2.7 image generation and editing API.</source>
         <translation>阿里云百炼 Wan 2.7 图像生成与编辑 API 的桌面客户端。</translation>
     </message>
@@ -82,6 +86,30 @@
     <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>%1 with local changes</source>
+        <translation>%1（含本地修改）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Commit unknown, built %1</source>
+        <translation>提交未知，构建于 %1</translation>
+    </message>
+    <message>
+        <source>Commit %1, built %2</source>
+        <translation>提交 %1，构建于 %2</translation>
+    </message>
+    <message>
+        <source>Source checkout, commit %1</source>
+        <translation>源代码检出，提交 %1</translation>
+    </message>
+    <message>
+        <source>Installed package (commit unknown)</source>
+        <translation>已安装的软件包（提交未知）</translation>
     </message>
     <message>
         <source>The file %1 is missing from this installation.</source>

@@ -9,8 +9,8 @@ a build of that size finished, rebuilt otherwise, so repeated runs skip the ~min
 Queries are a realistic mix typed into the search box: English words and phrases, Chinese terms of
 3+ characters (FTS5 trigram), short Chinese terms of 1-2 characters and short ASCII terms (the LIKE
 fallback, `library.query`), mixed-language, numbers, and terms that match nothing. Timed:
-- `prompt_search`: `Library.search_prompts(text, 50)` (the FTS query; budget: p95 <= 30 ms);
-- `gallery_filter`: `count_images` + the first page of `query_images` for `ImageQuery(text=...)`
+- `prompt_search`: `library.images.search_prompts(text, 50)` (the FTS query; budget: p95 <= 30 ms);
+- `gallery_filter`: `images.count` + the first page of `images.query` for `ImageQuery(text=...)`
   (what the gallery's search box runs; informational here, the gallery benchmark owns its budget).
 Median and p95 over every (query x repeat) sample, plus each query's median. Prints one JSON line.
 """
@@ -97,10 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     with Library.open(folder) as library:
         figures: dict[str, Any] = {}
         for name, action in (
-            ("prompt_search", lambda q: library.search_prompts(q, 50)),
+            ("prompt_search", lambda q: library.images.search_prompts(q, 50)),
             (
                 "gallery_filter",
-                lambda q: (library.count_images(ImageQuery(text=q)), library.query_images(ImageQuery(text=q), 0, 200)),
+                lambda q: (library.images.count(ImageQuery(text=q)), library.images.query(ImageQuery(text=q), 0, 200)),
             ),
         ):
             everything: list[float] = []
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                 by_kind.setdefault(kind, []).extend(samples)
                 per_query[query] = round(common.median(samples) * 1000, 2)
                 if name == "prompt_search":
-                    hits[query] = len(library.search_prompts(query, 50))
+                    hits[query] = len(library.images.search_prompts(query, 50))
             figures[name] = {
                 "ms": common.summary(everything),
                 "by_kind_ms": {kind: common.summary(v) for kind, v in by_kind.items()},

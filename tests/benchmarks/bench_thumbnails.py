@@ -6,9 +6,9 @@ versus a cold one, measured in the same run.
 Sources: `--images` distinct 2048x2048 photo-like PNGs (gradients, shapes, fine noise; ~5-7 MB each,
 like real 2K results rather than the fake's flat patterns), made once with QtGui and cached in
 `/tmp/wan27-bench-2k-pngs` (a marker file says the set is complete). They land in a fresh temp
-library through `Library.add_image`, so thumbnails are made the way the gallery makes them.
+library through `library.images.add`, so thumbnails are made the way the gallery makes them.
 
-- `throughput`: `Library.ensure_thumbnail` for every image, cold cache, with 1 and with 2 workers
+- `throughput`: `imaging.thumbnails.ensure_thumbnail` for every image, cold cache, with 1 and with 2 workers
   (`concurrent.futures`, as the gallery's worker pool), in images/second; the baseline is a bare
   full-size `QImageReader.read()` of the same files with the same workers (decode-only ceiling).
 - `first_screen`: the first screenful (all `--images`) as the gallery opens it: `ensure_thumbnail`
@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QImageReader
 
     from wan27_desktop.imaging import load_thumbnail_image
+    from wan27_desktop.imaging.thumbnails import ensure_thumbnail, thumbs_dir
     from wan27_desktop.library import Library
 
     sources = ensure_sources(args.sources, args.images)
@@ -113,12 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         library = Library.open(data_dir)
         images = [
-            library.add_image(
+            library.images.add(
                 None, None, number, path, metadata={"prompt": f"thumbnail bench {number}"}, keep_source=True
             )
             for number, path in enumerate(sources)
         ]
-        thumbs = library.thumbs_dir
+        thumbs = thumbs_dir(data_dir)
+
+        def make_tile(image: Any) -> Path:
+            return ensure_thumbnail(data_dir, image)
 
         def clear_cache() -> None:
             shutil.rmtree(thumbs, ignore_errors=True)
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise RuntimeError(f"cannot decode {image.path}")
 
         def open_tile(image: Any) -> None:
-            load_thumbnail_image(library.ensure_thumbnail(image))
+            load_thumbnail_image(make_tile(image))
 
         count = len(images)
         throughput: dict[str, Any] = {}
@@ -136,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             made, decoded = [], []
             for _ in range(args.rounds):
                 clear_cache()
-                made.append(common.time_call(lambda w=workers: run_pool(w, images, library.ensure_thumbnail)))
+                made.append(common.time_call(lambda w=workers: run_pool(w, images, make_tile)))
                 decoded.append(common.time_call(lambda w=workers: run_pool(w, images, decode)))
             throughput[f"workers_{workers}"] = {
                 "thumbnails_per_s": round(count / common.median(made), 1),

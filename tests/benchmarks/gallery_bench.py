@@ -45,7 +45,7 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from tests.benchmarks.library_scale import build_synthetic_library  # noqa: E402
-from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME  # noqa: E402
+from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME  # noqa: E402
 
 BUDGETS = {"first_paint_ms": 250, "max_gap_ms": 50, "rss_mb": 300, "search_ms": 50}
 TYPED = [

@@ -3,7 +3,7 @@
     python -m tests.benchmarks.library_scale [--count 100000] [--dir DIR] [--keep]
 
 Prints JSON: build time, open time, FTS search time (median of several English and Chinese
-queries), single add_image time (median of 20), count + first page per sort order, DB size.
+queries), single images.add time (median of 20), count + first page per sort order, DB size.
 Targets: open <= 200 ms, search <= 30 ms, insert <= 10 ms. Not a pytest test (timing budgets
 belong in benchmarks, not assertions).
 
@@ -30,8 +30,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from wan27_desktop.library import ImageQuery, JobState, Library
-from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME
 from wan27_desktop.library.imagefiles import sha256_of
+from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME
 
 DISTINCT_FILES = 48
 IMAGES_PER_JOB = 4
@@ -336,14 +336,14 @@ def measure(data_dir: Path) -> dict:
             "variation 4242",
             "ink",
         ]
-        per_query = {q: _median_ms(lambda q=q: library.search_prompts(q, 50), 3) for q in queries}
+        per_query = {q: _median_ms(lambda q=q: library.images.search_prompts(q, 50), 3) for q in queries}
         figures["fts_search_ms_median"] = round(statistics.median(per_query.values()), 2)
         figures["fts_search_ms_by_query"] = per_query
 
         def text_page(q: str) -> None:
             query = ImageQuery(text=q)
-            library.count_images(query)
-            library.query_images(query, 0, 200)
+            library.images.count(query)
+            library.images.query(query, 0, 200)
 
         figures["text_filter_count_plus_page_ms_median"] = round(
             statistics.median(_median_ms(lambda q=q: text_page(q), 3) for q in queries), 2
@@ -351,15 +351,15 @@ def measure(data_dir: Path) -> dict:
         for sort in ("newest", "oldest", "rating"):
             query = ImageQuery(sort=sort)
             figures[f"count_plus_first_page_{sort}_ms"] = _median_ms(
-                lambda query=query: (library.count_images(query), library.query_images(query, 0, 200)), 5
+                lambda query=query: (library.images.count(query), library.images.query(query, 0, 200)), 5
             )
         deep = ImageQuery()
-        figures["page_at_offset_90000_ms"] = _median_ms(lambda: library.query_images(deep, 90_000, 200), 5)
+        figures["page_at_offset_90000_ms"] = _median_ms(lambda: library.images.query(deep, 90_000, 200), 5)
         fav = ImageQuery(favourites_only=True, min_rating=3, model="wan2.7-image")
         figures["filtered_count_plus_page_ms"] = _median_ms(
-            lambda: (library.count_images(fav), library.query_images(fav, 0, 200)), 5
+            lambda: (library.images.count(fav), library.images.query(fav, 0, 200)), 5
         )
-        figures["image_ids_all_ms"] = _median_ms(lambda: library.image_ids(ImageQuery()), 3)
+        figures["image_ids_all_ms"] = _median_ms(lambda: library.images.ids(ImageQuery()), 3)
         figures["insert_add_image_ms_median_of_20"] = _insert_median(library, data_dir)
         figures["images"] = library.stats()["images"] + library.stats()["trashed"]
     db = data_dir / LIBRARY_DIRNAME / DB_NAME
@@ -372,7 +372,7 @@ def _insert_median(library: Library, data_dir: Path) -> float:
     incoming.mkdir(exist_ok=True)
     payload = tiny_png(256, 256, (10, 120, 200))
     request = _request("benchmark insert, 基准测试", "wan2.7-image", 20, 0, False, 1)
-    job_id = library.create_job(
+    job_id = library.jobs.create(
         request,
         model="wan2.7-image",
         request_mode="async",
@@ -382,13 +382,13 @@ def _insert_median(library: Library, data_dir: Path) -> float:
         estimated_cost="4.40354",
         state=JobState.DOWNLOADING,
     )
-    library.add_results(job_id, [f"https://example.invalid/bench/{i}.png" for i in range(20)], [None] * 20)
+    library.jobs.add_results(job_id, [f"https://example.invalid/bench/{i}.png" for i in range(20)], [None] * 20)
     times = []
     for index in range(20):
         downloaded = incoming / f"download-{index}.png"
         downloaded.write_bytes(payload[:-12] + payload[-12:])
         start = time.perf_counter()
-        library.add_image(job_id, None, index, downloaded, metadata={"job_id": job_id})
+        library.images.add(job_id, None, index, downloaded, metadata={"job_id": job_id})
         times.append(_ms(start))
     return round(statistics.median(times), 2)
 

@@ -54,19 +54,19 @@ def test_kill_then_resume_loses_nothing(
     assert "Traceback" not in resumed.stderr
 
     with Library.open(isolated_environment) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert job.state is final_state, job.error_message
         if final_state is JobState.INTERRUPTED:
             assert "billed" in (job.error_message or "") or "billed" in (job.error_hint or "")
-        images = library.images_of_job(job.id)
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+        images = library.images.of_job(job.id)
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
         billed = sorted(url for _, url in fake_dashscope.billed_images)
         if point != "sync_after_response":  # the one window where a sync answer lives only in memory
             assert saved == billed
         assert len(images) == len(saved) == len({i.sha256 for i in images})
         for image in images:
             verify_image_file(Path(image.path))
-        assert library.reconcile().missing == 0
+        assert library.maintenance.reconcile().missing == 0
         db_path = library.db_path
     assert fake_dashscope.created_count == (0 if point in ("sync_before_send", "async_before_submit") else 1)
     with sqlite3.connect(db_path) as db:

@@ -23,7 +23,7 @@ def manager(qtbot, fake_dashscope, isolated_environment: Path):
 
 def _state(data_dir: Path, job_id: int) -> JobState:
     with Library.open(data_dir, reconcile=False) as library:
-        return library.get_job(job_id).state
+        return library.jobs.get(job_id).state
 
 
 def _created(qtbot, manager: JobManager, request: GenerationRequest, mode: RequestMode) -> int:
@@ -61,7 +61,7 @@ def test_jobs_queued_at_shutdown_stay_in_the_journal_and_close_unsent_at_next_st
 
     with Library.open(isolated_environment) as library:
         closed = JobRunner(library, None).close_unsent_queued()
-        job = library.get_job(queued)
+        job = library.jobs.get(queued)
     assert closed == [queued] and job.state is JobState.CANCELED and "Nothing was billed" in job.error_message
     assert fake_dashscope.created_count == 1
 
@@ -78,5 +78,5 @@ def test_an_unexpected_error_leaves_a_readable_failed_job(
     job_id = _created(qtbot, manager, GenerationRequest("boom"), RequestMode.SYNC)
     qtbot.waitUntil(lambda: _state(isolated_environment, job_id) is JobState.FAILED, timeout=10_000)
     with Library.open(isolated_environment, reconcile=False) as library:
-        assert "simulated bug" in library.get_job(job_id).error_message
+        assert "simulated bug" in library.jobs.get(job_id).error_message
     qtbot.waitUntil(lambda: any(isinstance(e, RuntimeError) for e in reported), timeout=5_000)  # not hidden

@@ -18,14 +18,14 @@ def _billed_urls(fake) -> set[str]:
 
 
 def _saved_urls(library: Library, job_id: int) -> set[str]:
-    return {r.url for r in library.results_of_job(job_id) if r.status == "downloaded"}
+    return {r.url for r in library.jobs.results_of(job_id) if r.status == "downloaded"}
 
 
 def test_sync_job_lands_every_billed_image_in_the_library(runner: JobRunner, library: Library, fake_dashscope):
     job_id = runner.create(GenerationRequest("a red fox", n=2, size="1K", seed=5), RequestMode.SYNC)
     job = runner.run(job_id)
     assert job.state is JobState.DONE
-    images = library.images_of_job(job_id)
+    images = library.images.of_job(job_id)
     assert len(images) == 2 and all(Path(i.path).is_file() for i in images)
     assert _saved_urls(library, job_id) == _billed_urls(fake_dashscope)
     assert fake_dashscope.created_count == 1
@@ -41,7 +41,7 @@ def test_async_job_commits_the_task_id_and_walks_the_states(
     assert job.state is JobState.DONE and job.task_id
     states = [e.state for e in events if e.job_id == job_id]
     assert states.index(JobState.SUBMITTED) < states.index(JobState.RUNNING) < states.index(JobState.DONE)
-    assert len(library.images_of_job(job_id)) == len(fake_dashscope.billed_images)
+    assert len(library.images.of_job(job_id)) == len(fake_dashscope.billed_images)
 
 
 def test_moderation_failure_fails_the_job_with_code_and_hint(runner: JobRunner, library: Library, fake_dashscope):
@@ -49,7 +49,7 @@ def test_moderation_failure_fails_the_job_with_code_and_hint(runner: JobRunner, 
     job = runner.run(runner.create(GenerationRequest("blocked"), RequestMode.ASYNC))
     assert job.state is JobState.FAILED
     assert job.error_code == "DataInspectionFailed" and job.error_hint
-    assert library.images_of_job(job.id) == []
+    assert library.images.of_job(job.id) == []
 
 
 def test_invalid_reference_is_refused_before_anything_is_journaled(
@@ -60,7 +60,7 @@ def test_invalid_reference_is_refused_before_anything_is_journaled(
     with pytest.raises(ValidationError) as raised:
         runner.create(GenerationRequest("edit", images=(ImageInput(str(bogus)),)), RequestMode.SYNC)
     assert raised.value.issues[0].field == "images[1]"
-    assert library.list_jobs() == [] and fake_dashscope.requests == []
+    assert library.jobs.find() == [] and fake_dashscope.requests == []
 
 
 def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(
@@ -69,7 +69,7 @@ def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(
     fake_dashscope.add_fault(Fault("download", "expired", times=None))
     job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.SYNC))
     assert job.state is JobState.EXPIRED
-    assert library.images_of_job(job.id) == []
+    assert library.images.of_job(job.id) == []
     incoming = library.data_dir / "incoming"
     assert not incoming.exists() or list(incoming.iterdir()) == []
 
@@ -79,7 +79,7 @@ def test_retry_creates_a_new_job_with_the_same_request(runner: JobRunner, librar
     first = runner.run(runner.create(request, RequestMode.SYNC))
     second_id = runner.retry(first.id)
     assert second_id != first.id
-    assert runner.request_of(library.get_job(second_id)) == request
+    assert runner.request_of(library.jobs.get(second_id)) == request
     assert runner.run(second_id).state is JobState.DONE
     assert fake_dashscope.created_count == 2
 
@@ -108,7 +108,7 @@ def test_cancel_while_pending_cancels_on_the_server(library: Library, fake_dashs
 
 def test_resume_never_resubmits_an_interrupted_create(runner: JobRunner, library: Library, fake_dashscope):
     job_id = runner.create(GenerationRequest("a fox"), RequestMode.SYNC)
-    library.update_job(job_id, state=JobState.SUBMITTING)  # as if the app died while sending
+    library.jobs.update(job_id, state=JobState.SUBMITTING)  # as if the app died while sending
     job = runner.resume(job_id)
     assert job.state is JobState.INTERRUPTED
     assert "may have been" in job.error_message
@@ -135,6 +135,6 @@ def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(
     assert job.state is JobState.DONE
     incoming = library.data_dir / "incoming"
     assert not [path for path in synced if path.startswith(str(incoming))]
-    images_dir = str(Path(library.images_of_job(job.id)[0].path).parent)
+    images_dir = str(Path(library.images.of_job(job.id)[0].path).parent)
     assert len([path for path in synced if path.startswith(images_dir)]) >= 2  # each landed file
     assert list(incoming.iterdir()) == []  # nothing staged is left behind

@@ -118,7 +118,7 @@ class Maker:
         region: str = "sg",
         state: JobState = JobState.SUBMITTING,
     ) -> int:
-        return self.library.create_job(
+        return self.library.jobs.create(
             request(prompt, refs=len(refs), n=n, sequential=sequential, model=model),
             model=model,
             request_mode="async",
@@ -132,8 +132,8 @@ class Maker:
 
     def image(self, prompt: str = "a red fox in the snow", **kwargs: Any):  # -> ImageRecord
         job_id = self.job(prompt, **kwargs)
-        self.library.add_results(job_id, ["https://result.invalid/0.png"], [None])
-        return self.library.add_image(job_id, None, 0, self.download(), metadata={"job_id": job_id, "seed": 7})
+        self.library.jobs.add_results(job_id, ["https://result.invalid/0.png"], [None])
+        return self.library.images.add(job_id, None, 0, self.download(), metadata={"job_id": job_id, "seed": 7})
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def _batch(library: Library, rows: int = 3, kind: str = "list") -> int:
 
 
 def _job_for_row(library: Library, batch_id: int, position: int, state: JobState = JobState.QUEUED) -> int:
-    return library.create_job(
+    return library.jobs.create(
         request(f"prompt {position}", n=2),
         model="wan2.7-image-pro",
         request_mode="async",
@@ -56,7 +56,7 @@ def test_a_batch_journals_every_row_in_order_before_any_job_exists(library: Libr
         (2, 3, "queued", None),
     ]
     assert rows[1].request_json["input"]["messages"][0]["content"][0]["text"] == "prompt 1"
-    assert library.list_jobs() == []
+    assert library.jobs.find() == []
 
 
 def test_linking_a_row_happens_in_the_jobs_own_transaction(library: Library):
@@ -72,16 +72,16 @@ def test_a_row_never_gets_a_second_job_and_the_refused_job_is_rolled_back(librar
     first = _job_for_row(library, batch_id, 0)
     with pytest.raises(RowTaken):
         _job_for_row(library, batch_id, 0)
-    assert [job.id for job in library.list_jobs()] == [first]  # the second insert did not survive
+    assert [job.id for job in library.jobs.find()] == [first]  # the second insert did not survive
     assert library.batches.row(batch_id, 0).job_id == first
 
 
 def test_counts_follow_the_jobs_states_and_costs(library: Library):
     batch_id = _batch(library, rows=4)
     done = _job_for_row(library, batch_id, 0)
-    library.update_job(done, state=JobState.DONE, usage={"image_count": 2})
+    library.jobs.update(done, state=JobState.DONE, usage={"image_count": 2})
     failed = _job_for_row(library, batch_id, 1)
-    library.update_job(failed, state=JobState.FAILED)
+    library.jobs.update(failed, state=JobState.FAILED)
     _job_for_row(library, batch_id, 2, state=JobState.SUBMITTED)
     counts = library.batches.counts(batch_id)
     assert (counts.total, counts.done, counts.failed, counts.running, counts.queued) == (4, 1, 1, 1, 1)
@@ -105,7 +105,7 @@ def test_cancel_closes_only_rows_not_yet_sent(library: Library):
 def test_unfinished_batches_are_those_with_rows_to_send_or_jobs_in_flight(library: Library):
     waiting, in_flight, ended = _batch(library, rows=1), _batch(library, rows=1), _batch(library, rows=1)
     _job_for_row(library, in_flight, 0, state=JobState.SUBMITTED)
-    library.update_job(_job_for_row(library, ended, 0), state=JobState.DONE)
+    library.jobs.update(_job_for_row(library, ended, 0), state=JobState.DONE)
     assert [batch.id for batch in library.batches.unfinished_batches()] == [waiting, in_flight]
 
 
@@ -131,9 +131,9 @@ def test_unknown_batch_and_bad_state_are_refused(library: Library):
 # -- spending limits ------------------------------------------------------------------------------
 def test_spend_counts_billed_jobs_and_jobs_in_flight_of_the_region_only(library: Library, maker: Maker):
     billed = maker.job(state=JobState.SUBMITTING)
-    library.update_job(billed, state=JobState.DONE, usage={"image_count": 1})
+    library.jobs.update(billed, state=JobState.DONE, usage={"image_count": 1})
     maker.job(state=JobState.RUNNING)  # in flight: its estimate counts
-    library.update_job(maker.job(state=JobState.SUBMITTING), state=JobState.FAILED)  # not billed
+    library.jobs.update(maker.job(state=JobState.SUBMITTING), state=JobState.FAILED)  # not billed
     maker.job(region="cn", state=JobState.RUNNING)  # another region
     status = library.spend_limits.status("sg")
     assert status.today == status.month == Decimal("0.562065") * 2
@@ -177,8 +177,8 @@ def test_v3_to_v4_adds_the_batch_tables_and_keeps_jobs(data_dir: Path):
     )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
-        assert version_of(library._db.conn) >= 4
-        assert library.get_job(1).state is JobState.DONE
+        assert version_of(library.db.conn) >= 4
+        assert library.jobs.get(1).state is JobState.DONE
         assert library.batches.list_batches() == []
         assert library.batches.member_job_ids() == set()
         assert library.spend_limits.limits("sg") == (None, None)
@@ -189,9 +189,9 @@ def test_the_gallery_can_show_one_batchs_images(library: Library, maker: Maker):
 
     batch_id = _batch(library, rows=2)
     inside = _job_for_row(library, batch_id, 0, state=JobState.DOWNLOADING)
-    library.add_results(inside, ["https://result.invalid/a.png"], [None])
-    mine = library.add_image(inside, None, 0, maker.download(), metadata={"job_id": inside})
+    library.jobs.add_results(inside, ["https://result.invalid/a.png"], [None])
+    mine = library.images.add(inside, None, 0, maker.download(), metadata={"job_id": inside})
     other = maker.image("not in the batch")
-    assert [i.id for i in library.query_images(ImageQuery(batch_id=batch_id), 0, 10)] == [mine.id]
-    assert library.count_images(ImageQuery(batch_id=batch_id, collapse_sets=True)) == 1
-    assert {i.id for i in library.query_images(ImageQuery(), 0, 10)} == {mine.id, other.id}
+    assert [i.id for i in library.images.query(ImageQuery(batch_id=batch_id), 0, 10)] == [mine.id]
+    assert library.images.count(ImageQuery(batch_id=batch_id, collapse_sets=True)) == 1
+    assert {i.id for i in library.images.query(ImageQuery(), 0, 10)} == {mine.id, other.id}

@@ -21,14 +21,14 @@ def _writer(data_dir: str, worker: int, job_id: int) -> None:
             index = worker * PER_PROCESS + number
             download = incoming / f"{index}.png"
             download.write_bytes(make_png(rgb=(worker * 40, number, 99)))
-            library.add_image(job_id, None, index, download, metadata={"job_id": job_id})
-            library.set_rating([1], number % 6)  # interleave small writes with the inserts
-            library.update_job(job_id, server_status=f"w{worker}-{number}")
+            library.images.add(job_id, None, index, download, metadata={"job_id": job_id})
+            library.curation.set_rating([1], number % 6)  # interleave small writes with the inserts
+            library.jobs.update(job_id, server_status=f"w{worker}-{number}")
 
 
 def test_four_processes_add_fifty_images_each(data_dir: Path):
     with Library.open(data_dir) as library:
-        job_id = library.create_job(
+        job_id = library.jobs.create(
             {"model": "wan2.7-image"},
             model="wan2.7-image",
             request_mode="async",
@@ -46,15 +46,15 @@ def test_four_processes_add_fifty_images_each(data_dir: Path):
         process.join(timeout=120)
     assert [p.exitcode for p in workers] == [0] * PROCESSES
     with Library.open(data_dir) as library:
-        images = library.images_of_job(job_id)
+        images = library.images.of_job(job_id)
         assert [i.index for i in images] == list(range(PROCESSES * PER_PROCESS))
-        assert library.count_images(ImageQuery()) == PROCESSES * PER_PROCESS
+        assert library.images.count(ImageQuery()) == PROCESSES * PER_PROCESS
         assert all(i.path.is_file() for i in images)
         assert library.check_integrity() == []
 
 
 def test_threads_sharing_one_library_and_racing_on_the_same_result(library: Library, tmp_path: Path):
-    job_id = library.create_job(
+    job_id = library.jobs.create(
         {"model": "m"}, model="m", request_mode="sync", region="sg", endpoint="e", n=1, estimated_cost="0"
     )
     errors: list[BaseException] = []
@@ -64,7 +64,7 @@ def test_threads_sharing_one_library_and_racing_on_the_same_result(library: Libr
         download = tmp_path / f"t{worker}.png"
         download.write_bytes(make_png(rgb=(worker, 0, 0)))
         try:
-            results.append(library.add_image(job_id, None, 0, download, metadata={}))
+            results.append(library.images.add(job_id, None, 0, download, metadata={}))
         except BaseException as err:  # collected and asserted below
             errors.append(err)
 

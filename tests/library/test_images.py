@@ -1,4 +1,4 @@
-"""Landing images (metadata chunks, atomic names, idempotency) and querying them for the gallery."""
+"""`library.images`: landing images (metadata chunks, atomic names, idempotency) and querying them."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 
 from tests.library.conftest import Maker, make_jpeg, make_png, make_webp, png_chunks
-from wan27_desktop.library import ImageQuery, JobState, Library, NotFound
+from wan27_desktop.library import ImageQuery, JobState, Library
 from wan27_desktop.library.pngmeta import SOURCE_COMPOSITE, SOURCE_GENERATED, read_metadata
 
 
 def test_add_image_keeps_pixels_and_adds_three_metadata_chunks(maker: Maker, library: Library):
     job_id = maker.job("一只红色的狐狸 in the snow")
-    library.update_job(job_id, task_id="task-9", request_id="req-9", usage={"image_count": 1})
-    results = library.add_results(job_id, ["https://r/0"], [None])
+    library.jobs.update(job_id, task_id="task-9", request_id="req-9", usage={"image_count": 1})
+    results = library.jobs.add_results(job_id, ["https://r/0"], [None])
     downloaded = maker.download()
     original = downloaded.read_bytes()
-    image = library.add_image(job_id, results[0].id, 0, downloaded, metadata={"job_id": job_id, "seed": 7})
+    image = library.images.add(job_id, results[0].id, 0, downloaded, metadata={"job_id": job_id, "seed": 7})
     stored = image.path.read_bytes()
     assert [c for c in png_chunks(stored) if c[0] not in (b"tEXt", b"iTXt")] == png_chunks(original)
     meta = read_metadata(image.path)
@@ -34,12 +34,12 @@ def test_add_image_keeps_pixels_and_adds_three_metadata_chunks(maker: Maker, lib
     assert meta["parameters"]["prompt"] == "一只红色的狐狸 in the snow" and meta["parameters"]["seed"] == 7
     assert meta["xmp"]["digital_source_type"] == SOURCE_GENERATED
     assert not downloaded.exists()  # the temp download is consumed once committed
-    assert library.results_of_job(job_id)[0].status == "downloaded"
+    assert library.jobs.results_of(job_id)[0].status == "downloaded"
 
 
 def test_image_record_has_facts_and_a_safe_dated_name(maker: Maker, library: Library):
     image = maker.image("fox")
-    assert image.path.parent.relative_to(library.images_dir).as_posix().count("/") == 2  # YYYY/MM/DD
+    assert image.path.parent.relative_to(library.paths.images_dir).as_posix().count("/") == 2  # YYYY/MM/DD
     assert image.path.name == f"{image.job_id}-0-{image.sha256[:12]}.png"
     assert (image.width, image.height, image.bytes) == (8, 6, image.path.stat().st_size)
     assert (image.prompt, image.model, image.mode, image.seed, image.size_label) == (
@@ -56,7 +56,7 @@ def test_image_record_has_facts_and_a_safe_dated_name(maker: Maker, library: Lib
         False,
         None,
     )
-    assert library.get_image(image.id) == image
+    assert library.images.get(image.id) == image
 
 
 def test_edit_images_are_marked_composite(maker: Maker, library: Library, tmp_path: Path):
@@ -69,26 +69,26 @@ def test_edit_images_are_marked_composite(maker: Maker, library: Library, tmp_pa
 
 def test_adding_the_same_result_twice_returns_the_existing_record(maker: Maker, library: Library):
     job_id = maker.job()
-    first = library.add_image(job_id, None, 0, maker.download(rgb=(1, 1, 1)), metadata={})
-    second = library.add_image(job_id, None, 0, maker.download(rgb=(2, 2, 2)), metadata={})
+    first = library.images.add(job_id, None, 0, maker.download(rgb=(1, 1, 1)), metadata={})
+    second = library.images.add(job_id, None, 0, maker.download(rgb=(2, 2, 2)), metadata={})
     assert second == first
-    assert library.count_images(ImageQuery()) == 1
+    assert library.images.count(ImageQuery()) == 1
     assert len(list(first.path.parent.iterdir())) == 1
 
 
 def test_file_names_never_come_from_server_data(maker: Maker, library: Library):
     job_id = maker.job()
-    image = library.add_image(
+    image = library.images.add(
         job_id, None, 0, maker.download(), metadata={"task_id": "../../etc/passwd", "request_id": "a/b", "size": "../x"}
     )
-    assert image.path.parent.parent.parent.parent == library.images_dir
+    assert image.path.parent.parent.parent.parent == library.paths.images_dir
     assert "/" not in image.path.name and ".." not in image.path.name
 
 
 def test_jpeg_results_get_xmp_and_webp_results_are_kept_as_is(maker: Maker, library: Library):
     job_id = maker.job(n=2)
-    jpeg = library.add_image(job_id, None, 0, maker.download(data=make_jpeg(), suffix=".jpg"), metadata={})
-    webp = library.add_image(job_id, None, 1, maker.download(data=make_webp(), suffix=".webp"), metadata={})
+    jpeg = library.images.add(job_id, None, 0, maker.download(data=make_jpeg(), suffix=".jpg"), metadata={})
+    webp = library.images.add(job_id, None, 1, maker.download(data=make_webp(), suffix=".webp"), metadata={})
     assert jpeg.path.suffix == ".jpg" and read_metadata(jpeg.path)["wan27"]["job_id"] == job_id
     assert webp.path.read_bytes() == make_webp() and (webp.width, webp.height) == (10, 12)
 
@@ -102,9 +102,9 @@ def _populate(maker: Maker, library: Library, tmp_path: Path) -> dict[str, int]:
         "set": maker.image("storyboard of a fox", sequential=True).id,
         "edit": maker.image("make the cat blue", refs=[ref]).id,
     }
-    library.set_rating([ids["fox"], ids["cat"]], 4)
-    library.set_rating([ids["set"]], 2)
-    library.set_favourite([ids["cat"]], True)
+    library.curation.set_rating([ids["fox"], ids["cat"]], 4)
+    library.curation.set_rating([ids["set"]], 2)
+    library.curation.set_favourite([ids["cat"]], True)
     return ids
 
 
@@ -113,9 +113,9 @@ def test_filters_select_the_right_images(maker: Maker, library: Library, tmp_pat
 
     def found(**kwargs: object) -> set[int]:
         query = ImageQuery(**kwargs)  # type: ignore[arg-type]
-        result = {i.id for i in library.query_images(query, 0, 100)}
-        assert library.count_images(query) == len(result)
-        assert set(library.image_ids(query)) == result
+        result = {i.id for i in library.images.query(query, 0, 100)}
+        assert library.images.count(query) == len(result)
+        assert set(library.images.ids(query)) == result
         return result
 
     assert found() == set(ids.values())
@@ -132,146 +132,68 @@ def test_filters_select_the_right_images(maker: Maker, library: Library, tmp_pat
     assert found(text="可爱的猫") == {ids["cat"]}  # FTS trigram
     assert found(text="FOX snow") == {ids["fox"]}
     assert found(text="zebra") == set()
-    today = library.get_image(ids["fox"]).created_at
+    today = library.images.get(ids["fox"]).created_at
     from datetime import datetime
 
     local_day = datetime.fromisoformat(today).astimezone().date().isoformat()
     assert found(date_from=local_day, date_to=local_day) == set(ids.values())
     assert found(date_to="2000-01-01") == set()
-    library.add_tags([ids["fox"], ids["edit"]], ["keep", "print"])
+    library.curation.add_tags([ids["fox"], ids["edit"]], ["keep", "print"])
     assert found(tag="keep") == {ids["fox"], ids["edit"]}
 
 
 def test_sort_orders_and_windows(maker: Maker, library: Library, tmp_path: Path):
     ids = _populate(maker, library, tmp_path)
-    newest = [i.id for i in library.query_images(ImageQuery(), 0, 10)]
+    newest = [i.id for i in library.images.query(ImageQuery(), 0, 10)]
     assert newest == sorted(ids.values(), reverse=True)
-    assert [i.id for i in library.query_images(ImageQuery(sort="oldest"), 0, 10)] == sorted(ids.values())
-    assert [i.id for i in library.query_images(ImageQuery(sort="rating"), 0, 10)] == [
+    assert [i.id for i in library.images.query(ImageQuery(sort="oldest"), 0, 10)] == sorted(ids.values())
+    assert [i.id for i in library.images.query(ImageQuery(sort="rating"), 0, 10)] == [
         ids["cat"],
         ids["fox"],
         ids["set"],
         ids["edit"],
     ]
-    assert [i.id for i in library.query_images(ImageQuery(), 1, 2)] == newest[1:3]
-    assert library.query_images(ImageQuery(), 10, 5) == []
-    assert library.row_of(ImageQuery(), newest[2]) == 2
+    assert [i.id for i in library.images.query(ImageQuery(), 1, 2)] == newest[1:3]
+    assert library.images.query(ImageQuery(), 10, 5) == []
+    assert library.images.row_of(ImageQuery(), newest[2]) == 2
     with pytest.raises(ValueError):
-        library.query_images(ImageQuery(sort="random"), 0, 1)  # type: ignore[arg-type]
+        library.images.query(ImageQuery(sort="random"), 0, 1)  # type: ignore[arg-type]
 
 
 def test_search_prompts_finds_distinct_prompts_in_english_and_chinese(maker: Maker, library: Library):
     maker.image("a red fox in the snow")
     maker.image("a red fox in the snow")
     maker.image("一只可爱的猫")
-    assert library.search_prompts("fox", 10) == ["a red fox in the snow"]
-    assert library.search_prompts("猫", 10) == ["一只可爱的猫"]
-    assert library.search_prompts("可爱", 10) == ["一只可爱的猫"]
-    assert library.search_prompts("", 10) == []
-    assert library.search_prompts('"; DROP TABLE images; --', 10) == []
-
-
-def test_rating_favourite_and_tags(maker: Maker, library: Library):
-    a, b = maker.image("a"), maker.image("b")
-    library.set_rating([a.id, b.id], 5)
-    library.set_favourite([a.id], True)
-    assert (library.get_image(a.id).rating, library.get_image(a.id).favourite) == (5, True)
-    assert library.get_image(b.id).favourite is False
-    with pytest.raises(ValueError):
-        library.set_rating([a.id], 6)
-    library.add_tags([a.id, b.id], ["Portfolio", "cats", " "])
-    library.add_tags([a.id], ["portfolio"])  # tags are case-insensitive
-    assert library.tags_of(a.id) == ["cats", "Portfolio"]
-    library.remove_tag([a.id], "cats")
-    assert library.tags_of(a.id) == ["Portfolio"]
-    assert library.all_tags() == [("cats", 1), ("Portfolio", 2)]
-
-
-def test_trash_is_restorable_until_emptied(maker: Maker, library: Library):
-    keep, bin_ = maker.image("keep"), maker.image("bin")
-    thumb = library.thumbnail_path(bin_)
-    thumb.parent.mkdir(parents=True, exist_ok=True)
-    thumb.write_bytes(b"jpeg")
-    assert library.trash([bin_.id]) == 1
-    assert library.get_image(bin_.id).trashed_at is not None
-    assert [i.id for i in library.query_images(ImageQuery(), 0, 10)] == [keep.id]
-    assert [i.id for i in library.query_images(ImageQuery(trashed=True), 0, 10)] == [bin_.id]
-    assert library.restore([bin_.id]) == 1 and library.count_images(ImageQuery()) == 2
-    library.trash([bin_.id])
-    assert library.empty_trash() == 1
-    assert not bin_.path.exists() and not thumb.exists() and keep.path.exists()
-    with pytest.raises(NotFound):
-        library.get_image(bin_.id)
-    assert library.stats()["trashed"] == 0
+    assert library.images.search_prompts("fox", 10) == ["a red fox in the snow"]
+    assert library.images.search_prompts("猫", 10) == ["一只可爱的猫"]
+    assert library.images.search_prompts("可爱", 10) == ["一只可爱的猫"]
+    assert library.images.search_prompts("", 10) == []
+    assert library.images.search_prompts('"; DROP TABLE images; --', 10) == []
 
 
 def test_lineage_links_references_and_derived_images(maker: Maker, library: Library):
     parent = maker.image("a plain mug")
     child = maker.image("put a logo on image 1", refs=[parent.path])
-    inputs, derived = library.lineage(child.id)
+    inputs, derived = library.images.lineage(child.id)
     assert [p.read_bytes() for p in inputs] == [parent.path.read_bytes()]
-    assert library.lineage(parent.id) == ([], [child])
-    assert library.source_images(child.id) == [parent]
-
-
-def test_export_copies_bytes_with_unique_names(maker: Maker, library: Library, tmp_path: Path):
-    image = maker.image("export me")
-    dest = tmp_path / "out"
-    first = library.export([image.id], dest)
-    second = library.export([image.id], dest)
-    assert first[0].name == image.path.name and second[0].name == f"{image.path.stem} (2).png"
-    assert first[0].read_bytes() == image.path.read_bytes() == second[0].read_bytes()
-    assert read_metadata(first[0])["wan27"]["prompt"] == "export me"
-    with pytest.raises(NotFound):
-        library.export([12345], dest)
-
-
-def test_stats_count_images_jobs_and_bytes(maker: Maker, library: Library):
-    a = maker.image("a")
-    maker.image("b")
-    library.trash([a.id])
-    stats = library.stats()
-    assert (stats["images"], stats["trashed"], stats["jobs"]) == (1, 1, 2)
-    assert stats["bytes"] == sum(i.bytes for i in library.get_images([a.id, a.id + 1])) and stats["db_size"] > 0
-
-
-def test_thumbnail_is_cached_by_hash_and_made_once(maker: Maker, library: Library):
-    image = maker.image("thumb")
-    calls = []
-
-    def fake_maker(src: Path, dest: Path, size: int) -> tuple[int, int]:
-        calls.append((src, size))
-        dest.write_bytes(b"JPEG")
-        return (size, size)
-
-    path = library.ensure_thumbnail(image, 128, maker=fake_maker)
-    assert path == library.data_dir / "cache" / "thumbs" / image.sha256[:2] / f"{image.sha256}-128.jpg"
-    assert library.ensure_thumbnail(image, 128, maker=fake_maker) == path
-    assert calls == [(image.path, 128)] and path.read_bytes() == b"JPEG"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
-
-
-def test_thumbnail_with_the_real_imaging_module(maker: Maker, library: Library):
-    pytest.importorskip("PySide6.QtGui")
-    image = maker.image("real thumb")
-    path = library.ensure_thumbnail(image, 64)
-    assert path.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert library.images.lineage(parent.id) == ([], [child])
+    assert library.images.source_images(child.id) == [parent]
 
 
 def test_jobs_layer_contract_images_of_job_and_states(maker: Maker, library: Library):
     job_id = maker.job(n=2, state=JobState.DOWNLOADING)
-    library.add_results(job_id, ["u0", "u1"], [None, None])
-    library.add_image(job_id, None, 1, maker.download(), metadata={})
-    library.add_image(job_id, None, 0, maker.download(), metadata={})
-    assert [i.index for i in library.images_of_job(job_id)] == [0, 1]
-    assert all(r.status == "downloaded" for r in library.results_of_job(job_id))
-    assert json.loads(json.dumps(library.metadata_of(library.images_of_job(job_id)[0].id)))["index"] == 0
+    library.jobs.add_results(job_id, ["u0", "u1"], [None, None])
+    library.images.add(job_id, None, 1, maker.download(), metadata={})
+    library.images.add(job_id, None, 0, maker.download(), metadata={})
+    assert [i.index for i in library.images.of_job(job_id)] == [0, 1]
+    assert all(r.status == "downloaded" for r in library.jobs.results_of(job_id))
+    assert json.loads(json.dumps(library.images.metadata_of(library.images.of_job(job_id)[0].id)))["index"] == 0
 
 
 def test_mark_missing_flags_and_clears(maker: Maker, library: Library):
     image = maker.image("flag me")
-    library.mark_missing([image.id])
-    assert library.get_image(image.id).missing is True
-    library.mark_missing([image.id], False)
-    assert library.get_image(image.id).missing is False
-    assert library.reconcile().missing == 0
+    library.images.mark_missing([image.id])
+    assert library.images.get(image.id).missing is True
+    library.images.mark_missing([image.id], False)
+    assert library.images.get(image.id).missing is False
+    assert library.maintenance.reconcile().missing == 0

@@ -21,9 +21,9 @@ def _db_at(path: Path, version: int) -> sqlite3.Connection:
 
 def test_fresh_library_is_at_the_latest_version(data_dir: Path):
     with Library.open(data_dir) as library:
-        assert version_of(library._db.conn) == LATEST == len(MIGRATIONS)
-        assert library._db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert library._db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert version_of(library.db.conn) == LATEST == len(MIGRATIONS)
+        assert library.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert library.db.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_v1_to_v2_adds_trash_flag_sort_indexes_and_prompt_search(data_dir: Path):
@@ -37,12 +37,12 @@ def test_v1_to_v2_adds_trash_flag_sort_indexes_and_prompt_search(data_dir: Path)
         )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
-        indexes = {r[0] for r in library._db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        indexes = {r[0] for r in library.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"images_by_created", "images_by_rating", "images_by_favourite"} <= indexes
-        assert library.count_images(ImageQuery()) == 1
-        assert [i.id for i in library.query_images(ImageQuery(trashed=True), 0, 5)] == [2]
-        assert library.search_prompts("lighthouse", 5) == ["an old lighthouse"]
-        assert library.search_prompts("灯塔", 5) == ["古老的灯塔"]
+        assert library.images.count(ImageQuery()) == 1
+        assert [i.id for i in library.images.query(ImageQuery(trashed=True), 0, 5)] == [2]
+        assert library.images.search_prompts("lighthouse", 5) == ["an old lighthouse"]
+        assert library.images.search_prompts("灯塔", 5) == ["古老的灯塔"]
 
 
 def test_v2_to_v3_keeps_job_errors_and_stores_message_values(data_dir: Path):
@@ -54,17 +54,17 @@ def test_v2_to_v3_keeps_job_errors_and_stores_message_values(data_dir: Path):
     )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
-        old = library.get_job(1)
+        old = library.jobs.get(1)
         assert (old.error_code, old.error_message, old.error_template, old.error_values) == (
             "InternalError",
             "It broke.",
             None,
             None,
         )
-        library.update_job(
+        library.jobs.update(
             1, error_message="Task t-1 failed.", error_values=("Task {task_id} failed.", {"task_id": "t-1"})
         )
-        assert (library.get_job(1).error_template, library.get_job(1).error_values) == (
+        assert (library.jobs.get(1).error_template, library.jobs.get(1).error_values) == (
             "Task {task_id} failed.",
             {"task_id": "t-1"},
         )

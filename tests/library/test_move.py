@@ -51,10 +51,10 @@ def rows(root: Path) -> dict[str, object]:
     with Library.open(root, reconcile=False) as library:
         images = [
             (image.id, image.sha256, image.prompt, image.path.relative_to(root).as_posix())
-            for job in library.list_jobs(limit=1000)
-            for image in library.images_of_job(job.id)
+            for job in library.jobs.find(limit=1000)
+            for image in library.images.of_job(job.id)
         ]
-        jobs = [(job.id, job.state.value, job.inputs and len(job.inputs)) for job in library.list_jobs(limit=1000)]
+        jobs = [(job.id, job.state.value, job.inputs and len(job.inputs)) for job in library.jobs.find(limit=1000)]
         return {"images": sorted(images), "jobs": sorted(jobs), "integrity": library.check_integrity()}
 
 
@@ -62,8 +62,8 @@ def assert_complete(root: Path, expected_files: dict[str, str], expected_rows: d
     assert digest(root) == expected_files
     assert rows(root) == expected_rows
     with Library.open(root, reconcile=False) as library:
-        for job in library.list_jobs(limit=1000):
-            for image in library.images_of_job(job.id):
+        for job in library.jobs.find(limit=1000):
+            for image in library.images.of_job(job.id):
                 assert image.path.is_file(), image.path
 
 
@@ -76,8 +76,8 @@ def source(data_dir: Path, library: Library, maker: Maker, tmp_path: Path) -> Pa
     ref = tmp_path / "ref.png"
     ref.write_bytes(make_png(32, 24, (10, 200, 30)))
     job_id = maker.job("use image 1", refs=[ref])
-    library.add_results(job_id, ["https://result.invalid/1.png"], [None])
-    library.add_image(job_id, None, 0, maker.download(), metadata={"job_id": job_id})
+    library.jobs.add_results(job_id, ["https://result.invalid/1.png"], [None])
+    library.images.add(job_id, None, 0, maker.download(), metadata={"job_id": job_id})
     thumbs = data_dir / "cache" / "thumbs" / "ab"
     thumbs.mkdir(parents=True)
     (thumbs / "abcdef-256.jpg").write_bytes(b"\xff\xd8thumbnail\xff\xd9")

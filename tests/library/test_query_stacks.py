@@ -18,16 +18,16 @@ def land_set(maker: Maker, prompt: str, n: int) -> list[int]:
     """A job in image-set mode whose n images land in index order (as the runner stores them)."""
     library = maker.library
     job_id = maker.job(prompt, n=n, sequential=True)
-    library.add_results(job_id, [f"https://result.invalid/{i}.png" for i in range(n)], [None] * n)
-    return [library.add_image(job_id, None, i, maker.download(), metadata={"job_id": job_id}).id for i in range(n)]
+    library.jobs.add_results(job_id, [f"https://result.invalid/{i}.png" for i in range(n)], [None] * n)
+    return [library.images.add(job_id, None, i, maker.download(), metadata={"job_id": job_id}).id for i in range(n)]
 
 
 def land_batch(maker: Maker, prompt: str, n: int) -> list[int]:
     """A normal job with n > 1 images: NOT a set, so never stacked."""
     library = maker.library
     job_id = maker.job(prompt, n=n)
-    library.add_results(job_id, [f"https://result.invalid/{i}.png" for i in range(n)], [None] * n)
-    return [library.add_image(job_id, None, i, maker.download(), metadata={"job_id": job_id}).id for i in range(n)]
+    library.jobs.add_results(job_id, [f"https://result.invalid/{i}.png" for i in range(n)], [None] * n)
+    return [library.images.add(job_id, None, i, maker.download(), metadata={"job_id": job_id}).id for i in range(n)]
 
 
 @pytest.fixture
@@ -42,15 +42,15 @@ def mixed(maker: Maker, library: Library) -> dict[str, list[int]]:
         "single3": [maker.image("a blue door").id],
         "set2": land_set(maker, "a fox comic epilogue", 2),
     }
-    library.set_rating(ids["set4"][2:], 5)
-    library.set_rating(ids["single2"], 3)
+    library.curation.set_rating(ids["set4"][2:], 5)
+    library.curation.set_rating(ids["single2"], 3)
     return ids
 
 
 def expected_rows(library: Library, q: ImageQuery) -> list[int]:
     """The gallery order computed the slow, obvious way from the flat query."""
     flat = replace(q, collapse_sets=False, expanded_jobs=frozenset())
-    records = library.get_images(library.image_ids(flat))
+    records = library.images.get_many(library.images.ids(flat))
     if not q.stacks_sets:
         return [r.id for r in records]
     members: dict[int, list] = {}
@@ -73,22 +73,22 @@ def expected_rows(library: Library, q: ImageQuery) -> list[int]:
 
 
 def paged(library: Library, q: ImageQuery, size: int) -> list[int]:
-    layout = stack_layout(library, q)
+    layout = stack_layout(library.images, q)
     out: list[int] = []
     for offset in range(0, layout.count, size):
-        out += [r.id for r in stacked_page(library, q, offset, size, layout).records]
+        out += [r.id for r in stacked_page(library.images, q, offset, size, layout).records]
     return out
 
 
 def job_of(library: Library, image_id: int) -> int:
-    job_id = library.get_image(image_id).job_id
+    job_id = library.images.get(image_id).job_id
     assert job_id is not None
     return job_id
 
 
 def test_each_set_is_one_row_showing_its_first_image(library: Library, mixed: dict[str, list[int]]) -> None:
     q = ImageQuery(collapse_sets=True)
-    rows = stacked_ids(library, q)
+    rows = stacked_ids(library.images, q)
     assert rows == [
         mixed["set2"][0],
         mixed["single3"][0],
@@ -98,13 +98,13 @@ def test_each_set_is_one_row_showing_its_first_image(library: Library, mixed: di
         mixed["set4"][0],
         mixed["single1"][0],
     ]
-    assert stack_layout(library, q).count == library.count_images(q) == len(rows) == 8
-    flat = stacked_ids(library, ImageQuery())
-    assert len(flat) == library.count_images(ImageQuery()) == 14  # the default query stays flat
+    assert stack_layout(library.images, q).count == library.images.count(q) == len(rows) == 8
+    flat = stacked_ids(library.images, ImageQuery())
+    assert len(flat) == library.images.count(ImageQuery()) == 14  # the default query stays flat
 
 
 def test_page_carries_badges_with_each_sets_size(library: Library, mixed: dict[str, list[int]]) -> None:
-    page = stacked_page(library, ImageQuery(collapse_sets=True), 0, 20)
+    page = stacked_page(library.images, ImageQuery(collapse_sets=True), 0, 20)
     badges = {image_id: (b.size, b.position, b.expanded) for image_id, b in page.badges.items()}
     assert badges == {mixed["set2"][0]: (2, 1, False), mixed["set3"][0]: (3, 1, False), mixed["set4"][0]: (4, 1, False)}
     assert page.badges[mixed["set4"][0]].job_id == job_of(library, mixed["set4"][0])
@@ -120,7 +120,7 @@ def test_pages_of_any_size_join_into_the_grouped_order(
         ImageQuery(collapse_sets=True, sort=sort, expanded_jobs=expanded),
     ):  # type: ignore[arg-type]
         want = expected_rows(library, q)
-        assert stacked_ids(library, q) == want
+        assert stacked_ids(library.images, q) == want
         for size in (1, 2, 3, 5, 7, 50):
             assert paged(library, q, size) == want, (sort, size, q.expanded_jobs)
 
@@ -128,14 +128,14 @@ def test_pages_of_any_size_join_into_the_grouped_order(
 def test_expanded_set_rows_follow_the_stack_in_set_order(library: Library, mixed: dict[str, list[int]]) -> None:
     set4 = mixed["set4"]
     q = ImageQuery(collapse_sets=True, expanded_jobs=frozenset({job_of(library, set4[0])}))
-    rows = stacked_ids(library, q)
+    rows = stacked_ids(library.images, q)
     head = rows.index(set4[0])
     assert rows[head : head + 4] == set4
-    assert rows[:head] == stacked_ids(library, ImageQuery(collapse_sets=True))[:head]  # nothing before moves
-    assert library.count_images(q) == len(rows) == 11
-    layout = stack_layout(library, q)
+    assert rows[:head] == stacked_ids(library.images, ImageQuery(collapse_sets=True))[:head]  # nothing before moves
+    assert library.images.count(q) == len(rows) == 11
+    layout = stack_layout(library.images, q)
     assert [(e.head, e.head_id, e.members) for e in layout.expansions] == [(head, set4[0], tuple(set4[1:]))]
-    page = stacked_page(library, q, 0, 20, layout)
+    page = stacked_page(library.images, q, 0, 20, layout)
     assert [(page.badges[i].position, page.badges[i].expanded) for i in set4] == [
         (1, True),
         (2, True),
@@ -147,35 +147,35 @@ def test_expanded_set_rows_follow_the_stack_in_set_order(library: Library, mixed
 def test_a_set_straddling_a_page_boundary_pages_correctly(library: Library, mixed: dict[str, list[int]]) -> None:
     set4 = mixed["set4"]
     q = ImageQuery(collapse_sets=True, expanded_jobs=frozenset({job_of(library, set4[0])}))
-    rows = stacked_ids(library, q)
+    rows = stacked_ids(library.images, q)
     head = rows.index(set4[0])
-    layout = stack_layout(library, q)
+    layout = stack_layout(library.images, q)
     # A window that starts inside the expanded set and one that ends inside it.
-    middle = stacked_page(library, q, head + 2, 4, layout)
+    middle = stacked_page(library.images, q, head + 2, 4, layout)
     assert [r.id for r in middle.records] == rows[head + 2 : head + 6]
     assert middle.badges[set4[2]].position == 3
-    before = stacked_page(library, q, head - 1, 3, layout)
+    before = stacked_page(library.images, q, head - 1, 3, layout)
     assert [r.id for r in before.records] == rows[head - 1 : head + 2]
 
 
 def test_filters_choose_which_images_a_stack_holds(library: Library, mixed: dict[str, list[int]]) -> None:
     set4 = mixed["set4"]
     q = ImageQuery(collapse_sets=True, min_rating=5)  # only images 3 and 4 of the set are rated 5
-    rows = stacked_ids(library, q)
+    rows = stacked_ids(library.images, q)
     assert rows == [set4[2]]
-    assert stacked_page(library, q, 0, 10).badges[set4[2]].size == 2
-    library.set_favourite([set4[3]], True)
+    assert stacked_page(library.images, q, 0, 10).badges[set4[2]].size == 2
+    library.curation.set_favourite([set4[3]], True)
     favourites = ImageQuery(collapse_sets=True, favourites_only=True)
-    assert stacked_ids(library, favourites) == [set4[3]]
-    assert stacked_page(library, favourites, 0, 10).badges == {}  # a set of one is no stack
+    assert stacked_ids(library.images, favourites) == [set4[3]]
+    assert stacked_page(library.images, favourites, 0, 10).badges == {}  # a set of one is no stack
 
 
 def test_search_stacks_matching_sets(library: Library, mixed: dict[str, list[int]]) -> None:
     q = ImageQuery(collapse_sets=True, text="fox comic")
-    assert stacked_ids(library, q) == [mixed["set2"][0], mixed["set4"][0]]
-    assert library.count_images(q) == 2
-    assert library.count_images(replace(q, collapse_sets=False)) == 6
-    sizes = {i: b.size for i, b in stacked_page(library, q, 0, 10).badges.items()}
+    assert stacked_ids(library.images, q) == [mixed["set2"][0], mixed["set4"][0]]
+    assert library.images.count(q) == 2
+    assert library.images.count(replace(q, collapse_sets=False)) == 6
+    sizes = {i: b.size for i, b in stacked_page(library.images, q, 0, 10).badges.items()}
     assert sizes == {mixed["set2"][0]: 2, mixed["set4"][0]: 4}
 
 
@@ -183,51 +183,51 @@ def test_trashing_a_stacks_first_image_makes_the_next_one_the_stack(
     library: Library, mixed: dict[str, list[int]]
 ) -> None:
     set3 = mixed["set3"]
-    library.trash([set3[0]])
+    library.curation.trash([set3[0]])
     q = ImageQuery(collapse_sets=True)
-    rows = stacked_ids(library, q)
+    rows = stacked_ids(library.images, q)
     assert set3[1] in rows and set3[0] not in rows and set3[2] not in rows
-    assert stacked_page(library, q, 0, 20).badges[set3[1]].size == 2
+    assert stacked_page(library.images, q, 0, 20).badges[set3[1]].size == 2
 
 
 def test_the_trash_and_a_jobs_view_never_stack(library: Library, mixed: dict[str, list[int]]) -> None:
-    library.trash(mixed["set4"][:3])
+    library.curation.trash(mixed["set4"][:3])
     trash = ImageQuery(trashed=True, collapse_sets=True)
     assert not trash.stacks_sets
-    assert sorted(stacked_ids(library, trash)) == sorted(mixed["set4"][:3])
-    assert stacked_page(library, trash, 0, 10).badges == {}
+    assert sorted(stacked_ids(library.images, trash)) == sorted(mixed["set4"][:3])
+    assert stacked_page(library.images, trash, 0, 10).badges == {}
     job = ImageQuery(job_id=job_of(library, mixed["set3"][0]), collapse_sets=True)
-    assert sorted(stacked_ids(library, job)) == sorted(mixed["set3"])
+    assert sorted(stacked_ids(library.images, job)) == sorted(mixed["set3"])
 
 
 def test_stacked_members_are_what_trashing_a_stack_means(library: Library, mixed: dict[str, list[int]]) -> None:
     set4, single = mixed["set4"], mixed["single1"][0]
     q = ImageQuery(collapse_sets=True)
-    assert stacked_members(library, q, [single, set4[0]]) == [single, *set4]
+    assert stacked_members(library.images, q, [single, set4[0]]) == [single, *set4]
     expanded = replace(q, expanded_jobs=frozenset({job_of(library, set4[0])}))
-    assert stacked_members(library, expanded, [set4[0]]) == [set4[0]]  # expanded: each tile is itself
-    assert stacked_members(library, ImageQuery(), [set4[0]]) == [set4[0]]
+    assert stacked_members(library.images, expanded, [set4[0]]) == [set4[0]]  # expanded: each tile is itself
+    assert stacked_members(library.images, ImageQuery(), [set4[0]]) == [set4[0]]
     rated = replace(q, min_rating=5)
-    assert stacked_members(library, rated, [set4[2]]) == set4[2:]  # only the images the stack shows
+    assert stacked_members(library.images, rated, [set4[2]]) == set4[2:]  # only the images the stack shows
 
 
 def test_a_removed_expanded_set_is_ignored(library: Library, mixed: dict[str, list[int]]) -> None:
     set2 = mixed["set2"]
     q = ImageQuery(collapse_sets=True, expanded_jobs=frozenset({job_of(library, set2[0]), 987654}))
-    library.trash([set2[1]])
-    layout = stack_layout(library, q)
+    library.curation.trash([set2[1]])
+    layout = stack_layout(library.images, q)
     assert layout.expansions == ()
-    assert stacked_ids(library, q) == expected_rows(library, q)
+    assert stacked_ids(library.images, q) == expected_rows(library, q)
 
 
 def test_many_expanded_sets_use_one_index_walk_and_agree(library: Library, mixed: dict[str, list[int]]) -> None:
     jobs = frozenset(job_of(library, mixed[name][0]) for name in ("set2", "set3", "set4"))
     for sort in SORTS:
         q = ImageQuery(collapse_sets=True, sort=sort, expanded_jobs=jobs)  # type: ignore[arg-type]
-        assert len(stack_layout(library, q).expansions) == 3
-        assert paged(library, q, 4) == expected_rows(library, q) == stacked_ids(library, q)
+        assert len(stack_layout(library.images, q).expansions) == 3
+        assert paged(library, q, 4) == expected_rows(library, q) == stacked_ids(library.images, q)
 
 
 def test_unknown_sort_is_refused(library: Library) -> None:
     with pytest.raises(ValueError, match="sort must be one of"):
-        stack_layout(library, ImageQuery(collapse_sets=True, sort="random"))  # type: ignore[arg-type]
+        stack_layout(library.images, ImageQuery(collapse_sets=True, sort="random"))  # type: ignore[arg-type]

@@ -87,7 +87,7 @@ def assert_library_clean(library: Library) -> None:
         ).fetchall()
     assert dangling == [], f"results marked downloaded without an image row: {dangling}"
     for image_id, rel in rows:
-        path = library.abs_path(rel)
+        path = library.paths.abs_path(rel)
         assert path.is_file(), f"image {image_id} has no file at {rel}"
         verify_image_file(path)
 

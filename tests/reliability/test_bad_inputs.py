@@ -86,7 +86,7 @@ def _refused(runner: JobRunner, library: Library, fake, request: GenerationReque
     with pytest.raises(ValidationError) as raised:
         runner.create(request, RequestMode.SYNC)
     assert fake.requests == [], "something was sent for a refused request"
-    assert library.list_jobs() == [], "a refused request was journaled"
+    assert library.jobs.find() == [], "a refused request was journaled"
     for issue in raised.value.issues:
         assert_readable(issue.message)
     assert raised.value.hint
@@ -125,7 +125,7 @@ def test_reference_file(name: str, corpus_dir: Path, runner: JobRunner, library:
         assert sent.pixelColor(2, 2).name() == "#ffffff"  # the transparent corner, on white
     if "EXIF" in case.contains:
         assert (sent.width(), sent.height()) == (480, 640)  # orientation 6 applied: portrait
-    assert len(library.images_of_job(job.id)) == len(fake_dashscope.billed_images)
+    assert len(library.images.of_job(job.id)) == len(fake_dashscope.billed_images)
     assert_library_clean(library)
 
 

@@ -42,14 +42,14 @@ ARGS = ["generate", "a red fox", "-n", "2", "--size", "1K", "--poll-interval", "
 
 def _assert_nothing_lost(fake, data_dir: Path, final_state: JobState = JobState.DONE) -> None:
     with Library.open(data_dir) as library:
-        (job,) = library.list_jobs()
+        (job,) = library.jobs.find()
         assert job.state is final_state, (job.state, job.error_message)
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
         billed = sorted(url for _, url in fake.billed_images)
         assert saved == billed, "a paid image is missing from the library"  # 0 lost
-        images = library.images_of_job(job.id)
+        images = library.images.of_job(job.id)
         assert len(images) == len(billed) == len({i.sha256 for i in images})  # 0 duplicates
-        assert library.reconcile().missing == 0  # 0 dangling rows
+        assert library.maintenance.reconcile().missing == 0  # 0 dangling rows
         assert_library_clean(library)  # 0 corrupt or half-written files, integrity_check ok
     assert fake.created_count == 1
 
@@ -231,7 +231,7 @@ def test_disk_full_while_downloading_is_clear_and_resume_completes(
         monkeypatch.setattr(download_module, "os", _OsWithFullDisk(room=700, reserve=reserve))
         job = runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), mode))
         _assert_disk_full_reported(job, events)
-        assert library.images_of_job(job.id) == []
+        assert library.images.of_job(job.id) == []
         assert_library_clean(library)  # the partial temp files are gone, nothing corrupt
 
         monkeypatch.setattr(download_module, "os", os)  # space freed
@@ -239,7 +239,7 @@ def test_disk_full_while_downloading_is_clear_and_resume_completes(
     finally:
         runner.close()
     assert healed.state is JobState.DONE, healed.error_message
-    saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
+    saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
     assert saved == sorted(url for _, url in fake_dashscope.billed_images) and len(saved) == 2
     assert fake_dashscope.created_count == 1
     assert_library_clean(library)
@@ -260,7 +260,7 @@ def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(
         monkeypatch.setattr(library_files.HashingWriter, "write", full)
         job = runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), RequestMode.SYNC))
         _assert_disk_full_reported(job, events)
-        assert library.images_of_job(job.id) == []
+        assert library.images.of_job(job.id) == []
         assert_library_clean(library)  # neither the download nor a library temp file is left
 
         monkeypatch.setattr(library_files.HashingWriter, "write", real_write)
@@ -268,7 +268,7 @@ def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(
     finally:
         runner.close()
     assert healed.state is JobState.DONE, healed.error_message
-    assert len(library.images_of_job(job.id)) == len(fake_dashscope.billed_images) == 2
+    assert len(library.images.of_job(job.id)) == len(fake_dashscope.billed_images) == 2
     assert fake_dashscope.created_count == 1
     assert_library_clean(library)
 

@@ -97,8 +97,8 @@ def test_fault(case: FaultCase, library: Library, fake_dashscope, monkeypatch: p
 
         # What was paid for is in the library (or, for an ambiguous create, nothing claims to be).
         billed = sorted(url for _, url in fake.billed_images)
-        saved = sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded")
-        images = library.images_of_job(job.id)
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
+        images = library.images.of_job(job.id)
         expected_images = len(billed) if case.images is None else case.images
         assert len(images) == expected_images
         if case.state is JobState.DONE:
@@ -114,7 +114,7 @@ def test_fault(case: FaultCase, library: Library, fake_dashscope, monkeypatch: p
             fake.clear_faults()
             healed = runner.resume(job.id)
             assert healed.state is JobState.DONE, healed.error_message
-            assert sorted(r.url for r in library.results_of_job(job.id) if r.status == "downloaded") == billed
+            assert sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded") == billed
             assert fake.created_count == case.created  # resume fetched; it never resubmitted
             assert_library_clean(library)
     finally:

@@ -86,8 +86,8 @@ def _in_process_session(library: Library, fake: FakeDashScope, export_dir: Path)
         assert runner.run(runner.retry(failed.id)).state is JobState.DONE
     finally:
         runner.close()
-    images = library.query_images(ImageQuery(), 0, 100)
-    library.export([i.id for i in images], export_dir)
+    images = library.images.query(ImageQuery(), 0, 100)
+    library.maintenance.export([i.id for i in images], export_dir)
 
 
 def test_a_full_session_never_writes_or_sends_the_key(

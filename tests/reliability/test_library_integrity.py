@@ -75,7 +75,7 @@ def _fill(data_dir: Path, fake) -> set[str]:
             )
         finally:
             runner.close()
-        shas = {i.sha256 for i in library.query_images(ImageQuery(), 0, 100)}
+        shas = {i.sha256 for i in library.images.query(ImageQuery(), 0, 100)}
         db = library.db_path
     # Like a crash: the WAL is gone with whatever the damage took.
     for suffix in ("-wal", "-shm"):
@@ -87,8 +87,8 @@ def _fill(data_dir: Path, fake) -> set[str]:
 def _open_and_use(data_dir: Path) -> None:
     """What the app does at start: open, then read the gallery and the journal."""
     with Library.open(data_dir) as library:
-        library.query_images(ImageQuery(), 0, 100)
-        library.list_jobs()
+        library.images.query(ImageQuery(), 0, 100)
+        library.jobs.find()
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -108,8 +108,8 @@ def test_damaged_database_is_reported_with_the_recovery_path_and_recover_brings_
     assert report.images == 3
     assert report.moved_aside is not None and report.moved_aside.exists()  # kept, never deleted
     with Library.open(isolated_environment) as library:
-        assert {i.sha256 for i in library.query_images(ImageQuery(), 0, 100)} == shas
-        assert {i.prompt for i in library.query_images(ImageQuery(), 0, 100)} == {"a lighthouse", "a harbour"}
+        assert {i.sha256 for i in library.images.query(ImageQuery(), 0, 100)} == shas
+        assert {i.prompt for i in library.images.query(ImageQuery(), 0, 100)} == {"a lighthouse", "a harbour"}
         assert_library_clean(library)
 
 

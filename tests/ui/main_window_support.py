@@ -109,7 +109,7 @@ def prompt_edit(window: MainWindow) -> QWidget:
 
 def library_images(data_dir: Path) -> list[Any]:
     with Library.open(data_dir, reconcile=False) as library:
-        return [image for job in library.list_jobs(limit=100) for image in library.images_of_job(job.id)]
+        return [image for job in library.jobs.find(limit=100) for image in library.images.of_job(job.id)]
 
 
 def only_job(window: MainWindow) -> Any:

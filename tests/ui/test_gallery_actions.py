@@ -48,7 +48,7 @@ def stored_body(request: GenerationRequest, *, keep_private: bool = True) -> dic
 
 def store(lib: Library, request: GenerationRequest, **kwargs: Any) -> int:
     local = [Path(i.source) for i in request.images if not i.is_url]
-    return lib.create_job(
+    return lib.jobs.create(
         stored_body(request, **kwargs),
         model=request.model.value,
         request_mode="async",
@@ -68,7 +68,7 @@ def library(tmp_path: Path) -> Library:
 
 
 def with_stored_inputs(request: GenerationRequest, lib: Library, job_id: int) -> GenerationRequest:
-    stored = iter(lib.get_job(job_id).inputs)
+    stored = iter(lib.jobs.get(job_id).inputs)
     images = tuple(i if i.is_url else dataclasses.replace(i, source=next(stored)) for i in request.images)
     return dataclasses.replace(request, images=images)
 
@@ -86,7 +86,7 @@ def test_edit_job_round_trips_references_boxes_and_palette(tmp_path: Path, libra
         color_palette=(PaletteColor("#FF0000", 50.0), PaletteColor("#00FF00", 30.0), PaletteColor("#0000FF", 20.0)),
     )
     job_id = store(library, request)
-    rebuilt = request_from_job(library.get_job(job_id), library)
+    rebuilt = request_from_job(library.jobs.get(job_id), library)
     assert rebuilt == with_stored_inputs(request, library, job_id)
     assert all(Path(i.source).is_file() and "inputs" in i.source for i in rebuilt.images)
     assert rebuilt.images[0].boxes == (Box(10, 20, 110, 120), Box(200, 10, 300, 90))  # original pixels
@@ -96,19 +96,19 @@ def test_text_to_image_job_round_trips_thinking_and_custom_size(library: Library
     request = GenerationRequest(
         prompt="a lighthouse", model=Model.PRO, n=4, size="2048*1152", seed=7, thinking_mode=False
     )
-    assert request_from_job(library.get_job(store(library, request)), library) == request
+    assert request_from_job(library.jobs.get(store(library, request)), library) == request
 
 
 def test_image_set_job_round_trips_sequential(library: Library) -> None:
     request = GenerationRequest(prompt="a comic in 6 panels", n=6, size="2K", enable_sequential=True)
-    assert request_from_job(library.get_job(store(library, request)), library) == request
+    assert request_from_job(library.jobs.get(store(library, request)), library) == request
 
 
 def test_url_references_stay_urls(library: Library) -> None:
     request = GenerationRequest(
         prompt="restyle image 1", images=(ImageInput("https://example.com/cat.png"),), size="1K"
     )
-    assert request_from_job(library.get_job(store(library, request)), library) == request
+    assert request_from_job(library.jobs.get(store(library, request)), library) == request
 
 
 def test_without_private_boxes_the_sent_bbox_list_is_used(tmp_path: Path, library: Library) -> None:
@@ -117,6 +117,6 @@ def test_without_private_boxes_the_sent_bbox_list_is_used(tmp_path: Path, librar
         prompt="edit image 1", images=(ImageInput(str(a), (Box(100, 100, 300, 200),)),), size="1K"
     )
     job_id = store(library, request, keep_private=False)
-    rebuilt = request_from_job(library.get_job(job_id), library)
+    rebuilt = request_from_job(library.jobs.get(job_id), library)
     assert rebuilt.images[0].boxes == (Box(50, 50, 150, 100),)  # as sent (halved)
-    assert rebuilt.images[0].source == library.get_job(job_id).inputs[0]
+    assert rebuilt.images[0].source == library.jobs.get(job_id).inputs[0]

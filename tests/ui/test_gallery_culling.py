@@ -19,6 +19,7 @@ from tests.ui.test_gallery_fixtures import (  # noqa: F401 - fixtures
     library_template,
     panel,
 )
+from wan27_desktop.imaging.thumbnails import thumbnail_path
 from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery.model import IMAGE_IDS_MIME, Role, parse_image_ids
 from wan27_desktop.ui.gallery.panel import GalleryPanel
@@ -37,17 +38,17 @@ def test_number_keys_rate_and_zero_clears(qtbot: QtBot, panel: GalleryPanel, lib
     ids = select_rows(panel, [0, 1])
     qtbot.keyClick(panel.view, Qt.Key.Key_4)
     assert panel.model.data(panel.model.index(0), Role.RECORD).rating == 4  # shown at once
-    qtbot.waitUntil(lambda: all(lib.get_image(i).rating == 4 for i in ids))
+    qtbot.waitUntil(lambda: all(lib.images.get(i).rating == 4 for i in ids))
     qtbot.keyClick(panel.view, Qt.Key.Key_0)
-    qtbot.waitUntil(lambda: all(lib.get_image(i).rating == 0 for i in ids))
+    qtbot.waitUntil(lambda: all(lib.images.get(i).rating == 0 for i in ids))
 
 
 def test_f_toggles_favourite(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     (image_id,) = select_rows(panel, [3])
     qtbot.keyClick(panel.view, Qt.Key.Key_F)
-    qtbot.waitUntil(lambda: lib.get_image(image_id).favourite)
+    qtbot.waitUntil(lambda: lib.images.get(image_id).favourite)
     qtbot.keyClick(panel.view, Qt.Key.Key_F)
-    qtbot.waitUntil(lambda: not lib.get_image(image_id).favourite)
+    qtbot.waitUntil(lambda: not lib.images.get(image_id).favourite)
 
 
 def test_arrow_keys_move_by_cell_and_by_line(qtbot: QtBot, panel: GalleryPanel) -> None:
@@ -67,24 +68,24 @@ def test_delete_trashes_and_ctrl_z_restores(qtbot: QtBot, panel: GalleryPanel, l
     assert panel.model.rowCount() == ROWS - 3  # removed in place at once
     assert panel.model.data(panel.model.index(2), Role.IMAGE_ID) == after  # neighbours kept, shifted
     assert panel.undo_bar.isVisibleTo(panel)
-    qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 3)
+    qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 3)
     assert panel.view.currentIndex().row() == 2  # culling continues with the next image
     qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 0)
+    qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 0)
     qtbot.waitUntil(lambda: panel.model.rowCount() == ROWS)
     qtbot.waitUntil(lambda: [panel.model.data(panel.model.index(r), Role.IMAGE_ID) for r in (2, 3, 4)] == ids)
 
 
 def test_trash_view_restores_and_empties_after_confirmation(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
-    ids = lib.image_ids(ImageQuery())[:4]
-    lib.trash(ids)
+    ids = lib.images.ids(ImageQuery())[:4]
+    lib.curation.trash(ids)
     with qtbot.waitSignal(panel.model.queryApplied):
         panel.trash_toggle.click()
     assert panel.model.query().trashed and panel.trash_bar.isVisibleTo(panel)
     assert panel.model.rowCount() == 4
     keep = select_rows(panel, [0])
     panel.restore_button.click()
-    qtbot.waitUntil(lambda: not lib.get_image(keep[0]).trashed_at)
+    qtbot.waitUntil(lambda: not lib.images.get(keep[0]).trashed_at)
     qtbot.waitUntil(lambda: panel.wait_idle(10) and not panel.model.is_busy())  # the re-read after restoring
     assert panel.model.rowCount() == 3
     asked: list[str] = []
@@ -95,8 +96,8 @@ def test_trash_view_restores_and_empties_after_confirmation(qtbot: QtBot, panel:
     with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
         panel.empty_button.click()
     assert panel.model.rowCount() == 0
-    assert lib.count_images(ImageQuery(trashed=True)) == 0
-    assert lib.count_images(ImageQuery()) == TOTAL - 3
+    assert lib.images.count(ImageQuery(trashed=True)) == 0
+    assert lib.images.count(ImageQuery()) == TOTAL - 3
     assert panel.view.empty_text().startswith("Trash is empty")
 
 
@@ -114,7 +115,7 @@ def test_new_image_lands_at_top_without_moving_the_view(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     job = add_job(lib, scratch, 999)
-    new_id = lib.images_of_job(job)[0].id
+    new_id = lib.images.of_job(job)[0].id
     with qtbot.waitSignal(panel.model.rowsInserted, timeout=5000):
         panel.notify_image_added(new_id)
     assert panel.model.rowCount() == ROWS + 1
@@ -129,7 +130,7 @@ def test_new_image_lands_at_top_without_moving_the_view(
 def test_new_image_appears_at_top_when_at_top(qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path) -> None:  # noqa: F811
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    new_id = lib.images_of_job(add_job(lib, scratch, 998))[0].id
+    new_id = lib.images.of_job(add_job(lib, scratch, 998))[0].id
     panel.notify_image_added(new_id)
     qtbot.waitUntil(lambda: panel.model.data(panel.model.index(0), Role.IMAGE_ID) == new_id)
     assert panel.view.verticalScrollBar().value() == 0
@@ -204,7 +205,7 @@ def test_export_selection_copies_files_with_metadata(qtbot: QtBot, panel: Galler
 def test_tags_are_added_to_the_selection(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     ids = select_rows(panel, [0, 1])
     panel.add_tags(["keeper"])
-    qtbot.waitUntil(lambda: all("keeper" in lib.tags_of(i) for i in ids))
+    qtbot.waitUntil(lambda: all("keeper" in lib.curation.tags_of(i) for i in ids))
 
 
 def test_unreadable_thumbnail_shows_a_broken_tile(qtbot: QtBot, panel: GalleryPanel) -> None:
@@ -212,7 +213,7 @@ def test_unreadable_thumbnail_shows_a_broken_tile(qtbot: QtBot, panel: GalleryPa
     qtbot.waitUntil(lambda: panel.loader.image(record, 160) is not None)
     panel.loader.forget(record.id)
     record.path.write_bytes(b"not an image")
-    thumbs = panel.access.get().thumbnail_path(record, 256)
+    thumbs = thumbnail_path(panel.access.get().data_dir, record.sha256, 256)
     if thumbs.exists():
         thumbs.unlink()
     panel.loader.image(record, 160)

@@ -70,9 +70,9 @@ def test_filters_menu_counts_active_filters_and_the_line_removes_them(
 ) -> None:  # noqa: F811
     filters = panel.filters
     assert filters.more.text() == "Filters" and not filters.active_label.isVisibleTo(panel)
-    image_ids = lib.image_ids(ImageQuery())[:3]
-    lib.set_favourite(image_ids, True)
-    lib.set_rating(image_ids[:2], 4)
+    image_ids = lib.images.ids(ImageQuery())[:3]
+    lib.curation.set_favourite(image_ids, True)
+    lib.curation.set_rating(image_ids[:2], 4)
     apply(qtbot, panel, lambda: filters.favourites.setChecked(True))
     apply(qtbot, panel, lambda: filters.select(filters.rating_actions, 4))
     assert panel.model.rowCount() == 2
@@ -145,7 +145,7 @@ def test_date_range_picker_refuses_a_backwards_range_with_a_clear_message(qtbot:
 
 
 def test_custom_date_range_filters_by_day_and_can_be_cleared(qtbot: QtBot, gallery_data: Path, lib: Library) -> None:  # noqa: F811
-    old_ids = lib.image_ids(ImageQuery(sort="oldest"))[:5]  # single images (the oldest jobs)
+    old_ids = lib.images.ids(ImageQuery(sort="oldest"))[:5]  # single images (the oldest jobs)
     backdate(gallery_data, old_ids[:3], date(2025, 1, 10))
     backdate(gallery_data, old_ids[3:], date(2025, 1, 21))
     panel = GalleryPanel(gallery_data)

@@ -1,6 +1,6 @@
 """A real library of small real images for the gallery and viewer tests (no tests here).
 
-Built once per session into a template folder (each image goes through `Library.add_image`, like a
+Built once per session into a template folder (each image goes through `library.images.add`, like a
 landed result), then copied into each test's tmp_path so tests can change it freely.
 """
 
@@ -99,7 +99,7 @@ def add_job(
         boxes=boxes,
         palette=not sequential and i % 3 == 0,
     )
-    job_id = lib.create_job(
+    job_id = lib.jobs.create(
         body,
         model=model,
         request_mode="sync",
@@ -111,7 +111,7 @@ def add_job(
     )
     for index in range(n):
         src = _png(scratch / f"r{i}-{index}.png", i * 7 + index)
-        lib.add_image(job_id, None, index, src, metadata={"seed": 1000 + i})
+        lib.images.add(job_id, None, index, src, metadata={"seed": 1000 + i})
     return job_id
 
 

@@ -102,7 +102,7 @@ def test_unloaded_rows_are_placeholders_until_their_page_arrives(qtbot: QtBot, s
 def test_pages_in_memory_stay_bounded_while_scrolling(qtbot: QtBot, small_pages: GalleryModel, lib: Library) -> None:  # noqa: F811
     with qtbot.waitSignal(small_pages.queryApplied):
         small_pages.set_query(ImageQuery())
-    expected = lib.image_ids(ImageQuery())
+    expected = lib.images.ids(ImageQuery())
     for first in range(0, TOTAL, 10):
         small_pages.set_visible_range(first, first + 9)
         small_pages.record(first)
@@ -160,11 +160,11 @@ def apply(qtbot: QtBot, panel: GalleryPanel, change: object) -> None:
 
 
 def test_sort_orders_match_the_library(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
-    lib.set_rating([lib.image_ids(ImageQuery(sort="oldest"))[3]], 5)
+    lib.curation.set_rating([lib.images.ids(ImageQuery(sort="oldest"))[3]], 5)
     for sort in ("oldest", "rating", "newest"):
         apply(qtbot, panel, lambda sort=sort: panel.filters.sort.setCurrentIndex(panel.filters.sort.findData(sort)))
         assert panel.model.query().collapse_sets  # the default: image sets stacked
-        assert ids_on_screen(panel, 20) == stacked_ids(lib, panel.model.query())[:20]
+        assert ids_on_screen(panel, 20) == stacked_ids(lib.images, panel.model.query())[:20]
 
 
 def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
@@ -180,12 +180,12 @@ def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library
     assert panel.model.rowCount() == EDIT_JOBS
     apply(qtbot, panel, lambda: filters.select(filters.refs_actions, None))
     apply(qtbot, panel, lambda: filters.select(filters.model_actions, "wan2.7-image"))
-    assert panel.model.rowCount() == lib.count_images(panel.model.query()) > 0
+    assert panel.model.rowCount() == lib.images.count(panel.model.query()) > 0
     assert panel.model.query().model == "wan2.7-image"
     apply(qtbot, panel, lambda: filters.select(filters.model_actions, None))
-    ids = lib.image_ids(ImageQuery())[:4]
-    lib.set_favourite(ids[:2], True)
-    lib.set_rating(ids[1:4], 4)
+    ids = lib.images.ids(ImageQuery())[:4]
+    lib.curation.set_favourite(ids[:2], True)
+    lib.curation.set_rating(ids[1:4], 4)
     apply(qtbot, panel, lambda: filters.favourites.setChecked(True))
     assert sorted(ids_on_screen(panel, panel.model.rowCount())) == sorted(ids[:2])
     apply(qtbot, panel, lambda: filters.favourites.setChecked(False))
@@ -198,8 +198,8 @@ def test_filters_narrow_the_grid(qtbot: QtBot, panel: GalleryPanel, lib: Library
 def test_search_as_you_type_shows_matching_prompts(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     with qtbot.waitSignal(panel.model.queryApplied, timeout=5000):
         qtbot.keyClicks(panel.filters.search, "astronaut")
-    expected = lib.count_images(panel.model.query())
-    images = lib.count_images(ImageQuery(text="astronaut"))
+    expected = lib.images.count(panel.model.query())
+    images = lib.images.count(ImageQuery(text="astronaut"))
     assert 0 < expected < images < TOTAL  # one of the matching jobs is an image set: one stack
     assert panel.model.rowCount() == expected
     assert all(

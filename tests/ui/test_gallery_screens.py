@@ -84,7 +84,7 @@ PROMPTS = [
 def land(lib: Library, scratch: Path, number: int, *, n: int = 1, sequential: bool = False) -> list[int]:
     prompt = PROMPTS[number % len(PROMPTS)] + (" — four-panel story" if sequential else "")
     body = request_json(prompt, n=n, seed=number, sequential=sequential)
-    job_id = lib.create_job(
+    job_id = lib.jobs.create(
         body,
         model="wan2.7-image-pro",
         request_mode="sync",
@@ -97,7 +97,7 @@ def land(lib: Library, scratch: Path, number: int, *, n: int = 1, sequential: bo
     for index in range(n):
         width, height = SHAPES[(number + index) % len(SHAPES)]
         src = bokeh_png(scratch / f"{number}-{index}.png", number * 31 + index, width, height)
-        ids.append(lib.add_image(job_id, None, index, src, metadata={"seed": number}).id)
+        ids.append(lib.images.add(job_id, None, index, src, metadata={"seed": number}).id)
     return ids
 
 
@@ -117,9 +117,9 @@ def showcase(tmp_path: Path) -> tuple[Path, dict[str, list[int]]]:
                 made["set3"] = land(lib, scratch, 101, n=3, sequential=True)
         made["set4"] = land(lib, scratch, 102, n=4, sequential=True)
         made["singles"] += land(lib, scratch, 30)
-        lib.set_rating(made["singles"][-3:-1], 5)
-        lib.set_rating(made["singles"][20:22], 3)
-        lib.set_favourite([made["singles"][-2], made["set3"][0]], True)
+        lib.curation.set_rating(made["singles"][-3:-1], 5)
+        lib.curation.set_rating(made["singles"][20:22], 3)
+        lib.curation.set_favourite([made["singles"][-2], made["set3"][0]], True)
     return data, made
 
 
@@ -221,8 +221,8 @@ def test_trash_shows_every_image_of_a_trashed_stack(
     qtbot.keyClick(shown.view, Qt.Key.Key_Delete)  # a closed stack: its whole set goes
     assert shown.model.rowCount() == 33
     with Library.open(showcase[0], reconcile=False) as lib:
-        qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 4)
-        lib.trash(made["singles"][3:5])
+        qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 4)
+        lib.curation.trash(made["singles"][3:5])
     assert "4" in shown.undo_label.text()
     with qtbot.waitSignal(shown.model.queryApplied, timeout=5000):
         shown.trash_toggle.click()

@@ -59,7 +59,7 @@ def test_sets_are_stacked_by_default_with_a_count_badge(panel: GalleryPanel, lib
     record = panel.model.loaded_record(rows[0])
     assert record is not None and record.index == 0  # the stack shows the set's first image
     assert "A set of 3 image" in panel.model.data(panel.model.index(rows[0]), Qt.ItemDataRole.ToolTipRole)
-    assert ids(panel, range(ROWS)) == stacked_ids(lib, panel.model.query())
+    assert ids(panel, range(ROWS)) == stacked_ids(lib.images, panel.model.query())
 
 
 def test_badge_click_opens_the_set_after_its_stack_and_closes_it_again(qtbot: QtBot, panel: GalleryPanel) -> None:
@@ -117,7 +117,7 @@ def test_plus_and_minus_keys_open_and_close_without_moving_the_scroll(
     # The rows re-read after the edits agree with the library's own order.
     panel.model.refresh()
     qtbot.waitUntil(lambda: not panel.model.is_busy())
-    assert ids(panel, range(first, row + 1)) == stacked_ids(lib, panel.model.query())[first : row + 1]
+    assert ids(panel, range(first, row + 1)) == stacked_ids(lib.images, panel.model.query())[first : row + 1]
 
 
 def test_open_sets_page_correctly_when_pages_end_inside_them(qtbot: QtBot, gallery_data: Path, lib: Library) -> None:  # noqa: F811
@@ -125,15 +125,15 @@ def test_open_sets_page_correctly_when_pages_end_inside_them(qtbot: QtBot, galle
     model = GalleryModel(worker, page_size=7, max_pages=4)
     with qtbot.waitSignal(model.queryApplied):
         model.set_query(ImageQuery(collapse_sets=True))
-    order = stacked_ids(lib, model.query())
-    sets = [row for row, image_id in enumerate(order) if lib.get_image(image_id).is_set][:3]
+    order = stacked_ids(lib.images, model.query())
+    sets = [row for row, image_id in enumerate(order) if lib.images.get(image_id).is_set][:3]
     for number, row in enumerate(sets):
         row += 2 * number  # the sets opened before this one pushed it down
         model.set_visible_range(row, row)
         qtbot.waitUntil(lambda row=row: model.set_badge(row) is not None)
         with qtbot.waitSignal(model.rowsInserted, timeout=5000):
             model.expand_set(row)
-    expected = stacked_ids(lib, model.query())
+    expected = stacked_ids(lib.images, model.query())
     assert len(expected) == model.rowCount() == ROWS + 6
     assert model.layout().count == ROWS + 6 and len(model.layout().expansions) == 3
     for first in range(0, model.rowCount(), 7):  # every page, read again with the open sets
@@ -159,7 +159,7 @@ def test_an_open_set_stays_open_while_searching(qtbot: QtBot, panel: GalleryPane
     apply(qtbot, panel, lambda: panel.filters.search.clear())
     assert panel.model.query().expanded_jobs == {job}
     assert panel.model.rowCount() == ROWS + 2
-    assert ids(panel, range(panel.model.rowCount())) == stacked_ids(lib, panel.model.query())
+    assert ids(panel, range(panel.model.rowCount())) == stacked_ids(lib.images, panel.model.query())
 
 
 def test_delete_on_a_stack_trashes_the_whole_set_and_undo_restores_it(
@@ -168,17 +168,17 @@ def test_delete_on_a_stack_trashes_the_whole_set_and_undo_restores_it(
     row = stack_rows(panel)[0]
     record = panel.model.loaded_record(row)
     assert record is not None and record.job_id is not None
-    set_ids = [i.id for i in lib.images_of_job(record.job_id)]
+    set_ids = [i.id for i in lib.images.of_job(record.job_id)]
     after = ids(panel, [row + 1])[0]
     panel.view.setCurrentIndex(panel.model.index(row))
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     assert panel.model.rowCount() == ROWS - 1
     assert ids(panel, [row])[0] == after
-    qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 3)
-    assert all(lib.get_image(i).trashed_at for i in set_ids)
+    qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 3)
+    assert all(lib.images.get(i).trashed_at for i in set_ids)
     qtbot.waitUntil(lambda: "3 image" in panel.undo_label.text())
     qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 0)
+    qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 0)
     qtbot.waitUntil(lambda: panel.model.rowCount() == ROWS and ids(panel, [row])[0] == record.id)
 
 
@@ -190,24 +190,24 @@ def test_delete_inside_an_open_set_trashes_one_image(qtbot: QtBot, panel: Galler
     middle = ids(panel, [row + 1])[0]
     panel.view.setCurrentIndex(panel.model.index(row + 1))
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: lib.count_images(ImageQuery(trashed=True)) == 1)
-    assert lib.get_image(middle).trashed_at  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: lib.images.count(ImageQuery(trashed=True)) == 1)
+    assert lib.images.get(middle).trashed_at  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: not panel.model.is_busy() and panel.model.rowCount() == ROWS + 1)
     loaded(qtbot, panel, range(row, row + 2))
     assert [panel.model.set_badge(r).size for r in (row, row + 1)] == [2, 2]  # type: ignore[union-attr]
-    assert ids(panel, range(ROWS + 1)) == stacked_ids(lib, panel.model.query())
+    assert ids(panel, range(ROWS + 1)) == stacked_ids(lib.images, panel.model.query())
 
 
 def test_search_and_filters_stack_the_matching_images(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     apply(qtbot, panel, lambda: (panel.filters.search.setText("astronaut"), panel.filters.search.returnPressed.emit()))
     rows = stack_rows(panel)
     assert len(rows) == 1 and panel.model.set_badge(rows[0]).size == 3  # type: ignore[union-attr]
-    assert panel.model.rowCount() == lib.count_images(panel.model.query())
+    assert panel.model.rowCount() == lib.images.count(panel.model.query())
     # Rating one image of that set: the rating filter shows a stack of one, i.e. a plain tile.
     record = panel.model.loaded_record(rows[0])
     assert record is not None and record.job_id is not None
-    second = lib.images_of_job(record.job_id)[1]
-    lib.set_rating([second.id], 4)
+    second = lib.images.of_job(record.job_id)[1]
+    lib.curation.set_rating([second.id], 4)
     apply(qtbot, panel, lambda: panel.filters.select(panel.filters.rating_actions, 4))
     assert ids(panel, range(panel.model.rowCount())) == [second.id]
     assert panel.model.set_badge(0) is None
@@ -216,13 +216,13 @@ def test_search_and_filters_stack_the_matching_images(qtbot: QtBot, panel: Galle
 def test_the_trash_shows_each_image_of_a_trashed_set(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.loaded_record(stack_rows(panel)[0])
     assert record is not None and record.job_id is not None
-    lib.trash([i.id for i in lib.images_of_job(record.job_id)][:2])
+    lib.curation.trash([i.id for i in lib.images.of_job(record.job_id)][:2])
     apply(qtbot, panel, panel.trash_toggle.click)
     assert panel.model.rowCount() == 2
     assert [panel.model.set_badge(r) for r in range(2)] == [None, None]
     assert panel.trash_bar.isVisibleTo(panel)
     apply(qtbot, panel, panel.trash_toggle.click)
-    row = next(r for r in range(panel.model.rowCount()) if ids(panel, [r])[0] == lib.images_of_job(record.job_id)[2].id)
+    row = next(r for r in range(panel.model.rowCount()) if ids(panel, [r])[0] == lib.images.of_job(record.job_id)[2].id)
     assert panel.model.set_badge(row) is None  # the one image left of the set is a plain tile
 
 
@@ -230,7 +230,7 @@ def test_images_landing_in_a_set_grow_its_stack(
     qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
 ) -> None:  # noqa: F811
     body = request_json("a three-panel comic of a lighthouse", n=3, sequential=True)
-    job_id = lib.create_job(
+    job_id = lib.jobs.create(
         body,
         model="wan2.7-image-pro",
         request_mode="sync",
@@ -241,7 +241,7 @@ def test_images_landing_in_a_set_grow_its_stack(
     )
     landed = []
     for index in range(3):
-        image = lib.add_image(job_id, None, index, _png(tmp_path / f"n{index}.png", 900 + index), metadata={})
+        image = lib.images.add(job_id, None, index, _png(tmp_path / f"n{index}.png", 900 + index), metadata={})
         landed.append(image.id)
         panel.notify_image_added(image.id)
         qtbot.waitUntil(

@@ -371,7 +371,7 @@ def test_a_journaled_error_with_values_is_translated_after_a_restart(zh_cn: str,
             runner.close()
         assert job.state is JobState.FAILED and job.error_template and job.error_values
         row = JobRow(job.id)
-        row.apply_record(library.get_job(job.id))
+        row.apply_record(library.jobs.get(job.id))
     assert job.error_message.startswith("Could not connect to 127.0.0.1: the connection was refused")  # English
     shown = i18n.message_text(row.error_message)
     assert _has_chinese(shown) and "127.0.0.1" in shown and "连接被拒绝" in shown, shown

@@ -241,7 +241,7 @@ def test_journal_jobs_appear_at_start_and_unfinished_ones_resume(
         "parameters": {"n": 1, "size": "1K", "watermark": False},
     }
     with Library.open(isolated_environment) as library:
-        failed = library.create_job(
+        failed = library.jobs.create(
             body,
             model="wan2.7-image",
             request_mode="sync",
@@ -251,7 +251,7 @@ def test_journal_jobs_appear_at_start_and_unfinished_ones_resume(
             estimated_cost="0.2",
             state=JobState.SUBMITTING,
         )
-        library.update_job(
+        library.jobs.update(
             failed,
             state=JobState.FAILED,
             error_code="InternalError",
@@ -260,7 +260,7 @@ def test_journal_jobs_appear_at_start_and_unfinished_ones_resume(
             request_id="req-123",
         )
         # Crashed mid-send: resuming must never resend, it becomes "interrupted - may have been billed".
-        sending = library.create_job(
+        sending = library.jobs.create(
             body,
             model="wan2.7-image",
             request_mode="sync",
@@ -341,9 +341,9 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
     with Library.open(isolated_environment) as library:  # an async job the last session left running
         runner = JobRunner(library, Connection(Region.SINGAPORE, fake.base_url, fake.api_key))
         job_id = runner.create(GenerationRequest(prompt="left running", size="1K"), RequestMode.ASYNC)
-        body, _request = runner._prepare(library.get_job(job_id))
+        body, _request = runner._prepare(library.jobs.get(job_id))
         submission = runner._get_client().submit_task(body)
-        library.update_job(job_id, state=JobState.SUBMITTED, task_id=submission.task_id, server_status="PENDING")
+        library.jobs.update(job_id, state=JobState.SUBMITTED, task_id=submission.task_id, server_status="PENDING")
         runner.close()
     window = make_window()
     qtbot.waitUntil(lambda: (d := window.findChild(QDialog, "keyDialog")) is not None and d.isVisible())

@@ -347,7 +347,7 @@ def test_move_library_end_to_end(
         timeout=20_000,
     )
     with Library.open(target, reconcile=False) as library:
-        landed = [image for job in library.list_jobs() for image in library.images_of_job(job.id)]
+        landed = [image for job in library.jobs.find() for image in library.images.of_job(job.id)]
     assert "after the move" in [image.prompt for image in landed]
     assert all(target in image.path.parents for image in landed)
     assert not (isolated_environment / "library").exists()
@@ -392,7 +392,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
     with DashScopeClient(env_key.api_key, env_key.base_url) as client:
         task = client.submit_task(build_body(request))
     with Library.open(isolated_environment) as library:
-        job_id = library.create_job(
+        job_id = library.jobs.create(
             build_body(request),
             model=request.model.value,
             request_mode="async",
@@ -402,7 +402,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
             estimated_cost="0.2",
             state=JobState.SUBMITTED,
         )
-        library.update_job(job_id, task_id=task.task_id)
+        library.jobs.update(job_id, task_id=task.task_id)
     window = make_window(start=False)
     with qtbot.waitSignal(window.journalLoaded, timeout=10_000):
         window.start(resume=False)  # as when the job had stopped: it waits in the queue
@@ -415,7 +415,7 @@ def test_an_unfinished_job_resumes_in_the_moved_library(
         timeout=20_000,
     )
     with Library.open(target, reconcile=False) as library:
-        images = library.images_of_job(job_id)
+        images = library.images.of_job(job_id)
     assert len(images) == 1 and target.resolve() in images[0].path.parents
     assert env_key.created_count == 1  # resumed by its task id, never sent again
 

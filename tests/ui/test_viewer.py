@@ -89,7 +89,7 @@ def test_wheel_zooms_around_the_cursor_and_drag_pans(qtbot: QtBot, panel: Galler
 
 def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: GalleryPanel, lib: Library) -> None:  # noqa: F811
     record = panel.model.data(panel.model.index(0), Role.RECORD)
-    lib.update_job(record.job_id, task_id="task-123", request_id="req-456")
+    lib.jobs.update(record.job_id, task_id="task-123", request_id="req-456")
     viewer = open_row(qtbot, panel, 0)
     qtbot.waitUntil(lambda: viewer.metadata.job is not None)
     assert field(viewer, "seed") == str(record.seed)
@@ -105,12 +105,12 @@ def test_metadata_shows_parameters_ids_cost_and_dates(qtbot: QtBot, panel: Galle
 def test_lineage_links_references_and_derived_images(
     qtbot: QtBot, panel: GalleryPanel, lib: Library, tmp_path: Path
 ) -> None:  # noqa: F811
-    edited = lib.query_images(ImageQuery(with_references=True), 0, 1)[0]
-    source = lib.get_image(lib.image_ids(ImageQuery(with_references=False))[0])
+    edited = lib.images.query(ImageQuery(with_references=True), 0, 1)[0]
+    source = lib.images.get(lib.images.ids(ImageQuery(with_references=False))[0])
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     child_job = add_job(lib, scratch, 777, refs=[source.path])  # an image made from `source`
-    child = lib.images_of_job(child_job)[0]
+    child = lib.images.of_job(child_job)[0]
     viewer = ImageViewer(panel.model, panel.worker, panel.loader)
     qtbot.addWidget(viewer)
     viewer.show_record(edited)

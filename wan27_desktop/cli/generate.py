@@ -89,13 +89,13 @@ def run(args: argparse.Namespace) -> int:
             job = runner.run(job_id)
         finally:
             runner.close()
-        images = library.images_of_job(job_id)
+        images = library.images.of_job(job_id)
         for image in images:
             out(str(image.path))
         if args.out and images:
             target = Path(args.out).expanduser()
             target.mkdir(parents=True, exist_ok=True)
-            for exported in library.export([i.id for i in images], target):
+            for exported in library.maintenance.export([i.id for i in images], target):
                 out(str(exported))
         if job.state is JobState.DONE:
             return EXIT_OK

@@ -34,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def list_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
-        jobs = library.list_jobs(limit=args.limit)
+        jobs = library.jobs.find(limit=args.limit)
         if not jobs:
             out('No jobs yet. Try: wan27 generate "a red fox in snow"')
         for job in jobs:
@@ -49,7 +49,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 def show_job(args: argparse.Namespace) -> int:
     (job_id,) = parse_ids([args.job_id])
     with open_library() as library:
-        job = library.get_job(job_id)
+        job = library.jobs.get(job_id)
         out(f"Job {job.id}: {job.state.value}")
         out(f"  prompt:     {_prompt_of(job.request_json)}")
         out(f"  model:      {job.model}   mode: {job.request_mode}   region: {job.region}")
@@ -61,7 +61,7 @@ def show_job(args: argparse.Namespace) -> int:
         if job.error_message:
             out(f"  error:      {job.error_message} [{job.error_code}]")
             out(f"  hint:       {job.error_hint}")
-        for image in library.images_of_job(job.id):
+        for image in library.images.of_job(job.id):
             out(f"  image {image.index}: {image.path} ({image.width}x{image.height})")
     return EXIT_OK
 
@@ -81,16 +81,16 @@ def _runner(library, args: argparse.Namespace):
 
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
-        unfinished = library.unfinished_jobs()
+        unfinished = library.jobs.unfinished()
         if not unfinished:
             out("Nothing to resume: every job is finished.")
             return EXIT_OK
         runner = _runner(library, args)
         try:
             for job_id in runner.resume_all():
-                job = library.get_job(job_id)
+                job = library.jobs.get(job_id)
                 out(f"job {job_id}: {job.state.value}")
-                for image in library.images_of_job(job_id):
+                for image in library.images.of_job(job_id):
                     out(str(image.path))
         finally:
             runner.close()
@@ -107,7 +107,7 @@ def retry_job(args: argparse.Namespace) -> int:
         finally:
             runner.close()
         out(f"job {new_id} (retry of {job_id}): {job.state.value}")
-        for image in library.images_of_job(new_id):
+        for image in library.images.of_job(new_id):
             out(str(image.path))
         if job.state.value not in ("done", "partially_done"):
             raise CliError(f"The retry ended as {job.state.value}: {job.error_message or ''}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 
 from wan27_desktop.cli.common import EXIT_OK, existing_dir, open_library, out, parse_ids
@@ -52,7 +53,7 @@ def list_images(args: argparse.Namespace) -> int:
 
     with open_library() as library:
         query = ImageQuery(trashed=args.trash)
-        images = library.query_images(query, 0, args.limit)
+        images = library.images.query(query, 0, args.limit)
         if not images:
             out("The trash is empty." if args.trash else "The library is empty.")
         _print_images(images)
@@ -63,7 +64,7 @@ def search_images(args: argparse.Namespace) -> int:
     from wan27_desktop.library import ImageQuery
 
     with open_library() as library:
-        images = library.query_images(ImageQuery(text=args.text), 0, args.limit)
+        images = library.images.query(ImageQuery(text=args.text), 0, args.limit)
         if not images:
             out(f"No image matches '{args.text}'.")
         _print_images(images)
@@ -73,7 +74,7 @@ def search_images(args: argparse.Namespace) -> int:
 def import_dir(args: argparse.Namespace) -> int:
     folder = existing_dir(args.folder)
     with open_library() as library:
-        report = library.import_dir(folder)
+        report = library.maintenance.import_dir(folder)
         out(str(report))
     return EXIT_OK
 
@@ -83,14 +84,14 @@ def export_images(args: argparse.Namespace) -> int:
     target = Path(args.to).expanduser()
     target.mkdir(parents=True, exist_ok=True)
     with open_library() as library:
-        for path in library.export(ids, target):
+        for path in library.maintenance.export(ids, target):
             out(str(path))
     return EXIT_OK
 
 
 def rebuild(args: argparse.Namespace) -> int:
     with open_library() as library:
-        out(str(library.rebuild()))
+        out(str(library.maintenance.rebuild()))
     return EXIT_OK
 
 
@@ -110,7 +111,7 @@ def stats(args: argparse.Namespace) -> int:
     with open_library() as library:
         for key, value in library.stats().items():
             out(f"{key}: {value}")
-        out(f"spent today: ¥{library.spend_today()}")
+        out(f"spent today: ¥{library.ledger.spend_today()}")
         out(f"library folder: {config.library_root()}")
     return EXIT_OK
 
@@ -118,7 +119,7 @@ def stats(args: argparse.Namespace) -> int:
 def trash_images(args: argparse.Namespace) -> int:
     ids = parse_ids(args.ids)
     with open_library() as library:
-        library.trash(ids)
+        library.curation.trash(ids)
     out(f"Moved {len(ids)} image(s) to the trash. Undo with: wan27 library restore {' '.join(map(str, ids))}")
     return EXIT_OK
 
@@ -126,13 +127,15 @@ def trash_images(args: argparse.Namespace) -> int:
 def restore_images(args: argparse.Namespace) -> int:
     ids = parse_ids(args.ids)
     with open_library() as library:
-        library.restore(ids)
+        library.curation.restore(ids)
     out(f"Restored {len(ids)} image(s).")
     return EXIT_OK
 
 
 def empty_trash(args: argparse.Namespace) -> int:
+    from wan27_desktop.imaging.thumbnails import drop_thumbnails  # QtGui: only this command touches images' cache
+
     with open_library() as library:
-        count = library.empty_trash()
+        count = library.curation.empty_trash(on_gone=partial(drop_thumbnails, library.data_dir))
     out(f"Deleted {count} image(s) from the trash.")
     return EXIT_OK

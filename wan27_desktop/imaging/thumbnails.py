@@ -1,11 +1,19 @@
-"""Thumbnails for the gallery and reference strip, and quick header reads. Worker-thread safe:
-only QImage/QImageReader, never QPixmap (the UI converts the QImage in its own thread)."""
+"""Thumbnails for the gallery and reference strip, their disk cache, and quick header reads.
+Worker-thread safe: only QImage/QImageReader, never QPixmap (the UI converts the QImage in its own thread).
+
+The cache lives under the library root, `cache/thumbs/<sha[:2]>/<sha>-<size>.jpg`, keyed by content
+hash so identical images share one thumbnail. It is the library's neighbour, not its business: the
+library stays Qt-free and only tells `empty_trash`'s caller which content is gone (`drop_thumbnails`).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtGui import QImage
 
@@ -15,6 +23,19 @@ from wan27_desktop.imaging._codec import ImageFileError
 
 THUMBNAIL_JPEG_QUALITY = 85
 THUMBNAIL_WEBP_QUALITY = 80
+THUMBNAIL_SIZE = 256
+
+ThumbnailMaker = Callable[[Path, Path, int], Any]
+
+
+class ImageFile(Protocol):
+    """What the cache needs of an image (a library `ImageRecord` is one)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def sha256(self) -> str: ...
 
 
 def image_size(path: str | Path) -> tuple[int, int]:
@@ -76,3 +97,45 @@ def make_thumbnail(src_path: str | Path, dest_path: str | Path, size: int = 256)
 def load_thumbnail_image(path: str | Path) -> QImage:
     """Decode a thumbnail (or any small image) for a worker to hand to the UI thread."""
     return _codec.load_image(str(path))
+
+
+# -- the disk cache -------------------------------------------------------------------------------
+
+
+def thumbs_dir(data_dir: Path) -> Path:
+    """The cache folder of the library rooted at `data_dir`."""
+    return Path(data_dir) / "cache" / "thumbs"
+
+
+def thumbnail_path(data_dir: Path, sha256: str, size: int = THUMBNAIL_SIZE) -> Path:
+    """Cache location, keyed by content hash so identical images share one thumbnail."""
+    return thumbs_dir(data_dir) / sha256[:2] / f"{sha256}-{int(size)}.jpg"
+
+
+def ensure_thumbnail(
+    data_dir: Path, image: ImageFile, size: int = THUMBNAIL_SIZE, *, maker: ThumbnailMaker | None = None
+) -> Path:
+    """Create the cached thumbnail if it is missing and return its path.
+
+    Touches no database, so any worker thread may call it. Written to a temp name and renamed,
+    so a reader never sees half a JPEG and two workers racing both end with a whole file.
+    """
+    target = thumbnail_path(data_dir, image.sha256, size)
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
+    try:
+        (maker or make_thumbnail)(image.path, temp, int(size))
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return target
+
+
+def drop_thumbnails(data_dir: Path, sha256: str) -> None:
+    """Delete every cached size of one content hash (its last image left the library)."""
+    folder = thumbs_dir(data_dir) / sha256[:2]
+    if folder.is_dir():
+        for thumb in folder.glob(f"{sha256}-*.jpg"):
+            thumb.unlink(missing_ok=True)

@@ -26,7 +26,7 @@ def resolve_connection(region: Region, api_base: str | None = None) -> Connectio
         # A locked or broken keyring is not the same as "no key": say which it is.
         detail = f" The keyring could not be read: {source.problem}" if source.problem else ""
         raise NoKeyError(f"No API key for {region.label}.{detail}")
-    from wan27_desktop import diagnostics
+    from wan27_desktop.redaction import register_secret
 
-    diagnostics.register_secret(source.key)  # redacted from every log line and report from now on
+    register_secret(source.key)  # redacted from every log line and report from now on
     return Connection(region, config.api_base(region, api_base), source.key)

@@ -217,7 +217,7 @@ class JobManager(QObject):
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
         JobRunner(library, None).close_unsent_queued()
-        unfinished = [job.id for job in library.unfinished_jobs()]
+        unfinished = [job.id for job in library.jobs.unfinished()]
         in_batches = library.batches.member_job_ids(unfinished)  # their batch resumes them
         ids = [job_id for job_id in unfinished if job_id not in in_batches]
         for job_id in ids:

@@ -136,7 +136,7 @@ class JobRunner:
         local_inputs = [Path(i.source) for i in request.images if not i.is_url]
         shas = [None if i.is_url else _sha256_of(Path(i.source)) for i in request.images]
         placeholder_body = build_body(request, [EncodedImage(i.source, i.boxes) for i in request.images])
-        job_id = self.library.create_job(
+        job_id = self.library.jobs.create(
             request_to_json(request, placeholder_body, shas, request_mode),
             model=request.model.value,
             request_mode=request_mode.value,
@@ -153,7 +153,7 @@ class JobRunner:
 
     def run(self, job_id: int) -> JobRecord:
         """Send a journaled job and see it through; returns the final record. Never raises WanError."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         try:
             body, request = self._prepare(job)
             mode = request_mode_of(job.request_json)
@@ -163,26 +163,26 @@ class JobRunner:
                 self._run_async(job, body, request)
         except NotSent:
             # Stopped before the request left (a batch waiting for the send rate): still queued.
-            self.library.update_job(job_id, state=JobState.QUEUED)
+            self.library.jobs.update(job_id, state=JobState.QUEUED)
             self._emit(job_id, JobState.QUEUED)
         except WanError as err:
             self._fail(job_id, err)
-        return self.library.get_job(job_id)
+        return self.library.jobs.get(job_id)
 
     def resume(self, job_id: int) -> JobRecord:
         """Carry an unfinished job on after a crash or restart, without ever resubmitting it."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         try:
             self._resume(job)
         except WanError as err:
             self._fail(job_id, err)
-        return self.library.get_job(job_id)
+        return self.library.jobs.get(job_id)
 
     def resume_all(self) -> list[int]:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
-        unfinished = self.library.unfinished_jobs()
+        unfinished = self.library.jobs.unfinished()
         in_batches = self.library.batches.member_job_ids(job.id for job in unfinished)
         for job in unfinished:
             if job.id in in_batches:
@@ -195,7 +195,7 @@ class JobRunner:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
         They are not sent on their own at start; the user can retry them. A batch's rows are left
         to the batch: the user confirmed the whole batch, and resuming it sends them."""
-        ids = [job.id for job in self.library.list_jobs(states=[JobState.QUEUED], limit=10_000)]
+        ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
         in_batches = self.library.batches.member_job_ids(ids)
         ids = [job_id for job_id in ids if job_id not in in_batches]
         for job_id in ids:
@@ -212,7 +212,7 @@ class JobRunner:
         job_id: int,
         message: str = QT_TRANSLATE_NOOP("WanError", "Canceled before it was sent. Nothing was billed."),
     ) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id,
             state=JobState.CANCELED,
             error_code="Canceled",
@@ -226,7 +226,7 @@ class JobRunner:
         instead of leaving the job looking unfinished. Best effort: the journal may be the problem."""
         message = f"Unexpected error: {type(error).__name__}: {error}"
         try:
-            job = self.library.get_job(job_id)
+            job = self.library.jobs.get(job_id)
             if job.state in UNFINISHED or job.state is JobState.QUEUED:
                 self._fail(
                     job_id,
@@ -241,7 +241,7 @@ class JobRunner:
 
     def retry(self, job_id: int) -> int:
         """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         request = self.request_of(job)
         return self.create(request, request_mode_of(job.request_json))
 
@@ -284,7 +284,7 @@ class JobRunner:
         return build_body(request, encoded), request
 
     def _run_sync(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
-        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("sync_before_send")
         self._in_create.set()
@@ -300,7 +300,7 @@ class JobRunner:
         self._download_all(job.id)
 
     def _run_async(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
-        self.library.update_job(job.id, state=JobState.SUBMITTING)
+        self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("async_before_submit")
         try:
@@ -309,7 +309,7 @@ class JobRunner:
             self._interrupted(job.id, err)
             return
         # The task id is committed before the first poll, so a crash can always resume it (§5).
-        self.library.update_job(
+        self.library.jobs.update(
             job.id,
             state=JobState.SUBMITTED,
             task_id=submission.task_id,
@@ -318,7 +318,7 @@ class JobRunner:
         )
         self._emit(job.id, JobState.SUBMITTED, submission.status.value)
         crashpoint("async_after_submit")
-        self._poll(self.library.get_job(job.id))
+        self._poll(self.library.jobs.get(job.id))
 
     def _poll(self, job: JobRecord) -> None:
         assert job.task_id is not None
@@ -330,7 +330,7 @@ class JobRunner:
                 return
             last_status.append(status)
             state = JobState.RUNNING if snapshot.status is TaskStatus.RUNNING else JobState.SUBMITTED
-            self.library.update_job(job.id, state=state, server_status=status)
+            self.library.jobs.update(job.id, state=state, server_status=status)
             self._emit(job.id, state, status)
             crashpoint("async_mid_poll")
 
@@ -344,8 +344,8 @@ class JobRunner:
             )
         except TaskTimeout as err:
             # Still resumable: the state stays submitted/running and the task id is kept.
-            self.library.update_job(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
-            self._emit(job.id, self.library.get_job(job.id).state, error=err)
+            self.library.jobs.update(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
+            self._emit(job.id, self.library.jobs.get(job.id).state, error=err)
             return
         except Canceled:
             if not self._app_stop():
@@ -356,7 +356,7 @@ class JobRunner:
     def _finish_task(self, job: JobRecord, snapshot: TaskSnapshot) -> None:
         status = snapshot.status
         if status is TaskStatus.SUCCEEDED and snapshot.result is not None:
-            self.library.update_job(job.id, server_status=status.value)
+            self.library.jobs.update(job.id, server_status=status.value)
             self._record_result(job, snapshot.result)
             self._download_all(job.id)
             return
@@ -366,7 +366,7 @@ class JobRunner:
                 code="Canceled",
                 request_id=snapshot.request_id,
             )
-            self.library.update_job(
+            self.library.jobs.update(
                 job.id, state=JobState.CANCELED, server_status=status.value, error_code=err.code, **_message_fields(err)
             )
             self._emit(job.id, JobState.CANCELED, status.value, error=err)
@@ -377,7 +377,7 @@ class JobRunner:
                 code="UNKNOWN",
                 request_id=snapshot.request_id,
             )
-            self.library.update_job(
+            self.library.jobs.update(
                 job.id, state=JobState.EXPIRED, server_status=status.value, error_code=err.code, **_message_fields(err)
             )
             self._emit(job.id, JobState.EXPIRED, status.value, error=err)
@@ -387,7 +387,7 @@ class JobRunner:
         try:
             raise_for_task(snapshot)
         except WanError as failure:
-            self.library.update_job(job.id, server_status=status.value)
+            self.library.jobs.update(job.id, server_status=status.value)
             self._fail(job.id, failure)
             return
         # SUCCEEDED without images: the service billed nothing we can fetch.
@@ -408,8 +408,8 @@ class JobRunner:
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
         region, model = Region(job.region), Model(job.model)
         expires = [url_expires_at(url) for url in result.image_urls]
-        self.library.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
-        self.library.update_job(
+        self.library.jobs.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
+        self.library.jobs.update(
             job.id,
             state=JobState.DOWNLOADING,
             request_id=result.request_id or job.request_id,
@@ -422,23 +422,23 @@ class JobRunner:
     def _download_all(self, job_id: int) -> None:
         from wan27_desktop.api.download import download_result, remove_stale_parts, save_error
 
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         downloader = self._get_download_client()
         incoming = self.library.data_dir / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(incoming, staged=True)  # what a process that was killed left behind
-        expected = len(self.library.results_of_job(job_id))
+        expected = len(self.library.jobs.results_of(job_id))
         last_error: WanError | None = None
-        for result in self.library.pending_results(job_id):
+        for result in self.library.jobs.pending_results(job_id):
             if self._should_cancel():
                 break
             if _expired(result.expires_at):
-                self.library.mark_result(result.id, "expired", "The result link expired (24 h).")
+                self.library.jobs.mark_result(result.id, "expired", "The result link expired (24 h).")
                 continue
             downloaded = None
             try:
                 crashpoint("before_download")
-                # Staged: add_image writes, hashes and fsyncs the library's own copy (with the
+                # Staged: images.add writes, hashes and fsyncs the library's own copy (with the
                 # metadata), and a result not landed is downloaded again on resume, replacing this.
                 downloaded = download_result(
                     result.url,
@@ -448,16 +448,16 @@ class JobRunner:
                     stage_as=f"{job_id}-{result.index}",
                 )
                 crashpoint("after_download")
-                image = self.library.add_image(
+                image = self.library.images.add(
                     job_id, result.id, result.index, downloaded.path, metadata=self._metadata(job, downloaded)
                 )
                 crashpoint("after_image_committed")
             except ResultExpired as err:
-                self.library.mark_result(result.id, "expired", err.message)
+                self.library.jobs.mark_result(result.id, "expired", err.message)
                 last_error = err
                 continue
             except WanError as err:
-                self.library.mark_result(result.id, "failed", err.message)
+                self.library.jobs.mark_result(result.id, "failed", err.message)
                 last_error = err
                 continue
             except OSError as err:
@@ -466,9 +466,9 @@ class JobRunner:
                 if downloaded is not None:
                     downloaded.path.unlink(missing_ok=True)
                 last_error = save_error(err, self.library.library_dir)
-                self.library.mark_result(result.id, "failed", last_error.message)
+                self.library.jobs.mark_result(result.id, "failed", last_error.message)
                 continue
-            done = len(self.library.images_of_job(job_id))
+            done = len(self.library.images.of_job(job_id))
             self._emit(
                 job_id, JobState.DOWNLOADING, images_done=done, images_expected=max(expected, done), image_id=image.id
             )
@@ -476,7 +476,7 @@ class JobRunner:
 
     def _settle_downloads(self, job_id: int, last_error: WanError | None) -> None:
         """Decide the final state from what landed; unexpired failures stay resumable."""
-        results = self.library.results_of_job(job_id)
+        results = self.library.jobs.results_of(job_id)
         downloaded = sum(1 for r in results if r.status == "downloaded")
         expired = sum(1 for r in results if r.status == "expired")
         retryable = [r for r in results if r.status in ("pending", "failed") and not _expired(r.expires_at)]
@@ -504,7 +504,7 @@ class JobRunner:
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
             fields.update(error_code=last_error.code or type(last_error).__name__, **_message_fields(last_error))
-        self.library.update_job(job_id, **fields)
+        self.library.jobs.update(job_id, **fields)
         self._emit(
             job_id,
             state,
@@ -516,7 +516,7 @@ class JobRunner:
     def _exact_count(self, job_id: int) -> int | None:
         """The `n` the service must meet, or None in image-set mode, where `n` is only a ceiling
         (§3). Billing follows usage.image_count either way."""
-        job = self.library.get_job(job_id)
+        job = self.library.jobs.get(job_id)
         return None if request_from_json(job.request_json).enable_sequential else job.n
 
     def _resume(self, job: JobRecord) -> None:
@@ -541,23 +541,23 @@ class JobRunner:
                     code="UNKNOWN",
                     request_id=job.request_id,
                 )
-                self.library.update_job(job.id, state=JobState.EXPIRED, error_code=err.code, **_message_fields(err))
+                self.library.jobs.update(job.id, state=JobState.EXPIRED, error_code=err.code, **_message_fields(err))
                 self._emit(job.id, JobState.EXPIRED, error=err)
                 return
             self._poll(job)
             return
-        if job.state is JobState.DOWNLOADING or self.library.pending_results(job.id):
+        if job.state is JobState.DOWNLOADING or self.library.jobs.pending_results(job.id):
             self._download_all(job.id)
 
     # -- outcomes -----------------------------------------------------------------------------
     def _interrupted(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id, state=JobState.INTERRUPTED, error_code=err.code or "Interrupted", **_message_fields(err)
         )
         self._emit(job_id, JobState.INTERRUPTED, error=err)
 
     def _cancel_locally(self, job: JobRecord) -> None:
-        current = self.library.get_job(job.id)
+        current = self.library.jobs.get(job.id)
         if current.task_id and current.server_status == TaskStatus.PENDING.value:
             try:
                 self._get_client().cancel_task(current.task_id)
@@ -576,11 +576,11 @@ class JobRunner:
                 values={"task_id": current.task_id},
                 hint=again,
             )
-        self.library.update_job(job.id, state=JobState.CANCELED, error_code="Canceled", **_message_fields(stopped))
+        self.library.jobs.update(job.id, state=JobState.CANCELED, error_code="Canceled", **_message_fields(stopped))
         self._emit(job.id, JobState.CANCELED, error=stopped)
 
     def _fail(self, job_id: int, err: WanError) -> None:
-        self.library.update_job(
+        self.library.jobs.update(
             job_id,
             state=JobState.FAILED,
             error_code=err.code or type(err).__name__,

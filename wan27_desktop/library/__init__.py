@@ -1,11 +1,13 @@
 """The local library: SQLite index, image files with embedded metadata, job journal, spend ledger.
 
-Qt-free (thumbnails call `wan27_desktop.imaging` lazily). See `library.py` for the layout on disk.
+Qt-free: it imports no PySide6 and nothing from `wan27_desktop.imaging`, directly or through another
+package (tests/library/test_layering.py checks it). `library.py` shows how a `Library` is composed of
+its stores; `paths.py` shows the layout on disk.
 """
 
-from wan27_desktop.library.base import parse_time
 from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
 from wan27_desktop.library.library import Library
+from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.records import (
     ImageQuery,
     ImageRecord,
@@ -16,6 +18,7 @@ from wan27_desktop.library.records import (
     ReconcileReport,
     ResultRecord,
 )
+from wan27_desktop.library.rows import parse_time
 
 __all__ = [
     "parse_time",
@@ -25,6 +28,7 @@ __all__ = [
     "JobRecord",
     "JobState",
     "Library",
+    "LibraryPaths",
     "LibraryCorrupt",
     "LibraryError",
     "LibraryTooNew",

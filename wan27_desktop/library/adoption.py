@@ -1,4 +1,8 @@
-"""Taking files into the index: orphans after a crash, a rebuild from files, and quarantine."""
+"""Taking files into the index: orphans after a crash, a rebuild from files, and quarantine.
+
+`Adoption` works over whichever database it is given: the live one (reconcile) or the fresh one a
+rebuild fills. Quarantine and the folder walk touch only files, so they are plain functions.
+"""
 
 from __future__ import annotations
 
@@ -10,38 +14,54 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from wan27_desktop.library.base import normalise_time, utc_now
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_metadata
 from wan27_desktop.library.imagefiles import TEMP_PREFIX, image_size, sha256_of
 from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.records import ImageRecord, JobState
+from wan27_desktop.library.rows import normalise_time, utc_now
 
 STALE_TEMP_S = 15 * 60  # a temp file this old is not being written by anyone any more
 
 
-class Adoption(Indexer):
-    def quarantine(self, path: Path, reason: str) -> Path:
-        """Move a file we cannot index out of the library's folders (never delete), with a log line."""
-        self.quarantine_dir.mkdir(parents=True, exist_ok=True)
-        target = self.quarantine_dir / path.name
-        counter = 1
-        while target.exists():
-            target = self.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
-            counter += 1
-        shutil.move(str(path), target)
-        with (self.quarantine_dir / "quarantine.log").open("a", encoding="utf-8") as log:
-            log.write(f"{utc_now()}\t{reason}\t{path}\t{target.name}\n")
-        return target
+def quarantine(paths: LibraryPaths, path: Path, reason: str) -> Path:
+    """Move a file we cannot index out of the library's folders (never delete), with a log line."""
+    paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    target = paths.quarantine_dir / path.name
+    counter = 1
+    while target.exists():
+        target = paths.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
+        counter += 1
+    shutil.move(str(path), target)
+    with (paths.quarantine_dir / "quarantine.log").open("a", encoding="utf-8") as log:
+        log.write(f"{utc_now()}\t{reason}\t{path}\t{target.name}\n")
+    return target
 
-    @staticmethod
-    def is_stale_temp(path: Path) -> bool:
-        if not path.name.startswith(TEMP_PREFIX):
-            return False
-        try:
-            return time.time() - path.stat().st_mtime > STALE_TEMP_S
-        except OSError:
-            return False
+
+def is_stale_temp(path: Path) -> bool:
+    if not path.name.startswith(TEMP_PREFIX):
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > STALE_TEMP_S
+    except OSError:
+        return False
+
+
+def image_folders(paths: LibraryPaths) -> list[Path]:
+    """Every images/YYYY/MM/DD folder (and any other folder under images/)."""
+    if not paths.images_dir.is_dir():
+        return []
+    return sorted({Path(root) for root, _dirs, _files in os.walk(paths.images_dir)})
+
+
+class Adoption:
+    def __init__(self, db: Database, paths: LibraryPaths, indexer: Indexer, library_id: str) -> None:
+        self.db = db
+        self.paths = paths
+        self.library_id = library_id
+        self._indexer = indexer
 
     def adopt_file(self, path: Path, *, require_ours: bool) -> tuple[str, ImageRecord | None]:
         """Index a file already inside images/. Returns ('adopted'|'duplicate'|'unknown'|'unreadable', record).
@@ -68,7 +88,7 @@ class Adoption(Indexer):
         index = int(doc["index"]) if isinstance(doc.get("index"), int) else 0
         if job_id is not None:
             self._ensure_job(job_id, doc)
-        record = self._insert_image(
+        record = self._indexer.insert(
             path=path,
             sha=sha256_of(path),
             size=path.stat().st_size,
@@ -92,7 +112,7 @@ class Adoption(Indexer):
         now = utc_now()
         request = doc.get("request") or {}
         created = normalise_time(str(doc.get("job_created_at") or doc.get("created_at") or "")) or now
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, "
                 "cost, task_id, request_id, usage_json, request_json, created_at, updated_at, finished_at) "
@@ -125,24 +145,18 @@ class Adoption(Indexer):
             if linked:
                 return
             for position, sha in enumerate(doc.get("inputs") or []):
-                found = _input_file(self.inputs_dir, str(sha))
+                found = _input_file(self.paths.inputs_dir, str(sha))
                 if found is None:
                     continue
                 conn.execute(
                     "INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
-                    (sha, self.rel_path(found), found.stat().st_size, now),
+                    (sha, self.paths.rel_path(found), found.stat().st_size, now),
                 )
                 conn.execute(
                     "INSERT OR IGNORE INTO job_inputs(job_id, position, input_id) "
                     "SELECT ?, ?, id FROM inputs WHERE sha256 = ?",
                     (job_id, position, sha),
                 )
-
-    def image_folders(self) -> list[Path]:
-        """Every images/YYYY/MM/DD folder (and any other folder under images/)."""
-        if not self.images_dir.is_dir():
-            return []
-        return sorted({Path(root) for root, _dirs, _files in os.walk(self.images_dir)})
 
 
 def _input_file(inputs_dir: Path, sha: str) -> Path | None:

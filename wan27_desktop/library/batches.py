@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from wan27_desktop.library.base import utc_now
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import NotFound
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
 from wan27_desktop.library.records import JobState
+from wan27_desktop.library.rows import utc_now
 
 # Batch states. "running": rows are being sent (or will be on resume); "paused": the user paused
 # it, or the process running it ended (in-flight rows still finish); "canceled": no further row is
@@ -145,7 +145,7 @@ class BatchStore:
     """The batch tables of one library database. Every method is one committed transaction."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        self.db = db
 
     # -- batches ----------------------------------------------------------------------------------
     def create_batch(
@@ -167,7 +167,7 @@ class BatchStore:
             raise ValueError(f"unknown batch kind {kind!r}")
         now = utc_now()
         axes_json = json.dumps([[axis, list(values)] for axis, values in axes], ensure_ascii=False) if axes else None
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             cursor = conn.execute(
                 f"INSERT INTO batches({_BATCH_COLUMNS.replace('id, ', '', 1)}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL)",
@@ -190,14 +190,14 @@ class BatchStore:
         return batch_id
 
     def get_batch(self, batch_id: int) -> BatchRecord:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             row = conn.execute(f"SELECT {_BATCH_COLUMNS} FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
             raise NotFound(f"Batch {batch_id} is not in the journal.")
         return _batch_from_row(row)
 
     def list_batches(self, limit: int = 100) -> list[BatchRecord]:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(f"SELECT {_BATCH_COLUMNS} FROM batches ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [_batch_from_row(row) for row in rows]
 
@@ -205,7 +205,7 @@ class BatchStore:
         if state not in BATCH_STATES:
             raise ValueError(f"unknown batch state {state!r}")
         now = utc_now()
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             found = conn.execute(
                 "UPDATE batches SET state = ?, updated_at = ?, finished_at = ? WHERE id = ?",
                 (state, now, now if state == FINISHED else None, batch_id),
@@ -216,12 +216,12 @@ class BatchStore:
     # -- rows -------------------------------------------------------------------------------------
     def rows(self, batch_id: int) -> list[BatchRow]:
         """Every row in order, with its job's state and cost."""
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             found = conn.execute(f"{_ROW_SELECT} WHERE r.batch_id = ? ORDER BY r.position", (batch_id,)).fetchall()
         return [_row_from(row) for row in found]
 
     def row(self, batch_id: int, position: int) -> BatchRow:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             found = conn.execute(
                 f"{_ROW_SELECT} WHERE r.batch_id = ? AND r.position = ?", (batch_id, position)
             ).fetchone()
@@ -249,7 +249,7 @@ class BatchStore:
         no longer pending (it has a job)."""
         if state not in (ROW_CANCELED, ROW_FAILED):
             raise ValueError(f"a row ends canceled or failed, not {state!r}")
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             return bool(
                 conn.execute(
                     "UPDATE batch_rows SET state = ?, error = ? WHERE batch_id = ? AND position = ? AND state = ?",
@@ -259,7 +259,7 @@ class BatchStore:
 
     def cancel_pending(self, batch_id: int, reason: str) -> int:
         """Cancel every row not yet sent (pending); returns how many. Rows with a job keep theirs."""
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             return int(
                 conn.execute(
                     "UPDATE batch_rows SET state = ?, error = ? WHERE batch_id = ? AND state = ?",
@@ -286,7 +286,7 @@ class BatchStore:
     # -- membership -------------------------------------------------------------------------------
     def member_job_ids(self, job_ids: Iterable[int] | None = None) -> set[int]:
         """Which of `job_ids` (default: all jobs) belong to a batch: those the batch runner owns."""
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             if job_ids is None:
                 return {r[0] for r in conn.execute("SELECT job_id FROM batch_rows WHERE job_id IS NOT NULL")}
             ids = [int(i) for i in job_ids]
@@ -301,13 +301,13 @@ class BatchStore:
 
     def batch_of_job(self, job_id: int) -> tuple[int, int] | None:
         """(batch id, row position) of a job, or None for a job outside batches."""
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             row = conn.execute("SELECT batch_id, position FROM batch_rows WHERE job_id = ?", (job_id,)).fetchone()
         return (int(row[0]), int(row[1])) if row else None
 
     def unfinished_batches(self) -> list[BatchRecord]:
         """Batches with a row still to send or a job still unfinished (resumed at start or by hand)."""
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             ids = [
                 r[0]
                 for r in conn.execute(
@@ -321,7 +321,7 @@ class BatchStore:
     # -- the lease: one process runs a batch ------------------------------------------------------
     def take_lease(self, batch_id: int, owner: str, is_alive: Callable[[str], bool]) -> bool:
         """Make `owner` the process running this batch, unless another live process is."""
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             row = conn.execute("SELECT owner FROM batches WHERE id = ?", (batch_id,)).fetchone()
             if row is None:
                 raise NotFound(f"Batch {batch_id} is not in the journal.")
@@ -332,7 +332,7 @@ class BatchStore:
             return True
 
     def release_lease(self, batch_id: int, owner: str) -> None:
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             conn.execute("UPDATE batches SET owner = NULL WHERE id = ? AND owner = ?", (batch_id, owner))
 
 

@@ -1,26 +1,29 @@
-"""What people do to images: rate, favourite, tag, trash/restore/empty, follow lineage."""
+"""`library.curation`: what people do to images: rate, favourite, tag, trash, restore, empty the trash."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Callable, Iterable
 
-from wan27_desktop.library.base import LibraryBase, utc_now
-from wan27_desktop.library.images import _chunks
-from wan27_desktop.library.records import ImageRecord
+from wan27_desktop.library.db import Database
+from wan27_desktop.library.paths import LibraryPaths
+from wan27_desktop.library.rows import chunks, utc_now
 
 
 def _ids(ids: Iterable[int]) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids))
 
 
-class Curation(LibraryBase):
+class Curation:
+    def __init__(self, db: Database, paths: LibraryPaths) -> None:
+        self.db = db
+        self.paths = paths
+
     def _update_many(
         self, assignment: str, values: tuple[object, ...], ids: Iterable[int], extra_where: str = ""
     ) -> int:
         changed = 0
-        with self._db.write() as conn:
-            for chunk in _chunks(_ids(ids)):
+        with self.db.write() as conn:
+            for chunk in chunks(_ids(ids)):
                 cursor = conn.execute(
                     f"UPDATE images SET {assignment} WHERE id IN ({','.join('?' * len(chunk))}) {extra_where}",
                     (*values, *chunk),
@@ -40,7 +43,7 @@ class Curation(LibraryBase):
     def add_tags(self, ids: Iterable[int], tags: Iterable[str]) -> None:
         names = [t.strip() for t in tags if t.strip()]
         wanted = _ids(ids)
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             for name in names:
                 conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (name,))
                 (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
@@ -50,7 +53,7 @@ class Curation(LibraryBase):
                 )
 
     def remove_tag(self, ids: Iterable[int], tag: str) -> None:
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             row = conn.execute("SELECT id FROM tags WHERE name = ?", (tag.strip(),)).fetchone()
             if row is None:
                 return
@@ -63,7 +66,7 @@ class Curation(LibraryBase):
             )
 
     def tags_of(self, image_id: int) -> list[str]:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             return [
                 r[0]
                 for r in conn.execute(
@@ -74,7 +77,7 @@ class Curation(LibraryBase):
             ]
 
     def all_tags(self) -> list[tuple[str, int]]:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             return [
                 (r[0], r[1])
                 for r in conn.execute(
@@ -91,84 +94,29 @@ class Curation(LibraryBase):
     def restore(self, ids: Iterable[int]) -> int:
         return self._update_many("trashed = 0, trashed_at = NULL", (), ids, "AND trashed = 1")
 
-    def empty_trash(self) -> int:
-        """Delete trashed images for good: files (and thumbnails) first, then their rows. A crash
-        in between leaves rows whose file is gone; they stay in the trash, and the next empty
-        removes them. Returns how many images were deleted."""
-        with self._db.read() as conn:
+    def empty_trash(self, *, on_gone: Callable[[str], object] | None = None) -> int:
+        """Delete trashed images for good: files first, then their rows. A crash in between leaves
+        rows whose file is gone; they stay in the trash, and the next empty removes them. Returns
+        how many images were deleted.
+
+        `on_gone(sha256)` is called for each deleted file whose content no other image shares, right
+        after the file goes: the caller drops what it cached for that content (the thumbnails)."""
+        with self.db.read() as conn:
             rows = conn.execute("SELECT id, path, sha256 FROM images WHERE trashed = 1").fetchall()
         deleted = []
         for image_id, rel, sha in rows:
             try:
-                self.abs_path(rel).unlink(missing_ok=True)
+                self.paths.abs_path(rel).unlink(missing_ok=True)
             except OSError:
                 continue  # locked or read-only: keep the row so nothing points at a half-deleted state
-            self._drop_thumbnails(sha)
+            if on_gone is not None and not self._shared(sha):
+                on_gone(sha)
             deleted.append(image_id)
-        with self._db.write() as conn:
-            for chunk in _chunks(deleted):
+        with self.db.write() as conn:
+            for chunk in chunks(deleted):
                 conn.execute(f"DELETE FROM images WHERE trashed = 1 AND id IN ({','.join('?' * len(chunk))})", chunk)
         return len(deleted)
 
-    def _drop_thumbnails(self, sha: str) -> None:
-        with self._db.read() as conn:
-            shared = conn.execute("SELECT count(*) FROM images WHERE sha256 = ?", (sha,)).fetchone()[0]
-        if shared > 1:
-            return
-        folder = self.thumbs_dir / sha[:2]
-        if folder.is_dir():
-            for thumb in folder.glob(f"{sha}-*.jpg"):
-                thumb.unlink(missing_ok=True)
-
-    def mark_missing(self, ids: Iterable[int], missing: bool = True) -> None:
-        """Flag rows whose file is gone (e.g. found by the gallery's thumbnail worker)."""
-        self._update_many("missing = ?", (1 if missing else 0,), ids)
-
-    # -- lineage ----------------------------------------------------------------------------------
-    def lineage(self, image_id: int) -> tuple[list[Path], list[ImageRecord]]:
-        """(the reference images this image was made from, the images made from this one).
-
-        A library image used as a reference is stored as an input with the same sha256, which is
-        how descendants are found even after the reference file was exported and re-imported.
-        """
-        with self._db.read() as conn:
-            image = self._get_image(conn, image_id)
-            inputs = (
-                [
-                    self.abs_path(r[0])
-                    for r in conn.execute(
-                        "SELECT n.path FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
-                        "ORDER BY j.position",
-                        (image.job_id,),
-                    )
-                ]
-                if image.job_id is not None
-                else []
-            )
-            derived = self._images_where(
-                conn,
-                "i.job_id IN (SELECT j.job_id FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE n.sha256 = ?)",
-                (image.sha256,),
-                order="i.created_at, i.id",
-            )
-        return inputs, derived
-
-    def source_images(self, image_id: int) -> list[ImageRecord | None]:
-        """For each reference of the image's job, the library image it came from (None if external)."""
-        with self._db.read() as conn:
-            image = self._get_image(conn, image_id)
-            if image.job_id is None:
-                return []
-            shas = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT n.sha256 FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
-                    "ORDER BY j.position",
-                    (image.job_id,),
-                )
-            ]
-            found = []
-            for sha in shas:
-                match = self._images_where(conn, "i.sha256 = ?", (sha,))
-                found.append(match[0] if match else None)
-        return found
+    def _shared(self, sha: str) -> bool:
+        with self.db.read() as conn:
+            return int(conn.execute("SELECT count(*) FROM images WHERE sha256 = ?", (sha,)).fetchone()[0]) > 1

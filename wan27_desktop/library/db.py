@@ -103,6 +103,12 @@ class Database:
             if Database._open[self._key] <= 0:
                 del Database._open[self._key]
 
+    def reopen(self) -> None:
+        """A fresh connection to the same file (after a rebuild swapped it), seen by every store
+        holding this object. The caller holds `lock` and has closed the old connection."""
+        with self.lock:
+            self.conn = connect(self.path, check_header=False)  # our own rebuild wrote it
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One committed transaction; rolled back if the body raises."""

@@ -1,26 +1,52 @@
-"""Images: landing a downloaded result in the library, and querying the index for the gallery."""
+"""`library.images`: landing a downloaded result in the library, and querying the index for the gallery."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from wan27_desktop.library.base import IMAGE_COLUMNS, crashpoint, day_dir_of, utc_now
+from wan27_desktop.crashpoints import crashpoint
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_document, job_document, write_image_file
 from wan27_desktop.library.errors import NotFound
 from wan27_desktop.library.imagefiles import EXTENSIONS, image_size, sniff_format
 from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.jobstore import JobStore
+from wan27_desktop.library.paths import LibraryPaths, day_dir_of
+from wan27_desktop.library.pngmeta import read_metadata
 from wan27_desktop.library.query import order_by, text_conditions, where_clause
-from wan27_desktop.library.records import ImageQuery, ImageRecord, JobRecord
+from wan27_desktop.library.records import ImageQuery, ImageRecord
+from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where, utc_now
+from wan27_desktop.library.sessions import SessionMarker
 
 
-class ImageStore(Indexer):
-    def get_job(self, job_id: int) -> JobRecord:  # provided by JobStore
-        raise NotImplementedError
+class ImageStore:
+    """The images table (and prompts, through it). Landing needs the job's record, so the job store
+    is given; the session marker is told about a folder before a file is written into it."""
+
+    def __init__(
+        self,
+        db: Database,
+        paths: LibraryPaths,
+        *,
+        jobs: JobStore,
+        indexer: Indexer,
+        marker: SessionMarker,
+        library_id: str,
+        fts_tokenizer: str,
+    ) -> None:
+        self.db = db
+        self.paths = paths
+        self.fts_tokenizer = fts_tokenizer
+        self._jobs = jobs
+        self._indexer = indexer
+        self._marker = marker
+        self._library_id = library_id
 
     # -- landing ----------------------------------------------------------------------------------
-    def add_image(
+    def add(
         self,
         job_id: int | None,
         result_id: int | None,
@@ -44,11 +70,11 @@ class ImageStore(Indexer):
                 if not keep_source:
                     downloaded.unlink(missing_ok=True)
                 return existing
-        job = self.get_job(job_id) if job_id is not None else None
+        job = self._jobs.get(job_id) if job_id is not None else None
         fmt = sniff_format(downloaded)
         width, height = image_size(downloaded, fmt)
         created_at = utc_now()
-        doc = job_document(job, metadata, index, created_at, self.library_id)
+        doc = job_document(job, metadata, index, created_at, self._library_id)
         facts = facts_of_document(doc)
         rel_dir = day_dir_of(created_at)
         prefix = f"{job_id}-{int(index)}" if job_id is not None else "image"
@@ -56,15 +82,15 @@ class ImageStore(Indexer):
         path, sha, size = write_image_file(
             downloaded,
             fmt,
-            self.abs_path(rel_dir),
+            self.paths.abs_path(rel_dir),
             doc,
             facts,
             width,
             height,
             lambda s: f"{prefix}-{s[:12]}{EXTENSIONS[fmt]}",
         )
-        crashpoint("after_rename")
-        record = self._insert_image(
+        crashpoint("library_after_rename")  # crash-safety tests SIGKILL here
+        record = self._indexer.insert(
             path=path,
             sha=sha,
             size=size,
@@ -83,41 +109,39 @@ class ImageStore(Indexer):
         return record
 
     def _image_for_slot(self, job_id: int, index: int) -> ImageRecord | None:
-        with self._db.read() as conn:
-            found = self._images_where(conn, "i.job_id = ? AND i.idx = ?", (job_id, int(index)))
+        with self.db.read() as conn:
+            found = images_where(conn, self.paths, "i.job_id = ? AND i.idx = ?", (job_id, int(index)))
         return found[0] if found else None
 
     # -- reading ----------------------------------------------------------------------------------
-    def get_image(self, image_id: int) -> ImageRecord:
-        with self._db.read() as conn:
-            return self._get_image(conn, image_id)
+    def get(self, image_id: int) -> ImageRecord:
+        with self.db.read() as conn:
+            return image_by_id(conn, self.paths, image_id)
 
-    def get_images(self, ids: Iterable[int]) -> list[ImageRecord]:
+    def get_many(self, ids: Iterable[int]) -> list[ImageRecord]:
         wanted = list(dict.fromkeys(int(i) for i in ids))
         found: dict[int, ImageRecord] = {}
-        with self._db.read() as conn:
-            for chunk in _chunks(wanted):
-                for image in self._images_where(conn, f"i.id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+        with self.db.read() as conn:
+            for chunk in chunks(wanted):
+                for image in images_where(conn, self.paths, f"i.id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
                     found[image.id] = image
         return [found[i] for i in wanted if i in found]
 
-    def images_of_job(self, job_id: int) -> list[ImageRecord]:
-        with self._db.read() as conn:
-            return self._images_where(conn, "i.job_id = ?", (job_id,), order="i.idx")
+    def of_job(self, job_id: int) -> list[ImageRecord]:
+        with self.db.read() as conn:
+            return images_where(conn, self.paths, "i.job_id = ?", (job_id,), order="i.idx")
 
     def metadata_of(self, image_id: int) -> dict[str, Any]:
         """The complete stored document (our JSON chunk) of an image, read from its file."""
-        from wan27_desktop.library.pngmeta import read_metadata
-
-        image = self.get_image(image_id)
+        image = self.get(image_id)
         return read_metadata(image.path).get("wan27") or {}
 
-    def count_images(self, q: ImageQuery) -> int:
+    def count(self, q: ImageQuery) -> int:
         where, params = where_clause(q, self.fts_tokenizer)
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             return int(conn.execute(f"SELECT count(*) FROM images i WHERE {where}", params).fetchone()[0])
 
-    def query_images(self, q: ImageQuery, offset: int, limit: int) -> list[ImageRecord]:
+    def query(self, q: ImageQuery, offset: int, limit: int) -> list[ImageRecord]:
         """One window of results in the query's sort order."""
         where, params = where_clause(q, self.fts_tokenizer)
         # Deferred join: the window is picked from the covering sort index alone, so skipping
@@ -127,12 +151,12 @@ class ImageStore(Indexer):
             f"WHERE i.id IN (SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)} LIMIT ? OFFSET ?) "
             f"ORDER BY {order_by(q.sort)}"
         )
-        with self._db.read() as conn:
-            return [self._image_from_row(row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
+        with self.db.read() as conn:
+            return [image_from_row(self.paths, row) for row in conn.execute(sql, (*params, int(limit), int(offset)))]
 
-    def image_ids(self, q: ImageQuery) -> list[int]:
+    def ids(self, q: ImageQuery) -> list[int]:
         where, params = where_clause(q, self.fts_tokenizer)
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             return [
                 row[0]
                 for row in conn.execute(f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)
@@ -141,7 +165,7 @@ class ImageStore(Indexer):
     def row_of(self, q: ImageQuery, image_id: int) -> int | None:
         """Position of an image in a query's order (keeps the gallery's selection when rows land)."""
         try:
-            return self.image_ids(q).index(image_id)
+            return self.ids(q).index(image_id)
         except ValueError:
             return None
 
@@ -150,22 +174,84 @@ class ImageStore(Indexer):
         if not text.strip():
             return []
         conditions, params = text_conditions(text, self.fts_tokenizer, "p.id")
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 f"SELECT p.text FROM prompts p WHERE {' AND '.join(conditions)} ORDER BY p.id DESC LIMIT ?",
                 (*params, int(limit)),
             )
             return [row[0] for row in rows]
 
-    def require_images(self, ids: Iterable[int]) -> list[ImageRecord]:
+    def require(self, ids: Iterable[int]) -> list[ImageRecord]:
+        """`get_many`, raising NotFound unless every image is there."""
         wanted = [int(i) for i in ids]
-        images = self.get_images(wanted)
+        images = self.get_many(wanted)
         if len(images) != len(set(wanted)):
             missing = sorted(set(wanted) - {i.id for i in images})
             raise NotFound(f"Image(s) {', '.join(map(str, missing))} are not in the library.")
         return images
 
+    def document(self, image: ImageRecord) -> dict[str, object]:
+        """Stored document of an imported image (jobs' images read theirs from the job row)."""
+        with self.db.read() as conn:
+            row = conn.execute("SELECT meta_json FROM images WHERE id = ?", (image.id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else {}
 
-def _chunks(values: list[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    def mark_missing(self, ids: Iterable[int], missing: bool = True) -> None:
+        """Flag rows whose file is gone (e.g. found by the gallery's thumbnail worker)."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        with self.db.write() as conn:
+            for chunk in chunks(wanted):
+                conn.execute(
+                    f"UPDATE images SET missing = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                    (1 if missing else 0, *chunk),
+                )
+
+    # -- lineage ----------------------------------------------------------------------------------
+    def lineage(self, image_id: int) -> tuple[list[Path], list[ImageRecord]]:
+        """(the reference images this image was made from, the images made from this one).
+
+        A library image used as a reference is stored as an input with the same sha256, which is
+        how descendants are found even after the reference file was exported and re-imported.
+        """
+        with self.db.read() as conn:
+            image = image_by_id(conn, self.paths, image_id)
+            inputs = (
+                [
+                    self.paths.abs_path(r[0])
+                    for r in conn.execute(
+                        "SELECT n.path FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                        "ORDER BY j.position",
+                        (image.job_id,),
+                    )
+                ]
+                if image.job_id is not None
+                else []
+            )
+            derived = images_where(
+                conn,
+                self.paths,
+                "i.job_id IN (SELECT j.job_id FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE n.sha256 = ?)",
+                (image.sha256,),
+                order="i.created_at, i.id",
+            )
+        return inputs, derived
+
+    def source_images(self, image_id: int) -> list[ImageRecord | None]:
+        """For each reference of the image's job, the library image it came from (None if external)."""
+        with self.db.read() as conn:
+            image = image_by_id(conn, self.paths, image_id)
+            if image.job_id is None:
+                return []
+            shas = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT n.sha256 FROM job_inputs j JOIN inputs n ON n.id = j.input_id WHERE j.job_id = ? "
+                    "ORDER BY j.position",
+                    (image.job_id,),
+                )
+            ]
+            found = []
+            for sha in shas:
+                match = images_where(conn, self.paths, "i.sha256 = ?", (sha,))
+                found.append(match[0] if match else None)
+        return found

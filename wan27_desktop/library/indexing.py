@@ -1,4 +1,8 @@
-"""Inserting one image row: the single place that decides what a duplicate is."""
+"""Inserting one image row: the single place that decides what a duplicate is.
+
+Shared by landing a download (`ImageStore.add`), importing a file and adopting an orphan
+(`Maintenance`, `Adoption`), each of which is given the same kind of `Indexer`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,19 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from wan27_desktop.library.base import LibraryBase
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import ImageFacts
+from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.records import ImageRecord
+from wan27_desktop.library.rows import image_by_id, images_where
 
 
-class Indexer(LibraryBase):
-    def _insert_image(
+class Indexer:
+    def __init__(self, db: Database, paths: LibraryPaths) -> None:
+        self.db = db
+        self.paths = paths
+
+    def insert(
         self,
         *,
         path: Path,
@@ -31,10 +41,10 @@ class Indexer(LibraryBase):
         origin_sha: str | None = None,
         keep_duplicate: bool = False,
     ) -> ImageRecord:
-        rel = self.rel_path(path)
-        with self._db.write() as conn:
+        rel = self.paths.rel_path(path)
+        with self.db.write() as conn:
             if job_id is not None:
-                clash = self._images_where(conn, "i.job_id = ? AND i.idx = ?", (job_id, int(index)))
+                clash = images_where(conn, self.paths, "i.job_id = ? AND i.idx = ?", (job_id, int(index)))
                 if clash:  # another process landed it first; our copy is a duplicate we just made
                     if clash[0].path != path and not keep_duplicate:
                         path.unlink(missing_ok=True)
@@ -44,7 +54,7 @@ class Indexer(LibraryBase):
                         "SELECT id FROM results WHERE job_id = ? AND idx = ?", (job_id, int(index))
                     ).fetchone()
                     result_id = row[0] if row else None
-            same_path = self._images_where(conn, "i.path = ?", (rel,))
+            same_path = images_where(conn, self.paths, "i.path = ?", (rel,))
             if same_path:
                 return same_path[0]
             prompt_id = self._prompt_id(conn, facts.prompt)
@@ -76,7 +86,7 @@ class Indexer(LibraryBase):
             )
             if result_id is not None:
                 conn.execute("UPDATE results SET status = 'downloaded', error = NULL WHERE id = ?", (result_id,))
-            return self._get_image(conn, int(cursor.lastrowid or 0))
+            return image_by_id(conn, self.paths, int(cursor.lastrowid or 0))
 
     @staticmethod
     def _prompt_id(conn: sqlite3.Connection, prompt: str | None) -> int | None:

@@ -15,10 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.base import JOB_COLUMNS, RESULT_COLUMNS, LibraryBase, normalise_time, safe_ext, utc_now
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError, NotFound
 from wan27_desktop.library.imagefiles import atomic_write, copy_into, sha256_of
+from wan27_desktop.library.paths import LibraryPaths, safe_ext
 from wan27_desktop.library.records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
+from wan27_desktop.library.rows import (
+    JOB_COLUMNS,
+    RESULT_COLUMNS,
+    job_from_row,
+    normalise_time,
+    result_from_row,
+    utc_now,
+)
 
 _UNSET: Any = object()
 
@@ -36,13 +45,19 @@ def cost_from_usage(region: str, model: str, usage: dict[str, Any] | None) -> st
         return None  # a custom endpoint or an unknown model: no official price
 
 
-class JobStore(LibraryBase):
+class JobStore:
+    """`library.jobs`: the journal's tables (jobs, inputs, job_inputs, results)."""
+
+    def __init__(self, db: Database, paths: LibraryPaths) -> None:
+        self.db = db
+        self.paths = paths
+
     # -- inputs -----------------------------------------------------------------------------------
     def store_input(self, source: Path) -> tuple[str, Path]:
         """Copy a reference image into inputs/<sha[:2]>/<sha>.<ext> (content-addressed, once)."""
         sha = sha256_of(source)
         ext = safe_ext(source)
-        folder = self.inputs_dir / sha[:2]
+        folder = self.paths.inputs_dir / sha[:2]
         existing = sorted(folder.glob(f"{sha}.*")) if folder.is_dir() else []
         if existing:
             return sha, existing[0]
@@ -60,7 +75,7 @@ class JobStore(LibraryBase):
         for position, (sha, path) in enumerate(stored):
             conn.execute(
                 "INSERT OR IGNORE INTO inputs(sha256, path, bytes, created_at) VALUES (?, ?, ?, ?)",
-                (sha, self.rel_path(path), path.stat().st_size, utc_now()),
+                (sha, self.paths.rel_path(path), path.stat().st_size, utc_now()),
             )
             (input_id,) = conn.execute("SELECT id FROM inputs WHERE sha256 = ?", (sha,)).fetchone()
             conn.execute(
@@ -69,7 +84,7 @@ class JobStore(LibraryBase):
             )
 
     # -- jobs -------------------------------------------------------------------------------------
-    def create_job(
+    def create(
         self,
         request_json: dict[str, Any],
         *,
@@ -90,7 +105,7 @@ class JobStore(LibraryBase):
         stored = [self.store_input(Path(p)) for p in inputs]
         now = utc_now()
         state = JobState(state)
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             cursor = conn.execute(
                 "INSERT INTO jobs(state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
                 "created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -114,7 +129,7 @@ class JobStore(LibraryBase):
                 on_insert(conn, job_id)
         return job_id
 
-    def update_job(
+    def update(
         self,
         job_id: int,
         *,
@@ -164,7 +179,7 @@ class JobStore(LibraryBase):
             state = JobState(state)
             fields["state"] = state.value
             fields["finished_at"] = now if state.is_terminal else None
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             row = conn.execute("SELECT region, model, cost FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise NotFound(f"Job {job_id} is not in the journal.")
@@ -175,14 +190,14 @@ class JobStore(LibraryBase):
             assignments = ", ".join(f"{name} = ?" for name in fields)
             conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*fields.values(), job_id))
 
-    def get_job(self, job_id: int) -> JobRecord:
-        with self._db.read() as conn:
+    def get(self, job_id: int) -> JobRecord:
+        with self.db.read() as conn:
             row = conn.execute(f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:
                 raise NotFound(f"Job {job_id} is not in the journal.")
-            return self._job_from_row(conn, row)
+            return job_from_row(conn, self.paths, row)
 
-    def list_jobs(
+    def find(
         self, states: Iterable[JobState] | None = None, limit: int = 200, newest_first: bool = True
     ) -> list[JobRecord]:
         where, params = "1", []
@@ -193,16 +208,16 @@ class JobStore(LibraryBase):
             where = f"state IN ({','.join('?' * len(values))})"
             params = values
         order = "DESC" if newest_first else "ASC"
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 f"SELECT {JOB_COLUMNS} FROM jobs WHERE {where} ORDER BY created_at {order}, id {order} LIMIT ?",
                 (*params, int(limit)),
             ).fetchall()
-            return [self._job_from_row(conn, row) for row in rows]
+            return [job_from_row(conn, self.paths, row) for row in rows]
 
-    def unfinished_jobs(self) -> list[JobRecord]:
+    def unfinished(self) -> list[JobRecord]:
         """Jobs the service may still hold results for, oldest first (resumed on start)."""
-        return self.list_jobs(UNFINISHED_STATES, limit=1_000_000, newest_first=False)
+        return self.find(UNFINISHED_STATES, limit=1_000_000, newest_first=False)
 
     # -- results ----------------------------------------------------------------------------------
     def add_results(self, job_id: int, urls: list[str], expires_at: list[str | None]) -> list[ResultRecord]:
@@ -211,7 +226,7 @@ class JobStore(LibraryBase):
         if len(urls) != len(expires_at):
             raise ValueError("urls and expires_at must have the same length")
         now = utc_now()
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             for index, (url, expires) in enumerate(zip(urls, expires_at, strict=True)):
                 conn.execute(
                     "INSERT INTO results(job_id, idx, url, expires_at, status, created_at) "
@@ -219,22 +234,22 @@ class JobStore(LibraryBase):
                     "url = excluded.url, expires_at = excluded.expires_at WHERE results.status != 'downloaded'",
                     (job_id, index, url, normalise_time(expires) or expires, now),
                 )
-        return self.results_of_job(job_id)
+        return self.results_of(job_id)
 
-    def results_of_job(self, job_id: int) -> list[ResultRecord]:
-        with self._db.read() as conn:
+    def results_of(self, job_id: int) -> list[ResultRecord]:
+        with self.db.read() as conn:
             rows = conn.execute(f"SELECT {RESULT_COLUMNS} FROM results r WHERE r.job_id = ? ORDER BY r.idx", (job_id,))
-            return [self._result_from_row(row) for row in rows]
+            return [result_from_row(row) for row in rows]
 
     def pending_results(self, job_id: int) -> list[ResultRecord]:
         """Results still to download: status pending or failed (a failed download is retried until
         its URL expires). The caller checks `expires_at` and marks lapsed ones with mark_result."""
-        return [r for r in self.results_of_job(job_id) if r.status in ("pending", "failed")]
+        return [r for r in self.results_of(job_id) if r.status in ("pending", "failed")]
 
     def mark_result(self, result_id: int, status: str, error: str | None = None) -> None:
         if status not in ("failed", "expired", "pending"):
             raise ValueError(f"status must be 'failed' or 'expired', not {status!r}")
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 "UPDATE results SET status = ?, error = ? WHERE id = ? AND status != 'downloaded'",
                 (status, error, result_id),

@@ -1,28 +1,24 @@
-"""Spend ledger, library statistics and the thumbnail disk cache."""
+"""`library.ledger`: what was spent, by day and month, as the service billed it."""
 
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from wan27_desktop.library.base import LibraryBase
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
-from wan27_desktop.library.records import ImageRecord
-
-ThumbnailMaker = Callable[[Path, Path, int], Any]
+from wan27_desktop.library.rows import normalise_time
 
 
-class Ledger(LibraryBase):
+class Ledger:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
     def _job_costs(self, since_local_day: str) -> list[tuple[str, Decimal]]:
         """(local day, cost) of jobs created since that day. Cost is what the service billed:
         the recorded cost, else usage.image_count x the §6 price; jobs without either cost 0."""
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 "SELECT date(created_at, 'localtime'), cost, usage_json, region, model FROM jobs WHERE created_at >= ?",
                 (_utc_start_of(since_local_day),),
@@ -62,53 +58,7 @@ class Ledger(LibraryBase):
     def spend_today(self) -> Decimal:
         return self.spend_by_day(1)[date.today().isoformat()]
 
-    def stats(self) -> dict[str, int]:
-        with self._db.read() as conn:
-            images, trashed, total_bytes, missing = conn.execute(
-                "SELECT count(*), coalesce(sum(trashed), 0), coalesce(sum(bytes), 0), coalesce(sum(missing), 0) "
-                "FROM images"
-            ).fetchone()
-            jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
-        db_size = sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists())
-        return {
-            "images": images - trashed,
-            "trashed": trashed,
-            "missing": missing,
-            "jobs": jobs,
-            "bytes": total_bytes,
-            "db_size": db_size,
-        }
-
-    # -- thumbnails -------------------------------------------------------------------------------
-    def thumbnail_path(self, image: ImageRecord, size: int = 256) -> Path:
-        """Cache location, keyed by content hash so identical images share one thumbnail."""
-        return self.thumbs_dir / image.sha256[:2] / f"{image.sha256}-{int(size)}.jpg"
-
-    def ensure_thumbnail(self, image: ImageRecord, size: int = 256, *, maker: ThumbnailMaker | None = None) -> Path:
-        """Create the cached thumbnail if it is missing and return its path.
-
-        Touches no database, so any worker thread may call it. Written to a temp name and renamed,
-        so a reader never sees half a JPEG and two workers racing both end with a whole file.
-        """
-        target = self.thumbnail_path(image, size)
-        if target.exists():
-            return target
-        if maker is None:
-            from wan27_desktop.imaging import make_thumbnail  # QtGui: imported only where thumbnails are made
-
-            maker = make_thumbnail
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
-        try:
-            maker(image.path, temp, int(size))
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)
-        return target
-
 
 def _utc_start_of(local_day: str) -> str:
     start = datetime.fromisoformat(local_day).astimezone()  # local midnight of that day
-    from wan27_desktop.library.base import normalise_time
-
     return normalise_time(start.isoformat()) or local_day

@@ -1,14 +1,13 @@
-"""Keeping the index and the files in step: reconcile, rebuild, import, export."""
+"""`library.maintenance`: keeping the index and the files in step: reconcile, rebuild, import, export."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from wan27_desktop.library.adoption import Adoption
-from wan27_desktop.library.base import day_dir_of, utc_now
+from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_metadata, job_document, write_image_file
 from wan27_desktop.library.imagefiles import (
     EXTENSIONS,
@@ -18,15 +17,39 @@ from wan27_desktop.library.imagefiles import (
     sha256_of,
     sniff_format,
 )
+from wan27_desktop.library.images import ImageStore
+from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.paths import LibraryPaths, day_dir_of
 from wan27_desktop.library.pngmeta import PngError, read_metadata
-from wan27_desktop.library.records import ImageRecord, ImportReport, ReconcileReport
+from wan27_desktop.library.rebuild import rebuild_index
+from wan27_desktop.library.records import ImageRecord, ImportReport, RebuildReport, ReconcileReport
+from wan27_desktop.library.rows import utc_now
+from wan27_desktop.library.sessions import SessionMarker
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 
 
-class Maintenance(Adoption):
-    def require_images(self, ids: Iterable[int]) -> list[ImageRecord]:  # provided by ImageStore
-        raise NotImplementedError
+class Maintenance:
+    """Work over the whole library. Exporting reads through the image store; importing and
+    adopting insert through the same `Indexer` the image store lands downloads with."""
+
+    def __init__(
+        self,
+        db: Database,
+        paths: LibraryPaths,
+        *,
+        images: ImageStore,
+        indexer: Indexer,
+        marker: SessionMarker,
+        library_id: str,
+    ) -> None:
+        self.db = db
+        self.paths = paths
+        self._images = images
+        self._indexer = indexer
+        self._marker = marker
+        self._library_id = library_id
+        self._adoption = Adoption(db, paths, indexer, library_id)
 
     def reconcile(self, dirs: Iterable[str] | None = None) -> ReconcileReport:
         """Make the index match the files, never deleting anything.
@@ -39,15 +62,15 @@ class Maintenance(Adoption):
         (None) checks every folder - run it explicitly, it reads every directory entry.
         """
         full = dirs is None
-        folders = self.image_folders() if dirs is None else [self.abs_path(d) for d in dirs]
+        folders = image_folders(self.paths) if dirs is None else [self.paths.abs_path(d) for d in dirs]
         adopted: list[Path] = []
         quarantined: list[Path] = []
         seen: set[str] = set()
         for folder in folders:
             if not folder.is_dir():
                 continue
-            prefix = self.rel_path(folder) + "/"
-            with self._db.read() as conn:
+            prefix = self.paths.rel_path(folder) + "/"
+            with self.db.read() as conn:
                 known = {
                     r[0]
                     for r in conn.execute(
@@ -58,20 +81,20 @@ class Maintenance(Adoption):
                 if not entry.is_file():
                     continue
                 path = Path(entry.path)
-                rel = self.rel_path(path)
+                rel = self.paths.rel_path(path)
                 if rel in known:
                     seen.add(rel)
                     continue
                 if path.name.startswith(TEMP_PREFIX):
-                    if self.is_stale_temp(path):
-                        quarantined.append(self.quarantine(path, "incomplete write (temp file)"))
+                    if is_stale_temp(path):
+                        quarantined.append(quarantine(self.paths, path, "incomplete write (temp file)"))
                     continue
-                outcome, _record = self.adopt_file(path, require_ours=True)
+                outcome, _record = self._adoption.adopt_file(path, require_ours=True)
                 if outcome == "adopted":
                     adopted.append(path)
                     seen.add(rel)
                 else:
-                    quarantined.append(self.quarantine(path, outcome))
+                    quarantined.append(quarantine(self.paths, path, outcome))
         missing, found_again = self._flag_missing(folders if not full else None, seen)
         return ReconcileReport(
             tuple(adopted),
@@ -83,26 +106,26 @@ class Maintenance(Adoption):
         )
 
     def _flag_missing(self, folders: list[Path] | None, seen: set[str]) -> tuple[list[int], list[int]]:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             if folders is None:
                 rows = conn.execute("SELECT id, path, missing FROM images").fetchall()
             else:
                 rows = []
                 for folder in folders:
-                    prefix = self.rel_path(folder) + "/"
+                    prefix = self.paths.rel_path(folder) + "/"
                     rows += conn.execute(
                         "SELECT id, path, missing FROM images WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + "0")
                     ).fetchall()
         missing, newly_missing, found_again = [], [], []
         for image_id, rel, flagged in rows:
-            exists = rel in seen or self.abs_path(rel).is_file()
+            exists = rel in seen or self.paths.abs_path(rel).is_file()
             if not exists:
                 missing.append(image_id)
                 if not flagged:
                     newly_missing.append(image_id)
             elif flagged:
                 found_again.append(image_id)
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             conn.executemany("UPDATE images SET missing = 1 WHERE id = ?", [(i,) for i in newly_missing])
             conn.executemany("UPDATE images SET missing = 0 WHERE id = ?", [(i,) for i in found_again])
         return missing, found_again
@@ -136,7 +159,7 @@ class Maintenance(Adoption):
         """Import one image file; None when the same bytes are already in the library."""
         fmt = sniff_format(file)
         origin = sha256_of(file)
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             if conn.execute(
                 "SELECT 1 FROM images WHERE sha256 = ? OR origin_sha256 = ? LIMIT 1", (origin, origin)
             ).fetchone():
@@ -163,7 +186,7 @@ class Maintenance(Adoption):
         )
         if meta.get("parameters"):
             base["parameters"] = meta["text"].get("parameters")
-        doc = job_document(None, base, 0, created_at, self.library_id)
+        doc = job_document(None, base, 0, created_at, self._library_id)
         texts = meta.get("text", {})
         rel_dir = day_dir_of(created_at)
         self._marker.note_dir(rel_dir)
@@ -171,7 +194,7 @@ class Maintenance(Adoption):
         target, sha, size = write_image_file(
             file,
             fmt,
-            self.abs_path(rel_dir),
+            self.paths.abs_path(rel_dir),
             doc,
             facts,
             width,
@@ -181,7 +204,7 @@ class Maintenance(Adoption):
             add_xmp="XML:com.adobe.xmp" not in texts,
             as_is=jpeg_has_own,
         )  # a JPEG's own XMP/comment is the user's; keep its bytes
-        return self._insert_image(
+        return self._indexer.insert(
             path=target,
             sha=sha,
             size=size,
@@ -203,7 +226,7 @@ class Maintenance(Adoption):
         dest = Path(dest_dir)
         dest.mkdir(parents=True, exist_ok=True)
         written = []
-        for image in self.require_images(ids):
+        for image in self._images.require(ids):
             if not image.path.is_file():
                 raise ImageFormatError(f"The file of image {image.id} is missing: {image.path}")
             stem, suffix = image.path.stem, image.path.suffix
@@ -224,8 +247,7 @@ class Maintenance(Adoption):
             written.append(target)
         return written
 
-    def image_document(self, image: ImageRecord) -> dict[str, object]:
-        """Stored document of an imported image (jobs' images read theirs from the job row)."""
-        with self._db.read() as conn:
-            row = conn.execute("SELECT meta_json FROM images WHERE id = ?", (image.id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else {}
+    def rebuild(self, *, keep_annotations: bool = True) -> RebuildReport:
+        """Re-index every image file into a fresh database and swap it in (see `rebuild.py`);
+        needs no other program using the library."""
+        return rebuild_index(self.db, self.paths, self._library_id, keep_annotations=keep_annotations)

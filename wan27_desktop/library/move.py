@@ -31,9 +31,10 @@ from datetime import datetime
 from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.base import DB_NAME, LIBRARY_DIRNAME, crashpoint
+from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.errors import LibraryError
 from wan27_desktop.library.imagefiles import fsync_dir
+from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME
 
 LIBRARY_ENTRIES = (LIBRARY_DIRNAME, "cache", "incoming")
 IN_PROGRESS_MARKER = ".wan27-move-in-progress"
@@ -522,7 +523,7 @@ def finish_move(report: CopyReport, *, app_data_dir: Path | None = None) -> Remo
         note = _write_note(source, plan.target, kept=changed)
         return RemovalReport(False, kept_reason="changed", note=note, details=[changed])
     note = _write_note(source, plan.target, kept=None)
-    crashpoint("move_removing")
+    crashpoint("library_move_removing")
     left = _remove_entries(source)
     if left:
         note = _write_note(source, plan.target, kept=None, leftovers=left)
@@ -596,11 +597,11 @@ def move_library(
     then remove the old copy. A kill at any point leaves the library the setting names complete."""
     plan = plan_move(source, target, app_data_dir=app_data_dir)
     report = copy_library(plan, progress=progress, should_cancel=should_cancel)
-    crashpoint("move_copied")
+    crashpoint("library_move_copied")
     try:
         switch(plan.target)
     except BaseException:
         discard_copy(plan)
         raise
-    crashpoint("move_switched")
+    crashpoint("library_move_switched")
     return finish_move(report, app_data_dir=app_data_dir)

@@ -19,10 +19,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wan27_desktop.library.base import IMAGE_COLUMNS, IMAGE_FROM, LibraryBase, normalise_time
 from wan27_desktop.library.records import ImageQuery, ImageRecord, SetBadge, SetExpansion, StackedPage, StackLayout
+from wan27_desktop.library.rows import IMAGE_COLUMNS, IMAGE_FROM, image_from_row, normalise_time
+
+if TYPE_CHECKING:  # images.py builds its SQL with this module
+    from wan27_desktop.library.images import ImageStore
 
 _ORDER = {
     "newest": "i.created_at DESC, i.id DESC",
@@ -176,11 +179,11 @@ def _before_params(sort: str, rating: int, created_at: str, image_id: int) -> li
     return [rating, rating, *params] if sort == "rating" else params
 
 
-def _set_members(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -> dict[int, list[int]]:
+def _set_members(conn: Any, store: ImageStore, q: ImageQuery, job_ids: list[int]) -> dict[int, list[int]]:
     """job id -> ids of its images matching `q`'s filters, in set order (sets only)."""
     if not job_ids:
         return {}
-    where, params = where_clause(flat(q), lib.fts_tokenizer)
+    where, params = where_clause(flat(q), store.fts_tokenizer)
     found: dict[int, list[int]] = {}
     for job_id, image_id in _rows_in(
         conn,
@@ -193,10 +196,10 @@ def _set_members(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int])
     return found
 
 
-def _set_sizes(conn: Any, lib: LibraryBase, q: ImageQuery, job_ids: list[int]) -> dict[int, int]:
+def _set_sizes(conn: Any, store: ImageStore, q: ImageQuery, job_ids: list[int]) -> dict[int, int]:
     if not job_ids:
         return {}
-    where, params = where_clause(flat(q), lib.fts_tokenizer)
+    where, params = where_clause(flat(q), store.fts_tokenizer)
     rows = _rows_in(
         conn,
         f"SELECT i.job_id, count(*) FROM images i WHERE {where} AND i.is_set = 1 "
@@ -214,24 +217,24 @@ def _rows_in(conn: Any, sql: str, params: list[Any], ids: list[int], chunk: int 
         yield from conn.execute(sql.replace("{ids}", _in_list(part)), (*params, *part))
 
 
-def stack_layout(lib: LibraryBase, q: ImageQuery) -> StackLayout:
+def stack_layout(store: ImageStore, q: ImageQuery) -> StackLayout:
     """The row count of `q` and where its expanded sets sit (one count, plus two small queries per
     expanded set)."""
-    with lib._db.read() as conn:
-        return _layout(conn, lib, q)
+    with store.db.read() as conn:
+        return _layout(conn, store, q)
 
 
-def _layout(conn: Any, lib: LibraryBase, q: ImageQuery) -> StackLayout:
+def _layout(conn: Any, store: ImageStore, q: ImageQuery) -> StackLayout:
     order_by(q.sort)  # an unknown sort fails here, as it does for a page
-    where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+    where, params = where_clause(q, store.fts_tokenizer, expanded=False)
     collapsed = int(conn.execute(f"SELECT count(*) FROM images i WHERE {where}", params).fetchone()[0])
     if not q.stacks_sets:
         return StackLayout(collapsed)
-    flat_where, flat_params = where_clause(flat(q), lib.fts_tokenizer)
+    flat_where, flat_params = where_clause(flat(q), store.fts_tokenizer)
     images = int(conn.execute(f"SELECT count(*) FROM images i WHERE {flat_where}", flat_params).fetchone()[0])
     if not q.expanded_jobs:
         return StackLayout(collapsed, (), images)
-    members = {job: ids for job, ids in _set_members(conn, lib, q, sorted(q.expanded_jobs)).items() if len(ids) > 1}
+    members = {job: ids for job, ids in _set_members(conn, store, q, sorted(q.expanded_jobs)).items() if len(ids) > 1}
     positions: dict[int, int] = {}
     if len(members) > 2:
         # One walk of the sort index beats a range count per set once there are a few.
@@ -280,25 +283,25 @@ def _slots(layout: StackLayout, offset: int, limit: int) -> list[tuple[int, int]
 
 
 def stacked_page(
-    lib: LibraryBase, q: ImageQuery, offset: int, limit: int, layout: StackLayout | None = None
+    store: ImageStore, q: ImageQuery, offset: int, limit: int, layout: StackLayout | None = None
 ) -> StackedPage:
     """Rows offset..offset+limit-1 of `q` in gallery order, with set badges. Pass the query's
     `stack_layout` when it has expanded sets (it is computed here otherwise)."""
-    with lib._db.read() as conn:
+    with store.db.read() as conn:
         if q.stacks_sets and q.expanded_jobs and layout is None:
-            layout = _layout(conn, lib, q)
+            layout = _layout(conn, store, q)
         if not q.stacks_sets:
-            return StackedPage(tuple(_window(conn, lib, q, offset, limit)))
+            return StackedPage(tuple(_window(conn, store, q, offset, limit)))
         expansions = layout.expansions if layout is not None else ()
         if not expansions:
-            records = _window(conn, lib, q, offset, limit)
+            records = _window(conn, store, q, offset, limit)
         else:
             assert layout is not None
             slots = _slots(layout, offset, limit)
             positions = [pos for number, pos in slots if number < 0]
-            base = _window(conn, lib, q, positions[0], positions[-1] - positions[0] + 1) if positions else []
+            base = _window(conn, store, q, positions[0], positions[-1] - positions[0] + 1) if positions else []
             wanted = [expansions[number].members[pos] for number, pos in slots if number >= 0]
-            by_id = {r.id: r for r in _records(conn, lib, wanted)}
+            by_id = {r.id: r for r in _records(conn, store, wanted)}
             records = []
             for number, pos in slots:
                 if number < 0:
@@ -309,30 +312,30 @@ def stacked_page(
                     record = by_id.get(expansions[number].members[pos])
                     if record is not None:
                         records.append(record)
-        return StackedPage(tuple(records), _badges(conn, lib, q, records, expansions))
+        return StackedPage(tuple(records), _badges(conn, store, q, records, expansions))
 
 
-def _window(conn: Any, lib: LibraryBase, q: ImageQuery, offset: int, limit: int) -> list[ImageRecord]:
+def _window(conn: Any, store: ImageStore, q: ImageQuery, offset: int, limit: int) -> list[ImageRecord]:
     """Collapsed rows (no expanded members) in sort order. Deferred join: the window is picked from
     the sort index alone, so skipping 90,000 rows does not read 90,000 table rows."""
-    where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+    where, params = where_clause(q, store.fts_tokenizer, expanded=False)
     order = order_by(q.sort)
     sql = (
         f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN (SELECT i.id FROM images i WHERE {where} "
         f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
     )
-    return [lib._image_from_row(row) for row in conn.execute(sql, (*params, int(limit), int(max(0, offset))))]
+    return [image_from_row(store.paths, row) for row in conn.execute(sql, (*params, int(limit), int(max(0, offset))))]
 
 
-def _records(conn: Any, lib: LibraryBase, ids: list[int]) -> list[ImageRecord]:
+def _records(conn: Any, store: ImageStore, ids: list[int]) -> list[ImageRecord]:
     return [
-        lib._image_from_row(row)
+        image_from_row(store.paths, row)
         for row in _rows_in(conn, f"SELECT {IMAGE_COLUMNS} FROM {IMAGE_FROM} WHERE i.id IN ({{ids}})", [], ids)
     ]
 
 
 def _badges(
-    conn: Any, lib: LibraryBase, q: ImageQuery, records: list[ImageRecord], expansions: tuple[SetExpansion, ...]
+    conn: Any, store: ImageStore, q: ImageQuery, records: list[ImageRecord], expansions: tuple[SetExpansion, ...]
 ) -> dict[int, SetBadge]:
     badges: dict[int, SetBadge] = {}
     expanded = {e.job_id: e for e in expansions}
@@ -342,7 +345,7 @@ def _badges(
         for number, image_id in enumerate(expansion.members, start=2):
             badges[image_id] = SetBadge(expansion.job_id, size, number, True)
     heads = sorted({r.job_id for r in records if r.is_set and r.job_id is not None and r.job_id not in expanded})
-    sizes = _set_sizes(conn, lib, q, heads)
+    sizes = _set_sizes(conn, store, q, heads)
     for record in records:
         size = sizes.get(record.job_id or -1, 0) if record.job_id not in expanded else 0
         if size > 1:
@@ -350,33 +353,33 @@ def _badges(
     return {r.id: badges[r.id] for r in records if r.id in badges}
 
 
-def stacked_ids(lib: LibraryBase, q: ImageQuery, layout: StackLayout | None = None) -> list[int]:
+def stacked_ids(store: ImageStore, q: ImageQuery, layout: StackLayout | None = None) -> list[int]:
     """Every row's image id in gallery order (a selection of rows not loaded yet)."""
-    with lib._db.read() as conn:
-        where, params = where_clause(q, lib.fts_tokenizer, expanded=False)
+    with store.db.read() as conn:
+        where, params = where_clause(q, store.fts_tokenizer, expanded=False)
         ids = [
             row[0]
             for row in conn.execute(f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)}", params)
         ]
         if not q.stacks_sets or not q.expanded_jobs:
             return ids
-        layout = layout or _layout(conn, lib, q)
+        layout = layout or _layout(conn, store, q)
     for expansion in reversed(layout.expansions):  # from the end, so earlier heads keep their place
         ids[expansion.head + 1 : expansion.head + 1] = list(expansion.members)
     return ids
 
 
-def stacked_members(lib: LibraryBase, q: ImageQuery, image_ids: list[int]) -> list[int]:
+def stacked_members(store: ImageStore, q: ImageQuery, image_ids: list[int]) -> list[int]:
     """`image_ids` plus, for each that is a collapsed stack in `q`, the other images of its set
     that `q` shows (what a person means when they trash a stack). Order: as given, sets in order."""
     if not q.stacks_sets or not image_ids:
         return list(image_ids)
-    with lib._db.read() as conn:
+    with store.db.read() as conn:
         heads: dict[int, int] = {}
-        for record in _records(conn, lib, list(image_ids)):
+        for record in _records(conn, store, list(image_ids)):
             if record.is_set and record.job_id is not None and record.job_id not in q.expanded_jobs:
                 heads[record.id] = record.job_id
-        members = _set_members(conn, lib, q, sorted(set(heads.values())))
+        members = _set_members(conn, store, q, sorted(set(heads.values())))
     out: list[int] = []
     for image_id in image_ids:
         job_id = heads.get(image_id)

@@ -15,15 +15,16 @@ import uuid
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.base import DB_NAME, JOB_COLUMNS
+from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError
-from wan27_desktop.library.maintenance import Maintenance
+from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.paths import DB_NAME, LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.records import RebuildReport
+from wan27_desktop.library.rows import JOB_COLUMNS
 from wan27_desktop.library.schema import migrate
 
 _JOB_FIELDS = [c.strip() for c in JOB_COLUMNS.split(",") if c.strip() != "id"]
@@ -33,88 +34,87 @@ def stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-class Rebuild(Maintenance):
-    def _open_sibling(self, db_path: Path) -> Any:  # provided by Library: same folders, another DB file
-        raise NotImplementedError
-
-    def rebuild(self, *, keep_annotations: bool = True) -> RebuildReport:
-        """Re-index every image file; needs no other program using the library (it swaps the DB file)."""
-        new_path = self.library_dir / f"{DB_NAME}.rebuild-{uuid.uuid4().hex[:8]}"
-        files = self._rebuild_candidates()
-        library_id = self._library_id_from_files(files)
-        fresh = self._open_sibling(new_path)
-        quarantined: list[Path] = []
-        kept = 0
-        try:
-            with fresh._db.write() as conn:
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'library_id'", (library_id,))
-            fresh.library_id = library_id
-            for path in files:
-                outcome, _record = fresh.adopt_file(path, require_ours=False)
-                if outcome not in ("adopted",):
-                    quarantined.append(fresh.quarantine(path, outcome))
-            if keep_annotations:
-                kept = _carry_over(fresh._db.conn, self.db_path)
-            with fresh._db.read() as conn:
-                images = conn.execute("SELECT count(*) FROM images").fetchone()[0]
-                jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
-        finally:
-            fresh.close()
-        backup = self._swap_in(new_path)
-        return RebuildReport(
-            images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept, backup=backup
-        )
-
-    def _rebuild_candidates(self) -> list[Path]:
-        files = []
-        for folder in self.image_folders():
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if not entry.is_file():
-                    continue
-                path = Path(entry.path)
-                if path.name.startswith(".tmp-"):
-                    if self.is_stale_temp(path):
-                        self.quarantine(path, "incomplete write (temp file)")
-                    continue
-                files.append(path)
-        return files
-
-    def _library_id_from_files(self, files: list[Path]) -> str:
-        """Keep the id the files were written with, so their job ids are trusted again."""
-        ids: Counter[str] = Counter()
+def rebuild_index(db: Database, paths: LibraryPaths, library_id: str, *, keep_annotations: bool) -> RebuildReport:
+    """Re-index every image file into a fresh database, then swap it in for `db`'s file (every
+    store holding `db` sees the new one). Needs no other program using the library."""
+    new_path = paths.library_dir / f"{DB_NAME}.rebuild-{uuid.uuid4().hex[:8]}"
+    files = _rebuild_candidates(paths)
+    chosen_id = _library_id_from_files(files, library_id)
+    fresh = Database(new_path)
+    quarantined: list[Path] = []
+    kept = 0
+    try:
+        migrate(fresh.conn)
+        with fresh.write() as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'library_id'", (chosen_id,))
+        adoption = Adoption(fresh, paths, Indexer(fresh, paths), chosen_id)
         for path in files:
-            try:
-                doc = read_metadata(path).get("wan27") or {}
-            except (PngError, OSError, ValueError):
-                continue
-            if isinstance(doc.get("library_id"), str):
-                ids[doc["library_id"]] += 1
-        if not ids or self.library_id in ids:
-            return self.library_id
-        return ids.most_common(1)[0][0]
+            outcome, _record = adoption.adopt_file(path, require_ours=False)
+            if outcome not in ("adopted",):
+                quarantined.append(quarantine(paths, path, outcome))
+        if keep_annotations:
+            kept = _carry_over(fresh.conn, paths.db_path)
+        with fresh.read() as conn:
+            images = conn.execute("SELECT count(*) FROM images").fetchone()[0]
+            jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
+    finally:
+        fresh.close()
+    backup = _swap_in(db, paths, new_path)
+    return RebuildReport(images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept, backup=backup)
 
-    def _swap_in(self, new_path: Path) -> Path:
-        """Atomically replace the DB file, keeping the old one as a backup; returns the backup path."""
-        with self._db.lock:
-            self._db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._db.close()
-            wal = Path(f"{self.db_path}-wal")
-            if wal.exists() and wal.stat().st_size > 0:
-                self._db = Database(self.db_path)
-                raise LibraryError(
-                    "Another program is using the library, so it cannot be swapped now.",
-                    hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
-                )
-            backup = self.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
-            try:
-                os.link(self.db_path, backup)
-            except OSError:
-                shutil.copy2(self.db_path, backup)
-            os.replace(new_path, self.db_path)  # atomic: a crash leaves the old or the new DB, never none
-            Path(f"{self.db_path}-shm").unlink(missing_ok=True)
-            self._db = Database(self.db_path)
-            migrate(self._db.conn)
-        return backup
+
+def _rebuild_candidates(paths: LibraryPaths) -> list[Path]:
+    files = []
+    for folder in image_folders(paths):
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            if not entry.is_file():
+                continue
+            path = Path(entry.path)
+            if path.name.startswith(".tmp-"):
+                if is_stale_temp(path):
+                    quarantine(paths, path, "incomplete write (temp file)")
+                continue
+            files.append(path)
+    return files
+
+
+def _library_id_from_files(files: list[Path], current: str) -> str:
+    """Keep the id the files were written with, so their job ids are trusted again."""
+    ids: Counter[str] = Counter()
+    for path in files:
+        try:
+            doc = read_metadata(path).get("wan27") or {}
+        except (PngError, OSError, ValueError):
+            continue
+        if isinstance(doc.get("library_id"), str):
+            ids[doc["library_id"]] += 1
+    if not ids or current in ids:
+        return current
+    return ids.most_common(1)[0][0]
+
+
+def _swap_in(db: Database, paths: LibraryPaths, new_path: Path) -> Path:
+    """Atomically replace the DB file, keeping the old one as a backup; returns the backup path."""
+    with db.lock:
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        wal = Path(f"{paths.db_path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            db.reopen()
+            raise LibraryError(
+                "Another program is using the library, so it cannot be swapped now.",
+                hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
+            )
+        backup = paths.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
+        try:
+            os.link(paths.db_path, backup)
+        except OSError:
+            shutil.copy2(paths.db_path, backup)
+        os.replace(new_path, paths.db_path)  # atomic: a crash leaves the old or the new DB, never none
+        Path(f"{paths.db_path}-shm").unlink(missing_ok=True)
+        db.reopen()
+        migrate(db.conn)
+    return backup
 
 
 def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:

@@ -122,7 +122,7 @@ class ImageQuery:
     `collapse_sets`: each image set (a job in image-set mode) shows as ONE row, its first image that
     matches the other filters; the rows of jobs in `expanded_jobs` show every matching image.
     Stacks never apply to the trash or to a single job's view (`job_id`): there each image counts.
-    `Library.count_images`/`image_ids` honour stacking; the grouped order of expanded sets (the
+    `ImageStore.count`/`ids` honour stacking; the grouped order of expanded sets (the
     set's images right after its first one) comes from `query.stacked_page` / `query.stacked_ids`.
     """
 

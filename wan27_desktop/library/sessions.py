@@ -7,7 +7,7 @@ held with an OS file lock for the life of the session and removed by a clean `cl
 On open, any marker whose lock can be taken belongs to a session that died (SIGKILL, power cut,
 crash): only the folders it lists are reconciled (orphan files adopted or quarantined, rows
 flagged missing), then the marker is removed. A clean history costs one directory listing.
-A full reconcile (every folder) runs only on explicit request (`Library.reconcile()`).
+A full reconcile (every folder) runs only on explicit request (`library.maintenance.reconcile()`).
 """
 
 from __future__ import annotations

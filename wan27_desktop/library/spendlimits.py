@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from wan27_desktop.library.base import utc_now
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
 from wan27_desktop.library.ledger import _utc_start_of
 from wan27_desktop.library.records import JobState
+from wan27_desktop.library.rows import utc_now
 
 _IN_FLIGHT = tuple(
     s.value for s in (JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
@@ -66,10 +66,10 @@ class SpendLimits:
     """The spend_limits table plus per-region spend. Every method is one transaction."""
 
     def __init__(self, db: Database) -> None:
-        self._db = db
+        self.db = db
 
     def limits(self, region: str) -> tuple[Decimal | None, Decimal | None]:
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             row = conn.execute("SELECT daily, monthly FROM spend_limits WHERE region = ?", (region,)).fetchone()
         if row is None:
             return None, None
@@ -77,7 +77,7 @@ class SpendLimits:
 
     def set_limits(self, region: str, daily: Decimal | None, monthly: Decimal | None) -> None:
         """Set both limits of a region (None removes one)."""
-        with self._db.write() as conn:
+        with self.db.write() as conn:
             conn.execute(
                 "INSERT INTO spend_limits(region, daily, monthly, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(region) DO UPDATE SET daily = excluded.daily, monthly = excluded.monthly, "
@@ -90,7 +90,7 @@ class SpendLimits:
         day_start = _utc_start_of(today.isoformat())
         month_start = _utc_start_of(today.replace(day=1).isoformat())
         spent_today = spent_month = in_flight = Decimal(0)
-        with self._db.read() as conn:
+        with self.db.read() as conn:
             rows = conn.execute(
                 "SELECT created_at, state, cost, usage_json, model, estimated_cost FROM jobs "
                 "WHERE region = ? AND created_at >= ?",

@@ -27,7 +27,7 @@ def _assert_each_row_once(run: Run, fake: FakeDashScope) -> None:
     rows = run.rows()
     jobs = [row.job_id for row in rows]
     assert None not in jobs and len(set(jobs)) == len(rows), "a row without a job, or two rows sharing one"
-    prompts = sorted(run.library.get_job(j).prompt for j in jobs if j is not None)
+    prompts = sorted(run.library.jobs.get(j).prompt for j in jobs if j is not None)
     accepted = [task.request.prompt for task in fake.tasks.values()]
     accepted += [r.json["input"]["messages"][0]["content"][0]["text"] for r in fake.requests_for("sync")]
     assert sorted(accepted) == prompts, "a row created twice, or not at all"
@@ -155,11 +155,11 @@ def test_cancel_keeps_tasks_that_already_run(fake: FakeDashScope, make_run: Call
     run.scheduler.cancel()
     run.join()
     library = run.library
-    sent = [row for row in run.rows() if row.job_id is not None and library.get_job(row.job_id).task_id]
+    sent = [row for row in run.rows() if row.job_id is not None and library.jobs.get(row.job_id).task_id]
     assert sent and all(row.status == "done" for row in sent)  # paid for, so kept
     # The rest were never sent: canceled rows, or a job journaled but canceled before its create.
     assert all(row.status == "canceled" for row in run.rows() if row not in sent)
-    assert len(run.library.images_of_job(sent[0].job_id or 0)) == 1
+    assert len(run.library.images.of_job(sent[0].job_id or 0)) == 1
     assert len(fake.billed_images) == len(sent)
 
 
@@ -196,7 +196,7 @@ def test_a_matrix_lands_as_a_grid_and_exports_with_its_csv(
     assert layout.rows == ("snow · 1", "snow · 2", "rain · 1", "rain · 2")
     (blue_snow_1,) = [r for r in run.rows() if r.labels == {"prompt 1": "blue", "prompt 2": "snow", "seed": "1"}]
     images, _note = layout.cells[0][1]  # row "snow · 1", column "blue"
-    assert images == (library.images_of_job(blue_snow_1.job_id or 0)[0].path,)
+    assert images == (library.images.of_job(blue_snow_1.job_id or 0)[0].path,)
     by_seed = grid_layout(library, run.batch_id, x_axis="seed")
     assert by_seed.columns == ("1", "2") and len(by_seed.rows) == 4
     report = export_batch(library, run.batch_id, tmp_path / "out")

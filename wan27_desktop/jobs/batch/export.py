@@ -54,10 +54,12 @@ def export_batch(library: Library, batch_id: int, dest: Path) -> ExportReport:
     written: list[Path] = []
     lines = []
     for row in library.batches.rows(batch_id):
-        images = library.images_of_job(row.job_id) if row.job_id is not None else []
-        files = library.export([image.id for image in images if image.path.is_file()], dest) if images else []
+        images = library.images.of_job(row.job_id) if row.job_id is not None else []
+        files = (
+            library.maintenance.export([image.id for image in images if image.path.is_file()], dest) if images else []
+        )
         written += files
-        job = library.get_job(row.job_id) if row.job_id is not None else None
+        job = library.jobs.get(row.job_id) if row.job_id is not None else None
         params = row.request_json.get("parameters", {})
         sources = row.request_json.get("_wan27", {}).get("sources", [])
         lines.append(
@@ -162,7 +164,7 @@ def _key(labels: dict[str, str], names: list[str]) -> tuple[str, ...]:
 def _cell(library: Library, row: BatchRow | None) -> tuple[tuple[Path, ...], str]:
     if row is None:
         return (), "—"
-    images = library.images_of_job(row.job_id) if row.job_id is not None else []
+    images = library.images.of_job(row.job_id) if row.job_id is not None else []
     paths = tuple(image.path for image in images if image.path.is_file())
     return paths, "" if paths else row.status
 

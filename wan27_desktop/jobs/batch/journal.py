@@ -79,7 +79,7 @@ def _journal_form(library: Library, request: GenerationRequest, request_mode: Re
         if image.is_url:
             shas.append(None)
         else:
-            sha, _ = library.store_input(Path(image.source))
+            sha, _ = library.jobs.store_input(Path(image.source))
             shas.append(sha)
     body = build_body(request, [EncodedImage(i.source, i.boxes) for i in request.images])
     return request_to_json(request, body, shas, request_mode)
@@ -92,7 +92,7 @@ def _input_paths(library: Library, request_json: dict[str, Any]) -> dict[str, Pa
         value = item.get("image") if isinstance(item, dict) else None
         if isinstance(value, str) and value.startswith(INPUT_PREFIX):
             sha = value[len(INPUT_PREFIX) :]
-            folder = library.inputs_dir / sha[:2]
+            folder = library.paths.inputs_dir / sha[:2]
             copies = sorted(folder.glob(f"{sha}.*")) if folder.is_dir() else []
             if copies:
                 found[sha] = copies[0]

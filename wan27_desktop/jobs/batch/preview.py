@@ -85,7 +85,7 @@ def expected_duration(jobs: int, task_s: float, in_progress: int = MAX_IN_PROGRE
 def typical_task_seconds(library: Library, region: Region) -> float | None:
     """Median creation-to-finish time of this region's recent finished jobs (at least 3), or None."""
     times = []
-    for job in library.list_jobs(states=[JobState.DONE], limit=HISTORY_JOBS):
+    for job in library.jobs.find(states=[JobState.DONE], limit=HISTORY_JOBS):
         if job.region != region.value:
             continue
         start, end = parse_time(job.created_at), parse_time(job.finished_at)

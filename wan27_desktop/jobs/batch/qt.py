@@ -109,8 +109,7 @@ class BatchManager(QObject):
             except (WanError, OSError) as err:
                 self._refused(token, err if isinstance(err, WanError) else WanError(str(err)))
                 return
-            self._post(lambda: self.batchStarted.emit(token, batch_id))
-            self._run(batch_id, connection, send=True)
+            self._run(batch_id, connection, send=True, started=lambda: self.batchStarted.emit(token, batch_id))
 
         threading.Thread(target=begin, name="batch-start", daemon=True).start()
         return token
@@ -199,7 +198,10 @@ class BatchManager(QObject):
         return True
 
     # -- running (batch threads) ----------------------------------------------------------------------
-    def _run(self, batch_id: int, connection: Connection, *, send: bool) -> None:
+    def _run(
+        self, batch_id: int, connection: Connection, *, send: bool, started: Callable[[], None] | None = None
+    ) -> None:
+        """Run the batch on this thread; `started` is posted once pause/cancel can reach it."""
         scheduler = BatchScheduler(
             self.data_dir,
             batch_id,
@@ -214,6 +216,8 @@ class BatchManager(QObject):
                 return  # already running here
             self._schedulers[batch_id] = scheduler
             self._threads[batch_id] = threading.current_thread()
+        if started is not None:
+            self._post(started)
         try:
             scheduler.run()
         except WanError as err:  # BatchBusy: another process runs it

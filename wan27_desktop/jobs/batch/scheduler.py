@@ -340,7 +340,7 @@ class BatchScheduler:
         assert self._budget is not None
         if item.action == "resume":
             assert item.job_id is not None
-            job = library.get_job(item.job_id)
+            job = library.jobs.get(item.job_id)
             if job.state in (JobState.SUBMITTED, JobState.RUNNING):
                 self._slots[job.id] = self._budget.take_running()  # in progress on the service now
             try:
@@ -376,7 +376,7 @@ class BatchScheduler:
             self._release(job_id)
             while prepaid:  # not used (the job ended before its create): its place is freed
                 self._budget.withdraw(prepaid.pop())
-        if library.get_job(job_id).state is JobState.QUEUED:  # stopped or canceled before it was sent
+        if library.jobs.get(job_id).state is JobState.QUEUED:  # stopped or canceled before it was sent
             self._give_back(library, _Item(item.position, "run", job_id))
             return
         self._row_ended(library, item.position)
@@ -435,8 +435,8 @@ class BatchScheduler:
             return  # e.g. downloads left to retry: resumed later
         with self._lock:
             self._ended_here += 1
-        job = library.get_job(row.job_id) if row.job_id is not None else None
-        images = tuple(str(image.path) for image in library.images_of_job(job.id)) if job else ()
+        job = library.jobs.get(row.job_id) if row.job_id is not None else None
+        images = tuple(str(image.path) for image in library.images.of_job(job.id)) if job else ()
         self._emit(library, finished_row=row, finished_job=job, finished_images=images)
 
     def _emit(

@@ -146,6 +146,7 @@ class BatchWindow(QDialog):
             from dataclasses import replace
 
             self.batch = replace(self.batch, state=update.state)
+            self._sync_buttons()
         self._show_counts()
         self._schedule_reload()
 

@@ -15,11 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
-# Imported here, on the UI thread: the library imports it lazily inside ensure_thumbnail, and a
-# first import of a PySide-using module racing on several worker threads crashes shiboken.
-import wan27_desktop.imaging  # noqa: F401
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.imaging import path_reader
+from wan27_desktop.imaging.thumbnails import ensure_thumbnail
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.ui.gallery.worker import LibraryAccess
@@ -158,7 +156,7 @@ class ThumbnailLoader(QObject):
             return
         image: QImage | None = None
         try:
-            path = self.access.get().ensure_thumbnail(record, size=disk_size_for(key[1]))
+            path = ensure_thumbnail(self.access.get().data_dir, record, disk_size_for(key[1]))
             image = read_scaled(Path(path), key[1])
         except (OSError, WanError) as exc:  # missing/unreadable file: a broken tile, not retried
             log.info("thumbnail for image %s unavailable: %s", record.id, exc)

@@ -251,7 +251,7 @@ class GalleryModel(QAbstractListModel):
                 callback([ids[r] for r in rows if r < len(ids)])
 
         self.worker.submit(
-            lambda lib: stacked_ids(lib, query, layout if not self._layout_dirty else None), done, self._failed
+            lambda lib: stacked_ids(lib.images, query, layout if not self._layout_dirty else None), done, self._failed
         )
 
     # --- queries ---------------------------------------------------------------------------------
@@ -283,9 +283,9 @@ class GalleryModel(QAbstractListModel):
         if query.stacks_sets and query.expanded_jobs:
 
             def read(lib: Library) -> tuple[StackLayout, dict[int, StackedPage]]:
-                layout = stack_layout(lib, query)
+                layout = stack_layout(lib.images, query)
                 return layout, {
-                    p: stacked_page(lib, query, p * size, size, layout)
+                    p: stacked_page(lib.images, query, p * size, size, layout)
                     for p in pages
                     if p * size < layout.count or p == 0
                 }
@@ -320,9 +320,11 @@ class GalleryModel(QAbstractListModel):
                 self._apply_refresh(query, layout, loaded, reset)
 
         self._query_tokens = [
-            self.worker.submit(lambda lib: stack_layout(lib, query), lambda c: arrived("layout", c), self._failed),
             self.worker.submit(
-                lambda lib: {p: stacked_page(lib, query, p * size, size) for p in pages},
+                lambda lib: stack_layout(lib.images, query), lambda c: arrived("layout", c), self._failed
+            ),
+            self.worker.submit(
+                lambda lib: {p: stacked_page(lib.images, query, p * size, size) for p in pages},
                 lambda rows: arrived("pages", rows),
                 self._failed,
             ),
@@ -446,8 +448,8 @@ class GalleryModel(QAbstractListModel):
         query = dataclasses.replace(old_query, expanded_jobs=old_query.expanded_jobs | {job_id})
 
         def read(lib: Library) -> list[ImageRecord]:
-            ids = stacked_members(lib, old_query, [head_id])  # the set's images this query shows, in order
-            by_id = {r.id: r for r in lib.get_images(ids)}
+            ids = stacked_members(lib.images, old_query, [head_id])  # the set's images this query shows, in order
+            by_id = {r.id: r for r in lib.images.get_many(ids)}
             return [by_id[i] for i in ids if i in by_id]
 
         def done(records: list[ImageRecord]) -> None:
@@ -567,8 +569,8 @@ class GalleryModel(QAbstractListModel):
         query, size, epoch = self._query, self.page_size, self._epoch
 
         def read(lib: Library) -> tuple[StackLayout, StackedPage]:
-            layout = stack_layout(lib, query)
-            return layout, stacked_page(lib, query, 0, size, layout)
+            layout = stack_layout(lib.images, query)
+            return layout, stacked_page(lib.images, query, 0, size, layout)
 
         def done(result: tuple[StackLayout, StackedPage]) -> None:
             if query != self._query or epoch != self._epoch or self._layout_dirty:
@@ -711,7 +713,7 @@ class GalleryModel(QAbstractListModel):
             self._failed(error)
 
         self._in_flight[page_no] = self.worker.submit(
-            lambda lib: stacked_page(lib, query, page_no * size, size, layout), done, failed
+            lambda lib: stacked_page(lib.images, query, page_no * size, size, layout), done, failed
         )
 
     def _store_page(self, page_no: int, rows: list[ImageRecord]) -> None:

@@ -13,6 +13,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wan27_desktop.imaging.thumbnails import drop_thumbnails
 from wan27_desktop.library import ImageQuery, ImageRecord, Library
-from wan27_desktop.library.base import LIBRARY_DIRNAME
+from wan27_desktop.library.paths import LIBRARY_DIRNAME
 from wan27_desktop.library.query import stacked_members
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
 from wan27_desktop.ui.gallery import actions as gallery_actions
@@ -337,7 +339,7 @@ class GalleryPanel(QWidget):
             before = {r.id: r.rating for r in self.selected_records()}
             self.model.update_records(ids, rating=stars)
             after = self.model.refresh if self._needs_refresh_after("rating") else None
-            self._write(lambda lib: lib.set_rating(ids, stars), after and (lambda _r: after()))
+            self._write(lambda lib: lib.curation.set_rating(ids, stars), after and (lambda _r: after()))
             label = (
                 self.tr("Rated %n image(s) {stars}", "", len(ids)).format(stars="★" * stars)
                 if stars
@@ -355,7 +357,7 @@ class GalleryPanel(QWidget):
             before = {r.id: r.favourite for r in records}
             self.model.update_records(ids, favourite=value)
             after = self.model.refresh if self._needs_refresh_after("favourite") else None
-            self._write(lambda lib: lib.set_favourite(ids, value), after and (lambda _r: after()))
+            self._write(lambda lib: lib.curation.set_favourite(ids, value), after and (lambda _r: after()))
             label = (
                 self.tr("Marked %n image(s) as favourite", "", len(ids))
                 if value
@@ -379,13 +381,13 @@ class GalleryPanel(QWidget):
             entry = _Undo(
                 self.tr("Moved %n image(s) to the trash", "", shown),
                 trashed,
-                lambda lib: lib.restore(trashed),
+                lambda lib: lib.curation.restore(trashed),
                 rows=rows,
             )
 
             def trash(lib: Library) -> int:
-                trashed[:] = stacked_members(lib, query, ids)
-                lib.trash(trashed)
+                trashed[:] = stacked_members(lib.images, query, ids)
+                lib.curation.trash(trashed)
                 return len(trashed)
 
             def written(count: int) -> None:
@@ -411,7 +413,7 @@ class GalleryPanel(QWidget):
 
         def act(rows: list[int], ids: list[int]) -> None:
             self._remove_and_select(rows)
-            self._write(lambda lib: lib.restore(ids), lambda _r: self.model.refresh())
+            self._write(lambda lib: lib.curation.restore(ids), lambda _r: self.model.refresh())
             self.statusMessage.emit(self.tr("Restored %n image(s)", "", len(ids)))
 
         self._with_selection(act)
@@ -456,7 +458,9 @@ class GalleryPanel(QWidget):
             self.tr("Empty trash"), text + " " + self.tr("Their files are deleted; this cannot be undone.")
         ):
             return
-        self._write(lambda lib: lib.empty_trash(), self._trash_emptied)
+        self._write(
+            lambda lib: lib.curation.empty_trash(on_gone=partial(drop_thumbnails, lib.data_dir)), self._trash_emptied
+        )
 
     def _trash_emptied(self, deleted: int) -> None:
         self.statusMessage.emit(self.tr("Deleted %n image(s) from the trash", "", deleted))
@@ -475,7 +479,7 @@ class GalleryPanel(QWidget):
 
     def add_tags(self, tags: list[str]) -> None:
         def act(rows: list[int], ids: list[int]) -> None:
-            self._write(lambda lib: lib.add_tags(ids, tags))
+            self._write(lambda lib: lib.curation.add_tags(ids, tags))
 
         self._with_selection(act)
 
@@ -499,7 +503,7 @@ class GalleryPanel(QWidget):
         job_id = record.job_id
         self.reuseParametersRequested.emit(job_id)
         self.worker.submit(
-            lambda lib: gallery_actions.request_from_job(lib.get_job(job_id), lib),
+            lambda lib: gallery_actions.request_from_job(lib.jobs.get(job_id), lib),
             self.reuseRequestReady.emit,
             self._write_failed,
         )
@@ -556,7 +560,7 @@ class GalleryPanel(QWidget):
 
         def act(rows: list[int], ids: list[int]) -> None:
             self._write(
-                lambda lib: lib.export(ids, target),
+                lambda lib: lib.maintenance.export(ids, target),
                 lambda paths: self.statusMessage.emit(
                     self.tr("Exported %n image(s) to {path}", "", len(paths)).format(path=target)
                 ),
@@ -687,7 +691,7 @@ class GalleryPanel(QWidget):
 def _restore_ratings(before: dict[int, int]) -> Callable[[Library], None]:
     def undo(lib: Library) -> None:
         for rating in set(before.values()):
-            lib.set_rating([i for i, r in before.items() if r == rating], rating)
+            lib.curation.set_rating([i for i, r in before.items() if r == rating], rating)
 
     return undo
 
@@ -697,6 +701,6 @@ def _restore_favourites(before: dict[int, bool]) -> Callable[[Library], None]:
         for value in (True, False):
             ids = [i for i, v in before.items() if v is value]
             if ids:
-                lib.set_favourite(ids, value)
+                lib.curation.set_favourite(ids, value)
 
     return undo

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.imaging import path_reader
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.ui.viewer import zoom as vm
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from wan27_desktop import i18n
 from wan27_desktop.api.models import Mode, Region, RequestMode
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.imaging.thumbnails import ensure_thumbnail
 from wan27_desktop.library import ImageRecord, JobRecord, JobState, Library
 from wan27_desktop.ui.common.thumbnails import read_scaled
 from wan27_desktop.ui.gallery.actions import copy_text_to_clipboard
@@ -220,12 +221,12 @@ class MetadataPanel(QScrollArea):
         job_id = record.job_id
 
         def read(lib: Library) -> tuple[JobRecord | None, list[str], list[str], list[ImageRecord], dict[str, Any]]:
-            job = lib.get_job(job_id) if job_id is not None else None
-            inputs, derived = lib.lineage(record.id)
-            tags = list(lib.tags_of(record.id))
+            job = lib.jobs.get(job_id) if job_id is not None else None
+            inputs, derived = lib.images.lineage(record.id)
+            tags = list(lib.curation.tags_of(record.id))
             images = {str(p): read_scaled(Path(p), LINEAGE_PX) for p in inputs}
             for image in derived[:12]:
-                images[f"id:{image.id}"] = read_scaled(Path(lib.ensure_thumbnail(image)), LINEAGE_PX)
+                images[f"id:{image.id}"] = read_scaled(ensure_thumbnail(lib.data_dir, image), LINEAGE_PX)
             return job, [str(p) for p in inputs], tags, list(derived), images
 
         self._token = self.worker.submit(read, self._loaded)

@@ -155,7 +155,7 @@ class ImageViewer(QWidget):
             self.show_row(row)
             return
         # Not in the current query's loaded pages: show it without moving the gallery.
-        self.metadata.worker.submit(lambda lib: lib.get_image(image_id), self.show_record)
+        self.metadata.worker.submit(lambda lib: lib.images.get(image_id), self.show_record)
 
     def _show_reference(self, path: str) -> None:
         self.record = None

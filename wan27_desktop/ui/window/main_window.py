@@ -250,8 +250,8 @@ class MainWindow(QMainWindow):
 
         def load() -> tuple[Library, list[tuple[Any, int]], Decimal, list[int]]:
             library = Library.open(data_dir)
-            records = [(job, len(library.images_of_job(job.id))) for job in library.list_jobs(limit=JOURNAL_ROWS)]
-            spend = library.spend_today()
+            records = [(job, len(library.images.of_job(job.id))) for job in library.jobs.find(limit=JOURNAL_ROWS)]
+            spend = library.ledger.spend_today()
             resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
             return library, records, spend, resumed
 
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         def fetch() -> tuple[Any, int]:
             library = reader or Library.open(data_dir, reconcile=False)
             try:
-                return library.get_job(job_id), len(library.images_of_job(job_id))
+                return library.jobs.get(job_id), len(library.images.of_job(job_id))
             finally:
                 if library is not reader:
                     library.close()
@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
     def refresh_spend(self) -> None:
         reader = self._reader
         if reader is not None:
-            self.background.run(reader.spend_today, self.status.set_spend_today)
+            self.background.run(reader.ledger.spend_today, self.status.set_spend_today)
 
     def cancel_job(self, job_id: int | None = None) -> bool:
         job_id = job_id if job_id is not None else self._selected_job_id()
@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
 
         def resume() -> list[int]:
             library = reader or Library.open(data_dir)
-            ids = [job.id for job in library.unfinished_jobs() if not manager.is_active(job.id)]
+            ids = [job.id for job in library.jobs.unfinished() if not manager.is_active(job.id)]
             for job_id in ids:
                 manager.resume(job_id)
             return ids
@@ -704,7 +704,7 @@ class MainWindow(QMainWindow):
 
         def work() -> Any:
             library = reader or Library.open(data_dir)
-            return library.import_dir(target)
+            return library.maintenance.import_dir(target)
 
         def done(report: Any) -> None:
             self.status.showMessage(str(report), 10000)
