@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from wan27_desktop.api.models import Region
+from wan27_desktop.i18n import region_name
 from wan27_desktop.library.spendlimits import parse_amount
 from wan27_desktop.ui.common.background import BackgroundWork
 from wan27_desktop.ui.common.widgets import InlineMessage, named
@@ -33,7 +34,7 @@ class SpendLimitsBox(QGroupBox):
                 edit = named(
                     QLineEdit(self),
                     f"spendLimit_{region.value}_{period}",
-                    self.tr("{region}: limit {period}").format(region=region.label, period=label),
+                    self.tr("{region}: limit {period}").format(region=region_name(region), period=label),
                 )
                 edit.setPlaceholderText(self.tr("no limit"))
                 edit.setEnabled(False)  # until the limits are read
@@ -41,7 +42,7 @@ class SpendLimitsBox(QGroupBox):
                 self.edits[(region, period)] = edit
                 row.addWidget(edit)
                 row.addWidget(QLabel(label, self))
-            form.addRow(QLabel(region.label + ":", self), row)
+            form.addRow(QLabel(self.tr("{region}:").format(region=region_name(region)), self), row)
         self.error = InlineMessage("spendLimitError", self.tr("Spending limit problem"), self)
         form.addRow("", self.error)
         note = QLabel(self.tr("A job or batch that would cross a limit asks before anything is sent."), self)
