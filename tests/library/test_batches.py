@@ -195,3 +195,20 @@ def test_the_gallery_can_show_one_batchs_images(library: Library, maker: Maker):
     assert [i.id for i in library.images.query(ImageQuery(batch_id=batch_id), 0, 10)] == [mine.id]
     assert library.images.count(ImageQuery(batch_id=batch_id, collapse_sets=True)) == 1
     assert {i.id for i in library.images.query(ImageQuery(), 0, 10)} == {mine.id, other.id}
+
+
+def test_counts_are_the_same_without_sqlites_json_functions(library: Library, monkeypatch: pytest.MonkeyPatch):
+    batch_id = _batch(library, rows=3)
+    library.jobs.update(_job_for_row(library, batch_id, 0), state=JobState.DONE, usage={"image_count": 2})
+    with_json = library.batches.counts(batch_id)
+    monkeypatch.setattr(b, "_COUNT_SELECT", b._COUNT_SELECT.replace("json_extract", "no_such_function"))
+    assert library.batches.counts(batch_id) == with_json
+    assert with_json.estimated_left == Decimal("0.562065") * 4  # two pending rows of n=2
+
+
+def test_rows_without_requests_keep_states_and_costs(library: Library):
+    batch_id = _batch(library, rows=2)
+    library.jobs.update(_job_for_row(library, batch_id, 1), state=JobState.DONE, usage={"image_count": 1})
+    light = library.batches.rows(batch_id, requests=False)
+    assert [r.request_json for r in light] == [{}, {}]
+    assert [(r.status, r.cost) for r in light] == [(r.status, r.cost) for r in library.batches.rows(batch_id)]

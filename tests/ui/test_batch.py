@@ -94,8 +94,9 @@ def test_new_batch_from_a_list_previews_runs_and_lands_in_the_gallery(
     batch_window = window.batch_ui.windows[batch_id]
     _wait_finished(qtbot, window, batch_id)
     qtbot.waitUntil(lambda: "Done 2" in batch_window.counts_label.text(), timeout=10_000)
-    qtbot.waitUntil(lambda: batch_window.table.rowCount() == 2 and batch_window.table.item(0, 3).text() == "done")
-    assert batch_window.table.item(0, 2).text() == "a lighthouse at dusk"
+    model = batch_window.rows_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and model.text(0, 3) == "done")
+    assert model.text(0, 2) == "a lighthouse at dusk"
     assert limited.limits.refused == 0
     click(qtbot, child(batch_window, "batchGalleryButton"))
     qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 2, timeout=10_000)

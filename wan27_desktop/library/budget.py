@@ -38,7 +38,8 @@ MAX_IN_PROGRESS = 5  # §6: tasks in progress per account
 MAX_PER_SECOND = 5  # §6: task submissions per second per account
 RATE_WINDOW_S = 1.15  # one second, plus a margin for the time a request takes to reach the service
 FRESH_S = 0.1  # a send counted this long ago may still go out: it stays inside that margin
-POLL_S = 0.05  # how often a waiting sender looks again for a slot freed by another process
+POLL_S = 0.2  # how often a waiting sender looks again for a slot freed by another process (this
+# process's own releases wake it at once)
 MAX_PAUSE_S = 60.0  # §6: throttling normally clears within a minute
 ALIVE_SUFFIX = ".alive"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +36,7 @@ from wan27_desktop.ui.batch.dialog import duration_text
 from wan27_desktop.ui.common.background import BackgroundWork
 from wan27_desktop.ui.common.widgets import InlineMessage, named
 
-RELOAD_MS = 500
-COLUMNS = 5
+RELOAD_MS = 1000
 
 
 class BatchWindow(QDialog):
@@ -63,7 +61,7 @@ class BatchWindow(QDialog):
         self._work = BackgroundWork(self, max_threads=1)
         self._reload_due = False
         self._loading = False
-        self._since_load = QElapsedTimer()
+        self._prompts: dict[int, str] = {}  # row position -> what the Prompt column shows
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._notice_timer = QTimer(self, singleShot=True)
@@ -87,17 +85,22 @@ class BatchWindow(QDialog):
         layout.addWidget(self.spend_label)
         self.notice = InlineMessage("batchNotice", self.tr("Batch notice"), self)
         layout.addWidget(self.notice)
-        self.table = named(QTableWidget(0, COLUMNS, self), "batchRows", self.tr("Batch rows"))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("#"), self.tr("Line"), self.tr("Prompt"), self.tr("State"), self.tr("Cost")]
+        self.rows_model = BatchRowsModel(
+            [self.tr("#"), self.tr("Line"), self.tr("Prompt"), self.tr("State"), self.tr("Cost")], self
         )
+        self.table = named(QTableView(self), "batchRows", self.tr("Batch rows"))
+        self.table.setModel(self.rows_model)
         header = self.table.horizontalHeader()
+        # Fixed widths, not ResizeToContents: that measures every row on every change.
+        for column, width in ((0, 44), (1, 52), (3, 200), (4, 80)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column in (0, 1, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
 
         buttons = QHBoxLayout()
@@ -170,11 +173,13 @@ class BatchWindow(QDialog):
             return
         self._loading = True
         batch_id, data_dir = self.batch_id, self.data_dir
+        requests = not self._prompts  # the rows' requests never change: read them once
 
         def read() -> tuple[BatchRecord, list[BatchRow], BatchCounts]:
             with Library.open(data_dir, reconcile=False) as library:
                 store = library.batches
-                return store.get_batch(batch_id), store.rows(batch_id), store.counts(batch_id)
+                rows = store.rows(batch_id, requests=requests)
+                return store.get_batch(batch_id), rows, store.counts(batch_id)
 
         self._work.run(read, self._loaded, self._load_failed)
 
@@ -197,34 +202,25 @@ class BatchWindow(QDialog):
         self.notice.show_message(error_message(err) if isinstance(err, WanError) else str(err), "error")
 
     def _fill(self, rows: list[BatchRow]) -> None:
-        table = self.table
-        table.setUpdatesEnabled(False)
-        try:
-            if table.rowCount() != len(rows):
-                table.setRowCount(len(rows))
-            for index, row in enumerate(rows):
+        lines = []
+        for row in rows:
+            if row.request_json:
                 labels = " · ".join(row.labels.values())
                 prompt = prompt_of_request(row.request_json)
-                values = (
-                    str(row.position + 1),
-                    "" if row.line is None else str(row.line),
-                    f"{prompt}  [{labels}]" if labels else prompt,
-                    self._status_text(row),
-                    format_cny(row.cost) if row.cost else "",
+                self._prompts[row.position] = f"{prompt}  [{labels}]" if labels else prompt
+            lines.append(
+                (
+                    (
+                        str(row.position + 1),
+                        "" if row.line is None else str(row.line),
+                        self._prompts.get(row.position, ""),
+                        self._status_text(row),
+                        format_cny(row.cost) if row.cost else "",
+                    ),
+                    row.error or "",
                 )
-                for column, text in enumerate(values):
-                    item = table.item(index, column)
-                    if item is None:
-                        item = QTableWidgetItem(text)
-                        table.setItem(index, column, item)
-                    elif item.text() != text:
-                        item.setText(text)
-                error = row.error or ""
-                status_item = table.item(index, 3)
-                if status_item is not None and status_item.toolTip() != error:
-                    status_item.setToolTip(error)
-        finally:
-            table.setUpdatesEnabled(True)
+            )
+        self.rows_model.set_lines(lines)
 
     def _status_text(self, row: BatchRow) -> str:
         texts = {
@@ -371,3 +367,50 @@ class BatchWindow(QDialog):
             self.close()  # Escape closes the window, never cancels the batch
             return
         super().keyPressEvent(event)
+
+
+_Line = tuple[tuple[str, str, str, str, str], str]  # the columns' texts, and the row's error (tooltip)
+
+
+class BatchRowsModel(QAbstractTableModel):
+    """The rows' texts; `set_lines` reports only the rows whose text changed."""
+
+    def __init__(self, headers: list[str], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._lines: list[_Line] = []
+
+    def set_lines(self, lines: list[_Line]) -> None:
+        if len(lines) != len(self._lines):
+            self.beginResetModel()
+            self._lines = lines
+            self.endResetModel()
+            return
+        changed = [index for index, (old, new) in enumerate(zip(self._lines, lines, strict=True)) if old != new]
+        self._lines = lines
+        if changed:
+            self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], len(self._headers) - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        texts, error = self._lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return texts[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and error:
+            return error
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        return self._lines[row][0][column]
