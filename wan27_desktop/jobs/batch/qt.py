@@ -1,7 +1,7 @@
 """The bridge from batch schedulers to the UI: each batch runs on a plain thread of its own (its
 scheduler has its own workers); what the UI shows reaches the UI thread through the Mailbox (no Qt
-call on a worker, see jobs/mailbox.py), coalesced so a fast batch costs the UI one update per
-burst, not one per event.
+call on a worker, see jobs/mailbox.py), coalesced so a fast batch costs the UI at most one update
+every FLUSH_MS, not one per event.
 
 Signals (UI thread):
 - `batchStarted(token, batch_id)`: a new batch is journaled and running
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import Region, RequestMode
@@ -35,6 +35,7 @@ from wan27_desktop.library.batches import BatchRow
 log = logging.getLogger("wan27.batch.qt")
 
 ConnectionProvider = Callable[[Region], Connection]
+FLUSH_MS = 200
 
 
 @dataclass
@@ -74,6 +75,10 @@ class BatchManager(QObject):
         self._schedulers: dict[int, BatchScheduler] = {}
         self._threads: dict[int, threading.Thread] = {}
         self._pending: dict[int, BatchProgress] = {}
+        # What a batch's window shows changes many times a second; it is shown at most every
+        # FLUSH_MS (rows that ended meanwhile are all kept in the next update).
+        self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
         self._next_token = 1
 
     # -- starting -----------------------------------------------------------------------------------
@@ -247,12 +252,17 @@ class BatchManager(QObject):
             if update.finished_row is not None:
                 progress.finished.append(update.finished_row)
         if first or update.ended:
-            self._post(lambda: self._flush(update.batch_id))
+            self._post(self._schedule_flush)
 
-    def _flush(self, batch_id: int) -> None:  # UI thread
+    def _schedule_flush(self) -> None:  # UI thread
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:  # UI thread: at most every FLUSH_MS
         with self._lock:
-            progress = self._pending.pop(batch_id, None)
-        if progress is not None:
+            pending = list(self._pending.values())
+            self._pending.clear()
+        for progress in pending:
             self.batchUpdated.emit(progress)
 
     def _refused(self, token: int, error: WanError) -> None:

@@ -149,8 +149,9 @@ class BatchUi(QObject):
     def _updated(self, progress: BatchProgress) -> None:
         window = self.windows.get(progress.batch_id)
         if window is not None:
-            if not window.running:
-                window.set_running(True)
+            running = self.manager.is_running(progress.batch_id)  # an update may come after the end
+            if window.running != running:
+                window.set_running(running)
             window.apply_progress(progress)
 
     def _ended(self, batch_id: int) -> None:

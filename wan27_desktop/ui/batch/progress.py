@@ -62,6 +62,7 @@ class BatchWindow(QDialog):
         self._reload_due = False
         self._loading = False
         self._prompts: dict[int, str] = {}  # row position -> what the Prompt column shows
+        self._status_texts: dict[tuple[str, str], str] = {}
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._notice_timer = QTimer(self, singleShot=True)
@@ -223,21 +224,25 @@ class BatchWindow(QDialog):
         self.rows_model.set_lines(lines)
 
     def _status_text(self, row: BatchRow) -> str:
-        texts = {
-            "queued": self.tr("queued"),
-            "running": self.tr("running"),
-            "done": self.tr("done"),
-            "failed": self.tr("failed"),
-            "canceled": self.tr("canceled"),
-        }
-        text = texts.get(row.status, row.status)
-        if row.job_state is not None and row.job_state.value in ("interrupted", "partially_done", "expired"):
-            detail = {
+        key = (row.status, row.job_state.value if row.job_state is not None else "")
+        text = self._status_texts.get(key)
+        if text is None:  # translated once per kind of row, not once per row and reload
+            texts = {
+                "queued": self.tr("queued"),
+                "running": self.tr("running"),
+                "done": self.tr("done"),
+                "failed": self.tr("failed"),
+                "canceled": self.tr("canceled"),
+            }
+            details = {
                 "interrupted": self.tr("interrupted, may have been billed"),
                 "partially_done": self.tr("partly done"),
                 "expired": self.tr("expired"),
-            }[row.job_state.value]
-            text = f"{text} ({detail})"
+            }
+            text = texts.get(row.status, row.status)
+            if key[1] in details:
+                text = f"{text} ({details[key[1]]})"
+            self._status_texts[key] = text
         return text
 
     def _state_text(self) -> str:
