@@ -204,3 +204,22 @@ def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_on
         assert len(unsaved) <= interrupted, f"seed {seed}: more unsaved tasks than interrupted rows"
         assert library.batches.get_batch(1).state == "finished"
         assert library.check_integrity() == []
+
+
+def test_jobs_resume_leaves_a_batchs_rows_to_the_batch_and_says_so(env, fake_dashscope, tmp_path: Path):
+    from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
+    from wan27_desktop.jobs.batch import sources
+    from wan27_desktop.jobs.batch.journal import journal_batch
+
+    with Library.open(Path(env["WAN27_DATA_DIR"])) as library:
+        plan = sources.from_list(_prompts(tmp_path, 2), GenerationRequest("", size="1K"))
+        batch_id = journal_batch(
+            library, plan, region=Region.SINGAPORE, endpoint=fake_dashscope.base_url, request_mode=RequestMode.ASYNC
+        )
+    result = run_cli(["jobs", "resume"], env)
+    assert result.returncode == 0, result.stderr
+    assert f"wan27 batch resume {batch_id}" in result.stderr
+    assert fake_dashscope.requests == []
+    resumed = run_cli(["batch", "resume", str(batch_id), "--poll-interval", "0.02"], env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "2 done" in resumed.stdout and fake_dashscope.created_count == 2

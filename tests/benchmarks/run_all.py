@@ -42,6 +42,7 @@ ISSUE_ITEMS = {
     "5 download throughput": ("download",),
     "6 thumbnails": ("thumbnail",),
     "7 search": ("search",),
+    "issue 17: batch throughput and UI stall": ("batch",),
 }
 
 

@@ -81,8 +81,10 @@ def _runner(library, args: argparse.Namespace):
 
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
+        _mention_batches(library)
         unfinished = library.jobs.unfinished()
-        if not unfinished:
+        in_batches = library.batches.member_job_ids(job.id for job in unfinished)
+        if len(unfinished) == len(in_batches):
             out("Nothing to resume: every job is finished.")
             return EXIT_OK
         runner = _runner(library, args)
@@ -95,6 +97,12 @@ def resume_jobs(args: argparse.Namespace) -> int:
         finally:
             runner.close()
     return EXIT_OK
+
+
+def _mention_batches(library) -> None:
+    """A batch's rows are resumed with their batch (`wan27 batch resume ID`), not here."""
+    for batch in library.batches.unfinished_batches():
+        err(f"batch {batch.id} ({batch.name}) is unfinished: 'wan27 batch resume {batch.id}' carries it on.")
 
 
 def retry_job(args: argparse.Namespace) -> int:
