@@ -223,3 +223,37 @@ def test_jobs_resume_leaves_a_batchs_rows_to_the_batch_and_says_so(env, fake_das
     resumed = run_cli(["batch", "resume", str(batch_id), "--poll-interval", "0.02"], env)
     assert resumed.returncode == 0, resumed.stderr
     assert "2 done" in resumed.stdout and fake_dashscope.created_count == 2
+
+
+@posix_only
+def test_a_terminal_gets_a_progress_bar(env, tmp_path: Path):
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "wan27_desktop.cli", "batch", str(_prompts(tmp_path, 3)), *FAST, "--yes"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+        )
+        os.close(follower)
+        follower = -1
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    text = drawn.decode()
+    assert "\r[" in text and "] 3/3  done 3" in text  # the bar, redrawn in place on stderr
+    assert proc.stdout.decode().count(": done ") == 3  # stdout keeps one plain line per row

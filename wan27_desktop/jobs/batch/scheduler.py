@@ -190,9 +190,9 @@ class BatchScheduler:
             if batch.state in (b.CANCELED, b.FINISHED):
                 self._state = batch.state
             elif not self._send_allowed:
-                self._state = b.PAUSED
-            elif self._state != b.RUNNING:  # paused or canceled before run() began
-                pass
+                self._state = b.PAUSED  # the app's start: rows not yet sent wait for the user
+            # else: running (also a paused batch: running it is resuming it), unless pause() or
+            # cancel() was called before run() began
         self._plan(library)
         self._persist_state(library)
         self._emit(library)
