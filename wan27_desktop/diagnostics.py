@@ -257,6 +257,7 @@ def _keyring_lines(timeout: float) -> list[str]:
         except Exception as err:  # noqa: BLE001 - reported in the text, never swallowed silently
             found.append(f"  probe failed: {type(err).__name__}: {err}")
 
+    # A daemon thread, not a pool's: if the keyring never answers it is left behind, holding no pool.
     worker = threading.Thread(target=probe, name="diagnostics-keyring", daemon=True)
     worker.start()
     worker.join(timeout)

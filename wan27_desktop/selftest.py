@@ -102,6 +102,7 @@ def check_keyring() -> tuple[str, str]:
     from wan27_desktop import keys
 
     result: list[tuple[bool, str]] = []
+    # A daemon thread, not a pool's: if the keyring never answers it is left behind, holding no pool.
     worker = threading.Thread(target=lambda: result.append(keys.keyring_available()), daemon=True)
     worker.start()
     worker.join(KEYRING_TIMEOUT_S)

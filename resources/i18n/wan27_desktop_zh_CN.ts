@@ -160,33 +160,6 @@
     </message>
 </context>
 <context>
-    <name>AppSettings</name>
-    <message>
-        <source>This is not a valid URL.</source>
-        <translation>这不是有效的 URL。</translation>
-    </message>
-    <message>
-        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
-        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
-    </message>
-    <message>
-        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
-        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
-    </message>
-    <message>
-        <source>Do not put credentials in the URL; the key is sent in a header.</source>
-        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
-    </message>
-    <message>
-        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
-        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
-    </message>
-    <message>
-        <source>The URL cannot contain spaces.</source>
-        <translation>URL 不能包含空格。</translation>
-    </message>
-</context>
-<context>
     <name>AppStatusBar</name>
     <message>
         <source>Key: environment</source>
@@ -424,10 +397,6 @@
         <translation>批量任务提示</translation>
     </message>
     <message>
-        <source>Batch rows</source>
-        <translation>批量任务的行</translation>
-    </message>
-    <message>
         <source>#</source>
         <translation>#</translation>
     </message>
@@ -446,6 +415,10 @@
     <message>
         <source>Cost</source>
         <translation>费用</translation>
+    </message>
+    <message>
+        <source>Batch rows</source>
+        <translation>批量任务的行</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
@@ -4324,6 +4297,30 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>调色板占比合计为 {total}%；必须正好等于 100.00%。</translation>
     </message>
     <message>
+        <source>This is not a valid URL.</source>
+        <translation>这不是有效的 URL。</translation>
+    </message>
+    <message>
+        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
+        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
+    </message>
+    <message>
+        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
+        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
+    </message>
+    <message>
+        <source>Do not put credentials in the URL; the key is sent in a header.</source>
+        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
+    </message>
+    <message>
+        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
+        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>The URL cannot contain spaces.</source>
+        <translation>URL 不能包含空格。</translation>
+    </message>
+    <message>
         <source>A group inside a group at column {column}: nested braces are not supported.</source>
         <translation>第 {column} 列出现嵌套的分组：不支持嵌套的花括号。</translation>
     </message>
@@ -4633,26 +4630,6 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The request was canceled.</source>
         <translation>请求已取消。</translation>
-    </message>
-    <message>
-        <source>The API endpoint {url} is not a valid URL.</source>
-        <translation>API 接入地址 {url} 不是有效的 URL。</translation>
-    </message>
-    <message>
-        <source>Use an https:// URL ending in /api/v1.</source>
-        <translation>请使用以 /api/v1 结尾的 https:// URL。</translation>
-    </message>
-    <message>
-        <source>The API endpoint {url} is not an http(s) URL.</source>
-        <translation>API 接入地址 {url} 不是 http(s) URL。</translation>
-    </message>
-    <message>
-        <source>Refusing to send the API key over plain http:// to {host}.</source>
-        <translation>拒绝通过明文 http:// 向 {host} 发送 API 密钥。</translation>
-    </message>
-    <message>
-        <source>Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.</source>
-        <translation>请使用 https:// 接入地址；仅 127.0.0.1/localhost 允许使用明文 http。</translation>
     </message>
     <message>
         <source>Paste the key again exactly as shown in the Model Studio console.</source>

@@ -41,21 +41,18 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from wan27_desktop import __version__
+from wan27_desktop.api.constants import DOWNLOAD_DEADLINE_S, DOWNLOAD_MAX_BYTES, DOWNLOAD_TIMEOUTS, MAX_REDIRECTS
 from wan27_desktop.api.errors import DownloadError, NetworkError, ResultExpired, WanError
-from wan27_desktop.api.imageformat import BodyVerifier
+from wan27_desktop.api.imageformat import EXTENSIONS, RESULT_FORMATS, BodyVerifier
 from wan27_desktop.api.netreasons import plain_reason, technical
 from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from wan27_desktop.api.tls import shared_ssl_context
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.api.transport import result_transport
 
 log = logging.getLogger("wan27.api")
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-MAX_REDIRECTS = 5
-DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
-DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
-_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS._asdict())
+_RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
 _TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BLOCK_BYTES = 1 << 20  # written, hashed and verified in ~1 MiB blocks (fewer syscalls and GIL hand-offs)
@@ -111,7 +108,6 @@ def new_download_client() -> httpx.Client:
         timeout=DOWNLOAD_TIMEOUT,
         follow_redirects=False,
         verify=context,
-        transport=result_transport(context),
     )
 
 
@@ -119,12 +115,12 @@ def download_result(
     url: str,
     dest_dir: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DOWNLOAD_MAX_BYTES,
     client: httpx.Client | None = None,
     retry_policy: RetryPolicy | None = None,
     should_cancel: CancelSignal = None,
     on_progress: Callable[[int, int | None], None] | None = None,
-    deadline_s: float = DEFAULT_DEADLINE_S,
+    deadline_s: float = DOWNLOAD_DEADLINE_S,
     stage_as: str | None = None,
 ) -> DownloadedFile:
     """Download one result into `dest_dir` as `<sha256>.<ext>`, or `<stage_as>.<ext>` for a staged
@@ -287,7 +283,7 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
                 raise _Retryable(exc) from exc
             raise
         sha = checker.digest.hexdigest() if checker.digest is not None else None
-        final = dest_dir / f"{sha or target.stage_as}.{_EXTENSIONS[info.format]}"
+        final = dest_dir / f"{sha or target.stage_as}{EXTENSIONS[info.format]}"
         os.replace(temp, final)
         if durable:
             _fsync_dir(dest_dir)
@@ -379,7 +375,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S, *, staged: bool = False) -> int:
+def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DOWNLOAD_DEADLINE_S, *, staged: bool = False) -> int:
     """Delete temp files a killed process left in `dest_dir`, and with `staged=True` (a folder of
     staged downloads only) staged results it never landed; returns how many went.
 
@@ -391,9 +387,9 @@ def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLIN
     cutoff = time.time() - older_than_s
     for entry in dest_dir.iterdir():
         name = entry.name
-        stem, _, ext = name.rpartition(".")
+        stem, dot, ext = name.rpartition(".")
         stale_part = name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)
-        stale_staged = staged and ext in _EXTENSIONS.values() and bool(_STAGE_NAME.fullmatch(stem))
+        stale_staged = staged and dot + ext in _RESULT_SUFFIXES and bool(_STAGE_NAME.fullmatch(stem))
         if not (stale_part or stale_staged):
             continue
         with contextlib.suppress(OSError):
@@ -472,6 +468,7 @@ class _CheckWorker:
         self.queue: queue.Queue[bytes | None] = queue.Queue(_BodyChecker._QUEUED_BLOCKS)
         self._consume = consume
         self._owner = owner
+        # A plain thread: api/ is Qt-free, and this one lives exactly as long as one download's body.
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

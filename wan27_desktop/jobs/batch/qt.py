@@ -116,6 +116,8 @@ class BatchManager(QObject):
                 return
             self._run(batch_id, connection, send=True, started=lambda: self.batchStarted.emit(token, batch_id))
 
+        # A thread of its own: the scheduler blocks until the batch ends (daemon: the app may quit
+        # meanwhile; everything stays resumable in the journal).
         threading.Thread(target=begin, name="batch-start", daemon=True).start()
         return token
 

@@ -34,7 +34,7 @@ class BatchListDialog(QDialog):
         self.setWindowTitle(self.tr("Batches"))
         self.data_dir = data_dir
         self.batch_ids: list[int] = []
-        self._work = BackgroundWork(self, max_threads=1)
+        self._work = BackgroundWork(self, pool="batches")
         layout = QVBoxLayout(self)
         self.empty = QLabel(self.tr("No batches yet: Jobs ▸ New Batch… makes one."), self)
         layout.addWidget(self.empty)

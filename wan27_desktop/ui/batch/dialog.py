@@ -141,7 +141,7 @@ class NewBatchDialog(QDialog):
         self.plan: BatchPlan | None = None
         self.preview: Preview | None = None
         self._generation = 0  # previews still running for older inputs are ignored
-        self._work = BackgroundWork(self, max_threads=1)
+        self._work = BackgroundWork(self, pool="batches")
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
         self._build()

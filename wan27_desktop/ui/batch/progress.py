@@ -58,7 +58,7 @@ class BatchWindow(QDialog):
         self.batch: BatchRecord | None = None
         self.counts = BatchCounts()
         self.eta_s: float | None = None
-        self._work = BackgroundWork(self, max_threads=1)
+        self._work = BackgroundWork(self, pool="batches")
         self._reload_due = False
         self._loading = False
         self._prompts: dict[int, str] = {}  # row position -> what the Prompt column shows

@@ -76,6 +76,7 @@ class ThumbnailLoader(QObject):
     ) -> None:
         super().__init__(parent)
         self.access = access
+        # Its own pool, not a named one (ui/common/background.py): each thread keeps a Library connection.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self.pool.setExpiryTimeout(-1)  # threads keep their Library connection

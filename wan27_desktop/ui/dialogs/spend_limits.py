@@ -25,7 +25,7 @@ class SpendLimitsBox(QGroupBox):
         self.setObjectName("settingsSpendGroup")
         self.data_dir = data_dir
         self.loaded = False
-        self._work = BackgroundWork(self, max_threads=1)
+        self._work = BackgroundWork(self, pool="dialogs")
         self.edits: dict[tuple[Region, str], QLineEdit] = {}
         form = QFormLayout(self)
         for region in Region:
