@@ -12,7 +12,6 @@ import signal
 import sys
 import threading
 
-from tests.fake_dashscope.limits import AccountLimits
 from tests.fake_dashscope.server import DEFAULT_API_KEY, FakeDashScope
 
 
@@ -40,9 +39,6 @@ def main(argv: list[str] | None = None) -> int:
         default="real",
         help="result images (default: real = the requested size)",
     )
-    parser.add_argument(
-        "--limits", action="store_true", help="enforce the account's limits: 5 submissions/s, 5 tasks in progress"
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
@@ -52,8 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     fake.polls_pending = fake.polls_running = args.delay_polls
     fake.sync_delay = args.sync_delay
     fake.result_image_mode = args.mode
-    if args.limits:
-        fake.limits = AccountLimits()
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with fake:

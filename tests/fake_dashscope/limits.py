@@ -1,79 +1,76 @@
-"""The account's limits (§6), off unless a test turns them on: `fake.limits = AccountLimits()`.
+"""The account's rate limits (§6), enforced as the service does: 429 beyond them.
 
-At most `per_second` task submissions (sync calls and async creates) accepted in any one-second
-window, and at most `in_progress` tasks in progress (async tasks not yet terminal, plus sync calls
-being answered). A submission beyond either is refused with 429 before anything is created or
-billed, as the service does. The limits also keep what tests assert on: the most tasks ever in
-progress at once, the most submissions ever accepted within one second, and how many were refused.
+- 5 task submissions per second (sync calls and async creates alike), a sliding one-second window;
+- 5 tasks in progress (async tasks not yet ended, plus sync calls being answered);
+- 20 task queries per second (`GET /tasks/{id}` and the listing).
+
+On by default, like the real service (`fake.limits.enabled = False` switches all of them off for a
+test that needs more, and says so). Counted per fake, i.e. per account.
 """
 
 from __future__ import annotations
 
+import collections
 import threading
-from collections import deque
+import time
 from collections.abc import Callable
 
-WINDOW_S = 1.0
+from tests.fake_dashscope.validation import ApiError
 
-
-class LimitRefused(Exception):
-    """A submission the account's limits refuse: answered 429 with this code and message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+SUBMISSIONS_PER_SECOND = 5
+TASKS_IN_PROGRESS = 5
+QUERIES_PER_SECOND = 20
 
 
 class AccountLimits:
-    def __init__(self, per_second: int = 5, in_progress: int = 5, *, clock: Callable[[], float] | None = None) -> None:
-        import time
-
-        self.per_second = per_second
-        self.in_progress = in_progress
-        self._clock = clock or time.monotonic
-        self._lock = threading.Lock()
-        self._accepted: deque[float] = deque()
-        self._sync_running = 0
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.enabled = True
+        self.submissions_per_second = SUBMISSIONS_PER_SECOND
+        self.tasks_in_progress = TASKS_IN_PROGRESS
+        self.queries_per_second = QUERIES_PER_SECOND
+        self.refused: list[str] = []  # one entry per 429 answered ("submissions", "in_progress", "queries")
+        # The most ever accepted: tasks in progress at once, submissions within one second (batch tests
+        # assert a client kept to the limits and used them all).
         self.peak_in_progress = 0
         self.peak_per_second = 0
-        self.refused_rate = 0
-        self.refused_in_progress = 0
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._submissions: collections.deque[float] = collections.deque()
+        self._queries: collections.deque[float] = collections.deque()
 
-    @property
-    def sync_in_progress(self) -> int:
+    def admit_submission(self, in_progress: int) -> None:
+        """Count one create (sync or async), or raise the 429 the service answers."""
         with self._lock:
-            return self._sync_running
-
-    @property
-    def refused(self) -> int:
-        return self.refused_rate + self.refused_in_progress
-
-    def admit(self, tasks_in_progress: int, *, sync: bool) -> None:
-        """Accept one submission or raise LimitRefused. `tasks_in_progress`: async tasks of the
-        account not yet terminal. A sync submission counts as in progress until `sync_done`."""
-        with self._lock:
+            if not self.enabled:
+                return
             now = self._clock()
-            while self._accepted and self._accepted[0] <= now - WINDOW_S:
-                self._accepted.popleft()
-            if len(self._accepted) >= self.per_second:
-                self.refused_rate += 1
-                raise LimitRefused("Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
-            running = tasks_in_progress + self._sync_running
-            if running >= self.in_progress:
-                self.refused_in_progress += 1
-                raise LimitRefused("Throttling", "Too many tasks in progress for this account; please try again later.")
-            self._accepted.append(now)
-            if sync:
-                self._sync_running += 1
-            self.peak_per_second = max(self.peak_per_second, len(self._accepted))
-            self.peak_in_progress = max(self.peak_in_progress, running + 1)
+            _prune(self._submissions, now)
+            if len(self._submissions) >= self.submissions_per_second:
+                self.refused.append("submissions")
+                raise ApiError(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
+            if in_progress >= self.tasks_in_progress:
+                self.refused.append("in_progress")
+                raise ApiError(
+                    429,
+                    "Throttling.RateQuota",
+                    f"Too many tasks in progress: the account allows {self.tasks_in_progress}; please try again later.",
+                )
+            self._submissions.append(now)
+            self.peak_per_second = max(self.peak_per_second, len(self._submissions))
+            self.peak_in_progress = max(self.peak_in_progress, in_progress + 1)
 
-    def sync_done(self) -> None:
+    def admit_query(self) -> None:
         with self._lock:
-            self._sync_running = max(0, self._sync_running - 1)
+            if not self.enabled:
+                return
+            now = self._clock()
+            _prune(self._queries, now)
+            if len(self._queries) >= self.queries_per_second:
+                self.refused.append("queries")
+                raise ApiError(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
+            self._queries.append(now)
 
-    def note_in_progress(self, tasks_in_progress: int) -> None:
-        """Async tasks counted at a query (they may have been created by someone else)."""
-        with self._lock:
-            self.peak_in_progress = max(self.peak_in_progress, tasks_in_progress + self._sync_running)
+
+def _prune(window: collections.deque[float], now: float) -> None:
+    while window and now - window[0] >= 1.0:
+        window.popleft()

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 import uuid
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from types import TracebackType
@@ -29,6 +30,8 @@ DEFAULT_API_KEY = "sk-fake-test-key-0000"
 RESULT_MODES = ("real", "small", "noise")
 _BUCKETS = {"sg": "dashscope-result-sgp", "cn": "dashscope-result-bj"}
 _CACHE_BUDGET = 256 * 1024 * 1024  # bytes of generated PNGs kept for repeated downloads
+TEXT_PRESET_ASPECTS = ((1, 1), (2985, 1405), (16, 9), (4, 3), (3, 4), (9, 16))
+KEY_ID = "fake-api-key-id-0001"  # the listing's api_key_id of the one key the fake accepts
 
 
 class FakeDashScope:
@@ -57,14 +60,17 @@ class FakeDashScope:
         self.sync_delay = 0.0  # seconds a sync call "generates" before answering
         self.sequential_images: int | None = None  # image sets deliver min(n, this); None = n
         self.max_body_bytes = 32 * 1024 * 1024  # larger bodies get 413 BadRequest.TooLarge
+        # §9: a text-to-image preset is not always square (the reference's own 2K example came
+        # back 2985*1405): the aspect is picked from these by the prompt and seed. Pin one to test.
+        self.text_preset_aspects: tuple[tuple[int, int], ...] = TEXT_PRESET_ASPECTS
+        # §6: 5 submissions/s, 5 tasks in progress, 20 queries/s per account; 429 beyond.
+        self.limits = AccountLimits()
         self.unreachable_urls: set[str] = set()  # image URLs answered with InvalidURL
         self.failing_urls: set[str] = set()  # image URLs answered with BadRequest.InputDownloadFailed
         self.internal_errors: list[str] = []  # bugs in the fake itself (a test can assert none)
         # Optional observer: called on the handler thread after each answer went out, with the
         # request, the HTTP status and time.monotonic() when sending began and ended (benchmarks).
         self.reply_hook: Callable[[RecordedRequest, int, float, float], None] | None = None
-        # §6 account limits (limits.py): None = off; `AccountLimits()` = 5 submissions/s, 5 in progress.
-        self.limits: AccountLimits | None = None
 
         self._ports = (port, result_port)
         self._lock = threading.RLock()
@@ -77,6 +83,7 @@ class FakeDashScope:
         self._cache_bytes = 0
         self._billed: list[tuple[str, str]] = []
         self._created = 0
+        self._syncs_in_flight = 0
         self._clock_offset = 0.0
         self._secret = os.urandom(16)
         self._listeners: list[Listener] = []
@@ -233,6 +240,34 @@ class FakeDashScope:
         with self._lock:
             self._created += 1
 
+    def _sync_started(self) -> None:
+        with self._lock:
+            self._syncs_in_flight += 1
+
+    def _sync_ended(self) -> None:
+        with self._lock:
+            self._syncs_in_flight -= 1
+
+    def _in_progress(self) -> int:
+        """§6 "tasks in progress": async tasks not ended (nor expired) plus sync calls being answered."""
+        with self._lock:
+            now = self.now()
+            running = sum(
+                1 for task in self._tasks.values() if task.status not in t.TERMINAL and not self._expired(task, now)
+            )
+            return running + self._syncs_in_flight
+
+    def _list(self, query: dict[str, str], request_id: str) -> dict[str, Any]:
+        """`GET /tasks` (§1.2 [SDK]): the account's tasks, newest first, filtered and paged."""
+        filters = t.ListFilters.parse(query)
+        with self._lock:
+            now = self.now()
+            tasks = [
+                task for task in self._tasks.values() if not self._expired(task, now) and filters.matches(task, KEY_ID)
+            ]
+        tasks.sort(key=lambda task: task.submit_time, reverse=True)
+        return t.list_body(request_id, tasks, filters, self.region, KEY_ID)
+
     def _fetch_input(self, url: str) -> bytes:
         """§2.4: the service downloads image URLs; here only loopback ones are really fetched."""
         try:
@@ -268,7 +303,7 @@ class FakeDashScope:
         elif kind == "empty" and fault is not None:
             count = 0
             outcome.empty_variant = fault.get("variant", "choices_empty")
-        width, height = request.output_size()
+        width, height = request.output_size(self._text_aspect(request))
         mode = self.result_image_mode
         if mode not in RESULT_MODES:
             raise ValueError(f"result_image_mode must be one of {RESULT_MODES}")
@@ -304,6 +339,12 @@ class FakeDashScope:
         }
         return outcome
 
+    def _text_aspect(self, request: ParsedRequest) -> tuple[int, int]:
+        """The aspect a text-to-image preset comes out in: one of `text_preset_aspects`, picked by
+        the prompt and seed, so the same request gives the same shape."""
+        aspects = self.text_preset_aspects or ((1, 1),)
+        return aspects[zlib.crc32(f"{request.prompt}|{request.seed}".encode()) % len(aspects)]
+
     def _create_task(self, request: ParsedRequest, fault: Fault | None, request_id: str) -> t.Task:
         with self._lock:
             task = t.Task(
@@ -320,30 +361,6 @@ class FakeDashScope:
             self._tasks[task.task_id] = task
             self._created += 1
             return task
-
-    def _admit(self, *, sync: bool) -> None:
-        """§6: refuse a submission beyond the account's limits (raises limits.LimitRefused)."""
-        limits = self.limits
-        if limits is not None:
-            limits.admit(self._tasks_in_progress(), sync=sync)
-
-    def _sync_done(self) -> None:
-        limits = self.limits
-        if limits is not None:
-            limits.sync_done()
-
-    def _tasks_in_progress(self) -> int:
-        """Async tasks not yet terminal (tasks driven by the clock move on even if nobody polls)."""
-        with self._lock:
-            now = self.now()
-            count = 0
-            for task in self._tasks.values():
-                if task.status in t.TERMINAL or self._expired(task, now):
-                    continue
-                if task.pending_seconds is not None:
-                    self._advance(task, now, at_query=False)
-                count += task.status not in t.TERMINAL
-            return count
 
     def _expired(self, task: t.Task, now: float) -> bool:
         return now - task.submit_time > t.LIFETIME

@@ -165,11 +165,11 @@ def test_bad_amounts_are_refused(text: str):
         parse_amount(text)
 
 
-def test_v3_to_v4_adds_the_batch_tables_and_keeps_jobs(data_dir: Path):
+def test_v4_to_v5_adds_the_batch_tables_and_keeps_jobs(data_dir: Path):
     path = data_dir / "library" / "library.sqlite3"
     path.parent.mkdir(parents=True)
     conn = sqlite3.connect(str(path), isolation_level=None)
-    migrate(conn, target=3)
+    migrate(conn, target=4)
     conn.execute(
         "INSERT INTO jobs(id, state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
         "created_at, updated_at) VALUES (1, 'done', 'wan2.7-image', 'sync', 'sg', 'e', 1, '0.2', '{}', "
@@ -177,7 +177,7 @@ def test_v3_to_v4_adds_the_batch_tables_and_keeps_jobs(data_dir: Path):
     )
     conn.close()
     with Library.open(data_dir, reconcile=False) as library:
-        assert version_of(library.db.conn) >= 4
+        assert version_of(library.db.conn) >= 5
         assert library.jobs.get(1).state is JobState.DONE
         assert library.batches.list_batches() == []
         assert library.batches.member_job_ids() == set()

@@ -51,7 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("source", metavar="SOURCE", help="a folder, a list file, a matrix prompt, or an action")
     p.add_argument("rest", nargs="*", metavar="ID", help="the batch id, for an action")
     p.add_argument("--prompt", help="the instruction for every image of a folder (or rows without a prompt)")
-    add_request_options(p, default_mode="async")
+    add_request_options(p)
     p.add_argument("--seeds", help="matrix: comma-separated seeds, one column or row each")
     p.add_argument("--sizes", help="matrix: comma-separated sizes (1K, 2K, W*H)")
     p.add_argument("--models", help="matrix: comma-separated models (pro, standard)")
@@ -215,9 +215,9 @@ def format_duration(seconds: float) -> str:
 # -- running and progress ---------------------------------------------------------------------------
 def run_batch(batch_id: int, connection: Any, args: argparse.Namespace, *, resume: bool = False) -> int:
     from wan27_desktop import config
-    from wan27_desktop.jobs.batch.scheduler import BATCH_POLL_INTERVAL, BatchScheduler
+    from wan27_desktop.jobs.batch.scheduler import BatchScheduler
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else BATCH_POLL_INTERVAL
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else None
     progress = Progress(json_lines=args.json)
     scheduler = BatchScheduler(
         config.library_root(), batch_id, connection, on_update=progress.update, poll_interval=interval

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
@@ -24,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def add_request_options(p: argparse.ArgumentParser, *, default_mode: str = "sync") -> None:
+def add_request_options(p: argparse.ArgumentParser, *, default_mode: str = RequestMode.AUTO.value) -> None:
     """The parameters of a request (shared by `generate` and `batch`), the region and endpoint,
     and `--over-limit`."""
     p.add_argument("--model", default="pro", help="pro (wan2.7-image-pro, default) or standard (wan2.7-image)")
@@ -51,9 +50,10 @@ def add_request_options(p: argparse.ArgumentParser, *, default_mode: str = "sync
     p.add_argument("--watermark", action="store_true", help="add the 'AI generated' mark")
     p.add_argument(
         "--mode",
-        choices=["sync", "async"],
+        choices=[m.value for m in RequestMode],
         default=default_mode,
-        help=f"sync endpoint or async submit + poll (default {default_mode})",
+        help="auto (the default: a task journaled before anything can be lost, polled so it lands about as "
+        "soon as sync), sync (one call; not recoverable if interrupted mid-request) or async (polled every 5-10 s)",
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
     p.add_argument(
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
     errors: list[WanError] = []
 
     def on_event(event: JobEvent) -> None:
+        if event.notice is not None:
+            err(f"job {event.job_id}: {event.notice.message}")
+            return
         if event.error is not None:
             errors.append(event.error)
         if event.server_status:
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             err(f"job {event.job_id}: {event.state.value}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else None
     with open_library() as library:
         check_limits(library, region, request_estimate(region, request), override=args.over_limit)
         runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
@@ -118,9 +121,7 @@ def request_from_args(args: argparse.Namespace, prompt: str | None = None) -> Ge
     """The request the options describe; `prompt` replaces `args.prompt` when given."""
     prompt = args.prompt if prompt is None else prompt
     if prompt == "-":
-        import sys
-
-        prompt = sys.stdin.read()
+        prompt = read_stdin_text()
     model = parse_model(args.model)
     if len(args.ref) > 9:
         raise ValidationError([ValidationIssue("images", f"{len(args.ref)} reference images; at most 9 are allowed.")])
@@ -142,7 +143,7 @@ def request_from_args(args: argparse.Namespace, prompt: str | None = None) -> Ge
         watermark=args.watermark,
         thinking_mode=not args.no_thinking,
         enable_sequential=args.set,
-        color_palette=parse_palette(args.palette) if args.palette else (),
+        color_palette=parse_palette(args.palette) if args.palette is not None else (),
     )
 
 
@@ -151,6 +152,25 @@ def parse_model(text: str) -> Model:
         return Model.parse(text)
     except ValueError:
         raise CliError(f"Unknown model '{text}': use 'pro' or 'standard'.") from None
+
+
+def read_stdin_text() -> str:
+    """The prompt from stdin, which must be UTF-8 (a file in another encoding is refused, exit 2)."""
+    import sys
+
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            [
+                ValidationIssue(
+                    "prompt",
+                    f"The prompt is not UTF-8 text (byte {data[error.start]:#04x} at position {error.start}); "
+                    "save it as UTF-8 and try again.",
+                )
+            ]
+        ) from None
 
 
 def parse_region(text: str) -> Region:
@@ -178,6 +198,8 @@ def parse_boxes(specs: list[str], image_count: int) -> dict[int, list[Box]]:
 
 
 def parse_palette(spec: str) -> tuple[PaletteColor, ...]:
+    if not spec.strip():
+        raise CliError("--palette is empty: give 3-10 colours as '#RRGGBB:PERCENT,...' or leave the option out.")
     colors = []
     for part in spec.split(","):
         hex_code, _, pct = part.strip().partition(":")

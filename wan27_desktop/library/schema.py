@@ -155,7 +155,24 @@ def _v3_error_values(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE jobs ADD COLUMN error_values TEXT")
 
 
-def _v4_batches(conn: sqlite3.Connection) -> None:
+def _v4_sent_and_attempts(conn: sqlite3.Connection) -> None:
+    """Issue 14: `jobs.sent_at`, when a create's bytes started to leave (a job interrupted before
+    that was not sent and not billed), and `results.attempts`, download rounds of a result (so a
+    link that never works ends instead of staying "downloading" forever). Jobs journaled before
+    this cannot say whether they left: every one past the queue counts as sent (the cautious side:
+    "may have been billed")."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE jobs ADD COLUMN sent_at TEXT;
+        UPDATE jobs SET sent_at = updated_at WHERE state != 'queued';
+        ALTER TABLE results ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX jobs_task ON jobs(task_id) WHERE task_id IS NOT NULL;
+    """,
+    )
+
+
+def _v5_batches(conn: sqlite3.Connection) -> None:
     """Batches (issue 17): a batch and its rows (each row's request, journaled before it is sent,
     and the job it became), spending limits per region, and the per-account submission budget that
     every process of ours shares (see library/batches.py, spendlimits.py, budget.py)."""
@@ -213,7 +230,13 @@ def _v4_batches(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_base, _v2_gallery, _v3_error_values, _v4_batches]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_base,
+    _v2_gallery,
+    _v3_error_values,
+    _v4_sent_and_attempts,
+    _v5_batches,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -109,3 +109,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str =
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         pause.wait(0.01)
+
+
+def sends_refused(fake: FakeDashScope) -> list[str]:
+    """The submissions (creates) the fake's account limits refused with a 429; polls refused for
+    the query rate do not count (a client polls again later)."""
+    assert fake.limits is not None
+    return [kind for kind in fake.limits.refused if kind != "queries"]

@@ -30,7 +30,7 @@ from wan27_desktop.api.errors import (
     ServerError,
     WanError,
 )
-from wan27_desktop.api.retry import CancelSignal, is_cancelled
+from wan27_desktop.api.retry import CancelSignal, OnRetry, RetryNotice, is_cancelled
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.budget import AccountBudget, BudgetCanceled, Permit
 
@@ -54,61 +54,41 @@ class GatedClient:
         should_stop: Callable[[], bool] = lambda: False,
         cancel_requested: Callable[[], bool] = lambda: False,
         on_throttled: Notice | None = None,
-        on_sending: Callable[[], None] | None = None,
         take_prepaid: Callable[[], Permit | None] | None = None,
     ) -> None:
-        """`should_stop`: the app is closing: stop waiting, leave everything resumable.
-        `cancel_requested`: the user canceled: a create not yet sent is not sent, a task still
-        PENDING is canceled at the service, a task already running is seen through (it will be
-        billed). Either way a create that stops before it leaves raises NotSent (still queued).
-        `on_sending`: called right before a create request goes out. `take_prepaid`: the send the
-        scheduler already counted for this job, if any (used if still fresh)."""
+        """`should_stop`: the app is closing; `cancel_requested`: the user canceled. Either way a
+        create that has not left stops (NotSent: the job is as it was, never sent). `on_throttled`:
+        called with the pause after a 429. `take_prepaid`: the send the scheduler already counted
+        for this job, if any (used if still fresh)."""
         self._client = client
-        self._take_prepaid = take_prepaid
-        self._cancel_requested = cancel_requested
-        self._on_sending = on_sending
         self._budget = budget
         self._should_stop = should_stop
+        self._cancel_requested = cancel_requested
         self._on_throttled = on_throttled
+        self._take_prepaid = take_prepaid
         self._rand = random.random
         self._waiter = threading.Event()  # never set: an interruptible sleep
 
-    def generate(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> Any:
-        return self._create(lambda: self._client.generate(body, should_cancel=should_cancel), should_cancel)
+    def generate(self, body: dict[str, Any], **options: Any) -> Any:
+        return self._create(self._client.generate, body, options)
 
-    def submit_task(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> Any:
-        return self._create(lambda: self._client.submit_task(body, should_cancel=should_cancel), should_cancel)
-
-    def wait_for_task(self, task_id: str, *, should_cancel: CancelSignal = None, **kwargs: Any) -> Any:
-        """Poll as the wrapped client does; a cancel first asks the service to cancel the task and
-        stops waiting only if it did (§1.2: PENDING tasks only), else the task is seen through."""
-        service_refused = [False]
-
-        def stop_waiting() -> bool:
-            if self._should_stop():
-                return True  # closing: the task stays resumable
-            if service_refused[0] or not (is_cancelled(should_cancel) or self._cancel_requested()):
-                return False
-            try:
-                self._client.cancel_task(task_id)
-            except WanError as err:
-                log.info("task %s was not canceled (%s): it is seen through", task_id, err.code)
-                service_refused[0] = True
-                return False
-            return True
-
-        return self._client.wait_for_task(task_id, should_cancel=stop_waiting, **kwargs)
+    def submit_task(self, body: dict[str, Any], **options: Any) -> Any:
+        return self._create(self._client.submit_task, body, options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)  # query_task, wait_for_task, cancel_task, close, ...
 
-    def _create(self, send: Callable[[], Any], should_cancel: CancelSignal) -> Any:
+    def _create(self, send: Callable[..., Any], body: dict[str, Any], options: dict[str, Any]) -> Any:
+        """`options`: the runner's `should_cancel`, `on_sent` (journals that the bytes left) and
+        `on_retry` (shows "rate-limited, retrying in N s" on the job's row)."""
+        should_cancel: CancelSignal = options.get("should_cancel")
+        on_retry: OnRetry = options.get("on_retry")
         throttled = refused = 0
+        prepaid = self._take_prepaid() if self._take_prepaid is not None else None
 
         def stop() -> bool:
             return self._should_stop() or self._cancel_requested() or is_cancelled(should_cancel)
 
-        prepaid = self._take_prepaid() if self._take_prepaid is not None else None
         while True:
             if prepaid is not None and self._budget.is_fresh(prepaid):
                 prepaid = None  # counted just before the job was marked as being sent
@@ -120,20 +100,20 @@ class GatedClient:
                     self._budget.wait_send(stop)
                 except BudgetCanceled:
                     raise NotSent(_NOT_SENT) from None
-            if self._on_sending is not None:
-                self._on_sending()
             try:
-                result = send()
+                result = send(body, should_cancel=should_cancel, on_sent=options.get("on_sent"))
             except InterruptedCreateError:
                 raise  # it may have been accepted: never resent (§5)
             except RateLimitError as err:
                 throttled += 1
+                if throttled >= MAX_THROTTLED:
+                    raise
                 pause = self._budget.throttled(err.retry_after)
                 log.info("create throttled (%s); every sender of the account waits %.1f s", err.code, pause)
                 if self._on_throttled is not None:
                     self._on_throttled(pause)
-                if throttled >= MAX_THROTTLED:
-                    raise
+                if on_retry is not None:
+                    on_retry(RetryNotice(throttled + 1, pause, err))
                 continue
             except (ServerError, NetworkError) as err:
                 if not _demonstrably_refused(err):
@@ -141,7 +121,10 @@ class GatedClient:
                 refused += 1
                 if refused >= MAX_REFUSED:
                     raise
-                self._pause(min(30.0, 2.0**refused) * self._rand(), stop)
+                delay = min(30.0, 2.0**refused) * self._rand()
+                if on_retry is not None:
+                    on_retry(RetryNotice(refused + 1, delay, err))
+                self._pause(delay, stop)
                 continue
             self._budget.succeeded()
             return result

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.jobs.batch.journal import journal_batch
-from wan27_desktop.jobs.batch.scheduler import BATCH_POLL_INTERVAL, BatchScheduler, BatchUpdate
+from wan27_desktop.jobs.batch.scheduler import BatchScheduler, BatchUpdate
 from wan27_desktop.jobs.batch.sources import BatchPlan
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.jobs.runner import Connection
@@ -60,7 +60,7 @@ class BatchManager(QObject):
         data_dir: Path,
         connection_provider: ConnectionProvider,
         *,
-        poll_interval: tuple[float, float] = BATCH_POLL_INTERVAL,
+        poll_interval: tuple[float, float] | None = None,
         client_factory: Callable[[Connection], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:

@@ -56,7 +56,6 @@ from wan27_desktop.library.budget import (
 
 log = logging.getLogger("wan27.batch")
 
-BATCH_POLL_INTERVAL = (1.0, 2.0)  # 5 tasks polled every 1-2 s: ~4 queries/s of the 20 allowed (§6)
 EXTRA_WORKERS = 2  # threads beyond the slots, so a freed slot is used while other rows download
 
 _CANCELED_UNSENT = QT_TRANSLATE_NOOP("WanError", "The batch was canceled before this row was sent. Nothing was billed.")
@@ -98,13 +97,15 @@ class BatchScheduler:
         *,
         on_update: Callable[[BatchUpdate], None] | None = None,
         client_factory: Callable[[Connection], Any] | None = None,
-        poll_interval: tuple[float, float] = BATCH_POLL_INTERVAL,
+        poll_interval: tuple[float, float] | None = None,
         max_in_progress: int = MAX_IN_PROGRESS,
         send: bool = True,
     ) -> None:
         """`client_factory` builds the raw client (default: DashScopeClient without its own create
-        retries); it is always gated. `send=False` only carries on jobs already in flight and
-        leaves the batch paused (the app's start: new rows wait until the user resumes it)."""
+        retries); it is always gated. `poll_interval`: None polls as each request mode does
+        (Automatic adaptively, async every 5-10 s); a pair is for tests. `send=False` only carries
+        on jobs already in flight and leaves the batch paused (the app's start: new rows wait until
+        the user resumes it)."""
         self.data_dir = Path(data_dir)
         self.batch_id = batch_id
         self.connection = connection

@@ -31,15 +31,13 @@ class BatchUi(QObject):
         from wan27_desktop.jobs.connection import resolve_connection
 
         self.window = window
-        from wan27_desktop.jobs.batch.scheduler import BATCH_POLL_INTERVAL
-
-        # The batch polls faster than single jobs (5 tasks at 1-2 s is well within the 20 queries
-        # a second, §6), unless the window polls faster still (tests).
-        poll = min(getattr(window, "_poll_interval", BATCH_POLL_INTERVAL), BATCH_POLL_INTERVAL)
+        # Rows poll as their request mode does, like single jobs (and as fast as the window's jobs
+        # when it is told to poll at a fixed pace: tests).
+        poll = getattr(window, "_poll_interval", None)
         self.manager = BatchManager(
             window.data_dir,
             lambda region: resolve_connection(region, window.api_base),
-            poll_interval=poll,
+            poll_interval=poll if isinstance(poll, tuple) else None,
             parent=self,
         )
         self.windows: dict[int, BatchWindow] = {}
