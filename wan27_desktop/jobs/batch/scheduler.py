@@ -40,6 +40,7 @@ from wan27_desktop.api.models import RequestMode
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.jobs.batch.gate import GatedClient
 from wan27_desktop.jobs.batch.journal import row_request
+from wan27_desktop.jobs.batch.pacing import LearnedPolling
 from wan27_desktop.jobs.batch.preview import DEFAULT_TASK_S, expected_duration
 from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
 from wan27_desktop.library import JobRecord, JobState, Library
@@ -123,6 +124,8 @@ class BatchScheduler:
         self._busy = 0  # items workers are processing
         self._slots: dict[int, Slot] = {}  # job id -> its in-progress slot
         self._downloading: set[int] = set()  # jobs past the service: their results are billed
+        self._submitted_at: dict[int, float] = {}  # job id -> when its task was created (monotonic)
+        self._pacing = LearnedPolling()  # Automatic rows: polled when a task should be done
         self._runners: list[JobRunner] = []
         self._budget: AccountBudget | None = None
         self._mode = RequestMode.ASYNC
@@ -296,7 +299,7 @@ class BatchScheduler:
                     self.connection,
                     client_factory=factory,
                     on_event=lambda event: self._job_event(library, event),
-                    poll_interval=self.poll_interval,
+                    poll_interval=self._poll_schedule(),
                     should_cancel=cancel_job,
                     should_stop=self._stopping.is_set,
                 )
@@ -317,6 +320,13 @@ class BatchScheduler:
         except Exception:
             log.exception("batch %s: a worker failed", self.batch_id)
             self.stop()
+
+    def _poll_schedule(self) -> Any:
+        """Automatic rows learn how long their tasks take (pacing.py); a test's fixed pace or an
+        async batch's §6 pace (None: the runner's own) are kept as they are."""
+        if self.poll_interval is None and self._mode is RequestMode.AUTO:
+            return self._pacing
+        return self.poll_interval
 
     def _next_item(self) -> _Item | None:
         with self._cond:
@@ -421,7 +431,12 @@ class BatchScheduler:
 
     # -- events -----------------------------------------------------------------------------------
     def _job_event(self, library: Library, event: JobEvent) -> None:
+        if event.state is JobState.SUBMITTED and event.job_id not in self._submitted_at:
+            self._submitted_at[event.job_id] = time.monotonic()
         if event.state is JobState.DOWNLOADING or event.state.is_terminal:
+            submitted = self._submitted_at.pop(event.job_id, None)
+            if submitted is not None and event.state is JobState.DOWNLOADING:
+                self._pacing.learn(time.monotonic() - submitted)
             self._downloading.add(event.job_id)
             self._release(event.job_id)  # no longer in progress on the service
         self._emit(library, job_event=event, counts=event.state in _COUNTED)
