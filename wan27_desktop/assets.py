@@ -1,15 +1,11 @@
-"""Find the files under the top-level `resources/` folder, wherever the app was installed from.
+"""The app's icons and the files under the top-level `resources/` folder (found by
+resource_files.py, wherever the app was installed from).
 
-- a PyInstaller bundle: `<bundle>/resources` (see packaging/wan27_desktop.spec)
-- a source checkout or editable install: `<repo>/resources`
-- a wheel install: `<prefix>/share/wan27-desktop/resources` (pyproject's data-files)
-
-Icons come from here too (`icon(name)`): monochrome SVGs are tinted with the palette at paint time.
+Icons (`icon(name)`): monochrome SVGs are tinted with the palette at paint time.
 """
 
 from __future__ import annotations
 
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,23 +13,8 @@ from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-
-@lru_cache(maxsize=1)
-def resources_dir() -> Path:
-    candidates = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidates.append(Path(bundle) / "resources")
-    candidates.append(Path(__file__).resolve().parent.parent / "resources")
-    candidates.append(Path(sys.prefix) / "share" / "wan27-desktop" / "resources")
-    for candidate in candidates:
-        if (candidate / "icons").is_dir():
-            return candidate
-    return candidates[-1]
-
-
-def resource(*parts: str) -> Path:
-    return resources_dir().joinpath(*parts)
+from wan27_desktop.resource_files import resource as resource
+from wan27_desktop.resource_files import resources_dir as resources_dir
 
 
 def app_icon_path() -> Path:

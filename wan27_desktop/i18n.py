@@ -25,7 +25,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Mode, Region
 from wan27_desktop.api.translatable import ERROR_CONTEXT, ISSUE_CONTEXT, QT_TRANSLATE_NOOP
-from wan27_desktop.assets import resource
+from wan27_desktop.resource_files import resource
 from wan27_desktop.settings import Language
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ def qt_translations_dir() -> Path:
     path = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     if (path / "qtbase_zh_CN.qm").is_file():
         return path
-    import PySide6  # a frozen bundle keeps them at PySide6/Qt/translations (packaging/bundle_filter.py)
+    from PySide6 import QtCore  # a frozen bundle keeps them at PySide6/Qt/translations (packaging/bundle_filter.py)
 
-    return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
+    return Path(QtCore.__file__).resolve().parent / "Qt" / "translations"  # QtCore's file is in PySide6/
 
 
 def _load(directory: Path, name: str) -> QTranslator | None:

@@ -10,6 +10,8 @@ the contract with the chain that leads to it.
     type = "qt_modules"                   # registered in contract_types
     source_modules = ["wan27_desktop.imaging"]
     allowed = ["QtCore", "QtGui"]         # empty: no Qt at all
+    not_followed = ["wan27_desktop.x"]    # optional: packages not looked into (a contract of their own
+                                          # says what they load); what they import is not reached
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class QtModulesContract(Contract):
 
     source_modules = fields.SetField(subfield=fields.ModuleExpressionField())
     allowed = fields.ListField(subfield=fields.StringField(), required=False)
+    not_followed = fields.SetField(subfield=fields.ModuleExpressionField(), required=False)
 
     def check(self, graph: ImportGraph, verbose: bool) -> ContractCheck:
         allowed = set(self.allowed or [])  # type: ignore[arg-type]
@@ -51,9 +54,22 @@ class QtModulesContract(Contract):
             for name in {module.name} | graph.find_descendants(module.name)
         }
         offenders: dict[str, list[str]] = {}
+        skipped = {
+            name
+            for module in module_expressions_to_modules(graph, self.not_followed or set())  # type: ignore[arg-type]
+            for name in {module.name} | graph.find_descendants(module.name)
+        }
         reached = set(sources)
-        for source in sources:
-            reached |= {m for m in graph.find_upstream_modules(source) if m != _ROOT}
+        if not skipped:
+            for source in sources:
+                reached |= {m for m in graph.find_upstream_modules(source) if m != _ROOT}
+        else:
+            frontier = list(sources)
+            while frontier:
+                for imported in graph.find_modules_directly_imported_by(frontier.pop()):
+                    if imported not in reached and imported not in skipped and imported != _ROOT:
+                        reached.add(imported)
+                        frontier.append(imported)
         for module in sorted(reached):
             if not graph.direct_import_exists(importer=module, imported=_ROOT):
                 continue

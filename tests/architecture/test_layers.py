@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import grimp
 import pytest
@@ -42,9 +43,11 @@ def _package(tmp_path: Path, files: dict[str, str]) -> grimp.ImportGraph:
         sys.path.remove(str(tmp_path))
 
 
-def _check(graph: grimp.ImportGraph, source: str, allowed: list[str]):  # type: ignore[no-untyped-def]
-    contract = QtModulesContract("t", {}, {"source_modules": [source], "allowed": allowed})
-    return contract.check(graph, verbose=False)
+def _check(graph: grimp.ImportGraph, source: str, allowed: list[str], not_followed: tuple[str, ...] = ()) -> Any:
+    options: dict[str, Any] = {"source_modules": [source], "allowed": allowed}
+    if not_followed:
+        options["not_followed"] = list(not_followed)
+    return QtModulesContract("t", {}, options).check(graph, verbose=False)
 
 
 def test_a_widget_import_two_modules_away_breaks_the_contract_with_its_chain(tmp_path: Path) -> None:
@@ -64,6 +67,25 @@ def test_a_widget_import_two_modules_away_breaks_the_contract_with_its_chain(tmp
     assert "QtWidgets" in violation["lines"][0]
     assert _check(graph, "pkg.fine", ["QtCore", "QtGui"]).kept
     assert not _check(graph, "pkg.fine", []).kept
+
+
+def test_a_package_not_followed_is_not_looked_into_but_everything_else_still_is(tmp_path: Path) -> None:
+    graph = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "model.py": "from PySide6.QtCore import QObject\ndef run():\n    from pkg import runner\n",
+            "runner.py": "from pkg.images import decode\nfrom pkg import helper\n",
+            "images/__init__.py": "from PySide6.QtGui import QImage\ndef decode(): pass\n",
+            "helper.py": "from PySide6.QtCore import QTimer\n",
+            "noisy.py": "from pkg.images import decode\nfrom PySide6.QtWidgets import QWidget\n",
+        },
+    )
+    assert not _check(graph, "pkg.model", ["QtCore"]).kept  # through runner -> images: QtGui
+    assert _check(graph, "pkg.model", ["QtCore"], ("pkg.images",)).kept
+    check = _check(graph, "pkg.noisy", ["QtCore"], ("pkg.images",))
+    assert not check.kept  # its own widget import is still seen
+    assert [v["chain"] for v in check.metadata["violations"]] == ["pkg.noisy"]
 
 
 def test_the_tree_keeps_every_layer_contract() -> None:

@@ -111,9 +111,12 @@ def test_without_a_key_nothing_is_sent_until_one_is_saved(
     workspace.keyNeeded.connect(lambda: asked.append(True))
     assert workspace.submit(GenerationRequest(prompt="needs a key", size="1K"), RequestMode.SYNC) is None
     assert asked == [True] and workspace.waiting_for_key and len(workspace.board) == 0
-    workspace.key_saved(keys.set_session_key(Region.SINGAPORE, fake.api_key))  # what the key dialog does
-    qtbot.waitUntil(lambda: any(row.state is JobState.DONE for row in workspace.board.rows()), timeout=20_000)
-    assert fake.created_count == 1
+    try:
+        workspace.key_saved(keys.set_session_key(Region.SINGAPORE, fake.api_key))  # what the key dialog does
+        qtbot.waitUntil(lambda: any(row.state is JobState.DONE for row in workspace.board.rows()), timeout=20_000)
+        assert fake.created_count == 1
+    finally:
+        keys.set_session_key(Region.SINGAPORE, None)  # a session key outlives the test otherwise
 
 
 def test_cancel_of_a_pending_task_is_what_the_service_confirms(qtbot: Any, make_workspace: Any, env_key: Any) -> None:

@@ -143,6 +143,7 @@ def _report(library: Any, job_ids: list[int]) -> int:
 
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
+        _mention_batches(library)
         runner = _runner(library, args)
         try:
             if args.job_id is not None:
@@ -153,6 +154,8 @@ def resume_jobs(args: argparse.Namespace) -> int:
             for job_id in runner.close_unsent_queued():
                 out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
             unfinished = [job.id for job in library.jobs.unfinished()]
+            in_batches = library.batches.member_job_ids(unfinished)  # resumed with their batch
+            unfinished = [job_id for job_id in unfinished if job_id not in in_batches]
             if not unfinished:
                 out("Nothing to resume: every job is finished.")
                 return EXIT_OK
@@ -161,6 +164,12 @@ def resume_jobs(args: argparse.Namespace) -> int:
             return _report(library, unfinished)
         finally:
             runner.close()
+
+
+def _mention_batches(library) -> None:
+    """A batch's rows are resumed with their batch (`wan27 batch resume ID`), not here."""
+    for batch in library.batches.unfinished_batches():
+        err(f"batch {batch.id} ({batch.name}) is unfinished: 'wan27 batch resume {batch.id}' carries it on.")
 
 
 def retry_job(args: argparse.Namespace) -> int:

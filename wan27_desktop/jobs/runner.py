@@ -156,8 +156,16 @@ class JobRunner:
         self._active: tuple[int, RequestMode] | None = None
 
     # -- public -------------------------------------------------------------------------------
-    def create(self, request: GenerationRequest, request_mode: RequestMode, state: JobState = JobState.QUEUED) -> int:
-        """Journal a new job (validated, inputs copied into the library); nothing is sent yet."""
+    def create(
+        self,
+        request: GenerationRequest,
+        request_mode: RequestMode,
+        state: JobState = JobState.QUEUED,
+        *,
+        on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
+    ) -> int:
+        """Journal a new job (validated, inputs copied into the library); nothing is sent yet.
+        `on_insert` runs in the job's own transaction (see `JobStore.create_job`)."""
         validate(request)
         check_references(request)
         connection = self._require_connection()
@@ -174,6 +182,7 @@ class JobRunner:
             estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
             state=state,
             inputs=local_inputs,
+            on_insert=on_insert,
         )
         self._emit(job_id, state)
         return job_id
@@ -183,6 +192,7 @@ class JobRunner:
         job = self.library.jobs.get(job_id)
         mode = request_mode_of(job.request_json)
         self._active = (job_id, mode)
+        self._cancel_asked = False  # per job: a runner may run several (a batch's workers do)
         try:
             body, request = self._prepare(job)
             if mode is RequestMode.SYNC:
@@ -202,6 +212,7 @@ class JobRunner:
         expired job is tried again: only the result host or the service can say it is gone."""
         job = self.library.jobs.get(job_id)
         self._active = (job_id, request_mode_of(job.request_json))
+        self._cancel_asked = False
         try:
             self._resume(job)
         except WanError as err:
@@ -214,15 +225,22 @@ class JobRunner:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
-        for job in self.library.jobs.unfinished():
+        unfinished = self.library.jobs.unfinished()
+        in_batches = self.library.batches.member_job_ids(job.id for job in unfinished)
+        for job in unfinished:
+            if job.id in in_batches:
+                continue  # a batch's runner resumes its own rows (jobs/batch/scheduler.py)
             ids.append(job.id)
             self.resume(job.id)
         return ids
 
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
-        They are not sent on their own at start; the user can retry them."""
+        They are not sent on their own at start; the user can retry them. A batch's rows are left
+        to the batch: the user confirmed the whole batch, and resuming it sends them."""
         ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
+        in_batches = self.library.batches.member_job_ids(ids)
+        ids = [job_id for job_id in ids if job_id not in in_batches]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,

@@ -8,10 +8,12 @@ jittered back-off for up to a minute before a LibraryError is raised.
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +23,8 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.errors import LibraryCorrupt, LibraryError
 
 BUSY_TIMEOUT_MS = 10_000
-RETRY_FOR_S = 60.0
 SQLITE_HEADER = b"SQLite format 3\x00"
+RETRY_FOR_S = 60.0
 T = TypeVar("T")
 
 
@@ -31,9 +33,15 @@ def is_busy(err: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt."""
-    if path.exists() and path.stat().st_size > 0:
+def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
+    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt.
+
+    `check_header` reads the file's first bytes itself, which catches a file overwritten under a
+    WAL that still holds its first page. Only when no connection of this process has the file
+    open (see `Database`): closing any descriptor of the file drops every POSIX lock this
+    process holds on it, SQLite's too, after which another process may checkpoint and reset the
+    WAL under live connections ("database disk image is malformed")."""
+    if check_header and path.exists() and path.stat().st_size > 0:
         with path.open("rb") as handle:
             if handle.read(16) != SQLITE_HEADER:
                 raise LibraryCorrupt(path, "not an SQLite database")
@@ -72,16 +80,34 @@ def _retry_busy(action: Callable[[], T]) -> T:
 class Database:
     """A connection plus the lock that makes it safe to share between threads."""
 
+    _open: Counter[str] = Counter()  # connections of this process per database file
+    _open_lock = threading.Lock()
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.conn = connect(path)
+        self._key = os.path.realpath(path)
+        with Database._open_lock:
+            first = Database._open[self._key] == 0
+            Database._open[self._key] += 1
+        try:
+            self.conn = connect(path, check_header=first)
+        except BaseException:
+            self._forget()
+            raise
         self.lock = threading.RLock()
+        self._closed = False
+
+    def _forget(self) -> None:
+        with Database._open_lock:
+            Database._open[self._key] -= 1
+            if Database._open[self._key] <= 0:
+                del Database._open[self._key]
 
     def reopen(self) -> None:
         """A fresh connection to the same file (after a rebuild swapped it), seen by every store
         holding this object. The caller holds `lock` and has closed the old connection."""
         with self.lock:
-            self.conn = connect(self.path)
+            self.conn = connect(self.path, check_header=False)  # our own rebuild wrote it
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -122,3 +148,6 @@ class Database:
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            if not self._closed:
+                self._closed = True
+                self._forget()

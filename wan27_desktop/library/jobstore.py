@@ -8,7 +8,8 @@ before the first download.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -95,8 +96,12 @@ class JobStore:
         estimated_cost: str,
         state: JobState = JobState.SUBMITTING,
         inputs: Iterable[Path] = (),
+        on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
-        """Journal a job. Input files are copied first (outside the transaction), then one commit."""
+        """Journal a job. Input files are copied first (outside the transaction), then one commit.
+
+        `on_insert(conn, job_id)` runs inside that transaction (a batch links its row to the job
+        there, so neither exists without the other); if it raises, no job is journaled."""
         stored = [self.store_input(Path(p)) for p in inputs]
         now = utc_now()
         state = JobState(state)
@@ -120,6 +125,8 @@ class JobStore:
             )
             job_id = int(cursor.lastrowid or 0)
             self._link_inputs(conn, job_id, stored)
+            if on_insert is not None:
+                on_insert(conn, job_id)
         return job_id
 
     def update(

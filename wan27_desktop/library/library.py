@@ -24,6 +24,7 @@ import sqlite3
 from pathlib import Path
 from types import TracebackType
 
+from wan27_desktop.library.batches import BatchStore
 from wan27_desktop.library.curation import Curation
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryCorrupt
@@ -37,6 +38,7 @@ from wan27_desktop.library.rebuild import stamp
 from wan27_desktop.library.records import RebuildReport, ReconcileReport
 from wan27_desktop.library.schema import migrate
 from wan27_desktop.library.sessions import SessionMarker, stale_markers
+from wan27_desktop.library.spendlimits import SpendLimits
 
 
 class Library:
@@ -71,6 +73,8 @@ class Library:
         self.maintenance = Maintenance(
             self.db, self.paths, images=self.images, indexer=indexer, marker=self._marker, library_id=self.library_id
         )
+        self.batches = BatchStore(self.db)  # issue 17: batches and their rows
+        self.spend_limits = SpendLimits(self.db)  # issue 17: daily and monthly limits per region
 
     @property
     def data_dir(self) -> Path:

@@ -1,9 +1,11 @@
 """The jobs this window knows, as one board that the job queue and the generation stage both show.
 
 A `JobRow` is what is known of one job: from the journal (a `JobRecord`, read on a worker) and from
-live `JobEvent`s of the job manager. A request submitted but not journaled yet (every slot busy)
-has a row of its own under the key `-token`; once journaled, its job row remembers the token, so
-a view can put the job where its placeholder was. One `JobBoard` holds them all, newest first.
+live `JobEvent`s of the job manager and of batches (a batch's row is a job too, `batch_id` says
+whose; its batch pauses or cancels it, so it has no Cancel of its own). A request submitted but not
+journaled yet (every slot busy) has a row of its own under the key `-token`; once journaled, its
+job row remembers the token, so a view can put the job where its placeholder was. One `JobBoard`
+holds them all, newest first.
 
 QtCore only: the texts here are translated with `QCoreApplication.translate` where they are shown.
 """
@@ -11,7 +13,7 @@ QtCore only: the texts here are translated with `QCoreApplication.translate` whe
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
@@ -122,6 +124,7 @@ class JobRow:
     notice: str | None = None
     notice_code: str | None = None
     adopted: bool = False  # fetched by its task id: its request is not known, so no Retry
+    batch_id: int | None = None  # a row of this batch: the batch's window pauses or cancels it
 
     @property
     def placeholder(self) -> bool:
@@ -139,6 +142,7 @@ class JobRow:
             and not self.placeholder
             and self.state in CANCELLABLE
             and self.notice_code != CANCEL_REFUSED  # asked once; the service said no
+            and self.batch_id is None  # its batch's scheduler runs it: the batch is canceled as a whole
         )
 
     @property
@@ -243,6 +247,15 @@ class JobRow:
         elif event.state in (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING):
             self.error_code = self.error_message = self.error_hint = None
 
+    def one_line_prompt(self) -> str:
+        """The prompt on one line, after its batch when it is a batch's row ("Batch 3 · …")."""
+        prompt = " ".join(self.prompt.split())
+        if self.batch_id is None:
+            return prompt
+        return QCoreApplication.translate("JobRow", "Batch {batch} · {prompt}").format(
+            batch=self.batch_id, prompt=prompt
+        )
+
     @property
     def state_label(self) -> str:
         if self.idle:
@@ -256,6 +269,8 @@ class JobRow:
         lines = [
             QCoreApplication.translate("JobRow", "Job {id}: {state}").format(id=self.job_id, state=self.state_label)
         ]
+        if self.batch_id is not None:
+            lines.append(QCoreApplication.translate("JobRow", "Batch: {batch}").format(batch=self.batch_id))
         if self.prompt:
             lines.append(QCoreApplication.translate("JobRow", "Prompt: {prompt}").format(prompt=self.prompt))
         if self.model:
@@ -330,15 +345,18 @@ class JobBoard(QObject):
         return [row for row in self._rows if row.active]
 
     # -- changing -----------------------------------------------------------------------------------
-    def _ensure(self, job_id: int) -> tuple[JobRow, bool]:
+    def _ensure(self, job_id: int, batch_id: int | None = None) -> tuple[JobRow, bool]:
         position = self._index.get(job_id)
         if position is not None:
-            return self._rows[position], False
+            row = self._rows[position]
+            if batch_id is not None:
+                row.batch_id = batch_id
+            return row, False
         # Newest first: a new job id is (almost always) the largest, so it goes on top.
         insert_at = 0
         while insert_at < len(self._rows) and self._rows[insert_at].job_id > job_id:
             insert_at += 1
-        row = JobRow(job_id)
+        row = JobRow(job_id, batch_id=batch_id)  # known before `added`: a view may treat it apart
         self._rows.insert(insert_at, row)
         self._reindex()
         self.added.emit(job_id)
@@ -356,11 +374,14 @@ class JobBoard(QObject):
         self.removed.emit(key, position)
         return row
 
-    def apply_records(self, records: Iterable[tuple[JobRecord, int]]) -> list[int]:
-        """Journal rows (record, images landed). Returns ids that were not on the board before."""
+    def apply_records(
+        self, records: Iterable[tuple[JobRecord, int]], batches: Mapping[int, int] | None = None
+    ) -> list[int]:
+        """Journal rows (record, images landed); `batches` maps the ids of batch rows to their batch.
+        Returns ids that were not on the board before."""
         added = []
         for job, done in records:
-            row, new = self._ensure(job.id)
+            row, new = self._ensure(job.id, (batches or {}).get(job.id))
             # An event newer than the journal snapshot wins for live jobs.
             if new or job.state.is_terminal or not row.active:
                 before = row.state
@@ -379,9 +400,10 @@ class JobBoard(QObject):
                 added.append(job.id)
         return added
 
-    def apply_event(self, event: JobEvent) -> bool:
-        """Returns True when the row is new (the caller then fetches its record)."""
-        row, new = self._ensure(event.job_id)
+    def apply_event(self, event: JobEvent, batch_id: int | None = None) -> bool:
+        """An event of the job manager, or of batch `batch_id`'s row. Returns True when the row is
+        new (the caller then fetches its record)."""
+        row, new = self._ensure(event.job_id, batch_id)
         before = row.state
         row.apply_event(event)
         self.changed.emit(event.job_id)

@@ -1,19 +1,23 @@
 """The workspace: the draft, the service state and the jobs, with the actions a window offers.
 
 What `MainWindow` used to do as a controller lives here, without widgets: submit, retry, cancel,
-resume and fetch go through the job manager (jobs/qt.py), and everything that touches the library
-(journal, spend, import) runs on a pool thread through `BackgroundWork`, its results delivered on
-the UI thread. Windows and panels bind to the observable parts (`draft`, `service`, `board`) and
-connect to the signals below for what needs a person: a key, an error to read, a notification.
+resume and fetch go through the job manager (jobs/qt.py), batches through the batch manager
+(jobs/batch/qt.py, issue 17: their rows are jobs on the same board), and everything that touches
+the library (journal, spend, import) runs on a pool thread through `BackgroundWork`, its results
+delivered on the UI thread. A request that would cross a spending limit is not sent: `overLimit`
+says so, and only `submit(..., over_limit=True)` (the user confirmed) sends it anyway. Windows
+and panels bind to the observable parts (`draft`, `service`, `board`) and connect to the signals
+below for what needs a person: a key, an error to read, a confirmation, a notification.
 
-QtCore only. The job manager and the library are imported when first used, so building a window
-over a workspace does not load them before its first paint.
+QtCore only. The job and batch managers and the library are imported when first used, so building
+a window over a workspace does not load them before its first paint.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +35,7 @@ from wan27_desktop.workspace.service import Connectivity, ServiceState
 
 if TYPE_CHECKING:
     from wan27_desktop import keys
+    from wan27_desktop.jobs.batch.qt import BatchManager
     from wan27_desktop.jobs.qt import JobManager
     from wan27_desktop.jobs.remote import RemoteTask
     from wan27_desktop.jobs.runner import Connection, JobEvent
@@ -41,7 +46,17 @@ log = logging.getLogger(__name__)
 
 JOURNAL_ROWS = 200
 
-JournalLoad = tuple["Library", list[tuple["JobRecord", int]], Decimal, list[int]]
+
+@dataclass
+class JournalLoad:
+    """What start-up reads from the library on a worker."""
+
+    library: Library
+    records: list[tuple[JobRecord, int]]
+    batch_of: dict[int, int]  # job id -> batch id, for the records that are a batch's rows
+    spend: Decimal
+    resumed: list[int]  # jobs resumed (batches resume their own rows)
+    unfinished_batches: list[int]  # carried on here: their jobs in flight; new rows wait for the user
 
 
 class Workspace(QObject):
@@ -49,7 +64,9 @@ class Workspace(QObject):
 
     - `keyNeeded()`: a request waits for a key (the window opens the key dialog)
     - `issuesFound(issues)`: the service or the runner refused the request's values
-    - `jobStartFailed(title, details)`: a job could not start, for a message box
+    - `jobStartFailed(title, details)`: a job (or a batch) could not start, for a message box
+    - `overLimit(err, request, mode)`: not sent, it would cross a spending limit (SpendLimitExceeded);
+      `submit(request, mode, over_limit=True)` sends it if the user says so
     - `message(text, ms)`: a transient line for the status bar
     - `journalLoaded()` / `journalFailed(details)`: the library was opened (or could not be)
     - `jobEnded(JobRow)`: a job of this session reached a final state
@@ -59,6 +76,7 @@ class Workspace(QObject):
     keyNeeded = Signal()
     issuesFound = Signal(object)
     jobStartFailed = Signal(str, str)
+    overLimit = Signal(object, object, object)
     message = Signal(str, int)
     journalLoaded = Signal()
     journalFailed = Signal(str)
@@ -93,6 +111,7 @@ class Workspace(QObject):
         self.started = False
         self._closing = False
         self._jobs: JobManager | None = None
+        self._batches: BatchManager | None = None
         self.draft_store: DraftStore | None = None
         self._cleared_draft: dict[str, object] | None = None  # what File ▸ New cleared, for its undo
         self._pending: tuple[GenerationRequest, RequestMode] | None = None
@@ -160,6 +179,47 @@ class Workspace(QObject):
 
         return resolve_connection(self.service.region, self.api_base)
 
+    # -- batches --------------------------------------------------------------------------------------
+    @property
+    def batches(self) -> BatchManager:
+        """The batch manager (issue 17), made on first use. Its rows' job events feed the board, so
+        the job queue and the stage show them; a batch that ends updates today's spend."""
+        if self._batches is None:
+            from wan27_desktop.jobs.batch.qt import BatchManager
+
+            manager = BatchManager(self.data_dir, self._batch_connection, poll_interval=self.poll_interval, parent=self)
+            manager.jobEvent.connect(self._batch_job_event)
+            manager.batchRefused.connect(self._batch_refused)
+            manager.batchEnded.connect(lambda _batch_id: self.refresh_spend())
+            self._batches = manager
+        return self._batches
+
+    def _batch_connection(self, region: Region) -> Connection:
+        """Called by the batch manager on its threads: a batch keeps the region it was made for."""
+        from wan27_desktop.jobs.connection import resolve_connection
+
+        return resolve_connection(region, self.api_base)
+
+    def running_batches(self) -> list[int]:
+        """Batches whose scheduler runs in this window (running, or paused with rows left to send)."""
+        return [] if self._batches is None else self._batches.running()
+
+    def _batch_refused(self, _token: int, err: WanError) -> None:
+        self.message.emit(self.tr("Batch not started: {reason}").format(reason=error_message(err)), 10000)
+        self.jobStartFailed.emit(self.tr("The batch could not start"), error_details(err))
+
+    def _carry_on_batches(self, batch_ids: list[int]) -> None:
+        """Unfinished batches of the journal: their jobs in flight carry on (paid for); rows not yet
+        sent wait until the user resumes the batch, which shows as paused meanwhile."""
+        waiting = [batch_id for batch_id in batch_ids if batch_id not in self.running_batches()]
+        if not waiting:
+            return
+        self.batches.resume_in_flight(waiting)
+        self.message.emit(
+            self.tr("%n batch(es) from the last session are paused: Jobs ▸ Batches… to resume.", "", len(waiting)),
+            10000,
+        )
+
     @property
     def region(self) -> Region:
         return self.service.region
@@ -183,14 +243,19 @@ class Workspace(QObject):
         def load() -> JournalLoad:
             library = Library.open(data_dir)
             records = [(job, len(library.images.of_job(job.id))) for job in library.jobs.find(limit=JOURNAL_ROWS)]
-            spend = library.ledger.spend_today()
-            resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
-            return library, records, spend, resumed
+            return JournalLoad(
+                library,
+                records,
+                batch_of=library.batches.batch_ids(job.id for job, _done in records),
+                spend=library.ledger.spend_today(),
+                resumed=manager.resume_unfinished(library) if resume else [],  # QThreadPool.start is thread-safe
+                unfinished_batches=[batch.id for batch in library.batches.unfinished_batches()] if resume else [],
+            )
 
         self.background.run(load, self._journal_loaded, self._journal_failed)
 
     def _journal_loaded(self, result: JournalLoad) -> None:
-        library, records, spend, resumed = result
+        library = result.library
         self.journal_error = False
         if self._closing or library.data_dir != self.data_dir:  # closing, or the library moved meanwhile
             library.close()
@@ -198,10 +263,14 @@ class Workspace(QObject):
         if self.reader is not None:
             self.reader.close()
         self.reader = library
-        self.board.apply_records(records)
-        self.service.spend_today = spend
-        if resumed:
-            self.message.emit(self.tr("Resuming %n unfinished job(s) from the last session.", "", len(resumed)), 8000)
+        self.board.apply_records(result.records, result.batch_of)
+        self.service.spend_today = result.spend
+        if result.resumed:
+            self.message.emit(
+                self.tr("Resuming %n unfinished job(s) from the last session.", "", len(result.resumed)), 8000
+            )
+        if result.unfinished_batches:
+            self._carry_on_batches(result.unfinished_batches)
         self.journalLoaded.emit()
 
     def _journal_failed(self, err: BaseException) -> None:
@@ -265,8 +334,11 @@ class Workspace(QObject):
         self.refresh_key_source()
 
     # -- actions --------------------------------------------------------------------------------------
-    def submit(self, request: GenerationRequest | None = None, mode: RequestMode | None = None) -> int | None:
-        """Send `request` (by default the draft's). With no key anywhere, ask for one first.
+    def submit(
+        self, request: GenerationRequest | None = None, mode: RequestMode | None = None, *, over_limit: bool = False
+    ) -> int | None:
+        """Send `request` (by default the draft's). With no key anywhere, ask for one first. One that
+        would cross a spending limit is refused (`overLimit`) unless `over_limit`: the user confirmed.
         Returns the submission's token, or None when nothing was sent."""
         if request is None:
             request = self.draft.request()
@@ -281,7 +353,7 @@ class Workspace(QObject):
             self._pending = (request, mode)
             self.keyNeeded.emit()
             return None
-        token = self.jobs.submit(request, mode)
+        token = self.jobs.submit(request, mode, over_limit=over_limit)
         self._tokens[token] = (request, mode)
         self.board.add_placeholder(token, request.prompt, request.n, is_set=request.enable_sequential)
         return token
@@ -318,20 +390,25 @@ class Workspace(QObject):
 
         manager, data_dir, reader = self.jobs, self.data_dir, self.reader
 
-        def resume() -> list[int]:
+        def resume() -> tuple[list[int], list[int]]:
             library = reader or Library.open(data_dir)
-            ids = [job.id for job in library.jobs.unfinished() if not manager.is_active(job.id)]
+            unfinished = [job.id for job in library.jobs.unfinished() if not manager.is_active(job.id)]
+            in_batches = library.batches.member_job_ids(unfinished)  # their batch carries them on
+            ids = [job_id for job_id in unfinished if job_id not in in_batches]
             for job_id in ids:
                 manager.resume(job_id)
-            return ids
+            return ids, [batch.id for batch in library.batches.unfinished_batches()]
 
-        def resumed(ids: list[int]) -> None:
+        def resumed(result: tuple[list[int], list[int]]) -> None:
+            ids, batches = result
             self.message.emit(
                 self.tr("Resuming %n unfinished job(s).", "", len(ids))
                 if ids
                 else self.tr("No unfinished jobs to resume."),
                 6000,
             )
+            if batches:
+                self._carry_on_batches(batches)
 
         self.background.run(resume, resumed)
 
@@ -379,6 +456,7 @@ class Workspace(QObject):
     def _job_refused(self, token: int, err: WanError) -> None:
         from wan27_desktop import keys
         from wan27_desktop.jobs.connection import NoKeyError
+        from wan27_desktop.jobs.spending import SpendLimitExceeded
 
         task_id = self._adopting.pop(token, None)
         if task_id is not None and not isinstance(err, NoKeyError):
@@ -397,13 +475,24 @@ class Workspace(QObject):
             return
         reason = self.tr("Not sent: {reason}").format(reason=error_message(err))
         self.message.emit(reason, 10000)
+        if isinstance(err, SpendLimitExceeded) and pending is not None:
+            self.overLimit.emit(err, *pending)  # nothing was sent; the window asks
+            return
         if isinstance(err, ValidationError):
             self.issuesFound.emit(err.issues)
             return
         self.jobStartFailed.emit(self.tr("The job could not start"), error_details(err))
 
     def _job_event(self, event: JobEvent) -> None:
-        if self.board.apply_event(event):
+        self._apply_event(event, None)
+
+    def _batch_job_event(self, batch_id: int, event: JobEvent) -> None:
+        self._apply_event(event, batch_id)
+        if event.state.is_terminal:
+            self.refresh_spend()  # a batch's row has no jobFinished of its own
+
+    def _apply_event(self, event: JobEvent, batch_id: int | None) -> None:
+        if self.board.apply_event(event, batch_id):
             self.fetch_job(event.job_id)
         self._note_connectivity(event)
         if event.image_id is not None:
@@ -487,15 +576,28 @@ class Workspace(QObject):
         self.background.run(work, finished, failed)
 
     def jobs_in_progress(self) -> int:
-        """Jobs being journaled, queued for a slot or running in this window."""
-        if self._jobs is None:
-            return len(self._tokens)
-        active = {row.job_id for row in self.board.rows() if not row.placeholder and self._jobs.is_active(row.job_id)}
-        return max(len(active), self._jobs.active_count()) + len(self._tokens)
+        """Jobs being journaled, queued for a slot or running in this window, batches' rows included
+        (a batch running here counts at least once, even paused with nothing in flight)."""
+        singles = len(self._tokens)
+        if self._jobs is not None:
+            active = {
+                row.job_id for row in self.board.rows() if not row.placeholder and self._jobs.is_active(row.job_id)
+            }
+            singles += max(len(active), self._jobs.active_count())
+        batches = self.running_batches()
+        in_batches = sum(1 for row in self.board.rows() if row.active and row.batch_id in batches)
+        return singles + max(in_batches, len(batches))
 
     def move_blocker(self) -> str | None:
         """Why the library cannot be moved right now (None: it can)."""
         running = self.jobs_in_progress()
+        if running and self.running_batches():
+            return self.tr(
+                "%n job(s) are still running, some in a batch. Wait for them to finish, or cancel them in the "
+                "job queue and the batch in its window (Jobs ▸ Batches…), then move the library.",
+                "",
+                running,
+            )
         if running:
             return self.tr(
                 "%n job(s) are still running. Wait for them to finish, or cancel them in the job queue, "
@@ -522,6 +624,8 @@ class Workspace(QObject):
             self.reader = None
         self.data_dir = folder
         self.jobs.data_dir = folder
+        if self._batches is not None:
+            self._batches.data_dir = folder  # nothing runs there now: the move waited for batches too
         self.load_journal(resume=True)
 
     # -- reading for others ---------------------------------------------------------------------------
@@ -536,6 +640,8 @@ class Workspace(QObject):
         self._closing = True
         if self.draft_store is not None:
             self.draft_store.close()  # the last edits are on disk before anything else stops
+        if self._batches is not None:
+            self._batches.shutdown()  # sends nothing more; every row stays resumable in the journal
         if self._jobs is not None:
             self._jobs.shutdown()
         self.background.wait(10_000)

@@ -135,7 +135,7 @@ class JobQueueModel(QAbstractTableModel):
             return row.state_label
         if col == self.COL_PROMPT:
             fallback = "" if row.placeholder else self.tr("Job {id}").format(id=row.job_id)
-            return " ".join(row.prompt.split()) or fallback
+            return row.one_line_prompt() or fallback
         if col == self.COL_ELAPSED:
             seconds = row.elapsed()
             return "" if seconds is None else format_elapsed(seconds)

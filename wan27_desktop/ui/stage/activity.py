@@ -52,7 +52,8 @@ class GenerateActivity(QWidget):
             self.ticker.stop()
             self.hide()
             return
-        newest = active[0]
+        # Stop acts on the newest job of this window's own; a batch's rows stop with their batch.
+        newest = next((row for row in active if row.batch_id is None), active[0])
         self.newest = newest
         text = texts.running_summary(len(active))
         elapsed = texts.elapsed(newest)

@@ -287,7 +287,7 @@ class JobCard(QFrame):
     def _show_prompt(self) -> None:
         if self.row is None:
             return
-        prompt = " ".join(self.row.prompt.split())
+        prompt = self.row.one_line_prompt()
         shown = self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
         if self.prompt.text() != shown:
             self.prompt.setText(shown)

@@ -239,7 +239,13 @@ class StagePanel(QFrame):
             placeholder_of = -row.token if row.token and not row.placeholder else None
             if placeholder_of is not None and placeholder_of in self.cards:
                 self._rekey(placeholder_of, key)  # the job takes its placeholder's card
-            elif not row.placeholder and not row.token and any(k < 0 for k in self.cards) and self._wait(key):
+            elif (
+                not row.placeholder
+                and not row.token
+                and row.batch_id is None  # a batch's row never was a submission of this window
+                and any(k < 0 for k in self.cards)
+                and self._wait(key)
+            ):
                 # A job's first event comes just before the news of which submission it is: wait a
                 # moment for that, so the job takes its placeholder's card instead of a second one.
                 return

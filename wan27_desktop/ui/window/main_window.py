@@ -1,9 +1,10 @@
 """The main window: layout, menus and the first paint, over a `Workspace` that does the work.
 
-The workspace (workspace/workspace.py) holds the draft, the service state and the jobs, and offers
-the actions (submit, retry, cancel, resume, fetch); the panels bind to it. What stays here is what
-needs a window: the splitter and the job dock, the menus and status bar, the dialogs (key,
-settings, library move, welcome) and desktop notifications.
+The workspace (workspace/workspace.py) holds the draft, the service state, the jobs and the batches,
+and offers the actions (submit, retry, cancel, resume, fetch); the panels bind to it. What stays
+here is what needs a window: the splitter and the job dock, the menus and status bar, the dialogs
+(key, settings, library move, welcome, the over-limit confirmation), the batch dialogs and windows
+(`batch_ui`, made when first used) and desktop notifications.
 
 Start-up does no blocking work on the UI thread: the key lookup (keyring), the journal, today's
 spend and resuming unfinished jobs all run on pool threads after the window is shown (`start`).
@@ -34,11 +35,13 @@ from wan27_desktop.ui.window import parts as parts
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QActionGroup
-    from PySide6.QtWidgets import QSplitter
+    from PySide6.QtWidgets import QMessageBox, QSplitter
 
     from wan27_desktop import keys
-    from wan27_desktop.api.models import GenerationRequest
+    from wan27_desktop.api.errors import WanError
+    from wan27_desktop.api.models import GenerationRequest, RequestMode
     from wan27_desktop.library import ImportReport
+    from wan27_desktop.ui.batch.controller import BatchUi
     from wan27_desktop.ui.dialogs.key import KeyDialog
     from wan27_desktop.ui.dialogs.library_move import LibraryMoveFlow
     from wan27_desktop.ui.dialogs.onboarding import WelcomeDialog
@@ -80,6 +83,8 @@ class MainWindow(QMainWindow):
     stage: StagePanel | None = None  # the generation stage, built when the first job runs
     theme_group: QActionGroup | None = None  # View ▸ Theme (parts.build_menus)
     shortcuts_dialog: ShortcutsDialog | None = None  # Help ▸ Keyboard Shortcuts, made when first asked for
+    _batch_ui: BatchUi | None = None  # Jobs ▸ New Batch… and Jobs ▸ Batches…, made when first used
+    _over_limit_box: QMessageBox | None = None  # the last over-limit confirmation
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._closing = False
         self._move_flow: LibraryMoveFlow | None = None  # while the library is being moved
+        self._batches_seen: set[int] = set()  # batches whose rows have been on the stage this session
         self.actions_by_name: dict[str, QAction] = {}  # filled by build_menus
         self._build_shell()
         if not deferred:
@@ -208,6 +214,7 @@ class MainWindow(QMainWindow):
         workspace.keySourceChanged.connect(lambda source: self.keyOriginChanged.emit(source.origin))
         workspace.issuesFound.connect(self.generation.show_issues)
         workspace.jobStartFailed.connect(lambda title, details: parts.show_error(self, title, details))
+        workspace.overLimit.connect(self.confirm_over_limit)
         workspace.message.connect(self.status.showMessage)
         workspace.journalLoaded.connect(self.journalLoaded)
         workspace.journalFailed.connect(self._journal_failed)
@@ -328,11 +335,29 @@ class MainWindow(QMainWindow):
     def _key_saved(self, source: keys.KeySource) -> None:
         self.workspace.key_saved(source)
 
+    # -- batches ----------------------------------------------------------------------------------
+    @property
+    def batch_ui(self) -> BatchUi:
+        """Jobs ▸ New Batch…, Jobs ▸ Batches… and the batches' windows, made the first time they are
+        needed (the batches themselves run in the workspace)."""
+        if self._batch_ui is None:
+            from wan27_desktop.ui.batch.controller import BatchUi
+
+            self._batch_ui = BatchUi(self, self.workspace)
+        return self._batch_ui
+
     # -- the generation stage ---------------------------------------------------------------------
     def _job_appeared(self, key: int) -> None:
         row = self.workspace.board.row(key)
-        if row is not None and (row.placeholder or row.active):  # a job of this session, not the journal's past
-            self.show_stage()
+        if row is None or not (row.placeholder or row.active):  # the journal's past: the job queue shows it
+            return
+        if row.batch_id is not None:
+            # A batch's rows come one after another: the stage comes back for a batch's first row,
+            # not for every row after the user hid it.
+            if row.batch_id in self._batches_seen:
+                return
+            self._batches_seen.add(row.batch_id)
+        self.show_stage()
 
     def show_stage(self) -> StagePanel:
         """The stage above the gallery: built the first time a job runs, shown again for each new one."""
@@ -388,6 +413,31 @@ class MainWindow(QMainWindow):
         )
         self.notifier.notify(title, message, error=failed)
         self.notifier.alert(self)
+
+    def confirm_over_limit(self, err: WanError, request: GenerationRequest, mode: RequestMode) -> QMessageBox:
+        """A job would cross a spending limit: nothing was sent; send it only if the user says so."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from wan27_desktop.i18n import error_message
+
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Over the spending limit"),
+            error_message(err),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("overLimitBox")
+        send = box.addButton(self.tr("Send Anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: self.workspace.submit(request, mode, over_limit=True) if button is send else None
+        )
+        if self._over_limit_box is not None:
+            self._over_limit_box.deleteLater()  # one at a time; the last one stays for a look at it
+        self._over_limit_box = box
+        box.open()
+        return box
 
     def cancel_job(self, job_id: int | None = None) -> bool:
         job_id = job_id if job_id is not None else self._selected_job_id()
@@ -617,6 +667,8 @@ class MainWindow(QMainWindow):
         if self._built:
             if self._queue is not None:
                 self._queue.ticker.stop()
+            if self._batch_ui is not None:
+                self._batch_ui.shutdown()
             self.workspace.shutdown()
             if self.stage is not None:
                 self.stage.shutdown()
