@@ -205,7 +205,8 @@ class JobManager(QObject):
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
         JobRunner(library, None).close_unsent_queued()
-        ids = [job.id for job in library.jobs.unfinished()]
+        running_elsewhere = library.jobs.leased()  # another window or the `wan27` command runs them
+        ids = [job.id for job in library.jobs.unfinished() if job.id not in running_elsewhere]
         for job_id in ids:
             self.resume(job_id)
         return ids

@@ -9,6 +9,7 @@ A crash between any two steps is recovered by `resume`, which never resubmits a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sqlite3
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from wan27_desktop.api import pricing
 from wan27_desktop.api.errors import (
@@ -48,8 +49,10 @@ from wan27_desktop.api.validation import validate
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.jobs.serialize import request_from_json, request_mode_of, request_to_json
 from wan27_desktop.library import JobRecord, JobState, Library, parse_time
+from wan27_desktop.private_files import make_dirs
 
 log = logging.getLogger("wan27.jobs")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
@@ -79,6 +82,23 @@ class JobEvent:
 
 
 ClientFactory = Callable[[Connection], Any]
+
+
+def _leased(method: _Method) -> _Method:
+    """Work on a job only while holding its lease (issue 14: one process per job). When another
+    process - or other work in this one - holds it, nothing is done and the job's record as it
+    stands is returned: that owner carries it on and finishes it once."""
+
+    @functools.wraps(method)
+    def run_leased(self: JobRunner, job_id: int, *args: Any, **kwargs: Any) -> Any:
+        lease = self.library.jobs.claim(job_id)
+        if lease is None:
+            log.info("job %s is run by another process; left to it", job_id)
+            return self.library.jobs.get(job_id)
+        with lease:
+            return method(self, job_id, *args, **kwargs)
+
+    return cast(_Method, run_leased)
 
 
 def _default_client_factory(connection: Connection) -> Any:
@@ -137,14 +157,17 @@ class JobRunner:
             estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
             state=state,
             inputs=local_inputs,
+            hold=True,  # leased from the moment it is journaled until `run` lets go of it
         )
         self._emit(job_id, state)
         return job_id
 
+    @_leased
     def run(self, job_id: int) -> JobRecord:
         """Send a journaled job and see it through; returns the final record. Never raises WanError."""
         job = self.library.jobs.get(job_id)
         try:
+            self._check_space(job)
             body, request = self._prepare(job)
             mode = request_mode_of(job.request_json)
             if mode is RequestMode.SYNC:
@@ -155,6 +178,7 @@ class JobRunner:
             self._fail(job_id, err)
         return self.library.jobs.get(job_id)
 
+    @_leased
     def resume(self, job_id: int) -> JobRecord:
         """Carry an unfinished job on after a crash or restart, without ever resubmitting it."""
         job = self.library.jobs.get(job_id)
@@ -168,7 +192,10 @@ class JobRunner:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
+        running_elsewhere = self.library.jobs.leased()
         for job in self.library.jobs.unfinished():
+            if job.id in running_elsewhere:
+                continue  # its process carries it on
             ids.append(job.id)
             self.resume(job.id)
         return ids
@@ -186,6 +213,7 @@ class JobRunner:
             )
         return ids
 
+    @_leased
     def cancel_unsent(
         self,
         job_id: int,
@@ -399,13 +427,14 @@ class JobRunner:
         crashpoint("after_results_recorded")
 
     def _download_all(self, job_id: int) -> None:
-        from wan27_desktop.api.download import download_result, remove_stale_parts, save_error
+        from wan27_desktop.api.download import download_result, remove_abandoned, remove_stale_parts, save_error
 
         job = self.library.jobs.get(job_id)
         downloader = self._get_download_client()
-        incoming = self.library.data_dir / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
+        incoming = self.library.paths.incoming_dir
+        make_dirs(incoming)
         remove_stale_parts(incoming, staged=True)  # what a process that was killed left behind
+        remove_abandoned(incoming, functools.partial(self._abandoned_download, job_id))
         expected = len(self.library.jobs.results_of(job_id))
         last_error: WanError | None = None
         for result in self.library.jobs.pending_results(job_id):
@@ -417,19 +446,19 @@ class JobRunner:
             downloaded = None
             try:
                 crashpoint("before_download")
-                # Staged: images.add writes, hashes and fsyncs the library's own copy (with the
-                # metadata), and a result not landed is downloaded again on resume, replacing this.
+                # Written with its metadata as it downloads, then renamed into the library (one copy
+                # on disk); a result not landed is downloaded again on resume, replacing this.
+                landing = self.library.images.landing(job_id, result.index, functools.partial(self._metadata, job))
                 downloaded = download_result(
                     result.url,
                     incoming,
                     client=downloader,
                     should_cancel=self._should_cancel,
                     stage_as=f"{job_id}-{result.index}",
+                    insert_after_header=landing.header,
                 )
                 crashpoint("after_download")
-                image = self.library.images.add(
-                    job_id, result.id, result.index, downloaded.path, metadata=self._metadata(job, downloaded)
-                )
+                image = self.library.images.land(landing, result.id, downloaded)
                 crashpoint("after_image_committed")
             except ResultExpired as err:
                 self.library.jobs.mark_result(result.id, "expired", err.message)
@@ -569,7 +598,28 @@ class JobRunner:
         self._emit(job_id, JobState.FAILED, error=err)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _metadata(self, job: JobRecord, downloaded: Any) -> dict[str, Any]:
+    def _check_space(self, job: JobRecord) -> None:
+        """Refuse to send (NotEnoughSpace, nothing billed) a job whose results could not land."""
+        from wan27_desktop.api.rules import output_pixels
+        from wan27_desktop.library.space import check_room
+
+        params = job.request_json.get("parameters") or {}
+        check_room(
+            self.library.library_dir,
+            self.library.paths.incoming_dir,
+            output_pixels(str(params.get("size", "2K"))),
+            max(job.n, 1),
+        )
+
+    def _abandoned_download(self, job_id: int, stage: str) -> bool:
+        """Whether a download left in incoming/ (named `<job>-<index>`) is no live process's: this
+        job's own (we hold its lease, so it is from a run that died), or a job nobody leases."""
+        owner = stage.split("-", 1)[0]
+        if not owner.isdigit():
+            return False
+        return int(owner) == job_id or not self.library.jobs.is_leased(int(owner))
+
+    def _metadata(self, job: JobRecord, width: int, height: int) -> dict[str, Any]:
         request = job.request_json
         params = request.get("parameters", {})
         return {
@@ -581,7 +631,7 @@ class JobRunner:
             "request_id": job.request_id,
             "seed": params.get("seed"),
             "size": params.get("size"),
-            "actual_size": f"{downloaded.width}*{downloaded.height}",
+            "actual_size": f"{width}*{height}",
             "request": request,
         }
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wan27_desktop.library.pngmeta import PARAMETERS_KEY, PNG_SIGNATURE, XMP_KEY, PngError, png_size
+from wan27_desktop.private_files import make_dirs, open_new
 
 XMP_APP1_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
 EXTENSIONS = {"png": ".png", "jpeg": ".jpg", "webp": ".webp"}
@@ -223,10 +224,10 @@ def atomic_write(
 
     Returns (path, sha256, bytes). A crash leaves either nothing or a `.tmp-*` file, never a torn image.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     temp = directory / f"{TEMP_PREFIX}{uuid.uuid4().hex}.part"
     try:
-        with temp.open("xb") as handle:
+        with os.fdopen(open_new(temp), "wb") as handle:
             writer = HashingWriter(handle)
             fill(writer)
             handle.flush()
