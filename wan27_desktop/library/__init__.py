@@ -5,7 +5,15 @@ package (tests/library/test_layering.py checks it). `library.py` shows how a `Li
 its stores; `paths.py` shows the layout on disk.
 """
 
-from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
+from wan27_desktop.library.errors import (
+    ExportIncomplete,
+    LibraryBusy,
+    LibraryCorrupt,
+    LibraryError,
+    LibraryTooNew,
+    NotEnoughSpace,
+    NotFound,
+)
 from wan27_desktop.library.library import Library
 from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.records import (
@@ -22,6 +30,9 @@ from wan27_desktop.library.rows import parse_time
 
 __all__ = [
     "parse_time",
+    "ExportIncomplete",
+    "LibraryBusy",
+    "NotEnoughSpace",
     "ImageQuery",
     "ImageRecord",
     "ImportReport",

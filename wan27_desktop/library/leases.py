@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.errors import LibraryBusy
+from wan27_desktop.library.errors import LibraryBusy, LibraryError, from_os_error
 from wan27_desktop.library.oslocks import try_lock, unlock
 from wan27_desktop.private_files import FILE_MODE, make_dirs, restrict_fd
 
@@ -113,11 +113,14 @@ class Leases:
         return self._lock_job(job_id)
 
     def _lock_job(self, job_id: int) -> Lease | None:
-        make_dirs(self.folder)
+        _make_folder(self.folder)
         path = self.path_of(job_id)
         with self._maintenance_shared():
             for _ in range(_TRIES):
-                fd = _open_locked(path)
+                try:
+                    fd = _open_locked(path)
+                except OSError as err:
+                    raise from_os_error(err, self.folder.parent) from err
                 if fd is not None:
                     _write_owner(fd)
                     lease = Lease(self, job_id, fd, path)
@@ -139,7 +142,7 @@ class Leases:
 
     @contextlib.contextmanager
     def _maintenance_shared(self) -> Iterator[None]:
-        fd = os.open(self.folder / MAINTENANCE_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd = _open_lock_file(self.folder / MAINTENANCE_NAME)
         try:
             for _ in range(_TRIES):
                 if try_lock(fd, shared=True):
@@ -213,9 +216,8 @@ class Leases:
     def exclusive(self, action: str) -> Iterator[None]:
         """Hold the library against every job for `action` (rebuild, recover, move): refused with
         LibraryBusy when a job runs in any process or another such action is under way."""
-        make_dirs(self.folder)
-        fd = os.open(self.folder / MAINTENANCE_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        restrict_fd(fd)
+        _make_folder(self.folder)
+        fd = _open_lock_file(self.folder / MAINTENANCE_NAME)
         try:
             for _ in range(_TRIES):
                 if try_lock(fd):
@@ -253,9 +255,34 @@ class Leases:
             os.close(fd)
 
 
+def _make_folder(folder: Path) -> None:
+    try:
+        make_dirs(folder)
+    except OSError as err:
+        raise from_os_error(err, folder.parent) from err
+
+
+def _open_lock_file(path: Path) -> int:
+    """A descriptor to lock `path` with, created if missing; a lock needs no write access, so a
+    read-only library still answers (and its own error then says read-only)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError as err:
+        try:
+            return os.open(path, os.O_RDONLY)
+        except OSError:
+            raise from_os_error(err, path.parent.parent) from err
+    restrict_fd(fd)
+    return fd
+
+
 @contextlib.contextmanager
 def _idle(folder: Path) -> Iterator[bool]:
-    fd = os.open(folder / MAINTENANCE_NAME, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        fd = _open_lock_file(folder / MAINTENANCE_NAME)
+    except LibraryError:
+        yield False
+        return
     try:
         if not try_lock(fd):
             yield False
@@ -273,7 +300,8 @@ def _open_locked(path: Path, *, create: bool = True) -> int | None:
     Retries when the file was removed or replaced between opening and locking it."""
     for _ in range(_TRIES):
         try:
-            fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), FILE_MODE)
+            # A probe only looks: read-only, so it works on a read-only library too.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE) if create else os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             return None
         if not try_lock(fd):

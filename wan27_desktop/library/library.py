@@ -28,7 +28,14 @@ from types import TracebackType
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.curation import Curation
 from wan27_desktop.library.db import SQLITE_HEADER, Database, classified, create_database, wal_has_content
-from wan27_desktop.library.errors import LibraryEmptyFile, LibraryError, from_os_error, from_sqlite, is_corruption
+from wan27_desktop.library.errors import (
+    LibraryCorrupt,
+    LibraryEmptyFile,
+    LibraryError,
+    from_os_error,
+    from_sqlite,
+    is_corruption,
+)
 from wan27_desktop.library.images import ImageStore
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.jobstore import JobStore
@@ -74,6 +81,9 @@ class Library:
         except BaseException:
             self.db.close()
             raise
+        if not meta.get("library_id"):
+            self.db.close()
+            raise LibraryCorrupt(self.paths.db_path, "the library's own record (table meta) is gone")
         self.library_id: str = meta["library_id"]
         self.fts_tokenizer: str = meta.get("fts_tokenizer", "none")
         self.last_reconcile: ReconcileReport | None = None
@@ -238,6 +248,31 @@ class Library:
             "db_size": db_size,
         }
 
+    def explain_empty(self, *, trashed: bool = False) -> None:
+        """Called when a listing of the library (or the trash) came back empty: raises when that is
+        not the truth. A damaged page can make a table or an index look empty without an error;
+        the image files on disk and SQLite's integrity check tell damage from an empty library."""
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT count(*) FROM images NOT INDEXED").fetchone()[0]
+            hidden = conn.execute(
+                "SELECT count(*) FROM images NOT INDEXED WHERE trashed = ?", (int(trashed),)
+            ).fetchone()[0]
+        if hidden == 0 and (rows or trashed or not _holds_files(self.paths, images_only=True)):
+            return  # truly empty: no row of that kind, and (for the library) no file either
+        problems = self.check_integrity()
+        if problems:
+            raise LibraryCorrupt(self.db_path, "; ".join(problems[:3]))
+        if hidden:
+            raise LibraryCorrupt(self.db_path, "an index lists none of the images the table holds")
+        raise LibraryError(
+            QT_TRANSLATE_NOOP(
+                "WanError", "The index lists no images, but {folder} holds image files that are not in it."
+            ),
+            values={"folder": str(self.paths.images_dir)},
+            code="UnindexedFiles",
+            hint=QT_TRANSLATE_NOOP("WanError", "Run `wan27 library rebuild` to index them from their metadata."),
+        )
+
     def check_integrity(self) -> list[str]:
         """`PRAGMA integrity_check` (slow on big libraries: for tests and diagnostics). [] = healthy."""
         with self.db.read() as conn:
@@ -316,8 +351,8 @@ def _ensure_database(paths: LibraryPaths) -> None:
     create_database(db_path, migrate)
 
 
-def _holds_files(paths: LibraryPaths) -> bool:
-    for folder in (paths.images_dir, paths.inputs_dir):
+def _holds_files(paths: LibraryPaths, *, images_only: bool = False) -> bool:
+    for folder in (paths.images_dir,) if images_only else (paths.images_dir, paths.inputs_dir):
         for _root, _dirs, files in os.walk(folder):
             if files:
                 return True

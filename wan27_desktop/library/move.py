@@ -37,6 +37,7 @@ from wan27_desktop.library.imagefiles import fsync_dir
 from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME
 from wan27_desktop.library.space import format_size, nearest_existing
+from wan27_desktop.private_files import make_dirs, open_new
 
 LIBRARY_ENTRIES = (LIBRARY_DIRNAME, "cache", "incoming")
 IN_PROGRESS_MARKER = ".wan27-move-in-progress"
@@ -299,7 +300,7 @@ def copy_library(
     try:
         if plan.leftover:
             _remove_entries(target)  # a previous attempt's partial copy
-        target.mkdir(parents=True, exist_ok=True)
+        make_dirs(target)
         _write_marker(target, plan.source)
         counter.add(0)
         fingerprint = _copy_database(plan, counter)
@@ -365,7 +366,7 @@ def _data_version(conn: sqlite3.Connection) -> int:
 def _copy_database(plan: MovePlan, counter: _Counter) -> dict[str, object]:
     source_db = plan.source / LIBRARY_DIRNAME / DB_NAME
     target_db = plan.target / LIBRARY_DIRNAME / DB_NAME
-    target_db.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target_db.parent)
     src = _open_db(source_db)
     try:
         # Move committed pages from the WAL into the database where no reader needs them; the
@@ -373,6 +374,8 @@ def _copy_database(plan: MovePlan, counter: _Counter) -> dict[str, object]:
         src.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         version = _data_version(src)
         page_size = int(src.execute("PRAGMA page_size").fetchone()[0])
+        with contextlib.suppress(FileExistsError):  # user-only, like every database the app creates
+            os.close(open_new(target_db))
         dst = sqlite3.connect(str(target_db), isolation_level=None)
         copied_pages = 0
         budget = plan.db_bytes
@@ -404,7 +407,7 @@ def _copy_files(plan: MovePlan, counter: _Counter) -> list[FileEntry]:
     for entry in plan.files:
         src = plan.source / entry.rel
         dst = plan.target / entry.rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(dst.parent)
         try:
             size = _copy_file(src, dst, counter)
         except FileNotFoundError:

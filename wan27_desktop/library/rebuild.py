@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError
@@ -97,6 +98,7 @@ def rebuild_index(
         _remove_db_files(new_path)
         raise
     fresh.close()
+    crashpoint("rebuild_before_swap")  # crash tests SIGKILL here: the next open removes new_path
     backup = _swap_in(db, paths, new_path, keep_backup=keep_backup)
     return RebuildReport(
         images=images,

@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 
 from wan27_desktop import config
 from wan27_desktop.api.errors import WanError
+from wan27_desktop.private_files import make_dirs
 from wan27_desktop.ui.common.background import BackgroundWork
 
 log = logging.getLogger("wan27.ui.generation")
@@ -122,7 +123,7 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
     folder = folder or refs_dir()
     dest = folder / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
     if not dest.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        make_dirs(folder)
         fd, tmp = tempfile.mkstemp(prefix=".drop.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
