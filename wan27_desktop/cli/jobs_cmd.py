@@ -85,6 +85,8 @@ def resume_jobs(args: argparse.Namespace) -> int:
         if not unfinished:
             out("Nothing to resume: every job is finished.")
             return EXIT_OK
+        for job_id, owner in sorted(library.jobs.leased().items()):
+            out(f"job {job_id}: running in another window or command ({owner}); left to it")
         runner = _runner(library, args)
         try:
             for job_id in runner.resume_all():
