@@ -3736,6 +3736,14 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>图库未移动，仍在原文件夹中。请重试。</translation>
     </message>
     <message>
+        <source>{count} job(s) are running in another Wan 2.7 window or command ({jobs}).</source>
+        <translation>另一个 Wan 2.7 窗口或命令中有 {count} 个任务正在运行（{jobs}）。</translation>
+    </message>
+    <message>
+        <source>Wait for them to finish, then move the library.</source>
+        <translation>请等它们完成后再移动图库。</translation>
+    </message>
+    <message>
         <source>There is no library in {source} to move.</source>
         <translation>{source} 中没有可移动的图库。</translation>
     </message>
@@ -3984,8 +3992,44 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请确认图库文件夹存在且可写入，然后重试。</translation>
     </message>
     <message>
+        <source>The library database {path} is damaged ({detail}).</source>
+        <translation>图库数据库 {path} 已损坏（{detail}）。</translation>
+    </message>
+    <message>
         <source>Rebuild the library from its image files with `wan27 library recover`; the damaged file is kept aside, never deleted.</source>
         <translation>使用 `wan27 library recover` 从图片文件重建图库；损坏的文件会被另存，绝不会删除。</translation>
+    </message>
+    <message>
+        <source>The library database {path} is empty (0 bytes), but the library folder holds images.</source>
+        <translation>图库数据库 {path} 是空文件（0 字节），但图库文件夹中有图片。</translation>
+    </message>
+    <message>
+        <source>Restore the file from a backup, or rebuild the index from the image files with `wan27 library recover` (the empty file is kept aside).</source>
+        <translation>请从备份恢复该文件，或使用 `wan27 library recover` 从图片文件重建索引（空文件会被另存）。</translation>
+    </message>
+    <message>
+        <source>Make the library folder and its files writable for your user (or mount the disk read-write), then try again. Nothing is damaged: do not run `wan27 library recover`.</source>
+        <translation>请让你的用户可以写入图库文件夹及其文件（或以读写方式挂载磁盘），然后重试。没有任何损坏：不要运行 `wan27 library recover`。</translation>
+    </message>
+    <message>
+        <source>Check that the library folder exists, that its disk is connected, and that your user may read and write it. Nothing is damaged: do not run `wan27 library recover`.</source>
+        <translation>请确认图库文件夹存在、其所在磁盘已连接，且你的用户可以读写它。没有任何损坏：不要运行 `wan27 library recover`。</translation>
+    </message>
+    <message>
+        <source>Free some space on that disk, then try again. Nothing was lost; the journal is intact.</source>
+        <translation>请在该磁盘上腾出空间后重试。没有任何丢失；任务日志完好。</translation>
+    </message>
+    <message>
+        <source>Check the disk (and its cable or network connection for an external or network drive), then try again. If it keeps happening, copy the library folder to a healthy disk.</source>
+        <translation>请检查磁盘（外接或网络驱动器还需检查线缆或网络连接），然后重试。如果反复出现，请把图库文件夹复制到一块正常的磁盘上。</translation>
+    </message>
+    <message>
+        <source>Wait until the other Wan 2.7 window or command has finished, then try again.</source>
+        <translation>请等另一个 Wan 2.7 窗口或命令完成后再试。</translation>
+    </message>
+    <message>
+        <source>Free some space on that disk (or move the library), then try again. Nothing was sent or billed.</source>
+        <translation>请在该磁盘上腾出空间（或移动图库）后重试。未发送任何请求，也未产生费用。</translation>
     </message>
     <message>
         <source>This library was written by a newer Wan 2.7 Desktop; update the app to open it.</source>
@@ -3996,12 +4040,48 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>它可能已被删除；请刷新视图。</translation>
     </message>
     <message>
+        <source>{failed} image(s) could not be exported: {reasons}</source>
+        <translation>{failed} 张图片无法导出：{reasons}</translation>
+    </message>
+    <message>
+        <source>The other images were exported. Restore the missing files from a backup, or move those images to the trash.</source>
+        <translation>其他图片已导出。请从备份恢复缺失的文件，或将这些图片移到回收站。</translation>
+    </message>
+    <message>
+        <source>The library in {folder} is read-only, so nothing can be saved ({reason}).</source>
+        <translation>{folder} 中的图库是只读的，无法保存任何内容（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library database {path} cannot be opened ({reason}).</source>
+        <translation>无法打开图库数据库 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The disk holding the library ({folder}) is full ({reason}).</source>
+        <translation>图库所在的磁盘（{folder}）已满（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The disk holding the library ({folder}) reported a read or write error ({reason}).</source>
+        <translation>图库所在的磁盘（{folder}）报告了读写错误（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library database {path} could not be used ({reason}).</source>
+        <translation>无法使用图库数据库 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} cannot be used ({reason}).</source>
+        <translation>无法使用图库文件夹 {folder}（{reason}）。</translation>
+    </message>
+    <message>
         <source>Reference image {name} changed while it was being copied.</source>
         <translation>参考图 {name} 在复制过程中发生了变化。</translation>
     </message>
     <message>
         <source>Try again once the file is no longer being written.</source>
         <translation>请等文件写入完成后再试。</translation>
+    </message>
+    <message>
+        <source>Job {job} is leased by another process.</source>
+        <translation>任务 {job} 正由另一个进程运行。</translation>
     </message>
     <message>
         <source>Close other Wan 2.7 windows and commands, then rebuild again.</source>
@@ -4182,6 +4262,46 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>the proxy refused the connection</source>
         <translation>代理拒绝了连接</translation>
+    </message>
+    <message>
+        <source>The library is being rebuilt or recovered, so no job can start now.</source>
+        <translation>图库正在重建或恢复，现在无法开始任务。</translation>
+    </message>
+    <message>
+        <source>Try again when `wan27 library rebuild` or `recover` has finished.</source>
+        <translation>请在 `wan27 library rebuild` 或 `recover` 完成后重试。</translation>
+    </message>
+    <message>
+        <source>Cannot {action} now: another rebuild, recover or move is under way.</source>
+        <translation>现在无法执行 {action}：另一个重建、恢复或移动操作正在进行。</translation>
+    </message>
+    <message>
+        <source>Cannot {action} while {count} job(s) run: {jobs}.</source>
+        <translation>有 {count} 个任务正在运行，无法执行 {action}：{jobs}。</translation>
+    </message>
+    <message>
+        <source>Wait until they finish (or cancel them) in the other Wan 2.7 window or command, then try again.</source>
+        <translation>请等它们在另一个 Wan 2.7 窗口或命令中完成（或取消它们），然后重试。</translation>
+    </message>
+    <message>
+        <source>The library database {path} passed SQLite&apos;s integrity check: it is not damaged, so it was left as it is.</source>
+        <translation>图库数据库 {path} 通过了 SQLite 完整性检查：它没有损坏，因此保持原样。</translation>
+    </message>
+    <message>
+        <source>To re-index the image files and keep the journal, run `wan27 library rebuild`. To set this database aside anyway, run `wan27 library recover --force`.</source>
+        <translation>要重新索引图片文件并保留任务日志，请运行 `wan27 library rebuild`。如仍要将此数据库另存，请运行 `wan27 library recover --force`。</translation>
+    </message>
+    <message>
+        <source>The index lists no images, but {folder} holds image files that are not in it.</source>
+        <translation>索引中没有任何图片，但 {folder} 中有不在索引里的图片文件。</translation>
+    </message>
+    <message>
+        <source>Run `wan27 library rebuild` to index them from their metadata.</source>
+        <translation>请运行 `wan27 library rebuild`，根据元数据为它们建立索引。</translation>
+    </message>
+    <message>
+        <source>Not enough free space in {folder}: this job may need up to {needed} for its results, and {free} is free. It was not sent.</source>
+        <translation>{folder} 的可用空间不足：此任务的结果最多可能需要 {needed}，而可用空间只有 {free}。任务未发送。</translation>
     </message>
 </context>
 <context>

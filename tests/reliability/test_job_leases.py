@@ -171,9 +171,16 @@ def test_rebuild_recover_and_move_are_refused_while_a_job_runs_elsewhere(
     assert "a harbour" in listing.stdout and "a lighthouse" in listing.stdout
 
 
-def test_a_job_waiting_for_its_turn_is_not_closed_by_another_process(env, fake_dashscope, isolated_environment):
+def test_a_job_waiting_for_its_turn_is_not_closed_by_another_process(fake_dashscope, isolated_environment):
     """Journaled but not sent yet (a window's queue): leased from the moment it is written, so a
-    `jobs resume` elsewhere does not close it as "never sent"."""
+    window starting elsewhere does not close it as "never sent" (what its start-up does first)."""
+    import subprocess
+
+    other_start = (
+        "import sys; from pathlib import Path; from wan27_desktop.jobs.runner import JobRunner; "
+        "from wan27_desktop.library import Library\n"
+        "with Library.open(Path(sys.argv[1])) as library: print(JobRunner(library, None).close_unsent_queued())"
+    )
     with Library.open(isolated_environment) as library:
         runner = JobRunner(
             library,
@@ -183,7 +190,14 @@ def test_a_job_waiting_for_its_turn_is_not_closed_by_another_process(env, fake_d
         )
         try:
             job_id = runner.create(GenerationRequest("a fox", size="1K"), RequestMode.SYNC)
-            assert cli(["jobs", "resume"], env).returncode == 0
+            other = subprocess.run(
+                [sys.executable, "-c", other_start, str(isolated_environment)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert other.returncode == 0, other.stderr
+            assert other.stdout.strip() == "[]"
             assert library.jobs.get(job_id).state is JobState.QUEUED
             assert runner.run(job_id).state is JobState.DONE
         finally:

@@ -58,7 +58,7 @@ def _journal_with_unfinished_work(env: dict[str, str], fake) -> dict[str, int]:
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     killed = run_cli(["generate", "a boat", "--size", "1K"], {**env, "WAN27_CRASHPOINT": "after_results_recorded"})
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    fake.add_fault(Fault("query", "task_failed", code="InternalError.Algo", message="the model failed"))
+    fake.add_fault(Fault("create", "task_failed", code="InternalError.Algo", message="the model failed"))
     assert cli(["generate", "a storm", "--size", "1K", *ASYNC], env).returncode != 0
     return {"done": 1, "submitted": 2, "downloading": 3, "failed": 4}
 

@@ -203,7 +203,9 @@ class JobRunner:
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
         They are not sent on their own at start; the user can retry them."""
-        ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
+        waiting_elsewhere = self.library.jobs.leased()  # queued in a window that is still open
+        queued = self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)
+        ids = [job.id for job in queued if job.id not in waiting_elsewhere]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,
