@@ -238,7 +238,16 @@ class JobManager(QObject):
         for runner in runners:
             runner.abort()
         self._pool.clear()  # queued jobs stay queued in the journal; closed as unsent at next start
-        return self._pool.waitForDone(wait_ms)
+        done = self._pool.waitForDone(wait_ms)
+        from wan27_desktop.library import LibraryPaths
+        from wan27_desktop.library.leases import Leases
+
+        leases = Leases(LibraryPaths(self.data_dir).leases_dir)
+        with self._lock:
+            never_started = list(self._cancels)
+        for job_id in never_started:  # their leases, held since they were journaled, go now
+            leases.release_reserved(job_id)
+        return done
 
     # -- internals (called from worker threads) -----------------------------------------------
     def _post(self, signal: str, *args: object) -> None:

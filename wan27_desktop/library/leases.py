@@ -112,6 +112,16 @@ class Leases:
                 return None
         return self._lock_job(job_id)
 
+    def release_reserved(self, job_id: int) -> bool:
+        """Let go of a job this process reserved but never started (a window closing with jobs
+        still queued): they stay queued in the journal, and the next start closes them unsent."""
+        with _TABLE_LOCK:
+            lease = _TABLE.get(self.key(job_id))
+            if lease is None or lease.in_use:
+                return False
+            lease.release()
+            return True
+
     def _lock_job(self, job_id: int) -> Lease | None:
         _make_folder(self.folder)
         path = self.path_of(job_id)
