@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build the Linux bundle, a .tar.gz of it and a .deb (installs to /opt, launcher in /usr/bin,
-# .desktop file and hicolor icons). One command: packaging/build_linux.sh   (outputs in dist/)
+# .desktop file and hicolor icons), the bundle's bill of materials (CycloneDX JSON) and SHA256SUMS
+# over all three. One command: packaging/build_linux.sh   (outputs in dist/)
 #
 # Environment:
-#   PYTHON=python3     interpreter whose site-packages are frozen
-#   SKIP_PIP=1         do not `pip install .[packaging]` first (already installed)
+#   PYTHON=python3     interpreter whose site-packages are frozen (a venv of its own is best: the
+#                      locked packages are installed into it, and whatever else it has may be bundled)
+#   SKIP_PIP=1         do not install packaging/requirements-build.lock first; the build still
+#                      fails unless PYTHON has exactly the locked versions (packaging/build_lock.py)
 #   DIST_DIR=dist      where the bundle, .tar.gz and .deb go
 #   WORK_DIR=build     PyInstaller's work files, rendered icons, .deb staging
 #   TRIM_ICU=0         keep Qt's full 32 MB ICU data (default: trim it, see packaging/trim_icu.py)
@@ -18,9 +21,11 @@ WORK_DIR="$(mkdir -p "${WORK_DIR:-build}" && cd "${WORK_DIR:-build}" && pwd)"
 VERSION="$($PYTHON -c 'import wan27_desktop; print(wan27_desktop.__version__)')"
 ARCH_DEB="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
 ARCH="$(uname -m)"
+# The build's inputs are the locked, hashed wheels, never whatever the index serves today.
 if [ "${SKIP_PIP:-0}" != "1" ]; then
-    $PYTHON -m pip install --quiet ".[packaging]"
+    $PYTHON -m pip install --quiet --require-hashes --only-binary :all: -r packaging/requirements-build.lock
 fi
+$PYTHON packaging/build_lock.py check
 export WAN27_ICON_DIR="$WORK_DIR/icons"   # read by the spec too
 $PYTHON packaging/render_icons.py "$WAN27_ICON_DIR" >/dev/null
 $PYTHON -m PyInstaller --noconfirm --log-level WARN --distpath "$DIST_DIR" --workpath "$WORK_DIR/pyinstaller" \
@@ -36,6 +41,9 @@ DEB_DEPENDS="$($PYTHON packaging/linux_deps.py "$BUNDLE")"
 SELFTEST_DATA="$(mktemp -d)"
 QT_QPA_PLATFORM=offscreen WAN27_DATA_DIR="$SELFTEST_DATA" "$BUNDLE/wan27-desktop" --self-test >/dev/null
 rm -rf "$SELFTEST_DATA"
+# What the bundle is made of, read from the bundle itself (after the ICU trim: the files shipped).
+SBOM="$DIST_DIR/wan27-desktop-${VERSION}-linux-${ARCH}.cdx.json"
+$PYTHON packaging/sbom.py "$BUNDLE" "$SBOM"
 TARBALL="$DIST_DIR/wan27-desktop-${VERSION}-linux-${ARCH}.tar.gz"
 tar -C "$DIST_DIR" -czf "$TARBALL" wan27-desktop
 
@@ -89,5 +97,7 @@ chmod 0755 "$STAGE/DEBIAN/postinst" "$STAGE/DEBIAN/postrm"
 DEB="$DIST_DIR/wan27-desktop_${VERSION}_${ARCH_DEB}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$STAGE" "$DEB" >/dev/null
 
+$PYTHON packaging/checksums.py "$DIST_DIR" "$TARBALL" "$DEB" "$SBOM"
+
 echo "bundle:  $BUNDLE ($(du -sh "$BUNDLE" | cut -f1) unpacked)"
-ls -la "$TARBALL" "$DEB"
+ls -la "$TARBALL" "$DEB" "$SBOM" "$DIST_DIR/SHA256SUMS"

@@ -3,7 +3,9 @@
 # Needs Python 3.10+ and Inno Setup 6.3+ (iscc.exe on PATH or in its default folder).
 # Code signing runs only when a certificate is configured (see README, "Signing"):
 #   WINDOWS_CERT_PFX_BASE64 (the .pfx, base64) and WINDOWS_CERT_PASSWORD.
-# $env:SKIP_PIP = "1" skips `pip install .[packaging]`.
+# $env:SKIP_PIP = "1" skips installing packaging\requirements-build.lock (python must then have
+# exactly the locked versions already). Outputs in dist\: the installer, the bundle's bill of
+# materials (CycloneDX JSON) and SHA256SUMS over both.
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..")
 
@@ -33,10 +35,13 @@ function Invoke-Sign([string[]] $files) {
     }
 }
 
+# The build's inputs are the locked, hashed wheels, never whatever the index serves today.
 if ($env:SKIP_PIP -ne "1") {
-    python -m pip install --quiet ".[packaging]"
-    if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
+    python -m pip install --quiet --require-hashes --only-binary :all: -r packaging\requirements-build.lock
+    if ($LASTEXITCODE -ne 0) { throw "installing the locked build inputs failed" }
 }
+python packaging\build_lock.py check
+if ($LASTEXITCODE -ne 0) { throw "python does not have the versions in packaging\requirements-build.lock" }
 python packaging\render_icons.py | Out-Null
 if ($LASTEXITCODE -ne 0) { throw "rendering the icons failed" }
 python -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build\pyinstaller packaging\wan27_desktop.spec
@@ -53,6 +58,10 @@ Remove-Item $selftestData -Recurse -Force -ErrorAction SilentlyContinue
 if ($selftest.ExitCode -ne 0) { throw "self-test of the bundle failed (exit code $($selftest.ExitCode))" }
 
 Invoke-Sign @("dist\wan27-desktop\wan27-desktop.exe")   # sign the app before it goes into the installer
+# What the bundle is made of, read from the bundle itself.
+$sbom = "dist\wan27-desktop-$version-windows.cdx.json"
+python packaging\sbom.py --lenient dist\wan27-desktop $sbom
+if ($LASTEXITCODE -ne 0) { throw "writing the bill of materials failed" }
 $iscc = (Get-Command iscc.exe -ErrorAction SilentlyContinue).Source
 if (-not $iscc) { $iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
 & $iscc "/DAppVersion=$version" packaging\windows\wan27-desktop.iss
@@ -62,4 +71,7 @@ Invoke-Sign @($setup)
 if (-not $env:WINDOWS_CERT_PFX_BASE64) {
     Write-Host "WINDOWS_CERT_PFX_BASE64 not set: installer and app are not signed (SmartScreen will warn)"
 }
-Get-Item $setup
+# Last: the installer is final once signed.
+python packaging\checksums.py dist $setup $sbom
+if ($LASTEXITCODE -ne 0) { throw "writing SHA256SUMS failed" }
+Get-Item $setup, $sbom, dist\SHA256SUMS

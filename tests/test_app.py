@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wan27_desktop import app
+from wan27_desktop import __version__, app
 from wan27_desktop.selftest import run_self_test
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +31,9 @@ def test_self_test_passes_in_a_subprocess_without_a_display(tmp_path: Path) -> N
         assert any(line.split(":")[0].split(maxsplit=1)[-1] == check for line in lines), check
     assert "FAIL " not in result.stdout
     assert lines[-1].startswith("PASSED")
+    # The report names the build that ran (issue 18): here a source checkout and its commit.
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    assert f"build: {__version__} (source checkout, commit {head[:12]}" in result.stdout
     assert not (tmp_path / "user-data").exists(), "the self-test must not touch the user's data dir"
 
 

@@ -25,6 +25,8 @@ DESKTOP_FILE = "wan27-desktop"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from wan27_desktop.buildinfo import VersionAction  # its imports only when there are arguments to parse
+
     parser = argparse.ArgumentParser(prog="wan27-desktop", description="Desktop client for the Wan 2.7 image API.")
     parser.add_argument(
         "--data-dir",
@@ -38,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the installation offscreen (Qt plugins, TLS, keyring, library) and exit 0/1",
     )
     parser.add_argument("--debug", action="store_true", help="verbose logging to stderr")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     return parser
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
-from wan27_desktop import __version__, config
+from wan27_desktop import buildinfo, config
 from wan27_desktop.private_files import make_dirs, open_new
 from wan27_desktop.redaction import REDACTED, redact, register_secret
 
@@ -266,6 +266,7 @@ def _keyring_lines(timeout: float) -> list[str]:
         except Exception as err:  # noqa: BLE001 - reported in the text, never swallowed silently
             found.append(f"  probe failed: {type(err).__name__}: {err}")
 
+    # A daemon thread, not a pool's: if the keyring never answers it is left behind, holding no pool.
     worker = threading.Thread(target=probe, name="diagnostics-keyring", daemon=True)
     worker.start()
     worker.join(timeout)
@@ -310,7 +311,7 @@ def diagnostic_info(
 
     data = _state["data_dir"] or config.data_dir()
     database = data / LIBRARY_DIRNAME / DB_NAME
-    lines = [f"{APP_TITLE} {__version__}", ""]
+    lines = [f"{APP_TITLE} {buildinfo.current().summary()}", ""]
     lines += ["Components:"] + [f"  {name}: {version}" for name, version in component_versions()]
     lines += [
         "",

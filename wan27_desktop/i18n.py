@@ -223,8 +223,3 @@ def error_details(err: WanError) -> str:
         message=error_message(err),
         hint=hint_text(err.hint),
     )
-
-
-def error_text(err: WanError) -> str:
-    """One paragraph for an inline message: the message and, on the next line, what to do."""
-    return f"{error_message(err)}\n{hint_text(err.hint)}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from wan27_desktop import __version__, config
+from wan27_desktop import __version__, buildinfo, config
 
 KEYRING_TIMEOUT_S = 5.0
 
@@ -102,6 +102,7 @@ def check_keyring() -> tuple[str, str]:
     from wan27_desktop import keys
 
     result: list[tuple[bool, str]] = []
+    # A daemon thread, not a pool's: if the keyring never answers it is left behind, holding no pool.
     worker = threading.Thread(target=lambda: result.append(keys.keyring_available()), daemon=True)
     worker.start()
     worker.join(KEYRING_TIMEOUT_S)
@@ -248,6 +249,7 @@ def run_self_test(out: TextIO | None = None) -> int:
             os.environ[config.ENV_DATA_DIR] = previous
         shutil.rmtree(temp, ignore_errors=True)
     print(f"Wan 2.7 Desktop {__version__} self-test", file=out)
+    print(f"build: {buildinfo.current().summary()}", file=out)
     for check in checks:
         print(f"{check.status:<5} {check.name}: {check.detail}", file=out)
     failed = [c for c in checks if c.status == "FAIL"]

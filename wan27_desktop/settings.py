@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import ipaddress
 import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from wan27_desktop import config
-from wan27_desktop.api.errors import ValidationError, ValidationIssue
+from wan27_desktop.api import endpoint
+from wan27_desktop.api.constants import JOB_CONCURRENCY
+from wan27_desktop.api.errors import ValidationError
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 from wan27_desktop.private_files import make_dirs, open_new
@@ -35,7 +35,7 @@ T = TypeVar("T")
 SETTINGS_FILE = config.SETTINGS_FILE
 MIN_CONCURRENCY = 1
 MAX_CONCURRENCY = MAX_TASKS_IN_PROGRESS  # §6: 5 tasks in progress per account
-DEFAULT_CONCURRENCY = 2
+DEFAULT_CONCURRENCY = JOB_CONCURRENCY
 _LIBRARY_FOLDER = f"{config.LIBRARY_SECTION}/{config.LIBRARY_KEY}"
 LEGACY_FIRST_RUN_KEY_PROMPT = "first_run_key_prompt"  # state blob written by 0.1's first-run prompt
 
@@ -52,59 +52,10 @@ class Language(str, enum.Enum):
     CHINESE_SIMPLIFIED = "zh_CN"
 
 
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES or host.lower().endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def normalise_endpoint(text: str) -> str | None:
-    """Check a custom endpoint (a gateway, or the fake server); '' means none (use the region).
-
-    https anywhere; plain http only for this computer (localhost / loopback), since the key
-    travels in the Authorization header. No credentials, query or fragment. Returns the URL
-    without a trailing slash. Raises ValidationError (field 'endpoint').
-    """
-    url = text.strip()
-    if not url:
-        return None
-
-    def refuse(message: str) -> ValidationError:
-        return ValidationError([ValidationIssue("endpoint", message)])
-
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        _ = parts.port  # raises ValueError for a non-numeric or out-of-range port
-    except ValueError:
-        raise refuse(QCoreApplication.translate("AppSettings", "This is not a valid URL.")) from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise refuse(
-            QCoreApplication.translate("AppSettings", "Use a full URL such as https://gateway.example.com/api/v1.")
-        )
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise refuse(
-            QCoreApplication.translate(
-                "AppSettings", "Plain http is only allowed for localhost; use https so the key is encrypted."
-            )
-        )
-    if parts.username or parts.password:
-        raise refuse(
-            QCoreApplication.translate("AppSettings", "Do not put credentials in the URL; the key is sent in a header.")
-        )
-    if parts.query or parts.fragment:
-        raise refuse(
-            QCoreApplication.translate("AppSettings", "The endpoint cannot have a query (?…) or fragment (#…).")
-        )
-    if any(ch.isspace() for ch in url):
-        raise refuse(QCoreApplication.translate("AppSettings", "The URL cannot contain spaces."))
-    return url.rstrip("/")
+    """A custom endpoint as stored (`api.endpoint.normalise`: the client's own rule); '' means none
+    (use the region). Raises ValidationError (field 'endpoint')."""
+    return endpoint.normalise(text) if text.strip() else None
 
 
 def _parse_enum(kind: type[T]) -> Callable[[object], T]:

@@ -51,6 +51,12 @@ Source: "..\..\dist\wan27-desktop\*"; DestDir: "{app}"; Flags: ignoreversion rec
 ; An upgrade replaces the whole bundle: files a newer version no longer ships must not linger.
 Type: filesandordirs; Name: "{app}\_internal"
 
+[UninstallDelete]
+; The uninstaller removes what [Files] installed; this also takes anything that appeared in the
+; bundle's folder since (it is ours alone: user data lives elsewhere), so no folder is left behind.
+Type: filesandordirs; Name: "{app}\_internal"
+Type: dirifempty; Name: "{app}"
+
 [Icons]
 Name: "{autoprograms}\Wan 2.7 Desktop"; Filename: "{app}\wan27-desktop.exe"
 Name: "{autodesktop}\Wan 2.7 Desktop"; Filename: "{app}\wan27-desktop.exe"; Tasks: desktopicon

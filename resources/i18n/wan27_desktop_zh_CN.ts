@@ -20,6 +20,10 @@
         <translation>版本 %1</translation>
     </message>
     <message>
+        <source>Build</source>
+        <translation>构建</translation>
+    </message>
+    <message>
         <source>A desktop client for Alibaba Cloud Model Studio&apos;s Wan 2.7 image generation and editing API.</source>
         <translation>阿里云百炼 Wan 2.7 图像生成与编辑 API 的桌面客户端。</translation>
     </message>
@@ -84,6 +88,30 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>%1 with local changes</source>
+        <translation>%1（含本地修改）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Commit unknown, built %1</source>
+        <translation>提交未知，构建于 %1</translation>
+    </message>
+    <message>
+        <source>Commit %1, built %2</source>
+        <translation>提交 %1，构建于 %2</translation>
+    </message>
+    <message>
+        <source>Source checkout, commit %1</source>
+        <translation>源代码检出，提交 %1</translation>
+    </message>
+    <message>
+        <source>Installed package (commit unknown)</source>
+        <translation>已安装的软件包（提交未知）</translation>
+    </message>
+    <message>
         <source>The file %1 is missing from this installation.</source>
         <translation>此安装中缺少文件 %1。</translation>
     </message>
@@ -129,33 +157,6 @@
     <message>
         <source>Thinking mode does not apply to image sets.</source>
         <translation>思考模式不适用于组图。</translation>
-    </message>
-</context>
-<context>
-    <name>AppSettings</name>
-    <message>
-        <source>This is not a valid URL.</source>
-        <translation>这不是有效的 URL。</translation>
-    </message>
-    <message>
-        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
-        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
-    </message>
-    <message>
-        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
-        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
-    </message>
-    <message>
-        <source>Do not put credentials in the URL; the key is sent in a header.</source>
-        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
-    </message>
-    <message>
-        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
-        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
-    </message>
-    <message>
-        <source>The URL cannot contain spaces.</source>
-        <translation>URL 不能包含空格。</translation>
     </message>
 </context>
 <context>
@@ -3612,6 +3613,30 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <source>Palette ratios add up to {total}%; they must total exactly 100.00%.</source>
         <translation>调色板占比合计为 {total}%；必须正好等于 100.00%。</translation>
     </message>
+    <message>
+        <source>This is not a valid URL.</source>
+        <translation>这不是有效的 URL。</translation>
+    </message>
+    <message>
+        <source>Use a full URL such as https://gateway.example.com/api/v1.</source>
+        <translation>请填写完整的 URL，例如 https://gateway.example.com/api/v1。</translation>
+    </message>
+    <message>
+        <source>Plain http is only allowed for localhost; use https so the key is encrypted.</source>
+        <translation>仅 localhost 允许使用明文 http；请使用 https，以便密钥加密传输。</translation>
+    </message>
+    <message>
+        <source>Do not put credentials in the URL; the key is sent in a header.</source>
+        <translation>不要在 URL 中包含凭据；密钥会通过请求头发送。</translation>
+    </message>
+    <message>
+        <source>The endpoint cannot have a query (?…) or fragment (#…).</source>
+        <translation>接入地址不能包含查询参数（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>The URL cannot contain spaces.</source>
+        <translation>URL 不能包含空格。</translation>
+    </message>
 </context>
 <context>
     <name>WanError</name>
@@ -3814,26 +3839,6 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The request was canceled.</source>
         <translation>请求已取消。</translation>
-    </message>
-    <message>
-        <source>The API endpoint {url} is not a valid URL.</source>
-        <translation>API 接入地址 {url} 不是有效的 URL。</translation>
-    </message>
-    <message>
-        <source>Use an https:// URL ending in /api/v1.</source>
-        <translation>请使用以 /api/v1 结尾的 https:// URL。</translation>
-    </message>
-    <message>
-        <source>The API endpoint {url} is not an http(s) URL.</source>
-        <translation>API 接入地址 {url} 不是 http(s) URL。</translation>
-    </message>
-    <message>
-        <source>Refusing to send the API key over plain http:// to {host}.</source>
-        <translation>拒绝通过明文 http:// 向 {host} 发送 API 密钥。</translation>
-    </message>
-    <message>
-        <source>Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost.</source>
-        <translation>请使用 https:// 接入地址；仅 127.0.0.1/localhost 允许使用明文 http。</translation>
     </message>
     <message>
         <source>Paste the key again exactly as shown in the Model Studio console.</source>

@@ -189,7 +189,7 @@ def test_non_images_are_refused_with_a_clear_message(data, match):
         verify_bytes(data)
 
 
-def test_sniff_recognises_the_three_formats_and_nothing_else():
+def test_sniff_recognises_the_three_result_formats_and_not_a_bmp_fragment():
     assert sniff(make_png()[:12]) == "png"
     assert sniff(b"\xff\xd8\xff\xe0") == "jpeg"
     assert sniff(b"RIFF\x00\x00\x00\x00WEBP") == "webp"

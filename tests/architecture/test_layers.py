@@ -66,7 +66,6 @@ def test_a_widget_import_two_modules_away_breaks_the_contract_with_its_chain(tmp
     assert not _check(graph, "pkg.fine", []).kept
 
 
-@pytest.mark.xfail(strict=True, reason="ui imports imaging._codec (issue 15, in progress)")
 def test_the_tree_keeps_every_layer_contract() -> None:
     run = subprocess.run(
         [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import cli_env, run_cli
-from wan27_desktop.api.imageformat import verify_image_file
+from wan27_desktop.api.imageformat import verify_file
 from wan27_desktop.library import JobState, Library
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
@@ -65,7 +65,7 @@ def test_kill_then_resume_loses_nothing(
             assert saved == billed
         assert len(images) == len(saved) == len({i.sha256 for i in images})
         for image in images:
-            verify_image_file(Path(image.path))
+            verify_file(Path(image.path))
         assert library.maintenance.reconcile().missing == 0
         db_path = library.db_path
     assert fake_dashscope.created_count == (0 if point in ("sync_before_send", "async_before_submit") else 1)

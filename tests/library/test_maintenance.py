@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.library.conftest import Maker, make_jpeg, make_png
+from wan27_desktop.api.imageformat.pngchunks import TextChunk, make_text_chunk
 from wan27_desktop.library import ImageQuery, JobState, Library, LibraryCorrupt, NotFound
-from wan27_desktop.library.pngmeta import TextChunk, make_text_chunk, read_metadata
+from wan27_desktop.library.pngmeta import read_metadata
 
 
 def _day_dir(library: Library) -> Path:

@@ -9,16 +9,17 @@ from pathlib import Path
 import pytest
 
 from tests.library.conftest import chunk, make_jpeg, make_png, make_webp, png_chunks
+from wan27_desktop.api.imageformat import pngchunks
+from wan27_desktop.api.imageformat.pngchunks import TextChunk
 from wan27_desktop.library import pngmeta
 from wan27_desktop.library.imagefiles import embed_jpeg, image_size, sniff_format
-from wan27_desktop.library.pngmeta import TextChunk
 
 
 def _embed(tmp_path: Path, source: bytes, chunks: list[TextChunk]) -> bytes:
     src = tmp_path / "src.png"
     src.write_bytes(source)
     out = io.BytesIO()
-    pngmeta.embed_text_chunks(src, out, chunks)
+    pngchunks.embed_text_chunks(src, out, chunks)
     return out.getvalue()
 
 
@@ -33,7 +34,7 @@ def test_embedded_chunks_round_trip_with_valid_crcs(tmp_path: Path):
         assert chunk(ctype, body) in data  # every chunk's CRC recomputes to what was written
     path = tmp_path / "out.png"
     path.write_bytes(data)
-    assert pngmeta.read_text_chunks(path) == text
+    assert pngchunks.read_text_chunks(path) == text
 
 
 def test_pixel_chunks_are_byte_identical_and_text_goes_before_idat(tmp_path: Path):
@@ -51,29 +52,29 @@ def test_embedding_replaces_our_keywords_but_keeps_others(tmp_path: Path):
     second = _embed(tmp_path, first, [TextChunk("wan27", "new")])
     path = tmp_path / "twice.png"
     path.write_bytes(second)
-    assert {(c.keyword, c.text) for c in pngmeta.read_text_chunks(path)} == {("wan27", "new"), ("Author", "me")}
+    assert {(c.keyword, c.text) for c in pngchunks.read_text_chunks(path)} == {("wan27", "new"), ("Author", "me")}
 
 
 def test_chunk_with_bad_crc_is_ignored(tmp_path: Path):
     bad = chunk(b"tEXt", b"parameters\x00evil")[:-1] + b"\x00"
     path = tmp_path / "bad.png"
     path.write_bytes(make_png(extra=bad))
-    assert pngmeta.read_text_chunks(path) == []
+    assert pngchunks.read_text_chunks(path) == []
 
 
 def test_compressed_itxt_over_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(pngmeta, "MAX_TEXT_BYTES", 1000)
+    monkeypatch.setattr(pngchunks, "MAX_TEXT_BYTES", 1000)
     payload = b"wan27\x00\x01\x00\x00\x00" + zlib.compress(b"x" * 5000)
     path = tmp_path / "bomb.png"
     path.write_bytes(make_png(extra=chunk(b"iTXt", payload)))
-    assert pngmeta.read_text_chunks(path) == []
+    assert pngchunks.read_text_chunks(path) == []
 
 
 def test_non_png_is_refused(tmp_path: Path):
     path = tmp_path / "x.png"
     path.write_bytes(b"not a png at all")
     with pytest.raises(pngmeta.PngError):
-        pngmeta.read_text_chunks(path)
+        pngchunks.read_text_chunks(path)
 
 
 def test_a1111_parameters_are_parsed_leniently():

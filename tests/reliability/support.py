@@ -18,7 +18,7 @@ import pytest
 
 from wan27_desktop.api import download as download_module
 from wan27_desktop.api.client import DashScopeClient
-from wan27_desktop.api.imageformat import verify_image_file
+from wan27_desktop.api.imageformat import verify_file
 from wan27_desktop.api.retry import RetryPolicy
 from wan27_desktop.jobs.runner import Connection
 from wan27_desktop.library import Library
@@ -89,7 +89,7 @@ def assert_library_clean(library: Library) -> None:
     for image_id, rel in rows:
         path = library.paths.abs_path(rel)
         assert path.is_file(), f"image {image_id} has no file at {rel}"
-        verify_image_file(path)
+        verify_file(path)
 
 
 def assert_readable(text: str | None) -> None:

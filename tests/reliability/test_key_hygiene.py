@@ -283,20 +283,6 @@ def test_a_result_host_with_an_untrusted_certificate_is_refused(self_signed_serv
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_result_transport_reads_tls_through_its_large_read_streams(self_signed: tuple[str, Path]):
-    # The same server, its certificate trusted for this test: the TLS path of the result transport works.
-    from wan27_desktop.api.transport import LargeReadStream, result_transport
-
-    base, cert = self_signed
-    context = ssl.create_default_context(cafile=str(cert))
-    context.check_hostname = False  # the test certificate names 127.0.0.1 as CN, not as an IP SAN
-    with httpx.Client(transport=result_transport(context)) as http, http.stream("GET", f"{base}/x") as response:
-        assert isinstance(response.extensions["network_stream"], LargeReadStream)
-        assert response.extensions["network_stream"].get_extra_info("ssl_object") is not None
-        response.read()
-        assert response.json()["output"]["task_id"] == "t"
-
-
 def test_the_scan_finds_the_key_in_every_form_it_looks_for(tmp_path: Path):
     # A scan that cannot find anything proves nothing: plant each form and expect each one found.
     import base64

@@ -119,3 +119,20 @@ def test_copy_diagnostic_info_fills_the_clipboard_without_the_key(qtbot: object,
     text = QGuiApplication.clipboard().text()
     assert f"Wan 2.7 Desktop {__version__}" in text and "key for sg: environment" in text
     assert_no_secret(text)
+
+
+def test_shows_which_build_is_running(dialog: AboutDialog) -> None:
+    """Issue 18: commit (and for a frozen build, the build date) beside the version."""
+    from wan27_desktop import buildinfo
+
+    label = dialog.findChild(QLabel, "aboutBuildLabel")
+    assert label is not None and label.accessibleName()
+    info = buildinfo.current()
+    assert info.origin == buildinfo.SOURCE and info.commit  # the tests run from a checkout
+    changes = " with local changes" if info.dirty else ""
+    assert label.text() == f"Source checkout, commit {info.commit[:12]}{changes}"
+    frozen = buildinfo.BuildInfo("1.2.3", buildinfo.FROZEN, "ab" * 20, True, "2026-01-02T03:04:05Z")
+    assert dialog.build_text(frozen) == "Commit abababababab with local changes, built 2026-01-02 03:04:05 UTC"
+    unknown = buildinfo.BuildInfo("1.2.3", buildinfo.FROZEN)
+    assert dialog.build_text(unknown) == "Commit unknown, built unknown"
+    assert dialog.build_text(buildinfo.BuildInfo("1.2.3", buildinfo.INSTALLED)) == "Installed package (commit unknown)"

@@ -152,6 +152,17 @@ def test_plain_http_to_a_remote_host_blocks_ok_with_a_reason(qtbot: Any, setting
     assert child(dialog, "settingsOkButton").isEnabled()
 
 
+@pytest.mark.parametrize("url", ["http://localhost.localdomain:8080/api/v1", "http://app.localhost:8080/api/v1"])
+def test_plain_http_to_a_name_the_client_refuses_blocks_ok(qtbot: Any, settings: AppSettings, url: str) -> None:
+    dialog = open_dialog(qtbot, settings)
+    qtbot.keyClicks(child(dialog, "settingsEndpointEdit"), url)
+    error = child(dialog, "settingsEndpointError")
+    assert error.isVisible() and "localhost" in error.text()
+    assert not child(dialog, "settingsOkButton").isEnabled()
+    click(qtbot, child(dialog, "settingsOkButton"))
+    assert AppSettings(settings.path).custom_endpoint is None
+
+
 def test_key_section_shows_source_and_masked_key_only(qtbot: Any, settings: AppSettings) -> None:
     keys.set_session_key(Region.SINGAPORE, KEY)
     dialog = open_dialog(qtbot, settings)

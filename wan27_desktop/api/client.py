@@ -18,7 +18,6 @@ message, a repr, a log line or a URL. Result downloads use `download.py`, which 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -31,6 +30,8 @@ from typing import Any, TypeVar
 import httpx
 
 from wan27_desktop import __version__
+from wan27_desktop.api import endpoint
+from wan27_desktop.api.constants import CREATE_TIMEOUTS, POLL_DEADLINE_S, POLL_INTERVAL_S, QUERY_TIMEOUTS
 from wan27_desktop.api.errors import (
     AuthError,
     InterruptedCreateError,
@@ -58,9 +59,8 @@ USER_AGENT = f"wan27-desktop/{__version__}"
 SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
 ASYNC_PATH = "/services/aigc/image-generation/generation"  # §1.2: a different path from sync
 # §4.1: sync calls can take minutes, so read >= 300 s; queries answer at once.
-CREATE_TIMEOUT = httpx.Timeout(connect=10.0, read=300.0, write=60.0, pool=10.0)
-QUERY_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-DEFAULT_POLL_INTERVAL = (5.0, 10.0)  # §6: Alibaba recommends polling every 5-10 s
+CREATE_TIMEOUT = httpx.Timeout(**CREATE_TIMEOUTS._asdict())
+QUERY_TIMEOUT = httpx.Timeout(**QUERY_TIMEOUTS._asdict())
 
 # Failures where the request certainly never reached the service: safe to resend even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
@@ -88,42 +88,6 @@ def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Headers fit for a log line: credentials replaced."""
     secret = {"authorization", "proxy-authorization", "cookie"}
     return {k: ("<redacted>" if k.lower() in secret else v) for k, v in headers.items()}
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
-    try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise WanError(
-            QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not a valid URL."),
-            values={"url": repr(base_url)},
-            hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."),
-        ) from exc
-    if url.scheme not in ("http", "https") or not url.host:
-        raise WanError(
-            QT_TRANSLATE_NOOP("WanError", "The API endpoint {url} is not an http(s) URL."),
-            values={"url": repr(base_url)},
-            hint=QT_TRANSLATE_NOOP("WanError", "Use an https:// URL ending in /api/v1."),
-        )
-    if url.scheme == "http" and not (allow_insecure_http or is_loopback(url.host)):
-        # The key travels in a header: never in clear text to another machine.
-        raise WanError(
-            QT_TRANSLATE_NOOP("WanError", "Refusing to send the API key over plain http:// to {host}."),
-            values={"host": url.host},
-            hint=QT_TRANSLATE_NOOP(
-                "WanError", "Use an https:// endpoint; plain http is allowed only for 127.0.0.1/localhost."
-            ),
-        )
-    return base_url.rstrip("/")
 
 
 def _check_api_key(api_key: str) -> str:
@@ -161,7 +125,8 @@ class DashScopeClient:
         allow_insecure_http: bool = False,
     ) -> None:
         self._key = _check_api_key(api_key)
-        self.base_url = _check_base_url(base_url, allow_insecure_http)
+        # The key travels in a header: never in clear text to another machine.
+        self.base_url = endpoint.normalise(base_url, allow_plain_http=allow_insecure_http)
         if workspace is not None and not _WORKSPACE.match(workspace):
             raise ValidationError(
                 [ValidationIssue("workspace", "The workspace id may contain only letters, digits, '-' and '_'.")]
@@ -221,8 +186,8 @@ class DashScopeClient:
         self,
         task_id: str,
         *,
-        interval: tuple[float, float] = DEFAULT_POLL_INTERVAL,
-        deadline_s: float = 600.0,
+        interval: tuple[float, float] = POLL_INTERVAL_S,
+        deadline_s: float = POLL_DEADLINE_S,
         should_cancel: CancelSignal = None,
         on_update: Callable[[TaskSnapshot], None] | None = None,
         sleep: Callable[[float], None] | None = None,

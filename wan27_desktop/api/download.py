@@ -45,21 +45,18 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from wan27_desktop import __version__
+from wan27_desktop.api.constants import DOWNLOAD_DEADLINE_S, DOWNLOAD_MAX_BYTES, DOWNLOAD_TIMEOUTS, MAX_REDIRECTS
 from wan27_desktop.api.errors import DownloadError, NetworkError, ResultExpired, WanError
-from wan27_desktop.api.imageformat import BodyVerifier
+from wan27_desktop.api.imageformat import EXTENSIONS, RESULT_FORMATS, BodyVerifier
 from wan27_desktop.api.netreasons import plain_reason, technical
 from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
 from wan27_desktop.api.tls import shared_ssl_context
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.api.transport import result_transport
 
 log = logging.getLogger("wan27.api")
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-MAX_REDIRECTS = 5
-DOWNLOAD_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=30.0, pool=10.0)
-DEFAULT_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
-_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
+DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS._asdict())
+_RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
 _TEMP_PREFIX, _TEMP_SUFFIX, _OWNER_END = ".wan27-", ".part", "~"
 _HEADER_BYTES = 33  # a PNG's signature (8) and IHDR chunk (25), which must come first
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -116,7 +113,6 @@ def new_download_client() -> httpx.Client:
         timeout=DOWNLOAD_TIMEOUT,
         follow_redirects=False,
         verify=context,
-        transport=result_transport(context),
     )
 
 
@@ -124,12 +120,12 @@ def download_result(
     url: str,
     dest_dir: Path,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = DOWNLOAD_MAX_BYTES,
     client: httpx.Client | None = None,
     retry_policy: RetryPolicy | None = None,
     should_cancel: CancelSignal = None,
     on_progress: Callable[[int, int | None], None] | None = None,
-    deadline_s: float = DEFAULT_DEADLINE_S,
+    deadline_s: float = DOWNLOAD_DEADLINE_S,
     stage_as: str | None = None,
     insert_after_header: Callable[[bytes], bytes] | None = None,
 ) -> DownloadedFile:
@@ -300,7 +296,7 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
                 raise _Retryable(exc) from exc
             raise
         sha = checker.digest.hexdigest() if checker.digest is not None else None
-        final = dest_dir / f"{target.stage_as or sha}.{_EXTENSIONS[info.format]}"
+        final = dest_dir / f"{target.stage_as or sha}{EXTENSIONS[info.format]}"
         os.replace(temp, final)
         if target.stage_as is None:  # a staged file's folder is not its home: it is renamed on at once
             _fsync_dir(dest_dir)
@@ -399,7 +395,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLINE_S, *, staged: bool = False) -> int:
+def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DOWNLOAD_DEADLINE_S, *, staged: bool = False) -> int:
     """Delete temp files a killed process left in `dest_dir`, and with `staged=True` (a folder of
     staged downloads only) staged results it never landed; returns how many went.
 
@@ -411,9 +407,9 @@ def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DEFAULT_DEADLIN
     cutoff = time.time() - older_than_s
     for entry in dest_dir.iterdir():
         name = entry.name
-        stem, _, ext = name.rpartition(".")
+        stem, dot, ext = name.rpartition(".")
         stale_part = name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)
-        stale_staged = staged and ext in _EXTENSIONS.values() and bool(_STAGE_NAME.fullmatch(stem))
+        stale_staged = staged and dot + ext in _RESULT_SUFFIXES and bool(_STAGE_NAME.fullmatch(stem))
         if not (stale_part or stale_staged):
             continue
         with contextlib.suppress(OSError):
@@ -429,8 +425,8 @@ def stage_of(name: str) -> str | None:
     if name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX):
         stage, sep, _ = name[len(_TEMP_PREFIX) :].partition(_OWNER_END)
         return stage if sep and _STAGE_NAME.fullmatch(stage) else None
-    stem, _, ext = name.rpartition(".")
-    return stem if ext in _EXTENSIONS.values() and _STAGE_NAME.fullmatch(stem) else None
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot + ext in _RESULT_SUFFIXES and _STAGE_NAME.fullmatch(stem) else None
 
 
 def remove_abandoned(dest_dir: Path, abandoned: Callable[[str], bool]) -> int:
@@ -524,6 +520,7 @@ class _CheckWorker:
         self.queue: queue.Queue[bytes | None] = queue.Queue(_BodyChecker._QUEUED_BLOCKS)
         self._consume = consume
         self._owner = owner
+        # A plain thread: api/ is Qt-free, and this one lives exactly as long as one download's body.
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from wan27_desktop.api.constants import MAX_ATTEMPTS, MAX_RETRY_AFTER_S, RETRY_BASE_DELAY_S, RETRY_MAX_DELAY_S
 from wan27_desktop.api.errors import Canceled
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
@@ -74,11 +75,10 @@ class RetryPolicy:
     dates in Retry-After) and `rand` (in [0, 1)) are injectable for tests.
     """
 
-    max_attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 30.0
-    # §6: throttling normally clears within a minute, so a longer Retry-After is not worth waiting.
-    max_retry_after: float = 60.0
+    max_attempts: int = MAX_ATTEMPTS
+    base_delay: float = RETRY_BASE_DELAY_S
+    max_delay: float = RETRY_MAX_DELAY_S
+    max_retry_after: float = MAX_RETRY_AFTER_S
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)

@@ -11,8 +11,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from wan27_desktop import __version__
 from wan27_desktop.api.errors import InterruptedCreateError, NetworkError, ServiceError, ValidationError, WanError
+from wan27_desktop.buildinfo import VersionAction
 from wan27_desktop.cli.common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_NETWORK, EXIT_OK, EXIT_SERVICE, CliError, err
 
 
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wan27", description="Generate and edit images with Alibaba Cloud Wan 2.7 from the terminal."
     )
-    parser.add_argument("--version", action="version", version=f"wan27 {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--debug", action="store_true", help="show tracebacks and HTTP logging (key redacted)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True

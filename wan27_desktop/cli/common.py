@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -49,3 +50,14 @@ def existing_dir(text: str) -> Path:
     if not path.is_dir():
         raise CliError(f"Folder not found: {path}")
     return path
+
+
+def endpoint_arg(text: str) -> str:
+    """`--api-base`: refused at once (exit 2, nothing sent) under the client's own rule (`api/endpoint.py`)."""
+    from wan27_desktop.api import endpoint
+    from wan27_desktop.api.errors import ValidationError
+
+    try:
+        return endpoint.normalise(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.issues[0].message) from None

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
-from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out
+from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
 
 MODEL_ALIASES = {
     "pro": Model.PRO,
@@ -51,7 +52,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--mode", choices=["sync", "async"], default="sync", help="sync endpoint (default) or async submit + poll"
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
-    p.add_argument("--api-base", help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)")
+    p.add_argument(
+        "--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)"
+    )
     p.add_argument("--out", help="also copy the images into this folder")
     p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
     p.set_defaults(handler=run)
@@ -79,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             err(f"job {event.job_id}: {event.state.value}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else (5.0, 10.0)
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
     with open_library() as library:
         runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
         try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from wan27_desktop.cli.common import EXIT_OK, CliError, err, open_library, out, parse_ids
+from wan27_desktop.api.constants import POLL_INTERVAL_S
+from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out, parse_ids
 from wan27_desktop.cli.generate import parse_region
 
 
@@ -27,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         if name == "retry":
             cmd.add_argument("job_id")
         cmd.add_argument("--region", default="sg", help="region of the key to use (sg or cn)")
-        cmd.add_argument("--api-base", help="custom endpoint ending in /api/v1")
+        cmd.add_argument("--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1")
         cmd.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
         cmd.set_defaults(handler=handler)
 
@@ -74,7 +75,7 @@ def _runner(library, args: argparse.Namespace):
         suffix = f" - {event.error.message}" if event.error else ""
         err(f"job {event.job_id}: {event.state.value}{suffix}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else (5.0, 10.0)
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
     connection = resolve_connection(parse_region(args.region), args.api_base)
     return JobRunner(library, connection, on_event=on_event, poll_interval=interval)
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from wan27_desktop.api.models import Region
-from wan27_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SERVICE, CliError, err, out
+from wan27_desktop.cli.common import EXIT_INVALID, EXIT_OK, EXIT_SERVICE, CliError, endpoint_arg, err, out
 from wan27_desktop.cli.generate import parse_region
 
 
@@ -18,7 +18,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("action", choices=["set", "status", "clear", "check"])
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
-    p.add_argument("--api-base", help="check against this endpoint instead of the region's host")
+    p.add_argument("--api-base", type=endpoint_arg, help="check against this endpoint instead of the region's host")
     p.set_defaults(handler=run)
 
 

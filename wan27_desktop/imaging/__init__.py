@@ -6,7 +6,7 @@ QImageReader and QPainter-on-QImage are used, never QPixmap or widgets. Modules:
 `palette` (§3.3).
 """
 
-from wan27_desktop.imaging._codec import ALLOCATION_LIMIT_MB, ImageFileError
+from wan27_desktop.imaging._codec import ALLOCATION_LIMIT_MB, ImageFileError, path_reader
 from wan27_desktop.imaging.palette import extract_palette
 from wan27_desktop.imaging.prepare import PreparedImage, prepare_reference, scale_boxes
 from wan27_desktop.imaging.reference import (
@@ -32,6 +32,7 @@ __all__ = [
     "inspect_reference",
     "load_thumbnail_image",
     "make_thumbnail",
+    "path_reader",
     "per_image_budget",
     "prepare_reference",
     "scale_boxes",

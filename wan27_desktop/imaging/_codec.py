@@ -20,8 +20,8 @@ from PySide6.QtGui import (
 )
 
 from wan27_desktop.api.errors import WanError
+from wan27_desktop.api.imageformat import sniff
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.imaging._sniff import sniff_format
 
 # Decompression bombs: Qt refuses to allocate a decoded image above this many megabytes.
 # 512 MB fits a full 8000x8000 8-bit decode (244 MB) and an 8000x8000 16-bit PNG (488 MB); bigger
@@ -84,7 +84,7 @@ _NO_PLUGIN = b"wan27-unrecognised"
 
 
 def _pin_format(reader: QImageReader, head: bytes) -> None:
-    reader.setFormat(_PINNABLE.get(sniff_format(head), _NO_PLUGIN))
+    reader.setFormat(_PINNABLE.get(sniff(head) or "", _NO_PLUGIN))
     reader.setAutoDetectImageFormat(False)
 
 

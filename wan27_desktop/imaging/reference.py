@@ -15,7 +15,9 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QImageReader
 
 from wan27_desktop.api import rules
-from wan27_desktop.imaging import _codec, _sniff
+from wan27_desktop.api.imageformat import headers
+from wan27_desktop.api.imageformat.sniff import DISPLAY_NAMES, sniff
+from wan27_desktop.imaging import _codec
 
 translate = QCoreApplication.translate  # pyside6-lupdate reads translate("Context", "text")
 
@@ -148,10 +150,11 @@ def analyse(
             translate("ReferenceCheck", "The file was probably not saved or copied completely."),
         )
     head = bytes(data[:65536])
-    fmt = _sniff.sniff_format(head) or _sniff.normalise_qt_format(_codec.qt_format(reader)) or "unknown"
+    # The reader is pinned to this format (or to none: `_codec.path_reader`), so Qt names no other.
+    fmt = sniff(head) or "unknown"
     a.format = fmt
-    display = _sniff.DISPLAY_NAMES.get(fmt, fmt.upper())
-    if fmt not in _sniff.ACCEPTED:
+    display = DISPLAY_NAMES.get(fmt, fmt.upper())
+    if fmt not in rules.INPUT_FORMATS:
         if fmt == "unknown":
             return a.refuse(
                 translate(
@@ -175,7 +178,7 @@ def analyse(
             ),
             translate("ReferenceCheck", "Re-export or re-download the image."),
         )
-    cut = _sniff.truncation(fmt, data)
+    cut = headers.truncation(fmt, data)
     if cut:
         return a.refuse(
             translate("ReferenceCheck", "{name} is damaged: {detail} (the file is truncated).").format(
@@ -189,11 +192,11 @@ def analyse(
     a.transformed = _codec.is_transformed(reader)
     stored_format = reader.imageFormat()
     alpha, a.cmyk, a.deep = _codec.pixel_traits(stored_format)
-    declared_alpha = _sniff.header_has_alpha(fmt, head)
+    declared_alpha = headers.header_has_alpha(fmt, head)
     a.has_alpha = declared_alpha if declared_alpha is not None else alpha
     a.plain_pixels = _codec.is_plain(stored_format) or (fmt == "webp" and declared_alpha is False)
-    a.lossless = fmt in ("png", "bmp") or (fmt == "webp" and _sniff.webp_is_lossless(head))
-    a.animated = fmt == "webp" and _sniff.webp_is_animated(head)
+    a.lossless = fmt in ("png", "bmp") or (fmt == "webp" and headers.webp_is_lossless(head))
+    a.animated = fmt == "webp" and headers.webp_is_animated(head)
 
     w, h = a.width, a.height
     pixel_limit = MAX_JPEG_PIXELS if fmt == "jpeg" else full_decode_pixel_limit(a.deep)

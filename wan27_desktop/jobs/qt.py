@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from wan27_desktop.api.constants import JOB_CONCURRENCY, POLL_INTERVAL_S
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import GenerationRequest, RequestMode
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
@@ -155,9 +156,9 @@ class JobManager(QObject):
         data_dir: Path,
         connection_provider: ConnectionProvider,
         *,
-        concurrency: int = 2,
+        concurrency: int = JOB_CONCURRENCY,
         client_factory: Callable[[Connection], object] | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -167,9 +168,11 @@ class JobManager(QObject):
         self.connection_provider = connection_provider
         self.client_factory = client_factory or _default_client_factory
         self.poll_interval = poll_interval
+        # Not ui/common/background's pools: jobs/ sits below ui/, one journal thread keeps requests
+        # in the order they were made, and shutdown clears and waits for the runner pool alone.
         self._journal_pool = QThreadPool(self)
         self._journal_pool.setMaxThreadCount(1)
-        self._pool = QThreadPool(self)
+        self._pool = QThreadPool(self)  # sized by the concurrency setting (set_concurrency)
         self.set_concurrency(concurrency)
         self._mailbox = Mailbox.instance()
         self._lock = threading.Lock()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from wan27_desktop.api import pricing
+from wan27_desktop.api.constants import POLL_DEADLINE_S, POLL_INTERVAL_S
 from wan27_desktop.api.errors import (
     Canceled,
     InterruptedCreateError,
@@ -117,8 +118,8 @@ class JobRunner:
         *,
         client_factory: ClientFactory = _default_client_factory,
         on_event: Callable[[JobEvent], None] | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
-        poll_deadline_s: float = 600.0,
+        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_deadline_s: float = POLL_DEADLINE_S,
         should_cancel: Callable[[], bool] | None = None,
         should_stop: Callable[[], bool] | None = None,
     ) -> None:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
+from wan27_desktop.api.imageformat import PNG_SIGNATURE
+from wan27_desktop.api.imageformat.pngchunks import make_text_chunk, text_keywords
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import (
@@ -31,14 +33,7 @@ from wan27_desktop.library.imagefiles import EXTENSIONS, atomic_write, copy_into
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.jobstore import JobStore
 from wan27_desktop.library.paths import LibraryPaths, day_dir_of
-from wan27_desktop.library.pngmeta import (
-    OUR_KEYS,
-    PNG_SIGNATURE,
-    PngError,
-    make_text_chunk,
-    read_metadata,
-    text_keywords,
-)
+from wan27_desktop.library.pngmeta import OUR_KEYS, PngError, read_metadata
 from wan27_desktop.library.query import order_by, text_conditions, where_clause
 from wan27_desktop.library.records import ImageQuery, ImageRecord
 from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where, utc_now

@@ -1,8 +1,8 @@
-"""PNG text chunks (tEXt / iTXt / zTXt) in pure Python, without ever decoding pixels.
+"""What our metadata says inside an image file, in pure Python, without ever decoding pixels.
 
-Results are kept byte-for-byte as the service sent them (issue 3); only metadata chunks are added,
-before the first IDAT so readers that stop early still see them. Every other chunk, IDAT included,
-is copied verbatim with its original CRC. Three chunks are ours:
+Results are kept byte-for-byte as the service sent them (issue 3); only metadata is added, as PNG
+text chunks (spliced in by `api.imageformat.pngchunks`) or JPEG segments (`imagefiles`). Three
+texts are ours:
 
 - `parameters` (A1111 style: prompt, then a `Key: value, ...` line) so other tools can read it;
   tEXt when the text is Latin-1, iTXt otherwise (Chinese prompts), as Pillow/A1111 do.
@@ -14,26 +14,28 @@ from __future__ import annotations
 
 import json
 import re
-import struct
-import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import Any
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from wan27_desktop.api.imageformat import file_format
+from wan27_desktop.api.imageformat.headers import ImageFormatError
+from wan27_desktop.api.imageformat.pngchunks import XMP_KEY, read_text_chunks
+
+# Re-exported: the library's modules take the chunk tools from here with the keywords they carry.
+from wan27_desktop.api.imageformat.pngchunks import TextChunk as TextChunk
+from wan27_desktop.api.imageformat.pngchunks import embed_text_chunks as embed_text_chunks
+
+# The library's callers catch this name; it is the image-format package's one error.
+PngError = ImageFormatError
+
 PARAMETERS_KEY = "parameters"
 JSON_KEY = "wan27"
-XMP_KEY = "XML:com.adobe.xmp"
-OUR_KEYS = frozenset({PARAMETERS_KEY, JSON_KEY, XMP_KEY})
+OUR_KEYS = frozenset({PARAMETERS_KEY, JSON_KEY, XMP_KEY})  # a file lands by rename only with each once
 
 # IPTC NewsCodes digital source types: generated from scratch vs. an edit/composite of inputs.
 SOURCE_GENERATED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 SOURCE_COMPOSITE = "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"
 
-MAX_TEXT_BYTES = 8 * 1024 * 1024  # cap on one decompressed text chunk: metadata, not a zip bomb
-_TEXT_TYPES = (b"tEXt", b"iTXt", b"zTXt")
-_COPY_BLOCK = 1024 * 1024
 
 _NS = {
     "x": "adobe:ns:meta/",
@@ -43,157 +45,6 @@ _NS = {
     "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
     "wan27": "https://github.com/wan27-desktop/ns/1.0/",
 }
-
-
-class PngError(ValueError):
-    """Not a PNG, or a chunk structure we refuse to touch."""
-
-
-class _Writer(Protocol):
-    def write(self, data: bytes, /) -> int: ...
-
-
-@dataclass(frozen=True)
-class TextChunk:
-    keyword: str
-    text: str
-    kind: str = "iTXt"  # tEXt | iTXt | zTXt
-
-
-# -- chunk level ------------------------------------------------------------------------------
-
-
-def iter_chunks(handle: BinaryIO) -> Iterator[tuple[bytes, int, int]]:
-    """Yield (type, data offset, length) for each chunk; the caller may read or skip the data."""
-    if handle.read(8) != PNG_SIGNATURE:
-        raise PngError("not a PNG file")
-    while True:
-        header = handle.read(8)
-        if len(header) < 8:
-            raise PngError("truncated PNG (no IEND)")
-        length, ctype = struct.unpack(">I4s", header)
-        if length > 0x7FFFFFFF or not ctype.isalpha():
-            raise PngError(f"bad chunk header {ctype!r}")
-        offset = handle.tell()
-        yield ctype, offset, length
-        handle.seek(offset + length + 4)
-        if ctype == b"IEND":
-            return
-
-
-def make_chunk(ctype: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
-
-
-def make_text_chunk(chunk: TextChunk, *, compress: bool | None = None) -> bytes:
-    keyword = chunk.keyword.encode("latin-1")
-    if not 1 <= len(keyword) <= 79 or b"\0" in keyword:
-        raise ValueError(f"invalid PNG text keyword {chunk.keyword!r}")
-    if chunk.kind == "tEXt":
-        return make_chunk(b"tEXt", keyword + b"\0" + chunk.text.encode("latin-1"))
-    if chunk.kind == "zTXt":
-        return make_chunk(b"zTXt", keyword + b"\0\0" + zlib.compress(chunk.text.encode("latin-1")))
-    payload = chunk.text.encode("utf-8")
-    if compress is None:
-        compress = len(payload) > 4096 and chunk.keyword != XMP_KEY  # XMP stays plain for scanners
-    if compress:
-        payload = zlib.compress(payload)
-    return make_chunk(b"iTXt", keyword + b"\0" + bytes([1 if compress else 0, 0]) + b"\0\0" + payload)
-
-
-def _inflate(data: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    out = inflater.decompress(data, MAX_TEXT_BYTES)
-    if inflater.unconsumed_tail:
-        raise PngError("text chunk decompresses beyond the size cap")
-    return out
-
-
-def parse_text_chunk(ctype: bytes, data: bytes) -> TextChunk:
-    keyword, sep, rest = data.partition(b"\0")
-    if not sep:
-        raise PngError("text chunk without keyword separator")
-    key = keyword.decode("latin-1")
-    if ctype == b"tEXt":
-        return TextChunk(key, rest.decode("latin-1"), "tEXt")
-    if ctype == b"zTXt":
-        return TextChunk(key, _inflate(rest[1:]).decode("latin-1"), "zTXt")
-    if len(rest) < 2:
-        raise PngError("short iTXt chunk")
-    compressed = rest[0] == 1
-    _language, _, rest = rest[2:].partition(b"\0")
-    _translated, _, text = rest.partition(b"\0")
-    raw = _inflate(text) if compressed else text
-    return TextChunk(key, raw.decode("utf-8", errors="replace"), "iTXt")
-
-
-def read_text_chunks(path: Path) -> list[TextChunk]:
-    """All text chunks with a valid CRC; pixel data is skipped with seeks, never read."""
-    chunks: list[TextChunk] = []
-    with path.open("rb") as handle:
-        for ctype, offset, length in iter_chunks(handle):
-            if ctype not in _TEXT_TYPES:
-                continue
-            if length > MAX_TEXT_BYTES:
-                continue
-            handle.seek(offset)
-            data = handle.read(length)
-            (crc,) = struct.unpack(">I", handle.read(4))
-            if zlib.crc32(ctype + data) & 0xFFFFFFFF != crc:
-                continue  # a damaged chunk is ignored, not trusted
-            try:
-                chunks.append(parse_text_chunk(ctype, data))
-            except (PngError, UnicodeDecodeError, zlib.error):
-                continue
-    return chunks
-
-
-def text_keywords(path: Path) -> list[str]:
-    """The keyword of every text chunk, in file order (pixel data is skipped with seeks)."""
-    keywords = []
-    with path.open("rb") as handle:
-        for ctype, offset, length in iter_chunks(handle):
-            if ctype in _TEXT_TYPES:
-                handle.seek(offset)
-                keywords.append(handle.read(min(length, 80)).partition(b"\0")[0].decode("latin-1"))
-    return keywords
-
-
-def embed_text_chunks(source: Path, out: _Writer, chunks: list[TextChunk]) -> None:
-    """Copy `source` to `out` chunk by chunk, dropping old text chunks with our keywords and
-    inserting `chunks` before the first IDAT. Pixel chunks are copied byte for byte."""
-    replace = {chunk.keyword for chunk in chunks}
-    encoded = b"".join(make_text_chunk(chunk) for chunk in chunks)
-    inserted = False
-    with source.open("rb") as handle:
-        out.write(PNG_SIGNATURE)
-        for ctype, offset, length in iter_chunks(handle):
-            if ctype == b"IDAT" and not inserted:
-                out.write(encoded)
-                inserted = True
-            if ctype in _TEXT_TYPES and length <= MAX_TEXT_BYTES:
-                handle.seek(offset)
-                keyword = handle.read(min(length, 80)).partition(b"\0")[0].decode("latin-1")
-                if keyword in replace:
-                    continue
-            handle.seek(offset - 8)
-            remaining = length + 12
-            while remaining:
-                block = handle.read(min(remaining, _COPY_BLOCK))
-                if not block:
-                    raise PngError("truncated PNG chunk")
-                out.write(block)
-                remaining -= len(block)
-    if not inserted:
-        raise PngError("PNG without image data")
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    with path.open("rb") as handle:
-        head = handle.read(24)
-    if head[:8] != PNG_SIGNATURE or head[12:16] != b"IHDR":
-        raise PngError("not a PNG file")
-    return struct.unpack(">II", head[16:24])
 
 
 # -- A1111 'parameters' -----------------------------------------------------------------------
@@ -339,9 +190,9 @@ def read_metadata(path: Path) -> dict[str, Any]:
     `wan27` is our JSON (dict) or None; `parameters` the parsed A1111 text or None; `xmp` a dict or None.
     Raises PngError/OSError for files that are not readable images of those formats.
     """
-    from wan27_desktop.library.imagefiles import sniff_format, text_entries  # JPEG/WebP containers live there
+    from wan27_desktop.library.imagefiles import text_entries  # JPEG/WebP containers live there
 
-    fmt = sniff_format(path)
+    fmt = file_format(path)
     png = fmt == "png"
     texts = {chunk.keyword: chunk.text for chunk in read_text_chunks(path)} if png else text_entries(path, fmt)
     meta = metadata_from_texts(texts)

@@ -1,16 +1,27 @@
-"""Run a function on a pool thread and deliver its result to the UI thread (no widgets off-thread).
+"""Background work for widgets: one helper, named pools of stated sizes, results on the UI thread.
 
-The one helper every widget uses for background work. Results travel through the `Mailbox`
-(jobs/mailbox.py), so a worker never makes a Qt call: no queued signal is emitted off the UI thread.
+As napari's `_qt/qthreading.py` does, widgets make no thread pools of their own: `BackgroundWork`
+runs a function on one of the pools named in `POOL_SIZES` and hands its result (or error) to the
+UI thread through the `Mailbox` (jobs/mailbox.py), so a worker never makes a Qt call: no queued
+signal is emitted off the UI thread. Small files the UI saves (prompt history, palettes) go to
+`file_writer()`: one thread, so saves land in order, and a pending save finishes before exit.
+
+Threads made elsewhere each say why at the line that makes them: the job manager's journal and
+runner pools (jobs/qt.py), the gallery's database readers and the thumbnail loader (each thread
+owns a Library connection), the download's check thread (api/ is Qt-free) and the keyring probes
+of diagnostics.py and selftest.py (a thread left behind if the keyring hangs).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.jobs.mailbox import Mailbox
@@ -18,6 +29,38 @@ from wan27_desktop.jobs.mailbox import Mailbox
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Any], None]
+
+# The widgets' pools and their sizes. A pool is made on first use and lives as long as the app.
+POOL_SIZES = {
+    "window": 2,  # the main window: journal load, key look-up, spend, resume, library actions
+    "dialogs": 2,  # Settings and the key dialog: keyring calls and key checks while a person waits
+    "generate": QThread.idealThreadCount(),  # reference checks, previews, palettes: decoding, CPU-bound
+    "viewer": 2,  # full-size decodes for the viewer and compare (a 4K PNG takes 100+ ms)
+    "library-move": 1,  # moving the library: one long copy at a time
+}
+_pools: dict[str, QThreadPool] = {}
+_file_writer: ThreadPoolExecutor | None = None
+_file_writer_lock = threading.Lock()
+
+
+def named_pool(name: str) -> QThreadPool:
+    """The pool called `name` (a key of `POOL_SIZES`). Call it on the UI thread."""
+    made = _pools.get(name)
+    if made is None or not shiboken6.isValid(made):  # not made yet, or its application is gone
+        made = _pools[name] = QThreadPool(QCoreApplication.instance())
+        made.setObjectName(f"wan27-{name}")
+        made.setMaxThreadCount(POOL_SIZES[name])
+    return made
+
+
+def file_writer() -> ThreadPoolExecutor:
+    """The one thread that writes the UI's small files. Not a Qt pool: nothing goes back to the UI
+    thread, callers wait on the returned futures, and Python joins it at exit, so no save is lost."""
+    global _file_writer
+    with _file_writer_lock:
+        if _file_writer is None:
+            _file_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wan27-file-writer")
+        return _file_writer
 
 
 class BackgroundWork(QObject):
@@ -33,38 +76,52 @@ class BackgroundWork(QObject):
     def __init__(
         self,
         parent: QObject | None = None,
-        max_threads: int = 2,
         *,
-        pool: QThreadPool | None = None,
+        pool: str | QThreadPool = "window",
         expected: tuple[type[BaseException], ...] = (WanError,),
     ) -> None:
         super().__init__(parent)
-        if pool is None:
-            pool = QThreadPool(self)
-            pool.setMaxThreadCount(max_threads)
-        self.pool = pool
+        self.pool = named_pool(pool) if isinstance(pool, str) else pool
         self.expected = expected
         self._mailbox = Mailbox.instance()
-        self._running = 0
+        self._running = 0  # UI thread: calls whose result has not been delivered
+        self._unfinished = 0  # calls queued or running on a pool thread
+        self._finished = threading.Condition()
+        self._generation = 0  # calls started under an older generation were discarded
 
     def run(self, fn: Callable[[], Any], on_done: Handler | None = None, on_failed: Handler | None = None) -> None:
         self._running += 1
+        with self._finished:
+            self._unfinished += 1
         post = self._mailbox.post
+        generation = self._generation
 
         def call() -> None:  # pool thread: no Qt calls, no widgets
             try:
-                result = fn()
-            except self.expected as err:
-                post(self, self._finish, on_failed, err, True)
-            except BaseException as err:
-                post(self, self._finish, on_failed, err, True)
-                raise
-            else:
-                post(self, self._finish, on_done, result, False)
+                if generation != self._generation:
+                    post(self, self._finish, None, None, False)
+                    return
+                try:
+                    result = fn()
+                except self.expected as err:
+                    post(self, self._finish, on_failed, err, True)
+                except BaseException as err:
+                    post(self, self._finish, on_failed, err, True)
+                    raise
+                else:
+                    post(self, self._finish, on_done, result, False)
+            finally:
+                with self._finished:
+                    self._unfinished -= 1
+                    self._finished.notify_all()
 
         self.pool.start(call)
 
     start = run  # the dialogs' name for it
+
+    def discard_queued(self) -> None:
+        """Calls that have not started yet will not run (their window closed); running ones finish."""
+        self._generation += 1
 
     def _finish(self, handler: Handler | None, value: Any, failed: bool) -> None:
         self._running -= 1
@@ -79,5 +136,7 @@ class BackgroundWork(QObject):
         return self._running > 0
 
     def wait(self, msecs: int = 5000) -> bool:
-        """Wait for the pool's threads (results still arrive through the event loop)."""
-        return bool(self.pool.waitForDone(msecs))
+        """Wait until this object's calls have run (their results still arrive through the event
+        loop); other users of the same pool are not waited for. False on timeout."""
+        with self._finished:
+            return self._finished.wait_for(lambda: self._unfinished == 0, timeout=msecs / 1000)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.imaging._codec import path_reader
+from wan27_desktop.imaging import path_reader
 from wan27_desktop.imaging.thumbnails import ensure_thumbnail
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
@@ -76,6 +76,7 @@ class ThumbnailLoader(QObject):
     ) -> None:
         super().__init__(parent)
         self.access = access
+        # Its own pool, not a named one (ui/common/background.py): each thread keeps a Library connection.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self.pool.setExpiryTimeout(-1)  # threads keep their Library connection

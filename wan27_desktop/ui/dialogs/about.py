@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wan27_desktop import __version__, diagnostics
+from wan27_desktop import __version__, buildinfo, diagnostics
 from wan27_desktop.assets import app_icon_path, resource
 
 LICENCE_FILES = {
@@ -61,6 +61,11 @@ class AboutDialog(QDialog):
         version = QLabel(self.tr("Version %1").replace("%1", __version__), self)
         version.setObjectName("aboutVersionLabel")
         version.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Which build this is (issue 18): a bug report can name exactly what ran.
+        build = QLabel(self.build_text(buildinfo.current()), self)
+        build.setObjectName("aboutBuildLabel")
+        build.setAccessibleName(self.tr("Build"))
+        build.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         description = QLabel(
             self.tr("A desktop client for Alibaba Cloud Model Studio's Wan 2.7 image generation and editing API."), self
         )
@@ -137,6 +142,7 @@ class AboutDialog(QDialog):
         titles = QVBoxLayout()
         titles.addWidget(name)
         titles.addWidget(version)
+        titles.addWidget(build)
         titles.addWidget(description)
         header = QHBoxLayout()
         header.addWidget(icon)
@@ -159,6 +165,20 @@ class AboutDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(540, self.sizeHint().height())
         self.close_button.setFocus()
+
+    def build_text(self, info: buildinfo.BuildInfo) -> str:
+        """Commit and build date of a frozen build; commit of a source checkout; else what is known."""
+        commit = info.commit[: buildinfo.SHORT_COMMIT] if info.commit else None
+        if commit is not None and info.dirty:
+            commit = self.tr("%1 with local changes").replace("%1", commit)
+        if info.origin == buildinfo.FROZEN:
+            built = (info.built or "").replace("T", " ").replace("Z", " UTC") or self.tr("unknown")
+            if commit is None:
+                return self.tr("Commit unknown, built %1").replace("%1", built)
+            return self.tr("Commit %1, built %2").replace("%1", commit).replace("%2", built)
+        if info.origin == buildinfo.SOURCE and commit is not None:
+            return self.tr("Source checkout, commit %1").replace("%1", commit)
+        return self.tr("Installed package (commit unknown)")
 
     def _fit_table_height(self) -> None:
         # The whole table, no scrolling: it is a handful of rows.

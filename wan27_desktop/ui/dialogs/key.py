@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop import config, keys
+from wan27_desktop.api.constants import KEY_CHECK_BASE_DELAY_S, KEY_CHECK_MAX_ATTEMPTS
 from wan27_desktop.api.errors import ValidationError, WanError
 from wan27_desktop.api.models import Region
 from wan27_desktop.i18n import error_message, hint_text, region_name
@@ -53,11 +54,11 @@ def grow_to_fit(dialog: QWidget) -> None:
 
 
 class BackgroundCalls(BackgroundWork):
-    """The dialogs' background calls: `start(fn, on_done, on_failed)` on `pool` (the global pool
-    by default), results delivered to the UI thread while `owner` exists."""
+    """The dialogs' background calls: `start(fn, on_done, on_failed)` on `pool` (the "dialogs"
+    pool by default), results delivered to the UI thread while `owner` exists."""
 
     def __init__(self, owner: QObject, pool: QThreadPool | None) -> None:
-        super().__init__(owner, pool=pool or QThreadPool.globalInstance())
+        super().__init__(owner, pool=pool if pool is not None else "dialogs")
 
 
 def default_bases() -> dict[Region, str]:
@@ -319,7 +320,11 @@ class KeyDialog(QDialog):
             from wan27_desktop.api.retry import RetryPolicy
 
             # Someone is waiting on the button: one quick retry, not the jobs' patient policy.
-            return check_key_regions(key, bases, retry_policy=RetryPolicy(max_attempts=2, base_delay=0.5))
+            return check_key_regions(
+                key,
+                bases,
+                retry_policy=RetryPolicy(max_attempts=KEY_CHECK_MAX_ATTEMPTS, base_delay=KEY_CHECK_BASE_DELAY_S),
+            )
 
         self._start(work, lambda region: self._checked(selected, region), self._check_failed)
 

@@ -89,7 +89,7 @@ class LibraryMoveFlow(QObject):
         self._app_data_dir = app_data_dir
         self._switch = switch
         self._blocked = blocked or (lambda: None)
-        self._work = BackgroundWork(self, max_threads=1, expected=(WanError, OSError, sqlite3.Error))
+        self._work = BackgroundWork(self, pool="library-move", expected=(WanError, OSError, sqlite3.Error))
         self._progress = _SharedProgress()
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._show_progress)

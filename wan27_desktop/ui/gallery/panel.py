@@ -431,9 +431,6 @@ class GalleryPanel(QWidget):
         self._write(entry.undo, lambda _r: self.model.refresh())
         self.statusMessage.emit(self.tr("Undone: {action}").format(action=entry.label))
 
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
     def _push_undo(self, entry: _Undo, show: bool = True) -> None:
         self._undo.append(entry)
         del self._undo[:-50]

@@ -92,9 +92,6 @@ class GridGeometry:
         last = min(self.count - 1, (last_line + 1) * self.columns - 1)
         return first, last
 
-    def line_of(self, row: int) -> int:
-        return row // self.columns
-
 
 class GalleryView(QListView):
     """The grid of thumbnails. Keys: arrows, 1-5 rate, 0 clear, F favourite, Del trash, Ctrl+Z undo,

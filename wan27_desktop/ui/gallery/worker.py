@@ -71,6 +71,7 @@ class DbWorker(QObject):
     def __init__(self, access: LibraryAccess, max_threads: int = 2, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.access = access
+        # Its own pool, not a named one (ui/common/background.py): each thread keeps a Library connection.
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self.pool.setExpiryTimeout(-1)  # keep threads (and their connections) alive

@@ -8,11 +8,12 @@ on a background thread (the UI thread never waits on disk) and are written atomi
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
 from wan27_desktop import config
+from wan27_desktop.ui.common.background import file_writer
 from wan27_desktop.ui.common.json_store import read_json, write_json_atomically
 
 DEFAULT_MAX_ENTRIES = 500
@@ -67,8 +68,6 @@ class MemoryPromptHistory:
 class JsonPromptHistory(MemoryPromptHistory):
     """Persisted history: `{"version": 1, "prompts": [newest, ...]}`, bounded to `max_entries`."""
 
-    _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prompt-history")
-
     def __init__(self, path: Path | None = None, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.path = path if path is not None else config.data_dir() / "prompt_history.json"
         stored = read_json(self.path)
@@ -80,7 +79,7 @@ class JsonPromptHistory(MemoryPromptHistory):
         if self._insert(text):
             snapshot = self.snapshot()
             # One writer thread: saves happen in order and the newest snapshot lands last.
-            self._pending = self._writer.submit(write_json_atomically, self.path, {"version": 1, "prompts": snapshot})
+            self._pending = file_writer().submit(write_json_atomically, self.path, {"version": 1, "prompts": snapshot})
 
     def flush(self) -> None:
         """Wait for the last save (tests, and the app at exit). Re-raises a failed save's OSError."""

@@ -276,10 +276,6 @@ class PaletteEditor(QWidget):
         """The palette to send, or () while it is off."""
         return tuple(self._colors) if self.is_on() else ()
 
-    def editing_colors(self) -> tuple[PaletteColor, ...]:
-        """The palette being edited, on or off."""
-        return tuple(self._colors)
-
     def set_colors(self, colors: tuple[PaletteColor, ...] | list[PaletteColor]) -> None:
         """Show `colors` as given (ratios kept exactly); an empty palette switches it off."""
         if not colors:

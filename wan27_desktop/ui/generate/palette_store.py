@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 from wan27_desktop import config
 from wan27_desktop.api.models import PaletteColor
+from wan27_desktop.ui.common.background import file_writer
 from wan27_desktop.ui.common.json_store import read_json, write_json_atomically
 
 MAX_SAVED = 200
 
 
 class PaletteStore:
-    _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="palette-store")
-
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else config.data_dir() / "palettes.json"
         self._lock = threading.Lock()
@@ -62,7 +61,7 @@ class PaletteStore:
                     for name, colors in self._palettes.items()
                 ],
             }
-        self._pending = self._writer.submit(write_json_atomically, self.path, data)
+        self._pending = file_writer().submit(write_json_atomically, self.path, data)
 
     def flush(self) -> None:
         if self._pending is not None:

@@ -206,9 +206,6 @@ class GenerationPanel(QWidget):
         ]
         return reasons
 
-    def can_generate(self) -> bool:
-        return not self.blocking_reasons()
-
     def generate(self) -> bool:
         """Emit generateRequested if the request is valid; otherwise show why. True when emitted."""
         request = self.current_request()

@@ -87,9 +87,6 @@ class PromptEditor(QPlainTextEdit):
     def char_count(self) -> int:
         return len(self.toPlainText())
 
-    def is_over_limit(self) -> bool:
-        return self.char_count() > rules.MAX_PROMPT_CHARS
-
     def _on_text_changed(self) -> None:
         if not self._recalling:
             self._recall = None

@@ -159,9 +159,6 @@ class ReferenceStrip(QWidget):
         """(image number, message) for every problem that makes the request unsendable."""
         return [(number, problem) for number, item in enumerate(self._items, start=1) for problem in item.problems]
 
-    def selected_index(self) -> int:
-        return self.tiles.selected
-
     def select(self, index: int) -> None:
         self.tiles.select(index)
 

@@ -1,5 +1,5 @@
 """Background work for the generation panel: inspect references, decode previews, save dropped
-image data, extract palettes. Runs on a QThreadPool; results reach the UI thread via `BackgroundWork`.
+image data, extract palettes. Runs on the "generate" pool; results reach the UI thread via `BackgroundWork`.
 
 Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (STYLE.md).
 """
@@ -19,6 +19,7 @@ from PySide6.QtGui import QImage
 
 from wan27_desktop import config
 from wan27_desktop.api.errors import WanError
+from wan27_desktop.api.imageformat import EXTENSIONS, sniff
 from wan27_desktop.private_files import make_dirs
 from wan27_desktop.ui.common.background import BackgroundWork
 
@@ -62,7 +63,7 @@ class Worker(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._work = BackgroundWork(self, pool=pool or QThreadPool.globalInstance(), expected=(Exception,))
+        self._work = BackgroundWork(self, pool=pool if pool is not None else "generate", expected=(Exception,))
         self._next = 0
         self.pending: set[int] = set()
 
@@ -119,7 +120,7 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
         suffix = ".png"
     else:
         raw = bytes(data)
-        suffix = _suffix_for(raw)
+        suffix = EXTENSIONS.get(sniff(raw) or "", ".img")
     folder = folder or refs_dir()
     dest = folder / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
     if not dest.exists():
@@ -133,15 +134,3 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
             Path(tmp).unlink(missing_ok=True)
             raise
     return str(dest)
-
-
-def _suffix_for(raw: bytes) -> str:
-    if raw.startswith(b"\x89PNG"):
-        return ".png"
-    if raw.startswith(b"\xff\xd8"):
-        return ".jpg"
-    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
-        return ".webp"
-    if raw.startswith(b"BM"):
-        return ".bmp"
-    return ".img"

@@ -5,47 +5,48 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from wan27_desktop.imaging._codec import path_reader
-from wan27_desktop.jobs.mailbox import Mailbox
+from wan27_desktop.imaging import path_reader
+from wan27_desktop.ui.common.background import BackgroundWork
 from wan27_desktop.ui.viewer import zoom as vm
 
 
 class AsyncImageLoader(QObject):
-    """Decodes full-size images on a pool thread (a 4K PNG takes 100+ ms); only the latest request
-    per loader is delivered."""
+    """Decodes full-size images on the "viewer" pool (a 4K PNG takes 100+ ms); only the latest
+    request per slot is delivered."""
 
     loaded = Signal(str, QImage)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self._work = BackgroundWork(self, pool="viewer", expected=())
         self._tokens = itertools.count(1)
         self._latest: dict[str, int] = {}
-        self._mailbox = Mailbox.instance()
 
     def load(self, path: str, slot: str = "main") -> None:
         token = next(self._tokens)
         self._latest[slot] = token
 
-        def run() -> None:
+        def read() -> QImage:  # pool thread
             reader = path_reader(path)
             reader.setAutoTransform(True)
-            image = reader.read()
-            self._mailbox.post(self, self._deliver, token, slot, image)  # no Qt call here (mailbox.py)
+            return reader.read()
 
-        self.pool.start(run)
+        self._work.run(read, lambda image: self._deliver(token, slot, image))
 
     def _deliver(self, token: int, slot: str, image: QImage) -> None:
         if self._latest.get(slot) == token:
             self.loaded.emit(slot, image)
 
+    def discard_queued(self) -> None:
+        """Decodes not started yet are dropped (the window closed)."""
+        self._work.discard_queued()
+
     def wait(self, msecs: int = 10_000) -> bool:
-        return bool(self.pool.waitForDone(msecs))
+        return self._work.wait(msecs)
 
 
 class ImageCanvas(QWidget):

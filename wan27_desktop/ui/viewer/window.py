@@ -196,5 +196,5 @@ class ImageViewer(QWidget):
             self.useAsReferenceRequested.emit(str(self.record.path))
 
     def closeEvent(self, event: object) -> None:
-        self.loader.pool.clear()
+        self.loader.discard_queued()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
+from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import Region
 from wan27_desktop.i18n import error_details, error_message
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         api_base: str | None = None,
         notifier: NotifierLike | None = None,
-        poll_interval: tuple[float, float] = (5.0, 10.0),
+        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
         parent: QWidget | None = None,
         deferred: bool = False,
     ) -> None:
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         from wan27_desktop.ui.window.status_bar import AppStatusBar
 
         self.notifier: NotifierLike = self._given_notifier or Notifier(self.windowIcon(), self)
-        self.background = BackgroundWork(self, max_threads=2)
+        self.background = BackgroundWork(self, pool="window")
         self.jobs = JobManager(
             self.data_dir,
             self._connection,

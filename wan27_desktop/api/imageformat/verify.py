@@ -1,16 +1,18 @@
-"""Is this file really a PNG, JPEG or WebP image, and how big does it say it is?
+"""Is a downloaded file really the PNG, JPEG or WebP image it claims to be, and how big is it?
 
-Pure Python (no Qt, no Pillow) so the download path can verify a result in a worker thread before
-it is renamed into place (§8: verify and record real dimensions). The checks are structural:
+The download path verifies a result in a worker thread before it is renamed into place (§8: verify
+and record real dimensions). The checks are structural:
 
 - PNG: signature, IHDR first, every chunk's CRC, at least one IDAT, IEND; the zlib stream is
   inflated (in bounded pieces, never held in memory) and must produce exactly the bytes IHDR implies.
   Its Adler-32 is not recomputed: the chunks' CRC-32s already cover every byte of it (`_IdatStream`).
+  `PngVerifier` is a push parser, so a download checks the body in the same pass that writes it.
 - JPEG: SOI, a frame header (SOF) with the size, a scan (SOS), and EOI at the end.
 - WebP: RIFF/WEBP container whose length matches the file, and a VP8 / VP8L / VP8X size.
 
 Declared sizes above `MAX_SIDE` per side or `MAX_PIXELS` in total are refused before anything is
-decoded, which stops decompression bombs (a tiny file declaring a gigantic image).
+decoded, which stops decompression bombs (a tiny file declaring a gigantic image). Every problem is
+a `DownloadError` saying what is wrong.
 """
 
 from __future__ import annotations
@@ -22,36 +24,26 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from wan27_desktop.api.errors import DownloadError
+from wan27_desktop.api.imageformat import headers
+from wan27_desktop.api.imageformat.headers import ImageFormatError
+from wan27_desktop.api.imageformat.sniff import PNG_SIGNATURE, RESULT_FORMATS, sniff
 
 MAX_SIDE = 16384
 MAX_PIXELS = 100_000_000  # 4K output (§3.1) is ~16.8 MP; anything near this is not a Wan result
 _READ = 1 << 20
 _INFLATE_PIECE = 1 << 22  # inflate at most 4 MiB at a time
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_BIT_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
 _PNG_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
 _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
-# JPEG frame headers carrying the size: SOF0-3, 5-7, 9-11, 13-15 (C4 is DHT, C8 JPG, CC DAC).
-_JPEG_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-_JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
 class ImageInfo(NamedTuple):
+    """What a verified image is: its format and the size its header declares."""
+
     format: str  # "png" | "jpeg" | "webp"
     width: int
     height: int
-
-
-def sniff(head: bytes) -> str | None:
-    """The format from the first bytes (12 are enough), or None."""
-    if head.startswith(PNG_SIGNATURE):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def verify_bytes(data: bytes) -> ImageInfo:
@@ -63,9 +55,6 @@ def verify_file(path: Path) -> ImageInfo:
         size = stream.seek(0, io.SEEK_END)
         stream.seek(0)
         return verify_stream(stream, size)
-
-
-verify_image_file = verify_file  # the name the jobs tests use
 
 
 class BodyVerifier:
@@ -104,10 +93,11 @@ def verify_stream(stream: BinaryIO, size: int) -> ImageInfo:
     kind = sniff(head)
     if kind == "png":
         return _verify_png(stream)
-    if kind == "jpeg":
-        return _verify_jpeg(stream, size)
-    if kind == "webp":
-        return _verify_webp(stream, size)
+    if kind in RESULT_FORMATS:
+        try:
+            return _verify_jpeg(stream, size) if kind == "jpeg" else _verify_webp(stream, size)
+        except ImageFormatError as exc:  # the shared header walkers' words, as a download problem
+            raise DownloadError(str(exc)) from exc
     if not head:
         raise DownloadError("The downloaded file is empty.")
     if head.lstrip()[:1] in (b"<", b"{"):
@@ -124,13 +114,6 @@ def _check_dimensions(kind: str, width: int, height: int) -> ImageInfo:
             "result; refused as a likely decompression bomb."
         )
     return ImageInfo(kind, width, height)
-
-
-def _read_exact(stream: BinaryIO, count: int, what: str) -> bytes:
-    data = stream.read(count)
-    if len(data) != count:
-        raise DownloadError(f"The image is truncated (cut off in {what}).")
-    return data
 
 
 # ------------------------------------------------------------------------------------------ PNG
@@ -367,80 +350,40 @@ def _inflate(inflater: zlib._Decompress, data: bytes | memoryview, allowed: int)
 
 # ----------------------------------------------------------------------------------------- JPEG
 def _verify_jpeg(stream: BinaryIO, size: int) -> ImageInfo:
-    stream.read(2)  # SOI
     info: ImageInfo | None = None
-    while True:
-        byte = _read_exact(stream, 1, "a marker")
-        if byte != b"\xff":
-            raise DownloadError("The JPEG has a corrupt segment structure.")
-        marker = 0xFF
-        while marker == 0xFF:  # fill bytes
-            marker = _read_exact(stream, 1, "a marker")[0]
-        if marker in _JPEG_STANDALONE:
-            continue
-        if marker == 0xD9:
-            raise DownloadError("The JPEG ends before any image data.")
-        (length,) = struct.unpack(">H", _read_exact(stream, 2, "a segment length"))
-        if length < 2:
-            raise DownloadError("The JPEG has a corrupt segment length.")
-        if marker in _JPEG_SOF:
-            _precision, height, width = struct.unpack(">BHH", _read_exact(stream, 5, "the frame header"))
-            info = _check_dimensions("jpeg", width, height)
-            stream.seek(length - 7, io.SEEK_CUR)
-        elif marker == 0xDA:
+    scan_start = 0
+    for marker, offset, _length in headers.jpeg_segments(stream):
+        if marker in headers.JPEG_SOF:
+            info = _check_dimensions("jpeg", *headers.jpeg_frame_size(stream, offset))
+        elif marker == headers.JPEG_SOS:
             if info is None:
                 raise DownloadError("The JPEG has image data but no frame header (size).")
-            scan_start = stream.tell()
-            break
-        else:
-            stream.seek(length - 2, io.SEEK_CUR)
-        if stream.tell() > size:
-            raise DownloadError("The image is truncated (cut off in a JPEG segment).")
+            scan_start = offset
     # EOI must close the file (a few bytes of padding after it are tolerated).
-    tail_start = max(scan_start, size - 4096)
-    stream.seek(tail_start)
-    tail = stream.read()
-    if b"\xff\xd9" not in tail:
+    stream.seek(max(scan_start, size - 4096))
+    if b"\xff\xd9" not in stream.read():
         raise DownloadError("The JPEG is truncated (no end-of-image marker).")
+    assert info is not None  # the walker ends at the first scan, which needs a frame header
     return info
 
 
 # ----------------------------------------------------------------------------------------- WebP
 def _verify_webp(stream: BinaryIO, size: int) -> ImageInfo:
-    riff, riff_size, _webp = struct.unpack("<4sI4s", _read_exact(stream, 12, "the RIFF header"))
-    if riff_size + 8 > size:
-        raise DownloadError(f"The WebP is truncated ({size:,} of {riff_size + 8:,} bytes).")
+    stream.seek(4)
+    (riff_size,) = struct.unpack("<I", headers.read_exact(stream, 4, "the RIFF header"))
     end = riff_size + 8
+    if end > size:
+        raise DownloadError(f"The WebP is truncated ({size:,} of {end:,} bytes).")
     info: ImageInfo | None = None
     has_image = False
-    position = 12
-    while position + 8 <= end:
-        stream.seek(position)
-        fourcc, length = struct.unpack("<4sI", _read_exact(stream, 8, "a chunk header"))
-        if position + 8 + length > end:
+    for fourcc, offset, length in headers.webp_chunks(stream):
+        if offset + length > end:
             raise DownloadError(f"The WebP's {fourcc!r} chunk runs past the end of the file.")
-        data = stream.read(min(length, 30))
-        if fourcc == b"VP8X" and info is None:
-            if len(data) < 10:
-                raise DownloadError("The WebP has a malformed VP8X header.")
-            width = 1 + int.from_bytes(data[4:7], "little")
-            height = 1 + int.from_bytes(data[7:10], "little")
-            info = _check_dimensions("webp", width, height)
-        elif fourcc == b"VP8 ":
-            if len(data) < 10 or data[3:6] != b"\x9d\x01\x2a":
-                raise DownloadError("The WebP has a malformed VP8 frame header.")
-            width, height = (v & 0x3FFF for v in struct.unpack("<HH", data[6:10]))
-            info = info or _check_dimensions("webp", width, height)
-            has_image = True
-        elif fourcc == b"VP8L":
-            if len(data) < 5 or data[0] != 0x2F:
-                raise DownloadError("The WebP has a malformed VP8L header.")
-            (bits,) = struct.unpack("<I", data[1:5])
-            info = info or _check_dimensions("webp", (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
-            has_image = True
-        elif fourcc == b"ANMF":
-            has_image = True
-        position += 8 + length + (length & 1)  # chunks are padded to an even length
+        stream.seek(offset)
+        declared = headers.webp_chunk_size(fourcc, stream.read(min(length, 30)))
+        if declared is not None and info is None:
+            info = _check_dimensions("webp", *declared)
+        has_image = has_image or fourcc in (b"VP8 ", b"VP8L", b"ANMF")
     if info is None or not has_image:
         raise DownloadError("The WebP contains no image data.")
     return info
