@@ -333,3 +333,13 @@ def test_a_library_error_is_never_a_raw_sqlite_exception(isolated_environment: P
     with Library.open(isolated_environment) as library, pytest.raises(LibraryError) as raised:
         library.jobs.find()
     assert isinstance(raised.value, LibraryCorrupt)
+
+
+def test_recover_without_a_database_rebuilds_it_from_the_files(env, isolated_environment: Path):
+    assert cli(["generate", "a fox", "--size", "1K"], env).returncode == 0
+    db = db_of(isolated_environment)
+    settle(db)
+    db.unlink()
+    recovered = cli(["library", "recover"], env)
+    assert recovered.returncode == 0, recovered.stderr
+    assert "a fox" in cli(["library", "list"], env).stdout

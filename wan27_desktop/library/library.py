@@ -178,7 +178,7 @@ class Library:
         with leases.exclusive("recover"):
             db_path = paths.db_path
             problem = damage_of(db_path)
-            if problem is None and not force:
+            if problem is None and not force and db_path.exists():
                 raise LibraryError(
                     QT_TRANSLATE_NOOP(
                         "WanError",
