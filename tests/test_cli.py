@@ -53,9 +53,10 @@ def test_invalid_input_exits_2_and_sends_nothing(env, fake_dashscope, args, fiel
     assert fake_dashscope.requests == []
 
 
-def test_service_refusal_exits_3_with_code_request_id_and_hint(env, fake_dashscope):
-    fake_dashscope.add_fault(Fault("sync", "error", status=400, code="Arrearage", message="Overdue payment"))
-    result = run_cli(["generate", "a fox"], env)
+@pytest.mark.parametrize("mode, op", [(None, "create"), ("sync", "sync")])
+def test_service_refusal_exits_3_with_code_request_id_and_hint(env, fake_dashscope, mode, op):
+    fake_dashscope.add_fault(Fault(op, "error", status=400, code="Arrearage", message="Overdue payment"))
+    result = run_cli(["generate", "a fox", *(["--mode", mode] if mode else [])], env)
     assert result.returncode == 3
     assert "Arrearage" in result.stderr and "request id" in result.stderr and "hint" in result.stderr
     assert "Traceback" not in result.stderr

@@ -33,7 +33,7 @@ def test_defaults_without_a_file(isolated_environment: Path) -> None:
     assert s.region is Region.SINGAPORE
     assert s.custom_endpoint is None
     assert s.concurrency == 2
-    assert s.request_mode is RequestMode.SYNC
+    assert s.request_mode is RequestMode.AUTO
     assert s.library_dir == isolated_environment
     assert s.theme is Theme.SYSTEM
     assert s.language is Language.SYSTEM
@@ -103,7 +103,7 @@ def test_hand_edited_invalid_values_fall_back_to_defaults(isolated_environment: 
     assert s.region is Region.SINGAPORE
     assert s.custom_endpoint is None  # plain http to a remote host is never accepted
     assert s.concurrency == 2
-    assert s.request_mode is RequestMode.SYNC
+    assert s.request_mode is RequestMode.AUTO
     assert s.library_dir == isolated_environment
     assert s.theme is Theme.SYSTEM
     assert s.language is Language.SYSTEM

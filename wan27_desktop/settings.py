@@ -157,7 +157,7 @@ class AppSettings:
 
     @property
     def request_mode(self) -> RequestMode:
-        return self._get("jobs/request_mode", _parse_enum(RequestMode), RequestMode.SYNC)
+        return self._get("jobs/request_mode", _parse_enum(RequestMode), RequestMode.AUTO)
 
     @request_mode.setter
     def request_mode(self, value: RequestMode) -> None:

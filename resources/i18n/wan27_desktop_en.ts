@@ -257,4 +257,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>RemoteTasksDialog</name>
+    <message numerus="yes">
+        <source>%n task(s) are not in this library: select one and choose Fetch Selected.</source>
+        <translation>
+            <numerusform>%n task is not in this library: select it and choose Fetch Selected.</numerusform>
+            <numerusform>%n tasks are not in this library: select one and choose Fetch Selected.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

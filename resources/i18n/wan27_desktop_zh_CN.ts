@@ -1250,6 +1250,18 @@
         <translation>将选中的任务作为新任务重新运行</translation>
     </message>
     <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Resume job</source>
+        <translation>继续任务</translation>
+    </message>
+    <message>
+        <source>Carry the selected job on: fetch its task&apos;s images, or try its result links again</source>
+        <translation>继续所选任务：获取其服务端任务的图片，或再次尝试其结果链接</translation>
+    </message>
+    <message>
         <source>Show results</source>
         <translation>查看结果</translation>
     </message>
@@ -1315,6 +1327,10 @@
     <message>
         <source>Model: {model} ({mode})</source>
         <translation>模型：{model}（{mode}）</translation>
+    </message>
+    <message>
+        <source>Note: {message}</source>
+        <translation>说明：{message}</translation>
     </message>
     <message>
         <source>Error: {message}</source>
@@ -1394,6 +1410,10 @@
     <message>
         <source>Paused</source>
         <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Running at the service</source>
+        <translation>服务端运行中</translation>
     </message>
 </context>
 <context>
@@ -1776,6 +1796,14 @@ The library stays in {source}.</source>
         <translation>未发送：图库正在移动。移动完成后请重新生成。</translation>
     </message>
     <message>
+        <source>Task {task} was not fetched.</source>
+        <translation>任务 {task} 未能获取。</translation>
+    </message>
+    <message>
+        <source>The task could not be fetched</source>
+        <translation>无法获取该任务</translation>
+    </message>
+    <message>
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
@@ -1826,6 +1854,14 @@ The library stays in {source}.</source>
     <message>
         <source>No unfinished jobs to resume.</source>
         <translation>没有需要继续的未完成任务。</translation>
+    </message>
+    <message>
+        <source>Resuming job {job}…</source>
+        <translation>正在继续任务 {job}…</translation>
+    </message>
+    <message>
+        <source>Fetching task {task}…</source>
+        <translation>正在获取任务 {task}…</translation>
     </message>
     <message>
         <source>Showing the images of job {job}. View ▸ Show All Images to go back.</source>
@@ -1986,6 +2022,14 @@ The library stays in {source}.</source>
         <translation>取消选中的任务(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Fetch a Task by Id…</source>
+        <translation>按 ID 获取任务(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Tasks at the &amp;Service…</source>
+        <translation>服务端任务(&amp;S)…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -2131,6 +2175,10 @@ The library stays in {source}.</source>
     <message>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
     </message>
     <message>
         <source>Synchronous</source>
@@ -2482,20 +2530,44 @@ The library stays in {source}.</source>
         <translation>请求方式</translation>
     </message>
     <message>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
+    </message>
+    <message>
+        <source>Sends a task and checks on it closely: the images arrive about as soon as with Synchronous, and nothing paid for is lost if the app closes</source>
+        <translation>提交任务并密切查询：图片几乎与同步模式一样快到达，即使应用关闭，已付费的结果也不会丢失</translation>
+    </message>
+    <message>
         <source>Synchronous (wait for the result)</source>
         <translation>同步（等待结果）</translation>
+    </message>
+    <message>
+        <source>One call that returns the images</source>
+        <translation>一次调用直接返回图片</translation>
     </message>
     <message>
         <source>Asynchronous (queued task)</source>
         <translation>异步（排队任务）</translation>
     </message>
     <message>
-        <source>One call that returns the images; recommended for most uses</source>
-        <translation>一次调用直接返回图片；适合大多数情况</translation>
+        <source>Creates a task and checks on it every 5 to 10 seconds</source>
+        <translation>创建任务，每 5 到 10 秒查询一次</translation>
     </message>
     <message>
-        <source>Creates a task and polls it; survives long queues</source>
-        <translation>创建任务并轮询结果；适合长时间排队</translation>
+        <source>Request mode note</source>
+        <translation>请求方式说明</translation>
+    </message>
+    <message>
+        <source>A sync job cannot be recovered if the app dies mid-request.</source>
+        <translation>同步任务在请求途中若应用退出，将无法恢复。</translation>
+    </message>
+    <message>
+        <source>Presets keep the pixel budget and take the aspect ratio of the last reference image.</source>
+        <translation>预设尺寸保持像素总量，宽高比取最后一张参考图。</translation>
+    </message>
+    <message>
+        <source>With a preset the service picks the aspect ratio (not always square); choose a custom size for an exact frame.</source>
+        <translation>使用预设尺寸时由服务决定宽高比（不一定是正方形）；需要精确画幅请选择自定义尺寸。</translation>
     </message>
     <message>
         <source>Parameter adjustments</source>
@@ -2532,14 +2604,6 @@ The library stays in {source}.</source>
     <message>
         <source>{pixels} MP of at most {side} × {side} ({budget} MP); the service may deliver slightly different sides.</source>
         <translation>{pixels} MP，上限 {side} × {side}（{budget} MP）；服务端返回的边长可能略有不同。</translation>
-    </message>
-    <message>
-        <source>Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).</source>
-        <translation>预设尺寸保持像素总量，宽高比取最后一张参考图的比例（§3.1）。</translation>
-    </message>
-    <message>
-        <source>Text-to-image presets usually come out square; choose a custom size for another aspect ratio.</source>
-        <translation>文生图的预设尺寸通常输出正方形；如需其他宽高比，请选择自定义尺寸。</translation>
     </message>
     <message>
         <source>Custom size {width} × {height} is over the {side} × {side} budget in this mode; reduced to {new_width} × {new_height}.</source>
@@ -3063,6 +3127,127 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     </message>
 </context>
 <context>
+    <name>RemoteTasksDialog</name>
+    <message>
+        <source>Tasks at the Service</source>
+        <translation>服务端任务</translation>
+    </message>
+    <message>
+        <source>Tasks at the service</source>
+        <translation>服务端任务</translation>
+    </message>
+    <message>
+        <source>Your account&apos;s Wan 2.7 tasks of the last 24 hours, as the service lists them. Fetch one that is not in this library to save its images; the service keeps a task for 24 hours.</source>
+        <translation>服务端列出的您账号最近 24 小时内的 Wan 2.7 任务。获取本图库中没有的任务即可保存其图片；服务端只保留任务 24 小时。</translation>
+    </message>
+    <message>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <source>Task id, e.g. 8811b4a4-…</source>
+        <translation>任务 ID，例如 8811b4a4-…</translation>
+    </message>
+    <message>
+        <source>&amp;Fetch</source>
+        <translation>获取(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Fetch the task with this id</source>
+        <translation>获取此 ID 的任务</translation>
+    </message>
+    <message>
+        <source>Create a job for this task of your key and save its images</source>
+        <translation>为您密钥下的此任务创建作业并保存其图片</translation>
+    </message>
+    <message>
+        <source>Task &amp;id:</source>
+        <translation>任务 ID(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Task id problem</source>
+        <translation>任务 ID 问题</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>提交时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>In this library</source>
+        <translation>本图库中</translation>
+    </message>
+    <message>
+        <source>Task list status</source>
+        <translation>任务列表状态</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Refresh the task list</source>
+        <translation>刷新任务列表</translation>
+    </message>
+    <message>
+        <source>Fetch &amp;Selected</source>
+        <translation>获取所选(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Fetch the selected task</source>
+        <translation>获取所选任务</translation>
+    </message>
+    <message>
+        <source>Create a job for the selected task and save its images</source>
+        <translation>为所选任务创建作业并保存其图片</translation>
+    </message>
+    <message>
+        <source>Asking the service for your recent tasks…</source>
+        <translation>正在向服务端查询最近的任务…</translation>
+    </message>
+    <message>
+        <source>Job {id}</source>
+        <translation>作业 {id}</translation>
+    </message>
+    <message>
+        <source>Not here</source>
+        <translation>不在本地</translation>
+    </message>
+    <message>
+        <source>No Wan 2.7 tasks at the service in the last 24 hours.</source>
+        <translation>最近 24 小时内服务端没有 Wan 2.7 任务。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n task(s) are not in this library: select one and choose Fetch Selected.</source>
+        <translation>
+            <numerusform>有 %n 个任务不在本图库中：选中一个后点“获取所选”。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Every task listed is in this library.</source>
+        <translation>列出的任务都已在本图库中。</translation>
+    </message>
+    <message>
+        <source>The task list could not be read: {reason}</source>
+        <translation>无法读取任务列表：{reason}</translation>
+    </message>
+    <message>
+        <source>That is not a task id: letters, digits, &apos;-&apos;, &apos;_&apos; and &apos;.&apos;, as the service gave it.</source>
+        <translation>这不是任务 ID：应为服务给出的字母、数字、“-”、“_”和“.”。</translation>
+    </message>
+    <message>
+        <source>Fetching task {task}: it appears in the job queue and its images in the gallery.</source>
+        <translation>正在获取任务 {task}：它会出现在任务队列中，图片会出现在图库中。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -3147,6 +3332,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Default request mode</source>
         <translation>默认请求方式</translation>
+    </message>
+    <message>
+        <source>Automatic (recommended: recoverable, about as fast)</source>
+        <translation>自动（推荐：可恢复，速度相当）</translation>
     </message>
     <message>
         <source>Synchronous (result in the response)</source>
@@ -3526,6 +3715,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>提示词有 {count:,} 字，上限为 {limit:,} 字（超出部分会被服务端直接截掉）。</translation>
     </message>
     <message>
+        <source>The prompt contains bytes that are not UTF-8 text; save it as UTF-8 and try again.</source>
+        <translation>提示词包含非 UTF-8 文本的字节；请以 UTF-8 保存后重试。</translation>
+    </message>
+    <message>
         <source>The prompt contains invisible control characters; remove them.</source>
         <translation>提示词中含有不可见的控制字符；请将其删除。</translation>
     </message>
@@ -3636,6 +3829,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The URL cannot contain spaces.</source>
         <translation>URL 不能包含空格。</translation>
+    </message>
+    <message>
+        <source>The endpoint must end in /api/v1, e.g. https://dashscope-intl.aliyuncs.com/api/v1; without it every request would miss.</source>
+        <translation>端点必须以 /api/v1 结尾，例如 https://dashscope-intl.aliyuncs.com/api/v1；否则所有请求都会落空。</translation>
     </message>
 </context>
 <context>
@@ -3917,12 +4114,120 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>未发送：轮到此任务之前应用已关闭。未产生费用。</translation>
     </message>
     <message>
+        <source>Rate-limited — retrying in {seconds} s, attempt {attempt}</source>
+        <translation>请求受限 — {seconds} 秒后重试，第 {attempt} 次</translation>
+    </message>
+    <message>
+        <source>Nothing to do: the account allows 5 requests a second and 5 tasks at a time.</source>
+        <translation>无需操作：账号每秒最多 5 个请求，同时最多 5 个任务。</translation>
+    </message>
+    <message>
+        <source>A temporary problem — retrying in {seconds} s, attempt {attempt}</source>
+        <translation>临时故障 — {seconds} 秒后重试，第 {attempt} 次</translation>
+    </message>
+    <message>
+        <source>Running at the service — it will be billed; results will be saved. The service cancels only tasks that have not started.</source>
+        <translation>服务端运行中 — 将会计费；结果会被保存。服务只能取消尚未开始的任务。</translation>
+    </message>
+    <message>
+        <source>Nothing to do: the images appear here when the task finishes.</source>
+        <translation>无需操作：任务完成后图片会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Cancel requested — waiting for the service to confirm.</source>
+        <translation>已请求取消 — 等待服务确认。</translation>
+    </message>
+    <message>
+        <source>Nothing is billed once the service confirms the cancel.</source>
+        <translation>服务确认取消后不会计费。</translation>
+    </message>
+    <message>
+        <source>The service could not be asked to cancel ({reason}); the task may run and be billed.</source>
+        <translation>无法向服务发送取消请求（{reason}）；该任务可能会运行并计费。</translation>
+    </message>
+    <message>
+        <source>Its results will be saved if it runs; try Cancel again in a moment.</source>
+        <translation>若任务运行，其结果会被保存；稍后可再次尝试取消。</translation>
+    </message>
+    <message>
+        <source>Cannot stop: the request is with the service, which may still bill it. Its images will be saved when the answer comes.</source>
+        <translation>无法停止：请求已在服务端，仍可能计费。收到答复后会保存其图片。</translation>
+    </message>
+    <message>
+        <source>Keep the app open until the answer comes; Automatic mode can be canceled while queued.</source>
+        <translation>请在收到答复前保持应用打开；自动模式在排队时可以取消。</translation>
+    </message>
+    <message>
+        <source>Already billed: its images are being saved.</source>
+        <translation>已计费：正在保存其图片。</translation>
+    </message>
+    <message>
+        <source>Nothing to do: the images appear when they are saved.</source>
+        <translation>无需操作：图片保存后即会显示。</translation>
+    </message>
+    <message>
         <source>Canceled before it was sent. Nothing was billed.</source>
         <translation>在发送前已取消。未产生费用。</translation>
     </message>
     <message>
         <source>Retry to send it.</source>
         <translation>请重试以重新发送。</translation>
+    </message>
+    <message>
+        <source>Interrupted before it was sent: not sent, not billed.</source>
+        <translation>发送前被中断：未发送，未计费。</translation>
+    </message>
+    <message>
+        <source>If the service created the task, Jobs › Tasks at the Service lists it (or &apos;wan27 jobs remote&apos;): fetch it from there instead of retrying, which bills again.</source>
+        <translation>如果服务已创建该任务，可在“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）中找到：请从那里获取，而不要重试，重试会再次计费。</translation>
+    </message>
+    <message>
+        <source>The service does not know task {task_id} (UNKNOWN), although it was sent less than 24 hours ago.</source>
+        <translation>服务不认识任务 {task_id}（UNKNOWN），尽管它是不到 24 小时前发送的。</translation>
+    </message>
+    <message>
+        <source>Check that the key for this job&apos;s region belongs to the account that created the task, then resume the job.</source>
+        <translation>请确认此任务所在地域的密钥属于创建该任务的账号，然后继续该任务。</translation>
+    </message>
+    <message>
+        <source>The result host refuses the image (HTTP {status}): {reason}</source>
+        <translation>结果主机拒绝提供该图片（HTTP {status}）：{reason}</translation>
+    </message>
+    <message>
+        <source>The link does not work; resume the job to try once more, or generate the image again.</source>
+        <translation>链接无法使用；可继续任务再试一次，或重新生成图片。</translation>
+    </message>
+    <message>
+        <source>The image could not be downloaded in {rounds} tries; last error: {reason}</source>
+        <translation>尝试 {rounds} 次仍无法下载图片；最后的错误：{reason}</translation>
+    </message>
+    <message>
+        <source>Resume the job to try again while its link is valid (24 hours), or generate the image again.</source>
+        <translation>可在链接有效期内（24 小时）继续任务重试，或重新生成图片。</translation>
+    </message>
+    <message>
+        <source>Job {job} is waiting for its turn in another Wan 2.7 window; cancel it there.</source>
+        <translation>任务 {job} 正在另一个 Wan 2.7 窗口中排队；请在那里取消它。</translation>
+    </message>
+    <message>
+        <source>Use Cancel on the job&apos;s row in that window.</source>
+        <translation>请在那个窗口中该任务所在行使用“取消”。</translation>
+    </message>
+    <message>
+        <source>Job {job} has already ended ({state}); there is nothing to cancel.</source>
+        <translation>任务 {job} 已结束（{state}）；没有可取消的内容。</translation>
+    </message>
+    <message>
+        <source>See &apos;wan27 jobs show&apos; for what it cost.</source>
+        <translation>费用请查看 &apos;wan27 jobs show&apos;。</translation>
+    </message>
+    <message>
+        <source>The service does not know task {task_id} (for this key, region and endpoint).</source>
+        <translation>服务不认识任务 {task_id}（对于此密钥、地域和端点）。</translation>
+    </message>
+    <message>
+        <source>Tasks are kept for 24 hours, and only the account that made one can see it; check the task id and the region.</source>
+        <translation>任务只保留 24 小时，且只有创建它的账号可见；请检查任务 ID 和地域。</translation>
     </message>
     <message>
         <source>Copy the diagnostic info (Help menu) into a bug report.</source>
@@ -3949,24 +4254,12 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请重新生成缺少的图片。</translation>
     </message>
     <message>
+        <source>Job {job} names an unknown region {region}.</source>
+        <translation>任务 {job} 的地域 {region} 未知。</translation>
+    </message>
+    <message>
         <source>Interrupted while sending; the request may have been accepted and billed.</source>
         <translation>发送时被中断；请求可能已被受理并计费。</translation>
-    </message>
-    <message>
-        <source>The task is older than 24 hours; the service has discarded it.</source>
-        <translation>任务已超过 24 小时；服务端已将其丢弃。</translation>
-    </message>
-    <message>
-        <source>Retry to run it again.</source>
-        <translation>请重试以重新运行。</translation>
-    </message>
-    <message>
-        <source>Canceled by you.</source>
-        <translation>已由你取消。</translation>
-    </message>
-    <message>
-        <source>Stopped waiting. The service may still finish this task and bill it; resume task {task_id} within 24 hours to fetch the images.</source>
-        <translation>已停止等待。服务端仍可能完成此任务并计费；请在 24 小时内继续任务 {task_id} 以获取图片。</translation>
     </message>
     <message>
         <source>Add a key in Settings or set DASHSCOPE_API_KEY.</source>
@@ -4267,6 +4560,14 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>the proxy refused the connection</source>
         <translation>代理拒绝了连接</translation>
+    </message>
+    <message>
+        <source>The task listing is not a JSON object.</source>
+        <translation>任务列表不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The task listing has no list of tasks.</source>
+        <translation>任务列表中没有任务清单。</translation>
     </message>
     <message>
         <source>The library is being rebuilt or recovered, so no job can start now.</source>

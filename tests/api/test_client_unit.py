@@ -211,10 +211,10 @@ def test_create_not_retried_on_refusals(status, code, cls):
 
 
 def test_create_gives_up_after_max_attempts_with_the_last_error():
-    script = Script(err(429, "Throttling"))
+    script = Script(err(500, "InternalError"))
     with (
         make(script, retry_policy=RetryPolicy(max_attempts=3, sleep=lambda s: None)) as client,
-        pytest.raises(E.RateLimitError),
+        pytest.raises(E.ServerError),
     ):
         client.generate(BODY)
     assert len(script.requests) == 3

@@ -23,6 +23,7 @@ FAST = RetryPolicy(max_attempts=3, sleep=lambda s: None)
 @pytest.fixture
 def fake(fake_dashscope: FakeDashScope) -> FakeDashScope:
     fake_dashscope.result_image_mode = "small"
+    fake_dashscope.text_preset_aspects = ((1, 1),)  # a square preset: the sizes below are exact
     return fake_dashscope
 
 

@@ -37,6 +37,7 @@ def mock_client(body: bytes) -> httpx.Client:
 
 def test_large_result_from_the_fake_is_named_by_its_sha256_and_verified(fake_dashscope: FakeDashScope, tmp_path: Path):
     fake_dashscope.result_image_mode = "noise"
+    fake_dashscope.text_preset_aspects = ((1, 1),)  # a square 2K preset: SIDE x SIDE
     with DashScopeClient(fake_dashscope.api_key, fake_dashscope.base_url) as client:
         url = client.generate(build_body(GenerationRequest(prompt="p", n=1, size="2K"))).image_urls[0]
     progress: list[int] = []

@@ -33,7 +33,8 @@ from tests.benchmarks import common
 NOT_BENCHMARKS = {"__init__", "common", "run_all"}
 DEFAULT_TIMEOUT_S = 1200.0
 STDERR_TAIL = 2000
-# Issue 7's numbered figures and the words their scripts' names carry (for the coverage report).
+# Issue 7's numbered figures (and issue 14's) and the words their scripts' names carry (for the
+# coverage report).
 ISSUE_ITEMS = {
     "1 start-up": ("startup", "start_up"),
     "2 gallery at 100k": ("gallery",),
@@ -42,6 +43,7 @@ ISSUE_ITEMS = {
     "5 download throughput": ("download",),
     "6 thumbnails": ("thumbnail",),
     "7 search": ("search",),
+    "14 Automatic mode's latency vs sync (budget: median <= 1.5 s later; bench_automatic)": ("automatic",),
 }
 
 

@@ -12,7 +12,8 @@ Two listeners on 127.0.0.1, random free ports, threaded HTTP/1.1 with keep-alive
   /services/aigc/multimodal-generation/generation (sync), POST /services/aigc/image-generation/generation
   (async create, needs `X-DashScope-Async: enable`, else 403 AccessDenied "current user api does not
   support synchronous calls"), GET /tasks/{id}, POST /tasks/{id}/cancel (PENDING only, else 400
-  UnsupportedOperation; success answers `{"request_id": ...}`). Unknown ids: 200 UNKNOWN. Other paths:
+  UnsupportedOperation; success answers `{"request_id": ...}`), GET /tasks?... (the key's task listing,
+  §1.2 [SDK], in the official SDKs' shape). Unknown ids: 200 UNKNOWN. Other paths:
   404 NotFound; wrong method: 405 MethodNotAllowed. Missing/wrong Bearer key: 401 InvalidApiKey.
 - `result_host` "http://127.0.0.1:<port2>": result PNGs at signed-looking URLs
   `/<bucket>/<yyyymmdd>/<owner id>/<hex id>.png?Expires=&OSSAccessKeyId=&Signature=`; after Expires
@@ -33,6 +34,8 @@ Public API (FakeDashScope):
   result_image_mode "real" | "small" | "noise"; sync_delay; sequential_images (cap for image sets);
   max_body_bytes (32 MiB -> 413 BadRequest.TooLarge); unreachable_urls (-> InvalidURL);
   failing_urls (-> BadRequest.InputDownloadFailed); internal_errors (bugs of the fake itself)
+  limits (§6: 5 submissions/s, 5 tasks in progress, 20 queries/s -> 429; .enabled, .refused)
+  text_preset_aspects (text-to-image presets are not always square, §9; pin one for exact sizes)
 
 Faults: op in sync|create|query|cancel|download|any; kinds and parameters:
   error(status=400, code="InvalidParameter", message, accept=False)

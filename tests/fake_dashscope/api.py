@@ -12,6 +12,7 @@ from tests.fake_dashscope.validation import ApiError, InputPolicy, ParsedRequest
 PREFIX = "/api/v1"
 SYNC_PATH = PREFIX + "/services/aigc/multimodal-generation/generation"
 ASYNC_PATH = PREFIX + "/services/aigc/image-generation/generation"
+_TASKS = PREFIX + "/tasks"
 _TASK = re.compile(r"^/api/v1/tasks/([^/]+)$")
 _CANCEL = re.compile(r"^/api/v1/tasks/([^/]+)/cancel$")
 
@@ -93,6 +94,8 @@ class ApiHandler(BaseHandler):
             return "cancel"
         if _TASK.match(path):
             return "query"
+        if path.rstrip("/") == _TASKS:
+            return "list"
         return "other"
 
     def fault_reply(self, fault: Fault, request_id: str) -> Reply:
@@ -109,7 +112,7 @@ class ApiHandler(BaseHandler):
             return error_reply(401, rid, "InvalidApiKey", "No API-key provided.")
         if scheme.lower() != "bearer" or key.strip() != fake.api_key:
             return error_reply(401, rid, "InvalidApiKey", "Invalid API-key provided.")
-        expected = {"sync": "POST", "create": "POST", "cancel": "POST", "query": "GET"}.get(request.op)
+        expected = {"sync": "POST", "create": "POST", "cancel": "POST", "query": "GET", "list": "GET"}.get(request.op)
         if expected is None:
             return error_reply(404, rid, "NotFound", f"The requested path {request.path} was not found.")
         if request.method != expected:
@@ -121,9 +124,13 @@ class ApiHandler(BaseHandler):
                 return self._sync(request, oversized)
             if request.op == "create":
                 return self._create(request, oversized)
+            if request.op == "list":
+                fake.limits.admit_query()
+                return json_reply(200, fake._list(request.query, rid))
             task_match = _CANCEL.match(request.path) or _TASK.match(request.path)
             assert task_match is not None
             if request.op == "query":
+                fake.limits.admit_query()
                 return json_reply(200, fake._query(task_match.group(1), rid))
             return self._cancel(task_match.group(1), rid)
         except ApiError as exc:
@@ -147,12 +154,17 @@ class ApiHandler(BaseHandler):
 
     def _sync(self, request: RecordedRequest, oversized: bool) -> Reply:
         # The async header is ignored on the sync path; the answer is always synchronous.
-        parsed = self._parse(request, oversized)
         fake = self.fake
+        fake.limits.admit_submission(fake._in_progress())  # §6: a sync call is a task in progress too
+        parsed = self._parse(request, oversized)
         fault = fake._faults.take("sync", OUTCOME_KINDS)
-        if fake.sync_delay:
-            fake._sleep(fake.sync_delay)
-        outcome = fake._produce(parsed, fault, request.request_id)
+        fake._sync_started()
+        try:
+            if fake.sync_delay:
+                fake._sleep(fake.sync_delay)
+            outcome = fake._produce(parsed, fault, request.request_id)
+        finally:
+            fake._sync_ended()
         if outcome.failed:
             return error_reply(outcome.status, request.request_id, outcome.code or "", outcome.message or "")
         fake._count_create()
@@ -162,8 +174,9 @@ class ApiHandler(BaseHandler):
         if request.headers.get("x-dashscope-async", "").lower() != "enable":
             # What DashScope answers for a sync call on an async-only path.
             raise ApiError(403, "AccessDenied", "current user api does not support synchronous calls")
-        parsed = self._parse(request, oversized)
         fake = self.fake
+        fake.limits.admit_submission(fake._in_progress())  # §6: 5 submissions/s, 5 in progress
+        parsed = self._parse(request, oversized)
         fault = fake._faults.take("create", OUTCOME_KINDS)
         task = fake._create_task(parsed, fault, request.request_id)
         return json_reply(200, t.create_body(request.request_id, task))

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 import uuid
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from types import TracebackType
@@ -20,6 +21,7 @@ from tests.fake_dashscope import pngmaker
 from tests.fake_dashscope import tasks as t
 from tests.fake_dashscope.api import ApiHandler
 from tests.fake_dashscope.faults import OUTCOME_KINDS, Fault, FaultBook
+from tests.fake_dashscope.limits import AccountLimits
 from tests.fake_dashscope.results import ResultHandler, signed_query
 from tests.fake_dashscope.transport import Listener, RecordedRequest
 from tests.fake_dashscope.validation import MAX_IMAGE_BYTES, ParsedRequest
@@ -28,6 +30,8 @@ DEFAULT_API_KEY = "sk-fake-test-key-0000"
 RESULT_MODES = ("real", "small", "noise")
 _BUCKETS = {"sg": "dashscope-result-sgp", "cn": "dashscope-result-bj"}
 _CACHE_BUDGET = 256 * 1024 * 1024  # bytes of generated PNGs kept for repeated downloads
+TEXT_PRESET_ASPECTS = ((1, 1), (2985, 1405), (16, 9), (4, 3), (3, 4), (9, 16))
+KEY_ID = "fake-api-key-id-0001"  # the listing's api_key_id of the one key the fake accepts
 
 
 class FakeDashScope:
@@ -56,6 +60,11 @@ class FakeDashScope:
         self.sync_delay = 0.0  # seconds a sync call "generates" before answering
         self.sequential_images: int | None = None  # image sets deliver min(n, this); None = n
         self.max_body_bytes = 32 * 1024 * 1024  # larger bodies get 413 BadRequest.TooLarge
+        # §9: a text-to-image preset is not always square (the reference's own 2K example came
+        # back 2985*1405): the aspect is picked from these by the prompt and seed. Pin one to test.
+        self.text_preset_aspects: tuple[tuple[int, int], ...] = TEXT_PRESET_ASPECTS
+        # §6: 5 submissions/s, 5 tasks in progress, 20 queries/s per account; 429 beyond.
+        self.limits = AccountLimits()
         self.unreachable_urls: set[str] = set()  # image URLs answered with InvalidURL
         self.failing_urls: set[str] = set()  # image URLs answered with BadRequest.InputDownloadFailed
         self.internal_errors: list[str] = []  # bugs in the fake itself (a test can assert none)
@@ -74,6 +83,7 @@ class FakeDashScope:
         self._cache_bytes = 0
         self._billed: list[tuple[str, str]] = []
         self._created = 0
+        self._syncs_in_flight = 0
         self._clock_offset = 0.0
         self._secret = os.urandom(16)
         self._listeners: list[Listener] = []
@@ -230,6 +240,34 @@ class FakeDashScope:
         with self._lock:
             self._created += 1
 
+    def _sync_started(self) -> None:
+        with self._lock:
+            self._syncs_in_flight += 1
+
+    def _sync_ended(self) -> None:
+        with self._lock:
+            self._syncs_in_flight -= 1
+
+    def _in_progress(self) -> int:
+        """§6 "tasks in progress": async tasks not ended (nor expired) plus sync calls being answered."""
+        with self._lock:
+            now = self.now()
+            running = sum(
+                1 for task in self._tasks.values() if task.status not in t.TERMINAL and not self._expired(task, now)
+            )
+            return running + self._syncs_in_flight
+
+    def _list(self, query: dict[str, str], request_id: str) -> dict[str, Any]:
+        """`GET /tasks` (§1.2 [SDK]): the account's tasks, newest first, filtered and paged."""
+        filters = t.ListFilters.parse(query)
+        with self._lock:
+            now = self.now()
+            tasks = [
+                task for task in self._tasks.values() if not self._expired(task, now) and filters.matches(task, KEY_ID)
+            ]
+        tasks.sort(key=lambda task: task.submit_time, reverse=True)
+        return t.list_body(request_id, tasks, filters, self.region, KEY_ID)
+
     def _fetch_input(self, url: str) -> bytes:
         """§2.4: the service downloads image URLs; here only loopback ones are really fetched."""
         try:
@@ -265,7 +303,7 @@ class FakeDashScope:
         elif kind == "empty" and fault is not None:
             count = 0
             outcome.empty_variant = fault.get("variant", "choices_empty")
-        width, height = request.output_size()
+        width, height = request.output_size(self._text_aspect(request))
         mode = self.result_image_mode
         if mode not in RESULT_MODES:
             raise ValueError(f"result_image_mode must be one of {RESULT_MODES}")
@@ -300,6 +338,12 @@ class FakeDashScope:
             "total_tokens": input_tokens + output_tokens,
         }
         return outcome
+
+    def _text_aspect(self, request: ParsedRequest) -> tuple[int, int]:
+        """The aspect a text-to-image preset comes out in: one of `text_preset_aspects`, picked by
+        the prompt and seed, so the same request gives the same shape."""
+        aspects = self.text_preset_aspects or ((1, 1),)
+        return aspects[zlib.crc32(f"{request.prompt}|{request.seed}".encode()) % len(aspects)]
 
     def _create_task(self, request: ParsedRequest, fault: Fault | None, request_id: str) -> t.Task:
         with self._lock:

@@ -165,3 +165,100 @@ def task_body(request_id: str, task: Task) -> dict[str, Any]:
     elif task.status == FAILED and outcome is not None:
         output["code"], output["message"] = outcome.code, outcome.message
     return body
+
+
+# ---- the task listing (§1.2 [SDK]) ------------------------------------------------------------
+
+_LIST_STATUSES = frozenset({PENDING, RUNNING, SUCCEEDED, FAILED, CANCELED})
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """`GET /tasks` query: times `YYYYMMDDhhmmss` (server-local, like the task timestamps), the
+    model, a status, the key id, and paging (page 1 of 10 by default)."""
+
+    start: float | None = None
+    end: float | None = None
+    model_name: str | None = None
+    status: str | None = None
+    api_key_id: str | None = None
+    page_no: int = 1
+    page_size: int = 10
+
+    @classmethod
+    def parse(cls, query: dict[str, str]) -> ListFilters:
+        from tests.fake_dashscope.validation import invalid
+
+        def when(name: str) -> float | None:
+            text = query.get(name)
+            if not text:
+                return None
+            try:
+                return _dt.datetime.strptime(text, "%Y%m%d%H%M%S").timestamp()  # server-local
+            except ValueError:
+                raise invalid(f"{name} must be YYYYMMDDhhmmss, not {text!r}.") from None
+
+        def number(name: str, default: int, high: int) -> int:
+            text = query.get(name)
+            if text is None or text == "":
+                return default
+            if not text.isdigit() or not 1 <= int(text) <= high:
+                raise invalid(f"{name} must be a whole number from 1 to {high}, not {text!r}.")
+            return int(text)
+
+        status = query.get("status") or None
+        if status is not None and status not in _LIST_STATUSES:
+            raise invalid(f"status must be one of {sorted(_LIST_STATUSES)}, not {status!r}.")
+        return cls(
+            start=when("start_time"),
+            end=when("end_time"),
+            model_name=query.get("model_name") or None,
+            status=status,
+            api_key_id=query.get("api_key_id") or None,
+            page_no=number("page_no", 1, 1_000_000),
+            page_size=number("page_size", 10, MAX_PAGE_SIZE),
+        )
+
+    def matches(self, task: Task, key_id: str) -> bool:
+        return (
+            (self.start is None or task.submit_time >= self.start)
+            and (self.end is None or task.submit_time <= self.end)
+            and (self.model_name is None or task.request.model == self.model_name)
+            and (self.status is None or task.status == self.status)
+            and (self.api_key_id is None or self.api_key_id == key_id)
+        )
+
+
+def _millis(epoch: float | None) -> int | None:
+    return None if epoch is None else int(epoch * 1000)
+
+
+def list_body(request_id: str, tasks: list[Task], filters: ListFilters, region: str, key_id: str) -> dict[str, Any]:
+    """The SDKs' AsyncTaskListResult: entries as AsyncTaskInfo, times in epoch milliseconds."""
+    first = (filters.page_no - 1) * filters.page_size
+    page = tasks[first : first + filters.page_size]
+    return {
+        "request_id": request_id,
+        "data": [
+            {
+                "api_key_id": key_id,
+                "caller_parent_id": "fake-account",
+                "caller_uid": "fake-account",
+                "gmt_create": _millis(task.submit_time),
+                "start_time": _millis(task.scheduled_time),
+                "end_time": _millis(task.end_time),
+                "model_name": task.request.model,
+                "region": {"sg": "ap-southeast-1", "cn": "cn-beijing"}.get(region, region),
+                "request_id": task.request_id,
+                "status": task.status,
+                "task_id": task.task_id,
+                "user_api_unique_key": f"apikey:v1:aigc:image-generation:{task.request.model}",
+            }
+            for task in page
+        ],
+        "total": len(tasks),
+        "total_page": -(-len(tasks) // filters.page_size),
+        "page_no": filters.page_no,
+        "page_size": filters.page_size,
+    }

@@ -80,16 +80,21 @@ class ParsedRequest:
             return "image-set" if self.sequential else "edit"
         return "text-to-image-set" if self.sequential else "text-to-image"
 
-    def output_size(self) -> tuple[int, int]:
-        """The size the fake delivers: custom W*H as asked; presets square, or following the
-        aspect ratio of the last input image (§2.2, §3.1) when its pixels are known."""
+    def output_size(self, text_aspect: tuple[int, int] = (1, 1)) -> tuple[int, int]:
+        """The size the fake delivers: custom W*H as asked; a preset keeps its pixel budget, at the
+        aspect ratio of the last input image (§2.2, §3.1) when its pixels are known, else at
+        `text_aspect` (§9: text-to-image presets are not always square; the reference's 2K
+        example is 2985*1405)."""
         custom = _CUSTOM.match(self.size)
         if custom:
             return int(custom.group(1)), int(custom.group(2))
         side = PRESETS[self.size]
         last = self.images[-1].info if self.images else None
         if last is None:
-            return side, side
+            if self.images:  # pixels unseen (a remote URL, oss://): square
+                return side, side
+            ratio = text_aspect[0] / text_aspect[1]
+            return round(math.sqrt(side * side * ratio)), round(math.sqrt(side * side / ratio))
         ratio = last.width / last.height
         width = round(math.sqrt(side * side * ratio) / 16) * 16
         height = round(math.sqrt(side * side / ratio) / 16) * 16

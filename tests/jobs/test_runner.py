@@ -109,9 +109,19 @@ def test_cancel_while_pending_cancels_on_the_server(library: Library, fake_dashs
 def test_resume_never_resubmits_an_interrupted_create(runner: JobRunner, library: Library, fake_dashscope):
     job_id = runner.create(GenerationRequest("a fox"), RequestMode.SYNC)
     library.jobs.update(job_id, state=JobState.SUBMITTING)  # as if the app died while sending
+    library.jobs.mark_sent(job_id)
     job = runner.resume(job_id)
     assert job.state is JobState.INTERRUPTED
     assert "may have been" in job.error_message
+    assert fake_dashscope.created_count == 0
+
+
+def test_resume_of_a_create_that_never_left_says_not_billed(runner: JobRunner, library: Library, fake_dashscope):
+    job_id = runner.create(GenerationRequest("a fox"), RequestMode.SYNC)
+    library.jobs.update(job_id, state=JobState.SUBMITTING)  # the app died before the bytes left
+    job = runner.resume(job_id)
+    assert (job.state, job.error_code) == (JobState.INTERRUPTED, "NotSent")
+    assert "not billed" in job.error_message and "may have been" not in job.error_message
     assert fake_dashscope.created_count == 0
 
 

@@ -63,7 +63,6 @@ NOT_RETRIED = (
     (404, "WorkSpaceNotFound", "workspace"),
     (408, "RequestTimeOut", "asynchronous"),  # ambiguous for a create: may have run, so not resent
     (413, "BadRequest.TooLarge", "smaller"),
-    (415, "BadRequest.InputDownloadFailed", "public"),
     (415, "BadRequest.UnsupportedFileFormat", "convert"),
 )
 # §5: codes that prove the service did not take the job: retried with backoff, then it succeeds.
@@ -121,6 +120,34 @@ def _code_cases() -> list[FaultCase]:
                 "Throttling.AllocationQuota",
                 0,
                 hint_has="paid usage",
+            )
+        )
+        download_failed = "BadRequest.InputDownloadFailed"
+        cases.append(
+            FaultCase(
+                f"{mode}-{download_failed}-once",
+                f"{mode} create → 415 {download_failed} once",
+                "retried once (§5: the service ran nothing), then done",
+                mode,
+                (_f(op, "error", status=415, code=download_failed),),
+                DONE,
+                1,
+                {op: 2},
+            )
+        )
+        cases.append(
+            FaultCase(
+                f"{mode}-{download_failed}",
+                f"{mode} create → 415 {download_failed} every time",
+                "retried once, then failed with the code and a hint",
+                mode,
+                (_f(op, "error", times=None, status=415, code=download_failed),),
+                FAILED,
+                0,
+                {op: 2},
+                download_failed,
+                0,
+                hint_has="public",
             )
         )
         for status, code in RETRIED:
@@ -563,6 +590,20 @@ CASES: list[FaultCase] = _code_cases() + [
         n=2,
     ),
     # -- lifetimes (§4.5)
+    FaultCase(
+        "async-task-unknown-early",
+        "task UNKNOWN although the journal sent it less than 24 h ago (a skewed clock, another account's key)",
+        "not expired: stays resumable with 'check the key'; not resubmitted",
+        "async",
+        (),
+        JobState.SUBMITTED,
+        1,
+        {"create": 1, "query": 1},
+        "TaskUnknown",
+        0,
+        setup="expire_task_only_at_the_service",
+        hint_has="key",
+    ),
     FaultCase(
         "async-task-unknown-24h",
         "task UNKNOWN (polled after 24 h)",

@@ -51,14 +51,25 @@ def _runner(case: FaultCase, library: Library, fake, sleep: SleepLog, events: li
     def on_event(event: JobEvent) -> None:
         events.append(event)
         # §4.5 lifetimes, on the fake's virtual clock, at the moment the GUI would see the step.
-        if case.setup == "expire_task" and event.state is JobState.SUBMITTED:
+        if case.setup in ("expire_task", "expire_task_only_at_the_service") and event.state is JobState.SUBMITTED:
             fake.advance_clock(DAY_AND_AN_HOUR)
+            if case.setup == "expire_task":  # our journal agrees: the job was sent over a day ago
+                _age_journal(library, event.job_id, DAY_AND_AN_HOUR)
         if case.setup == "expire_urls" and event.state is JobState.DOWNLOADING and not event.images_done:
             fake.advance_clock(DAY_AND_AN_HOUR)
 
     return JobRunner(
         library, connection, client_factory=fast_client_factory(sleep), on_event=on_event, poll_interval=POLL_INTERVAL
     )
+
+
+def _age_journal(library: Library, job_id: int, seconds: float) -> None:
+    import sqlite3
+    from datetime import datetime, timedelta, timezone
+
+    then = (datetime.now(timezone.utc) - timedelta(seconds=seconds)).isoformat()
+    with sqlite3.connect(library.db_path) as db:
+        db.execute("UPDATE jobs SET created_at = ?, sent_at = ? WHERE id = ?", (then, then, job_id))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

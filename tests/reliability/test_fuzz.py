@@ -10,6 +10,7 @@ The only exceptions allowed out are `WanError` subclasses.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import struct
 import zlib
@@ -178,7 +179,8 @@ def _wire(extra: dict[str, str]) -> dict[str, bytes]:
 
 
 def _client(answers_list: list[tuple[int, bytes, dict[str, str]]]) -> DashScopeClient:
-    replies = iter(answers_list * 50)
+    # Endless: throttling is tried again for a minute's budget (up to 12 tries), not 4.
+    replies = itertools.cycle(answers_list)
 
     def handler(request: httpx.Request) -> httpx.Response:
         status, body, extra = next(replies)

@@ -105,7 +105,7 @@ def test_ctrl_enter_generates_a_valid_request(qtbot: Any, panel: GenerationPanel
     assert len(seen) == 1  # the editor's key handling and the panel shortcut never both fire
     request, mode = emitted.args
     assert isinstance(request, GenerationRequest) and request.prompt == "a red bicycle"
-    assert mode is RequestMode.SYNC
+    assert mode is RequestMode.AUTO  # the default: recoverable (issue 14)
     assert validation.check(request) == []
     assert panel.editor.history.recent(1) == ["a red bicycle"]
 

@@ -28,7 +28,7 @@ def presets(panel: ParametersPanel) -> list[str]:
 def test_defaults(panel: ParametersPanel) -> None:
     assert panel.model() is Model.PRO and panel.mode() is Mode.TEXT_TO_IMAGE
     assert panel.size_text() == "2K" and panel.n() == 1 and panel.seed() is None
-    assert panel.request_mode() is RequestMode.SYNC
+    assert panel.request_mode() is RequestMode.AUTO
     assert presets(panel) == ["1K", "2K", "4K", CUSTOM]
     assert panel.thinking_check.isEnabled()
 

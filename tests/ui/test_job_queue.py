@@ -146,7 +146,7 @@ def test_buttons_and_context_menu_emit_requests_for_the_selected_job(qtbot: Any,
     panel.apply_event(JobEvent(4, JobState.CANCELED))
     menu = panel.context_menu(panel.model.job(4))
     labels = {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
-    assert labels == {"Cancel": False, "Retry": True, "Show results": False, "Copy details": True}
+    assert labels == {"Cancel": False, "Resume": False, "Retry": True, "Show results": False, "Copy details": True}
     with qtbot.waitSignal(panel.retryRequested) as blocker:
         next(a for a in menu.actions() if a.text() == "Retry").trigger()
     assert blocker.args == [4]

@@ -53,6 +53,7 @@ def test_controls_have_stable_object_names_and_accessible_names(make_window: Any
         "jobTable",
         "jobCancelButton",
         "jobRetryButton",
+        "jobResumeButton",
         "jobShowResultsButton",
         "jobCopyDetailsButton",
         "statusRegion",
@@ -73,6 +74,8 @@ def test_controls_have_stable_object_names_and_accessible_names(make_window: Any
         "actionResumeUnfinished",
         "actionRetryJob",
         "actionCancelJob",
+        "actionFetchTask",
+        "actionRemoteTasks",
         "actionShortcuts",
         "actionAbout",
         "actionCopyDiagnostics",
@@ -334,6 +337,7 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
     qtbot: Any, make_window: Any, no_keyring: None, fake: Any, monkeypatch: Any, isolated_environment: Any
 ) -> None:
     from wan27_desktop import keys
+    from wan27_desktop.api.client import DashScopeClient
     from wan27_desktop.api.models import Region
     from wan27_desktop.jobs.runner import Connection, JobRunner
 
@@ -342,7 +346,8 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
         runner = JobRunner(library, Connection(Region.SINGAPORE, fake.base_url, fake.api_key))
         job_id = runner.create(GenerationRequest(prompt="left running", size="1K"), RequestMode.ASYNC)
         body, _request = runner._prepare(library.jobs.get(job_id))
-        submission = runner._get_client().submit_task(body)
+        with DashScopeClient(fake.api_key, fake.base_url) as client:
+            submission = client.submit_task(body)
         library.jobs.update(job_id, state=JobState.SUBMITTED, task_id=submission.task_id, server_status="PENDING")
         runner.close()
         library.leases.release_reserved(job_id)  # that session ended, and its lease on the job with it

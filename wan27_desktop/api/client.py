@@ -10,7 +10,12 @@ Retry rules (§5 idempotency):
   connection that failed before the request went out (ConnectError / ConnectTimeout / PoolTimeout /
   ProxyError). After the request was sent - a read timeout, a dropped connection, a gateway 5xx page
   without the service's error body, or a 2xx we cannot read - it raises `InterruptedCreateError`
-  ("interrupted, may have been billed") and never resubmits.
+  ("interrupted, may have been billed") and never resubmits. `BadRequest.InputDownloadFailed` (the
+  service could not fetch a reference URL; it ran nothing) is tried once more, as §5 says.
+- Throttling (429) is retried for about a minute in all (retry.py); every retry is reported to an
+  `on_retry` callback, so a job's row can say "Rate-limited, retrying in 8 s".
+- A create reports through `on_sent` the moment its request's bytes start to leave (httpcore's
+  trace of the request headers): until then a job interrupted is known not to have been sent.
 
 The API key goes only into the Authorization header of requests to `base_url`: never into a
 message, a repr, a log line or a URL. Result downloads use `download.py`, which has no key at all.
@@ -31,9 +36,10 @@ import httpx
 
 from wan27_desktop import __version__
 from wan27_desktop.api import endpoint
-from wan27_desktop.api.constants import CREATE_TIMEOUTS, POLL_DEADLINE_S, POLL_INTERVAL_S, QUERY_TIMEOUTS
+from wan27_desktop.api.constants import CREATE_TIMEOUTS, POLL_DEADLINE_S, QUERY_TIMEOUTS
 from wan27_desktop.api.errors import (
     AuthError,
+    InputDownloadError,
     InterruptedCreateError,
     MalformedResponseError,
     NetworkError,
@@ -46,9 +52,18 @@ from wan27_desktop.api.errors import (
 )
 from wan27_desktop.api.models import GenerationResult, Region, TaskSnapshot, TaskSubmission
 from wan27_desktop.api.netreasons import plain_reason, technical
+from wan27_desktop.api.polling import REFERENCE_POLLING, TASK_QUERIES, PollSchedule, schedule_of
 from wan27_desktop.api.responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
 from wan27_desktop.api.responses import raise_for_task as raise_for_task
-from wan27_desktop.api.retry import CancelSignal, RetryPolicy, parse_retry_after, raise_if_cancelled
+from wan27_desktop.api.retry import (
+    CancelSignal,
+    OnRetry,
+    RetryNotice,
+    RetryPolicy,
+    parse_retry_after,
+    raise_if_cancelled,
+)
+from wan27_desktop.api.tasklist import TaskPage, is_task_id, parse_task_page
 from wan27_desktop.api.tls import shared_ssl_context
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
@@ -67,7 +82,6 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 # Failures once the request may have gone out: the connection broke, or the answer's body could
 # not be decoded (a Content-Encoding that lies; httpx raises DecodingError, not a TransportError).
 _FAILED_EXCHANGE = (httpx.TransportError, httpx.DecodingError)
-_TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _WORKSPACE = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=WanError)
@@ -104,7 +118,7 @@ def _check_api_key(api_key: str) -> str:
 
 
 def _check_task_id(task_id: str) -> str:
-    if not isinstance(task_id, str) or not _TASK_ID.match(task_id):
+    if not is_task_id(task_id):
         raise ValidationError([ValidationIssue("task_id", f"{str(task_id)[:80]!r} is not a task id.")])
     return task_id
 
@@ -158,15 +172,31 @@ class DashScopeClient:
         self._http.close()
 
     # ------------------------------------------------------------------------------ operations
-    def generate(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> GenerationResult:
+    def generate(
+        self,
+        body: dict[str, Any],
+        *,
+        should_cancel: CancelSignal = None,
+        on_sent: Callable[[], None] | None = None,
+        on_retry: OnRetry = None,
+    ) -> GenerationResult:
         """Synchronous generate/edit (§1.2, §4.1). The result may hold fewer images than asked for."""
-        return self._create(SYNC_PATH, body, {}, parse_generation, should_cancel)
+        return self._create(SYNC_PATH, body, {}, parse_generation, should_cancel, on_sent, on_retry)
 
-    def submit_task(self, body: dict[str, Any], *, should_cancel: CancelSignal = None) -> TaskSubmission:
+    def submit_task(
+        self,
+        body: dict[str, Any],
+        *,
+        should_cancel: CancelSignal = None,
+        on_sent: Callable[[], None] | None = None,
+        on_retry: OnRetry = None,
+    ) -> TaskSubmission:
         """Async create (§1.2, §4.2). Persist the returned task_id before polling (§5)."""
-        return self._create(ASYNC_PATH, body, {"X-DashScope-Async": "enable"}, parse_submission, should_cancel)
+        return self._create(
+            ASYNC_PATH, body, {"X-DashScope-Async": "enable"}, parse_submission, should_cancel, on_sent, on_retry
+        )
 
-    def query_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> TaskSnapshot:
+    def query_task(self, task_id: str, *, should_cancel: CancelSignal = None, on_retry: OnRetry = None) -> TaskSnapshot:
         """One `GET /tasks/{id}` (§4.3). FAILED/CANCELED/UNKNOWN come back as snapshots; see
         `raise_for_task`."""
         task_id = _check_task_id(task_id)
@@ -175,39 +205,85 @@ class DashScopeClient:
             f"/tasks/{task_id}",
             lambda response: parse_task(self._json(response), task_id=task_id, status=response.status_code),
             should_cancel,
+            on_retry,
         )
 
-    def cancel_task(self, task_id: str, *, should_cancel: CancelSignal = None) -> None:
-        """§1.2: only PENDING tasks can be cancelled; otherwise the service's error is raised."""
+    def cancel_task(self, task_id: str, *, should_cancel: CancelSignal = None, on_retry: OnRetry = None) -> None:
+        """§1.2: only PENDING tasks can be cancelled; otherwise the service's error is raised
+        (400 `UnsupportedOperation`: the task is running and will be billed)."""
         task_id = _check_task_id(task_id)
-        self._idempotent("POST", f"/tasks/{task_id}/cancel", lambda response: None, should_cancel)
+        self._idempotent("POST", f"/tasks/{task_id}/cancel", lambda response: None, should_cancel, on_retry)
+
+    def list_tasks(
+        self,
+        *,
+        start_time: str | None = None,
+        end_time: str | None = None,
+        model_name: str | None = None,
+        status: str | None = None,
+        page_no: int = 1,
+        page_size: int = 10,
+        should_cancel: CancelSignal = None,
+    ) -> TaskPage:
+        """One page of the account's tasks, `GET /tasks?...` (§1.2 [SDK]). Times are
+        `YYYYMMDDhhmmss`; the service keeps tasks for 24 h (§4.5)."""
+        params: dict[str, str] = {"page_no": str(int(page_no)), "page_size": str(int(page_size))}
+        for name, value in (
+            ("start_time", start_time),
+            ("end_time", end_time),
+            ("model_name", model_name),
+            ("status", status),
+        ):
+            if value is not None:
+                params[name] = value
+        TASK_QUERIES.acquire(should_cancel)
+        return self._idempotent(
+            "GET",
+            "/tasks",
+            lambda response: parse_task_page(self._json(response), status=response.status_code),
+            should_cancel,
+            None,
+            params=params,
+        )
 
     def wait_for_task(
         self,
         task_id: str,
         *,
-        interval: tuple[float, float] = POLL_INTERVAL_S,
+        interval: PollSchedule | tuple[float, float] = REFERENCE_POLLING,
         deadline_s: float = POLL_DEADLINE_S,
         should_cancel: CancelSignal = None,
         on_update: Callable[[TaskSnapshot], None] | None = None,
+        on_retry: OnRetry = None,
+        submitted_at: float | None = None,
+        query_first: bool = True,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> TaskSnapshot:
         """Poll until the task is terminal and return that snapshot (FAILED etc. included).
 
-        §6: every 5-10 s with jitter, until a local deadline (the task stays resumable for 24 h).
-        Transient query failures (429, 5xx, network) are retried on the same cadence, honouring
-        Retry-After. Raises `TaskTimeout` at the deadline and `Canceled` when cancelled.
+        `interval` is a schedule (polling.py) or a (low, high) pair of seconds, §6's 5-10 s by
+        default; `submitted_at` (on `clock`, monotonic by default) is when the task was created, so
+        an adaptive schedule knows how long it has run; `query_first=False` waits one interval
+        before the first query (a task just created is PENDING). Polls until a local deadline (the
+        task stays resumable for 24 h). Transient query failures (429, 5xx, network) are retried on
+        the same cadence, honouring Retry-After. Raises `TaskTimeout` at the deadline and `Canceled`
+        when cancelled.
         """
         clock = clock or time.monotonic
-        low, high = interval
-        deadline = clock() + deadline_s
+        schedule = schedule_of(interval)
+        started = clock()
+        submitted = started if submitted_at is None else submitted_at
+        deadline = started + deadline_s
         last_error: WanError | None = None
+        if not query_first:
+            self._poll_pause(schedule.delay(clock() - submitted, self.retry_policy.rand()), sleep, should_cancel)
         while True:
             raise_if_cancelled(should_cancel, QT_TRANSLATE_NOOP("WanError", "Waiting for the task was canceled."))
             retry_after: float | None = None
+            TASK_QUERIES.acquire(should_cancel)  # §6: 20 queries/s per account, shared by every job
             try:
-                snapshot = self.query_task(task_id, should_cancel=should_cancel)
+                snapshot = self.query_task(task_id, should_cancel=should_cancel, on_retry=on_retry)
             except (NetworkError, ServerError, RateLimitError) as exc:
                 if not exc.retryable:
                     raise
@@ -239,14 +315,16 @@ class DashScopeClient:
                     ),
                     values={"task_id": task_id, "seconds": f"{deadline_s:g}", "error": str(last_error)},
                 )
-            delay = low + (high - low) * self.retry_policy.rand()
+            delay = schedule.delay(clock() - submitted, self.retry_policy.rand())
             if retry_after is not None:
                 delay = max(delay, min(retry_after, self.retry_policy.max_retry_after))
-            delay = min(delay, remaining)
-            if sleep is not None:
-                sleep(delay)
-            else:
-                self.retry_policy.wait(delay, should_cancel)
+            self._poll_pause(min(delay, remaining), sleep, should_cancel)
+
+    def _poll_pause(self, delay: float, sleep: Callable[[float], None] | None, should_cancel: CancelSignal) -> None:
+        if sleep is not None:
+            sleep(delay)
+        else:
+            self.retry_policy.wait(delay, should_cancel)
 
     def check_key(self) -> KeyCheck:
         """Zero-cost key check: `GET /tasks/<random uuid4>` is 200/UNKNOWN for a valid key, 401 if not."""
@@ -268,6 +346,8 @@ class DashScopeClient:
         extra: dict[str, str],
         parse: Callable[[Any], _T],
         should_cancel: CancelSignal,
+        on_sent: Callable[[], None] | None,
+        on_retry: OnRetry,
     ) -> _T:
         try:
             # allow_nan=False: NaN is not JSON; better a local error than a 400 after a round trip.
@@ -275,21 +355,32 @@ class DashScopeClient:
         except (TypeError, ValueError) as exc:
             raise ValidationError([ValidationIssue("body", f"The request cannot be encoded as JSON: {exc}")]) from exc
         try:
-            return self._create_attempts(path, content, extra, parse, should_cancel)
+            return self._create_attempts(path, content, extra, parse, should_cancel, on_sent, on_retry)
         except WanError as exc:
             raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
 
     def _create_attempts(
-        self, path: str, content: bytes, extra: dict[str, str], parse: Callable[[Any], _T], should_cancel: CancelSignal
+        self,
+        path: str,
+        content: bytes,
+        extra: dict[str, str],
+        parse: Callable[[Any], _T],
+        should_cancel: CancelSignal,
+        on_sent: Callable[[], None] | None,
+        on_retry: OnRetry,
     ) -> _T:
         headers = {"Content-Type": "application/json", **extra}
         attempt = 0
+        waited = 0.0
+        input_download_retried = False
         while True:
             attempt += 1
             raise_if_cancelled(should_cancel, _REQUEST_CANCELED)
             error: WanError
             try:
-                response = self._send("POST", path, content=content, headers=headers, timeout=self.timeout)
+                response = self._send(
+                    "POST", path, content=content, headers=headers, timeout=self.timeout, on_sent=on_sent
+                )
             except _NOT_SENT as exc:
                 error = NetworkError(
                     QT_TRANSLATE_NOOP("WanError", "Could not connect to {host}: {reason}."),
@@ -330,6 +421,11 @@ class DashScopeClient:
                 demonstrably_refused = isinstance(error, RateLimitError) or (
                     isinstance(error, ServerError) and error.code is not None and response.status_code >= 500
                 )
+                if isinstance(error, InputDownloadError) and not input_download_retried:
+                    # §5: the service could not fetch a reference URL and ran nothing; retry once.
+                    input_download_retried = True
+                    waited += self._pause(attempt, error, should_cancel, on_retry, waited)
+                    continue
                 if response.status_code >= 500 and error.code is None:
                     # A gateway page, not the service's own error: the service may have run the job.
                     raise InterruptedCreateError(
@@ -342,28 +438,41 @@ class DashScopeClient:
                     ) from error
                 if not demonstrably_refused:
                     raise error
-            if not self.retry_policy.can_retry(attempt):
+            if not self.retry_policy.can_retry(attempt, error, waited):
                 raise error
-            self._pause(attempt, error, should_cancel)
+            waited += self._pause(attempt, error, should_cancel, on_retry, waited)
 
     def _idempotent(
-        self, method: str, path: str, parse: Callable[[httpx.Response], _T], should_cancel: CancelSignal
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[httpx.Response], _T],
+        should_cancel: CancelSignal,
+        on_retry: OnRetry,
+        params: dict[str, str] | None = None,
     ) -> _T:
         try:
-            return self._idempotent_attempts(method, path, parse, should_cancel)
+            return self._idempotent_attempts(method, path, parse, should_cancel, on_retry, params)
         except WanError as exc:
             raise self._scrubbed(exc)  # noqa: B904 - same exception, re-raised with its traceback
 
     def _idempotent_attempts(
-        self, method: str, path: str, parse: Callable[[httpx.Response], _T], should_cancel: CancelSignal
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[httpx.Response], _T],
+        should_cancel: CancelSignal,
+        on_retry: OnRetry,
+        params: dict[str, str] | None,
     ) -> _T:
         attempt = 0
+        waited = 0.0
         while True:
             attempt += 1
             raise_if_cancelled(should_cancel, _REQUEST_CANCELED)
             error: WanError
             try:
-                response = self._send(method, path, timeout=self.query_timeout)
+                response = self._send(method, path, timeout=self.query_timeout, params=params)
             except _FAILED_EXCHANGE as exc:
                 error = NetworkError(
                     QT_TRANSLATE_NOOP("WanError", "The request to {host} failed: {reason}."),
@@ -377,9 +486,9 @@ class DashScopeClient:
                         error = exc
                 else:
                     error = self._error(response)
-            if not error.retryable or not self.retry_policy.can_retry(attempt):
+            if not error.retryable or not self.retry_policy.can_retry(attempt, error, waited):
                 raise error
-            self._pause(attempt, error, should_cancel)
+            waited += self._pause(attempt, error, should_cancel, on_retry, waited)
 
     def _send(
         self,
@@ -389,11 +498,22 @@ class DashScopeClient:
         timeout: httpx.Timeout,
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> httpx.Response:
         started = time.monotonic()
+        extensions: dict[str, Any] = {}
+        if on_sent is not None:
+            extensions["trace"] = _bytes_leaving(on_sent)
         try:
             response = self._http.request(
-                method, self.base_url + path, content=content, headers=headers, timeout=timeout
+                method,
+                self.base_url + path,
+                content=content,
+                headers=headers,
+                params=params,
+                timeout=timeout,
+                extensions=extensions or None,
             )
         except _FAILED_EXCHANGE as exc:
             log.warning("%s %s failed after %.1f s: %s", method, path, time.monotonic() - started, self._describe(exc))
@@ -419,10 +539,16 @@ class DashScopeClient:
             response.status_code, response.content, retry_after=retry_after, request_id=_request_id_of(response)
         )
 
-    def _pause(self, attempt: int, error: WanError, should_cancel: CancelSignal) -> None:
-        delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+    def _pause(
+        self, attempt: int, error: WanError, should_cancel: CancelSignal, on_retry: OnRetry, waited: float
+    ) -> float:
+        """Wait before the next try (telling `on_retry` first); returns the seconds waited."""
+        delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None), error, waited)
         log.info("retrying in %.1f s after attempt %d: %s", delay, attempt, error)
+        if on_retry is not None:
+            on_retry(RetryNotice(attempt + 1, delay, self._scrubbed(error)))
         self.retry_policy.wait(delay, should_cancel)
+        return delay
 
     def _scrubbed(self, error: _E) -> _E:
         """Remove the key from anything the server echoed back into a message or hint."""
@@ -444,6 +570,22 @@ class DashScopeClient:
     @property
     def _host(self) -> str:
         return httpx.URL(self.base_url).host
+
+
+def _bytes_leaving(on_sent: Callable[[], None]) -> Callable[[str, dict[str, Any]], None]:
+    """An httpcore trace callback calling `on_sent` once, just before the request's first bytes
+    (its headers) are written to the connection: after connecting, so a refused or failed connection
+    is never taken for a sent request. Should `on_sent` raise (the journal cannot be written), the
+    request is abandoned before anything left."""
+    called = False
+
+    def trace(event: str, info: dict[str, Any]) -> None:
+        nonlocal called
+        if not called and event.endswith(".send_request_headers.started"):
+            called = True
+            on_sent()
+
+    return trace
 
 
 def _request_id_of(response: httpx.Response) -> str | None:

@@ -23,6 +23,14 @@ class Timeouts(NamedTuple):
 POLL_INTERVAL_S = (5.0, 10.0)
 # One wait for a task gives up locally after this long; the task stays resumable for 24 h (§4.3).
 POLL_DEADLINE_S = 600.0
+# Automatic mode (issue 14) lands results about as soon as sync would: the first query this long
+# after submitting, then every elapsed/STRETCH seconds, at least FLOOR and at most CAP apart.
+AUTO_POLL_FIRST_S = 1.0
+AUTO_POLL_FLOOR_S = 1.0
+AUTO_POLL_CAP_S = 2.0
+AUTO_POLL_STRETCH = 20.0
+# §6: task queries per second per account; this process keeps to half (the rest for other ones).
+ACCOUNT_QUERY_QPS = 20.0
 
 # -- jobs --------------------------------------------------------------------------------------
 JOB_CONCURRENCY = 2  # jobs sent at once unless Settings say otherwise (the service allows 5, §6)
@@ -36,13 +44,21 @@ QUERY_TIMEOUTS = Timeouts(connect=10.0, read=30.0, write=30.0, pool=10.0)
 MAX_ATTEMPTS = 4  # every try, the first included
 RETRY_BASE_DELAY_S = 1.0  # exponential backoff with full jitter from here ...
 RETRY_MAX_DELAY_S = 30.0  # ... up to here
-# Throttling normally clears within a minute, so a longer Retry-After is not worth waiting for.
+# Throttling normally clears within a minute, so a longer Retry-After is not worth waiting for ...
 MAX_RETRY_AFTER_S = 60.0
+# ... and a throttled request is tried again for about that long in all (§5, §6), with waits
+# growing to at most THROTTLE_MAX_DELAY_S.
+THROTTLE_BUDGET_S = 60.0
+THROTTLE_MAX_DELAY_S = 16.0
+THROTTLE_MAX_ATTEMPTS = 12
 # Checking a key answers a person who is waiting in a dialog: fewer, quicker retries.
 KEY_CHECK_MAX_ATTEMPTS = 2
 KEY_CHECK_BASE_DELAY_S = 0.5
 
 # -- result downloads -------------------------------------------------------------------------
+# A result whose link keeps failing ends after this many rounds (each one download with its own
+# retries), or at once on a permanent 4xx, instead of staying "downloading" forever (issue 14).
+DOWNLOAD_ROUNDS = 5
 DOWNLOAD_TIMEOUTS = Timeouts(connect=10.0, read=60.0, write=30.0, pool=10.0)
 DOWNLOAD_DEADLINE_S = 600.0  # a slow-loris body that trickles forever still ends
 DOWNLOAD_MAX_BYTES = 100 * 1024 * 1024

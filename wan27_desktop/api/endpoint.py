@@ -1,8 +1,9 @@
 """Where the API key may be sent: one rule for Settings, the `wan27` command and the client.
 
-An endpoint is an http(s) URL with a host and no credentials, query, fragment or spaces; it is
-kept without a trailing slash. https may go anywhere. Plain http carries the key in clear text, so
-it may go only to this computer named literally: an address in 127.0.0.0/8, ::1, or `localhost`.
+An endpoint is an http(s) URL with a host and no credentials, query, fragment or spaces, whose
+path ends in /api/v1 (§1.1); it is kept without a trailing slash. https may go anywhere. Plain
+http carries the key in clear text, so it may go only to this computer named literally: an
+address in 127.0.0.0/8, ::1, or `localhost`.
 
 Strict on purpose: `localhost.localdomain` and names under `.localhost` (RFC 6761) usually mean
 this computer too, but the system resolver decides what they mean (an /etc/hosts line, or a DNS
@@ -20,6 +21,7 @@ from wan27_desktop.api.errors import ValidationError, ValidationIssue
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 FIELD = "endpoint"
+API_PATH = "/api/v1"  # §1.1
 
 
 def is_loopback_host(host: str) -> bool:
@@ -70,4 +72,13 @@ def normalise(text: str, *, allow_plain_http: bool = False) -> str:
         raise _refuse(QT_TRANSLATE_NOOP("ValidationIssue", "The endpoint cannot have a query (?…) or fragment (#…)."))
     if any(ch.isspace() for ch in url):
         raise _refuse(QT_TRANSLATE_NOOP("ValidationIssue", "The URL cannot contain spaces."))
+    if not parts.path.rstrip("/").endswith(API_PATH):
+        # §1.1: every operation is appended to ".../api/v1"; without it every request would miss.
+        raise _refuse(
+            QT_TRANSLATE_NOOP(
+                "ValidationIssue",
+                "The endpoint must end in /api/v1, e.g. https://dashscope-intl.aliyuncs.com/api/v1; "
+                "without it every request would miss.",
+            )
+        )
     return url.rstrip("/")

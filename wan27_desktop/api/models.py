@@ -91,10 +91,22 @@ class Mode(str, enum.Enum):
 
 
 class RequestMode(str, enum.Enum):
-    """Which endpoint carries a job (§1.2)."""
+    """Which endpoint carries a job (§1.2).
 
+    AUTO (the default) sends through the asynchronous endpoint, so the task id is journaled before
+    anything can be lost, and polls adaptively so the result lands about as soon as a sync call
+    would have returned it. SYNC waits on one HTTP call: nothing can look it up if the app dies
+    while it is in flight (§5). ASYNC is the asynchronous endpoint polled at the §6 cadence.
+    """
+
+    AUTO = "auto"
     SYNC = "sync"
     ASYNC = "async"
+
+    @property
+    def uses_task(self) -> bool:
+        """Whether the job is a task the service keeps (and can be queried, resumed, canceled)."""
+        return self is not RequestMode.SYNC
 
 
 @dataclass(frozen=True)

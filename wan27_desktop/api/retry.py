@@ -7,6 +7,11 @@ waits in a cancellable way; *whether* a failure may be retried at all is the cal
 Backoff is exponential with full jitter (a uniformly random wait in [0, min(cap, base * 2**k)]),
 so many clients throttled at once do not come back in lockstep. A `Retry-After` header from the
 service wins over the computed backoff, clamped to `max_retry_after`.
+
+Throttling (429) is different: §5/§6 say it usually clears within a minute, so a throttled request
+keeps trying for about that long (`throttle_budget` seconds of waiting in all) with "equal jitter"
+(half the exponential step, plus up to as much again at random), instead of giving up after a few
+seconds the way other transient failures do.
 """
 
 from __future__ import annotations
@@ -18,8 +23,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wan27_desktop.api.constants import MAX_ATTEMPTS, MAX_RETRY_AFTER_S, RETRY_BASE_DELAY_S, RETRY_MAX_DELAY_S
-from wan27_desktop.api.errors import Canceled
+from wan27_desktop.api.constants import (
+    MAX_ATTEMPTS,
+    MAX_RETRY_AFTER_S,
+    RETRY_BASE_DELAY_S,
+    RETRY_MAX_DELAY_S,
+    THROTTLE_BUDGET_S,
+    THROTTLE_MAX_ATTEMPTS,
+    THROTTLE_MAX_DELAY_S,
+)
+from wan27_desktop.api.errors import Canceled, RateLimitError, WanError
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 # Either an Event that is set to cancel, or a callable returning True to cancel.
@@ -28,6 +41,19 @@ CancelSignal = threading.Event | Callable[[], bool] | None
 # Injected sleeps (tests) are called in slices this long so a cancel is noticed promptly.
 _CANCEL_SLICE_S = 0.25
 _OPERATION_CANCELED = QT_TRANSLATE_NOOP("WanError", "The operation was canceled.")
+
+
+@dataclass(frozen=True)
+class RetryNotice:
+    """A request is about to be tried again: `attempt` is the number of the coming try, after a
+    wait of `delay` seconds, because of `error`. Shown on the job's row ("Rate-limited ...")."""
+
+    attempt: int
+    delay: float
+    error: WanError
+
+
+OnRetry = Callable[[RetryNotice], None] | None
 
 
 def is_cancelled(signal: CancelSignal) -> bool:
@@ -79,12 +105,18 @@ class RetryPolicy:
     base_delay: float = RETRY_BASE_DELAY_S
     max_delay: float = RETRY_MAX_DELAY_S
     max_retry_after: float = MAX_RETRY_AFTER_S
+    throttle_budget: float = THROTTLE_BUDGET_S
+    throttle_max_delay: float = THROTTLE_MAX_DELAY_S
+    throttle_max_attempts: int = THROTTLE_MAX_ATTEMPTS
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
-    def can_retry(self, attempt: int) -> bool:
-        """`attempt` is the 1-based number of the try that just failed."""
+    def can_retry(self, attempt: int, error: BaseException | None = None, waited: float = 0.0) -> bool:
+        """`attempt` is the 1-based number of the try that just failed; `waited` the seconds
+        already spent waiting between its tries (what bounds a throttled request)."""
+        if isinstance(error, RateLimitError) and self.max_attempts > 1:  # max_attempts=1: never retry
+            return attempt < self.throttle_max_attempts and waited < self.throttle_budget
         return attempt < self.max_attempts
 
     def backoff(self, attempt: int) -> float:
@@ -92,13 +124,33 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
         return ceiling * self.rand()
 
-    def delay(self, attempt: int, retry_after: float | str | None = None) -> float:
-        """The wait before the next try: Retry-After when the service gave one, else the backoff."""
+    def throttle_backoff(self, attempt: int) -> float:
+        """Equal-jitter delay after the `attempt`-th throttled try: never much shorter than the
+        exponential step, so the minute's budget is spread over a handful of tries."""
+        ceiling = min(self.throttle_max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        return ceiling * (0.5 + 0.5 * self.rand())
+
+    def delay(
+        self,
+        attempt: int,
+        retry_after: float | str | None = None,
+        error: BaseException | None = None,
+        waited: float = 0.0,
+    ) -> float:
+        """The wait before the next try: Retry-After when the service gave one, else the backoff.
+        A throttled request's waits stop at `throttle_budget` in all."""
         if isinstance(retry_after, str):
             retry_after = parse_retry_after(retry_after, self.clock())
+        throttled = isinstance(error, RateLimitError)
         if retry_after is not None:
-            return min(max(0.0, retry_after), self.max_retry_after)
-        return self.backoff(attempt)
+            seconds = min(max(0.0, retry_after), self.max_retry_after)
+        elif throttled:
+            seconds = self.throttle_backoff(attempt)
+        else:
+            seconds = self.backoff(attempt)
+        if throttled:
+            seconds = min(seconds, max(0.0, self.throttle_budget - waited))
+        return seconds
 
     def wait(self, seconds: float, should_cancel: CancelSignal = None) -> None:
         """Sleep `seconds`, waking early and raising `Canceled` when cancellation is requested."""

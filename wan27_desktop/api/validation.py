@@ -60,6 +60,18 @@ def check_prompt(prompt: str) -> list[ValidationIssue]:
                 limit=rules.MAX_PROMPT_CHARS,
             )
         ]
+    if any("\ud800" <= ch <= "\udfff" for ch in prompt):
+        # Bytes that are not UTF-8 (a prompt file in another encoding; argv decoded with
+        # surrogateescape): JSON cannot carry them, and the service would read garbage.
+        return [
+            ValidationIssue.of(
+                "prompt",
+                QT_TRANSLATE_NOOP(
+                    "ValidationIssue",
+                    "The prompt contains bytes that are not UTF-8 text; save it as UTF-8 and try again.",
+                ),
+            )
+        ]
     if any(_is_disallowed_control(ch) for ch in prompt):
         return [
             ValidationIssue.of(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
@@ -49,7 +48,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--no-thinking", action="store_true", help="turn off thinking mode (text-to-image only)")
     p.add_argument("--watermark", action="store_true", help="add the 'AI generated' mark")
     p.add_argument(
-        "--mode", choices=["sync", "async"], default="sync", help="sync endpoint (default) or async submit + poll"
+        "--mode",
+        choices=[m.value for m in RequestMode],
+        default=RequestMode.AUTO.value,
+        help="auto (default: a task journaled before anything can be lost, polled so it lands about as soon "
+        "as sync), sync (one call; not recoverable if interrupted mid-request) or async (polled every 5-10 s)",
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
     p.add_argument(
@@ -73,6 +76,9 @@ def run(args: argparse.Namespace) -> int:
     errors: list[WanError] = []
 
     def on_event(event: JobEvent) -> None:
+        if event.notice is not None:
+            err(f"job {event.job_id}: {event.notice.message}")
+            return
         if event.error is not None:
             errors.append(event.error)
         if event.server_status:
@@ -82,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             err(f"job {event.job_id}: {event.state.value}")
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
+    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else None
     with open_library() as library:
         runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
         try:
@@ -113,9 +119,7 @@ def run(args: argparse.Namespace) -> int:
 def request_from_args(args: argparse.Namespace) -> GenerationRequest:
     prompt = args.prompt
     if prompt == "-":
-        import sys
-
-        prompt = sys.stdin.read()
+        prompt = read_stdin_text()
     model = MODEL_ALIASES.get(args.model.strip().lower())
     if model is None:
         raise CliError(f"Unknown model '{args.model}': use 'pro' or 'standard'.")
@@ -139,8 +143,27 @@ def request_from_args(args: argparse.Namespace) -> GenerationRequest:
         watermark=args.watermark,
         thinking_mode=not args.no_thinking,
         enable_sequential=args.set,
-        color_palette=parse_palette(args.palette) if args.palette else (),
+        color_palette=parse_palette(args.palette) if args.palette is not None else (),
     )
+
+
+def read_stdin_text() -> str:
+    """The prompt from stdin, which must be UTF-8 (a file in another encoding is refused, exit 2)."""
+    import sys
+
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            [
+                ValidationIssue(
+                    "prompt",
+                    f"The prompt is not UTF-8 text (byte {data[error.start]:#04x} at position {error.start}); "
+                    "save it as UTF-8 and try again.",
+                )
+            ]
+        ) from None
 
 
 def parse_region(text: str) -> Region:
@@ -168,6 +191,8 @@ def parse_boxes(specs: list[str], image_count: int) -> dict[int, list[Box]]:
 
 
 def parse_palette(spec: str) -> tuple[PaletteColor, ...]:
+    if not spec.strip():
+        raise CliError("--palette is empty: give 3-10 colours as '#RRGGBB:PERCENT,...' or leave the option out.")
     colors = []
     for part in spec.split(","):
         hex_code, _, pct = part.strip().partition(":")

@@ -1,17 +1,28 @@
-"""`wan27 jobs list|show|resume|retry`: the journal from a terminal."""
+"""`wan27 jobs list|show|resume|retry|cancel|fetch|remote`: the journal, and the service's own
+list of this account's tasks, from a terminal.
+
+Every command that touches a journaled job uses where that job was sent (its region and endpoint,
+the key of its region), whatever the flags or settings say now. Exit codes (README): 0 every job
+ended well, 2 invalid input, 3 the service refused or a job ended failed/interrupted/expired,
+4 network, 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import timedelta
+from typing import Any
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
-from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out, parse_ids
+from wan27_desktop.cli.common import EXIT_OK, EXIT_SERVICE, CliError, endpoint_arg, err, open_library, out, parse_ids
 from wan27_desktop.cli.generate import parse_region
+
+# States a command reports as not ending well (exit 3): the user has something to look at.
+_BAD_ENDINGS = ("failed", "interrupted", "expired")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("jobs", help="list, inspect, resume or retry journaled jobs")
+    p = commands.add_parser("jobs", help="list, inspect, resume, retry, cancel or fetch jobs")
     sub = p.add_subparsers(dest="jobs_action", metavar="ACTION")
     sub.required = True
     ls = sub.add_parser("list", help="recent jobs, newest first")
@@ -20,17 +31,40 @@ def register(commands: argparse._SubParsersAction) -> None:
     show = sub.add_parser("show", help="everything known about one job")
     show.add_argument("job_id")
     show.set_defaults(handler=show_job)
-    for name, handler, text in (
-        ("resume", resume_jobs, "carry on unfinished jobs (never resubmits)"),
-        ("retry", retry_job, "run a job's request again as a new job (billed again)"),
-    ):
-        cmd = sub.add_parser(name, help=text)
-        if name == "retry":
-            cmd.add_argument("job_id")
-        cmd.add_argument("--region", default="sg", help="region of the key to use (sg or cn)")
-        cmd.add_argument("--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1")
+
+    resume = sub.add_parser(
+        "resume", help="carry on unfinished jobs (never resubmits); with an id, also an expired or idle one"
+    )
+    resume.add_argument("job_id", nargs="?", help="one job (e.g. an expired one whose links may still work)")
+    resume.set_defaults(handler=resume_jobs)
+
+    retry = sub.add_parser("retry", help="run a job's request again as a new job (billed again)")
+    retry.add_argument("job_id")
+    _service_flags(retry, "where to send the new job (default: Singapore)")
+    retry.set_defaults(handler=retry_job)
+
+    cancel = sub.add_parser("cancel", help="cancel a job: only a task the service confirms as canceled is free")
+    cancel.add_argument("job_id")
+    cancel.set_defaults(handler=cancel_job)
+
+    fetch = sub.add_parser("fetch", help="adopt a task of this key by its id (kept 24 h) and save its images")
+    fetch.add_argument("task_id")
+    _service_flags(fetch, "where the task was made (default: Singapore)")
+    fetch.set_defaults(handler=fetch_task)
+
+    remote = sub.add_parser("remote", help="this account's recent Wan 2.7 tasks at the service, and which are here")
+    remote.add_argument("--since", default="24h", help="how far back: e.g. 30m, 6h, 24h (tasks are kept 24 h)")
+    remote.add_argument("--status", help="PENDING, RUNNING, SUCCEEDED, FAILED or CANCELED")
+    _service_flags(remote, "which region's tasks (default: Singapore)")
+    remote.set_defaults(handler=remote_tasks)
+
+    for cmd in (resume, retry, cancel, fetch):
         cmd.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
-        cmd.set_defaults(handler=handler)
+
+
+def _service_flags(cmd: argparse.ArgumentParser, what: str) -> None:
+    cmd.add_argument("--region", default="sg", help=f"sg or cn: {what}")
+    cmd.add_argument("--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1")
 
 
 def list_jobs(args: argparse.Namespace) -> int:
@@ -39,9 +73,9 @@ def list_jobs(args: argparse.Namespace) -> int:
         if not jobs:
             out('No jobs yet. Try: wan27 generate "a red fox in snow"')
         for job in jobs:
-            prompt = _prompt_of(job.request_json)
+            prompt = _prompt_of(job.request_json) or (f"(task {job.task_id})" if job.task_id else "")
             out(
-                f"{job.id:>6}  {job.created_at[:19]}  {job.state.value:<15} {job.model:<18} "
+                f"{job.id:>6}  {job.created_at[:19]}  {job.state.value:<15} {job.model or '-':<18} "
                 f"{job.request_mode:<5} {prompt[:60]}"
             )
     return EXIT_OK
@@ -53,8 +87,10 @@ def show_job(args: argparse.Namespace) -> int:
         job = library.jobs.get(job_id)
         out(f"Job {job.id}: {job.state.value}")
         out(f"  prompt:     {_prompt_of(job.request_json)}")
-        out(f"  model:      {job.model}   mode: {job.request_mode}   region: {job.region}")
+        out(f"  model:      {job.model or '-'}   mode: {job.request_mode}   region: {job.region}")
+        out(f"  endpoint:   {job.endpoint}")
         out(f"  created:    {job.created_at}   finished: {job.finished_at or '-'}")
+        out(f"  sent:       {job.sent_at or 'never (nothing was billed)'}")
         out(f"  task id:    {job.task_id or '-'}   request id: {job.request_id or '-'}")
         out(f"  cost:       {job.cost or '-'} (estimated {job.estimated_cost})")
         if job.usage:
@@ -67,54 +103,163 @@ def show_job(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _runner(library, args: argparse.Namespace):
+def _on_event(event: Any) -> None:
+    """Progress on stderr: states, notices (rate-limited, a refused cancel) and errors."""
+    if event.notice is not None:
+        err(f"job {event.job_id}: {event.notice.message}")
+        return
+    suffix = f" - {event.error.message}" if event.error else ""
+    status = f" ({event.server_status})" if event.server_status and not suffix else ""
+    err(f"job {event.job_id}: {event.state.value}{status}{suffix}")
+
+
+def _runner(library: Any, args: argparse.Namespace, *, new_jobs: bool = False) -> Any:
+    """A runner; `new_jobs`: with the connection of --region/--api-base for jobs it creates (a
+    journaled job always goes where it was sent, whatever these say)."""
     from wan27_desktop.jobs.connection import resolve_connection
-    from wan27_desktop.jobs.runner import JobEvent, JobRunner
+    from wan27_desktop.jobs.runner import JobRunner
 
-    def on_event(event: JobEvent) -> None:
-        suffix = f" - {event.error.message}" if event.error else ""
-        err(f"job {event.job_id}: {event.state.value}{suffix}")
+    interval = (args.poll_interval, args.poll_interval) if getattr(args, "poll_interval", None) else None
+    connection = resolve_connection(parse_region(args.region), args.api_base) if new_jobs else None
+    return JobRunner(library, connection, on_event=_on_event, poll_interval=interval)
 
-    interval = (args.poll_interval, args.poll_interval) if args.poll_interval else POLL_INTERVAL_S
-    connection = resolve_connection(parse_region(args.region), args.api_base)
-    return JobRunner(library, connection, on_event=on_event, poll_interval=interval)
+
+def _report(library: Any, job_ids: list[int]) -> int:
+    """Each job's final state and saved files on stdout; exit 3 when any ended badly (README)."""
+    worst = EXIT_OK
+    for job_id in job_ids:
+        job = library.jobs.get(job_id)
+        line = f"job {job_id}: {job.state.value}"
+        if job.state.value in _BAD_ENDINGS or job.state.is_unfinished:
+            line += f" - {job.error_message or 'not finished'}"
+            if job.error_hint:
+                line += f" ({job.error_hint})"
+            worst = EXIT_SERVICE
+        out(line)
+        for image in library.images.of_job(job_id):
+            out(str(image.path))
+    return worst
 
 
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
-        unfinished = library.jobs.unfinished()
-        if not unfinished:
-            out("Nothing to resume: every job is finished.")
-            return EXIT_OK
-        for job_id, owner in sorted(library.jobs.leased().items()):
+        running_elsewhere = library.jobs.leased()  # its own process carries it on and reports it
+        for job_id, owner in sorted(running_elsewhere.items()):
             out(f"job {job_id}: running in another window or command ({owner}); left to it")
         runner = _runner(library, args)
         try:
-            for job_id in runner.resume_all():
-                job = library.jobs.get(job_id)
-                out(f"job {job_id}: {job.state.value}")
-                for image in library.images.of_job(job_id):
-                    out(str(image.path))
+            if args.job_id is not None:
+                (job_id,) = parse_ids([args.job_id])
+                library.jobs.get(job_id)  # NotFound: exit 2
+                if job_id in running_elsewhere:
+                    return EXIT_OK
+                runner.resume(job_id)
+                return _report(library, [job_id])
+            for job_id in runner.close_unsent_queued():
+                out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
+            unfinished = [job.id for job in library.jobs.unfinished() if job.id not in running_elsewhere]
+            if not unfinished:
+                out("Nothing to resume: every job is finished.")
+                return EXIT_OK
+            for job_id in unfinished:
+                runner.resume(job_id)
+            return _report(library, unfinished)
         finally:
             runner.close()
-    return EXIT_OK
 
 
 def retry_job(args: argparse.Namespace) -> int:
     (job_id,) = parse_ids([args.job_id])
     with open_library() as library:
-        runner = _runner(library, args)
+        from wan27_desktop.jobs.serialize import is_adopted
+
+        if is_adopted(library.jobs.get(job_id).request_json):
+            raise CliError(
+                f"Job {job_id} was fetched by its task id; its request is not known, so it cannot be retried."
+            )
+        runner = _runner(library, args, new_jobs=True)
         try:
             new_id = runner.retry(job_id)
-            job = runner.run(new_id)
+            runner.run(new_id)
         finally:
             runner.close()
-        out(f"job {new_id} (retry of {job_id}): {job.state.value}")
-        for image in library.images.of_job(new_id):
-            out(str(image.path))
-        if job.state.value not in ("done", "partially_done"):
-            raise CliError(f"The retry ended as {job.state.value}: {job.error_message or ''}")
+        out(f"job {new_id} is a retry of job {job_id}")
+        return _report(library, [new_id])
+
+
+def cancel_job(args: argparse.Namespace) -> int:
+    """The GUI's Cancel from a terminal (JobRunner.cancel holds the rules)."""
+    (job_id,) = parse_ids([args.job_id])
+    with open_library() as library:
+        runner = _runner(library, args)
+        try:
+            job = runner.cancel(job_id)
+        finally:
+            runner.close()
+        if job.state.value == "canceled":
+            out(f"job {job_id}: canceled - {job.error_message or 'nothing was billed'}")
+            return EXIT_OK
+        out(f"job {job_id}: {job.state.value} - {job.error_message or 'the service has not confirmed the cancel yet'}")
+        if job.error_hint:
+            out(f"  {job.error_hint}")
+        return EXIT_SERVICE  # not canceled: the service refused, or has not said so yet
+
+
+def fetch_task(args: argparse.Namespace) -> int:
+    from wan27_desktop.jobs.connection import resolve_connection
+
+    connection = resolve_connection(parse_region(args.region), args.api_base)
+    with open_library() as library:
+        runner = _runner(library, args)
+        try:
+            held = library.jobs.job_of_task(args.task_id)
+            job_id = runner.adopt(args.task_id, connection)
+            if held is not None:
+                err(f"Task {args.task_id} is already job {job_id} in this library.")
+            runner.resume(job_id)
+        finally:
+            runner.close()
+        return _report(library, [job_id])
+
+
+def remote_tasks(args: argparse.Namespace) -> int:
+    from wan27_desktop.jobs.connection import resolve_connection
+    from wan27_desktop.jobs.remote import STATUSES, list_remote_tasks
+
+    since = parse_duration(args.since)
+    status = args.status.strip().upper() if args.status else None
+    if status is not None and status not in STATUSES:
+        raise CliError(f"Unknown status '{args.status}': use one of {', '.join(STATUSES)}.")
+    connection = resolve_connection(parse_region(args.region), args.api_base)
+    with open_library() as library:
+        tasks = list_remote_tasks(connection, library, since=since, status=status)
+    if not tasks:
+        out(f"No Wan 2.7 tasks at the service in the last {args.since}.")
+        return EXIT_OK
+    missing = 0
+    for task in tasks:
+        when = task.summary.submitted.astimezone().strftime("%Y-%m-%d %H:%M:%S") if task.summary.submitted else "-"
+        here = f"job {task.job_id}" if task.job_id is not None else "not here"
+        missing += task.job_id is None
+        summary = task.summary
+        out(f"{summary.task_id}  {when}  {summary.status.value:<9} {summary.model_name or '-':<18} {here}")
+    if missing:
+        err(f"{missing} task(s) are not in this library: 'wan27 jobs fetch TASK_ID' saves their images.")
     return EXIT_OK
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90s', '30m', '6h', '1d' (or a bare number of hours)."""
+    value = text.strip().lower()
+    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+    number, unit = (value[:-1], value[-1]) if value and value[-1] in units else (value, "h")
+    try:
+        amount = float(number)
+    except ValueError:
+        raise CliError(f"'{text}' is not a duration: use e.g. 30m, 6h or 24h.") from None
+    if not 0 < amount < 1e6:
+        raise CliError(f"'{text}' is not a duration: use e.g. 30m, 6h or 24h.")
+    return timedelta(**{units[unit]: amount})
 
 
 def _prompt_of(request_json: dict) -> str:

@@ -18,9 +18,12 @@ class NoKeyError(AuthError):
 
 def resolve_connection(region: Region, api_base: str | None = None) -> Connection:
     """The key (environment, session or OS keyring) plus the endpoint. May block on the keyring:
-    GUI code calls this from a worker thread."""
+    GUI code calls this from a worker thread. An endpoint unfit for the key (not http(s), plain
+    http to another machine, no /api/v1) is refused here, before any job is journaled."""
     from wan27_desktop import config, keys
+    from wan27_desktop.api import endpoint
 
+    base_url = endpoint.normalise(config.api_base(region, api_base))
     source = keys.resolve_key(region)
     if not source.key:
         # A locked or broken keyring is not the same as "no key": say which it is.
@@ -29,4 +32,4 @@ def resolve_connection(region: Region, api_base: str | None = None) -> Connectio
     from wan27_desktop.redaction import register_secret
 
     register_secret(source.key)  # redacted from every log line and report from now on
-    return Connection(region, config.api_base(region, api_base), source.key)
+    return Connection(region, base_url, source.key)

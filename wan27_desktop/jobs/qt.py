@@ -17,12 +17,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from wan27_desktop.api.constants import JOB_CONCURRENCY, POLL_INTERVAL_S
+from wan27_desktop.api.constants import JOB_CONCURRENCY
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.models import GenerationRequest, RequestMode
+from wan27_desktop.api.polling import PollSchedule
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 from wan27_desktop.jobs.mailbox import Mailbox
-from wan27_desktop.jobs.runner import Connection, JobRunner
+from wan27_desktop.jobs.runner import Connection, ConnectionResolver, JobRunner
 from wan27_desktop.library import JobState, Library
 
 log = logging.getLogger("wan27.jobs.qt")
@@ -52,6 +53,7 @@ class _Task(QRunnable):
                     poll_interval=self._manager.poll_interval,
                     should_cancel=cancel.is_set,
                     should_stop=self._manager._stopping.is_set,
+                    connection_for=self._manager.connection_for,
                 )
                 try:
                     self._work(runner, library, cancel)
@@ -112,6 +114,22 @@ class _JournalTask(_Task):
         self._manager._start_run(job_id, "run")
 
 
+class _AdoptTask(_Task):
+    """Fetch a task of this key by its id (made elsewhere, or lost): journal it, then land it."""
+
+    def __init__(self, manager: JobManager, *, token: int, task_id: str, model: str | None) -> None:
+        super().__init__(manager, token=token)
+        self._task_id = task_id
+        self._model = model
+
+    def _work(self, runner: JobRunner, library: Library, cancel: threading.Event) -> None:
+        job_id = runner.adopt(self._task_id, model=self._model)
+        self._manager._post("jobCreated", self._token, job_id)
+        if not self._manager.is_active(job_id):
+            self._manager._cancel_event(job_id)
+            self._manager._start_run(job_id, "resume")
+
+
 class _RunTask(_Task):
     """Send a journaled job (or resume one) and see it through."""
 
@@ -158,16 +176,19 @@ class JobManager(QObject):
         *,
         concurrency: int = JOB_CONCURRENCY,
         client_factory: Callable[[Connection], object] | None = None,
-        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_interval: PollSchedule | tuple[float, float] | None = None,
+        connection_for: ConnectionResolver | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        from wan27_desktop.jobs.runner import _default_client_factory
+        from wan27_desktop.jobs.runner import _default_client_factory, _default_resolver
 
         self.data_dir = data_dir
         self.connection_provider = connection_provider
+        # A journaled job goes where it was sent: its region's key at its endpoint (issue 14).
+        self.connection_for = connection_for or _default_resolver
         self.client_factory = client_factory or _default_client_factory
-        self.poll_interval = poll_interval
+        self.poll_interval = poll_interval  # None: each request mode's own schedule
         # Not ui/common/background's pools: jobs/ sits below ui/, one journal thread keeps requests
         # in the order they were made, and shutdown clears and waits for the runner pool alone.
         self._journal_pool = QThreadPool(self)
@@ -204,6 +225,14 @@ class JobManager(QObject):
         self._cancel_event(job_id)
         self._start_run(job_id, "resume")
 
+    def adopt(self, task_id: str, model: str | None = None) -> int:
+        """Fetch a task of the current key by its id and land its images (Jobs › Fetch a Task by
+        Id…); returns a token for `jobCreated` (the task's job, new or already held) or `jobRefused`
+        (e.g. the service does not know the task)."""
+        token = self._take_token()
+        self._journal_pool.start(_AdoptTask(self, token=token, task_id=task_id, model=model))
+        return token
+
     def resume_unfinished(self, library: Library) -> list[int]:
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
@@ -215,13 +244,18 @@ class JobManager(QObject):
         return ids
 
     def cancel(self, job_id: int) -> bool:
-        """Ask a job to stop: a queued job is closed unsent, a PENDING task is canceled on the
-        server, otherwise the job stops waiting (it stays resumable for 24 h)."""
+        """The user's Cancel (the same rules as `wan27 jobs cancel`): a queued job is closed unsent;
+        a task is canceled only when the service confirms it, and one it refuses (already running)
+        goes on, is billed and lands; a request already with the service says so and lands its
+        answer. False when this manager does not run the job."""
         with self._lock:
             event = self._cancels.get(job_id)
+            runner = self._runners.get(job_id)
         if event is None:
             return False
         event.set()
+        if runner is not None:
+            runner.request_cancel()
         return True
 
     def is_active(self, job_id: int) -> bool:

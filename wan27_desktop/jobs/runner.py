@@ -1,10 +1,20 @@
 """The job runner: journal first, then send; commit every fact the moment it is known (Qt-free).
 
 Order of durable facts for one job (each a committed transaction before the next step):
-  1. the job row (state submitting) with the request and its content-addressed inputs
-  2. sync: request id, usage, cost and the result URLs; async: the task id, then the same on success
-  3. each image, as it lands (file renamed into place, then its row)
+  1. the job row (state queued) with the request, its content-addressed inputs, and where it goes
+     (region and endpoint: resume, poll, cancel and fetch always use these, whatever the settings
+     say later; the key is looked up for the job's region)
+  2. `sent_at`, the moment the create's bytes start to leave: a job interrupted before that was
+     not sent and not billed
+  3. sync: request id, usage, cost and the result URLs; async/automatic: the task id, then the same
+     on success
+  4. each image, as it lands (file renamed into place, then its row)
 A crash between any two steps is recovered by `resume`, which never resubmits a create (§5).
+
+Money rules (issue 14): only a service-confirmed CANCELED makes a job canceled; a refused cancel
+keeps polling and lands the (billed) images; a paid result always lands, whatever the user asked;
+expiry is decided by the result host (403) or the service (task UNKNOWN after 24 h), never by the
+local clock alone; a result whose link never works ends after `MAX_DOWNLOAD_ROUNDS`.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,10 +32,11 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from wan27_desktop.api import pricing
-from wan27_desktop.api.constants import POLL_DEADLINE_S, POLL_INTERVAL_S
+from wan27_desktop.api.constants import DOWNLOAD_ROUNDS, POLL_DEADLINE_S
 from wan27_desktop.api.errors import (
     Canceled,
     InterruptedCreateError,
+    InvalidRequestError,
     ReferenceImageError,
     ResultExpired,
     ServiceError,
@@ -44,11 +56,15 @@ from wan27_desktop.api.models import (
     TaskSnapshot,
     TaskStatus,
 )
+from wan27_desktop.api.polling import AUTOMATIC_POLLING, REFERENCE_POLLING, PollSchedule, schedule_of
 from wan27_desktop.api.request_body import EncodedImage, build_body
+from wan27_desktop.api.retry import RetryNotice
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.api.validation import validate
 from wan27_desktop.crashpoints import crashpoint
-from wan27_desktop.jobs.serialize import request_from_json, request_mode_of, request_to_json
+from wan27_desktop.jobs import notices
+from wan27_desktop.jobs.notices import message_fields as _message_fields
+from wan27_desktop.jobs.serialize import is_adopted, request_from_json, request_mode_of, request_to_json
 from wan27_desktop.library import JobRecord, JobState, Library, parse_time
 from wan27_desktop.private_files import make_dirs
 
@@ -57,7 +73,9 @@ _Method = TypeVar("_Method", bound=Callable[..., Any])
 
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
+MAX_DOWNLOAD_ROUNDS = DOWNLOAD_ROUNDS  # each round is one download_result (itself with retries)
 UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
+_LOCAL_TROUBLE = ("DiskFull", "SaveFailed")  # our disk, not the result host: no round is counted
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,8 @@ class Connection:
 
 @dataclass(frozen=True)
 class JobEvent:
-    """A change in a job that a UI or CLI may show."""
+    """A change in a job that a UI or CLI may show. `notice` is news about a job that goes on
+    (rate-limited and retrying, a refused cancel), never a failure."""
 
     job_id: int
     state: JobState
@@ -80,9 +99,11 @@ class JobEvent:
     images_expected: int = 0
     image_id: int | None = None
     error: WanError | None = None
+    notice: WanError | None = None
 
 
 ClientFactory = Callable[[Connection], Any]
+ConnectionResolver = Callable[[Region, str], Connection]
 
 
 def _leased(method: _Method) -> _Method:
@@ -108,8 +129,18 @@ def _default_client_factory(connection: Connection) -> Any:
     return DashScopeClient(connection.api_key, connection.base_url)
 
 
+def _default_resolver(region: Region, endpoint: str) -> Connection:
+    from wan27_desktop.jobs.connection import resolve_connection
+
+    return resolve_connection(region, endpoint)
+
+
 class JobRunner:
-    """Runs journaled jobs against one library and one connection. One runner per thread."""
+    """Runs journaled jobs against one library. One runner per thread.
+
+    `connection` is where new jobs go (the current settings); a job already journaled always goes
+    where it was sent, through `connection_for(region, endpoint)` when that differs.
+    """
 
     def __init__(
         self,
@@ -118,26 +149,31 @@ class JobRunner:
         *,
         client_factory: ClientFactory = _default_client_factory,
         on_event: Callable[[JobEvent], None] | None = None,
-        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_interval: PollSchedule | tuple[float, float] | None = None,
         poll_deadline_s: float = POLL_DEADLINE_S,
         should_cancel: Callable[[], bool] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        connection_for: ConnectionResolver | None = None,
     ) -> None:
         self.library = library
         self.connection = connection
         self._client_factory = client_factory
+        self._connection_for = connection_for or _default_resolver
         self._on_event = on_event
+        # None: each mode's own schedule (Automatic adaptive, async §6's 5-10 s); else for every job.
         self.poll_interval = poll_interval
         self.poll_deadline_s = poll_deadline_s
         # `should_cancel`: the user canceled this job. `should_stop`: the app is closing; the job
         # must stay resumable, so stopping never changes its journaled state.
         self._user_cancel = should_cancel or (lambda: False)
         self._app_stop = should_stop or (lambda: False)
-        self._should_cancel = lambda: self._user_cancel() or self._app_stop()
-        self._client: Any = None
+        self._cancel_asked = False  # the user's cancel was passed on to the service
+        self._clients: dict[tuple[str, str], Any] = {}
         self._download_client: Any = None
         self._lock = threading.Lock()
         self._in_create = threading.Event()
+        self._bytes_left = threading.Event()
+        self._active: tuple[int, RequestMode] | None = None
 
     # -- public -------------------------------------------------------------------------------
     def create(self, request: GenerationRequest, request_mode: RequestMode, state: JobState = JobState.QUEUED) -> int:
@@ -167,26 +203,35 @@ class JobRunner:
     def run(self, job_id: int) -> JobRecord:
         """Send a journaled job and see it through; returns the final record. Never raises WanError."""
         job = self.library.jobs.get(job_id)
+        mode = request_mode_of(job.request_json)
+        self._active = (job_id, mode)
         try:
             self._check_space(job)
             body, request = self._prepare(job)
-            mode = request_mode_of(job.request_json)
             if mode is RequestMode.SYNC:
                 self._run_sync(job, body, request)
             else:
                 self._run_async(job, body, request)
+        except Canceled:
+            self._create_canceled(job_id)
         except WanError as err:
             self._fail(job_id, err)
+        finally:
+            self._active = None
         return self.library.jobs.get(job_id)
 
     @_leased
     def resume(self, job_id: int) -> JobRecord:
-        """Carry an unfinished job on after a crash or restart, without ever resubmitting it."""
+        """Carry an unfinished job on after a crash or restart, without ever resubmitting it. An
+        expired job is tried again: only the result host or the service can say it is gone."""
         job = self.library.jobs.get(job_id)
+        self._active = (job_id, request_mode_of(job.request_json))
         try:
             self._resume(job)
         except WanError as err:
             self._fail(job_id, err)
+        finally:
+            self._active = None
         return self.library.jobs.get(job_id)
 
     def resume_all(self) -> list[int]:
@@ -231,6 +276,100 @@ class JobRunner:
         )
         self._emit(job_id, JobState.CANCELED, error=Canceled(message))
 
+    def cancel(self, job_id: int, *, confirm_s: float = 30.0) -> JobRecord:
+        """The user's Cancel for a job this runner is not running (`wan27 jobs cancel`); the same
+        rules as a running job's cancel: a queued job closes unsent, a task is canceled only if the
+        service confirms it (a refused cancel is recorded, the task will be billed and its images
+        land), anything already with the service says so. Raises WanError when nothing can be done."""
+        job = self.library.jobs.get(job_id)
+        self._active = (job_id, request_mode_of(job.request_json))
+        try:
+            if job.state is JobState.QUEUED:
+                if self.library.jobs.is_leased(job_id):  # its window would send it all the same
+                    raise WanError(
+                        QT_TRANSLATE_NOOP(
+                            "WanError", "Job {job} is waiting for its turn in another Wan 2.7 window; cancel it there."
+                        ),
+                        values={"job": job_id},
+                        code="RunningElsewhere",
+                        hint=QT_TRANSLATE_NOOP("WanError", "Use Cancel on the job's row in that window."),
+                    )
+                self.cancel_unsent(job_id)
+            elif job.state.is_terminal:
+                raise WanError(
+                    QT_TRANSLATE_NOOP("WanError", "Job {job} has already ended ({state}); there is nothing to cancel."),
+                    values={"job": job_id, "state": job.state.value},
+                    code="NothingToCancel",
+                    hint=QT_TRANSLATE_NOOP("WanError", "See 'wan27 jobs show' for what it cost."),
+                )
+            elif job.task_id and job.state in (JobState.SUBMITTED, JobState.RUNNING):
+                if self._cancel_at_service(job):
+                    self._confirm_cancel(job, confirm_s)
+            elif job.state is JobState.DOWNLOADING:
+                raise notices.already_billed()
+            else:  # a create in flight in another process: nothing to cancel it by (§5)
+                raise notices.sync_cannot_stop()
+        finally:
+            self._active = None
+        return self.library.jobs.get(job_id)
+
+    def request_cancel(self) -> None:
+        """Called from another thread (the UI's Cancel) after `should_cancel` turned true: say at
+        once what a request already with the service means; polling acts on it by itself."""
+        active = self._active
+        if active is None:
+            return
+        job_id, mode = active
+        if self._in_create.is_set() and self._bytes_left.is_set():
+            self._emit(job_id, JobState.SUBMITTING, notice=notices.sync_cannot_stop())
+
+    def adopt(self, task_id: str, connection: Connection | None = None, model: str | None = None) -> int:
+        """A job for a task of this key that the service still keeps (made on another machine, by
+        the SDK, or lost to a crash): journaled as submitted, to be resumed. A task this library
+        already holds gives its job; a task the service does not know is refused (TaskUnknown)."""
+        held = self.library.jobs.job_of_task(task_id)
+        if held is not None:
+            return held.id
+        connection = connection or self._require_connection()
+        client = self._client(connection)
+        snapshot = client.query_task(task_id)
+        if snapshot.status is TaskStatus.UNKNOWN:
+            raise TaskUnknown(
+                QT_TRANSLATE_NOOP(
+                    "WanError", "The service does not know task {task_id} (for this key, region and endpoint)."
+                ),
+                values={"task_id": task_id},
+                code="UNKNOWN",
+                request_id=snapshot.request_id,
+                hint=QT_TRANSLATE_NOOP(
+                    "WanError",
+                    "Tasks are kept for 24 hours, and only the account that made one can see it; check the "
+                    "task id and the region.",
+                ),
+            )
+        from wan27_desktop.jobs.remote import model_of_task
+        from wan27_desktop.jobs.serialize import adopted_request_json
+
+        if model is None:
+            try:
+                model = model_of_task(client, task_id)
+            except WanError as err:  # a gateway without the listing: the cost stays unknown
+                log.info("the task listing did not name the model of %s: %s", task_id, err)
+        job_id = self.library.jobs.create(
+            adopted_request_json(task_id, model),
+            model=model or "",
+            request_mode=RequestMode.AUTO.value,
+            region=connection.region.value,
+            endpoint=connection.base_url,
+            n=0,  # not known: the images the task delivers count
+            estimated_cost="0",
+            state=JobState.SUBMITTED,
+        )
+        self.library.jobs.mark_sent(job_id)
+        self.library.jobs.update(job_id, task_id=task_id, server_status=snapshot.status.value)
+        self._emit(job_id, JobState.SUBMITTED, snapshot.status.value)
+        return job_id
+
     def fail_unexpected(self, job_id: int, error: BaseException) -> None:
         """An unexpected error (a bug, a full disk the layers did not map): record a readable state
         instead of leaving the job looking unfinished. Best effort: the journal may be the problem."""
@@ -261,10 +400,11 @@ class JobRunner:
 
     def close(self) -> None:
         with self._lock:
-            for client in (self._client, self._download_client):
-                if client is not None:
-                    client.close()
-            self._client = self._download_client = None
+            clients = [*self._clients.values(), self._download_client]
+            self._clients, self._download_client = {}, None
+        for client in clients:
+            if client is not None:
+                client.close()
 
     def abort(self) -> None:
         """Called from another thread when the app closes: a blocking sync create cannot be
@@ -293,18 +433,34 @@ class JobRunner:
             encoded.append(EncodedImage(prepared.data_uri, imaging.scale_boxes(image.boxes, prepared.scale)))
         return build_body(request, encoded), request
 
+    def _create_kwargs(self, job_id: int) -> dict[str, Any]:
+        """What every create is sent with: cancellable while nothing is in flight (a create is
+        cancelled only between tries, never mid-request), `sent_at` journaled as its bytes leave,
+        and each retry shown on the job's row."""
+        return {
+            "should_cancel": lambda: self._user_cancel() or self._app_stop(),
+            "on_sent": lambda: self._sent(job_id),
+            "on_retry": lambda notice: self._retrying(job_id, JobState.SUBMITTING, notice),
+        }
+
+    def _sent(self, job_id: int) -> None:
+        self.library.jobs.mark_sent(job_id)  # journal first: if this fails, nothing is sent
+        self._bytes_left.set()
+        crashpoint("create_sent")
+
     def _run_sync(self, job: JobRecord, body: dict[str, Any], request: GenerationRequest) -> None:
         self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("sync_before_send")
         self._in_create.set()
         try:
-            result = self._get_client().generate(body)
+            result = self._client_for(job).generate(body, **self._create_kwargs(job.id))
         except InterruptedCreateError as err:
             self._interrupted(job.id, err)
             return
         finally:
             self._in_create.clear()
+            self._bytes_left.clear()
         crashpoint("sync_after_response")
         self._record_result(job, result)
         self._download_all(job.id)
@@ -313,11 +469,17 @@ class JobRunner:
         self.library.jobs.update(job.id, state=JobState.SUBMITTING)
         self._emit(job.id, JobState.SUBMITTING)
         crashpoint("async_before_submit")
+        self._in_create.set()
         try:
-            submission = self._get_client().submit_task(body)
+            submission = self._client_for(job).submit_task(body, **self._create_kwargs(job.id))
         except InterruptedCreateError as err:
+            err.hint = notices.find_the_task_hint()
             self._interrupted(job.id, err)
             return
+        finally:
+            self._in_create.clear()
+            self._bytes_left.clear()
+        submitted_at = time.monotonic()
         # The task id is committed before the first poll, so a crash can always resume it (§5).
         self.library.jobs.update(
             job.id,
@@ -328,11 +490,21 @@ class JobRunner:
         )
         self._emit(job.id, JobState.SUBMITTED, submission.status.value)
         crashpoint("async_after_submit")
-        self._poll(self.library.jobs.get(job.id))
+        self._poll(self.library.jobs.get(job.id), submitted_at=submitted_at, query_first=False)
 
-    def _poll(self, job: JobRecord) -> None:
+    def _schedule(self, job: JobRecord) -> PollSchedule:
+        if self.poll_interval is not None:
+            return schedule_of(self.poll_interval)
+        mode = request_mode_of(job.request_json)
+        return AUTOMATIC_POLLING if mode is RequestMode.AUTO else REFERENCE_POLLING
+
+    def _poll(self, job: JobRecord, *, submitted_at: float | None = None, query_first: bool = True) -> None:
         assert job.task_id is not None
         last_status: list[str] = []
+        if submitted_at is None:  # resumed: how long ago it was sent, by the journal
+            sent = parse_time(job.sent_at or job.created_at)
+            age = (datetime.now(timezone.utc) - sent).total_seconds() if sent is not None else 0.0
+            submitted_at = time.monotonic() - max(0.0, age)
 
         def on_update(snapshot: TaskSnapshot) -> None:
             status = snapshot.status.value
@@ -344,24 +516,70 @@ class JobRunner:
             self._emit(job.id, state, status)
             crashpoint("async_mid_poll")
 
+        def on_retry(notice: RetryNotice) -> None:
+            self._retrying(job.id, self.library.jobs.get(job.id).state, notice)
+
+        client = self._client_for(job)
+        while True:
+            try:
+                snapshot = client.wait_for_task(
+                    job.task_id,
+                    interval=self._schedule(job),
+                    deadline_s=self.poll_deadline_s,
+                    should_cancel=lambda: self._app_stop() or (self._user_cancel() and not self._cancel_asked),
+                    on_update=on_update,
+                    on_retry=on_retry,
+                    submitted_at=submitted_at,
+                    query_first=query_first,
+                )
+            except TaskTimeout as err:
+                # Still resumable: the state stays submitted/running and the task id is kept.
+                self.library.jobs.update(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
+                self._emit(job.id, self.library.jobs.get(job.id).state, error=err)
+                return
+            except Canceled:
+                if self._app_stop():
+                    return
+                # The user's Cancel: ask the service, then keep polling until it says how it ended.
+                self._cancel_asked = True
+                self._cancel_at_service(self.library.jobs.get(job.id))
+                query_first = True
+                continue
+            self._finish_task(job, snapshot)
+            return
+
+    def _cancel_at_service(self, job: JobRecord) -> bool:
+        """Ask the service to cancel the job's task (§1.2: PENDING only). True when it took the
+        request; the job is canceled only once a query says CANCELED. A refusal is journaled as a
+        notice: the task runs, will be billed, and its images will land."""
+        assert job.task_id is not None
         try:
-            snapshot = self._get_client().wait_for_task(
-                job.task_id,
-                interval=self.poll_interval,
-                deadline_s=self.poll_deadline_s,
-                should_cancel=self._should_cancel,
-                on_update=on_update,
+            self._client_for(job).cancel_task(job.task_id)
+        except InvalidRequestError as err:
+            refused = notices.cancel_refused(err.request_id)
+            self.library.jobs.update(
+                job.id, state=JobState.RUNNING, error_code=refused.code, **_message_fields(refused)
             )
-        except TaskTimeout as err:
-            # Still resumable: the state stays submitted/running and the task id is kept.
-            self.library.jobs.update(job.id, error_code="WaitTaskTimeout", **_message_fields(err))
-            self._emit(job.id, self.library.jobs.get(job.id).state, error=err)
-            return
-        except Canceled:
-            if not self._app_stop():
-                self._cancel_locally(job)
-            return
-        self._finish_task(job, snapshot)
+            self._emit(job.id, JobState.RUNNING, TaskStatus.RUNNING.value, notice=refused)
+            return False
+        except WanError as err:
+            self._emit(job.id, job.state, notice=notices.cancel_not_asked(err))
+            return False
+        self._emit(job.id, job.state, notice=notices.cancel_asked())
+        return True
+
+    def _confirm_cancel(self, job: JobRecord, within_s: float) -> None:
+        """After a cancel the service took: poll briefly for its word (CANCELED, or the task ran)."""
+        assert job.task_id is not None
+        try:
+            snapshot = self._client_for(job).wait_for_task(
+                job.task_id, interval=AUTOMATIC_POLLING, deadline_s=within_s, should_cancel=self._app_stop
+            )
+        except (TaskTimeout, Canceled):
+            return  # not confirmed yet: the job stays as it was, resumable
+        if snapshot.status is TaskStatus.CANCELED:
+            self._finish_task(job, snapshot)
+        # Anything else (it started after all): the job's runner, or a resume, lands it.
 
     def _finish_task(self, job: JobRecord, snapshot: TaskSnapshot) -> None:
         status = snapshot.status
@@ -382,15 +600,7 @@ class JobRunner:
             self._emit(job.id, JobState.CANCELED, status.value, error=err)
             return
         if status is TaskStatus.UNKNOWN:
-            err = TaskUnknown(
-                QT_TRANSLATE_NOOP("WanError", "The service no longer knows this task (tasks are kept 24 hours)."),
-                code="UNKNOWN",
-                request_id=snapshot.request_id,
-            )
-            self.library.jobs.update(
-                job.id, state=JobState.EXPIRED, server_status=status.value, error_code=err.code, **_message_fields(err)
-            )
-            self._emit(job.id, JobState.EXPIRED, status.value, error=err)
+            self._task_unknown(self.library.jobs.get(job.id), snapshot.request_id)
             return
         from wan27_desktop.api.client import raise_for_task
 
@@ -402,6 +612,25 @@ class JobRunner:
             return
         # SUCCEEDED without images: the service billed nothing we can fetch.
         self._fail(job.id, WanError("The task succeeded but returned no images.", request_id=snapshot.request_id))
+
+    def _task_unknown(self, job: JobRecord, request_id: str | None) -> None:
+        """§4.3 UNKNOWN: expired only when the task is past its 24 h by our journal too; sooner, the
+        job stays resumable (a key of another account, a service hiccup): no clock decides alone."""
+        sent = parse_time(job.sent_at or job.created_at)
+        if sent is not None and datetime.now(timezone.utc) - sent < TASK_LIFETIME:
+            notice = notices.task_unknown_yet(job.task_id or "", request_id)
+            self.library.jobs.update(job.id, error_code=notice.code, **_message_fields(notice))
+            self._emit(job.id, job.state, error=notice)
+            return
+        err = TaskUnknown(
+            QT_TRANSLATE_NOOP("WanError", "The service no longer knows this task (tasks are kept 24 hours)."),
+            code="UNKNOWN",
+            request_id=request_id,
+        )
+        self.library.jobs.update(
+            job.id, state=JobState.EXPIRED, server_status="UNKNOWN", error_code=err.code, **_message_fields(err)
+        )
+        self._emit(job.id, JobState.EXPIRED, "UNKNOWN", error=err)
 
     def _record_result(self, job: JobRecord, result: GenerationResult) -> None:
         from wan27_desktop.api.download import url_expires_at
@@ -416,20 +645,21 @@ class JobRunner:
             )
         usage = {k: v for k, v in vars(result.usage).items() if v is not None}
         billed = result.usage.image_count if result.usage.image_count is not None else len(result.image_urls)
-        region, model = Region(job.region), Model(job.model)
-        expires = [url_expires_at(url) for url in result.image_urls]
+        expires = [url_expires_at(url) for url in result.image_urls]  # informative: the host decides
         self.library.jobs.add_results(job.id, list(result.image_urls), [e.isoformat() if e else None for e in expires])
         self.library.jobs.update(
             job.id,
             state=JobState.DOWNLOADING,
             request_id=result.request_id or job.request_id,
             usage=usage,
-            cost=str(pricing.cost(region, model, billed)),
+            cost=_cost(job, billed),
         )
         self._emit(job.id, JobState.DOWNLOADING, images_expected=len(result.image_urls))
         crashpoint("after_results_recorded")
 
     def _download_all(self, job_id: int) -> None:
+        """Land every result not landed yet. A paid result lands whatever the user asked; only the
+        app closing stops this (the job stays resumable)."""
         from wan27_desktop.api.download import download_result, remove_abandoned, remove_stale_parts, save_error
 
         job = self.library.jobs.get(job_id)
@@ -441,11 +671,8 @@ class JobRunner:
         expected = len(self.library.jobs.results_of(job_id))
         last_error: WanError | None = None
         for result in self.library.jobs.pending_results(job_id):
-            if self._should_cancel():
+            if self._app_stop():
                 break
-            if _expired(result.expires_at):
-                self.library.jobs.mark_result(result.id, "expired", "The result link expired (24 h).")
-                continue
             downloaded = None
             try:
                 crashpoint("before_download")
@@ -456,20 +683,31 @@ class JobRunner:
                     result.url,
                     incoming,
                     client=downloader,
-                    should_cancel=self._should_cancel,
+                    should_cancel=self._app_stop,
                     stage_as=f"{job_id}-{result.index}",
                     insert_after_header=landing.header,
                 )
                 crashpoint("after_download")
                 image = self.library.images.land(landing, result.id, downloaded)
                 crashpoint("after_image_committed")
-            except ResultExpired as err:
-                self.library.jobs.mark_result(result.id, "expired", err.message)
+            except ResultExpired as err:  # the result host said so (403 "Request has expired")
+                self.library.jobs.mark_result(result.id, "expired", err.message, attempted=True)
                 last_error = err
                 continue
+            except Canceled:
+                break  # the app is closing: resumable
             except WanError as err:
-                self.library.jobs.mark_result(result.id, "failed", err.message)
                 last_error = err
+                if err.code in _LOCAL_TROUBLE:
+                    self.library.jobs.mark_result(result.id, "failed", err.message)
+                    continue
+                permanent = err.status is not None and 400 <= err.status < 500 and err.status not in (408, 429)
+                rounds = result.attempts + 1
+                if permanent or rounds >= MAX_DOWNLOAD_ROUNDS:
+                    last_error = notices.result_unavailable(rounds, err)
+                    self.library.jobs.mark_result(result.id, "unavailable", last_error.message, attempted=True)
+                else:
+                    self.library.jobs.mark_result(result.id, "failed", err.message, attempted=True)
                 continue
             except OSError as err:
                 # Landing the file in the library failed (disk full, folder not writable): the
@@ -486,11 +724,11 @@ class JobRunner:
         self._settle_downloads(job_id, last_error)
 
     def _settle_downloads(self, job_id: int, last_error: WanError | None) -> None:
-        """Decide the final state from what landed; unexpired failures stay resumable."""
+        """Decide the final state from what landed; failures with tries left stay resumable."""
         results = self.library.jobs.results_of(job_id)
         downloaded = sum(1 for r in results if r.status == "downloaded")
         expired = sum(1 for r in results if r.status == "expired")
-        retryable = [r for r in results if r.status in ("pending", "failed") and not _expired(r.expires_at)]
+        retryable = [r for r in results if r.status in ("pending", "failed")]
         asked = self._exact_count(job_id)
         fewer = asked is not None and downloaded == len(results) < asked
         if retryable:
@@ -515,6 +753,8 @@ class JobRunner:
         if last_error is not None and state is not JobState.DONE:
             # Like `_fail`: a code is always stored, so the UI and `jobs show` can name the failure.
             fields.update(error_code=last_error.code or type(last_error).__name__, **_message_fields(last_error))
+        elif state is JobState.DONE:
+            fields["clear_error"] = True  # no stale mark (a refused cancel, an earlier failed round)
         self.library.jobs.update(job_id, **fields)
         self._emit(
             job_id,
@@ -526,36 +766,32 @@ class JobRunner:
 
     def _exact_count(self, job_id: int) -> int | None:
         """The `n` the service must meet, or None in image-set mode, where `n` is only a ceiling
-        (§3). Billing follows usage.image_count either way."""
+        (§3), and for an adopted task (its request is not known). Billing follows usage.image_count."""
         job = self.library.jobs.get(job_id)
+        if is_adopted(job.request_json):
+            return None
         return None if request_from_json(job.request_json).enable_sequential else job.n
 
     def _resume(self, job: JobRecord) -> None:
-        created = parse_time(job.created_at) or datetime.now(timezone.utc)
-        age = datetime.now(timezone.utc) - created
         if job.state is JobState.SUBMITTING:
-            # We cannot know whether the create reached the service: never resend it (§5).
-            self._interrupted(
-                job.id,
-                InterruptedCreateError(
-                    QT_TRANSLATE_NOOP(
-                        "WanError", "Interrupted while sending; the request may have been accepted and billed."
-                    ),
-                    request_id=job.request_id,
-                ),
-            )
+            # We cannot know whether the create reached the service: never resend it (§5). But a
+            # job whose bytes never left was not sent, so it was not billed either.
+            if job.sent_at is None:
+                self._interrupted(job.id, notices.not_sent())
+            else:
+                self._interrupted(
+                    job.id, notices.maybe_billed(job.request_id, task=request_mode_of(job.request_json).uses_task)
+                )
+            return
+        if job.state is JobState.EXPIRED:
+            # Expired before (perhaps by a skewed clock, or a link that failed then): try again.
+            if self.library.jobs.reopen_results(job.id) or self.library.jobs.pending_results(job.id):
+                self._download_all(job.id)
+            elif job.task_id:
+                self._poll(job)
             return
         if job.state in (JobState.SUBMITTED, JobState.RUNNING) and job.task_id:
-            if age > TASK_LIFETIME:
-                err = TaskUnknown(
-                    QT_TRANSLATE_NOOP("WanError", "The task is older than 24 hours; the service has discarded it."),
-                    code="UNKNOWN",
-                    request_id=job.request_id,
-                )
-                self.library.jobs.update(job.id, state=JobState.EXPIRED, error_code=err.code, **_message_fields(err))
-                self._emit(job.id, JobState.EXPIRED, error=err)
-                return
-            self._poll(job)
+            self._poll(job)  # the service decides whether the task is gone (UNKNOWN), not our clock
             return
         if job.state is JobState.DOWNLOADING or self.library.jobs.pending_results(job.id):
             self._download_all(job.id)
@@ -567,28 +803,18 @@ class JobRunner:
         )
         self._emit(job_id, JobState.INTERRUPTED, error=err)
 
-    def _cancel_locally(self, job: JobRecord) -> None:
-        current = self.library.jobs.get(job.id)
-        if current.task_id and current.server_status == TaskStatus.PENDING.value:
-            try:
-                self._get_client().cancel_task(current.task_id)
-            except WanError as err:  # already running: the service may still finish and bill it
-                log.info("cancel of task %s refused: %s", current.task_id, err)
-        again = QT_TRANSLATE_NOOP("WanError", "Retry to run it again.")
-        stopped = Canceled(QT_TRANSLATE_NOOP("WanError", "Canceled by you."), hint=again)
-        if current.task_id and current.server_status != TaskStatus.PENDING.value:
-            stopped = Canceled(
-                QT_TRANSLATE_NOOP(
-                    "WanError",
-                    "Stopped waiting. The service may still finish this task "
-                    "and bill it; resume task {task_id} within 24 hours to "
-                    "fetch the images.",
-                ),
-                values={"task_id": current.task_id},
-                hint=again,
-            )
-        self.library.jobs.update(job.id, state=JobState.CANCELED, error_code="Canceled", **_message_fields(stopped))
-        self._emit(job.id, JobState.CANCELED, error=stopped)
+    def _create_canceled(self, job_id: int) -> None:
+        """A create stopped between tries (nothing in flight; every earlier try was refused, so
+        nothing was billed): the user's cancel closes it, the app closing leaves it queued (closed
+        as not sent at the next start)."""
+        if self._user_cancel():
+            self.cancel_unsent(job_id)
+            return
+        self.library.jobs.update(job_id, state=JobState.QUEUED)
+        self._emit(job_id, JobState.QUEUED)
+
+    def _retrying(self, job_id: int, state: JobState, notice: RetryNotice) -> None:
+        self._emit(job_id, state, notice=notices.retrying(notice))
 
     def _fail(self, job_id: int, err: WanError) -> None:
         self.library.jobs.update(
@@ -647,11 +873,30 @@ class JobRunner:
                 self._download_client = new_download_client()
             return self._download_client
 
-    def _get_client(self) -> Any:
+    def _client_for(self, job: JobRecord) -> Any:
+        """The client for where this job was sent (its region and endpoint, the key of its region)."""
+        current = self.connection
+        if current is not None and (current.region.value, current.base_url) == (job.region, job.endpoint):
+            return self._client(current)
+        try:
+            region = Region(job.region)
+        except ValueError:
+            raise WanError(
+                QT_TRANSLATE_NOOP("WanError", "Job {job} names an unknown region {region}."),
+                values={"job": job.id, "region": repr(job.region)},
+            ) from None
         with self._lock:
-            if self._client is None:
-                self._client = self._client_factory(self._require_connection())
-            return self._client
+            cached = self._clients.get((region.value, job.endpoint))
+        if cached is not None:
+            return cached
+        return self._client(self._connection_for(region, job.endpoint))
+
+    def _client(self, connection: Connection) -> Any:
+        key = (connection.region.value, connection.base_url)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._client_factory(connection)
+            return self._clients[key]
 
     def _require_connection(self) -> Connection:
         if self.connection is None:
@@ -671,9 +916,12 @@ class JobRunner:
         images_expected: int = 0,
         image_id: int | None = None,
         error: WanError | None = None,
+        notice: WanError | None = None,
     ) -> None:
         if self._on_event is not None:
-            self._on_event(JobEvent(job_id, state, server_status, images_done, images_expected, image_id, error))
+            self._on_event(
+                JobEvent(job_id, state, server_status, images_done, images_expected, image_id, error, notice)
+            )
 
 
 def check_references(request: GenerationRequest) -> None:
@@ -714,17 +962,10 @@ def _sha256_of(path: Path) -> str:
         ) from err
 
 
-def _expired(expires_at: str | None) -> bool:
-    moment = parse_time(expires_at)
-    return moment is not None and moment <= datetime.now(timezone.utc)
-
-
-def _message_fields(err: WanError) -> dict[str, Any]:
-    """An error's text as the job journal keeps it: the English message and the hint, plus the
-    message's template and values when it has values, so the UI can show it in its language after a
-    restart too (a message without values is its own template)."""
-    return {
-        "error_message": err.message,
-        "error_hint": err.hint,
-        "error_values": (err.template, err.values) if err.values else None,
-    }
+def _cost(job: JobRecord, billed: int) -> str | None:
+    """§6: billed images x the unit price; None where there is no official price (an adopted task
+    whose model is not known)."""
+    try:
+        return str(pricing.cost(Region(job.region), Model(job.model), billed))
+    except ValueError:
+        return None

@@ -64,7 +64,7 @@ def request_from_json(stored: dict[str, Any], input_paths: dict[str, Path] | Non
     palette = tuple(PaletteColor(c["hex"], float(str(c["ratio"]).rstrip("%"))) for c in params.get("color_palette", []))
     return GenerationRequest(
         prompt=prompt,
-        model=Model(stored.get("model", Model.PRO.value)),
+        model=Model(stored.get("model") or Model.PRO.value),
         images=tuple(images),
         n=int(params.get("n", 1)),
         size=str(params.get("size", "2K")),
@@ -78,3 +78,19 @@ def request_from_json(stored: dict[str, Any], input_paths: dict[str, Path] | Non
 
 def request_mode_of(stored: dict[str, Any]) -> RequestMode:
     return RequestMode(stored.get("_wan27", {}).get("request_mode", RequestMode.SYNC.value))
+
+
+def adopted_request_json(task_id: str, model: str | None) -> dict[str, Any]:
+    """The journal entry of a task made elsewhere (another machine, the SDK, a crashed create) and
+    fetched by its id: the service does not say what was asked, so the request is empty and
+    marked adopted (no prompt is invented; Retry is not offered)."""
+    return {
+        "model": model or "",
+        "input": {"messages": [{"role": "user", "content": [{"text": ""}]}]},
+        "parameters": {},
+        "_wan27": {"version": FORMAT_VERSION, "request_mode": RequestMode.AUTO.value, "adopted": task_id},
+    }
+
+
+def is_adopted(stored: dict[str, Any]) -> bool:
+    return bool(stored.get("_wan27", {}).get("adopted"))

@@ -171,11 +171,13 @@ class JobStore:
         error_values: tuple[str, Mapping[str, Any]] | None = None,
         usage: dict[str, Any] | None = None,
         cost: str | None = None,
+        clear_error: bool = False,
     ) -> None:
         """Set the given fields (None = leave unchanged) in one committed transaction.
 
         `error_values` is the message's (template, values) when it has values; a new `error_message`
-        without them clears the old ones.
+        without them clears the old ones. `clear_error` removes the error code, message and hint (a
+        job that finished well keeps no stale mark).
 
         A usage with `image_count` and no explicit cost fills `cost` from the §6 price table.
         """
@@ -199,6 +201,8 @@ class JobStore:
                 if error_values
                 else None
             )
+        if clear_error:
+            fields.update(error_code=None, error_message=None, error_hint=None, error_values=None)
         if usage is not None:
             fields["usage_json"] = json.dumps(usage, ensure_ascii=False)
         now = utc_now()
@@ -222,6 +226,34 @@ class JobStore:
                     fields["cost"] = computed
             assignments = ", ".join(f"{name} = ?" for name in fields)
             conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*fields.values(), job_id))
+
+    def mark_sent(self, job_id: int) -> None:
+        """The create's bytes are about to leave: from now on the job may have been billed. Once."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE jobs SET sent_at = ? WHERE id = ? AND sent_at IS NULL", (utc_now(), job_id))
+
+    def job_of_task(self, task_id: str) -> JobRecord | None:
+        """The job holding this service task (the oldest, should there be several), or None."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                f"SELECT {JOB_COLUMNS} FROM jobs WHERE task_id = ? ORDER BY id LIMIT 1", (task_id,)
+            ).fetchone()
+            return None if row is None else job_from_row(conn, self.paths, row)
+
+    def jobs_of_tasks(self, task_ids: Iterable[str]) -> dict[str, int]:
+        """{task id: job id} for those of `task_ids` this library holds."""
+        ids = list(dict.fromkeys(task_ids))
+        found: dict[str, int] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = conn.execute(
+                    f"SELECT task_id, min(id) FROM jobs WHERE task_id IN ({','.join('?' * len(chunk))}) "
+                    "GROUP BY task_id",
+                    chunk,
+                )
+                found.update({task_id: job_id for task_id, job_id in rows})
+        return found
 
     def get(self, job_id: int) -> JobRecord:
         with self.db.read() as conn:
@@ -275,18 +307,31 @@ class JobStore:
             return [result_from_row(row) for row in rows]
 
     def pending_results(self, job_id: int) -> list[ResultRecord]:
-        """Results still to download: status pending or failed (a failed download is retried until
-        its URL expires). The caller checks `expires_at` and marks lapsed ones with mark_result."""
+        """Results still to download: status pending or failed (a failed download is tried again
+        until the result host says it expired, or the runner gives up on it)."""
         return [r for r in self.results_of(job_id) if r.status in ("pending", "failed")]
 
-    def mark_result(self, result_id: int, status: str, error: str | None = None) -> None:
-        if status not in ("failed", "expired", "pending"):
-            raise ValueError(f"status must be 'failed' or 'expired', not {status!r}")
+    def mark_result(self, result_id: int, status: str, error: str | None = None, *, attempted: bool = False) -> None:
+        """Record a result's new status; `attempted` counts one more download round."""
+        if status not in ("failed", "expired", "pending", "unavailable"):
+            raise ValueError(f"status must be 'failed', 'expired', 'unavailable' or 'pending', not {status!r}")
         with self.db.write() as conn:
             conn.execute(
-                "UPDATE results SET status = ?, error = ? WHERE id = ? AND status != 'downloaded'",
-                (status, error, result_id),
+                "UPDATE results SET status = ?, error = ?, attempts = attempts + ? "
+                "WHERE id = ? AND status != 'downloaded'",
+                (status, error, int(attempted), result_id),
             )
+
+    def reopen_results(self, job_id: int) -> int:
+        """Give a job's expired or given-up results another round (the user resumed it: the links
+        may still work); returns how many."""
+        with self.db.write() as conn:
+            cursor = conn.execute(
+                "UPDATE results SET status = 'pending', attempts = 0 WHERE job_id = ? "
+                "AND status IN ('expired', 'unavailable')",
+                (job_id,),
+            )
+            return cursor.rowcount
 
 
 def decimal_or_zero(text: str | None) -> Decimal:

@@ -268,9 +268,10 @@ def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
             "WHERE id IN (SELECT id FROM old.jobs)"
         )
         conn.execute(
-            "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at) "
-            "SELECT job_id, idx, url, expires_at, status, error, created_at FROM old.results WHERE true "
+            "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at, attempts) "
+            "SELECT job_id, idx, url, expires_at, status, error, created_at, attempts FROM old.results WHERE true "
             "ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at, "
+            "attempts = excluded.attempts, "
             "error = excluded.error, status = CASE WHEN results.status = 'downloaded' THEN 'downloaded' "
             "ELSE excluded.status END"
         )

@@ -38,7 +38,9 @@ TERMINAL_STATES = frozenset(
 )
 UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 
-ResultStatus = Literal["pending", "downloaded", "failed", "expired"]
+# "failed": this round's download failed, tried again on resume; "unavailable": the host will
+# never give it (a permanent refusal, or too many failed rounds); "expired": the host said so.
+ResultStatus = Literal["pending", "downloaded", "failed", "expired", "unavailable"]
 SortOrder = Literal["newest", "oldest", "rating"]
 
 
@@ -68,6 +70,8 @@ class JobRecord:
     # The error message's template and values (`WanError.template`/`.values`), when it has values.
     error_template: str | None = None
     error_values: dict[str, Any] | None = None
+    # When the create's bytes started to leave; None: never sent, so nothing was billed.
+    sent_at: str | None = None
 
     @property
     def prompt(self) -> str:
@@ -87,6 +91,7 @@ class ResultRecord:
     error: str | None
     image_id: int | None
     created_at: str
+    attempts: int = 0  # download rounds so far
 
 
 @dataclass(frozen=True)

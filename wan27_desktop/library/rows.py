@@ -23,12 +23,12 @@ IMAGE_FROM = "images i LEFT JOIN prompts p ON p.id = i.prompt_id"
 JOB_COLUMNS = (
     "id, state, model, request_mode, region, endpoint, n, estimated_cost, cost, task_id, request_id, "
     "server_status, error_code, error_message, error_hint, usage_json, request_json, created_at, "
-    "updated_at, finished_at, error_values"
+    "updated_at, finished_at, error_values, sent_at"
 )
 
 RESULT_COLUMNS = (
     "r.id, r.job_id, r.idx, r.url, r.expires_at, r.status, r.error, r.created_at, "
-    "(SELECT i.id FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx)"
+    "(SELECT i.id FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx), r.attempts"
 )
 
 
@@ -136,6 +136,7 @@ def job_from_row(conn: sqlite3.Connection, paths: LibraryPaths, row: tuple[Any, 
         updated_at=row[18],
         finished_at=row[19],
         inputs=inputs,
+        sent_at=row[21],
         **_error_text(row[20]),
     )
 
@@ -167,4 +168,5 @@ def result_from_row(row: tuple[Any, ...]) -> ResultRecord:
         error=row[6],
         created_at=row[7],
         image_id=row[8],
+        attempts=row[9],
     )

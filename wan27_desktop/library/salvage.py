@@ -151,11 +151,15 @@ def _read(
 
 def _salvage(fresh: sqlite3.Connection, old: sqlite3.Connection) -> SalvageReport:
     unreadable: list[str] = []
-    jobs = _read(old, "jobs", _JOB_FIELDS + ["error_values"], "id", unreadable)
+    jobs = _read(old, "jobs", list(dict.fromkeys([*_JOB_FIELDS, "error_values"])), "id", unreadable)
     inputs = _read(old, "inputs", ["id", "sha256", "path", "bytes", "created_at"], "id", unreadable)
     links = _read(old, "job_inputs", ["job_id", "position", "input_id"], "job_id", unreadable)
     results = _read(
-        old, "results", ["job_id", "idx", "url", "expires_at", "status", "error", "created_at"], "id", unreadable
+        old,
+        "results",
+        ["job_id", "idx", "url", "expires_at", "status", "error", "created_at", "attempts"],
+        "id",
+        unreadable,
     )
     images = _read(old, "images", ["id", "sha256", "rating", "favourite", "trashed", "trashed_at"], "id", unreadable)
     tags = _read(old, "tags", ["id", "name"], "id", unreadable)
@@ -208,9 +212,9 @@ def _salvage(fresh: sqlite3.Connection, old: sqlite3.Connection) -> SalvageRepor
             if result["job_id"] not in job_ids or result.get("url") is None:
                 continue
             fresh.execute(
-                "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, "
-                "expires_at = excluded.expires_at, error = excluded.error, "
+                "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, "
+                "expires_at = excluded.expires_at, error = excluded.error, attempts = excluded.attempts, "
                 "status = CASE WHEN results.status = 'downloaded' THEN 'downloaded' ELSE excluded.status END",
                 (
                     result["job_id"],
@@ -220,6 +224,7 @@ def _salvage(fresh: sqlite3.Connection, old: sqlite3.Connection) -> SalvageRepor
                     result.get("status") or "pending",
                     result.get("error"),
                     result.get("created_at") or "",
+                    result.get("attempts") or 0,
                 ),
             )
             kept_results += 1

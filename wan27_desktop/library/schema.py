@@ -155,7 +155,29 @@ def _v3_error_values(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE jobs ADD COLUMN error_values TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_base, _v2_gallery, _v3_error_values]
+def _v4_sent_and_attempts(conn: sqlite3.Connection) -> None:
+    """Issue 14: `jobs.sent_at`, when a create's bytes started to leave (a job interrupted before
+    that was not sent and not billed), and `results.attempts`, download rounds of a result (so a
+    link that never works ends instead of staying "downloading" forever). Jobs journaled before
+    this cannot say whether they left: every one past the queue counts as sent (the cautious side:
+    "may have been billed")."""
+    _run_script(
+        conn,
+        """
+        ALTER TABLE jobs ADD COLUMN sent_at TEXT;
+        UPDATE jobs SET sent_at = updated_at WHERE state != 'queued';
+        ALTER TABLE results ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX jobs_task ON jobs(task_id) WHERE task_id IS NOT NULL;
+    """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_base,
+    _v2_gallery,
+    _v3_error_values,
+    _v4_sent_and_attempts,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -146,6 +146,7 @@ class SettingsDialog(QDialog):
             "settingsRequestModeCombo",
             self.tr("Default request mode"),
             [
+                (self.tr("Automatic (recommended: recoverable, about as fast)"), RequestMode.AUTO),
                 (self.tr("Synchronous (result in the response)"), RequestMode.SYNC),
                 (self.tr("Asynchronous (task, polled)"), RequestMode.ASYNC),
             ],

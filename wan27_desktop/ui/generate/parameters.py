@@ -169,14 +169,34 @@ class ParametersPanel(QWidget):
             options.addWidget(check)
 
         self.request_combo = named(QComboBox(self), "requestModeCombo", self.tr("Request mode"))
-        self.request_combo.addItem(self.tr("Synchronous (wait for the result)"), RequestMode.SYNC.value)
-        self.request_combo.addItem(self.tr("Asynchronous (queued task)"), RequestMode.ASYNC.value)
-        self.request_combo.setItemData(
-            0, self.tr("One call that returns the images; recommended for most uses"), Qt.ItemDataRole.ToolTipRole
-        )
-        self.request_combo.setItemData(
-            1, self.tr("Creates a task and polls it; survives long queues"), Qt.ItemDataRole.ToolTipRole
-        )
+        for mode, text, tip in (
+            (
+                RequestMode.AUTO,
+                self.tr("Automatic (recommended)"),
+                self.tr(
+                    "Sends a task and checks on it closely: the images arrive about as soon as with "
+                    "Synchronous, and nothing paid for is lost if the app closes"
+                ),
+            ),
+            (
+                RequestMode.SYNC,
+                self.tr("Synchronous (wait for the result)"),
+                self.tr("One call that returns the images"),
+            ),
+            (
+                RequestMode.ASYNC,
+                self.tr("Asynchronous (queued task)"),
+                self.tr("Creates a task and checks on it every 5 to 10 seconds"),
+            ),
+        ):
+            self.request_combo.addItem(text, mode.value)
+            self.request_combo.setItemData(self.request_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        # Said next to the choice: the one window Automatic closes and Synchronous cannot (§5).
+        self.request_note = named(QLabel(self), "requestModeNote", self.tr("Request mode note"))
+        self.request_note.setText(self.tr("A sync job cannot be recovered if the app dies mid-request."))
+        self.request_note.setWordWrap(True)
+        self.request_note.setFont(small_font(self))
+        set_text_role(self.request_note, "muted")
 
         self.info = InlineMessage("parametersInfoLabel", self.tr("Parameter adjustments"), self)
 
@@ -193,6 +213,7 @@ class ParametersPanel(QWidget):
         form.addRow(self.tr("Seed"), seed_row)
         form.addRow(self.tr("Options"), options)
         form.addRow(self.tr("Request"), self.request_combo)
+        form.addRow("", self.request_note)
         for row in range(form.rowCount()):
             label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
@@ -218,11 +239,13 @@ class ParametersPanel(QWidget):
         self.thinking_check.toggled.connect(self._user_changed)
         self.watermark_check.toggled.connect(self._user_changed)
         self.request_combo.currentIndexChanged.connect(self._user_changed)
+        self.request_combo.currentIndexChanged.connect(self._show_request_note)
 
         self._set_custom_fields(*self._custom_size)
         self._fill_sizes("2K")
         self._on_seed_lock(False)
         self._apply_mode()
+        self._show_request_note()
 
     def _side_spin(self, name: str, accessible: str) -> QSpinBox:
         spin = named(QSpinBox(self), name, accessible)
@@ -332,6 +355,9 @@ class ParametersPanel(QWidget):
             self._updating = False
         self.info.clear_message()
         self._apply_mode()
+
+    def _show_request_note(self, *_args: object) -> None:
+        self.request_note.setVisible(self.request_mode() is RequestMode.SYNC)
 
     def set_request_mode(self, mode: RequestMode) -> None:
         self.request_combo.setCurrentIndex(self.request_combo.findData(RequestMode(mode).value))
@@ -447,11 +473,14 @@ class ParametersPanel(QWidget):
             )
         elif self._mode.has_images:
             self.size_hint.setText(
-                self.tr("Presets keep the pixel budget and take the aspect ratio of the last reference image (§3.1).")
+                self.tr("Presets keep the pixel budget and take the aspect ratio of the last reference image.")
             )
         else:
             self.size_hint.setText(
-                self.tr("Text-to-image presets usually come out square; choose a custom size for another aspect ratio.")
+                self.tr(
+                    "With a preset the service picks the aspect ratio (not always square); choose a custom "
+                    "size for an exact frame."
+                )
             )
 
     def _apply_mode(self, user: bool = False) -> None:

@@ -25,7 +25,9 @@ from PySide6.QtCore import (
 from wan27_desktop import i18n
 from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.jobs.notices import CANCEL_REFUSED, NOTICE_CODES
 from wan27_desktop.jobs.runner import JobEvent
+from wan27_desktop.jobs.serialize import is_adopted
 from wan27_desktop.library import JobRecord, JobState, parse_time
 from wan27_desktop.ui.common.style import Tone, status_icon
 
@@ -47,6 +49,8 @@ STATE_LABELS = {
     JobState.EXPIRED: QT_TRANSLATE_NOOP("JobState", "Expired"),
 }
 PAUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Paused")
+# A cancel the service refused: the task runs on and will be billed (its images land).
+CANCEL_REFUSED_LABEL = QT_TRANSLATE_NOOP("JobState", "Running at the service")
 
 
 def state_name(state: JobState) -> str:
@@ -68,6 +72,9 @@ _STATE_LOOK: dict[JobState, tuple[str, Tone]] = {
 }
 
 RETRYABLE = frozenset({JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELED, JobState.EXPIRED})
+# Where Cancel can still change what is billed (a queued job, a task not yet running) or must say it
+# cannot (a sync request in flight); a downloading job is paid for, so it always lands.
+CANCELLABLE = frozenset({JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING})
 
 
 def format_elapsed(seconds: float) -> str:
@@ -96,6 +103,10 @@ class JobRow:
     request_id: str | None = None
     task_id: str | None = None
     cost: str | None = None
+    # News about a job that goes on (rate-limited and retrying, a refused cancel), in the UI language.
+    notice: str | None = None
+    notice_code: str | None = None
+    adopted: bool = False  # fetched by its task id: its request is not known, so no Retry
     # The worker ended but the journal says unfinished (app stopping, poll deadline, a crash in the
     # worker): nothing runs until Jobs > Resume Unfinished or the next start.
     idle: bool = False
@@ -111,11 +122,22 @@ class JobRow:
 
     @property
     def can_cancel(self) -> bool:
-        return self.active and not self.placeholder
+        return (
+            self.active
+            and not self.placeholder
+            and self.state in CANCELLABLE
+            and self.notice_code != CANCEL_REFUSED  # asked once; the service said no
+        )
 
     @property
     def can_retry(self) -> bool:
-        return self.state in RETRYABLE
+        return self.state in RETRYABLE and not self.adopted
+
+    @property
+    def can_resume(self) -> bool:
+        """A paused job (its worker ended, the journal says unfinished), or an expired one whose
+        links may still work: Resume tries again, never resending a create."""
+        return not self.placeholder and ((self.idle and self.state.is_unfinished) or self.state is JobState.EXPIRED)
 
     @property
     def has_results(self) -> bool:
@@ -139,9 +161,16 @@ class JobRow:
         self.request_id = job.request_id
         self.task_id = job.task_id
         self.cost = job.cost
-        self.error_code = job.error_code
-        self.error_message = i18n.job_error_message(job)
-        self.error_hint = job.error_hint
+        self.adopted = is_adopted(job.request_json)
+        if job.error_code in NOTICE_CODES and not job.state.is_terminal:
+            # Journaled news about a job that goes on (a refused cancel), not a failure.
+            self.notice, self.notice_code = i18n.job_error_message(job), job.error_code
+            self.error_code = self.error_message = self.error_hint = None
+        else:
+            self.notice = self.notice_code = None
+            self.error_code = job.error_code
+            self.error_message = i18n.job_error_message(job)
+            self.error_hint = job.error_hint
         if images_done is not None:
             self.images_done = images_done
         # §4.1: usage.image_count is what was delivered; before that, n is what we asked for.
@@ -162,6 +191,10 @@ class JobRow:
             self.finished = self.finished or _utcnow()
         else:
             self.finished = None
+        if event.notice is not None:
+            self.notice, self.notice_code = i18n.error_message(event.notice), event.notice.code
+        elif not (event.state is JobState.RUNNING and self.notice_code == CANCEL_REFUSED):
+            self.notice = self.notice_code = None  # progress: the news is old
         err = event.error
         if err is not None:
             self.error_code = err.code or self.error_code or type(err).__name__
@@ -175,6 +208,8 @@ class JobRow:
     def state_label(self) -> str:
         if self.idle:
             return QCoreApplication.translate("JobState", PAUSED_LABEL)
+        if self.state is JobState.RUNNING and self.notice_code == CANCEL_REFUSED:
+            return QCoreApplication.translate("JobState", CANCEL_REFUSED_LABEL)
         return state_name(self.state)
 
     def details(self) -> str:
@@ -190,6 +225,8 @@ class JobRow:
                     model=self.model, mode=self.request_mode or "sync"
                 )
             )
+        if self.notice:
+            lines.append(QCoreApplication.translate("JobRow", "Note: {message}").format(message=self.notice))
         if self.error_message:
             lines.append(
                 QCoreApplication.translate("JobRow", "Error: {message}").format(
@@ -282,7 +319,7 @@ class JobQueueModel(QAbstractTableModel):
                 return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.")
             if col == self.COL_STATE and row.placeholder:
                 return self.tr("Waiting for a free slot (Settings ▸ concurrency).")
-            if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code):
+            if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code or row.notice):
                 return row.details()
             if col == self.COL_PROMPT:
                 return row.prompt
@@ -306,7 +343,7 @@ class JobQueueModel(QAbstractTableModel):
             seconds = row.elapsed()
             return "" if seconds is None else format_elapsed(seconds)
         if col == self.COL_SERVER:
-            return (row.server_status or "").title() if row.request_mode == "async" or row.server_status else ""
+            return (row.server_status or "").title() if row.request_mode != "sync" or row.server_status else ""
         if col == self.COL_PROGRESS:
             if row.images_expected:
                 return f"{row.images_done}/{row.images_expected}"
@@ -318,6 +355,8 @@ class JobQueueModel(QAbstractTableModel):
                 if row.request_id:
                     text += self.tr(" · request {id}").format(id=row.request_id)
                 return text
+            if row.notice:
+                return row.notice
             if row.state in (JobState.DONE, JobState.PARTIAL) and row.cost:
                 return _format_cost(row.cost)
             return ""

@@ -49,6 +49,7 @@ class JobQueuePanel(QWidget):
 
     cancelRequested = Signal(int)
     retryRequested = Signal(int)
+    resumeRequested = Signal(int)
     showResultsRequested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -109,6 +110,13 @@ class JobQueuePanel(QWidget):
             self.tr("Run the selected job again as a new job"),
             self,
         )
+        self.resume_button = _tool_button(
+            "jobResumeButton",
+            self.tr("Resume"),
+            self.tr("Resume job"),
+            self.tr("Carry the selected job on: fetch its task's images, or try its result links again"),
+            self,
+        )
         self.results_button = _tool_button(
             "jobShowResultsButton",
             self.tr("Show results"),
@@ -132,7 +140,13 @@ class JobQueuePanel(QWidget):
         bar.addWidget(self.title)
         bar.addSpacing(8)
         bar.addWidget(self.summary, 1)
-        for button in (self.cancel_button, self.retry_button, self.results_button, self.copy_button):
+        for button in (
+            self.cancel_button,
+            self.resume_button,
+            self.retry_button,
+            self.results_button,
+            self.copy_button,
+        ):
             bar.addWidget(button)
         # The selected job's error in full (code, hint, request id), selectable for copying.
         self.error_details = QLabel(self)
@@ -154,6 +168,7 @@ class JobQueuePanel(QWidget):
 
         self.cancel_button.clicked.connect(lambda: self._act(self.cancelRequested, "can_cancel"))
         self.retry_button.clicked.connect(lambda: self._act(self.retryRequested, "can_retry"))
+        self.resume_button.clicked.connect(lambda: self._act(self.resumeRequested, "can_resume"))
         self.results_button.clicked.connect(lambda: self._act(self.showResultsRequested, "has_results"))
         self.copy_button.clicked.connect(self.copy_details)
         self.cancel_action = QAction(self.tr("Cancel job"), self)
@@ -241,6 +256,7 @@ class JobQueuePanel(QWidget):
         job = self.selected_job()
         self.cancel_button.setEnabled(bool(job and job.can_cancel))
         self.retry_button.setEnabled(bool(job and job.can_retry))
+        self.resume_button.setEnabled(bool(job and job.can_resume))
         self.results_button.setEnabled(bool(job and job.has_results))
         self.copy_button.setEnabled(job is not None)
         self.cancel_action.setEnabled(bool(job and job.can_cancel))
@@ -252,17 +268,21 @@ class JobQueuePanel(QWidget):
             self._show_error(self.selected_job())  # its border colour follows a theme switch
 
     def _show_error(self, job: JobRow | None) -> None:
-        if job is None or not (job.error_message or job.error_code):
+        if job is None or not (job.error_message or job.error_code or job.notice):
             self.error_details.hide()
             return
-        headline = ": ".join(p for p in (job.error_code, i18n.message_text(job.error_message)) if p)
+        if job.error_message or job.error_code:
+            headline = ": ".join(p for p in (job.error_code, i18n.message_text(job.error_message)) if p)
+        else:
+            headline = job.notice or ""
         lines = [headline]
         if job.error_hint:
             lines.append(self.tr("What to do: {hint}").format(hint=i18n.hint_text(job.error_hint)))
         if job.request_id:
             lines.append(self.tr("Request id: {id}").format(id=job.request_id))
         self.error_details.setText("\n".join(lines))
-        tone = Tone.WARNING if job.state in (JobState.CANCELED, JobState.INTERRUPTED) else Tone.ERROR
+        warning = job.state in (JobState.CANCELED, JobState.INTERRUPTED) or not (job.error_message or job.error_code)
+        tone = Tone.WARNING if warning else Tone.ERROR
         color = tone_color(tone, self.palette())
         self.error_details.setStyleSheet(f"QLabel#jobErrorDetails {{ border-top: 1px solid {color.name()}; }}")
         self.error_details.show()
@@ -272,6 +292,8 @@ class JobQueuePanel(QWidget):
         menu.setObjectName("jobContextMenu")
         cancel = menu.addAction(self.tr("Cancel"), lambda: self.cancelRequested.emit(job.job_id))
         cancel.setEnabled(job.can_cancel)
+        resume = menu.addAction(self.tr("Resume"), lambda: self.resumeRequested.emit(job.job_id))
+        resume.setEnabled(job.can_resume)
         retry = menu.addAction(self.tr("Retry"), lambda: self.retryRequested.emit(job.job_id))
         retry.setEnabled(job.can_retry)
         results = menu.addAction(self.tr("Show results"), lambda: self.showResultsRequested.emit(job.job_id))

@@ -70,6 +70,7 @@ LABELS = {
     "sha256": QT_TRANSLATE_NOOP("MetadataPanel", "SHA-256"),
 }
 REQUEST_MODES = {
+    RequestMode.AUTO.value: QT_TRANSLATE_NOOP("MetadataPanel", "Automatic"),
     RequestMode.SYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Synchronous"),
     RequestMode.ASYNC.value: QT_TRANSLATE_NOOP("MetadataPanel", "Asynchronous"),
 }

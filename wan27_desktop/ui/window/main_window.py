@@ -23,7 +23,6 @@ from PySide6.QtCore import QByteArray, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QVBoxLayout, QWidget
 
-from wan27_desktop.api.constants import POLL_INTERVAL_S
 from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError, WanError
 from wan27_desktop.api.models import Region
 from wan27_desktop.i18n import error_details, error_message
@@ -63,7 +62,7 @@ class MainWindow(QMainWindow):
         settings: AppSettings | None = None,
         api_base: str | None = None,
         notifier: NotifierLike | None = None,
-        poll_interval: tuple[float, float] = POLL_INTERVAL_S,
+        poll_interval: tuple[float, float] | None = None,  # None: each request mode's own schedule
         parent: QWidget | None = None,
         deferred: bool = False,
     ) -> None:
@@ -79,6 +78,7 @@ class MainWindow(QMainWindow):
         self._key_source: keys.KeySource | None = None
         self._pending: tuple[GenerationRequest, RequestMode] | None = None
         self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
+        self._adopting: dict[int, str] = {}  # token -> task id being fetched
         self._key_dialog: Any = None
         self._built = False
         self._started = False
@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.jobs.jobFinished.connect(self._job_finished)
         self.queue.cancelRequested.connect(self.cancel_job)
         self.queue.retryRequested.connect(self.retry_job)
+        self.queue.resumeRequested.connect(self.resume_job)
         self.queue.showResultsRequested.connect(self.show_results)
         self._connect_gallery(self.gallery)
 
@@ -310,6 +311,7 @@ class MainWindow(QMainWindow):
 
     def _job_created(self, token: int, job_id: int) -> None:
         self._tokens.pop(token, None)
+        self._adopting.pop(token, None)
         self.queue.model.remove_placeholder(token)
         self._fetch_job(job_id)
 
@@ -317,6 +319,11 @@ class MainWindow(QMainWindow):
         from wan27_desktop import keys
         from wan27_desktop.jobs.connection import NoKeyError
 
+        task_id = self._adopting.pop(token, None)
+        if task_id is not None and not isinstance(err, NoKeyError):
+            self.status.showMessage(self.tr("Task {task} was not fetched.").format(task=task_id), 10000)
+            parts.show_error(self, self.tr("The task could not be fetched"), error_details(err))
+            return
         pending = self._tokens.pop(token, None)
         self.queue.model.remove_placeholder(token)
         if isinstance(err, NoKeyError):
@@ -453,6 +460,9 @@ class MainWindow(QMainWindow):
         job_id = job_id if job_id is not None else self._selected_job_id()
         if job_id is None:
             return False
+        row = self.queue.model.job(job_id)
+        if row is not None and not row.can_cancel:  # already billed, or the service said no
+            return False
         if self.jobs.cancel(job_id):
             self.status.showMessage(self.tr("Canceling job {job}…").format(job=job_id), 4000)
             return True
@@ -494,6 +504,48 @@ class MainWindow(QMainWindow):
             )
 
         self.background.run(resume, resumed)
+
+    def resume_job(self, job_id: int | None = None) -> bool:
+        """Carry one paused job on (or try an expired one's links again); never resends a create."""
+        job_id = job_id if job_id is not None else self._selected_job_id()
+        row = self.queue.model.job(job_id) if job_id is not None else None
+        if job_id is None or row is None or not row.can_resume or self.jobs.is_active(job_id):
+            return False
+        self.jobs.resume(job_id)
+        self.status.showMessage(self.tr("Resuming job {job}…").format(job=job_id), 4000)
+        return True
+
+    def show_remote_tasks(self, *, fetch_by_id: bool = False) -> Any:
+        """Jobs › Tasks at the Service… / Fetch a Task by Id…: the account's recent tasks, and adopt one."""
+        from wan27_desktop.ui.dialogs.remote_tasks import RemoteTasksDialog
+
+        dialog = RemoteTasksDialog(self, load=self._remote_tasks, fetch=self.fetch_task, focus_id=fetch_by_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _remote_tasks(self) -> list[Any]:
+        """On a worker: the service's task listing for the current key, marked with the jobs here."""
+        from wan27_desktop.jobs.remote import list_remote_tasks
+        from wan27_desktop.library import Library
+
+        reader = self._reader
+        library = reader or Library.open(self.data_dir, reconcile=False)
+        try:
+            return list_remote_tasks(self._connection(), library)
+        finally:
+            if library is not reader:
+                library.close()
+
+    def fetch_task(self, task_id: str, model: str | None = None) -> int | None:
+        """Adopt a task of the current key by its id: a job is journaled, polled and its images land."""
+        if self.key_origin() == "none":
+            self.open_key_dialog()
+            return None
+        token = self.jobs.adopt(task_id, model)
+        self._adopting[token] = task_id
+        self.status.showMessage(self.tr("Fetching task {task}…").format(task=task_id), 6000)
+        return token
 
     def _selected_job_id(self) -> int | None:
         row = self.queue.selected_job()

@@ -321,6 +321,22 @@ def build_menus(window: MainWindow) -> None:
         jobs_menu,
         _action(window, "actionCancelJob", translate("MainWindow", "&Cancel Selected Job"), window.cancel_job),
     )
+    jobs_menu.addSeparator()
+    add(
+        jobs_menu,
+        _action(
+            window,
+            "actionFetchTask",
+            translate("MainWindow", "&Fetch a Task by Id…"),
+            lambda: window.show_remote_tasks(fetch_by_id=True),
+        ),
+    )
+    add(
+        jobs_menu,
+        _action(
+            window, "actionRemoteTasks", translate("MainWindow", "Tasks at the &Service…"), window.show_remote_tasks
+        ),
+    )
 
     help_menu = bar.addMenu(translate("MainWindow", "&Help"))
     help_menu.setObjectName("menuHelp")
