@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>BatchUi</name>
+    <message numerus="yes">
+        <source>%n batch(es) from the last session are paused: Jobs ▸ Batches… to resume.</source>
+        <translation>
+            <numerusform>%n batch from the last session is paused: Jobs ▸ Batches… to resume.</numerusform>
+            <numerusform>%n batches from the last session are paused: Jobs ▸ Batches… to resume.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BatchWindow</name>
+    <message numerus="yes">
+        <source>%n image(s) and {csv} written to {folder}</source>
+        <translation>
+            <numerusform>%n image and {csv} written to {folder}</numerusform>
+            <numerusform>%n images and {csv} written to {folder}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CrashDialog</name>
     <message numerus="yes">
         <source>%n problem(s) so far; the latest: %1</source>
@@ -197,6 +217,51 @@
         <translation>
             <numerusform>%n job is still running. Wait for it to finish, or cancel it in the job queue, then move the library.</numerusform>
             <numerusform>%n jobs are still running. Wait for them to finish, or cancel them in the job queue, then move the library.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>NewBatchDialog</name>
+    <message numerus="yes">
+        <source>Using the %n image(s) selected in the gallery.</source>
+        <translation>
+            <numerusform>Using the %n image selected in the gallery.</numerusform>
+            <numerusform>Using the %n images selected in the gallery.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) per job</source>
+        <translation>
+            <numerusform>%n image per job</numerusform>
+            <numerusform>%n images per job</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shared reference(s)</source>
+        <translation>
+            <numerusform>%n shared reference</numerusform>
+            <numerusform>%n shared references</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>up to %n image(s)</source>
+        <translation>
+            <numerusform>up to %n image</numerusform>
+            <numerusform>up to %n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation>
+            <numerusform>%n job</numerusform>
+            <numerusform>%n jobs</numerusform>
         </translation>
     </message>
 </context>

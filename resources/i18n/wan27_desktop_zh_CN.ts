@@ -275,6 +275,319 @@
     </message>
 </context>
 <context>
+    <name>BatchListDialog</name>
+    <message>
+        <source>Batches</source>
+        <translation>批量任务</translation>
+    </message>
+    <message>
+        <source>No batches yet: Jobs ▸ New Batch… makes one.</source>
+        <translation>还没有批量任务：任务 ▸ 新建批量…即可创建。</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>花费</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Open the selected batch</source>
+        <translation>打开选中的批量任务</translation>
+    </message>
+    <message>
+        <source>each image</source>
+        <translation>逐张图片</translation>
+    </message>
+    <message>
+        <source>list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>matrix</source>
+        <translation>矩阵</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+</context>
+<context>
+    <name>BatchUi</name>
+    <message>
+        <source>Starting the batch…</source>
+        <translation>正在启动批量任务…</translation>
+    </message>
+    <message>
+        <source>Showing the images of batch {batch}. View ▸ Show All Images to go back.</source>
+        <translation>正在显示批量任务 {batch} 的图片。视图 ▸ 显示全部图片可返回。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n batch(es) from the last session are paused: Jobs ▸ Batches… to resume.</source>
+        <translation>
+            <numerusform>上次会话的 %n 个批量任务已暂停：在 任务 ▸ 批量任务… 中继续。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Batch not started: {reason}</source>
+        <translation>批量任务未启动：{reason}</translation>
+    </message>
+    <message>
+        <source>The batch could not start</source>
+        <translation>批量任务无法启动</translation>
+    </message>
+</context>
+<context>
+    <name>BatchWindow</name>
+    <message>
+        <source>Batch %1</source>
+        <translation>批量任务 %1</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批量任务</translation>
+    </message>
+    <message>
+        <source>Batch progress</source>
+        <translation>批量任务进度</translation>
+    </message>
+    <message>
+        <source>Rows by state</source>
+        <translation>各状态的行数</translation>
+    </message>
+    <message>
+        <source>Spend and time left</source>
+        <translation>花费与剩余时间</translation>
+    </message>
+    <message>
+        <source>Batch notice</source>
+        <translation>批量任务提示</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <source>Batch rows</source>
+        <translation>批量任务的行</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause the batch</source>
+        <translation>暂停批量任务</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;Batch…</source>
+        <translation>取消批量任务(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Cancel the batch</source>
+        <translation>取消批量任务</translation>
+    </message>
+    <message>
+        <source>Show in &amp;Gallery</source>
+        <translation>在图库中显示(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Show the batch&apos;s images</source>
+        <translation>显示批量任务的图片</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the batch&apos;s images and CSV</source>
+        <translation>导出批量任务的图片和 CSV</translation>
+    </message>
+    <message>
+        <source>G&amp;rid…</source>
+        <translation>网格图(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Save the matrix as a labelled grid</source>
+        <translation>把矩阵保存为带标签的网格图</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Close this window</source>
+        <translation>关闭此窗口</translation>
+    </message>
+    <message>
+        <source>Rate-limited by the service: every row waits, retrying in {seconds} s.</source>
+        <translation>服务限流：所有行都在等待，{seconds} 秒后重试。</translation>
+    </message>
+    <message>
+        <source>Batch {id}: {name}</source>
+        <translation>批量任务 {id}：{name}</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>canceled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>interrupted, may have been billed</source>
+        <translation>已中断，可能已计费</translation>
+    </message>
+    <message>
+        <source>partly done</source>
+        <translation>部分完成</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Done {done} · Running {running} · Queued {queued} · Failed {failed} · Canceled {canceled}</source>
+        <translation>完成 {done} · 运行中 {running} · 排队 {queued} · 失败 {failed} · 已取消 {canceled}</translation>
+    </message>
+    <message>
+        <source>Spent {spent} so far</source>
+        <translation>目前已花费 {spent}</translation>
+    </message>
+    <message>
+        <source>up to {left} still to come</source>
+        <translation>最多还将花费 {left}</translation>
+    </message>
+    <message>
+        <source>about {time} left</source>
+        <translation>约剩 {time}</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Resume the batch</source>
+        <translation>继续批量任务</translation>
+    </message>
+    <message>
+        <source>Cancel the batch?</source>
+        <translation>取消批量任务？</translation>
+    </message>
+    <message>
+        <source>Rows not yet sent are not sent (nothing billed); tasks still waiting at the service are canceled there. Tasks already running will be billed, so they finish and their images are kept.</source>
+        <translation>尚未发送的行不再发送（不计费）；仍在服务端排队的任务会在服务端取消。已在运行的任务会计费，因此会继续完成并保留其图片。</translation>
+    </message>
+    <message>
+        <source>Cancel Batch</source>
+        <translation>取消批量任务</translation>
+    </message>
+    <message>
+        <source>Export the batch to</source>
+        <translation>导出批量任务到</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) and {csv} written to {folder}</source>
+        <translation>
+            <numerusform>已将 %n 张图片和 {csv} 写入 {folder}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save the grid as</source>
+        <translation>网格图另存为</translation>
+    </message>
+    <message>
+        <source>PNG (*.png)</source>
+        <translation>PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Drawing the grid…</source>
+        <translation>正在绘制网格图…</translation>
+    </message>
+    <message>
+        <source>Grid saved: {path}</source>
+        <translation>网格图已保存：{path}</translation>
+    </message>
+</context>
+<context>
     <name>BoxCanvas</name>
     <message>
         <source>Region box canvas</source>
@@ -798,6 +1111,10 @@
     <message>
         <source>View ▸ Show all images goes back to the whole library.</source>
         <translation>“视图 ▸ 显示所有图片”可返回整个图库。</translation>
+    </message>
+    <message>
+        <source>This batch has no images in the library yet.</source>
+        <translation>这个批量任务在图库中还没有图片。</translation>
     </message>
     <message>
         <source>No images yet. Write a prompt on the left and press Ctrl+Enter — results land here.</source>
@@ -1812,6 +2129,14 @@ The library stays in {source}.</source>
         <translation>任务无法开始</translation>
     </message>
     <message>
+        <source>Over the spending limit</source>
+        <translation>超出花费上限</translation>
+    </message>
+    <message>
+        <source>Send Anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
         <source>Not sent: no API key. Add one in Settings or set DASHSCOPE_API_KEY.</source>
         <translation>未发送：没有 API 密钥。请在设置中添加，或设置 DASHSCOPE_API_KEY。</translation>
     </message>
@@ -2008,6 +2333,18 @@ The library stays in {source}.</source>
     <message>
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>New &amp;Batch…</source>
+        <translation>新建批量(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>One instruction over many images, a list of prompts, or a prompt matrix</source>
+        <translation>一条指令处理多张图片、一个提示词列表或一个提示词矩阵</translation>
+    </message>
+    <message>
+        <source>Batc&amp;hes…</source>
+        <translation>批量任务(&amp;H)…</translation>
     </message>
     <message>
         <source>&amp;Resume Unfinished Jobs</source>
@@ -2239,6 +2576,313 @@ The library stays in {source}.</source>
     <message>
         <source>None yet</source>
         <translation>暂无</translation>
+    </message>
+</context>
+<context>
+    <name>NewBatchDialog</name>
+    <message>
+        <source>New Batch</source>
+        <translation>新建批量任务</translation>
+    </message>
+    <message>
+        <source>Batch source</source>
+        <translation>批量任务来源</translation>
+    </message>
+    <message>
+        <source>&amp;Each image</source>
+        <translation>逐张图片(&amp;E)</translation>
+    </message>
+    <message>
+        <source>A &amp;list</source>
+        <translation>列表(&amp;L)</translation>
+    </message>
+    <message>
+        <source>A &amp;matrix</source>
+        <translation>矩阵(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Batch name</source>
+        <translation>批量任务名称</translation>
+    </message>
+    <message>
+        <source>The source&apos;s name</source>
+        <translation>来源的名称</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Shared parameters</source>
+        <translation>共用参数</translation>
+    </message>
+    <message>
+        <source>Parameters:</source>
+        <translation>参数：</translation>
+    </message>
+    <message>
+        <source>Batch preview</source>
+        <translation>批量任务预览</translation>
+    </message>
+    <message>
+        <source>Batch problem</source>
+        <translation>批量任务问题</translation>
+    </message>
+    <message>
+        <source>Rows refused before sending</source>
+        <translation>发送前被拒绝的行</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Why it is not sent</source>
+        <translation>未发送的原因</translation>
+    </message>
+    <message>
+        <source>&amp;Preview</source>
+        <translation>预览(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Preview the batch</source>
+        <translation>预览批量任务</translation>
+    </message>
+    <message>
+        <source>&amp;Start Batch</source>
+        <translation>开始批量任务(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Start the batch</source>
+        <translation>开始批量任务</translation>
+    </message>
+    <message>
+        <source>Close without sending</source>
+        <translation>关闭且不发送</translation>
+    </message>
+    <message>
+        <source>Folder of images</source>
+        <translation>图片文件夹</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose…</source>
+        <translation>选择(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>文件夹(&amp;F)：</translation>
+    </message>
+    <message numerus="yes">
+        <source>Using the %n image(s) selected in the gallery.</source>
+        <translation>
+            <numerusform>使用图库中选中的 %n 张图片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Instruction for every image</source>
+        <translation>每张图片的指令</translation>
+    </message>
+    <message>
+        <source>What to do with each image, e.g. make image 1 a watercolour</source>
+        <translation>对每张图片做什么，例如：把图 1 改成水彩画</translation>
+    </message>
+    <message>
+        <source>&amp;Instruction:</source>
+        <translation>指令(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>List file</source>
+        <translation>列表文件</translation>
+    </message>
+    <message>
+        <source>Ch&amp;oose…</source>
+        <translation>选择(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Choose a list file</source>
+        <translation>选择列表文件</translation>
+    </message>
+    <message>
+        <source>&amp;File:</source>
+        <translation>文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>A .txt file has one prompt per line. A .csv file has a &apos;prompt&apos; column, a .jsonl file one object per line with a &apos;prompt&apos;; both may set size, n, seed, model, ref, set and watermark per row. Rows that break a rule are listed below and not sent.</source>
+        <translation>.txt 文件每行一个提示词。.csv 文件有一列 &apos;prompt&apos;，.jsonl 文件每行一个带 &apos;prompt&apos; 的对象；两者都可以按行设置 size、n、seed、model、ref、set 和 watermark。违反规则的行会列在下方，不会发送。</translation>
+    </message>
+    <message>
+        <source>Matrix prompt</source>
+        <translation>矩阵提示词</translation>
+    </message>
+    <message>
+        <source>{red|blue|green} fox in {snow|rain}</source>
+        <translation>{red|blue|green} 的狐狸在 {snow|rain} 中</translation>
+    </message>
+    <message>
+        <source>&amp;Prompt:</source>
+        <translation>提示词(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Seeds, separated by commas</source>
+        <translation>种子，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>e.g. 1, 2, 3</source>
+        <translation>例如 1, 2, 3</translation>
+    </message>
+    <message>
+        <source>S&amp;eeds:</source>
+        <translation>种子(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>Sizes, separated by commas</source>
+        <translation>尺寸，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>e.g. 1K, 2K, 1536*1024</source>
+        <translation>例如 1K, 2K, 1536*1024</translation>
+    </message>
+    <message>
+        <source>Si&amp;zes:</source>
+        <translation>尺寸(&amp;Z)：</translation>
+    </message>
+    <message>
+        <source>Models, separated by commas</source>
+        <translation>模型，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>e.g. pro, standard</source>
+        <translation>例如 pro, standard</translation>
+    </message>
+    <message>
+        <source>Mo&amp;dels:</source>
+        <translation>模型(&amp;D)：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) per job</source>
+        <translation>
+            <numerusform>每个任务 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>async</source>
+        <translation>异步</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shared reference(s)</source>
+        <translation>
+            <numerusform>%n 张共用参考图</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>From the generation panel; change them there.</source>
+        <translation>取自生成面板；请在那里修改。</translation>
+    </message>
+    <message>
+        <source>List of prompts</source>
+        <translation>提示词列表</translation>
+    </message>
+    <message>
+        <source>Lists (*.txt *.csv *.jsonl *.ndjson)</source>
+        <translation>列表 (*.txt *.csv *.jsonl *.ndjson)</translation>
+    </message>
+    <message>
+        <source>Reading the source…</source>
+        <translation>正在读取来源…</translation>
+    </message>
+    <message>
+        <source>Choose a source; the preview shows what will be sent.</source>
+        <translation>选择一个来源；预览会显示将要发送的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>up to %n image(s)</source>
+        <translation>
+            <numerusform>最多 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s)</source>
+        <translation>
+            <numerusform>%n 个任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>estimated {cost} ({currency})</source>
+        <translation>预计 {cost}（{currency}）</translation>
+    </message>
+    <message>
+        <source>About {duration} at {count} tasks at once (~{seconds} s per task).</source>
+        <translation>同时运行 {count} 个任务时约需 {duration}（每个任务约 {seconds} 秒）。</translation>
+    </message>
+    <message>
+        <source>Spent today {today} of {daily}; this month {month} of {monthly}.</source>
+        <translation>今日已花费 {today}（上限 {daily}）；本月已花费 {month}（上限 {monthly}）。</translation>
+    </message>
+    <message>
+        <source>This batch would cross a spending limit: starting it will ask first.</source>
+        <translation>这个批量任务会超出花费上限：开始前会先询问。</translation>
+    </message>
+    <message>
+        <source>Columns ignored: {columns}</source>
+        <translation>已忽略的列：{columns}</translation>
+    </message>
+    <message>
+        <source>line %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>无上限</translation>
+    </message>
+    <message>
+        <source>This batch (up to {cost}) would cross your daily limit of {limit}: {spent} is spent already.</source>
+        <translation>这个批量任务（最多 {cost}）会超出每日上限 {limit}：已花费 {spent}。</translation>
+    </message>
+    <message>
+        <source>This batch (up to {cost}) would cross your monthly limit of {limit}: {spent} is spent already.</source>
+        <translation>这个批量任务（最多 {cost}）会超出每月上限 {limit}：已花费 {spent}。</translation>
+    </message>
+    <message>
+        <source>Over the spending limit</source>
+        <translation>超出花费上限</translation>
+    </message>
+    <message>
+        <source>Send Anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
+        <source>%n s</source>
+        <translation>%n 秒</translation>
+    </message>
+    <message>
+        <source>%n min</source>
+        <translation>%n 分钟</translation>
+    </message>
+    <message>
+        <source>%n h</source>
+        <translation>%n 小时</translation>
     </message>
 </context>
 <context>
@@ -3690,6 +4334,45 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     </message>
 </context>
 <context>
+    <name>SpendLimitsBox</name>
+    <message>
+        <source>Spending limits (CNY)</source>
+        <translation>花费上限（人民币）</translation>
+    </message>
+    <message>
+        <source>per day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <source>per month</source>
+        <translation>每月</translation>
+    </message>
+    <message>
+        <source>{region}: limit {period}</source>
+        <translation>{region}：{period}上限</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>无上限</translation>
+    </message>
+    <message>
+        <source>{region}:</source>
+        <translation>{region}：</translation>
+    </message>
+    <message>
+        <source>Spending limit problem</source>
+        <translation>花费上限问题</translation>
+    </message>
+    <message>
+        <source>A job or batch that would cross a limit asks before anything is sent.</source>
+        <translation>会超出上限的任务或批量任务在发送前会先询问。</translation>
+    </message>
+    <message>
+        <source>Type an amount such as 20 or 12.50, or leave it empty.</source>
+        <translation>请输入金额，例如 20 或 12.50，或留空。</translation>
+    </message>
+</context>
+<context>
     <name>ThumbnailDelegate</name>
     <message>
         <source>▣ {position}/{size}</source>
@@ -3833,6 +4516,122 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The endpoint must end in /api/v1, e.g. https://dashscope-intl.aliyuncs.com/api/v1; without it every request would miss.</source>
         <translation>端点必须以 /api/v1 结尾，例如 https://dashscope-intl.aliyuncs.com/api/v1；否则所有请求都会落空。</translation>
+    </message>
+    <message>
+        <source>A group inside a group at column {column}: nested braces are not supported.</source>
+        <translation>第 {column} 列出现嵌套的分组：不支持嵌套的花括号。</translation>
+    </message>
+    <message>
+        <source>The &apos;{{&apos; at column {column} is never closed with &apos;}}&apos;.</source>
+        <translation>第 {column} 列的 &apos;{{&apos; 没有用 &apos;}}&apos; 闭合。</translation>
+    </message>
+    <message>
+        <source>The matrix makes {count} jobs; at most {limit} are allowed in one batch.</source>
+        <translation>这个矩阵会生成 {count} 个任务；一个批量任务最多 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>Folder not found: {path}</source>
+        <translation>找不到文件夹：{path}</translation>
+    </message>
+    <message>
+        <source>No JPEG, PNG, BMP or WebP images in {path}.</source>
+        <translation>{path} 中没有 JPEG、PNG、BMP 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>{name}: use a .txt (one prompt per line), .csv or .jsonl file, or a folder.</source>
+        <translation>{name}：请使用 .txt（每行一个提示词）、.csv 或 .jsonl 文件，或一个文件夹。</translation>
+    </message>
+    <message>
+        <source>File not found: {path}</source>
+        <translation>找不到文件：{path}</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 text; save it as UTF-8 and try again.</source>
+        <translation>{name} 不是 UTF-8 文本；请另存为 UTF-8 后重试。</translation>
+    </message>
+    <message>
+        <source>{name} has no rows.</source>
+        <translation>{name} 没有任何行。</translation>
+    </message>
+    <message>
+        <source>{name} has {count} rows; at most {limit} are allowed in one batch.</source>
+        <translation>{name} 有 {count} 行；一个批量任务最多 {limit} 行。</translation>
+    </message>
+    <message>
+        <source>{name} is not readable CSV: {reason}</source>
+        <translation>{name} 不是可读取的 CSV：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} has no &apos;prompt&apos; column; its first line must name the columns.</source>
+        <translation>{name} 没有 &apos;prompt&apos; 列；第一行必须是列名。</translation>
+    </message>
+    <message>
+        <source>{name}, line {line}: {reason}</source>
+        <translation>{name} 第 {line} 行：{reason}</translation>
+    </message>
+    <message>
+        <source>Not valid JSON: {reason}.</source>
+        <translation>不是有效的 JSON：{reason}。</translation>
+    </message>
+    <message>
+        <source>Each line must be a JSON object with a &quot;prompt&quot;.</source>
+        <translation>每行必须是一个带 &quot;prompt&quot; 的 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The row has no prompt.</source>
+        <translation>该行没有提示词。</translation>
+    </message>
+    <message>
+        <source>The row has {count} more value(s) than the header has columns.</source>
+        <translation>该行比表头多出 {count} 个值。</translation>
+    </message>
+    <message>
+        <source>{name}: &apos;{value}&apos; is not a whole number.</source>
+        <translation>{name}：&apos;{value}&apos; 不是整数。</translation>
+    </message>
+    <message>
+        <source>{name}: &apos;{value}&apos; is not true or false.</source>
+        <translation>{name}：&apos;{value}&apos; 不是 true 或 false。</translation>
+    </message>
+    <message>
+        <source>Unknown model &apos;{value}&apos;: use &apos;pro&apos; or &apos;standard&apos;.</source>
+        <translation>未知模型 &apos;{value}&apos;：请使用 &apos;pro&apos; 或 &apos;standard&apos;。</translation>
+    </message>
+    <message>
+        <source>{name}: references are file paths or URLs.</source>
+        <translation>{name}：参考图必须是文件路径或 URL。</translation>
+    </message>
+    <message>
+        <source>Reference image not found: {path}</source>
+        <translation>找不到参考图：{path}</translation>
+    </message>
+    <message>
+        <source>Unknown model &apos;{model}&apos;: use &apos;pro&apos; or &apos;standard&apos;.</source>
+        <translation>未知模型 &apos;{model}&apos;：请使用 &apos;pro&apos; 或 &apos;standard&apos;。</translation>
+    </message>
+    <message>
+        <source>Write the instruction for every image.</source>
+        <translation>请填写每张图片的指令。</translation>
+    </message>
+    <message>
+        <source>Choose a folder of images.</source>
+        <translation>请选择一个图片文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a .txt, .csv or .jsonl file.</source>
+        <translation>请选择一个 .txt、.csv 或 .jsonl 文件。</translation>
+    </message>
+    <message>
+        <source>Write a prompt with {a|b} groups.</source>
+        <translation>请写一个带 {a|b} 分组的提示词。</translation>
+    </message>
+    <message>
+        <source>&apos;{value}&apos; is not a whole number.</source>
+        <translation>&apos;{value}&apos; 不是整数。</translation>
     </message>
 </context>
 <context>
@@ -4568,6 +5367,58 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>The task listing has no list of tasks.</source>
         <translation>任务列表中没有任务清单。</translation>
+    </message>
+    <message>
+        <source>Only a batch made from a prompt matrix has a grid.</source>
+        <translation>只有由提示词矩阵生成的批量任务才有网格图。</translation>
+    </message>
+    <message>
+        <source>Batch {batch} is not a prompt matrix.</source>
+        <translation>批量任务 {batch} 不是提示词矩阵。</translation>
+    </message>
+    <message>
+        <source>The batch has no axis &apos;{axis}&apos;; its axes are: {axes}.</source>
+        <translation>批量任务没有轴 &apos;{axis}&apos;；它的轴是：{axes}。</translation>
+    </message>
+    <message>
+        <source>Pick one of the batch&apos;s axes.</source>
+        <translation>请选择批量任务的一个轴。</translation>
+    </message>
+    <message>
+        <source>Cannot write the grid image {path}: {reason}.</source>
+        <translation>无法写入网格图 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Pick a folder you can write to, with free space.</source>
+        <translation>请选择一个可写入且有空闲空间的文件夹。</translation>
+    </message>
+    <message>
+        <source>Stopped before the request was sent. Nothing was billed.</source>
+        <translation>在请求发送前已停止，未产生费用。</translation>
+    </message>
+    <message>
+        <source>The batch was canceled before this row was sent. Nothing was billed.</source>
+        <translation>批量任务在发送此行之前已取消，未产生费用。</translation>
+    </message>
+    <message>
+        <source>Wait for it to finish there, or close that window or command.</source>
+        <translation>请等它在那边完成，或关闭那个窗口或命令。</translation>
+    </message>
+    <message>
+        <source>Batch {batch} is being run by another window or command.</source>
+        <translation>批量任务 {batch} 正在由另一个窗口或命令运行。</translation>
+    </message>
+    <message>
+        <source>This would cross your daily spending limit for {region}: {spent} spent or in progress today, plus up to {estimate} now, against a limit of {limit}.</source>
+        <translation>这会超出 {region} 的每日花费上限：今日已花费或进行中 {spent}，加上本次最多 {estimate}，上限为 {limit}。</translation>
+    </message>
+    <message>
+        <source>This would cross your monthly spending limit for {region}: {spent} spent or in progress this month, plus up to {estimate} now, against a limit of {limit}.</source>
+        <translation>这会超出 {region} 的每月花费上限：本月已花费或进行中 {spent}，加上本次最多 {estimate}，上限为 {limit}。</translation>
+    </message>
+    <message>
+        <source>Nothing was sent. Raise the limit (Settings, or &apos;wan27 spend limit&apos;), or confirm to send it anyway (&apos;--over-limit&apos; in the wan27 command).</source>
+        <translation>未发送任何内容。请提高上限（设置，或 &apos;wan27 spend limit&apos;），或确认后仍然发送（wan27 命令中使用 &apos;--over-limit&apos;）。</translation>
     </message>
     <message>
         <source>The library is being rebuilt or recovered, so no job can start now.</source>

@@ -44,6 +44,7 @@ ISSUE_ITEMS = {
     "6 thumbnails": ("thumbnail",),
     "7 search": ("search",),
     "14 Automatic mode's latency vs sync (budget: median <= 1.5 s later; bench_automatic)": ("automatic",),
+    "17 batches: throughput vs 5 in progress, UI stall (budgets: >= 0.9x, <= 50 ms; bench_batch)": ("batch",),
 }
 
 

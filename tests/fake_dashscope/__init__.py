@@ -34,7 +34,8 @@ Public API (FakeDashScope):
   result_image_mode "real" | "small" | "noise"; sync_delay; sequential_images (cap for image sets);
   max_body_bytes (32 MiB -> 413 BadRequest.TooLarge); unreachable_urls (-> InvalidURL);
   failing_urls (-> BadRequest.InputDownloadFailed); internal_errors (bugs of the fake itself)
-  limits (§6: 5 submissions/s, 5 tasks in progress, 20 queries/s -> 429; .enabled, .refused)
+  limits (§6: 5 submissions/s, 5 tasks in progress, 20 queries/s -> 429; .enabled, .refused,
+      .peak_in_progress and .peak_per_second: the most ever accepted)
   text_preset_aspects (text-to-image presets are not always square, §9; pin one for exact sizes)
 
 Faults: op in sync|create|query|cancel|download|any; kinds and parameters:

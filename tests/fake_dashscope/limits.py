@@ -29,6 +29,10 @@ class AccountLimits:
         self.tasks_in_progress = TASKS_IN_PROGRESS
         self.queries_per_second = QUERIES_PER_SECOND
         self.refused: list[str] = []  # one entry per 429 answered ("submissions", "in_progress", "queries")
+        # The most ever accepted: tasks in progress at once, submissions within one second (batch tests
+        # assert a client kept to the limits and used them all).
+        self.peak_in_progress = 0
+        self.peak_per_second = 0
         self._clock = clock
         self._lock = threading.Lock()
         self._submissions: collections.deque[float] = collections.deque()
@@ -52,6 +56,8 @@ class AccountLimits:
                     f"Too many tasks in progress: the account allows {self.tasks_in_progress}; please try again later.",
                 )
             self._submissions.append(now)
+            self.peak_per_second = max(self.peak_per_second, len(self._submissions))
+            self.peak_in_progress = max(self.peak_in_progress, in_progress + 1)
 
     def admit_query(self) -> None:
         with self._lock:

@@ -343,3 +343,42 @@ def test_recover_without_a_database_rebuilds_it_from_the_files(env, isolated_env
     recovered = cli(["library", "recover"], env)
     assert recovered.returncode == 0, recovered.stderr
     assert "a fox" in cli(["library", "list"], env).stdout
+
+
+@pytest.mark.parametrize("how", ["rebuild", "recover"])
+def test_batches_and_spending_limits_survive_a_rebuild_and_a_recover(how: str, isolated_environment: Path):
+    """Only the database knows them: a rebuild carries them over, a recover salvages them."""
+    from decimal import Decimal
+
+    from wan27_desktop.library.batches import NewRow
+
+    with Library.open(isolated_environment) as library:
+        job = library.jobs.create(
+            {"input": {}}, model="m", request_mode="async", region="sg", endpoint="e", n=1, estimated_cost="0.2"
+        )
+        batch = library.batches.create_batch(
+            name="storyboard",
+            kind="list",
+            source="prompts.txt",
+            request_mode="auto",
+            region="sg",
+            endpoint="e",
+            rows=[NewRow(0, {"input": {}}), NewRow(1, {"input": {}})],
+            estimated_cost="0.4",
+        )
+        with library.db.write() as conn:
+            library.batches.link_row(batch, 0)(conn, job)
+        library.spend_limits.set_limits("sg", Decimal("5"), Decimal("50"))
+    if how == "rebuild":
+        with Library.open(isolated_environment) as library:
+            library.maintenance.rebuild()
+    else:
+        db = db_of(isolated_environment)
+        settle(db)
+        for page, _kind in pages_of(db, "images"):
+            scramble_page(db, page)
+        Library.recover(isolated_environment)
+    with Library.open(isolated_environment) as library:
+        assert library.batches.get_batch(batch).name == "storyboard"
+        assert [r.job_id for r in library.batches.rows(batch)] == [job, None]
+        assert library.spend_limits.limits("sg") == (Decimal("5"), Decimal("50"))

@@ -267,3 +267,8 @@ class Canceled(WanError):
     """The user canceled a local wait or download."""
 
     default_hint = QT_TRANSLATE_NOOP("WanError", "Canceled.")
+
+
+class NotSent(Canceled):
+    """A create stopped before its request left (while it waited for the account's send rate): the
+    job is as it was before, queued, and nothing was sent or billed."""

@@ -18,6 +18,16 @@ class Model(str, enum.Enum):
     def label(self) -> str:
         return "Wan 2.7 Pro" if self is Model.PRO else "Wan 2.7"
 
+    @classmethod
+    def parse(cls, text: str) -> Model:
+        """Accept 'pro', 'standard', 'std' or the model's own name (case-insensitive)."""
+        key = str(text).strip().lower()
+        aliases = {"pro": cls.PRO, "standard": cls.STANDARD, "std": cls.STANDARD}
+        aliases.update({model.value: model for model in cls})
+        if key not in aliases:
+            raise ValueError(f"Unknown model {text!r}: use 'pro' or 'standard'.")
+        return aliases[key]
+
 
 class Region(str, enum.Enum):
     """§1.1: Wan 2.7 image is priced and rate-limited only in these two regions."""

@@ -17,7 +17,7 @@ from wan27_desktop.cli.common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_NETWOR
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from wan27_desktop.cli import generate, jobs_cmd, keys_cmd, library_cmd
+    from wan27_desktop.cli import batch_cmd, generate, jobs_cmd, keys_cmd, library_cmd, spend_cmd
 
     parser = argparse.ArgumentParser(
         prog="wan27", description="Generate and edit images with Alibaba Cloud Wan 2.7 from the terminal."
@@ -30,13 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     keys_cmd.register(commands)
     jobs_cmd.register(commands)
     library_cmd.register(commands)
+    batch_cmd.register(commands)
+    spend_cmd.register(commands)
     return parser
 
 
 def exit_code_for(error: BaseException) -> int:
+    from wan27_desktop.jobs.spending import SpendLimitExceeded
     from wan27_desktop.library import NotEnoughSpace, NotFound
 
-    if isinstance(error, (ValidationError, CliError, NotFound, NotEnoughSpace)):
+    if isinstance(error, (ValidationError, CliError, NotFound, NotEnoughSpace, SpendLimitExceeded)):
         return EXIT_INVALID
     if isinstance(error, (NetworkError, InterruptedCreateError)):
         return EXIT_NETWORK

@@ -9,14 +9,6 @@ from wan27_desktop.api.errors import ValidationError, ValidationIssue, WanError
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor, Region, RequestMode
 from wan27_desktop.cli.common import EXIT_OK, CliError, endpoint_arg, err, open_library, out
 
-MODEL_ALIASES = {
-    "pro": Model.PRO,
-    "standard": Model.STANDARD,
-    "std": Model.STANDARD,
-    Model.PRO.value: Model.PRO,
-    Model.STANDARD.value: Model.STANDARD,
-}
-
 
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
@@ -25,6 +17,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Generate or edit images. Prints the path of each saved file.",
     )
     p.add_argument("prompt", help="the prompt or edit instruction (up to 5,000 characters; '-' reads stdin)")
+    add_request_options(p)
+    p.add_argument("--out", help="also copy the images into this folder")
+    p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(handler=run)
+
+
+def add_request_options(p: argparse.ArgumentParser, *, default_mode: str = RequestMode.AUTO.value) -> None:
+    """The parameters of a request (shared by `generate` and `batch`), the region and endpoint,
+    and `--over-limit`."""
     p.add_argument("--model", default="pro", help="pro (wan2.7-image-pro, default) or standard (wan2.7-image)")
     p.add_argument("--size", default="2K", help="1K, 2K (default), 4K (pro text-to-image only) or W*H")
     p.add_argument("-n", type=int, default=1, help="number of images: 1-4, or 1-12 with --set (default 1)")
@@ -50,23 +51,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--mode",
         choices=[m.value for m in RequestMode],
-        default=RequestMode.AUTO.value,
-        help="auto (default: a task journaled before anything can be lost, polled so it lands about as soon "
-        "as sync), sync (one call; not recoverable if interrupted mid-request) or async (polled every 5-10 s)",
+        default=default_mode,
+        help="auto (the default: a task journaled before anything can be lost, polled so it lands about as "
+        "soon as sync), sync (one call; not recoverable if interrupted mid-request) or async (polled every 5-10 s)",
     )
     p.add_argument("--region", default="sg", help="sg (Singapore, default) or cn (Beijing)")
     p.add_argument(
         "--api-base", type=endpoint_arg, help="custom endpoint ending in /api/v1 (e.g. a gateway or the fake server)"
     )
-    p.add_argument("--out", help="also copy the images into this folder")
-    p.add_argument("--poll-interval", type=float, default=None, help=argparse.SUPPRESS)
-    p.set_defaults(handler=run)
+    p.add_argument("--over-limit", action="store_true", help="send even if it crosses a spending limit ('wan27 spend')")
 
 
 def run(args: argparse.Namespace) -> int:
     from wan27_desktop.cli.library_cmd import export_folder
     from wan27_desktop.jobs.connection import resolve_connection
     from wan27_desktop.jobs.runner import JobEvent, JobRunner
+    from wan27_desktop.jobs.spending import check_limits, request_estimate
     from wan27_desktop.library import JobState
 
     request = request_from_args(args)
@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
 
     interval = (args.poll_interval, args.poll_interval) if args.poll_interval else None
     with open_library() as library:
+        check_limits(library, region, request_estimate(region, request), override=args.over_limit)
         runner = JobRunner(library, connection, on_event=on_event, poll_interval=interval)
         try:
             job_id = runner.create(request, RequestMode(args.mode))
@@ -116,13 +117,12 @@ def run(args: argparse.Namespace) -> int:
         )
 
 
-def request_from_args(args: argparse.Namespace) -> GenerationRequest:
-    prompt = args.prompt
+def request_from_args(args: argparse.Namespace, prompt: str | None = None) -> GenerationRequest:
+    """The request the options describe; `prompt` replaces `args.prompt` when given."""
+    prompt = args.prompt if prompt is None else prompt
     if prompt == "-":
         prompt = read_stdin_text()
-    model = MODEL_ALIASES.get(args.model.strip().lower())
-    if model is None:
-        raise CliError(f"Unknown model '{args.model}': use 'pro' or 'standard'.")
+    model = parse_model(args.model)
     if len(args.ref) > 9:
         raise ValidationError([ValidationIssue("images", f"{len(args.ref)} reference images; at most 9 are allowed.")])
     boxes = parse_boxes(args.box, len(args.ref))
@@ -145,6 +145,13 @@ def request_from_args(args: argparse.Namespace) -> GenerationRequest:
         enable_sequential=args.set,
         color_palette=parse_palette(args.palette) if args.palette is not None else (),
     )
+
+
+def parse_model(text: str) -> Model:
+    try:
+        return Model.parse(text)
+    except ValueError:
+        raise CliError(f"Unknown model '{text}': use 'pro' or 'standard'.") from None
 
 
 def read_stdin_text() -> str:

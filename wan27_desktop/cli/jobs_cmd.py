@@ -143,6 +143,7 @@ def _report(library: Any, job_ids: list[int]) -> int:
 
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
+        _mention_batches(library)
         running_elsewhere = set(library.jobs.leased())  # its own process carries it on and reports it
         runner = _runner(library, args)
         try:
@@ -154,6 +155,8 @@ def resume_jobs(args: argparse.Namespace) -> int:
                 for job_id in runner.close_unsent_queued():
                     out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
                 wanted = [job.id for job in library.jobs.unfinished()]
+                in_batches = library.batches.member_job_ids(wanted)  # resumed with their batch
+                wanted = [job_id for job_id in wanted if job_id not in in_batches]
                 if not wanted:
                     out("Nothing to resume: every job is finished.")
                     return EXIT_OK
@@ -177,6 +180,12 @@ def _left_to_others(library: Any, job_ids: list[int], running_elsewhere: set[int
         else:
             ours.append(job_id)
     return ours
+
+
+def _mention_batches(library) -> None:
+    """A batch's rows are resumed with their batch (`wan27 batch resume ID`), not here."""
+    for batch in library.batches.unfinished_batches():
+        err(f"batch {batch.id} ({batch.name}) is unfinished: 'wan27 batch resume {batch.id}' carries it on.")
 
 
 def retry_job(args: argparse.Namespace) -> int:

@@ -93,11 +93,13 @@ class _JournalTask(_Task):
         request: GenerationRequest | None = None,
         request_mode: RequestMode = RequestMode.SYNC,
         retry_of: int | None = None,
+        over_limit: bool = False,
     ) -> None:
         super().__init__(manager, token=token)
         self._request = request
         self._request_mode = request_mode
         self._retry_of = retry_of
+        self._over_limit = over_limit
 
     def _connection(self) -> Connection | None:
         # Journaling needs the region and endpoint; a missing key refuses the request right here.
@@ -108,6 +110,12 @@ class _JournalTask(_Task):
             job_id = runner.retry(self._retry_of)
         else:
             assert self._request is not None
+            connection = runner.connection
+            if connection is not None:  # issue 17: a spending limit is checked before journaling
+                from wan27_desktop.jobs.spending import check_limits, request_estimate
+
+                estimate = request_estimate(connection.region, self._request)
+                check_limits(library, connection.region, estimate, override=self._over_limit)
             job_id = runner.create(self._request, self._request_mode)
         self._manager._cancel_event(job_id)  # cancellable from now on, even while waiting for a slot
         self._manager._post("jobCreated", self._token, job_id)
@@ -209,10 +217,14 @@ class JobManager(QObject):
     def concurrency(self) -> int:
         return self._pool.maxThreadCount()
 
-    def submit(self, request: GenerationRequest, request_mode: RequestMode) -> int:
-        """Journal a request now and queue it to run; returns a token for `jobCreated`/`jobRefused`."""
+    def submit(self, request: GenerationRequest, request_mode: RequestMode, *, over_limit: bool = False) -> int:
+        """Journal a request now and queue it to run; returns a token for `jobCreated`/`jobRefused`.
+        A request that would cross a spending limit is refused (SpendLimitExceeded) unless
+        `over_limit` (the user confirmed)."""
         token = self._take_token()
-        self._journal_pool.start(_JournalTask(self, token=token, request=request, request_mode=request_mode))
+        self._journal_pool.start(
+            _JournalTask(self, token=token, request=request, request_mode=request_mode, over_limit=over_limit)
+        )
         return token
 
     def retry(self, job_id: int) -> int:
@@ -237,8 +249,10 @@ class JobManager(QObject):
         """At start: resume every unfinished job of the journal (never resubmitting a create), and
         close jobs a previous session queued but never sent."""
         JobRunner(library, None).close_unsent_queued()
+        unfinished = [job.id for job in library.jobs.unfinished()]
+        in_batches = library.batches.member_job_ids(unfinished)  # their batch resumes them
         running_elsewhere = library.jobs.leased()  # another window or the `wan27` command runs them
-        ids = [job.id for job in library.jobs.unfinished() if job.id not in running_elsewhere]
+        ids = [job_id for job_id in unfinished if job_id not in in_batches and job_id not in running_elsewhere]
         for job_id in ids:
             self.resume(job_id)
         return ids

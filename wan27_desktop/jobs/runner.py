@@ -176,8 +176,16 @@ class JobRunner:
         self._active: tuple[int, RequestMode] | None = None
 
     # -- public -------------------------------------------------------------------------------
-    def create(self, request: GenerationRequest, request_mode: RequestMode, state: JobState = JobState.QUEUED) -> int:
-        """Journal a new job (validated, inputs copied into the library); nothing is sent yet."""
+    def create(
+        self,
+        request: GenerationRequest,
+        request_mode: RequestMode,
+        state: JobState = JobState.QUEUED,
+        *,
+        on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
+    ) -> int:
+        """Journal a new job (validated, inputs copied into the library); nothing is sent yet.
+        `on_insert` runs in the job's own transaction (see `JobStore.create_job`)."""
         validate(request)
         check_references(request)
         connection = self._require_connection()
@@ -194,6 +202,7 @@ class JobRunner:
             estimated_cost=str(pricing.estimate(connection.region, request.model, request.n)),
             state=state,
             inputs=local_inputs,
+            on_insert=on_insert,
             hold=True,  # leased from the moment it is journaled until `run` lets go of it
         )
         self._emit(job_id, state)
@@ -205,6 +214,7 @@ class JobRunner:
         job = self.library.jobs.get(job_id)
         mode = request_mode_of(job.request_json)
         self._active = (job_id, mode)
+        self._cancel_asked = False  # per job: a runner may run several (a batch's workers do)
         try:
             self._check_space(job)
             body, request = self._prepare(job)
@@ -226,6 +236,7 @@ class JobRunner:
         expired job is tried again: only the result host or the service can say it is gone."""
         job = self.library.jobs.get(job_id)
         self._active = (job_id, request_mode_of(job.request_json))
+        self._cancel_asked = False
         try:
             self._resume(job)
         except WanError as err:
@@ -238,8 +249,12 @@ class JobRunner:
         """Resume every unfinished job; returns their ids. Used at start and by `wan27 jobs resume`."""
         self.close_unsent_queued()
         ids = []
+        unfinished = self.library.jobs.unfinished()
+        in_batches = self.library.batches.member_job_ids(job.id for job in unfinished)
         running_elsewhere = self.library.jobs.leased()
-        for job in self.library.jobs.unfinished():
+        for job in unfinished:
+            if job.id in in_batches:
+                continue  # a batch's runner resumes its own rows (jobs/batch/scheduler.py)
             if job.id in running_elsewhere:
                 continue  # its process carries it on
             ids.append(job.id)
@@ -248,10 +263,13 @@ class JobRunner:
 
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
-        They are not sent on their own at start; the user can retry them."""
-        waiting_elsewhere = self.library.jobs.leased()  # queued in a window that is still open
-        queued = self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)
-        ids = [job.id for job in queued if job.id not in waiting_elsewhere]
+        They are not sent on their own at start; the user can retry them. A batch's rows are left
+        to the batch: the user confirmed the whole batch, and resuming it sends them. Jobs queued in a
+        window that is still open are its own (leased)."""
+        waiting_elsewhere = self.library.jobs.leased()
+        ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
+        in_batches = self.library.batches.member_job_ids(ids)
+        ids = [job_id for job_id in ids if job_id not in in_batches and job_id not in waiting_elsewhere]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,

@@ -21,6 +21,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,12 +105,18 @@ def create_database(path: Path, setup: Callable[[sqlite3.Connection], object]) -
                 leftover.unlink()
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
     """Open (or create) a database file with the library's pragmas. Raises a classified
-    LibraryError (LibraryCorrupt only for real damage)."""
+    LibraryError (LibraryCorrupt only for real damage).
+
+    `check_header` reads the file's first bytes itself, which catches a file overwritten under a
+    WAL that still holds its first page. Only when no connection of this process has the file
+    open (see `Database`): closing any descriptor of the file drops every POSIX lock this
+    process holds on it, SQLite's too, after which another process may checkpoint and reset the
+    WAL under live connections ("database disk image is malformed")."""
     try:
         if path.exists():
-            if path.stat().st_size > 0:
+            if check_header and path.stat().st_size > 0:
                 with path.open("rb") as handle:
                     if handle.read(16) != SQLITE_HEADER:
                         raise LibraryCorrupt(path, "not an SQLite database")
@@ -159,16 +166,38 @@ def _retry_busy(action: Callable[[], T]) -> T:
 class Database:
     """A connection plus the lock that makes it safe to share between threads."""
 
+    _open: Counter[str] = Counter()  # connections of this process per database file
+    _open_lock = threading.Lock()
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.conn = connect(path)
+        self._key = os.path.realpath(path)
+        with Database._open_lock:
+            first = Database._open[self._key] == 0
+            Database._open[self._key] += 1
+        try:
+            self.conn = connect(path, check_header=first)
+        except BaseException:
+            self._forget()
+            raise
         self.lock = threading.RLock()
+        self._closed = False
+
+    def _forget(self) -> None:
+        with Database._open_lock:
+            Database._open[self._key] -= 1
+            if Database._open[self._key] <= 0:
+                del Database._open[self._key]
 
     def reopen(self) -> None:
         """A fresh connection to the same file (after a rebuild swapped it), seen by every store
         holding this object. The caller holds `lock` and has closed the old connection."""
         with self.lock:
-            self.conn = connect(self.path)
+            self.conn = connect(self.path, check_header=False)  # our own rebuild wrote it
+            with Database._open_lock:
+                if self._closed:  # counted again: close() forgot it
+                    Database._open[self._key] += 1
+                    self._closed = False
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -225,3 +254,6 @@ class Database:
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            if not self._closed:
+                self._closed = True
+                self._forget()

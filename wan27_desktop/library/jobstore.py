@@ -11,7 +11,8 @@ transaction that journals it, `claim` leases an existing one, `leased` says who 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -114,11 +115,14 @@ class JobStore:
         state: JobState = JobState.SUBMITTING,
         inputs: Iterable[Path] = (),
         hold: bool = False,
+        on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
         """Journal a job. Input files are copied first (outside the transaction), then one commit.
 
         `hold`: lease the job to this process in the same transaction (released by the runner,
-        or when the process ends), so no other process takes it for abandoned meanwhile."""
+        or when the process ends), so no other process takes it for abandoned meanwhile.
+        `on_insert(conn, job_id)` runs inside that transaction (a batch links its row to the job
+        there, so neither exists without the other); if it raises, no job is journaled."""
         stored = [self.store_input(Path(p)) for p in inputs]
         now = utc_now()
         state = JobState(state)
@@ -144,6 +148,8 @@ class JobStore:
                 )
                 job_id = int(cursor.lastrowid or 0)
                 self._link_inputs(conn, job_id, stored)
+                if on_insert is not None:
+                    on_insert(conn, job_id)
                 if hold:
                     reserved = self.leases.reserve(job_id)
                     if reserved is None:  # a stale lease of a job id reused after a recover: still running

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library.batches import BatchStore
 from wan27_desktop.library.curation import Curation
 from wan27_desktop.library.db import SQLITE_HEADER, Database, classified, create_database, wal_has_content
 from wan27_desktop.library.errors import (
@@ -54,6 +55,7 @@ from wan27_desktop.library.rebuild import (
 from wan27_desktop.library.records import RebuildReport, ReconcileReport
 from wan27_desktop.library.schema import migrate
 from wan27_desktop.library.sessions import SessionMarker, stale_markers
+from wan27_desktop.library.spendlimits import SpendLimits
 from wan27_desktop.private_files import make_dirs
 
 log = logging.getLogger("wan27.library")
@@ -111,6 +113,8 @@ class Library:
             library_id=self.library_id,
             leases=self.leases,
         )
+        self.batches = BatchStore(self.db)  # issue 17: batches and their rows
+        self.spend_limits = SpendLimits(self.db)  # issue 17: daily and monthly limits per region
 
     @property
     def data_dir(self) -> Path:

@@ -120,6 +120,9 @@ def _filter_conditions(q: ImageQuery, tokenizer: str, a: str) -> tuple[list[str]
     if q.job_id is not None:
         conditions.append(f"{a}.job_id = ?")
         params.append(int(q.job_id))
+    if q.batch_id is not None:  # issue 17: the images of one batch's rows
+        conditions.append(f"{a}.job_id IN (SELECT job_id FROM batch_rows WHERE batch_id = ? AND job_id IS NOT NULL)")
+        params.append(int(q.batch_id))
     if q.text.strip():
         text_sql, text_params = text_conditions(q.text, tokenizer, f"{a}.prompt_id")
         conditions += text_sql

@@ -46,6 +46,9 @@ _JOB_FIELDS = [c.strip() for c in JOB_COLUMNS.split(",") if c.strip() != "id"]
 BACKUP_KIND, DAMAGED_KIND = "before-rebuild", "corrupt"
 OLD_COPY_KINDS = (BACKUP_KIND, DAMAGED_KIND, "empty")
 _TEMP_KINDS = ("rebuild", "new")
+# Tables only the database knows, carried over whole: batches and their rows (issue 17, every job
+# they name is carried over too) and the spending limits the user set.
+CARRIED_TABLES = ("batches", "batch_rows", "spend_limits")
 _NEW_DB_STALE_S = 600.0  # `create_database` needs milliseconds; one this old was abandoned
 
 
@@ -284,6 +287,8 @@ def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
             "SELECT j.job_id, j.position, n2.id FROM old.job_inputs j JOIN old.inputs n ON n.id = j.input_id "
             "JOIN main.inputs n2 ON n2.sha256 = n.sha256"
         )
+        for table in CARRIED_TABLES:  # the same schema on both sides: the old one was migrated on open
+            conn.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM old.{table}")
         conn.execute("COMMIT")
         return kept
     except sqlite3.DatabaseError:

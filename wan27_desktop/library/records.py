@@ -144,13 +144,14 @@ class ImageQuery:
     sort: SortOrder = "newest"
     tag: str | None = None
     job_id: int | None = None
+    batch_id: int | None = None  # the images of one batch (issue 17)
     collapse_sets: bool = False
     expanded_jobs: frozenset[int] = frozenset()
 
     @property
     def stacks_sets(self) -> bool:
         """Whether image sets are stacked in this view (see the class docstring)."""
-        return self.collapse_sets and not self.trashed and self.job_id is None
+        return self.collapse_sets and not self.trashed and self.job_id is None and self.batch_id is None
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,11 @@ def _salvage(fresh: sqlite3.Connection, old: sqlite3.Connection) -> SalvageRepor
     images = _read(old, "images", ["id", "sha256", "rating", "favourite", "trashed", "trashed_at"], "id", unreadable)
     tags = _read(old, "tags", ["id", "name"], "id", unreadable)
     image_tags = _read(old, "image_tags", ["image_id", "tag_id"], "image_id", unreadable)
+    kept_whole = {
+        table: _read(old, table, _columns(fresh, table), key, unreadable)
+        for table, key in (("batches", "id"), ("batch_rows", "batch_id"), ("spend_limits", "rowid"))
+        if _columns(fresh, table)
+    }
 
     fresh_columns = set(_columns(fresh, "jobs"))
     fresh.execute("BEGIN IMMEDIATE")
@@ -261,6 +266,19 @@ def _salvage(fresh: sqlite3.Connection, old: sqlite3.Connection) -> SalvageRepor
                 "WHERE i.sha256 = ? AND t.name = ?",
                 (sha, name),
             )
+        batch_ids = {row["id"] for row in kept_whole.get("batches", [])}
+        for table, rows in kept_whole.items():
+            for row in rows:
+                if table == "batch_rows":
+                    if row.get("batch_id") not in batch_ids:
+                        continue
+                    if row.get("job_id") not in job_ids:
+                        row = {**row, "job_id": None}  # its job's row was lost: the batch row stays
+                names = list(row)
+                fresh.execute(
+                    f"INSERT OR IGNORE INTO {table}({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                    [row[n] for n in names],
+                )
         fresh.execute("COMMIT")
     except BaseException:
         if fresh.in_transaction:

@@ -172,11 +172,70 @@ def _v4_sent_and_attempts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_batches(conn: sqlite3.Connection) -> None:
+    """Batches (issue 17): a batch and its rows (each row's request, journaled before it is sent,
+    and the job it became), spending limits per region, and the per-account submission budget that
+    every process of ours shares (see library/batches.py, spendlimits.py, budget.py)."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE batches (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            request_mode TEXT NOT NULL,
+            region TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            state TEXT NOT NULL,
+            axes_json TEXT,
+            estimated_cost TEXT NOT NULL,
+            owner TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE batch_rows (
+            batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            line INTEGER,
+            request_json TEXT NOT NULL,
+            labels_json TEXT,
+            state TEXT NOT NULL DEFAULT 'pending',
+            job_id INTEGER UNIQUE REFERENCES jobs(id) ON DELETE SET NULL,
+            error TEXT,
+            PRIMARY KEY (batch_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE spend_limits (
+            region TEXT PRIMARY KEY,
+            daily TEXT,
+            monthly TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE budget_slots (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            acquired_at REAL NOT NULL
+        );
+        CREATE INDEX budget_slots_account ON budget_slots(account);
+        CREATE TABLE budget_sends (account TEXT NOT NULL, sent_at REAL NOT NULL);
+        CREATE INDEX budget_sends_account ON budget_sends(account, sent_at);
+        CREATE TABLE budget_throttle (
+            account TEXT PRIMARY KEY,
+            not_before REAL NOT NULL,
+            level INTEGER NOT NULL
+        );
+    """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
     _v2_gallery,
     _v3_error_values,
     _v4_sent_and_attempts,
+    _v5_batches,
 ]
 LATEST = len(MIGRATIONS)
 

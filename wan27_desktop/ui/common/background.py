@@ -8,8 +8,9 @@ signal is emitted off the UI thread. Small files the UI saves (prompt history, p
 
 Threads made elsewhere each say why at the line that makes them: the job manager's journal and
 runner pools (jobs/qt.py), the gallery's database readers and the thumbnail loader (each thread
-owns a Library connection), the download's check thread (api/ is Qt-free) and the keyring probes
-of diagnostics.py and selftest.py (a thread left behind if the keyring hangs).
+owns a Library connection), the download's check thread (api/ is Qt-free), the keyring probes
+of diagnostics.py and selftest.py (a thread left behind if the keyring hangs), and a batch's
+threads (jobs/batch/: its scheduler runs until the batch ends, with workers of its own).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ POOL_SIZES = {
     "generate": QThread.idealThreadCount(),  # reference checks, previews, palettes: decoding, CPU-bound
     "viewer": 2,  # full-size decodes for the viewer and compare (a 4K PNG takes 100+ ms)
     "library-move": 1,  # moving the library: one long copy at a time
+    "batches": 2,  # batches: reading a source for the preview, a batch's rows, exports and grids
 }
 _pools: dict[str, QThreadPool] = {}
 _file_writer: ThreadPoolExecutor | None = None

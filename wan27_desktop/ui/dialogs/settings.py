@@ -203,8 +203,11 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        from wan27_desktop.ui.dialogs.spend_limits import SpendLimitsBox
+
+        self.spend_box = SpendLimitsBox(self.settings.library_dir, self)  # issue 17
         layout = QVBoxLayout(self)
-        groups = (service, key_group, jobs, library, appearance)
+        groups = (service, key_group, jobs, self.spend_box, library, appearance)
         for group in groups:
             layout.addWidget(group)
         self._align_labels([group.layout() for group in groups])
@@ -380,6 +383,9 @@ class SettingsDialog(QDialog):
         if not self._validate():
             self.endpoint_edit.setFocus()
             return
+        if not self.spend_box.validate():
+            return
+        self.spend_box.save()
         s = self.settings
         s.region = self.region()
         s.custom_endpoint = self.endpoint_edit.text()

@@ -228,7 +228,7 @@ class GalleryPanel(QWidget):
         self.filters.count_label.setToolTip(
             self.tr("Shown as %Ln tile(s): each image set is one stack", "", count) if images != count else ""
         )
-        filtered = self.filters.is_filtered() and query.job_id is None
+        filtered = self.filters.is_filtered() and query.job_id is None and query.batch_id is None
         self._empty_clears_filters = False
         if count:
             self.view.set_empty_text("")
@@ -249,6 +249,11 @@ class GalleryPanel(QWidget):
         elif query.job_id is not None:
             self.view.set_empty_text(
                 self.tr("This job has no images in the library yet."),
+                self.tr("View ▸ Show all images goes back to the whole library."),
+            )
+        elif query.batch_id is not None:
+            self.view.set_empty_text(
+                self.tr("This batch has no images in the library yet."),
                 self.tr("View ▸ Show all images goes back to the whole library."),
             )
         else:

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._move_flow: Any = None  # a LibraryMoveFlow while the library is being moved
         self._imports = 0  # imports into the library still running (a move waits for them)
         self._journal_error = False
+        self._resume_batches = False
         self.actions_by_name: dict[str, QAction] = {}  # filled by build_menus
         self._build_shell()
         if not deferred:
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar(self)
         self.setStatusBar(self.status)
         self.status.set_region(self._region, self.api_base)
+        from wan27_desktop.ui.batch.controller import BatchUi
+
+        self.batch_ui = BatchUi(self)  # issue 17: Jobs ▸ New Batch…, Jobs ▸ Batches…, batch windows
         parts.build_menus(self)
         self._connect()
         self._built = True
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         self.jobs.jobRefused.connect(self._job_refused)
         self.jobs.jobEvent.connect(self._job_event)
         self.jobs.jobFinished.connect(self._job_finished)
+        self.batch_ui.manager.jobEvent.connect(self._job_event)  # a batch's rows are jobs too
         self.queue.cancelRequested.connect(self.cancel_job)
         self.queue.retryRequested.connect(self.retry_job)
         self.queue.resumeRequested.connect(self.resume_job)
@@ -243,6 +248,7 @@ class MainWindow(QMainWindow):
         from wan27_desktop.library import Library
 
         manager, data_dir = self.jobs, self.data_dir
+        self._resume_batches = resume
 
         def load() -> tuple[Library, list[tuple[Any, int]], Decimal, list[int]]:
             library = Library.open(data_dir)
@@ -264,6 +270,8 @@ class MainWindow(QMainWindow):
         self._reader = library
         self.queue.apply_records(records)
         self.status.set_spend_today(spend)
+        if self._resume_batches:
+            self.batch_ui.resume_unfinished()
         if resumed:
             self.status.showMessage(
                 self.tr("Resuming %n unfinished job(s) from the last session.", "", len(resumed)), 8000
@@ -293,8 +301,9 @@ class MainWindow(QMainWindow):
         return None if self._key_source is None else self._key_source.origin
 
     # -- generate ---------------------------------------------------------------------------------
-    def submit_request(self, request: GenerationRequest, mode: RequestMode) -> int | None:
-        """From the generation panel. With no key anywhere, ask for one first (KeyDialog)."""
+    def submit_request(self, request: GenerationRequest, mode: RequestMode, *, over_limit: bool = False) -> int | None:
+        """From the generation panel. With no key anywhere, ask for one first (KeyDialog).
+        `over_limit`: the user confirmed sending past a spending limit."""
         if self._move_flow is not None:
             self.status.showMessage(
                 self.tr("Not sent: the library is being moved. Generate again when the move has finished."), 10000
@@ -304,7 +313,7 @@ class MainWindow(QMainWindow):
             self._pending = (request, mode)
             self.open_key_dialog()
             return None
-        token = self.jobs.submit(request, mode)
+        token = self.jobs.submit(request, mode, over_limit=over_limit)
         self._tokens[token] = (request, mode)
         self.queue.model.add_placeholder(token, request.prompt)
         return token
@@ -336,12 +345,39 @@ class MainWindow(QMainWindow):
             self.status.set_key_origin("none")
             self.open_key_dialog()
             return
+        from wan27_desktop.jobs.spending import SpendLimitExceeded
+
+        if isinstance(err, SpendLimitExceeded) and pending is not None:
+            self.confirm_over_limit(err, *pending)
+            return
         if isinstance(err, ValidationError):
             parts.call_panel(self, "show_issues", err.issues)
             self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
             return
         self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
         parts.show_error(self, self.tr("The job could not start"), error_details(err))
+
+    def confirm_over_limit(self, err: WanError, request: GenerationRequest, mode: RequestMode) -> Any:
+        """A job would cross a spending limit: nothing was sent; send it only if the user says so."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Over the spending limit"),
+            error_message(err),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("overLimitBox")
+        send = box.addButton(self.tr("Send Anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(
+            lambda button: self.submit_request(request, mode, over_limit=True) if button is send else None
+        )
+        self.status.showMessage(self.tr("Not sent: {reason}").format(reason=error_message(err)), 10000)
+        self._over_limit_box = box
+        box.open()
+        return box
 
     def open_key_dialog(self, parent: QWidget | None = None) -> Any:
         """The key dialog (one at a time), modal to `parent` (the welcome dialog) or the window."""
@@ -639,7 +675,7 @@ class MainWindow(QMainWindow):
         active = {
             row.job_id for row in self.queue.model.jobs() if not row.placeholder and self.jobs.is_active(row.job_id)
         }
-        return max(len(active), self.jobs.active_count()) + len(self._tokens)
+        return max(len(active), self.jobs.active_count()) + len(self._tokens) + self.batch_ui.running_count()
 
     def _move_blocker(self) -> str | None:
         running = self.jobs_in_progress()
@@ -681,6 +717,7 @@ class MainWindow(QMainWindow):
             self._reader = None
         self.data_dir = folder
         self.jobs.data_dir = folder
+        self.batch_ui.reopen(folder)
         self._reopen_gallery(folder)
         self._load_journal(resume=True)
 
@@ -783,6 +820,7 @@ class MainWindow(QMainWindow):
             self._move_flow.cancel()  # a partial copy is removed; the library stays where it was
         if self._built:
             self.queue.ticker.stop()
+            self.batch_ui.shutdown()
             self.jobs.shutdown()
             self.background.wait(10_000)
             self.gallery.shutdown()

@@ -306,6 +306,21 @@ def build_menus(window: MainWindow) -> None:
     if not panel_binds_generate:
         generate.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
     add(jobs_menu, generate)
+    add(
+        jobs_menu,
+        _action(
+            window,
+            "actionNewBatch",
+            translate("MainWindow", "New &Batch…"),
+            lambda: window.batch_ui.new_batch_from_selection(),
+            "Ctrl+Shift+B",
+            tip=translate("MainWindow", "One instruction over many images, a list of prompts, or a prompt matrix"),
+        ),
+    )
+    add(
+        jobs_menu,
+        _action(window, "actionBatches", translate("MainWindow", "Batc&hes…"), lambda: window.batch_ui.show_batches()),
+    )
     jobs_menu.addSeparator()
     add(
         jobs_menu,

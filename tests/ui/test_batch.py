@@ -1,0 +1,252 @@
+# ruff: noqa: F811  (pytest fixtures are imported from tests/ui/main_window_support.py)
+"""Batches in the app, against the fake with the account's limits on: Jobs ▸ New Batch… and its
+preview (totals, refused rows with line numbers), starting it, the batch's window (progress, rows,
+pause/resume, gallery, export, grid), spending limits in Settings and before sending (a batch and a
+single job), keyboard and accessible names. Also writes the README's batch screenshots."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QTableWidget, QWidget
+
+from tests.fake_dashscope.limits import AccountLimits
+from tests.jobs.batch.conftest import sends_refused
+from tests.ui.main_window_support import (  # noqa: F401 (fixtures)
+    child,
+    click,
+    env_key,
+    fake,
+    make_window,
+    notifier,
+    shots,
+)
+from wan27_desktop.api.models import GenerationRequest, RequestMode
+from wan27_desktop.library import Library
+from wan27_desktop.library import batches as b
+
+
+@pytest.fixture
+def limited(env_key: Any) -> Any:
+    env_key.limits = AccountLimits()
+    return env_key
+
+
+def _list_file(tmp_path: Path) -> Path:
+    path = tmp_path / "prompts.csv"
+    path.write_text(
+        "prompt,seed,notes\na lighthouse at dusk,1,\na lighthouse at dawn,2,\n,3,no prompt\nfog,seven,bad seed\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _open_dialog(qtbot: Any, window: Any) -> Any:
+    window.actions_by_name["actionNewBatch"].trigger()
+    dialog = window.batch_ui.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def _previewed(qtbot: Any, dialog: Any) -> None:
+    click(qtbot, dialog.preview_button)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+
+
+def _wait_finished(qtbot: Any, window: Any, batch_id: int, timeout: int = 60_000) -> None:
+    def finished() -> bool:
+        with Library.open(window.data_dir, reconcile=False) as library:
+            return library.batches.get_batch(batch_id).state in (b.FINISHED, b.CANCELED)
+
+    qtbot.waitUntil(finished, timeout=timeout)
+    qtbot.waitUntil(lambda: not window.batch_ui.manager.is_running(batch_id), timeout=timeout)
+
+
+def _started_batch(qtbot: Any, window: Any) -> int:
+    with qtbot.waitSignal(window.batch_ui.manager.batchStarted, timeout=20_000) as started:
+        pass
+    return int(started.args[1])
+
+
+def test_new_batch_from_a_list_previews_runs_and_lands_in_the_gallery(
+    qtbot: Any, make_window: Any, limited: Any, tmp_path: Path, shots: Path
+) -> None:
+    window = make_window()
+    dialog = _open_dialog(qtbot, window)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(child(dialog, "batchListFile"), str(_list_file(tmp_path)))
+    _previewed(qtbot, dialog)
+    summary = dialog.summary.text()
+    assert "2 job(s), 2 image(s), estimated ¥1.12 (CNY)" in summary, summary
+    refused = child(dialog, "batchRefusedRows")
+    assert isinstance(refused, QTableWidget) and refused.isVisible()
+    cells = {(refused.item(r, 0).text(), refused.item(r, 1).text()) for r in range(refused.rowCount())}
+    assert {where for where, _ in cells} == {"line 4", "line 5"}
+    assert "Columns ignored: notes" in summary
+    assert limited.requests == []  # nothing sent by a preview
+    dialog.grab().save(str(shots / "batch_preview.png"))
+    assert dialog.start_button.isEnabled()
+    click(qtbot, dialog.start_button)
+    batch_id = _started_batch(qtbot, window)
+    batch_window = window.batch_ui.windows[batch_id]
+    _wait_finished(qtbot, window, batch_id)
+    qtbot.waitUntil(lambda: "Done 2" in batch_window.counts_label.text(), timeout=10_000)
+    model = batch_window.rows_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and model.text(0, 3) == "done")
+    assert model.text(0, 2) == "a lighthouse at dusk"
+    assert not sends_refused(limited)
+    click(qtbot, child(batch_window, "batchGalleryButton"))
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 2, timeout=10_000)
+    assert window.gallery.query().batch_id == batch_id
+
+
+def test_a_matrix_runs_and_its_window_exports_the_grid(
+    qtbot: Any, make_window: Any, limited: Any, tmp_path: Path, shots: Path
+) -> None:
+    limited.polls_pending = limited.polls_running = 10_000
+    limited.pending_seconds, limited.running_seconds = 0.0, 1.0  # a task takes a second, async
+    limited.sync_delay = 1.0  # or sync (the generation panel's mode is the batch's)
+    window = make_window()
+    dialog = _open_dialog(qtbot, window)
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.keyClicks(child(dialog, "batchMatrixPrompt"), "a {red|blue|green} fox in {snow|rain}")
+    qtbot.keyClicks(child(dialog, "batchSeeds"), "1, 2")
+    qtbot.keyClicks(child(dialog, "batchName"), "Foxes")
+    _previewed(qtbot, dialog)
+    assert "12 job(s)" in dialog.summary.text() and "prompt 1: red | blue | green" in dialog.summary.text()
+    click(qtbot, dialog.start_button)
+    batch_id = _started_batch(qtbot, window)
+    batch_window = window.batch_ui.windows[batch_id]
+    qtbot.waitUntil(lambda: batch_window.counts.running >= 1 and batch_window.counts.done >= 1, timeout=30_000)
+    batch_window.grab().save(str(shots / "batch_running.png"))
+    _wait_finished(qtbot, window, batch_id)
+    qtbot.waitUntil(lambda: batch_window.counts.done == 12 and child(batch_window, "batchGridButton").isEnabled())
+    assert batch_window.title.text().startswith("Batch 1: Foxes")
+    assert not sends_refused(limited) and limited.limits.peak_in_progress == 5
+    grid = shots / "batch_grid.png"
+    batch_window.grid_to(grid)
+    qtbot.waitUntil(lambda: "Grid saved" in batch_window.notice.text(), timeout=30_000)
+    assert grid.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    batch_window.export_to(tmp_path / "export")
+    qtbot.waitUntil(lambda: (tmp_path / "export" / "batch.csv").is_file(), timeout=30_000)
+    assert len(list((tmp_path / "export").glob("*.png"))) == 12
+
+
+def test_pause_and_resume_from_the_batch_window(qtbot: Any, make_window: Any, limited: Any, tmp_path: Path) -> None:
+    limited.polls_pending = limited.polls_running = 10_000
+    limited.pending_seconds, limited.running_seconds = 0.0, 0.5
+    limited.sync_delay = 0.5
+    path = tmp_path / "many.txt"
+    path.write_text("".join(f"prompt {i}\n" for i in range(10)), encoding="utf-8")
+    window = make_window()
+    dialog = _open_dialog(qtbot, window)
+    dialog.tabs.setCurrentIndex(1)
+    child(dialog, "batchListFile").setText(str(path))
+    _previewed(qtbot, dialog)
+    click(qtbot, dialog.start_button)
+    batch_id = _started_batch(qtbot, window)
+    batch_window = window.batch_ui.windows[batch_id]
+    pause = child(batch_window, "batchPauseButton")
+    qtbot.waitUntil(lambda: pause.isEnabled() and batch_window.running, timeout=10_000)
+    click(qtbot, pause)
+
+    def state() -> str:
+        with Library.open(window.data_dir, reconcile=False) as library:
+            return library.batches.get_batch(batch_id).state
+
+    qtbot.waitUntil(lambda: state() == b.PAUSED, timeout=10_000)
+    qtbot.waitUntil(lambda: pause.text() == "&Resume", timeout=10_000)
+    assert pause.accessibleName() == "Resume the batch"
+    click(qtbot, pause)
+    _wait_finished(qtbot, window, batch_id)
+    assert limited.created_count == 10
+
+
+def test_a_batch_over_the_spending_limit_asks_before_sending(
+    qtbot: Any, make_window: Any, limited: Any, tmp_path: Path
+) -> None:
+    window = make_window()
+    with Library.open(window.data_dir, reconcile=False) as library:
+        library.spend_limits.set_limits("sg", Decimal("0.50"), None)
+    dialog = _open_dialog(qtbot, window)
+    dialog.tabs.setCurrentIndex(1)
+    child(dialog, "batchListFile").setText(str(_list_file(tmp_path)))
+    _previewed(qtbot, dialog)
+    assert "would cross a spending limit" in dialog.summary.text()
+    click(qtbot, dialog.start_button)
+    box = dialog.limit_box
+    qtbot.waitUntil(box.isVisible)
+    assert "daily limit of ¥0.50" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Cancel))
+    assert limited.requests == [] and dialog.isVisible()
+    click(qtbot, dialog.start_button)
+    qtbot.waitUntil(dialog.limit_box.isVisible)
+    click(qtbot, dialog.send_anyway)
+    batch_id = _started_batch(qtbot, window)
+    _wait_finished(qtbot, window, batch_id)
+    assert limited.created_count == 2
+
+
+def test_a_single_job_over_the_limit_asks_and_sends_only_when_confirmed(
+    qtbot: Any, make_window: Any, limited: Any
+) -> None:
+    window = make_window()
+    with Library.open(window.data_dir, reconcile=False) as library:
+        library.spend_limits.set_limits("sg", Decimal("0.10"), None)
+    request = GenerationRequest("a lighthouse", size="1K")
+    window.submit_request(request, RequestMode.SYNC)
+    qtbot.waitUntil(lambda: getattr(window, "_over_limit_box", None) is not None, timeout=10_000)
+    box = window._over_limit_box
+    assert "daily spending limit" in box.text() and limited.requests == []
+    click(qtbot, [b for b in box.buttons() if b.text() == "Send Anyway"][0])
+    qtbot.waitUntil(lambda: limited.created_count == 1, timeout=20_000)
+
+
+def test_spending_limits_in_settings_are_saved_to_the_library(qtbot: Any, make_window: Any, limited: Any) -> None:
+    window = make_window()
+    dialog = window.open_settings()
+    box = dialog.spend_box
+    qtbot.waitUntil(lambda: box.loaded)
+    daily = child(dialog, "spendLimit_sg_daily")
+    monthly = child(dialog, "spendLimit_cn_monthly")
+    assert isinstance(daily, QLineEdit) and daily.accessibleName()
+    qtbot.keyClicks(daily, "abc")
+    assert not box.validate() and not box.error.isHidden()
+    daily.clear()
+    qtbot.keyClicks(daily, "20")
+    qtbot.keyClicks(monthly, "300.5")
+    dialog.accept()
+
+    def saved() -> bool:
+        with Library.open(window.data_dir, reconcile=False) as library:
+            return library.spend_limits.limits("sg") == (Decimal("20"), None) and library.spend_limits.limits("cn") == (
+                None,
+                Decimal("300.5"),
+            )
+
+    qtbot.waitUntil(saved, timeout=10_000)
+
+
+def test_new_batch_is_reachable_by_keyboard_and_every_control_is_named(
+    qtbot: Any, make_window: Any, limited: Any
+) -> None:
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.batch_ui.dialog is not None and window.batch_ui.dialog.isVisible())
+    dialog = window.batch_ui.dialog
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)) and widget.isVisible():
+            assert widget.accessibleName(), widget.objectName()
+            assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+    for button in (dialog.preview_button, dialog.start_button):
+        assert button.accessibleName() and button.focusPolicy() & Qt.FocusPolicy.TabFocus
+    dialog.reject()
+    window.actions_by_name["actionBatches"].trigger()
+    listing = window.batch_ui.list_dialog
+    qtbot.waitUntil(listing.isVisible)
+    assert listing.table.accessibleName() == "Batches"
+    qtbot.waitUntil(lambda: listing.empty.isVisible())
