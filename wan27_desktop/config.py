@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from wan27_desktop.api.models import Region
+from wan27_desktop.private_files import make_dirs
 
 APP_NAME = "Wan27Desktop"
 SETTINGS_FILE = "settings.ini"
@@ -35,7 +36,7 @@ def data_dir() -> Path:
         import platformdirs  # deferred: only needed when no override is set
 
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    make_dirs(path)  # private: prompts, logs and the library live here (0700)
     return path
 
 

@@ -18,6 +18,7 @@ in place, so by the time a record propagates to a root handler (e.g. `--debug` o
 
 from __future__ import annotations
 
+import contextlib
 import locale
 import logging
 import logging.handlers
@@ -34,6 +35,7 @@ from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
 from wan27_desktop import buildinfo, config
+from wan27_desktop.private_files import make_dirs, open_new
 from wan27_desktop.redaction import REDACTED, redact, register_secret
 
 __all__ = ["REDACTED", "redact", "register_secret"]  # re-exported: part of the API listed above
@@ -130,6 +132,15 @@ def _ensure_recent_handler() -> None:
                 logger.handlers.insert(0, _recent)  # first: redacts before any other handler sees it
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files readable by their user only (they hold prompts and paths), the rotated ones too."""
+
+    def _open(self):  # untyped: the stub's return type varies by Python version
+        with contextlib.suppress(FileExistsError):
+            os.close(open_new(Path(self.baseFilename)))
+        return super()._open()
+
+
 def setup_logging(
     data_dir: Path | None = None, level: int = logging.INFO, *, max_bytes: int = 1_000_000, backups: int = 5
 ) -> Path:
@@ -154,10 +165,8 @@ def setup_logging(
                 logger.removeHandler(current)
             current.close()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
-                path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-            )
+            make_dirs(path.parent)
+            handler = _PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
         except OSError as err:
             _state["log_path"] = None
             log.warning("Cannot write the log file %s (%s); logging in memory only.", path, err)

@@ -9,10 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from wan27_desktop.private_files import make_dirs
+
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Readers see the old file or the new one, never half of it (a crash mid-write loses nothing)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -10,8 +10,10 @@ The API key is NEVER stored here (see `keys.py`): only the region and endpoint i
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -24,6 +26,7 @@ from wan27_desktop.api.constants import JOB_CONCURRENCY
 from wan27_desktop.api.errors import ValidationError
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
+from wan27_desktop.private_files import make_dirs, open_new
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,9 @@ class AppSettings:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (config.data_dir() / SETTINGS_FILE)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(self.path.parent)
+        with contextlib.suppress(OSError):  # QSettings keeps an existing file's permissions: user-only
+            os.close(open_new(self.path))
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     # -- plumbing -------------------------------------------------------------------------------

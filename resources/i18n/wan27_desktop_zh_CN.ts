@@ -5042,6 +5042,14 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>图库未移动，仍在原文件夹中。请重试。</translation>
     </message>
     <message>
+        <source>{count} job(s) are running in another Wan 2.7 window or command ({jobs}).</source>
+        <translation>另一个 Wan 2.7 窗口或命令中有 {count} 个任务正在运行（{jobs}）。</translation>
+    </message>
+    <message>
+        <source>Wait for them to finish, then move the library.</source>
+        <translation>请等它们完成后再移动图库。</translation>
+    </message>
+    <message>
         <source>There is no library in {source} to move.</source>
         <translation>{source} 中没有可移动的图库。</translation>
     </message>
@@ -5198,6 +5206,62 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请重试以重新发送。</translation>
     </message>
     <message>
+        <source>Interrupted before it was sent: not sent, not billed.</source>
+        <translation>发送前被中断：未发送，未计费。</translation>
+    </message>
+    <message>
+        <source>If the service created the task, Jobs › Tasks at the Service lists it (or &apos;wan27 jobs remote&apos;): fetch it from there instead of retrying, which bills again.</source>
+        <translation>如果服务已创建该任务，可在“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）中找到：请从那里获取，而不要重试，重试会再次计费。</translation>
+    </message>
+    <message>
+        <source>The service does not know task {task_id} (UNKNOWN), although it was sent less than 24 hours ago.</source>
+        <translation>服务不认识任务 {task_id}（UNKNOWN），尽管它是不到 24 小时前发送的。</translation>
+    </message>
+    <message>
+        <source>Check that the key for this job&apos;s region belongs to the account that created the task, then resume the job.</source>
+        <translation>请确认此任务所在地域的密钥属于创建该任务的账号，然后继续该任务。</translation>
+    </message>
+    <message>
+        <source>The result host refuses the image (HTTP {status}): {reason}</source>
+        <translation>结果主机拒绝提供该图片（HTTP {status}）：{reason}</translation>
+    </message>
+    <message>
+        <source>The link does not work; resume the job to try once more, or generate the image again.</source>
+        <translation>链接无法使用；可继续任务再试一次，或重新生成图片。</translation>
+    </message>
+    <message>
+        <source>The image could not be downloaded in {rounds} tries; last error: {reason}</source>
+        <translation>尝试 {rounds} 次仍无法下载图片；最后的错误：{reason}</translation>
+    </message>
+    <message>
+        <source>Resume the job to try again while its link is valid (24 hours), or generate the image again.</source>
+        <translation>可在链接有效期内（24 小时）继续任务重试，或重新生成图片。</translation>
+    </message>
+    <message>
+        <source>Job {job} is waiting for its turn in another Wan 2.7 window; cancel it there.</source>
+        <translation>任务 {job} 正在另一个 Wan 2.7 窗口中排队；请在那里取消它。</translation>
+    </message>
+    <message>
+        <source>Use Cancel on the job&apos;s row in that window.</source>
+        <translation>请在那个窗口中该任务所在行使用“取消”。</translation>
+    </message>
+    <message>
+        <source>Job {job} has already ended ({state}); there is nothing to cancel.</source>
+        <translation>任务 {job} 已结束（{state}）；没有可取消的内容。</translation>
+    </message>
+    <message>
+        <source>See &apos;wan27 jobs show&apos; for what it cost.</source>
+        <translation>费用请查看 &apos;wan27 jobs show&apos;。</translation>
+    </message>
+    <message>
+        <source>The service does not know task {task_id} (for this key, region and endpoint).</source>
+        <translation>服务不认识任务 {task_id}（对于此密钥、地域和端点）。</translation>
+    </message>
+    <message>
+        <source>Tasks are kept for 24 hours, and only the account that made one can see it; check the task id and the region.</source>
+        <translation>任务只保留 24 小时，且只有创建它的账号可见；请检查任务 ID 和地域。</translation>
+    </message>
+    <message>
         <source>Copy the diagnostic info (Help menu) into a bug report.</source>
         <translation>请将诊断信息（帮助菜单）复制到问题报告中。</translation>
     </message>
@@ -5254,8 +5318,44 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请确认图库文件夹存在且可写入，然后重试。</translation>
     </message>
     <message>
+        <source>The library database {path} is damaged ({detail}).</source>
+        <translation>图库数据库 {path} 已损坏（{detail}）。</translation>
+    </message>
+    <message>
         <source>Rebuild the library from its image files with `wan27 library recover`; the damaged file is kept aside, never deleted.</source>
         <translation>使用 `wan27 library recover` 从图片文件重建图库；损坏的文件会被另存，绝不会删除。</translation>
+    </message>
+    <message>
+        <source>The library database {path} is empty (0 bytes), but the library folder holds images.</source>
+        <translation>图库数据库 {path} 是空文件（0 字节），但图库文件夹中有图片。</translation>
+    </message>
+    <message>
+        <source>Restore the file from a backup, or rebuild the index from the image files with `wan27 library recover` (the empty file is kept aside).</source>
+        <translation>请从备份恢复该文件，或使用 `wan27 library recover` 从图片文件重建索引（空文件会被另存）。</translation>
+    </message>
+    <message>
+        <source>Make the library folder and its files writable for your user (or mount the disk read-write), then try again. Nothing is damaged: do not run `wan27 library recover`.</source>
+        <translation>请让你的用户可以写入图库文件夹及其文件（或以读写方式挂载磁盘），然后重试。没有任何损坏：不要运行 `wan27 library recover`。</translation>
+    </message>
+    <message>
+        <source>Check that the library folder exists, that its disk is connected, and that your user may read and write it. Nothing is damaged: do not run `wan27 library recover`.</source>
+        <translation>请确认图库文件夹存在、其所在磁盘已连接，且你的用户可以读写它。没有任何损坏：不要运行 `wan27 library recover`。</translation>
+    </message>
+    <message>
+        <source>Free some space on that disk, then try again. Nothing was lost; the journal is intact.</source>
+        <translation>请在该磁盘上腾出空间后重试。没有任何丢失；任务日志完好。</translation>
+    </message>
+    <message>
+        <source>Check the disk (and its cable or network connection for an external or network drive), then try again. If it keeps happening, copy the library folder to a healthy disk.</source>
+        <translation>请检查磁盘（外接或网络驱动器还需检查线缆或网络连接），然后重试。如果反复出现，请把图库文件夹复制到一块正常的磁盘上。</translation>
+    </message>
+    <message>
+        <source>Wait until the other Wan 2.7 window or command has finished, then try again.</source>
+        <translation>请等另一个 Wan 2.7 窗口或命令完成后再试。</translation>
+    </message>
+    <message>
+        <source>Free some space on that disk (or move the library), then try again. Nothing was sent or billed.</source>
+        <translation>请在该磁盘上腾出空间（或移动图库）后重试。未发送任何请求，也未产生费用。</translation>
     </message>
     <message>
         <source>This library was written by a newer Wan 2.7 Desktop; update the app to open it.</source>
@@ -5266,12 +5366,48 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>它可能已被删除；请刷新视图。</translation>
     </message>
     <message>
+        <source>{failed} image(s) could not be exported: {reasons}</source>
+        <translation>{failed} 张图片无法导出：{reasons}</translation>
+    </message>
+    <message>
+        <source>The other images were exported. Restore the missing files from a backup, or move those images to the trash.</source>
+        <translation>其他图片已导出。请从备份恢复缺失的文件，或将这些图片移到回收站。</translation>
+    </message>
+    <message>
+        <source>The library in {folder} is read-only, so nothing can be saved ({reason}).</source>
+        <translation>{folder} 中的图库是只读的，无法保存任何内容（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library database {path} cannot be opened ({reason}).</source>
+        <translation>无法打开图库数据库 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The disk holding the library ({folder}) is full ({reason}).</source>
+        <translation>图库所在的磁盘（{folder}）已满（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The disk holding the library ({folder}) reported a read or write error ({reason}).</source>
+        <translation>图库所在的磁盘（{folder}）报告了读写错误（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library database {path} could not be used ({reason}).</source>
+        <translation>无法使用图库数据库 {path}（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The library folder {folder} cannot be used ({reason}).</source>
+        <translation>无法使用图库文件夹 {folder}（{reason}）。</translation>
+    </message>
+    <message>
         <source>Reference image {name} changed while it was being copied.</source>
         <translation>参考图 {name} 在复制过程中发生了变化。</translation>
     </message>
     <message>
         <source>Try again once the file is no longer being written.</source>
         <translation>请等文件写入完成后再试。</translation>
+    </message>
+    <message>
+        <source>Job {job} is leased by another process.</source>
+        <translation>任务 {job} 正由另一个进程运行。</translation>
     </message>
     <message>
         <source>Close other Wan 2.7 windows and commands, then rebuild again.</source>
@@ -5506,54 +5642,6 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>无需操作：图片保存后即会显示。</translation>
     </message>
     <message>
-        <source>Interrupted before it was sent: not sent, not billed.</source>
-        <translation>发送前被中断：未发送，未计费。</translation>
-    </message>
-    <message>
-        <source>If the service created the task, Jobs › Tasks at the Service lists it (or &apos;wan27 jobs remote&apos;): fetch it from there instead of retrying, which bills again.</source>
-        <translation>如果服务已创建该任务，可在“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）中找到：请从那里获取，而不要重试，重试会再次计费。</translation>
-    </message>
-    <message>
-        <source>The service does not know task {task_id} (UNKNOWN), although it was sent less than 24 hours ago.</source>
-        <translation>服务不认识任务 {task_id}（UNKNOWN），尽管它是不到 24 小时前发送的。</translation>
-    </message>
-    <message>
-        <source>Check that the key for this job&apos;s region belongs to the account that created the task, then resume the job.</source>
-        <translation>请确认此任务所在地域的密钥属于创建该任务的账号，然后继续该任务。</translation>
-    </message>
-    <message>
-        <source>The result host refuses the image (HTTP {status}): {reason}</source>
-        <translation>结果主机拒绝提供该图片（HTTP {status}）：{reason}</translation>
-    </message>
-    <message>
-        <source>The link does not work; resume the job to try once more, or generate the image again.</source>
-        <translation>链接无法使用；可继续任务再试一次，或重新生成图片。</translation>
-    </message>
-    <message>
-        <source>The image could not be downloaded in {rounds} tries; last error: {reason}</source>
-        <translation>尝试 {rounds} 次仍无法下载图片；最后的错误：{reason}</translation>
-    </message>
-    <message>
-        <source>Resume the job to try again while its link is valid (24 hours), or generate the image again.</source>
-        <translation>可在链接有效期内（24 小时）继续任务重试，或重新生成图片。</translation>
-    </message>
-    <message>
-        <source>Job {job} has already ended ({state}); there is nothing to cancel.</source>
-        <translation>任务 {job} 已结束（{state}）；没有可取消的内容。</translation>
-    </message>
-    <message>
-        <source>See &apos;wan27 jobs show&apos; for what it cost.</source>
-        <translation>费用请查看 &apos;wan27 jobs show&apos;。</translation>
-    </message>
-    <message>
-        <source>The service does not know task {task_id} (for this key, region and endpoint).</source>
-        <translation>服务不认识任务 {task_id}（对于此密钥、地域和端点）。</translation>
-    </message>
-    <message>
-        <source>Tasks are kept for 24 hours, and only the account that made one can see it; check the task id and the region.</source>
-        <translation>任务只保留 24 小时，且只有创建它的账号可见；请检查任务 ID 和地域。</translation>
-    </message>
-    <message>
         <source>Job {job} names an unknown region {region}.</source>
         <translation>任务 {job} 的地域 {region} 未知。</translation>
     </message>
@@ -5616,6 +5704,46 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Nothing was sent. Raise the limit (Settings, or &apos;wan27 spend limit&apos;), or confirm to send it anyway (&apos;--over-limit&apos; in the wan27 command).</source>
         <translation>未发送任何内容。请提高上限（设置，或 &apos;wan27 spend limit&apos;），或确认后仍然发送（wan27 命令中使用 &apos;--over-limit&apos;）。</translation>
+    </message>
+    <message>
+        <source>The library is being rebuilt or recovered, so no job can start now.</source>
+        <translation>图库正在重建或恢复，现在无法开始任务。</translation>
+    </message>
+    <message>
+        <source>Try again when `wan27 library rebuild` or `recover` has finished.</source>
+        <translation>请在 `wan27 library rebuild` 或 `recover` 完成后重试。</translation>
+    </message>
+    <message>
+        <source>Cannot {action} now: another rebuild, recover or move is under way.</source>
+        <translation>现在无法执行 {action}：另一个重建、恢复或移动操作正在进行。</translation>
+    </message>
+    <message>
+        <source>Cannot {action} while {count} job(s) run: {jobs}.</source>
+        <translation>有 {count} 个任务正在运行，无法执行 {action}：{jobs}。</translation>
+    </message>
+    <message>
+        <source>Wait until they finish (or cancel them) in the other Wan 2.7 window or command, then try again.</source>
+        <translation>请等它们在另一个 Wan 2.7 窗口或命令中完成（或取消它们），然后重试。</translation>
+    </message>
+    <message>
+        <source>The library database {path} passed SQLite&apos;s integrity check: it is not damaged, so it was left as it is.</source>
+        <translation>图库数据库 {path} 通过了 SQLite 完整性检查：它没有损坏，因此保持原样。</translation>
+    </message>
+    <message>
+        <source>To re-index the image files and keep the journal, run `wan27 library rebuild`. To set this database aside anyway, run `wan27 library recover --force`.</source>
+        <translation>要重新索引图片文件并保留任务日志，请运行 `wan27 library rebuild`。如仍要将此数据库另存，请运行 `wan27 library recover --force`。</translation>
+    </message>
+    <message>
+        <source>The index lists no images, but {folder} holds image files that are not in it.</source>
+        <translation>索引中没有任何图片，但 {folder} 中有不在索引里的图片文件。</translation>
+    </message>
+    <message>
+        <source>Run `wan27 library rebuild` to index them from their metadata.</source>
+        <translation>请运行 `wan27 library rebuild`，根据元数据为它们建立索引。</translation>
+    </message>
+    <message>
+        <source>Not enough free space in {folder}: this job may need up to {needed} for its results, and {free} is free. It was not sent.</source>
+        <translation>{folder} 的可用空间不足：此任务的结果最多可能需要 {needed}，而可用空间只有 {free}。任务未发送。</translation>
     </message>
 </context>
 <context>

@@ -7,14 +7,17 @@ bare `httpx` stream of the same URL, measured interleaved in the same run.
 The fake DashScope runs in its own process (noise results), so the server's threads do not share our
 GIL, as a real result host would not. One 4K text-to-image result (4096x4096 RGB, stored zlib
 blocks: ~50 MB, incompressible) is generated once, then downloaded round-robin by:
-- `client`: `download_result` exactly as the job runner calls it (`stage_as=...`: space claimed up
-  front, stream to a temp file, size cap, PNG verification, rename; the library then writes, hashes
-  and fsyncs its own copy, so the download does neither), with one shared download client;
+- `client`: `download_result` exactly as the job runner calls it (`stage_as=...` and
+  `insert_after_header=...`: space claimed up front, the library's metadata chunks (~4 KB) written
+  after the header as the body streams in, size cap, PNG verification, sha256 of the file, early
+  writeback, fsync, rename: the file is the library's, which only renames it; issue 14), with one
+  shared download client;
 - `client_durable`: `download_result` on its own (the same plus sha256, early writeback and fsync of
   the file and its folder: a file that must survive a power cut by itself; informational);
-- `bare_disk`: `httpx` stream of the same URL written to a file in the same directory (the fair
-  baseline: the same bytes hit the same disk); the budget is `client / bare_disk >= 0.9` in throughput;
-- `bare_disk_fsync`: the same plus an fsync (what durability alone costs; informational);
+- `bare_disk`: `httpx` stream of the same URL written to a file in the same directory (the same
+  bytes hit the same disk; informational);
+- `bare_disk_fsync`: the same plus an fsync: the fair baseline since the download is the library's
+  durable file; the budget is `client / bare_disk_fsync >= 0.9` in throughput;
 - `bare_nodisk`: `httpx` stream discarded (the network-only ceiling; informational).
 Top-level figures are over loopback, where the fake sends at memory speed and shares our CPU cores;
 `paced_<N>_mb_s` repeats them with result bodies paced to about N MB/s (a fast real link).
@@ -41,6 +44,18 @@ import httpx
 from tests.benchmarks import common
 
 BUDGET_RATIO = 0.9
+
+_METADATA = bytes(4096)  # about what the library writes: three text chunks with the request and XMP
+
+
+def _metadata_chunks(head: bytes) -> bytes:
+    import struct
+    import zlib
+
+    data = b"wan27\x00\x00\x00\x00\x00" + _METADATA
+    return struct.pack(">I", len(data)) + b"iTXt" + data + struct.pack(">I", zlib.crc32(b"iTXt" + data))
+
+
 API_KEY = "sk-fake-bench-key-00000000"
 
 
@@ -131,7 +146,9 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
                     path.unlink()
 
             actions = {
-                "client": lambda: download_result(url, dest, client=client, stage_as="1-0"),
+                "client": lambda: download_result(
+                    url, dest, client=client, stage_as="1-0", insert_after_header=_metadata_chunks
+                ),
                 "client_durable": lambda: download_result(url, dest, client=client),
                 "bare_disk": lambda: bare_stream(bare, url, dest / "bare.png"),
                 "bare_disk_fsync": lambda: bare_stream(bare, url, dest / "bare.png", fsync=True),
@@ -140,7 +157,9 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
             samples = common.interleaved(actions, repeat, warmup=1, between=clean)
             if profile:
                 profiler = cProfile.Profile()
-                profiler.runcall(download_result, url, dest, client=client, stage_as="1-0")
+                profiler.runcall(
+                    download_result, url, dest, client=client, stage_as="1-0", insert_after_header=_metadata_chunks
+                )
                 clean()
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
@@ -155,10 +174,12 @@ def measure(link_mb_s: float, side: int, repeat: int, dest: Path, profile: bool)
         "rounds": repeat,
         "time_ms": {name: common.summary(values) for name, values in samples.items()},
         "throughput_mb_s": {name: round(size / 1e6 / value, 1) for name, value in medians.items()},
-        "ratio_vs_bare_disk": common.budget(
-            common.ratio(medians["bare_disk"], medians["client"]), BUDGET_RATIO, at_least=True
+        # The budget is against bare + fsync: the download is the library's own durable file now
+        # (issue 14), where it used to be a scratch copy the library then copied and fsynced.
+        "ratio_vs_bare_disk_fsync": common.budget(
+            common.ratio(medians["bare_disk_fsync"], medians["client"]), BUDGET_RATIO, at_least=True
         ),
-        "ratio_vs_bare_disk_fsync": common.ratio(medians["bare_disk_fsync"], medians["client"]),
+        "ratio_vs_bare_disk": common.ratio(medians["bare_disk"], medians["client"]),
         "ratio_vs_bare_nodisk": common.ratio(medians["bare_nodisk"], medians["client"]),
         "durable_ratio_vs_bare_disk": common.ratio(medians["bare_disk"], medians["client_durable"]),
         "durable_ratio_vs_bare_disk_fsync": common.ratio(medians["bare_disk_fsync"], medians["client_durable"]),
@@ -193,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if paced is not None:
         result[f"paced_{args.link_mb_s:g}_mb_s"] = paced
     result["environment"] = common.environment()
-    result["ok"] = loopback["ratio_vs_bare_disk"]["ok"]
+    result["ok"] = loopback["ratio_vs_bare_disk_fsync"]["ok"]
     common.emit(result)
     return 0
 

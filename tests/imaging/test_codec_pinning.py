@@ -28,7 +28,8 @@ def test_a_known_format_is_pinned_and_read(tmp_path: Path, fmt: str, qt_name: st
     path = tmp_path / "picture.bin"  # the name says nothing: the bytes decide
     path.write_bytes(_encoded(fmt))
     reader = path_reader(str(path))
-    assert not reader.autoDetectImageFormat() and _codec.qt_format(reader) == qt_name
+    assert not reader.autoDetectImageFormat() and not reader.decideFormatFromContent()
+    assert _codec.qt_format(reader) == qt_name
     assert load_image(str(path)).size().width() == 40
 
 
@@ -50,3 +51,22 @@ def test_content_we_cannot_name_is_not_probed_and_fails_at_once(tmp_path: Path, 
     assert _codec.qt_format(reader) == ""  # no plugin was asked, so none claims it
     with pytest.raises(ImageFileError):
         load_image(str(path))
+
+
+def test_a_readable_svg_is_still_not_probed(tmp_path: Path) -> None:
+    """A valid SVG is content Qt's SVG plugin would read, but only by probing it: the reader must
+    refuse it instead (Qt's decide-from-content mode would probe every plugin despite the pin)."""
+    path = tmp_path / "picture.png"
+    path.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    )
+    reader = path_reader(str(path))
+    assert not reader.decideFormatFromContent()
+    assert reader.read().isNull()
+    with pytest.raises(ImageFileError):
+        load_image(str(path))
+    source = _codec.Source(path.read_bytes())
+    try:
+        assert source.reader.read().isNull()
+    finally:
+        source.close()

@@ -126,12 +126,15 @@ def test_resume_of_a_create_that_never_left_says_not_billed(runner: JobRunner, l
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the fsynced files")
-def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(
+def test_a_result_is_written_once_with_its_metadata_and_renamed_into_the_library(
     runner: JobRunner, library: Library, fake_dashscope, monkeypatch
 ):
-    # The library writes, hashes and fsyncs its own copy of each result (with the metadata); the
-    # staged download is verified but not fsynced, since a result not landed is fetched again.
+    # Issue 14: the download is the library's file - metadata written as it streams in, fsynced,
+    # then renamed into images/ - so a result needs its size on disk once, and is never copied.
     import os
+
+    from wan27_desktop.library import images as images_module
+    from wan27_desktop.library.pngmeta import read_metadata
 
     synced: list[str] = []
     real_fsync = os.fsync
@@ -141,10 +144,16 @@ def test_downloads_are_staged_and_only_the_library_copy_is_made_durable(
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(images_module, "write_image_file", lambda *a, **k: pytest.fail("a result was copied"))
     job = runner.run(runner.create(GenerationRequest("a red fox", n=2, size="1K"), RequestMode.SYNC))
     assert job.state is JobState.DONE
     incoming = library.data_dir / "incoming"
-    assert not [path for path in synced if path.startswith(str(incoming))]
-    images_dir = str(Path(library.images.of_job(job.id)[0].path).parent)
-    assert len([path for path in synced if path.startswith(images_dir)]) >= 2  # each landed file
+    assert len([path for path in synced if path.startswith(str(incoming))]) == 2  # each file, once
+    images = library.images.of_job(job.id)
+    images_dir = str(Path(images[0].path).parent)
+    assert images_dir in synced  # the folder, after the rename
+    for image in images:
+        doc = read_metadata(image.path)["wan27"]
+        assert (doc["job_id"], doc["index"], doc["prompt"]) == (job.id, image.index, "a red fox")
+        assert image.bytes == image.path.stat().st_size
     assert list(incoming.iterdir()) == []  # nothing staged is left behind

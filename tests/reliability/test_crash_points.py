@@ -245,25 +245,41 @@ def test_disk_full_while_downloading_is_clear_and_resume_completes(
     assert_library_clean(library)
 
 
+@pytest.mark.parametrize("step", ["rename", "copy"])
 def test_disk_full_while_landing_in_the_library_is_clear_and_resume_completes(
-    library: Library, fake_dashscope, monkeypatch
+    step: str, library: Library, fake_dashscope, monkeypatch
 ):
+    """`rename`: the result's own file moving into its day folder (a new folder entry needs a
+    block); `copy`: a result landed by copy (another disk, or another format)."""
+    from wan27_desktop.library import images as images_module
+
     fake_dashscope.result_image_mode = "small"
     events: list[JobEvent] = []
-    real_write = library_files.HashingWriter.write
 
-    def full(self, data: bytes) -> int:
+    def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    class _OsWithFullFolders(ModuleType):
+        def __init__(self) -> None:
+            super().__init__("os")
+            self.replace = full
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
 
     runner = _runner(library, fake_dashscope, events)
     try:
-        monkeypatch.setattr(library_files.HashingWriter, "write", full)
+        if step == "rename":
+            monkeypatch.setattr(images_module, "os", _OsWithFullFolders())
+        else:
+            monkeypatch.setattr(images_module.Landing, "header", lambda self, head: b"")  # not made in place
+            monkeypatch.setattr(library_files.HashingWriter, "write", full)
         job = runner.run(runner.create(GenerationRequest("a fox", n=2, size="1K"), RequestMode.SYNC))
         _assert_disk_full_reported(job, events)
         assert library.images.of_job(job.id) == []
         assert_library_clean(library)  # neither the download nor a library temp file is left
 
-        monkeypatch.setattr(library_files.HashingWriter, "write", real_write)
+        monkeypatch.undo()
         healed = runner.resume(job.id)
     finally:
         runner.close()

@@ -354,6 +354,7 @@ def test_unfinished_jobs_without_a_key_resume_after_the_key_is_given(
             submission = client.submit_task(body)
         library.jobs.update(job_id, state=JobState.SUBMITTED, task_id=submission.task_id, server_status="PENDING")
         runner.close()
+        library.leases.release_reserved(job_id)  # that session ended, and its lease on the job with it
     window = make_window()
     qtbot.waitUntil(lambda: (d := window.findChild(QDialog, "keyDialog")) is not None and d.isVisible())
     assert window.queue.model.job(job_id).state is JobState.SUBMITTED

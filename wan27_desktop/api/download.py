@@ -7,11 +7,15 @@
   enforced up front (Content-Length) and while streaming. The file must verify as a PNG/JPEG/WebP
   (`imageformat`), is fsynced, then atomically renamed to `<sha256>.<ext>`: no part of the name comes
   from the server.
-- `stage_as=<name>` is for a download that is copied elsewhere at once and fetched again after a
-  crash (the job runner: the library writes, hashes and fsyncs its own copy with the metadata, and
-  the journal re-downloads what was not landed). The same checks, but no hash and no fsync, which
-  would be done twice; the file is `<name>.<ext>` (the caller's ids, so a download repeated after a
-  crash replaces its leftover) and reaches the disk only if it lives long.
+- `stage_as=<name>` is for a download that is landed elsewhere at once and fetched again after a
+  crash (the job runner). The file is `<name>.<ext>` (the caller's ids, so a download repeated after
+  a crash replaces its leftover; its temp file `.wan27-<name>~*.part` names them too, so a resume
+  knows whose it is). Alone it is copied by the library, which writes, hashes and fsyncs its own
+  copy with the metadata: then no hash and no fsync here, which would be done twice.
+- `insert_after_header` makes the download the final file in one write (issue 14: a result needs
+  its size on disk once, not twice): given the body's first 33 bytes (a PNG's signature and IHDR
+  chunk) it returns bytes to write right after them (the library's metadata chunks), and the file
+  is hashed as written and fsynced, ready to be renamed into the library.
 - Speed (issue 7): the body is read from the socket and written in ~1 MiB blocks; each block is
   hashed and verified on worker threads while the next one arrives, and the OS is asked to start
   writing to disk as the download goes, so the closing fsync is short. Nothing is read back.
@@ -53,7 +57,8 @@ log = logging.getLogger("wan27.api")
 
 DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS._asdict())
 _RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
-_TEMP_PREFIX, _TEMP_SUFFIX = ".wan27-", ".part"
+_TEMP_PREFIX, _TEMP_SUFFIX, _OWNER_END = ".wan27-", ".part", "~"
+_HEADER_BYTES = 33  # a PNG's signature (8) and IHDR chunk (25), which must come first
 _STAGE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BLOCK_BYTES = 1 << 20  # written, hashed and verified in ~1 MiB blocks (fewer syscalls and GIL hand-offs)
 _HOST_ANSWERED = QT_TRANSLATE_NOOP("WanError", "The result host answered HTTP {status}.")
@@ -122,6 +127,7 @@ def download_result(
     on_progress: Callable[[int, int | None], None] | None = None,
     deadline_s: float = DOWNLOAD_DEADLINE_S,
     stage_as: str | None = None,
+    insert_after_header: Callable[[bytes], bytes] | None = None,
 ) -> DownloadedFile:
     """Download one result into `dest_dir` as `<sha256>.<ext>`, or `<stage_as>.<ext>` for a staged
     download; see the module docstring."""
@@ -131,7 +137,7 @@ def download_result(
         raise ValueError("download_result needs a client without credentials; result URLs are pre-signed")
     dest_dir.mkdir(parents=True, exist_ok=True)
     policy = retry_policy or RetryPolicy()
-    target = _Target(dest_dir, max_bytes, should_cancel, on_progress, deadline_s, stage_as)
+    target = _Target(dest_dir, max_bytes, should_cancel, on_progress, deadline_s, stage_as, insert_after_header)
     own_client = client is None
     http = client or new_download_client()
     try:
@@ -162,6 +168,12 @@ class _Target:
     on_progress: Callable[[int, int | None], None] | None
     deadline_s: float
     stage_as: str | None
+    insert_after_header: Callable[[bytes], bytes] | None = None
+
+    @property
+    def durable(self) -> bool:
+        """Hashed and fsynced here: the file is kept as it is (not copied by the caller)."""
+        return self.stage_as is None or self.insert_after_header is not None
 
 
 def _attempt(http: httpx.Client, url: str, policy: RetryPolicy, target: _Target) -> DownloadedFile:
@@ -246,7 +258,7 @@ def _read_some(response: httpx.Response, limit: int = 65536) -> bytes:
 
 
 def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
-    dest_dir, max_bytes, durable = target.dest_dir, target.max_bytes, target.stage_as is None
+    dest_dir, max_bytes, durable = target.dest_dir, target.max_bytes, target.durable
     total = _content_length(response)
     if total is not None and total > max_bytes:
         raise DownloadError(
@@ -254,7 +266,8 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
             values={"size": f"{total:,}", "limit": f"{max_bytes:,}"},
         )
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=dest_dir)
+        prefix = _TEMP_PREFIX if target.stage_as is None else f"{_TEMP_PREFIX}{target.stage_as}{_OWNER_END}"
+        fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=_TEMP_SUFFIX, dir=dest_dir)
     except OSError as exc:
         raise save_error(exc, dest_dir) from exc
     temp = Path(temp_name)
@@ -263,7 +276,7 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
     try:
         if total:
             _reserve(fd, total)
-        received = _write_body(response, fd, checker, _Writeback(fd) if durable else None, target, total)
+        received, written = _write_body(response, fd, checker, _Writeback(fd) if durable else None, target, total)
         if total is not None and received != total:
             raise _Retryable(
                 DownloadError(
@@ -283,9 +296,9 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
                 raise _Retryable(exc) from exc
             raise
         sha = checker.digest.hexdigest() if checker.digest is not None else None
-        final = dest_dir / f"{sha or target.stage_as}{EXTENSIONS[info.format]}"
+        final = dest_dir / f"{target.stage_as or sha}{EXTENSIONS[info.format]}"
         os.replace(temp, final)
-        if durable:
+        if target.stage_as is None:  # a staged file's folder is not its home: it is renamed on at once
             _fsync_dir(dest_dir)
     except BaseException as exc:
         checker.abort()
@@ -297,7 +310,7 @@ def _save(response: httpx.Response, target: _Target) -> DownloadedFile:
             raise save_error(exc, dest_dir) from exc
         raise
     return DownloadedFile(
-        path=final, sha256=sha, size=received, format=info.format, width=info.width, height=info.height
+        path=final, sha256=sha, size=written, format=info.format, width=info.width, height=info.height
     )
 
 
@@ -308,24 +321,31 @@ def _write_body(
     writeback: _Writeback | None,
     target: _Target,
     total: int | None,
-) -> int:
+) -> tuple[int, int]:
     """Stream the body into `fd` in ~1 MiB blocks, each handed to the checker (and the write-back hint)
-    once written; returns how many bytes came. Cancel, the size cap and the deadline are checked as
-    pieces arrive: no chunk_size, so a piece is whatever the socket delivered. iter_bytes undoes any
+    once written; returns how many bytes came and how many the file holds (more when
+    `insert_after_header` added some). Cancel, the size cap and the deadline are checked as pieces
+    arrive: no chunk_size, so a piece is whatever the socket delivered. iter_bytes undoes any
     Content-Encoding: the file is the image."""
-    received = 0
+    received = written = 0
     pending: list[bytes] = []  # socket reads not yet written
     pending_bytes = 0
     started = time.monotonic()
+    insert = target.insert_after_header
 
     def write_pending() -> None:
-        nonlocal pending, pending_bytes
+        nonlocal pending, pending_bytes, insert, written
         block = pending[0] if len(pending) == 1 else b"".join(pending)
         pending, pending_bytes = [], 0
-        _write_all(fd, block)
-        checker.add(block)
+        out = block
+        if insert is not None:  # the first block: it holds the header (a body is never this short)
+            out = block[:_HEADER_BYTES] + insert(block[:_HEADER_BYTES]) + block[_HEADER_BYTES:]
+            insert = None
+        _write_all(fd, out)
+        written += len(out)
+        checker.add(block, out)
         if writeback is not None:
-            writeback.wrote(len(block))
+            writeback.wrote(len(out))
 
     for chunk in response.iter_bytes():
         raise_if_cancelled(target.should_cancel, _DOWNLOAD_CANCELED)
@@ -350,7 +370,7 @@ def _write_body(
             target.on_progress(received, total)
     if pending:
         write_pending()
-    return received
+    return received, written
 
 
 def _reserve(fd: int, size: int) -> None:
@@ -399,6 +419,35 @@ def remove_stale_parts(dest_dir: Path, older_than_s: float = 2 * DOWNLOAD_DEADLI
     return removed
 
 
+def stage_of(name: str) -> str | None:
+    """The `stage_as` a file in a staging folder belongs to: its staged result `<stage>.<ext>` or
+    a temp file `.wan27-<stage>~*.part` of a download still running or killed; None otherwise."""
+    if name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX):
+        stage, sep, _ = name[len(_TEMP_PREFIX) :].partition(_OWNER_END)
+        return stage if sep and _STAGE_NAME.fullmatch(stage) else None
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot + ext in _RESULT_SUFFIXES and _STAGE_NAME.fullmatch(stem) else None
+
+
+def remove_abandoned(dest_dir: Path, abandoned: Callable[[str], bool]) -> int:
+    """Delete, whatever their age, the staged results and temp files whose stage `abandoned(stage)`
+    says no live process owns (the job runner asks the job leases); returns how many went."""
+    removed = 0
+    try:
+        entries = list(dest_dir.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        stage = stage_of(entry.name)
+        if stage is None or not abandoned(stage):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file():
+                entry.unlink()
+                removed += 1
+    return removed
+
+
 def save_error(exc: OSError, folder: Path) -> DownloadError:
     """A failed local write as a readable error; a full disk says so and how to carry on."""
     if exc.errno in _DISK_FULL:
@@ -439,9 +488,12 @@ class _BodyChecker:
         if self.digest is not None:
             self._workers.append(_CheckWorker(self.digest.update, "wan27-download-hash", self))
 
-    def add(self, block: bytes) -> None:
-        for worker in self._workers:
-            worker.queue.put(block)
+    def add(self, block: bytes, written: bytes | None = None) -> None:
+        """`block` of the body, and what was written to the file for it when that differs (the
+        hash is of the file; the verifier checks the body as the host sent it)."""
+        self._workers[0].queue.put(block)
+        for worker in self._workers[1:]:
+            worker.queue.put(block if written is None else written)
 
     def close(self) -> None:
         """Wait until every byte added is hashed and verified; re-raises a failure of a worker."""

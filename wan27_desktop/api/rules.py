@@ -46,6 +46,17 @@ def max_custom_pixels(model: Model, mode: Mode) -> int:
     return MAX_CUSTOM_PIXELS_4K if allows_4k(model, mode) else MAX_CUSTOM_PIXELS
 
 
+def output_pixels(size: str) -> int:
+    """The most pixels a result of `size` may have (§3.1): a preset's budget (the service picks the
+    aspect, e.g. 2K came back as 2985*1405 - the same ~4.2 MP), or W*H; unknown: the largest."""
+    label = normalise_size(size)
+    presets = {"1K": 1024 * 1024, "2K": MAX_CUSTOM_PIXELS, "4K": MAX_CUSTOM_PIXELS_4K}
+    if label in presets:
+        return presets[label]
+    parsed = parse_custom_size(label)
+    return parsed[0] * parsed[1] if parsed else MAX_CUSTOM_PIXELS_4K
+
+
 def n_range(mode: Mode) -> tuple[int, int]:
     """§3: 1-4, or 1-12 for image sets (where n is a ceiling)."""
     return (1, 12) if mode.is_set else (1, 4)

@@ -37,9 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def exit_code_for(error: BaseException) -> int:
     from wan27_desktop.jobs.spending import SpendLimitExceeded
-    from wan27_desktop.library import NotFound
+    from wan27_desktop.library import NotEnoughSpace, NotFound
 
-    if isinstance(error, (ValidationError, CliError, NotFound, SpendLimitExceeded)):
+    if isinstance(error, (ValidationError, CliError, NotFound, NotEnoughSpace, SpendLimitExceeded)):
         return EXIT_INVALID
     if isinstance(error, (NetworkError, InterruptedCreateError)):
         return EXIT_NETWORK

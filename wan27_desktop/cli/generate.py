@@ -63,12 +63,14 @@ def add_request_options(p: argparse.ArgumentParser, *, default_mode: str = Reque
 
 
 def run(args: argparse.Namespace) -> int:
+    from wan27_desktop.cli.library_cmd import export_folder
     from wan27_desktop.jobs.connection import resolve_connection
     from wan27_desktop.jobs.runner import JobEvent, JobRunner
     from wan27_desktop.jobs.spending import check_limits, request_estimate
     from wan27_desktop.library import JobState
 
     request = request_from_args(args)
+    out_dir = export_folder(args.out) if args.out else None  # a bad --out is refused before anything is sent
     region = parse_region(args.region)
     connection = resolve_connection(region, args.api_base)
     errors: list[WanError] = []
@@ -98,10 +100,8 @@ def run(args: argparse.Namespace) -> int:
         images = library.images.of_job(job_id)
         for image in images:
             out(str(image.path))
-        if args.out and images:
-            target = Path(args.out).expanduser()
-            target.mkdir(parents=True, exist_ok=True)
-            for exported in library.maintenance.export([i.id for i in images], target):
+        if out_dir is not None and images:
+            for exported in library.maintenance.export([i.id for i in images], out_dir):
                 out(str(exported))
         if job.state is JobState.DONE:
             return EXIT_OK

@@ -144,26 +144,42 @@ def _report(library: Any, job_ids: list[int]) -> int:
 def resume_jobs(args: argparse.Namespace) -> int:
     with open_library() as library:
         _mention_batches(library)
+        running_elsewhere = set(library.jobs.leased())  # its own process carries it on and reports it
         runner = _runner(library, args)
         try:
             if args.job_id is not None:
                 (job_id,) = parse_ids([args.job_id])
                 library.jobs.get(job_id)  # NotFound: exit 2
-                runner.resume(job_id)
-                return _report(library, [job_id])
-            for job_id in runner.close_unsent_queued():
-                out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
-            unfinished = [job.id for job in library.jobs.unfinished()]
-            in_batches = library.batches.member_job_ids(unfinished)  # resumed with their batch
-            unfinished = [job_id for job_id in unfinished if job_id not in in_batches]
-            if not unfinished:
-                out("Nothing to resume: every job is finished.")
-                return EXIT_OK
-            for job_id in unfinished:
-                runner.resume(job_id)
-            return _report(library, unfinished)
+                wanted = [job_id]
+            else:
+                for job_id in runner.close_unsent_queued():
+                    out(f"job {job_id}: not sent before the app closed - closed, nothing was billed")
+                wanted = [job.id for job in library.jobs.unfinished()]
+                in_batches = library.batches.member_job_ids(wanted)  # resumed with their batch
+                wanted = [job_id for job_id in wanted if job_id not in in_batches]
+                if not wanted:
+                    out("Nothing to resume: every job is finished.")
+                    return EXIT_OK
+            for job_id in wanted:
+                if job_id not in running_elsewhere:
+                    runner.resume(job_id)  # does nothing if another process took it meanwhile
+            ours = _left_to_others(library, wanted, running_elsewhere)
+            return _report(library, ours) if ours else EXIT_OK
         finally:
             runner.close()
+
+
+def _left_to_others(library: Any, job_ids: list[int], running_elsewhere: set[int]) -> list[int]:
+    """Say which jobs another window or command runs (they report themselves); the rest, ours."""
+    now = library.jobs.leased()
+    ours = []
+    for job_id in job_ids:
+        if job_id in running_elsewhere or job_id in now:
+            owner = now.get(job_id, "it has just finished there")
+            out(f"job {job_id}: running in another window or command ({owner}); left to it")
+        else:
+            ours.append(job_id)
+    return ours
 
 
 def _mention_batches(library) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from functools import partial
 from pathlib import Path
 
-from wan27_desktop.cli.common import EXIT_OK, existing_dir, open_library, out, parse_ids
+from wan27_desktop.cli.common import EXIT_OK, CliError, existing_dir, open_library, out, parse_ids
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,9 +30,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     exp.add_argument("--to", required=True, help="destination folder")
     exp.set_defaults(handler=export_images)
     sub.add_parser("rebuild", help="rebuild the index from the images' embedded metadata").set_defaults(handler=rebuild)
-    sub.add_parser("recover", help="set a damaged database aside and rebuild it from the image files").set_defaults(
-        handler=recover
+    rec = sub.add_parser(
+        "recover",
+        help="set a damaged database aside, rebuild it from the image files and salvage its journal",
     )
+    rec.add_argument(
+        "--force", action="store_true", help="set the database aside even though it passes the integrity check"
+    )
+    rec.set_defaults(handler=recover)
     sub.add_parser("stats", help="counts, sizes and spend").set_defaults(handler=stats)
     trash = sub.add_parser("trash", help="move images to the trash (restorable)")
     trash.add_argument("ids", nargs="+")
@@ -55,6 +61,7 @@ def list_images(args: argparse.Namespace) -> int:
         query = ImageQuery(trashed=args.trash)
         images = library.images.query(query, 0, args.limit)
         if not images:
+            library.explain_empty(trashed=args.trash)  # a damaged index can look empty
             out("The trash is empty." if args.trash else "The library is empty.")
         _print_images(images)
     return EXIT_OK
@@ -80,13 +87,34 @@ def import_dir(args: argparse.Namespace) -> int:
 
 
 def export_images(args: argparse.Namespace) -> int:
+    from wan27_desktop.library import ExportIncomplete
+
     ids = parse_ids(args.ids)
-    target = Path(args.to).expanduser()
-    target.mkdir(parents=True, exist_ok=True)
+    target = export_folder(args.to)
     with open_library() as library:
-        for path in library.maintenance.export(ids, target):
+        try:
+            written = library.maintenance.export(ids, target)
+        except ExportIncomplete as incomplete:
+            for path in incomplete.written:
+                out(str(path))
+            raise
+        for path in written:
             out(str(path))
     return EXIT_OK
+
+
+def export_folder(text: str) -> Path:
+    """The folder to export into, created if needed; a clear CliError when that cannot be."""
+    target = Path(text).expanduser()
+    if target.exists() and not target.is_dir():
+        raise CliError(f"{target} is a file, not a folder: choose a folder to export into.")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"Cannot create the folder {target}: {error.strerror or error}.") from None
+    if not os.access(target, os.W_OK):
+        raise CliError(f"The folder {target} cannot be written to: choose another one.")
+    return target
 
 
 def rebuild(args: argparse.Namespace) -> int:
@@ -99,20 +127,36 @@ def recover(args: argparse.Namespace) -> int:
     from wan27_desktop import config
     from wan27_desktop.library import Library
 
-    report = Library.recover(config.library_root())
+    report = Library.recover(config.library_root(), force=args.force)
     out(str(report))
-    out("The damaged database was kept aside, not deleted.")
+    if report.moved_aside is not None:
+        out(f"The damaged database was kept aside as {report.moved_aside}, not deleted.")
+    unfinished = report.salvage.jobs if report.salvage is not None else 0
+    if unfinished:
+        out("Unfinished jobs kept their task ids and result links: run 'wan27 jobs resume' to fetch what is missing.")
     return EXIT_OK
 
 
 def stats(args: argparse.Namespace) -> int:
     from wan27_desktop import config
+    from wan27_desktop.library.space import format_size
 
     with open_library() as library:
-        for key, value in library.stats().items():
+        counts = library.stats()
+        if not counts["images"]:
+            library.explain_empty()
+        for key, value in counts.items():
             out(f"{key}: {value}")
         out(f"spent today: ¥{library.ledger.spend_today()}")
         out(f"library folder: {config.library_root()}")
+        for job_id, owner in sorted(library.jobs.leased().items()):
+            out(f"running now: job {job_id} ({owner})")
+        for copy in library.old_copies():
+            size = sum(p.stat().st_size for p in (copy, Path(f"{copy}-wal")) if p.exists())
+            out(
+                f"old database copy: {copy} ({format_size(size)}), kept by the last rebuild or recover; "
+                "delete it once the library looks right"
+            )
     return EXIT_OK
 
 

@@ -43,8 +43,6 @@ class Source:
         self._buffer = QBuffer(self._bytes)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.reader = QImageReader(self._buffer)
-        # Decide by content, not by the file name: a PNG renamed to .jpg is still a PNG.
-        self.reader.setDecideFormatFromContent(True)
         self.reader.setAutoTransform(True)
         _pin_format(self.reader, data[:1024])
 
@@ -54,7 +52,6 @@ class Source:
 
 def path_reader(path: str) -> QImageReader:
     reader = QImageReader(path)
-    reader.setDecideFormatFromContent(True)
     reader.setAutoTransform(True)
     try:
         with open(path, "rb") as handle:
@@ -84,6 +81,10 @@ _NO_PLUGIN = b"wan27-unrecognised"
 
 
 def _pin_format(reader: QImageReader, head: bytes) -> None:
+    """The format comes from the bytes (a PNG renamed to .jpg is still a PNG), decided by our sniff.
+    Qt's own `setDecideFormatFromContent(True)` must stay off: it makes the reader ignore the format
+    set here and probe every plugin by content, SVG included - the very probe this exists to avoid."""
+    reader.setDecideFormatFromContent(False)
     reader.setFormat(_PINNABLE.get(sniff(head) or "", _NO_PLUGIN))
     reader.setAutoDetectImageFormat(False)
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QImage
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.imaging import _codec
 from wan27_desktop.imaging._codec import ImageFileError
+from wan27_desktop.private_files import make_dirs, restrict
 
 THUMBNAIL_JPEG_QUALITY = 85
 THUMBNAIL_WEBP_QUALITY = 80
@@ -52,7 +53,7 @@ def image_size(path: str | Path) -> tuple[int, int]:
 
 def _write_atomically(dest: Path, data: bytes) -> None:
     """Temp file in the same folder, fsync, rename: readers see the old file or the new, never half."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(dest.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -123,10 +124,11 @@ def ensure_thumbnail(
     target = thumbnail_path(data_dir, image.sha256, size)
     if target.exists():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
     try:
         (maker or make_thumbnail)(image.path, temp, int(size))
+        restrict(temp)  # a custom maker may not write it user-only
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)

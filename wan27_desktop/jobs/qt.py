@@ -251,7 +251,8 @@ class JobManager(QObject):
         JobRunner(library, None).close_unsent_queued()
         unfinished = [job.id for job in library.jobs.unfinished()]
         in_batches = library.batches.member_job_ids(unfinished)  # their batch resumes them
-        ids = [job_id for job_id in unfinished if job_id not in in_batches]
+        running_elsewhere = library.jobs.leased()  # another window or the `wan27` command runs them
+        ids = [job_id for job_id in unfinished if job_id not in in_batches and job_id not in running_elsewhere]
         for job_id in ids:
             self.resume(job_id)
         return ids
@@ -288,7 +289,16 @@ class JobManager(QObject):
         for runner in runners:
             runner.abort()
         self._pool.clear()  # queued jobs stay queued in the journal; closed as unsent at next start
-        return self._pool.waitForDone(wait_ms)
+        done = self._pool.waitForDone(wait_ms)
+        from wan27_desktop.library import LibraryPaths
+        from wan27_desktop.library.leases import Leases
+
+        leases = Leases(LibraryPaths(self.data_dir).leases_dir)
+        with self._lock:
+            never_started = list(self._cancels)
+        for job_id in never_started:  # their leases, held since they were journaled, go now
+            leases.release_reserved(job_id)
+        return done
 
     # -- internals (called from worker threads) -----------------------------------------------
     def _post(self, signal: str, *args: object) -> None:

@@ -19,6 +19,7 @@ local clock alone; a result whose link never works ends after `MAX_DOWNLOAD_ROUN
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import sqlite3
@@ -28,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from wan27_desktop.api import pricing
 from wan27_desktop.api.constants import DOWNLOAD_ROUNDS, POLL_DEADLINE_S
@@ -65,8 +66,10 @@ from wan27_desktop.jobs import notices
 from wan27_desktop.jobs.notices import message_fields as _message_fields
 from wan27_desktop.jobs.serialize import is_adopted, request_from_json, request_mode_of, request_to_json
 from wan27_desktop.library import JobRecord, JobState, Library, parse_time
+from wan27_desktop.private_files import make_dirs
 
 log = logging.getLogger("wan27.jobs")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
@@ -101,6 +104,23 @@ class JobEvent:
 
 ClientFactory = Callable[[Connection], Any]
 ConnectionResolver = Callable[[Region, str], Connection]
+
+
+def _leased(method: _Method) -> _Method:
+    """Work on a job only while holding its lease (issue 14: one process per job). When another
+    process - or other work in this one - holds it, nothing is done and the job's record as it
+    stands is returned: that owner carries it on and finishes it once."""
+
+    @functools.wraps(method)
+    def run_leased(self: JobRunner, job_id: int, *args: Any, **kwargs: Any) -> Any:
+        lease = self.library.jobs.claim(job_id)
+        if lease is None:
+            log.info("job %s is run by another process; left to it", job_id)
+            return self.library.jobs.get(job_id)
+        with lease:
+            return method(self, job_id, *args, **kwargs)
+
+    return cast(_Method, run_leased)
 
 
 def _default_client_factory(connection: Connection) -> Any:
@@ -183,10 +203,12 @@ class JobRunner:
             state=state,
             inputs=local_inputs,
             on_insert=on_insert,
+            hold=True,  # leased from the moment it is journaled until `run` lets go of it
         )
         self._emit(job_id, state)
         return job_id
 
+    @_leased
     def run(self, job_id: int) -> JobRecord:
         """Send a journaled job and see it through; returns the final record. Never raises WanError."""
         job = self.library.jobs.get(job_id)
@@ -194,6 +216,7 @@ class JobRunner:
         self._active = (job_id, mode)
         self._cancel_asked = False  # per job: a runner may run several (a batch's workers do)
         try:
+            self._check_space(job)
             body, request = self._prepare(job)
             if mode is RequestMode.SYNC:
                 self._run_sync(job, body, request)
@@ -207,6 +230,7 @@ class JobRunner:
             self._active = None
         return self.library.jobs.get(job_id)
 
+    @_leased
     def resume(self, job_id: int) -> JobRecord:
         """Carry an unfinished job on after a crash or restart, without ever resubmitting it. An
         expired job is tried again: only the result host or the service can say it is gone."""
@@ -227,9 +251,12 @@ class JobRunner:
         ids = []
         unfinished = self.library.jobs.unfinished()
         in_batches = self.library.batches.member_job_ids(job.id for job in unfinished)
+        running_elsewhere = self.library.jobs.leased()
         for job in unfinished:
             if job.id in in_batches:
                 continue  # a batch's runner resumes its own rows (jobs/batch/scheduler.py)
+            if job.id in running_elsewhere:
+                continue  # its process carries it on
             ids.append(job.id)
             self.resume(job.id)
         return ids
@@ -237,10 +264,12 @@ class JobRunner:
     def close_unsent_queued(self) -> list[int]:
         """Jobs a previous session queued but never sent: close them as canceled (nothing billed).
         They are not sent on their own at start; the user can retry them. A batch's rows are left
-        to the batch: the user confirmed the whole batch, and resuming it sends them."""
+        to the batch: the user confirmed the whole batch, and resuming it sends them. Jobs queued in a
+        window that is still open are its own (leased)."""
+        waiting_elsewhere = self.library.jobs.leased()
         ids = [job.id for job in self.library.jobs.find(states=[JobState.QUEUED], limit=10_000)]
         in_batches = self.library.batches.member_job_ids(ids)
-        ids = [job_id for job_id in ids if job_id not in in_batches]
+        ids = [job_id for job_id in ids if job_id not in in_batches and job_id not in waiting_elsewhere]
         for job_id in ids:
             self.cancel_unsent(
                 job_id,
@@ -250,6 +279,7 @@ class JobRunner:
             )
         return ids
 
+    @_leased
     def cancel_unsent(
         self,
         job_id: int,
@@ -273,6 +303,15 @@ class JobRunner:
         self._active = (job_id, request_mode_of(job.request_json))
         try:
             if job.state is JobState.QUEUED:
+                if self.library.jobs.is_leased(job_id):  # its window would send it all the same
+                    raise WanError(
+                        QT_TRANSLATE_NOOP(
+                            "WanError", "Job {job} is waiting for its turn in another Wan 2.7 window; cancel it there."
+                        ),
+                        values={"job": job_id},
+                        code="RunningElsewhere",
+                        hint=QT_TRANSLATE_NOOP("WanError", "Use Cancel on the job's row in that window."),
+                    )
                 self.cancel_unsent(job_id)
             elif job.state.is_terminal:
                 raise WanError(
@@ -639,13 +678,14 @@ class JobRunner:
     def _download_all(self, job_id: int) -> None:
         """Land every result not landed yet. A paid result lands whatever the user asked; only the
         app closing stops this (the job stays resumable)."""
-        from wan27_desktop.api.download import download_result, remove_stale_parts, save_error
+        from wan27_desktop.api.download import download_result, remove_abandoned, remove_stale_parts, save_error
 
         job = self.library.jobs.get(job_id)
         downloader = self._get_download_client()
-        incoming = self.library.data_dir / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
+        incoming = self.library.paths.incoming_dir
+        make_dirs(incoming)
         remove_stale_parts(incoming, staged=True)  # what a process that was killed left behind
+        remove_abandoned(incoming, functools.partial(self._abandoned_download, job_id))
         expected = len(self.library.jobs.results_of(job_id))
         last_error: WanError | None = None
         for result in self.library.jobs.pending_results(job_id):
@@ -654,19 +694,19 @@ class JobRunner:
             downloaded = None
             try:
                 crashpoint("before_download")
-                # Staged: images.add writes, hashes and fsyncs the library's own copy (with the
-                # metadata), and a result not landed is downloaded again on resume, replacing this.
+                # Written with its metadata as it downloads, then renamed into the library (one copy
+                # on disk); a result not landed is downloaded again on resume, replacing this.
+                landing = self.library.images.landing(job_id, result.index, functools.partial(self._metadata, job))
                 downloaded = download_result(
                     result.url,
                     incoming,
                     client=downloader,
                     should_cancel=self._app_stop,
                     stage_as=f"{job_id}-{result.index}",
+                    insert_after_header=landing.header,
                 )
                 crashpoint("after_download")
-                image = self.library.images.add(
-                    job_id, result.id, result.index, downloaded.path, metadata=self._metadata(job, downloaded)
-                )
+                image = self.library.images.land(landing, result.id, downloaded)
                 crashpoint("after_image_committed")
             except ResultExpired as err:  # the result host said so (403 "Request has expired")
                 self.library.jobs.mark_result(result.id, "expired", err.message, attempted=True)
@@ -805,7 +845,28 @@ class JobRunner:
         self._emit(job_id, JobState.FAILED, error=err)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _metadata(self, job: JobRecord, downloaded: Any) -> dict[str, Any]:
+    def _check_space(self, job: JobRecord) -> None:
+        """Refuse to send (NotEnoughSpace, nothing billed) a job whose results could not land."""
+        from wan27_desktop.api.rules import output_pixels
+        from wan27_desktop.library.space import check_room
+
+        params = job.request_json.get("parameters") or {}
+        check_room(
+            self.library.library_dir,
+            self.library.paths.incoming_dir,
+            output_pixels(str(params.get("size", "2K"))),
+            max(job.n, 1),
+        )
+
+    def _abandoned_download(self, job_id: int, stage: str) -> bool:
+        """Whether a download left in incoming/ (named `<job>-<index>`) is no live process's: this
+        job's own (we hold its lease, so it is from a run that died), or a job nobody leases."""
+        owner = stage.split("-", 1)[0]
+        if not owner.isdigit():
+            return False
+        return int(owner) == job_id or not self.library.jobs.is_leased(int(owner))
+
+    def _metadata(self, job: JobRecord, width: int, height: int) -> dict[str, Any]:
         request = job.request_json
         params = request.get("parameters", {})
         return {
@@ -817,7 +878,7 @@ class JobRunner:
             "request_id": job.request_id,
             "seed": params.get("seed"),
             "size": params.get("size"),
-            "actual_size": f"{downloaded.width}*{downloaded.height}",
+            "actual_size": f"{width}*{height}",
             "request": request,
         }
 

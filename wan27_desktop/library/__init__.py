@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, LibraryTooNew, NotFound
+from wan27_desktop.library.errors import (
+    ExportIncomplete,
+    LibraryBusy,
+    LibraryCorrupt,
+    LibraryError,
+    LibraryTooNew,
+    NotEnoughSpace,
+    NotFound,
+)
 from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.records import (
     ImageQuery,
@@ -41,6 +49,9 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "parse_time",
+    "ExportIncomplete",
+    "LibraryBusy",
+    "NotEnoughSpace",
     "ImageQuery",
     "ImageRecord",
     "ImportReport",

@@ -22,20 +22,22 @@ from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.records import ImageRecord, JobState
 from wan27_desktop.library.rows import normalise_time, utc_now
+from wan27_desktop.private_files import FILE_MODE, make_dirs
 
 STALE_TEMP_S = 15 * 60  # a temp file this old is not being written by anyone any more
 
 
 def quarantine(paths: LibraryPaths, path: Path, reason: str) -> Path:
     """Move a file we cannot index out of the library's folders (never delete), with a log line."""
-    paths.quarantine_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(paths.quarantine_dir)
     target = paths.quarantine_dir / path.name
     counter = 1
     while target.exists():
         target = paths.quarantine_dir / f"{path.stem}.{counter}{path.suffix}"
         counter += 1
     shutil.move(str(path), target)
-    with (paths.quarantine_dir / "quarantine.log").open("a", encoding="utf-8") as log:
+    log_path = paths.quarantine_dir / "quarantine.log"
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE), "a", encoding="utf-8") as log:
         log.write(f"{utc_now()}\t{reason}\t{path}\t{target.name}\n")
     return target
 

@@ -4,27 +4,36 @@ Concurrency strategy (issue 3): WAL so readers never block the writer; `busy_tim
 write is a short `BEGIN IMMEDIATE` transaction (it takes the write lock up front, so it cannot fail
 half-way with a lock upgrade); and, as a last resort, `BEGIN IMMEDIATE` itself is retried with
 jittered back-off for up to a minute before a LibraryError is raised.
+
+Failures the user can act on (a read-only folder, a full disk, an I/O error, real damage) leave
+`read()`/`write()`/`connect()` as classified `LibraryError`s (`errors.from_sqlite`), never as raw
+sqlite3 exceptions: every store reads and writes only through them. A new database file is built
+aside and linked into place complete (`create_database`), so a 0-byte file is never a library
+that was being created, and is never taken for a new one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import sqlite3
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
-from wan27_desktop.library.errors import LibraryCorrupt, LibraryError
+from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, from_sqlite, sqlite_code
+from wan27_desktop.private_files import open_new
 
 BUSY_TIMEOUT_MS = 10_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 RETRY_FOR_S = 60.0
+SQLITE_HEADER = b"SQLite format 3\x00"
 T = TypeVar("T")
 
 
@@ -33,19 +42,96 @@ def is_busy(err: sqlite3.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+# Codes that describe the disk or the file, not a bug in a statement: turned into LibraryErrors.
+_ENVIRONMENT_CODES = frozenset(
+    {3, 5, 6, 8, 10, 11, 13, 14, 26}
+)  # PERM BUSY LOCKED READONLY IOERR CORRUPT FULL CANTOPEN NOTADB
+
+
+def classified(err: sqlite3.Error, path: Path) -> BaseException:
+    """The LibraryError for an environmental SQLite failure; other errors (a bug) unchanged."""
+    if isinstance(err, sqlite3.OperationalError) and is_busy(err):
+        return LibraryError(
+            QT_TRANSLATE_NOOP("WanError", "The library is busy in another program and stayed locked: {reason}."),
+            values={"reason": str(err)},
+            hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows or commands and try again."),
+        )
+    if sqlite_code(err) in _ENVIRONMENT_CODES:
+        return from_sqlite(err, path)
+    return err
+
+
+def _raise_classified(err: sqlite3.Error, path: Path) -> NoReturn:
+    mapped = classified(err, path)
+    if mapped is err:
+        raise err
+    raise mapped from err
+
+
+def wal_has_content(path: Path) -> bool:
+    wal = Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def create_database(path: Path, setup: Callable[[sqlite3.Connection], object]) -> bool:
+    """Create the database at `path` complete or not at all: built under a temporary name (user-only
+    permissions), set up, checkpointed, then linked into place. Returns False when another process
+    created it first (theirs is kept). Raises a classified LibraryError."""
+    temp = path.with_name(f"{path.name}.new-{uuid.uuid4().hex[:8]}")
+    conn = connect(temp)
+    try:
+        try:
+            setup(conn)
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as err:
+            _raise_classified(err, path)
+        finally:
+            conn.close()
+        try:
+            os.link(temp, path)  # fails if it exists: never replaces a database another process made
+        except FileExistsError:
+            return False
+        except OSError:  # a filesystem without hard links
+            if path.exists():
+                return False
+            os.replace(temp, path)
+        return True
+    finally:
+        for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
-    """Open (or create) a database file with the library's pragmas. Raises LibraryCorrupt.
+    """Open (or create) a database file with the library's pragmas. Raises a classified
+    LibraryError (LibraryCorrupt only for real damage).
 
     `check_header` reads the file's first bytes itself, which catches a file overwritten under a
     WAL that still holds its first page. Only when no connection of this process has the file
     open (see `Database`): closing any descriptor of the file drops every POSIX lock this
     process holds on it, SQLite's too, after which another process may checkpoint and reset the
     WAL under live connections ("database disk image is malformed")."""
-    if check_header and path.exists() and path.stat().st_size > 0:
-        with path.open("rb") as handle:
-            if handle.read(16) != SQLITE_HEADER:
-                raise LibraryCorrupt(path, "not an SQLite database")
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    try:
+        if path.exists():
+            if check_header and path.stat().st_size > 0:
+                with path.open("rb") as handle:
+                    if handle.read(16) != SQLITE_HEADER:
+                        raise LibraryCorrupt(path, "not an SQLite database")
+        else:
+            # SQLite gives its -wal and -shm files the main file's permissions: user-only too.
+            with contextlib.suppress(FileExistsError):
+                os.close(open_new(path))
+    except OSError as err:
+        from wan27_desktop.library.errors import from_os_error
+
+        raise from_os_error(err, path.parent) from err
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as err:
+        raise from_sqlite(err, path) from err
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -60,7 +146,7 @@ def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
                 QT_TRANSLATE_NOOP("WanError", "The library database {path} stayed locked: {reason}."),
                 values={"path": str(path), "reason": str(err)},
             ) from err
-        raise LibraryCorrupt(path, str(err)) from err
+        raise from_sqlite(err, path) from err
     return conn
 
 
@@ -108,6 +194,10 @@ class Database:
         holding this object. The caller holds `lock` and has closed the old connection."""
         with self.lock:
             self.conn = connect(self.path, check_header=False)  # our own rebuild wrote it
+            with Database._open_lock:
+                if self._closed:  # counted again: close() forgot it
+                    Database._open[self._key] += 1
+                    self._closed = False
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -115,21 +205,20 @@ class Database:
         with self.lock:
             try:
                 _retry_busy(lambda: self.conn.execute("BEGIN IMMEDIATE"))
-            except sqlite3.OperationalError as err:
-                raise LibraryError(
-                    QT_TRANSLATE_NOOP(
-                        "WanError", "The library is busy in another program and stayed locked: {reason}."
-                    ),
-                    values={"reason": str(err)},
-                    hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows or commands and try again."),
-                ) from err
+            except sqlite3.Error as err:
+                _raise_classified(err, self.path)
             try:
                 yield self.conn
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                self._abandon()
+                if isinstance(exc, sqlite3.Error):
+                    _raise_classified(exc, self.path)
                 raise
-            _retry_busy(lambda: self.conn.execute("COMMIT"))
+            try:
+                _retry_busy(lambda: self.conn.execute("COMMIT"))
+            except sqlite3.Error as err:
+                self._abandon()
+                _raise_classified(err, self.path)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -138,12 +227,29 @@ class Database:
             if self.conn.in_transaction:  # nested inside write(): already consistent
                 yield self.conn
                 return
-            self.conn.execute("BEGIN DEFERRED")
+            try:
+                self.conn.execute("BEGIN DEFERRED")
+            except sqlite3.Error as err:
+                _raise_classified(err, self.path)
             try:
                 yield self.conn
-            finally:
+            except BaseException as exc:
+                self._abandon()
+                if isinstance(exc, sqlite3.Error):
+                    _raise_classified(exc, self.path)
+                raise
+            try:
                 if self.conn.in_transaction:
                     self.conn.execute("COMMIT")
+            except sqlite3.Error as err:
+                self._abandon()
+                _raise_classified(err, self.path)
+
+    def _abandon(self) -> None:
+        """End a failed transaction; the failure that got us here is the one worth reporting."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         with self.lock:

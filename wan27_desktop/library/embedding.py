@@ -151,6 +151,33 @@ def _parameters_text(doc: dict[str, Any], facts: ImageFacts, width: int, height:
     )
 
 
+def png_metadata_chunks(
+    doc: dict[str, Any],
+    facts: ImageFacts,
+    width: int,
+    height: int,
+    *,
+    add_parameters: bool = True,
+    add_xmp: bool = True,
+) -> list[TextChunk]:
+    """Our three PNG text chunks: A1111 `parameters`, the `wan27` JSON document, and XMP."""
+    chunks = []
+    if add_parameters:
+        params = _parameters_text(doc, facts, width, height)
+        chunks.append(TextChunk(PARAMETERS_KEY, params, "tEXt" if params.isascii() else "iTXt"))
+    chunks.append(TextChunk(JSON_KEY, json.dumps(doc, ensure_ascii=False, sort_keys=True), "iTXt"))
+    if add_xmp:
+        source_type = SOURCE_COMPOSITE if facts.has_refs else SOURCE_GENERATED
+        xmp = build_xmp(
+            prompt=facts.prompt or "",
+            source_type=source_type,
+            created=str(doc.get("created_at", "")),
+            model=facts.model,
+        )
+        chunks.append(TextChunk(XMP_KEY, xmp, "iTXt"))
+    return chunks
+
+
 def write_image_file(
     source: Path,
     fmt: str,
@@ -178,22 +205,7 @@ def write_image_file(
         if as_is:
             copy_into(source, out)
         elif fmt == "png":
-            chunks = []
-            if add_parameters:
-                params = _parameters_text(doc, facts, width, height)
-                kind = "tEXt" if params.isascii() else "iTXt"
-                chunks.append(TextChunk(PARAMETERS_KEY, params, kind))
-            chunks.append(TextChunk(JSON_KEY, text_json, "iTXt"))
-            if add_xmp:
-                chunks.append(
-                    TextChunk(
-                        XMP_KEY,
-                        build_xmp(
-                            prompt=facts.prompt or "", source_type=source_type, created=created, model=facts.model
-                        ),
-                        "iTXt",
-                    )
-                )
+            chunks = png_metadata_chunks(doc, facts, width, height, add_parameters=add_parameters, add_xmp=add_xmp)
             embed_text_chunks(source, out, chunks)
         elif fmt == "jpeg":
             xmp = build_xmp(

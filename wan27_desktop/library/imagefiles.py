@@ -21,6 +21,7 @@ from typing import BinaryIO
 from wan27_desktop.api.imageformat import EXTENSIONS, ImageFormatError, file_format, image_size  # noqa: F401
 from wan27_desktop.api.imageformat.headers import jpeg_segments, webp_chunks
 from wan27_desktop.library.pngmeta import PARAMETERS_KEY, XMP_KEY
+from wan27_desktop.private_files import make_dirs, open_new
 
 sniff_format = file_format  # the library's name for it
 XMP_APP1_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -131,10 +132,10 @@ def atomic_write(
 
     Returns (path, sha256, bytes). A crash leaves either nothing or a `.tmp-*` file, never a torn image.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    make_dirs(directory)
     temp = directory / f"{TEMP_PREFIX}{uuid.uuid4().hex}.part"
     try:
-        with temp.open("xb") as handle:
+        with os.fdopen(open_new(temp), "wb") as handle:
             writer = HashingWriter(handle)
             fill(writer)
             handle.flush()

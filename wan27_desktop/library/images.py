@@ -1,25 +1,88 @@
-"""`library.images`: landing a downloaded result in the library, and querying the index for the gallery."""
+"""`library.images`: landing a downloaded result in the library, and querying the index for the gallery.
+
+Landing by rename (issue 14): a PNG result is downloaded straight into its final form - the
+library's metadata chunks written right after its header as it streams in (`Landing.header`) -
+so landing it is a rename from `incoming/` into `images/YYYY/MM/DD/`: the result needs its size
+on disk once, not twice, and is never copied. Other formats, a download on another disk, or a
+body that carries text chunks of our own keywords land by copy (`add`), as before.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
-from collections.abc import Iterable
+import os
+import struct
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from wan27_desktop.api.imageformat import PNG_SIGNATURE
+from wan27_desktop.api.imageformat.pngchunks import make_text_chunk, text_keywords
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.db import Database
-from wan27_desktop.library.embedding import facts_of_document, job_document, write_image_file
+from wan27_desktop.library.embedding import (
+    ImageFacts,
+    facts_of_document,
+    job_document,
+    png_metadata_chunks,
+    write_image_file,
+)
 from wan27_desktop.library.errors import NotFound
-from wan27_desktop.library.imagefiles import EXTENSIONS, image_size, sniff_format
+from wan27_desktop.library.imagefiles import EXTENSIONS, atomic_write, copy_into, fsync_dir, image_size, sniff_format
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.jobstore import JobStore
 from wan27_desktop.library.paths import LibraryPaths, day_dir_of
-from wan27_desktop.library.pngmeta import read_metadata
+from wan27_desktop.library.pngmeta import OUR_KEYS, PngError, read_metadata
 from wan27_desktop.library.query import order_by, text_conditions, where_clause
 from wan27_desktop.library.records import ImageQuery, ImageRecord
 from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where, utc_now
 from wan27_desktop.library.sessions import SessionMarker
+from wan27_desktop.private_files import make_dirs
+
+MetadataFor = Callable[[int, int], dict[str, Any]]  # (width, height) -> the caller's metadata
+
+
+class Downloaded(Protocol):
+    """What landing needs of a download (`api.download.DownloadedFile`)."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def sha256(self) -> str | None: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+
+class Landing:
+    """One result on its way into the library: `header` is given to the download as its
+    `insert_after_header`, and writes the metadata chunks into the file as it arrives."""
+
+    def __init__(self, store: ImageStore, job_id: int, index: int, metadata_for: MetadataFor) -> None:
+        self.job_id = job_id
+        self.index = int(index)
+        self.metadata_for = metadata_for
+        self._store = store
+        self.doc: dict[str, Any] | None = None  # set once the header was seen and it is a PNG
+        self.facts: ImageFacts | None = None
+        self.created_at = ""
+        self.size = (0, 0)
+
+    def header(self, head: bytes) -> bytes:
+        """The metadata chunks for a PNG whose signature and IHDR are `head`; b'' for anything else."""
+        if len(head) < 33 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+            return b""
+        width, height = struct.unpack(">II", head[16:24])
+        self.created_at = utc_now()
+        job = self._store._jobs.get(self.job_id)
+        self.doc = job_document(
+            job, self.metadata_for(width, height), self.index, self.created_at, self._store._library_id
+        )
+        self.facts = facts_of_document(self.doc)
+        self.size = (width, height)
+        return b"".join(make_text_chunk(c) for c in png_metadata_chunks(self.doc, self.facts, width, height))
 
 
 class ImageStore:
@@ -107,6 +170,65 @@ class ImageStore:
         if not keep_source:
             downloaded.unlink(missing_ok=True)
         return record
+
+    def landing(self, job_id: int, index: int, metadata_for: MetadataFor) -> Landing:
+        """Start landing result `index` of a job: pass `landing.header` to the download as its
+        `insert_after_header`, then `land` the file it made."""
+        return Landing(self, job_id, index, metadata_for)
+
+    def land(self, landing: Landing, result_id: int | None, downloaded: Downloaded) -> ImageRecord:
+        """Move a download made with `landing.header` into the library and index it.
+
+        Same order and guarantees as `add`: the file is complete and fsynced (the download did
+        that), renamed into its day folder (after the session marker names the folder), the
+        folder fsynced, then ONE transaction inserts the row and marks the result downloaded.
+        Falls back to `add` (a copy with the metadata) when the file was not made that way."""
+        job_id, index = landing.job_id, landing.index
+        existing = self._image_for_slot(job_id, index)
+        if existing is not None:
+            downloaded.path.unlink(missing_ok=True)
+            return existing
+        if landing.doc is None or landing.facts is None or downloaded.sha256 is None or not _ours_once(downloaded.path):
+            return self.add(
+                job_id,
+                result_id,
+                index,
+                downloaded.path,
+                metadata=landing.metadata_for(downloaded.width, downloaded.height),
+            )
+        rel_dir = day_dir_of(landing.created_at)
+        folder = self.paths.abs_path(rel_dir)
+        self._marker.note_dir(rel_dir)  # before the file exists there: a crash now is reconciled on open
+        make_dirs(folder)
+        sha = downloaded.sha256
+        path = folder / f"{job_id}-{index}-{sha[:12]}.png"
+        try:
+            os.replace(downloaded.path, path)
+        except OSError as err:
+            if err.errno != errno.EXDEV:
+                raise
+            # incoming/ is on another disk (a symlink): one copy is unavoidable.
+            path, sha, _size = atomic_write(
+                folder, lambda out: copy_into(downloaded.path, out), lambda s: f"{job_id}-{index}-{s[:12]}.png"
+            )
+            downloaded.path.unlink(missing_ok=True)
+        fsync_dir(folder)
+        crashpoint("library_after_rename")  # crash-safety tests SIGKILL here
+        width, height = landing.size
+        return self._indexer.insert(
+            path=path,
+            sha=sha,
+            size=path.stat().st_size,
+            fmt="png",
+            width=width,
+            height=height,
+            created_at=landing.created_at,
+            job_id=job_id,
+            result_id=result_id,
+            index=index,
+            facts=landing.facts,
+            meta_json=None,
+        )
 
     def _image_for_slot(self, job_id: int, index: int) -> ImageRecord | None:
         with self.db.read() as conn:
@@ -255,3 +377,13 @@ class ImageStore:
                 match = images_where(conn, self.paths, "i.sha256 = ?", (sha,))
                 found.append(match[0] if match else None)
         return found
+
+
+def _ours_once(path: Path) -> bool:
+    """Whether each of our text chunks appears once: a body that brought its own `parameters` (say)
+    would shadow ours, so such a file lands by copy, which replaces them."""
+    try:
+        keywords = [k for k in text_keywords(path) if k in OUR_KEYS]
+    except (PngError, OSError):
+        return False
+    return len(keywords) == len(set(keywords))

@@ -3,6 +3,9 @@
 Every method is one committed transaction, so the jobs layer can "persist before it acts" (issue 3):
 the job row exists before the request leaves, the task id before the first poll, the result URLs
 before the first download.
+
+Which process runs a job is its lease (`leases.py`): `create(hold=True)` leases the job in the
+transaction that journals it, `claim` leases an existing one, `leased` says who holds which.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError, NotFound
 from wan27_desktop.library.imagefiles import atomic_write, copy_into, sha256_of
+from wan27_desktop.library.leases import Lease, Leases
 from wan27_desktop.library.paths import LibraryPaths, safe_ext
 from wan27_desktop.library.records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
 from wan27_desktop.library.rows import (
@@ -48,9 +52,23 @@ def cost_from_usage(region: str, model: str, usage: dict[str, Any] | None) -> st
 class JobStore:
     """`library.jobs`: the journal's tables (jobs, inputs, job_inputs, results)."""
 
-    def __init__(self, db: Database, paths: LibraryPaths) -> None:
+    def __init__(self, db: Database, paths: LibraryPaths, leases: Leases | None = None) -> None:
         self.db = db
         self.paths = paths
+        self.leases = leases if leases is not None else Leases(paths.leases_dir)
+
+    # -- ownership --------------------------------------------------------------------------------
+    def claim(self, job_id: int) -> Lease | None:
+        """Lease a job for this thread's work on it; None when another process (or other work in
+        this one) runs it. Release the lease when done (it is a context manager)."""
+        return self.leases.claim(job_id)
+
+    def leased(self) -> dict[int, str]:
+        """Jobs running right now, in any process: job id -> who runs it."""
+        return self.leases.held()
+
+    def is_leased(self, job_id: int) -> bool:
+        return self.leases.is_held(job_id)
 
     # -- inputs -----------------------------------------------------------------------------------
     def store_input(self, source: Path) -> tuple[str, Path]:
@@ -96,37 +114,53 @@ class JobStore:
         estimated_cost: str,
         state: JobState = JobState.SUBMITTING,
         inputs: Iterable[Path] = (),
+        hold: bool = False,
         on_insert: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> int:
         """Journal a job. Input files are copied first (outside the transaction), then one commit.
 
+        `hold`: lease the job to this process in the same transaction (released by the runner,
+        or when the process ends), so no other process takes it for abandoned meanwhile.
         `on_insert(conn, job_id)` runs inside that transaction (a batch links its row to the job
         there, so neither exists without the other); if it raises, no job is journaled."""
         stored = [self.store_input(Path(p)) for p in inputs]
         now = utc_now()
         state = JobState(state)
-        with self.db.write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO jobs(state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
-                "created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    state.value,
-                    model,
-                    request_mode,
-                    region,
-                    endpoint,
-                    int(n),
-                    str(estimated_cost),
-                    json.dumps(request_json, ensure_ascii=False),
-                    now,
-                    now,
-                    now if state.is_terminal else None,
-                ),
-            )
-            job_id = int(cursor.lastrowid or 0)
-            self._link_inputs(conn, job_id, stored)
-            if on_insert is not None:
-                on_insert(conn, job_id)
+        reserved: Lease | None = None
+        try:
+            with self.db.write() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO jobs(state, model, request_mode, region, endpoint, n, estimated_cost, request_json, "
+                    "created_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        state.value,
+                        model,
+                        request_mode,
+                        region,
+                        endpoint,
+                        int(n),
+                        str(estimated_cost),
+                        json.dumps(request_json, ensure_ascii=False),
+                        now,
+                        now,
+                        now if state.is_terminal else None,
+                    ),
+                )
+                job_id = int(cursor.lastrowid or 0)
+                self._link_inputs(conn, job_id, stored)
+                if on_insert is not None:
+                    on_insert(conn, job_id)
+                if hold:
+                    reserved = self.leases.reserve(job_id)
+                    if reserved is None:  # a stale lease of a job id reused after a recover: still running
+                        raise LibraryError(
+                            QT_TRANSLATE_NOOP("WanError", "Job {job} is leased by another process."),
+                            values={"job": job_id},
+                        )
+        except BaseException:
+            if reserved is not None:
+                reserved.release()
+            raise
         return job_id
 
     def update(
@@ -183,6 +217,11 @@ class JobStore:
             state = JobState(state)
             fields["state"] = state.value
             fields["finished_at"] = now if state.is_terminal else None
+            if state is JobState.DONE:
+                # Done means every image landed: an error mark left by an earlier step, or by
+                # another process that took the job for interrupted, is no longer true.
+                for name in ("error_code", "error_message", "error_hint", "error_values"):
+                    fields.setdefault(name, None)
         with self.db.write() as conn:
             row = conn.execute("SELECT region, model, cost FROM jobs WHERE id = ?", (job_id,)).fetchone()
             if row is None:

@@ -5,20 +5,22 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_metadata, job_document, write_image_file
+from wan27_desktop.library.errors import ExportIncomplete
 from wan27_desktop.library.imagefiles import (
     EXTENSIONS,
     TEMP_PREFIX,
-    ImageFormatError,
     image_size,
     sha256_of,
     sniff_format,
 )
 from wan27_desktop.library.images import ImageStore
 from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import LibraryPaths, day_dir_of
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.rebuild import rebuild_index
@@ -42,8 +44,10 @@ class Maintenance:
         indexer: Indexer,
         marker: SessionMarker,
         library_id: str,
+        leases: Leases,
     ) -> None:
         self.db = db
+        self._leases = leases
         self.paths = paths
         self._images = images
         self._indexer = indexer
@@ -222,32 +226,57 @@ class Maintenance:
 
     def export(self, ids: Iterable[int], dest_dir: Path) -> list[Path]:
         """Copy images out byte for byte (metadata chunks included). Names are our own file names,
-        made unique in `dest_dir` with ' (2)', ' (3)'... never overwriting anything there."""
+        made unique in `dest_dir` with ' (2)', ' (3)'... never overwriting anything there.
+
+        An image whose file is gone (or unreadable) does not stop the others: they are exported,
+        then ExportIncomplete names what was not (its `written` lists what was)."""
         dest = Path(dest_dir)
         dest.mkdir(parents=True, exist_ok=True)
-        written = []
+        written: list[Path] = []
+        failed: list[tuple[int, str]] = []
         for image in self._images.require(ids):
-            if not image.path.is_file():
-                raise ImageFormatError(f"The file of image {image.id} is missing: {image.path}")
-            stem, suffix = image.path.stem, image.path.suffix
-            counter = 1
-            while True:
-                target = dest / (f"{stem}{suffix}" if counter == 1 else f"{stem} ({counter}){suffix}")
-                try:
-                    out = target.open("xb")
-                except FileExistsError:
-                    counter += 1
-                    continue
-                break
-            with out, image.path.open("rb") as source:
-                while block := source.read(1024 * 1024):
-                    out.write(block)
-                out.flush()
-                os.fsync(out.fileno())
-            written.append(target)
+            try:
+                source = image.path.open("rb")
+            except OSError as err:  # this image's problem: the others are still exported
+                reason = (
+                    "is missing" if isinstance(err, FileNotFoundError) else f"cannot be read: {err.strerror or err}"
+                )
+                failed.append((image.id, f"the file of image {image.id} {reason} ({image.path})"))
+                continue
+            with source:
+                written.append(_export_one(source, image.path, dest))
+        if failed:
+            raise ExportIncomplete(written, failed)
         return written
 
     def rebuild(self, *, keep_annotations: bool = True) -> RebuildReport:
-        """Re-index every image file into a fresh database and swap it in (see `rebuild.py`);
-        needs no other program using the library."""
-        return rebuild_index(self.db, self.paths, self._library_id, keep_annotations=keep_annotations)
+        """Re-index every image file into a fresh database and swap it in (see `rebuild.py`).
+        Refused (LibraryBusy) while a job runs in any process: its images would land in the
+        database being replaced."""
+        with self._leases.exclusive("rebuild"):
+            return rebuild_index(self.db, self.paths, self._library_id, keep_annotations=keep_annotations)
+
+
+def _export_one(source: BinaryIO, path: Path, dest: Path) -> Path:
+    """Copy one open image file into `dest` under a name nothing there has; an error writing it
+    (the destination's problem, so the caller stops) leaves no partial file."""
+    stem, suffix = path.stem, path.suffix
+    counter = 1
+    while True:
+        target = dest / (f"{stem}{suffix}" if counter == 1 else f"{stem} ({counter}){suffix}")
+        try:
+            out = target.open("xb")
+        except FileExistsError:
+            counter += 1
+            continue
+        break
+    try:
+        with out:
+            while block := source.read(1024 * 1024):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target

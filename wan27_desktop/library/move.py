@@ -34,7 +34,10 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.errors import LibraryError
 from wan27_desktop.library.imagefiles import fsync_dir
+from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME
+from wan27_desktop.library.space import format_size, nearest_existing
+from wan27_desktop.private_files import make_dirs, open_new
 
 LIBRARY_ENTRIES = (LIBRARY_DIRNAME, "cache", "incoming")
 IN_PROGRESS_MARKER = ".wan27-move-in-progress"
@@ -43,6 +46,7 @@ MOVED_NOTE = "WAN27-LIBRARY-MOVED.txt"
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory", IN_PROGRESS_MARKER})
 DB_FILES = frozenset({DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"})
 SESSIONS_DIRNAME = "sessions"  # live sessions' dirty markers: they belong to the old place
+LEASES_DIRNAME = "leases"  # which process runs which job: locks held in the old place
 CHUNK = 1 << 20
 BACKUP_PAGES = 256
 FREE_SPACE_MARGIN = 32 << 20
@@ -133,12 +137,6 @@ def _inside(child: Path, parent: Path) -> bool:
     return child == parent or parent in child.parents
 
 
-def _nearest_existing(path: Path) -> Path:
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
-
-
 def _visible_entries(folder: Path) -> list[str]:
     try:
         return sorted(name for name in os.listdir(folder) if name not in IGNORED_NAMES)
@@ -163,11 +161,24 @@ def _walk_files(root: Path) -> Iterator[Path]:
         for folder, dirs, files in os.walk(top):
             here = Path(folder)
             if here == root / LIBRARY_DIRNAME:
-                dirs[:] = [d for d in dirs if d != SESSIONS_DIRNAME]
+                dirs[:] = [d for d in dirs if d not in (SESSIONS_DIRNAME, LEASES_DIRNAME)]
                 files = [f for f in files if f not in DB_FILES]
             dirs.sort()
             for name in sorted(files):
                 yield here / name
+
+
+def _refuse_while_jobs_run(source: Path) -> None:
+    """A job running in any process (another window, the `wan27` command) writes to the old place."""
+    running = Leases(source / LIBRARY_DIRNAME / LEASES_DIRNAME).held()
+    if running:
+        raise MoveRefused(
+            QT_TRANSLATE_NOOP("WanError", "{count} job(s) are running in another Wan 2.7 window or command ({jobs})."),
+            reason="jobs_running",
+            count=len(running),
+            jobs="; ".join(f"job {job}: {owner}" for job, owner in sorted(running.items())),
+            hint=QT_TRANSLATE_NOOP("WanError", "Wait for them to finish, then move the library."),
+        )
 
 
 def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -> MovePlan:
@@ -199,6 +210,7 @@ def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -
             source=source,
             hint=QT_TRANSLATE_NOOP("WanError", "Choose a folder outside the current library folder."),
         )
+    _refuse_while_jobs_run(source)
     if target.exists() and not target.is_dir():
         raise MoveRefused(
             QT_TRANSLATE_NOOP("WanError", "{target} is a file, not a folder."),
@@ -222,7 +234,7 @@ def plan_move(source: Path, target: Path, *, app_data_dir: Path | None = None) -
             entries=shown,
             hint=QT_TRANSLATE_NOOP("WanError", "Choose an empty folder, or create a new folder for the library."),
         )
-    existing = _nearest_existing(target)
+    existing = nearest_existing(target)
     if not existing.is_dir() or not _writable(existing):
         raise MoveRefused(
             QT_TRANSLATE_NOOP("WanError", "The folder {folder} cannot be written to."),
@@ -259,15 +271,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-def format_size(count: int) -> str:
-    size = float(count)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} TB"  # pragma: no cover - unreachable
-
-
 # -- 2. copy and verify -------------------------------------------------------------------------
 
 
@@ -291,12 +294,13 @@ def copy_library(
 ) -> CopyReport:
     """Copy and verify (step 2). On cancel or failure the target is left as it was before (a
     folder we created is removed again) and MoveCanceled / MoveFailed / OSError is raised."""
+    _refuse_while_jobs_run(plan.source)  # again: one may have started while the user confirmed
     counter = _Counter(plan.total_bytes, progress, should_cancel)
     target = plan.target
     try:
         if plan.leftover:
             _remove_entries(target)  # a previous attempt's partial copy
-        target.mkdir(parents=True, exist_ok=True)
+        make_dirs(target)
         _write_marker(target, plan.source)
         counter.add(0)
         fingerprint = _copy_database(plan, counter)
@@ -362,7 +366,7 @@ def _data_version(conn: sqlite3.Connection) -> int:
 def _copy_database(plan: MovePlan, counter: _Counter) -> dict[str, object]:
     source_db = plan.source / LIBRARY_DIRNAME / DB_NAME
     target_db = plan.target / LIBRARY_DIRNAME / DB_NAME
-    target_db.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target_db.parent)
     src = _open_db(source_db)
     try:
         # Move committed pages from the WAL into the database where no reader needs them; the
@@ -370,6 +374,8 @@ def _copy_database(plan: MovePlan, counter: _Counter) -> dict[str, object]:
         src.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         version = _data_version(src)
         page_size = int(src.execute("PRAGMA page_size").fetchone()[0])
+        with contextlib.suppress(FileExistsError):  # user-only, like every database the app creates
+            os.close(open_new(target_db))
         dst = sqlite3.connect(str(target_db), isolation_level=None)
         copied_pages = 0
         budget = plan.db_bytes
@@ -401,7 +407,7 @@ def _copy_files(plan: MovePlan, counter: _Counter) -> list[FileEntry]:
     for entry in plan.files:
         src = plan.source / entry.rel
         dst = plan.target / entry.rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        make_dirs(dst.parent)
         try:
             size = _copy_file(src, dst, counter)
         except FileNotFoundError:

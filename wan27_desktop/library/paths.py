@@ -6,6 +6,7 @@ Layout under the library root (`data_dir`, issue 3):
     library/inputs/<sha[:2]>/<sha>.ext reference images, content-addressed
     library/quarantine/                files reconcile could not index (never deleted)
     library/sessions/                  dirty markers of running sessions (see sessions.py)
+    library/leases/                    which process runs which job; rebuilds exclude jobs (leases.py)
     cache/                             thumbnails, owned by `imaging.thumbnails` (the library never reads it)
     incoming/                          downloads not landed yet, owned by the jobs layer
 """
@@ -48,6 +49,15 @@ class LibraryPaths:
     @property
     def sessions_dir(self) -> Path:
         return self.library_dir / "sessions"
+
+    @property
+    def leases_dir(self) -> Path:
+        return self.library_dir / "leases"
+
+    @property
+    def incoming_dir(self) -> Path:
+        """Downloads not landed yet; on the library's disk, so a landed result is renamed, not copied."""
+        return self.data_dir / "incoming"
 
     def abs_path(self, rel: str) -> Path:
         """A path stored in the index ('images/2025/01/31/x.png', always '/') -> the file."""

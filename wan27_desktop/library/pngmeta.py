@@ -30,6 +30,7 @@ PngError = ImageFormatError
 
 PARAMETERS_KEY = "parameters"
 JSON_KEY = "wan27"
+OUR_KEYS = frozenset({PARAMETERS_KEY, JSON_KEY, XMP_KEY})  # a file lands by rename only with each once
 
 # IPTC NewsCodes digital source types: generated from scratch vs. an edit/composite of inputs.
 SOURCE_GENERATED = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"

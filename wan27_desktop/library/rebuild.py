@@ -3,46 +3,81 @@
 The files are the truth for images, their prompts, parameters and jobs. When the old database is
 still readable (`rebuild()` on a healthy library) it also gives back what files cannot carry:
 ratings, favourites, tags, trash state, and journal rows of jobs without images (failed, unfinished).
-`Library.recover` (a corrupt database) moves the bad file aside and rebuilds from files only.
+`Library.recover` (a damaged database) moves the bad file aside, rebuilds from the files, then
+salvages every journal row the damaged copy still gives (`salvage.py`).
+
+Rebuild and recover run under `Leases.exclusive`: never while a job runs in any process (its images
+would land in the database being replaced). The old database is kept as one copy, the latest
+(`OLD_COPY_KINDS`); a rebuild killed half-way leaves a `.rebuild-*` file that the next
+`Library.open` removes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import re
 import shutil
 import sqlite3
+import time
 import uuid
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError
 from wan27_desktop.library.indexing import Indexer
+from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import DB_NAME, LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.records import RebuildReport
 from wan27_desktop.library.rows import JOB_COLUMNS
+from wan27_desktop.library.salvage import salvage_into
 from wan27_desktop.library.schema import migrate
 
+log = logging.getLogger("wan27.library")
+
 _JOB_FIELDS = [c.strip() for c in JOB_COLUMNS.split(",") if c.strip() != "id"]
+BACKUP_KIND, DAMAGED_KIND = "before-rebuild", "corrupt"
+OLD_COPY_KINDS = (BACKUP_KIND, DAMAGED_KIND, "empty")
+_TEMP_KINDS = ("rebuild", "new")
+# Tables only the database knows, carried over whole: batches and their rows (issue 17, every job
+# they name is carried over too) and the spending limits the user set.
+CARRIED_TABLES = ("batches", "batch_rows", "spend_limits")
+_NEW_DB_STALE_S = 600.0  # `create_database` needs milliseconds; one this old was abandoned
 
 
 def stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def rebuild_index(db: Database, paths: LibraryPaths, library_id: str, *, keep_annotations: bool) -> RebuildReport:
+def rebuild_index(
+    db: Database,
+    paths: LibraryPaths,
+    library_id: str,
+    *,
+    keep_annotations: bool,
+    salvage_from: Path | None = None,
+    keep_backup: bool = True,
+) -> RebuildReport:
     """Re-index every image file into a fresh database, then swap it in for `db`'s file (every
-    store holding `db` sees the new one). Needs no other program using the library."""
+    store holding `db` sees the new one). The caller holds `Leases.exclusive`.
+
+    `keep_annotations`: carry ratings, tags, trash and the journal over from `db` (readable).
+    `salvage_from`: a damaged database to read the same back from, row by row.
+    `keep_backup`: keep the replaced database as the one `before-rebuild` copy."""
     new_path = paths.library_dir / f"{DB_NAME}.rebuild-{uuid.uuid4().hex[:8]}"
     files = _rebuild_candidates(paths)
     chosen_id = _library_id_from_files(files, library_id)
     fresh = Database(new_path)
     quarantined: list[Path] = []
     kept = 0
+    salvage = None
     try:
         migrate(fresh.conn)
         with fresh.write() as conn:
@@ -54,13 +89,28 @@ def rebuild_index(db: Database, paths: LibraryPaths, library_id: str, *, keep_an
                 quarantined.append(quarantine(paths, path, outcome))
         if keep_annotations:
             kept = _carry_over(fresh.conn, paths.db_path)
+        if salvage_from is not None:
+            with fresh.lock:
+                salvage = salvage_into(fresh.conn, salvage_from, paths.library_dir)
+            kept = salvage.annotated
         with fresh.read() as conn:
             images = conn.execute("SELECT count(*) FROM images").fetchone()[0]
             jobs = conn.execute("SELECT count(*) FROM jobs").fetchone()[0]
-    finally:
+    except BaseException:
         fresh.close()
-    backup = _swap_in(db, paths, new_path)
-    return RebuildReport(images=images, jobs=jobs, quarantined=tuple(quarantined), annotations_kept=kept, backup=backup)
+        _remove_db_files(new_path)
+        raise
+    fresh.close()
+    crashpoint("rebuild_before_swap")  # crash tests SIGKILL here: the next open removes new_path
+    backup = _swap_in(db, paths, new_path, keep_backup=keep_backup)
+    return RebuildReport(
+        images=images,
+        jobs=jobs,
+        quarantined=tuple(quarantined),
+        annotations_kept=kept,
+        backup=backup,
+        salvage=salvage,
+    )
 
 
 def _rebuild_candidates(paths: LibraryPaths) -> list[Path]:
@@ -93,28 +143,98 @@ def _library_id_from_files(files: list[Path], current: str) -> str:
     return ids.most_common(1)[0][0]
 
 
-def _swap_in(db: Database, paths: LibraryPaths, new_path: Path) -> Path:
-    """Atomically replace the DB file, keeping the old one as a backup; returns the backup path."""
+def _swap_in(db: Database, paths: LibraryPaths, new_path: Path, *, keep_backup: bool = True) -> Path | None:
+    """Atomically replace the DB file, keeping the old one as the backup; returns its path."""
     with db.lock:
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
         wal = Path(f"{paths.db_path}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             db.reopen()
+            _remove_db_files(new_path)
             raise LibraryError(
                 "Another program is using the library, so it cannot be swapped now.",
                 hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
             )
-        backup = paths.library_dir / f"{DB_NAME}.before-rebuild-{stamp()}"
-        try:
-            os.link(paths.db_path, backup)
-        except OSError:
-            shutil.copy2(paths.db_path, backup)
+        backup = None
+        if keep_backup:
+            backup = old_copy_path(paths, BACKUP_KIND)
+            try:
+                os.link(paths.db_path, backup)
+            except OSError:
+                shutil.copy2(paths.db_path, backup)
         os.replace(new_path, paths.db_path)  # atomic: a crash leaves the old or the new DB, never none
         Path(f"{paths.db_path}-shm").unlink(missing_ok=True)
         db.reopen()
         migrate(db.conn)
+    if backup is not None:
+        prune_old_copies(paths, BACKUP_KIND, keep=backup)
     return backup
+
+
+def old_copy_path(paths: LibraryPaths, kind: str) -> Path:
+    base = paths.library_dir / f"{DB_NAME}.{kind}-{stamp()}"
+    path, counter = base, 1
+    while path.exists():
+        counter += 1
+        path = base.with_name(f"{base.name}.{counter}")
+    return path
+
+
+def old_copies(paths: LibraryPaths) -> list[Path]:
+    """Database copies kept by rebuild and recover (at most one of each kind), oldest first."""
+    if not paths.library_dir.is_dir():
+        return []
+    found = [
+        p
+        for p in paths.library_dir.iterdir()
+        if any(p.name.startswith(f"{DB_NAME}.{kind}-") for kind in OLD_COPY_KINDS)
+        and not p.name.endswith(("-wal", "-shm"))
+    ]
+    return sorted(found, key=lambda p: (re.findall(r"\d{8}-\d{6}", p.name) or [""])[-1] + p.name)
+
+
+def prune_old_copies(paths: LibraryPaths, kind: str, *, keep: Path) -> list[Path]:
+    """Keep one copy of each kind, the latest (`keep`): every rebuild used to keep a full copy."""
+    removed = []
+    for path in old_copies(paths):
+        if path.name.startswith(f"{DB_NAME}.{kind}-") and path != keep:
+            _remove_db_files(path)
+            removed.append(path)
+    return removed
+
+
+def remove_interrupted(paths: LibraryPaths, leases: Leases) -> list[Path]:
+    """At open: the temporary databases of a rebuild (or a first open) that was killed half-way.
+    Only when no rebuild runs now (its lock is free) - and a first open's file only once old."""
+    if not paths.library_dir.is_dir():
+        return []
+    candidates = [
+        p
+        for p in paths.library_dir.iterdir()
+        if any(p.name.startswith(f"{DB_NAME}.{kind}-") for kind in _TEMP_KINDS) or p.name.startswith(".salvage-")
+    ]
+    if not candidates:
+        return []
+    removed: list[Path] = []
+    with leases.idle() as idle:
+        if not idle:
+            return []
+        for path in candidates:
+            with contextlib.suppress(OSError):
+                if path.name.startswith(f"{DB_NAME}.new-") and time.time() - path.stat().st_mtime < _NEW_DB_STALE_S:
+                    continue
+                path.unlink()
+                removed.append(path)
+    if removed:
+        log.info("removed %d file(s) of an interrupted rebuild: %s", len(removed), [p.name for p in removed])
+    return removed
+
+
+def _remove_db_files(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
@@ -151,9 +271,10 @@ def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
             "WHERE id IN (SELECT id FROM old.jobs)"
         )
         conn.execute(
-            "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at) "
-            "SELECT job_id, idx, url, expires_at, status, error, created_at FROM old.results WHERE true "
+            "INSERT INTO results(job_id, idx, url, expires_at, status, error, created_at, attempts) "
+            "SELECT job_id, idx, url, expires_at, status, error, created_at, attempts FROM old.results WHERE true "
             "ON CONFLICT(job_id, idx) DO UPDATE SET url = excluded.url, expires_at = excluded.expires_at, "
+            "attempts = excluded.attempts, "
             "error = excluded.error, status = CASE WHEN results.status = 'downloaded' THEN 'downloaded' "
             "ELSE excluded.status END"
         )
@@ -166,6 +287,8 @@ def _carry_over(conn: sqlite3.Connection, old_db: Path) -> int:
             "SELECT j.job_id, j.position, n2.id FROM old.job_inputs j JOIN old.inputs n ON n.id = j.input_id "
             "JOIN main.inputs n2 ON n2.sha256 = n.sha256"
         )
+        for table in CARRIED_TABLES:  # the same schema on both sides: the old one was migrated on open
+            conn.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM old.{table}")
         conn.execute("COMMIT")
         return kept
     except sqlite3.DatabaseError:

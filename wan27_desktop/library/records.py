@@ -228,15 +228,20 @@ class RebuildReport:
     moved_aside: Path | None = None
     annotations_kept: int = 0
     backup: Path | None = None
+    salvage: Any = None  # salvage.SalvageReport after a recover
 
     def __str__(self) -> str:
         text = f"Rebuilt the index from files: {self.images} image(s), {self.jobs} job(s)"
-        if self.annotations_kept:
+        if self.annotations_kept and self.salvage is None:
             text += f", ratings/tags/trash kept for {self.annotations_kept}"
         if self.quarantined:
             text += f"; {len(self.quarantined)} unreadable file(s) moved to quarantine"
+        if self.salvage is not None:
+            text += f"; {self.salvage}"
         if self.moved_aside:
             text += f"; the damaged database was kept as {self.moved_aside}"
+        if self.backup:
+            text += f"; the previous database was kept as {self.backup}"
         return text + "."
 
 

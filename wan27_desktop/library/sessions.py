@@ -13,31 +13,17 @@ A full reconcile (every folder) runs only on explicit request (`library.maintena
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import uuid
 from pathlib import Path
 from typing import IO
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
-    import msvcrt
+from wan27_desktop.library.oslocks import try_lock
+from wan27_desktop.private_files import make_dirs, open_new
 
-    def _try_lock(handle: IO[str]) -> bool:
-        try:
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-else:
-    import fcntl
 
-    def _try_lock(handle: IO[str]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError:
-            return False
+def _try_lock(handle: IO[str]) -> bool:
+    return try_lock(handle.fileno())
 
 
 class SessionMarker:
@@ -56,12 +42,12 @@ class SessionMarker:
             if rel_dir in self._dirs:
                 return
             if self._handle is None:
-                self.sessions_dir.mkdir(parents=True, exist_ok=True)
+                make_dirs(self.sessions_dir)
                 # Locked under a name nobody scans, then renamed: never seen unlocked as '.open'.
                 # (Windows cannot rename an open file, so there it is created under its final name.)
                 name = uuid.uuid4().hex
                 staging = self.sessions_dir / (f"{name}.new" if os.name == "posix" else f"{name}.open")
-                self._handle = staging.open("a+", encoding="utf-8")
+                self._handle = os.fdopen(open_new(staging, os.O_RDWR | os.O_APPEND), "a+", encoding="utf-8")
                 if not _try_lock(self._handle):
                     raise OSError(f"cannot lock session marker {staging}")
                 self._path = self.sessions_dir / f"{name}.open"

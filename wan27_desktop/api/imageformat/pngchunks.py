@@ -118,6 +118,17 @@ def read_text_chunks(path: Path) -> list[TextChunk]:
     return chunks
 
 
+def text_keywords(path: Path) -> list[str]:
+    """The keyword of every text chunk, in file order (pixel data is skipped with seeks)."""
+    keywords = []
+    with path.open("rb") as handle:
+        for ctype, offset, length in iter_chunks(handle):
+            if ctype in TEXT_TYPES:
+                handle.seek(offset)
+                keywords.append(handle.read(min(length, 80)).partition(b"\0")[0].decode("latin-1"))
+    return keywords
+
+
 def embed_text_chunks(source: Path, out: _Writer, chunks: list[TextChunk]) -> None:
     """Copy `source` to `out` chunk by chunk, dropping old text chunks with the keywords of `chunks`
     and inserting `chunks` before the first IDAT. Pixel chunks are copied byte for byte."""

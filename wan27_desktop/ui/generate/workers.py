@@ -20,6 +20,7 @@ from wan27_desktop import config
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.imageformat import EXTENSIONS, sniff
 from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.private_files import make_dirs
 
 log = logging.getLogger("wan27.ui.generation")
 
@@ -126,7 +127,7 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
     folder = folder or refs_dir()
     dest = folder / f"{hashlib.sha256(raw).hexdigest()}{suffix}"
     if not dest.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        make_dirs(folder)
         fd, tmp = tempfile.mkstemp(prefix=".drop.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
