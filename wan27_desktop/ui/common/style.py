@@ -2,7 +2,7 @@
 
 Never hard-code a colour that only works on white: each semantic colour is a hue chosen for
 legibility, then its lightness is pushed away from the window background, so the same code reads
-well in light and dark schemes (STYLE.md: "use the palette").
+well in light and dark schemes.
 """
 
 from __future__ import annotations

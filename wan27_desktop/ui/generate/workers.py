@@ -1,7 +1,7 @@
 """Background work for the generation panel: inspect references, decode previews, save dropped
 image data, extract palettes. Runs on the "generate" pool; results reach the UI thread via `BackgroundWork`.
 
-Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (STYLE.md).
+Worker threads use `imaging` (QImage only) and never touch widgets or QPixmap (QPixmap belongs to the UI thread).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The main window's menus, theme, diagnostics and the glue to the panels it composes.
 
-Kept apart from main_window.py so each module stays a readable size (STYLE.md). The window's shell
+Kept apart from main_window.py so each module stays a readable size. The window's shell
 (issue 7: painted before the panels are built) needs only `build_menu_bar` from here, so what the
 rest needs (message box, shortcuts, image formats, platform details) is imported where it is used.
 """
