@@ -18,12 +18,14 @@ own process with reply timestamps, the real main window in this process, and an 
 from __future__ import annotations
 
 import contextlib
+import faulthandler
+import gc
 import os
+import re
 import subprocess
-import sys
+import tempfile
 import threading
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -226,6 +228,9 @@ def open_main_window(data_dir: Path, concurrency: int) -> Any:
     if gallery is None:
         raise RuntimeError("the main window has no gallery (import failed?)")
     wait_until(lambda: gallery.model.is_loaded(), 30, "the gallery's first page")
+    from wan27_desktop.heap import settle_after_startup
+
+    settle_after_startup()  # what run_gui does once the journal has loaded
     pump(0.3)
     return window
 
@@ -266,8 +271,11 @@ class GapProbe:
 
 def gap_summary(gaps: list[float], seconds: float) -> dict[str, Any]:
     ms = [g * 1000 for g in gaps] or [0.0]
+    longest = max(range(len(ms)), key=ms.__getitem__)
     return {
         "max_gap_ms": round(max(ms), 1),
+        "max_gap_at_s": round(sum(gaps[:longest]), 2),  # when it began, from the probe's start
+        "largest_gaps_ms": [round(g, 1) for g in sorted(ms, reverse=True)[:5]],
         "p99_gap_ms": round(common.percentile(ms, 99), 1),
         "p95_gap_ms": round(common.percentile(ms, 95), 1),
         "median_gap_ms": round(common.median(ms), 2),
@@ -278,40 +286,199 @@ def gap_summary(gaps: list[float], seconds: float) -> dict[str, Any]:
     }
 
 
+_FRAME_LINE = re.compile(r'\s+File "(.*)", line (\d+) in (.*)')
+
+
+def _short(filename: str) -> str:
+    """A frame's file relative to the package or tests when it is ours, else its name."""
+    for root in ("wan27_desktop/", "tests/"):
+        at = filename.find("/" + root)
+        if at >= 0:
+            return filename[at + 1 :]
+    return Path(filename).name
+
+
 class StallSampler:
     """Diagnosis: while a probe tick is overdue by more than `threshold_ms`, sample the UI thread's
-    Python stack every ms; `report()` counts the innermost frames seen (what the UI thread was in)."""
+    Python stack every ms; `report()` counts the innermost frames seen (what the UI thread was in),
+    and lists the longest late stretches ("episodes") each with the stacks sampled during it and the
+    time Python's garbage collector ran meanwhile (`gc.callbacks`; a collection stops every thread)."""
 
-    def __init__(self, probe: GapProbe, threshold_ms: float = 15.0) -> None:
+    def __init__(self, probe: GapProbe, threshold_ms: float = 15.0, long_ms: float = 30.0) -> None:
         self.probe = probe
         self.threshold = threshold_ms / 1000
+        self.long = long_ms / 1000
         self.ui_thread = threading.get_ident()
         self.samples: Counter[str] = Counter()
         self.stacks: Counter[str] = Counter()
+        self.episodes: list[dict[str, Any]] = []
+        self.collections: list[tuple[float, float, int, str]] = []  # start, seconds, generation, thread
+        self._gc_started: dict[int, float] = {}
+        self._schedstat = f"/proc/self/task/{threading.get_native_id()}/schedstat"
+        self._others: dict[int, list[str]] = {}
+        self._threads_at_start: dict[int, float] = {}
+        self._dump = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-stall-sampler", daemon=True)
 
     def start(self) -> None:
+        gc.callbacks.append(self._on_gc)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+        gc.callbacks.remove(self._on_gc)
+        self._dump.close()
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        ident = threading.get_ident()
+        if phase == "start":
+            self._gc_started[ident] = time.monotonic()
+        elif ident in self._gc_started:
+            began = self._gc_started.pop(ident)
+            name = "ui" if ident == self.ui_thread else threading.current_thread().name
+            self.collections.append((began, time.monotonic() - began, info.get("generation", -1), name))
 
     def _run(self) -> None:
+        episode: Counter[str] | None = None
+        seen_tick = 0.0
+        base = self._cpu()
         while not self._stop.wait(0.001):
-            if time.monotonic() - self.probe.last_tick < self.threshold:
+            last_tick = self.probe.last_tick
+            if last_tick != seen_tick:  # the UI thread ticked since: a new stretch starts here
+                now = self._cpu()
+                if episode is not None:
+                    self._close(episode, seen_tick, last_tick, base, now)
+                    episode = None
+                seen_tick, base = last_tick, now
+            if time.monotonic() - last_tick < self.threshold:
                 continue
-            frame = sys._current_frames().get(self.ui_thread)
-            if frame is None:
+            stack = self._ui_stack()
+            if not stack:
                 continue
-            stack = traceback.extract_stack(frame)
-            inner = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack[-6:]]
-            self.samples[inner[-1]] += 1
-            self.stacks[" <- ".join(reversed(inner))] += 1
+            inner = stack[:6]
+            self.samples[inner[0]] += 1
+            self.stacks[" <- ".join(inner)] += 1
+            if episode is None:
+                episode = Counter()
+                self._threads_at_start = self._threads_cpu()
+            ours = [f for f in stack if f.startswith("wan27_desktop/")] or stack[:3]
+            episode[" <- ".join(ours[:8])] += 1
+
+    def _cpu(self) -> tuple[float, float, float]:
+        """The UI thread's CPU time and time waiting for a CPU (the kernel's schedstat), and the
+        whole process's CPU time, in seconds."""
+        try:
+            with open(self._schedstat, "rb") as f:
+                ran, waited = (int(v) / 1e9 for v in f.read().split()[:2])
+        except OSError:
+            ran = waited = 0.0
+        return ran, waited, time.process_time()
+
+    def _ui_stack(self) -> list[str]:
+        """The UI thread's frames, innermost first, as "path:line function"; the other threads'
+        innermost frames are kept in `_others` (ident -> frame) for the episode's report.
+
+        Read with faulthandler, which walks the interpreter's frames without making frame objects:
+        holding a frame from `sys._current_frames()` keeps its locals alive past their function (a
+        QPainter outliving its paintEvent crashes Qt)."""
+        self._dump.seek(0)
+        self._dump.truncate()
+        faulthandler.dump_traceback(self._dump, all_threads=True)
+        self._dump.seek(0)
+        text = self._dump.read().decode("utf-8", "replace")
+        stacks: dict[int, list[str]] = {}
+        current: list[str] | None = None
+        for line in text.splitlines():
+            if line.startswith(("Thread 0x", "Current thread 0x")):
+                current = stacks.setdefault(int(line.split("0x", 1)[1].split()[0], 16), [])
+            elif current is not None:
+                match = _FRAME_LINE.match(line)
+                if match:
+                    filename, lineno, name = match.groups()
+                    current.append(f"{_short(filename)}:{lineno} {name}")
+        self._others = {ident: frames for ident, frames in stacks.items() if ident != self.ui_thread}
+        return stacks.get(self.ui_thread, [])
+
+    def _threads_cpu(self) -> dict[int, float]:
+        """Every thread's CPU time so far (seconds), by native id."""
+        times: dict[int, float] = {}
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/schedstat", "rb") as f:
+                    times[int(task)] = int(f.read().split()[0]) / 1e9
+            except (OSError, ValueError, IndexError):
+                pass
+        return times
+
+    def _busiest(self, before: dict[int, float], top: int = 4) -> list[str]:
+        """The threads other than the UI thread that used the most CPU since `before`, each with
+        its name and the innermost frame of its last sample."""
+        after = self._threads_cpu()
+        used = sorted(((after[t] - before.get(t, after[t]), t) for t in after), reverse=True)
+        by_native = {thread.native_id: thread for thread in threading.enumerate()}
+        ui_native = self._schedstat.split("/")[-2]
+        report = []
+        for seconds, tid in used:
+            if str(tid) == ui_native or seconds < 0.001:
+                continue
+            thread = by_native.get(tid)
+            name = thread.name if thread is not None else f"tid {tid} (no Python)"
+            frames = self._others.get(thread.ident or 0, []) if thread is not None else []
+            where = next((f for f in frames if f.startswith("wan27_desktop/")), frames[0] if frames else "")
+            report.append(f"{seconds * 1000:.1f} ms {name} {where}")
+            if len(report) == top:
+                break
+        return report
+
+    def _close(
+        self,
+        episode: Counter[str],
+        began: float,
+        ended: float,
+        before: tuple[float, float, float],
+        after: tuple[float, float, float],
+    ) -> None:
+        gap = ended - began
+        if gap < self.long:
+            return
+        gc_ms = sum(s for start, s, _, _ in self.collections if began <= start <= ended) * 1000
+        gens = sorted({g for start, _, g, _ in self.collections if began <= start <= ended})
+        ran, waited, process = (a - b for a, b in zip(after, before, strict=True))
+        self.episodes.append(
+            {
+                "gap_ms": round(gap * 1000, 1),
+                # Where the UI thread's time went: running, runnable but without a CPU (other
+                # processes or our own threads had both cores), or asleep (waiting for the GIL, a
+                # lock or I/O); and what the rest of this process ran meanwhile.
+                "ui_cpu_ms": round(ran * 1000, 1),
+                "ui_waiting_for_cpu_ms": round(waited * 1000, 1),
+                "ui_asleep_ms": round(max(0.0, gap - ran - waited) * 1000, 1),
+                "other_threads_cpu_ms": round(max(0.0, process - ran) * 1000, 1),
+                "gc_ms": round(gc_ms, 1),
+                "gc_generations": gens,
+                "stacks": dict(episode.most_common(4)),
+                # From the first sample (threshold_ms into the gap) to its end.
+                "busiest_other_threads": self._busiest(self._threads_at_start),
+            }
+        )
 
     def report(self, top: int = 12) -> dict[str, Any]:
-        return {"innermost": dict(self.samples.most_common(top)), "stacks": dict(self.stacks.most_common(top // 2))}
+        longest = sorted(self.episodes, key=lambda e: -e["gap_ms"])[:top]
+        slow_gc = sorted(self.collections, key=lambda c: -c[1])[:5]
+        return {
+            "innermost": dict(self.samples.most_common(top)),
+            "stacks": dict(self.stacks.most_common(top // 2)),
+            "long_gaps": longest,
+            "collections": {
+                "count": len(self.collections),
+                "by_generation": dict(Counter(g for _, _, g, _ in self.collections)),
+                "generation_2_ms": [round(c[1] * 1000, 1) for c in self.collections if c[2] == 2],
+                "total_ms": round(sum(c[1] for c in self.collections) * 1000, 1),
+                "longest": [{"ms": round(s * 1000, 1), "generation": g, "thread": t} for _, s, g, t in slow_gc],
+            },
+        }
 
 
 @contextlib.contextmanager

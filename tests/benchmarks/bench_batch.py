@@ -2,7 +2,7 @@
 account's limits on (5 submissions/s, 5 tasks in progress, 429 beyond) and a task time of 3 s.
 
     QT_QPA_PLATFORM=offscreen python -m tests.benchmarks.bench_batch [--rows 100] [--task-seconds 3]
-        [--mode auto|sync|async] [--images 1000] [--diagnose]
+        [--mode auto|sync|async] [--images 1000] [--diagnose] [--profile]
 
 - The real `MainWindow` (gallery over a synthetic library, job queue, the batch's own window) in
   this process; the fake DashScope in a child process (its threads never take our GIL), where a sync
@@ -14,8 +14,10 @@ account's limits on (5 submissions/s, 5 tasks in progress, 429 beyond) and a tas
 - Also reported: the same window's gaps while idle (the machine's own noise, for scale); the fake's
   own count of the most tasks in progress and the most submissions in one second, and how many it
   refused (must be 0: the batch keeps to the limits itself).
-- --diagnose samples the UI thread's stack whenever a tick is 15 ms late (figures of that run are
-  not the budget's).
+- --diagnose samples the UI thread's stack whenever a tick is 15 ms late and, for every gap over
+  30 ms, says where its time went (`_appload.StallSampler`): the UI thread running, waiting for a
+  CPU, or asleep (the GIL, a lock), the other threads' CPU and any garbage collection meanwhile.
+  --profile: cProfile of the UI thread (to stderr). Figures of either run are not the budget's.
 - --mode: auto (the app's default: the async endpoint, polled adaptively), sync or async (polled
   every 5-10 s as §6 recommends, so a 3 s task holds its slot up to a poll longer).
 Prints one JSON line (see `common.emit`). Not a pytest test.
@@ -24,7 +26,9 @@ Prints one JSON line (see `common.emit`). Not a pytest test.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import shutil
 import signal
 import sys
@@ -129,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds for the batch (default 600)")
     parser.add_argument("--idle-seconds", type=float, default=3.0, help="idle baseline length (default 3)")
     parser.add_argument("--diagnose", action="store_true", help="sample the UI thread's stack when it is late")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the UI thread during the measured batch (to stderr)"
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="wan27-bench-batch-"))
@@ -153,7 +160,15 @@ def main(argv: list[str] | None = None) -> int:
                 warm = run_batch(window, 5, mode, work, 120)  # imports and first connections
                 common.log(f"bench_batch: warm-up batch of 5 in {warm['batch_seconds']} s")
                 _appload.pump(args.task_seconds + 1)  # the warm-up's slots are free again
+                profiler = cProfile.Profile() if args.profile else None
+                if profiler is not None:
+                    profiler.enable()
                 measured = run_batch(window, args.rows, mode, work, args.timeout, args.diagnose)
+                if profiler is not None:
+                    profiler.disable()
+                    stats = pstats.Stats(profiler, stream=sys.stderr)
+                    stats.sort_stats("tottime").print_stats(40)
+                    stats.sort_stats("cumulative").print_stats(60)
             finally:
                 _appload.close_main_window(window)
         finally:
