@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QThread
+from PySide6.QtCore import QEvent, QObject, QThread, QTimer
 
+from wan27_desktop.jobs import mailbox
 from wan27_desktop.jobs.mailbox import Mailbox
 
 
@@ -90,3 +92,51 @@ def test_workers_posting_while_the_ui_thread_destroys_objects_do_not_deadlock(qt
         del batch
         qtbot.wait(1)
     qtbot.waitUntil(lambda: len(sink) == 9000, timeout=10_000)
+
+
+def test_a_burst_is_delivered_in_slices_with_the_event_loop_turning_between_them(qtbot: Any) -> None:
+    # Five batch rows ending at once post dozens of callbacks: the UI thread returns to its event
+    # loop (input, painting, timers) every SLICE_SECONDS instead of running them all in one go.
+    box = Mailbox.instance()
+    seen: list[str] = []
+    ticker = QTimer()
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: seen.append("tick"))
+
+    def work(number: int) -> None:
+        end = time.monotonic() + mailbox.SLICE_SECONDS / 2
+        while time.monotonic() < end:  # a callback that takes half a slice
+            pass
+        seen.append(f"callback {number}")
+
+    ticker.start()
+    try:
+        threading.Thread(target=lambda: [box.post(None, work, n) for n in range(40)]).start()
+        qtbot.waitUntil(lambda: seen.count("tick") and "callback 39" in seen, timeout=10_000)
+    finally:
+        ticker.stop()
+    callbacks = [entry for entry in seen if entry != "tick"]
+    assert callbacks == [f"callback {n}" for n in range(40)]  # in the order posted
+    longest_run, run = 0, 0
+    for entry in seen[seen.index("callback 0") :]:
+        run = 0 if entry == "tick" else run + 1
+        longest_run = max(longest_run, run)
+    assert longest_run <= 3  # ~2 callbacks of half a slice each, then the loop turned
+
+
+def test_drain_still_runs_everything_posted(qtbot: Any) -> None:
+    # Called directly (e.g. before closing): no slicing, nothing left behind.
+    box = Mailbox.instance()
+    box.drain()
+    calls: list[int] = []
+
+    def work(number: int) -> None:
+        end = time.monotonic() + mailbox.SLICE_SECONDS / 2
+        while time.monotonic() < end:
+            pass
+        calls.append(number)
+
+    for number in range(10):
+        box.post(None, work, number)
+    box.drain()
+    assert calls == list(range(10)) and box.pending() == 0

@@ -9,6 +9,12 @@ So a worker only does pure-Python work: it puts `(fn, args)` on a `queue.SimpleQ
 one byte to a socket pair. A `QSocketNotifier` on the UI thread wakes up, drains the queue and
 calls each `fn` there. Nothing polls, and idle costs nothing. Socket pairs work on every platform
 Qt's socket notifier supports (Windows included).
+
+A wake-up runs callbacks for at most `SLICE_SECONDS`, then returns to the event loop and wakes
+itself again for the rest: a burst (five batch rows ending at once, each with its events, records
+and thumbnails) is spread over several turns of the loop, with input, painting and timers handled
+between them, instead of holding the UI thread for the whole burst. Order is kept: the rest stay
+at the head of the queue.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import queue
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +40,10 @@ def _close(*sockets: socket.socket) -> None:
 
 
 _Item = tuple[QObject | None, Callable[..., Any], tuple[Any, ...]]
+
+# The most one wake-up spends on callbacks before the event loop runs again (a frame at 60 Hz is
+# 16 ms); one callback that takes longer still runs whole.
+SLICE_SECONDS = 0.008
 
 
 class Mailbox(QObject):
@@ -50,7 +61,7 @@ class Mailbox(QObject):
         self._writer.setblocking(False)
         self._woken = False  # a wake byte is on its way; benign race: at worst one extra byte
         self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self.drain)
+        self._notifier.activated.connect(self._deliver)
         reader, writer = self._reader, self._writer
         self.destroyed.connect(lambda *_: _close(reader, writer))
 
@@ -71,34 +82,54 @@ class Mailbox(QObject):
         """Any thread. No Qt call happens here, so it cannot take part in a Qt-lock deadlock."""
         self._queue.put((owner, fn, args))
         if not self._woken:
-            self._woken = True
-            try:
-                self._writer.send(b"\0")
-            except BlockingIOError:
-                pass  # the buffer is full of wake bytes already: the UI thread will drain anyway
-            except OSError:
-                pass  # closed: the application is shutting down, nobody is left to deliver to
+            self._wake()
 
     def drain(self) -> None:
         """UI thread: run everything posted so far (also callable directly, e.g. before closing)."""
+        self._clear_wake()
+        while self._run_next():
+            pass
+
+    def _deliver(self) -> None:
+        """The notifier's slot: callbacks for at most SLICE_SECONDS, the rest on the loop's next turn."""
+        self._clear_wake()
+        deadline = time.monotonic() + SLICE_SECONDS
+        while self._run_next():
+            if time.monotonic() >= deadline and not self._queue.empty():
+                self._wake()
+                return
+
+    def _clear_wake(self) -> None:
         try:
             while self._reader.recv(4096):
                 pass
         except (BlockingIOError, OSError):
             pass
         self._woken = False  # before reading the queue: a post after this line sends a new byte
-        while True:
-            try:
-                owner, fn, args = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if owner is not None and not shiboken6.isValid(owner):
-                continue  # its widget is gone; nobody is waiting for this result
-            try:
-                fn(*args)
-            except Exception:  # one bad callback must not starve the others; still reported
-                log.exception("callback from a worker failed")
-                sys.excepthook(*sys.exc_info())
+
+    def _wake(self) -> None:
+        self._woken = True
+        try:
+            self._writer.send(b"\0")
+        except BlockingIOError:
+            pass  # the buffer is full of wake bytes already: the UI thread will drain anyway
+        except OSError:
+            pass  # closed: the application is shutting down, nobody is left to deliver to
+
+    def _run_next(self) -> bool:
+        """Run the oldest callback; False when there was none."""
+        try:
+            owner, fn, args = self._queue.get_nowait()
+        except queue.Empty:
+            return False
+        if owner is not None and not shiboken6.isValid(owner):
+            return True  # its widget is gone; nobody is waiting for this result
+        try:
+            fn(*args)
+        except Exception:  # one bad callback must not starve the others; still reported
+            log.exception("callback from a worker failed")
+            sys.excepthook(*sys.exc_info())
+        return True
 
     def pending(self) -> int:
         return self._queue.qsize()
