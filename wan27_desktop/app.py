@@ -299,6 +299,9 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
         api_base=api_base,  # the library: settings.library_dir
         before_start=startup.set_up,
     )
+    from wan27_desktop.heap import settle_after_startup
+
+    _window.journalLoaded.connect(settle_after_startup)  # start-up is over: shorter full collections
     code = int(app.exec())
     startup.set_up()  # closed before the window was built: what was logged still reaches the log file
     startup.close()
