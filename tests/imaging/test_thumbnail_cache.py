@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,3 +57,41 @@ def test_drop_thumbnails_removes_every_size_of_one_hash_only(maker: Maker, libra
         path.write_bytes(b"JPEG")
     drop_thumbnails(library.data_dir, image.sha256)
     assert not any(p.exists() for p in made) and kept.exists()
+
+
+def test_threads_asking_for_the_same_thumbnail_at_once_make_it_once(maker: Maker, library: Library):
+    # The gallery and the generation stage both ask for a just-landed image's thumbnail: the second
+    # waits for the first instead of decoding the full image again.
+    from wan27_desktop.imaging import thumbnails
+
+    image = maker.image("asked twice")
+    target = thumbnail_path(library.data_dir, image.sha256, 128)
+    calls: list[Path] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_maker(src: Path, dest: Path, size: int) -> tuple[int, int]:
+        calls.append(src)
+        entered.set()
+        release.wait(10)
+        dest.write_bytes(b"JPEG")
+        return (size, size)
+
+    results: list[Path] = []
+
+    def ask() -> None:
+        results.append(ensure_thumbnail(library.data_dir, image, 128, maker=slow_maker))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=ask)
+    second.start()
+    deadline = time.monotonic() + 10
+    while thumbnails._locks.get(target, (None, 0))[1] < 2 and len(calls) < 2 and time.monotonic() < deadline:
+        threading.Event().wait(0.001)  # until the second thread waits for the first (or made its own)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == [image.path]
+    assert results == [target, target] and target.read_bytes() == b"JPEG"
+    assert thumbnails._locks == {}  # no lock kept once nobody needs it

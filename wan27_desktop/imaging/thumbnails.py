@@ -8,10 +8,12 @@ library stays Qt-free and only tells `empty_trash`'s caller which content is gon
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -119,20 +121,50 @@ def ensure_thumbnail(
     """Create the cached thumbnail if it is missing and return its path.
 
     Touches no database, so any worker thread may call it. Written to a temp name and renamed,
-    so a reader never sees half a JPEG and two workers racing both end with a whole file.
+    so a reader never sees half a JPEG. Threads of this process asking for the same thumbnail at
+    once (the gallery and the generation stage both want a just-landed image) make it once: the
+    others wait for it instead of decoding the full image again. Another process racing still ends
+    with a whole file.
     """
     target = thumbnail_path(data_dir, image.sha256, size)
     if target.exists():
         return target
-    make_dirs(target.parent)
-    temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
-    try:
-        (maker or make_thumbnail)(image.path, temp, int(size))
-        restrict(temp)  # a custom maker may not write it user-only
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with _making(target):
+        if target.exists():  # made by the thread we waited for
+            return target
+        make_dirs(target.parent)
+        temp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.jpg")
+        try:
+            (maker or make_thumbnail)(image.path, temp, int(size))
+            restrict(temp)  # a custom maker may not write it user-only
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
     return target
+
+
+_locks: dict[Path, tuple[threading.Lock, int]] = {}  # target -> its lock, and how many threads use it
+_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _making(target: Path) -> Iterator[None]:
+    """Hold `target`'s lock (one per thumbnail being made; dropped when no thread needs it)."""
+    with _locks_guard:
+        lock, users = _locks.get(target, (None, 0))
+        if lock is None:
+            lock = threading.Lock()
+        _locks[target] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _locks_guard:
+            users = _locks[target][1] - 1
+            if users:
+                _locks[target] = (lock, users)
+            else:
+                del _locks[target]
 
 
 def drop_thumbnails(data_dir: Path, sha256: str) -> None:
