@@ -4,8 +4,12 @@ and drag-out, driven through the grid the way a person does."""
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
@@ -220,3 +224,27 @@ def test_unreadable_thumbnail_shows_a_broken_tile(qtbot: QtBot, panel: GalleryPa
     panel.loader.image(record, 160)
     qtbot.waitUntil(lambda: panel.loader.is_broken(record.id))
     assert panel.loader.image(record, 160) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_thumbnails_are_decoded_on_threads_that_give_way_to_the_ui_thread(
+    qtbot: QtBot,
+    panel: GalleryPanel,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wan27_desktop.ui.common import thumbnails
+
+    record = panel.model.data(panel.model.index(0), Role.RECORD)
+    qtbot.waitUntil(lambda: panel.loader.image(record, 160) is not None)
+    decoded_at: list[int] = []
+    real = thumbnails.read_scaled
+
+    def read_scaled(path: Path, px: int) -> QImage:
+        decoded_at.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(path, px)
+
+    monkeypatch.setattr(thumbnails, "read_scaled", read_scaled)
+    panel.loader.forget(record.id)
+    qtbot.waitUntil(lambda: panel.loader.image(record, 160) is not None)
+    ui_thread = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert decoded_at and all(nice > ui_thread for nice in decoded_at)

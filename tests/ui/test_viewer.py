@@ -246,3 +246,45 @@ def test_the_details_fit_their_panel_at_every_width(
             # What cannot wrap (an id, a path, a hash) must fit as shown: elided, never cut off.
             widest = max((label.fontMetrics().horizontalAdvance(w) for w in label.text().split()), default=0)
             assert widest <= label.contentsRect().width(), (label.objectName(), label.text())
+
+
+def test_a_full_size_request_superseded_while_queued_is_never_decoded(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stage asks for every newest result of a batch as it lands; only the latest is shown.
+    import threading
+
+    from PySide6.QtGui import QColor, QImage
+
+    from wan27_desktop.jobs.background import POOL_SIZES, named_pool
+    from wan27_desktop.jobs.mailbox import Mailbox
+    from wan27_desktop.ui.viewer import canvas
+
+    paths = []
+    for number in range(3):
+        image = QImage(64, 48, QImage.Format.Format_RGB32)
+        image.fill(QColor(40 * number, 90, 160))
+        path = tmp_path / f"full-{number}.png"
+        assert image.save(str(path))
+        paths.append(str(path))
+    decoded: list[str] = []
+    real_reader = canvas.path_reader
+    monkeypatch.setattr(canvas, "path_reader", lambda path: (decoded.append(path), real_reader(path))[1])
+    release = threading.Event()
+    busy = POOL_SIZES["viewer"]
+    started = threading.Semaphore(0)
+    pool = named_pool("viewer")
+    for _ in range(busy):  # every viewer thread busy: the loads below queue
+        pool.start(lambda: (started.release(), release.wait(10)))
+    for _ in range(busy):
+        assert started.acquire(timeout=10)
+    loader = canvas.AsyncImageLoader()
+    shown: list[tuple[str, int]] = []
+    loader.loaded.connect(lambda slot, image: shown.append((slot, image.width())))
+    for path in paths:
+        loader.load(path, "stage")
+    release.set()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert loader.wait(10_000)
+    Mailbox.instance().drain()  # every result posted so far is delivered (only the latest shows)
+    assert shown == [("stage", 64)] and decoded == [paths[-1]]

@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.library import ImageRecord
+from wan27_desktop.thread_priority import lower_current_thread
 from wan27_desktop.ui.gallery.worker import LibraryAccess
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ class ThumbnailLoader(QObject):
     def _load(self, key: Key, record: ImageRecord, version: int) -> None:
         if self._stopped.is_set():
             return
+        lower_current_thread()  # this pool only decodes thumbnails: the UI thread goes first
         image: QImage | None = None
         try:
             from wan27_desktop.imaging.thumbnails import ensure_thumbnail

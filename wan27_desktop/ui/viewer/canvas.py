@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wan27_desktop.imaging import path_reader
 from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.thread_priority import lower_current_thread
 from wan27_desktop.ui.viewer import zoom as vm
 
 BACKDROP = QColor(0x26, 0x26, 0x26)
@@ -19,7 +20,8 @@ BACKDROP_TEXT = QColor(0xB8, 0xB8, 0xB8)  # 7.9:1 on the backdrop
 
 class AsyncImageLoader(QObject):
     """Decodes full-size images on the "viewer" pool (a 4K PNG takes 100+ ms); only the latest
-    request per slot is delivered."""
+    request per slot is delivered, and a request that is no longer the latest when a thread is free
+    for it is not decoded at all (the stage asks for each newest result of a batch as it lands)."""
 
     loaded = Signal(str, QImage)
 
@@ -31,9 +33,13 @@ class AsyncImageLoader(QObject):
 
     def load(self, path: str, slot: str = "main") -> None:
         token = next(self._tokens)
-        self._latest[slot] = token
+        latest = self._latest  # the plain dict, read on the pool thread (no Qt object there)
+        latest[slot] = token
 
         def read() -> QImage:  # pool thread
+            if latest.get(slot) != token:
+                return QImage()  # superseded while queued: never delivered, so never decoded
+            lower_current_thread()  # the "viewer" pool only decodes: the UI thread goes first
             reader = path_reader(path)
             reader.setAutoTransform(True)
             return reader.read()
