@@ -154,6 +154,39 @@ def test_a_failed_job_says_why_on_the_stage(qtbot: Any, make_window: Any, env_ke
     assert tile_labels(card) == ["Failed"] * 2 and not card.stop_button.isVisible()
     assert card.retry_button.isVisible() and card.hint.text().startswith("What to do: ")
     grab(window, shots / "stage_failed.png")
+    assert shows_whole_text(card.phase)
+
+
+def test_a_job_phase_wraps_only_when_it_needs_a_second_line(qtbot: Any) -> None:
+    # A wrapping label makes every change of any card lay the whole stage out again (height for
+    # width); a line that fits looks the same unwrapped.
+    from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+    from wan27_desktop.ui.stage.card import WrapWhenNeeded
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    label = WrapWhenNeeded(box)
+    QHBoxLayout(box).addWidget(label)
+    box.resize(420, 200)
+    box.show()
+    qtbot.waitExposed(box)
+    label.show_text("At the service: running")
+    assert not label.wordWrap()
+    label.show_text("Failed: the service refused the prompt; change the words it names and send it again. " * 2)
+    assert label.wordWrap()
+    qtbot.waitUntil(lambda: shows_whole_text(label))
+    label.show_text("Done: 1 image")
+    assert not label.wordWrap() and shows_whole_text(label)
+    box.resize(label.fontMetrics().horizontalAdvance("Done: 1") + 20, 200)  # the room shrinks
+    qtbot.waitUntil(lambda: label.wordWrap() and shows_whole_text(label))
+
+
+def shows_whole_text(label: Any) -> bool:
+    """On one line that fits, or wrapped with room for every line."""
+    if not label.wordWrap():
+        return label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    return label.height() >= label.heightForWidth(label.width())
 
 
 def test_the_newest_result_is_shown_large_and_opens_in_the_viewer(
@@ -222,3 +255,63 @@ def test_new_stage_widgets_are_named_and_reachable_by_keyboard(qtbot: Any, make_
     assert not stage.isVisible()
     window.workspace.submit(GenerationRequest(prompt="shown again", size="1K"), RequestMode.SYNC)
     assert stage.isVisible()
+
+
+def test_showing_an_unchanged_job_again_repaints_nothing_and_a_theme_change_redraws_its_icon(qtbot: Any) -> None:
+    # Every event of a job shows its card again; in a batch that is several a second per card.
+    from PySide6.QtGui import QPalette
+
+    from wan27_desktop.ui.stage.card import JobCard
+    from wan27_desktop.workspace.jobs import JobRow
+
+    card = JobCard(7)
+    qtbot.addWidget(card)
+    row = JobRow(7, JobState.RUNNING, prompt="a lighthouse", n=2)
+    card.show_row(row, {})
+    repaints: list[int] = []
+    for tile in card.tiles:
+        tile.update = lambda: repaints.append(1)  # type: ignore[method-assign]
+    icon = card.icon.pixmap().cacheKey()
+    card.show_row(row, {})
+    assert repaints == [] and card.icon.pixmap().cacheKey() == icon
+    row.state = JobState.DOWNLOADING
+    card.show_row(row, {})
+    assert len(repaints) == 2  # both placeholders say something new
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    theme = QPalette(before)
+    theme.setColor(QPalette.ColorRole.Highlight, Qt.GlobalColor.darkMagenta)  # the running tone's colour
+    app.setPalette(theme)
+    try:
+        qtbot.waitUntil(lambda: card.icon.pixmap().cacheKey() != icon, timeout=5000)
+    finally:
+        app.setPalette(before)
+
+
+def test_the_running_jobs_line_keeps_its_height_as_its_text_changes(qtbot: Any) -> None:
+    # It changes with every event of a running job: a line more or less would lay out and repaint
+    # the whole generation panel each time.
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from wan27_desktop.ui.stage.activity import GenerateActivity
+
+    box = QWidget()
+    qtbot.addWidget(box)
+    activity = GenerateActivity(box)
+    column = QVBoxLayout(box)
+    column.addWidget(activity)
+    column.addStretch(1)  # the line gets its own height, as in the generation panel's footer
+    activity.show()
+    box.resize(420, 120)
+    box.show()
+    qtbot.waitExposed(box)
+    label = activity.label
+    label.setText("1 job running; newest: Sending · 0:01")
+    qtbot.waitUntil(lambda: label.height() > 0)
+    one_line = label.height()
+    label.setText("5 jobs running; newest: Rate-limited: retrying at 17:23:46 (in 30 s), attempt 2 · 0:02")
+    assert label.heightForWidth(label.width()) > label.fontMetrics().lineSpacing()  # two lines
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+    assert label.height() == one_line

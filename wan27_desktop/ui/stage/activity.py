@@ -26,6 +26,9 @@ class GenerateActivity(QWidget):
         self.label.setFont(small_font(self))
         self.label.setWordWrap(True)
         self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Room for two lines from the start: the text changes with every event of a running job,
+        # and a line more or less would lay out and repaint the whole generation panel each time.
+        self.label.setMinimumHeight(2 * self.label.fontMetrics().lineSpacing())
         set_text_role(self.label, "muted")
         self.stop_button = named(QPushButton(self), "generateStopButton", self.tr("Stop the newest job"))
         self.stop_button.clicked.connect(self._stop)
@@ -40,9 +43,11 @@ class GenerateActivity(QWidget):
 
     def bind(self, board: JobBoard) -> None:
         self.board = board
+        # Every change of the board comes with one of these (stateChanged only follows one of them,
+        # so listening to it as well would count the running jobs twice per event).
         board.changed.connect(self.refresh)
         board.added.connect(self.refresh)
-        board.stateChanged.connect(self.refresh)
+        board.removed.connect(self.refresh)
         self.refresh()
 
     def refresh(self, *_args: object) -> None:

@@ -5,7 +5,7 @@ the image lands and the tile shows it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
     QImage,
@@ -64,12 +64,16 @@ class ResultTile(QAbstractButton):
         self.current = False  # the one on the large preview
 
     def show_placeholder(self, label: str, tone: Tone, accessible: str) -> None:
+        if (self.image_id, self.label, self.tone) == (None, label, tone) and self.accessibleName() == accessible:
+            return  # every event of its job shows its card again: repaint only what changed
         self.image, self.image_id, self.label, self.tone = None, None, label, tone
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
         self.update()
 
     def show_image(self, image_id: int, image: QImage | None, accessible: str) -> None:
+        if self.image_id == image_id and self.image is image and self.accessibleName() == accessible:
+            return
         self.image_id, self.image, self.label = image_id, image, ""
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
@@ -125,6 +129,36 @@ class ResultTile(QAbstractButton):
         super().keyPressEvent(event)
 
 
+class WrapWhenNeeded(QLabel):
+    """A label that word-wraps only when its text is wider than the room its row leaves it.
+
+    A wrapping label is laid out height-for-width, and one whose text can be selected is laid out
+    as a document: with one on every card, any change of any card laid the whole stage out again,
+    ~15 ms for a stage of 12 cards, several times a second while a batch runs. A line that fits
+    looks the same either way, so only a text that needs a second line pays for it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Its width is what the row leaves it, never its text's (that would widen the card).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def show_text(self, text: str) -> None:
+        if self.text() != text:
+            self.setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit()
+
+    def _fit(self) -> None:
+        room = self.contentsRect().width()
+        wrap = room > 0 and self.fontMetrics().horizontalAdvance(self.text()) > room
+        if self.wordWrap() != wrap:
+            self.setWordWrap(wrap)
+
+
 class JobCard(QFrame):
     """A job of this session. `stopRequested(job_id)`, `imageChosen(image_id)` (show it large),
     `imageOpened(image_id)` (open the viewer).
@@ -146,11 +180,11 @@ class JobCard(QFrame):
         self.row: JobRow | None = None
         self.tiles: list[ResultTile] = []
         self._columns = 0
+        self._icon: tuple[str, Tone] | None = None  # the status icon shown (kind, tone)
 
         self.icon = QLabel(self)
         self.icon.setObjectName("stageJobIcon")
-        self.phase = named(QLabel(self), "stageJobPhase", self.tr("Job state"))
-        self.phase.setWordWrap(True)
+        self.phase = named(WrapWhenNeeded(self), "stageJobPhase", self.tr("Job state"))
         self.phase.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.elapsed = named(QLabel(self), "stageJobElapsed", self.tr("Elapsed time"))
         set_text_role(self.elapsed, "muted")
@@ -203,8 +237,8 @@ class JobCard(QFrame):
         """Show `row`; `images` has the tile pictures known so far (None: not decoded yet)."""
         self.row = row
         tone = texts.tone(row)
-        self.icon.setPixmap(status_icon("active" if row.active else "done", tone).pixmap(14, 14))
-        self.phase.setText(texts.phase(row))
+        self._show_icon(("active" if row.active else "done", tone))
+        self.phase.show_text(texts.phase(row))
         self.elapsed.setText(texts.elapsed(row))
         self._show_prompt()
         stop = texts.stop_button(row)
@@ -245,7 +279,7 @@ class JobCard(QFrame):
         if self.row is not None:
             self.elapsed.setText(texts.elapsed(self.row))
             if self.row.rate_limited:
-                self.phase.setText(texts.phase(self.row))
+                self.phase.show_text(texts.phase(self.row))
 
     def set_current(self, image_id: int | None) -> None:
         for tile in self.tiles:
@@ -283,6 +317,17 @@ class JobCard(QFrame):
         if event.size().width() != event.oldSize().width():
             self._reflow()
             self._show_prompt()
+
+    def _show_icon(self, icon: tuple[str, Tone]) -> None:
+        if icon != self._icon:
+            self._icon = icon
+            self.icon.setPixmap(status_icon(*icon).pixmap(14, 14))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._icon is not None:
+            icon, self._icon = self._icon, None
+            self._show_icon(icon)  # the icon's colour comes from the palette (a theme change)
 
     def _show_prompt(self) -> None:
         if self.row is None:
