@@ -1,11 +1,12 @@
 """Background threads give way to the UI thread when the CPU is short.
 
 On a busy machine (two cores, other programs running) the UI thread's longest stalls during a
-batch were mostly time it was ready to run but had no core: the thumbnail decoders of the gallery
-and the stage and the stage's full-size decode were running on them. Work that only makes pictures
-appear a little later asks the OS to prefer the UI thread: `lower_current_thread()` is called on
-such a thread before its work. It only changes who runs first when both want a core; an idle CPU
-still runs the background work at full speed.
+batch were mostly time it was ready to run but had no core, while our own threads used one. Work
+that only makes pictures appear a little later (the thumbnail pools of the gallery and the stage)
+asks the OS to prefer the UI thread: `lower_current_thread()` is called on such a thread before
+its work. It only changes who runs first when both want a core; an idle CPU still runs the
+background work at full speed. Not for work a person is waiting on (the viewer's full-size
+decode): under load it would wait longer.
 
 Linux: a thread's own nice value (setpriority on its thread id; nice is per thread there), +10. A
 thread lowered on Linux cannot be raised again without privileges, so only threads that stay

@@ -299,10 +299,12 @@ def _short(filename: str) -> str:
 
 
 class StallSampler:
-    """Diagnosis: while a probe tick is overdue by more than `threshold_ms`, sample the UI thread's
-    Python stack every ms; `report()` counts the innermost frames seen (what the UI thread was in),
-    and lists the longest late stretches ("episodes") each with the stacks sampled during it and the
-    time Python's garbage collector ran meanwhile (`gc.callbacks`; a collection stops every thread)."""
+    """Diagnosis: when a probe tick is overdue by `threshold_ms`, sample the UI thread's Python
+    stack, then again further apart while it stays late; `report()` counts the innermost frames
+    seen (what the UI thread was in), and lists the longest late stretches ("episodes") each with
+    the stacks sampled during it, where the UI thread's time went, the busiest other threads, and
+    the time Python's garbage collector ran meanwhile (`gc.callbacks`; a collection stops every
+    thread)."""
 
     def __init__(self, probe: GapProbe, threshold_ms: float = 15.0, long_ms: float = 30.0) -> None:
         self.probe = probe
@@ -344,6 +346,7 @@ class StallSampler:
         episode: Counter[str] | None = None
         seen_tick = 0.0
         base = self._cpu()
+        next_sample = self.threshold
         while not self._stop.wait(0.001):
             last_tick = self.probe.last_tick
             if last_tick != seen_tick:  # the UI thread ticked since: a new stretch starts here
@@ -352,8 +355,13 @@ class StallSampler:
                     self._close(episode, seen_tick, last_tick, base, now)
                     episode = None
                 seen_tick, base = last_tick, now
-            if time.monotonic() - last_tick < self.threshold:
+                next_sample = self.threshold
+            late = time.monotonic() - last_tick
+            if late < next_sample:
                 continue
+            # Further apart the longer the gap (a dump holds the GIL ~1 ms): what a long gap was
+            # doing at its start, middle and end, without the sampler making it much longer.
+            next_sample = max(late * 1.25, late + 0.004)
             stack = self._ui_stack()
             if not stack:
                 continue

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from wan27_desktop.imaging import path_reader
 from wan27_desktop.jobs.background import BackgroundWork
-from wan27_desktop.thread_priority import lower_current_thread
 from wan27_desktop.ui.viewer import zoom as vm
 
 BACKDROP = QColor(0x26, 0x26, 0x26)
@@ -39,7 +38,6 @@ class AsyncImageLoader(QObject):
         def read() -> QImage:  # pool thread
             if latest.get(slot) != token:
                 return QImage()  # superseded while queued: never delivered, so never decoded
-            lower_current_thread()  # the "viewer" pool only decodes: the UI thread goes first
             reader = path_reader(path)
             reader.setAutoTransform(True)
             return reader.read()
