@@ -112,6 +112,9 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     QCoreApplication.setApplicationName(config.APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(["wan27-desktop", *qt_args])
+    from wan27_desktop.gc_policy import collect_on_ui_thread
+
+    collect_on_ui_thread(app)  # before any pool thread runs: Qt objects die on this thread only
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     from wan27_desktop.assets import app_icon_path
