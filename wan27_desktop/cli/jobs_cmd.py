@@ -41,6 +41,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     retry = sub.add_parser("retry", help="run a job's request again as a new job (billed again)")
     retry.add_argument("job_id")
     _service_flags(retry, "where to send the new job (default: Singapore)")
+    retry.add_argument(
+        "--over-limit", action="store_true", help="send even if it crosses a spending limit ('wan27 spend')"
+    )
     retry.set_defaults(handler=retry_job)
 
     cancel = sub.add_parser("cancel", help="cancel a job: only a task the service confirms as canceled is free")
@@ -199,6 +202,12 @@ def retry_job(args: argparse.Namespace) -> int:
             )
         runner = _runner(library, args, new_jobs=True)
         try:
+            if runner.connection is not None:  # billed again: the spending limits apply (issue 17)
+                from wan27_desktop.jobs.spending import check_limits, request_estimate
+
+                region = runner.connection.region
+                request = runner.request_of(library.jobs.get(job_id))
+                check_limits(library, region, request_estimate(region, request), override=args.over_limit)
             new_id = runner.retry(job_id)
             runner.run(new_id)
         finally:
