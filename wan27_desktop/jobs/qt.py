@@ -334,14 +334,3 @@ class JobManager(QObject):
         with self._lock:
             self._cancels.pop(job_id, None)
             self._runners.pop(job_id, None)
-
-
-def is_terminal(state: JobState) -> bool:
-    return state in (
-        JobState.DONE,
-        JobState.PARTIAL,
-        JobState.FAILED,
-        JobState.CANCELED,
-        JobState.INTERRUPTED,
-        JobState.EXPIRED,
-    )
