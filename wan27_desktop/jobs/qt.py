@@ -25,7 +25,7 @@ from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.jobs.runner import Connection, ConnectionResolver, JobRunner
 from wan27_desktop.jobs.serialize import request_mode_of
-from wan27_desktop.library import JobState, Library
+from wan27_desktop.library import Library
 
 log = logging.getLogger("wan27.jobs.qt")
 
