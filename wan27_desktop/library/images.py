@@ -36,8 +36,9 @@ from wan27_desktop.library.paths import LibraryPaths, day_dir_of
 from wan27_desktop.library.pngmeta import OUR_KEYS, PngError, read_metadata
 from wan27_desktop.library.query import order_by, text_conditions, where_clause
 from wan27_desktop.library.records import ImageQuery, ImageRecord
-from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where, utc_now
+from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where
 from wan27_desktop.library.sessions import SessionMarker
+from wan27_desktop.library.times import utc_now
 from wan27_desktop.private_files import make_dirs
 
 MetadataFor = Callable[[int, int], dict[str, Any]]  # (width, height) -> the caller's metadata
