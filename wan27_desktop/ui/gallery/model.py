@@ -28,12 +28,10 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
 
 from wan27_desktop.library import ImageQuery, ImageRecord
-from wan27_desktop.library.query import stack_layout, stacked_ids, stacked_members, stacked_page
 from wan27_desktop.library.records import SetBadge, SetExpansion, StackedPage, StackLayout
 from wan27_desktop.ui.gallery.worker import DbWorker
 
@@ -83,6 +81,8 @@ def shift_after_insertion(row: int, positions: Sequence[int]) -> int:
 
 def image_ids_mime(records: Sequence[ImageRecord]) -> QMimeData:
     """Drag payload: real file URLs (file managers, other apps) plus our ids (the workspace)."""
+    from PySide6.QtCore import QUrl  # with the first drag, not with the window
+
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(r.path)) for r in records])
     mime.setData(IMAGE_IDS_MIME, QByteArray(",".join(str(r.id) for r in records).encode()))
@@ -243,6 +243,8 @@ class GalleryModel(QAbstractListModel):
 
     def resolve_ids(self, rows: Sequence[int], callback: Callable[[list[int]], None]) -> None:
         """Image ids for rows; immediate when loaded, else one id list read on the worker."""
+        from wan27_desktop.library.query import stacked_ids  # SQL and rows: with the first read, not the window
+
         records = [self.loaded_record(r) for r in rows]
         if all(r is not None for r in records):
             callback([r.id for r in records if r is not None])
@@ -274,6 +276,8 @@ class GalleryModel(QAbstractListModel):
         are added when the count lands (`count_pending()` until then).
         With expanded sets the pages depend on the layout, so both are read in one job.
         """
+        from wan27_desktop.library.query import stack_layout, stacked_page
+
         for token in self._query_tokens:
             self.worker.cancel(token)
         query = self._query
@@ -443,6 +447,8 @@ class GalleryModel(QAbstractListModel):
 
     def expand_set(self, row: int) -> None:
         """Show every image of the stack at `row` right after it; the rows before it stay put."""
+        from wan27_desktop.library.query import stacked_members
+
         record, badge = self.loaded_record(row), self.set_badge(row)
         if record is None or badge is None or badge.expanded or record.job_id is None:
             return
@@ -565,6 +571,8 @@ class GalleryModel(QAbstractListModel):
         self._added_timer.start()
 
     def _apply_added(self) -> None:
+        from wan27_desktop.library.query import stack_layout, stacked_page
+
         added, self._added = self._added, []
         if not self._loaded_once:
             self.refresh(reset=True)
@@ -702,6 +710,8 @@ class GalleryModel(QAbstractListModel):
             self._fetch(page_no)
 
     def _fetch(self, page_no: int) -> None:
+        from wan27_desktop.library.query import stacked_page
+
         query, size, epoch, layout = self._query, self.page_size, self._epoch, self._layout
 
         def done(page: StackedPage) -> None:

@@ -20,12 +20,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -33,8 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop.library import ImageQuery, ImageRecord
-from wan27_desktop.library.paths import LIBRARY_DIRNAME
-from wan27_desktop.library.query import stacked_members
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
 from wan27_desktop.ui.gallery import actions as gallery_actions
 from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
@@ -295,6 +290,8 @@ class GalleryPanel(QWidget):
         self.empty_button.setEnabled(bool(count) and query.trashed)
 
     def library_dir(self) -> Path:
+        from wan27_desktop.library.paths import LIBRARY_DIRNAME  # with the library's layout, not the window
+
         return self.access.data_dir / LIBRARY_DIRNAME
 
     def _empty_action(self) -> None:
@@ -417,6 +414,8 @@ class GalleryPanel(QWidget):
             )
 
             def trash(lib: Library) -> int:
+                from wan27_desktop.library.query import stacked_members
+
                 trashed[:] = stacked_members(lib.images, query, ids)
                 lib.curation.trash(trashed)
                 return len(trashed)
@@ -496,6 +495,8 @@ class GalleryPanel(QWidget):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this)."""
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used, not with the window
+
         answer = QMessageBox.question(
             self,
             title,
@@ -512,6 +513,8 @@ class GalleryPanel(QWidget):
         self._with_selection(act)
 
     def _ask_tags(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getText(self, self.tr("Tag images"), self.tr("Tags (comma separated):"))
         if ok:
             tags = [t.strip() for t in text.split(",") if t.strip()]
@@ -565,6 +568,8 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         if record is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         target, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save image as"),
@@ -580,6 +585,8 @@ class GalleryPanel(QWidget):
 
     def export_selection(self, dest: Path | None = None) -> None:
         if dest is None:
+            from PySide6.QtWidgets import QFileDialog
+
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Export selected images to"))
             if not chosen:
                 return

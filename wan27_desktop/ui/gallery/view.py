@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QRegion
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QWidget
 
 from wan27_desktop.ui.gallery.empty import GalleryEmptyState
 from wan27_desktop.ui.gallery.model import GalleryModel
@@ -108,6 +108,9 @@ class GalleryView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here: asking Qt for the one it made would have PySide look through every
+        # QWidget subclass for its type the first time (~40 types and their enums, several ms at start).
+        self.setViewport(QWidget(self))
         self._cell = 160
         self.empty_state = GalleryEmptyState(self.viewport())
         self._last_range = (0, -1)
@@ -344,6 +347,8 @@ class GalleryView(QListView):
         offset = self.verticalOffset()
         clip = event.rect() if hasattr(event, "rect") else self.viewport().rect()
         first, last = geometry.rows_between(clip.top() + offset, clip.bottom() + offset)
+        from PySide6.QtWidgets import QStyleOptionViewItem  # once there are rows: not for the empty first paint
+
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         delegate = self.itemDelegate()
