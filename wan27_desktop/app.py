@@ -150,7 +150,11 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(config.APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication(["wan27-desktop", *qt_args])
+    from wan27_desktop.ui.common.theme import STARTED_IN_STYLE, STYLE_NAME
+
+    # In the theme's style from the start (what apply_theme would switch to), and the theme told so.
+    app = QApplication(["wan27-desktop", "-style", STYLE_NAME, *qt_args])
+    app.setProperty(STARTED_IN_STYLE, True)
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     from wan27_desktop.assets import app_icon_path

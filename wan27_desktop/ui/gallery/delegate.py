@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
 from wan27_desktop.library import ImageRecord
 from wan27_desktop.library.records import SetBadge
@@ -62,6 +62,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        from PySide6.QtWidgets import QStyle  # with the first row: see theme.STARTED_IN_STYLE
+
         palette = option.palette
         rect: QRect = option.rect
         state = option.state
