@@ -1,16 +1,19 @@
-"""The job states and the small immutable values the gallery reads from the library.
+"""The job states and what the gallery asks the library for (`ImageQuery`, `StackLayout`).
 
-The journal's records (`JobRecord`, `ResultRecord`: job_records.py) and the maintenance reports
-(reports.py) live apart: a window needs these to draw its first rows, and loads the others when it
-first reads the journal, on a worker (each frozen dataclass costs ~1 ms to define).
+What the library answers lives apart: the images and set badges of a page (image_records.py), the
+journal's records (job_records.py), the maintenance reports (reports.py). A window needs only these
+to build itself; the others load with the first read, on a worker (each frozen dataclass costs ~1 ms
+to define).
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from wan27_desktop.library.image_records import SetExpansion
 
 
 class JobState(str, enum.Enum):
@@ -44,31 +47,6 @@ TERMINAL_STATES = frozenset(
 UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 
 SortOrder = Literal["newest", "oldest", "rating"]
-
-
-@dataclass(frozen=True)
-class ImageRecord:
-    id: int
-    job_id: int | None
-    index: int
-    path: Path
-    sha256: str
-    width: int
-    height: int
-    bytes: int
-    created_at: str
-    rating: int
-    favourite: bool
-    trashed_at: str | None
-    prompt: str | None
-    model: str | None
-    mode: str | None
-    seed: int | None
-    size_label: str | None
-    is_set: bool
-    has_refs: bool
-    result_id: int | None = None
-    missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,28 +85,6 @@ class ImageQuery:
 
 
 @dataclass(frozen=True)
-class SetBadge:
-    """How a gallery row belongs to an image set: `size` matching images, this one being number
-    `position` (1 = the stack's own image); `expanded` when the set shows all its images."""
-
-    job_id: int
-    size: int
-    position: int = 1
-    expanded: bool = False
-
-
-@dataclass(frozen=True)
-class SetExpansion:
-    """An expanded set: its first image sits at `head` among the collapsed rows; `members` (ids, in
-    set order) follow it."""
-
-    job_id: int
-    head: int
-    head_id: int
-    members: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class StackLayout:
     """Where expanded sets put extra rows in a stacked query: `count` rows in all, `expansions`
     ordered by `head`. Computed once per query (not per page) by `query.stack_layout`."""
@@ -140,11 +96,3 @@ class StackLayout:
     @property
     def image_count(self) -> int:
         return self.count if self.images < 0 else self.images
-
-
-@dataclass(frozen=True)
-class StackedPage:
-    """One window of gallery rows plus the set badge of every row that belongs to a set of 2+."""
-
-    records: tuple[ImageRecord, ...]
-    badges: dict[int, SetBadge] = field(default_factory=dict)  # image id -> badge

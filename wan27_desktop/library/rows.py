@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from wan27_desktop.library.errors import NotFound
+from wan27_desktop.library.image_records import ImageRecord
 from wan27_desktop.library.job_records import JobRecord, ResultRecord
 from wan27_desktop.library.paths import LibraryPaths
-from wan27_desktop.library.records import ImageRecord, JobState
+from wan27_desktop.library.records import JobState
 
 IMAGE_COLUMNS = (
     "i.id, i.job_id, i.idx, i.path, i.sha256, i.width, i.height, i.bytes, i.created_at, i.rating, "

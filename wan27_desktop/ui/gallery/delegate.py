@@ -15,13 +15,13 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex,
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
-from wan27_desktop.library import ImageRecord
-from wan27_desktop.library.records import SetBadge
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader, decode_size
 from wan27_desktop.ui.gallery.model import Role
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem  # the view makes them (once it has rows)
+
+    from wan27_desktop.library.image_records import ImageRecord, SetBadge
 
 TILE_MARGIN = 3
 STACK_OFFSET = 4  # px between the cards of a collapsed stack

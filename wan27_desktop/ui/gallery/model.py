@@ -31,12 +31,15 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from wan27_desktop.library import ImageQuery, ImageRecord
-from wan27_desktop.library.records import SetBadge, SetExpansion, StackedPage, StackLayout
+from wan27_desktop.library import ImageQuery
+from wan27_desktop.library.records import StackLayout
 from wan27_desktop.ui.gallery.worker import DbWorker
 
 if TYPE_CHECKING:
     from wan27_desktop.library import Library
+
+    # With the first rows (what a read answers), not with the window.
+    from wan27_desktop.library.image_records import ImageRecord, SetBadge, SetExpansion, StackedPage
 
 PAGE_SIZE = 200
 MAX_PAGES = 12
@@ -472,6 +475,8 @@ class GalleryModel(QAbstractListModel):
         self.worker.submit(read, done, self._failed)
 
     def _apply_expansion(self, row: int, query: ImageQuery, records: Sequence[ImageRecord]) -> None:
+        from wan27_desktop.library.image_records import SetBadge, SetExpansion
+
         head, members = records[0], list(records[1:])
         job_id = int(head.job_id or 0)
         above = sum(len(e.members) for e in self._layout.expansions if e.head + self._extra_before(e) < row)
@@ -494,6 +499,8 @@ class GalleryModel(QAbstractListModel):
 
     def collapse_set(self, job_id: int) -> None:
         """Fold an expanded set back into its stack row."""
+        from wan27_desktop.library.image_records import SetBadge
+
         expansion = next((e for e in self._layout.expansions if e.job_id == job_id), None)
         query = dataclasses.replace(self._query, expanded_jobs=self._query.expanded_jobs - {job_id})
         if expansion is None or self._layout_dirty:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wan27_desktop.library import ImageQuery, ImageRecord
+from wan27_desktop.library import ImageQuery
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
 from wan27_desktop.ui.gallery import actions as gallery_actions
 from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
@@ -39,7 +39,7 @@ from wan27_desktop.ui.gallery.view import GalleryView
 from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
 
 if TYPE_CHECKING:
-    from wan27_desktop.library import Library
+    from wan27_desktop.library import ImageRecord, Library
     from wan27_desktop.ui.viewer.window import ImageViewer
 
 __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
