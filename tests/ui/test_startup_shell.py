@@ -317,6 +317,10 @@ def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) ->
 # once the window is up. A module here that shows up before the full window paints is start-up time.
 NOT_BEFORE_THE_FULL_WINDOW = (
     "sqlite3",  # the library is opened on a worker, after the full window (start)
+    "socket",  # the mailbox uses _socket
+    "queue",
+    "concurrent.futures",  # a file writer's futures (palettes, history)
+    "json",  # no draft or history to read on a first start
     "hashlib",
     "httpx",
     "keyring",
@@ -338,6 +342,9 @@ NOT_BEFORE_THE_FULL_WINDOW = (
     "wan27_desktop.library.query",
     "wan27_desktop.library.rows",
     "wan27_desktop.ui.gallery.dates",  # the custom date range dialog
+    "wan27_desktop.ui.gallery.delegate",  # the tile painter and the thumbnail loader: with the first rows
+    "wan27_desktop.ui.common.thumbnails",
+    "wan27_desktop.ui.generate.palette_store",  # the colour palette section starts closed
     "wan27_desktop.ui.dialogs.crash",
     "wan27_desktop.ui.dialogs.key",
     "wan27_desktop.ui.dialogs.settings",

@@ -164,10 +164,7 @@ class GalleryView(QListView):
         if px == self._cell:
             return
         first, _ = self.visible_rows()
-        self._cell = px
-        delegate = self.itemDelegate()
-        if hasattr(delegate, "tile"):
-            delegate.tile = px
+        self._cell = px  # the panel tells its tile painter (the delegate) too
         self.updateGeometries()
         if first > 0:
             self.verticalScrollBar().setValue(self.geometry_now().rect(first).top() - SPACING)
