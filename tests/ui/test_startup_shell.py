@@ -313,6 +313,18 @@ def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) ->
     assert events == ["first_paint", "full_ui"], result.stdout
 
 
+def test_the_desktop_notifier_is_made_when_a_job_first_ends_out_of_sight(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
+    from wan27_desktop.ui.jobs.notifications import Notifier
+
+    window = open_like_the_app(notifier=None)
+    qtbot.waitUntil(window.is_built)
+    assert window._notifier is None  # not made with the window
+    made = window.notifier
+    assert isinstance(made, Notifier) and window.notifier is made
+
+
 # What the full window must not wait for (issue 16): each is loaded when first used, or on a worker
 # once the window is up. A module here that shows up before the full window paints is start-up time.
 NOT_BEFORE_THE_FULL_WINDOW = (
@@ -346,6 +358,7 @@ NOT_BEFORE_THE_FULL_WINDOW = (
     "wan27_desktop.ui.common.thumbnails",
     "wan27_desktop.ui.generate.palette_store",  # the colour palette section starts closed
     "wan27_desktop.ui.dialogs.crash",
+    "wan27_desktop.ui.jobs.notifications",  # the desktop notifier: when a job ends out of sight
     "wan27_desktop.ui.dialogs.key",
     "wan27_desktop.ui.dialogs.settings",
     "wan27_desktop.ui.dialogs.shortcuts",
