@@ -25,6 +25,9 @@ from _queue import Empty, SimpleQueue
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
+
 try:
     from _socket import socketpair
 except ImportError:  # Windows: socket.py makes the pair
@@ -32,9 +35,6 @@ except ImportError:  # Windows: socket.py makes the pair
 
 if TYPE_CHECKING:
     import _socket
-
-import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
 
 log = logging.getLogger(__name__)
 
