@@ -213,36 +213,3 @@ def test_pyside_no_longer_reads_our_modules_source_and_still_reads_others(monkey
     assert asked == []  # answered without reading a source
     feature._mod_uses_pyside(types.ModuleType("somebody_else"))
     assert asked == ["somebody_else"]
-
-
-def test_the_garbage_collector_pauses_while_the_window_starts_and_then_freezes_what_start_made() -> None:
-    import gc
-
-    startup_gc = app.StartupGc()
-    assert gc.isenabled()
-    frozen = gc.get_freeze_count()
-    try:
-        startup_gc.pause()
-        startup_gc.pause()  # idempotent
-        assert not gc.isenabled()
-        made = [[] for _ in range(100)]  # what start-up makes; it lives as long as the app
-        startup_gc.resume()
-        assert gc.isenabled() and gc.get_freeze_count() > frozen
-        startup_gc.resume()  # idempotent
-        assert gc.isenabled() and made
-    finally:
-        gc.unfreeze()
-        gc.enable()
-
-
-def test_a_collector_turned_off_by_the_host_stays_off() -> None:
-    import gc
-
-    gc.disable()
-    try:
-        startup_gc = app.StartupGc()
-        startup_gc.pause()
-        startup_gc.resume()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

@@ -69,39 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(qt_args, api_base=args.api_base)
 
 
-class StartupGc:
-    """The cyclic garbage collector, paused while the window starts.
-
-    Start-up allocates a great deal and frees almost nothing (modules, classes, Qt's enums, the
-    widgets), so each automatic collection walks young objects that all survive: ~60 collections,
-    ~15 ms before the full window paints, for nothing found. `pause()` stops them; `resume()` (once
-    the full window has painted) moves what start-up made to the collector's permanent generation
-    (`gc.freeze`: it lives as long as the app, so later full collections need not walk it) and
-    turns automatic collection back on. Idempotent; does nothing if the collector was already off
-    (a host that turned it off keeps it off)."""
-
-    def __init__(self) -> None:
-        self.paused = False
-
-    def pause(self) -> None:
-        import gc
-
-        if not self.paused and gc.isenabled():
-            gc.disable()
-            self.paused = True
-
-    def resume(self) -> None:
-        import gc
-
-        if self.paused:
-            self.paused = False
-            gc.freeze()
-            gc.enable()
-
-
-startup_gc = StartupGc()
-
-
 def skip_pyside_source_scan(package: str = "wan27_desktop") -> bool:
     """Tell PySide6 that our modules use it, so it stops reading each one's source to find out.
 
@@ -155,6 +122,9 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     # In the theme's style from the start (what apply_theme would switch to), and the theme told so.
     app = QApplication(["wan27-desktop", "-style", STYLE_NAME, *qt_args])
     app.setProperty(STARTED_IN_STYLE, True)
+    from wan27_desktop.gc_policy import collect_on_ui_thread
+
+    collect_on_ui_thread(app)  # before any pool thread runs: Qt objects die on this thread only
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     from wan27_desktop.assets import app_icon_path
@@ -305,7 +275,6 @@ def show_main_window(
         # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
         # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
         def start() -> None:
-            startup_gc.resume()
             if before_start is not None:
                 before_start()
             window.start()
@@ -318,14 +287,6 @@ def show_main_window(
 
 
 def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
-    startup_gc.pause()  # until the full window has painted (show_main_window), or the app ends
-    try:
-        return _run_gui(qt_args, api_base)
-    finally:
-        startup_gc.resume()
-
-
-def _run_gui(qt_args: Sequence[str], api_base: str | None) -> int:
     app: Any = create_application(qt_args)
     # The log file and the crash dialog: set up once the full window has painted (their modules cost
     # ~15 ms). An exception before then (even one that ends run_gui) sets them up and is logged and

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.main_window_support import make_window, notifier, screenshot_dir  # noqa: F401 - fixtures
 from tests.ui.test_gallery_fixtures import request_json
 from wan27_desktop import i18n
-from wan27_desktop.library import ImageQuery, Library
+from wan27_desktop.library import ImageQuery, JobState, Library
 from wan27_desktop.ui.gallery.model import Role
 from wan27_desktop.ui.gallery.panel import GalleryPanel
 
@@ -294,6 +294,7 @@ def test_the_viewer_shows_one_image_with_its_details(
             request_id="7574ee8f-38a3-4b1e-9280-11c33ab46e45",
             cost="0.562065",
             usage={"image_count": 1, "size": "2048*2048"},
+            state=JobState.DONE,  # its image landed: the job is done, as in real use
         )
     shown.open_viewer(row)
     viewer = shown.viewer()
