@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPalette, QRadialGradient
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -246,6 +246,23 @@ def test_empty_library_says_what_to_do(
     assert panel.view.empty_state.isVisible()
     assert not panel.view.empty_state.button.isVisibleTo(panel)  # nothing to clear
     grab(panel, shots / "gallery_empty.png", PANEL_SIZE)
+    panel.shutdown()
+
+
+def test_the_grid_paints_on_the_base_colour_like_a_qt_viewport(qtbot: QtBot, tmp_path: Path) -> None:
+    """The view makes its own viewport (asking Qt for its made one is slow in PySide the first time):
+    it must look like Qt's, the palette's Base behind the tiles and the empty state."""
+    panel = GalleryPanel(tmp_path / "data")
+    qtbot.addWidget(panel)
+    panel.resize(*PANEL_SIZE)
+    panel.show()
+    settle(qtbot, panel)
+    viewport = panel.view.viewport()
+    assert panel.view.empty_state.parentWidget() is viewport
+    assert viewport.backgroundRole() == QPalette.ColorRole.Base and viewport.autoFillBackground()
+    corner = viewport.grab().toImage().pixelColor(4, 4)
+    assert corner == viewport.palette().color(QPalette.ColorRole.Base)
+    assert corner != panel.palette().color(QPalette.ColorRole.Window)  # not the window's colour
     panel.shutdown()
 
 
