@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _stop_secret_service is not None:
         _stop_secret_service()
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):  # noqa: F811 - pytest-qt's fixture, extended
+    """pytest-qt's QApplication, with garbage collected on the UI thread as in the app (gc_policy)."""
+    from wan27_desktop.gc_policy import collect_on_ui_thread
+
+    collect_on_ui_thread(qapp)
+    return qapp
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests() -> Iterator[None]:
+    """Once the QApplication exists automatic collection is off (gc_policy); a test that runs no
+    event loop gets the collections it would have had, on this (the UI) thread, at its end."""
+    yield
+    gc_policy = sys.modules.get("wan27_desktop.gc_policy")  # loaded with the QApplication, not before
+    collector = gc_policy.installed() if gc_policy is not None else None
+    if collector is not None:
+        collector.collect_due()
 
 
 @pytest.fixture(autouse=True)

@@ -204,6 +204,12 @@ def test_pyside_no_longer_reads_our_modules_source_and_still_reads_others(monkey
     assert app.skip_pyside_source_scan()
     assert not app.skip_pyside_source_scan()  # once is enough
     assert feature._mod_uses_pyside(types.ModuleType("wan27_desktop.anything")) is True
+    assert feature._mod_uses_pyside(types.ModuleType("email.utils")) is False  # the standard library
+    import email.utils
+    import json
+
+    for module in (email.utils, json, types):  # the scan itself says the same of them
+        assert original(module) is False
     assert asked == []  # answered without reading a source
     feature._mod_uses_pyside(types.ModuleType("somebody_else"))
     assert asked == ["somebody_else"]

@@ -126,6 +126,19 @@ def test_spending_limits_refuse_before_sending_unless_overridden(env, fake_dashs
     assert "today:      ¥2.25 of ¥1.00" in shown.stdout and "this month: ¥2.25 of ¥50.00" in shown.stdout
 
 
+def test_a_retry_is_held_to_the_spending_limits_too(env, fake_dashscope, isolated_environment: Path):
+    assert run_cli(["generate", "a fox", *FAST[:2]], env).returncode == 0  # job 1: ¥0.56 spent today
+    assert run_cli(["spend", "limit", "--daily", "1"], env).returncode == 0
+    refused = run_cli(["jobs", "retry", "1", *FAST[2:]], env)  # billed again: 1.12 > 1.00
+    assert refused.returncode == 2 and "daily spending limit" in refused.stderr and "Traceback" not in refused.stderr
+    assert fake_dashscope.created_count == 1
+    with Library.open(isolated_environment, reconcile=False) as library:
+        assert [job.id for job in library.jobs.find()] == [1]  # nothing journaled either
+    forced = run_cli(["jobs", "retry", "1", *FAST[2:], "--over-limit"], env)
+    assert forced.returncode == 0, forced.stderr
+    assert fake_dashscope.created_count == 2 and "is a retry of job 1" in forced.stdout
+
+
 def test_two_processes_sharing_a_key_stay_within_the_accounts_limits(env, fake_dashscope, tmp_path: Path):
     fake_dashscope.polls_pending = fake_dashscope.polls_running = 10_000
     fake_dashscope.pending_seconds, fake_dashscope.running_seconds = 0.0, 0.5

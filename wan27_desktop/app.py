@@ -77,18 +77,24 @@ def skip_pyside_source_scan(package: str = "wan27_desktop") -> bool:
     for the word "PySide6". That costs ~0.3 ms per module, ~20 ms for the modules the window loads
     after its first paint. Our modules never select a feature, and PySide treats a module that uses
     it with no feature selected exactly as a module it ignores, so answering for our package is
-    safe. The hook is PySide's internal `shibokensupport.feature._mod_uses_pyside` (PySide6 6.4 to
-    6.11 at least); when it is not there, nothing is changed. Returns True when it was changed."""
+    safe. The standard library's modules (email, json, sqlite3... ~40 of them load before the full
+    window) never mention PySide6, so the scan would answer False for them: that answer is given
+    without reading their source. The hook is PySide's internal
+    `shibokensupport.feature._mod_uses_pyside` (PySide6 6.4 to 6.11 at least); when it is not
+    there, nothing is changed. Returns True when it was changed."""
     feature = sys.modules.get("shibokensupport.feature")
     original = getattr(feature, "_mod_uses_pyside", None)
     if feature is None or not callable(original) or getattr(original, "skips", None) == package:
         return False
     prefix = package + "."
+    stdlib = sys.stdlib_module_names
 
     def uses_pyside(module: Any) -> bool:
         name = getattr(module, "__name__", "")
         if name == package or name.startswith(prefix):
             return True
+        if name.partition(".")[0] in stdlib:
+            return False
         return bool(original(module))
 
     uses_pyside.skips = package  # type: ignore[attr-defined]
@@ -111,7 +117,14 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(config.APP_NAME)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication(["wan27-desktop", *qt_args])
+    from wan27_desktop.ui.common.theme import STARTED_IN_STYLE, STYLE_NAME
+
+    # In the theme's style from the start (what apply_theme would switch to), and the theme told so.
+    app = QApplication(["wan27-desktop", "-style", STYLE_NAME, *qt_args])
+    app.setProperty(STARTED_IN_STYLE, True)
+    from wan27_desktop.gc_policy import collect_on_ui_thread
+
+    collect_on_ui_thread(app)  # before any pool thread runs: Qt objects die on this thread only
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     from wan27_desktop.assets import app_icon_path

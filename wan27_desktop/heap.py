@@ -1,11 +1,11 @@
-"""Python's cyclic garbage collector in a long-running window: keep full collections short.
+"""Keep full garbage collections short: the start-up heap is moved out of the collector's way.
 
-A full (generation 2) collection walks every tracked object while holding the GIL, so every
-thread, the UI thread included, waits for it, on whichever thread happened to trigger it. Most of
-those objects are made at start-up and live for the whole session: modules and classes, the
-window's widgets and their wrappers, the journal's rows (~45,000 objects, 10-15 ms of CPU per full
-collection; 60-70 ms of UI stall in a 100-row batch when the collecting thread also lost its core
-on a busy machine).
+A full (generation 2) collection walks every tracked object while holding the GIL; since
+gc_policy.py it runs on the UI thread (at most every 10 s, when due), so the window does nothing
+else meanwhile. Most of those objects are made at start-up and live for the whole session:
+modules and classes, the window's widgets and their wrappers, the journal's rows: ~45,000 objects,
+10-15 ms of CPU per full collection here (before gc_policy, on a pool thread that then lost its
+core on a busy machine, a 60-70 ms stall of the UI in a 100-row batch).
 
 `settle_after_startup()` collects once, then moves everything alive to the permanent generation
 (`gc.freeze()`), which later collections skip: they walk only what was made since. The permanent

@@ -29,7 +29,7 @@ from wan27_desktop.resource_files import resource
 from wan27_desktop.settings import Language
 
 if TYPE_CHECKING:
-    from wan27_desktop.library.records import JobRecord
+    from wan27_desktop.library.job_records import JobRecord
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +13,8 @@ from wan27_desktop.private_files import make_dirs
 
 def write_json_atomically(path: Path, data: Any) -> None:
     """Readers see the old file or the new one, never half of it (a crash mid-write loses nothing)."""
+    import json  # here, not at the top: a first start reads no file and need not load it
+
     make_dirs(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -31,6 +32,8 @@ def read_json(path: Path) -> Any | None:
     """The file's content, or None when it is missing or damaged (a damaged file is kept aside)."""
     try:
         with path.open(encoding="utf-8") as handle:
+            import json
+
             return json.load(handle)
     except FileNotFoundError:
         return None

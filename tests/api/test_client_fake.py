@@ -15,8 +15,9 @@ from tests.fake_dashscope import FakeDashScope, Fault
 from wan27_desktop.api import errors as E
 from wan27_desktop.api.client import DashScopeClient, check_key_regions, raise_for_task
 from wan27_desktop.api.download import download_result
-from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, Region, TaskStatus
+from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, Region
 from wan27_desktop.api.request_body import EncodedImage, build_body
+from wan27_desktop.api.results import TaskStatus
 from wan27_desktop.api.retry import RetryPolicy
 
 REQUEST = GenerationRequest(prompt="A red bicycle in the snow", model=Model.PRO, n=2, size="1K", seed=7)

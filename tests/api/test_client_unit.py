@@ -20,7 +20,8 @@ from wan27_desktop.api.client import (
     check_key_regions,
     raise_for_task,
 )
-from wan27_desktop.api.models import Region, TaskStatus
+from wan27_desktop.api.models import Region
+from wan27_desktop.api.results import TaskStatus
 from wan27_desktop.api.retry import RetryPolicy
 
 KEY = "sk-unit0test0key0abcdefghijklmn"

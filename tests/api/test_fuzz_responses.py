@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from tests.api.test_responses import SYNC_OK
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.api.models import GenerationResult, TaskSnapshot, TaskSubmission
 from wan27_desktop.api.responses import (
     decode_json,
     error_from_response,
@@ -20,6 +19,7 @@ from wan27_desktop.api.responses import (
     parse_task,
     task_error,
 )
+from wan27_desktop.api.results import GenerationResult, TaskSnapshot, TaskSubmission
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
 json_values = st.recursive(

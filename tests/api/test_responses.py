@@ -7,7 +7,6 @@ import json
 import pytest
 
 from wan27_desktop.api import errors as E
-from wan27_desktop.api.models import TaskMetrics, TaskStatus
 from wan27_desktop.api.responses import (
     decode_json,
     error_for_code,
@@ -18,6 +17,7 @@ from wan27_desktop.api.responses import (
     raise_for_task,
     task_error,
 )
+from wan27_desktop.api.results import TaskMetrics, TaskStatus
 
 URL1 = "https://dashscope-result-intl.oss-cn-singapore.aliyuncs.com/a.png?Expires=1700000000&Signature=x"
 URL2 = "https://dashscope-result-intl.oss-cn-singapore.aliyuncs.com/b.png?Expires=1700000000&Signature=y"

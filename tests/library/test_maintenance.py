@@ -19,7 +19,7 @@ from wan27_desktop.library.pngmeta import read_metadata
 
 def _day_dir(library: Library) -> Path:
     from wan27_desktop.library.paths import day_dir_of
-    from wan27_desktop.library.rows import utc_now
+    from wan27_desktop.library.times import utc_now
 
     folder = library.paths.abs_path(day_dir_of(utc_now()))
     folder.mkdir(parents=True, exist_ok=True)

@@ -27,17 +27,9 @@ from wan27_desktop.api.client import DashScopeClient
 from wan27_desktop.api.download import download_result, url_expires_at
 from wan27_desktop.api.errors import ValidationError, WanError
 from wan27_desktop.api.imageformat import verify_bytes
-from wan27_desktop.api.models import (
-    Box,
-    GenerationRequest,
-    GenerationResult,
-    ImageInput,
-    Model,
-    PaletteColor,
-    TaskSnapshot,
-    TaskSubmission,
-)
+from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor
 from wan27_desktop.api.request_body import build_body
+from wan27_desktop.api.results import GenerationResult, TaskSnapshot, TaskSubmission
 from wan27_desktop.api.retry import RetryPolicy, parse_retry_after
 from wan27_desktop.api.validation import balance_ratios, check
 

@@ -121,7 +121,18 @@ def test_a_matrix_runs_and_its_window_exports_the_grid(
     click(qtbot, dialog.start_button)
     batch_id = _started_batch(qtbot, window)
     batch_window = window.batch_ui.windows[batch_id]
-    qtbot.waitUntil(lambda: batch_window.counts.running >= 1 and batch_window.counts.done >= 1, timeout=30_000)
+    model = batch_window.rows_model
+
+    def table_agrees_with_counts() -> bool:  # the table reloads each second; the counts move at once
+        states = [model.text(row, 3) for row in range(model.rowCount())]
+        counts = batch_window.counts
+        return (
+            counts.running >= 1
+            and counts.done >= 1
+            and (states.count("done"), states.count("running")) == (counts.done, counts.running)
+        )
+
+    qtbot.waitUntil(table_agrees_with_counts, timeout=30_000)
     batch_window.grab().save(str(shots / "batch_running.png"))
     _wait_finished(qtbot, window, batch_id)
     qtbot.waitUntil(lambda: batch_window.counts.done == 12 and child(batch_window, "batchGridButton").isEnabled())

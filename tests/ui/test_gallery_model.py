@@ -236,3 +236,28 @@ def test_model_drag_mime_and_flags(panel: GalleryPanel) -> None:
     index = panel.model.index(0)
     assert panel.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
     assert not panel.model.flags(QModelIndex()) & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_a_deferred_gallery_makes_its_tile_painter_with_the_first_rows(qtbot: QtBot, gallery_data: Path) -> None:
+    """The main window builds its gallery with `load=False` and paints it before reading anything:
+    the thumbnail loader and the tile painter (and their modules) come with `load()`, at the size
+    the slider chose meanwhile, and then the grid shows thumbnails as before."""
+    from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
+
+    panel = GalleryPanel(gallery_data, load=False)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel._loader is None and panel._delegate is None  # nothing to paint yet
+    panel.filters.slider.setValue(96)  # before any row: remembered by the view
+    assert panel._delegate is None and panel.view.cell_size() == 96
+    panel.load()
+    assert isinstance(panel.view.itemDelegate(), ThumbnailDelegate)
+    assert panel.view.itemDelegate() is panel.delegate and panel.delegate.tile == 96
+    qtbot.waitUntil(panel.model.is_loaded)
+    first, last = panel.view.visible_rows()
+    qtbot.waitUntil(lambda: panel.loader.cached_count() >= last - first)
+    panel.filters.slider.setValue(128)
+    assert panel.delegate.tile == 128 and panel.view.cell_size() == 128
+    panel.shutdown()

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QRadialGradient
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPalette, QRadialGradient
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.ui.main_window_support import make_window, notifier, screenshot_dir  # noqa: F401 - fixtures
 from tests.ui.test_gallery_fixtures import request_json
 from wan27_desktop import i18n
-from wan27_desktop.library import ImageQuery, Library
+from wan27_desktop.library import ImageQuery, JobState, Library
 from wan27_desktop.ui.gallery.model import Role
 from wan27_desktop.ui.gallery.panel import GalleryPanel
 
@@ -249,6 +249,23 @@ def test_empty_library_says_what_to_do(
     panel.shutdown()
 
 
+def test_the_grid_paints_on_the_base_colour_like_a_qt_viewport(qtbot: QtBot, tmp_path: Path) -> None:
+    """The view makes its own viewport (asking Qt for its made one is slow in PySide the first time):
+    it must look like Qt's, the palette's Base behind the tiles and the empty state."""
+    panel = GalleryPanel(tmp_path / "data")
+    qtbot.addWidget(panel)
+    panel.resize(*PANEL_SIZE)
+    panel.show()
+    settle(qtbot, panel)
+    viewport = panel.view.viewport()
+    assert panel.view.empty_state.parentWidget() is viewport
+    assert viewport.backgroundRole() == QPalette.ColorRole.Base and viewport.autoFillBackground()
+    corner = viewport.grab().toImage().pixelColor(4, 4)
+    assert corner == viewport.palette().color(QPalette.ColorRole.Base)
+    assert corner != panel.palette().color(QPalette.ColorRole.Window)  # not the window's colour
+    panel.shutdown()
+
+
 def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_window: Any, tmp_path: Path) -> None:
     window = make_window()
     window.resize(*WINDOW_SIZE)
@@ -277,6 +294,7 @@ def test_the_viewer_shows_one_image_with_its_details(
             request_id="7574ee8f-38a3-4b1e-9280-11c33ab46e45",
             cost="0.562065",
             usage={"image_count": 1, "size": "2048*2048"},
+            state=JobState.DONE,  # its image landed: the job is done, as in real use
         )
     shown.open_viewer(row)
     viewer = shown.viewer()

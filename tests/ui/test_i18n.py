@@ -311,7 +311,7 @@ def _errors_from_real_paths(tmp_path: Path) -> list[errors.WanError]:
 
     from wan27_desktop.api import download, responses
     from wan27_desktop.api.client import DashScopeClient
-    from wan27_desktop.api.models import TaskSnapshot, TaskStatus
+    from wan27_desktop.api.results import TaskSnapshot, TaskStatus
     from wan27_desktop.api.retry import RetryPolicy, raise_if_cancelled
     from wan27_desktop.imaging import prepare
 

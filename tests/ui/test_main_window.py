@@ -201,10 +201,10 @@ def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any
     window = make_window()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    window.workspace.submit(GenerationRequest(prompt="done while watching", size="1K"), RequestMode.SYNC)
-    job = wait_for_job(qtbot, window)[0]
+    # Listening before the submit: a 1K sync job may finish before a later wait would begin.
     with qtbot.waitSignal(window.workspace.jobs.jobFinished, timeout=20_000):
-        pass
+        window.workspace.submit(GenerationRequest(prompt="done while watching", size="1K"), RequestMode.SYNC)
+    job = wait_for_job(qtbot, window)[0]
     assert window.queue.model.job(job.job_id).state is JobState.DONE
     assert notifier.notifications == [] and notifier.alerts == []
 

@@ -17,7 +17,8 @@ from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, SSL_CONTEXT, body
 from tests.ui.main_window_support import env_key, fake, make_window, notifier  # noqa: F401 - fixtures
 from tests.ui.test_job_queue import cell, record
 from wan27_desktop.api.errors import RateLimitError, WanError
-from wan27_desktop.api.models import RequestMode, TaskStatus
+from wan27_desktop.api.models import RequestMode
+from wan27_desktop.api.results import TaskStatus
 from wan27_desktop.api.retry import RetryNotice
 from wan27_desktop.api.tasklist import TaskSummary
 from wan27_desktop.jobs import notices

@@ -313,6 +313,102 @@ def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) ->
     assert events == ["first_paint", "full_ui"], result.stdout
 
 
+def test_the_desktop_notifier_is_made_when_a_job_first_ends_out_of_sight(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
+    from wan27_desktop.ui.jobs.notifications import Notifier
+
+    window = open_like_the_app(notifier=None)
+    qtbot.waitUntil(window.is_built)
+    assert window._notifier is None  # not made with the window
+    made = window.notifier
+    assert isinstance(made, Notifier) and window.notifier is made
+
+
+# What the full window must not wait for (issue 16): each is loaded when first used, or on a worker
+# once the window is up. A module here that shows up before the full window paints is start-up time.
+NOT_BEFORE_THE_FULL_WINDOW = (
+    "sqlite3",  # the library is opened on a worker, after the full window (start)
+    "socket",  # the mailbox uses _socket
+    "queue",
+    "concurrent.futures",  # a file writer's futures (palettes, history)
+    "json",  # no draft or history to read on a first start
+    "hashlib",
+    "httpx",
+    "keyring",
+    "email.utils",  # an HTTP Retry-After date
+    "logging.handlers",  # the log file: set up once the full window has painted
+    "wan27_desktop.api.client",
+    "wan27_desktop.api.retry",
+    "wan27_desktop.api.results",  # what the service answers
+    "wan27_desktop.api.imageformat",  # checking a reference image
+    "wan27_desktop.imaging",
+    "wan27_desktop.keys",
+    "wan27_desktop.diagnostics",
+    "wan27_desktop.jobs.qt",
+    "wan27_desktop.jobs.runner",
+    "wan27_desktop.library.library",
+    "wan27_desktop.library.job_records",  # the journal's records
+    "wan27_desktop.library.reports",
+    "wan27_desktop.library.paths",
+    "wan27_desktop.library.query",
+    "wan27_desktop.library.rows",
+    "wan27_desktop.ui.gallery.dates",  # the custom date range dialog
+    "wan27_desktop.ui.gallery.delegate",  # the tile painter and the thumbnail loader: with the first rows
+    "wan27_desktop.ui.common.thumbnails",
+    "wan27_desktop.ui.generate.palette_store",  # the colour palette section starts closed
+    "wan27_desktop.ui.dialogs.crash",
+    "wan27_desktop.ui.jobs.notifications",  # the desktop notifier: when a job ends out of sight
+    "wan27_desktop.ui.dialogs.key",
+    "wan27_desktop.ui.dialogs.settings",
+    "wan27_desktop.ui.dialogs.shortcuts",
+    "wan27_desktop.ui.viewer.window",
+    "wan27_desktop.ui.jobs.queue_panel",  # the job queue dock starts closed
+    "wan27_desktop.ui.stage.panel",  # the generation stage comes with the first job
+    "wan27_desktop.ui.batch.controller",
+    "wan27_desktop.ui.generate.palette_editor",  # the colour palette section starts closed
+    "wan27_desktop.ui.generate.box_editor",
+)
+
+
+def test_the_full_window_paints_before_what_it_does_not_show_is_loaded(tmp_path: Path) -> None:
+    """The real start (`app.main` with the benchmark's hook), looked at the moment the full window
+    has painted: none of the modules above is loaded, and the style is the theme's from the first
+    paint (no switch)."""
+    child = REPO / "tests" / "benchmarks" / "_startup_child.py"
+    spy = (
+        "import runpy, sys\n"
+        f"sys.argv = [{str(child)!r}, 'app']\n"
+        "from wan27_desktop import benchhooks\n"
+        "report = benchhooks.report\n"
+        "def spy(event):\n"
+        "    if event == 'full_ui':\n"
+        "        from PySide6.QtWidgets import QApplication\n"
+        "        print('MODULES', ' '.join(sorted(sys.modules)))\n"
+        "        print('STYLE', QApplication.style().name())\n"
+        "    report(event)\n"
+        "benchhooks.report = spy\n"
+        f"runpy.run_path({str(child)!r}, run_name='__main__')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAN27_API_BASE")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        WAN27_DATA_DIR=str(tmp_path / "data"),
+        WAN27_BENCH_STARTUP="1",
+        DASHSCOPE_API_KEY="sk-test-startup-shell-0000",
+        PYTHONPATH=str(REPO),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", spy], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.split()}
+    loaded = set(lines["MODULES"])
+    assert "wan27_desktop.ui.generate.panel" in loaded and "wan27_desktop.ui.gallery.panel" in loaded
+    assert sorted(loaded.intersection(NOT_BEFORE_THE_FULL_WINDOW)) == []
+    assert lines["STYLE"] == ["fusion"]
+
+
 def test_diagnostics_are_set_up_after_the_full_window_and_before_its_start(
     qtbot: Any, open_like_the_app: Any, no_keyring: None
 ) -> None:

@@ -99,6 +99,31 @@ def test_dark_then_light_repaints_open_widgets_with_the_fusion_style(qtbot: Any)
     assert widget.palette().color(Role.Window) == QColor(theme.LIGHT.window)
 
 
+def test_an_app_started_in_fusion_is_themed_without_asking_qt_for_its_style(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """app.create_application starts in Fusion and says so: the controller then never asks Qt for
+    the style object (its first appearance in Python costs PySide ~5 ms of enums at start)."""
+    import shiboken6
+
+    def no_style() -> None:
+        raise AssertionError("QApplication.style() was called")
+
+    qapp.setProperty(theme.STARTED_IN_STYLE, True)
+    monkeypatch.setattr(QApplication, "style", staticmethod(no_style))
+    controller = theme.ThemeController(qapp)
+    try:
+        assert controller.apply(Theme.DARK) is True
+        assert window_color() == QColor(theme.DARK.window)
+        assert controller.apply(Theme.LIGHT) is False
+        assert window_color() == QColor(theme.LIGHT.window)
+    finally:
+        qapp.setProperty(theme.STARTED_IN_STYLE, None)
+        shiboken6.delete(controller)
+    monkeypatch.undo()
+    assert QApplication.style().name().lower() == "fusion"
+
+
 def test_switching_announces_the_change_once(qtbot: Any) -> None:
     controller = theme.controller()
     theme.apply_theme(Theme.LIGHT)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from tests.fake_dashscope.faults import Fault
 from wan27_desktop.api.client import DashScopeClient
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.batch import sources
@@ -119,3 +120,22 @@ def test_over_a_spending_limit_nothing_is_sent_until_it_is_confirmed(
     workspace.submit(asked, mode, over_limit=True)  # what "Send Anyway" does
     qtbot.waitUntil(lambda: any(row.state is JobState.DONE for row in workspace.board.rows()), timeout=20_000)
     assert env_key.created_count == 1
+
+
+def test_a_retry_over_a_spending_limit_waits_for_the_same_confirmation(
+    qtbot: Any, make_workspace: Any, env_key: Any, isolated_environment: Path
+) -> None:
+    workspace = make_workspace()
+    env_key.add_fault(Fault("sync", "moderation"))  # the first try fails (not billed): Retry is offered
+    workspace.submit(GenerationRequest(prompt="a lighthouse", size="1K"), RequestMode.SYNC)
+    qtbot.waitUntil(lambda: any(row.state is JobState.FAILED for row in workspace.board.rows()), timeout=20_000)
+    (job_id,) = [row.job_id for row in workspace.board.rows()]
+    with Library.open(isolated_environment, reconcile=False) as library:
+        library.spend_limits.set_limits("sg", Decimal("0.50"), None)  # a retry would bill ¥0.56
+    with qtbot.waitSignal(workspace.overLimit, timeout=10_000) as refused:
+        assert workspace.retry(job_id) is not None
+    err, asked, mode = refused.args
+    assert isinstance(err, SpendLimitExceeded) and (asked.prompt, asked.size, mode) == ("a lighthouse", "1K", mode)
+    assert env_key.created_count == 0 and len(workspace.board) == 1  # not sent, no placeholder left
+    workspace.submit(asked, mode, over_limit=True)  # "Send Anyway"
+    qtbot.waitUntil(lambda: env_key.created_count == 1, timeout=20_000)

@@ -50,11 +50,12 @@ from wan27_desktop.api.errors import (
     ValidationIssue,
     WanError,
 )
-from wan27_desktop.api.models import GenerationResult, Region, TaskSnapshot, TaskSubmission
+from wan27_desktop.api.models import Region
 from wan27_desktop.api.netreasons import plain_reason, technical
 from wan27_desktop.api.polling import REFERENCE_POLLING, TASK_QUERIES, PollSchedule, schedule_of
 from wan27_desktop.api.responses import decode_json, error_from_response, parse_generation, parse_submission, parse_task
 from wan27_desktop.api.responses import raise_for_task as raise_for_task
+from wan27_desktop.api.results import GenerationResult, TaskSnapshot, TaskSubmission
 from wan27_desktop.api.retry import (
     CancelSignal,
     OnRetry,

@@ -1,4 +1,5 @@
-"""Immutable values that cross the API layer: what a user asks for and what the service answers.
+"""Immutable values that cross the API layer: what a user asks for (what the service answers:
+results.py).
 
 No Qt here (the API layer is importable without PySide6). Rules about which values are allowed
 live in `rules.py`; checking a request against them lives in `validation.py`.
@@ -7,7 +8,7 @@ live in `rules.py`; checking a request against them lives in `validation.py`.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Model(str, enum.Enum):
@@ -174,73 +175,3 @@ class GenerationRequest:
     @property
     def mode(self) -> Mode:
         return Mode.of(len(self.images), self.enable_sequential)
-
-
-@dataclass(frozen=True)
-class Usage:
-    """§4.1 `usage`; `image_count` is what is billed."""
-
-    image_count: int | None = None
-    size: str | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    total_tokens: int | None = None
-
-
-@dataclass(frozen=True)
-class GenerationResult:
-    """A finished generation: result URLs (valid 24 h, §4.5) and usage."""
-
-    request_id: str | None
-    image_urls: tuple[str, ...]
-    usage: Usage = field(default_factory=Usage)
-    task_id: str | None = None
-
-
-class TaskStatus(str, enum.Enum):
-    """§4.3 task states."""
-
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELED = "CANCELED"
-    UNKNOWN = "UNKNOWN"
-
-    @property
-    def is_terminal(self) -> bool:
-        return self not in (TaskStatus.PENDING, TaskStatus.RUNNING)
-
-
-@dataclass(frozen=True)
-class TaskSubmission:
-    """§4.2: what an async create returns."""
-
-    task_id: str
-    request_id: str | None
-    status: TaskStatus = TaskStatus.PENDING
-
-
-@dataclass(frozen=True)
-class TaskMetrics:
-    """§4.3 `output.task_metrics` (older Wan APIs; tolerated, never relied on for billing)."""
-
-    total: int | None = None
-    succeeded: int | None = None
-    failed: int | None = None
-
-
-@dataclass(frozen=True)
-class TaskSnapshot:
-    """One answer of `GET /tasks/{id}` (§4.3). `result` is set only when SUCCEEDED."""
-
-    task_id: str
-    status: TaskStatus
-    request_id: str | None = None
-    result: GenerationResult | None = None
-    code: str | None = None
-    message: str | None = None
-    submit_time: str | None = None
-    scheduled_time: str | None = None
-    end_time: str | None = None
-    task_metrics: TaskMetrics | None = None

@@ -32,7 +32,7 @@ from wan27_desktop.api.errors import (
     TaskUnknown,
     WanError,
 )
-from wan27_desktop.api.models import GenerationResult, TaskMetrics, TaskSnapshot, TaskStatus, TaskSubmission, Usage
+from wan27_desktop.api.results import GenerationResult, TaskMetrics, TaskSnapshot, TaskStatus, TaskSubmission, Usage
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")

@@ -16,7 +16,6 @@ seconds the way other transient failures do.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import threading
 import time
@@ -83,6 +82,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         seconds = None
     if seconds is not None:
         return seconds if seconds >= 0 and seconds == seconds else None  # rejects NaN
+    import email.utils  # an HTTP date is rare here; the module costs ~10 ms at start-up (with calendar, locale)
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wan27_desktop.api.errors import MalformedResponseError
-from wan27_desktop.api.models import TaskStatus
+from wan27_desktop.api.results import TaskStatus
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 _LISTING_TIME = "%Y%m%d%H%M%S"  # §1.2

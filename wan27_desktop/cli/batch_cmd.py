@@ -274,7 +274,7 @@ class Progress:
                     self._draw(update)
 
     def _row(self, update: Any) -> None:
-        from wan27_desktop.library.records import prompt_of_request
+        from wan27_desktop.library.job_records import prompt_of_request
 
         row, job = update.finished_row, update.finished_job
         if self.json_lines:
@@ -353,7 +353,7 @@ def list_batches(args: argparse.Namespace) -> int:
 
 def show_batch(args: argparse.Namespace) -> int:
     from wan27_desktop.api.pricing import format_cny
-    from wan27_desktop.library.records import prompt_of_request
+    from wan27_desktop.library.job_records import prompt_of_request
 
     batch_id = _batch_id(args)
     with open_library() as library:

@@ -41,6 +41,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     retry = sub.add_parser("retry", help="run a job's request again as a new job (billed again)")
     retry.add_argument("job_id")
     _service_flags(retry, "where to send the new job (default: Singapore)")
+    retry.add_argument(
+        "--over-limit", action="store_true", help="send even if it crosses a spending limit ('wan27 spend')"
+    )
     retry.set_defaults(handler=retry_job)
 
     cancel = sub.add_parser("cancel", help="cancel a job: only a task the service confirms as canceled is free")
@@ -199,6 +202,12 @@ def retry_job(args: argparse.Namespace) -> int:
             )
         runner = _runner(library, args, new_jobs=True)
         try:
+            if runner.connection is not None:  # billed again: the spending limits apply (issue 17)
+                from wan27_desktop.jobs.spending import check_limits, request_estimate
+
+                region = runner.connection.region
+                request = runner.request_of(library.jobs.get(job_id))
+                check_limits(library, region, request_estimate(region, request), override=args.over_limit)
             new_id = runner.retry(job_id)
             runner.run(new_id)
         finally:
@@ -208,20 +217,29 @@ def retry_job(args: argparse.Namespace) -> int:
 
 
 def cancel_job(args: argparse.Namespace) -> int:
-    """The GUI's Cancel from a terminal (JobRunner.cancel holds the rules)."""
+    """The GUI's Cancel from a terminal (JobRunner.cancel holds the rules). When the service refuses
+    (its task already runs, so it will be billed) and no other window or command runs the job, this
+    command lands the results itself, as the GUI's row does: a paid result is never left behind."""
+    from wan27_desktop.jobs.notices import CANCEL_REFUSED
+
     (job_id,) = parse_ids([args.job_id])
     with open_library() as library:
         runner = _runner(library, args)
         try:
             job = runner.cancel(job_id)
+            if job.state.value == "canceled":
+                out(f"job {job_id}: canceled - {job.error_message or 'nothing was billed'}")
+                return EXIT_OK
+            message = job.error_message or "the service has not confirmed the cancel yet"
+            out(f"job {job_id}: {job.state.value} - {message}")
+            if job.error_code == CANCEL_REFUSED and not library.jobs.is_leased(job_id):
+                out("  Waiting for its results to save them (Ctrl-C stops waiting; 'wan27 jobs resume' carries on).")
+                runner.resume(job_id)
+                _report(library, [job_id])
+            elif job.error_hint:
+                out(f"  {job.error_hint}")
         finally:
             runner.close()
-        if job.state.value == "canceled":
-            out(f"job {job_id}: canceled - {job.error_message or 'nothing was billed'}")
-            return EXIT_OK
-        out(f"job {job_id}: {job.state.value} - {job.error_message or 'the service has not confirmed the cancel yet'}")
-        if job.error_hint:
-            out(f"  {job.error_hint}")
         return EXIT_SERVICE  # not canceled: the service refused, or has not said so yet
 
 

@@ -5,10 +5,15 @@ connection lock. If the UI thread is destroying a Python-subclassed QObject at t
 holds that lock (Qt's lock pool is shared by address) and asks Shiboken for the GIL: both threads
 wait forever. Seen in the test suite about once in five runs.
 
-So a worker only does pure-Python work: it puts `(fn, args)` on a `queue.SimpleQueue` and writes
-one byte to a socket pair. A `QSocketNotifier` on the UI thread wakes up, drains the queue and
-calls each `fn` there. Nothing polls, and idle costs nothing. Socket pairs work on every platform
-Qt's socket notifier supports (Windows included).
+So a worker only does pure-Python work: it puts `(fn, args)` on a `SimpleQueue` and writes one
+byte to a socket pair. A `QSocketNotifier` on the UI thread wakes up, drains the queue and calls
+each `fn` there. Nothing polls, and idle costs nothing. Socket pairs work on every platform Qt's
+socket notifier supports (Windows included).
+
+The queue and the socket pair come from the C modules `_queue` and `_socket` where they exist: the
+`queue` and `socket` modules around them cost ~6 ms at start-up (socket.py builds several large
+enums), and the window makes its mailbox before its first full paint. (`socket.socketpair` is the
+fallback: on Windows it is written in Python.)
 
 A wake-up runs callbacks for at most `SLICE_SECONDS`, then returns to the event loop and wakes
 itself again for the rest: a burst (five batch rows ending at once, each with its events, records
@@ -20,21 +25,28 @@ at the head of the queue.
 from __future__ import annotations
 
 import logging
-import queue
-import socket
 import sys
 import threading
 import time
+from _queue import Empty, SimpleQueue
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread
 
+try:
+    from _socket import socketpair
+except ImportError:  # Windows: socket.py makes the pair
+    from socket import socketpair
+
+if TYPE_CHECKING:
+    import _socket
+
 log = logging.getLogger(__name__)
 
 
-def _close(*sockets: socket.socket) -> None:
+def _close(*sockets: _socket.socket) -> None:
     for sock in sockets:
         sock.close()
 
@@ -55,8 +67,8 @@ class Mailbox(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
-        self._reader, self._writer = socket.socketpair()
+        self._queue: SimpleQueue[_Item] = SimpleQueue()
+        self._reader, self._writer = socketpair()
         self._reader.setblocking(False)
         self._writer.setblocking(False)
         self._woken = False  # a wake byte is on its way; benign race: at worst one extra byte
@@ -120,7 +132,7 @@ class Mailbox(QObject):
         """Run the oldest callback; False when there was none."""
         try:
             owner, fn, args = self._queue.get_nowait()
-        except queue.Empty:
+        except Empty:
             return False
         if owner is not None and not shiboken6.isValid(owner):
             return True  # its widget is gone; nobody is waiting for this result

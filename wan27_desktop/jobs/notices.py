@@ -8,11 +8,13 @@ the journal. Every text is a marked template (`QT_TRANSLATE_NOOP("WanError", ...
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wan27_desktop.api.errors import Canceled, InterruptedCreateError, RateLimitError, WanError
-from wan27_desktop.api.retry import RetryNotice
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:  # a window shows these texts long before (if ever) a retry happens
+    from wan27_desktop.api.retry import RetryNotice
 
 # Error codes the journal keeps for notices (the job is still running; not a failure).
 CANCEL_REFUSED = "CancelRefused"

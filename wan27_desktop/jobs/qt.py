@@ -24,7 +24,8 @@ from wan27_desktop.api.polling import PollSchedule
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.jobs.runner import Connection, ConnectionResolver, JobRunner
-from wan27_desktop.library import JobState, Library
+from wan27_desktop.jobs.serialize import request_mode_of
+from wan27_desktop.library import Library
 
 log = logging.getLogger("wan27.jobs.qt")
 
@@ -106,17 +107,23 @@ class _JournalTask(_Task):
         return self._manager.connection_provider()
 
     def _work(self, runner: JobRunner, library: Library, cancel: threading.Event) -> None:
-        if self._retry_of is not None:
-            job_id = runner.retry(self._retry_of)
+        from wan27_desktop.jobs.spending import SpendLimitExceeded, check_limits, request_estimate
+
+        if self._retry_of is not None:  # a retry is billed again: the same limits apply
+            job = library.jobs.get(self._retry_of)
+            request, mode = runner.request_of(job), request_mode_of(job.request_json)
         else:
             assert self._request is not None
-            connection = runner.connection
-            if connection is not None:  # issue 17: a spending limit is checked before journaling
-                from wan27_desktop.jobs.spending import check_limits, request_estimate
-
-                estimate = request_estimate(connection.region, self._request)
+            request, mode = self._request, self._request_mode
+        connection = runner.connection
+        if connection is not None:  # issue 17: a spending limit is checked before journaling
+            try:
+                estimate = request_estimate(connection.region, request)
                 check_limits(library, connection.region, estimate, override=self._over_limit)
-            job_id = runner.create(self._request, self._request_mode)
+            except SpendLimitExceeded as refused:
+                refused.request = (request, mode)
+                raise
+        job_id = runner.retry(self._retry_of) if self._retry_of is not None else runner.create(request, mode)
         self._manager._cancel_event(job_id)  # cancellable from now on, even while waiting for a slot
         self._manager._post("jobCreated", self._token, job_id)
         self._manager._start_run(job_id, "run")
@@ -227,10 +234,11 @@ class JobManager(QObject):
         )
         return token
 
-    def retry(self, job_id: int) -> int:
-        """A new job with the same request (never automatic: the user asked)."""
+    def retry(self, job_id: int, *, over_limit: bool = False) -> int:
+        """A new job with the same request (never automatic: the user asked); refused like a submit
+        when it would cross a spending limit, unless `over_limit`."""
         token = self._take_token()
-        self._journal_pool.start(_JournalTask(self, token=token, retry_of=job_id))
+        self._journal_pool.start(_JournalTask(self, token=token, retry_of=job_id, over_limit=over_limit))
         return token
 
     def resume(self, job_id: int) -> None:
@@ -326,14 +334,3 @@ class JobManager(QObject):
         with self._lock:
             self._cancels.pop(job_id, None)
             self._runners.pop(job_id, None)
-
-
-def is_terminal(state: JobState) -> bool:
-    return state in (
-        JobState.DONE,
-        JobState.PARTIAL,
-        JobState.FAILED,
-        JobState.CANCELED,
-        JobState.INTERRUPTED,
-        JobState.EXPIRED,
-    )

@@ -47,17 +47,10 @@ from wan27_desktop.api.errors import (
     ValidationIssue,
     WanError,
 )
-from wan27_desktop.api.models import (
-    GenerationRequest,
-    GenerationResult,
-    Model,
-    Region,
-    RequestMode,
-    TaskSnapshot,
-    TaskStatus,
-)
+from wan27_desktop.api.models import GenerationRequest, Model, Region, RequestMode
 from wan27_desktop.api.polling import AUTOMATIC_POLLING, REFERENCE_POLLING, PollSchedule, schedule_of
 from wan27_desktop.api.request_body import EncodedImage, build_body
+from wan27_desktop.api.results import GenerationResult, TaskSnapshot, TaskStatus
 from wan27_desktop.api.retry import RetryNotice
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.api.validation import validate

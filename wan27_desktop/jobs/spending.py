@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from wan27_desktop.api import pricing
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.api.models import GenerationRequest, Region
+from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library import Library
 from wan27_desktop.library.spendlimits import SpendStatus
@@ -49,6 +49,9 @@ class SpendLimitExceeded(WanError):
         self.spend = status
         self.estimate = estimate
         self.period = period
+        # The refused request, when the asker does not hold it (a retry: it lives in the journal),
+        # so "send anyway" can send exactly it.
+        self.request: tuple[GenerationRequest, RequestMode] | None = None
 
 
 def request_estimate(region: Region, request: GenerationRequest) -> Decimal:

@@ -16,12 +16,13 @@ from typing import Any
 
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_metadata
+from wan27_desktop.library.image_records import ImageRecord
 from wan27_desktop.library.imagefiles import TEMP_PREFIX, image_size, sha256_of
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.paths import LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
-from wan27_desktop.library.records import ImageRecord, JobState
-from wan27_desktop.library.rows import normalise_time, utc_now
+from wan27_desktop.library.records import JobState
+from wan27_desktop.library.times import normalise_time, utc_now
 from wan27_desktop.private_files import FILE_MODE, make_dirs
 
 STALE_TEMP_S = 15 * 60  # a temp file this old is not being written by anyone any more

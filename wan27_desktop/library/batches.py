@@ -24,7 +24,7 @@ from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import NotFound
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
 from wan27_desktop.library.records import JobState
-from wan27_desktop.library.rows import utc_now
+from wan27_desktop.library.times import utc_now
 
 # Batch states. "running": rows are being sent (or will be on resume); "paused": the user paused
 # it, or the process running it ended (in-flight rows still finish); "canceled": no further row is

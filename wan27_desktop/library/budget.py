@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from wan27_desktop.library.db import Database, _retry_busy
+from wan27_desktop.library.db import Database
 from wan27_desktop.library.sessions import _try_lock
 
 MAX_IN_PROGRESS = 5  # §6: tasks in progress per account
@@ -146,7 +146,6 @@ class AccountBudget:
         self._db = Database(db_path)  # never a second descriptor of the file: see db.connect
         self._conn = self._db.conn
         self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._lock = threading.Lock()
         self._changed = threading.Condition()
 
     @classmethod
@@ -179,7 +178,7 @@ class AccountBudget:
 
     def withdraw(self, permit: Permit) -> None:
         """A counted send that will not go out (or not now): its place is freed."""
-        with self._lock:
+        with self._db.write():
             self._conn.execute("DELETE FROM budget_sends WHERE rowid = ?", (permit.id,))
         with self._changed:
             self._changed.notify_all()
@@ -208,16 +207,11 @@ class AccountBudget:
     def take_running(self) -> Slot:
         """A task already in progress on the service (a job resumed after a restart): counted at
         once, never waited for, so new sends leave room for it."""
-        with self._lock:
-            _retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-            try:
-                slot = self._insert_slot()
-            finally:
-                self._conn.execute("COMMIT")
-        return slot
+        with self._db.write():
+            return self._insert_slot()
 
     def release(self, slot: Slot) -> None:
-        with self._lock:
+        with self._db.write():
             self._conn.execute("DELETE FROM budget_slots WHERE id = ?", (slot.id,))
         with self._changed:
             self._changed.notify_all()
@@ -225,35 +219,31 @@ class AccountBudget:
     def throttled(self, retry_after: float | None = None) -> float:
         """The service answered 429: pause every sender of the account. Returns the pause (s)."""
         now = self._clock()
-        with self._lock:
-            _retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-            try:
-                row = self._conn.execute(
-                    "SELECT not_before, level FROM budget_throttle WHERE account = ?", (self.account,)
-                ).fetchone()
-                level = min((row[1] if row else 0) + 1, 7)
-                backoff = min(MAX_PAUSE_S, 2.0 ** (level - 1)) * (0.5 + random.random() / 2)
-                pause = min(MAX_PAUSE_S, retry_after) if retry_after is not None else backoff
-                not_before = max(row[0] if row else 0.0, now + pause)
-                self._conn.execute(
-                    "INSERT INTO budget_throttle(account, not_before, level) VALUES (?, ?, ?) "
-                    "ON CONFLICT(account) DO UPDATE SET not_before = excluded.not_before, level = excluded.level",
-                    (self.account, not_before, level),
-                )
-            finally:
-                self._conn.execute("COMMIT")
+        with self._db.write():
+            row = self._conn.execute(
+                "SELECT not_before, level FROM budget_throttle WHERE account = ?", (self.account,)
+            ).fetchone()
+            level = min((row[1] if row else 0) + 1, 7)
+            backoff = min(MAX_PAUSE_S, 2.0 ** (level - 1)) * (0.5 + random.random() / 2)
+            pause = min(MAX_PAUSE_S, retry_after) if retry_after is not None else backoff
+            not_before = max(row[0] if row else 0.0, now + pause)
+            self._conn.execute(
+                "INSERT INTO budget_throttle(account, not_before, level) VALUES (?, ?, ?) "
+                "ON CONFLICT(account) DO UPDATE SET not_before = excluded.not_before, level = excluded.level",
+                (self.account, not_before, level),
+            )
         return not_before - now
 
     def succeeded(self) -> None:
         """A create was accepted: throttling backs off one step."""
-        with self._lock:
+        with self._db.write():
             self._conn.execute(
                 "UPDATE budget_throttle SET level = level - 1 WHERE account = ? AND level > 0", (self.account,)
             )
 
     def state(self) -> BudgetState:
         now = self._clock()
-        with self._lock:
+        with self._db.read():
             slots = self._conn.execute(
                 "SELECT count(*) FROM budget_slots WHERE account = ?", (self.account,)
             ).fetchone()[0]
@@ -268,49 +258,38 @@ class AccountBudget:
     def close(self) -> None:
         with self._registry_lock:
             self._shared.pop((self.db_path, self.account), None)
-        with self._lock:
-            self._db.close()
+        self._db.close()
 
     # -- internals --------------------------------------------------------------------------------
     def _try_slot(self) -> tuple[Slot | None, float]:
         """One look under the write lock: a slot, or how long to wait before looking again."""
-        with self._lock:
-            _retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-            try:
-                now = self._clock()
-                pause = self._pause_left(now)
-                if pause > 0:
-                    return None, pause
+        with self._db.write():
+            now = self._clock()
+            pause = self._pause_left(now)
+            if pause > 0:
+                return None, pause
+            if self._held() >= self.max_in_progress:
+                self._drop_dead_holders()
                 if self._held() >= self.max_in_progress:
-                    self._drop_dead_holders()
-                    if self._held() >= self.max_in_progress:
-                        return None, POLL_S
-                return self._insert_slot(now), 0.0
-            finally:
-                self._conn.execute("COMMIT")
+                    return None, POLL_S
+            return self._insert_slot(now), 0.0
 
     def _try_send(self) -> tuple[Permit | None, float]:
-        with self._lock:
-            _retry_busy(lambda: self._conn.execute("BEGIN IMMEDIATE"))
-            try:
-                now = self._clock()
-                pause = self._pause_left(now)
-                if pause > 0:
-                    return None, pause
-                self._conn.execute(
-                    "DELETE FROM budget_sends WHERE account = ? AND sent_at <= ?", (self.account, now - RATE_WINDOW_S)
-                )
-                sent, oldest = self._conn.execute(
-                    "SELECT count(*), min(sent_at) FROM budget_sends WHERE account = ?", (self.account,)
-                ).fetchone()
-                if sent >= self.max_per_second:
-                    return None, max(0.001, oldest + RATE_WINDOW_S - now)
-                cursor = self._conn.execute(
-                    "INSERT INTO budget_sends(account, sent_at) VALUES (?, ?)", (self.account, now)
-                )
-                return Permit(int(cursor.lastrowid or 0), now), 0.0
-            finally:
-                self._conn.execute("COMMIT")
+        with self._db.write():
+            now = self._clock()
+            pause = self._pause_left(now)
+            if pause > 0:
+                return None, pause
+            self._conn.execute(
+                "DELETE FROM budget_sends WHERE account = ? AND sent_at <= ?", (self.account, now - RATE_WINDOW_S)
+            )
+            sent, oldest = self._conn.execute(
+                "SELECT count(*), min(sent_at) FROM budget_sends WHERE account = ?", (self.account,)
+            ).fetchone()
+            if sent >= self.max_per_second:
+                return None, max(0.001, oldest + RATE_WINDOW_S - now)
+            cursor = self._conn.execute("INSERT INTO budget_sends(account, sent_at) VALUES (?, ?)", (self.account, now))
+            return Permit(int(cursor.lastrowid or 0), now), 0.0
 
     def _pause_left(self, now: float) -> float:
         row = self._conn.execute("SELECT not_before FROM budget_throttle WHERE account = ?", (self.account,)).fetchone()

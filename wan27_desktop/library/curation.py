@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable
 
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.paths import LibraryPaths
-from wan27_desktop.library.rows import chunks, utc_now
+from wan27_desktop.library.rows import chunks
+from wan27_desktop.library.times import utc_now
 
 
 def _ids(ids: Iterable[int]) -> list[int]:

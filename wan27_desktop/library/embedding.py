@@ -13,6 +13,7 @@ from typing import Any
 
 from wan27_desktop import __version__
 from wan27_desktop.library.imagefiles import HashingWriter, atomic_write, copy_into, embed_jpeg
+from wan27_desktop.library.job_records import JobRecord, image_count_of_request, prompt_of_request
 from wan27_desktop.library.pngmeta import (
     JSON_KEY,
     PARAMETERS_KEY,
@@ -24,7 +25,6 @@ from wan27_desktop.library.pngmeta import (
     build_xmp,
     embed_text_chunks,
 )
-from wan27_desktop.library.records import JobRecord, image_count_of_request, prompt_of_request
 
 DOC_FORMAT = 1
 

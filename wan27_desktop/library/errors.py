@@ -9,11 +9,14 @@ following that hint on a healthy journal would throw its unfinished jobs away.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 class LibraryError(WanError):

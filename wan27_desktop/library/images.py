@@ -29,15 +29,17 @@ from wan27_desktop.library.embedding import (
     write_image_file,
 )
 from wan27_desktop.library.errors import NotFound
+from wan27_desktop.library.image_records import ImageRecord
 from wan27_desktop.library.imagefiles import EXTENSIONS, atomic_write, copy_into, fsync_dir, image_size, sniff_format
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.jobstore import JobStore
 from wan27_desktop.library.paths import LibraryPaths, day_dir_of
 from wan27_desktop.library.pngmeta import OUR_KEYS, PngError, read_metadata
 from wan27_desktop.library.query import order_by, text_conditions, where_clause
-from wan27_desktop.library.records import ImageQuery, ImageRecord
-from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where, utc_now
+from wan27_desktop.library.records import ImageQuery
+from wan27_desktop.library.rows import IMAGE_COLUMNS, chunks, image_by_id, image_from_row, images_where
 from wan27_desktop.library.sessions import SessionMarker
+from wan27_desktop.library.times import utc_now
 from wan27_desktop.private_files import make_dirs
 
 MetadataFor = Callable[[int, int], dict[str, Any]]  # (width, height) -> the caller's metadata

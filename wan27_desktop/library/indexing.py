@@ -13,8 +13,8 @@ from typing import Any
 
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import ImageFacts
+from wan27_desktop.library.image_records import ImageRecord
 from wan27_desktop.library.paths import LibraryPaths
-from wan27_desktop.library.records import ImageRecord
 from wan27_desktop.library.rows import image_by_id, images_where
 
 

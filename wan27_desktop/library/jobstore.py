@@ -21,17 +21,12 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.errors import LibraryError, NotFound
 from wan27_desktop.library.imagefiles import atomic_write, copy_into, sha256_of
+from wan27_desktop.library.job_records import JobRecord, ResultRecord
 from wan27_desktop.library.leases import Lease, Leases
 from wan27_desktop.library.paths import LibraryPaths, safe_ext
-from wan27_desktop.library.records import UNFINISHED_STATES, JobRecord, JobState, ResultRecord
-from wan27_desktop.library.rows import (
-    JOB_COLUMNS,
-    RESULT_COLUMNS,
-    job_from_row,
-    normalise_time,
-    result_from_row,
-    utc_now,
-)
+from wan27_desktop.library.records import UNFINISHED_STATES, JobState
+from wan27_desktop.library.rows import JOB_COLUMNS, RESULT_COLUMNS, job_from_row, result_from_row
+from wan27_desktop.library.times import normalise_time, utc_now
 
 _UNSET: Any = object()
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
-from wan27_desktop.library.rows import normalise_time
+from wan27_desktop.library.times import normalise_time
 
 
 class Ledger:

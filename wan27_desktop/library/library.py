@@ -52,7 +52,7 @@ from wan27_desktop.library.rebuild import (
     rebuild_index,
     remove_interrupted,
 )
-from wan27_desktop.library.records import RebuildReport, ReconcileReport
+from wan27_desktop.library.reports import RebuildReport, ReconcileReport
 from wan27_desktop.library.schema import migrate
 from wan27_desktop.library.sessions import SessionMarker, stale_markers
 from wan27_desktop.library.spendlimits import SpendLimits

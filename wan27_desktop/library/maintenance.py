@@ -11,6 +11,7 @@ from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_tem
 from wan27_desktop.library.db import Database
 from wan27_desktop.library.embedding import facts_of_metadata, job_document, write_image_file
 from wan27_desktop.library.errors import ExportIncomplete
+from wan27_desktop.library.image_records import ImageRecord
 from wan27_desktop.library.imagefiles import (
     EXTENSIONS,
     TEMP_PREFIX,
@@ -24,9 +25,9 @@ from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import LibraryPaths, day_dir_of
 from wan27_desktop.library.pngmeta import PngError, read_metadata
 from wan27_desktop.library.rebuild import rebuild_index
-from wan27_desktop.library.records import ImageRecord, ImportReport, RebuildReport, ReconcileReport
-from wan27_desktop.library.rows import utc_now
+from wan27_desktop.library.reports import ImportReport, RebuildReport, ReconcileReport
 from wan27_desktop.library.sessions import SessionMarker
+from wan27_desktop.library.times import utc_now
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp"}
 

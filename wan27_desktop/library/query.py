@@ -21,8 +21,10 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from wan27_desktop.library.records import ImageQuery, ImageRecord, SetBadge, SetExpansion, StackedPage, StackLayout
-from wan27_desktop.library.rows import IMAGE_COLUMNS, IMAGE_FROM, image_from_row, normalise_time
+from wan27_desktop.library.image_records import ImageRecord, SetBadge, SetExpansion, StackedPage
+from wan27_desktop.library.records import ImageQuery, StackLayout
+from wan27_desktop.library.rows import IMAGE_COLUMNS, IMAGE_FROM, image_from_row
+from wan27_desktop.library.times import normalise_time
 
 if TYPE_CHECKING:  # images.py builds its SQL with this module
     from wan27_desktop.library.images import ImageStore

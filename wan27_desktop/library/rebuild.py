@@ -35,7 +35,7 @@ from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import DB_NAME, LibraryPaths
 from wan27_desktop.library.pngmeta import PngError, read_metadata
-from wan27_desktop.library.records import RebuildReport
+from wan27_desktop.library.reports import RebuildReport
 from wan27_desktop.library.rows import JOB_COLUMNS
 from wan27_desktop.library.salvage import salvage_into
 from wan27_desktop.library.schema import migrate

@@ -1,17 +1,18 @@
-"""How records are stored in and read back from rows: the column lists, the row -> record decoders,
-the timestamp format. Plain functions every store calls, so no store inherits another's state."""
+"""How records are stored in and read back from rows: the column lists and the row -> record
+decoders (the timestamp format: times.py). Plain functions every store calls, so no store inherits another's state."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime, timezone
 from typing import Any
 
 from wan27_desktop.library.errors import NotFound
+from wan27_desktop.library.image_records import ImageRecord
+from wan27_desktop.library.job_records import JobRecord, ResultRecord
 from wan27_desktop.library.paths import LibraryPaths
-from wan27_desktop.library.records import ImageRecord, JobRecord, JobState, ResultRecord
+from wan27_desktop.library.records import JobState
 
 IMAGE_COLUMNS = (
     "i.id, i.job_id, i.idx, i.path, i.sha256, i.width, i.height, i.bytes, i.created_at, i.rating, "
@@ -30,30 +31,6 @@ RESULT_COLUMNS = (
     "r.id, r.job_id, r.idx, r.url, r.expires_at, r.status, r.error, r.created_at, "
     "(SELECT i.id FROM images i WHERE i.job_id = r.job_id AND i.idx = r.idx), r.attempts"
 )
-
-
-# -- time -----------------------------------------------------------------------------------------
-def utc_now() -> str:
-    """Timestamps are UTC ISO-8601 with microseconds: fixed width, so text order is time order."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-def parse_time(text: str | None) -> datetime | None:
-    """Any ISO timestamp (the library's own, or one with 'Z') -> an aware datetime; naive values
-    are taken as UTC. None for empty or unreadable text."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def normalise_time(text: str | None) -> str | None:
-    """Any ISO timestamp -> the library's UTC form (naive values are taken as UTC)."""
-    moment = parse_time(text)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds") if moment else None
 
 
 # -- images ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from wan27_desktop.library.db import Database
 from wan27_desktop.library.jobstore import cost_from_usage, decimal_or_zero
 from wan27_desktop.library.ledger import _utc_start_of
 from wan27_desktop.library.records import JobState
-from wan27_desktop.library.rows import utc_now
+from wan27_desktop.library.times import utc_now
 
 _IN_FLIGHT = tuple(
     s.value for s in (JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)

@@ -24,10 +24,11 @@ from wan27_desktop import i18n
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.jobs.notices import CANCEL_REFUSED, NOTICE_CODES
 from wan27_desktop.jobs.serialize import is_adopted
-from wan27_desktop.library import JobRecord, JobState, parse_time
+from wan27_desktop.library import JobState, parse_time
 
 if TYPE_CHECKING:
     from wan27_desktop.jobs.runner import JobEvent
+    from wan27_desktop.library import JobRecord
 
 # English source texts; `state_name` translates them (context "JobState").
 STATE_LABELS = {

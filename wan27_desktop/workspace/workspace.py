@@ -475,9 +475,11 @@ class Workspace(QObject):
             return
         reason = self.tr("Not sent: {reason}").format(reason=error_message(err))
         self.message.emit(reason, 10000)
-        if isinstance(err, SpendLimitExceeded) and pending is not None:
-            self.overLimit.emit(err, *pending)  # nothing was sent; the window asks
-            return
+        if isinstance(err, SpendLimitExceeded):
+            asked = pending or err.request  # a retry's request comes with the refusal
+            if asked is not None:
+                self.overLimit.emit(err, *asked)  # nothing was sent; the window asks
+                return
         if isinstance(err, ValidationError):
             self.issuesFound.emit(err.issues)
             return

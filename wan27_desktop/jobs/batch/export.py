@@ -14,7 +14,7 @@ from wan27_desktop.api.errors import WanError
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library import Library
 from wan27_desktop.library.batches import BatchRow
-from wan27_desktop.library.records import prompt_of_request
+from wan27_desktop.library.job_records import prompt_of_request
 
 CSV_NAME = "batch.csv"
 CSV_COLUMNS = (

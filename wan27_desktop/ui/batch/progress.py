@@ -32,7 +32,7 @@ from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.jobs.batch.qt import BatchProgress
 from wan27_desktop.library import batches as b
 from wan27_desktop.library.batches import BatchCounts, BatchRecord, BatchRow
-from wan27_desktop.library.records import prompt_of_request
+from wan27_desktop.library.job_records import prompt_of_request
 from wan27_desktop.ui.batch.dialog import duration_text
 from wan27_desktop.ui.common.widgets import InlineMessage, named
 

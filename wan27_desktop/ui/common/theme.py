@@ -36,6 +36,11 @@ __all__ = [
 ]
 
 STYLE_NAME = "Fusion"
+# Set (True) on the QApplication by app.create_application, which starts it in STYLE_NAME (Qt's
+# `-style` argument): the controller then takes the style's name from here instead of asking Qt for
+# the style object, whose first appearance in Python costs PySide ~5 ms before the first paint
+# (QStyle's eleven enums, ~500 members); nothing else needs it until the gallery paints its rows.
+STARTED_IN_STYLE = "wan27StartedInFusion"
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup
@@ -162,7 +167,8 @@ class ThemeController(QObject):
         self._app = app
         # What the platform gave us, for Theme.SYSTEM when it cannot name its scheme (and for tests).
         self._platform_palette = QPalette(app.palette())
-        self._platform_style = app.style().name()
+        self._known_style: str | None = STYLE_NAME if app.property(STARTED_IN_STYLE) else None  # None: ask Qt
+        self._platform_style = self._style_name()
         self.theme = Theme.SYSTEM
         self.dark = False
         self._applied = False
@@ -177,14 +183,18 @@ class ThemeController(QObject):
     def restore_platform(self) -> None:
         """Back to the platform's own style and palette (tests; not used by the app)."""
         self._request_platform_scheme(Theme.SYSTEM)
-        if self._app.style().name().lower() != self._platform_style.lower():
+        if self._style_name().lower() != self._platform_style.lower():
             self._app.setStyle(self._platform_style)
+            self._known_style = None
         self._app.setPalette(self._platform_palette)
         self.theme, self._applied = Theme.SYSTEM, False
         self.dark = self._platform_palette.color(Role.Window).lightnessF() < 0.5
         _refresh_widgets()
 
     # -- internals --------------------------------------------------------------------------------
+    def _style_name(self) -> str:
+        return self._known_style if self._known_style is not None else self._app.style().name()
+
     def _system_scheme(self) -> Qt.ColorScheme:
         return self._app.styleHints().colorScheme()
 
@@ -211,12 +221,13 @@ class ThemeController(QObject):
             self._apply_scheme(self._wants_dark(scheme))
 
     def _apply_scheme(self, dark: bool) -> bool:
-        fusion = self._app.style().name().lower() == STYLE_NAME.lower()
+        fusion = self._style_name().lower() == STYLE_NAME.lower()
         changed = not self._applied or dark != self.dark
         if fusion and not changed:
             return dark  # already showing it: spare every window a repaint
         if not fusion:
             self._app.setStyle(STYLE_NAME)
+            self._known_style = None
         self._app.setPalette(build_palette(DARK if dark else LIGHT))
         self.dark, self._applied = dark, True
         _refresh_widgets()

@@ -11,15 +11,18 @@ import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
-from PySide6.QtGui import QImage
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.jobs.mailbox import Mailbox
-from wan27_desktop.library import ImageRecord
-from wan27_desktop.thread_priority import lower_current_thread
 from wan27_desktop.ui.gallery.worker import LibraryAccess
+
+if TYPE_CHECKING:  # images and records come with the first rows, not with the window
+    from PySide6.QtGui import QImage
+
+    from wan27_desktop.library import ImageRecord
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,8 @@ def disk_size_for(px: int) -> int:
 
 def read_scaled(path: Path, px: int) -> QImage:
     """Decode `path` scaled to fit a px×px box (the reader scales JPEG while decoding)."""
+    from PySide6.QtGui import QImage
+
     from wan27_desktop.imaging import path_reader  # on a pool thread: the image modules load there, not at start
 
     reader = path_reader(str(path))
@@ -156,6 +161,8 @@ class ThumbnailLoader(QObject):
     def _load(self, key: Key, record: ImageRecord, version: int) -> None:
         if self._stopped.is_set():
             return
+        from wan27_desktop.thread_priority import lower_current_thread  # loads on the pool thread
+
         lower_current_thread()  # this pool only decodes thumbnails: the UI thread goes first
         image: QImage | None = None
         try:

@@ -168,10 +168,9 @@ class Hairline(QWidget):
         super().__init__(parent)
         self.setFixedHeight(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def paintEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Mid))
+        # Qt fills it with the palette's Mid (and follows a theme switch); no paint code of ours.
+        self.setBackgroundRole(QPalette.ColorRole.Mid)
+        self.setAutoFillBackground(True)
 
 
 class SectionHeader(QWidget):

@@ -22,14 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
+from PySide6.QtGui import QGuiApplication
 
 from wan27_desktop.api.models import Box, GenerationRequest, ImageInput, Model, PaletteColor
-from wan27_desktop.library import JobRecord
 
 if TYPE_CHECKING:
-    from wan27_desktop.library import Library
+    from wan27_desktop.library import JobRecord, Library
 
 INPUT_PREFIX = "input:"
 
@@ -130,7 +128,8 @@ def request_from_job(job: JobRecord, lib: Library | None = None) -> GenerationRe
 
 def copy_image_to_clipboard(path: Path) -> bool:
     """Put the image (pixels) and its file URL on the clipboard; False if it cannot be read."""
-    from PySide6.QtCore import QMimeData
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QImage
 
     image = QImage(str(path))
     if image.isNull():
@@ -148,4 +147,7 @@ def copy_text_to_clipboard(text: str) -> None:
 
 def reveal_in_file_manager(path: Path) -> bool:
     """Open the folder holding `path` (selecting the file is platform-specific; the folder is not)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent))))

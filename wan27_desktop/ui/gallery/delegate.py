@@ -9,14 +9,19 @@ Image sets: a collapsed set is drawn as a stack of cards with a "▣ 4" badge (a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
-from wan27_desktop.library import ImageRecord
-from wan27_desktop.library.records import SetBadge
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader, decode_size
 from wan27_desktop.ui.gallery.model import Role
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem  # the view makes them (once it has rows)
+
+    from wan27_desktop.library.image_records import ImageRecord, SetBadge
 
 TILE_MARGIN = 3
 STACK_OFFSET = 4  # px between the cards of a collapsed stack
@@ -57,6 +62,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        from PySide6.QtWidgets import QStyle  # with the first row: see theme.STARTED_IN_STYLE
+
         palette = option.palette
         rect: QRect = option.rect
         state = option.state

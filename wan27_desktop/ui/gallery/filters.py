@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from wan27_desktop import i18n
 from wan27_desktop.api.models import Mode, Model
 from wan27_desktop.library import ImageQuery
-from wan27_desktop.ui.gallery.dates import range_text
 
 if TYPE_CHECKING:
     from wan27_desktop.ui.gallery.dates import DateRangeDialog  # the dialog loads when first opened
@@ -300,6 +299,8 @@ class GalleryFilters(QWidget):
                 chosen = next(a for a in group if a.isChecked())
                 active.append((key, self._titled(str(menu.property("baseTitle")), chosen.text())))
         if self._custom_dates:
+            from wan27_desktop.ui.gallery.dates import range_text  # with its dialog: once a range is chosen
+
             active.append(("date", range_text(*self._custom_dates)))
         elif not self.date_actions[0].isChecked():
             active.append(("date", next(a.text() for a in self.date_actions if a.isChecked())))
@@ -333,6 +334,8 @@ class GalleryFilters(QWidget):
             menu.setTitle(base if chosen is group[0] else self._titled(base, chosen.text()))
         date_base = str(self.date_menu.property("baseTitle"))
         if self._custom_dates:
+            from wan27_desktop.ui.gallery.dates import range_text
+
             self.date_menu.setTitle(self._titled(date_base, range_text(*self._custom_dates)))
             self.custom_range_action.setText(
                 self.tr("Custom range: {range}…").format(range=range_text(*self._custom_dates))

@@ -28,17 +28,18 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
-    QUrl,
     Signal,
 )
 
-from wan27_desktop.library import ImageQuery, ImageRecord
-from wan27_desktop.library.query import stack_layout, stacked_ids, stacked_members, stacked_page
-from wan27_desktop.library.records import SetBadge, SetExpansion, StackedPage, StackLayout
+from wan27_desktop.library import ImageQuery
+from wan27_desktop.library.records import StackLayout
 from wan27_desktop.ui.gallery.worker import DbWorker
 
 if TYPE_CHECKING:
     from wan27_desktop.library import Library
+
+    # With the first rows (what a read answers), not with the window.
+    from wan27_desktop.library.image_records import ImageRecord, SetBadge, SetExpansion, StackedPage
 
 PAGE_SIZE = 200
 MAX_PAGES = 12
@@ -83,6 +84,8 @@ def shift_after_insertion(row: int, positions: Sequence[int]) -> int:
 
 def image_ids_mime(records: Sequence[ImageRecord]) -> QMimeData:
     """Drag payload: real file URLs (file managers, other apps) plus our ids (the workspace)."""
+    from PySide6.QtCore import QUrl  # with the first drag, not with the window
+
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(r.path)) for r in records])
     mime.setData(IMAGE_IDS_MIME, QByteArray(",".join(str(r.id) for r in records).encode()))
@@ -243,6 +246,8 @@ class GalleryModel(QAbstractListModel):
 
     def resolve_ids(self, rows: Sequence[int], callback: Callable[[list[int]], None]) -> None:
         """Image ids for rows; immediate when loaded, else one id list read on the worker."""
+        from wan27_desktop.library.query import stacked_ids  # SQL and rows: with the first read, not the window
+
         records = [self.loaded_record(r) for r in rows]
         if all(r is not None for r in records):
             callback([r.id for r in records if r is not None])
@@ -274,6 +279,8 @@ class GalleryModel(QAbstractListModel):
         are added when the count lands (`count_pending()` until then).
         With expanded sets the pages depend on the layout, so both are read in one job.
         """
+        from wan27_desktop.library.query import stack_layout, stacked_page
+
         for token in self._query_tokens:
             self.worker.cancel(token)
         query = self._query
@@ -443,6 +450,8 @@ class GalleryModel(QAbstractListModel):
 
     def expand_set(self, row: int) -> None:
         """Show every image of the stack at `row` right after it; the rows before it stay put."""
+        from wan27_desktop.library.query import stacked_members
+
         record, badge = self.loaded_record(row), self.set_badge(row)
         if record is None or badge is None or badge.expanded or record.job_id is None:
             return
@@ -466,6 +475,8 @@ class GalleryModel(QAbstractListModel):
         self.worker.submit(read, done, self._failed)
 
     def _apply_expansion(self, row: int, query: ImageQuery, records: Sequence[ImageRecord]) -> None:
+        from wan27_desktop.library.image_records import SetBadge, SetExpansion
+
         head, members = records[0], list(records[1:])
         job_id = int(head.job_id or 0)
         above = sum(len(e.members) for e in self._layout.expansions if e.head + self._extra_before(e) < row)
@@ -488,6 +499,8 @@ class GalleryModel(QAbstractListModel):
 
     def collapse_set(self, job_id: int) -> None:
         """Fold an expanded set back into its stack row."""
+        from wan27_desktop.library.image_records import SetBadge
+
         expansion = next((e for e in self._layout.expansions if e.job_id == job_id), None)
         query = dataclasses.replace(self._query, expanded_jobs=self._query.expanded_jobs - {job_id})
         if expansion is None or self._layout_dirty:
@@ -565,6 +578,8 @@ class GalleryModel(QAbstractListModel):
         self._added_timer.start()
 
     def _apply_added(self) -> None:
+        from wan27_desktop.library.query import stack_layout, stacked_page
+
         added, self._added = self._added, []
         if not self._loaded_once:
             self.refresh(reset=True)
@@ -702,6 +717,8 @@ class GalleryModel(QAbstractListModel):
             self._fetch(page_no)
 
     def _fetch(self, page_no: int) -> None:
+        from wan27_desktop.library.query import stacked_page
+
         query, size, epoch, layout = self._query, self.page_size, self._epoch, self._layout
 
         def done(page: StackedPage) -> None:

@@ -20,31 +20,26 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from wan27_desktop.library import ImageQuery, ImageRecord
-from wan27_desktop.library.paths import LIBRARY_DIRNAME
-from wan27_desktop.library.query import stacked_members
-from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
+from wan27_desktop.library import ImageQuery
 from wan27_desktop.ui.gallery import actions as gallery_actions
-from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
 from wan27_desktop.ui.gallery.filters import GalleryFilters
 from wan27_desktop.ui.gallery.model import GalleryModel
 from wan27_desktop.ui.gallery.view import GalleryView
 from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
 
 if TYPE_CHECKING:
-    from wan27_desktop.library import Library
+    from wan27_desktop.library import ImageRecord, Library
+    from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
+    from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
     from wan27_desktop.ui.viewer.window import ImageViewer
 
 __all__ = ["GalleryPanel", "GalleryView", "GalleryModel"]
@@ -112,7 +107,10 @@ class GalleryPanel(QWidget):
         self.access = access
         self.worker = DbWorker(access, max_threads=3, parent=self)
         self.writer = DbWorker(access, max_threads=1, parent=self)  # writes in order, one at a time
-        self.loader = ThumbnailLoader(access, parent=self)
+        # The thumbnail loader and the tile painter come with the first rows (`load`, or at once
+        # when not deferred): a window's first full paint shows no thumbnail yet.
+        self._loader: ThumbnailLoader | None = None
+        self._delegate: ThumbnailDelegate | None = None
         self.model = GalleryModel(self.worker, parent=self)
         self._undo: list[_Undo] = []
         self._viewer: ImageViewer | None = None
@@ -120,11 +118,10 @@ class GalleryPanel(QWidget):
 
         self.filters = GalleryFilters(self)
         self.view = GalleryView(self)
-        self.delegate = ThumbnailDelegate(self.loader, self.view)
-        self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
         self.view.set_cell_size(self.filters.slider.value())
-        self.delegate.tile = self.filters.slider.value()
+        if load:
+            self.delegate  # noqa: B018 - made now: rows are read at once
 
         self.trash_bar = QWidget(self)
         self.trash_bar.setObjectName("galleryTrashBar")
@@ -169,9 +166,8 @@ class GalleryPanel(QWidget):
         layout.addWidget(self.undo_bar)
 
         self.filters.queryChanged.connect(self.set_query)
-        self.filters.thumbSizeChanged.connect(self.view.set_cell_size)
+        self.filters.thumbSizeChanged.connect(self._thumb_size_changed)
         self.view.visibleRangeChanged.connect(self._visible_changed)
-        self.loader.ready.connect(self._thumbnail_ready)
         self.model.countChanged.connect(self._count_changed)
         self.model.queryApplied.connect(self._count_changed)
         self.model.loadFailed.connect(self.statusMessage)
@@ -196,17 +192,45 @@ class GalleryPanel(QWidget):
         self._install_shortcuts()
         self.set_query(self.filters.query())
 
+    @property
+    def loader(self) -> ThumbnailLoader:
+        """Decodes the grid's thumbnails on a pool; made on first use."""
+        if self._loader is None:
+            from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
+
+            self._loader = ThumbnailLoader(self.access, parent=self)
+            self._loader.ready.connect(self._thumbnail_ready)
+        return self._loader
+
+    @property
+    def delegate(self) -> ThumbnailDelegate:
+        """Paints the tiles; made with the first rows (until then the grid has none to paint)."""
+        if self._delegate is None:
+            from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
+
+            self._delegate = ThumbnailDelegate(self.loader, self.view)
+            self._delegate.tile = self.view.cell_size()
+            self.view.setItemDelegate(self._delegate)
+        return self._delegate
+
+    def _thumb_size_changed(self, px: int) -> None:
+        if self._delegate is not None:
+            self._delegate.tile = px
+        self.view.set_cell_size(px)
+
     def load(self) -> None:
         """Run the query that waited (see `load=False`); does nothing when already loading."""
         if self._deferred:
             self._deferred = False
+            self.delegate  # noqa: B018 - made now, before the first rows arrive
             self.model.set_query(self._waiting or self.filters.query())
             self._waiting = None
 
     # --- lifecycle --------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the pools (call before the Library closes / the window goes away)."""
-        self.loader.shutdown()
+        if self._loader is not None:
+            self._loader.shutdown()
         self.worker.pool.clear()
         self.worker.wait(30_000)
         self.writer.wait(30_000)
@@ -295,6 +319,8 @@ class GalleryPanel(QWidget):
         self.empty_button.setEnabled(bool(count) and query.trashed)
 
     def library_dir(self) -> Path:
+        from wan27_desktop.library.paths import LIBRARY_DIRNAME  # with the library's layout, not the window
+
         return self.access.data_dir / LIBRARY_DIRNAME
 
     def _empty_action(self) -> None:
@@ -323,7 +349,8 @@ class GalleryPanel(QWidget):
     def _visible_changed(self, first: int, last: int) -> None:
         self.model.set_visible_range(first, last)
         ids = {r.id for r in (self.model.loaded_record(row) for row in range(first, last + 1)) if r is not None}
-        self.loader.keep_only(ids)
+        if self._loader is not None:  # else nothing is cached yet
+            self._loader.keep_only(ids)
 
     def _thumbnail_ready(self, image_id: int) -> None:
         first, last = self.view.visible_rows()
@@ -417,6 +444,8 @@ class GalleryPanel(QWidget):
             )
 
             def trash(lib: Library) -> int:
+                from wan27_desktop.library.query import stacked_members
+
                 trashed[:] = stacked_members(lib.images, query, ids)
                 lib.curation.trash(trashed)
                 return len(trashed)
@@ -496,6 +525,8 @@ class GalleryPanel(QWidget):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this)."""
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when first used, not with the window
+
         answer = QMessageBox.question(
             self,
             title,
@@ -512,6 +543,8 @@ class GalleryPanel(QWidget):
         self._with_selection(act)
 
     def _ask_tags(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         text, ok = QInputDialog.getText(self, self.tr("Tag images"), self.tr("Tags (comma separated):"))
         if ok:
             tags = [t.strip() for t in text.split(",") if t.strip()]
@@ -565,6 +598,8 @@ class GalleryPanel(QWidget):
         record = self.current_record()
         if record is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         target, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Save image as"),
@@ -580,6 +615,8 @@ class GalleryPanel(QWidget):
 
     def export_selection(self, dest: Path | None = None) -> None:
         if dest is None:
+            from PySide6.QtWidgets import QFileDialog
+
             chosen = QFileDialog.getExistingDirectory(self, self.tr("Export selected images to"))
             if not chosen:
                 return

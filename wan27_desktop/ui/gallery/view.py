@@ -23,8 +23,8 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QRegion
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from wan27_desktop.ui.gallery.empty import GalleryEmptyState
 from wan27_desktop.ui.gallery.model import GalleryModel
@@ -108,6 +108,14 @@ class GalleryView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # A viewport made here, as Qt makes its own: asking Qt for the one it made would have PySide
+        # look through every QWidget subclass for its type the first time (~40 types and their
+        # enums, several ms at start).
+        viewport = QWidget(self)
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
         self._cell = 160
         self.empty_state = GalleryEmptyState(self.viewport())
         self._last_range = (0, -1)
@@ -156,10 +164,7 @@ class GalleryView(QListView):
         if px == self._cell:
             return
         first, _ = self.visible_rows()
-        self._cell = px
-        delegate = self.itemDelegate()
-        if hasattr(delegate, "tile"):
-            delegate.tile = px
+        self._cell = px  # the panel tells its tile painter (the delegate) too
         self.updateGeometries()
         if first > 0:
             self.verticalScrollBar().setValue(self.geometry_now().rect(first).top() - SPACING)
@@ -344,6 +349,9 @@ class GalleryView(QListView):
         offset = self.verticalOffset()
         clip = event.rect() if hasattr(event, "rect") else self.viewport().rect()
         first, last = geometry.rows_between(clip.top() + offset, clip.bottom() + offset)
+        # Once there are rows: not for the empty first paint (see theme.STARTED_IN_STYLE).
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         delegate = self.itemDelegate()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wan27_desktop import config
 from wan27_desktop.api.models import PaletteColor
 from wan27_desktop.jobs.background import file_writer
 from wan27_desktop.json_store import read_json, write_json_atomically
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 MAX_SAVED = 200
 

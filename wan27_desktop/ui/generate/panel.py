@@ -33,7 +33,6 @@ from wan27_desktop.api.errors import ValidationIssue
 from wan27_desktop.api.models import GenerationRequest, Mode, Region, RequestMode
 from wan27_desktop.ui.common.widgets import Hairline, InlineMessage, SectionHeader, mark_invalid, named
 from wan27_desktop.ui.generate.history import JsonPromptHistory, PromptHistory
-from wan27_desktop.ui.generate.palette_store import PaletteStore
 from wan27_desktop.ui.generate.parameters import ParametersPanel
 from wan27_desktop.ui.generate.prompt_editor import PromptSection
 from wan27_desktop.ui.generate.reference_item import ItemState
@@ -42,6 +41,7 @@ from wan27_desktop.ui.stage.activity import GenerateActivity
 
 if TYPE_CHECKING:
     from wan27_desktop.ui.generate.palette_editor import PaletteEditor
+    from wan27_desktop.ui.generate.palette_store import PaletteStore
 from wan27_desktop.workspace.draft import Draft
 from wan27_desktop.workspace.properties import Binding, bind, bind_toggle
 
@@ -220,6 +220,7 @@ class GenerationPanel(QWidget):
         """The palette editor, built on first use (in the section, shown when the section is open)."""
         if self._palette is None:
             from wan27_desktop.ui.generate.palette_editor import PaletteEditor
+            from wan27_desktop.ui.generate.palette_store import PaletteStore
 
             editor = PaletteEditor(self._palette_store if self._palette_store is not None else PaletteStore(), self)
             editor.setVisible(self.palette_toggle.isChecked())

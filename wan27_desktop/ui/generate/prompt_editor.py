@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -122,6 +122,9 @@ class PromptEditor(QPlainTextEdit):
         background: QColor | None = None,
         bold: bool = False,
     ) -> QTextEdit.ExtraSelection:
+        # The text-format classes load with the first highlight, not with the window (~2 ms of enums).
+        from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextFormat
+
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(start)
@@ -150,6 +153,8 @@ class PromptEditor(QPlainTextEdit):
     # --- editing helpers (all undoable) --------------------------------------------------------
     def replace_text(self, text: str) -> None:
         """Replace the whole prompt as one undoable step (setPlainText would clear undo)."""
+        from PySide6.QtGui import QTextCursor
+
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         cursor.select(QTextCursor.SelectionType.Document)

@@ -19,10 +19,9 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
-    QImage,
     QPixmap,
 )
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from wan27_desktop.api import rules
 from wan27_desktop.api.models import Box, ImageInput
@@ -39,6 +38,8 @@ from wan27_desktop.ui.generate.workers import (
 from wan27_desktop.workspace.draft import DraftReference
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from wan27_desktop.imaging import ReferenceInfo
 
     # Dialogs: loaded when first opened (they are not on screen at start).
@@ -271,6 +272,8 @@ class ReferenceStrip(QWidget):
         return self.add_mime(mime)
 
     def choose_files(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # loads when first used, not with the window
+
         image_filter = self.tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)")
         paths, _filter = QFileDialog.getOpenFileNames(self, self.tr("Add reference images"), "", image_filter)
         if paths:
@@ -474,7 +477,7 @@ class ReferenceStrip(QWidget):
     def _on_preview(self, token: int, image: object) -> None:
         dialog = self._tokens.pop(("preview", token), None)
         if dialog is not None and shiboken6.isValid(dialog):
-            cast("BoxEditor | ReferenceViewer", dialog).set_image(cast(QImage, image))
+            cast("BoxEditor | ReferenceViewer", dialog).set_image(cast("QImage", image))
 
     def _on_preview_failed(self, token: int, message: str) -> None:
         dialog = self._tokens.pop(("preview", token), None)

@@ -11,16 +11,20 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QIODevice, QObject, QThreadPool, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from wan27_desktop import config
 from wan27_desktop.api.errors import WanError
-from wan27_desktop.api.imageformat import EXTENSIONS, sniff
 from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.private_files import make_dirs
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
+# QImage, QBuffer and the format sniffing are imported where a reference is inspected or saved: the
+# panel (and this module) are built with the window, long before the first reference arrives.
 
 log = logging.getLogger("wan27.ui.generation")
 
@@ -92,6 +96,8 @@ class Worker(QObject):
 
 def inspect_with_thumbnail(path: str) -> tuple[Any, QImage]:
     """§2.3 header check plus a tile thumbnail (null QImage when the file cannot be decoded)."""
+    from PySide6.QtGui import QImage
+
     from wan27_desktop import imaging
 
     info = imaging.inspect_reference(path)
@@ -110,6 +116,11 @@ def save_image_data(data: bytes | QImage, folder: Path | None = None) -> str:
     Encoded bytes (image/png, image/jpeg ...) are kept as they are; a QImage is encoded as PNG.
     The same content always gets the same name, so pasting twice stores one file.
     """
+    from PySide6.QtCore import QBuffer, QIODevice
+    from PySide6.QtGui import QImage
+
+    from wan27_desktop.api.imageformat import EXTENSIONS, sniff
+
     if isinstance(data, QImage):
         if data.isNull():
             raise ValueError("The dropped image is empty.")

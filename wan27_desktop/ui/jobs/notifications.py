@@ -6,10 +6,13 @@ The main window calls a `Notifier`; tests inject their own object with the same 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +38,9 @@ class Notifier:
     def _ensure_tray(self) -> QSystemTrayIcon | None:
         if self._tray is not None:
             return self._tray
+        # Here, not at the top: the window makes its Notifier while it starts, and a tray may never be needed.
+        from PySide6.QtWidgets import QSystemTrayIcon
+
         if not QSystemTrayIcon.isSystemTrayAvailable() or not QSystemTrayIcon.supportsMessages():
             return None
         self._tray = QSystemTrayIcon(self._icon, self._parent)
@@ -47,6 +53,8 @@ class Notifier:
         if tray is None:
             log.debug("no system tray; notification skipped: %s", title)
             return False
+        from PySide6.QtWidgets import QSystemTrayIcon
+
         icon = QSystemTrayIcon.MessageIcon.Warning if error else QSystemTrayIcon.MessageIcon.Information
         tray.showMessage(title, message, icon, 8000)
         return True

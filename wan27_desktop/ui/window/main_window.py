@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
     _queue: JobQueuePanel | None = None
     status: AppStatusBar
     splitter: QSplitter
-    notifier: NotifierLike
     centre_splitter: QSplitter
     stage: StagePanel | None = None  # the generation stage, built when the first job runs
     theme_group: QActionGroup | None = None  # View ▸ Theme (parts.build_menus)
@@ -103,7 +102,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self._data_dir = data_dir or self.settings.library_dir  # the library root (moves: library_move.py)
         self._api_base = api_base or self.settings.custom_endpoint
-        self._given_notifier = notifier  # else a Notifier, made in finish_building
+        self._notifier = notifier  # else a Notifier, made when a job first ends out of sight (`notifier`)
         self._poll_interval = poll_interval
         self._key_dialog: KeyDialog | None = None
         self._built = False
@@ -150,11 +149,9 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtWidgets import QSplitter
 
-        from wan27_desktop.ui.jobs.notifications import Notifier
         from wan27_desktop.ui.window.status_bar import AppStatusBar
         from wan27_desktop.workspace.workspace import Workspace
 
-        self.notifier = self._given_notifier or Notifier(self.windowIcon(), self)
         self.workspace = Workspace(
             self._data_dir, self.settings, api_base=self._api_base, poll_interval=self._poll_interval, parent=self
         )
@@ -225,6 +222,16 @@ class MainWindow(QMainWindow):
         self.generation.activity.bind(workspace.board)
         self.generation.activity.stopRequested.connect(self.cancel_job)
         self._connect_gallery(self.gallery)
+
+    @property
+    def notifier(self) -> NotifierLike:
+        """Desktop notifications and the taskbar alert (made on first use: a job that ends while the
+        window is not active)."""
+        if self._notifier is None:
+            from wan27_desktop.ui.jobs.notifications import Notifier
+
+            self._notifier = Notifier(self.windowIcon(), self)
+        return self._notifier
 
     # -- the job queue ------------------------------------------------------------------------------
     @property
@@ -673,7 +680,7 @@ class MainWindow(QMainWindow):
             if self.stage is not None:
                 self.stage.shutdown()
             self.gallery.shutdown()
-        close = getattr(getattr(self, "notifier", None), "close", None)
+        close = getattr(self._notifier, "close", None)
         if callable(close):
             close()
 
