@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
+from tests.service_fixtures import env_key, fake  # noqa: F401 - fixtures
 from wan27_desktop.library import JobState, Library
 from wan27_desktop.settings import AppSettings
 from wan27_desktop.ui.window.main_window import MainWindow
@@ -62,19 +63,6 @@ class RecordingNotifier:
 
     def alert(self, window: QWidget) -> None:
         self.alerts.append(window)
-
-
-@pytest.fixture
-def fake(fake_dashscope: Any) -> Any:
-    fake_dashscope.result_image_mode = "small"
-    return fake_dashscope
-
-
-@pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, fake: Any) -> Any:
-    monkeypatch.setenv("DASHSCOPE_API_KEY", fake.api_key)
-    monkeypatch.setenv("WAN27_API_BASE", fake.base_url)
-    return fake
 
 
 @pytest.fixture

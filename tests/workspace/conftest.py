@@ -8,23 +8,11 @@ from typing import Any
 
 import pytest
 
+from tests.service_fixtures import env_key, fake  # noqa: F401 - fixtures
 from wan27_desktop.settings import AppSettings
 from wan27_desktop.workspace.workspace import Workspace
 
 FAST_POLL = (0.03, 0.03)
-
-
-@pytest.fixture
-def fake(fake_dashscope: Any) -> Any:
-    fake_dashscope.result_image_mode = "small"
-    return fake_dashscope
-
-
-@pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, fake: Any) -> Any:
-    monkeypatch.setenv("DASHSCOPE_API_KEY", fake.api_key)
-    monkeypatch.setenv("WAN27_API_BASE", fake.base_url)
-    return fake
 
 
 @pytest.fixture
