@@ -288,10 +288,9 @@ def test_closing_without_set_up_puts_the_hooks_back(qapp: Any, fresh_diagnostics
 # -- the real entry point, in a process of its own ------------------------------------------------------------
 
 
-def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) -> None:
-    """`wan27_desktop.app.main` unchanged, with the benchmark's first-paint hook: the shell's paint
-    is reported, then the full window's (the hook ends the process there, before the log file and
-    the start-up work, which follow that paint: see the next test)."""
+def real_start_env(tmp_path: Path) -> dict[str, str]:
+    """A child's environment for a real start: offscreen, its own data dir, the benchmark's paint
+    hook, a dummy key (nothing is sent), this checkout's code."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAN27_API_BASE")}
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -300,6 +299,14 @@ def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) ->
         DASHSCOPE_API_KEY="sk-test-startup-shell-0000",
         PYTHONPATH=str(REPO),
     )
+    return env
+
+
+def test_the_real_start_paints_the_shell_then_the_full_window(tmp_path: Path) -> None:
+    """`wan27_desktop.app.main` unchanged, with the benchmark's first-paint hook: the shell's paint
+    is reported, then the full window's (the hook ends the process there, before the log file and
+    the start-up work, which follow that paint: see the next test)."""
+    env = real_start_env(tmp_path)
     result = subprocess.run(
         [sys.executable, str(REPO / "tests" / "benchmarks" / "_startup_child.py"), "app"],
         env=env,
@@ -390,14 +397,7 @@ def test_the_full_window_paints_before_what_it_does_not_show_is_loaded(tmp_path:
         "benchhooks.report = spy\n"
         f"runpy.run_path({str(child)!r}, run_name='__main__')\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "WAN27_API_BASE")}
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        WAN27_DATA_DIR=str(tmp_path / "data"),
-        WAN27_BENCH_STARTUP="1",
-        DASHSCOPE_API_KEY="sk-test-startup-shell-0000",
-        PYTHONPATH=str(REPO),
-    )
+    env = real_start_env(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", spy], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
