@@ -202,13 +202,13 @@ def retry_job(args: argparse.Namespace) -> int:
             )
         runner = _runner(library, args, new_jobs=True)
         try:
+            request, mode = runner.retry_request(job_id)
             if runner.connection is not None:  # billed again: the spending limits apply (issue 17)
                 from wan27_desktop.jobs.spending import check_limits, request_estimate
 
                 region = runner.connection.region
-                request = runner.request_of(library.jobs.get(job_id))
                 check_limits(library, region, request_estimate(region, request), override=args.over_limit)
-            new_id = runner.retry(job_id)
+            new_id = runner.create(request, mode)
             runner.run(new_id)
         finally:
             runner.close()

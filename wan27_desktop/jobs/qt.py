@@ -24,7 +24,6 @@ from wan27_desktop.api.polling import PollSchedule
 from wan27_desktop.api.rules import MAX_TASKS_IN_PROGRESS
 from wan27_desktop.jobs.mailbox import Mailbox
 from wan27_desktop.jobs.runner import Connection, ConnectionResolver, JobRunner
-from wan27_desktop.jobs.serialize import request_mode_of
 from wan27_desktop.library import Library
 
 log = logging.getLogger("wan27.jobs.qt")
@@ -110,8 +109,7 @@ class _JournalTask(_Task):
         from wan27_desktop.jobs.spending import SpendLimitExceeded, check_limits, request_estimate
 
         if self._retry_of is not None:  # a retry is billed again: the same limits apply
-            job = library.jobs.get(self._retry_of)
-            request, mode = runner.request_of(job), request_mode_of(job.request_json)
+            request, mode = runner.retry_request(self._retry_of)
         else:
             assert self._request is not None
             request, mode = self._request, self._request_mode
@@ -123,7 +121,7 @@ class _JournalTask(_Task):
             except SpendLimitExceeded as refused:
                 refused.request = (request, mode)
                 raise
-        job_id = runner.retry(self._retry_of) if self._retry_of is not None else runner.create(request, mode)
+        job_id = runner.create(request, mode)
         self._manager._cancel_event(job_id)  # cancellable from now on, even while waiting for a slot
         self._manager._post("jobCreated", self._token, job_id)
         self._manager._start_run(job_id, "run")

@@ -401,9 +401,12 @@ class JobRunner:
 
     def retry(self, job_id: int) -> int:
         """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
+        return self.create(*self.retry_request(job_id))
+
+    def retry_request(self, job_id: int) -> tuple[GenerationRequest, RequestMode]:
+        """What a retry of `job_id` sends: its request and request mode, as journaled."""
         job = self.library.jobs.get(job_id)
-        request = self.request_of(job)
-        return self.create(request, request_mode_of(job.request_json))
+        return self.request_of(job), request_mode_of(job.request_json)
 
     def request_of(self, job: JobRecord) -> GenerationRequest:
         paths = {Path(p).stem: Path(p) for p in job.inputs}
