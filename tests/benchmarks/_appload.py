@@ -298,6 +298,15 @@ def _short(filename: str) -> str:
     return Path(filename).name
 
 
+def _comm(tid: int) -> str:
+    """The OS name of one of this process's threads (Qt names its pool threads)."""
+    try:
+        with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
+
+
 class StallSampler:
     """Diagnosis: when a probe tick is overdue by `threshold_ms`, sample the UI thread's Python
     stack, then again further apart while it stays late; `report()` counts the innermost frames
@@ -432,7 +441,7 @@ class StallSampler:
             if str(tid) == ui_native or seconds < 0.001:
                 continue
             thread = by_native.get(tid)
-            name = thread.name if thread is not None else f"tid {tid} (no Python)"
+            name = thread.name if thread is not None else f"tid {tid} {_comm(tid)!r} (not a Python thread object)"
             frames = self._others.get(thread.ident or 0, []) if thread is not None else []
             where = next((f for f in frames if f.startswith("wan27_desktop/")), frames[0] if frames else "")
             report.append(f"{seconds * 1000:.1f} ms {name} {where}")
