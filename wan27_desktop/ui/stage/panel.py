@@ -313,7 +313,8 @@ class StagePanel(QFrame):
         about as often as one ends, and making and destroying a card's dozen widgets each time cost
         the UI thread more than the card's new text does. None when every card is running."""
         oldest = next((k for k in reversed(self._order) if not self._is_active(k)), None)
-        if oldest is None or self.cards[oldest].isAncestorOf(QApplication.focusWidget()):
+        focus = QApplication.focusWidget()
+        if oldest is None or (focus is not None and self.cards[oldest].isAncestorOf(focus)):
             return None  # keyboard focus stays with the job it was on (that card just leaves)
         self._order.remove(oldest)
         return self.cards.pop(oldest)
