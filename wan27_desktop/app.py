@@ -125,6 +125,9 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     from wan27_desktop.gc_policy import collect_on_ui_thread
 
     collect_on_ui_thread(app)  # before any pool thread runs: Qt objects die on this thread only
+    from wan27_desktop.thread_priority import favour_ui_thread
+
+    favour_ui_thread()  # the GIL every 1 ms, not 5: the UI thread waits less for it
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
     from wan27_desktop.assets import app_icon_path

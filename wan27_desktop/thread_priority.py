@@ -1,20 +1,27 @@
-"""Background threads give way to the UI thread when the CPU is short.
+"""The UI thread first: background threads give way to it, for the CPU and for the GIL.
 
 On a busy machine (two cores, other programs running) the UI thread's longest stalls during a
-batch were mostly time it was ready to run but had no core, while our own threads used one. Work
-that only makes pictures appear a little later (the thumbnail pools of the gallery and the stage)
-asks the OS to prefer the UI thread: `lower_current_thread()` is called on such a thread before
-its work. It only changes who runs first when both want a core; an idle CPU still runs the
-background work at full speed. Not for work a person is waiting on (the viewer's full-size
-decode): under load it would wait longer.
+batch were mostly time it was ready to run but had no core, while our own threads used one, and
+time it waited for the GIL.
 
-Linux: a thread's own nice value (setpriority on its thread id; nice is per thread there), +10. A
-thread lowered on Linux cannot be raised again without privileges, so only threads that stay
-background (their pool's threads do nothing else) call it. Windows: THREAD_PRIORITY_BELOW_NORMAL.
-macOS: the "utility" quality of service. Best effort: a refusal changes nothing else.
+The CPU: work that only makes pictures appear a little later (the thumbnail pools of the gallery
+and the stage) asks the OS to prefer the UI thread: `lower_current_thread()` is called on such a
+thread before its work. It only changes who runs first when both want a core; an idle CPU still
+runs the background work at full speed. Not for work a person is waiting on (the viewer's
+full-size decode): under load it would wait longer. Linux: a thread's own nice value (setpriority
+on its thread id; nice is per thread there), +10; a thread lowered on Linux cannot be raised again
+without privileges, so only threads that stay background (their pool does nothing else) call it.
+Windows: THREAD_PRIORITY_BELOW_NORMAL. macOS: the "utility" quality of service. Best effort: a
+refusal changes nothing else. Never for threads holding the journal's write path: a background
+thread preempted while it holds the GIL or a lock would make the UI thread wait longer.
 
-Qt-free (the api/ layer may use it), and never for threads holding the journal's write path: a
-background thread preempted while it holds the GIL or a lock would make the UI thread wait longer.
+The GIL: PySide releases it around Qt calls, so the UI thread asks for it again many times per
+event, and a thread running Python keeps it up to the interpreter's switch interval each time
+(5 ms by default). A GUI process switches every 1 ms (`favour_ui_thread()`, with the
+QApplication): a little more switching among busy threads, much less waiting for the one that
+paints.
+
+Qt-free (the api/ layer may use it).
 """
 
 from __future__ import annotations
@@ -47,3 +54,11 @@ def lower_current_thread() -> None:
 
             libc = ctypes.CDLL("/usr/lib/libSystem.dylib")
             libc.pthread_set_qos_class_self_np(0x11, 0)  # QOS_CLASS_UTILITY
+
+
+UI_SWITCH_INTERVAL_S = 0.001
+
+
+def favour_ui_thread() -> None:
+    """A GUI process: the GIL changes hands every 1 ms instead of 5 (see the module's doc)."""
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)

@@ -243,7 +243,9 @@ def close_main_window(window: Any) -> None:
 
 
 class GapProbe:
-    """A 1 ms precise timer: the interval between ticks is how long the event loop was away."""
+    """A 1 ms precise timer: the interval between ticks is how long the event loop was away. It
+    also notes every garbage collection meanwhile (`gc.callbacks`, cheap), so a summary can say
+    how much of the largest gap was one."""
 
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -254,19 +256,42 @@ class GapProbe:
         self.timer.timeout.connect(self._tick)
         self.ticks: list[float] = []
         self.last_tick = 0.0
+        self.collections: list[tuple[float, float]] = []  # perf_counter start and end
+        self._collecting: dict[int, float] = {}
 
     def start(self) -> None:
         self.ticks = [time.perf_counter()]
         self.last_tick = time.monotonic()
+        self.collections = []
+        gc.callbacks.append(self._on_gc)
         self.timer.start()
 
     def _tick(self) -> None:
         self.ticks.append(time.perf_counter())
         self.last_tick = time.monotonic()
 
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._collecting[threading.get_ident()] = time.perf_counter()
+        elif (began := self._collecting.pop(threading.get_ident(), None)) is not None:
+            self.collections.append((began, time.perf_counter()))
+
     def stop(self) -> list[float]:
         self.timer.stop()
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
         return [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+
+    def summary(self, seconds: float) -> dict[str, Any]:
+        """`gap_summary` of the ticks so far, with the garbage collection inside the largest gap."""
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        result = gap_summary(gaps, seconds)
+        if gaps:
+            longest = max(range(len(gaps)), key=gaps.__getitem__)
+            began, ended = self.ticks[longest], self.ticks[longest + 1]
+            inside = sum(min(e, ended) - max(b, began) for b, e in self.collections if b < ended and e > began)
+            result["gc_in_max_gap_ms"] = round(inside * 1000, 1)
+        return result
 
 
 def gap_summary(gaps: list[float], seconds: float) -> dict[str, Any]:
@@ -296,6 +321,15 @@ def _short(filename: str) -> str:
         if at >= 0:
             return filename[at + 1 :]
     return Path(filename).name
+
+
+def _comm(tid: int) -> str:
+    """The OS name of one of this process's threads (Qt names its pool threads)."""
+    try:
+        with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
 
 
 class StallSampler:
@@ -432,7 +466,7 @@ class StallSampler:
             if str(tid) == ui_native or seconds < 0.001:
                 continue
             thread = by_native.get(tid)
-            name = thread.name if thread is not None else f"tid {tid} (no Python)"
+            name = thread.name if thread is not None else f"tid {tid} {_comm(tid)!r} (not a Python thread object)"
             frames = self._others.get(thread.ident or 0, []) if thread is not None else []
             where = next((f for f in frames if f.startswith("wan27_desktop/")), frames[0] if frames else "")
             report.append(f"{seconds * 1000:.1f} ms {name} {where}")

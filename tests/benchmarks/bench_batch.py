@@ -109,12 +109,12 @@ def run_batch(
         window.batch_ui.start(plan, Region.SINGAPORE, mode, f"bench {rows}", True)
         _appload.wait_until(lambda: bool(started) and started[0] in ended, timeout_s, f"{rows} rows")
         _appload.pump(0.2)  # the window's last repaint
-    gaps = probe.stop()
+    probe.stop()
     manager.batchStarted.disconnect(on_started)
     manager.batchUpdated.disconnect(on_updated)
     manager.batchEnded.disconnect(on_ended)
     end = finished_at[0] if finished_at else time.monotonic()
-    result = _appload.gap_summary(gaps, end - began)
+    result = probe.summary(end - began)
     result["rows_done"] = done_rows[0] if done_rows else 0
     result["batch_seconds"] = round(end - began, 2)
     if sampler is not None:

@@ -315,3 +315,35 @@ def test_the_running_jobs_line_keeps_its_height_as_its_text_changes(qtbot: Any) 
     QApplication.sendPostedEvents()
     QApplication.processEvents()
     assert label.height() == one_line
+
+
+def test_a_new_job_takes_the_card_of_the_oldest_finished_one(qtbot: Any, tmp_path: Path) -> None:
+    # In a batch a job starts about as often as one ends: the card's widgets are reused, not made
+    # and destroyed each time; the stage still shows the newest jobs, newest first.
+    from wan27_desktop.library import Library
+    from wan27_desktop.ui.stage.panel import MAX_CARDS, StagePanel
+    from wan27_desktop.workspace.jobs import JobBoard
+
+    Library.open(tmp_path / "data").close()
+    board = JobBoard()
+    stage = StagePanel(board, tmp_path / "data")
+    qtbot.addWidget(stage)
+    stage.resize(900, 400)
+    stage.show()
+    stage.activateWindow()
+    qtbot.waitActive(stage)
+    for job in range(1, MAX_CARDS + 1):
+        board.apply_event(JobEvent(job, JobState.DONE), batch_id=3)
+    oldest = stage.cards[1]
+    board.apply_event(JobEvent(MAX_CARDS + 1, JobState.SUBMITTING), batch_id=3)
+    assert stage.cards[MAX_CARDS + 1] is oldest and 1 not in stage.cards
+    assert len(stage.cards) == MAX_CARDS and stage.cards_layout.indexOf(oldest) == 0  # on top
+    assert oldest.phase.text() == "Sending" and oldest.row is board.row(MAX_CARDS + 1)
+    assert [card.key for card in stage.cards.values()] == list(stage.cards)
+    focused = stage.cards[2]
+    qtbot.waitUntil(focused.tiles[0].isVisible)
+    focused.tiles[0].setFocus()  # keyboard focus on the oldest finished card: it is not reused
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is focused.tiles[0])
+    board.apply_event(JobEvent(MAX_CARDS + 2, JobState.SUBMITTING), batch_id=3)
+    assert stage.cards[MAX_CARDS + 2] is not focused and 2 not in stage.cards
+    stage.shutdown()

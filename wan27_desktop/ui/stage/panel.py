@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -285,11 +286,16 @@ class StagePanel(QFrame):
             self._update_summary()
 
     def _add_card(self, key: int) -> None:
-        card = JobCard(key, self.cards_box)
-        card.stopRequested.connect(self.stopRequested)
-        card.retryRequested.connect(self.retryRequested)
-        card.imageChosen.connect(self.choose)
-        card.imageOpened.connect(self.openImageRequested)
+        card = self._reuse_oldest() if len(self._order) >= MAX_CARDS else None
+        if card is None:
+            card = JobCard(key, self.cards_box)
+            card.stopRequested.connect(self.stopRequested)
+            card.retryRequested.connect(self.retryRequested)
+            card.imageChosen.connect(self.choose)
+            card.imageOpened.connect(self.openImageRequested)
+        else:
+            card.key = key
+            self.cards_layout.removeWidget(card)
         self.cards[key] = card
         self._order.insert(0, key)
         self.cards_layout.insertWidget(0, card)
@@ -301,6 +307,17 @@ class StagePanel(QFrame):
             self._order.remove(oldest)
             self.cards.pop(oldest).deleteLater()
         self.jobs_scroll.verticalScrollBar().setValue(0)
+
+    def _reuse_oldest(self) -> JobCard | None:
+        """The oldest finished card, taken off the stage to show a new job: in a batch a job starts
+        about as often as one ends, and making and destroying a card's dozen widgets each time cost
+        the UI thread more than the card's new text does. None when every card is running."""
+        oldest = next((k for k in reversed(self._order) if not self._is_active(k)), None)
+        focus = QApplication.focusWidget()
+        if oldest is None or (focus is not None and self.cards[oldest].isAncestorOf(focus)):
+            return None  # keyboard focus stays with the job it was on (that card just leaves)
+        self._order.remove(oldest)
+        return self.cards.pop(oldest)
 
     def _is_active(self, key: int) -> bool:
         row = self.board.row(key)
