@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 
@@ -47,9 +46,9 @@ log = logging.getLogger(__name__)
 JOURNAL_ROWS = 200
 
 
-@dataclass
-class JournalLoad:
-    """What start-up reads from the library on a worker."""
+class JournalLoad(NamedTuple):
+    """What start-up reads from the library on a worker. (A NamedTuple: a dataclass would be
+    compiled when this module loads, before the full window.)"""
 
     library: Library
     records: list[tuple[JobRecord, int]]
