@@ -27,9 +27,9 @@ from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
 from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.workspace.board import JobBoard
 from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore
-from wan27_desktop.workspace.jobs import JobBoard, JobRow
 from wan27_desktop.workspace.service import Connectivity, ServiceState
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from wan27_desktop.jobs.runner import Connection, JobEvent
     from wan27_desktop.library import ImportReport, JobRecord, Library
     from wan27_desktop.settings import AppSettings
+    from wan27_desktop.workspace.jobs import JobRow
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ Typing is debounced (150 ms) so a burst of keys runs one query; every other cont
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
@@ -34,6 +33,8 @@ from wan27_desktop.api.models import Mode, Model
 from wan27_desktop.library import ImageQuery
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from wan27_desktop.ui.gallery.dates import DateRangeDialog  # the dialog loads when first opened
 
 SEARCH_DEBOUNCE_MS = 150
@@ -71,12 +72,16 @@ def date_presets() -> list[tuple[str, str]]:
 
 def date_range_for(preset: str, today: date | None = None) -> tuple[str | None, str | None]:
     """('YYYY-MM-DD' from, to) for a preset; the library treats bare days as whole local days."""
+    if preset != "today" and not preset.isdigit():
+        return None, None
+    # Imported here: the gallery's first query (built with the window) has no dates, and `datetime`
+    # costs ~2 ms before the full window.
+    from datetime import date, timedelta
+
     today = today or date.today()
     if preset == "today":
         return today.isoformat(), today.isoformat()
-    if preset.isdigit():
-        return (today - timedelta(days=int(preset) - 1)).isoformat(), today.isoformat()
-    return None, None
+    return (today - timedelta(days=int(preset) - 1)).isoformat(), today.isoformat()
 
 
 class CountLabel(QLabel):
@@ -413,9 +418,11 @@ class GalleryFilters(QWidget):
         return self._custom_dates or date_range_for(preset)
 
     def open_date_range(self) -> DateRangeDialog:
+        """The calendar picker for a custom range (window-modal; applied when accepted)."""
+        from datetime import date, timedelta
+
         from wan27_desktop.ui.gallery.dates import DateRangeDialog
 
-        """The calendar picker for a custom range (window-modal; applied when accepted)."""
         self._update_labels()  # the menu toggled the action's check mark; it shows what applies
         start, end = self.date_range()
         today = date.today()
