@@ -3,14 +3,14 @@
 What the library answers lives apart: the images and set badges of a page (image_records.py), the
 journal's records (job_records.py), the maintenance reports (reports.py). A window needs only these
 to build itself; the others load with the first read, on a worker (each frozen dataclass costs ~1 ms
-to define).
+to define: its methods are compiled when the module loads). So the two here are not dataclasses:
+`ImageQuery` is a NamedTuple (change one with `query._replace(...)`), `StackLayout` a plain class.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from wan27_desktop.library.image_records import SetExpansion
@@ -49,8 +49,7 @@ UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, 
 SortOrder = Literal["newest", "oldest", "rating"]
 
 
-@dataclass(frozen=True)
-class ImageQuery:
+class ImageQuery(NamedTuple):
     """What the gallery (issue 5) asks for. Dates are local calendar days 'YYYY-MM-DD' (inclusive)
     or full ISO timestamps; `trashed=True` shows the trash instead of the library.
 
@@ -84,15 +83,29 @@ class ImageQuery:
         return self.collapse_sets and not self.trashed and self.job_id is None and self.batch_id is None
 
 
-@dataclass(frozen=True)
 class StackLayout:
     """Where expanded sets put extra rows in a stacked query: `count` rows in all, `expansions`
-    ordered by `head`. Computed once per query (not per page) by `query.stack_layout`."""
+    ordered by `head`. Computed once per query (not per page) by `query.stack_layout`. Immutable
+    by convention (a new one replaces it)."""
 
-    count: int
-    expansions: tuple[SetExpansion, ...] = ()
-    images: int = -1  # images the rows stand for (a stack counts its whole set); -1: same as count
+    __slots__ = ("count", "expansions", "images")
+
+    def __init__(self, count: int, expansions: tuple[SetExpansion, ...] = (), images: int = -1) -> None:
+        self.count = count
+        self.expansions = expansions
+        self.images = images  # images the rows stand for (a stack counts its whole set); -1: same as count
 
     @property
     def image_count(self) -> int:
         return self.count if self.images < 0 else self.images
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StackLayout):
+            return NotImplemented
+        return (self.count, self.expansions, self.images) == (other.count, other.expansions, other.images)
+
+    def __hash__(self) -> int:
+        return hash((self.count, self.expansions, self.images))
+
+    def __repr__(self) -> str:
+        return f"StackLayout(count={self.count}, expansions={self.expansions!r}, images={self.images})"

@@ -12,9 +12,8 @@ so a draft written by an older version, or hand-edited, still loads what it can.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
@@ -33,9 +32,10 @@ DEFAULT_PALETTE: tuple[PaletteColor, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Parameters:
-    """Every `parameters` field a user chooses (§3), as the parameters panel shows them."""
+class Parameters(NamedTuple):
+    """Every `parameters` field a user chooses (§3), as the parameters panel shows them. A
+    NamedTuple, like `DraftReference`: a frozen dataclass is compiled when its module loads
+    (~1.5 ms each, before the full window); change one with `_replace`."""
 
     model: Model = Model.PRO
     size: str = "2K"
@@ -77,8 +77,7 @@ class Parameters:
         )
 
 
-@dataclass(frozen=True)
-class DraftReference:
+class DraftReference(NamedTuple):
     """One reference image of the draft: a local path or an http(s) URL, its boxes, and the name
     it is shown under (a restored reference lives under its content hash in the library's inputs,
     but keeps the name it was added with)."""
@@ -181,7 +180,7 @@ class Draft(QObject, ObservableProperties):
         return True
 
     def set_parameter(self, **changes: Any) -> None:
-        self.parameters = replace(self.parameters, **changes)
+        self.parameters = self.parameters._replace(**changes)
 
     # -- saved form ---------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

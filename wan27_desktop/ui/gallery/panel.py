@@ -7,7 +7,6 @@ request signals (reuse prompt/parameters, use as reference, extract palette) to 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import shutil
 import sys
@@ -255,7 +254,7 @@ class GalleryPanel(QWidget):
             self._waiting = query
             return
         if query.collapse_sets and not query.expanded_jobs:
-            query = dataclasses.replace(query, expanded_jobs=self.model.query().expanded_jobs)
+            query = query._replace(expanded_jobs=self.model.query().expanded_jobs)
         if query == self.model.query() and self.model.is_loaded():
             return  # e.g. the first letters of a search, which do not search yet: the grid is current
         self.model.set_query(query)
