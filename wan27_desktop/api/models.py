@@ -1,6 +1,10 @@
 """Immutable values that cross the API layer: what a user asks for (what the service answers:
 results.py).
 
+The values are NamedTuples (change one with `value._replace(...)`), not frozen dataclasses: a window
+loads this module before its first paint, and each frozen dataclass compiles six methods when its
+module loads (~1 ms each; with the `dataclasses` module itself, ~5 ms of start-up in all).
+
 No Qt here (the API layer is importable without PySide6). Rules about which values are allowed
 live in `rules.py`; checking a request against them lives in `validation.py`.
 """
@@ -8,7 +12,7 @@ live in `rules.py`; checking a request against them lives in `validation.py`.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Model(str, enum.Enum):
@@ -120,8 +124,7 @@ class RequestMode(str, enum.Enum):
         return self is not RequestMode.SYNC
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(NamedTuple):
     """§3.2: absolute pixels of the input image, origin top-left, (x1, y1) top-left corner."""
 
     x1: int
@@ -137,16 +140,14 @@ class Box:
         return Box(round(self.x1 * factor), round(self.y1 * factor), round(self.x2 * factor), round(self.y2 * factor))
 
 
-@dataclass(frozen=True)
-class PaletteColor:
+class PaletteColor(NamedTuple):
     """§3.3: `hex` is '#RRGGBB'; `ratio` a percentage (e.g. 40.0 for "40.00%")."""
 
     hex: str
     ratio: float
 
 
-@dataclass(frozen=True)
-class ImageInput:
+class ImageInput(NamedTuple):
     """One reference image: a local file path or an http(s) URL, plus up to 2 boxes (§3.2)."""
 
     source: str
@@ -157,8 +158,7 @@ class ImageInput:
         return self.source.lower().startswith(("http://", "https://"))
 
 
-@dataclass(frozen=True)
-class GenerationRequest:
+class GenerationRequest(NamedTuple):
     """Everything a user can ask of the service (§2-§3), before images are encoded."""
 
     prompt: str

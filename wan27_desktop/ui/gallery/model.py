@@ -14,7 +14,6 @@ grouping itself is SQL in `library.query`; the model keeps the query's small `St
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -522,6 +521,8 @@ class GalleryModel(QAbstractListModel):
     # --- edits the gallery made itself -------------------------------------------------------------
     def update_records(self, image_ids: Iterable[int], **changes: Any) -> None:
         """Apply a change to loaded copies at once (e.g. rating) so the grid answers immediately."""
+        import dataclasses  # the records' module needs it; this one loads before the full window
+
         wanted = set(image_ids)
         rows: list[int] = []
         for page_no, page in self._pages.items():
