@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -47,16 +47,27 @@ log = logging.getLogger(__name__)
 JOURNAL_ROWS = 200
 
 
-class JournalLoad(NamedTuple):
-    """What start-up reads from the library on a worker. (A NamedTuple: a dataclass would be
-    compiled when this module loads, before the full window.)"""
+class JournalLoad:
+    """What start-up reads from the library on a worker. A plain class: a dataclass or a NamedTuple
+    is compiled when this module loads, before the full window."""
 
-    library: Library
-    records: list[tuple[JobRecord, int]]
-    batch_of: dict[int, int]  # job id -> batch id, for the records that are a batch's rows
-    spend: Decimal
-    resumed: list[int]  # jobs resumed (batches resume their own rows)
-    unfinished_batches: list[int]  # carried on here: their jobs in flight; new rows wait for the user
+    __slots__ = ("library", "records", "batch_of", "spend", "resumed", "unfinished_batches")
+
+    def __init__(
+        self,
+        library: Library,
+        records: list[tuple[JobRecord, int]],
+        batch_of: dict[int, int],  # job id -> batch id, for the records that are a batch's rows
+        spend: Decimal,
+        resumed: list[int],  # jobs resumed (batches resume their own rows)
+        unfinished_batches: list[int],  # carried on here: their jobs in flight; new rows wait for the user
+    ) -> None:
+        self.library = library
+        self.records = records
+        self.batch_of = batch_of
+        self.spend = spend
+        self.resumed = resumed
+        self.unfinished_batches = unfinished_batches
 
 
 class Workspace(QObject):
