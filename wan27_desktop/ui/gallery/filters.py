@@ -133,7 +133,6 @@ class GalleryFilters(QWidget):
         self.search.setObjectName("gallerySearch")
         self.search.setAccessibleName(self.tr("Search prompts"))
         self.search.setPlaceholderText(self.tr("Search prompts…"))
-        self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(90)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit)
@@ -411,6 +410,12 @@ class GalleryFilters(QWidget):
     def set_stacks_sets(self, stacked: bool) -> None:
         """Restore the choice (a session's setting); queries again only when it changes."""
         self.stack_action.setChecked(stacked)
+
+    def add_clear_button(self) -> None:
+        """The search box's clear button (shown over text). The gallery adds it once the window has
+        painted: under X11 (and Wayland) Qt first looks for its icon in the desktop's icon theme,
+        parsing the theme's index files, ~8 ms that the window's first full paint need not wait for."""
+        self.search.setClearButtonEnabled(True)
 
     def date_range(self) -> tuple[str | None, str | None]:
         """The dates the query filters on ('YYYY-MM-DD', inclusive; None = open)."""

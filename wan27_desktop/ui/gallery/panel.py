@@ -126,6 +126,7 @@ class GalleryPanel(QWidget):
         self.view.setModel(self.model)
         self.view.set_cell_size(self.filters.slider.value())
         if load:
+            self.filters.add_clear_button()
             self.delegate  # noqa: B018 - made now: rows are read at once
 
         self.trash_bar = QWidget(self)
@@ -227,6 +228,7 @@ class GalleryPanel(QWidget):
         """Run the query that waited (see `load=False`); does nothing when already loading."""
         if self._deferred:
             self._deferred = False
+            self.filters.add_clear_button()
             self.delegate  # noqa: B018 - made now, before the first rows arrive
             self.model.set_query(self._waiting or self.filters.query())
             self._waiting = None
