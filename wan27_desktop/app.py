@@ -105,7 +105,7 @@ def skip_pyside_source_scan(package: str = "wan27_desktop") -> bool:
 def create_application(qt_args: Sequence[str] = ()) -> object:
     """The QApplication with names (QSettings, desktop entry), icon and high-DPI defaults."""
     from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     skip_pyside_source_scan()
@@ -130,12 +130,20 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     favour_ui_thread()  # the GIL every 1 ms, not 5: the UI thread waits less for it
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+    return app
+
+
+def set_window_icon() -> None:
+    """The app's icon on its windows (taskbar, window switcher, dialogs). `wan27-desktop` sets it
+    once the full window has painted: under X11 Qt renders the SVG at four sizes for the window
+    manager when it is set (~1 ms), which that paint need not wait for."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
     from wan27_desktop.assets import app_icon_path
 
     icon_path = app_icon_path()
     if icon_path.exists():
         QGuiApplication.setWindowIcon(QIcon(str(icon_path)))
-    return app
 
 
 def call_after_first_paint(window: Any, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
@@ -256,7 +264,8 @@ def show_main_window(
     layout over the window's background, see MainWindow) is shown now; right after its first paint
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
     that full window has painted, `before_start()` and then `window.start()` (keyring, journal,
-    resume). Closing the shell first is fine: nothing is built and the saved layout is kept."""
+    resume), the app's window icon set just before. Closing the shell first is fine: nothing is built
+    and the saved layout is kept."""
     from wan27_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
@@ -278,6 +287,7 @@ def show_main_window(
         # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
         # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
         def start() -> None:
+            set_window_icon()
             if before_start is not None:
                 before_start()
             window.start()
@@ -310,6 +320,7 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
         if not ensure_library_reachable(settings):
             startup.close()
             return 0
+
     _window = show_main_window(
         settings,
         api_base=api_base,  # the library: settings.library_dir

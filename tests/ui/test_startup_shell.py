@@ -413,6 +413,24 @@ def test_the_full_window_paints_before_what_it_does_not_show_is_loaded(tmp_path:
     assert lines["STYLE"] == ["fusion"]
 
 
+def test_the_window_icon_is_set_once_the_full_window_has_painted(
+    qtbot: Any, open_like_the_app: Any, no_keyring: None
+) -> None:
+    """Under X11 setting it renders the SVG at four sizes for the window manager: not before the
+    first paints."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    QGuiApplication.setWindowIcon(QIcon())  # the application is shared by the tests
+    icon_null: list[bool] = []
+    window = open_like_the_app(
+        after_first_paint=lambda: icon_null.append(QGuiApplication.windowIcon().isNull()),
+        before_start=lambda: icon_null.append(QGuiApplication.windowIcon().isNull()),
+    )
+    qtbot.waitUntil(lambda: len(icon_null) == 2)
+    assert icon_null == [True, False]
+    assert not window.windowIcon().isNull()
+
+
 def test_diagnostics_are_set_up_after_the_full_window_and_before_its_start(
     qtbot: Any, open_like_the_app: Any, no_keyring: None
 ) -> None:
