@@ -156,7 +156,7 @@ def where_clause(q: ImageQuery, tokenizer: str, *, expanded: bool = True) -> tup
 
 def flat(q: ImageQuery) -> ImageQuery:
     """The same filters without stacking: every matching image is a row."""
-    return q._replace(collapse_sets=False, expanded_jobs=frozenset())
+    return q.replace(collapse_sets=False, expanded_jobs=frozenset())
 
 
 # --- stacked reads for the gallery -----------------------------------------------------------------

@@ -456,7 +456,7 @@ class GalleryModel(QAbstractListModel):
             return
         job_id, head_id = record.job_id, record.id
         old_query, epoch = self._query, self._epoch
-        query = old_query._replace(expanded_jobs=old_query.expanded_jobs | {job_id})
+        query = old_query.replace(expanded_jobs=old_query.expanded_jobs | {job_id})
 
         def read(lib: Library) -> list[ImageRecord]:
             ids = stacked_members(lib.images, old_query, [head_id])  # the set's images this query shows, in order
@@ -501,7 +501,7 @@ class GalleryModel(QAbstractListModel):
         from wan27_desktop.library.image_records import SetBadge
 
         expansion = next((e for e in self._layout.expansions if e.job_id == job_id), None)
-        query = self._query._replace(expanded_jobs=self._query.expanded_jobs - {job_id})
+        query = self._query.replace(expanded_jobs=self._query.expanded_jobs - {job_id})
         if expansion is None or self._layout_dirty:
             self._query = query
             self.refresh()

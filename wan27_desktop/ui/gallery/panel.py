@@ -256,7 +256,7 @@ class GalleryPanel(QWidget):
             self._waiting = query
             return
         if query.collapse_sets and not query.expanded_jobs:
-            query = query._replace(expanded_jobs=self.model.query().expanded_jobs)
+            query = query.replace(expanded_jobs=self.model.query().expanded_jobs)
         if query == self.model.query() and self.model.is_loaded():
             return  # e.g. the first letters of a search, which do not search yet: the grid is current
         self.model.set_query(query)
