@@ -163,6 +163,19 @@ def mode_name(mode: Mode) -> str:
     return api_text(mode.label)
 
 
+_BATCH_KINDS = {
+    "images": QT_TRANSLATE_NOOP("BatchKind", "each image"),
+    "list": QT_TRANSLATE_NOOP("BatchKind", "list"),
+    "matrix": QT_TRANSLATE_NOOP("BatchKind", "matrix"),
+}
+
+
+def batch_kind_name(kind: str) -> str:
+    """A batch's source kind as the batch list and the gallery's Batch filter name it."""
+    text = _BATCH_KINDS.get(kind)
+    return QCoreApplication.translate("BatchKind", text) if text else kind
+
+
 def hint_text(hint: str | None) -> str:
     """An error hint (an API default hint, also one stored in the job journal), translated when known."""
     return QCoreApplication.translate(ERROR_CONTEXT, hint) if hint else ""

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>BatchBar</name>
+    <message numerus="yes">
+        <source>Batch #{id} “{name}”: %n row(s), {done} done · spent {spent}</source>
+        <translation>
+            <numerusform>Batch #{id} “{name}”: %n row, {done} done · spent {spent}</numerusform>
+            <numerusform>Batch #{id} “{name}”: %n rows, {done} done · spent {spent}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BatchWindow</name>
     <message numerus="yes">
         <source>%n image(s) and {csv} written to {folder}</source>
@@ -40,6 +50,13 @@
             <numerusform>Filters (%n)</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>#{id} {name} — {kind}, %n row(s), {date}</source>
+        <translation>
+            <numerusform>#{id} {name} — {kind}, %n row, {date}</numerusform>
+            <numerusform>#{id} {name} — {kind}, %n rows, {date}</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>GalleryModel</name>
@@ -65,6 +82,13 @@
         <translation>
             <numerusform>Shown as %Ln tile: each image set is one stack</numerusform>
             <numerusform>Shown as %Ln tiles: each image set is one stack</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) and {csv} written to {folder}</source>
+        <translation>
+            <numerusform>%n image and {csv} written to {folder}</numerusform>
+            <numerusform>%n images and {csv} written to {folder}</numerusform>
         </translation>
     </message>
     <message numerus="yes">

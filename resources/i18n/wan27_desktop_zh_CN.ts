@@ -275,6 +275,70 @@
     </message>
 </context>
 <context>
+    <name>BatchBar</name>
+    <message>
+        <source>Batch shown</source>
+        <translation>显示的批量任务</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Batch…</source>
+        <translation>导出批量任务(&amp;X)…</translation>
+    </message>
+    <message>
+        <source>Export the batch&apos;s images and CSV</source>
+        <translation>导出批量任务的图片和 CSV</translation>
+    </message>
+    <message>
+        <source>Every row&apos;s images in row order, and a CSV of prompts, parameters, costs and ids</source>
+        <translation>按行顺序导出每一行的图片，以及包含提示词、参数、费用和 ID 的 CSV</translation>
+    </message>
+    <message>
+        <source>Batch &amp;Window</source>
+        <translation>批量任务窗口(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Open the batch&apos;s window</source>
+        <translation>打开批量任务窗口</translation>
+    </message>
+    <message>
+        <source>Progress, pause and resume, cancel and the matrix grid</source>
+        <translation>进度、暂停与继续、取消以及矩阵网格图</translation>
+    </message>
+    <message>
+        <source>Batch #{id}</source>
+        <translation>批量任务 #{id}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Batch #{id} “{name}”: %n row(s), {done} done · spent {spent}</source>
+        <translation>
+            <numerusform>批量任务 #{id}“{name}”：%n 行，完成 {done} · 已花费 {spent}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>up to {left} still to come</source>
+        <translation>最多还将花费 {left}</translation>
+    </message>
+    <message>
+        <source>Batch #{id} is no longer in the library.</source>
+        <translation>批量任务 #{id} 已不在图库中。</translation>
+    </message>
+</context>
+<context>
+    <name>BatchKind</name>
+    <message>
+        <source>each image</source>
+        <translation>逐张图片</translation>
+    </message>
+    <message>
+        <source>list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>matrix</source>
+        <translation>矩阵</translation>
+    </message>
+</context>
+<context>
     <name>BatchListDialog</name>
     <message>
         <source>Batches</source>
@@ -315,18 +379,6 @@
     <message>
         <source>Open the selected batch</source>
         <translation>打开选中的批量任务</translation>
-    </message>
-    <message>
-        <source>each image</source>
-        <translation>逐张图片</translation>
-    </message>
-    <message>
-        <source>list</source>
-        <translation>列表</translation>
-    </message>
-    <message>
-        <source>matrix</source>
-        <translation>矩阵</translation>
     </message>
     <message>
         <source>running</source>
@@ -889,8 +941,8 @@
         <translation>筛选</translation>
     </message>
     <message>
-        <source>Favourites, rating, model, mode, dates, references, image sets</source>
-        <translation>收藏、评分、模型、模式、日期、参考图、组图</translation>
+        <source>Favourites, rating, model, mode, dates, references, image sets, batches</source>
+        <translation>收藏、评分、模型、模式、日期、参考图、组图、批量任务</translation>
     </message>
     <message>
         <source>♥ Favourites only</source>
@@ -961,6 +1013,14 @@
         <translation>仅单张图片</translation>
     </message>
     <message>
+        <source>Batch</source>
+        <translation>批量任务</translation>
+    </message>
+    <message>
+        <source>Filter by batch</source>
+        <translation>按批量任务筛选</translation>
+    </message>
+    <message>
         <source>Stack image sets</source>
         <translation>叠放组图</translation>
     </message>
@@ -983,6 +1043,10 @@
     <message>
         <source>♥ Favourites</source>
         <translation>♥ 收藏</translation>
+    </message>
+    <message>
+        <source>#{id}</source>
+        <translation>#{id}</translation>
     </message>
     <message>
         <source>{menu}: {choice}</source>
@@ -1009,6 +1073,40 @@
     <message>
         <source>Filtered by:</source>
         <translation>筛选条件：</translation>
+    </message>
+    <message>
+        <source>Row order</source>
+        <translation>按行顺序</translation>
+    </message>
+    <message>
+        <source>Each row of the batch in turn, as it was listed</source>
+        <translation>按批量任务中各行列出的顺序依次显示</translation>
+    </message>
+    <message>
+        <source>{name} (#{id})</source>
+        <translation>{name}（#{id}）</translation>
+    </message>
+    <message numerus="yes">
+        <source>#{id} {name} — {kind}, %n row(s), {date}</source>
+        <translation>
+            <numerusform>#{id} {name} — {kind}，%n 行，{date}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Loading batches…</source>
+        <translation>正在读取批量任务…</translation>
+    </message>
+    <message>
+        <source>No batches yet</source>
+        <translation>还没有批量任务</translation>
+    </message>
+    <message>
+        <source>Any batch</source>
+        <translation>任意批量任务</translation>
+    </message>
+    <message>
+        <source>Older batches: Jobs ▸ Batches…</source>
+        <translation>更早的批量任务：任务 ▸ 批量任务…</translation>
     </message>
 </context>
 <context>
@@ -1103,12 +1201,30 @@
         <translation>这个批量任务在图库中还没有图片。</translation>
     </message>
     <message>
+        <source>Show all images</source>
+        <translation>显示所有图片</translation>
+    </message>
+    <message>
         <source>No images yet. Write a prompt on the left and press Ctrl+Enter — results land here.</source>
         <translation>还没有图片。在左侧写下提示词并按 Ctrl+Enter——结果会出现在这里。</translation>
     </message>
     <message>
         <source>Your library lives on this computer, in {path}</source>
         <translation>你的图库保存在这台电脑上：{path}</translation>
+    </message>
+    <message>
+        <source>Export the batch to</source>
+        <translation>导出批量任务到</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) and {csv} written to {folder}</source>
+        <translation>
+            <numerusform>已将 %n 张图片和 {csv} 写入 {folder}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting batch {batch}…</source>
+        <translation>正在导出批量任务 {batch}…</translation>
     </message>
     <message numerus="yes">
         <source>Closed a set of %n image(s)</source>

@@ -213,3 +213,29 @@ def test_rows_without_requests_keep_states_and_costs(library: Library):
     light = library.batches.rows(batch_id, requests=False)
     assert [r.request_json for r in light] == [{}, {}]
     assert [(r.status, r.cost) for r in light] == [(r.status, r.cost) for r in library.batches.rows(batch_id)]
+
+
+def test_a_batchs_row_order_is_its_rows_not_the_order_images_landed_in(library: Library, maker: Maker):
+    from wan27_desktop.library import ImageQuery
+
+    batch_id = _batch(library, rows=3)
+    jobs = [_job_for_row(library, batch_id, position, state=JobState.DOWNLOADING) for position in range(3)]
+    landed: dict[tuple[int, int], int] = {}
+    for position, index in ((2, 1), (0, 0), (2, 0), (1, 0), (0, 1)):  # rows run side by side
+        image = library.images.add(jobs[position], None, index, maker.download(), metadata={"job_id": jobs[position]})
+        landed[(position, index)] = image.id
+    maker.image("not in the batch")
+    in_rows = [landed[key] for key in sorted(landed)]
+    query = ImageQuery(batch_id=batch_id, sort="rows", collapse_sets=True)
+    assert not query.stacks_sets  # every image of a row is a tile of its own
+    assert library.images.ids(query) == in_rows
+    assert [i.id for i in library.images.query(query, 1, 3)] == in_rows[1:4]
+    assert library.images.ids(ImageQuery(batch_id=batch_id, sort="oldest")) == list(landed.values())
+
+
+def test_batches_with_their_counts_newest_first(library: Library):
+    older, newer = _batch(library, rows=2), _batch(library, rows=3)
+    _job_for_row(library, newer, 0, state=JobState.RUNNING)
+    listed = library.batches.with_counts()
+    assert [(batch.id, counts.total, counts.running) for batch, counts in listed] == [(newer, 3, 1), (older, 2, 0)]
+    assert [batch.id for batch, _ in library.batches.with_counts(1)] == [newer]

@@ -102,6 +102,14 @@ def test_new_batch_from_a_list_previews_runs_and_lands_in_the_gallery(
     click(qtbot, child(batch_window, "batchGalleryButton"))
     qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 2, timeout=10_000)
     assert window.gallery.query().batch_id == batch_id
+    active = window.gallery.filters.active_label
+    qtbot.waitUntil(lambda: f"Batch: prompts.csv (#{batch_id})" in active.text())  # the Batch filter, with its ✕
+    bar = window.gallery.batch_bar  # the batch's spend over the grid, and a way back to its window
+    qtbot.waitUntil(lambda: "spent ¥1.12" in bar.text(), timeout=10_000)
+    batch_window.close()
+    qtbot.waitUntil(lambda: batch_id not in window.batch_ui.windows)
+    click(qtbot, bar.open_button)
+    qtbot.waitUntil(lambda: batch_id in window.batch_ui.windows and window.batch_ui.windows[batch_id].isVisible())
 
 
 def test_a_matrix_runs_and_its_window_exports_the_grid(

@@ -26,6 +26,7 @@ from wan27_desktop.ui.dialogs.key import KeyDialog
 
 KEY_SG = "sk-dialog0sg0key0aaaaaaaaaa1111"
 KEY_CN = "sk-dialog0cn0key0bbbbbbbbbb2222"
+IDLE_TIMEOUT_MS = 30_000  # the keyring probe and key checks are real calls (see the `dialog` fixture)
 OBJECT_NAMES = [
     "keyRegionCombo",
     "keyEdit",
@@ -57,7 +58,9 @@ def dialog(qtbot: Any, regions: dict[Region, Any]) -> Iterator[KeyDialog]:
     qtbot.addWidget(widget)
     widget.show()
     yield widget
-    qtbot.waitUntil(lambda: not widget._calls.busy)  # no worker outlives the test
+    # No worker outlives the test. The dialog's first call is a real Secret Service read, which a
+    # machine busy with the rest of the suite has been seen to hold for over 5 s: wait like a person would.
+    qtbot.waitUntil(lambda: not widget._calls.busy, timeout=IDLE_TIMEOUT_MS)
 
 
 def child(dialog: QWidget, name: str) -> Any:
@@ -81,7 +84,9 @@ def click(qtbot: Any, dialog: KeyDialog, name: str) -> None:
 
 
 def wait_idle(qtbot: Any, dialog: KeyDialog) -> None:
-    qtbot.waitUntil(lambda: not dialog._calls.busy and child(dialog, "keyRegionCombo").isEnabled())
+    qtbot.waitUntil(
+        lambda: not dialog._calls.busy and child(dialog, "keyRegionCombo").isEnabled(), timeout=IDLE_TIMEOUT_MS
+    )
 
 
 def test_every_control_has_an_object_name_and_accessible_name(dialog: KeyDialog) -> None:

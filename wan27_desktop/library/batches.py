@@ -212,6 +212,11 @@ class BatchStore:
             rows = conn.execute(f"SELECT {_BATCH_COLUMNS} FROM batches ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [_batch_from_row(row) for row in rows]
 
+    def with_counts(self, limit: int = 100) -> list[tuple[BatchRecord, BatchCounts]]:
+        """The newest `limit` batches with their progress and spend (Jobs ▸ Batches…, the gallery's
+        Batch filter)."""
+        return [(batch, self.counts(batch.id)) for batch in self.list_batches(limit)]
+
     def set_state(self, batch_id: int, state: str) -> None:
         if state not in BATCH_STATES:
             raise ValueError(f"unknown batch state {state!r}")

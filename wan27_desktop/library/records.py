@@ -48,7 +48,9 @@ TERMINAL_STATES = frozenset(
 )
 UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 
-SortOrder = Literal["newest", "oldest", "rating"]
+# "rows": a batch view (`ImageQuery.batch_id`) in the batch's row order, each row's images in their
+# set order; rows run side by side, so the order images landed in is not the rows'.
+SortOrder = Literal["newest", "oldest", "rating", "rows"]
 
 
 class ImageQuery(Value):
@@ -118,7 +120,13 @@ class ImageQuery(Value):
     @property
     def stacks_sets(self) -> bool:
         """Whether image sets are stacked in this view (see the class docstring)."""
-        return self.collapse_sets and not self.trashed and self.job_id is None and self.batch_id is None
+        return (
+            self.collapse_sets
+            and not self.trashed
+            and self.job_id is None
+            and self.batch_id is None
+            and self.sort != "rows"
+        )
 
 
 class StackLayout(Value):

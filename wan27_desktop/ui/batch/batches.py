@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from wan27_desktop.api.pricing import format_cny
+from wan27_desktop.i18n import batch_kind_name
 from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.library.batches import BatchCounts, BatchRecord
 from wan27_desktop.ui.common.widgets import named
@@ -68,7 +69,7 @@ class BatchListDialog(QDialog):
 
         def read() -> list[tuple[BatchRecord, BatchCounts]]:
             with Library.open(data_dir, reconcile=False) as library:
-                return [(batch, library.batches.counts(batch.id)) for batch in library.batches.list_batches()]
+                return library.batches.with_counts()
 
         self._work.run(read, self._loaded)
 
@@ -76,7 +77,6 @@ class BatchListDialog(QDialog):
         self.batch_ids = [batch.id for batch, _ in batches]
         self.empty.setVisible(not batches)
         self.table.setRowCount(len(batches))
-        kinds = {"images": self.tr("each image"), "list": self.tr("list"), "matrix": self.tr("matrix")}
         states = {
             "running": self.tr("running"),
             "paused": self.tr("paused"),
@@ -87,7 +87,7 @@ class BatchListDialog(QDialog):
             values = (
                 str(batch.id),
                 batch.name,
-                kinds.get(batch.kind, batch.kind),
+                batch_kind_name(batch.kind),
                 states.get(batch.state, batch.state),
                 f"{counts.done}/{counts.total}",
                 format_cny(counts.spent),

@@ -89,9 +89,7 @@ class BatchUi(QObject):
         return window
 
     def show_in_gallery(self, batch_id: int) -> None:
-        from wan27_desktop.library import ImageQuery
-
-        self.window.gallery.set_query(ImageQuery(batch_id=batch_id, sort="oldest"))
+        self.window.gallery.show_batch(batch_id)  # the gallery's Batch filter, rows in order
         self.window.status.showMessage(
             self.tr("Showing the images of batch {batch}. View ▸ Show All Images to go back.").format(batch=batch_id),
             0,

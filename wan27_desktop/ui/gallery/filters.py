@@ -5,6 +5,10 @@ active filters, the trash toggle the panel adds, the image count and the size sl
 little width (about 450 px) and leaves room for the generation panel at 1280 px. The other filters
 live in the Filters menu; a line under the bar lists the active ones, each with a ✕ to remove it.
 
+The Batch submenu lists the library's newest batches. It is filled when the Filters menu opens: the
+widget asks (`batchesWanted`), the panel reads the batches on its worker and hands them to
+`set_batches`, so nothing about batches is read or built before a person looks.
+
 Typing is debounced (150 ms) so a burst of keys runs one query; every other control applies at once.
 """
 
@@ -35,6 +39,7 @@ from wan27_desktop.library import ImageQuery
 if TYPE_CHECKING:
     from datetime import date
 
+    from wan27_desktop.library.batches import BatchCounts, BatchRecord
     from wan27_desktop.ui.gallery.dates import DateRangeDialog  # the dialog loads when first opened
 
 SEARCH_DEBOUNCE_MS = 150
@@ -45,6 +50,13 @@ THUMB_MIN, THUMB_MAX, THUMB_DEFAULT = 64, 320, 160
 # words on their own, so they search from the first character.
 MIN_LATIN_SEARCH = 3
 CUSTOM = "custom"  # the date choice of a range picked in the calendar
+BATCH_MENU_SIZE = 20  # the newest batches the Batch submenu lists; the rest are in Jobs ▸ Batches…
+ROW_ORDER = "rows"  # the sort a batch view adds: its rows in order (library.records.SortOrder)
+
+
+def _elided(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def search_text(raw: str) -> str:
@@ -121,6 +133,7 @@ class GalleryFilters(QWidget):
 
     queryChanged = Signal(object)
     thumbSizeChanged = Signal(int)
+    batchesWanted = Signal()  # the Filters menu opens: `set_batches` with the library's newest batches
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +141,13 @@ class GalleryFilters(QWidget):
         self._trashed = False
         self._custom_dates: tuple[str | None, str | None] | None = None
         self.date_dialog: DateRangeDialog | None = None
+        self._batch_id: int | None = None
+        self._batch_names: dict[int, str] = {}  # batch id -> its short name (the active-filter line)
+        self._batch_labels: dict[int, str] = {}  # batch id -> its menu entry
+        self._batch_entries: list[tuple[int, str]] | None = None  # what the submenu lists; None: not read
+        self._more_batches = False
+        self._sort_before_rows: object = None
+        self.batch_actions: list[QAction] = []  # the submenu's checkable entries ("Any batch" first)
 
         self.search = QLineEdit(self)
         self.search.setObjectName("gallerySearch")
@@ -151,7 +171,7 @@ class GalleryFilters(QWidget):
         self.more = QToolButton(self)
         self.more.setObjectName("galleryMoreFilters")
         self.more.setAccessibleName(self.tr("Filters"))
-        self.more.setToolTip(self.tr("Favourites, rating, model, mode, dates, references, image sets"))
+        self.more.setToolTip(self.tr("Favourites, rating, model, mode, dates, references, image sets, batches"))
         self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self.more)
         self.menu.setObjectName("galleryFiltersMenu")
@@ -191,6 +211,13 @@ class GalleryFilters(QWidget):
                 (False, self.tr("Single images only")),
             ],
         )
+        # Empty until the Filters menu first opens (see the module docstring).
+        self.batch_menu = self.menu.addMenu(self.tr("Batch"))
+        self.batch_menu.setObjectName("galleryBatchMenu")
+        self.batch_menu.setAccessibleName(self.tr("Filter by batch"))
+        self.batch_menu.setProperty("baseTitle", self.tr("Batch"))
+        self.batch_group = QActionGroup(self.batch_menu)
+        self.menu.aboutToShow.connect(self._menu_opens)
         self.menu.addSeparator()
         self.stack_action = self.menu.addAction(self.tr("Stack image sets"))
         self.stack_action.setObjectName("galleryStackSets")
@@ -311,7 +338,13 @@ class GalleryFilters(QWidget):
         for key, group in (("refs", self.refs_actions), ("sets", self.sets_actions)):
             if not group[0].isChecked():
                 active.append((key, next(a.text() for a in group if a.isChecked())))
+        if self._batch_id is not None:
+            active.append(("batch", self._titled(str(self.batch_menu.property("baseTitle")), self._batch_name())))
         return active
+
+    def _batch_name(self) -> str:
+        batch_id = self._batch_id
+        return self._batch_names.get(batch_id or 0) or self.tr("#{id}").format(id=batch_id)
 
     def _titled(self, menu: str, choice: str) -> str:
         """'Rating: ≥ ★★★' (a full-width colon in Chinese)."""
@@ -355,6 +388,8 @@ class GalleryFilters(QWidget):
             )
             self.custom_range_action.setText(self.tr("Custom range…"))
         self.custom_range_action.setChecked(bool(self._custom_dates))
+        batch_base = str(self.batch_menu.property("baseTitle"))
+        self.batch_menu.setTitle(batch_base if self._batch_id is None else self._titled(batch_base, self._batch_name()))
         self.clear_action.setEnabled(bool(active) or bool(self.search.text()))
         if not active:
             self.active_label.hide()
@@ -377,6 +412,9 @@ class GalleryFilters(QWidget):
             return
         if key == "favourites":
             self.favourites.setChecked(False)  # emits through toggled
+            return
+        if key == "batch":
+            self.set_batch(None)
             return
         if key == "date":
             self._custom_dates = None
@@ -450,6 +488,16 @@ class GalleryFilters(QWidget):
 
     def clear_filters(self) -> None:
         """Every filter and the search back to 'show everything' (sort, stacking and trash stay)."""
+        self._reset()
+        self._changed()
+
+    def show_only_batch(self, batch_id: int) -> None:
+        """Every image of one batch in row order, whatever was filtered before (one query)."""
+        self._reset()
+        self._set_batch(batch_id)
+        self._changed()
+
+    def _reset(self) -> None:
         blockers = [self.favourites.blockSignals(True)]
         self.favourites.setChecked(False)
         self.favourites.blockSignals(blockers[0])
@@ -463,10 +511,126 @@ class GalleryFilters(QWidget):
         ):
             group[0].setChecked(True)
         self._custom_dates = None
+        self._set_batch(None)
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+
+    # --- the Batch submenu ---------------------------------------------------------------------------
+    def batch_id(self) -> int | None:
+        """The batch the gallery is filtered to (None: no batch filter)."""
+        return self._batch_id
+
+    def set_batch(self, batch_id: int | None) -> None:
+        """Filter to one batch's images (None: every image) and query."""
+        if batch_id == self._batch_id:
+            self._check_batch()
+            return
+        self._set_batch(batch_id)
         self._changed()
+
+    def _set_batch(self, batch_id: int | None) -> None:
+        self._batch_id = batch_id
+        self._offer_row_order(batch_id is not None)
+        if self._batch_entries is not None and {a.data() for a in self.batch_actions} != self._listed():
+            self._fill_batch_menu()  # a batch older than the list comes in (Show in Gallery), or leaves
+        self._check_batch()
+
+    def _listed(self) -> set[int | None]:
+        """The batch ids the submenu should offer: the newest ones and the one shown."""
+        ids: set[int | None] = {batch_id for batch_id, _ in self._batch_entries or []}
+        if self._batch_id is not None:
+            ids.add(self._batch_id)
+        return ids | {None} if ids else set()
+
+    def _offer_row_order(self, offered: bool) -> None:
+        """A batch view adds 'Row order' to the sort and starts with it; leaving it restores the sort."""
+        index = self.sort.findData(ROW_ORDER)
+        if offered == (index >= 0):
+            return
+        blocked = self.sort.blockSignals(True)
+        if offered:
+            self._sort_before_rows = self.sort.currentData()
+            self.sort.insertItem(0, self.tr("Row order"), ROW_ORDER)
+            self.sort.setItemData(
+                0, self.tr("Each row of the batch in turn, as it was listed"), Qt.ItemDataRole.ToolTipRole
+            )
+            self.sort.setCurrentIndex(0)
+        else:
+            was_current = self.sort.currentIndex() == index
+            self.sort.removeItem(index)
+            if was_current:
+                self.sort.setCurrentIndex(max(0, self.sort.findData(self._sort_before_rows)))
+        self.sort.blockSignals(blocked)
+
+    def _check_batch(self) -> None:
+        for action in self.batch_actions:
+            action.setChecked(action.data() == self._batch_id)
+
+    def _menu_opens(self) -> None:
+        if self._batch_entries is None and not self.batch_menu.actions():
+            self._fill_batch_menu()  # "Loading…" until the panel answers (a few ms)
+        self.batchesWanted.emit()
+
+    def remember_batch(self, batch: BatchRecord, rows: int) -> None:
+        """How to name a batch (its record and row count, read by the panel)."""
+        from wan27_desktop.i18n import batch_kind_name
+        from wan27_desktop.library.times import parse_time
+
+        self._batch_names[batch.id] = self.tr("{name} (#{id})").format(name=_elided(batch.name, 32), id=batch.id)
+        moment = parse_time(batch.created_at)
+        when = moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+        self._batch_labels[batch.id] = self.tr("#{id} {name} — {kind}, %n row(s), {date}", "", rows).format(
+            id=batch.id, name=_elided(batch.name, 40), kind=batch_kind_name(batch.kind), date=when
+        )
+        if batch.id == self._batch_id:
+            self._update_labels()
+
+    def set_batches(self, batches: Sequence[tuple[BatchRecord, BatchCounts]]) -> None:
+        """The library's batches, newest first (BATCH_MENU_SIZE of them are listed; one more says
+        there are older ones)."""
+        for batch, counts in batches:
+            self.remember_batch(batch, counts.total)
+        entries = [(batch.id, self._batch_labels[batch.id]) for batch, _ in batches[:BATCH_MENU_SIZE]]
+        more = len(batches) > BATCH_MENU_SIZE
+        if entries == self._batch_entries and more == self._more_batches:
+            return  # unchanged: the open menu keeps its highlighted entry
+        self._batch_entries, self._more_batches = entries, more
+        self._fill_batch_menu()
+
+    def _fill_batch_menu(self) -> None:
+        menu = self.batch_menu
+        for action in self.batch_actions:
+            self.batch_group.removeAction(action)
+        menu.clear()
+        self.batch_actions = []
+        entries = list(self._batch_entries or [])
+        if self._batch_id is not None and self._batch_id not in dict(entries):
+            label = self._batch_labels.get(self._batch_id) or self._batch_name()
+            entries.append((self._batch_id, label))
+        if self._batch_entries is None and not entries:
+            menu.addAction(self.tr("Loading batches…")).setEnabled(False)
+            return
+        if not entries:
+            empty = menu.addAction(self.tr("No batches yet"))
+            empty.setObjectName("galleryNoBatches")
+            empty.setEnabled(False)
+            return
+        choices: list[tuple[int | None, str]] = [(None, self.tr("Any batch")), *entries]
+        for batch_id, label in choices:
+            action = menu.addAction(label)
+            action.setObjectName("galleryAnyBatch" if batch_id is None else f"galleryBatch{batch_id}")
+            action.setCheckable(True)
+            action.setData(batch_id)
+            self.batch_group.addAction(action)
+            self.batch_actions.append(action)
+            action.triggered.connect(lambda _checked=False, b=batch_id: self.set_batch(b))
+            if batch_id is None:
+                menu.addSeparator()
+        if self._more_batches:
+            menu.addSeparator()
+            menu.addAction(self.tr("Older batches: Jobs ▸ Batches…")).setEnabled(False)
+        self._check_batch()
 
     def select(self, group: list[QAction], value: object) -> None:
         """Pick a menu filter by value (tests and the main window's menus use this)."""
@@ -494,12 +658,15 @@ class GalleryFilters(QWidget):
             image_sets=sets if isinstance(sets, bool) else None,
             trashed=self._trashed,
             sort=self.sort.currentData(),
+            batch_id=self._batch_id,
             collapse_sets=self.stack_action.isChecked(),
         )
 
-    def is_filtered(self) -> bool:
-        """A search or a filter hides images (what the empty grid then says)."""
-        return bool(self.active_count() or search_text(self.search.text()))
+    def is_filtered(self, *, besides_batch: bool = False) -> bool:
+        """A search or a filter hides images (what the empty grid then says); `besides_batch`: one
+        other than the batch filter."""
+        count = self.active_count() - (1 if besides_batch and self._batch_id is not None else 0)
+        return bool(count or search_text(self.search.text()))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         # The active-filter line wraps; only the bar decides the minimum width.

@@ -36,7 +36,9 @@ from wan27_desktop.ui.gallery.worker import DbWorker, LibraryAccess
 
 if TYPE_CHECKING:
     from wan27_desktop.library import ImageRecord, Library
+    from wan27_desktop.library.batches import BatchCounts, BatchRecord
     from wan27_desktop.ui.common.thumbnails import ThumbnailLoader
+    from wan27_desktop.ui.gallery.batchbar import BatchBar
     from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
     from wan27_desktop.ui.viewer.window import ImageViewer
 
@@ -88,6 +90,7 @@ class GalleryPanel(QWidget):
     extractPaletteRequested = Signal(str)
     statusMessage = Signal(str)
     selectionCountChanged = Signal(int)
+    openBatchRequested = Signal(int)  # the batch bar's "Batch Window" (batch id)
 
     def __init__(
         self,
@@ -120,6 +123,10 @@ class GalleryPanel(QWidget):
         self._undo: list[_Undo] = []
         self._viewer: ImageViewer | None = None
         self._empty_clears_filters = False
+        self._batch_bar: BatchBar | None = None
+        self._batch_reading = False  # one read of the shown batch's numbers at a time
+        self._batch_read_due = False
+        self._batches_reading = False  # the Batch submenu's list
 
         self.filters = GalleryFilters(self)
         self.view = GalleryView(self)
@@ -164,6 +171,7 @@ class GalleryPanel(QWidget):
         self.undo_bar.hide()
 
         layout = QVBoxLayout(self)
+        self._layout = layout
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.filters)
@@ -173,6 +181,7 @@ class GalleryPanel(QWidget):
 
         self.filters.queryChanged.connect(self.set_query)
         self.filters.thumbSizeChanged.connect(self._thumb_size_changed)
+        self.filters.batchesWanted.connect(self._read_batches)
         self.view.visibleRangeChanged.connect(self._visible_changed)
         self.model.countChanged.connect(self._count_changed)
         self.model.queryApplied.connect(self._count_changed)
@@ -252,6 +261,7 @@ class GalleryPanel(QWidget):
     # --- queries ------------------------------------------------------------------------------------
     def set_query(self, query: ImageQuery) -> None:
         """Show `query`. Sets the user opened stay open while the search or filters change."""
+        self._sync_batch_bar(query.batch_id)
         if self._deferred:
             self._waiting = query
             return
@@ -265,6 +275,18 @@ class GalleryPanel(QWidget):
         if self._deferred and self._waiting is not None:
             return self._waiting  # what will be shown once loaded
         return self.model.query()
+
+    def show_batch(self, batch_id: int) -> None:
+        """Every image of one batch, its rows in order (the batch window's Show in Gallery): the
+        trash and the other filters go off; the Batch filter's ✕ comes back."""
+        if self.trash_toggle.isChecked():
+            self.show_trash(False)
+        self.filters.show_only_batch(batch_id)
+
+    def show_all_images(self) -> None:
+        """View ▸ Show All Images: leave a job's or a batch's view; the other filters stay."""
+        self.filters.set_batch(None)
+        self.set_query(self.filters.query())
 
     def show_trash(self, trashed: bool) -> None:
         if self.trash_toggle.isChecked() != trashed:
@@ -290,8 +312,10 @@ class GalleryPanel(QWidget):
         self.filters.count_label.setToolTip(
             self.tr("Shown as %Ln tile(s): each image set is one stack", "", count) if images != count else ""
         )
-        filtered = self.filters.is_filtered() and query.job_id is None and query.batch_id is None
+        filtered = self.filters.is_filtered(besides_batch=True) and query.job_id is None
         self._empty_clears_filters = False
+        if query.batch_id is not None and self._batch_bar is not None and self._batch_bar.isVisible():
+            self._read_batch(query.batch_id)  # images landed: the batch's spend moved too
         if count:
             self.view.set_empty_text("")
         elif filtered:
@@ -317,6 +341,7 @@ class GalleryPanel(QWidget):
             self.view.set_empty_text(
                 self.tr("This batch has no images in the library yet."),
                 self.tr("View ▸ Show all images goes back to the whole library."),
+                self.tr("Show all images"),
             )
         else:
             self.view.set_empty_text(
@@ -333,6 +358,127 @@ class GalleryPanel(QWidget):
     def _empty_action(self) -> None:
         if self._empty_clears_filters:
             self.filters.clear_filters()
+        elif self.query().batch_id is not None:
+            self.show_all_images()
+
+    # --- batches (issue 17) -------------------------------------------------------------------------
+    def _read_batches(self) -> None:
+        """The Filters menu opens: its Batch submenu gets the library's newest batches (worker)."""
+        if self._batches_reading:
+            return
+        self._batches_reading = True
+        from wan27_desktop.ui.gallery.filters import BATCH_MENU_SIZE
+
+        def done(batches: list[tuple[BatchRecord, BatchCounts]]) -> None:
+            self._batches_reading = False
+            self.filters.set_batches(batches)
+
+        def failed(error: BaseException) -> None:
+            self._batches_reading = False
+            self._report(error)
+
+        self.worker.submit(lambda lib: lib.batches.with_counts(BATCH_MENU_SIZE + 1), done, failed)
+
+    @property
+    def batch_bar(self) -> BatchBar:
+        """The line over the grid while a batch is shown; made the first time one is."""
+        if self._batch_bar is None:
+            from wan27_desktop.ui.gallery.batchbar import BatchBar
+
+            bar = BatchBar(self)
+            bar.exportRequested.connect(lambda: self.export_batch())
+            bar.openRequested.connect(lambda: self._open_batch())
+            self._layout.insertWidget(self._layout.indexOf(self.view), bar)
+            self._batch_bar = bar
+        return self._batch_bar
+
+    def _sync_batch_bar(self, batch_id: int | None) -> None:
+        if batch_id is None:
+            if self._batch_bar is not None:
+                self._batch_bar.hide()
+            return
+        bar = self.batch_bar
+        if bar.batch_id != batch_id:
+            bar.show_reading(batch_id)
+        bar.show()
+        self._read_batch(batch_id)
+
+    def _read_batch(self, batch_id: int) -> None:
+        """The shown batch's record and counts (its spend), on the worker."""
+        if self._batch_reading:
+            self._batch_read_due = True
+            return
+        self._batch_reading = True
+
+        def read(lib: Library) -> tuple[BatchRecord, BatchCounts]:
+            return lib.batches.get_batch(batch_id), lib.batches.counts(batch_id)
+
+        self.worker.submit(read, self._batch_read, lambda error: self._batch_read_failed(batch_id, error))
+
+    def _batch_read(self, result: tuple[BatchRecord, BatchCounts]) -> None:
+        batch, counts = result
+        self.filters.remember_batch(batch, counts.total)
+        if self.query().batch_id == batch.id and self._batch_bar is not None:
+            self._batch_bar.show_batch(batch, counts)
+        self._batch_read_ended()
+
+    def _batch_read_failed(self, batch_id: int, error: BaseException) -> None:
+        from wan27_desktop.library.errors import NotFound
+
+        if isinstance(error, NotFound):
+            if self.query().batch_id == batch_id and self._batch_bar is not None:
+                self._batch_bar.show_missing(batch_id)
+        else:
+            self._report(error)
+        self._batch_read_ended()
+
+    def _batch_read_ended(self) -> None:
+        self._batch_reading = False
+        current = self.query().batch_id
+        if self._batch_read_due or (self._batch_bar is not None and self._batch_bar.batch_id != current):
+            self._batch_read_due = False
+            if current is not None:
+                self._read_batch(current)
+
+    def _open_batch(self) -> None:
+        batch_id = self.query().batch_id
+        if batch_id is not None:
+            self.openBatchRequested.emit(batch_id)
+
+    def export_batch(self, dest: Path | None = None) -> None:
+        """The batch bar's Export: the batch window's export (every row's images in row order and
+        batch.csv) of the batch shown."""
+        batch_id = self.query().batch_id
+        if batch_id is None:
+            return
+        if dest is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            chosen = QFileDialog.getExistingDirectory(self, self.tr("Export the batch to"))
+            if not chosen:
+                return
+            dest = Path(chosen)
+        from wan27_desktop.jobs.batch.export import ExportReport, export_batch
+
+        target = dest
+
+        def exported(report: ExportReport) -> None:
+            self.statusMessage.emit(
+                self.tr("%n image(s) and {csv} written to {folder}", "", len(report.files)).format(
+                    csv=report.csv_path.name, folder=str(report.folder)
+                )
+            )
+
+        self.statusMessage.emit(self.tr("Exporting batch {batch}…").format(batch=batch_id))
+        self.writer.submit(lambda lib: export_batch(lib, batch_id, target), exported, self._report)
+
+    def _report(self, error: BaseException) -> None:
+        """A read or an export that failed, in words (a WanError's message and hint, translated)."""
+        from wan27_desktop.api.errors import WanError
+        from wan27_desktop.i18n import error_message
+
+        log.error("gallery batch read or export failed: %s", error)
+        self.statusMessage.emit(error_message(error) if isinstance(error, WanError) else str(error))
 
     # --- image sets ---------------------------------------------------------------------------------
     def toggle_set(self, row: int) -> None:

@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
         gallery.useAsReferenceRequested.connect(self.generation.add_reference)
         gallery.extractPaletteRequested.connect(self.generation.set_palette_from_image)
         gallery.statusMessage.connect(lambda text: self.status.showMessage(text, 6000))
+        gallery.openBatchRequested.connect(lambda batch_id: self.batch_ui.open_batch(batch_id))
         self._keep_stacking_choice(gallery)
 
     def prompt_edit(self) -> QWidget | None:
@@ -493,7 +494,7 @@ class MainWindow(QMainWindow):
         self.gallery.setFocus()
 
     def show_all_images(self) -> None:
-        self.gallery.set_query(self.gallery.filters.query())
+        self.gallery.show_all_images()
         self.status.clearMessage()
 
     # -- reuse from the gallery -------------------------------------------------------------------
