@@ -55,3 +55,12 @@ def test_replace_changes_a_copy_and_refuses_unknown_fields() -> None:
 def test_repr_names_each_field() -> None:
     assert repr(Pair(1, "a")) == "Pair(left=1, right='a')"
     assert repr(Box(0, 0, 5, 5)) == "Box(x1=0, y1=0, x2=5, y2=5)"
+
+
+def test_a_value_cannot_be_changed_in_place() -> None:
+    request = GenerationRequest("a lighthouse", n=2)
+    with pytest.raises(AttributeError, match="use replace"):
+        request.n = 4  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del request.prompt  # type: ignore[misc]
+    assert request.n == 2 and request.prompt == "a lighthouse"

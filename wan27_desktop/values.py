@@ -5,7 +5,8 @@ paint. A frozen dataclass compiles six methods when its module loads (~1-1.5 ms 
 its constructor and a ForwardRef for each annotated field (~0.2-0.6 ms); a plain class is compiled
 with its module, ahead of time. `Value` gives a plain class what those would: equality and a hash
 over its fields, a repr, and `replace(**changes)` for a changed copy. Its fields are its own class
-annotations, declared `Final` so mypy refuses any assignment after `__init__`:
+annotations, declared `Final` so mypy refuses any assignment after `__init__` (and at run time a
+field, once set, cannot be set again or deleted):
 
     class Box(Value):
         x1: Final[int]
@@ -33,6 +34,15 @@ class Value:
         super().__init_subclass__(**kwargs)
         own = tuple(name for name in cls.__dict__.get("__annotations__", {}) if name != "_fields")
         cls._fields = (*cls._fields, *own)  # a subclass keeps its base's fields, then adds its own
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Each field is set once, by __init__; after that a Value is as frozen as a frozen dataclass.
+        if name in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}.{name} cannot be changed; use replace()")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__}.{name} cannot be deleted")
 
     def _values(self) -> tuple[Any, ...]:
         return tuple([getattr(self, name) for name in self._fields])
