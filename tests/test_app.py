@@ -213,3 +213,31 @@ def test_pyside_no_longer_reads_our_modules_source_and_still_reads_others(monkey
     assert asked == []  # answered without reading a source
     feature._mod_uses_pyside(types.ModuleType("somebody_else"))
     assert asked == ["somebody_else"]
+
+
+def test_pyside_loaded_first_reads_the_source_of_none_of_the_apps_modules(tmp_path: Path) -> None:
+    """A launcher, the tests or the start-up benchmark's hook may import PySide6 before the app: the
+    package tells PySide at once (its `__init__`), so neither `wan27_desktop.app` nor what it
+    imports before the QApplication is read to look for the word "PySide6" (~3 ms)."""
+    script = (
+        "import sys\n"
+        "import PySide6.QtWidgets\n"
+        "feature = sys.modules.get('shibokensupport.feature')\n"
+        "if feature is None or not hasattr(feature, '_mod_uses_pyside'):\n"
+        "    print('SKIP'); raise SystemExit\n"
+        "read = []\n"
+        "scan = feature._mod_uses_pyside\n"
+        "feature._mod_uses_pyside = lambda module: (read.append(module.__name__), scan(module))[1]\n"
+        "import wan27_desktop.app\n"
+        "print('READ', *read)\n"
+    )
+    env = {k: v for k, v in os.environ.items()}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    if result.stdout.startswith("SKIP"):
+        pytest.skip("this PySide6 has no per-module feature scan")
+    read = result.stdout.split()[1:]
+    # pyside_scan itself (and the few modules it imports, `sys`, `__future__`) are read before it answers.
+    assert [name for name in read if name.startswith("wan27_desktop")] == ["wan27_desktop.pyside_scan"], read
+    assert not {"argparse", "logging", "threading", "pathlib", "typing"} & set(read), read  # what app.py imports

@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from wan27_desktop import __version__, config
+from wan27_desktop.pyside_scan import skip_pyside_source_scan
 
 log = logging.getLogger("wan27.app")
 
@@ -69,43 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_gui(qt_args, api_base=args.api_base)
 
 
-def skip_pyside_source_scan(package: str = "wan27_desktop") -> bool:
-    """Tell PySide6 that our modules use it, so it stops reading each one's source to find out.
-
-    PySide6 supports `from __feature__ import ...` per module; to know which modules take part, it
-    hooks every import after its own and reads the new module's source (`inspect.getsource`) to look
-    for the word "PySide6". That costs ~0.3 ms per module, ~20 ms for the modules the window loads
-    after its first paint. Our modules never select a feature, and PySide treats a module that uses
-    it with no feature selected exactly as a module it ignores, so answering for our package is
-    safe. The standard library's modules (email, json, sqlite3... ~40 of them load before the full
-    window) never mention PySide6, so the scan would answer False for them: that answer is given
-    without reading their source. The hook is PySide's internal
-    `shibokensupport.feature._mod_uses_pyside` (PySide6 6.4 to 6.11 at least); when it is not
-    there, nothing is changed. Returns True when it was changed."""
-    feature = sys.modules.get("shibokensupport.feature")
-    original = getattr(feature, "_mod_uses_pyside", None)
-    if feature is None or not callable(original) or getattr(original, "skips", None) == package:
-        return False
-    prefix = package + "."
-    stdlib = sys.stdlib_module_names
-
-    def uses_pyside(module: Any) -> bool:
-        name = getattr(module, "__name__", "")
-        if name == package or name.startswith(prefix):
-            return True
-        if name.partition(".")[0] in stdlib:
-            return False
-        return bool(original(module))
-
-    uses_pyside.skips = package  # type: ignore[attr-defined]
-    setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 - a private name of PySide
-    return True
-
-
 def create_application(qt_args: Sequence[str] = ()) -> object:
     """The QApplication with names (QSettings, desktop entry), icon and high-DPI defaults."""
     from PySide6.QtCore import QCoreApplication, Qt
-    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     skip_pyside_source_scan()
@@ -130,12 +98,20 @@ def create_application(qt_args: Sequence[str] = ()) -> object:
     favour_ui_thread()  # the GIL every 1 ms, not 5: the UI thread waits less for it
     QGuiApplication.setApplicationDisplayName(APP_DISPLAY_NAME)
     QGuiApplication.setDesktopFileName(DESKTOP_FILE)
+    return app
+
+
+def set_window_icon() -> None:
+    """The app's icon on its windows (taskbar, window switcher, dialogs). `wan27-desktop` sets it
+    once the full window has painted: under X11 Qt renders the SVG at four sizes for the window
+    manager when it is set (~1 ms), which that paint need not wait for."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+
     from wan27_desktop.assets import app_icon_path
 
     icon_path = app_icon_path()
     if icon_path.exists():
         QGuiApplication.setWindowIcon(QIcon(str(icon_path)))
-    return app
 
 
 def call_after_first_paint(window: Any, callback: Callable[[], None], fallback_ms: int = 1000) -> None:
@@ -256,7 +232,8 @@ def show_main_window(
     layout over the window's background, see MainWindow) is shown now; right after its first paint
     `after_first_paint()` runs, then the panels, menus, status bar and their modules are built; once
     that full window has painted, `before_start()` and then `window.start()` (keyring, journal,
-    resume). Closing the shell first is fine: nothing is built and the saved layout is kept."""
+    resume), the app's window icon set just before. Closing the shell first is fine: nothing is built
+    and the saved layout is kept."""
     from wan27_desktop.ui.window.main_window import MainWindow
 
     window = MainWindow(settings=settings, api_base=api_base, notifier=notifier, deferred=True)
@@ -278,6 +255,7 @@ def show_main_window(
         # Keyring, journal, resume: once the full window is on screen. A zero timer would run before
         # that paint (an UpdateRequest posted later), and the pool threads then take the GIL from it.
         def start() -> None:
+            set_window_icon()
             if before_start is not None:
                 before_start()
             window.start()
@@ -310,6 +288,7 @@ def run_gui(qt_args: Sequence[str] = (), *, api_base: str | None = None) -> int:
         if not ensure_library_reachable(settings):
             startup.close()
             return 0
+
     _window = show_main_window(
         settings,
         api_base=api_base,  # the library: settings.library_dir

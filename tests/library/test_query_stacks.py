@@ -3,8 +3,6 @@ how stacks combine with filters, search, the trash and a job's own view. Real SQ
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from tests.library.conftest import Maker
@@ -49,7 +47,7 @@ def mixed(maker: Maker, library: Library) -> dict[str, list[int]]:
 
 def expected_rows(library: Library, q: ImageQuery) -> list[int]:
     """The gallery order computed the slow, obvious way from the flat query."""
-    flat = replace(q, collapse_sets=False, expanded_jobs=frozenset())
+    flat = q.replace(collapse_sets=False, expanded_jobs=frozenset())
     records = library.images.get_many(library.images.ids(flat))
     if not q.stacks_sets:
         return [r.id for r in records]
@@ -174,7 +172,7 @@ def test_search_stacks_matching_sets(library: Library, mixed: dict[str, list[int
     q = ImageQuery(collapse_sets=True, text="fox comic")
     assert stacked_ids(library.images, q) == [mixed["set2"][0], mixed["set4"][0]]
     assert library.images.count(q) == 2
-    assert library.images.count(replace(q, collapse_sets=False)) == 6
+    assert library.images.count(q.replace(collapse_sets=False)) == 6
     sizes = {i: b.size for i, b in stacked_page(library.images, q, 0, 10).badges.items()}
     assert sizes == {mixed["set2"][0]: 2, mixed["set4"][0]: 4}
 
@@ -204,10 +202,10 @@ def test_stacked_members_are_what_trashing_a_stack_means(library: Library, mixed
     set4, single = mixed["set4"], mixed["single1"][0]
     q = ImageQuery(collapse_sets=True)
     assert stacked_members(library.images, q, [single, set4[0]]) == [single, *set4]
-    expanded = replace(q, expanded_jobs=frozenset({job_of(library, set4[0])}))
+    expanded = q.replace(expanded_jobs=frozenset({job_of(library, set4[0])}))
     assert stacked_members(library.images, expanded, [set4[0]]) == [set4[0]]  # expanded: each tile is itself
     assert stacked_members(library.images, ImageQuery(), [set4[0]]) == [set4[0]]
-    rated = replace(q, min_rating=5)
+    rated = q.replace(min_rating=5)
     assert stacked_members(library.images, rated, [set4[2]]) == set4[2:]  # only the images the stack shows
 
 

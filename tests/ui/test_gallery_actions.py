@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -69,8 +68,8 @@ def library(tmp_path: Path) -> Library:
 
 def with_stored_inputs(request: GenerationRequest, lib: Library, job_id: int) -> GenerationRequest:
     stored = iter(lib.jobs.get(job_id).inputs)
-    images = tuple(i if i.is_url else dataclasses.replace(i, source=next(stored)) for i in request.images)
-    return dataclasses.replace(request, images=images)
+    images = tuple(i if i.is_url else i.replace(source=next(stored)) for i in request.images)
+    return request.replace(images=images)
 
 
 def test_edit_job_round_trips_references_boxes_and_palette(tmp_path: Path, library: Library) -> None:

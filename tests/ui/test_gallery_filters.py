@@ -53,6 +53,7 @@ def test_filter_bar_needs_at_most_480_px(qtbot: QtBot) -> None:
     from PySide6.QtWidgets import QToolButton
 
     bar.insert_bar_widget(QToolButton(text="Trash"))  # as the panel does
+    bar.add_clear_button()  # as the panel does once it loads
     assert bar.minimumSizeHint().width() <= 480
     bar.select(bar.rating_actions, 3)
     bar.favourites.setChecked(True)

@@ -261,3 +261,19 @@ def test_a_deferred_gallery_makes_its_tile_painter_with_the_first_rows(qtbot: Qt
     panel.filters.slider.setValue(128)
     assert panel.delegate.tile == 128 and panel.view.cell_size() == 128
     panel.shutdown()
+
+
+def test_the_search_box_gets_its_clear_button_when_the_gallery_loads(qtbot: QtBot, gallery_data: Path) -> None:
+    """Its icon is looked up in the desktop's icon theme (~8 ms under X11): a deferred gallery adds
+    it with `load()`, after the window's first full paint; a gallery that reads at once, at once."""
+    panel = GalleryPanel(gallery_data, load=False)
+    qtbot.addWidget(panel)
+    assert not panel.filters.search.isClearButtonEnabled()
+    panel.load()
+    assert panel.filters.search.isClearButtonEnabled()
+    loaded = GalleryPanel(gallery_data)
+    qtbot.addWidget(loaded)
+    assert loaded.filters.search.isClearButtonEnabled()
+    for each in (panel, loaded):
+        qtbot.waitUntil(each.model.is_loaded)
+        each.shutdown()

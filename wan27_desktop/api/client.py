@@ -75,8 +75,8 @@ USER_AGENT = f"wan27-desktop/{__version__}"
 SYNC_PATH = "/services/aigc/multimodal-generation/generation"  # §1.2
 ASYNC_PATH = "/services/aigc/image-generation/generation"  # §1.2: a different path from sync
 # §4.1: sync calls can take minutes, so read >= 300 s; queries answer at once.
-CREATE_TIMEOUT = httpx.Timeout(**CREATE_TIMEOUTS._asdict())
-QUERY_TIMEOUT = httpx.Timeout(**QUERY_TIMEOUTS._asdict())
+CREATE_TIMEOUT = httpx.Timeout(**CREATE_TIMEOUTS.as_dict())
+QUERY_TIMEOUT = httpx.Timeout(**QUERY_TIMEOUTS.as_dict())
 
 # Failures where the request certainly never reached the service: safe to resend even a create.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)

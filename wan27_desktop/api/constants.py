@@ -1,21 +1,33 @@
 """Defaults named once: how often a task is polled, how long a request may take, how often one is
 retried. The client, the download, the job runner, the app and the `wan27` command import them from
-here instead of retyping the numbers. Plain numbers and nothing else imported, so the app's start-up
-and `wan27 --help` can import this without loading httpx.
+here instead of retyping the numbers. Plain numbers and nothing else imported (but the `Value` base of
+`Timeouts`), so the app's start-up and `wan27 --help` can import this without loading httpx.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final
+
+from wan27_desktop.values import Value
 
 
-class Timeouts(NamedTuple):
-    """Seconds for each phase of one HTTP exchange (`httpx.Timeout(**timeouts._asdict())`)."""
+class Timeouts(Value):
+    """Seconds for each phase of one HTTP exchange (`httpx.Timeout(**timeouts.as_dict())`). A `Value`
+    (values.py), not a NamedTuple: this module loads before the window's first paint."""
 
-    connect: float
-    read: float
-    write: float
-    pool: float
+    connect: Final[float]
+    read: Final[float]
+    write: Final[float]
+    pool: Final[float]
+
+    def __init__(self, connect: float, read: float, write: float, pool: float) -> None:
+        self.connect = connect
+        self.read = read
+        self.write = write
+        self.pool = pool
+
+    def as_dict(self) -> dict[str, float]:
+        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
 
 
 # -- polling a task (§6) ----------------------------------------------------------------------

@@ -55,7 +55,7 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 
 log = logging.getLogger("wan27.api")
 
-DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS._asdict())
+DOWNLOAD_TIMEOUT = httpx.Timeout(**DOWNLOAD_TIMEOUTS.as_dict())
 _RESULT_SUFFIXES = frozenset(EXTENSIONS[fmt] for fmt in RESULT_FORMATS)
 _TEMP_PREFIX, _TEMP_SUFFIX, _OWNER_END = ".wan27-", ".part", "~"
 _HEADER_BYTES = 33  # a PNG's signature (8) and IHDR chunk (25), which must come first

@@ -1,6 +1,10 @@
 """Immutable values that cross the API layer: what a user asks for (what the service answers:
 results.py).
 
+The values are `Value`s (values.py: change one with `value.replace(...)`), not frozen dataclasses:
+a window loads this module before its first paint, and each frozen dataclass compiles six methods
+when its module loads (~1 ms each; with the `dataclasses` module itself, ~5 ms of start-up in all).
+
 No Qt here (the API layer is importable without PySide6). Rules about which values are allowed
 live in `rules.py`; checking a request against them lives in `validation.py`.
 """
@@ -8,7 +12,9 @@ live in `rules.py`; checking a request against them lives in `validation.py`.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import Final
+
+from wan27_desktop.values import Value
 
 
 class Model(str, enum.Enum):
@@ -120,14 +126,19 @@ class RequestMode(str, enum.Enum):
         return self is not RequestMode.SYNC
 
 
-@dataclass(frozen=True)
-class Box:
+class Box(Value):
     """§3.2: absolute pixels of the input image, origin top-left, (x1, y1) top-left corner."""
 
-    x1: int
-    y1: int
-    x2: int
-    y2: int
+    x1: Final[int]
+    y1: Final[int]
+    x2: Final[int]
+    y2: Final[int]
+
+    def __init__(self, x1: int, y1: int, x2: int, y2: int) -> None:
+        self.x1 = x1
+        self.y1 = y1
+        self.x2 = x2
+        self.y2 = y2
 
     def as_list(self) -> list[int]:
         return [self.x1, self.y1, self.x2, self.y2]
@@ -137,40 +148,69 @@ class Box:
         return Box(round(self.x1 * factor), round(self.y1 * factor), round(self.x2 * factor), round(self.y2 * factor))
 
 
-@dataclass(frozen=True)
-class PaletteColor:
+class PaletteColor(Value):
     """§3.3: `hex` is '#RRGGBB'; `ratio` a percentage (e.g. 40.0 for "40.00%")."""
 
-    hex: str
-    ratio: float
+    hex: Final[str]
+    ratio: Final[float]
+
+    def __init__(self, hex: str, ratio: float) -> None:
+        self.hex = hex
+        self.ratio = ratio
 
 
-@dataclass(frozen=True)
-class ImageInput:
+class ImageInput(Value):
     """One reference image: a local file path or an http(s) URL, plus up to 2 boxes (§3.2)."""
 
-    source: str
-    boxes: tuple[Box, ...] = ()
+    source: Final[str]
+    boxes: Final[tuple[Box, ...]]
+
+    def __init__(self, source: str, boxes: tuple[Box, ...] = ()) -> None:
+        self.source = source
+        self.boxes = boxes
 
     @property
     def is_url(self) -> bool:
         return self.source.lower().startswith(("http://", "https://"))
 
 
-@dataclass(frozen=True)
-class GenerationRequest:
+class GenerationRequest(Value):
     """Everything a user can ask of the service (§2-§3), before images are encoded."""
 
-    prompt: str
-    model: Model = Model.PRO
-    images: tuple[ImageInput, ...] = ()
-    n: int = 1
-    size: str = "2K"
-    seed: int | None = None
-    watermark: bool = False
-    thinking_mode: bool = True
-    enable_sequential: bool = False
-    color_palette: tuple[PaletteColor, ...] = ()
+    prompt: Final[str]
+    model: Final[Model]
+    images: Final[tuple[ImageInput, ...]]
+    n: Final[int]
+    size: Final[str]
+    seed: Final[int | None]
+    watermark: Final[bool]
+    thinking_mode: Final[bool]
+    enable_sequential: Final[bool]
+    color_palette: Final[tuple[PaletteColor, ...]]
+
+    def __init__(
+        self,
+        prompt: str,
+        model: Model = Model.PRO,
+        images: tuple[ImageInput, ...] = (),
+        n: int = 1,
+        size: str = "2K",
+        seed: int | None = None,
+        watermark: bool = False,
+        thinking_mode: bool = True,
+        enable_sequential: bool = False,
+        color_palette: tuple[PaletteColor, ...] = (),
+    ) -> None:
+        self.prompt = prompt
+        self.model = model
+        self.images = images
+        self.n = n
+        self.size = size
+        self.seed = seed
+        self.watermark = watermark
+        self.thinking_mode = thinking_mode
+        self.enable_sequential = enable_sequential
+        self.color_palette = color_palette
 
     @property
     def mode(self) -> Mode:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -159,7 +158,7 @@ def where_clause(q: ImageQuery, tokenizer: str, *, expanded: bool = True) -> tup
 
 def flat(q: ImageQuery) -> ImageQuery:
     """The same filters without stacking: every matching image is a row."""
-    return replace(q, collapse_sets=False, expanded_jobs=frozenset())
+    return q.replace(collapse_sets=False, expanded_jobs=frozenset())
 
 
 # --- stacked reads for the gallery -----------------------------------------------------------------

@@ -3,14 +3,16 @@
 What the library answers lives apart: the images and set badges of a page (image_records.py), the
 journal's records (job_records.py), the maintenance reports (reports.py). A window needs only these
 to build itself; the others load with the first read, on a worker (each frozen dataclass costs ~1 ms
-to define).
+to define: its methods are compiled when the module loads). So the two here are `Value`s
+(values.py: change one with `replace`), not dataclasses.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
+
+from wan27_desktop.values import Value
 
 if TYPE_CHECKING:
     from wan27_desktop.library.image_records import SetExpansion
@@ -51,8 +53,7 @@ UNFINISHED_STATES = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, 
 SortOrder = Literal["newest", "oldest", "rating", "rows"]
 
 
-@dataclass(frozen=True)
-class ImageQuery:
+class ImageQuery(Value):
     """What the gallery (issue 5) asks for. Dates are local calendar days 'YYYY-MM-DD' (inclusive)
     or full ISO timestamps; `trashed=True` shows the trash instead of the library.
 
@@ -63,22 +64,58 @@ class ImageQuery:
     set's images right after its first one) comes from `query.stacked_page` / `query.stacked_ids`.
     """
 
-    text: str = ""
-    favourites_only: bool = False
-    min_rating: int = 0
-    model: str | None = None
-    mode: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    with_references: bool | None = None
-    image_sets: bool | None = None
-    trashed: bool = False
-    sort: SortOrder = "newest"
-    tag: str | None = None
-    job_id: int | None = None
-    batch_id: int | None = None  # the images of one batch (issue 17)
-    collapse_sets: bool = False
-    expanded_jobs: frozenset[int] = frozenset()
+    text: Final[str]
+    favourites_only: Final[bool]
+    min_rating: Final[int]
+    model: Final[str | None]
+    mode: Final[str | None]
+    date_from: Final[str | None]
+    date_to: Final[str | None]
+    with_references: Final[bool | None]
+    image_sets: Final[bool | None]
+    trashed: Final[bool]
+    sort: Final[SortOrder]
+    tag: Final[str | None]
+    job_id: Final[int | None]
+    batch_id: Final[int | None]  # the images of one batch (issue 17)
+    collapse_sets: Final[bool]
+    expanded_jobs: Final[frozenset[int]]
+
+    def __init__(
+        self,
+        text: str = "",
+        favourites_only: bool = False,
+        min_rating: int = 0,
+        model: str | None = None,
+        mode: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        with_references: bool | None = None,
+        image_sets: bool | None = None,
+        trashed: bool = False,
+        sort: SortOrder = "newest",
+        tag: str | None = None,
+        job_id: int | None = None,
+        batch_id: int | None = None,
+        collapse_sets: bool = False,
+        expanded_jobs: frozenset[int] = frozenset(),
+    ) -> None:
+        self.text = text
+        self.favourites_only = favourites_only
+        self.min_rating = min_rating
+        self.model = model
+        self.mode = mode
+        self.date_from = date_from
+        self.date_to = date_to
+        self.with_references = with_references
+        self.image_sets = image_sets
+        self.trashed = trashed
+        self.sort = sort
+        self.tag = tag
+        self.job_id = job_id
+        self.batch_id = batch_id
+        self.collapse_sets = collapse_sets
+        self.expanded_jobs = expanded_jobs
 
     @property
     def stacks_sets(self) -> bool:
@@ -92,14 +129,18 @@ class ImageQuery:
         )
 
 
-@dataclass(frozen=True)
-class StackLayout:
+class StackLayout(Value):
     """Where expanded sets put extra rows in a stacked query: `count` rows in all, `expansions`
     ordered by `head`. Computed once per query (not per page) by `query.stack_layout`."""
 
-    count: int
-    expansions: tuple[SetExpansion, ...] = ()
-    images: int = -1  # images the rows stand for (a stack counts its whole set); -1: same as count
+    count: Final[int]
+    expansions: Final[tuple[SetExpansion, ...]]
+    images: Final[int]  # images the rows stand for (a stack counts its whole set); -1: same as count
+
+    def __init__(self, count: int, expansions: tuple[SetExpansion, ...] = (), images: int = -1) -> None:
+        self.count = count
+        self.expansions = expansions
+        self.images = images
 
     @property
     def image_count(self) -> int:

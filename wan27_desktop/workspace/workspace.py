@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,9 +27,9 @@ from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
 from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.workspace.board import JobBoard
 from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore
-from wan27_desktop.workspace.jobs import JobBoard, JobRow
 from wan27_desktop.workspace.service import Connectivity, ServiceState
 
 if TYPE_CHECKING:
@@ -41,22 +40,34 @@ if TYPE_CHECKING:
     from wan27_desktop.jobs.runner import Connection, JobEvent
     from wan27_desktop.library import ImportReport, JobRecord, Library
     from wan27_desktop.settings import AppSettings
+    from wan27_desktop.workspace.jobs import JobRow
 
 log = logging.getLogger(__name__)
 
 JOURNAL_ROWS = 200
 
 
-@dataclass
 class JournalLoad:
-    """What start-up reads from the library on a worker."""
+    """What start-up reads from the library on a worker. A plain class: a dataclass or a NamedTuple
+    is compiled when this module loads, before the full window."""
 
-    library: Library
-    records: list[tuple[JobRecord, int]]
-    batch_of: dict[int, int]  # job id -> batch id, for the records that are a batch's rows
-    spend: Decimal
-    resumed: list[int]  # jobs resumed (batches resume their own rows)
-    unfinished_batches: list[int]  # carried on here: their jobs in flight; new rows wait for the user
+    __slots__ = ("library", "records", "batch_of", "spend", "resumed", "unfinished_batches")
+
+    def __init__(
+        self,
+        library: Library,
+        records: list[tuple[JobRecord, int]],
+        batch_of: dict[int, int],  # job id -> batch id, for the records that are a batch's rows
+        spend: Decimal,
+        resumed: list[int],  # jobs resumed (batches resume their own rows)
+        unfinished_batches: list[int],  # carried on here: their jobs in flight; new rows wait for the user
+    ) -> None:
+        self.library = library
+        self.records = records
+        self.batch_of = batch_of
+        self.spend = spend
+        self.resumed = resumed
+        self.unfinished_batches = unfinished_batches
 
 
 class Workspace(QObject):

@@ -20,7 +20,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def from_images(images: Sequence[Path], shared: GenerationRequest, *, source: st
     """Each image its own job: that image as reference 1, then `shared.images`, `shared`'s prompt."""
     rows = []
     for path in images:
-        request = replace(shared, images=(ImageInput(str(path)), *shared.images))
+        request = shared.replace(images=(ImageInput(str(path)), *shared.images))
         rows.append(_checked(None, path.name, request))
     return BatchPlan("images", source or (str(images[0].parent) if images else ""), tuple(rows))
 
@@ -250,7 +250,7 @@ def _from_fields(line: int, fields: dict[str, Any], shared: GenerationRequest, b
                 count=fields["_extra"],
             )
         )
-    request = replace(shared, prompt=prompt.strip())
+    request = shared.replace(prompt=prompt.strip())
     changes: dict[str, Any] = {}
     for name, parse in _PARAMETERS:
         raw = fields.get(name)
@@ -262,7 +262,7 @@ def _from_fields(line: int, fields: dict[str, Any], shared: GenerationRequest, b
             issues.append(ValidationIssue.of(name, bad.template, **{"name": name, "value": raw, **bad.values}))
     if "images" in changes:
         changes["images"] = (*changes["images"], *shared.images)
-    request = replace(request, **changes)
+    request = request.replace(**changes)
     return _checked(line, prompt.strip(), request, issues)
 
 
@@ -371,13 +371,13 @@ def from_matrix(
         raise ValidationError([ValidationIssue.of("prompt", err.template, **err.values)]) from None
     rows = []
     for combo in combos:
-        request = replace(shared, prompt=combo.prompt)
+        request = shared.replace(prompt=combo.prompt)
         if combo.seed is not None:
-            request = replace(request, seed=combo.seed)
+            request = request.replace(seed=combo.seed)
         if combo.size is not None:
-            request = replace(request, size=combo.size)
+            request = request.replace(size=combo.size)
         if combo.model is not None:
-            request = replace(request, model=Model(combo.model))
+            request = request.replace(model=Model(combo.model))
         rows.append(_checked(None, combo.prompt, request, labels=combo.labels))
     return BatchPlan("matrix", prompt, tuple(rows), axes=tuple(axes))
 

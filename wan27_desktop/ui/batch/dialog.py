@@ -9,7 +9,7 @@ inspected) and the preview (the journal's spend) run on a worker; the dialog onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,7 @@ def read_plan(inputs: BatchInputs, shared: GenerationRequest) -> BatchPlan:
         prompt = inputs.prompt.strip()
         if not prompt:
             raise refuse("prompt", QT_TRANSLATE_NOOP("ValidationIssue", "Write the instruction for every image."))
-        shared = replace(shared, prompt=prompt)
+        shared = shared.replace(prompt=prompt)
         if inputs.selection:
             return sources.from_images(list(inputs.selection), shared)
         if not inputs.folder.strip():
@@ -84,7 +84,7 @@ def read_plan(inputs: BatchInputs, shared: GenerationRequest) -> BatchPlan:
     if inputs.source == "list":
         if not inputs.list_path.strip():
             raise refuse("source", QT_TRANSLATE_NOOP("ValidationIssue", "Choose a .txt, .csv or .jsonl file."))
-        return sources.from_list(Path(inputs.list_path.strip()).expanduser(), replace(shared, prompt=inputs.prompt))
+        return sources.from_list(Path(inputs.list_path.strip()).expanduser(), shared.replace(prompt=inputs.prompt))
     if not inputs.matrix.strip():
         raise refuse("prompt", QT_TRANSLATE_NOOP("ValidationIssue", "Write a prompt with {a|b} groups."))
     seeds = []

@@ -68,7 +68,7 @@ class WelcomeDialog(QDialog):
     def _build(self) -> None:
         icon = named(QLabel(), "welcomeIcon")
         window_icon = QGuiApplication.windowIcon()
-        if window_icon.isNull():  # set by app.create_application; not when embedded in tests or tools
+        if window_icon.isNull():  # set by app.set_window_icon; not when embedded in tests or tools
             from wan27_desktop.assets import app_icon_path
 
             window_icon = QIcon(str(app_icon_path()))

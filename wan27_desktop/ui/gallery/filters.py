@@ -15,7 +15,6 @@ Typing is debounced (150 ms) so a burst of keys runs one query; every other cont
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
@@ -38,6 +37,8 @@ from wan27_desktop.api.models import Mode, Model
 from wan27_desktop.library import ImageQuery
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from wan27_desktop.library.batches import BatchCounts, BatchRecord
     from wan27_desktop.ui.gallery.dates import DateRangeDialog  # the dialog loads when first opened
 
@@ -83,12 +84,16 @@ def date_presets() -> list[tuple[str, str]]:
 
 def date_range_for(preset: str, today: date | None = None) -> tuple[str | None, str | None]:
     """('YYYY-MM-DD' from, to) for a preset; the library treats bare days as whole local days."""
+    if preset != "today" and not preset.isdigit():
+        return None, None
+    # Imported here: the gallery's first query (built with the window) has no dates, and `datetime`
+    # costs ~2 ms before the full window.
+    from datetime import date, timedelta
+
     today = today or date.today()
     if preset == "today":
         return today.isoformat(), today.isoformat()
-    if preset.isdigit():
-        return (today - timedelta(days=int(preset) - 1)).isoformat(), today.isoformat()
-    return None, None
+    return (today - timedelta(days=int(preset) - 1)).isoformat(), today.isoformat()
 
 
 class CountLabel(QLabel):
@@ -148,7 +153,6 @@ class GalleryFilters(QWidget):
         self.search.setObjectName("gallerySearch")
         self.search.setAccessibleName(self.tr("Search prompts"))
         self.search.setPlaceholderText(self.tr("Search prompts…"))
-        self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(90)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit)
@@ -445,15 +449,23 @@ class GalleryFilters(QWidget):
         """Restore the choice (a session's setting); queries again only when it changes."""
         self.stack_action.setChecked(stacked)
 
+    def add_clear_button(self) -> None:
+        """The search box's clear button (shown over text). The gallery adds it once the window has
+        painted: under X11 (and Wayland) Qt first looks for its icon in the desktop's icon theme,
+        parsing the theme's index files, ~8 ms that the window's first full paint need not wait for."""
+        self.search.setClearButtonEnabled(True)
+
     def date_range(self) -> tuple[str | None, str | None]:
         """The dates the query filters on ('YYYY-MM-DD', inclusive; None = open)."""
         preset = str(self._value(self.date_actions) or "any")
         return self._custom_dates or date_range_for(preset)
 
     def open_date_range(self) -> DateRangeDialog:
+        """The calendar picker for a custom range (window-modal; applied when accepted)."""
+        from datetime import date, timedelta
+
         from wan27_desktop.ui.gallery.dates import DateRangeDialog
 
-        """The calendar picker for a custom range (window-modal; applied when accepted)."""
         self._update_labels()  # the menu toggled the action's check mark; it shows what applies
         start, end = self.date_range()
         today = date.today()

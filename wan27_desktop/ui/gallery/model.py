@@ -14,7 +14,6 @@ grouping itself is SQL in `library.query`; the model keeps the query's small `St
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import enum
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -457,7 +456,7 @@ class GalleryModel(QAbstractListModel):
             return
         job_id, head_id = record.job_id, record.id
         old_query, epoch = self._query, self._epoch
-        query = dataclasses.replace(old_query, expanded_jobs=old_query.expanded_jobs | {job_id})
+        query = old_query.replace(expanded_jobs=old_query.expanded_jobs | {job_id})
 
         def read(lib: Library) -> list[ImageRecord]:
             ids = stacked_members(lib.images, old_query, [head_id])  # the set's images this query shows, in order
@@ -502,7 +501,7 @@ class GalleryModel(QAbstractListModel):
         from wan27_desktop.library.image_records import SetBadge
 
         expansion = next((e for e in self._layout.expansions if e.job_id == job_id), None)
-        query = dataclasses.replace(self._query, expanded_jobs=self._query.expanded_jobs - {job_id})
+        query = self._query.replace(expanded_jobs=self._query.expanded_jobs - {job_id})
         if expansion is None or self._layout_dirty:
             self._query = query
             self.refresh()
@@ -522,6 +521,8 @@ class GalleryModel(QAbstractListModel):
     # --- edits the gallery made itself -------------------------------------------------------------
     def update_records(self, image_ids: Iterable[int], **changes: Any) -> None:
         """Apply a change to loaded copies at once (e.g. rating) so the grid answers immediately."""
+        import dataclasses  # the records' module needs it; this one loads before the full window
+
         wanted = set(image_ids)
         rows: list[int] = []
         for page_no, page in self._pages.items():

@@ -61,6 +61,8 @@ def renumber_references(text: str, mapping: Mapping[int, int | None]) -> str:
 
 def referenced_numbers(text: str) -> list[int]:
     """The image numbers a prompt mentions, in order of first mention."""
+    if not text:  # the empty prompt of a new draft: its patterns need not be compiled for it
+        return []
     found: list[tuple[int, int]] = [(m.start(), int(m.group(3))) for m in _pattern(_EN_SOURCE).finditer(text)]
     found += [(m.start(), int(m.group(2))) for m in _pattern(_ZH_SOURCE).finditer(text)]
     seen: list[int] = []
@@ -72,6 +74,8 @@ def referenced_numbers(text: str) -> list[int]:
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """(start, length) of every live reference token, for highlighting."""
+    if not text:
+        return []
     spans = [(m.start(), m.end() - m.start()) for m in _pattern(_EN_SOURCE).finditer(text)]
     spans += [(m.start(), m.end() - m.start()) for m in _pattern(_ZH_SOURCE).finditer(text)]
     return sorted(spans)
@@ -79,6 +83,8 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
 
 def removed_markers(text: str) -> list[tuple[int, int]]:
     """(start, length) of every removed-image marker left by `renumber_references`."""
+    if not text:
+        return []
     return [(m.start(), m.end() - m.start()) for m in _pattern(_REMOVED_SOURCE).finditer(text)]
 
 

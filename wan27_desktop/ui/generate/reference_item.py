@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -25,17 +24,36 @@ class ItemState(str, enum.Enum):
     REMOTE = "remote"  # an http(s) URL: the service downloads and checks it (§2.4)
 
 
-@dataclass(eq=False)
 class ReferenceItem:
-    uid: int
-    source: str  # local path or http(s) URL, exactly as it will be sent; "" while SAVING
-    boxes: tuple[Box, ...] = ()
-    state: ItemState = ItemState.CHECKING
-    info: ReferenceInfo | None = None
-    thumb: QPixmap | None = None
-    error: str = ""  # could not save / read
-    issue: str = ""  # marked by GenerationPanel.show_issues
-    label: str = ""  # the name it was added under, when `source` no longer says it (a restored draft)
+    """A plain class (a dataclass would be compiled when this module loads, ~1 ms before the full
+    window, for items that exist only once a reference is added). Compared by identity."""
+
+    __slots__ = ("uid", "source", "boxes", "state", "info", "thumb", "error", "issue", "label")
+
+    def __init__(
+        self,
+        uid: int,
+        source: str,  # local path or http(s) URL, exactly as it will be sent; "" while SAVING
+        boxes: tuple[Box, ...] = (),
+        state: ItemState = ItemState.CHECKING,
+        info: ReferenceInfo | None = None,
+        thumb: QPixmap | None = None,
+        error: str = "",  # could not save / read
+        issue: str = "",  # marked by GenerationPanel.show_issues
+        label: str = "",  # the name it was added under, when `source` no longer says it (a restored draft)
+    ) -> None:
+        self.uid = uid
+        self.source = source
+        self.boxes = boxes
+        self.state = state
+        self.info = info
+        self.thumb = thumb
+        self.error = error
+        self.issue = issue
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"ReferenceItem(uid={self.uid}, source={self.source!r}, state={self.state.value}, boxes={self.boxes})"
 
     @property
     def is_url(self) -> bool:

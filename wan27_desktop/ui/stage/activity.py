@@ -4,12 +4,16 @@ runs on and is billed)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from wan27_desktop.ui.common.widgets import named, set_text_role, small_font
-from wan27_desktop.ui.stage import texts
-from wan27_desktop.workspace.jobs import JobBoard, JobRow
+
+if TYPE_CHECKING:
+    from wan27_desktop.workspace.board import JobBoard
+    from wan27_desktop.workspace.jobs import JobRow
 
 
 class GenerateActivity(QWidget):
@@ -57,6 +61,8 @@ class GenerateActivity(QWidget):
             self.ticker.stop()
             self.hide()
             return
+        from wan27_desktop.ui.stage import texts  # with the first job: its texts need the job rows' module
+
         # Stop acts on the newest job of this window's own; a batch's rows stop with their batch.
         newest = next((row for row in active if row.batch_id is None), active[0])
         self.newest = newest
