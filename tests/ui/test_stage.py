@@ -206,7 +206,12 @@ def test_the_newest_result_is_shown_large_and_opens_in_the_viewer(
     )
     qtbot.mouseClick(stage.large_button, Qt.MouseButton.LeftButton)
     assert stage.height() > window.gallery.height()
-    qtbot.waitUntil(lambda: not stage.preview.canvas._preview, timeout=10_000)  # the full image, not the thumbnail
+    # The decode for the pane, not the thumbnail: as many pixels as the pane shows, at most the image's.
+    record = stage._records[newest]
+    wanted = min(max(record.width, record.height), stage._preview_px())
+    image = stage.preview.canvas
+    qtbot.waitUntil(lambda: max(image.image.width(), image.image.height()) == wanted, timeout=10_000)
+    assert image.image_size() == (record.width, record.height)  # drawn at the image's own size: no jump
     card = card_of(window, job.job_id)
     qtbot.waitUntil(lambda: all(tile.image is not None for tile in card.tiles), timeout=10_000)
     grab(window, shots / "stage_newest_large.png")

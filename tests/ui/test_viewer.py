@@ -288,3 +288,22 @@ def test_a_full_size_request_superseded_while_queued_is_never_decoded(
     assert loader.wait(10_000)
     Mailbox.instance().drain()  # every result posted so far is delivered (only the latest shows)
     assert shown == [("stage", 64)] and decoded == [paths[-1]]
+
+
+def test_a_load_with_a_fit_decodes_scaled_to_that_box(qtbot: QtBot, tmp_path: Path) -> None:
+    """The stage's large preview asks for its pane's size, not for every pixel of a 4K result."""
+    from PySide6.QtGui import QColor, QImage
+
+    from wan27_desktop.ui.viewer import canvas
+
+    path = tmp_path / "wide.png"
+    image = QImage(1000, 600, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    assert image.save(str(path))
+    loader = canvas.AsyncImageLoader()
+    shown: list[tuple[str, int, int]] = []
+    loader.loaded.connect(lambda slot, got: shown.append((slot, got.width(), got.height())))
+    loader.load(str(path), "preview", fit_px=256)
+    loader.load(str(path), "full")
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
+    assert sorted(shown) == [("full", 1000, 600), ("preview", 256, 154)]

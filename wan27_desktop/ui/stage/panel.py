@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -42,6 +42,7 @@ from wan27_desktop.workspace.jobs import JobBoard
 if TYPE_CHECKING:
     from wan27_desktop.library import ImageRecord
 
+PREVIEW_MIN_PX = 512  # the large preview is decoded at least this big (logical px), more when the pane is
 MAX_CARDS = 12  # this session's jobs kept on the stage; older finished ones leave it
 
 
@@ -49,6 +50,7 @@ class PreviewPane(QWidget):
     """The newest result (or the chosen one) at the size the stage allows, with what it is."""
 
     openRequested = Signal(int)
+    resized = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +92,10 @@ class PreviewPane(QWidget):
         if self.image_id is not None:
             self.openRequested.emit(self.image_id)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
 
 class StagePanel(QFrame):
     """`stopRequested(job_id)`, `openImageRequested(image_id)`; `hideRequested()` (its Hide button)."""
@@ -117,7 +123,7 @@ class StagePanel(QFrame):
         self._access: LibraryAccess | None = None
         self._worker: DbWorker | None = None
         self._thumbs: ThumbnailLoader | None = None
-        self._full_for: int | None = None  # the image whose full-size decode was asked for last
+        self._full_for: tuple[int, int] | None = None  # the image (and decode px) asked for last
         self._full = AsyncImageLoader(self)
         self._full.loaded.connect(self._full_loaded)
 
@@ -157,6 +163,7 @@ class StagePanel(QFrame):
 
         self.preview = PreviewPane(self)
         self.preview.openRequested.connect(self.openImageRequested)
+        self.preview.resized.connect(self._preview_resized)
         self.cards_box = QWidget(self)
         self.cards_box.setObjectName("stageCards")
         self.cards_layout = QVBoxLayout(self.cards_box)
@@ -403,18 +410,32 @@ class StagePanel(QFrame):
             self.preview.image_id = image_id
             self.preview.caption.setText(caption)
             self.preview.open_button.setEnabled(True)
-        if self._full_for != image_id:
-            self._full_for = image_id
-            self._full.load(str(record.path), f"stage-{image_id}")
+        fit_px = self._preview_px()
+        if self._full_for != (image_id, fit_px):
+            self._full_for = (image_id, fit_px)
+            self._full.load(str(record.path), f"stage-{image_id}", fit_px)
         for card in self.cards.values():
             card.set_current(image_id)
+
+    def _preview_px(self) -> int:
+        """The decode size for the large preview: the pane's longer side in physical pixels, rounded
+        up (the viewer, one click away, shows every pixel)."""
+        canvas = self.preview.canvas
+        return decode_size(max(canvas.width(), canvas.height(), PREVIEW_MIN_PX), self.devicePixelRatioF())
+
+    def _preview_resized(self) -> None:
+        """A pane grown past the size its image was decoded for gets a sharper decode."""
+        asked = self._full_for
+        if asked is not None and self.preview.image_id == asked[0] and self._preview_px() > asked[1]:
+            self._show_large(asked[0])
 
     def _full_loaded(self, slot: str, image: QImage) -> None:
         image_id = int(slot.removeprefix("stage-"))
         record = self._records.get(image_id)
         if record is None or self.preview.image_id != image_id or image.isNull():
             return
-        self.preview.show_image(image_id, image, self._caption(record))
+        # Drawn at the image's own size in pixels, like the thumbnail before it: the view keeps its place.
+        self.preview.show_image(image_id, image, self._caption(record), (record.width, record.height))
 
     def _caption(self, record: ImageRecord) -> str:
         row = next((r for k in self._order if (r := self.board.row(k)) is not None and record.id in r.image_ids), None)

@@ -4,6 +4,7 @@ off-thread full-size image loader. The arithmetic is in `zoom.py`."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QWheelEvent
@@ -30,7 +31,10 @@ class AsyncImageLoader(QObject):
         self._tokens = itertools.count(1)
         self._latest: dict[str, int] = {}
 
-    def load(self, path: str, slot: str = "main") -> None:
+    def load(self, path: str, slot: str = "main", fit_px: int | None = None) -> None:
+        """Decode `path` for `slot`: full size, or with `fit_px` scaled to fit a box of that many
+        physical pixels (a preview pane: a 4K result at full size is 64 MB to keep and to scale
+        down on the UI thread at every paint)."""
         token = next(self._tokens)
         latest = self._latest  # the plain dict, read on the pool thread (no Qt object there)
         latest[slot] = token
@@ -38,6 +42,10 @@ class AsyncImageLoader(QObject):
         def read() -> QImage:  # pool thread
             if latest.get(slot) != token:
                 return QImage()  # superseded while queued: never delivered, so never decoded
+            if fit_px is not None:
+                from wan27_desktop.ui.common.thumbnails import read_scaled
+
+                return read_scaled(Path(path), fit_px)
             reader = path_reader(path)
             reader.setAutoTransform(True)
             return reader.read()
