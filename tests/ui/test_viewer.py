@@ -307,3 +307,33 @@ def test_a_load_with_a_fit_decodes_scaled_to_that_box(qtbot: QtBot, tmp_path: Pa
     loader.load(str(path), "full")
     qtbot.waitUntil(lambda: len(shown) == 2, timeout=10_000)
     assert sorted(shown) == [("full", 1000, 600), ("preview", 256, 154)]
+
+
+def test_background_loads_give_way_to_the_ui_thread_and_the_viewers_do_not(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage's previews (nobody waits) run at a lower OS priority on their own pool; the viewer's
+    decodes (a person waits) keep theirs."""
+    import threading
+
+    from PySide6.QtGui import QColor, QImage
+
+    from wan27_desktop import thread_priority
+    from wan27_desktop.ui.viewer import canvas
+
+    path = tmp_path / "small.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("navy"))
+    assert image.save(str(path))
+    lowered: list[str] = []
+    monkeypatch.setattr(
+        thread_priority, "lower_current_thread", lambda: lowered.append(threading.current_thread().name)
+    )
+    shown: list[str] = []
+    for background, slot in ((False, "viewer"), (True, "stage")):
+        loader = canvas.AsyncImageLoader(background=background)
+        loader.loaded.connect(lambda got_slot, _image: shown.append(got_slot))
+        loader.load(str(path), slot, fit_px=32)
+        qtbot.waitUntil(lambda slot=slot: slot in shown, timeout=10_000)
+    assert shown == ["viewer", "stage"] and len(lowered) == 1
+    assert lowered[0] != threading.main_thread().name

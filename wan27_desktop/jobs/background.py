@@ -40,6 +40,7 @@ POOL_SIZES = {
     "dialogs": 2,  # Settings and the key dialog: keyring calls and key checks while a person waits
     "generate": QThread.idealThreadCount(),  # reference checks, previews, palettes: decoding, CPU-bound
     "viewer": 2,  # full-size decodes for the viewer and compare (a 4K PNG takes 100+ ms)
+    "preview": 1,  # the stage's large preview: decodes of results as they land, at a lower OS priority
     "library-move": 1,  # moving the library: one long copy at a time
     "draft": 1,  # the draft's saves (workspace/draft_store.py): one at a time, so they land in order
     "batches": 2,  # batches: reading a source for the preview, a batch's rows, exports and grids

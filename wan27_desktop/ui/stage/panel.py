@@ -124,7 +124,7 @@ class StagePanel(QFrame):
         self._worker: DbWorker | None = None
         self._thumbs: ThumbnailLoader | None = None
         self._full_for: tuple[int, int] | None = None  # the image (and decode px) asked for last
-        self._full = AsyncImageLoader(self)
+        self._full = AsyncImageLoader(self, background=True)
         self._full.loaded.connect(self._full_loaded)
 
         self.title = QLabel(self.tr("Generating"), self)

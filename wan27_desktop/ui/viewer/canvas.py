@@ -25,9 +25,13 @@ class AsyncImageLoader(QObject):
 
     loaded = Signal(str, QImage)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, background: bool = False) -> None:
+        """`background`: nobody waits for these decodes (the stage's preview of each result as it
+        lands): they run on the "preview" pool, whose thread gives way to the UI thread for the CPU
+        (thread_priority.py); the viewer's own decodes keep their priority (a person waits)."""
         super().__init__(parent)
-        self._work = BackgroundWork(self, pool="viewer", expected=())
+        self._background = background
+        self._work = BackgroundWork(self, pool="preview" if background else "viewer", expected=())
         self._tokens = itertools.count(1)
         self._latest: dict[str, int] = {}
 
@@ -39,9 +43,15 @@ class AsyncImageLoader(QObject):
         latest = self._latest  # the plain dict, read on the pool thread (no Qt object there)
         latest[slot] = token
 
+        background = self._background
+
         def read() -> QImage:  # pool thread
             if latest.get(slot) != token:
                 return QImage()  # superseded while queued: never delivered, so never decoded
+            if background:
+                from wan27_desktop.thread_priority import lower_current_thread
+
+                lower_current_thread()  # the "preview" pool does nothing else: its thread stays low
             if fit_px is not None:
                 from wan27_desktop.ui.common.thumbnails import read_scaled
 
