@@ -290,8 +290,12 @@ def test_a_batchs_rows_show_in_the_job_queue_and_on_the_stage_and_stop_with_thei
     qtbot.waitUntil(lambda: len(sent()) == 3, timeout=20_000)
     rows = [row for row in board.rows() if row.batch_id == batch_id]
     model = window.queue.model
-    shown = {model.data(model.index(model.row_of(row.job_id), model.COL_PROMPT)) for row in rows}
-    assert shown == {f"Batch {batch_id} · a {colour} kite" for colour in ("red", "blue", "green")}
+    expected = {f"Batch {batch_id} · a {colour} kite" for colour in ("red", "blue", "green")}
+    # A row's prompt comes with its journal record, read apart from the row's live events: wait for it.
+    qtbot.waitUntil(
+        lambda: {model.data(model.index(model.row_of(row.job_id), model.COL_PROMPT)) for row in rows} == expected,
+        timeout=10_000,
+    )
     window.queue.select_job(rows[0].job_id)
     assert not window.queue.cancel_button.isEnabled()  # the batch's window pauses or cancels it
     stage = window.stage
