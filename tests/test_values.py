@@ -64,3 +64,15 @@ def test_a_value_cannot_be_changed_in_place() -> None:
     with pytest.raises(AttributeError):
         del request.prompt  # type: ignore[misc]
     assert request.n == 2 and request.prompt == "a lighthouse"
+
+
+def test_as_dict_names_every_field_in_order() -> None:
+    from wan27_desktop.api.constants import Timeouts
+
+    assert Pair(1, "a").as_dict() == {"left": 1, "right": "a"}
+    assert list(Timeouts(1.0, 2.0, 3.0, 4.0).as_dict().items()) == [
+        ("connect", 1.0),
+        ("read", 2.0),
+        ("write", 3.0),
+        ("pool", 4.0),
+    ]

@@ -26,9 +26,6 @@ class Timeouts(Value):
         self.write = write
         self.pool = pool
 
-    def as_dict(self) -> dict[str, float]:
-        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
-
 
 # -- polling a task (§6) ----------------------------------------------------------------------
 # Alibaba recommends polling every 5-10 s; each wait is drawn from this range (jitter).
