@@ -20,6 +20,7 @@ from wan27_desktop.jobs.batch.sources import BatchPlan
 from wan27_desktop.jobs.serialize import INPUT_PREFIX, request_from_json, request_to_json
 from wan27_desktop.library import Library
 from wan27_desktop.library.batches import NewRow
+from wan27_desktop.text import one_line
 
 NAME_CHARS = 60
 
@@ -68,8 +69,7 @@ def row_request(library: Library, request_json: dict[str, Any]) -> GenerationReq
 
 def default_name(plan: BatchPlan) -> str:
     if plan.kind == "matrix":
-        text = " ".join(plan.source.split())
-        return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+        return one_line(plan.source, NAME_CHARS)
     return Path(plan.source).name or plan.source
 
 

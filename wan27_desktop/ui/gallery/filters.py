@@ -54,11 +54,6 @@ BATCH_MENU_SIZE = 20  # the newest batches the Batch submenu lists; the rest are
 ROW_ORDER = "rows"  # the sort a batch view adds: its rows in order (library.records.SortOrder)
 
 
-def _elided(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def search_text(raw: str) -> str:
     text = raw.strip()
     return "" if len(text) < MIN_LATIN_SEARCH and text.isascii() else text
@@ -576,12 +571,13 @@ class GalleryFilters(QWidget):
         """How to name a batch (its record and row count, read by the panel)."""
         from wan27_desktop.i18n import batch_kind_name
         from wan27_desktop.library.times import parse_time
+        from wan27_desktop.text import one_line
 
-        self._batch_names[batch.id] = self.tr("{name} (#{id})").format(name=_elided(batch.name, 32), id=batch.id)
+        self._batch_names[batch.id] = self.tr("{name} (#{id})").format(name=one_line(batch.name, 32), id=batch.id)
         moment = parse_time(batch.created_at)
         when = moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
         self._batch_labels[batch.id] = self.tr("#{id} {name} — {kind}, %n row(s), {date}", "", rows).format(
-            id=batch.id, name=_elided(batch.name, 40), kind=batch_kind_name(batch.kind), date=when
+            id=batch.id, name=one_line(batch.name, 40), kind=batch_kind_name(batch.kind), date=when
         )
         if batch.id == self._batch_id:
             self._update_labels()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wan27_desktop.text import one_line
 from wan27_desktop.ui.common.widgets import named, set_text_role
 from wan27_desktop.ui.generate.history import PromptHistory
 
@@ -56,8 +57,7 @@ class PromptHistoryPopup(QDialog):
     def _refresh(self) -> None:
         self.list.clear()
         for text in self._history.search(self.search.text())[:200]:
-            shown = " ".join(text.split())
-            item = QListWidgetItem(shown if len(shown) <= 240 else shown[:239] + "…")
+            item = QListWidgetItem(one_line(text, 240))
             item.setData(Qt.ItemDataRole.UserRole, text)
             item.setToolTip(text[:2000])
             self.list.addItem(item)
