@@ -215,6 +215,12 @@ def test_the_newest_result_is_shown_large_and_opens_in_the_viewer(
     card = card_of(window, job.job_id)
     qtbot.waitUntil(lambda: all(tile.image is not None for tile in card.tiles), timeout=10_000)
     grab(window, shots / "stage_newest_large.png")
+    # After the picture (README's, at the window's usual size): a bigger pane gets a sharper decode.
+    window.resize(window.width() + 700, window.height() + 500)  # a bigger pane: a sharper decode
+    qtbot.waitUntil(lambda: stage._preview_px() > wanted, timeout=10_000)
+    sharper = min(max(record.width, record.height), stage._preview_px())
+    qtbot.waitUntil(lambda: max(image.image.width(), image.image.height()) == sharper, timeout=10_000)
+    assert sharper > wanted
 
     first = card.tiles[0]
     first.setFocus()

@@ -410,10 +410,7 @@ class StagePanel(QFrame):
             self.preview.image_id = image_id
             self.preview.caption.setText(caption)
             self.preview.open_button.setEnabled(True)
-        fit_px = self._preview_px()
-        if self._full_for != (image_id, fit_px):
-            self._full_for = (image_id, fit_px)
-            self._full.load(str(record.path), f"stage-{image_id}", fit_px)
+        self._decode_large(record)
         for card in self.cards.values():
             card.set_current(image_id)
 
@@ -423,11 +420,20 @@ class StagePanel(QFrame):
         canvas = self.preview.canvas
         return decode_size(max(canvas.width(), canvas.height(), PREVIEW_MIN_PX), self.devicePixelRatioF())
 
-    def _preview_resized(self) -> None:
-        """A pane grown past the size its image was decoded for gets a sharper decode."""
+    def _decode_large(self, record: ImageRecord) -> None:
+        """Ask for `record` at the pane's size, unless it was asked for already at that size or more."""
+        fit_px = self._preview_px()
         asked = self._full_for
-        if asked is not None and self.preview.image_id == asked[0] and self._preview_px() > asked[1]:
-            self._show_large(asked[0])
+        if asked is None or asked[0] != record.id or asked[1] < fit_px:
+            self._full_for = (record.id, fit_px)
+            self._full.load(str(record.path), f"stage-{record.id}", fit_px)
+
+    def _preview_resized(self) -> None:
+        """A pane grown past the size its image was decoded for gets a sharper decode (what it shows
+        stays until that one lands)."""
+        record = self._records.get(self.preview.image_id) if self.preview.image_id is not None else None
+        if record is not None:
+            self._decode_large(record)
 
     def _full_loaded(self, slot: str, image: QImage) -> None:
         image_id = int(slot.removeprefix("stage-"))
