@@ -77,7 +77,7 @@ def test_expired_result_url_marks_the_job_expired_and_nothing_half_written(
 def test_retry_creates_a_new_job_with_the_same_request(runner: JobRunner, library: Library, fake_dashscope):
     request = GenerationRequest("a fox", n=1, size="1K", seed=11)
     first = runner.run(runner.create(request, RequestMode.SYNC))
-    second_id = runner.retry(first.id)
+    second_id = runner.create(*runner.retry_request(first.id))
     assert second_id != first.id
     assert runner.request_of(library.jobs.get(second_id)) == request
     assert runner.run(second_id).state is JobState.DONE

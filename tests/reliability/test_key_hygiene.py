@@ -83,7 +83,7 @@ def _in_process_session(library: Library, fake: FakeDashScope, export_dir: Path)
         fake.add_fault(Fault("sync", "error", status=401, code="InvalidApiKey", message=f"bad key {KEY}"))
         echoed = runner.run(runner.create(GenerationRequest("echo", size="1K"), RequestMode.SYNC))
         assert echoed.state is JobState.FAILED  # a server that echoes the key back: scrubbed
-        assert runner.run(runner.retry(failed.id)).state is JobState.DONE
+        assert runner.run(runner.create(*runner.retry_request(failed.id))).state is JobState.DONE
     finally:
         runner.close()
     images = library.images.query(ImageQuery(), 0, 100)

@@ -399,12 +399,10 @@ class JobRunner:
         except (WanError, OSError, sqlite3.Error):
             log.exception("could not record the failure of job %s", job_id)
 
-    def retry(self, job_id: int) -> int:
-        """A new job with the same request (the user asked; nothing is resubmitted automatically)."""
-        return self.create(*self.retry_request(job_id))
-
     def retry_request(self, job_id: int) -> tuple[GenerationRequest, RequestMode]:
-        """What a retry of `job_id` sends: its request and request mode, as journaled."""
+        """What a retry of `job_id` sends: its request and request mode, as journaled. A retry is a new
+        job made from them (`create`), after the spending limits are checked on them; nothing is
+        resubmitted automatically."""
         job = self.library.jobs.get(job_id)
         return self.request_of(job), request_mode_of(job.request_json)
 
