@@ -159,47 +159,13 @@ def application() -> Any:
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float, what: str) -> float:
-    """Run the event loop until `condition()` holds; returns the time.monotonic() it was seen true.
-
-    A nested QEventLoop that sleeps until events come, as app.exec() does (a processEvents() spin
-    would keep a core and the GIL busy and distort every figure); `condition` is checked every 2 ms.
-    An exception from `condition` ends the wait and is raised here.
-    """
-    from PySide6.QtCore import QEventLoop, QTimer
-
+    """Run the event loop (asleep between events, `common.run_until`) until `condition()` holds;
+    returns the time.monotonic() it was seen true. A TimeoutError after `timeout_s`."""
     application()
-    seen: list[float] = []
-    errors: list[BaseException] = []
-    deadline = time.monotonic() + timeout_s
-
-    def check() -> bool:
-        try:
-            if condition():
-                seen.append(time.monotonic())
-                return True
-        except BaseException as exc:  # handed to the caller below
-            errors.append(exc)
-            return True
-        return time.monotonic() > deadline
-
-    if not check():
-        loop = QEventLoop()
-        timer = QTimer()
-        timer.setInterval(2)
-
-        def tick() -> None:
-            if check():
-                loop.quit()
-
-        timer.timeout.connect(tick)
-        timer.start()
-        loop.exec()
-        timer.stop()
-    if errors:
-        raise errors[0]
-    if not seen:
+    seen = common.run_until(condition, timeout_s)
+    if seen is None:
         raise TimeoutError(f"timed out after {timeout_s:g} s waiting for {what}")
-    return seen[0]
+    return seen
 
 
 def pump(seconds: float) -> None:

@@ -70,6 +70,44 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[rank - 1]
 
 
+def run_until(condition: Callable[[], bool], timeout_s: float) -> float | None:
+    """Run the Qt event loop until `condition()` holds; the time.monotonic() it was seen true, or
+    None on time-out. An exception from `condition` ends the wait and is raised here.
+
+    A nested QEventLoop that sleeps until events come, as app.exec() does; `condition` is checked
+    every 1 ms. A processEvents() spin would keep a core and the GIL busy, and slow the very worker
+    threads a benchmark waits for (on two cores it more than doubled a gallery search's page read).
+    A QApplication must exist.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    seen: list[float] = []
+    errors: list[BaseException] = []
+    deadline = time.monotonic() + timeout_s
+
+    def check() -> bool:
+        try:
+            if condition():
+                seen.append(time.monotonic())
+                return True
+        except BaseException as exc:  # handed to the caller below
+            errors.append(exc)
+            return True
+        return time.monotonic() > deadline
+
+    if not check():
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(1)
+        timer.timeout.connect(lambda: check() and loop.quit())
+        timer.start()
+        loop.exec()
+        timer.stop()
+    if errors:
+        raise errors[0]
+    return seen[0] if seen else None
+
+
 def time_call(action: Callable[[], object]) -> float:
     """Seconds one call of `action` takes (perf_counter)."""
     start = time.perf_counter()

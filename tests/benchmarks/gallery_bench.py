@@ -44,6 +44,7 @@ if not __package__:  # run as a script: make the repository importable like `pyt
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from tests.benchmarks.common import run_until  # noqa: E402
 from tests.benchmarks.library_scale import build_synthetic_library  # noqa: E402
 from wan27_desktop.library.paths import DB_NAME, LIBRARY_DIRNAME  # noqa: E402
 
@@ -121,12 +122,9 @@ class GapProbe:
 
 
 def wait_until(app: QApplication, condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:
-    deadline = time.perf_counter() + timeout_s
-    while not condition():
-        if time.perf_counter() > deadline:
-            return False
-        app.processEvents()
-    return True
+    """Run the event loop, asleep between events as the app's is (`common.run_until`), until
+    `condition()` holds; False on time-out."""
+    return run_until(condition, timeout_s) is not None
 
 
 def ensure_library(data_dir: Path, count: int) -> float | None:
