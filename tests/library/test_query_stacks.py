@@ -229,3 +229,59 @@ def test_many_expanded_sets_use_one_index_walk_and_agree(library: Library, mixed
 def test_unknown_sort_is_refused(library: Library) -> None:
     with pytest.raises(ValueError, match="sort must be one of"):
         stack_layout(library.images, ImageQuery(collapse_sets=True, sort="random"))  # type: ignore[arg-type]
+
+
+def give_prompt(library: Library, image_id: int, prompt: str) -> None:
+    """An image whose prompt differs from its set's (a set's images share the job's prompt as the app
+    lands them; a rebuild from edited files could part them). The search shortcuts must not assume."""
+    with library.images.db.write() as conn:
+        conn.execute("INSERT OR IGNORE INTO prompts(text) VALUES (?)", (prompt,))
+        conn.execute(
+            "UPDATE images SET prompt_id = (SELECT id FROM prompts WHERE text = ?) WHERE id = ?", (prompt, image_id)
+        )
+        if library.images.fts_tokenizer:
+            conn.execute("INSERT INTO prompts_fts(prompts_fts) VALUES ('rebuild')")
+
+
+@pytest.mark.parametrize("text", ["comic", "fo", "狐", "comic 狐", "panels", "x"])
+def test_search_agrees_with_the_slow_way_when_a_sets_prompts_differ(
+    library: Library, mixed: dict[str, list[int]], text: str
+) -> None:
+    set4 = mixed["set4"]
+    give_prompt(library, set4[0], "a lone cat, no comic")  # the set's first image: another prompt
+    give_prompt(library, set4[2], "四格漫画: 狐狸")
+    q = ImageQuery(collapse_sets=True, text=text)
+    expected = expected_rows(library, q)
+    assert stacked_ids(library.images, q) == expected == paged(library, q, 3)
+    layout = stack_layout(library.images, q)
+    assert (layout.count, layout.images) == (len(expected), library.images.count(q.replace(collapse_sets=False)))
+    badges = stacked_page(library.images, q, 0, 20).badges
+    flat = library.images.get_many(library.images.ids(q.replace(collapse_sets=False)))
+    for badge in badges.values():
+        assert badge.size == sum(1 for r in flat if r.job_id == badge.job_id)  # the set's matching images
+    if text == "comic":  # the stack is the set's first image, with a prompt of its own; 3 of 4 match
+        assert set4[0] in expected and badges[set4[0]].size == 3
+
+
+def test_a_common_search_term_walks_the_sort_index(maker: Maker, library: Library) -> None:
+    """With the share of prompts a term matches, the planner reads a common term's first page by
+    walking the sort index (SQLite alone guessed "few matches" and sorted them all)."""
+    from wan27_desktop.library.query import fts_share, order_by, where_clause
+
+    if library.images.fts_tokenizer != "trigram":
+        pytest.skip("SQLite without the trigram tokenizer")
+    for i in range(12):
+        maker.image(f"a lighthouse at dusk, take {i}" if i % 3 else f"a red kite {i}")
+    q = ImageQuery(collapse_sets=True, text="lighthouse")
+    with library.images.db.read() as conn:
+        share = fts_share(conn, q.text, library.images.fts_tokenizer)
+        assert share is not None and 0.6 < share < 0.7  # 8 of 12 prompts
+        assert fts_share(conn, "lighthouse at d", library.images.fts_tokenizer) is None  # "d" needs LIKE: unknown
+        plans = {}
+        for hint in (None, share):
+            where, params = where_clause(q, library.images.fts_tokenizer, expanded=False, share=hint)
+            sql = f"SELECT i.id FROM images i WHERE {where} ORDER BY {order_by(q.sort)} LIMIT 5"
+            plan = " ".join(str(row[3]) for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            plans[hint] = (plan, [row[0] for row in conn.execute(sql, params)])
+    assert "images_by_created" in plans[share][0] and "TEMP B-TREE" not in plans[share][0]
+    assert plans[share][1] == plans[None][1] == expected_rows(library, q)[:5]
