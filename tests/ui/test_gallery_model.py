@@ -140,6 +140,28 @@ def test_thumbnail_cache_is_bounded_by_bytes(qtbot: QtBot, panel: GalleryPanel) 
     assert panel.loader.cached_bytes() <= 200_000
 
 
+def test_a_new_query_holds_new_thumbnail_decodes_until_its_rows_are_shown(qtbot: QtBot, panel: GalleryPanel) -> None:
+    """A search's first page is what the person waits for: no new decode starts while it is read."""
+    loader = panel.loader
+    qtbot.waitUntil(lambda: loader.pending_count() == 0 and loader.decoded_count > 0)
+    loader.clear()
+    started: list[int] = []
+    real_start = loader.pool.start
+    loader.pool.start = lambda fn: (started.append(1), real_start(fn))  # type: ignore[method-assign]
+    shown: list[int] = []
+    panel.model.modelAboutToBeReset.connect(lambda: shown.append(len(started)))  # the new rows arrive
+    panel.set_query(panel.model.query().replace(sort="oldest"))
+    panel.view.viewport().repaint()  # the old rows ask again for what clear() dropped: held
+    assert loader.pending_count() > 0 and not started
+    qtbot.waitUntil(lambda: bool(shown), timeout=5000)
+    assert shown[0] == 0  # nothing started before the new rows came
+    qtbot.waitUntil(lambda: bool(started) and loader.pending_count() == 0, timeout=10_000)
+    loader.hold(50)  # a hold that is never released ends by itself
+    loader.image(panel.model.loaded_record(0), 31)  # type: ignore[arg-type]
+    assert loader.pending_count() == 1
+    qtbot.waitUntil(lambda: loader.pending_count() == 0, timeout=5000)
+
+
 def test_thumbnail_slider_changes_tile_size(qtbot: QtBot, panel: GalleryPanel) -> None:
     before = panel.view.visible_rows()[1]
     panel.filters.slider.setValue(64)

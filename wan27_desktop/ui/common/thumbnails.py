@@ -13,7 +13,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSize, QThreadPool, Signal
+from PySide6.QtCore import QObject, QSize, QThreadPool, QTimer, Signal
 
 from wan27_desktop.api.errors import WanError
 from wan27_desktop.jobs.mailbox import Mailbox
@@ -98,6 +98,8 @@ class ThumbnailLoader(QObject):
         self._stopped = threading.Event()
         self.decoded_count = 0
         self._mailbox = Mailbox.instance()
+        self._hold = QTimer(self, singleShot=True)  # while active, no new decode starts
+        self._hold.timeout.connect(self._pump)
 
     # --- queries from the UI thread -------------------------------------------------------------
     def image(self, record: ImageRecord, px: int) -> QImage | None:
@@ -144,6 +146,17 @@ class ThumbnailLoader(QObject):
     def pending_count(self) -> int:
         return len(self._pending) + len(self._in_flight)
 
+    def hold(self, msecs: int = 500) -> None:
+        """Start no new decode until `release()` (or `msecs` at most): the gallery holds its loader
+        while a search's first page is read, which is what the person waits for; the thumbnails of
+        the rows it replaces would mostly be dropped. Decodes already running finish."""
+        self._hold.start(msecs)
+
+    def release(self) -> None:
+        if self._hold.isActive():
+            self._hold.stop()
+            self._pump()
+
     def shutdown(self) -> None:
         self._stopped.set()
         self._pending.clear()
@@ -152,6 +165,8 @@ class ThumbnailLoader(QObject):
 
     # --- work --------------------------------------------------------------------------------------
     def _pump(self) -> None:
+        if self._hold.isActive():
+            return
         while self._pending and len(self._in_flight) < self.pool.maxThreadCount() + 1:
             key, record = self._pending.popitem(last=False)
             self._in_flight.add(key)

@@ -186,6 +186,8 @@ class GalleryPanel(QWidget):
         self.model.countChanged.connect(self._count_changed)
         self.model.queryApplied.connect(self._count_changed)
         self.model.loadFailed.connect(self.statusMessage)
+        self.model.rowsShown.connect(self._release_thumbnails)
+        self.model.loadFailed.connect(self._release_thumbnails)
         self.view.rateRequested.connect(self.rate_selection)
         self.view.favouriteRequested.connect(self.toggle_favourite_selection)
         self.view.trashRequested.connect(self.trash_selection)
@@ -216,6 +218,10 @@ class GalleryPanel(QWidget):
             self._loader = ThumbnailLoader(self.access, parent=self)
             self._loader.ready.connect(self._thumbnail_ready)
         return self._loader
+
+    def _release_thumbnails(self) -> None:
+        if self._loader is not None:
+            self._loader.release()
 
     @property
     def delegate(self) -> ThumbnailDelegate:
@@ -269,6 +275,8 @@ class GalleryPanel(QWidget):
             query = query.replace(expanded_jobs=self.model.query().expanded_jobs)
         if query == self.model.query() and self.model.is_loaded():
             return  # e.g. the first letters of a search, which do not search yet: the grid is current
+        if self._loader is not None:
+            self._loader.hold()  # the new rows first; released when they are shown (or on failure)
         self.model.set_query(query)
 
     def query(self) -> ImageQuery:
