@@ -139,3 +139,39 @@ def test_a_retry_over_a_spending_limit_waits_for_the_same_confirmation(
     assert env_key.created_count == 0 and len(workspace.board) == 1  # not sent, no placeholder left
     workspace.submit(asked, mode, over_limit=True)  # "Send Anyway"
     qtbot.waitUntil(lambda: env_key.created_count == 1, timeout=20_000)
+
+
+def test_a_batch_started_for_its_window_sends_nothing_until_the_window_is_up(
+    qtbot: Any, make_workspace: Any, env_key: Any, tmp_path: Path, isolated_environment: Path
+) -> None:
+    """The GUI starts a batch with `wait_for_window`: its window opens and shows its rows with the UI
+    thread to itself, and the first row is sent after `window_ready` (the largest UI stall of a
+    batch came from both at once)."""
+    workspace = make_workspace()
+    with qtbot.waitSignal(workspace.batches.batchStarted, timeout=20_000) as started:
+        workspace.batches.start(
+            prompts(tmp_path, 2), Region.SINGAPORE, RequestMode.ASYNC, name="two", wait_for_window=True
+        )
+    batch_id = started.args[1]
+    qtbot.wait(300)  # well inside WINDOW_WAIT_S: the rows wait for the window
+    assert env_key.created_count == 0
+    with Library.open(isolated_environment, reconcile=False) as library:
+        assert [row.job_id for row in library.batches.rows(batch_id)] == [None, None]  # not even journaled
+    workspace.batches.window_ready(batch_id)
+    qtbot.waitUntil(lambda: not workspace.running_batches(), timeout=30_000)
+    assert env_key.created_count == 2
+    assert all(row.state is JobState.DONE for row in batch_rows(workspace))
+
+
+def test_a_batch_whose_window_never_comes_up_starts_anyway(
+    qtbot: Any, make_workspace: Any, env_key: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from wan27_desktop.jobs.batch import qt as batch_qt
+
+    monkeypatch.setattr(batch_qt, "WINDOW_WAIT_S", 0.2)
+    workspace = make_workspace()
+    with qtbot.waitSignal(workspace.batches.batchEnded, timeout=30_000):
+        workspace.batches.start(
+            prompts(tmp_path, 1), Region.SINGAPORE, RequestMode.ASYNC, name="one", wait_for_window=True
+        )
+    assert env_key.created_count == 1

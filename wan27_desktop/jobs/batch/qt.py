@@ -37,6 +37,7 @@ log = logging.getLogger("wan27.batch.qt")
 
 ConnectionProvider = Callable[[Region], Connection]
 FLUSH_MS = 200
+WINDOW_WAIT_S = 1.0  # the longest a new batch's first send waits for its window (`start(wait_for_window=True)`)
 
 
 @dataclass
@@ -81,6 +82,7 @@ class BatchManager(QObject):
         self._flush_timer = QTimer(self, singleShot=True, interval=FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush)
         self._next_token = 1
+        self._window_waits: dict[int, threading.Event] = {}  # batch id -> set once its window is up
 
     # -- starting -----------------------------------------------------------------------------------
     def start(
@@ -91,9 +93,16 @@ class BatchManager(QObject):
         *,
         name: str | None = None,
         over_limit: bool = False,
+        wait_for_window: bool = False,
     ) -> int:
         """Journal `plan` and run it; returns a token for `batchStarted`/`batchRefused`. The spending
-        limits are checked again here (the journal may have moved since the preview)."""
+        limits are checked again here (the journal may have moved since the preview).
+
+        `wait_for_window`: the first row is sent only once `window_ready(batch_id)` is called (or
+        after WINDOW_WAIT_S). The window that `batchStarted` opens, its rows and its first paint
+        then have the UI thread to themselves, and the first rows' jobs, cards and events come after
+        them instead of in the same few turns of the event loop (the largest UI stall of a batch
+        came from that moment). It costs the batch a fraction of a second, once."""
         token = self._next_token
         self._next_token += 1
 
@@ -115,7 +124,13 @@ class BatchManager(QObject):
             except (WanError, OSError) as err:
                 self._refused(token, err if isinstance(err, WanError) else WanError(str(err)))
                 return
-            self._run(batch_id, connection, send=True, started=lambda: self.batchStarted.emit(token, batch_id))
+            shown = threading.Event() if wait_for_window else None
+            if shown is not None:
+                with self._lock:
+                    self._window_waits[batch_id] = shown
+            self._run(
+                batch_id, connection, send=True, started=lambda: self.batchStarted.emit(token, batch_id), shown=shown
+            )
 
         # A thread of its own: the scheduler blocks until the batch ends (daemon: the app may quit
         # meanwhile; everything stays resumable in the journal).
@@ -178,6 +193,13 @@ class BatchManager(QObject):
         threading.Thread(target=cancel_idle, name=f"batch-{batch_id}-cancel", daemon=True).start()
         return False
 
+    def window_ready(self, batch_id: int) -> None:
+        """The window of a batch started with `wait_for_window` is up: its rows may be sent."""
+        with self._lock:
+            shown = self._window_waits.pop(batch_id, None)
+        if shown is not None:
+            shown.set()
+
     def is_running(self, batch_id: int) -> bool:
         with self._lock:
             return batch_id in self._schedulers
@@ -207,9 +229,16 @@ class BatchManager(QObject):
 
     # -- running (batch threads) ----------------------------------------------------------------------
     def _run(
-        self, batch_id: int, connection: Connection, *, send: bool, started: Callable[[], None] | None = None
+        self,
+        batch_id: int,
+        connection: Connection,
+        *,
+        send: bool,
+        started: Callable[[], None] | None = None,
+        shown: threading.Event | None = None,
     ) -> None:
-        """Run the batch on this thread; `started` is posted once pause/cancel can reach it."""
+        """Run the batch on this thread; `started` is posted once pause/cancel can reach it, and
+        then the run waits for `shown` (at most WINDOW_WAIT_S)."""
         scheduler = BatchScheduler(
             self.data_dir,
             batch_id,
@@ -227,6 +256,10 @@ class BatchManager(QObject):
         if started is not None:
             self._post(started)
         try:
+            if shown is not None:
+                shown.wait(WINDOW_WAIT_S)  # a pause, cancel or stop meanwhile is seen by run()
+                with self._lock:
+                    self._window_waits.pop(batch_id, None)
             scheduler.run()
         except WanError as err:  # BatchBusy: another process runs it
             self._refused(0, err)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from wan27_desktop.api.models import Region, RequestMode
 from wan27_desktop.jobs.batch.qt import BatchManager, BatchProgress
@@ -68,7 +68,7 @@ class BatchUi(QObject):
         return dialog
 
     def start(self, plan: BatchPlan, region: Region, mode: RequestMode, name: str, over_limit: bool) -> int:
-        token = self.manager.start(plan, region, mode, name=name or None, over_limit=over_limit)
+        token = self.manager.start(plan, region, mode, name=name or None, over_limit=over_limit, wait_for_window=True)
         self.window.status.showMessage(self.tr("Starting the batch…"), 4000)
         return token
 
@@ -97,7 +97,10 @@ class BatchUi(QObject):
 
     # -- manager signals (a refusal is the workspace's: it reaches the window as jobStartFailed) ------
     def _started(self, token: int, batch_id: int) -> None:
-        self.open_batch(batch_id).set_running(True)
+        window = self.open_batch(batch_id)
+        window.set_running(True)
+        # Its first rows are sent once the window shows them (BatchManager.start(wait_for_window)).
+        window.loaded.connect(self.manager.window_ready, Qt.ConnectionType.SingleShotConnection)
 
     def _updated(self, progress: BatchProgress) -> None:
         window = self.windows.get(progress.batch_id)

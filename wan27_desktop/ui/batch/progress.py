@@ -47,6 +47,7 @@ class BatchWindow(QDialog):
     resumeRequested = Signal(int)
     cancelRequested = Signal(int)
     showInGalleryRequested = Signal(int)
+    loaded = Signal(int)  # the batch and its rows are shown (after every read)
 
     def __init__(self, batch_id: int, data_dir: Path, *, running: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -194,6 +195,7 @@ class BatchWindow(QDialog):
         self._fill(rows)
         self._show_counts()
         self._sync_buttons()
+        self.loaded.emit(self.batch_id)
         if self._reload_due:
             self._reload_due = False
             self._schedule_reload()
