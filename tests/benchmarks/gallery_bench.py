@@ -19,6 +19,9 @@ Builds (or reuses, when DIR already holds one) a synthetic library with the libr
   (the first Latin letters) costs nothing and counts 0.
 - stacks: image sets are stacked (the gallery's default; --flat turns it off); `set_toggle` times
   opening a set in place (badge click -> rows inserted) and closing it again, not budgeted.
+Between steps the benchmark's UI thread sleeps in the event loop as the app's does (`common.run_until`;
+until 2026-12-06 it spun on processEvents(), which took a core and the GIL from the worker threads
+it waited for, so earlier search figures are not comparable).
 Budgets: first paint <= 250 ms, max gap <= 50 ms, RSS <= 300 MB, search <= 50 ms. Not a pytest test.
 """
 
