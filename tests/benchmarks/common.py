@@ -75,7 +75,7 @@ def run_until(condition: Callable[[], bool], timeout_s: float) -> float | None:
     None on time-out. An exception from `condition` ends the wait and is raised here.
 
     A nested QEventLoop that sleeps until events come, as app.exec() does; `condition` is checked
-    every 1 ms. A processEvents() spin would keep a core and the GIL busy, and slow the very worker
+    every 2 ms. A processEvents() spin would keep a core and the GIL busy, and slow the very worker
     threads a benchmark waits for (on two cores it more than doubled a gallery search's page read).
     A QApplication must exist.
     """
@@ -98,7 +98,7 @@ def run_until(condition: Callable[[], bool], timeout_s: float) -> float | None:
     if not check():
         loop = QEventLoop()
         timer = QTimer()
-        timer.setInterval(1)
+        timer.setInterval(2)
         timer.timeout.connect(lambda: check() and loop.quit())
         timer.start()
         loop.exec()
