@@ -73,8 +73,12 @@ def _started_batch(qtbot: Any, window: Any) -> int:
 
 
 def test_new_batch_from_a_list_previews_runs_and_lands_in_the_gallery(
-    qtbot: Any, make_window: Any, limited: Any, tmp_path: Path, shots: Path
+    qtbot: Any, make_window: Any, limited: Any, tmp_path: Path, shots: Path, monkeypatch: Any
 ) -> None:
+    from wan27_desktop.jobs.batch import qt as batch_qt
+
+    # Its rows are sent once its window shows them: without the window's word they would wait 300 s.
+    monkeypatch.setattr(batch_qt, "WINDOW_WAIT_S", 300.0)
     window = make_window()
     dialog = _open_dialog(qtbot, window)
     dialog.tabs.setCurrentIndex(1)

@@ -74,10 +74,14 @@ def batches(
             RequestMode.ASYNC,
         )
         second.start()
-        tasks = lambda: [t for t in fake.tasks.values() if t.polls_pending == 1_000_000]  # noqa: E731
-        wait_until(lambda: len(tasks()) == 3, what="batch B's three tasks at the service")
+
+        def task_ids() -> list[str | None]:  # row by row: the rows' workers may submit in any order
+            return [library.jobs.get(row.job_id).task_id if row.job_id else None for row in second.rows()]
+
+        wait_until(lambda: all(task_ids()), what="batch B's three tasks at the service")
         landed = len(library.images.ids(ImageQuery()))
-        for task in sorted(tasks(), key=lambda t: t.submit_time, reverse=True):  # the last row first
+        for task_id in reversed(task_ids()):  # the last row first
+            task = fake.tasks[task_id]
             task.polls_pending = task.queries
             landed += 2
             wait_until(lambda n=landed: len(library.images.ids(ImageQuery())) == n, what="a row's images")
