@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter, QPalette, QRadialGradient
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -264,6 +264,67 @@ def test_the_grid_paints_on_the_base_colour_like_a_qt_viewport(qtbot: QtBot, tmp
     assert corner == viewport.palette().color(QPalette.ColorRole.Base)
     assert corner != panel.palette().color(QPalette.ColorRole.Window)  # not the window's colour
     panel.shutdown()
+
+
+def _tiles_painted_by_qt(panel: GalleryPanel, rows: list[int]) -> dict[int, QImage]:
+    """Each row's tile as Qt's own item painting draws it: the delegate's `paint` with an option
+    from the view, on the viewport's background (what the view's fast path must match)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    view = panel.view
+    base = view.viewport().palette().color(QPalette.ColorRole.Base)
+    tiles = {}
+    for row in rows:
+        index = panel.model.index(row)
+        rect = view.visualRect(index)
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = rect.translated(-rect.topLeft())
+        if view.selectionModel().isSelected(index):
+            option.state |= QStyle.StateFlag.State_Selected
+        if view.hasFocus() and index == view.currentIndex():
+            option.state |= QStyle.StateFlag.State_HasFocus
+        image = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(base)
+        painter = QPainter(image)
+        painter.setFont(view.viewport().font())
+        panel.delegate.paint(painter, option, index)
+        painter.end()
+        tiles[row] = image
+    return tiles
+
+
+def test_the_grid_paints_every_tile_as_the_delegate_paints_it_for_qt(qtbot: QtBot, shown: GalleryPanel) -> None:
+    """The view paints tiles straight from the model with shared colours and scratch rects (each
+    temporary Qt object costs the UI thread a GIL hand-off); Qt's per-item path builds everything per
+    tile. Both must draw the same pixels: stacks, ratings, a favourite, a selection of separate rows,
+    the focused current row, and again after a theme change."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    view = shown.view
+    stacks = badge_rows(shown)
+    rows = [*sorted(stacks), 0, 1, 2, 3, 5]
+    select = QItemSelectionModel.SelectionFlag.Select
+    view.selectionModel().select(shown.model.index(1), select)
+    view.selectionModel().select(shown.model.index(3), select)
+    view.selectionModel().setCurrentIndex(shown.model.index(5), QItemSelectionModel.SelectionFlag.NoUpdate)
+    view.setFocus()
+    settle(qtbot, shown)
+    palette = QPalette(shown.palette())
+    for theme in ("as is", "dark highlight"):
+        if theme == "dark highlight":
+            palette.setColor(QPalette.ColorRole.Highlight, QColor("#8b008b"))
+            palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#203040"))
+            shown.setPalette(palette)
+            settle(qtbot, shown)
+        visible = [r for r in rows if view.visualRect(shown.model.index(r)).bottom() < view.viewport().height()]
+        assert len(visible) >= 6 and any(r in stacks for r in visible), visible
+        grid = view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        for row, expected in _tiles_painted_by_qt(shown, visible).items():
+            rect = view.visualRect(shown.model.index(row))
+            assert grid.copy(rect) == expected, f"row {row} ({theme}) differs from Qt's item painting"
+        selected = grid.pixelColor(view.visualRect(shown.model.index(1)).topLeft() + QPoint(5, 40))
+        assert selected == palette.color(QPalette.ColorRole.Highlight)  # the selection ring, in this theme
 
 
 def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_window: Any, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPaintDevice, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyledItemDelegate, QWidget
 
 from wan27_desktop.ui.common.thumbnails import ThumbnailLoader, decode_size
@@ -41,13 +41,79 @@ def badge_font(font: QFont) -> QFont:
     return small
 
 
-def aspect_fit(width: int, height: int, box: QRectF) -> QRectF:
-    """The largest rect with the image's aspect ratio centred in `box`."""
+def aspect_fit(
+    width: int, height: int, x: float, y: float, box_w: float, box_h: float
+) -> tuple[float, float, float, float]:
+    """The largest rect with the image's aspect ratio centred in the box (x, y, box_w, box_h), as
+    (x, y, width, height); the box itself for an image without a size."""
     if width <= 0 or height <= 0:
-        return box
-    scale = min(box.width() / width, box.height() / height)
+        return x, y, box_w, box_h
+    scale = min(box_w / width, box_h / height)
     w, h = width * scale, height * scale
-    return QRectF(box.x() + (box.width() - w) / 2, box.y() + (box.height() - h) / 2, w, h)
+    return x + (box_w - w) / 2, y + (box_h - h) / 2, w, h
+
+
+class TilePaint:
+    """What every tile is painted with (colours, pens, the badge font and its metrics), made once per
+    palette and font instead of once per tile.
+
+    Shiboken releases the GIL around the C++ destructor of every Qt object a Python wrapper owns, so
+    each temporary QColor, QPen, QFont or QRectF a paint makes costs the UI thread one GIL hand-off.
+    While downloads and database reads run on other threads, a hand-off can cost it milliseconds
+    (README ▸ Performance): a repaint of the grid made ~12 of them per tile. Tiles now draw with these
+    objects and with the delegate's scratch rects, and the view paints without a QModelIndex per row.
+    """
+
+    __slots__ = (
+        "key",
+        "background",
+        "set_background",
+        "stack_pen",
+        "stack_back",
+        "stack_front",
+        "placeholder",
+        "placeholder_text",
+        "pill_back",
+        "pill_text",
+        "control_back",
+        "control_text",
+        "selected_pen",
+        "focus_pen",
+        "font",
+        "metrics",
+        "widths",
+    )
+
+    def __init__(self, key: tuple[int, str, int], palette: QPalette, font: QFont, device: QPaintDevice | None) -> None:
+        role = QPalette.ColorRole
+        self.key = key
+        self.background = palette.color(role.AlternateBase)
+        # The tiles of an open set share a tint, so the set reads as one group in the grid.
+        self.set_background = QColor(palette.color(role.Highlight))
+        self.set_background.setAlpha(60)
+        self.stack_pen = QPen(palette.color(role.Mid), 1)
+        self.stack_back = palette.color(role.Midlight)
+        self.stack_front = palette.color(role.Button)
+        self.placeholder = palette.color(role.Midlight)
+        self.placeholder_text = palette.color(role.PlaceholderText)
+        self.pill_back = QColor(palette.color(role.Window))
+        self.pill_back.setAlpha(200)
+        self.pill_text = palette.color(role.WindowText)
+        self.control_back = palette.color(role.Highlight)
+        self.control_text = palette.color(role.HighlightedText)
+        self.selected_pen = QPen(palette.color(role.Highlight), 3)
+        self.focus_pen = QPen(palette.color(role.Highlight), 1, Qt.PenStyle.DotLine)
+        self.font = badge_font(font)
+        self.metrics = QFontMetrics(self.font, device) if device is not None else QFontMetrics(self.font)
+        self.widths: dict[str, int] = {}
+
+    def width(self, text: str) -> int:
+        width = self.widths.get(text)
+        if width is None:
+            if len(self.widths) > 256:
+                self.widths.clear()
+            width = self.widths[text] = self.metrics.horizontalAdvance(text)
+        return width
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
@@ -55,129 +121,149 @@ class ThumbnailDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.loader = loader
         self.tile = 160
+        self._paints: TilePaint | None = None
+        # Scratch rects, set for each tile (see TilePaint): the tile, the image in it, a badge.
+        self._tile = QRectF()
+        self._image = QRectF()
+        self._box = QRectF()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(self.tile, self.tile)
 
+    def paints(self, painter: QPainter, palette: QPalette) -> TilePaint:
+        """The colours and badge font for tiles painted with `painter` in `palette` (cached until
+        either changes); call once per paint event."""
+        font = painter.font()
+        device = painter.device()
+        key = (palette.cacheKey(), font.key(), device.logicalDpiY() if device is not None else 0)
+        if self._paints is None or self._paints.key != key:
+            self._paints = TilePaint(key, palette, font, device)
+        return self._paints
+
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
+        """Qt's entry point (one tile at a time); the gallery view calls `paint_tile` directly."""
         from PySide6.QtWidgets import QStyle  # with the first row: see theme.STARTED_IN_STYLE
 
-        palette = option.palette
         rect: QRect = option.rect
         state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
         record: ImageRecord | None = index.data(Role.RECORD)
         badge: SetBadge | None = index.data(Role.SET_BADGE) if record is not None else None
+        widget = option.widget
+        self.paint_tile(
+            painter,
+            self.paints(painter, option.palette),
+            (rect.x(), rect.y(), rect.width(), rect.height()),
+            record,
+            badge,
+            selected=bool(state & QStyle.StateFlag.State_Selected),
+            focused=bool(state & QStyle.StateFlag.State_HasFocus),
+            dpr=widget.devicePixelRatioF() if widget is not None else 1.0,
+        )
+
+    def paint_tile(
+        self,
+        painter: QPainter,
+        paints: TilePaint,
+        cell: tuple[int, int, int, int],
+        record: ImageRecord | None,
+        badge: SetBadge | None,
+        *,
+        selected: bool,
+        focused: bool,
+        dpr: float,
+    ) -> None:
+        """One tile in the cell (x, y, width, height) of the viewport."""
+        x, y, w, h = cell
+        left, top = x + TILE_MARGIN, y + TILE_MARGIN
+        width, height = w - 2 * TILE_MARGIN, h - 2 * TILE_MARGIN
+        tile = self._tile
+        tile.setRect(left, top, width, height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        tile = QRectF(rect).adjusted(TILE_MARGIN, TILE_MARGIN, -TILE_MARGIN, -TILE_MARGIN)
         painter.setPen(Qt.PenStyle.NoPen)
-        background = QColor(palette.color(QPalette.ColorRole.AlternateBase))
-        if badge is not None and badge.expanded:
-            # The tiles of an open set share a tint, so the set reads as one group in the grid.
-            background = QColor(palette.color(QPalette.ColorRole.Highlight))
-            background.setAlpha(60)
-        painter.setBrush(background)
+        painter.setBrush(paints.set_background if badge is not None and badge.expanded else paints.background)
         painter.drawRoundedRect(tile, 4, 4)
         if record is not None:
-            widget = option.widget
-            dpr = widget.devicePixelRatioF() if widget is not None else 1.0
             image = self.loader.image(record, decode_size(self.tile, dpr))
             stacked = badge is not None and not badge.expanded
-            inner = (
-                tile.adjusted(2, 2 + 2 * STACK_OFFSET, -2 - 2 * STACK_OFFSET, -2)
-                if stacked
-                else tile.adjusted(2, 2, -2, -2)
-            )
-            width, height = (image.width(), image.height()) if image is not None else (record.width, record.height)
-            target = aspect_fit(width, height, inner)
+            lift = 2 * STACK_OFFSET if stacked else 0
+            inner = (left + 2, top + 2 + lift, width - 4 - lift, height - 4 - lift)
+            size = (image.width(), image.height()) if image is not None else (record.width, record.height)
+            target = self._image
+            target.setRect(*aspect_fit(*size, *inner))
             if stacked:
-                self._stack_cards(painter, palette, target)
+                self._stack_cards(painter, paints, target)
             if image is not None:
                 painter.drawImage(target, image)
             else:
-                self._placeholder(painter, palette, target, broken=self.loader.is_broken(record.id))
-            self._badges(painter, palette, tile, record, badge)
+                self._placeholder(painter, paints, target, broken=self.loader.is_broken(record.id))
+            self._badges(painter, paints, record, badge)
         if selected:
-            pen = QPen(palette.color(QPalette.ColorRole.Highlight), 3)
-            painter.setPen(pen)
+            painter.setPen(paints.selected_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(1.5, 1.5, -1.5, -1.5), 4, 4)
-        if state & QStyle.StateFlag.State_HasFocus:
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1, Qt.PenStyle.DotLine))
+            tile.setRect(left + 1.5, top + 1.5, width - 3, height - 3)
+            painter.drawRoundedRect(tile, 4, 4)
+        if focused:
+            painter.setPen(paints.focus_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(tile.adjusted(-1, -1, 1, 1), 5, 5)
+            tile.setRect(left - 1, top - 1, width + 2, height + 2)
+            painter.drawRoundedRect(tile, 5, 5)
         painter.restore()
 
-    def _stack_cards(self, painter: QPainter, palette: QPalette, image_rect: QRectF) -> None:
+    def _stack_cards(self, painter: QPainter, paints: TilePaint, image_rect: QRectF) -> None:
         """Two cards peeking out behind the image, up and to the right: "more images under this one"."""
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setPen(paints.stack_pen)
+        card = self._box
         for step in (2, 1):
-            card = image_rect.translated(step * STACK_OFFSET, -step * STACK_OFFSET)
-            painter.setBrush(palette.color(QPalette.ColorRole.Midlight if step == 2 else QPalette.ColorRole.Button))
+            card.setRect(image_rect.x(), image_rect.y(), image_rect.width(), image_rect.height())
+            card.translate(step * STACK_OFFSET, -step * STACK_OFFSET)
+            painter.setBrush(paints.stack_back if step == 2 else paints.stack_front)
             painter.drawRect(card)
         painter.setPen(Qt.PenStyle.NoPen)
 
-    def _placeholder(self, painter: QPainter, palette: QPalette, rect: QRectF, broken: bool) -> None:
+    def _placeholder(self, painter: QPainter, paints: TilePaint, rect: QRectF, broken: bool) -> None:
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(palette.color(QPalette.ColorRole.Midlight))
+        painter.setBrush(paints.placeholder)
         painter.drawRect(rect)
         if broken:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.setPen(paints.placeholder_text)
             painter.drawText(
                 rect, Qt.AlignmentFlag.AlignCenter, QCoreApplication.translate("ThumbnailDelegate", "missing")
             )
 
     def _badge(
-        self,
-        painter: QPainter,
-        palette: QPalette,
-        anchor: QRectF,
-        text: str,
-        corner: Qt.AlignmentFlag,
-        control: bool = False,
-    ) -> QRectF:
-        """A pill in a corner; `control` pills (the set badge: click it) use the highlight colours."""
-        metrics = painter.fontMetrics()
-        w = metrics.horizontalAdvance(text) + 10
-        h = metrics.height() + 4
-        x = anchor.left() + 5 if corner & Qt.AlignmentFlag.AlignLeft else anchor.right() - 5 - w
-        y = anchor.top() + 5 if corner & Qt.AlignmentFlag.AlignTop else anchor.bottom() - 5 - h
-        box = QRectF(x, y, w, h)
-        if control:
-            back = QColor(palette.color(QPalette.ColorRole.Highlight))
-            fore = palette.color(QPalette.ColorRole.HighlightedText)
-        else:
-            back = QColor(palette.color(QPalette.ColorRole.Window))
-            back.setAlpha(200)
-            fore = palette.color(QPalette.ColorRole.WindowText)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(back)
-        painter.drawRoundedRect(box, h / 2, h / 2)
-        painter.setPen(fore)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        return box
-
-    def _badges(
-        self, painter: QPainter, palette: QPalette, tile: QRectF, record: ImageRecord, badge: SetBadge | None
+        self, painter: QPainter, paints: TilePaint, text: str, corner: Qt.AlignmentFlag, control: bool = False
     ) -> None:
+        """A pill in a corner of the tile; `control` pills (the set badge: click it) use the highlight
+        colours."""
+        tile = self._tile
+        w = paints.width(text) + 10
+        h = paints.metrics.height() + 4
+        x = tile.left() + 5 if corner & Qt.AlignmentFlag.AlignLeft else tile.right() - 5 - w
+        y = tile.top() + 5 if corner & Qt.AlignmentFlag.AlignTop else tile.bottom() - 5 - h
+        box = self._box
+        box.setRect(x, y, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(paints.control_back if control else paints.pill_back)
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        painter.setPen(paints.control_text if control else paints.pill_text)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _badges(self, painter: QPainter, paints: TilePaint, record: ImageRecord, badge: SetBadge | None) -> None:
         if self.tile < 72:
             return  # too small to read; the tooltip and metadata panel still say it
-        painter.setFont(badge_font(painter.font()))
+        painter.setFont(paints.font)
         if record.rating:
-            self._badge(
-                painter, palette, tile, "★" * record.rating, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-            )
+            self._badge(painter, paints, "★" * record.rating, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         if record.favourite:
-            self._badge(painter, palette, tile, "♥", Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            self._badge(painter, paints, "♥", Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         if badge is not None:
             self._badge(
                 painter,
-                palette,
-                tile,
+                paints,
                 set_badge_text(badge),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                 control=True,

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
+from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
 from wan27_desktop.ui.gallery.empty import GalleryEmptyState
 from wan27_desktop.ui.gallery.model import GalleryModel
 
@@ -67,9 +68,12 @@ class GridGeometry:
 
     def rect(self, row: int) -> QRect:
         """Content coordinates of a row's cell."""
+        return QRect(*self.origin(row), self.cell, self.cell)
+
+    def origin(self, row: int) -> tuple[int, int]:
+        """Content coordinates of a row's cell's top left corner."""
         line, col = divmod(row, self.columns)
-        x = round(self.gap + col * (self.cell + self.gap))
-        return QRect(x, self.spacing + line * self.row_height, self.cell, self.cell)
+        return round(self.gap + col * (self.cell + self.gap)), self.spacing + line * self.row_height
 
     def row_at(self, x: int, y: int) -> int:
         """The row whose cell contains the content point, or -1 (gaps and past the end)."""
@@ -342,35 +346,56 @@ class GalleryView(QListView):
 
     # --- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event: object) -> None:
+        """The visible tiles, straight from the model's records (no QModelIndex per row, no
+        temporary Qt objects per tile: see delegate.TilePaint)."""
         self.paint_count += 1
         painter = QPainter(self.viewport())
         model = self.model()
         if model is None or model.rowCount() == 0:
             return  # the empty state widget says why
+        assert isinstance(model, GalleryModel)
         geometry = self.geometry_now()
         offset = self.verticalOffset()
         clip = event.rect() if hasattr(event, "rect") else self.viewport().rect()
         first, last = geometry.rows_between(clip.top() + offset, clip.bottom() + offset)
         # Once there are rows: not for the empty first paint (see theme.STARTED_IN_STYLE).
-        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+        from PySide6.QtWidgets import QStyleOptionViewItem
 
         option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
+        self.initViewItemOption(option)  # the palette in the window's colour group (active or not)
         delegate = self.itemDelegate()
-        selection_model = self.selectionModel()
-        current = self.currentIndex()
-        focus = self.hasFocus()
-        base_state = option.state
+        assert isinstance(delegate, ThumbnailDelegate)
+        paints = delegate.paints(painter, option.palette)
+        selected = self._selected_rows(first, last)
+        current = self.currentIndex().row() if self.hasFocus() else -1
+        dpr = self.devicePixelRatioF()
+        cell = geometry.cell
         for row in range(first, last + 1):
-            index = model.index(row, 0)
-            option.rect = geometry.rect(row).translated(0, -offset)
-            state = base_state & ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus)
-            if selection_model.isSelected(index):
-                state |= QStyle.StateFlag.State_Selected
-            if focus and index == current:
-                state |= QStyle.StateFlag.State_HasFocus
-            option.state = state
-            delegate.paint(painter, option, index)
+            x, y = geometry.origin(row)
+            record = model.record(row)
+            delegate.paint_tile(
+                painter,
+                paints,
+                (x, y - offset, cell, cell),
+                record,
+                model.set_badge(row) if record is not None else None,
+                selected=row in selected,
+                focused=row == current,
+                dpr=dpr,
+            )
+
+    def _selected_rows(self, first: int, last: int) -> set[int]:
+        """The selected rows from `first` to `last`, read from the selection's runs (a selection of
+        every row is one run), not asked of the selection model row by row."""
+        selection_model = self.selectionModel()
+        if selection_model is None or not selection_model.hasSelection():
+            return set()
+        selection = selection_model.selection()
+        rows: set[int] = set()
+        for number in range(selection.count()):
+            span = selection.at(number)
+            rows.update(range(max(first, span.top()), min(last, span.bottom()) + 1))
+        return rows
 
     # --- input --------------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
