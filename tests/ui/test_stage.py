@@ -180,6 +180,40 @@ def test_a_job_phase_wraps_only_when_it_needs_a_second_line(qtbot: Any) -> None:
     assert not label.wordWrap() and shows_whole_text(label)
     box.resize(label.fontMetrics().horizontalAdvance("Done: 1") + 20, 200)  # the room shrinks
     qtbot.waitUntil(lambda: label.wordWrap() and shows_whole_text(label))
+    # The text's width is measured once per text and font (a measure is a temporary Qt object, a GIL
+    # hand-off): a bigger font with the same text and room must still be noticed.
+    box.resize(label.fontMetrics().horizontalAdvance("Done: 1 image") + 40, 200)
+    qtbot.waitUntil(lambda: not label.wordWrap() and shows_whole_text(label))
+    label.show_text("Done: 1 image")  # shown again, unchanged: still one line
+    assert not label.wordWrap()
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    label.setFont(font)
+    qtbot.waitUntil(lambda: label.wordWrap() and shows_whole_text(label))
+
+
+def test_a_job_prompt_is_elided_again_when_the_font_or_the_room_changes(qtbot: Any) -> None:
+    from wan27_desktop.ui.stage.card import JobCard
+    from wan27_desktop.workspace.jobs import JobRow
+
+    card = JobCard(7)
+    qtbot.addWidget(card)
+    card.resize(420, 200)
+    card.show()
+    qtbot.waitExposed(card)
+    row = JobRow(7, JobState.RUNNING, prompt="a lighthouse on a cliff at dusk, in thick oil paint, " * 3, n=1)
+    card.show_row(row, {})
+    wide = card.prompt.text()
+    assert wide.endswith("…") and len(wide) > 20
+    card.show_row(row, {})
+    assert card.prompt.text() == wide
+    card.resize(260, 200)
+    qtbot.waitUntil(lambda: len(card.prompt.text()) < len(wide))
+    narrow = card.prompt.text()
+    font = card.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    card.setFont(font)
+    qtbot.waitUntil(lambda: len(card.prompt.text()) < len(narrow))  # bigger letters: fewer fit
 
 
 def shows_whole_text(label: Any) -> bool:

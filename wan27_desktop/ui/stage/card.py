@@ -5,9 +5,12 @@ the image lands and the tile shows it.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFocusEvent,
+    QFont,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -45,6 +48,55 @@ def _show(widget: QWidget, visible: bool) -> None:
         widget.setVisible(visible)
 
 
+class _TileGeometry:
+    """A tile's frame, its text box and its rounded outline: every tile has the same fixed size."""
+
+    def __init__(self) -> None:
+        self.frame = QRectF(1.5, 1.5, TILE - 3, TILE - 3)
+        self.text = QRectF(7.5, 7.5, TILE - 15, TILE - 15)
+        self.path = QPainterPath()
+        self.path.addRoundedRect(self.frame, 6, 6)
+
+
+@functools.cache
+def _tile_geometry() -> _TileGeometry:
+    return _TileGeometry()
+
+
+class _TilePaint:
+    """The colours, pens and font of tiles in one palette and font, made once (`get`) instead of at
+    every paint of every tile."""
+
+    _cached: _TilePaint | None = None
+
+    def __init__(self, key: tuple[int, str], palette: QPalette, font: QFont) -> None:
+        self.key = key
+        self._palette = QPalette(palette)
+        self.background = palette.color(QPalette.ColorRole.AlternateBase)
+        self.text = palette.color(QPalette.ColorRole.Text)
+        ring = palette.color(QPalette.ColorRole.Highlight)
+        self.focus_ring = QPen(ring, 2.5)
+        self.current_ring = QPen(ring, 2)
+        self.font = font
+        self._dashed: dict[Tone, QPen] = {}
+
+    @classmethod
+    def get(cls, palette: QPalette, widget: QWidget) -> _TilePaint:
+        font = widget.font()
+        key = (palette.cacheKey(), font.key())
+        cached = cls._cached
+        if cached is None or cached.key != key:
+            cached = cls._cached = _TilePaint(key, palette, small_font(widget))
+        return cached
+
+    def dashed(self, tone: Tone) -> QPen:
+        """The dashed outline of a placeholder in `tone`."""
+        pen = self._dashed.get(tone)
+        if pen is None:
+            pen = self._dashed[tone] = QPen(tone_color(tone, self._palette), 1.2, Qt.PenStyle.DashLine)
+        return pen
+
+
 class ResultTile(QAbstractButton):
     """A square that is a placeholder (a short state, in the job's tone) or a landed image.
     Click or Space shows it on the stage's large preview; double-click or Enter opens the viewer."""
@@ -62,11 +114,13 @@ class ResultTile(QAbstractButton):
         self.label = ""
         self.tone = Tone.ACTIVE
         self.current = False  # the one on the large preview
+        self._target: QRectF | None = None  # where the image is drawn (it fills the frame, cropped)
 
     def show_placeholder(self, label: str, tone: Tone, accessible: str) -> None:
         if (self.image_id, self.label, self.tone) == (None, label, tone) and self.accessibleName() == accessible:
             return  # every event of its job shows its card again: repaint only what changed
         self.image, self.image_id, self.label, self.tone = None, None, label, tone
+        self._target = None
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
         self.update()
@@ -75,40 +129,40 @@ class ResultTile(QAbstractButton):
         if self.image_id == image_id and self.image is image and self.accessibleName() == accessible:
             return
         self.image_id, self.image, self.label = image_id, image, ""
+        self._target = None
+        if image is not None and not image.isNull():
+            # The image fills the frame, cropped to it (worked out here, not at every paint).
+            frame = _tile_geometry().frame
+            size = image.size().scaled(frame.size().toSize(), Qt.AspectRatioMode.KeepAspectRatioByExpanding)
+            self._target = QRectF(0, 0, size.width(), size.height())
+            self._target.moveCenter(frame.center())
         self.setAccessibleName(accessible)
         self.setToolTip(accessible)
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        # With the shapes and colours made once (_tile_geometry, _TilePaint), a paint makes no
+        # temporary Qt object but its painter, palette and font: see gallery.delegate.TilePaint for why.
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        frame = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
-        path = QPainterPath()
-        path.addRoundedRect(frame, 6, 6)
-        painter.fillPath(path, palette.color(QPalette.ColorRole.AlternateBase))
-        if self.image is not None and not self.image.isNull():
+        shapes = _tile_geometry()
+        paints = _TilePaint.get(self.palette(), self)
+        painter.fillPath(shapes.path, paints.background)
+        if self.image is not None and self._target is not None:
             painter.save()
-            painter.setClipPath(path)
-            size = self.image.size().scaled(frame.size().toSize(), Qt.AspectRatioMode.KeepAspectRatioByExpanding)
-            target = QRectF(0, 0, size.width(), size.height())
-            target.moveCenter(frame.center())
+            painter.setClipPath(shapes.path)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(target, self.image)
+            painter.drawImage(self._target, self.image)
             painter.restore()
         elif self.label:
-            color = tone_color(self.tone, palette)
-            painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
-            painter.drawPath(path)
-            painter.setPen(palette.color(QPalette.ColorRole.Text))
-            painter.setFont(small_font(self))
-            painter.drawText(
-                frame.adjusted(6, 6, -6, -6), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.label
-            )
+            painter.setPen(paints.dashed(self.tone))
+            painter.drawPath(shapes.path)
+            painter.setPen(paints.text)
+            painter.setFont(paints.font)
+            painter.drawText(shapes.text, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.label)
         if self.current or self.hasFocus():
-            ring = palette.color(QPalette.ColorRole.Highlight)
-            painter.setPen(QPen(ring, 2.5 if self.hasFocus() else 2))
-            painter.drawRoundedRect(frame, 6, 6)
+            painter.setPen(paints.focus_ring if self.hasFocus() else paints.current_ring)
+            painter.drawRoundedRect(shapes.frame, 6, 6)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
         super().focusInEvent(event)
@@ -141,20 +195,34 @@ class WrapWhenNeeded(QLabel):
         super().__init__(parent)
         # Its width is what the row leaves it, never its text's (that would widen the card).
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._advance: int | None = None  # the text's width in the label's font, once measured
+        self._fitted_width = -1  # the width `_fit` last decided for
 
     def show_text(self, text: str) -> None:
         if self.text() != text:
             self.setText(text)
+            self._advance = None
+        elif self.width() == self._fitted_width:
+            return  # every event of its job shows it again: nothing to decide
         self._fit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
+        if self.width() != self._fitted_width:
+            self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._advance = None
             self._fit()
 
     def _fit(self) -> None:
+        self._fitted_width = self.width()
         room = self.contentsRect().width()
-        wrap = room > 0 and self.fontMetrics().horizontalAdvance(self.text()) > room
+        if self._advance is None:
+            self._advance = self.fontMetrics().horizontalAdvance(self.text())
+        wrap = room > 0 and self._advance > room
         if self.wordWrap() != wrap:
             self.setWordWrap(wrap)
 
@@ -181,6 +249,8 @@ class JobCard(QFrame):
         self.tiles: list[ResultTile] = []
         self._columns = 0
         self._icon: tuple[str, Tone] | None = None  # the status icon shown (kind, tone)
+        self._width = -1  # the width the tiles and the prompt were last laid out for
+        self._prompt_shown: tuple[str, int] | None = None  # (prompt, room) the prompt label was elided for
 
         self.icon = QLabel(self)
         self.icon.setObjectName("stageJobIcon")
@@ -314,7 +384,8 @@ class JobCard(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
+        if self.width() != self._width:
+            self._width = self.width()
             self._reflow()
             self._show_prompt()
 
@@ -325,6 +396,9 @@ class JobCard(QFrame):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._prompt_shown = None
+            self._show_prompt()
         if event.type() == QEvent.Type.PaletteChange and self._icon is not None:
             icon, self._icon = self._icon, None
             self._show_icon(icon)  # the icon's colour comes from the palette (a theme change)
@@ -333,7 +407,11 @@ class JobCard(QFrame):
         if self.row is None:
             return
         prompt = self.row.one_line_prompt()
-        shown = self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, max(80, self.width() - 20))
+        room = max(80, self.width() - 20)
+        if self._prompt_shown == (prompt, room):
+            return  # every event of its job shows it again; eliding asks Qt for font metrics
+        self._prompt_shown = (prompt, room)
+        shown = self.fontMetrics().elidedText(prompt, Qt.TextElideMode.ElideRight, room)
         if self.prompt.text() != shown:
             self.prompt.setText(shown)
             self.prompt.setToolTip(prompt)
