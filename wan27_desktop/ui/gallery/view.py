@@ -10,6 +10,7 @@ and never lays out rows that are not on screen. Selection, drag and the delegate
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -25,9 +26,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPalette, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
 from wan27_desktop.ui.gallery.empty import GalleryEmptyState
 from wan27_desktop.ui.gallery.model import GalleryModel
+
+if TYPE_CHECKING:
+    from wan27_desktop.ui.gallery.delegate import ThumbnailDelegate
 
 SPACING = 6
 
@@ -363,8 +366,9 @@ class GalleryView(QListView):
 
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)  # the palette in the window's colour group (active or not)
-        delegate = self.itemDelegate()
-        assert isinstance(delegate, ThumbnailDelegate)
+        # The panel's tile painter, made with the first rows (not imported here: see
+        # tests/ui/test_startup_shell.py).
+        delegate = cast("ThumbnailDelegate", self.itemDelegate())
         paints = delegate.paints(painter, option.palette)
         selected = self._selected_rows(first, last)
         current = self.currentIndex().row() if self.hasFocus() else -1
