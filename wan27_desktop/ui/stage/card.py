@@ -249,7 +249,6 @@ class JobCard(QFrame):
         self.tiles: list[ResultTile] = []
         self._columns = 0
         self._icon: tuple[str, Tone] | None = None  # the status icon shown (kind, tone)
-        self._width = -1  # the width the tiles and the prompt were last laid out for
         self._prompt_shown: tuple[str, int] | None = None  # (prompt, room) the prompt label was elided for
 
         self.icon = QLabel(self)
@@ -384,10 +383,9 @@ class JobCard(QFrame):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        if self.width() != self._width:
-            self._width = self.width()
-            self._reflow()
-            self._show_prompt()
+        # Both do nothing when the width leaves the columns and the prompt's room as they were.
+        self._reflow()
+        self._show_prompt()
 
     def _show_icon(self, icon: tuple[str, Tone]) -> None:
         if icon != self._icon:
