@@ -327,6 +327,34 @@ def test_the_grid_paints_every_tile_as_the_delegate_paints_it_for_qt(qtbot: QtBo
         assert selected == palette.color(QPalette.ColorRole.Highlight)  # the selection ring, in this theme
 
 
+def test_a_set_badge_is_clicked_where_it_is_painted(qtbot: QtBot, shown: GalleryPanel) -> None:
+    """The click target of every set badge on screen is the pill the grid painted: inside its edges
+    the pixels are the badge's colour, just outside them they are not (a larger font too)."""
+    view = shown.view
+    stacks = badge_rows(shown)
+    for point_size in (None, 15):
+        if point_size is not None:
+            font = view.font()
+            font.setPointSize(point_size)
+            view.setFont(font)
+            settle(qtbot, shown)
+        grid = view.viewport().grab().toImage()
+        badge_colour = view.palette().color(QPalette.ColorRole.Highlight)
+        shown_rows = [r for r in stacks if view.visualRect(shown.model.index(r)).bottom() < view.viewport().height()]
+        assert shown_rows
+        for row in shown_rows:
+            rect = view.visualRect(shown.model.index(row))
+            box = shown.delegate.set_badge_rect(rect, view.font(), stacks[row]).toAlignedRect()
+            middle = box.center().y()
+            # The pill's ends are round: probe its middle row, 4 px in from and 2 px out of each end.
+            assert grid.pixelColor(box.left() + 4, middle) == badge_colour, (row, point_size)
+            assert grid.pixelColor(box.right() - 4, middle) == badge_colour, (row, point_size)
+            assert grid.pixelColor(box.left() - 2, middle) != badge_colour, (row, point_size)
+            assert grid.pixelColor(box.right() + 2, middle) != badge_colour, (row, point_size)
+            assert view.set_badge_at(box.center()) == row
+            assert view.set_badge_at(QPoint(box.right() + 3, middle)) == -1
+
+
 def test_filter_bar_leaves_the_generation_panel_its_room(qtbot: QtBot, make_window: Any, tmp_path: Path) -> None:
     window = make_window()
     window.resize(*WINDOW_SIZE)

@@ -41,6 +41,20 @@ def badge_font(font: QFont) -> QFont:
     return small
 
 
+def pill_box(
+    tile: QRectF, text_width: int, text_height: int, corner: Qt.AlignmentFlag
+) -> tuple[float, float, float, float]:
+    """Where a badge pill sits in a corner of `tile`, as (x, y, width, height): its text plus
+    padding, inset 5 px. Painting and the set badge's click target both place it here."""
+    w, h = text_width + 10, text_height + 4
+    x = tile.left() + 5 if corner & Qt.AlignmentFlag.AlignLeft else tile.right() - 5 - w
+    y = tile.top() + 5 if corner & Qt.AlignmentFlag.AlignTop else tile.bottom() - 5 - h
+    return x, y, w, h
+
+
+SET_BADGE_CORNER = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+
 def aspect_fit(
     width: int, height: int, x: float, y: float, box_w: float, box_h: float
 ) -> tuple[float, float, float, float]:
@@ -239,13 +253,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
     ) -> None:
         """A pill in a corner of the tile; `control` pills (the set badge: click it) use the highlight
         colours."""
-        tile = self._tile
-        w = paints.width(text) + 10
-        h = paints.metrics.height() + 4
-        x = tile.left() + 5 if corner & Qt.AlignmentFlag.AlignLeft else tile.right() - 5 - w
-        y = tile.top() + 5 if corner & Qt.AlignmentFlag.AlignTop else tile.bottom() - 5 - h
         box = self._box
-        box.setRect(x, y, w, h)
+        box.setRect(*pill_box(self._tile, paints.width(text), paints.metrics.height(), corner))
+        h = box.height()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(paints.control_back if control else paints.pill_back)
         painter.drawRoundedRect(box, h / 2, h / 2)
@@ -265,7 +275,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
                 painter,
                 paints,
                 set_badge_text(badge),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                SET_BADGE_CORNER,
                 control=True,
             )
 
@@ -274,8 +284,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
         are too small to show badges."""
         if self.tile < 72:
             return QRectF()
-        metrics = QFontMetrics(badge_font(font))
         tile = QRectF(tile_rect).adjusted(TILE_MARGIN, TILE_MARGIN, -TILE_MARGIN, -TILE_MARGIN)
-        return QRectF(
-            tile.left() + 5, tile.top() + 5, metrics.horizontalAdvance(set_badge_text(badge)) + 10, metrics.height() + 4
-        )
+        text = set_badge_text(badge)
+        paints = self._paints
+        if paints is not None and paints.key[1] == font.key():  # measured as the last paint did (its screen too)
+            return QRectF(*pill_box(tile, paints.width(text), paints.metrics.height(), SET_BADGE_CORNER))
+        metrics = QFontMetrics(badge_font(font))
+        return QRectF(*pill_box(tile, metrics.horizontalAdvance(text), metrics.height(), SET_BADGE_CORNER))
