@@ -46,8 +46,10 @@ def load_round(window: Any, jobs: int, size: str, diagnose: bool, timeout_s: flo
     ready: set[int] = set()
 
     failures: list[str] = []
+    states: dict[int, str] = {}  # job id -> its last state, for the time-out's report
 
     def on_event(event: Any) -> None:
+        states[event.job_id] = event.state.value
         if event.image_id is not None:
             landed.append(event.image_id)
         if event.error is not None and event.state.is_terminal:
@@ -79,7 +81,10 @@ def load_round(window: Any, jobs: int, size: str, diagnose: bool, timeout_s: flo
                 GenerationRequest(prompt=f"ui stall benchmark {number}", model=Model.PRO, size=size, n=1),
                 RequestMode.SYNC,
             )
-        _appload.wait_until(thumbnails_shown, timeout_s, f"{jobs} images landed and thumbnailed")
+        try:
+            _appload.wait_until(thumbnails_shown, timeout_s, f"{jobs} images landed and thumbnailed")
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}\n{_describe_wait(window, landed, ready, states)}") from None
         _appload.pump(0.05)  # the repaint that shows the last thumbnail
     elapsed = time.monotonic() - started
     gaps = probe.stop()
@@ -96,6 +101,30 @@ def warm_up(window: Any) -> None:
     """One small job first: what the first job of a session imports and connects (httpx, the
     download path, thumbnailing) is done before the measured rounds."""
     load_round(window, 1, "1K", False, 120.0)
+
+
+def _describe_wait(window: Any, landed: list[int], ready: set[int], states: dict[int, str]) -> str:
+    """What a load round that timed out was waiting for: which landings, thumbnails and rows are missing."""
+    gallery = window.gallery
+    model, loader, px = gallery.model, gallery.loader, _tile_px(gallery)
+    rows = []
+    for row in range(min(model.rowCount(), 12)):
+        record = model.loaded_record(row)
+        if record is None:
+            rows.append(f"{row}: not loaded")
+        else:
+            shown = " shown" if loader.image(record, px) is not None else ""
+            rows.append(f"{row}: #{record.id}{shown}{' broken' if loader.is_broken(record.id) else ''}")
+    return "\n".join(
+        [
+            f"  job states: {states}",
+            f"  landed: {landed}; thumbnail ready: {sorted(ready)}; not ready: {sorted(set(landed) - ready)}",
+            f"  gallery: {model.rowCount()} rows, reading {model.is_busy()}, count pending {model.count_pending()}, "
+            f"visible {model.visible_range()} (view {gallery.view.visible_rows()}), pages {model.loaded_pages()}",
+            f"  thumbnails: {loader.pending_count()} queued or decoding, {loader.cached_count()} cached, {px} px",
+            f"  first rows: {'; '.join(rows)}",
+        ]
+    )
 
 
 def _tile_px(gallery: Any) -> int:
