@@ -125,6 +125,56 @@ def test_pages_scrolled_away_before_their_turn_are_not_fetched(qtbot: QtBot, sma
     assert small_pages.pages_fetched - fetched <= 4
 
 
+def test_an_image_landing_during_a_refresh_still_appears_at_the_top(
+    qtbot: QtBot,
+    small_pages: GalleryModel,
+    lib: Library,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refresh reads the count and the rows on two threads. When an image lands between the two
+    reads, the count has it and the rows do not; its own landing notice must then still put it at
+    the top (in a view without stacks too: a job's or a batch's), not leave the old first page."""
+    import threading
+
+    from tests.ui.test_gallery_fixtures import add_job
+    from wan27_desktop.library import query as library_query
+
+    model = small_pages
+    model.set_visible_range(0, 9)
+    with qtbot.waitSignal(model.queryApplied):
+        model.set_query(ImageQuery(collapse_sets=False))
+    before = model.rowCount()
+    page_read, landed = threading.Event(), threading.Event()
+    real_layout, real_page = library_query.stack_layout, library_query.stacked_page
+
+    def layout_after_landing(*args: object, **kwargs: object) -> object:
+        if not landed.is_set():
+            assert landed.wait(10), "the test did not land its image"
+        return real_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    def page_before_landing(*args: object, **kwargs: object) -> object:
+        page = real_page(*args, **kwargs)  # type: ignore[arg-type]
+        page_read.set()
+        return page
+
+    monkeypatch.setattr(library_query, "stack_layout", layout_after_landing)
+    monkeypatch.setattr(library_query, "stacked_page", page_before_landing)
+    with qtbot.waitSignal(model.queryApplied, timeout=10_000):
+        model.refresh()
+        qtbot.waitUntil(page_read.is_set)
+        scratch = tmp_path / "scratch"
+        scratch.mkdir()
+        new_id = lib.images.of_job(add_job(lib, scratch, 997))[0].id
+        landed.set()
+    assert model.rowCount() == before + 1  # the count has it ...
+    assert model.loaded_record(0).id != new_id  # type: ignore[union-attr]  # ... the rows read before did not
+    monkeypatch.undo()
+    model.notify_image_added(new_id)
+    qtbot.waitUntil(lambda: getattr(model.loaded_record(0), "id", None) == new_id, timeout=5000)
+    assert model.rowCount() == before + 1
+
+
 def test_view_reports_visible_range_and_grid_shows_loaded_rows(qtbot: QtBot, panel: GalleryPanel) -> None:
     first, last = panel.view.visible_rows()
     assert first == 0 and 0 < last < TOTAL

@@ -597,12 +597,16 @@ class GalleryModel(QAbstractListModel):
                 return
             layout, first_page = result
             count = layout.count
-            positions = [i for i, r in enumerate(first_page.records) if r.id in set(added)]
+            new_ids = set(added)
+            positions = [i for i, r in enumerate(first_page.records) if r.id in new_ids]
             grown = count - self._count
             if grown <= 0:
-                if query.stacks_sets:
-                    self.refresh()  # a set grew (its badge) or a new first image took over its stack
-                return  # else: filtered out of this view
+                shown = {r.id for r in self._pages.get(0, ())}
+                if query.stacks_sets or any(first_page.records[i].id not in shown for i in positions):
+                    # A set grew (its badge), a new first image took over its stack, or a refresh
+                    # counted the image but read its rows before it landed (two reads, two moments).
+                    self.refresh()
+                return  # else: filtered out of this view, or already shown
             if len(positions) == grown and layout.expansions == self._layout.expansions:
                 self._add_badges([first_page])
                 self._insert_rows(positions, list(first_page.records))
