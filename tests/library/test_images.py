@@ -197,3 +197,17 @@ def test_mark_missing_flags_and_clears(maker: Maker, library: Library):
     library.images.mark_missing([image.id], False)
     assert library.images.get(image.id).missing is False
     assert library.maintenance.reconcile().missing == 0
+
+
+def test_ids_after_lists_images_added_since_an_id_oldest_first(maker: Maker, library: Library):
+    assert library.images.newest_id() == 0 and library.images.ids_after(0) == []
+    first, second, third = maker.image("one"), maker.image("two"), maker.image("three")
+    assert library.images.newest_id() == third.id
+    assert library.images.ids_after(first.id) == [second.id, third.id]
+    assert library.images.ids_after(first.id, limit=1) == [second.id]
+    assert library.images.ids_after(third.id) == []
+    library.curation.trash([second.id])  # trashed images still count: they were added
+    assert library.images.ids_after(first.id) == [second.id, third.id]
+    library.curation.trash([third.id])
+    library.curation.empty_trash(on_gone=lambda _sha: None)
+    assert library.images.newest_id() == first.id  # gone for good: the newest id can go down

@@ -255,6 +255,19 @@ class ImageStore:
         with self.db.read() as conn:
             return images_where(conn, self.paths, "i.job_id = ?", (job_id,), order="i.idx")
 
+    def ids_after(self, image_id: int, limit: int = 1000) -> list[int]:
+        """Ids of images added after `image_id` (trashed or not), oldest first: what a window that
+        knows the library up to `image_id` has not seen (another window or the `wan27` command landed
+        them). A range of the primary key: as cheap with 100,000 images as with 10."""
+        with self.db.read() as conn:
+            rows = conn.execute("SELECT id FROM images WHERE id > ? ORDER BY id LIMIT ?", (int(image_id), int(limit)))
+            return [int(row[0]) for row in rows]
+
+    def newest_id(self) -> int:
+        """The highest image id so far (0 in an empty library)."""
+        with self.db.read() as conn:
+            return int(conn.execute("SELECT coalesce(max(id), 0) FROM images").fetchone()[0])
+
     def metadata_of(self, image_id: int) -> dict[str, Any]:
         """The complete stored document (our JSON chunk) of an image, read from its file."""
         image = self.get(image_id)

@@ -9,12 +9,16 @@ selection and the user's place survive; the affected pages are then re-read.
 Image sets (`ImageQuery.collapse_sets`): a set is one row with a `SetBadge` (`Role.SET_BADGE`);
 `toggle_set(row)` expands it in place (its images are inserted right after it) or collapses it. The
 grouping itself is SQL in `library.query`; the model keeps the query's small `StackLayout`.
+
+Images landed by another window or the `wan27` command are shown too (`watch_library`): a cheap look
+for new image ids every few seconds, applied like our own landings.
 """
 
 from __future__ import annotations
 
 import bisect
 import enum
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -40,8 +44,11 @@ if TYPE_CHECKING:
     # With the first rows (what a read answers), not with the window.
     from wan27_desktop.library.image_records import ImageRecord, SetBadge, SetExpansion, StackedPage
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 200
 MAX_PAGES = 12
+WATCH_INTERVAL_MS = 2000  # how soon an image landed by another process appears
 IMAGE_IDS_MIME = "application/x-wan27-image-ids"
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -140,6 +147,11 @@ class GalleryModel(QAbstractListModel):
         # adding 30 ms to every image's way into the gallery (issue 7: landing latency).
         self._added_timer = QTimer(self, singleShot=True, interval=0)
         self._added_timer.timeout.connect(self._apply_added)
+        self._heard: set[int] = set()  # ids notified as added: each is applied once
+        self._newest = -1  # the newest image id the watch has seen (-1: not read yet)
+        self._watch_token: int | None = None
+        self._watch_timer = QTimer(self, interval=WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self._watch)
 
     # --- Qt model interface (hot: keep these tiny) -------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -574,9 +586,53 @@ class GalleryModel(QAbstractListModel):
             self._layout = StackLayout(self._count, self._layout.expansions, images)
 
     def notify_image_added(self, image_id: int) -> None:
-        """A job landed an image: show it where the query puts it (the top, for 'newest')."""
+        """A job landed an image: show it where the query puts it (the top, for 'newest'). Once per
+        image: our own landing and the library watch may both report it."""
+        if image_id in self._heard:
+            return
+        self._heard.add(image_id)
         self._added.append(image_id)
         self._added_timer.start()
+
+    def watch_library(self, interval_ms: int = WATCH_INTERVAL_MS) -> None:
+        """Show images that another window or the `wan27` command lands in this library: every
+        `interval_ms` a worker reads the ids added since the last look (a primary-key range, cheap
+        at any size), and each new one is shown as our own landings are. Start it before the first
+        query: its first look marks what that query will show. Does nothing when already watching."""
+        if self._watch_timer.isActive():
+            return
+        self._watch_timer.setInterval(interval_ms)
+        self._watch_timer.start()
+        self._watch()
+
+    def stop_watching(self) -> None:
+        self._watch_timer.stop()
+
+    def _watch(self) -> None:
+        if self._watch_token is not None:
+            return  # the last look is still running (a busy library): skip this one
+        since = self._newest
+
+        def read(lib: Library) -> tuple[int, list[int]]:
+            newest = lib.images.newest_id()
+            return newest, lib.images.ids_after(since) if 0 <= since < newest else []
+
+        def done(result: tuple[int, list[int]]) -> None:
+            self._watch_token = None
+            newest, ids = result
+            first_look = self._newest < 0
+            # An emptied trash can lower the newest id (SQLite reuses the highest free id).
+            self._newest = max(ids, default=newest) if ids else newest
+            if first_look:
+                return  # what existed before the first look is what the query shows
+            for image_id in ids:
+                self.notify_image_added(image_id)
+
+        def failed(error: BaseException) -> None:
+            self._watch_token = None
+            log.info("library watch: %s", error)  # the next look tries again
+
+        self._watch_token = self.worker.submit(read, done, failed)
 
     def _apply_added(self) -> None:
         from wan27_desktop.library.query import stack_layout, stacked_page

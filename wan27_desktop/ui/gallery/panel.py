@@ -245,12 +245,14 @@ class GalleryPanel(QWidget):
             self._deferred = False
             self.filters.add_clear_button()
             self.delegate  # noqa: B018 - made now, before the first rows arrive
+            self.model.watch_library()  # before the first query (see there)
             self.model.set_query(self._waiting or self.filters.query())
             self._waiting = None
 
     # --- lifecycle --------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the pools (call before the Library closes / the window goes away)."""
+        self.model.stop_watching()
         if self._loader is not None:
             self._loader.shutdown()
         self.worker.pool.clear()
@@ -277,6 +279,7 @@ class GalleryPanel(QWidget):
             return  # e.g. the first letters of a search, which do not search yet: the grid is current
         if self._loader is not None:
             self._loader.hold()  # the new rows first; released when they are shown (or on failure)
+        self.model.watch_library()  # images another window or the `wan27` command lands appear too
         self.model.set_query(query)
 
     def query(self) -> ImageQuery:

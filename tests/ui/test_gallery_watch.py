@@ -1,0 +1,91 @@
+"""An open gallery shows images that another process lands in its library (the `wan27` command
+here, run for real in a child process against the fake service), as it shows its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.cli_helpers import cli_env, run_cli
+from wan27_desktop.library import Library
+from wan27_desktop.ui.gallery.panel import GalleryPanel
+
+
+def generate(env: dict[str, str], prompt: str, n: int = 1) -> None:
+    result = run_cli(["generate", prompt, "-n", str(n), "--size", "1K"], env)
+    assert result.returncode == 0, result.stderr
+
+
+def newest_first(data_dir: Path) -> list[int]:
+    library = Library.open(data_dir)
+    try:
+        return sorted((image.id for image in library.images.query(library_query(), 0, 100)), reverse=True)
+    finally:
+        library.close()
+
+
+def library_query() -> Any:
+    from wan27_desktop.library import ImageQuery
+
+    return ImageQuery(collapse_sets=False)
+
+
+@pytest.fixture
+def env(fake_dashscope: Any, isolated_environment: Path) -> dict[str, str]:
+    fake_dashscope.result_image_mode = "small"
+    return cli_env(fake_dashscope, isolated_environment)
+
+
+@pytest.fixture
+def open_gallery(qtbot: QtBot, env: dict[str, str], isolated_environment: Path) -> Iterator[GalleryPanel]:
+    generate(env, "a lighthouse at dusk")  # the library exists, with one image, before the window opens
+    panel = GalleryPanel(isolated_environment)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.is_loaded() and panel.model.rowCount() == 1, timeout=10_000)
+    panel.model.stop_watching()
+    panel.model.watch_library(interval_ms=100)
+    yield panel
+    panel.shutdown()
+
+
+def test_images_the_wan27_command_lands_appear_at_the_top_of_an_open_gallery(
+    qtbot: QtBot, open_gallery: GalleryPanel, env: dict[str, str], isolated_environment: Path
+) -> None:
+    panel = open_gallery
+    generate(env, "a red fox in snow")
+    generate(env, "a fishing boat in fog")
+    expected = newest_first(isolated_environment)
+    assert len(expected) == 3
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: [getattr(panel.model.loaded_record(row), "id", None) for row in range(3)] == expected,
+        timeout=10_000,
+    )
+
+
+def test_an_image_reported_twice_is_applied_once(
+    qtbot: QtBot, open_gallery: GalleryPanel, env: dict[str, str], isolated_environment: Path
+) -> None:
+    """Our own landing and the watch can both report an image: it is shown once, and the second
+    report reads nothing again."""
+    panel = open_gallery
+    panel.model.stop_watching()
+    generate(env, "a red fox in snow")
+    new_id = newest_first(isolated_environment)[0]
+    panel.notify_image_added(new_id)  # as the job runner's landing would
+    qtbot.waitUntil(lambda: getattr(panel.model.loaded_record(0), "id", None) == new_id, timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.model.is_busy() and panel.worker.pending() == 0, timeout=10_000)
+    fetched = panel.model.pages_fetched
+    panel.model.watch_library(interval_ms=100)  # its next look finds the same image
+    qtbot.wait(500)
+    assert panel.model.pages_fetched == fetched
+    assert panel.model.rowCount() == 2
+    assert [getattr(panel.model.loaded_record(row), "id", None) for row in range(2)] == newest_first(
+        isolated_environment
+    )
