@@ -89,3 +89,32 @@ def test_an_image_reported_twice_is_applied_once(
     assert [getattr(panel.model.loaded_record(row), "id", None) for row in range(2)] == newest_first(
         isolated_environment
     )
+
+
+def test_a_library_that_cannot_be_read_is_reported_once_and_watched_again_when_it_can(
+    qtbot: QtBot,
+    open_gallery: GalleryPanel,
+    env: dict[str, str],
+    isolated_environment: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import sqlite3
+
+    from wan27_desktop.library.images import ImageStore
+
+    panel = open_gallery
+    looks: list[int] = []
+
+    def busy(self: ImageStore) -> int:
+        looks.append(1)
+        raise sqlite3.OperationalError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ImageStore, "newest_id", busy)
+        qtbot.waitUntil(lambda: len(looks) >= 4, timeout=10_000)
+    said = [r for r in caplog.records if "cannot look for new images" in r.getMessage()]
+    assert len(said) == 1 and "database is locked" in said[0].getMessage()
+    generate(env, "a red fox in snow")
+    new_id = newest_first(isolated_environment)[0]
+    qtbot.waitUntil(lambda: getattr(panel.model.loaded_record(0), "id", None) == new_id, timeout=10_000)

@@ -150,6 +150,7 @@ class GalleryModel(QAbstractListModel):
         self._heard: set[int] = set()  # ids notified as added: each is applied once
         self._newest = -1  # the newest image id the watch has seen (-1: not read yet)
         self._watch_token: int | None = None
+        self._watch_failing = False
         self._watch_timer = QTimer(self, interval=WATCH_INTERVAL_MS)
         self._watch_timer.timeout.connect(self._watch)
 
@@ -619,6 +620,7 @@ class GalleryModel(QAbstractListModel):
 
         def done(result: tuple[int, list[int]]) -> None:
             self._watch_token = None
+            self._watch_failing = False
             newest, ids = result
             first_look = self._newest < 0
             # An emptied trash can lower the newest id (SQLite reuses the highest free id).
@@ -630,7 +632,9 @@ class GalleryModel(QAbstractListModel):
 
         def failed(error: BaseException) -> None:
             self._watch_token = None
-            log.info("library watch: %s", error)  # the next look tries again
+            if not self._watch_failing:  # said once; the next look tries again
+                log.warning("the gallery cannot look for new images: %s", error)
+            self._watch_failing = True
 
         self._watch_token = self.worker.submit(read, done, failed)
 
