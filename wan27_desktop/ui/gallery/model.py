@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 MAX_PAGES = 12
 WATCH_INTERVAL_MS = 2000  # how soon an image landed by another process appears
+HEARD_LIMIT = 4096  # landings remembered so that a second report of one is ignored
 IMAGE_IDS_MIME = "application/x-wan27-image-ids"
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -147,7 +148,9 @@ class GalleryModel(QAbstractListModel):
         # adding 30 ms to every image's way into the gallery (issue 7: landing latency).
         self._added_timer = QTimer(self, singleShot=True, interval=0)
         self._added_timer.timeout.connect(self._apply_added)
-        self._heard: set[int] = set()  # ids notified as added: each is applied once
+        # Ids notified as added, newest last: each is applied once. Bounded: the two reports of one
+        # image (our landing, the watch) come seconds apart at most.
+        self._heard: OrderedDict[int, None] = OrderedDict()
         self._newest = -1  # the newest image id the watch has seen (-1: not read yet)
         self._watch_token: int | None = None
         self._watch_failing = False
@@ -591,7 +594,9 @@ class GalleryModel(QAbstractListModel):
         image: our own landing and the library watch may both report it."""
         if image_id in self._heard:
             return
-        self._heard.add(image_id)
+        self._heard[image_id] = None
+        if len(self._heard) > HEARD_LIMIT:
+            self._heard.popitem(last=False)
         self._added.append(image_id)
         self._added_timer.start()
 
