@@ -6,8 +6,9 @@ own process with reply timestamps, the real main window in this process, and an 
   answer (CLOCK_MONOTONIC: one clock for both processes). Two settings make it behave like a real
   result host, whose objects are stored rather than made per request: noise results reuse one
   random IDAT per size (each result still gets its own tEXt comment, so its own bytes and sha256),
-  and the per-download MD5 ETag (unused by the client) is not computed over the whole body. Without
-  them the fake would spend ~0.2 s of CPU per 4K download on the same 2 cores as the app.
+  and a new result's MD5 ETag (unused by the client), which the fake computes when it makes the
+  result on its first download, is not computed over the whole body. Without them the fake would
+  spend ~0.2 s of CPU per 4K result on the same 2 cores as the app.
 - `open_main_window`: `MainWindow` as the app builds it (AppSettings, the gallery, JobManager), over
   a data dir, pointed at the fake through the environment; shown, started, journal loaded.
 - `GapProbe`: a 1 ms precise QTimer on the UI thread; every gap between ticks is the event loop's
@@ -37,7 +38,7 @@ API_KEY = "sk-fake-bench-appload-0000"
 
 _FAKE_SCRIPT = r"""
 import hashlib, signal, sys, threading
-from tests.fake_dashscope import FakeDashScope, pngmaker, results
+from tests.fake_dashscope import FakeDashScope, pngmaker, server
 
 key, mode = sys.argv[1], sys.argv[2]
 _idat = {}
@@ -56,8 +57,9 @@ def stored_noise_png(width, height, comment=""):
     return _make_png(width, height, _idat[(width, height)], comment)
 
 class _QuickETag:
-    # The ETag's MD5 over a whole 50 MB body costs the fake ~70 ms per download; the client never
-    # reads it. Hash the first MiB and the length instead; everything else is hashlib's.
+    # A real service computes a result's ETag (its MD5) when it stores it, on its own machines; the
+    # fake makes each result on its first download, on the same 2 cores as the app, where a 50 MB
+    # MD5 costs ~70 ms. The client never reads the ETag: hash the first MiB and the length instead.
     @staticmethod
     def md5(data):
         return hashlib.md5(bytes(data[:1 << 20]) + str(len(data)).encode())
@@ -66,7 +68,7 @@ class _QuickETag:
         return getattr(hashlib, name)
 
 pngmaker.noise_png = stored_noise_png
-results.hashlib = _QuickETag()
+server.hashlib = _QuickETag()
 fake = FakeDashScope(api_key=key)
 fake.result_image_mode = mode
 lock = threading.Lock()

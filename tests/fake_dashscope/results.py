@@ -113,13 +113,13 @@ class ResultHandler(BaseHandler):
         now = fake.now()
         if now > int(expires):
             return self._expired(rid, int(expires), now)
-        data = fake._result_bytes(image)
+        data, etag = fake._result_object(image)
         return Reply(
             200,
             data,
             "image/png",
             {
-                "ETag": '"' + hashlib.md5(data).hexdigest().upper() + '"',
+                "ETag": etag,
                 "x-oss-request-id": rid,
                 "x-oss-object-type": "Normal",
                 "Accept-Ranges": "bytes",

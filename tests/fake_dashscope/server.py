@@ -6,6 +6,7 @@ See the package docstring (tests/fake_dashscope/__init__.py) for the contract.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 import threading
 import time
@@ -79,7 +80,7 @@ class FakeDashScope:
         self._requests: list[RecordedRequest] = []
         self._tasks: dict[str, t.Task] = {}
         self._results: dict[str, t.ResultImage] = {}
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[bytes, str]] = OrderedDict()  # image id -> body, ETag
         self._cache_bytes = 0
         self._billed: list[tuple[str, str]] = []
         self._created = 0
@@ -414,7 +415,10 @@ class FakeDashScope:
         with self._lock:
             return self._results.get(image_id)
 
-    def _result_bytes(self, image: t.ResultImage) -> bytes:
+    def _result_object(self, image: t.ResultImage) -> tuple[bytes, str]:
+        """A result's body and ETag, as a result host stores them: made on the first download and
+        kept (up to `_CACHE_BUDGET`), the ETag (the body's MD5, as OSS gives a simple upload) with it,
+        so a download costs no hashing here."""
         with self._lock:
             cached = self._cache.get(image.image_id)
             if cached is not None:
@@ -425,11 +429,12 @@ class FakeDashScope:
             data = pngmaker.noise_png(image.width, image.height, comment)
         else:
             data = pngmaker.pattern_png(image.width, image.height, image.seed, comment)
+        etag = '"' + hashlib.md5(data).hexdigest().upper() + '"'
         with self._lock:
             if image.image_id not in self._cache:
-                self._cache[image.image_id] = data
+                self._cache[image.image_id] = (data, etag)
                 self._cache_bytes += len(data)
             while self._cache_bytes > _CACHE_BUDGET and len(self._cache) > 1:
-                _, old = self._cache.popitem(last=False)
+                _, (old, _old_etag) = self._cache.popitem(last=False)
                 self._cache_bytes -= len(old)
             return self._cache[image.image_id]

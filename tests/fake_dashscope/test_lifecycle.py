@@ -129,6 +129,16 @@ def test_noise_mode_is_incompressible(fake: FakeDashScope, api: httpx.Client) ->
     assert len(get(url).content) > 1024 * 1024 * 3
 
 
+def test_a_result_is_a_stored_object_with_its_md5_as_etag(fake: FakeDashScope, api: httpx.Client) -> None:
+    """OSS computes a simple upload's ETag (its MD5) when it stores it; every download gives the same."""
+    import hashlib
+
+    url = image_urls(api.post(SYNC, json=body()).json())[0]
+    first, again = get(url), get(url)
+    assert first.content == again.content
+    assert first.headers["etag"] == again.headers["etag"] == f'"{hashlib.md5(first.content).hexdigest().upper()}"'
+
+
 def test_result_url_expires_after_24_hours_with_oss_xml(fake: FakeDashScope, api: httpx.Client) -> None:
     url = image_urls(api.post(SYNC, json=body()).json())[0]
     fake.advance_clock(DAY + 1)
