@@ -175,6 +175,66 @@ def test_an_image_landing_during_a_refresh_still_appears_at_the_top(
     assert model.rowCount() == before + 1
 
 
+@pytest.mark.parametrize("stacks", [True, False], ids=["stacked", "rows"])
+def test_a_refresh_read_before_an_image_was_inserted_does_not_drop_it(
+    qtbot: QtBot,
+    gallery_data: Path,  # noqa: F811
+    lib: Library,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stacks: bool,
+) -> None:
+    """A refresh's reads and a landed image's insertion run on different worker threads. When the
+    refresh read the library before the image landed but answers after the image was inserted, its
+    answer is older than the rows on screen: applying it would drop the image from the gallery (it
+    was seen in the UI-stall benchmark: a paid image shown, then gone). It must read again."""
+    import threading
+
+    from tests.ui.test_gallery_fixtures import add_job
+    from wan27_desktop.library import query as library_query
+
+    worker = DbWorker(LibraryAccess(gallery_data), max_threads=3)
+    model = GalleryModel(worker, page_size=10, max_pages=3)
+    try:
+        model.set_visible_range(0, 9)
+        with qtbot.waitSignal(model.queryApplied):
+            model.set_query(ImageQuery(collapse_sets=stacks))
+        before = model.rowCount()
+        arrived, release = threading.Semaphore(0), threading.Event()
+        held = {"layout": 1, "page": 1}  # the refresh's two reads; later reads pass
+        lock = threading.Lock()
+        real_layout, real_page = library_query.stack_layout, library_query.stacked_page
+
+        def hold(kind: str, answer: object) -> object:
+            with lock:
+                mine = held[kind] > 0
+                held[kind] -= 1
+            if mine:  # read now (before the landing), answer after the insertion
+                arrived.release()
+                assert release.wait(10)
+            return answer
+
+        monkeypatch.setattr(library_query, "stack_layout", lambda *a, **k: hold("layout", real_layout(*a, **k)))
+        monkeypatch.setattr(library_query, "stacked_page", lambda *a, **k: hold("page", real_page(*a, **k)))
+        model.refresh()
+        for _ in range(2):
+            assert arrived.acquire(timeout=10)
+        scratch = tmp_path / "scratch"
+        scratch.mkdir()
+        new_id = lib.images.of_job(add_job(lib, scratch, 996))[0].id
+        model.notify_image_added(new_id)
+        qtbot.waitUntil(lambda: getattr(model.loaded_record(0), "id", None) == new_id, timeout=5000)
+        assert model.rowCount() == before + 1
+        release.set()  # the old refresh answers now
+        qtbot.waitUntil(lambda: not model.is_busy() and worker.pending() == 0, timeout=5000)
+        assert getattr(model.loaded_record(0), "id", None) == new_id
+        assert model.rowCount() == before + 1
+    finally:
+        release.set()
+        monkeypatch.undo()
+        worker.shutdown()
+
+
 def test_view_reports_visible_range_and_grid_shows_loaded_rows(qtbot: QtBot, panel: GalleryPanel) -> None:
     first, last = panel.view.visible_rows()
     assert first == 0 and 0 < last < TOTAL

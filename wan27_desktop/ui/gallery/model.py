@@ -293,12 +293,17 @@ class GalleryModel(QAbstractListModel):
         over a whole 100k library takes ~25-70 ms, reading its first page ~3 ms. The rows after it
         are added when the count lands (`count_pending()` until then).
         With expanded sets the pages depend on the layout, so both are read in one job.
+
+        Answers read before the rows changed again (a landed image inserted meanwhile: the epoch
+        moved) are older than what is shown; applying them would drop that image, so the refresh
+        reads again instead.
         """
         from wan27_desktop.library.query import stack_layout, stacked_page
 
         for token in self._query_tokens:
             self.worker.cancel(token)
         query = self._query
+        epoch = self._epoch
         size = self.page_size
         if reset:
             pages = [0]
@@ -317,6 +322,9 @@ class GalleryModel(QAbstractListModel):
 
             def together(result: tuple[StackLayout, dict[int, StackedPage]]) -> None:
                 self._query_tokens = []
+                if epoch != self._epoch:
+                    self.refresh(reset)  # read before rows were inserted or removed: read again
+                    return
                 self._apply_refresh(query, result[0], result[1], reset)
 
             self._query_tokens = [self.worker.submit(read, together, self._failed)]
@@ -326,6 +334,9 @@ class GalleryModel(QAbstractListModel):
 
         def arrived(key: str, value: Any) -> None:
             answers[key] = value
+            if not shown_early and epoch != self._epoch:
+                self.refresh(reset)  # read before rows were inserted or removed: read again
+                return
             if (
                 len(answers) == 1
                 and key == "pages"
