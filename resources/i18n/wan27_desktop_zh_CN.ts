@@ -1152,6 +1152,10 @@
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
+    <message>
+        <source>The gallery changed while your selection was read, so nothing was done. Select again.</source>
+        <translation>读取所选内容时图库发生了变化，因此未执行任何操作。请重新选择。</translation>
+    </message>
     <message numerus="yes">
         <source>%Ln image(s)</source>
         <translation>

@@ -235,6 +235,39 @@ def test_a_refresh_read_before_an_image_was_inserted_does_not_drop_it(
         worker.shutdown()
 
 
+def test_rows_not_loaded_resolve_to_their_ids_unless_the_library_moved_meanwhile(
+    qtbot: QtBot,
+    small_pages: GalleryModel,
+    lib: Library,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A selection of rows not loaded yet is read as ids on the worker (to trash, rate or export
+    them). If an image landed that the rows do not show yet, every row names the image before it:
+    acting then would hit the wrong images, so nothing is done and the user is told."""
+    from tests.ui.test_gallery_fixtures import add_job
+
+    model = small_pages
+    model.set_visible_range(0, 9)
+    query = ImageQuery(collapse_sets=False)
+    with qtbot.waitSignal(model.queryApplied):
+        model.set_query(query)
+    rows = [25, 26, 40]
+    assert all(model.loaded_record(r) is None for r in rows)
+    expected = [lib.images.ids(query)[r] for r in rows]
+    got: list[list[int]] = []
+    model.resolve_ids(rows, got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert got == [expected]
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    add_job(lib, scratch, 995)  # landed; the model has not been told yet
+    got.clear()
+    with qtbot.waitSignal(model.selectionStale, timeout=5000):
+        model.resolve_ids(rows, got.append)
+    assert got == []
+
+
 def test_view_reports_visible_range_and_grid_shows_loaded_rows(qtbot: QtBot, panel: GalleryPanel) -> None:
     first, last = panel.view.visible_rows()
     assert first == 0 and 0 < last < TOTAL

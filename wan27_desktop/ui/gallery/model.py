@@ -116,6 +116,7 @@ class GalleryModel(QAbstractListModel):
     rowsShown = Signal()  # a new query's first rows are on screen (maybe before its count: queryApplied)
     pageLoaded = Signal(int)
     loadFailed = Signal(str)
+    selectionStale = Signal()  # resolve_ids gave up: the rows moved while their ids were read
 
     def __init__(
         self, worker: DbWorker, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES, parent: Any = None
@@ -270,8 +271,12 @@ class GalleryModel(QAbstractListModel):
         query, epoch, layout = self._query, self._epoch, self._layout
 
         def done(ids: list[int]) -> None:
-            if epoch == self._epoch:
+            if epoch == self._epoch and len(ids) == self._count:
                 callback([ids[r] for r in rows if r < len(ids)])
+            else:
+                # Rows moved while the ids were read (an image landed, or was trashed elsewhere):
+                # the rows no longer name the same images, and acting on them would hit others.
+                self.selectionStale.emit()
 
         self.worker.submit(
             lambda lib: stacked_ids(lib.images, query, layout if not self._layout_dirty else None), done, self._failed

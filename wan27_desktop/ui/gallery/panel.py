@@ -186,6 +186,11 @@ class GalleryPanel(QWidget):
         self.model.countChanged.connect(self._count_changed)
         self.model.queryApplied.connect(self._count_changed)
         self.model.loadFailed.connect(self.statusMessage)
+        self.model.selectionStale.connect(
+            lambda: self.statusMessage.emit(
+                self.tr("The gallery changed while your selection was read, so nothing was done. Select again.")
+            )
+        )
         self.model.rowsShown.connect(self._release_thumbnails)
         self.model.loadFailed.connect(self._release_thumbnails)
         self.view.rateRequested.connect(self.rate_selection)
