@@ -645,7 +645,7 @@ class GalleryModel(QAbstractListModel):
             newest, ids = result
             first_look = self._newest < 0
             # An emptied trash can lower the newest id (SQLite reuses the highest free id).
-            self._newest = max(ids, default=newest) if ids else newest
+            self._newest = max(ids) if ids else newest
             if first_look:
                 return  # what existed before the first look is what the query shows
             for image_id in ids:
