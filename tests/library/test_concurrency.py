@@ -76,3 +76,56 @@ def test_threads_sharing_one_library_and_racing_on_the_same_result(library: Libr
     assert errors == []
     assert len({r.id for r in results}) == 1  # exactly one image for the slot
     assert len(list(results[0].path.parent.iterdir())) == 1  # losing racers removed their own copies
+
+
+_TAKE_THE_DATABASE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:  # an exclusive lock on SQLite's SHARED range: what a closing connection tries before deleting the WAL
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, os.SEEK_SET)
+    print("taken")
+except OSError:
+    print("refused")
+"""
+
+
+def test_threads_opening_a_library_at_once_keep_their_locks_on_it(tmp_path: Path, monkeypatch) -> None:
+    """The first connection of a process checks the file's header with a plain open/read/close. On
+    POSIX, closing any descriptor of a file drops every lock the process holds on it, SQLite's
+    too: if another thread had opened its connection meanwhile (the gallery's and the thumbnail
+    loader's threads open theirs at once), another process could then take the database, checkpoint
+    and delete the WAL under our live connections ("database disk image is malformed"; SQLite's
+    "How To Corrupt" §2.2). The header is read before any other connection of ours may open."""
+    import subprocess
+    import sys
+    import time
+
+    from wan27_desktop.library import LibraryPaths
+
+    data = tmp_path / "data"
+    Library.open(data).close()  # the database exists; no connection of this process is open
+    db_path = LibraryPaths(data).db_path
+    real_open = Path.open
+
+    def slow_header_read(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handle = real_open(self, *args, **kwargs)
+        if self == db_path:
+            time.sleep(0.3)  # the other thread opens its connection now, if it may
+        return handle
+
+    monkeypatch.setattr(Path, "open", slow_header_read)
+    opened: list[Library] = []
+    threads = [threading.Thread(target=lambda: opened.append(Library.open(data, reconcile=False))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    try:
+        assert len(opened) == 2
+        child = subprocess.run(
+            [sys.executable, "-c", _TAKE_THE_DATABASE, str(db_path)], capture_output=True, text=True, timeout=30
+        )
+        assert child.stdout.strip() == "refused", child.stdout + child.stderr
+    finally:
+        for library in opened:
+            library.close()

@@ -105,18 +105,19 @@ def create_database(path: Path, setup: Callable[[sqlite3.Connection], object]) -
                 leftover.unlink()
 
 
-def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
-    """Open (or create) a database file with the library's pragmas. Raises a classified
-    LibraryError (LibraryCorrupt only for real damage).
+def prepare_file(path: Path) -> None:
+    """Create a missing database file user-only, and refuse one that is not an SQLite database
+    (reading its first bytes catches a file overwritten under a WAL that still holds its first
+    page). Raises a classified LibraryError.
 
-    `check_header` reads the file's first bytes itself, which catches a file overwritten under a
-    WAL that still holds its first page. Only when no connection of this process has the file
-    open (see `Database`): closing any descriptor of the file drops every POSIX lock this
-    process holds on it, SQLite's too, after which another process may checkpoint and reset the
-    WAL under live connections ("database disk image is malformed")."""
+    Opens and closes the file itself: only while no SQLite connection of this process has it open
+    (`Database` makes sure). On POSIX, closing any descriptor of a file drops every lock the
+    process holds on it, SQLite's too, after which another process may checkpoint and delete the
+    WAL under live connections ("database disk image is malformed"; SQLite's "How To Corrupt"
+    §2.2)."""
     try:
         if path.exists():
-            if check_header and path.stat().st_size > 0:
+            if path.stat().st_size > 0:
                 with path.open("rb") as handle:
                     if handle.read(16) != SQLITE_HEADER:
                         raise LibraryCorrupt(path, "not an SQLite database")
@@ -128,6 +129,26 @@ def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
         from wan27_desktop.library.errors import from_os_error
 
         raise from_os_error(err, path.parent) from err
+
+
+def header_if_alone(path: Path) -> bytes | None:
+    """The file's first 16 bytes, or None when a connection of this process has it open: reading
+    them then would drop that connection's locks (see `prepare_file`). OSError as raised."""
+    with Database._open_lock:
+        if Database._open[os.path.realpath(path)] > 0:
+            return None
+        with path.open("rb") as handle:
+            return handle.read(16)
+
+
+def connect(path: Path, *, check_header: bool = True) -> sqlite3.Connection:
+    """Open (or create) a database file with the library's pragmas. Raises a classified
+    LibraryError (LibraryCorrupt only for real damage).
+
+    `check_header`: `prepare_file` first. Only when no connection of this process has the file
+    open; `Database` does that itself, under its lock."""
+    if check_header:
+        prepare_file(path)
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as err:
@@ -173,10 +194,13 @@ class Database:
         self.path = path
         self._key = os.path.realpath(path)
         with Database._open_lock:
-            first = Database._open[self._key] == 0
+            if Database._open[self._key] == 0:
+                # No connection of ours has the file: check it now, before another thread may open
+                # one (see prepare_file: our close would drop that connection's locks).
+                prepare_file(path)
             Database._open[self._key] += 1
         try:
-            self.conn = connect(path, check_header=first)
+            self.conn = connect(path, check_header=False)
         except BaseException:
             self._forget()
             raise

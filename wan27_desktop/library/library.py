@@ -28,7 +28,14 @@ from types import TracebackType
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.batches import BatchStore
 from wan27_desktop.library.curation import Curation
-from wan27_desktop.library.db import SQLITE_HEADER, Database, classified, create_database, wal_has_content
+from wan27_desktop.library.db import (
+    SQLITE_HEADER,
+    Database,
+    classified,
+    create_database,
+    header_if_alone,
+    wal_has_content,
+)
 from wan27_desktop.library.errors import (
     LibraryCorrupt,
     LibraryEmptyFile,
@@ -309,10 +316,9 @@ def damage_of(db_path: Path) -> str | None:
         size = db_path.stat().st_size
         if size == 0 and not wal_has_content(db_path):
             return "the file is empty (0 bytes)"
-        if size > 0:
-            with db_path.open("rb") as handle:
-                if handle.read(16) != SQLITE_HEADER:
-                    return "not an SQLite database"
+        header = header_if_alone(db_path) if size > 0 else None  # None: SQLite's own open tells below
+        if header is not None and header != SQLITE_HEADER:
+            return "not an SQLite database"
     except OSError as err:
         raise from_os_error(err, db_path.parent) from err
     try:
