@@ -200,9 +200,9 @@ def test_mark_missing_flags_and_clears(maker: Maker, library: Library):
 
 
 def test_ids_after_lists_images_added_since_an_id_oldest_first(maker: Maker, library: Library):
-    assert library.images.newest_id() == 0 and library.images.ids_after(0) == []
+    assert library.images.newest() == (0, "") and library.images.ids_after(0) == []
     first, second, third = maker.image("one"), maker.image("two"), maker.image("three")
-    assert library.images.newest_id() == third.id
+    assert library.images.newest() == (third.id, third.sha256)
     assert library.images.ids_after(first.id) == [second.id, third.id]
     assert library.images.ids_after(first.id, limit=1) == [second.id]
     assert library.images.ids_after(third.id) == []
@@ -210,4 +210,7 @@ def test_ids_after_lists_images_added_since_an_id_oldest_first(maker: Maker, lib
     assert library.images.ids_after(first.id) == [second.id, third.id]
     library.curation.trash([third.id])
     library.curation.empty_trash(on_gone=lambda _sha: None)
-    assert library.images.newest_id() == first.id  # gone for good: the newest id can go down
+    assert library.images.newest() == (first.id, first.sha256)  # gone for good: the newest can go down
+    fourth = maker.image("four")
+    assert fourth.id == second.id  # SQLite gives the highest free id again: the hash tells them apart
+    assert library.images.newest() == (fourth.id, fourth.sha256) != (second.id, second.sha256)

@@ -263,10 +263,13 @@ class ImageStore:
             rows = conn.execute("SELECT id FROM images WHERE id > ? ORDER BY id LIMIT ?", (int(image_id), int(limit)))
             return [int(row[0]) for row in rows]
 
-    def newest_id(self) -> int:
-        """The highest image id so far (0 in an empty library)."""
+    def newest(self) -> tuple[int, str]:
+        """The highest image id so far and that image's sha256; (0, "") in an empty library. An id
+        can come back: SQLite gives a new image the highest free id, so after the newest image is
+        deleted the next one takes its id (the hash tells them apart)."""
         with self.db.read() as conn:
-            return int(conn.execute("SELECT coalesce(max(id), 0) FROM images").fetchone()[0])
+            row = conn.execute("SELECT id, sha256 FROM images ORDER BY id DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row is not None else (0, "")
 
     def metadata_of(self, image_id: int) -> dict[str, Any]:
         """The complete stored document (our JSON chunk) of an image, read from its file."""

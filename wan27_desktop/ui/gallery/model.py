@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import enum
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 MAX_PAGES = 12
 WATCH_INTERVAL_MS = 2000  # how soon an image landed by another process appears
-HEARD_LIMIT = 4096  # landings remembered so that a second report of one is ignored
+HEARD_WINDOW_S = 10.0  # a second report of a landing within this is ignored (see _heard)
 IMAGE_IDS_MIME = "application/x-wan27-image-ids"
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -149,10 +150,11 @@ class GalleryModel(QAbstractListModel):
         # adding 30 ms to every image's way into the gallery (issue 7: landing latency).
         self._added_timer = QTimer(self, singleShot=True, interval=0)
         self._added_timer.timeout.connect(self._apply_added)
-        # Ids notified as added, newest last: each is applied once. Bounded: the two reports of one
-        # image (our landing, the watch) come seconds apart at most.
-        self._heard: OrderedDict[int, None] = OrderedDict()
-        self._newest = -1  # the newest image id the watch has seen (-1: not read yet)
+        # Ids notified as added in the last HEARD_WINDOW_S, oldest first, with when: our landing and the
+        # watch may both report an image, seconds apart at most. Not longer: an id can come back
+        # (SQLite gives a new image the highest free id, after the newest was deleted).
+        self._heard: OrderedDict[int, float] = OrderedDict()
+        self._newest: tuple[int, str] | None = None  # the newest image (id, sha256) the watch has seen
         self._watch_token: int | None = None
         self._watch_failing = False
         self._watch_timer = QTimer(self, interval=WATCH_INTERVAL_MS)
@@ -608,11 +610,12 @@ class GalleryModel(QAbstractListModel):
     def notify_image_added(self, image_id: int) -> None:
         """A job landed an image: show it where the query puts it (the top, for 'newest'). Once per
         image: our own landing and the library watch may both report it."""
+        now = time.monotonic()
+        while self._heard and now - next(iter(self._heard.values())) > HEARD_WINDOW_S:
+            self._heard.popitem(last=False)
         if image_id in self._heard:
             return
-        self._heard[image_id] = None
-        if len(self._heard) > HEARD_LIMIT:
-            self._heard.popitem(last=False)
+        self._heard[image_id] = now
         self._added.append(image_id)
         self._added_timer.start()
 
@@ -635,21 +638,27 @@ class GalleryModel(QAbstractListModel):
             return  # the last look is still running (a busy library): skip this one
         since = self._newest
 
-        def read(lib: Library) -> tuple[int, list[int]]:
-            newest = lib.images.newest_id()
-            return newest, lib.images.ids_after(since) if 0 <= since < newest else []
+        def read(lib: Library) -> tuple[tuple[int, str], list[int]]:
+            newest = lib.images.newest()
+            return newest, lib.images.ids_after(since[0]) if since is not None and since[0] < newest[0] else []
 
-        def done(result: tuple[int, list[int]]) -> None:
+        def done(result: tuple[tuple[int, str], list[int]]) -> None:
             self._watch_token = None
             self._watch_failing = False
             newest, ids = result
-            first_look = self._newest < 0
-            # An emptied trash can lower the newest id (SQLite reuses the highest free id).
-            self._newest = max(ids) if ids else newest
-            if first_look:
-                return  # what existed before the first look is what the query shows
-            for image_id in ids:
-                self.notify_image_added(image_id)
+            if since is None:
+                self._newest = newest
+                return  # the first look marks what the first query shows
+            if ids:
+                self._newest = (max(ids), "") if max(ids) < newest[0] else newest
+                for image_id in ids:
+                    self.notify_image_added(image_id)
+            elif newest != since:
+                # The newest image was deleted (its id may have been given to a newer one): the ids
+                # no longer say what is new, so read the rows on screen again.
+                self._newest = newest
+                if newest[0] >= since[0]:
+                    self.refresh()
 
         def failed(error: BaseException) -> None:
             self._watch_token = None
@@ -682,8 +691,9 @@ class GalleryModel(QAbstractListModel):
             positions = [i for i, r in enumerate(first_page.records) if r.id in new_ids]
             grown = count - self._count
             if grown <= 0:
-                shown = {r.id for r in self._pages.get(0, ())}
-                if query.stacks_sets or any(first_page.records[i].id not in shown for i in positions):
+                shown = {(r.id, r.sha256) for r in self._pages.get(0, ())}  # an id can come back: the hash too
+                new_rows = (first_page.records[i] for i in positions)
+                if query.stacks_sets or any((r.id, r.sha256) not in shown for r in new_rows):
                     # A set grew (its badge), a new first image took over its stack, or a refresh
                     # counted the image but read its rows before it landed (two reads, two moments).
                     self.refresh()
