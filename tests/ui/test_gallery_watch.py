@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.cli_helpers import cli_env, run_cli
-from wan27_desktop.library import Library
+from wan27_desktop.library import ImageQuery, Library
 from wan27_desktop.ui.gallery.panel import GalleryPanel
 
 
@@ -20,18 +20,12 @@ def generate(env: dict[str, str], prompt: str, n: int = 1) -> None:
     assert result.returncode == 0, result.stderr
 
 
+ROWS = ImageQuery(collapse_sets=False)  # every image its own row
+
+
 def newest_first(data_dir: Path) -> list[int]:
-    library = Library.open(data_dir)
-    try:
-        return sorted((image.id for image in library.images.query(library_query(), 0, 100)), reverse=True)
-    finally:
-        library.close()
-
-
-def library_query() -> Any:
-    from wan27_desktop.library import ImageQuery
-
-    return ImageQuery(collapse_sets=False)
+    with Library.open(data_dir) as library:
+        return sorted((image.id for image in library.images.query(ROWS, 0, 100)), reverse=True)
 
 
 @pytest.fixture
@@ -122,12 +116,9 @@ def test_a_library_that_cannot_be_read_is_reported_once_and_watched_again_when_i
 
 def empty_the_trash_of(data_dir: Path, image_id: int) -> None:
     """Another process deletes an image for good (Trash, then Empty Trash)."""
-    library = Library.open(data_dir)
-    try:
+    with Library.open(data_dir) as library:
         library.curation.trash([image_id])
         library.curation.empty_trash(on_gone=lambda _sha: None)
-    finally:
-        library.close()
 
 
 def shown_top(panel: GalleryPanel) -> tuple[int, str] | None:
@@ -136,11 +127,8 @@ def shown_top(panel: GalleryPanel) -> tuple[int, str] | None:
 
 
 def newest_image(data_dir: Path) -> tuple[int, str]:
-    library = Library.open(data_dir)
-    try:
+    with Library.open(data_dir) as library:
         return library.images.newest()
-    finally:
-        library.close()
 
 
 @pytest.mark.parametrize("between_looks", [False, True], ids=["seen-gone", "replaced-between-looks"])
@@ -160,7 +148,7 @@ def test_an_image_that_takes_a_deleted_images_id_is_shown(
     monkeypatch.setattr(gallery_model, "HEARD_WINDOW_S", 0.2)
     panel = open_gallery
     with qtbot.waitSignal(panel.model.queryApplied, timeout=10_000):  # rows, not stacks: no refresh for a set
-        panel.set_query(library_query())
+        panel.set_query(ROWS)
     generate(env, "a red fox in snow")
     first = newest_image(isolated_environment)
     qtbot.waitUntil(lambda: shown_top(panel) == first, timeout=10_000)
