@@ -15,6 +15,7 @@ that was being created, and is never taken for a new one.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import random
 import sqlite3
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library import presence as presence_lock
 from wan27_desktop.library.errors import LibraryCorrupt, LibraryError, from_sqlite, sqlite_code
 from wan27_desktop.private_files import open_new
 
@@ -35,6 +37,7 @@ BUSY_TIMEOUT_MS = 10_000
 RETRY_FOR_S = 60.0
 SQLITE_HEADER = b"SQLite format 3\x00"
 T = TypeVar("T")
+log = logging.getLogger("wan27.library")
 
 
 def is_busy(err: sqlite3.OperationalError) -> bool:
@@ -190,22 +193,59 @@ class Database:
     _open: Counter[str] = Counter()  # connections of this process per database file
     _open_lock = threading.Lock()
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, presence: Path | None = None) -> None:
+        """`presence`: the library's open lock (`presence.lock_path`), held shared while this is
+        open; for a library's own database, not a scratch one."""
         self.path = path
         self._key = os.path.realpath(path)
-        with Database._open_lock:
-            if Database._open[self._key] == 0:
-                # No connection of ours has the file: check it now, before another thread may open
-                # one (see prepare_file: our close would drop that connection's locks).
-                prepare_file(path)
-            Database._open[self._key] += 1
+        self._presence = presence
+        # Before anything reads the file: an open waits here while a rebuild swaps it.
+        self._presence_fd = presence_lock.shared(presence) if presence is not None else None
+        try:
+            self._register()
+        except BaseException:
+            self._let_go_of_presence()
+            raise
         try:
             self.conn = connect(path, check_header=False)
         except BaseException:
             self._forget()
+            self._let_go_of_presence()
             raise
         self.lock = threading.RLock()
         self._closed = False
+
+    def _register(self) -> None:
+        with Database._open_lock:
+            if Database._open[self._key] == 0:
+                # No connection of ours has the file: check it now, before another thread may open
+                # one (see prepare_file: our close would drop that connection's locks).
+                prepare_file(self.path)
+            Database._open[self._key] += 1
+
+    def _let_go_of_presence(self) -> None:
+        if self._presence_fd is not None:
+            os.close(self._presence_fd)  # closing the descriptor lets the lock go
+            self._presence_fd = None
+
+    @contextmanager
+    def sole_use(self, action: str) -> Iterator[None]:
+        """Hold the database for `action` ("rebuild") with no other connection to it, in this
+        process or another: refused with LibraryBusy while there is one (`presence`); opens
+        elsewhere wait meanwhile. This object's own connection stays open throughout."""
+        if self._presence is None:
+            yield
+            return
+        with self.lock:
+            self._let_go_of_presence()  # our own shared lock would refuse the exclusive one
+            try:
+                with presence_lock.sole(self._presence, action):
+                    yield
+            finally:
+                try:
+                    self._presence_fd = presence_lock.shared(self._presence)
+                except LibraryError:  # only another rebuild could hold it now, and the caller excludes those
+                    log.warning("the library's open lock could not be taken back after %s", action)
 
     def _forget(self) -> None:
         with Database._open_lock:
@@ -215,13 +255,20 @@ class Database:
 
     def reopen(self) -> None:
         """A fresh connection to the same file (after a rebuild swapped it), seen by every store
-        holding this object. The caller holds `lock` and has closed the old connection."""
+        holding this object. The caller holds `lock` and has closed the old connection with
+        `conn.close()` (not `close()`: this object stays open, counted and holding `presence`)."""
         with self.lock:
             self.conn = connect(self.path, check_header=False)  # our own rebuild wrote it
-            with Database._open_lock:
-                if self._closed:  # counted again: close() forgot it
-                    Database._open[self._key] += 1
-                    self._closed = False
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection, of this process or another, commits
+        a change (SQLite's `data_version`): a cheap look for news. Per connection: compare only
+        values of the same object."""
+        with self.lock:
+            try:
+                return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error as err:
+                _raise_classified(err, self.path)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -281,3 +328,4 @@ class Database:
             if not self._closed:
                 self._closed = True
                 self._forget()
+                self._let_go_of_presence()

@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
+from wan27_desktop.library import presence
 from wan27_desktop.library.batches import BatchStore
 from wan27_desktop.library.curation import Curation
 from wan27_desktop.library.db import (
@@ -77,7 +78,7 @@ class Library:
         except OSError as err:
             raise from_os_error(err, self.paths.library_dir) from err
         _ensure_database(self.paths)
-        self.db = Database(self.paths.db_path)
+        self.db = Database(self.paths.db_path, presence=presence.lock_path(self.paths.leases_dir))
         try:
             migrate(self.db.conn)
             meta = dict(self.db.conn.execute("SELECT key, value FROM meta").fetchall())
@@ -186,7 +187,8 @@ class Library:
         except OSError as err:
             raise from_os_error(err, paths.library_dir) from err
         leases = Leases(paths.leases_dir)
-        with leases.exclusive("recover"):
+        # The library to itself: another window's connection would go on using the file set aside.
+        with leases.exclusive("recover"), presence.sole(presence.lock_path(paths.leases_dir), "recover"):
             db_path = paths.db_path
             problem = damage_of(db_path)
             if problem is None and not force and db_path.exists():

@@ -252,9 +252,10 @@ class Maintenance:
 
     def rebuild(self, *, keep_annotations: bool = True) -> RebuildReport:
         """Re-index every image file into a fresh database and swap it in (see `rebuild.py`).
-        Refused (LibraryBusy) while a job runs in any process: its images would land in the
-        database being replaced."""
-        with self._leases.exclusive("rebuild"):
+        Refused (LibraryBusy) while a job runs in any process, whose images would land in the
+        database being replaced, and while another window or command has the library open, which
+        would go on using the replaced file."""
+        with self._leases.exclusive("rebuild"), self.db.sole_use("rebuild"):
             return rebuild_index(self.db, self.paths, self._library_id, keep_annotations=keep_annotations)
 
 

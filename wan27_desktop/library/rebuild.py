@@ -7,9 +7,10 @@ ratings, favourites, tags, trash state, and journal rows of jobs without images 
 salvages every journal row the damaged copy still gives (`salvage.py`).
 
 Rebuild and recover run under `Leases.exclusive`: never while a job runs in any process (its images
-would land in the database being replaced). The old database is kept as one copy, the latest
-(`OLD_COPY_KINDS`); a rebuild killed half-way leaves a `.rebuild-*` file that the next
-`Library.open` removes.
+would land in the database being replaced). They also have the library to themselves
+(`presence.sole`): never while another window or command has it open, which would go on writing to
+the replaced file. The old database is kept as one copy, the latest (`OLD_COPY_KINDS`); a rebuild
+killed half-way leaves a `.rebuild-*` file that the next `Library.open` removes.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ import uuid
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.library.adoption import Adoption, image_folders, is_stale_temp, quarantine
 from wan27_desktop.library.db import Database
-from wan27_desktop.library.errors import LibraryError
+from wan27_desktop.library.errors import LibraryBusy
 from wan27_desktop.library.indexing import Indexer
 from wan27_desktop.library.leases import Leases
 from wan27_desktop.library.paths import DB_NAME, LibraryPaths
@@ -147,29 +149,39 @@ def _swap_in(db: Database, paths: LibraryPaths, new_path: Path, *, keep_backup: 
     """Atomically replace the DB file, keeping the old one as the backup; returns its path."""
     with db.lock:
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.close()
+        db.conn.close()  # `db` stays open for its stores: `reopen` below
         wal = Path(f"{paths.db_path}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            db.reopen()
-            _remove_db_files(new_path)
-            raise LibraryError(
-                "Another program is using the library, so it cannot be swapped now.",
-                hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
-            )
+        if wal.exists() and wal.stat().st_size > 0:  # only without the open lock (Windows): see presence.py
+            _refuse_swap(db, new_path)
         backup = None
         if keep_backup:
             backup = old_copy_path(paths, BACKUP_KIND)
             try:
                 os.link(paths.db_path, backup)
             except OSError:
-                shutil.copy2(paths.db_path, backup)
-        os.replace(new_path, paths.db_path)  # atomic: a crash leaves the old or the new DB, never none
+                shutil.copy2(paths.db_path, backup)  # no other connection has the file (Database.sole_use)
+        try:
+            os.replace(new_path, paths.db_path)  # atomic: a crash leaves the old or the new DB, never none
+        except PermissionError:  # Windows: another connection has the file open
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+            _refuse_swap(db, new_path)
         Path(f"{paths.db_path}-shm").unlink(missing_ok=True)
         db.reopen()
         migrate(db.conn)
     if backup is not None:
         prune_old_copies(paths, BACKUP_KIND, keep=backup)
     return backup
+
+
+def _refuse_swap(db: Database, new_path: Path) -> NoReturn:
+    db.reopen()
+    _remove_db_files(new_path)
+    raise LibraryBusy(
+        QT_TRANSLATE_NOOP("WanError", "Another program is using the library, so its database cannot be replaced now."),
+        code="LibraryInUse",
+        hint=QT_TRANSLATE_NOOP("WanError", "Close other Wan 2.7 windows and commands, then rebuild again."),
+    )
 
 
 def old_copy_path(paths: LibraryPaths, kind: str) -> Path:
