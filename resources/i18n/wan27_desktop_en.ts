@@ -186,6 +186,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n in other windows</source>
+        <translation>
+            <numerusform>%n in another window</numerusform>
+            <numerusform>%n in other windows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n need attention</source>
         <translation>
             <numerusform>%n needs attention</numerusform>

@@ -1752,6 +1752,10 @@
         <translation>未在运行：下次启动时会继续，也可以现在通过“任务 ▸ 继续未完成的任务”继续。</translation>
     </message>
     <message>
+        <source>Run by another Wan 2.7 window or the wan27 command ({who}), which saves its images: they appear in the gallery. Stop it there.</source>
+        <translation>由另一个 Wan 2.7 窗口或 wan27 命令运行（{who}），图片由它保存并会出现在图库中。请在那里停止它。</translation>
+    </message>
+    <message>
         <source>Waiting for a free slot (Settings ▸ concurrency).</source>
         <translation>正在等待空闲名额（设置 ▸ 同时运行的任务数）。</translation>
     </message>
@@ -1766,6 +1770,10 @@
     <message>
         <source> · request {id}</source>
         <translation> · 请求 {id}</translation>
+    </message>
+    <message>
+        <source>In another window or the wan27 command</source>
+        <translation>在另一个窗口或 wan27 命令中</translation>
     </message>
 </context>
 <context>
@@ -1833,6 +1841,12 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n in other windows</source>
+        <translation>
+            <numerusform>%n 个在其他窗口中</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n need attention</source>
         <translation>
             <numerusform>%n 个需要处理</numerusform>
@@ -1876,6 +1890,10 @@
     <message>
         <source>Batch: {batch}</source>
         <translation>批量任务：{batch}</translation>
+    </message>
+    <message>
+        <source>Run by: {who}</source>
+        <translation>运行者：{who}</translation>
     </message>
     <message>
         <source>Prompt: {prompt}</source>
@@ -5530,6 +5548,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>任务 {job} 正由另一个进程运行。</translation>
     </message>
     <message>
+        <source>Another program is using the library, so its database cannot be replaced now.</source>
+        <translation>另一个程序正在使用图库，因此现在无法替换其数据库。</translation>
+    </message>
+    <message>
         <source>Close other Wan 2.7 windows and commands, then rebuild again.</source>
         <translation>请关闭其他 Wan 2.7 窗口和命令，然后再次重建。</translation>
     </message>
@@ -5864,6 +5886,18 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Not enough free space in {folder}: this job may need up to {needed} for its results, and {free} is free. It was not sent.</source>
         <translation>{folder} 的可用空间不足：此任务的结果最多可能需要 {needed}，而可用空间只有 {free}。任务未发送。</translation>
+    </message>
+    <message>
+        <source>The library is being rebuilt or recovered by another Wan 2.7 window or command.</source>
+        <translation>另一个 Wan 2.7 窗口或命令正在重建或恢复图库。</translation>
+    </message>
+    <message>
+        <source>Cannot {action} now: another Wan 2.7 window or command has the library open.</source>
+        <translation>现在无法执行 {action}：另一个 Wan 2.7 窗口或命令打开了图库。</translation>
+    </message>
+    <message>
+        <source>Close the other Wan 2.7 windows and wait for other wan27 commands to finish, then try again.</source>
+        <translation>请关闭其他 Wan 2.7 窗口，并等待其他 wan27 命令结束，然后重试。</translation>
     </message>
 </context>
 <context>

@@ -183,3 +183,27 @@ def test_a_job_whose_worker_ended_unfinished_shows_as_paused(qtbot: Any, panel: 
     assert not panel.cancel_button.isEnabled()
     panel.apply_event(JobEvent(6, JobState.DOWNLOADING, images_done=1, images_expected=2))  # resumed
     assert cell(panel.model, 6, JobQueueModel.COL_STATE) == "Downloading"
+
+
+def test_a_job_another_process_runs_is_shown_as_theirs_and_cannot_be_stopped_here(panel: JobQueuePanel) -> None:
+    """`JournalWatch` feeds these: the job's record and who holds its lease."""
+    board = panel.model.board
+    board.apply_elsewhere([(record(5, JobState.SUBMITTED, server_status="RUNNING"), 0)], {5: "pid 4242 on vm"})
+    row = panel.model.job(5)
+    assert row is not None and row.running_elsewhere and not row.active
+    assert cell(panel.model, 5, JobQueueModel.COL_DETAILS) == "In another window or the wan27 command"
+    assert cell(panel.model, 5, JobQueueModel.COL_PROGRESS) == "0/2"
+    tooltip = panel.model.index(0, JobQueueModel.COL_STATE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "pid 4242 on vm" in tooltip and "Stop it there" in tooltip
+    assert panel.summary.text() == panel.tr("%n in other windows", "", 1)  # "1 in another window" in English
+    panel.select_job(5)
+    assert not panel.cancel_button.isEnabled() and not panel.resume_button.isEnabled()
+
+    board.apply_elsewhere([(record(5, JobState.SUBMITTED, server_status="RUNNING"), 0)], {})  # its process died
+    assert row.idle and row.elsewhere is None and row.can_resume
+    assert cell(panel.model, 5, JobQueueModel.COL_STATE) == row.state_label and panel.summary.text() == ""
+    panel.select_job(5)
+    assert panel.resume_button.isEnabled()
+
+    board.apply_elsewhere([(record(5, JobState.DONE, cost="0.40"), 2)], {})  # resumed and finished elsewhere
+    assert (row.state, row.idle, row.images_done) == (JobState.DONE, False, 2)

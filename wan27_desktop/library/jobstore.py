@@ -281,6 +281,14 @@ class JobStore:
             ).fetchall()
             return [job_from_row(conn, self.paths, row) for row in rows]
 
+    def after(self, job_id: int, limit: int = 200) -> list[JobRecord]:
+        """Jobs journaled after `job_id` (a primary-key range: cheap at any size), oldest first."""
+        with self.db.read() as conn:
+            rows = conn.execute(
+                f"SELECT {JOB_COLUMNS} FROM jobs WHERE id > ? ORDER BY id LIMIT ?", (int(job_id), int(limit))
+            ).fetchall()
+            return [job_from_row(conn, self.paths, row) for row in rows]
+
     def unfinished(self) -> list[JobRecord]:
         """Jobs the service may still hold results for, oldest first (resumed on start)."""
         return self.find(UNFINISHED_STATES, limit=1_000_000, newest_first=False)

@@ -176,9 +176,10 @@ class Leases:
             os.close(fd)
 
     # -- looking --------------------------------------------------------------------------------
-    def held(self) -> dict[int, str]:
-        """Job id -> who holds it ('pid 123 on host since ...'), for every live lease. Stale lock
-        files (their process died) are removed on the way."""
+    def held(self, *, elsewhere: bool = False) -> dict[int, str]:
+        """Job id -> who holds it ('pid 123 on host since ...'), for every live lease; with
+        `elsewhere`, only those another process holds. Stale lock files (their process died) are
+        removed on the way."""
         if not self.folder.is_dir():
             return {}
         found: dict[int, str] = {}
@@ -189,7 +190,8 @@ class Leases:
             job_id = int(stem)
             with _TABLE_LOCK:
                 if self.key(job_id) in _TABLE:
-                    found[job_id] = _owner_text(entry)
+                    if not elsewhere:
+                        found[job_id] = _owner_text(entry)
                     continue
             fd = _open_locked(entry, create=False)
             if fd is None:
@@ -198,6 +200,11 @@ class Leases:
                 continue
             _drop(fd, entry)
         return found
+
+    def held_here(self) -> set[int]:
+        """The jobs this process holds (no file is looked at)."""
+        with _TABLE_LOCK:
+            return {job_id for (folder, job_id) in _TABLE if folder == str(self.folder)}
 
     def is_held(self, job_id: int) -> bool:
         with _TABLE_LOCK:

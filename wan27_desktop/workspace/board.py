@@ -86,15 +86,21 @@ class JobBoard(QObject):
         return row
 
     def apply_records(
-        self, records: Iterable[tuple[JobRecord, int]], batches: Mapping[int, int] | None = None
+        self,
+        records: Iterable[tuple[JobRecord, int]],
+        batches: Mapping[int, int] | None = None,
+        held_elsewhere: Mapping[int, str] | None = None,
     ) -> list[int]:
-        """Journal rows (record, images landed); `batches` maps the ids of batch rows to their batch.
+        """Journal rows (record, images landed); `batches` maps the ids of batch rows to their batch;
+        `held_elsewhere` the jobs another window or command runs to who runs them.
         Returns ids that were not on the board before."""
         from wan27_desktop.library import parse_time
 
         added = []
         for job, done in records:
             row, new = self._ensure(job.id, (batches or {}).get(job.id))
+            if new and held_elsewhere and job.state.is_unfinished:
+                row.elsewhere = held_elsewhere.get(job.id)
             # An event newer than the journal snapshot wins for live jobs.
             if new or job.state.is_terminal or not row.active:
                 before = row.state
@@ -109,6 +115,38 @@ class JobBoard(QObject):
                 row.request_id = row.request_id or job.request_id
                 row.task_id = row.task_id or job.task_id
             self.changed.emit(job.id)
+            if new:
+                added.append(job.id)
+        return added
+
+    def apply_elsewhere(
+        self,
+        records: Iterable[tuple[JobRecord, int]],
+        held_elsewhere: Mapping[int, str],
+        batches: Mapping[int, int] | None = None,
+    ) -> list[int]:
+        """What the journal says now of jobs this window does not run (`JournalWatch`): jobs another
+        window or `wan27` command journaled or runs (`held_elsewhere`: job id -> who), as (record,
+        images landed). A row of this window's own is left to its events. A job nobody runs any
+        more (its process ended) is paused here: Resume carries it on. Returns the ids added."""
+        from wan27_desktop.workspace.jobs import utcnow
+
+        added = []
+        for job, done in records:
+            row = self.row(job.id)
+            owner = held_elsewhere.get(job.id)
+            if row is not None and row.elsewhere is None and (row.active or (owner is None and row.state == job.state)):
+                continue  # running here (its events tell), or nothing new
+            row, new = self._ensure(job.id, (batches or {}).get(job.id))
+            before = (row.state, row.elsewhere, row.idle)
+            row.apply_record(job, done)
+            row.elsewhere = owner if job.state.is_unfinished else None
+            row.idle = owner is None and job.state.is_unfinished  # its process ended: paused
+            if row.idle and not before[2]:
+                row.finished = utcnow()  # as `mark_idle`: its clock stops
+            self.changed.emit(job.id)
+            if new or (row.state, row.elsewhere, row.idle) != before:
+                self.stateChanged.emit(job.id)
             if new:
                 added.append(job.id)
         return added

@@ -126,6 +126,9 @@ class JobRow:
     notice_code: str | None = None
     adopted: bool = False  # fetched by its task id: its request is not known, so no Retry
     batch_id: int | None = None  # a row of this batch: the batch's window pauses or cancels it
+    # Run by another window or `wan27` command (who: "pid 123 on host since …"): shown as the journal
+    # says, never stopped or resumed from here, not counted as this window's work.
+    elsewhere: str | None = None
 
     @property
     def placeholder(self) -> bool:
@@ -134,7 +137,12 @@ class JobRow:
 
     @property
     def active(self) -> bool:
-        return not self.state.is_terminal and not self.idle
+        """Running in this window (not paused, not another process's)."""
+        return not self.state.is_terminal and not self.idle and self.elsewhere is None
+
+    @property
+    def running_elsewhere(self) -> bool:
+        return self.elsewhere is not None and not self.state.is_terminal
 
     @property
     def can_cancel(self) -> bool:
@@ -272,6 +280,8 @@ class JobRow:
         ]
         if self.batch_id is not None:
             lines.append(QCoreApplication.translate("JobRow", "Batch: {batch}").format(batch=self.batch_id))
+        if self.running_elsewhere:
+            lines.append(QCoreApplication.translate("JobRow", "Run by: {who}").format(who=self.elsewhere))
         if self.prompt:
             lines.append(QCoreApplication.translate("JobRow", "Prompt: {prompt}").format(prompt=self.prompt))
         if self.model:

@@ -30,6 +30,7 @@ from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.workspace.board import JobBoard
 from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore
+from wan27_desktop.workspace.journal_watch import JournalWatch
 from wan27_desktop.workspace.service import Connectivity, ServiceState
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class JournalLoad:
     """What start-up reads from the library on a worker. A plain class: a dataclass or a NamedTuple
     is compiled when this module loads, before the full window."""
 
-    __slots__ = ("library", "records", "batch_of", "spend", "resumed", "unfinished_batches")
+    __slots__ = ("library", "records", "batch_of", "spend", "resumed", "unfinished_batches", "held_elsewhere")
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class JournalLoad:
         spend: Decimal,
         resumed: list[int],  # jobs resumed (batches resume their own rows)
         unfinished_batches: list[int],  # carried on here: their jobs in flight; new rows wait for the user
+        held_elsewhere: dict[int, str],  # job id -> the other window or command running it
     ) -> None:
         self.library = library
         self.records = records
@@ -68,6 +70,7 @@ class JournalLoad:
         self.spend = spend
         self.resumed = resumed
         self.unfinished_batches = unfinished_batches
+        self.held_elsewhere = held_elsewhere
 
 
 class Workspace(QObject):
@@ -129,6 +132,9 @@ class Workspace(QObject):
         self._adopting: dict[int, str] = {}  # token -> the task id being fetched
         self._tokens: dict[int, tuple[GenerationRequest, RequestMode]] = {}
         self._resume_after_key = False
+        self.journal_watch = JournalWatch(
+            self.board, self.service, self.background, lambda: self.reader, self._is_ours, self
+        )
 
     # -- the draft ----------------------------------------------------------------------------------
     def keep_draft(self, path: Path) -> bool:
@@ -254,13 +260,15 @@ class Workspace(QObject):
         def load() -> JournalLoad:
             library = Library.open(data_dir)
             records = [(job, len(library.images.of_job(job.id))) for job in library.jobs.find(limit=JOURNAL_ROWS)]
+            resumed = manager.resume_unfinished(library) if resume else []  # QThreadPool.start is thread-safe
             return JournalLoad(
                 library,
                 records,
                 batch_of=library.batches.batch_ids(job.id for job, _done in records),
                 spend=library.ledger.spend_today(),
-                resumed=manager.resume_unfinished(library) if resume else [],  # QThreadPool.start is thread-safe
+                resumed=resumed,
                 unfinished_batches=[batch.id for batch in library.batches.unfinished_batches()] if resume else [],
+                held_elsewhere=library.leases.held(elsewhere=True),  # after resuming: what is left is theirs
             )
 
         self.background.run(load, self._journal_loaded, self._journal_failed)
@@ -274,8 +282,9 @@ class Workspace(QObject):
         if self.reader is not None:
             self.reader.close()
         self.reader = library
-        self.board.apply_records(result.records, result.batch_of)
+        self.board.apply_records(result.records, result.batch_of, result.held_elsewhere)
         self.service.spend_today = result.spend
+        self.journal_watch.start()  # other windows' and commands' jobs, and their spend
         if result.resumed:
             self.message.emit(
                 self.tr("Resuming %n unfinished job(s) from the last session.", "", len(result.resumed)), 8000
@@ -456,6 +465,10 @@ class Workspace(QObject):
         finally:
             if library is not reader:
                 library.close()
+
+    def _is_ours(self, job: JobRecord) -> bool:
+        """A job this window runs without holding its lease yet (a task being fetched by its id)."""
+        return job.task_id in self._adopting.values() or (self._jobs is not None and self._jobs.is_active(job.id))
 
     # -- what the job manager says --------------------------------------------------------------------
     def _job_created(self, token: int, job_id: int) -> None:
@@ -651,6 +664,7 @@ class Workspace(QObject):
         if self._closing:
             return
         self._closing = True
+        self.journal_watch.stop()
         if self.draft_store is not None:
             self.draft_store.close()  # the last edits are on disk before anything else stops
         if self._batches is not None:

@@ -114,6 +114,11 @@ class JobQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.COL_STATE and row.idle:
                 return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.")
+            if col in (self.COL_STATE, self.COL_DETAILS) and row.running_elsewhere:
+                return self.tr(
+                    "Run by another Wan 2.7 window or the wan27 command ({who}), which saves its images: "
+                    "they appear in the gallery. Stop it there."
+                ).format(who=row.elsewhere)
             if col == self.COL_STATE and row.placeholder:
                 return self.tr("Waiting for a free slot (Settings ▸ concurrency).")
             if col in (self.COL_DETAILS, self.COL_STATE) and (row.error_message or row.error_code or row.notice):
@@ -154,6 +159,8 @@ class JobQueueModel(QAbstractTableModel):
                 return text
             if row.notice:
                 return row.notice
+            if row.running_elsewhere:
+                return self.tr("In another window or the wan27 command")
             if row.state in (JobState.DONE, JobState.PARTIAL) and row.cost:
                 return _format_cost(row.cost)
             return ""

@@ -216,10 +216,13 @@ class JobQueuePanel(QWidget):
     def _update_summary(self) -> None:
         jobs = self.model.jobs()
         active = sum(1 for j in jobs if j.active)
+        elsewhere = sum(1 for j in jobs if j.running_elsewhere)
         failed = sum(1 for j in jobs if j.state in (JobState.FAILED, JobState.INTERRUPTED))
         parts = []
         if active:
             parts.append(self.tr("%n running", "", active))
+        if elsewhere:
+            parts.append(self.tr("%n in other windows", "", elsewhere))
         if failed:
             parts.append(self.tr("%n need attention", "", failed))
         if not jobs:
