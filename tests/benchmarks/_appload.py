@@ -58,8 +58,9 @@ def stored_noise_png(width, height, comment=""):
 
 class _QuickETag:
     # A real service computes a result's ETag (its MD5) when it stores it, on its own machines; the
-    # fake makes each result on its first download, on the same 2 cores as the app, where a 50 MB
-    # MD5 costs ~70 ms. The client never reads the ETag: hash the first MiB and the length instead.
+    # fake makes each result when it answers (store_results_on_answer), on the same 2 cores as the
+    # app, where a 50 MB MD5 costs ~70 ms. The client never reads the ETag: hash the first MiB and
+    # the length instead.
     @staticmethod
     def md5(data):
         return hashlib.md5(bytes(data[:1 << 20]) + str(len(data)).encode())
@@ -71,6 +72,7 @@ pngmaker.noise_png = stored_noise_png
 server.hashlib = _QuickETag()
 fake = FakeDashScope(api_key=key)
 fake.result_image_mode = mode
+fake.store_results_on_answer = True  # a result host holds a result once it is reported
 lock = threading.Lock()
 
 def hook(request, status, started, ended):

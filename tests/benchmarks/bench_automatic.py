@@ -36,6 +36,7 @@ from tests.fake_dashscope import FakeDashScope
 key, seconds = sys.argv[1], float(sys.argv[2])
 fake = FakeDashScope(api_key=key)
 fake.result_image_mode = "small"
+fake.store_results_on_answer = True  # a result host holds a result once it is reported
 fake.sync_delay = seconds
 fake.polls_pending = fake.polls_running = 10 ** 9  # only time drives a task
 fake.pending_seconds, fake.running_seconds = 0.5, seconds - 0.5

@@ -51,6 +51,7 @@ from tests.fake_dashscope.limits import AccountLimits
 key, seconds = sys.argv[1], float(sys.argv[2])
 fake = FakeDashScope(api_key=key)
 fake.result_image_mode = "real"
+fake.store_results_on_answer = True  # a result host holds a result once it is reported
 fake.limits = AccountLimits()  # 5 submissions/s, 5 tasks in progress, 429 beyond (§6)
 fake.sync_delay = seconds
 fake.polls_pending = fake.polls_running = 10 ** 9

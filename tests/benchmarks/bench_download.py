@@ -66,6 +66,7 @@ from tests.fake_dashscope import FakeDashScope, Fault
 key, rate, piece = sys.argv[1], float(sys.argv[2]), 1 << 20
 fake = FakeDashScope(api_key=key)
 fake.result_image_mode = "noise"
+fake.store_results_on_answer = True  # a result host holds a result once it is reported
 done = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: done.set())
 with fake:

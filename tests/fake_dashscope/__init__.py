@@ -32,6 +32,7 @@ Public API (FakeDashScope):
   polls_pending, polls_running (default 1, 1): how many GET /tasks answers say PENDING, then RUNNING
   pending_seconds, running_seconds (default None): also drive the lifecycle by the virtual clock
   result_image_mode "real" | "small" | "noise"; sync_delay; sequential_images (cap for image sets);
+  store_results_on_answer (default False): make result bytes before answering, not at first download;
   max_body_bytes (32 MiB -> 413 BadRequest.TooLarge); unreachable_urls (-> InvalidURL);
   failing_urls (-> BadRequest.InputDownloadFailed); internal_errors (bugs of the fake itself)
   limits (§6: 5 submissions/s, 5 tasks in progress, 20 queries/s -> 429; .enabled, .refused,

@@ -163,6 +163,7 @@ class ApiHandler(BaseHandler):
             if fake.sync_delay:
                 fake._sleep(fake.sync_delay)
             outcome = fake._produce(parsed, fault, request.request_id)
+            fake.store_results(outcome)  # stored before the answer, as a result host holds them
         finally:
             fake._sync_ended()
         if outcome.failed:

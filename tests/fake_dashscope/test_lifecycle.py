@@ -139,6 +139,38 @@ def test_a_result_is_a_stored_object_with_its_md5_as_etag(fake: FakeDashScope, a
     assert first.headers["etag"] == again.headers["etag"] == f'"{hashlib.md5(first.content).hexdigest().upper()}"'
 
 
+def test_results_can_be_stored_when_answered_as_a_result_host_holds_them(
+    fake: FakeDashScope, api: httpx.Client, monkeypatch: Any
+) -> None:
+    """`store_results_on_answer` (the benchmarks): a result's bytes are made before the service
+    reports it, so its download has only the download in it; by default on the first download."""
+    from tests.fake_dashscope import pngmaker
+
+    made: list[tuple[int, int]] = []
+    real = pngmaker.pattern_png
+
+    def pattern_png(width: int, height: int, *args: Any) -> bytes:
+        made.append((width, height))
+        return real(width, height, *args)
+
+    monkeypatch.setattr(pngmaker, "pattern_png", pattern_png)
+    url = image_urls(api.post(SYNC, json=body()).json())[0]
+    assert made == []
+    get(url)
+    assert len(made) == 1  # made on its first download
+
+    fake.store_results_on_answer = True
+    url = image_urls(api.post(SYNC, json=body()).json())[0]
+    assert len(made) == 2  # made before the sync answer
+    fake.polls_pending = fake.polls_running = 0
+    task_id = _create(api)
+    assert len(made) == 2
+    assert _status(api, task_id) == "SUCCEEDED" and len(made) == 3  # made by the query that ended it
+    assert _status(api, task_id) == "SUCCEEDED" and len(made) == 3
+    task_url = image_urls(api.get(f"/tasks/{task_id}").json())[0]
+    assert get(url).status_code == get(task_url).status_code == 200 and len(made) == 3  # served as stored
+
+
 def test_result_url_expires_after_24_hours_with_oss_xml(fake: FakeDashScope, api: httpx.Client) -> None:
     url = image_urls(api.post(SYNC, json=body()).json())[0]
     fake.advance_clock(DAY + 1)
