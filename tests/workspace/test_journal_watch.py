@@ -46,6 +46,15 @@ def command(env_key: Any, isolated_environment: Path) -> Iterator[Any]:
         child.communicate(timeout=30)
 
 
+@pytest.fixture
+def watching(make_workspace: Any) -> Workspace:
+    """A started workspace whose journal watch looks every 100 ms."""
+    workspace = make_workspace()
+    workspace.journal_watch.stop()
+    workspace.journal_watch.start(100)
+    return workspace
+
+
 def finish_tasks(fake: Any) -> None:
     for task in fake.tasks.values():
         task.polls_pending = task.queries  # the next query finds it done
@@ -62,11 +71,9 @@ def leased_job(data_dir: Path) -> int | None:
 
 
 def test_a_job_the_wan27_command_runs_is_shown_as_run_elsewhere_then_done_and_counted_in_the_spend(
-    qtbot: Any, make_workspace: Any, command: Any, env_key: Any, isolated_environment: Path
+    qtbot: Any, watching: Workspace, command: Any, env_key: Any, isolated_environment: Path
 ) -> None:
-    workspace = make_workspace()
-    workspace.journal_watch.stop()
-    workspace.journal_watch.start(100)
+    workspace = watching
     assert workspace.service.spend_today == Decimal("0")
     child = command("a lighthouse painted by another window")
     qtbot.waitUntil(lambda: commands_job(workspace) is not None, timeout=20_000)
@@ -86,11 +93,9 @@ def test_a_job_the_wan27_command_runs_is_shown_as_run_elsewhere_then_done_and_co
 
 
 def test_a_job_whose_process_died_is_paused_here_and_its_result_lands_when_resumed(
-    qtbot: Any, make_workspace: Any, command: Any, env_key: Any, isolated_environment: Path
+    qtbot: Any, watching: Workspace, command: Any, env_key: Any
 ) -> None:
-    workspace = make_workspace()
-    workspace.journal_watch.stop()
-    workspace.journal_watch.start(100)
+    workspace = watching
     child = command("a fox that outlives its command")
     qtbot.waitUntil(lambda: (row := commands_job(workspace)) is not None and row.running_elsewhere, timeout=20_000)
     row = commands_job(workspace)
