@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from wan27_desktop.jobs.runner import JobEvent
     from wan27_desktop.library import JobRecord
@@ -54,7 +54,11 @@ class JobBoard(QObject):
         return [row for row in self._rows if row.active]
 
     # -- changing -----------------------------------------------------------------------------------
-    def _ensure(self, job_id: int, batch_id: int | None = None) -> tuple[JobRow, bool]:
+    def _ensure(
+        self, job_id: int, batch_id: int | None = None, prepare: Callable[[JobRow], object] | None = None
+    ) -> tuple[JobRow, bool]:
+        """The row of `job_id`, made if new; `prepare` fills a new row in before `added` is
+        signalled, so a view sees what it is (a journal row of the past is not a job starting)."""
         position = self._index.get(job_id)
         if position is not None:
             row = self._rows[position]
@@ -68,6 +72,8 @@ class JobBoard(QObject):
         while insert_at < len(self._rows) and self._rows[insert_at].job_id > job_id:
             insert_at += 1
         row = JobRow(job_id, batch_id=batch_id)  # known before `added`: a view may treat it apart
+        if prepare is not None:
+            prepare(row)
         self._rows.insert(insert_at, row)
         self._reindex()
         self.added.emit(job_id)
@@ -96,11 +102,17 @@ class JobBoard(QObject):
         Returns ids that were not on the board before."""
         from wan27_desktop.library import parse_time
 
+        def prepare(job: JobRecord, done: int) -> Callable[[JobRow], None]:
+            def fill(row: JobRow) -> None:
+                row.apply_record(job, done)
+                if held_elsewhere and job.state.is_unfinished:
+                    row.elsewhere = held_elsewhere.get(job.id)
+
+            return fill
+
         added = []
         for job, done in records:
-            row, new = self._ensure(job.id, (batches or {}).get(job.id))
-            if new and held_elsewhere and job.state.is_unfinished:
-                row.elsewhere = held_elsewhere.get(job.id)
+            row, new = self._ensure(job.id, (batches or {}).get(job.id), prepare(job, done))
             # An event newer than the journal snapshot wins for live jobs.
             if new or job.state.is_terminal or not row.active:
                 before = row.state
@@ -137,15 +149,21 @@ class JobBoard(QObject):
             owner = held_elsewhere.get(job.id)
             if row is not None and row.elsewhere is None and (row.active or (owner is None and row.state == job.state)):
                 continue  # running here (its events tell), or nothing new
-            row, new = self._ensure(job.id, (batches or {}).get(job.id))
-            before = (row.state, row.elsewhere, row.idle)
-            row.apply_record(job, done)
-            row.elsewhere = owner if job.state.is_unfinished else None
-            row.idle = owner is None and job.state.is_unfinished  # its process ended: paused
-            if row.idle and not before[2]:
-                row.finished = utcnow()  # as `mark_idle`: its clock stops
+            before = (row.state, row.elsewhere, row.idle) if row is not None else None
+
+            def fill(row: JobRow, job: JobRecord = job, done: int = done, owner: str | None = owner) -> None:
+                row.apply_record(job, done)
+                row.elsewhere = owner if job.state.is_unfinished else None
+                idle = owner is None and job.state.is_unfinished  # its process ended: paused
+                if idle and not row.idle:
+                    row.finished = utcnow()  # as `mark_idle`: its clock stops
+                row.idle = idle
+
+            row, new = self._ensure(job.id, (batches or {}).get(job.id), fill)
+            if not new:
+                fill(row)
             self.changed.emit(job.id)
-            if new or (row.state, row.elsewhere, row.idle) != before:
+            if before is None or (row.state, row.elsewhere, row.idle) != before:
                 self.stateChanged.emit(job.id)
             if new:
                 added.append(job.id)
