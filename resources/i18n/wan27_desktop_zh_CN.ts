@@ -4678,6 +4678,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>部分完成：{done} / {count} 张</translation>
     </message>
     <message>
+        <source>{phase} · in another window or the wan27 command</source>
+        <translation>{phase} · 在另一个窗口或 wan27 命令中</translation>
+    </message>
+    <message>
         <source>Cancel requested: waiting for the service to confirm</source>
         <translation>已请求取消：等待服务确认</translation>
     </message>

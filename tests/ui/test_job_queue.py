@@ -198,6 +198,10 @@ def test_a_job_another_process_runs_is_shown_as_theirs_and_cannot_be_stopped_her
     assert panel.summary.text() == panel.tr("%n in other windows", "", 1)  # "1 in another window" in English
     panel.select_job(5)
     assert not panel.cancel_button.isEnabled() and not panel.resume_button.isEnabled()
+    from wan27_desktop.ui.stage import texts
+
+    assert texts.phase(row) == "At the service: pending · in another window or the wan27 command"
+    assert texts.stop_button(row) is None  # no Cancel on the stage either
 
     board.apply_elsewhere([(record(5, JobState.SUBMITTED, server_status="RUNNING"), 0)], {})  # its process died
     assert row.idle and row.elsewhere is None and row.can_resume

@@ -48,8 +48,14 @@ def retry_clock(moment: datetime) -> str:
 
 
 def phase(row: JobRow, now: datetime | None = None) -> str:
-    """One line: where the job is now."""
-    now = now or datetime.now(timezone.utc)
+    """One line: where the job is now (and, for a job another process runs, that it does)."""
+    text = _phase(row, now or datetime.now(timezone.utc))
+    if row.running_elsewhere:
+        return translate("Stage", "{phase} · in another window or the wan27 command").format(phase=text)
+    return text
+
+
+def _phase(row: JobRow, now: datetime) -> str:
     if row.placeholder:
         return translate("Stage", "Queued: being written to the journal")
     if row.idle:
