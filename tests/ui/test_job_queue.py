@@ -211,3 +211,7 @@ def test_a_job_another_process_runs_is_shown_as_theirs_and_cannot_be_stopped_her
 
     board.apply_elsewhere([(record(5, JobState.DONE, cost="0.40"), 2)], {})  # resumed and finished elsewhere
     assert (row.state, row.idle, row.images_done) == (JobState.DONE, False, 2)
+
+    board.apply_elsewhere([(record(6, JobState.QUEUED), 0)], {6: "pid 4343 on vm"})  # queued there, not sent yet
+    queued = panel.model.job(6)
+    assert queued is not None and queued.running_elsewhere and not queued.active

@@ -65,9 +65,12 @@ def commands_job(workspace: Workspace) -> JobRow | None:
 
 
 def leased_job(data_dir: Path) -> int | None:
+    """A job the command has journaled (committed) and holds: the lease comes first, in the
+    transaction that journals it."""
     with Library.open(data_dir, reconcile=False) as library:
         held = library.leases.held()
-    return next(iter(held), None)
+        journaled = {job.id for job in library.jobs.find()}
+    return next((job_id for job_id in held if job_id in journaled), None)
 
 
 def test_a_job_the_wan27_command_runs_is_shown_as_run_elsewhere_then_done_and_counted_in_the_spend(

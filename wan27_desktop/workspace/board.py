@@ -105,7 +105,7 @@ class JobBoard(QObject):
         def prepare(job: JobRecord, done: int) -> Callable[[JobRow], None]:
             def fill(row: JobRow) -> None:
                 row.apply_record(job, done)
-                if held_elsewhere and job.state.is_unfinished:
+                if held_elsewhere and not job.state.is_terminal:  # queued there too: not only sent
                     row.elsewhere = held_elsewhere.get(job.id)
 
             return fill
@@ -153,8 +153,8 @@ class JobBoard(QObject):
 
             def fill(row: JobRow, job: JobRecord = job, done: int = done, owner: str | None = owner) -> None:
                 row.apply_record(job, done)
-                row.elsewhere = owner if job.state.is_unfinished else None
-                idle = owner is None and job.state.is_unfinished  # its process ended: paused
+                row.elsewhere = None if job.state.is_terminal else owner  # queued or sent there
+                idle = owner is None and not job.state.is_terminal  # its process ended: paused
                 if idle and not row.idle:
                     row.finished = utcnow()  # as `mark_idle`: its clock stops
                 row.idle = idle
