@@ -71,19 +71,11 @@ def test_the_journals_past_does_not_bring_the_stage_up(
     qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Path
 ) -> None:
     """A window opened on a library with finished jobs shows them in the job queue, not on the stage."""
+    from tests.library.conftest import Maker
     from wan27_desktop.library import Library
 
     with Library.open(isolated_environment) as library:
-        job = library.jobs.create(
-            {"input": {}},
-            model="wan2.7-image",
-            request_mode="async",
-            region="sg",
-            endpoint="e",
-            n=1,
-            estimated_cost="0.2",
-        )
-        library.jobs.update(job, state=JobState.DONE)
+        job = Maker(library, isolated_environment / "downloads").job("an old lighthouse", state=JobState.DONE)
     window = make_window()
     assert window.workspace.board.row(job) is not None and window.workspace.board.row(job).state is JobState.DONE
     assert window.stage is None and not window.generation.activity.isVisible()
