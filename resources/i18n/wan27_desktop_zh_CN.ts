@@ -1748,6 +1748,10 @@
         <translation>详情</translation>
     </message>
     <message>
+        <source>Not sent: the window or command that queued it has ended. Nothing was billed; it is closed at the next start.</source>
+        <translation>未发送：将它排入队列的窗口或命令已结束。未产生费用；下次启动时会将其关闭。</translation>
+    </message>
+    <message>
         <source>Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.</source>
         <translation>未在运行：下次启动时会继续，也可以现在通过“任务 ▸ 继续未完成的任务”继续。</translation>
     </message>
@@ -4636,6 +4640,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Queued: being written to the journal</source>
         <translation>排队中：正在写入任务日志</translation>
+    </message>
+    <message>
+        <source>Not sent: the window or command that queued it has ended; nothing was billed</source>
+        <translation>未发送：将它排入队列的窗口或命令已结束；未产生费用</translation>
     </message>
     <message>
         <source>Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs</source>

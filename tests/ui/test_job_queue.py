@@ -215,3 +215,7 @@ def test_a_job_another_process_runs_is_shown_as_theirs_and_cannot_be_stopped_her
     board.apply_elsewhere([(record(6, JobState.QUEUED), 0)], {6: "pid 4343 on vm"})  # queued there, not sent yet
     queued = panel.model.job(6)
     assert queued is not None and queued.running_elsewhere and not queued.active
+    board.apply_elsewhere([(record(6, JobState.QUEUED), 0)], {})  # its process ended before sending it
+    assert queued.idle and not queued.can_resume
+    tooltip = panel.model.index(panel.model.row_of(6), JobQueueModel.COL_STATE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Nothing was billed" in tooltip and texts.phase(queued).startswith("Not sent")

@@ -112,6 +112,11 @@ class JobQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.COL_STATE and row.idle and row.state is JobState.QUEUED:
+                return self.tr(
+                    "Not sent: the window or command that queued it has ended. Nothing was billed; "
+                    "it is closed at the next start."
+                )
             if col == self.COL_STATE and row.idle:
                 return self.tr("Not running: it resumes at the next start, or now with Jobs ▸ Resume Unfinished Jobs.")
             if col in (self.COL_STATE, self.COL_DETAILS) and row.running_elsewhere:

@@ -58,6 +58,8 @@ def phase(row: JobRow, now: datetime | None = None) -> str:
 def _phase(row: JobRow, now: datetime) -> str:
     if row.placeholder:
         return translate("Stage", "Queued: being written to the journal")
+    if row.idle and row.state is JobState.QUEUED:
+        return translate("Stage", "Not sent: the window or command that queued it has ended; nothing was billed")
     if row.idle:
         return translate("Stage", "Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs")
     if row.rate_limited and row.retry_at is not None:
