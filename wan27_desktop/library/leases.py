@@ -32,7 +32,7 @@ from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.errors import LibraryBusy, LibraryError, from_os_error
-from wan27_desktop.library.oslocks import try_lock, unlock
+from wan27_desktop.library.oslocks import lock_within, open_lock_file, try_lock, unlock
 from wan27_desktop.private_files import FILE_MODE, make_dirs, restrict_fd
 
 MAINTENANCE_NAME = "maintenance.lock"
@@ -154,11 +154,7 @@ class Leases:
     def _maintenance_shared(self) -> Iterator[None]:
         fd = _open_lock_file(self.folder / MAINTENANCE_NAME)
         try:
-            for _ in range(_TRIES):
-                if try_lock(fd, shared=True):
-                    break
-                time.sleep(_PAUSE_S)
-            else:
+            if not lock_within(fd, _TRIES, _PAUSE_S, shared=True):
                 raise LibraryBusy(
                     QT_TRANSLATE_NOOP(
                         "WanError", "The library is being rebuilt or recovered, so no job can start now."
@@ -236,11 +232,7 @@ class Leases:
         _make_folder(self.folder)
         fd = _open_lock_file(self.folder / MAINTENANCE_NAME)
         try:
-            for _ in range(_TRIES):
-                if try_lock(fd):
-                    break
-                time.sleep(_PAUSE_S)
-            else:
+            if not lock_within(fd, _TRIES, _PAUSE_S):
                 raise LibraryBusy(
                     QT_TRANSLATE_NOOP(
                         "WanError", "Cannot {action} now: another rebuild, recover or move is under way."
@@ -283,14 +275,9 @@ def _open_lock_file(path: Path) -> int:
     """A descriptor to lock `path` with, created if missing; a lock needs no write access, so a
     read-only library still answers (and its own error then says read-only)."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        return open_lock_file(path)
     except OSError as err:
-        try:
-            return os.open(path, os.O_RDONLY)
-        except OSError:
-            raise from_os_error(err, path.parent.parent) from err
-    restrict_fd(fd)
-    return fd
+        raise from_os_error(err, path.parent.parent) from err
 
 
 @contextlib.contextmanager

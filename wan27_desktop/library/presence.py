@@ -32,8 +32,8 @@ from pathlib import Path
 
 from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.library.errors import LibraryBusy, from_os_error
-from wan27_desktop.library.oslocks import try_lock
-from wan27_desktop.private_files import FILE_MODE, make_dirs, restrict_fd
+from wan27_desktop.library.oslocks import lock_within, open_lock_file, try_lock
+from wan27_desktop.private_files import make_dirs
 
 LOCK_NAME = "open.lock"
 WAIT_S = 10.0  # an open waits this long for a rebuild's swap (SQLite's own busy timeout is as long)
@@ -60,8 +60,9 @@ def shared(path: Path) -> int | None:
     with _SOLE_LOCK:
         if _SOLE[str(path)]:
             return None
-    fd = _open(path)
-    if fd is None:
+    try:
+        fd = _open(path)
+    except OSError:
         return None
     deadline = time.monotonic() + WAIT_S
     while not try_lock(fd, shared=True):
@@ -104,14 +105,11 @@ def sole(path: Path, action: str) -> Iterator[None]:
 
 def _take_exclusive(path: Path, action: str) -> int:
     try:
-        fd = _open(path, required=True)
+        fd = _open(path)
     except OSError as err:
         raise from_os_error(err, path.parent.parent) from err
-    assert fd is not None
-    for _ in range(_SOLE_TRIES):
-        if try_lock(fd):
-            return fd
-        time.sleep(_PAUSE_S)
+    if lock_within(fd, _SOLE_TRIES, _PAUSE_S):
+        return fd
     os.close(fd)
     raise LibraryBusy(
         QT_TRANSLATE_NOOP("WanError", "Cannot {action} now: another Wan 2.7 window or command has the library open."),
@@ -124,18 +122,9 @@ def _take_exclusive(path: Path, action: str) -> int:
     )
 
 
-def _open(path: Path, *, required: bool = False) -> int | None:
-    """A descriptor of the lock file, created (user-only) if missing. A lock needs no write access;
-    without a lock file and a folder to make it in: None, or the OSError when `required`."""
-    try:
+def _open(path: Path) -> int:
+    """A descriptor of the lock file (`open_lock_file`), its folder made first where it can be (a
+    read-only library may still have the file). OSError as raised."""
+    with contextlib.suppress(OSError):
         make_dirs(path.parent)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-    except OSError:
-        try:
-            return os.open(path, os.O_RDONLY)
-        except OSError:
-            if required:
-                raise
-            return None
-    restrict_fd(fd)
-    return fd
+    return open_lock_file(path)
