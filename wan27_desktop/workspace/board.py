@@ -102,22 +102,22 @@ class JobBoard(QObject):
         Returns ids that were not on the board before."""
         from wan27_desktop.library import parse_time
 
-        def prepare(job: JobRecord, done: int) -> Callable[[JobRow], None]:
-            def fill(row: JobRow) -> None:
+        added = []
+        for job, done in records:
+
+            def fill(row: JobRow, job: JobRecord = job, done: int = done) -> None:
                 row.apply_record(job, done)
                 if held_elsewhere and not job.state.is_terminal:  # queued there too: not only sent
                     row.elsewhere = held_elsewhere.get(job.id)
 
-            return fill
-
-        added = []
-        for job, done in records:
-            row, new = self._ensure(job.id, (batches or {}).get(job.id), prepare(job, done))
-            # An event newer than the journal snapshot wins for live jobs.
-            if new or job.state.is_terminal or not row.active:
+            row, new = self._ensure(job.id, (batches or {}).get(job.id), fill)
+            if new:  # filled in before it was announced
+                self.stateChanged.emit(job.id)
+                added.append(job.id)
+            elif job.state.is_terminal or not row.active:  # a live job's events are newer than the journal
                 before = row.state
                 row.apply_record(job, done)
-                if row.state != before or new:
+                if row.state != before:
                     self.stateChanged.emit(job.id)
             else:
                 row.prompt, row.model, row.n = job.prompt, job.model, job.n
@@ -127,8 +127,6 @@ class JobBoard(QObject):
                 row.request_id = row.request_id or job.request_id
                 row.task_id = row.task_id or job.task_id
             self.changed.emit(job.id)
-            if new:
-                added.append(job.id)
         return added
 
     def apply_elsewhere(
