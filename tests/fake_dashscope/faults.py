@@ -1,8 +1,8 @@
 """Fault injection for the fake DashScope server.
 
-A `Fault` is scoped to one operation ("sync", "create", "query", "cancel", "download" or "any") and is
-consumed `times` times (None = forever). Kinds fall into three families, which decide *when* a fault
-is taken:
+A `Fault` is scoped to one operation ("sync", "create", "query", "cancel", "list" (the task list),
+"download" or "any") and is consumed `times` times (None = forever). Kinds fall into three families,
+which decide *when* a fault is taken:
 
 - response faults replace or disturb the HTTP exchange; taken when a request arrives;
 - outcome faults change what a generation produces; taken when a sync call or an async create is
@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-OPS = ("sync", "create", "query", "cancel", "download", "any")
+OPS = ("sync", "create", "query", "cancel", "list", "download", "any")
 
 RESPONSE_KINDS = frozenset(
     {

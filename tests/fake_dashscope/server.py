@@ -166,7 +166,7 @@ class FakeDashScope:
             return list(self._requests)
 
     def requests_for(self, op: str | None = None, listener: str | None = None) -> list[RecordedRequest]:
-        """Recorded requests filtered by op ("sync", "create", "query", "cancel", "download",
+        """Recorded requests filtered by op ("sync", "create", "query", "cancel", "list", "download",
         "other") and/or listener ("api", "result")."""
         return [r for r in self.requests if (op is None or r.op == op) and (listener is None or r.listener == listener)]
 

@@ -115,6 +115,11 @@ class BaseHandler(BaseHTTPRequestHandler):
     def fake(self) -> FakeDashScope:
         return self.server.fake
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The `Date` header by the fake's clock (a server's Date and its task times share a clock),
+        so `advance_clock` also plays a client whose own clock is behind."""
+        return super().date_time_string(self.fake.now() if timestamp is None else timestamp)
+
     def setup(self) -> None:
         super().setup()
         with self.server.connections_lock:

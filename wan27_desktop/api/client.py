@@ -241,7 +241,9 @@ class DashScopeClient:
         return self._idempotent(
             "GET",
             "/tasks",
-            lambda response: parse_task_page(self._json(response), status=response.status_code),
+            lambda response: parse_task_page(
+                self._json(response), status=response.status_code, date_header=response.headers.get("Date")
+            ),
             should_cancel,
             None,
             params=params,

@@ -40,6 +40,7 @@ class TaskSummary:
     region: str | None = None
     submitted: datetime | None = None
     ended: datetime | None = None
+    exact_times: bool = False  # the times were epochs (the SDKs' shape): no time zone to guess
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class TaskPage:
     total: int | None = None
     total_pages: int | None = None
     request_id: str | None = None
+    # How far the service's clock is ahead of ours, from the answer's HTTP `Date` header (whole
+    # seconds); None without one. Lets a caller compare its own times with the tasks'.
+    clock_offset_s: float | None = None
 
     @property
     def has_more(self) -> bool:
@@ -123,18 +127,47 @@ def _summary(entry: object) -> TaskSummary | None:
         status = TaskStatus(raw_status.upper())
     except ValueError:
         status = TaskStatus.UNKNOWN
+    created = next((v for v in (entry.get("gmt_create"), entry.get("submit_time")) if parse_time(v)), None)
     return TaskSummary(
         task_id=task_id,
         status=status,
         model_name=_text(entry.get("model_name")) or _text(entry.get("model")),
         request_id=_text(entry.get("request_id")),
         region=_text(entry.get("region")),
-        submitted=parse_time(entry.get("gmt_create")) or parse_time(entry.get("submit_time")),
+        submitted=parse_time(created),
         ended=parse_time(entry.get("end_time")),
+        exact_times=_is_epoch(created),
     )
 
 
-def parse_task_page(data: Any, *, status: int | None = None) -> TaskPage:
+def _is_epoch(value: object) -> bool:
+    """A time given as a number (epoch): unambiguous, unlike text read in an unstated zone."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().isdigit())
+
+
+def clock_offset(date_header: str | None, received: datetime | None = None) -> float | None:
+    """Seconds the service's clock is ahead of ours: an HTTP `Date` header (RFC 9110, whole
+    seconds, UTC) against when its answer arrived here; None without a readable header."""
+    if not date_header:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        stamp = parsedate_to_datetime(date_header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    received = received or datetime.now(timezone.utc)
+    # The header is truncated to the second: its middle is half a second later.
+    return (stamp - received).total_seconds() + 0.5
+
+
+def parse_task_page(
+    data: Any, *, status: int | None = None, date_header: str | None = None, received: datetime | None = None
+) -> TaskPage:
     """One page of the listing; entries without a task id are skipped, a page without a list is
     `MalformedResponseError`."""
     if not isinstance(data, Mapping):
@@ -162,4 +195,5 @@ def parse_task_page(data: Any, *, status: int | None = None) -> TaskPage:
         total=_int(body.get("total")),
         total_pages=_int(body.get("total_page")),
         request_id=_text(data.get("request_id")),
+        clock_offset_s=clock_offset(date_header, received),
     )
