@@ -4646,6 +4646,10 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>未发送：将它排入队列的窗口或命令已结束；未产生费用</translation>
     </message>
     <message>
+        <source>Paused: {reason}</source>
+        <translation>已暂停：{reason}</translation>
+    </message>
+    <message>
         <source>Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs</source>
         <translation>已暂停：下次启动时继续，或使用“任务 ▸ 继续未完成的任务”</translation>
     </message>
@@ -5360,10 +5364,6 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>发送前被中断：未发送，未计费。</translation>
     </message>
     <message>
-        <source>If the service created the task, Jobs › Tasks at the Service lists it (or &apos;wan27 jobs remote&apos;): fetch it from there instead of retrying, which bills again.</source>
-        <translation>如果服务已创建该任务，可在“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）中找到：请从那里获取，而不要重试，重试会再次计费。</translation>
-    </message>
-    <message>
         <source>The service does not know task {task_id} (UNKNOWN), although it was sent less than 24 hours ago.</source>
         <translation>服务不认识任务 {task_id}（UNKNOWN），尽管它是不到 24 小时前发送的。</translation>
     </message>
@@ -5794,6 +5794,74 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
     <message>
         <source>Nothing to do: the images appear when they are saved.</source>
         <translation>无需操作：图片保存后即会显示。</translation>
+    </message>
+    <message>
+        <source>Resume looks for its task again (it never sends the request again); Jobs › Tasks at the Service lists the account&apos;s tasks.</source>
+        <translation>“继续”会再次查找它的任务（绝不会重新发送请求）；“任务 › 服务端任务”列出该账号的所有任务。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent; looking for its task at the service…</source>
+        <translation>请求发出后应答丢失；正在服务端查找它的任务…</translation>
+    </message>
+    <message>
+        <source>Nothing to do: a task found is carried on, never sent again.</source>
+        <translation>无需操作：找到的任务会继续处理，绝不会重新发送。</translation>
+    </message>
+    <message>
+        <source>Its answer was lost; its task {task_id} was found at the service by its request id.</source>
+        <translation>它的应答丢失了；已按请求 ID 在服务端找到它的任务 {task_id}。</translation>
+    </message>
+    <message>
+        <source>Its answer was lost; its task {task_id} was found at the service: the only one made when it was sent.</source>
+        <translation>它的应答丢失了；已在服务端找到它的任务 {task_id}：发送时创建的唯一任务。</translation>
+    </message>
+    <message>
+        <source>Nothing to do: its images are saved when the task finishes.</source>
+        <translation>无需操作：任务完成后会保存它的图片。</translation>
+    </message>
+    <message>
+        <source>Task {task_id} was made when this job&apos;s answer was lost: it is fetched into this job.</source>
+        <translation>任务 {task_id} 创建于此任务应答丢失之时：已将其获取到此任务中。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent, and the service&apos;s task list shows no task made then: it may not have been accepted, or the list may not show it yet.</source>
+        <translation>请求发出后应答丢失，且服务端任务列表中没有当时创建的任务：请求可能未被受理，或列表尚未显示它。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent, and {count} tasks at the service were made then: which one is this job&apos;s cannot be told.</source>
+        <translation>请求发出后应答丢失，而服务端当时创建了 {count} 个任务：无法判断哪一个属于此任务。</translation>
+    </message>
+    <message>
+        <source>Fetch the right one from Jobs › Tasks at the Service (or &apos;wan27 jobs remote&apos;); retrying would bill again.</source>
+        <translation>请从“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）获取正确的那个；重试会再次计费。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent. The service made one task then, but job {job} also lost its answer then and could have made it.</source>
+        <translation>请求发出后应答丢失。服务端当时创建了一个任务，但任务 {job} 同时也丢失了应答，该任务也可能属于它。</translation>
+    </message>
+    <message>
+        <source>Jobs › Tasks at the Service (or &apos;wan27 jobs remote&apos;) can fetch it as a job of its own; retrying would bill again.</source>
+        <translation>可在“任务 › 服务端任务”（或 &apos;wan27 jobs remote&apos;）中将它获取为一个单独的任务；重试会再次计费。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent. The one task the service made then was fetched by its id into job {job}.</source>
+        <translation>请求发出后应答丢失。服务端当时创建的唯一任务已按任务 ID 获取到任务 {job} 中。</translation>
+    </message>
+    <message>
+        <source>Nothing is lost: if that task was this job&apos;s, its images are in that job.</source>
+        <translation>没有丢失任何内容：如果那个任务属于此任务，它的图片就在那个任务中。</translation>
+    </message>
+    <message>
+        <source>The answer was lost after the request was sent, and the service&apos;s task list could not be read to find its task ({reason}).</source>
+        <translation>请求发出后应答丢失，且无法读取服务端任务列表来查找它的任务（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Interrupted while sending, and no task of this job appeared at the service within two days; the request may still have been billed.</source>
+        <translation>发送时被中断，且两天内服务端未出现此任务的任务；该请求仍可能已计费。</translation>
+    </message>
+    <message>
+        <source>The console&apos;s bill shows whether it was.</source>
+        <translation>控制台的账单会显示是否已计费。</translation>
     </message>
     <message>
         <source>Job {job} names an unknown region {region}.</source>

@@ -13,6 +13,7 @@ from typing import Any
 from wan27_desktop.library import JobState
 
 DONE, FAILED, INTERRUPTED, PARTIAL = JobState.DONE, JobState.FAILED, JobState.INTERRUPTED, JobState.PARTIAL
+SUBMITTING = JobState.SUBMITTING
 EXPIRED, DOWNLOADING = JobState.EXPIRED, JobState.DOWNLOADING
 
 
@@ -294,14 +295,12 @@ CASES: list[FaultCase] = _code_cases() + [
     FaultCase(
         "async-html-502-accepted",
         "async create → proxy HTML 502 (task was created)",
-        "NOT resent: interrupted, 'may have been billed'",
+        "NOT resent: its task found in the task list (the only one made as it was sent), done",
         "async",
         (_f("create", "html", accept=True),),
-        INTERRUPTED,
+        DONE,
         1,
-        {"create": 1, "query": 0},
-        images=0,
-        hint_has="billed",
+        {"create": 1, "list": 1},
     ),
     FaultCase(
         "query-html-502",
@@ -369,14 +368,25 @@ CASES: list[FaultCase] = _code_cases() + [
     FaultCase(
         "async-reset-accepted",
         "async create → connection reset after the task was created",
-        "NOT resent: interrupted, 'may have been billed'",
+        "NOT resent: its task found in the task list (the only one made as it was sent), done",
         "async",
         (_f("create", "drop", accept=True),),
-        INTERRUPTED,
+        DONE,
         1,
-        {"create": 1},
+        {"create": 1, "list": 1},
+    ),
+    FaultCase(
+        "async-reset-not-accepted",
+        "async create → connection reset before the service made a task",
+        "NOT resent: paused, 'no task made then'; Resume looks again",
+        "async",
+        (_f("create", "drop"),),
+        SUBMITTING,
+        0,
+        {"create": 1, "list": 1},
+        code="AnswerLost",
         images=0,
-        hint_has="billed",
+        hint_has="Resume looks for its task again",
     ),
     FaultCase(
         "query-reset",
@@ -493,14 +503,12 @@ CASES: list[FaultCase] = _code_cases() + [
     FaultCase(
         "async-invalid-json",
         "async create → 200 with invalid JSON (task created)",
-        "NOT resent: interrupted",
+        "NOT resent: its task found in the task list, done",
         "async",
         (_f("create", "invalid_json", accept=True),),
-        INTERRUPTED,
+        DONE,
         1,
-        {"create": 1},
-        images=0,
-        hint_has="billed",
+        {"create": 1, "list": 1},
     ),
     FaultCase(
         "query-invalid-json",

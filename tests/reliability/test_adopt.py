@@ -81,31 +81,39 @@ def test_fetch_of_a_malformed_task_id_is_invalid_input(env, fake_dashscope):
     assert result.returncode == 2 and fake_dashscope.requests == []
 
 
-def test_a_lost_create_answer_is_recovered_through_remote_and_fetch(env, fake_dashscope, isolated_environment: Path):
-    """The one window Automatic cannot close on its own: the task was created but its answer was
-    lost. The job says where to look; the listing shows the task as not here; fetch lands it."""
+def test_a_lost_create_answer_that_cannot_be_told_apart_is_fetched_into_its_job(
+    env, fake_dashscope, isolated_environment: Path
+):
+    """The case the job cannot close on its own (tests/jobs/test_lost_answer.py has the rest):
+    its answer was lost while another program of the account made a task of the same model. The job
+    says where to look; the listing shows both tasks as not here; fetching ours lands it in the job
+    whose answer was lost, which keeps its prompt; the other program's task stays not here."""
+    other = _task_made_elsewhere(fake_dashscope, "wan2.7-image-pro", 1)
     fake_dashscope.add_fault(Fault("create", "drop", accept=True))
     lost = run_cli(["generate", "a fox", "-n", "2", "--size", "1K", "--poll-interval", "0.01"], env)
     assert lost.returncode == 4, lost.stderr  # network: the answer never came
     with Library.open(isolated_environment) as library:
         job = library.jobs.find()[0]
-        assert job.state is JobState.INTERRUPTED and job.task_id is None
+        assert (job.state, job.task_id, job.error_code) == (JobState.SUBMITTING, None, "AnswerLost")
         assert "Tasks at the Service" in job.error_hint and "jobs remote" in job.error_hint
 
     listed = run_cli(["jobs", "remote", "--since", "1h"], env)
     assert listed.returncode == 0, listed.stderr
-    (task_id,) = fake_dashscope.tasks
-    assert task_id in listed.stdout and "not here" in listed.stdout
+    (ours,) = [task_id for task_id, task in fake_dashscope.tasks.items() if task.request.prompt == "a fox"]
+    assert ours in listed.stdout and other in listed.stdout and listed.stdout.count("not here") == 2
     assert "wan27 jobs fetch" in listed.stderr
 
-    fetched = run_cli(["jobs", "fetch", task_id, "--poll-interval", "0.01"], env)
+    fetched = run_cli(["jobs", "fetch", ours, "--poll-interval", "0.01"], env)
     assert fetched.returncode == 0, fetched.stderr
+    assert "fetched into this job" in fetched.stderr
     listed = run_cli(["jobs", "remote"], env)
-    assert "job 2" in listed.stdout and "not here" not in listed.stdout
+    assert f"{ours}" in listed.stdout and listed.stdout.count("not here") == 1
     with Library.open(isolated_environment) as library:
-        saved = sorted(r.url for r in library.jobs.results_of(2) if r.status == "downloaded")
-        assert saved == sorted(url for _, url in fake_dashscope.billed_images) and len(saved) == 2
-    assert fake_dashscope.created_count == 1
+        (job,) = library.jobs.find()  # no second job: the task went into the one that lost it
+        assert (job.state, job.task_id, job.prompt) == (JobState.DONE, ours, "a fox")
+        saved = sorted(r.url for r in library.jobs.results_of(job.id) if r.status == "downloaded")
+        assert len(saved) == 2 and set(saved) <= {url for _, url in fake_dashscope.billed_images}
+    assert fake_dashscope.created_count == 2  # ours once, the other program's once: nothing resent
 
 
 def test_remote_lists_only_wan_tasks_of_the_window_newest_first(env, fake_dashscope):

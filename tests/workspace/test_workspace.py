@@ -141,3 +141,33 @@ def test_a_job_whose_worker_stopped_is_paused_not_lost(qtbot: Any, make_workspac
     workspace.jobs.shutdown()  # the worker stops waiting; the journal keeps the job resumable
     qtbot.waitUntil(lambda: job.idle, timeout=10_000)
     assert not job.active and job.state is JobState.SUBMITTED
+
+
+def test_a_lost_answer_pauses_with_its_reason_and_its_fetched_task_lands_in_the_same_row(
+    qtbot: Any, make_workspace: Any, env_key: Any
+) -> None:
+    """The create's answer was lost while another program of the account made a task too: the row
+    pauses and says why (Resume looks again); fetching our task from Tasks at the Service carries
+    it on in that row, which keeps its prompt, instead of a new row that knows nothing."""
+    import httpx
+
+    from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, SSL_CONTEXT, body
+
+    with httpx.Client(
+        base_url=env_key.base_url, headers={"Authorization": f"Bearer {env_key.api_key}"}, verify=SSL_CONTEXT
+    ) as other:
+        assert other.post(ASYNC, json=body(model="wan2.7-image-pro", n=1), headers=ASYNC_HEADERS).status_code == 200
+    env_key.add_fault(Fault("create", "drop", accept=True))
+    workspace = make_workspace()
+    workspace.submit(GenerationRequest(prompt="a fox at dawn", size="1K"), RequestMode.AUTO)
+    qtbot.waitUntil(lambda: any(row.idle for row in workspace.board.rows()), timeout=20_000)
+    job = only_job(workspace)
+    assert (job.state, job.error_code) == (JobState.SUBMITTING, "AnswerLost")
+    assert job.can_resume and not job.can_retry  # Resume looks again; a retry would bill again
+    assert "2 tasks at the service were made then" in (job.error_message or "")
+
+    (ours,) = [task_id for task_id, task in env_key.tasks.items() if task.request.prompt == "a fox at dawn"]
+    workspace.fetch(ours)
+    qtbot.waitUntil(lambda: job.state is JobState.DONE and len(job.image_ids) == 1, timeout=20_000)
+    assert only_job(workspace) is job and job.prompt == "a fox at dawn" and not job.error_code
+    assert env_key.created_count == 2  # ours and the other program's; nothing resent

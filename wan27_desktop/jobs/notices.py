@@ -21,6 +21,8 @@ CANCEL_REFUSED = "CancelRefused"
 NOTICE_CODES = frozenset({CANCEL_REFUSED})
 NOT_SENT = "NotSent"
 RESULT_UNAVAILABLE = "ResultUnavailable"
+# A task create sent whose answer was lost, its task not found yet: Resume looks for it again.
+ANSWER_LOST = "AnswerLost"
 
 
 def retrying(notice: RetryNotice) -> WanError:
@@ -115,20 +117,12 @@ def not_sent() -> WanError:
     )
 
 
-def maybe_billed(request_id: str | None, *, task: bool) -> InterruptedCreateError:
-    """Interrupted after the request left, before its answer was journaled."""
+def maybe_billed(request_id: str | None) -> InterruptedCreateError:
+    """A sync call interrupted after the request left, before its answer was journaled (a task
+    create looks for its task instead: `JobRunner._find_lost_task`)."""
     return InterruptedCreateError(
         QT_TRANSLATE_NOOP("WanError", "Interrupted while sending; the request may have been accepted and billed."),
         request_id=request_id,
-        hint=find_the_task_hint() if task else None,
-    )
-
-
-def find_the_task_hint() -> str:
-    return QT_TRANSLATE_NOOP(
-        "WanError",
-        "If the service created the task, Jobs › Tasks at the Service lists it (or 'wan27 jobs remote'): "
-        "fetch it from there instead of retrying, which bills again.",
     )
 
 
@@ -179,3 +173,136 @@ def message_fields(err: WanError) -> dict[str, Any]:
         "error_hint": err.hint,
         "error_values": (err.template, err.values) if err.values else None,
     }
+
+
+# -- a task create whose answer was lost (jobs/remote.py `find_lost_task`) ---------------------------
+_LOOK_AGAIN = QT_TRANSLATE_NOOP(
+    "WanError",
+    "Resume looks for its task again (it never sends the request again); Jobs › Tasks at the Service "
+    "lists the account's tasks.",
+)
+
+
+def looking_for_task() -> WanError:
+    return WanError(
+        QT_TRANSLATE_NOOP(
+            "WanError", "The answer was lost after the request was sent; looking for its task at the service…"
+        ),
+        code="LookingForTask",
+        hint=QT_TRANSLATE_NOOP("WanError", "Nothing to do: a task found is carried on, never sent again."),
+    )
+
+
+def task_found(task_id: str, *, by_request_id: bool) -> WanError:
+    return WanError(
+        QT_TRANSLATE_NOOP(
+            "WanError", "Its answer was lost; its task {task_id} was found at the service by its request id."
+        )
+        if by_request_id
+        else QT_TRANSLATE_NOOP(
+            "WanError",
+            "Its answer was lost; its task {task_id} was found at the service: the only one made when it was sent.",
+        ),
+        values={"task_id": task_id},
+        code="TaskFound",
+        hint=QT_TRANSLATE_NOOP("WanError", "Nothing to do: its images are saved when the task finishes."),
+    )
+
+
+def task_fetched_into(task_id: str) -> WanError:
+    return WanError(
+        QT_TRANSLATE_NOOP(
+            "WanError", "Task {task_id} was made when this job's answer was lost: it is fetched into this job."
+        ),
+        values={"task_id": task_id},
+        code="TaskFound",
+        hint=QT_TRANSLATE_NOOP("WanError", "Nothing to do: its images are saved when the task finishes."),
+    )
+
+
+def _lost(message: str, hint: str, request_id: str | None, **values: object) -> InterruptedCreateError:
+    """The create's answer was lost and its task is not found yet: the job stays for Resume."""
+    return InterruptedCreateError(message, values=values, code=ANSWER_LOST, request_id=request_id, hint=hint)
+
+
+def task_not_found(request_id: str | None) -> InterruptedCreateError:
+    return _lost(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "The answer was lost after the request was sent, and the service's task list shows no task "
+            "made then: it may not have been accepted, or the list may not show it yet.",
+        ),
+        _LOOK_AGAIN,
+        request_id,
+    )
+
+
+def task_ambiguous(count: int, request_id: str | None) -> InterruptedCreateError:
+    return _lost(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "The answer was lost after the request was sent, and {count} tasks at the service were made "
+            "then: which one is this job's cannot be told.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "Fetch the right one from Jobs › Tasks at the Service (or 'wan27 jobs remote'); retrying would bill again.",
+        ),
+        request_id,
+        count=count,
+    )
+
+
+def task_shared(rival: int, request_id: str | None) -> InterruptedCreateError:
+    return _lost(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "The answer was lost after the request was sent. The service made one task then, but job "
+            "{job} also lost its answer then and could have made it.",
+        ),
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "Jobs › Tasks at the Service (or 'wan27 jobs remote') can fetch it as a job of its own; retrying "
+            "would bill again.",
+        ),
+        request_id,
+        job=rival,
+    )
+
+
+def task_fetched_elsewhere(job: int, request_id: str | None) -> InterruptedCreateError:
+    return _lost(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "The answer was lost after the request was sent. The one task the service made then was "
+            "fetched by its id into job {job}.",
+        ),
+        QT_TRANSLATE_NOOP("WanError", "Nothing is lost: if that task was this job's, its images are in that job."),
+        request_id,
+        job=job,
+    )
+
+
+def task_list_unreadable(reason: WanError, request_id: str | None) -> InterruptedCreateError:
+    return _lost(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "The answer was lost after the request was sent, and the service's task list could not be "
+            "read to find its task ({reason}).",
+        ),
+        _LOOK_AGAIN,
+        request_id,
+        reason=reason.message,
+    )
+
+
+def task_never_found(request_id: str | None) -> InterruptedCreateError:
+    return InterruptedCreateError(
+        QT_TRANSLATE_NOOP(
+            "WanError",
+            "Interrupted while sending, and no task of this job appeared at the service within two "
+            "days; the request may still have been billed.",
+        ),
+        request_id=request_id,
+        hint=QT_TRANSLATE_NOOP("WanError", "The console's bill shows whether it was."),
+    )

@@ -16,7 +16,7 @@ from wan27_desktop.api.tasklist import TaskSummary, listing_window
 
 if TYPE_CHECKING:
     from wan27_desktop.jobs.runner import Connection
-    from wan27_desktop.library import Library
+    from wan27_desktop.library import JobRecord, Library
 
 STATUSES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED")
 WAN_MODELS = tuple(model.value for model in Model)
@@ -43,15 +43,31 @@ def wan_tasks(
     client: Any, *, since: timedelta = TASK_LIFETIME, status: str | None = None, now: datetime | None = None
 ) -> list[TaskSummary]:
     """The account's Wan 2.7 image tasks submitted in the last `since`, newest first."""
+    return _listing(client, WAN_MODELS, since=since, status=status, now=now)[0]
+
+
+def _listing(
+    client: Any,
+    models: tuple[str, ...],
+    *,
+    since: timedelta,
+    status: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[TaskSummary], float | None]:
+    """`models`' tasks submitted in the last `since`, newest first, and how far the service's clock
+    is ahead of ours (None when its answers carry no `Date`)."""
     now = now or datetime.now(timezone.utc)
     start, end = listing_window(since, now)
     cutoff = now - since
     found: dict[str, TaskSummary] = {}
-    for model in WAN_MODELS:
+    offset: float | None = None
+    for model in models:
         for page_no in range(1, MAX_PAGES + 1):
             page = client.list_tasks(
                 start_time=start, end_time=end, model_name=model, status=status, page_no=page_no, page_size=PAGE_SIZE
             )
+            if offset is None:
+                offset = page.clock_offset_s
             for task in page.tasks:
                 if task.model_name not in (None, model):
                     continue  # lenient: a service that ignored the filter
@@ -63,7 +79,7 @@ def wan_tasks(
             if not page.tasks or not page.has_more:
                 break
     epoch = datetime.min.replace(tzinfo=timezone.utc)
-    return sorted(found.values(), key=lambda t: t.submitted or epoch, reverse=True)
+    return sorted(found.values(), key=lambda t: t.submitted or epoch, reverse=True), offset
 
 
 def _with_model(task: TaskSummary, model: str) -> TaskSummary:
@@ -90,10 +106,127 @@ def list_remote_tasks(
     return [RemoteTask(task, held.get(task.task_id)) for task in tasks]
 
 
-def model_of_task(client: Any, task_id: str) -> str | None:
-    """Which Wan 2.7 model made a task, from the listing (a task query does not say); None when
-    the listing does not show it (then the job's cost stays unknown rather than guessed)."""
-    for task in wan_tasks(client):
-        if task.task_id == task_id:
-            return task.model_name
-    return None
+# -- the task of a create whose answer was lost -----------------------------------------------------
+# The service makes the task between the create's bytes leaving (the journal's `sent_at`) and its
+# answer. Before: the clocks' resolution (the `Date` header has whole seconds). After: a large body
+# still uploading, and the service's own queue.
+LOST_TASK_BEFORE = timedelta(seconds=5)
+LOST_TASK_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class LostTaskSearch:
+    """What the service's task list says of a job whose create answer was lost (`find_lost_task`).
+
+    `found`: the one task that can only be this job's; `candidates`: the tasks that could be;
+    `rival`: another job with a lost answer that could have made the only candidate; `fetched_as`:
+    the job here the only candidate was fetched into by its id."""
+
+    found: TaskSummary | None
+    candidates: tuple[TaskSummary, ...]
+    by_request_id: bool = False
+    rival: int | None = None
+    fetched_as: int | None = None
+    # Another job's create was on its way at the time and its answer may still come: once it has
+    # (its task held), a look again may tell this job's task apart.
+    settling: bool = False
+
+
+def lost_answer_jobs(library: Library, model: str, region: str) -> list[JobRecord]:
+    """Jobs of `model` sent to `region` whose create answer never came (no task id), sent in the
+    last two days: each could own a task of the list made then."""
+    from wan27_desktop.library import JobState, parse_time
+
+    now = datetime.now(timezone.utc)
+    found = []
+    for job in library.jobs.find(states=[JobState.SUBMITTING, JobState.INTERRUPTED], limit=1000):
+        sent = parse_time(job.sent_at) if job.sent_at else None
+        mine = (job.model, job.region) == (model, region) and job.task_id is None
+        if mine and sent is not None and now - sent < 2 * TASK_LIFETIME:
+            found.append(job)
+    return found
+
+
+def made_while_lost(job: JobRecord, task: TaskSummary, offset_s: float) -> bool:
+    """Whether the service made `task` while `job`'s create was on its way, by the service's clock
+    (`offset_s`: how far it is ahead of ours). Times given as text in an unstated zone never match."""
+    from wan27_desktop.library import parse_time
+
+    sent = parse_time(job.sent_at) if job.sent_at else None
+    if sent is None or task.submitted is None or not task.exact_times:
+        return False
+    centre = sent + timedelta(seconds=offset_s)
+    return centre - LOST_TASK_BEFORE <= task.submitted <= centre + LOST_TASK_AFTER
+
+
+def _open_to_claim(library: Library, tasks: list[TaskSummary]) -> tuple[list[TaskSummary], dict[str, int]]:
+    """(tasks no job here holds, {task id: job} of those fetched here by their id). A task a job
+    got from its own create's answer is settled; one fetched by its id may be the very task a lost
+    answer made."""
+    from wan27_desktop.jobs.serialize import is_adopted
+
+    held = library.jobs.jobs_of_tasks(task.task_id for task in tasks)
+    free = [task for task in tasks if task.task_id not in held]
+    fetched = {task_id: job_id for task_id, job_id in held.items() if is_adopted(library.jobs.get(job_id).request_json)}
+    return free, fetched
+
+
+def find_lost_task(client: Any, library: Library, job: JobRecord, *, request_id: str | None = None) -> LostTaskSearch:
+    """The task `job`'s create made, when its answer was lost (a dropped connection, a crash).
+
+    From the service's list of the job's model's tasks: the one with the create's request id when
+    it is known (a 2xx that could not be read) and no job here holds it; else the one the service
+    made while the create was on its way (`made_while_lost`, by the service's clock: ours is
+    corrected by the `Date` header of its answers). It is `found` only when no other task could be
+    it (one fetched here by its id counts) and no other job with a lost answer could have made it;
+    otherwise `candidates` lists what the user can choose from. Raises WanError when the list
+    cannot be read."""
+    from wan27_desktop.library import JobState, parse_time
+
+    now = datetime.now(timezone.utc)
+    sent = parse_time(job.sent_at) if job.sent_at else None
+    if sent is None:  # never sent: no task can be its
+        return LostTaskSearch(None, ())
+    since = min(TASK_LIFETIME, max(timedelta(0), now - sent) + LOST_TASK_AFTER + timedelta(hours=1))
+    # The other jobs without a task id are read before the list, and who holds what after it: a job
+    # whose answer arrives in between is then either still a rival or holds its task, never neither.
+    rivals = [other for other in lost_answer_jobs(library, job.model, job.region) if other.id != job.id]
+    # A rival still waiting for its create's answer (a live process holds it; a job looking for its
+    # task is marked AnswerLost) will soon hold its own task: a look after that may tell ours apart.
+    running = library.jobs.leased()
+    waiting = [r for r in rivals if r.state is JobState.SUBMITTING and not r.error_code and r.id in running]
+    tasks, offset = _listing(client, (job.model,), since=since, now=now)
+    free, fetched = _open_to_claim(library, tasks)
+    if request_id:
+        same = [task for task in free if task.request_id == request_id]
+        if len(same) == 1:
+            return LostTaskSearch(same[0], tuple(same), by_request_id=True)
+    open_tasks = [task for task in tasks if task in free or task.task_id in fetched]
+    candidates = tuple(task for task in open_tasks if made_while_lost(job, task, offset or 0.0))
+    settling = any(made_while_lost(r, task, offset or 0.0) for r in waiting for task in candidates)
+    if len(candidates) != 1:
+        return LostTaskSearch(None, candidates, settling=settling)
+    (task,) = candidates
+    if task.task_id in fetched:
+        return LostTaskSearch(None, candidates, fetched_as=fetched[task.task_id])
+    for other in rivals:
+        if made_while_lost(other, task, offset or 0.0):  # it could be that job's
+            return LostTaskSearch(None, candidates, rival=other.id, settling=settling)
+    return LostTaskSearch(task, candidates)
+
+
+def lost_job_of(library: Library, task: TaskSummary, region: str, offset_s: float | None) -> JobRecord | None:
+    """The one job here whose create answer was lost while the service made `task` (the user fetches
+    a task by its id: it goes into that job, which keeps its request); None when none or several."""
+    if not task.model_name:
+        return None
+    lost = lost_answer_jobs(library, task.model_name, region)
+    claimants = [job for job in lost if made_while_lost(job, task, offset_s or 0.0)]
+    return claimants[0] if len(claimants) == 1 else None
+
+
+def listed_task(client: Any, task_id: str) -> tuple[TaskSummary | None, float | None]:
+    """A task as the service's list shows it (its model and when it was made; a task query says
+    neither), and how far the service's clock is ahead of ours."""
+    tasks, offset = _listing(client, WAN_MODELS, since=TASK_LIFETIME)
+    return next((task for task in tasks if task.task_id == task_id), None), offset

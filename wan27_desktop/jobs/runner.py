@@ -56,6 +56,7 @@ from wan27_desktop.api.translatable import QT_TRANSLATE_NOOP
 from wan27_desktop.api.validation import validate
 from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.jobs import notices
+from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.jobs.notices import message_fields as _message_fields
 from wan27_desktop.jobs.serialize import is_adopted, request_from_json, request_mode_of, request_to_json
 from wan27_desktop.library import JobRecord, JobState, Library, parse_time
@@ -67,6 +68,9 @@ _Method = TypeVar("_Method", bound=Callable[..., Any])
 TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
 MAX_DOWNLOAD_ROUNDS = DOWNLOAD_ROUNDS  # each round is one download_result (itself with retries)
+# When a create's answer was lost while other creates were on their way, their answers tell their
+# tasks apart from this one's: look again after these pauses (seconds) while any is still due.
+LOST_TASK_LOOKS_S = (0.0, 2.0, 5.0, 15.0)
 UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 _LOCAL_TROUBLE = ("DiskFull", "SaveFailed")  # our disk, not the result host: no round is counted
 
@@ -337,7 +341,9 @@ class JobRunner:
     def adopt(self, task_id: str, connection: Connection | None = None, model: str | None = None) -> int:
         """A job for a task of this key that the service still keeps (made on another machine, by
         the SDK, or lost to a crash): journaled as submitted, to be resumed. A task this library
-        already holds gives its job; a task the service does not know is refused (TaskUnknown)."""
+        already holds gives its job; a task made while exactly one job's create answer was lost
+        goes into that job (`remote.lost_job_of`); a task the service does not know is refused
+        (TaskUnknown)."""
         held = self.library.jobs.job_of_task(task_id)
         if held is not None:
             return held.id
@@ -358,14 +364,29 @@ class JobRunner:
                     "task id and the region.",
                 ),
             )
-        from wan27_desktop.jobs.remote import model_of_task
+        from wan27_desktop.jobs.remote import listed_task, lost_job_of
         from wan27_desktop.jobs.serialize import adopted_request_json
 
-        if model is None:
-            try:
-                model = model_of_task(client, task_id)
-            except WanError as err:  # a gateway without the listing: the cost stays unknown
-                log.info("the task listing did not name the model of %s: %s", task_id, err)
+        try:
+            listed, offset = listed_task(client, task_id)
+        except WanError as err:  # a gateway without the listing: the cost stays unknown
+            log.info("the task listing did not show task %s: %s", task_id, err)
+            listed, offset = None, None
+        if model is None and listed is not None:
+            model = listed.model_name
+        lost = None if listed is None else lost_job_of(self.library, listed, connection.region.value, offset)
+        if lost is not None:
+            # The task of a job whose create answer was lost: it goes on in that job, which keeps its
+            # request (prompt, settings, references) instead of a new job that knows none of them.
+            self.library.jobs.update(
+                lost.id,
+                state=JobState.SUBMITTED,
+                task_id=task_id,
+                server_status=snapshot.status.value,
+                clear_error=True,
+            )
+            self._emit(lost.id, JobState.SUBMITTED, snapshot.status.value, notice=notices.task_fetched_into(task_id))
+            return lost.id
         job_id = self.library.jobs.create(
             adopted_request_json(task_id, model),
             model=model or "",
@@ -485,12 +506,16 @@ class JobRunner:
         try:
             submission = self._client_for(job).submit_task(body, **self._create_kwargs(job.id))
         except InterruptedCreateError as err:
-            err.hint = notices.find_the_task_hint()
-            self._interrupted(job.id, err)
-            return
+            lost: InterruptedCreateError | None = err
+        else:
+            lost = None
         finally:
             self._in_create.clear()
             self._bytes_left.clear()
+        if lost is not None:
+            self.library.jobs.mark_sent(job.id)  # it was (once only: a no-op when on_sent did it)
+            self._find_lost_task(self.library.jobs.get(job.id), lost.request_id)
+            return
         submitted_at = time.monotonic()
         # The task id is committed before the first poll, so a crash can always resume it (§5).
         self.library.jobs.update(
@@ -787,13 +812,14 @@ class JobRunner:
     def _resume(self, job: JobRecord) -> None:
         if job.state is JobState.SUBMITTING:
             # We cannot know whether the create reached the service: never resend it (§5). But a
-            # job whose bytes never left was not sent, so it was not billed either.
+            # job whose bytes never left was not sent, so it was not billed either; and a task the
+            # service made is found in its task list.
             if job.sent_at is None:
                 self._interrupted(job.id, notices.not_sent())
+            elif request_mode_of(job.request_json).uses_task:
+                self._find_lost_task(job, job.request_id)
             else:
-                self._interrupted(
-                    job.id, notices.maybe_billed(job.request_id, task=request_mode_of(job.request_json).uses_task)
-                )
+                self._interrupted(job.id, notices.maybe_billed(job.request_id))
             return
         if job.state is JobState.EXPIRED:
             # Expired before (perhaps by a skewed clock, or a link that failed then): try again.
@@ -807,6 +833,75 @@ class JobRunner:
             return
         if job.state is JobState.DOWNLOADING or self.library.jobs.pending_results(job.id):
             self._download_all(job.id)
+
+    def _find_lost_task(self, job: JobRecord, request_id: str | None) -> None:
+        """A task create went out and its answer was lost (a dropped connection, a crash): find the
+        task the service made in its task list (`remote.find_lost_task`) and carry it on, never
+        sending the create again. Not found (yet), or not told apart from another: the job stays
+        unfinished with the reason, so Resume (and the next start) look again; after two days
+        nothing will appear (tasks live 24 h) and it ends as interrupted."""
+        from wan27_desktop.jobs.remote import TASK_LIFETIME, find_lost_task
+
+        sent = parse_time(job.sent_at) if job.sent_at else None
+        if sent is not None and datetime.now(timezone.utc) - sent > 2 * TASK_LIFETIME:
+            self._interrupted(job.id, notices.task_never_found(request_id))  # no list shows it any more
+            return
+        # Marked AnswerLost first: other jobs looking for their tasks do not wait for this one.
+        looking = notices.looking_for_task()
+        self.library.jobs.update(
+            job.id, state=JobState.SUBMITTING, request_id=request_id, error_code=ANSWER_LOST, **_message_fields(looking)
+        )
+        self._emit(job.id, JobState.SUBMITTING, notice=looking)
+        try:
+            for wait_s in LOST_TASK_LOOKS_S:
+                if not self._wait(wait_s):
+                    return  # the app is closing: the job stays unfinished, looked for at the next start
+                search = find_lost_task(self._client_for(job), self.library, job, request_id=request_id)
+                if search.found is not None or not search.settling:
+                    break
+        except WanError as err:  # offline, the service down, a key to fix, a gateway without the list
+            self._answer_lost(job.id, notices.task_list_unreadable(err, request_id))
+            return
+        if search.found is not None:
+            task = search.found
+            self.library.jobs.update(
+                job.id,
+                state=JobState.SUBMITTED,
+                task_id=task.task_id,
+                server_status=task.status.value,
+                clear_error=True,
+            )
+            self._emit(
+                job.id,
+                JobState.SUBMITTED,
+                task.status.value,
+                notice=notices.task_found(task.task_id, by_request_id=search.by_request_id),
+            )
+            self._poll(self.library.jobs.get(job.id))
+            return
+        if search.fetched_as is not None:
+            self._answer_lost(job.id, notices.task_fetched_elsewhere(search.fetched_as, request_id))
+        elif search.rival is not None:
+            self._answer_lost(job.id, notices.task_shared(search.rival, request_id))
+        elif search.candidates:
+            self._answer_lost(job.id, notices.task_ambiguous(len(search.candidates), request_id))
+        else:
+            self._answer_lost(job.id, notices.task_not_found(request_id))
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; False at once when the app is closing."""
+        deadline = time.monotonic() + seconds
+        while not self._app_stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            time.sleep(min(left, 0.05))
+        return False
+
+    def _answer_lost(self, job_id: int, err: WanError) -> None:
+        """Unfinished, with the reason: Resume and the next start look for the task again."""
+        self.library.jobs.update(job_id, state=JobState.SUBMITTING, error_code=err.code, **_message_fields(err))
+        self._emit(job_id, JobState.SUBMITTING, error=err)
 
     # -- outcomes -----------------------------------------------------------------------------
     def _interrupted(self, job_id: int, err: WanError) -> None:
