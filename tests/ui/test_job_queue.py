@@ -219,3 +219,26 @@ def test_a_job_another_process_runs_is_shown_as_theirs_and_cannot_be_stopped_her
     assert queued.idle and not queued.can_resume
     tooltip = panel.model.index(panel.model.row_of(6), JobQueueModel.COL_STATE).data(Qt.ItemDataRole.ToolTipRole)
     assert "Nothing was billed" in tooltip and texts.phase(queued).startswith("Not sent")
+
+
+def test_a_paused_job_says_why_it_stopped_and_what_to_do(panel: JobQueuePanel) -> None:
+    """A job whose create answer was lost and whose task could not be told apart: the stage says
+    why it is paused (not only that it resumes), the queue's details and Resume agree."""
+    from wan27_desktop.jobs.notices import ANSWER_LOST, task_ambiguous
+    from wan27_desktop.ui.stage import texts
+
+    lost = task_ambiguous(2, None)
+    board = panel.model.board
+    board.apply_elsewhere(
+        [(record(7, JobState.SUBMITTING, error_code=ANSWER_LOST, error_message=lost.message, error_hint=lost.hint), 0)],
+        {},
+    )
+    row = panel.model.job(7)
+    assert row is not None and row.idle and row.can_resume and not row.can_retry
+    assert texts.phase(row) == f"Paused: {lost.message}"
+    assert "2 tasks at the service were made then" in cell(panel.model, 7, JobQueueModel.COL_DETAILS)
+    panel.select_job(7)
+    assert panel.resume_button.isEnabled() and not panel.retry_button.isEnabled()
+    paused = record(8, JobState.SUBMITTED, server_status="PENDING")  # paused with nothing to explain
+    board.apply_elsewhere([(paused, 0)], {})
+    assert texts.phase(panel.model.job(8)).startswith("Paused: resumes at the next start")

@@ -27,6 +27,7 @@ from wan27_desktop.api.errors import NetworkError, ServiceError, ValidationError
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.i18n import error_details, error_message
 from wan27_desktop.jobs.background import BackgroundWork
+from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.workspace.board import JobBoard
 from wan27_desktop.workspace.draft import DEFAULT_PALETTE, Draft, Parameters
 from wan27_desktop.workspace.draft_store import DraftStore
@@ -531,6 +532,8 @@ class Workspace(QObject):
         from wan27_desktop.library import JobState
 
         err = event.error
+        if err is not None and err.code == ANSWER_LOST:
+            return  # the create's answer was lost, but the service's task list may have answered since
         if isinstance(err, NetworkError):
             self.service.connectivity = Connectivity.OFFLINE
         elif isinstance(err, ServiceError) and not isinstance(err, NoKeyError):

@@ -60,6 +60,8 @@ def _phase(row: JobRow, now: datetime) -> str:
         return translate("Stage", "Queued: being written to the journal")
     if row.idle and row.state is JobState.QUEUED:
         return translate("Stage", "Not sent: the window or command that queued it has ended; nothing was billed")
+    if row.idle and row.error_message:  # why it stopped (the hint below says what to do)
+        return translate("Stage", "Paused: {reason}").format(reason=row.error_message)
     if row.idle:
         return translate("Stage", "Paused: resumes at the next start, or with Jobs ▸ Resume Unfinished Jobs")
     if row.rate_limited and row.retry_at is not None:
