@@ -142,6 +142,18 @@ def test_spend_counts_billed_jobs_and_jobs_in_flight_of_the_region_only(library:
     assert (status.daily, status.monthly) == (None, None)
 
 
+def test_a_job_interrupted_after_it_was_sent_counts_as_it_may_have_been_billed(library: Library, maker: Maker):
+    """A sync call whose answer was lost, or a task never found: the service may have billed it, so
+    a limit counts its estimate; one interrupted before its bytes left was not sent, and is not."""
+    lost = maker.job(state=JobState.SUBMITTING)
+    library.jobs.mark_sent(lost)
+    library.jobs.update(lost, state=JobState.INTERRUPTED)
+    library.jobs.update(maker.job(state=JobState.SUBMITTING), state=JobState.INTERRUPTED)  # never sent
+    status = library.spend_limits.status("sg")
+    assert status.today == status.in_flight == Decimal("0.562065")
+    assert library.ledger.spend_today() == 0  # what the service is known to have billed: nothing yet
+
+
 def test_limits_are_stored_per_region_and_judge_an_estimate(library: Library):
     library.spend_limits.set_limits("sg", Decimal("1.00"), Decimal("10"))
     assert library.spend_limits.limits("sg") == (Decimal("1.00"), Decimal("10"))

@@ -37,7 +37,10 @@ def show(args: argparse.Namespace) -> int:
             out(f"  today:      {_money(status.today)} of {_limit(status.daily)}")
             out(f"  this month: {_money(status.month)} of {_limit(status.monthly)}")
             if status.in_flight:
-                out(f"  (includes {_money(status.in_flight)} estimated for jobs still running)")
+                out(
+                    f"  (includes {_money(status.in_flight)} estimated for jobs that may be billed: running, "
+                    "or interrupted after sending)"
+                )
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@ app and the `wan27` command see the same ones, and what has been spent against t
 
 Spent = what the service billed (a job's cost, else usage.image_count x the §6 price) for jobs of
 that region made since local midnight / the first of the month, plus the worst-case estimate of
-jobs still in flight (they may yet be billed). Amounts are in the region's currency (§6: CNY).
+jobs still in flight (they may yet be billed) and of jobs interrupted after their request was sent
+(they may have been: a limit is not crossed by what the service may have billed unseen). Amounts are
+in the region's currency (§6: CNY).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from wan27_desktop.library.ledger import _utc_start_of
 from wan27_desktop.library.records import JobState
 from wan27_desktop.library.times import utc_now
 
+_INTERRUPTED = JobState.INTERRUPTED.value
 _IN_FLIGHT = tuple(
     s.value for s in (JobState.QUEUED, JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 )
@@ -31,7 +34,7 @@ class SpendStatus:
     region: str
     today: Decimal
     month: Decimal
-    in_flight: Decimal  # estimates of jobs not yet billed (counted in today and month)
+    in_flight: Decimal  # estimates of jobs that may be or may have been billed (counted in today and month)
     daily: Decimal | None
     monthly: Decimal | None
 
@@ -92,16 +95,17 @@ class SpendLimits:
         spent_today = spent_month = in_flight = Decimal(0)
         with self.db.read() as conn:
             rows = conn.execute(
-                "SELECT created_at, state, cost, usage_json, model, estimated_cost FROM jobs "
+                "SELECT created_at, state, cost, usage_json, model, estimated_cost, sent_at FROM jobs "
                 "WHERE region = ? AND created_at >= ?",
                 (region, month_start),
             ).fetchall()
-        for created_at, state, cost, usage_json, model, estimated in rows:
+        for created_at, state, cost, usage_json, model, estimated, sent_at in rows:
             if cost is None and usage_json:
                 cost = cost_from_usage(region, model, json.loads(usage_json))
             amount = decimal_or_zero(cost)
-            if cost is None and state in _IN_FLIGHT:
-                amount = decimal_or_zero(estimated)  # not billed yet, but it may be
+            maybe_billed = state == _INTERRUPTED and sent_at is not None  # sent, then its answer lost
+            if cost is None and (state in _IN_FLIGHT or maybe_billed):
+                amount = decimal_or_zero(estimated)  # not billed yet (or not that we know), but it may be
                 in_flight += amount
             spent_month += amount
             if created_at >= day_start:
