@@ -181,6 +181,23 @@ def test_a_rows_lost_create_answer_finds_its_task_among_the_creates_in_flight(en
         assert library.batches.get_batch(1).state == "finished"
 
 
+def test_a_row_whose_task_cannot_be_told_apart_is_named_with_what_to_do(env, fake_dashscope, tmp_path: Path):
+    """Another program made a task as a row's create answer was lost: the batch does not end as a
+    success, and it says which row waits and why, instead of a bare '1 left'."""
+    from tests.fake_dashscope import Fault
+    from tests.jobs.test_lost_answer import _task_made_elsewhere
+
+    _task_made_elsewhere(fake_dashscope)
+    fake_dashscope.add_fault(Fault("create", "drop", accept=True))
+    result = run_cli(["batch", str(_prompts(tmp_path, 3)), *FAST, "--yes"], env)
+    assert result.returncode == 3, result.stderr  # README: a row the command ran did not end done
+    assert "2 done, 0 failed, 0 canceled, 1 left" in result.stdout
+    (stuck,) = [line for line in result.stderr.splitlines() if line.startswith("row ")]
+    assert "paused - The answer was lost" in stuck and "Tasks at the Service" in stuck
+    assert "wan27 batch resume 1" in result.stderr
+    assert fake_dashscope.created_count == 4  # three rows and the other program's task; nothing resent
+
+
 @posix_only
 @pytest.mark.slow
 def test_a_200_row_batch_killed_at_a_random_moment_finishes_every_row_exactly_once(env, fake_dashscope, tmp_path: Path):

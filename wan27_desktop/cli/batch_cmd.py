@@ -244,9 +244,28 @@ def summarise(batch_id: int, counts: Any, progress: Progress) -> int:
         file=human,
         flush=True,
     )
+    stuck = stuck_rows(batch_id) if counts.queued + counts.running else []
+    for line in stuck:
+        err(line)
     if counts.queued + counts.running:
         err(f"Run 'wan27 batch resume {batch_id}' to carry on the rest.")
-    return EXIT_SERVICE if counts.failed else EXIT_OK
+    return EXIT_SERVICE if counts.failed or stuck else EXIT_OK
+
+
+def stuck_rows(batch_id: int) -> list[str]:
+    """Rows left unfinished for a reason the journal gives (a create's answer lost and its task not
+    told apart, say): one line each, with what to do. Rows merely not sent yet (a pause) are not."""
+    lines = []
+    with open_library() as library:
+        for row in library.batches.rows(batch_id):
+            if row.job_id is None or row.status not in ("queued", "running"):
+                continue
+            job = library.jobs.get(row.job_id)
+            if job.state.is_unfinished and job.error_message:
+                where = f" (line {row.line})" if row.line is not None else ""
+                hint = f" ({job.error_hint})" if job.error_hint else ""
+                lines.append(f"row {row.position + 1}{where}: job {job.id} paused - {job.error_message}{hint}")
+    return lines
 
 
 class Progress:
