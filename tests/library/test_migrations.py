@@ -70,6 +70,49 @@ def test_v2_to_v3_keeps_job_errors_and_stores_message_values(data_dir: Path):
         )
 
 
+def test_v5_to_v6_counts_every_edit_of_an_existing_image_and_nothing_else(data_dir: Path):
+    conn = _db_at(data_dir / "library" / "library.sqlite3", 5)
+    for image_id in (1, 2):
+        conn.execute(
+            "INSERT INTO images(id, idx, path, sha256, format, width, height, bytes, created_at) "
+            "VALUES (?, 0, ?, 'x', 'png', 1, 1, 1, '2025-01-01')",
+            (image_id, f"images/{image_id}.png"),
+        )
+    conn.close()
+    with Library.open(data_dir, reconcile=False) as library:
+        stamps = [library.images.edit_stamp()]
+
+        def edited(action) -> bool:
+            action()
+            stamps.append(library.images.edit_stamp())
+            return stamps[-1] != stamps[-2]
+
+        curation = library.curation
+        assert edited(lambda: curation.set_rating([1], 4))
+        assert not edited(lambda: curation.set_rating([1], 4))  # the same rating again: nothing changed
+        assert edited(lambda: curation.set_favourite([1], True))
+        assert edited(lambda: curation.add_tags([1], ["sea"]))
+        assert edited(lambda: curation.remove_tag([1], "sea"))
+        assert edited(lambda: curation.trash([2]))
+        assert edited(lambda: curation.restore([2]))
+        assert edited(lambda: curation.trash([2]))
+        assert edited(lambda: curation.empty_trash())
+
+        def write(sql: str) -> None:
+            with library.db.write() as conn:
+                conn.execute(sql)
+
+        # What the gallery does not show of an image, and a new image (seen by its id): no edit.
+        assert not edited(lambda: write("UPDATE images SET meta_json = '{}' WHERE id = 1"))
+        assert not edited(
+            lambda: write(
+                "INSERT INTO images(id, idx, path, sha256, format, width, height, bytes, created_at) "
+                "VALUES (3, 0, 'images/3.png', 'y', 'png', 1, 1, 1, '2025-01-02')"
+            )
+        )
+        assert stamps[0] == 0 and stamps[-1] == 8
+
+
 def test_migration_is_one_transaction_and_rolls_back_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     conn = _db_at(tmp_path / "x.sqlite3", 1)
 

@@ -166,3 +166,33 @@ def test_an_image_that_takes_a_deleted_images_id_is_shown(
     else:
         panel.notify_image_added(second[0])  # as this window's own landing would report it
     qtbot.waitUntil(lambda: shown_top(panel) == second, timeout=10_000)
+
+
+def test_another_processs_trash_restore_and_rating_show_in_an_open_gallery(
+    qtbot: QtBot, open_gallery: GalleryPanel, env: dict[str, str], isolated_environment: Path
+) -> None:
+    """Edits of images already shown, made by the `wan27` command (a real child process) or another
+    window's connection, appear without a refresh by hand: the library's edit stamp moved."""
+    panel = open_gallery
+    (image_id,) = newest_first(isolated_environment)
+    trashed = run_cli(["library", "trash", str(image_id)], env)
+    assert trashed.returncode == 0, trashed.stderr
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=10_000)  # the library view hides the trash
+    restored = run_cli(["library", "restore", str(image_id)], env)
+    assert restored.returncode == 0, restored.stderr
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: getattr(panel.model.loaded_record(0), "id", None) == image_id, timeout=10_000)
+    with Library.open(isolated_environment, reconcile=False) as other_window:
+        other_window.curation.set_rating([image_id], 4)
+    qtbot.waitUntil(lambda: getattr(panel.model.loaded_record(0), "rating", None) == 4, timeout=10_000)
+
+
+def test_a_quiet_library_is_not_read_again(
+    qtbot: QtBot, open_gallery: GalleryPanel, isolated_environment: Path
+) -> None:
+    """Nothing changed: the watch's looks read no page (its cost stays one small query a look)."""
+    panel = open_gallery
+    qtbot.waitUntil(lambda: not panel.model.is_busy() and panel.worker.pending() == 0, timeout=10_000)
+    fetched = panel.model.pages_fetched
+    qtbot.wait(600)  # several looks at 100 ms
+    assert panel.model.pages_fetched == fetched

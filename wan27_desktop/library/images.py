@@ -271,6 +271,13 @@ class ImageStore:
             row = conn.execute("SELECT id, sha256 FROM images ORDER BY id DESC LIMIT 1").fetchone()
         return (int(row[0]), str(row[1])) if row is not None else (0, "")
 
+    def edit_stamp(self) -> int:
+        """A number that changes whenever an existing image's rating, favourite, trash, missing
+        file or tags change, or an image is deleted, by any connection (schema v6's triggers)."""
+        with self.db.read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'edits'").fetchone()
+        return int(row[0]) if row is not None else 0
+
     def metadata_of(self, image_id: int) -> dict[str, Any]:
         """The complete stored document (our JSON chunk) of an image, read from its file."""
         image = self.get(image_id)

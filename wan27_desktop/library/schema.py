@@ -230,12 +230,35 @@ def _v5_batches(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_edit_stamp(conn: sqlite3.Connection) -> None:
+    """A counter (`meta` key 'edits') that every change to what the gallery shows of an existing
+    image moves: its rating, favourite, trash, missing file or tags, or its deletion. An open
+    window reads it with the newest image id (`Images.edit_stamp`) and re-reads what it shows when
+    another window or a `wan27` command changed it. Triggers, so no write path can forget it; new
+    images are seen by their ids."""
+    bump = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'edits';"
+    _run_script(
+        conn,
+        f"""
+        INSERT OR REPLACE INTO meta(key, value) VALUES ('edits', '0');
+        CREATE TRIGGER images_edited AFTER UPDATE OF rating, favourite, trashed, trashed_at, missing ON images
+        WHEN old.rating IS NOT new.rating OR old.favourite IS NOT new.favourite OR old.trashed IS NOT new.trashed
+            OR old.trashed_at IS NOT new.trashed_at OR old.missing IS NOT new.missing
+        BEGIN {bump} END;
+        CREATE TRIGGER images_deleted AFTER DELETE ON images BEGIN {bump} END;
+        CREATE TRIGGER image_tags_added AFTER INSERT ON image_tags BEGIN {bump} END;
+        CREATE TRIGGER image_tags_removed AFTER DELETE ON image_tags BEGIN {bump} END;
+    """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_base,
     _v2_gallery,
     _v3_error_values,
     _v4_sent_and_attempts,
     _v5_batches,
+    _v6_edit_stamp,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -155,6 +155,7 @@ class GalleryModel(QAbstractListModel):
         # (SQLite gives a new image the highest free id, after the newest was deleted).
         self._heard: OrderedDict[int, float] = OrderedDict()
         self._newest: tuple[int, str] | None = None  # the newest image (id, sha256) the watch has seen
+        self._edits: int | None = None  # the library's edit stamp at the watch's last look
         self._watch_token: int | None = None
         self._watch_failing = False
         self._watch_timer = QTimer(self, interval=WATCH_INTERVAL_MS)
@@ -638,17 +639,26 @@ class GalleryModel(QAbstractListModel):
             return  # the last look is still running (a busy library): skip this one
         since = self._newest
 
-        def read(lib: Library) -> tuple[tuple[int, str], list[int]]:
+        def read(lib: Library) -> tuple[tuple[int, str], list[int], int]:
             newest = lib.images.newest()
-            return newest, lib.images.ids_after(since[0]) if since is not None and since[0] < newest[0] else []
+            added = lib.images.ids_after(since[0]) if since is not None and since[0] < newest[0] else []
+            return newest, added, lib.images.edit_stamp()
 
-        def done(result: tuple[tuple[int, str], list[int]]) -> None:
+        def done(result: tuple[tuple[int, str], list[int], int]) -> None:
             self._watch_token = None
             self._watch_failing = False
-            newest, ids = result
+            newest, ids, edits = result
+            edited, self._edits = self._edits is not None and edits != self._edits, edits
             if since is None:
                 self._newest = newest
                 return  # the first look marks what the first query shows
+            if edited:
+                # A rating, the trash, tags or a deletion changed, here or in another window or a
+                # `wan27` command: read what is on screen again (our own edits were shown already,
+                # so for them this finds nothing new).
+                self._newest = newest
+                self.refresh()
+                return
             if ids:
                 self._newest = (max(ids), "") if max(ids) < newest[0] else newest
                 for image_id in ids:
