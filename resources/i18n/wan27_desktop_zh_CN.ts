@@ -4124,6 +4124,14 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>作业 {id}</translation>
     </message>
     <message>
+        <source>Not here: made when job {id}&apos;s answer was lost; fetching it carries it on there</source>
+        <translation>不在此库中：创建于任务 {id} 应答丢失之时；获取后会在该任务中继续</translation>
+    </message>
+    <message>
+        <source>Not here: made when the answers of jobs {ids} were lost; it could be any one&apos;s</source>
+        <translation>不在此库中：创建于任务 {ids} 应答丢失之时；可能属于其中任何一个</translation>
+    </message>
+    <message>
         <source>Not here</source>
         <translation>不在本地</translation>
     </message>

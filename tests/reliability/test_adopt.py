@@ -101,6 +101,8 @@ def test_a_lost_create_answer_that_cannot_be_told_apart_is_fetched_into_its_job(
     assert listed.returncode == 0, listed.stderr
     (ours,) = [task_id for task_id, task in fake_dashscope.tasks.items() if task.request.prompt == "a fox"]
     assert ours in listed.stdout and other in listed.stdout and listed.stdout.count("not here") == 2
+    # Both were made while job 1's create answer was on its way: the listing says so for each.
+    assert listed.stdout.count("made when job 1's answer was lost: fetch carries it on in that job") == 2
     assert "wan27 jobs fetch" in listed.stderr
 
     fetched = run_cli(["jobs", "fetch", ours, "--poll-interval", "0.01"], env)

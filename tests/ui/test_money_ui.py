@@ -170,6 +170,22 @@ def test_the_dialog_lists_tasks_marks_the_held_ones_and_fetches_a_missing_one(qt
     assert fetched == [("task-new", "wan2.7-image")]
 
 
+def test_the_dialog_names_the_jobs_whose_answer_was_lost_when_a_task_was_made(qtbot: Any) -> None:
+    now = datetime.now(timezone.utc)
+
+    def load() -> list[RemoteTask]:
+        return [
+            RemoteTask(TaskSummary("t-one", TaskStatus.SUCCEEDED, "wan2.7-image", submitted=now), None, (7,)),
+            RemoteTask(TaskSummary("t-two", TaskStatus.RUNNING, "wan2.7-image", submitted=now), None, (7, 8)),
+        ]
+
+    dialog = _dialog(qtbot, load, [])
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=5000)
+    one, two = (dialog.table.item(r, 4).text() for r in range(2))
+    assert one.startswith("Not here") and "job 7's answer was lost" in one and "carries it on there" in one
+    assert "jobs 7, 8 were lost" in two and "any one's" in two
+
+
 def test_fetch_by_id_by_keyboard_and_a_bad_id_is_explained(qtbot: Any) -> None:
     fetched: list[tuple[str, str | None]] = []
     dialog = _dialog(qtbot, lambda: [], fetched, focus_id=True)

@@ -260,6 +260,15 @@ def fetch_task(args: argparse.Namespace) -> int:
         return _report(library, [job_id])
 
 
+def _lost_note(jobs: tuple[int, ...]) -> str:
+    """For a task not here: the jobs whose answer was lost when it was made (fetch goes into one)."""
+    if len(jobs) == 1:
+        return f" (made when job {jobs[0]}'s answer was lost: fetch carries it on in that job)"
+    if jobs:
+        return f" (made when the answers of jobs {', '.join(map(str, jobs))} were lost: it could be any one's)"
+    return ""
+
+
 def remote_tasks(args: argparse.Namespace) -> int:
     from wan27_desktop.jobs.connection import resolve_connection
     from wan27_desktop.jobs.remote import STATUSES, list_remote_tasks
@@ -277,7 +286,7 @@ def remote_tasks(args: argparse.Namespace) -> int:
     missing = 0
     for task in tasks:
         when = task.summary.submitted.astimezone().strftime("%Y-%m-%d %H:%M:%S") if task.summary.submitted else "-"
-        here = f"job {task.job_id}" if task.job_id is not None else "not here"
+        here = f"job {task.job_id}" if task.job_id is not None else "not here" + _lost_note(task.lost_jobs)
         missing += task.job_id is None
         summary = task.summary
         out(f"{summary.task_id}  {when}  {summary.status.value:<9} {summary.model_name or '-':<18} {here}")

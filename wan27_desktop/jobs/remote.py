@@ -27,10 +27,13 @@ TASK_LIFETIME = timedelta(hours=24)  # §4.5
 
 @dataclass(frozen=True)
 class RemoteTask:
-    """A task at the service, and the job holding it here (None: not in this library)."""
+    """A task at the service, and the job holding it here (None: not in this library). `lost_jobs`:
+    for a task not here, the jobs whose create answer was lost while the service made it (one:
+    fetching it carries it on in that job; several: it could be any one's)."""
 
     summary: TaskSummary
     job_id: int | None
+    lost_jobs: tuple[int, ...] = ()
 
 
 def _default_client(connection: Connection) -> Any:
@@ -96,14 +99,22 @@ def list_remote_tasks(
     status: str | None = None,
     client_factory: Callable[[Connection], Any] = _default_client,
 ) -> list[RemoteTask]:
-    """`wan_tasks` for this connection, each marked with the job that holds it here, if any."""
+    """`wan_tasks` for this connection, each marked with the job that holds it here, if any, and for
+    one not here, the jobs whose create answer was lost while the service made it."""
     client = client_factory(connection)
     try:
-        tasks = wan_tasks(client, since=since, status=status)
+        tasks, offset = _listing(client, WAN_MODELS, since=since, status=status)
     finally:
         client.close()
     held = library.jobs.jobs_of_tasks(task.task_id for task in tasks)
-    return [RemoteTask(task, held.get(task.task_id)) for task in tasks]
+    lost = {model: lost_answer_jobs(library, model, connection.region.value) for model in WAN_MODELS}
+
+    def lost_jobs(task: TaskSummary) -> tuple[int, ...]:
+        if task.task_id in held:
+            return ()
+        return tuple(job.id for job in lost.get(task.model_name or "", ()) if made_while_lost(job, task, offset or 0.0))
+
+    return [RemoteTask(task, held.get(task.task_id), lost_jobs(task)) for task in tasks]
 
 
 # -- the task of a create whose answer was lost -----------------------------------------------------

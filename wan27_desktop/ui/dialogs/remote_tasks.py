@@ -145,7 +145,7 @@ class RemoteTasksDialog(QDialog):
         for row, task in enumerate(self._tasks):
             summary = task.summary
             submitted = summary.submitted.astimezone().strftime("%Y-%m-%d %H:%M:%S") if summary.submitted else "–"
-            here = self.tr("Job {id}").format(id=task.job_id) if task.job_id is not None else self.tr("Not here")
+            here = self._here(task)
             for column, text in enumerate(
                 (summary.task_id, submitted, summary.status.value.title(), summary.model_name or "–", here)
             ):
@@ -164,6 +164,20 @@ class RemoteTasksDialog(QDialog):
             self._set_status(self.tr("Every task listed is in this library."), "muted")
         self.refresh_button.setEnabled(True)
         self._update_buttons()
+
+    def _here(self, task: Any) -> str:
+        if task.job_id is not None:
+            return self.tr("Job {id}").format(id=task.job_id)
+        lost = task.lost_jobs
+        if len(lost) == 1:
+            return self.tr("Not here: made when job {id}'s answer was lost; fetching it carries it on there").format(
+                id=lost[0]
+            )
+        if lost:
+            return self.tr("Not here: made when the answers of jobs {ids} were lost; it could be any one's").format(
+                ids=", ".join(str(job_id) for job_id in lost)
+            )
+        return self.tr("Not here")
 
     def _failed(self, err: BaseException) -> None:
         text = error_message(err) if isinstance(err, WanError) else str(err)
