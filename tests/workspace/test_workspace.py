@@ -165,6 +165,7 @@ def test_a_lost_answer_pauses_with_its_reason_and_its_fetched_task_lands_in_the_
     assert (job.state, job.error_code) == (JobState.SUBMITTING, "AnswerLost")
     assert job.can_resume and not job.can_retry  # Resume looks again; a retry would bill again
     assert "2 tasks at the service were made then" in (job.error_message or "")
+    assert workspace.service.connectivity is not Connectivity.OFFLINE  # the task list answered since
 
     (ours,) = [task_id for task_id, task in env_key.tasks.items() if task.request.prompt == "a fox at dawn"]
     workspace.fetch(ours)
