@@ -184,6 +184,7 @@ def test_the_dialog_names_the_jobs_whose_answer_was_lost_when_a_task_was_made(qt
     one, two = (dialog.table.item(r, 4).text() for r in range(2))
     assert one.startswith("Not here") and "job 7's answer was lost" in one and "carries it on there" in one
     assert "jobs 7, 8 were lost" in two and "any one's" in two
+    assert dialog.table.item(1, 4).toolTip() == two  # whole, however narrow the column
 
 
 def test_fetch_by_id_by_keyboard_and_a_bad_id_is_explained(qtbot: Any) -> None:

@@ -151,6 +151,8 @@ class RemoteTasksDialog(QDialog):
             ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row)
+                if column == COL_HERE:
+                    item.setToolTip(text)  # the whole note when the column is too narrow for it
                 self.table.setItem(row, column, item)
         missing = sum(1 for task in self._tasks if task.job_id is None)
         if not self._tasks:
