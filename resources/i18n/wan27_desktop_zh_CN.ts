@@ -5864,8 +5864,8 @@ Refer to references as “image 1”, “image 2” (or 图1). Ctrl+Enter genera
         <translation>请求发出后应答丢失，且无法读取服务端任务列表来查找它的任务（{reason}）。</translation>
     </message>
     <message>
-        <source>Interrupted while sending, and no task of this job appeared at the service within two days; the request may still have been billed.</source>
-        <translation>发送时被中断，且两天内服务端未出现此任务的任务；该请求仍可能已计费。</translation>
+        <source>Interrupted while sending, and no task of this job appeared at the service in the 24 hours it keeps tasks; the request may still have been billed.</source>
+        <translation>发送时被中断，且在服务端保留任务的 24 小时内未出现此任务的任务；该请求仍可能已计费。</translation>
     </message>
     <message>
         <source>The console&apos;s bill shows whether it was.</source>

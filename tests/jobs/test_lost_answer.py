@@ -162,6 +162,22 @@ def test_no_task_made_stays_resumable_and_resume_looks_again(
     assert len(fake_dashscope.requests_for("create")) == 1  # looked again; never sent again
 
 
+def test_a_day_on_with_no_task_listed_the_job_ends_interrupted(runner: JobRunner, library: Library, fake_dashscope):
+    """Tasks live 24 h (§4.5): once no list can show this job's task and this one shows none that
+    could be it, looking again would find nothing; an hour short of that, it looks again."""
+    fake_dashscope.add_fault(Fault("create", "drop"))
+    job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.AUTO))
+    for hours, state in ((24.5, JobState.SUBMITTING), (25.5, JobState.INTERRUPTED)):
+        then = (datetime.now(timezone.utc) - timedelta(hours=hours)).isoformat()
+        with sqlite3.connect(library.db_path) as db:
+            db.execute("UPDATE jobs SET created_at = ?, sent_at = ? WHERE id = ?", (then, then, job.id))
+        again = runner.resume(job.id)
+        assert again.state is state, (hours, again.error_message)
+    assert "in the 24 hours it keeps tasks" in again.error_message
+    assert len(fake_dashscope.requests_for("list")) == 3  # each look read the list
+    assert fake_dashscope.created_count == 0
+
+
 def test_after_two_days_a_job_whose_task_never_appeared_ends_interrupted(
     runner: JobRunner, library: Library, fake_dashscope
 ):

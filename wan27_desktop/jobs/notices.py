@@ -300,8 +300,8 @@ def task_never_found(request_id: str | None) -> InterruptedCreateError:
     return InterruptedCreateError(
         QT_TRANSLATE_NOOP(
             "WanError",
-            "Interrupted while sending, and no task of this job appeared at the service within two "
-            "days; the request may still have been billed.",
+            "Interrupted while sending, and no task of this job appeared at the service in the 24 hours "
+            "it keeps tasks; the request may still have been billed.",
         ),
         request_id=request_id,
         hint=QT_TRANSLATE_NOOP("WanError", "The console's bill shows whether it was."),

@@ -71,6 +71,9 @@ MAX_DOWNLOAD_ROUNDS = DOWNLOAD_ROUNDS  # each round is one download_result (itse
 # When a create's answer was lost while other creates were on their way, their answers tell their
 # tasks apart from this one's: look again after these pauses (seconds) while any is still due.
 LOST_TASK_LOOKS_S = (0.0, 2.0, 5.0, 15.0)
+# A lost answer's job whose list shows no candidate ends this long after the service stops keeping
+# tasks (24 h): room for our clock and the service's to disagree.
+LOST_TASK_CLOCK_MARGIN = timedelta(hours=1)
 UNFINISHED = (JobState.SUBMITTING, JobState.SUBMITTED, JobState.RUNNING, JobState.DOWNLOADING)
 _LOCAL_TROUBLE = ("DiskFull", "SaveFailed")  # our disk, not the result host: no round is counted
 
@@ -838,12 +841,14 @@ class JobRunner:
         """A task create went out and its answer was lost (a dropped connection, a crash): find the
         task the service made in its task list (`remote.find_lost_task`) and carry it on, never
         sending the create again. Not found (yet), or not told apart from another: the job stays
-        unfinished with the reason, so Resume (and the next start) look again; after two days
-        nothing will appear (tasks live 24 h) and it ends as interrupted."""
+        unfinished with the reason, so Resume (and the next start) look again. It ends as
+        interrupted when the service keeps no task that old (24 h) and its list shows none that
+        could be this job's, or, whatever the list says, two days after it was sent."""
         from wan27_desktop.jobs.remote import TASK_LIFETIME, find_lost_task
 
         sent = parse_time(job.sent_at) if job.sent_at else None
-        if sent is not None and datetime.now(timezone.utc) - sent > 2 * TASK_LIFETIME:
+        age = datetime.now(timezone.utc) - sent if sent is not None else timedelta(0)
+        if age > 2 * TASK_LIFETIME:
             self._interrupted(job.id, notices.task_never_found(request_id))  # no list shows it any more
             return
         # Marked AnswerLost first: other jobs looking for their tasks do not wait for this one.
@@ -885,6 +890,8 @@ class JobRunner:
             self._answer_lost(job.id, notices.task_shared(search.rival, request_id))
         elif search.candidates:
             self._answer_lost(job.id, notices.task_ambiguous(len(search.candidates), request_id))
+        elif age > TASK_LIFETIME + LOST_TASK_CLOCK_MARGIN:
+            self._interrupted(job.id, notices.task_never_found(request_id))  # the service keeps none that old
         else:
             self._answer_lost(job.id, notices.task_not_found(request_id))
 
