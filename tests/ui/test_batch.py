@@ -315,3 +315,36 @@ def test_a_batchs_rows_show_in_the_job_queue_and_on_the_stage_and_stop_with_thei
     _wait_finished(qtbot, window, batch_id)
     qtbot.waitUntil(lambda: all(row.state.is_terminal for row in board.rows() if row.batch_id == batch_id))
     assert not stage.isVisible() and window.jobs_in_progress() == 0
+
+
+def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
+    qtbot: Any, fake: Any, isolated_environment: Path, tmp_path: Path
+) -> None:
+    """A row whose task could not be told apart (another program made one at the same moment): its
+    status says the answer was lost, and its tooltip says why and what to do, instead of 'running'."""
+    from tests.cli_helpers import cli_env, run_cli
+    from tests.fake_dashscope import Fault
+    from tests.jobs.test_lost_answer import _task_made_elsewhere
+    from wan27_desktop.ui.batch.progress import BatchWindow
+
+    fake.limits = AccountLimits()
+    env = cli_env(fake, isolated_environment)
+    _task_made_elsewhere(fake)
+    fake.add_fault(Fault("create", "drop", accept=True))
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("one\ntwo\n", encoding="utf-8")
+    ran = run_cli(["batch", str(prompts), "--size", "1K", "--poll-interval", "0.02", "--yes"], env)
+    assert ran.returncode == 3, ran.stderr
+    shown = run_cli(["batch", "show", "1"], env)
+    assert "paused" in shown.stdout and "its create's answer was lost" in shown.stdout
+
+    window = BatchWindow(1, isolated_environment)
+    qtbot.addWidget(window)
+    window.show()
+    model = window.rows_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
+    statuses = [model.text(row, 3) for row in range(2)]
+    assert sorted(statuses) == ["done", "running (its answer was lost; its task not found yet)"], statuses
+    lost = statuses.index("running (its answer was lost; its task not found yet)")
+    tooltip = model.data(model.index(lost, 3), Qt.ItemDataRole.ToolTipRole)
+    assert "2 tasks at the service were made then" in tooltip

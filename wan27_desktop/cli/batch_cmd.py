@@ -32,6 +32,7 @@ from wan27_desktop.cli.common import (
     parse_ids,
 )
 from wan27_desktop.cli.generate import add_request_options, parse_model, parse_region, request_from_args
+from wan27_desktop.jobs.notices import ANSWER_LOST
 
 ACTIONS = ("list", "show", "resume", "pause", "cancel", "export", "grid")
 
@@ -391,7 +392,9 @@ def show_batch(args: argparse.Namespace) -> int:
             job = f" job {row.job_id}" if row.job_id is not None else ""
             labels = "  [" + ", ".join(f"{k}={v}" for k, v in row.labels.items()) + "]" if row.labels else ""
             prompt = prompt_of_request(row.request_json)[:60]
-            out(f"  {row.position + 1:>4}{where}: {row.status:<8}{job}  {prompt}{labels}")
+            status = "paused" if row.job_error_code == ANSWER_LOST and row.status == "running" else row.status
+            note = "  (its create's answer was lost: 'wan27 jobs show' says why)" if status == "paused" else ""
+            out(f"  {row.position + 1:>4}{where}: {status:<8}{job}  {prompt}{labels}{note}")
     return EXIT_OK
 
 

@@ -82,6 +82,8 @@ class BatchRow:
     job_state: JobState | None = None
     cost: Decimal = Decimal(0)
     estimated_cost: Decimal = Decimal(0)
+    job_error_code: str | None = None  # its job's (a lost create answer waiting for its task: AnswerLost)
+    job_error: str | None = None
 
     @property
     def status(self) -> str:
@@ -132,7 +134,7 @@ def row_status(row_state: str, job_state: JobState | None) -> str:
 
 _ROW_SELECT = (
     "SELECT r.batch_id, r.position, r.line, r.request_json, r.labels_json, r.state, r.job_id, r.error, "
-    "j.state, j.cost, j.usage_json, j.region, j.model, j.estimated_cost "
+    "j.state, j.cost, j.usage_json, j.region, j.model, j.estimated_cost, j.error_code, j.error_message "
     "FROM batch_rows r LEFT JOIN jobs j ON j.id = r.job_id"
 )
 _COUNT_SELECT = (
@@ -434,4 +436,6 @@ def _row_from(row: tuple[Any, ...]) -> BatchRow:
         job_state=job_state,
         cost=decimal_or_zero(cost),
         estimated_cost=decimal_or_zero(row[13]),
+        job_error_code=row[14],
+        job_error=row[15],
     )

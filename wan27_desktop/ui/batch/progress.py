@@ -30,6 +30,7 @@ from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.i18n import error_message
 from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.jobs.batch.qt import BatchProgress
+from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.library import batches as b
 from wan27_desktop.library.batches import BatchCounts, BatchRecord, BatchRow
 from wan27_desktop.library.job_records import prompt_of_request
@@ -220,13 +221,14 @@ class BatchWindow(QDialog):
                         self._status_text(row),
                         format_cny(row.cost) if row.cost else "",
                     ),
-                    row.error or "",
+                    row.error or row.job_error or "",
                 )
             )
         self.rows_model.set_lines(lines)
 
     def _status_text(self, row: BatchRow) -> str:
-        key = (row.status, row.job_state.value if row.job_state is not None else "")
+        lost = row.job_error_code == ANSWER_LOST and row.status == "running"
+        key = (row.status, "answer_lost" if lost else row.job_state.value if row.job_state is not None else "")
         text = self._status_texts.get(key)
         if text is None:  # translated once per kind of row, not once per row and reload
             texts = {
@@ -237,6 +239,8 @@ class BatchWindow(QDialog):
                 "canceled": self.tr("canceled"),
             }
             details = {
+                # A create's answer lost, its task not told apart yet: the tooltip says why.
+                "answer_lost": self.tr("its answer was lost; its task not found yet"),
                 "interrupted": self.tr("interrupted, may have been billed"),
                 "partially_done": self.tr("partly done"),
                 "expired": self.tr("expired"),
