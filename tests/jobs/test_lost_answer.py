@@ -244,27 +244,22 @@ def test_a_create_still_on_its_way_is_waited_for_then_the_task_is_told_apart(
     """Job B's create is on its way (5 jobs run at once) when job A's answer is lost: B's task, not
     yet its, makes two candidates. Once B's answer is journaled, A looks again and takes its own.
     A job nobody runs any more (its process died) is not waited for: see the rival test above."""
-    import threading
-
     from wan27_desktop.jobs import runner as runner_module
 
     monkeypatch.setattr(runner_module, "LOST_TASK_LOOKS_S", (0.0, 0.5))
     fake_dashscope.result_image_mode = "small"
     connection = Connection(Region.SINGAPORE, fake_dashscope.base_url, fake_dashscope.api_key)
-    answers: list[threading.Timer] = []
+    answered: list[bool] = []
 
-    def b_answered() -> None:  # B's own process, say: its own connection
-        with Library.open(isolated_environment, reconcile=False) as other:
-            other.jobs.update(b, state=JobState.SUBMITTED, task_id=b_task)
+    def b_answered(request, _status, _started, _ended) -> None:
+        # B's answer arrives once A's first look has read the list (B's own process, say: its own
+        # connection). Whichever of A's reads comes after it, that look cannot tell the tasks apart.
+        if request.op == "list" and not answered:
+            answered.append(True)
+            with Library.open(isolated_environment, reconcile=False) as other:
+                other.jobs.update(b, state=JobState.SUBMITTED, task_id=b_task)
 
-    def on_event(event: JobEvent) -> None:
-        if event.notice is not None and event.notice.code == "LookingForTask":
-            # B's answer arrives while A looks: its task id is journaled.
-            answer = threading.Timer(0.2, b_answered)
-            answers.append(answer)
-            answer.start()
-
-    runner = JobRunner(library, connection, on_event=on_event, poll_interval=(0.01, 0.01))
+    runner = JobRunner(library, connection, poll_interval=(0.01, 0.01))
     b_lease = None
     try:
         b = runner.create(GenerationRequest("job b", size="1K"), RequestMode.AUTO)
@@ -273,13 +268,14 @@ def test_a_create_still_on_its_way_is_waited_for_then_the_task_is_told_apart(
         library.jobs.mark_sent(b)  # on its way
         b_task = _task_made_elsewhere(fake_dashscope)["output"]["task_id"]  # what B's create made
         fake_dashscope.add_fault(Fault("create", "drop", accept=True))
+        fake_dashscope.reply_hook = b_answered
         job = runner.run(runner.create(GenerationRequest("job a", size="1K"), RequestMode.AUTO))
     finally:
+        fake_dashscope.reply_hook = None
         runner.close()
-        for timer in answers:
-            timer.join()
         if b_lease is not None:
             b_lease.release()
+    assert answered == [True]
     assert job.state is JobState.DONE, job.error_message
     assert job.task_id not in (None, b_task) and fake_dashscope.tasks[job.task_id].request.prompt == "job a"
     assert len(fake_dashscope.requests_for("list")) == 2  # looked, waited for B, looked again
