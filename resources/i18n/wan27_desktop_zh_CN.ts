@@ -535,10 +535,6 @@
         <translation>已取消</translation>
     </message>
     <message>
-        <source>its answer was lost; its task not found yet</source>
-        <translation>应答丢失；尚未找到它的任务</translation>
-    </message>
-    <message>
         <source>interrupted, may have been billed</source>
         <translation>已中断，可能已计费</translation>
     </message>
@@ -557,6 +553,10 @@
     <message>
         <source>paused</source>
         <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>answer lost</source>
+        <translation>应答丢失</translation>
     </message>
     <message>
         <source>finished</source>

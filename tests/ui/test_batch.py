@@ -321,7 +321,8 @@ def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
     qtbot: Any, fake: Any, isolated_environment: Path, tmp_path: Path
 ) -> None:
     """A row whose task could not be told apart (another program made one at the same moment): its
-    status says the answer was lost, and its tooltip says why and what to do, instead of 'running'."""
+    status says it is paused, its answer lost, and its tooltip says why and what to do, instead of
+    'running'."""
     from tests.cli_helpers import cli_env, run_cli
     from tests.fake_dashscope import Fault
     from tests.jobs.test_lost_answer import _task_made_elsewhere
@@ -344,7 +345,7 @@ def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
     model = window.rows_model
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
     statuses = [model.text(row, 3) for row in range(2)]
-    assert sorted(statuses) == ["done", "running (its answer was lost; its task not found yet)"], statuses
-    lost = statuses.index("running (its answer was lost; its task not found yet)")
+    assert sorted(statuses) == ["done", "paused (answer lost)"], statuses
+    lost = statuses.index("paused (answer lost)")
     tooltip = model.data(model.index(lost, 3), Qt.ItemDataRole.ToolTipRole)
     assert "2 tasks at the service were made then" in tooltip

@@ -240,12 +240,14 @@ class BatchWindow(QDialog):
             }
             details = {
                 # A create's answer lost, its task not told apart yet: the tooltip says why.
-                "answer_lost": self.tr("its answer was lost; its task not found yet"),
+                "answer_lost": self.tr("answer lost"),
                 "interrupted": self.tr("interrupted, may have been billed"),
                 "partially_done": self.tr("partly done"),
                 "expired": self.tr("expired"),
             }
             text = texts.get(row.status, row.status)
+            if key[1] == "answer_lost":  # not running: paused until its task is told apart
+                text = self.tr("paused")
             if key[1] in details:
                 text = f"{text} ({details[key[1]]})"
             self._status_texts[key] = text
