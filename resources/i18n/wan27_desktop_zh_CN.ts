@@ -2381,6 +2381,10 @@ The library stays in {source}.</source>
         <translation>任务已过期</translation>
     </message>
     <message>
+        <source>Job paused</source>
+        <translation>任务已暂停</translation>
+    </message>
+    <message>
         <source>Images ready</source>
         <translation>图片已生成</translation>
     </message>

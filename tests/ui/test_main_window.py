@@ -197,6 +197,27 @@ def test_notification_and_taskbar_alert_when_the_window_is_inactive(
     assert title == "Images ready" and "done while away" in message and not error
 
 
+def test_a_job_paused_for_the_user_is_notified_when_the_window_is_inactive(
+    qtbot: Any, make_window: Any, env_key: Any, notifier: Any
+) -> None:
+    """Its create's answer was lost and another program's task was made at the same moment: the job
+    cannot tell its task apart and waits for the user, who is told (not only a finished job is)."""
+    from tests.jobs.test_lost_answer import _task_made_elsewhere
+
+    _task_made_elsewhere(env_key)
+    env_key.add_fault(Fault("create", "drop", accept=True))
+    window = make_window()
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: other.isActiveWindow() and not window.isActiveWindow())
+    window.workspace.submit(GenerationRequest(prompt="lost while away", size="1K"), RequestMode.AUTO)
+    qtbot.waitUntil(lambda: notifier.alerts == [window], timeout=20_000)
+    ((title, message, error),) = notifier.notifications
+    assert title == "Job paused" and "2 tasks at the service were made then" in message and error
+
+
 def test_no_notification_while_the_window_is_active(qtbot: Any, make_window: Any, env_key: Any, notifier: Any) -> None:
     window = make_window()
     window.activateWindow()

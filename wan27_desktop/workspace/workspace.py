@@ -84,7 +84,8 @@ class Workspace(QObject):
       `submit(request, mode, over_limit=True)` sends it if the user says so
     - `message(text, ms)`: a transient line for the status bar
     - `journalLoaded()` / `journalFailed(details)`: the library was opened (or could not be)
-    - `jobEnded(JobRow)`: a job of this session reached a final state
+    - `jobEnded(JobRow)`: a job of this session reached a final state, or paused for the user (its
+      create's answer lost and its task not told apart: `row.idle`)
     - `imageLanded(image_id)`: a result is in the library
     """
 
@@ -547,7 +548,8 @@ class Workspace(QObject):
         self.board.mark_idle(job_id)
         self.fetch_job(job_id)
         row = self.board.row(job_id)
-        if row is not None and row.state.is_terminal and not self._closing:
+        needs_user = row is not None and row.idle and row.error_code == ANSWER_LOST
+        if row is not None and (row.state.is_terminal or needs_user) and not self._closing:
             self.jobEnded.emit(row)
 
     def fetch_job(self, job_id: int) -> None:

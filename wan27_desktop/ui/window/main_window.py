@@ -406,13 +406,18 @@ class MainWindow(QMainWindow):
 
         if self._closing or self.isActiveWindow():
             return
-        failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED)
+        failed = row.state in (JobState.FAILED, JobState.INTERRUPTED, JobState.EXPIRED) or row.idle
         titles = {
             JobState.FAILED: self.tr("Job failed"),
             JobState.INTERRUPTED: self.tr("Job interrupted"),
             JobState.EXPIRED: self.tr("Job expired"),
         }
-        title = titles[row.state] if failed else self.tr("Images ready")
+        if row.idle:  # paused for the user: its create's answer was lost (the message says what to do)
+            title = self.tr("Job paused")
+        elif failed:
+            title = titles[row.state]
+        else:
+            title = self.tr("Images ready")
         prompt = " ".join(row.prompt.split())
         message = (
             self.tr("%n image(s): {prompt}", "", row.images_done).format(prompt=prompt[:80])
