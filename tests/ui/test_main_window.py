@@ -179,15 +179,20 @@ def test_error_row_shows_code_hint_and_request_id(qtbot: Any, make_window: Any, 
     assert "Online" in window.status.connectivity_label.text()  # the service answered
 
 
-def test_notification_and_taskbar_alert_when_the_window_is_inactive(
-    qtbot: Any, make_window: Any, env_key: Any, notifier: Any
-) -> None:
-    window = make_window()
+def _look_away(qtbot: Any, window: Any) -> None:
+    """Another window takes the focus: the main window is not active, as when the user works elsewhere."""
     other = QWidget()
     qtbot.addWidget(other)
     other.show()
     other.activateWindow()
     qtbot.waitUntil(lambda: other.isActiveWindow() and not window.isActiveWindow())
+
+
+def test_notification_and_taskbar_alert_when_the_window_is_inactive(
+    qtbot: Any, make_window: Any, env_key: Any, notifier: Any
+) -> None:
+    window = make_window()
+    _look_away(qtbot, window)
     window.workspace.submit(GenerationRequest(prompt="done while away", size="1K"), RequestMode.SYNC)
     job = wait_for_job(qtbot, window)[0]
     wait_state(qtbot, window, job.job_id, JobState.DONE)
@@ -207,11 +212,7 @@ def test_a_job_paused_for_the_user_is_notified_when_the_window_is_inactive(
     _task_made_elsewhere(env_key)
     env_key.add_fault(Fault("create", "drop", accept=True))
     window = make_window()
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(lambda: other.isActiveWindow() and not window.isActiveWindow())
+    _look_away(qtbot, window)
     window.workspace.submit(GenerationRequest(prompt="lost while away", size="1K"), RequestMode.AUTO)
     qtbot.waitUntil(lambda: notifier.alerts == [window], timeout=20_000)
     ((title, message, error),) = notifier.notifications
