@@ -567,6 +567,10 @@
         <translation>完成 {done} · 运行中 {running} · 排队 {queued} · 失败 {failed} · 已取消 {canceled}</translation>
     </message>
     <message>
+        <source>Paused {paused} (answer lost)</source>
+        <translation>已暂停 {paused}（应答丢失）</translation>
+    </message>
+    <message>
         <source>Spent {spent} so far</source>
         <translation>目前已花费 {spent}</translation>
     </message>

@@ -338,6 +338,7 @@ def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
     assert ran.returncode == 3, ran.stderr
     shown = run_cli(["batch", "show", "1"], env)
     assert "paused" in shown.stdout and "its create's answer was lost" in shown.stdout
+    assert "2: 1 done, 0 running, 1 paused (answer lost), 0 queued" in shown.stdout
 
     window = BatchWindow(1, isolated_environment)
     qtbot.addWidget(window)
@@ -349,3 +350,5 @@ def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
     lost = statuses.index("paused (answer lost)")
     tooltip = model.data(model.index(lost, 3), Qt.ItemDataRole.ToolTipRole)
     assert "2 tasks at the service were made then" in tooltip
+    counts = window.counts_label.text()  # nothing runs: the row is not counted as running
+    assert "Done 1 · Running 0" in counts and "Paused 1 (answer lost)" in counts, counts

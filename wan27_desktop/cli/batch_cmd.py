@@ -382,17 +382,25 @@ def show_batch(args: argparse.Namespace) -> int:
         out(f"Batch {batch.id}: {batch.name} ({batch.kind}, {batch.state})")
         out(f"  source:   {batch.source}")
         out(f"  region:   {batch.region}   mode: {batch.request_mode}   created: {batch.created_at[:19]}")
+        rows = library.batches.rows(batch_id)
+        running_jobs = library.jobs.leased()
+        lost = {
+            row.position
+            for row in rows
+            if row.job_error_code == ANSWER_LOST and row.status == "running" and row.job_id not in running_jobs
+        }
+        paused = f", {len(lost)} paused (answer lost)" if lost else ""
         out(
-            f"  rows:     {counts.total}: {counts.done} done, {counts.running} running, {counts.queued} queued, "
-            f"{counts.failed} failed, {counts.canceled} canceled"
+            f"  rows:     {counts.total}: {counts.done} done, {counts.running - len(lost)} running{paused}, "
+            f"{counts.queued} queued, {counts.failed} failed, {counts.canceled} canceled"
         )
         out(f"  spent:    {format_cny(counts.spent)} (estimated {format_cny(Decimal(batch.estimated_cost))})")
-        for row in library.batches.rows(batch_id):
+        for row in rows:
             where = f" line {row.line}" if row.line is not None else ""
             job = f" job {row.job_id}" if row.job_id is not None else ""
             labels = "  [" + ", ".join(f"{k}={v}" for k, v in row.labels.items()) + "]" if row.labels else ""
             prompt = prompt_of_request(row.request_json)[:60]
-            status = "paused" if row.job_error_code == ANSWER_LOST and row.status == "running" else row.status
+            status = "paused" if row.position in lost else row.status
             note = "  (its create's answer was lost: 'wan27 jobs show' says why)" if status == "paused" else ""
             out(f"  {row.position + 1:>4}{where}: {status:<8}{job}  {prompt}{labels}{note}")
     return EXIT_OK

@@ -65,6 +65,7 @@ class BatchWindow(QDialog):
         self._loading = False
         self._prompts: dict[int, str] = {}  # row position -> what the Prompt column shows
         self._status_texts: dict[tuple[str, str], str] = {}
+        self._answer_lost: set[int] = set()  # positions of rows paused with a lost create answer
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_MS)
         self._reload_timer.timeout.connect(self.reload)
         self._notice_timer = QTimer(self, singleShot=True)
@@ -178,17 +179,24 @@ class BatchWindow(QDialog):
         batch_id, data_dir = self.batch_id, self.data_dir
         requests = not self._prompts  # the rows' requests never change: read them once
 
-        def read() -> tuple[BatchRecord, list[BatchRow], BatchCounts]:
+        def read() -> tuple[BatchRecord, list[BatchRow], BatchCounts, set[int]]:
             with Library.open(data_dir, reconcile=False) as library:
                 store = library.batches
                 rows = store.rows(batch_id, requests=requests)
-                return store.get_batch(batch_id), rows, store.counts(batch_id)
+                return store.get_batch(batch_id), rows, store.counts(batch_id), set(library.jobs.leased())
 
         self._work.run(read, self._loaded, self._load_failed)
 
-    def _loaded(self, result: tuple[BatchRecord, list[BatchRow], BatchCounts]) -> None:
+    def _loaded(self, result: tuple[BatchRecord, list[BatchRow], BatchCounts, set[int]]) -> None:
         self._loading = False
-        self.batch, rows, self.counts = result
+        self.batch, rows, self.counts, running_jobs = result
+        # Rows whose create's answer was lost and whose task is not told apart, that no process is
+        # looking for now: paused for the user, though the progress counts them as not finished.
+        self._answer_lost = {
+            row.position
+            for row in rows
+            if row.job_error_code == ANSWER_LOST and row.status == "running" and row.job_id not in running_jobs
+        }
         self.title.setText(
             self.tr("Batch {id}: {name}").format(id=self.batch.id, name=self.batch.name) + f"  ({self._state_text()})"
         )
@@ -227,7 +235,7 @@ class BatchWindow(QDialog):
         self.rows_model.set_lines(lines)
 
     def _status_text(self, row: BatchRow) -> str:
-        lost = row.job_error_code == ANSWER_LOST and row.status == "running"
+        lost = row.position in self._answer_lost
         key = (row.status, "answer_lost" if lost else row.job_state.value if row.job_state is not None else "")
         text = self._status_texts.get(key)
         if text is None:  # translated once per kind of row, not once per row and reload
@@ -266,15 +274,18 @@ class BatchWindow(QDialog):
         counts = self.counts
         self.bar.setRange(0, max(1, counts.total))
         self.bar.setValue(counts.finished)
-        self.counts_label.setText(
-            self.tr("Done {done} · Running {running} · Queued {queued} · Failed {failed} · Canceled {canceled}").format(
-                done=counts.done,
-                running=counts.running,
-                queued=counts.queued,
-                failed=counts.failed,
-                canceled=counts.canceled,
-            )
+        paused = len(self._answer_lost)
+        template = self.tr("Done {done} · Running {running} · Queued {queued} · Failed {failed} · Canceled {canceled}")
+        text = template.format(
+            done=counts.done,
+            running=max(0, counts.running - paused),
+            queued=counts.queued,
+            failed=counts.failed,
+            canceled=counts.canceled,
         )
+        if paused:
+            text += " · " + self.tr("Paused {paused} (answer lost)").format(paused=paused)
+        self.counts_label.setText(text)
         spend = self.tr("Spent {spent} so far").format(spent=format_cny(counts.spent))
         if counts.estimated_left:
             spend += " · " + self.tr("up to {left} still to come").format(left=format_cny(counts.estimated_left))
