@@ -22,7 +22,7 @@ STATUSES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED")
 WAN_MODELS = tuple(model.value for model in Model)
 PAGE_SIZE = 10  # §1.2's default; the service's largest page is not documented
 MAX_PAGES = 20  # per model: 200 tasks a day is more than the account's 5-at-a-time allows to matter
-TASK_LIFETIME = timedelta(hours=24)  # §4.5
+TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h (the job runner's too)
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ from wan27_desktop.crashpoints import crashpoint
 from wan27_desktop.jobs import notices
 from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.jobs.notices import message_fields as _message_fields
+from wan27_desktop.jobs.remote import TASK_LIFETIME
 from wan27_desktop.jobs.serialize import is_adopted, request_from_json, request_mode_of, request_to_json
 from wan27_desktop.library import JobRecord, JobState, Library, parse_time
 from wan27_desktop.private_files import make_dirs
@@ -65,7 +66,6 @@ from wan27_desktop.private_files import make_dirs
 log = logging.getLogger("wan27.jobs")
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
-TASK_LIFETIME = timedelta(hours=24)  # §4.5: task ids and result URLs live 24 h
 MAX_BODY_BASE64 = 24 * 1024 * 1024
 MAX_DOWNLOAD_ROUNDS = DOWNLOAD_ROUNDS  # each round is one download_result (itself with retries)
 # When a create's answer was lost while other creates were on their way, their answers tell their
@@ -844,7 +844,7 @@ class JobRunner:
         unfinished with the reason, so Resume (and the next start) look again. It ends as
         interrupted when the service keeps no task that old (24 h) and its list shows none that
         could be this job's, or, whatever the list says, two days after it was sent."""
-        from wan27_desktop.jobs.remote import TASK_LIFETIME, find_lost_task
+        from wan27_desktop.jobs.remote import find_lost_task
 
         sent = parse_time(job.sent_at) if job.sent_at else None
         age = datetime.now(timezone.utc) - sent if sent is not None else timedelta(0)
