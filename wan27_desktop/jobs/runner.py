@@ -381,14 +381,7 @@ class JobRunner:
         if lost is not None:
             # The task of a job whose create answer was lost: it goes on in that job, which keeps its
             # request (prompt, settings, references) instead of a new job that knows none of them.
-            self.library.jobs.update(
-                lost.id,
-                state=JobState.SUBMITTED,
-                task_id=task_id,
-                server_status=snapshot.status.value,
-                clear_error=True,
-            )
-            self._emit(lost.id, JobState.SUBMITTED, snapshot.status.value, notice=notices.task_fetched_into(task_id))
+            self._take_task(lost.id, task_id, snapshot.status, notices.task_fetched_into(task_id))
             return lost.id
         job_id = self.library.jobs.create(
             adopted_request_json(task_id, model),
@@ -869,18 +862,8 @@ class JobRunner:
             return
         if search.found is not None:
             task = search.found
-            self.library.jobs.update(
-                job.id,
-                state=JobState.SUBMITTED,
-                task_id=task.task_id,
-                server_status=task.status.value,
-                clear_error=True,
-            )
-            self._emit(
-                job.id,
-                JobState.SUBMITTED,
-                task.status.value,
-                notice=notices.task_found(task.task_id, by_request_id=search.by_request_id),
+            self._take_task(
+                job.id, task.task_id, task.status, notices.task_found(task.task_id, by_request_id=search.by_request_id)
             )
             self._poll(self.library.jobs.get(job.id))
             return
@@ -894,6 +877,14 @@ class JobRunner:
             self._interrupted(job.id, notices.task_never_found(request_id))  # the service keeps none that old
         else:
             self._answer_lost(job.id, notices.task_not_found(request_id))
+
+    def _take_task(self, job_id: int, task_id: str, status: TaskStatus, notice: WanError) -> None:
+        """A job whose create answer was lost goes on with the task found for it: journaled as
+        submitted with that task, its AnswerLost mark cleared, and said on its row."""
+        self.library.jobs.update(
+            job_id, state=JobState.SUBMITTED, task_id=task_id, server_status=status.value, clear_error=True
+        )
+        self._emit(job_id, JobState.SUBMITTED, status.value, notice=notice)
 
     def _wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; False at once when the app is closing."""
