@@ -170,18 +170,6 @@ def made_while_lost(job: JobRecord, task: TaskSummary, offset_s: float) -> bool:
     return centre - LOST_TASK_BEFORE <= task.submitted <= centre + LOST_TASK_AFTER
 
 
-def _open_to_claim(library: Library, tasks: list[TaskSummary]) -> tuple[list[TaskSummary], dict[str, int]]:
-    """(tasks no job here holds, {task id: job} of those fetched here by their id). A task a job
-    got from its own create's answer is settled; one fetched by its id may be the very task a lost
-    answer made."""
-    from wan27_desktop.jobs.serialize import is_adopted
-
-    held = library.jobs.jobs_of_tasks(task.task_id for task in tasks)
-    free = [task for task in tasks if task.task_id not in held]
-    fetched = {task_id: job_id for task_id, job_id in held.items() if is_adopted(library.jobs.get(job_id).request_json)}
-    return free, fetched
-
-
 def find_lost_task(client: Any, library: Library, job: JobRecord, *, request_id: str | None = None) -> LostTaskSearch:
     """The task `job`'s create made, when its answer was lost (a dropped connection, a crash).
 
@@ -192,6 +180,7 @@ def find_lost_task(client: Any, library: Library, job: JobRecord, *, request_id:
     it (one fetched here by its id counts) and no other job with a lost answer could have made it;
     otherwise `candidates` lists what the user can choose from. Raises WanError when the list
     cannot be read."""
+    from wan27_desktop.jobs.serialize import is_adopted
     from wan27_desktop.library import JobState, parse_time
 
     now = datetime.now(timezone.utc)
@@ -206,22 +195,35 @@ def find_lost_task(client: Any, library: Library, job: JobRecord, *, request_id:
     # task is marked AnswerLost) will soon hold its own task: a look after that may tell ours apart.
     running = library.jobs.leased()
     waiting = [r for r in rivals if r.state is JobState.SUBMITTING and not r.error_code and r.id in running]
-    tasks, offset = _listing(client, (job.model,), since=since, now=now)
-    free, fetched = _open_to_claim(library, tasks)
+    tasks, listed_offset = _listing(client, (job.model,), since=since, now=now)
+    offset = listed_offset or 0.0
+    held = library.jobs.jobs_of_tasks(task.task_id for task in tasks)
     if request_id:
-        same = [task for task in free if task.request_id == request_id]
+        same = [task for task in tasks if task.request_id == request_id and task.task_id not in held]
         if len(same) == 1:
             return LostTaskSearch(same[0], tuple(same), by_request_id=True)
-    open_tasks = [task for task in tasks if task in free or task.task_id in fetched]
-    candidates = tuple(task for task in open_tasks if made_while_lost(job, task, offset or 0.0))
-    settling = any(made_while_lost(r, task, offset or 0.0) for r in waiting for task in candidates)
+    # Made while the create was on its way, and not a task a job got from its own create's answer:
+    # one fetched here by its id may be the very task the lost answer made.
+    fetched: dict[str, int] = {}
+    made_then: list[TaskSummary] = []
+    for task in tasks:
+        if not made_while_lost(job, task, offset):
+            continue
+        holder = held.get(task.task_id)
+        if holder is not None:
+            if not is_adopted(library.jobs.get(holder).request_json):
+                continue
+            fetched[task.task_id] = holder
+        made_then.append(task)
+    candidates = tuple(made_then)
+    settling = any(made_while_lost(r, task, offset) for r in waiting for task in candidates)
     if len(candidates) != 1:
         return LostTaskSearch(None, candidates, settling=settling)
     (task,) = candidates
     if task.task_id in fetched:
         return LostTaskSearch(None, candidates, fetched_as=fetched[task.task_id])
     for other in rivals:
-        if made_while_lost(other, task, offset or 0.0):  # it could be that job's
+        if made_while_lost(other, task, offset):  # it could be that job's
             return LostTaskSearch(None, candidates, rival=other.id, settling=settling)
     return LostTaskSearch(task, candidates)
 
