@@ -32,7 +32,6 @@ from wan27_desktop.cli.common import (
     parse_ids,
 )
 from wan27_desktop.cli.generate import add_request_options, parse_model, parse_region, request_from_args
-from wan27_desktop.jobs.notices import ANSWER_LOST
 
 ACTIONS = ("list", "show", "resume", "pause", "cancel", "export", "grid")
 
@@ -382,13 +381,10 @@ def show_batch(args: argparse.Namespace) -> int:
         out(f"Batch {batch.id}: {batch.name} ({batch.kind}, {batch.state})")
         out(f"  source:   {batch.source}")
         out(f"  region:   {batch.region}   mode: {batch.request_mode}   created: {batch.created_at[:19]}")
+        from wan27_desktop.jobs.remote import paused_rows
+
         rows = library.batches.rows(batch_id)
-        running_jobs = library.jobs.leased()
-        lost = {
-            row.position
-            for row in rows
-            if row.job_error_code == ANSWER_LOST and row.status == "running" and row.job_id not in running_jobs
-        }
+        lost = paused_rows(library, rows)
         paused = f", {len(lost)} paused (answer lost)" if lost else ""
         out(
             f"  rows:     {counts.total}: {counts.done} done, {counts.running - len(lost)} running{paused}, "

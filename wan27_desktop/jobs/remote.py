@@ -6,7 +6,7 @@ forgets it (24 h, §4.5). Blocking: the GUI calls it on a worker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -17,6 +17,7 @@ from wan27_desktop.api.tasklist import TaskSummary, listing_window
 if TYPE_CHECKING:
     from wan27_desktop.jobs.runner import Connection
     from wan27_desktop.library import JobRecord, Library
+    from wan27_desktop.library.batches import BatchRow
 
 STATUSES = ("PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED")
 WAN_MODELS = tuple(model.value for model in Model)
@@ -156,6 +157,19 @@ def lost_answer_jobs(library: Library, model: str, region: str) -> list[JobRecor
         if mine and sent is not None and now - sent < 2 * TASK_LIFETIME:
             found.append(job)
     return found
+
+
+def paused_rows(library: Library, rows: Iterable[BatchRow]) -> set[int]:
+    """Positions of batch rows whose create answer was lost and whose task is not told apart, that
+    no process is looking for now: paused for the user, though the batch counts them unfinished."""
+    from wan27_desktop.jobs.notices import ANSWER_LOST
+
+    running = library.jobs.leased()
+    return {
+        row.position
+        for row in rows
+        if row.job_error_code == ANSWER_LOST and row.status == "running" and row.job_id not in running
+    }
 
 
 def made_while_lost(job: JobRecord, task: TaskSummary, offset_s: float) -> bool:

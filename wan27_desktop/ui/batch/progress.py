@@ -30,7 +30,6 @@ from wan27_desktop.api.pricing import format_cny
 from wan27_desktop.i18n import error_message
 from wan27_desktop.jobs.background import BackgroundWork
 from wan27_desktop.jobs.batch.qt import BatchProgress
-from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.library import batches as b
 from wan27_desktop.library.batches import BatchCounts, BatchRecord, BatchRow
 from wan27_desktop.library.job_records import prompt_of_request
@@ -180,23 +179,18 @@ class BatchWindow(QDialog):
         requests = not self._prompts  # the rows' requests never change: read them once
 
         def read() -> tuple[BatchRecord, list[BatchRow], BatchCounts, set[int]]:
+            from wan27_desktop.jobs.remote import paused_rows
+
             with Library.open(data_dir, reconcile=False) as library:
                 store = library.batches
                 rows = store.rows(batch_id, requests=requests)
-                return store.get_batch(batch_id), rows, store.counts(batch_id), set(library.jobs.leased())
+                return store.get_batch(batch_id), rows, store.counts(batch_id), paused_rows(library, rows)
 
         self._work.run(read, self._loaded, self._load_failed)
 
     def _loaded(self, result: tuple[BatchRecord, list[BatchRow], BatchCounts, set[int]]) -> None:
         self._loading = False
-        self.batch, rows, self.counts, running_jobs = result
-        # Rows whose create's answer was lost and whose task is not told apart, that no process is
-        # looking for now: paused for the user, though the progress counts them as not finished.
-        self._answer_lost = {
-            row.position
-            for row in rows
-            if row.job_error_code == ANSWER_LOST and row.status == "running" and row.job_id not in running_jobs
-        }
+        self.batch, rows, self.counts, self._answer_lost = result
         self.title.setText(
             self.tr("Batch {id}: {name}").format(id=self.batch.id, name=self.batch.name) + f"  ({self._state_text()})"
         )
