@@ -185,9 +185,9 @@ def test_a_row_whose_task_cannot_be_told_apart_is_named_with_what_to_do(env, fak
     """Another program made a task as a row's create answer was lost: the batch does not end as a
     success, and it says which row waits and why, instead of a bare '1 left'."""
     from tests.fake_dashscope import Fault
-    from tests.jobs.test_lost_answer import _task_made_elsewhere
+    from tests.fake_dashscope.testkit import create_elsewhere
 
-    _task_made_elsewhere(fake_dashscope)
+    create_elsewhere(fake_dashscope)
     fake_dashscope.add_fault(Fault("create", "drop", accept=True))
     result = run_cli(["batch", str(_prompts(tmp_path, 3)), *FAST, "--yes"], env)
     assert result.returncode == 3, result.stderr  # README: a row the command ran did not end done

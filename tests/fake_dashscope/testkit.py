@@ -43,6 +43,18 @@ def body(
     return {"model": model, "input": {"messages": [{"role": "user", "content": content}]}, "parameters": params}
 
 
+def create_elsewhere(fake: Any, model: str = "wan2.7-image-pro", n: int = 1) -> dict[str, Any]:
+    """An async create by another program of the same account (raw HTTP, as the SDK does it): the
+    fake's answer, `{"request_id", "output": {"task_id", "task_status"}}`."""
+    with httpx.Client(
+        base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"}, verify=SSL_CONTEXT
+    ) as other:
+        response = other.post(ASYNC, json=body(model=model, n=n), headers=ASYNC_HEADERS)
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
 def data_uri(data: bytes, mime: str = "image/png") -> str:
     return f"data:{mime};base64," + base64.b64encode(data).decode()
 

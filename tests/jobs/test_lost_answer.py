@@ -16,28 +16,17 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.cli_helpers import cli_env, run_cli
 from tests.fake_dashscope import Fault
-from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, SSL_CONTEXT, body
+from tests.fake_dashscope.testkit import create_elsewhere
 from tests.reliability.support import assert_library_clean
 from tests.reliability.test_crash_points import _kill_when
 from wan27_desktop.api.models import GenerationRequest, Region, RequestMode
 from wan27_desktop.jobs.notices import ANSWER_LOST
 from wan27_desktop.jobs.runner import Connection, JobEvent, JobRunner
 from wan27_desktop.library import JobState, Library
-
-
-def _task_made_elsewhere(fake, model: str = "wan2.7-image-pro") -> dict:
-    """A task another program of the same account creates (raw HTTP, as the SDK does)."""
-    with httpx.Client(
-        base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"}, verify=SSL_CONTEXT
-    ) as other:
-        response = other.post(ASYNC, json=body(model=model, n=1), headers=ASYNC_HEADERS)
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _saved(library: Library, job_id: int) -> list[str]:
@@ -107,7 +96,7 @@ def test_another_task_made_at_the_same_time_is_not_guessed_at(
 ):
     """Two tasks of the model made as the create left (another program of the account made one):
     which is ours cannot be told, so neither is taken; the job says so and stays resumable."""
-    _task_made_elsewhere(fake_dashscope)
+    create_elsewhere(fake_dashscope)
     fake_dashscope.add_fault(Fault("create", "drop", accept=True))
     job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.AUTO))
 
@@ -136,7 +125,7 @@ def test_a_task_held_by_a_job_here_or_of_another_model_is_not_a_candidate(
 ):
     held = runner.run(runner.create(GenerationRequest("held", size="1K"), RequestMode.AUTO))
     assert held.state is JobState.DONE and held.task_id
-    _task_made_elsewhere(fake_dashscope, model="wan2.7-image")  # the other model
+    create_elsewhere(fake_dashscope, model="wan2.7-image")  # the other model
     fake_dashscope.add_fault(Fault("create", "drop", accept=True))
     job = runner.run(runner.create(GenerationRequest("a fox", size="1K"), RequestMode.AUTO))
     assert job.state is JobState.DONE, job.error_message
@@ -220,7 +209,7 @@ def test_a_known_request_id_picks_the_task_among_several(library: Library, fake_
     finally:
         runner.close()
     library.jobs.mark_sent(job_id)
-    first, second = _task_made_elsewhere(fake_dashscope), _task_made_elsewhere(fake_dashscope)
+    first, second = create_elsewhere(fake_dashscope), create_elsewhere(fake_dashscope)
     with DashScopeClient(fake_dashscope.api_key, fake_dashscope.base_url) as client:
         job = library.jobs.get(job_id)
         by_time = find_lost_task(client, library, job)
@@ -266,7 +255,7 @@ def test_a_create_still_on_its_way_is_waited_for_then_the_task_is_told_apart(
         b_lease = library.jobs.claim(b)  # a worker of this process runs it
         library.jobs.update(b, state=JobState.SUBMITTING)
         library.jobs.mark_sent(b)  # on its way
-        b_task = _task_made_elsewhere(fake_dashscope)["output"]["task_id"]  # what B's create made
+        b_task = create_elsewhere(fake_dashscope)["output"]["task_id"]  # what B's create made
         fake_dashscope.add_fault(Fault("create", "drop", accept=True))
         fake_dashscope.reply_hook = b_answered
         job = runner.run(runner.create(GenerationRequest("job a", size="1K"), RequestMode.AUTO))

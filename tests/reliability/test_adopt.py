@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli_helpers import cli_env, run_cli
 from tests.fake_dashscope import Fault
-from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, body
+from tests.fake_dashscope.testkit import create_elsewhere
 from tests.reliability.support import assert_library_clean
 from wan27_desktop.api.models import Region
 from wan27_desktop.jobs.runner import Connection
@@ -29,17 +29,8 @@ def env(fake_dashscope, isolated_environment: Path) -> dict[str, str]:
 
 
 def _task_made_elsewhere(fake, model: str = "wan2.7-image", n: int = 2) -> str:
-    """A task created by another program with the same key (raw HTTP, as the SDK does it)."""
-    import httpx
-
-    from tests.fake_dashscope.testkit import SSL_CONTEXT
-
-    with httpx.Client(
-        base_url=fake.base_url, headers={"Authorization": f"Bearer {fake.api_key}"}, verify=SSL_CONTEXT
-    ) as other:
-        response = other.post(ASYNC, json=body(model=model, n=n), headers=ASYNC_HEADERS)
-    assert response.status_code == 200, response.text
-    return str(response.json()["output"]["task_id"])
+    """A task created by another program with the same key."""
+    return str(create_elsewhere(fake, model, n)["output"]["task_id"])
 
 
 def test_fetch_adopts_a_task_made_elsewhere_and_lands_its_images(env, fake_dashscope, isolated_environment: Path):

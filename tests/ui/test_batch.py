@@ -325,12 +325,12 @@ def test_a_row_whose_create_answer_was_lost_says_so_in_the_batch_window(
     'running'."""
     from tests.cli_helpers import cli_env, run_cli
     from tests.fake_dashscope import Fault
-    from tests.jobs.test_lost_answer import _task_made_elsewhere
+    from tests.fake_dashscope.testkit import create_elsewhere
     from wan27_desktop.ui.batch.progress import BatchWindow
 
     fake.limits = AccountLimits()
     env = cli_env(fake, isolated_environment)
-    _task_made_elsewhere(fake)
+    create_elsewhere(fake)
     fake.add_fault(Fault("create", "drop", accept=True))
     prompts = tmp_path / "prompts.txt"
     prompts.write_text("one\ntwo\n", encoding="utf-8")

@@ -207,9 +207,9 @@ def test_a_job_paused_for_the_user_is_notified_when_the_window_is_inactive(
 ) -> None:
     """Its create's answer was lost and another program's task was made at the same moment: the job
     cannot tell its task apart and waits for the user, who is told (not only a finished job is)."""
-    from tests.jobs.test_lost_answer import _task_made_elsewhere
+    from tests.fake_dashscope.testkit import create_elsewhere
 
-    _task_made_elsewhere(env_key)
+    create_elsewhere(env_key)
     env_key.add_fault(Fault("create", "drop", accept=True))
     window = make_window()
     _look_away(qtbot, window)

@@ -8,12 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, SSL_CONTEXT, body
+from tests.fake_dashscope.testkit import create_elsewhere
 from tests.ui.main_window_support import env_key, fake, make_window, notifier  # noqa: F401 - fixtures
 from tests.ui.test_job_queue import cell, record
 from wan27_desktop.api.errors import RateLimitError, WanError
@@ -215,13 +214,7 @@ def test_a_listing_that_fails_says_why(qtbot: Any) -> None:
 def test_jobs_menu_fetches_a_task_made_elsewhere_into_the_library(
     qtbot: Any, make_window: Any, env_key: Any, isolated_environment: Any
 ) -> None:
-    fake_server = env_key
-    with httpx.Client(
-        base_url=fake_server.base_url, headers={"Authorization": f"Bearer {fake_server.api_key}"}, verify=SSL_CONTEXT
-    ) as other:
-        task_id = other.post(ASYNC, json=body(model="wan2.7-image", n=2), headers=ASYNC_HEADERS).json()["output"][
-            "task_id"
-        ]
+    task_id = create_elsewhere(env_key, "wan2.7-image", 2)["output"]["task_id"]
     window = make_window()
     window.actions_by_name["actionRemoteTasks"].trigger()
     dialog = window.findChild(RemoteTasksDialog)

@@ -149,14 +149,9 @@ def test_a_lost_answer_pauses_with_its_reason_and_its_fetched_task_lands_in_the_
     """The create's answer was lost while another program of the account made a task too: the row
     pauses and says why (Resume looks again); fetching our task from Tasks at the Service carries
     it on in that row, which keeps its prompt, instead of a new row that knows nothing."""
-    import httpx
+    from tests.fake_dashscope.testkit import create_elsewhere
 
-    from tests.fake_dashscope.testkit import ASYNC, ASYNC_HEADERS, SSL_CONTEXT, body
-
-    with httpx.Client(
-        base_url=env_key.base_url, headers={"Authorization": f"Bearer {env_key.api_key}"}, verify=SSL_CONTEXT
-    ) as other:
-        assert other.post(ASYNC, json=body(model="wan2.7-image-pro", n=1), headers=ASYNC_HEADERS).status_code == 200
+    create_elsewhere(env_key)
     env_key.add_fault(Fault("create", "drop", accept=True))
     workspace = make_workspace()
     workspace.submit(GenerationRequest(prompt="a fox at dawn", size="1K"), RequestMode.AUTO)
